@@ -1,0 +1,5 @@
+"""Allow ``python -m jextui``."""
+
+from jextui.cli import main
+
+raise SystemExit(main())
