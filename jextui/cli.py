@@ -2,27 +2,74 @@
 
 Subcommands are dispatched before the console's own options are parsed so
 that each keeps its parser next to the code it drives and nothing heavy is
-imported for ``--version`` or ``--help``.
+imported for ``--version``, ``--help`` or ``config``.
+
+Exit codes: 0 success; 1 an unexpected error (one line on stderr, the
+traceback in the log file, secrets masked) or a missing component; 2 bad
+command line or configuration (one precise line, no traceback); 130
+interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jextui import __version__
 
+if TYPE_CHECKING:
+    from jextui.config import Settings
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
 SUBCOMMANDS = {
     "sandbox": "run the embedded JEX-compatible sandbox exchange (jextui sandbox --help)",
-    "config": "show or create the configuration file (jextui config path|init)",
+    "config": "show, create or check the configuration file (jextui config path|init|check)",
     "journal": "list or export the local order journal (jextui journal --help)",
 }
 
+_ENVIRONMENT_HELP = """\
+environment:
+  JEX_API_KEY, JEX_API_SECRET   override the selected profile's API key / secret
+  JEXTUI_CONFIG_DIR             folder of config.toml and themes/ (default: the platform's user config dir)
+  JEXTUI_DATA_DIR               folder of the UI state and order journal
+  JEXTUI_LOG_DIR                folder of jextui.log
+  NO_COLOR                      monochrome output (the jextui-mono theme unless --theme is given)
+
+With no profile selected and no JEX_API_KEY, jextui runs in demo mode on its
+built-in sandbox exchange. `jextui config init` writes a commented config file."""
+
+log = logging.getLogger("jextui")
+
+
+def _stderr(message: str) -> None:
+    print(f"jextui: {message}", file=sys.stderr)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors say "jextui ..." and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    epilog = "subcommands:\n" + "\n".join(f"  {name:<9} {text}" for name, text in SUBCOMMANDS.items())
-    parser = argparse.ArgumentParser(
+    epilog = (
+        "subcommands:\n"
+        + "\n".join(f"  {name:<9} {text}" for name, text in SUBCOMMANDS.items())
+        + "\n\n"
+        + _ENVIRONMENT_HELP
+    )
+    parser = _Parser(
         prog="jextui",
         description="A keyboard-driven terminal trading console for the JEX spot API. "
         "With no credentials configured it runs on an embedded sandbox exchange (demo mode).",
@@ -30,17 +77,229 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"jextui {__version__}")
+    parser.add_argument("--profile", metavar="NAME", help="connection profile from the config file")
+    parser.add_argument("--base-url", metavar="URL", help="exchange REST address; overrides the profile's")
+    parser.add_argument("--symbols", metavar="A,B,C", help="watchlist for this run, e.g. BTCUSDT,ETHUSDT")
+    parser.add_argument("--theme", metavar="NAME", help="colour theme (e.g. jextui-light, jextui-amber)")
     parser.add_argument("--demo", action="store_true", help="run on the in-process sandbox, whatever is configured")
+    parser.add_argument(
+        "--log-level",
+        metavar="LEVEL",
+        type=str.upper,
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        default="INFO",
+        help="DEBUG, INFO (default), WARNING or ERROR; the log file is shown by `jextui config check`",
+    )
     return parser
+
+
+def build_config_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jextui config", description="Show, create or check the configuration file.")
+    actions = parser.add_subparsers(dest="action", metavar="{path,init,check}")
+    actions.required = True
+    actions.add_parser("path", help="print the config file's path")
+    init = actions.add_parser("init", help="write a commented template (mode 0600)")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+    check = actions.add_parser("check", help="validate the config and show what the console would use")
+    check.add_argument("--profile", metavar="NAME", help="check this profile instead of the default")
+    return parser
+
+
+# --------------------------------------------------------------------------
+# config
+
+
+def _config_path(env: Mapping[str, str]) -> int:
+    from jextui.locations import config_file
+
+    path = config_file(env)
+    print(path)
+    if not path.exists():
+        _stderr("(that file does not exist yet; `jextui config init` creates it)")
+    return EXIT_OK
+
+
+def _config_init(env: Mapping[str, str], force: bool) -> int:
+    from jextui.config import ConfigError, write_config_template
+    from jextui.locations import config_file
+
+    path = config_file(env)
+    try:
+        write_config_template(path, force=force)
+    except ConfigError as exc:
+        _stderr(str(exc))
+        return EXIT_USAGE if path.exists() and not force else EXIT_FAILURE
+    print(f"wrote {path} (mode 0600); edit it, then run `jextui config check`")
+    return EXIT_OK
+
+
+def _describe(settings: Settings) -> str:
+    from jextui.config import mask_key
+
+    if settings.demo:
+        connection = "demo mode (built-in sandbox exchange)"
+    else:
+        connection = f"{settings.base_url}"
+    if settings.api_key is None:
+        credentials = "none (market data only)" if not settings.demo else "the sandbox's demo account"
+    else:
+        secret = "set" if settings.api_secret is not None else "not set (read-only key: no trading)"
+        credentials = f"key {mask_key(settings.api_key)}, secret {secret}"
+    rows = [
+        ("config file", f"{settings.config_path}{'' if settings.config_path.exists() else ' (not present: defaults)'}"),
+        ("profile", settings.profile_name),
+        ("exchange", connection),
+        ("credentials", credentials),
+        ("watchlist", " ".join(settings.watchlist)),
+        ("theme", settings.theme),
+        ("refresh (s)", " ".join(f"{k}={v:g}" for k, v in settings.refresh.as_mapping().items())),
+        ("weight share", f"{settings.weight_share:g}"),
+        ("confirm orders", "yes" if settings.confirm_orders else "no"),
+        ("bell", "yes" if settings.bell else "no"),
+        ("fat-finger", f"{settings.fat_finger_pct} %"),
+        ("data folder", str(settings.data_dir)),
+        ("log file", str(settings.log_path)),
+    ]
+    return "\n".join(f"{name:<15} {value}" for name, value in rows)
+
+
+def _config_check(env: Mapping[str, str], profile: str | None) -> int:
+    from jextui.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(argparse.Namespace(profile=profile), env)
+    except ConfigError as exc:
+        _stderr(str(exc))
+        return EXIT_USAGE
+    print(_describe(settings))
+    return EXIT_OK
+
+
+def run_config(argv: Sequence[str], env: Mapping[str, str]) -> int:
+    args = build_config_parser().parse_args(list(argv))
+    if args.action == "path":
+        return _config_path(env)
+    if args.action == "init":
+        return _config_init(env, args.force)
+    return _config_check(env, args.profile)
+
+
+# --------------------------------------------------------------------------
+# journal, sandbox: other modules' command lines
+
+
+def run_journal(argv: Sequence[str]) -> int:
+    try:
+        from jextui.trading.journal_cli import main as journal_main
+    except ImportError as exc:
+        _stderr(f"the order journal command is not available in this installation ({exc})")
+        return EXIT_FAILURE
+    return int(journal_main(list(argv)) or 0)
+
+
+def run_sandbox(argv: Sequence[str]) -> int:
+    from jextui.sandbox.cli import main as sandbox_main
+
+    return int(sandbox_main(list(argv)) or 0)
+
+
+# --------------------------------------------------------------------------
+# the console
+
+
+def _start_logging(settings: Settings) -> None:
+    from jextui.logs import setup_logging
+
+    try:
+        setup_logging(settings.log_level, settings.log_path, [settings.api_key, settings.api_secret])
+    except OSError as exc:
+        logging.getLogger().addHandler(logging.NullHandler())  # never fall back to stderr under the TUI
+        _stderr(f"warning: cannot write the log file {settings.log_path} ({exc.strerror or exc}); running without a log")
+
+
+def run_console(argv: Sequence[str], env: Mapping[str, str]) -> int:
+    from jextui.config import ConfigError, load_settings
+
+    args = build_parser().parse_args(list(argv))
+    try:
+        settings = load_settings(args, env)
+    except ConfigError as exc:
+        _stderr(str(exc))
+        return EXIT_USAGE
+    _start_logging(settings)
+    log.info(
+        "jextui %s starting: profile=%s demo=%s base_url=%s theme=%s symbols=%d",
+        __version__, settings.profile_name, settings.demo, settings.base_url, settings.theme, len(settings.watchlist),
+    )  # fmt: skip
+    try:
+        from jextui.ui.app import run_console as start_app
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("jextui.ui.app", "jextui.ui"):
+            raise
+        _stderr("the console is not available in this installation; try `jextui sandbox`")
+        return EXIT_FAILURE
+    return int(start_app(settings) or 0)
+
+
+# --------------------------------------------------------------------------
+# top level
+
+
+def _crash_log_path(env: Mapping[str, str]) -> Path | None:
+    """The log file, setting up logging first if nothing has yet."""
+    from jextui.logs import current_log_path, setup_logging
+    from jextui.locations import log_file
+
+    path = current_log_path()
+    if path is not None:
+        return path
+    try:
+        path = log_file(env)
+        setup_logging("ERROR", path)
+        return path
+    except (OSError, ValueError):
+        return None
+
+
+def report_crash(exc: BaseException, env: Mapping[str, str]) -> int:
+    """One line on stderr, the traceback (secrets masked) in the log file."""
+    from jextui.logs import redact
+
+    path = _crash_log_path(env)
+    log.error("unexpected error", exc_info=exc)
+    detail = redact(" ".join(str(exc).split()))[:200]
+    summary = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    where = f"details in {path}" if path is not None else "no log file could be written"
+    _stderr(f"unexpected error ({summary}); {where}")
+    return EXIT_FAILURE
+
+
+def _dispatch(args: list[str], env: Mapping[str, str]) -> int:
+    command = args[0] if args else None
+    handlers: dict[str, Callable[[Sequence[str]], int]] = {
+        "sandbox": run_sandbox,
+        "config": lambda rest: run_config(rest, env),
+        "journal": run_journal,
+    }
+    if command in handlers:
+        return handlers[command](args[1:])
+    return run_console(args, env)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and args[0] == "sandbox":
-        from jextui.sandbox.cli import main as sandbox_main
-
-        return sandbox_main(args[1:])
-    parser = build_parser()
-    parser.parse_args(args)
-    print("jextui: the console is not built yet; try `jextui sandbox`.", file=sys.stderr)
-    return 1
+    env = os.environ
+    try:
+        return _dispatch(args, env)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        code = exc.code
+        if code is None:
+            return EXIT_OK
+        if isinstance(code, int):
+            return code
+        _stderr(str(code))
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as exc:
+        return report_crash(exc, env)

@@ -1,0 +1,106 @@
+"""The small UI state kept between runs: watchlist, active symbol, kline
+interval and theme, as ``state.json`` in the data directory.
+
+Writes are atomic (a temporary file in the same folder, flushed to disk, then
+renamed over the old one), so a crash or a second instance never leaves half
+a file.  A missing file is an empty state; a file that cannot be read or
+does not validate is ignored with a logged warning (never a crash) and is
+replaced at the next save.  Every field is optional: ``None`` means "not
+chosen yet", and the caller falls back to the config file or the defaults.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import msgspec
+
+from jextui.api.models import KLINE_INTERVALS
+from jextui.locations import ensure_private_dir
+
+__all__ = ["STATE_VERSION", "UiState", "load_state", "save_state", "update_state"]
+
+log = logging.getLogger(__name__)
+
+STATE_VERSION = 1
+_SYMBOL = re.compile(r"^[A-Z0-9]{2,30}$")
+
+
+class UiState(msgspec.Struct, frozen=True, kw_only=True):
+    """What the user last had on screen.  Unknown keys in the file are ignored."""
+
+    version: int = STATE_VERSION
+    watchlist: tuple[str, ...] | None = None
+    active_symbol: str | None = None
+    kline_interval: str | None = None
+    theme: str | None = None
+
+    def __post_init__(self) -> None:
+        for symbol in (*(self.watchlist or ()), *([self.active_symbol] if self.active_symbol else [])):
+            if not _SYMBOL.match(symbol):
+                raise ValueError(f"{symbol!r} is not a symbol")
+        if self.kline_interval is not None and self.kline_interval not in KLINE_INTERVALS:
+            raise ValueError(f"{self.kline_interval!r} is not a kline interval")
+
+
+def load_state(path: Path) -> UiState:
+    """The saved state, or an empty one if missing, unreadable or invalid."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return UiState()
+    except OSError as exc:
+        log.warning("UI state %s ignored: cannot read it: %s", path, exc)
+        return UiState()
+    try:
+        return msgspec.json.decode(data, type=UiState)
+    except (msgspec.DecodeError, ValueError) as exc:
+        log.warning("UI state %s ignored: it is not valid (%s); it will be rewritten", path, exc)
+        return UiState()
+
+
+def save_state(path: Path, state: UiState) -> bool:
+    """Write ``state`` atomically; ``False`` (and a logged warning) on failure."""
+    tmp_name: str | None = None
+    try:
+        ensure_private_dir(path.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=".state-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(msgspec.json.format(msgspec.json.encode(state), indent=2) + b"\n")
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+        tmp_name = None
+        return True
+    except OSError as exc:
+        log.warning("UI state not saved to %s: %s", path, exc)
+        return False
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+
+
+def update_state(path: Path, **changes: object) -> UiState:
+    """Load, change some fields, save; returns the new state.
+
+    E.g. ``update_state(path, watchlist=("BTCUSDT", "ETHUSDT"))``.  Invalid
+    values raise ``ValueError`` before anything is written.
+    """
+    current = load_state(path)
+    fields = {name: getattr(current, name) for name in current.__struct_fields__}
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise ValueError(f"unknown state field(s): {', '.join(sorted(unknown))}")
+    fields.update(changes)
+    if fields.get("watchlist") is not None:
+        fields["watchlist"] = tuple(fields["watchlist"])  # type: ignore[arg-type]
+    new_state = UiState(**fields)  # type: ignore[arg-type]
+    save_state(path, new_state)
+    return new_state
