@@ -1,0 +1,388 @@
+"""The errors the JEX client raises: one typed hierarchy, all under ``JexError``.
+
+Every error carries a ``hint`` (a sentence telling the user what to do) and
+``outcome_unknown`` (True when an order may or may not have been placed, e.g.
+after a 5xx, a timeout or a dropped connection on ``new_order``).  Messages
+never contain a key, a secret, a signature or a full URL: only the endpoint's
+path.
+
+:func:`error_from_response` maps an HTTP status plus the exchange's
+``{"code": ..., "msg": ...}`` body to the right class (JEX-FACTS.md section 5).
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "JexError",
+    "ApiError",
+    "AuthError",
+    "TimestampError",
+    "BadRequest",
+    "InvalidSymbol",
+    "OrderRejected",
+    "InsufficientBalance",
+    "UnknownOrder",
+    "RateLimited",
+    "IpBanned",
+    "ServerError",
+    "TransportError",
+    "RequestTimeout",
+    "ConnectionFailed",
+    "DecodeError",
+    "MissingCredentials",
+    "InsecureTransport",
+    "InvalidArgument",
+    "error_from_response",
+    "OUTCOME_UNKNOWN_TEXT",
+]
+
+OUTCOME_UNKNOWN_TEXT = (
+    "The order's outcome is UNKNOWN: it may or may not have been placed."
+)
+_CHECK_ORDERS_HINT = (
+    "Do not resend blindly: check open orders and order history first, "
+    "then decide."
+)
+
+
+class JexError(Exception):
+    """Base of every error raised by the JEX client."""
+
+    default_hint = "See the message for details."
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, outcome_unknown: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint or self.default_hint
+        self.outcome_unknown = outcome_unknown
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+# --- answers from the exchange ---------------------------------------------
+
+
+class ApiError(JexError):
+    """The exchange answered with an error (an HTTP status and/or an error code)."""
+
+    default_hint = "The exchange refused the request; see its message."
+
+    def __init__(
+        self,
+        *,
+        code: int | None,
+        msg: str,
+        status: int | None,
+        endpoint: str,
+        hint: str | None = None,
+        outcome_unknown: bool = False,
+    ) -> None:
+        self.code = code
+        self.msg = msg
+        self.status = status
+        self.endpoint = endpoint
+        super().__init__(
+            _api_message(code, msg, status, endpoint, outcome_unknown),
+            hint=hint,
+            outcome_unknown=outcome_unknown,
+        )
+
+
+def _api_message(
+    code: int | None, msg: str, status: int | None, endpoint: str, outcome_unknown: bool
+) -> str:
+    where = endpoint or "request"
+    parts = [f"{where}:"]
+    if status is not None:
+        parts.append(f"HTTP {status}")
+    if code is not None:
+        parts.append(f"code {code}")
+    text = " ".join(parts)
+    if msg:
+        text = f"{text}: {msg}"
+    if outcome_unknown:
+        text = f"{text}. {OUTCOME_UNKNOWN_TEXT}"
+    return text
+
+
+class AuthError(ApiError):
+    """Invalid API key, signature or permissions (-1002, -1022, -2014, -2015, 401/403)."""
+
+    default_hint = (
+        "Check the API key and secret (they are case sensitive) and that the key "
+        "has the permission this action needs (e.g. trading, not read-only)."
+    )
+
+
+class TimestampError(ApiError):
+    """The request's timestamp was outside recvWindow (-1021)."""
+
+    default_hint = (
+        "The local clock and the exchange's disagree; check the system clock "
+        "(NTP) or use a larger recvWindow (max 60000 ms)."
+    )
+
+
+class BadRequest(ApiError):
+    """A parameter was missing, malformed or not allowed (-11xx)."""
+
+    default_hint = "A parameter was rejected; correct it and try again."
+
+
+class InvalidSymbol(BadRequest):
+    """The symbol does not exist on the exchange (-1121)."""
+
+    default_hint = "Check the symbol's spelling; the exchange's symbol list is in exchangeInfo."
+
+
+class OrderRejected(ApiError):
+    """The exchange refused the order; nothing was placed."""
+
+    default_hint = (
+        "The order was not placed. Check price and quantity against the symbol's "
+        "filters (tick size, lot size, minimum notional) and the open-order cap."
+    )
+
+
+class InsufficientBalance(OrderRejected):
+    """Not enough free balance for the order."""
+
+    default_hint = (
+        "The order was not placed: free balance is too low. Reduce the quantity "
+        "or cancel open orders that lock funds."
+    )
+
+
+class UnknownOrder(ApiError):
+    """The order does not exist (or is already closed) (-2011, -2012, -2013)."""
+
+    default_hint = "The order may already be filled or cancelled; refresh open orders."
+
+
+class RateLimited(ApiError):
+    """HTTP 429: a rate limit was broken.  Nothing is sent until ``retry_after`` passes."""
+
+    default_hint = (
+        "Slow down: the client sends nothing until the Retry-After time has "
+        "passed; continuing would get the IP banned."
+    )
+
+    def __init__(
+        self,
+        *,
+        retry_after: float,
+        code: int | None,
+        msg: str,
+        status: int | None,
+        endpoint: str,
+        hint: str | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(code=code, msg=msg, status=status, endpoint=endpoint, hint=hint)
+        self.message = f"{self.message} (retry after {retry_after:.0f} s)"
+
+
+class IpBanned(ApiError):
+    """HTTP 418: the IP is banned for having kept sending after 429s."""
+
+    default_hint = (
+        "The IP is banned by the exchange; wait until the ban ends. Repeat "
+        "offences make the ban longer."
+    )
+
+    def __init__(
+        self,
+        *,
+        retry_after: float,
+        code: int | None,
+        msg: str,
+        status: int | None,
+        endpoint: str,
+        hint: str | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(code=code, msg=msg, status=status, endpoint=endpoint, hint=hint)
+        self.message = f"{self.message} (banned for {retry_after:.0f} s more)"
+
+
+class ServerError(ApiError):
+    """5xx or an 'unknown status' code (-1006/-1007): the execution status is UNKNOWN."""
+
+    default_hint = "The exchange had an internal error; try again in a moment."
+
+
+# --- failures before or around the exchange's answer -----------------------
+
+
+class TransportError(JexError):
+    """The request did not get an HTTP answer (network trouble)."""
+
+    default_hint = "Check the network connection and the exchange's base URL."
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        endpoint: str,
+        hint: str | None = None,
+        outcome_unknown: bool = False,
+    ) -> None:
+        self.endpoint = endpoint
+        if outcome_unknown:
+            message = f"{message}. {OUTCOME_UNKNOWN_TEXT}"
+        super().__init__(message, hint=hint, outcome_unknown=outcome_unknown)
+
+
+class RequestTimeout(TransportError):
+    """No answer within the timeout."""
+
+    default_hint = "The exchange did not answer in time; check the network and try again."
+
+
+class ConnectionFailed(TransportError):
+    """The connection was refused, could not be made, or dropped mid-request."""
+
+    default_hint = "Could not talk to the exchange; check the network and the base URL."
+
+
+class DecodeError(JexError):
+    """The response did not have the documented shape."""
+
+    default_hint = (
+        "The exchange's answer did not match the API's documented shape; the "
+        "client or the server may be out of date."
+    )
+
+    def __init__(self, *, endpoint: str, field: str | None, detail: str) -> None:
+        self.endpoint = endpoint
+        self.field = field
+        self.detail = detail
+        where = f" at {field}" if field else ""
+        super().__init__(f"{endpoint}: unexpected response{where}: {detail}")
+
+
+class MissingCredentials(JexError):
+    """An endpoint that needs an API key (and secret) was called without them."""
+
+    default_hint = "Configure an API key and secret for this exchange profile."
+
+
+class InsecureTransport(JexError):
+    """Credentials would be sent in clear text over plain http."""
+
+    default_hint = (
+        "Use an https:// base URL (or a loopback address for a local sandbox); "
+        "pass allow_insecure=True only if you accept the risk."
+    )
+
+
+class InvalidArgument(JexError, ValueError):
+    """A method was given a value it cannot send (nothing was sent)."""
+
+    default_hint = "Correct the value and try again."
+
+
+# --- mapping an error answer to a class -------------------------------------
+
+_AUTH_CODES = frozenset({-1002, -1022, -2014, -2015})
+_UNKNOWN_OUTCOME_CODES = frozenset({-1006, -1007})
+_SERVER_CODES = frozenset({-1000, -1001, -1016})
+_RATE_CODES = frozenset({-1003, -1015})
+_ORDER_CODES = frozenset({-1013, -1014, -2010, -2019, -9000})
+_PRECISION_CODES = frozenset({-1111, -1129})
+_UNKNOWN_ORDER_CODES = frozenset({-2012, -2013})
+
+
+def _is_unknown_order_text(msg: str) -> bool:
+    low = msg.lower()
+    return "unknown order" in low or "does not exist" in low
+
+
+def _is_balance_text(msg: str) -> bool:
+    return "insufficient balance" in msg.lower()
+
+
+def _engine_error_class(code: int, msg: str) -> type[ApiError]:
+    """-1010 / -2010 / -2011 carry the matching engine's message: read it."""
+    if _is_balance_text(msg):
+        return InsufficientBalance
+    if _is_unknown_order_text(msg) or (code == -2011 and not msg):
+        return UnknownOrder
+    if code == -2011:
+        return ApiError  # a cancel refused for another reason (e.g. market closed)
+    return OrderRejected
+
+
+def _class_for_code(code: int, msg: str, is_order: bool) -> type[ApiError] | None:
+    if code in _AUTH_CODES:
+        return AuthError
+    if code == -1021:
+        return TimestampError
+    if code in _UNKNOWN_OUTCOME_CODES or code in _SERVER_CODES:
+        return ServerError
+    if code in _RATE_CODES:
+        return RateLimited
+    if code == -1121:
+        return InvalidSymbol
+    if code in _UNKNOWN_ORDER_CODES:
+        return UnknownOrder
+    if code in (-1010, -2010, -2011):
+        return _engine_error_class(code, msg)
+    if code in _ORDER_CODES:
+        return InsufficientBalance if _is_balance_text(msg) else OrderRejected
+    if code in _PRECISION_CODES and is_order:
+        return OrderRejected
+    if -1199 <= code <= -1100:
+        return BadRequest
+    return None
+
+
+def error_from_response(
+    *,
+    status: int,
+    code: int | None,
+    msg: str,
+    endpoint: str,
+    is_order: bool,
+    retry_after: float | None = None,
+) -> ApiError:
+    """The typed error for an error answer (HTTP status >= 400, or an error body)."""
+    common = {"code": code, "msg": msg, "status": status, "endpoint": endpoint}
+    if status == 418:
+        return IpBanned(retry_after=retry_after or 0.0, **common)
+    if status == 429:
+        return RateLimited(retry_after=retry_after or 0.0, **common)
+    if status >= 500:
+        unknown = is_order or code in _UNKNOWN_OUTCOME_CODES
+        return ServerError(
+            **common,
+            outcome_unknown=unknown,
+            hint=_CHECK_ORDERS_HINT if unknown else None,
+        )
+    if code is not None:
+        cls = _class_for_code(code, msg, is_order)
+        if cls is RateLimited:
+            return RateLimited(retry_after=retry_after or 0.0, **common)
+        if cls is ServerError:
+            unknown = code in _UNKNOWN_OUTCOME_CODES
+            return ServerError(
+                **common,
+                outcome_unknown=unknown,
+                hint=_CHECK_ORDERS_HINT if unknown else None,
+            )
+        if cls is not None:
+            return cls(**common)
+    if status in (401, 403):
+        return AuthError(**common)
+    if status == 404:
+        return ApiError(
+            **common,
+            hint="The exchange does not know this endpoint; check the base URL.",
+        )
+    return ApiError(**common)
