@@ -1,0 +1,577 @@
+"""The write-ahead order journal: every order intent is on disk before it is sent.
+
+One SQLite file (``locations.journal_file()``, WAL mode, ``synchronous=FULL``
+so a committed row survives a crash or power cut, file mode 0600).  Each row
+is one *intent* — an order, a dry-run test order, or a cancel — and moves
+through states as answers arrive; every change is also appended to an
+``events`` table, so the full story of an intent stays readable.
+
+Intent kinds and their states::
+
+    ORDER       PENDING -> ACCEPTED | REJECTED | UNKNOWN
+                UNKNOWN -> RESOLVED (found on the exchange) | NOT_PLACED
+    TEST_ORDER  PENDING -> ACCEPTED (the test passed) | REJECTED | FAILED (no answer)
+                (a dry run never reaches the matching engine; clearly marked)
+    CANCEL      PENDING -> ACCEPTED (cancelled) | REJECTED | UNKNOWN
+                UNKNOWN -> RESOLVED (the order's status, read back)
+
+A ``PENDING`` row written by an *earlier* run (the app stopped between the
+write and the answer) is treated like ``UNKNOWN``: the request may have gone
+out.  Nothing in jextui ever resends an UNKNOWN order; the reconciler looks
+for it on the exchange instead (:mod:`jextui.trading.reconcile`).
+
+Rows are scoped by exchange base URL and *account identity*: a short hash of
+the API key (:func:`account_identity`), never the key or the secret.  Each
+exchange order id is claimed by at most one ORDER row per scope (a unique
+index): two identical intents can never both claim the same order.
+
+API (all methods commit before returning)::
+
+    journal = OrderJournal(path, base_url=client.base_url, account=account_identity(api_key))
+    entry = journal.record_order_intent(symbol, side, price, quantity, tif, dry_run=False, created_ms=None)
+    entry = journal.record_cancel_intent(symbol, order_id, created_ms=None)
+    journal.mark_accepted(entry.id, order_id=..., order_status=..., message="")
+    journal.mark_rejected(entry.id, code=-2010, message="...")
+    journal.mark_unknown(entry.id, reason="timeout")
+    journal.note_attempt(entry.id, "not visible yet")       # still UNKNOWN, one more look done
+    journal.mark_resolved(entry.id, order_id=..., order_status=..., message="...")  # OrderAlreadyClaimed
+    journal.mark_not_placed(entry.id, "...")
+    journal.mark_failed(entry.id, "...")                      # test orders only
+    journal.get(id); journal.entries(limit=None, all_scopes=False)   # newest first
+    journal.needing_reconciliation(); journal.claimed_order_ids(symbol); journal.events(id)
+    read_entries(path, limit=None)      # read-only, every scope, newest first (for ``jextui journal``)
+
+Times are int milliseconds (the caller passes the exchange-time estimate as
+``created_ms`` so it can be compared with the exchange's order times).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+__all__ = [
+    "KIND_ORDER",
+    "KIND_TEST_ORDER",
+    "KIND_CANCEL",
+    "PENDING",
+    "ACCEPTED",
+    "REJECTED",
+    "UNKNOWN",
+    "RESOLVED",
+    "NOT_PLACED",
+    "FAILED",
+    "PUBLIC_ACCOUNT",
+    "JournalError",
+    "OrderAlreadyClaimed",
+    "JournalEntry",
+    "JournalEvent",
+    "OrderJournal",
+    "account_identity",
+    "read_entries",
+]
+
+KIND_ORDER = "ORDER"
+KIND_TEST_ORDER = "TEST_ORDER"
+KIND_CANCEL = "CANCEL"
+
+PENDING = "PENDING"
+ACCEPTED = "ACCEPTED"
+REJECTED = "REJECTED"
+UNKNOWN = "UNKNOWN"
+RESOLVED = "RESOLVED"
+NOT_PLACED = "NOT_PLACED"
+FAILED = "FAILED"
+
+PUBLIC_ACCOUNT = "public"
+_SCHEMA_VERSION = 1
+
+_ALLOWED: dict[str, dict[str, frozenset[str]]] = {
+    KIND_ORDER: {
+        ACCEPTED: frozenset({PENDING}),
+        REJECTED: frozenset({PENDING}),
+        UNKNOWN: frozenset({PENDING, UNKNOWN}),
+        RESOLVED: frozenset({PENDING, UNKNOWN}),
+        NOT_PLACED: frozenset({PENDING, UNKNOWN}),
+    },
+    KIND_TEST_ORDER: {
+        ACCEPTED: frozenset({PENDING}),
+        REJECTED: frozenset({PENDING}),
+        FAILED: frozenset({PENDING}),
+    },
+    KIND_CANCEL: {
+        ACCEPTED: frozenset({PENDING}),
+        REJECTED: frozenset({PENDING}),
+        UNKNOWN: frozenset({PENDING, UNKNOWN}),
+        RESOLVED: frozenset({PENDING, UNKNOWN}),
+    },
+}
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS journal (
+    id            TEXT PRIMARY KEY,
+    kind          TEXT NOT NULL,
+    base_url      TEXT NOT NULL,
+    account       TEXT NOT NULL,
+    session       TEXT NOT NULL,
+    symbol        TEXT NOT NULL,
+    side          TEXT,
+    price         TEXT,
+    quantity      TEXT,
+    time_in_force TEXT,
+    created_ms    INTEGER NOT NULL,
+    updated_ms    INTEGER NOT NULL,
+    state         TEXT NOT NULL,
+    order_id      INTEGER,
+    order_status  TEXT,
+    error_code    INTEGER,
+    message       TEXT NOT NULL DEFAULT '',
+    attempts      INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX IF NOT EXISTS journal_one_claim_per_order
+    ON journal (base_url, account, symbol, order_id)
+    WHERE kind = 'ORDER' AND order_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS journal_by_time ON journal (created_ms);
+CREATE INDEX IF NOT EXISTS journal_by_state ON journal (state);
+CREATE TABLE IF NOT EXISTS events (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    entry_id  TEXT NOT NULL REFERENCES journal (id),
+    at_ms     INTEGER NOT NULL,
+    state     TEXT NOT NULL,
+    detail    TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS events_by_entry ON events (entry_id);
+"""
+
+_COLUMNS = (
+    "id, kind, base_url, account, session, symbol, side, price, quantity, time_in_force, "
+    "created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts"
+)
+
+
+class JournalError(Exception):
+    """The journal cannot do what was asked (unknown entry, illegal state change, bad file)."""
+
+
+class OrderAlreadyClaimed(JournalError):
+    """Another intent already owns this exchange order id."""
+
+
+def account_identity(api_key: str | None) -> str:
+    """A short, one-way identity for an API key (``key:`` + 12 hex digits of SHA-256)."""
+    if not api_key:
+        return PUBLIC_ACCOUNT
+    return "key:" + hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    """One intent as stored (amounts as Decimal; ``order_id`` once known)."""
+
+    id: str
+    kind: str
+    base_url: str
+    account: str
+    session: str
+    symbol: str
+    side: str | None
+    price: Decimal | None
+    quantity: Decimal | None
+    time_in_force: str | None
+    created_ms: int
+    updated_ms: int
+    state: str
+    order_id: int | None
+    order_status: str | None
+    error_code: int | None
+    message: str
+    attempts: int
+
+    @property
+    def is_dry_run(self) -> bool:
+        return self.kind == KIND_TEST_ORDER
+
+    @property
+    def is_open_question(self) -> bool:
+        """The intent's outcome is not known yet (pending or unknown)."""
+        return self.state in (PENDING, UNKNOWN)
+
+    def describe(self) -> str:
+        """``BUY 1.5 BTCUSDT @ 100`` (or ``cancel order 12 on BTCUSDT``)."""
+        if self.kind == KIND_CANCEL:
+            return f"cancel order {self.order_id} on {self.symbol}"
+        quantity = _plain(self.quantity)
+        price = _plain(self.price)
+        prefix = "test " if self.is_dry_run else ""
+        return f"{prefix}{self.side} {quantity} {self.symbol} @ {price}"
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEvent:
+    entry_id: str
+    at_ms: int
+    state: str
+    detail: str
+
+
+def _plain(value: Decimal | None) -> str:
+    return "?" if value is None else f"{value:f}"
+
+
+def _decimal_or_none(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _wall_clock_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+class OrderJournal:
+    """The journal file, scoped to one exchange and account for writing."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        base_url: str = "",
+        account: str = PUBLIC_ACCOUNT,
+        now_ms: Callable[[], int] | None = None,
+    ) -> None:
+        self.path = Path(path)
+        self.base_url = base_url.rstrip("/")
+        self.account = account
+        self.session = uuid.uuid4().hex
+        self._now_ms = now_ms or _wall_clock_ms
+        self._lock = threading.RLock()
+        self._db = self._open(self.path)
+
+    # -- opening --
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not path.exists():
+            descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(descriptor)
+        try:
+            db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"cannot open the order journal {path}: {exc}") from exc
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> OrderJournal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"OrderJournal({str(self.path)!r}, base_url={self.base_url!r}, account={self.account!r})"
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    # -- recording intents --
+
+    def record_order_intent(
+        self,
+        symbol: str,
+        side: str,
+        price: Decimal,
+        quantity: Decimal,
+        time_in_force: str,
+        *,
+        dry_run: bool = False,
+        created_ms: int | None = None,
+    ) -> JournalEntry:
+        """Write (and commit) an order intent; call before sending the request."""
+        kind = KIND_TEST_ORDER if dry_run else KIND_ORDER
+        detail = "dry run: sent to order/test, never to the matching engine" if dry_run else "intent written"
+        return self._insert(kind, symbol, side, price, quantity, time_in_force, None, created_ms, detail)
+
+    def record_cancel_intent(
+        self,
+        symbol: str,
+        order_id: int,
+        *,
+        side: str | None = None,
+        price: Decimal | None = None,
+        quantity: Decimal | None = None,
+        created_ms: int | None = None,
+    ) -> JournalEntry:
+        """Write (and commit) the intent to cancel ``order_id``; call before sending."""
+        return self._insert(KIND_CANCEL, symbol, side, price, quantity, None, order_id, created_ms, "intent written")
+
+    def _insert(
+        self,
+        kind: str,
+        symbol: str,
+        side: str | None,
+        price: Decimal | None,
+        quantity: Decimal | None,
+        time_in_force: str | None,
+        order_id: int | None,
+        created_ms: int | None,
+        detail: str,
+    ) -> JournalEntry:
+        entry_id = uuid.uuid4().hex
+        now = self._now_ms()
+        created = now if created_ms is None else int(created_ms)
+        row = (
+            entry_id, kind, self.base_url, self.account, self.session, symbol, side,
+            None if price is None else f"{price:f}", None if quantity is None else f"{quantity:f}",
+            time_in_force, created, now, PENDING, order_id, None, None, "", 0,
+        )
+        with self._transaction() as db:
+            db.execute(f"INSERT INTO journal ({_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
+            self._log_event(db, entry_id, now, PENDING, detail)
+        return self.get(entry_id)
+
+    # -- recording answers --
+
+    def mark_accepted(
+        self, entry_id: str, *, order_id: int | None = None, order_status: str | None = None, message: str = ""
+    ) -> JournalEntry:
+        """The exchange accepted the request (order placed, test passed, or order cancelled).
+
+        If a reconciliation had wrongly claimed this order id for another
+        intent, that claim is withdrawn and the other intent is UNKNOWN again.
+        """
+        with self._transaction() as db:
+            entry = self._get(db, entry_id)
+            if entry.kind == KIND_ORDER and order_id is not None:
+                self._withdraw_claim(db, entry, order_id)
+            target_id = entry.order_id if entry.kind == KIND_CANCEL else order_id
+            self._update(db, entry, ACCEPTED, message or _accepted_words(entry, order_status),
+                         order_id=target_id, order_status=order_status)
+        return self.get(entry_id)
+
+    def mark_rejected(self, entry_id: str, *, code: int | None, message: str) -> JournalEntry:
+        """The exchange (or the client, before sending) refused: nothing happened."""
+        return self._change(entry_id, REJECTED, message, error_code=code)
+
+    def mark_failed(self, entry_id: str, message: str) -> JournalEntry:
+        """A dry-run test order got no answer (nothing can have been placed)."""
+        return self._change(entry_id, FAILED, message)
+
+    def mark_unknown(self, entry_id: str, reason: str) -> JournalEntry:
+        """The request may or may not have taken effect (timeout, 5xx, dropped connection)."""
+        return self._change(entry_id, UNKNOWN, reason)
+
+    def note_attempt(self, entry_id: str, message: str) -> JournalEntry:
+        """One reconciliation look that did not settle the question (stays UNKNOWN)."""
+        with self._transaction() as db:
+            entry = self._get(db, entry_id)
+            self._check(entry, UNKNOWN)
+            self._update(db, entry, UNKNOWN, message, attempts=entry.attempts + 1)
+        return self.get(entry_id)
+
+    def mark_resolved(
+        self, entry_id: str, *, order_id: int | None, order_status: str | None, message: str
+    ) -> JournalEntry:
+        """Reconciliation found the answer: the order (or, for a cancel, its status now)."""
+        try:
+            with self._transaction() as db:
+                entry = self._get(db, entry_id)
+                target_id = entry.order_id if entry.kind == KIND_CANCEL else order_id
+                self._update(db, entry, RESOLVED, message, order_id=target_id, order_status=order_status,
+                             attempts=entry.attempts + 1)
+        except sqlite3.IntegrityError as exc:
+            raise OrderAlreadyClaimed(f"order {order_id} already belongs to another journal entry") from exc
+        return self.get(entry_id)
+
+    def mark_not_placed(self, entry_id: str, message: str) -> JournalEntry:
+        """Reconciliation is sure the order never reached the exchange."""
+        with self._transaction() as db:
+            entry = self._get(db, entry_id)
+            self._update(db, entry, NOT_PLACED, message, attempts=entry.attempts + 1)
+        return self.get(entry_id)
+
+    def _change(self, entry_id: str, state: str, message: str, **fields: object) -> JournalEntry:
+        with self._transaction() as db:
+            entry = self._get(db, entry_id)
+            self._update(db, entry, state, message, **fields)
+        return self.get(entry_id)
+
+    def _withdraw_claim(self, db: sqlite3.Connection, entry: JournalEntry, order_id: int) -> None:
+        rows = db.execute(
+            f"SELECT {_COLUMNS} FROM journal WHERE kind = ? AND base_url = ? AND account = ? AND symbol = ? "
+            "AND order_id = ? AND id != ?",
+            (KIND_ORDER, entry.base_url, entry.account, entry.symbol, order_id, entry.id),
+        ).fetchall()
+        for row in rows:
+            other = _entry_from_row(row)
+            if other.state != RESOLVED:
+                raise OrderAlreadyClaimed(f"order {order_id} already belongs to another journal entry")
+            now = self._now_ms()
+            db.execute(
+                "UPDATE journal SET state = ?, order_id = NULL, order_status = NULL, message = ?, updated_ms = ? "
+                "WHERE id = ?",
+                (UNKNOWN, f"order {order_id} turned out to belong to another request; checking again", now, other.id),
+            )
+            self._log_event(db, other.id, now, UNKNOWN, f"claim on order {order_id} withdrawn")
+
+    def _check(self, entry: JournalEntry, state: str) -> None:
+        allowed = _ALLOWED.get(entry.kind, {}).get(state, frozenset())
+        if entry.state not in allowed:
+            raise JournalError(f"a {entry.kind} intent cannot go from {entry.state} to {state}")
+
+    def _update(self, db: sqlite3.Connection, entry: JournalEntry, state: str, message: str, **fields: object) -> None:
+        self._check(entry, state)
+        now = self._now_ms()
+        assignments = {"state": state, "message": message, "updated_ms": now, **fields}
+        columns = ", ".join(f"{name} = ?" for name in assignments)
+        db.execute(f"UPDATE journal SET {columns} WHERE id = ?", (*assignments.values(), entry.id))
+        self._log_event(db, entry.id, now, state, message)
+
+    @staticmethod
+    def _log_event(db: sqlite3.Connection, entry_id: str, at_ms: int, state: str, detail: str) -> None:
+        db.execute("INSERT INTO events (entry_id, at_ms, state, detail) VALUES (?, ?, ?, ?)",
+                   (entry_id, at_ms, state, detail))
+
+    # -- reading --
+
+    def get(self, entry_id: str) -> JournalEntry:
+        with self._lock:
+            return self._get(self._db, entry_id)
+
+    @staticmethod
+    def _get(db: sqlite3.Connection, entry_id: str) -> JournalEntry:
+        row = db.execute(f"SELECT {_COLUMNS} FROM journal WHERE id = ?", (entry_id,)).fetchone()
+        if row is None:
+            raise JournalError(f"no journal entry {entry_id}")
+        return _entry_from_row(row)
+
+    def entries(self, *, limit: int | None = None, all_scopes: bool = False) -> list[JournalEntry]:
+        """Intents, newest first; only this exchange and account unless ``all_scopes``."""
+        query = f"SELECT {_COLUMNS} FROM journal"
+        params: list[object] = []
+        if not all_scopes:
+            query += " WHERE base_url = ? AND account = ?"
+            params += [self.base_url, self.account]
+        query += " ORDER BY created_ms DESC, rowid DESC"
+        if limit is not None:
+            query += " LIMIT ?"
+            params.append(max(0, int(limit)))
+        with self._lock:
+            return [_entry_from_row(row) for row in self._db.execute(query, params).fetchall()]
+
+    def needing_reconciliation(self) -> list[JournalEntry]:
+        """This scope's open questions, oldest first: UNKNOWN, and PENDING left by earlier runs."""
+        with self._lock:
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM journal WHERE base_url = ? AND account = ? AND kind != ? "
+                "AND (state = ? OR (state = ? AND session != ?)) ORDER BY created_ms, rowid",
+                (self.base_url, self.account, KIND_TEST_ORDER, UNKNOWN, PENDING, self.session),
+            ).fetchall()
+        return [_entry_from_row(row) for row in rows]
+
+    def claimed_order_ids(self, symbol: str) -> set[int]:
+        """Exchange order ids already owned by an ORDER intent of this scope."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT order_id FROM journal WHERE kind = ? AND base_url = ? AND account = ? AND symbol = ? "
+                "AND order_id IS NOT NULL",
+                (KIND_ORDER, self.base_url, self.account, symbol),
+            ).fetchall()
+        return {int(row[0]) for row in rows}
+
+    def events(self, entry_id: str) -> list[JournalEvent]:
+        """The history of one intent, oldest first."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT entry_id, at_ms, state, detail FROM events WHERE entry_id = ? ORDER BY seq", (entry_id,)
+            ).fetchall()
+        return [JournalEvent(*row) for row in rows]
+
+
+def _entry_from_row(row: tuple[object, ...]) -> JournalEntry:
+    (entry_id, kind, base_url, account, session, symbol, side, price, quantity, tif,
+     created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts) = row
+    return JournalEntry(
+        id=str(entry_id), kind=str(kind), base_url=str(base_url), account=str(account), session=str(session),
+        symbol=str(symbol), side=None if side is None else str(side),
+        price=_decimal_or_none(price if isinstance(price, str) else None),
+        quantity=_decimal_or_none(quantity if isinstance(quantity, str) else None),
+        time_in_force=None if tif is None else str(tif),
+        created_ms=int(created_ms), updated_ms=int(updated_ms), state=str(state),  # type: ignore[call-overload]
+        order_id=None if order_id is None else int(order_id),  # type: ignore[call-overload]
+        order_status=None if order_status is None else str(order_status),
+        error_code=None if error_code is None else int(error_code),  # type: ignore[call-overload]
+        message=str(message or ""), attempts=int(attempts),  # type: ignore[call-overload]
+    )
+
+
+def _accepted_words(entry: JournalEntry, order_status: str | None) -> str:
+    if entry.kind == KIND_TEST_ORDER:
+        return "dry run passed: the exchange would accept this order (nothing was placed)"
+    if entry.kind == KIND_CANCEL:
+        return f"cancelled ({order_status})" if order_status else "cancelled"
+    return f"accepted ({order_status})" if order_status else "accepted"
+
+
+def read_entries(path: str | os.PathLike[str], *, limit: int | None = None) -> list[JournalEntry]:
+    """Every intent in the file at ``path``, newest first, without writing to it.
+
+    Raises :class:`FileNotFoundError` when there is no journal yet and
+    :class:`JournalError` when the file cannot be read as one.
+    """
+    location = Path(path)
+    if not location.is_file():
+        raise FileNotFoundError(str(location))
+    query = f"SELECT {_COLUMNS} FROM journal ORDER BY created_ms DESC, rowid DESC"
+    params: tuple[object, ...] = ()
+    if limit is not None:
+        query += " LIMIT ?"
+        params = (max(0, int(limit)),)
+    try:
+        db = _connect_read_only(location)
+        try:
+            return [_entry_from_row(row) for row in db.execute(query, params).fetchall()]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        raise JournalError(f"cannot read the order journal {location}: {exc}") from exc
+
+
+def _connect_read_only(location: Path) -> sqlite3.Connection:
+    uri = location.resolve().as_uri()
+    db = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError:
+        # A WAL file without its shared-memory index needs write access to open.
+        db.close()
+        return sqlite3.connect(f"{uri}?mode=rw", uri=True)

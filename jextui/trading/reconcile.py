@@ -1,0 +1,213 @@
+"""Find out what happened to requests whose answer was lost (UNKNOWN outcomes).
+
+An order whose request ended in a timeout, a 5xx or a dropped connection may
+or may not be on the exchange.  It is never resent; instead the
+:class:`Reconciler` looks for it:
+
+* **orders** — ``open_orders(symbol)`` plus ``history_orders(symbol,
+  start_time=created - skew)``; a candidate must have the intent's side,
+  price, quantity (numerically equal) and time in force, a time inside
+  ``[created - skew, now + skew]``, and must not be claimed already by another
+  journal entry.  The candidate closest in time is claimed (each exchange
+  order id belongs to at most one intent, enforced by the journal), so two
+  identical intents claim two different orders.  Found → ``RESOLVED``.
+  Nothing found once ``grace_ms`` has passed since the intent was written →
+  ``NOT_PLACED``; before that, the entry stays ``UNKNOWN`` and one more look is
+  due (:meth:`Reconciler.settle` waits and looks again).
+* **cancels** — ``get_order`` tells the order's status now → ``RESOLVED``.
+
+Why ``grace_ms`` defaults to recvWindow + 1 s: the exchange refuses a signed
+request whose timestamp is more than recvWindow old, so once that much time
+has passed after the intent was written, a request that has not shown up can
+no longer be executed.
+
+Limitation: an identical order placed outside jextui (another app, the web
+site) in the same few seconds could be taken for ours; the report says which
+order id was claimed.
+
+Every look is recorded in the journal; every outcome comes back as a
+:class:`ReconcileReport` whose ``message`` is a sentence for a notification.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from jextui.api.errors import UnknownOrder
+from jextui.api.models import Order
+from jextui.trading.errors_text import describe_error
+from jextui.trading.journal import (
+    KIND_CANCEL,
+    KIND_ORDER,
+    PENDING,
+    RESOLVED,
+    JournalEntry,
+    OrderAlreadyClaimed,
+    OrderJournal,
+)
+
+__all__ = ["ReconcileReport", "Reconciler", "DEFAULT_SKEW_MS", "DEFAULT_GRACE_MS"]
+
+DEFAULT_SKEW_MS = 5_000
+DEFAULT_GRACE_MS = 6_000  # default recvWindow (5000 ms) + 1 s
+
+
+class OrderReader(Protocol):
+    """The part of the API client the reconciler needs."""
+
+    async def open_orders(self, symbol: str, **kwargs: Any) -> list[Order]: ...
+    async def history_orders(self, symbol: str, **kwargs: Any) -> list[Order]: ...
+    async def get_order(self, symbol: str, order_id: int) -> Order: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReconcileReport:
+    """What one reconciliation found; ``settled`` once the question is answered."""
+
+    entry: JournalEntry
+    settled: bool
+    order: Order | None
+    message: str
+
+    @property
+    def placed(self) -> bool | None:
+        """For an order: True found, False not placed, None still unknown."""
+        if not self.settled or self.entry.kind != KIND_ORDER:
+            return None
+        return self.entry.state == RESOLVED
+
+
+def _server_now(client: object) -> Callable[[], int]:
+    clock = getattr(client, "clock", None)
+    now = getattr(clock, "now_ms", None)
+    if callable(now):
+        return now
+    import time
+
+    return lambda: time.time_ns() // 1_000_000
+
+
+class Reconciler:
+    """Resolves UNKNOWN intents of one journal scope against the exchange."""
+
+    def __init__(
+        self,
+        client: OrderReader,
+        journal: OrderJournal,
+        *,
+        skew_ms: int = DEFAULT_SKEW_MS,
+        grace_ms: int = DEFAULT_GRACE_MS,
+        now_ms: Callable[[], int] | None = None,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self.skew_ms = skew_ms
+        self.grace_ms = grace_ms
+        self._now_ms = now_ms or _server_now(client)
+        self._sleep = sleep
+
+    async def reconcile_pending(self) -> list[ReconcileReport]:
+        """Look once at every open question of this scope (UNKNOWN, or PENDING from earlier runs)."""
+        reports = []
+        for entry in self.journal.needing_reconciliation():
+            reports.append(await self.reconcile(entry.id))
+        return reports
+
+    async def settle(self, entry_id: str, *, looks: int = 2) -> ReconcileReport:
+        """Look, and if still unsettled wait until the grace period is over and look again."""
+        report = await self.reconcile(entry_id)
+        for _ in range(max(0, looks - 1)):
+            if report.settled:
+                break
+            wait_ms = report.entry.created_ms + self.grace_ms - self._now_ms()
+            await self._sleep(max(0, min(wait_ms, self.grace_ms)) / 1000)
+            report = await self.reconcile(entry_id)
+        return report
+
+    async def reconcile(self, entry_id: str) -> ReconcileReport:
+        """One look at the exchange for one intent."""
+        entry = self.journal.get(entry_id)
+        if not entry.is_open_question:
+            return ReconcileReport(entry, True, None, f"{entry.describe()}: already settled ({entry.state}).")
+        if entry.state == PENDING:
+            if entry.session == self.journal.session:
+                return ReconcileReport(entry, False, None, f"{entry.describe()}: the request is still in flight.")
+            entry = self.journal.mark_unknown(entry.id, "left without an answer by an earlier run")
+        if entry.kind == KIND_CANCEL:
+            return await self._reconcile_cancel(entry)
+        return await self._reconcile_order(entry)
+
+    # -- orders --
+
+    async def _reconcile_order(self, entry: JournalEntry) -> ReconcileReport:
+        try:
+            candidates = await self._candidates(entry)
+        except Exception as exc:  # any failure to look leaves the question open
+            return self._still_unknown(entry, f"could not check yet ({describe_error(exc)})")
+        claimed = self.journal.claimed_order_ids(entry.symbol)
+        for order in self._matching(entry, candidates, claimed):
+            try:
+                resolved = self.journal.mark_resolved(
+                    entry.id, order_id=int(order.order_id), order_status=order.status,
+                    message=f"found on the exchange: order {int(order.order_id)} ({order.status})",
+                )
+            except OrderAlreadyClaimed:
+                continue
+            text = f"{entry.describe()}: the order did reach the exchange (order {int(order.order_id)}, {order.status})."
+            return ReconcileReport(resolved, True, order, text)
+        if self._now_ms() - entry.created_ms >= self.grace_ms:
+            settled = self.journal.mark_not_placed(entry.id, "no matching order on the exchange")
+            text = f"{entry.describe()} was NOT placed: no matching order on the exchange."
+            return ReconcileReport(settled, True, None, text)
+        return self._still_unknown(entry, "not visible on the exchange yet; looking again shortly")
+
+    async def _candidates(self, entry: JournalEntry) -> list[Order]:
+        start = max(0, entry.created_ms - self.skew_ms)
+        open_now = await self.client.open_orders(entry.symbol)
+        history = await self.client.history_orders(entry.symbol, start_time=start)
+        unique: dict[int, Order] = {}
+        for order in [*history, *open_now]:  # the open-orders view is the fresher one
+            unique[int(order.order_id)] = order
+        return list(unique.values())
+
+    def _matching(self, entry: JournalEntry, candidates: Iterable[Order], claimed: set[int]) -> list[Order]:
+        earliest = entry.created_ms - self.skew_ms
+        latest = self._now_ms() + self.skew_ms
+        found = [
+            order for order in candidates
+            if int(order.order_id) not in claimed
+            and order.symbol == entry.symbol
+            and order.side == entry.side
+            and entry.price is not None and order.price == entry.price
+            and entry.quantity is not None and order.orig_qty == entry.quantity
+            and (not entry.time_in_force or not order.time_in_force or order.time_in_force == entry.time_in_force)
+            and earliest <= order.time <= latest
+        ]
+        return sorted(found, key=lambda order: (abs(order.time - entry.created_ms), int(order.order_id)))
+
+    # -- cancels --
+
+    async def _reconcile_cancel(self, entry: JournalEntry) -> ReconcileReport:
+        assert entry.order_id is not None
+        try:
+            order = await self.client.get_order(entry.symbol, entry.order_id)
+        except UnknownOrder:
+            settled = self.journal.mark_resolved(entry.id, order_id=None, order_status=None,
+                                                 message="the order no longer exists on the exchange")
+            return ReconcileReport(settled, True, None, f"Order {entry.order_id} no longer exists on the exchange.")
+        except Exception as exc:
+            return self._still_unknown(entry, f"could not check yet ({describe_error(exc)})")
+        status = order.status
+        done = status in ("CANCELED", "CANCLEFILLED")
+        words = "the cancel took effect" if done else f"the order is {status}: the cancel did not take effect"
+        settled = self.journal.mark_resolved(entry.id, order_id=None, order_status=status, message=words)
+        return ReconcileReport(settled, True, order, f"Order {entry.order_id} on {entry.symbol}: {words}.")
+
+    def _still_unknown(self, entry: JournalEntry, why: str) -> ReconcileReport:
+        noted = self.journal.note_attempt(entry.id, why)
+        return ReconcileReport(noted, False, None, f"{entry.describe()}: outcome still unknown, {why}.")
+

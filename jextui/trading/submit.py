@@ -1,0 +1,315 @@
+"""Sending orders and cancels: journal first, then the request, then the answer.
+
+:meth:`OrderSubmitter.submit` validates the ticket (nothing is sent while
+anything is wrong), commits the intent to the journal, sends the order with
+``newOrderRespType=RESULT`` (or to ``order/test`` for a dry run), and records
+the answer.  When the answer is lost — a timeout, a 5xx, a dropped
+connection, an undecodable body, or the task being cancelled mid-request —
+the outcome is UNKNOWN: the order is **never resent**; the reconciler looks
+for it (one look, then one more once the grace period is over) and the
+outcome says what it found.
+
+Orders go out one at a time per submitter (an asyncio lock), so an in-flight
+order can never be mistaken for an unknown one by the reconciler.
+
+Cancels are journalled the same way; :meth:`OrderSubmitter.cancel_all`
+cancels one order after another and reports each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+from jextui.api.errors import DecodeError, JexError, ServerError, TransportError, UnknownOrder
+from jextui.api.models import CancelResult, Order, OrderAck, OrderResult
+from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
+from jextui.trading.journal import JournalEntry, OrderJournal
+from jextui.trading.reconcile import Reconciler, ReconcileReport
+from jextui.trading.ticket import OrderRequest, OrderTicket
+
+__all__ = ["OutcomeKind", "SubmitOutcome", "CancelOutcome", "OrderSubmitter", "is_unknown_outcome"]
+
+
+class OutcomeKind(StrEnum):
+    INVALID = "invalid"  # local validation failed; nothing sent, nothing journalled
+    ACCEPTED = "accepted"  # the exchange answered with the order
+    REJECTED = "rejected"  # the exchange (or the client, before sending) refused; nothing placed
+    UNKNOWN = "unknown"  # answer lost and reconciliation could not tell yet
+    RESOLVED = "resolved"  # answer lost, then the order was found on the exchange
+    NOT_PLACED = "not_placed"  # answer lost, then confirmed absent
+    TEST_PASSED = "test_passed"  # dry run: the exchange would accept it (nothing placed)
+    TEST_FAILED = "test_failed"  # dry run refused or unanswered (nothing placed either way)
+
+
+class OrderApi(Protocol):
+    """The part of the API client the submitter needs."""
+
+    async def new_order(self, symbol: str, side: str, quantity: Any, price: Any, **kwargs: Any) -> Any: ...
+    async def test_order(self, symbol: str, side: str, quantity: Any, price: Any, **kwargs: Any) -> Any: ...
+    async def cancel_order(self, symbol: str, order_id: int) -> CancelResult: ...
+    async def get_order(self, symbol: str, order_id: int) -> Order: ...
+    async def open_orders(self, symbol: str, **kwargs: Any) -> list[Order]: ...
+    async def history_orders(self, symbol: str, **kwargs: Any) -> list[Order]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitOutcome:
+    """What happened to one submit, with a sentence for the ticket or a notification."""
+
+    kind: OutcomeKind
+    message: str
+    dry_run: bool = False
+    entry: JournalEntry | None = None
+    result: OrderResult | OrderAck | None = None
+    found: Order | None = None
+    error: BaseException | None = None
+    field_errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def order_id(self) -> int | None:
+        source = self.result or self.found
+        return int(source.order_id) if source is not None else None
+
+    @property
+    def order_status(self) -> str | None:
+        source = self.result or self.found
+        return getattr(source, "status", None) if source is not None else None
+
+    @property
+    def error_code(self) -> int | None:
+        code = getattr(self.error, "code", None)
+        return code if isinstance(code, int) else None
+
+    @property
+    def placed(self) -> bool | None:
+        """True when an order is on the exchange, False when surely not, None when unknown."""
+        if self.kind in (OutcomeKind.ACCEPTED, OutcomeKind.RESOLVED):
+            return True
+        if self.kind == OutcomeKind.UNKNOWN:
+            return None
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class CancelOutcome:
+    """What happened to one cancel request."""
+
+    symbol: str
+    order_id: int
+    kind: OutcomeKind  # ACCEPTED, REJECTED, UNKNOWN or RESOLVED
+    message: str
+    entry: JournalEntry | None = None
+    result: CancelResult | None = None
+    status: str | None = None
+    error: BaseException | None = None
+
+    @property
+    def cancelled(self) -> bool | None:
+        """True when the order is cancelled now, False when not, None when unknown."""
+        if self.kind == OutcomeKind.UNKNOWN:
+            return None
+        return self.status in ("CANCELED", "CANCLEFILLED")
+
+
+def is_unknown_outcome(error: BaseException) -> bool:
+    """True when a failed order request may nevertheless have been executed."""
+    if getattr(error, "outcome_unknown", False):
+        return True
+    if isinstance(error, (TransportError, ServerError, DecodeError)):
+        return True
+    # Any other JexError is a definite "no" (an error answer, or the client
+    # refusing before sending); anything else is unexpected, so assume the worst.
+    return not isinstance(error, JexError)
+
+
+def _now_source(client: object, clock: object) -> Callable[[], int]:
+    if callable(clock):
+        return clock  # type: ignore[return-value]
+    for source in (clock, getattr(client, "clock", None)):
+        now = getattr(source, "now_ms", None)
+        if callable(now):
+            return now
+    import time
+
+    return lambda: time.time_ns() // 1_000_000
+
+
+class OrderSubmitter:
+    """Sends orders and cancels for one exchange account, journalling each step.
+
+    ``clock`` is the exchange-time source: a ``ServerClock`` (anything with
+    ``now_ms()``) or a callable; by default the client's own clock.
+    """
+
+    def __init__(
+        self,
+        client: OrderApi,
+        journal: OrderJournal,
+        clock: object | None = None,
+        *,
+        reconciler: Reconciler | None = None,
+        looks_after_unknown: int = 2,
+    ) -> None:
+        self.client = client
+        self.journal = journal
+        self._now_ms = _now_source(client, clock)
+        self.reconciler = reconciler or Reconciler(client, journal, now_ms=self._now_ms)
+        self.looks_after_unknown = looks_after_unknown
+        self._order_lock: asyncio.Lock | None = None
+
+    def _lock(self) -> asyncio.Lock:
+        if self._order_lock is None:
+            self._order_lock = asyncio.Lock()
+        return self._order_lock
+
+    # -- orders --
+
+    async def submit(self, ticket: OrderTicket | OrderRequest, dry_run: bool = False) -> SubmitOutcome:
+        """Validate, journal, send (RESULT response), record; reconcile if the answer is lost."""
+        if isinstance(ticket, OrderTicket):
+            errors = ticket.validate()
+            request = None if errors else ticket.order_request()
+            if request is None:
+                return SubmitOutcome(OutcomeKind.INVALID, _invalid_words(errors), dry_run=dry_run,
+                                     field_errors=errors)
+        else:
+            request = ticket
+        async with self._lock():
+            if dry_run:
+                return await self._send_test(request)
+            return await self._send_order(request)
+
+    async def _send_order(self, request: OrderRequest) -> SubmitOutcome:
+        entry = self.journal.record_order_intent(
+            request.symbol, request.side, request.price, request.quantity, request.time_in_force,
+            created_ms=self._now_ms(),
+        )
+        try:
+            result = await self.client.new_order(
+                request.symbol, request.side, request.quantity, request.price,
+                type="LIMIT", time_in_force=request.time_in_force, resp_type="RESULT",
+            )
+        except asyncio.CancelledError:
+            self.journal.mark_unknown(entry.id, "interrupted while waiting for the answer")
+            raise
+        except Exception as exc:
+            if is_unknown_outcome(exc):
+                return await self._after_unknown(entry, exc)
+            words = describe_error(exc)
+            rejected = self.journal.mark_rejected(entry.id, code=_code_of(exc), message=words)
+            return SubmitOutcome(OutcomeKind.REJECTED, f"{entry.describe()}: {words}", entry=rejected, error=exc)
+        status = getattr(result, "status", None)
+        accepted = self.journal.mark_accepted(entry.id, order_id=int(result.order_id), order_status=status)
+        shown = f", {status}" if status else ""
+        text = f"{entry.describe()}: placed, order {int(result.order_id)}{shown}."
+        return SubmitOutcome(OutcomeKind.ACCEPTED, text, entry=accepted, result=result)
+
+    async def _after_unknown(self, entry: JournalEntry, error: BaseException) -> SubmitOutcome:
+        reason = _unknown_reason(error)
+        self.journal.mark_unknown(entry.id, reason)
+        report = await self.reconciler.settle(entry.id, looks=self.looks_after_unknown)
+        return _outcome_from_report(report, error, reason)
+
+    async def _send_test(self, request: OrderRequest) -> SubmitOutcome:
+        entry = self.journal.record_order_intent(
+            request.symbol, request.side, request.price, request.quantity, request.time_in_force,
+            dry_run=True, created_ms=self._now_ms(),
+        )
+        try:
+            await self.client.test_order(
+                request.symbol, request.side, request.quantity, request.price,
+                type="LIMIT", time_in_force=request.time_in_force, resp_type="RESULT",
+            )
+        except asyncio.CancelledError:
+            self.journal.mark_failed(entry.id, "dry run interrupted (nothing was placed)")
+            raise
+        except Exception as exc:
+            words = describe_error(exc).replace(f" {UNKNOWN_OUTCOME_TEXT}", "")
+            if is_unknown_outcome(exc):
+                saved = self.journal.mark_failed(entry.id, f"dry run got no answer: {words}")
+                text = f"Dry run (nothing placed): no answer from the exchange. {words}"
+            else:
+                saved = self.journal.mark_rejected(entry.id, code=_code_of(exc), message=words)
+                text = f"Dry run (nothing placed): the exchange would refuse this order. {words}"
+            return SubmitOutcome(OutcomeKind.TEST_FAILED, text, dry_run=True, entry=saved, error=exc)
+        saved = self.journal.mark_accepted(entry.id)
+        text = f"Dry run passed: the exchange would accept {entry.describe().removeprefix('test ')} (nothing was placed)."
+        return SubmitOutcome(OutcomeKind.TEST_PASSED, text, dry_run=True, entry=saved)
+
+    # -- cancels --
+
+    async def cancel(self, symbol: str, order_id: int) -> CancelOutcome:
+        """Cancel one order; an unknown outcome is checked with get_order, never resent."""
+        entry = self.journal.record_cancel_intent(symbol, int(order_id), created_ms=self._now_ms())
+        try:
+            result = await self.client.cancel_order(symbol, int(order_id))
+        except asyncio.CancelledError:
+            self.journal.mark_unknown(entry.id, "interrupted while waiting for the answer")
+            raise
+        except Exception as exc:
+            if is_unknown_outcome(exc):
+                self.journal.mark_unknown(entry.id, _unknown_reason(exc))
+                report = await self.reconciler.reconcile(entry.id)
+                kind = OutcomeKind.RESOLVED if report.settled else OutcomeKind.UNKNOWN
+                status = report.order.status if report.order is not None else None
+                return CancelOutcome(symbol, int(order_id), kind, report.message, entry=report.entry,
+                                     status=status, error=exc)
+            words = describe_error(exc)
+            if isinstance(exc, UnknownOrder):
+                words = "The order is no longer open (already filled or cancelled)."
+            saved = self.journal.mark_rejected(entry.id, code=_code_of(exc), message=words)
+            return CancelOutcome(symbol, int(order_id), OutcomeKind.REJECTED,
+                                 f"Cancel of order {order_id} refused: {words}", entry=saved, error=exc)
+        saved = self.journal.mark_accepted(entry.id, order_status=result.status)
+        text = f"Order {order_id} on {symbol} cancelled ({result.status})."
+        return CancelOutcome(symbol, int(order_id), OutcomeKind.ACCEPTED, text, entry=saved, result=result,
+                             status=result.status)
+
+    async def cancel_all(self, symbol: str, open_orders: Sequence[Order]) -> list[CancelOutcome]:
+        """Cancel every listed open order of ``symbol``, one by one; one outcome each."""
+        outcomes = []
+        for order in open_orders:
+            if order.symbol == symbol:
+                outcomes.append(await self.cancel(symbol, int(order.order_id)))
+        return outcomes
+
+
+def _code_of(error: BaseException) -> int | None:
+    code = getattr(error, "code", None)
+    return code if isinstance(code, int) and not isinstance(code, bool) else None
+
+
+def _unknown_reason(error: BaseException) -> str:
+    kind = type(error).__name__
+    status = getattr(error, "status", None)
+    if kind == "RequestTimeout" or isinstance(error, TimeoutError):
+        return "timeout: no answer in time"
+    if kind == "ConnectionFailed":
+        return "connection dropped or failed before an answer"
+    if isinstance(status, int) and status >= 500:
+        return f"exchange error HTTP {status}"
+    if isinstance(error, DecodeError):
+        return "the answer could not be read"
+    code = _code_of(error)
+    if code is not None:
+        return f"exchange code {code}: status unknown"
+    return f"unexpected {kind}"
+
+
+def _outcome_from_report(report: ReconcileReport, error: BaseException, reason: str) -> SubmitOutcome:
+    if report.settled and report.entry.state == "RESOLVED":
+        kind = OutcomeKind.RESOLVED
+    elif report.settled:
+        kind = OutcomeKind.NOT_PLACED
+    else:
+        kind = OutcomeKind.UNKNOWN
+    prefix = f"The answer was lost ({reason}); the order was not resent. "
+    return SubmitOutcome(kind, prefix + report.message, entry=report.entry, found=report.order, error=error)
+
+
+def _invalid_words(errors: dict[str, str]) -> str:
+    return "Not sent: " + " ".join(errors.values())
