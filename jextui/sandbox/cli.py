@@ -1,0 +1,186 @@
+"""``jextui sandbox``: run the JEX-compatible sandbox exchange in the foreground.
+
+Prints the base URL and the demo credentials, then serves until Ctrl-C (or
+SIGTERM), and stops cleanly.  Bad flag values exit with status 2 and a clear
+message; a port that cannot be opened exits with status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from types import FrameType
+from typing import TextIO
+
+__all__ = ["main", "build_parser"]
+
+
+def _whole(low: int | None = None, high: int | None = None, what: str = "a whole number") -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"from {low}" if high is None else f"from {low} to {high}"
+            if low is None:
+                bounds = f"up to {high}"
+            raise argparse.ArgumentTypeError(f"{value} is out of range ({bounds})")
+        return value
+
+    return parse
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number between 0 and 1") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1 (a fraction of requests)")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jextui sandbox",
+        description="Run a local exchange that speaks the JEX spot REST API: matching engine, funded demo "
+        "account, signatures, rate limits and a simulated market.",
+    )
+    net = parser.add_argument_group("address")
+    net.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    net.add_argument("--port", type=_whole(0, 65535), default=0, help="port; 0 picks a free one (default: 0)")
+
+    market = parser.add_argument_group("market")
+    market.add_argument("--seed", type=_whole(), default=1, help="random seed of the market (default: 1)")
+    market.add_argument("--symbols", type=_whole(0, 10_000), default=0, metavar="N",
+                        help="add N synthetic symbols to the 8 standard ones")
+    market.add_argument("--quiet", action="store_true", help="no simulated traders: a quiet book (for tests)")
+    market.add_argument("--tick-ms", type=_whole(10, 60_000), default=250, metavar="MS",
+                        help="simulated market step period (default: 250)")
+    market.add_argument("--state", metavar="FILE", help="keep accounts, orders and trades in this SQLite file")
+
+    auth = parser.add_argument_group("credentials")
+    auth.add_argument("--api-key", metavar="KEY", help="demo API key (default: generated)")
+    auth.add_argument("--api-secret", metavar="SECRET", help="demo API secret (default: generated)")
+    auth.add_argument("--readonly-key", action="store_true", help="also create a read-only key pair")
+    auth.add_argument("--admin", action="store_true", help="enable POST /admin/faults to change faults live")
+
+    limits = parser.add_argument_group("rate limits")
+    limits.add_argument("--weight-limit", type=_whole(1), default=1200, metavar="N",
+                        help="request weight per minute per IP (default: 1200)")
+    limits.add_argument("--raw-limit", type=_whole(1), default=5000, metavar="N",
+                        help="raw requests per 5 minutes per IP (default: 5000)")
+    limits.add_argument("--orders-per-second", type=_whole(1), default=10, metavar="N",
+                        help="orders per second per account (default: 10)")
+    limits.add_argument("--orders-per-day", type=_whole(1), default=100_000, metavar="N",
+                        help="orders per day per account (default: 100000)")
+    limits.add_argument("--ban-seconds", type=_whole(1), default=120, metavar="S",
+                        help="first IP ban after ignoring a 429, doubling for repeat offenders (default: 120)")
+
+    faults = parser.add_argument_group("fault injection")
+    faults.add_argument("--fault-latency", type=_whole(0, 600_000), default=0, metavar="MS",
+                        help="delay every answer by MS milliseconds")
+    faults.add_argument("--fault-5xx", type=_rate, default=0.0, metavar="RATE",
+                        help="fraction of requests answered with a 5xx error")
+    faults.add_argument("--fault-malformed", type=_rate, default=0.0, metavar="RATE",
+                        help="fraction of requests answered 200 with broken JSON")
+    faults.add_argument("--fault-drop", type=_rate, default=0.0, metavar="RATE",
+                        help="fraction of requests whose connection is closed without an answer")
+    faults.add_argument("--fault-phase", choices=("before", "after", "random"), default="random",
+                        help="strike before or after the request is processed (default: random)")
+    faults.add_argument("--fault-path", action="append", default=[], metavar="PATH",
+                        help="limit faults to this endpoint path (repeatable)")
+    faults.add_argument("--clock-skew", type=_whole(-86_400_000, 86_400_000), default=0, metavar="MS",
+                        help="run the server clock MS milliseconds ahead (negative: behind)")
+    return parser
+
+
+def _config_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> object:
+    from jextui.sandbox.server import SandboxConfig
+
+    if (args.api_key is None) != (args.api_secret is None):
+        parser.error("--api-key and --api-secret go together")
+    if args.state is not None:
+        directory = os.path.dirname(os.path.abspath(args.state))
+        if not os.path.isdir(directory):
+            parser.error(f"--state: the folder {directory} does not exist")
+    try:
+        return SandboxConfig(
+            host=args.host, port=args.port, seed=args.seed, extra_symbols=args.symbols,
+            simulate=not args.quiet, tick_ms=args.tick_ms, api_key=args.api_key, api_secret=args.api_secret,
+            readonly_key=args.readonly_key, admin=args.admin, state_path=args.state,
+            weight_per_minute=args.weight_limit, raw_requests_per_5m=args.raw_limit,
+            orders_per_second=args.orders_per_second, orders_per_day=args.orders_per_day,
+            ban_seconds=args.ban_seconds, fault_latency_ms=args.fault_latency, fault_5xx_rate=args.fault_5xx,
+            fault_malformed_rate=args.fault_malformed, fault_drop_rate=args.fault_drop,
+            clock_skew_ms=args.clock_skew, fault_phase=args.fault_phase, fault_paths=tuple(args.fault_path),
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
+
+
+def _banner(server: object, out: TextIO) -> None:
+    from jextui.sandbox.server import SandboxServer
+
+    assert isinstance(server, SandboxServer)
+    lines = [
+        f"jextui sandbox: JEX spot API at {server.base_url}",
+        f"  demo API key:       {server.api_key}",
+        f"  demo API secret:    {server.api_secret}",
+    ]
+    if server.readonly_api_key is not None:
+        lines += [f"  read-only key:      {server.readonly_api_key}",
+                  f"  read-only secret:   {server.readonly_api_secret}"]
+    if server.config.admin:
+        lines.append(f"  admin:              {server.base_url}/admin/faults")
+    lines.append("Press Ctrl-C to stop.")
+    print("\n".join(lines), file=out, flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        config = _config_from(args, parser)
+    except SystemExit as exc:  # --help, or a bad flag (argparse printed why)
+        return exc.code if isinstance(exc.code, int) else 2
+
+    from jextui.sandbox.server import SandboxServer
+
+    try:
+        server = SandboxServer(config)  # type: ignore[arg-type]
+    except (ValueError, OSError) as exc:
+        print(f"jextui sandbox: {exc}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        try:
+            server.start()
+        except (OSError, RuntimeError) as exc:
+            cause = exc.__cause__ or exc
+            print(f"jextui sandbox: cannot listen on {args.host}:{args.port}: {cause}", file=sys.stderr)
+            server.exchange.close()
+            return 1
+        _banner(server, sys.stdout)
+        while not stop.wait(0.5):
+            if not server.running:
+                print("jextui sandbox: the server stopped unexpectedly", file=sys.stderr)
+                server.close()
+                return 1
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        server.close()
+        print("jextui sandbox: stopped.", flush=True)
+        return 0
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
