@@ -1,0 +1,845 @@
+"""What to poll and when, within the exchange's request-weight budget.
+
+Pure planning: no I/O, no asyncio, no clock of its own (every method that
+needs the time takes ``now_ms``).  :class:`~jextui.feed.worker.FeedWorker`
+asks :meth:`FeedScheduler.due` which requests to send, tells it when each one
+finished, and feeds it the rate state the client read from the server's
+headers.
+
+Rules
+-----
+* Every feed has a desired period and a weight per request (the client's
+  table, ``jextui.api.limits.weight_of``: depth 1 whatever the limit, trades 1, historicalTrades 5, klines 1,
+  openOrders 5, account 1, ticker/price and bookTicker 1 per symbol or 2 for
+  all, ticker/24hr 1 per symbol or 40 for all).
+* Watchlist feeds use whichever is cheaper: one all-symbol request or one
+  request per watched symbol.  Per-symbol feeds rotate: each poll fetches the
+  symbol whose data is oldest, ``period / N`` apart, so every symbol is
+  refreshed once per period and the weight is spread evenly over the minute.
+* Planned weight plus the weight other programs on the same IP use (what the
+  server's ``X-MBX-USED-WEIGHT-1M`` shows beyond our own requests) is kept
+  under ``weight_share`` of the per-minute limit: when it would not fit,
+  periods are stretched, lowest priority first (sparklines, then the
+  watchlist, then account/open orders, klines, trades, and the active book
+  last).  A request is also held back while the server's used weight (decayed
+  since it was read, plus what we sent since) leaves no room for it.
+* Panes not on screen are not polled (:meth:`FeedScheduler.set_visible`).
+* During a 429/418 block nothing at all is sent until Retry-After has passed.
+* The active symbol's book, trades, klines and open orders come first, and
+  one request slot is kept free for the book so a slow request never delays it.
+
+Default plan
+------------
+Weight per minute with an API key and secret configured and every pane
+visible (the most expensive case), as :func:`describe_plan` prints it (a test
+checks that these tables are what the code computes).  Budget: 80 % of 1200.
+Freshness is how old a pane's data gets at most (its period, plus one round
+trip); a pane is marked stale past 3 x its effective period.
+
+Active symbol + 1 watched symbol (632 weight/min, 53 % of the limit)::
+
+    feed            period requests/poll    weight/poll  weight/min  freshness
+    book             0.4 s 1                          1       150.0      0.4 s
+    trades           1.0 s 1                          5       300.0      1.0 s
+    klines           5.0 s 1                          1        12.0      5.0 s
+    open_orders      5.0 s 1                          5        60.0      5.0 s
+    account          5.0 s 1                          1        12.0      5.0 s
+    server_time     60.0 s 1                          1         1.0     60.0 s
+    exchange_info   3600 s 1                          1         0.0     3600 s
+    prices           1.0 s 1 per symbol               1        60.0      1.0 s
+    book_tickers     2.0 s 1 per symbol               1        30.0      2.0 s
+    tickers         10.0 s 1 per symbol               1         6.0     10.0 s
+    sparklines      60.0 s 1 per symbol               1         1.0     60.0 s
+    total                                                     632.0  (budget 960)
+
+Active symbol + 20 watched symbols (855 weight/min, 71 % of the limit)::
+
+    feed            period requests/poll    weight/poll  weight/min  freshness
+    book             0.4 s 1                          1       150.0      0.4 s
+    trades           1.0 s 1                          5       300.0      1.0 s
+    klines           5.0 s 1                          1        12.0      5.0 s
+    open_orders      5.0 s 1                          5        60.0      5.0 s
+    account          5.0 s 1                          1        12.0      5.0 s
+    server_time     60.0 s 1                          1         1.0     60.0 s
+    exchange_info   3600 s 1                          1         0.0     3600 s
+    prices           1.0 s 1 all-symbol               2       120.0      1.0 s
+    book_tickers     2.0 s 1 all-symbol               2        60.0      2.0 s
+    tickers         10.0 s 20 per symbol             20       120.0     10.0 s
+    sparklines      60.0 s 20 per symbol             20        20.0     60.0 s
+    total                                                     855.0  (budget 960)
+
+Without a key, trades use ``/spot/trades`` (weight 1: 60/min) and account and
+open orders are not polled: 320 (1 symbol) and 543 (20 symbols) weight/min.
+The watchlist uses the all-symbol ticker/price and bookTicker from 2 symbols
+on (2 < 1 x N), and per-symbol ticker/24hr below 40 symbols (N < 40).  The
+book at 0.4 s keeps its age under 0.4 s plus one round trip, within issue 7's
+goal (p95 <= 600 ms); the best refresh the budget would allow the book alone
+is 960 / 60 = 16 per second.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from jextui.api.limits import weight_of
+
+__all__ = [
+    "FeedKind",
+    "PANE_KINDS",
+    "BACKGROUND_KINDS",
+    "ACTIVE_SYMBOL_KINDS",
+    "WATCHLIST_KINDS",
+    "DEFAULT_PERIODS_S",
+    "PRIORITY",
+    "MIN_PERIOD_S",
+    "MAX_STRETCHED_PERIOD_S",
+    "Request",
+    "FeedPlan",
+    "BudgetPlan",
+    "FeedScheduler",
+    "describe_plan",
+    "parse_periods",
+]
+
+
+class FeedKind(StrEnum):
+    """The feeds the worker polls; the value is the name used in config and events."""
+
+    BOOK = "book"
+    TRADES = "trades"
+    KLINES = "klines"
+    OPEN_ORDERS = "open_orders"
+    ACCOUNT = "account"
+    PRICES = "prices"
+    BOOK_TICKERS = "book_tickers"
+    TICKERS = "tickers"
+    SPARKLINES = "sparklines"
+    SERVER_TIME = "server_time"
+    EXCHANGE_INFO = "exchange_info"
+
+
+#: Feeds that fill a pane: polled only while listed in ``set_visible``.
+PANE_KINDS: frozenset[FeedKind] = frozenset(
+    {
+        FeedKind.BOOK,
+        FeedKind.TRADES,
+        FeedKind.KLINES,
+        FeedKind.OPEN_ORDERS,
+        FeedKind.ACCOUNT,
+        FeedKind.PRICES,
+        FeedKind.BOOK_TICKERS,
+        FeedKind.TICKERS,
+        FeedKind.SPARKLINES,
+    }
+)
+#: Housekeeping feeds: always polled, whatever is on screen.
+BACKGROUND_KINDS: frozenset[FeedKind] = frozenset(
+    {FeedKind.SERVER_TIME, FeedKind.EXCHANGE_INFO}
+)
+#: Feeds about the active symbol: restarted at once when it changes.
+ACTIVE_SYMBOL_KINDS: frozenset[FeedKind] = frozenset(
+    {FeedKind.BOOK, FeedKind.TRADES, FeedKind.KLINES, FeedKind.OPEN_ORDERS}
+)
+#: Feeds about every watched symbol.
+WATCHLIST_KINDS: frozenset[FeedKind] = frozenset(
+    {FeedKind.PRICES, FeedKind.BOOK_TICKERS, FeedKind.TICKERS, FeedKind.SPARKLINES}
+)
+_SIGNED_KINDS = frozenset({FeedKind.OPEN_ORDERS, FeedKind.ACCOUNT})
+
+DEFAULT_PERIODS_S: Mapping[FeedKind, float] = {
+    FeedKind.BOOK: 0.4,
+    FeedKind.TRADES: 1.0,
+    FeedKind.KLINES: 5.0,
+    FeedKind.OPEN_ORDERS: 5.0,
+    FeedKind.ACCOUNT: 5.0,
+    FeedKind.PRICES: 1.0,
+    FeedKind.BOOK_TICKERS: 2.0,
+    FeedKind.TICKERS: 10.0,
+    FeedKind.SPARKLINES: 60.0,
+    FeedKind.SERVER_TIME: 60.0,
+    FeedKind.EXCHANGE_INFO: 3600.0,
+}
+
+#: Lower number = more important: stretched last, started first.
+PRIORITY: Mapping[FeedKind, int] = {
+    FeedKind.BOOK: 0,
+    FeedKind.TRADES: 1,
+    FeedKind.KLINES: 2,
+    FeedKind.OPEN_ORDERS: 3,
+    FeedKind.ACCOUNT: 3,
+    FeedKind.SERVER_TIME: 3,
+    FeedKind.EXCHANGE_INFO: 3,
+    FeedKind.PRICES: 4,
+    FeedKind.BOOK_TICKERS: 4,
+    FeedKind.TICKERS: 4,
+    FeedKind.SPARKLINES: 5,
+}
+
+MIN_PERIOD_S = 0.1
+MAX_PERIOD_S = 86_400.0
+#: However tight the budget, a feed is still polled at least this often.
+MAX_STRETCHED_PERIOD_S = 120.0
+#: Failures back off exponentially up to this (network trouble, 5xx ...).
+MAX_RETRY_BACKOFF_MS = 10_000
+#: Errors that will not go away by themselves (bad key, bad symbol) retry slowly.
+PERMANENT_RETRY_MS = 60_000
+#: How long the estimate of other programs' weight is held (peak over a minute).
+EXTERNAL_HOLD_MS = 60_000
+#: While the server's used weight leaves no room, look again this soon.
+GUARD_RECHECK_MS = 500
+
+MINUTE_MS = 60_000
+DEFAULT_WEIGHT_LIMIT = 1200
+
+# --- weights --------------------------------------------------------------
+
+WeightOf = Callable[[str, "str | None"], int]
+"""``(endpoint path, symbol or None for all symbols) -> request weight``."""
+
+
+def _endpoint(kind: FeedKind, historical_trades: bool) -> str:
+    if kind is FeedKind.TRADES:
+        return "/api/v1/spot/historicalTrades" if historical_trades else "/api/v1/spot/trades"
+    return _ENDPOINTS[kind]
+
+
+_ENDPOINTS: Mapping[FeedKind, str] = {
+    FeedKind.BOOK: "/api/v1/spot/depth",
+    FeedKind.KLINES: "/api/v1/spot/klines",
+    FeedKind.OPEN_ORDERS: "/api/v1/spot/openOrders",
+    FeedKind.ACCOUNT: "/api/v1/account",
+    FeedKind.PRICES: "/api/v1/spot/ticker/price",
+    FeedKind.BOOK_TICKERS: "/api/v1/spot/ticker/bookTicker",
+    FeedKind.TICKERS: "/api/v1/spot/ticker/24hr",
+    FeedKind.SPARKLINES: "/api/v1/spot/klines",
+    FeedKind.SERVER_TIME: "/api/v1/time",
+    FeedKind.EXCHANGE_INFO: "/api/v1/exchangeInfo",
+}
+# Watchlist feeds that have an all-symbol form (klines has none).
+_HAS_ALL_SYMBOL_FORM = frozenset({FeedKind.PRICES, FeedKind.BOOK_TICKERS, FeedKind.TICKERS})
+
+
+def parse_periods(periods: Mapping[str, float] | None) -> dict[FeedKind, float]:
+    """Default periods overridden by ``periods`` (seconds per feed name).
+
+    Raises ``ValueError`` with a message naming the feed for an unknown name
+    or a period that is not a number between 0.1 s and one day.
+    """
+    merged = dict(DEFAULT_PERIODS_S)
+    for name, value in (periods or {}).items():
+        kind = _kind(name)
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"refresh period for {kind.value!r} must be a number of seconds, got {value!r}") from None
+        if not (MIN_PERIOD_S <= seconds <= MAX_PERIOD_S) or math.isnan(seconds):
+            raise ValueError(
+                f"refresh period for {kind.value!r} must be between {MIN_PERIOD_S} s "
+                f"and {MAX_PERIOD_S:.0f} s, got {value!r}"
+            )
+        merged[kind] = seconds
+    return merged
+
+
+def _kind(name: str | FeedKind) -> FeedKind:
+    try:
+        return FeedKind(name)
+    except ValueError:
+        known = ", ".join(k.value for k in FeedKind)
+        raise ValueError(f"unknown feed {name!r}; known feeds: {known}") from None
+
+
+# --- value objects ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request the worker should send now.
+
+    ``symbol`` is None for the account, server time, exchange info and the
+    all-symbol form of a watchlist feed (``all_symbols`` True).  ``interval``
+    is the kline interval for :attr:`FeedKind.KLINES`.  ``seq`` tells two
+    requests of the same feed apart.
+    """
+
+    kind: FeedKind
+    symbol: str | None
+    weight: int
+    endpoint: str
+    all_symbols: bool = False
+    interval: str | None = None
+    seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPlan:
+    """How one feed is planned right now."""
+
+    kind: FeedKind
+    priority: int
+    desired_period_s: float
+    effective_period_s: float  # after stretching for the budget
+    requests_per_cycle: int  # requests to refresh everything the feed covers once
+    weight_per_cycle: int
+    all_symbols: bool
+    endpoint: str
+
+    @property
+    def weight_per_minute(self) -> float:
+        return self.weight_per_cycle * 60.0 / self.effective_period_s
+
+    @property
+    def desired_weight_per_minute(self) -> float:
+        return self.weight_per_cycle * 60.0 / self.desired_period_s
+
+    @property
+    def stretched(self) -> bool:
+        return self.effective_period_s > self.desired_period_s * 1.0001
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetPlan:
+    """The whole plan: active feeds (highest priority first) and the budget."""
+
+    feeds: tuple[FeedPlan, ...]
+    weight_limit: int
+    weight_share: float
+    external_weight_1m: int  # weight other programs on this IP use per minute (estimate)
+
+    @property
+    def budget_1m(self) -> int:
+        """Weight per minute we allow everything (ours + others') to use."""
+        return int(self.weight_limit * self.weight_share)
+
+    @property
+    def planned_weight_1m(self) -> float:
+        return sum(f.weight_per_minute for f in self.feeds)
+
+    @property
+    def desired_weight_1m(self) -> float:
+        return sum(f.desired_weight_per_minute for f in self.feeds)
+
+    def feed(self, kind: str) -> FeedPlan | None:
+        wanted = _kind(kind)
+        return next((f for f in self.feeds if f.kind is wanted), None)
+
+
+# --- the budget -------------------------------------------------------------
+
+
+@dataclass
+class _ServerView:
+    """What the server's used-weight header tells about others on our IP."""
+
+    own_sends: deque[tuple[int, int]] = field(default_factory=deque)  # (sent_ms, weight)
+    used_weight: int | None = None
+    used_at_ms: int | None = None
+    window_reset_ms: int | None = None
+    external_samples: deque[tuple[int, int]] = field(default_factory=deque)
+
+    def record_send(self, now_ms: int, weight: int) -> None:
+        self.own_sends.append((now_ms, weight))
+        self._trim(now_ms)
+
+    def observe(self, used_weight: int, at_ms: int) -> None:
+        if self.used_at_ms is not None and at_ms <= self.used_at_ms:
+            return  # the reading we have, or an older one
+        if self.used_weight is not None and used_weight < self.used_weight:
+            # The server's window moved on: its count restarted after our
+            # previous reading.  Our own requests before that are not in it.
+            self.window_reset_ms = self.used_at_ms
+        self.used_weight, self.used_at_ms = used_weight, at_ms
+        own = self.own_weight_between(self._counted_since(at_ms), at_ms)
+        self.external_samples.append((at_ms, max(0, used_weight - own)))
+        self._trim(at_ms)
+
+    def _counted_since(self, at_ms: int) -> int:
+        start = at_ms - MINUTE_MS
+        if self.window_reset_ms is not None:
+            start = max(start, self.window_reset_ms)
+        return start
+
+    def own_weight_between(self, start_ms: int, end_ms: int) -> int:
+        return sum(w for t, w in self.own_sends if start_ms < t <= end_ms)
+
+    def external_1m(self, now_ms: int) -> int:
+        self._trim(now_ms)
+        return max((est for _, est in self.external_samples), default=0)
+
+    def used_now(self, now_ms: int) -> float:
+        """The server's count now: the last reading, decayed, plus what we sent since."""
+        if self.used_weight is None or self.used_at_ms is None:
+            return float(self.own_weight_between(now_ms - MINUTE_MS, now_ms))
+        elapsed = max(0, now_ms - self.used_at_ms)
+        decayed = self.used_weight * max(0.0, 1.0 - elapsed / MINUTE_MS)
+        return decayed + self.own_weight_between(self.used_at_ms, now_ms)
+
+    def _trim(self, now_ms: int) -> None:
+        horizon = now_ms - 2 * MINUTE_MS
+        while self.own_sends and self.own_sends[0][0] < horizon:
+            self.own_sends.popleft()
+        while self.external_samples and self.external_samples[0][0] < now_ms - EXTERNAL_HOLD_MS:
+            self.external_samples.popleft()
+
+
+def _stretch(feeds: list[FeedPlan], available_1m: float) -> list[FeedPlan]:
+    """Stretch periods, lowest priority first, until the feeds fit ``available_1m``."""
+    total = sum(f.weight_per_minute for f in feeds)
+    result = {f.kind: f for f in feeds}
+    for plan in sorted(feeds, key=lambda f: (-f.priority, -_ORDER[f.kind])):
+        excess = total - available_1m
+        if excess <= 0:
+            break
+        slowest = max(MAX_STRETCHED_PERIOD_S, plan.desired_period_s)
+        floor_rate = plan.weight_per_cycle * 60.0 / slowest
+        cut = min(excess, plan.weight_per_minute - floor_rate)
+        if cut <= 0:
+            continue
+        new_rate = plan.weight_per_minute - cut
+        period = plan.weight_per_cycle * 60.0 / new_rate
+        result[plan.kind] = _replace_period(plan, period)
+        total -= cut
+    return [result[f.kind] for f in feeds]
+
+
+def _replace_period(plan: FeedPlan, period_s: float) -> FeedPlan:
+    return FeedPlan(
+        kind=plan.kind,
+        priority=plan.priority,
+        desired_period_s=plan.desired_period_s,
+        effective_period_s=period_s,
+        requests_per_cycle=plan.requests_per_cycle,
+        weight_per_cycle=plan.weight_per_cycle,
+        all_symbols=plan.all_symbols,
+        endpoint=plan.endpoint,
+    )
+
+
+_ORDER: Mapping[FeedKind, int] = {kind: index for index, kind in enumerate(FeedKind)}
+
+
+# --- per-feed timing ---------------------------------------------------------
+
+
+@dataclass
+class _FeedTiming:
+    last_start_ms: int | None = None
+    retry_at_ms: int | None = None
+    failures: int = 0
+    forced: bool = False
+    in_flight: Request | None = None
+    fetched_ms: dict[str, int] = field(default_factory=dict)  # per-symbol feeds
+
+
+# --- the scheduler ------------------------------------------------------------
+
+
+class FeedScheduler:
+    """Decides which requests to send and when (see the module docstring)."""
+
+    def __init__(
+        self,
+        periods: Mapping[str, float] | None = None,
+        *,
+        weight_share: float = 0.8,
+        weight_limit: int = DEFAULT_WEIGHT_LIMIT,
+        max_in_flight: int = 4,
+        weight_of: WeightOf = weight_of,
+    ) -> None:
+        share = float(weight_share)
+        if not 0.0 < share <= 1.0:
+            raise ValueError(f"weight_share must be above 0 and at most 1, got {weight_share!r}")
+        if max_in_flight < 2:
+            raise ValueError("max_in_flight must be at least 2 (one slot is kept for the book)")
+        self._periods = parse_periods(periods)
+        self._weight_share = share
+        self._weight_limit = weight_limit
+        self._max_in_flight = max_in_flight
+        self._weight_of = weight_of
+        self._timing = {kind: _FeedTiming() for kind in FeedKind}
+        self._server = _ServerView()
+        self._active_symbol: str | None = None
+        self._watchlist: tuple[str, ...] = ()
+        self._visible: frozenset[FeedKind] = PANE_KINDS
+        self._api_key = False
+        self._signed = False
+        self._kline_interval = "1m"
+        self._blocked_until_ms: int | None = None
+        self._block_reason: str | None = None
+        self._seq = 0
+
+    # --- context --------------------------------------------------------------
+
+    @property
+    def active_symbol(self) -> str | None:
+        return self._active_symbol
+
+    @property
+    def watchlist(self) -> tuple[str, ...]:
+        return self._watchlist
+
+    @property
+    def visible(self) -> frozenset[FeedKind]:
+        return self._visible
+
+    @property
+    def kline_interval(self) -> str:
+        return self._kline_interval
+
+    @property
+    def uses_historical_trades(self) -> bool:
+        return self._api_key
+
+    @property
+    def weight_share(self) -> float:
+        return self._weight_share
+
+    @property
+    def weight_limit(self) -> int:
+        return self._weight_limit
+
+    def set_active_symbol(self, symbol: str | None) -> None:
+        """Switch the active symbol: its feeds restart at once, old answers are orphaned."""
+        if symbol == self._active_symbol:
+            return
+        self._active_symbol = symbol
+        for kind in ACTIVE_SYMBOL_KINDS:
+            self._restart(kind)
+
+    def set_watchlist(self, symbols: Sequence[str]) -> None:
+        """Watch these symbols (order kept, duplicates dropped); new ones are fetched first."""
+        unique = tuple(dict.fromkeys(symbols))
+        if unique == self._watchlist:
+            return
+        added = set(unique) - set(self._watchlist)
+        self._watchlist = unique
+        for kind in WATCHLIST_KINDS:
+            timing = self._timing[kind]
+            timing.fetched_ms = {s: t for s, t in timing.fetched_ms.items() if s in unique}
+            if added and kind is not FeedKind.SPARKLINES:
+                timing.forced = True
+
+    def set_visible(self, kinds: Iterable[str]) -> None:
+        """Poll only these pane feeds; feeds that come back on screen are fetched at once."""
+        wanted = frozenset(_kind(k) for k in kinds) & PANE_KINDS
+        for kind in wanted - self._visible:
+            self._timing[kind].forced = True
+        self._visible = wanted
+
+    def set_credentials(self, *, api_key: bool, signed: bool) -> None:
+        """``api_key``: historicalTrades is available; ``signed``: account and open orders."""
+        if api_key != self._api_key:
+            self._restart(FeedKind.TRADES)
+        self._api_key, self._signed = api_key, signed
+
+    def set_kline_interval(self, interval: str) -> None:
+        if interval != self._kline_interval:
+            self._kline_interval = interval
+            self._restart(FeedKind.KLINES)
+
+    def set_weight_limit(self, limit: int) -> None:
+        if limit > 0:
+            self._weight_limit = limit
+
+    def refresh_now(self, kind: str) -> None:
+        """Poll ``kind`` as soon as the budget and any block allow."""
+        timing = self._timing[_kind(kind)]
+        timing.forced = True
+        timing.retry_at_ms = None
+
+    def _restart(self, kind: FeedKind) -> None:
+        timing = self._timing[kind]
+        timing.in_flight = None
+        timing.last_start_ms = None
+        timing.retry_at_ms = None
+        timing.failures = 0
+        timing.forced = True
+
+    # --- what the server says -----------------------------------------------
+
+    def observe_rate(
+        self,
+        *,
+        used_weight_1m: int | None,
+        at_ms: int | None,
+        weight_limit: int | None = None,
+        blocked_until_ms: int | None = None,
+        block_reason: str | None = None,
+    ) -> None:
+        """Take in the client's rate state (read from the last response's headers)."""
+        if weight_limit:
+            self.set_weight_limit(weight_limit)
+        if used_weight_1m is not None and at_ms is not None:
+            self._server.observe(used_weight_1m, at_ms)
+        if blocked_until_ms is not None:
+            self.block_until(blocked_until_ms, block_reason)
+
+    def block_until(self, until_ms: int, reason: str | None = None) -> None:
+        """Send nothing before ``until_ms`` (a 429/418 with Retry-After)."""
+        if self._blocked_until_ms is None or until_ms > self._blocked_until_ms:
+            self._blocked_until_ms = until_ms
+            self._block_reason = reason
+
+    def blocked_until(self, now_ms: int) -> int | None:
+        """End of the current block, or None when sending is allowed."""
+        if self._blocked_until_ms is not None and now_ms >= self._blocked_until_ms:
+            self._blocked_until_ms = None
+            self._block_reason = None
+        return self._blocked_until_ms
+
+    def block_reason(self, now_ms: int) -> str | None:
+        return self._block_reason if self.blocked_until(now_ms) is not None else None
+
+    def used_weight_estimate(self, now_ms: int) -> int:
+        return int(self._server.used_now(now_ms))
+
+    # --- the plan ---------------------------------------------------------------
+
+    def is_active(self, kind: FeedKind) -> bool:
+        """Whether ``kind`` is polled at all in the current context."""
+        return self.inactive_reason(kind) is None
+
+    def inactive_reason(self, kind: FeedKind) -> str | None:
+        """Why ``kind`` is not polled (None when it is)."""
+        if kind in BACKGROUND_KINDS:
+            return None
+        if kind not in self._visible:
+            return "hidden"
+        if kind in _SIGNED_KINDS and not self._signed:
+            return "no API key and secret configured"
+        if kind in ACTIVE_SYMBOL_KINDS and self._active_symbol is None:
+            return "no active symbol"
+        if kind in WATCHLIST_KINDS and not self._watchlist:
+            return "the watchlist is empty"
+        return None
+
+    def plan(self, now_ms: int = 0) -> BudgetPlan:
+        """The current plan: desired periods stretched to fit the budget."""
+        feeds = [self._desired_plan(kind) for kind in self._kinds_by_priority() if self.is_active(kind)]
+        external = self._server.external_1m(now_ms)
+        budget = self._weight_limit * self._weight_share
+        stretched = _stretch(feeds, max(0.0, budget - external))
+        return BudgetPlan(
+            feeds=tuple(stretched),
+            weight_limit=self._weight_limit,
+            weight_share=self._weight_share,
+            external_weight_1m=external,
+        )
+
+    def effective_period_ms(self, kind: str, now_ms: int = 0) -> int:
+        """The period ``kind`` is polled at now (its desired one when not active)."""
+        plan = self.plan(now_ms).feed(kind)
+        seconds = plan.effective_period_s if plan else self._periods[_kind(kind)]
+        return int(seconds * 1000)
+
+    def desired_period_ms(self, kind: str) -> int:
+        return int(self._periods[_kind(kind)] * 1000)
+
+    def _desired_plan(self, kind: FeedKind) -> FeedPlan:
+        endpoint = _endpoint(kind, self._api_key)
+        requests, weight, all_symbols = self._cycle_cost(kind, endpoint)
+        return FeedPlan(
+            kind=kind,
+            priority=PRIORITY[kind],
+            desired_period_s=self._periods[kind],
+            effective_period_s=self._periods[kind],
+            requests_per_cycle=requests,
+            weight_per_cycle=weight,
+            all_symbols=all_symbols,
+            endpoint=endpoint,
+        )
+
+    def _cycle_cost(self, kind: FeedKind, endpoint: str) -> tuple[int, int, bool]:
+        """(requests, weight, all-symbol form?) to refresh ``kind`` once."""
+        if kind not in WATCHLIST_KINDS:
+            symbol = self._active_symbol if kind in ACTIVE_SYMBOL_KINDS else None
+            return 1, self._weight_of(endpoint, symbol), False
+        count = len(self._watchlist)
+        per_symbol = count * self._weight_of(endpoint, self._watchlist[0]) if count else 0
+        if kind in _HAS_ALL_SYMBOL_FORM:
+            all_weight = self._weight_of(endpoint, None)
+            if all_weight <= per_symbol:
+                return 1, all_weight, True
+        return count, per_symbol, False
+
+    def _kinds_by_priority(self) -> list[FeedKind]:
+        return sorted(FeedKind, key=lambda k: (PRIORITY[k], _ORDER[k]))
+
+    # --- timing -----------------------------------------------------------------
+
+    def due(self, now_ms: int) -> list[Request]:
+        """Requests to send now, most important first; each is marked in flight."""
+        if self.blocked_until(now_ms) is not None:
+            return []
+        plan = self.plan(now_ms)
+        budget = plan.budget_1m
+        started: list[Request] = []
+        for feed in plan.feeds:
+            if not self._slot_free(feed.kind):
+                continue
+            if self._next_start_ms(feed, now_ms) > now_ms:
+                continue
+            request = self._make_request(feed, now_ms)
+            if self._server.used_now(now_ms) + request.weight > budget:
+                continue  # no room in the server's window right now
+            self._start(request, now_ms)
+            started.append(request)
+        return started
+
+    def next_wake_ms(self, now_ms: int) -> int | None:
+        """When :meth:`due` may next return something (None: nothing planned)."""
+        blocked = self.blocked_until(now_ms)
+        if blocked is not None:
+            return blocked
+        plan = self.plan(now_ms)
+        times = [
+            self._next_start_ms(feed, now_ms)
+            for feed in plan.feeds
+            if self._timing[feed.kind].in_flight is None
+        ]
+        if not times:
+            return None
+        soonest = min(times)
+        # Due yet not started by the last due(): held back by the budget guard
+        # or by a full set of request slots.  Look again a little later (a
+        # finished request wakes the worker sooner anyway).
+        return now_ms + GUARD_RECHECK_MS if soonest <= now_ms else soonest
+
+    def in_flight(self) -> list[Request]:
+        return [t.in_flight for t in self._timing.values() if t.in_flight is not None]
+
+    def _in_flight_count(self) -> int:
+        return sum(1 for t in self._timing.values() if t.in_flight is not None)
+
+    def _slot_free(self, kind: FeedKind) -> bool:
+        if self._timing[kind].in_flight is not None:
+            return False
+        busy = self._in_flight_count()
+        # One slot stays free for the book: a slow request never delays it.
+        limit = self._max_in_flight if kind is FeedKind.BOOK else self._max_in_flight - 1
+        return busy < limit
+
+    def _next_start_ms(self, feed: FeedPlan, now_ms: int) -> int:
+        timing = self._timing[feed.kind]
+        if timing.retry_at_ms is not None and timing.retry_at_ms > now_ms:
+            return timing.retry_at_ms
+        if timing.forced or timing.last_start_ms is None:
+            return now_ms
+        if feed.kind in WATCHLIST_KINDS and not feed.all_symbols and self._unfetched(feed.kind):
+            return now_ms  # a newly watched symbol: fill its row at once
+        interval_ms = feed.effective_period_s * 1000 / max(1, feed.requests_per_cycle)
+        return timing.last_start_ms + math.ceil(interval_ms)
+
+    def _make_request(self, feed: FeedPlan, now_ms: int) -> Request:
+        self._seq += 1
+        symbol: str | None = None
+        if feed.kind in ACTIVE_SYMBOL_KINDS:
+            symbol = self._active_symbol
+        elif feed.kind in WATCHLIST_KINDS and not feed.all_symbols:
+            symbol = self._stalest_symbol(feed.kind)
+        weight = feed.weight_per_cycle if feed.all_symbols else self._weight_of(feed.endpoint, symbol)
+        return Request(
+            kind=feed.kind,
+            symbol=symbol,
+            weight=weight,
+            endpoint=feed.endpoint,
+            all_symbols=feed.all_symbols,
+            interval=self._kline_interval if feed.kind is FeedKind.KLINES else None,
+            seq=self._seq,
+        )
+
+    def _unfetched(self, kind: FeedKind) -> bool:
+        fetched = self._timing[kind].fetched_ms
+        return any(symbol not in fetched for symbol in self._watchlist)
+
+    def _stalest_symbol(self, kind: FeedKind) -> str:
+        fetched = self._timing[kind].fetched_ms
+        # Never fetched first (in watchlist order), then the oldest.
+        return min(self._watchlist, key=lambda s: fetched.get(s, -1))
+
+    def _start(self, request: Request, now_ms: int) -> None:
+        timing = self._timing[request.kind]
+        timing.in_flight = request
+        timing.last_start_ms = now_ms
+        timing.forced = False
+        if request.symbol is not None and request.kind in WATCHLIST_KINDS:
+            timing.fetched_ms[request.symbol] = now_ms
+        self._server.record_send(now_ms, request.weight)
+
+    def finished(
+        self,
+        request: Request,
+        now_ms: int,
+        *,
+        ok: bool,
+        permanent: bool = False,
+    ) -> bool:
+        """Record the outcome of ``request``.
+
+        Returns False when the request was orphaned meanwhile (the active
+        symbol, the kline interval or the credentials changed): its answer
+        must be dropped.  A failure backs off exponentially (up to 10 s), or
+        60 s when ``permanent`` (an error that retrying soon will not fix).
+        """
+        timing = self._timing[request.kind]
+        if timing.in_flight != request:
+            return False
+        timing.in_flight = None
+        if ok:
+            timing.failures = 0
+            timing.retry_at_ms = None
+            return True
+        timing.failures += 1
+        if permanent and request.kind in WATCHLIST_KINDS and request.symbol is not None:
+            # One bad watched symbol must not hold up the others: only that
+            # symbol waits, the rotation goes on.
+            timing.fetched_ms[request.symbol] = now_ms + PERMANENT_RETRY_MS
+            return True
+        if permanent:
+            backoff = PERMANENT_RETRY_MS
+        else:
+            period_ms = self.effective_period_ms(request.kind, now_ms)
+            backoff = min(MAX_RETRY_BACKOFF_MS, period_ms * 2 ** (timing.failures - 1))
+            backoff = max(backoff, period_ms)
+        timing.retry_at_ms = now_ms + int(backoff)
+        return True
+
+    def abandon(self, request: Request) -> None:
+        """``request`` was cancelled before it finished: poll its feed again soon."""
+        timing = self._timing[request.kind]
+        if timing.in_flight == request:
+            timing.in_flight = None
+            timing.forced = True
+
+    def failures(self, kind: str) -> int:
+        return self._timing[_kind(kind)].failures
+
+
+def describe_plan(plan: BudgetPlan) -> str:
+    """A text table of ``plan`` (feed, period, requests, weight per minute)."""
+    lines = [
+        f"{'feed':<14} {'period':>7} {'requests/poll':<16} {'weight/poll':>11} "
+        f"{'weight/min':>11} {'freshness':>10}"
+    ]
+    for feed in plan.feeds:
+        requests = "1 all-symbol" if feed.all_symbols else (
+            f"{feed.requests_per_cycle} per symbol" if feed.kind in WATCHLIST_KINDS else "1"
+        )
+        lines.append(
+            f"{feed.kind.value:<14} {_seconds(feed.effective_period_s):>7} {requests:<16} "
+            f"{feed.weight_per_cycle:>11} {feed.weight_per_minute:>11.1f} "
+            f"{_seconds(feed.effective_period_s):>10}"
+        )
+    lines.append(
+        f"{'total':<14} {'':>7} {'':<16} {'':>11} {plan.planned_weight_1m:>11.1f}  "
+        f"(budget {plan.budget_1m})"
+    )
+    return "\n".join(lines)
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.0f} s" if value >= 1000 else f"{value:.1f} s"
