@@ -674,7 +674,7 @@ def _check_recv_window(recv_window: int) -> int:
 
 
 def _text(name: str, value: object) -> tuple[str, str]:
-    if not isinstance(value, str) or not value.strip() or value != value.strip():
+    if not isinstance(value, str) or not value or any(c.isspace() for c in value):
         raise InvalidArgument(f"{name} must be a non-empty string without spaces, not {value!r}")
     return (name, value)
 
