@@ -264,7 +264,8 @@ class JexClient:
 
     async def _ticker(self, name: str, symbol: str | None, one: type[T]) -> T | list[T]:
         if symbol is None:
-            return await self._call(name, [], list[one], symbol=None)  # type: ignore[valid-type]
+            many: type[list[T]] = list[one]  # type: ignore[valid-type]
+            return await self._call(name, [], many, symbol=None)
         return await self._call(name, [_symbol(symbol)], one, symbol=symbol)
 
     # --- orders ----------------------------------------------------------------------
@@ -324,8 +325,9 @@ class JexClient:
         """Place an order.  Never retried: on a 5xx, timeout or dropped
         connection the error has ``outcome_unknown=True``."""
         params, resp = _order_params(symbol, side, quantity, price, type, time_in_force, resp_type)
-        decode_as: type[Any] = m.OrderResult if resp == "RESULT" else m.OrderAck
-        return await self._call("new_order", params, decode_as, recv_window=recv_window)
+        if resp == "RESULT":
+            return await self._call("new_order", params, m.OrderResult, recv_window=recv_window)
+        return await self._call("new_order", params, m.OrderAck, recv_window=recv_window)
 
     async def test_order(
         self,
@@ -436,11 +438,11 @@ class JexClient:
         self,
         name: str,
         params: Params,
-        decode_as: Any,
+        decode_as: type[T],
         *,
         symbol: str | None = "",
         recv_window: int | None = None,
-    ) -> Any:
+    ) -> T:
         """Send one endpoint call and decode its answer (see the module docstring).
 
         ``symbol`` only matters for the weight of the tickers (None = all).
@@ -518,10 +520,10 @@ class JexClient:
         self,
         endpoint: Endpoint,
         params: Params,
-        decode_as: Any,
+        decode_as: type[T],
         weight: int,
         recv_window: int | None,
-    ) -> Any:
+    ) -> T:
         request = self._build_request(endpoint, params, recv_window)
         started = time.perf_counter()
         status: int | None = None
@@ -545,12 +547,15 @@ class JexClient:
         now = self.clock.local_ms()
         self.rate.record_response(parse_rate_headers(response.headers), weight=weight, now_ms=now)
 
-    def _read_answer(self, endpoint: Endpoint, response: httpx.Response, decode_as: Any) -> Any:
+    def _read_answer(
+        self, endpoint: Endpoint, response: httpx.Response, decode_as: type[T]
+    ) -> T:
         status = response.status_code
         if status >= 400 or status < 200:
             raise self._error_for(endpoint, response)
         try:
-            return _decoder(decode_as).decode(response.content)
+            decoded: T = _decoder(decode_as).decode(response.content)
+            return decoded
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
             body_error = _error_body(response.content)
             if body_error is not None and body_error[0] is not None and body_error[0] < 0:
@@ -743,7 +748,7 @@ _MISSING_FIELD_RE = re.compile(r"^Object missing required field `([^`]+)`(?: - a
 _AT_PATH_RE = re.compile(r"^(.*) - at `([^`]+)`$", re.DOTALL)
 
 
-def _decode_error(endpoint: str, exc: msgspec.MSGSPECError) -> DecodeError:
+def _decode_error(endpoint: str, exc: msgspec.MsgspecError) -> DecodeError:
     text = str(exc)
     if isinstance(exc, msgspec.DecodeError) and not isinstance(exc, msgspec.ValidationError):
         return DecodeError(endpoint=endpoint, field=None, detail=f"not valid JSON ({text})")

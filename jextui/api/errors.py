@@ -353,36 +353,29 @@ def error_from_response(
     retry_after: float | None = None,
 ) -> ApiError:
     """The typed error for an error answer (HTTP status >= 400, or an error body)."""
-    common = {"code": code, "msg": msg, "status": status, "endpoint": endpoint}
+    wait = retry_after or 0.0
     if status == 418:
-        return IpBanned(retry_after=retry_after or 0.0, **common)
-    if status == 429:
-        return RateLimited(retry_after=retry_after or 0.0, **common)
-    if status >= 500:
-        unknown = is_order or code in _UNKNOWN_OUTCOME_CODES
+        return IpBanned(retry_after=wait, code=code, msg=msg, status=status, endpoint=endpoint)
+    cls = _class_for_code(code, msg, is_order) if code is not None else None
+    if status == 429 or cls is RateLimited:
+        return RateLimited(retry_after=wait, code=code, msg=msg, status=status, endpoint=endpoint)
+    if status >= 500 or cls is ServerError:
+        # 5xx: the exchange does not know what happened; -1006/-1007 say so outright.
+        unknown = (status >= 500 and is_order) or code in _UNKNOWN_OUTCOME_CODES
         return ServerError(
-            **common,
+            code=code,
+            msg=msg,
+            status=status,
+            endpoint=endpoint,
             outcome_unknown=unknown,
             hint=_CHECK_ORDERS_HINT if unknown else None,
         )
-    if code is not None:
-        cls = _class_for_code(code, msg, is_order)
-        if cls is RateLimited:
-            return RateLimited(retry_after=retry_after or 0.0, **common)
-        if cls is ServerError:
-            unknown = code in _UNKNOWN_OUTCOME_CODES
-            return ServerError(
-                **common,
-                outcome_unknown=unknown,
-                hint=_CHECK_ORDERS_HINT if unknown else None,
-            )
-        if cls is not None:
-            return cls(**common)
-    if status in (401, 403):
-        return AuthError(**common)
-    if status == 404:
-        return ApiError(
-            **common,
-            hint="The exchange does not know this endpoint; check the base URL.",
-        )
-    return ApiError(**common)
+    hint: str | None = None
+    if cls is None:
+        if status in (401, 403):
+            cls = AuthError
+        else:
+            cls = ApiError
+            if status == 404:
+                hint = "The exchange does not know this endpoint; check the base URL."
+    return cls(code=code, msg=msg, status=status, endpoint=endpoint, hint=hint)

@@ -191,12 +191,13 @@ def parse_retry_after(value: str | None, *, now_ms: int, default_s: float) -> fl
     if value is None or not value.strip():
         return default_s
     text = value.strip()
+    seconds: float | None
     try:
         seconds = float(text)
     except ValueError:
         seconds = _seconds_until_http_date(text, now_ms)
-        if seconds is None:
-            return default_s
+    if seconds is None:
+        return default_s
     if seconds != seconds or seconds in (float("inf"), float("-inf")):
         return default_s
     return max(_MIN_RETRY_AFTER_S, seconds)

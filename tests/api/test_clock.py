@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from decimal import Decimal as D
 
 import httpx
@@ -18,7 +19,9 @@ from .fake import SECRET, FakeClock, FakeExchange, reply, split_signature
 TOO_OLD = {"code": -1021, "msg": "Timestamp for this request is outside of the recvWindow."}
 
 
-def slow_time_answer(clock: FakeClock, server_time: int, there: int, back: int):
+def slow_time_answer(
+    clock: FakeClock, server_time: int, there: int, back: int
+) -> Callable[[httpx.Request], httpx.Response]:
     """/api/v1/time that takes ``there`` ms to arrive and ``back`` ms to return."""
 
     def handler(request: httpx.Request) -> httpx.Response:

@@ -282,7 +282,7 @@ async def test_order_decimals_are_sent_as_plain_text(
     client: JexClient, exchange: FakeExchange, given: object, sent: str
 ) -> None:
     exchange.on("POST", "/api/v1/spot/order", fx.ORDER_ACK)
-    await client.new_order("JEXBTC", "BUY", given, given)  # type: ignore[arg-type]
+    await client.new_order("JEXBTC", "BUY", given, given)  # type: ignore[call-overload]
     assert exchange.last.body_dict["quantity"] == sent
     assert exchange.last.body_dict["price"] == sent
 
