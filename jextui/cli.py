@@ -54,14 +54,6 @@ def _stderr(message: str) -> None:
     print(f"jextui: {message}", file=sys.stderr)
 
 
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose usage errors say "jextui ..." and exit 2."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
     epilog = (
         "subcommands:\n"
@@ -69,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         + "\n\n"
         + _ENVIRONMENT_HELP
     )
-    parser = _Parser(
+    parser = argparse.ArgumentParser(
         prog="jextui",
         description="A keyboard-driven terminal trading console for the JEX spot API. "
         "With no credentials configured it runs on an embedded sandbox exchange (demo mode).",
@@ -94,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_config_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="jextui config", description="Show, create or check the configuration file.")
+    parser = argparse.ArgumentParser(prog="jextui config", description="Show, create or check the configuration file.")
     actions = parser.add_subparsers(dest="action", metavar="{path,init,check}")
     actions.required = True
     actions.add_parser("path", help="print the config file's path")
@@ -218,9 +210,9 @@ def _start_logging(settings: Settings) -> None:
 
 
 def run_console(argv: Sequence[str], env: Mapping[str, str]) -> int:
+    args = build_parser().parse_args(list(argv))  # --help/--version exit here, before heavy imports
     from jextui.config import ConfigError, load_settings
 
-    args = build_parser().parse_args(list(argv))
     try:
         settings = load_settings(args, env)
     except ConfigError as exc:
