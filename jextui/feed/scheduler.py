@@ -189,6 +189,9 @@ MAX_RETRY_BACKOFF_MS = 10_000
 PERMANENT_RETRY_MS = 60_000
 #: How long the estimate of other programs' weight is held (peak over a minute).
 EXTERNAL_HOLD_MS = 60_000
+#: Share of the budget the plan fills when others use the IP too (the rest
+#: absorbs their bursts, so requests are rarely held back).
+PLAN_HEADROOM = 0.95
 #: While the server's used weight leaves no room, look again this soon.
 GUARD_RECHECK_MS = 500
 
@@ -376,7 +379,8 @@ class _ServerView:
             return float(self.own_weight_between(now_ms - MINUTE_MS, now_ms))
         elapsed = max(0, now_ms - self.used_at_ms)
         decayed = self.used_weight * max(0.0, 1.0 - elapsed / MINUTE_MS)
-        return decayed + self.own_weight_between(self.used_at_ms, now_ms)
+        # Requests sent in the reading's own millisecond may not be in it: count them.
+        return decayed + self.own_weight_between(self.used_at_ms - 1, now_ms)
 
     def _trim(self, now_ms: int) -> None:
         horizon = now_ms - 2 * MINUTE_MS
@@ -622,6 +626,9 @@ class FeedScheduler:
         feeds = [self._desired_plan(kind) for kind in self._kinds_by_priority() if self.is_active(kind)]
         external = self._server.external_1m(now_ms)
         budget = self._weight_limit * self._weight_share
+        if external:
+            # Leave headroom so the guard in due() need not hold requests back.
+            budget *= PLAN_HEADROOM
         stretched = _stretch(feeds, max(0.0, budget - external))
         return BudgetPlan(
             feeds=tuple(stretched),
@@ -712,16 +719,16 @@ class FeedScheduler:
     def in_flight(self) -> list[Request]:
         return [t.in_flight for t in self._timing.values() if t.in_flight is not None]
 
-    def _in_flight_count(self) -> int:
-        return sum(1 for t in self._timing.values() if t.in_flight is not None)
-
     def _slot_free(self, kind: FeedKind) -> bool:
         if self._timing[kind].in_flight is not None:
             return False
-        busy = self._in_flight_count()
-        # One slot stays free for the book: a slow request never delays it.
-        limit = self._max_in_flight if kind is FeedKind.BOOK else self._max_in_flight - 1
-        return busy < limit
+        if kind is FeedKind.BOOK:
+            return True  # its slot is always kept free for it
+        # Every other feed shares the remaining slots: a slow request never delays the book.
+        others = sum(
+            1 for k, t in self._timing.items() if t.in_flight is not None and k is not FeedKind.BOOK
+        )
+        return others < self._max_in_flight - 1
 
     def _next_start_ms(self, feed: FeedPlan, now_ms: int) -> int:
         timing = self._timing[feed.kind]
