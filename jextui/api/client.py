@@ -50,6 +50,7 @@ from .errors import (
     MissingCredentials,
     RateLimited,
     TimestampError,
+    TransportError,
     error_from_response,
 )
 from .limits import (
@@ -265,8 +266,8 @@ class JexClient:
     async def _ticker(self, name: str, symbol: str | None, one: type[T]) -> T | list[T]:
         if symbol is None:
             many: type[list[T]] = list[one]  # type: ignore[valid-type]
-            return await self._call(name, [], many, symbol=None)
-        return await self._call(name, [_symbol(symbol)], one, symbol=symbol)
+            return await self._call(name, [], many, all_symbols=True)
+        return await self._call(name, [_symbol(symbol)], one)
 
     # --- orders ----------------------------------------------------------------------
 
@@ -440,15 +441,17 @@ class JexClient:
         params: Params,
         decode_as: type[T],
         *,
-        symbol: str | None = "",
+        all_symbols: bool = False,
         recv_window: int | None = None,
     ) -> T:
         """Send one endpoint call and decode its answer (see the module docstring).
 
-        ``symbol`` only matters for the weight of the tickers (None = all).
+        ``all_symbols``: a ticker asked for every symbol (a higher weight).
         """
         endpoint = ENDPOINTS[name]
-        weight = _weight_of(name, symbol)
+        weight = endpoint.weight
+        if all_symbols and endpoint.weight_without_symbol is not None:
+            weight = endpoint.weight_without_symbol
         self._require_credentials(endpoint)
         self._refuse_during_ban(endpoint)
         if endpoint.security is not Security.SIGNED:
@@ -458,8 +461,11 @@ class JexClient:
         try:
             return await self._send(endpoint, params, decode_as, weight, window)
         except TimestampError:
-            logger.info("%s %s: timestamp rejected (-1021); re-syncing the clock and resending once",
-                        endpoint.method, endpoint.path)
+            logger.info(
+                "%s %s: timestamp rejected (-1021); re-syncing the clock and resending once",
+                endpoint.method,
+                endpoint.path,
+            )
         await self.sync_time()
         self._refuse_during_ban(endpoint)
         return await self._send(endpoint, params, decode_as, weight, window)
@@ -524,10 +530,16 @@ class JexClient:
         weight: int,
         recv_window: int | None,
     ) -> T:
+        if self._http.is_closed:
+            raise TransportError(
+                f"{endpoint.path}: the client is closed; nothing was sent",
+                endpoint=endpoint.path,
+                hint="Create a new client (the old one was closed).",
+            )
         request = self._build_request(endpoint, params, recv_window)
         started = time.perf_counter()
         status: int | None = None
-        failure: JexError | None = None
+        error: str | None = None
         try:
             try:
                 response = await self._http.send(request)
@@ -537,11 +549,16 @@ class JexClient:
             self._record_usage(response, weight)
             return self._read_answer(endpoint, response, decode_as)
         except JexError as exc:
-            failure = exc
+            error = _short_error(exc)
+            raise
+        except asyncio.CancelledError:
+            error = "cancelled"
+            if endpoint.is_order and status is None:
+                error = "cancelled while in flight: the order's outcome is UNKNOWN"
             raise
         finally:
             latency_ms = int((time.perf_counter() - started) * 1000)
-            self._report(endpoint, status, latency_ms, weight, failure)
+            self._report(endpoint, status, latency_ms, weight, error)
 
     def _record_usage(self, response: httpx.Response, weight: int) -> None:
         now = self.clock.local_ms()
@@ -553,8 +570,11 @@ class JexClient:
         status = response.status_code
         if status >= 400 or status < 200:
             raise self._error_for(endpoint, response)
+        content = response.content
+        if decode_as is m.Empty and not content.strip():
+            content = b"{}"  # an empty answer to ping/keepalive/close is fine
         try:
-            decoded: T = _decoder(decode_as).decode(response.content)
+            decoded: T = _decoder(decode_as).decode(content)
             return decoded
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
             body_error = _error_body(response.content)
@@ -590,10 +610,9 @@ class JexClient:
         status: int | None,
         latency_ms: int,
         weight: int,
-        failure: JexError | None,
+        error: str | None,
     ) -> None:
-        error = None if failure is None else _short_error(failure)
-        level = logging.DEBUG if failure is None else logging.WARNING
+        level = logging.DEBUG if error is None else logging.WARNING
         logger.log(
             level,
             "%s %s -> %s in %d ms (weight %d)%s",

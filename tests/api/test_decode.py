@@ -89,3 +89,12 @@ async def test_unknown_extra_fields_are_ignored(public_client: JexClient, exchan
     trades = with_value(fx.TRADES, 0, "isBestMatch", True)
     exchange.on("GET", "/api/v1/spot/trades", trades)
     assert len(await public_client.trades("ETHUSDT")) == 3
+
+
+async def test_an_empty_answer_to_ping_is_accepted(public_client: JexClient, exchange: FakeExchange) -> None:
+    exchange.on("GET", "/api/v1/ping", "")
+    assert await public_client.ping() is None
+    exchange.routes.clear()
+    exchange.on("GET", "/api/v1/spot/avgPrice", "")
+    with pytest.raises(DecodeError):  # but not where data is expected
+        await public_client.avg_price("JEXBTC")

@@ -140,3 +140,43 @@ async def test_a_real_timeout_is_a_request_timeout(exchange: FakeExchange) -> No
     async with JexClient("https://x.test", transport=SlowTransport(), timeout=0.05) as jex:
         with pytest.raises(RequestTimeout, match="no answer within the timeout"):
             await jex.ping()
+
+
+async def test_a_closed_client_raises_a_transport_error(exchange: FakeExchange) -> None:
+    jex = JexClient("https://x.test", transport=exchange.transport())
+    await jex.aclose()
+    with pytest.raises(TransportError, match="closed"):
+        await jex.ping()
+    assert exchange.sent == []
+
+
+async def test_an_order_cancelled_in_flight_is_reported_as_unknown(
+    exchange: FakeExchange, caplog: pytest.LogCaptureFixture
+) -> None:
+    import asyncio
+
+    from jextui.api import RequestEvent
+
+    from .fake import BASE, KEY, SECRET, FakeClock
+
+    started = asyncio.Event()
+
+    async def never_answers(request: httpx.Request) -> httpx.Response:
+        started.set()
+        await asyncio.sleep(30)
+        raise AssertionError("unreachable")
+
+    exchange.on_call("POST", ORDER_PATH, never_answers)  # type: ignore[arg-type]
+    events: list[RequestEvent] = []
+    clock = FakeClock()
+    async with JexClient(
+        BASE, KEY, SECRET, transport=exchange.transport(), time_ms=clock, on_event=events.append
+    ) as jex:
+        task = asyncio.create_task(place(jex))
+        await started.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert events[-1].is_order and events[-1].status is None
+    assert events[-1].error is not None and "UNKNOWN" in events[-1].error
+    assert "UNKNOWN" in caplog.text
