@@ -144,7 +144,7 @@ def _describe(settings: Settings) -> str:
         ("credentials", credentials),
         ("watchlist", " ".join(settings.watchlist)),
         ("theme", settings.theme),
-        ("refresh (s)", " ".join(f"{k}={v:g}" for k, v in settings.refresh.as_mapping().items())),
+        ("refresh (s)", " ".join(f"{k}={v:g}" for k, v in settings.refresh.as_mapping().items()) or "built-in plan"),
         ("weight share", f"{settings.weight_share:g}"),
         ("confirm orders", "yes" if settings.confirm_orders else "no"),
         ("bell", "yes" if settings.bell else "no"),

@@ -107,22 +107,29 @@ class ConfigError(Exception):
 
 
 class RefreshPeriods(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """Desired refresh period of each feed, in seconds.
+    """Refresh periods the user chose, in seconds, per feed; ``None`` = not set.
 
-    The feed may stretch them to stay within the weight budget.  The names
-    are the feed kinds: :meth:`as_mapping` is what ``FeedWorker(periods=...)``
-    takes.
+    The feed (``jextui.feed``) owns the default plan, which is computed to
+    stay within the weight budget with 1 to 20 watched symbols; these only
+    override it.  The names are the feed kinds, and :meth:`as_mapping` (only
+    the periods set) is what ``FeedWorker(periods=...)`` takes.  The feed may
+    still stretch a period when the budget requires it.
     """
 
-    book: float = 0.5
-    trades: float = 1.0
-    klines: float = 5.0
-    tickers: float = 3.0
-    account: float = 5.0
-    open_orders: float = 3.0
+    book: float | None = None
+    trades: float | None = None
+    klines: float | None = None
+    open_orders: float | None = None
+    account: float | None = None
+    prices: float | None = None
+    book_tickers: float | None = None
+    tickers: float | None = None
+    sparklines: float | None = None
 
     def as_mapping(self) -> dict[str, float]:
-        return {name: getattr(self, name) for name in self.__struct_fields__}
+        """``{feed kind: seconds}`` for the periods the user set."""
+        values = ((name, getattr(self, name)) for name in self.__struct_fields__)
+        return {name: value for name, value in values if value is not None}
 
 
 # Allowed range (seconds) per feed: fast enough to be useful, never so fast
@@ -131,9 +138,12 @@ REFRESH_LIMITS: Mapping[str, tuple[float, float]] = {
     "book": (0.2, 60.0),
     "trades": (0.2, 60.0),
     "klines": (1.0, 600.0),
-    "tickers": (1.0, 600.0),
-    "account": (1.0, 600.0),
     "open_orders": (1.0, 600.0),
+    "account": (1.0, 600.0),
+    "prices": (0.5, 600.0),
+    "book_tickers": (0.5, 600.0),
+    "tickers": (1.0, 600.0),
+    "sparklines": (5.0, 3600.0),
 }
 
 
@@ -386,8 +396,9 @@ def load_config(path: Path) -> Config:
         doc = msgspec.convert(raw, _ConfigFile)
     except msgspec.ValidationError as exc:
         raise _error(path, *_validation_message(exc, "", {"": _ConfigFile, "refresh": RefreshPeriods})) from None
-    for name, (low, high) in REFRESH_LIMITS.items():
-        _check_range(path, f"refresh.{name}", getattr(doc.refresh, name), low, high, " seconds")
+    for name, seconds in doc.refresh.as_mapping().items():
+        low, high = REFRESH_LIMITS[name]
+        _check_range(path, f"refresh.{name}", seconds, low, high, " seconds")
     _check_range(path, "fat_finger_pct", doc.fat_finger_pct, 0.1, 100, " percent")
     if not (math.isfinite(doc.weight_share) and 0 < doc.weight_share <= 1):
         raise _error(path, "weight_share", f"must be more than 0 and at most 1, got {doc.weight_share}")
@@ -698,16 +709,21 @@ _TEMPLATE = '''\
 ## (more than 0, at most 1). Other programs on the same IP count too.
 # weight_share = 0.8
 
-## How often each feed is polled, in seconds. The console stretches these
-## when the weight budget requires it; data older than 3 periods is shown
-## as stale.
+## How often each feed is polled, in seconds. Leave these out to use the
+## built-in plan, which stays within the weight budget with 1 to 20 watched
+## symbols (the values below were its defaults when this file was written).
+## The console still stretches a period when the budget requires it; data
+## older than 3 periods is shown as stale.
 # [refresh]
-# book = 0.5          # order book of the active symbol (0.2 - 60)
-# trades = 1.0        # recent trades of the active symbol (0.2 - 60)
-# klines = 5.0        # candles of the active symbol (1 - 600)
-# tickers = 3.0       # watchlist prices and 24 h change (1 - 600)
-# account = 5.0       # balances (1 - 600)
-# open_orders = 3.0   # open orders of the active symbol (1 - 600)
+# book = 0.4           # order book of the active symbol (0.2 - 60)
+# trades = 1.0         # recent trades of the active symbol (0.2 - 60)
+# klines = 5.0         # candles of the active symbol (1 - 600)
+# open_orders = 5.0    # open orders of the active symbol (1 - 600)
+# account = 5.0        # balances (1 - 600)
+# prices = 1.0         # watchlist last prices (0.5 - 600)
+# book_tickers = 2.0   # watchlist best bid/ask, for the grid view (0.5 - 600)
+# tickers = 10.0       # watchlist 24 h change and volume (1 - 600)
+# sparklines = 60.0    # watchlist sparklines (5 - 3600)
 
 ## Connection profiles, one [profiles.NAME] table each.
 ##   base_url             the exchange's REST address (https://...)

@@ -22,6 +22,7 @@ from jextui.api.secret import Secret
 from jextui.cli import main
 from jextui.config import (
     DEFAULT_WATCHLIST,
+    REFRESH_LIMITS,
     ConfigError,
     config_template,
     load_config,
@@ -356,9 +357,7 @@ def test_values_from_the_file(home: Home) -> None:
     assert settings.confirm_orders is False and settings.bell is True
     assert settings.fat_finger_pct == Decimal("2.5") and isinstance(settings.fat_finger_pct, Decimal)
     assert settings.weight_share == 0.5
-    assert settings.refresh.as_mapping() == {
-        "book": 0.25, "trades": 1.0, "klines": 5.0, "tickers": 3.0, "account": 5.0, "open_orders": 10.0,
-    }  # fmt: skip
+    assert settings.refresh.as_mapping() == {"book": 0.25, "open_orders": 10.0}  # only what the user set
     assert settings.log_level == "DEBUG"
 
 
@@ -376,6 +375,7 @@ def test_template_is_written_private_and_means_the_defaults(home: Home) -> None:
     assert home.config_file.stat().st_mode & 0o777 == 0o600
     config = load_config(home.config_file)
     assert config.profiles == {} and config.watchlist is None and config.confirm_orders is True
+    assert config.refresh.as_mapping() == {}  # the feed's own plan applies
     assert load_settings(ns(), home.env).demo  # a fresh template keeps demo mode
 
 
@@ -385,6 +385,7 @@ def test_template_examples_are_valid_when_uncommented(home: Home) -> None:
     config = load_config(home.config_file)
     assert set(config.profiles) == {"main", "local"} and config.default_profile == "main"
     assert config.watchlist == DEFAULT_WATCHLIST
+    assert set(config.refresh.as_mapping()) == set(REFRESH_LIMITS)
     settings = load_settings(ns(), {**home.env, "JEX_MAIN_SECRET": SECRET})
     assert settings.profile_name == "main" and settings.api_secret == Secret(SECRET)
 
@@ -393,7 +394,7 @@ def test_template_documents_every_key() -> None:
     template = config_template()
     for key in (
         "default_profile", "theme", "watchlist", "confirm_orders", "bell", "fat_finger_pct", "weight_share",
-        "[refresh]", "book", "trades", "klines", "tickers", "account", "open_orders",
+        "[refresh]", "book", "trades", "klines", "tickers", "account", "open_orders", "prices", "book_tickers", "sparklines",
         "base_url", "api_key", "api_secret", "api_secret_env", "allow_insecure_http", "JEX_API_KEY", "JEX_API_SECRET",
     ):  # fmt: skip
         assert key in template, key
@@ -496,3 +497,11 @@ def test_any_document_gives_config_or_config_error(home: Home, data: st.DataObje
         load_settings(ns(), home.env)
     except ConfigError as exc:
         assert str(exc).strip() and "\n" not in str(exc)
+
+
+def test_refresh_keys_are_feed_kinds_the_feed_accepts() -> None:
+    scheduler = pytest.importorskip("jextui.feed.scheduler")
+    for name, (low, high) in REFRESH_LIMITS.items():
+        parsed = scheduler.parse_periods({name: low})
+        assert parsed[scheduler.FeedKind(name)] == low
+        assert scheduler.parse_periods({name: high})[scheduler.FeedKind(name)] == high
