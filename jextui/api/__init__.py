@@ -30,7 +30,7 @@ from .errors import (
     TransportError,
     UnknownOrder,
 )
-from .limits import ENDPOINTS, WEIGHTS, Endpoint, RateState, Security, weight_of
+from .limits import ENDPOINTS, WEIGHTS, Endpoint, RateState, RequestEvent, Security, weight_of
 from .models import (
     KLINE_INTERVALS,
     Account,
@@ -60,7 +60,6 @@ from .models import (
     Withdrawal,
 )
 from .secret import Secret
-from .transport import RequestEvent
 
 __all__ = [
     "JexClient",

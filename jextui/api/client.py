@@ -59,6 +59,7 @@ from .limits import (
     ENDPOINTS,
     Endpoint,
     RateState,
+    RequestEvent,
     Security,
     parse_rate_headers,
     parse_retry_after,
@@ -68,7 +69,6 @@ from .secret import Secret
 from .signing import sign, total_params
 from .transport import (
     Params,
-    RequestEvent,
     encode_params,
     format_decimal,
     install_log_redaction,
@@ -76,7 +76,7 @@ from .transport import (
     transport_error,
 )
 
-__all__ = ["JexClient"]
+__all__ = ["JexClient", "RequestEvent"]
 
 logger = logging.getLogger("jextui.api")
 

@@ -7,6 +7,7 @@
   dearer without a symbol (24hr 40, price 2, bookTicker 2).
 * :func:`parse_rate_headers` reads ``X-MBX-USED-WEIGHT-1M`` (or the legacy
   ``X-MBX-USED-WEIGHT``) and ``X-MBX-ORDER-COUNT-1S`` / ``-1D``.
+* :class:`RequestEvent` describes one request (for the status bar and logs).
 * :class:`RateState` holds the budget (limits from ``exchangeInfo.rateLimits``)
   and the ban after a 429/418: while it lasts, nothing is sent.
 
@@ -35,6 +36,7 @@ __all__ = [
     "DEFAULT_RETRY_AFTER_429_S",
     "DEFAULT_RETRY_AFTER_418_S",
     "RateState",
+    "RequestEvent",
 ]
 
 DEFAULT_WEIGHT_LIMIT = 1200
@@ -146,6 +148,23 @@ def weight_of(endpoint: str, symbol: str | None = None) -> int:
     if symbol is None and found.weight_without_symbol is not None:
         return found.weight_without_symbol
     return found.weight
+
+
+@dataclass(frozen=True, slots=True)
+class RequestEvent:
+    """What happened to one HTTP request (for the status bar and logs).
+
+    Holds no parameters, key, secret or signature: only the path.
+    """
+
+    method: str
+    path: str
+    status: int | None  # None when no HTTP answer arrived
+    latency_ms: int
+    weight: int
+    used_weight_1m: int | None
+    error: str | None  # short text, None on success
+    is_order: bool
 
 
 # --- response headers ---------------------------------------------------------

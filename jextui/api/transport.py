@@ -1,5 +1,5 @@
-"""Wire-level helpers of the client: parameter encoding, request events,
-mapping network failures to our errors, and keeping signatures out of logs.
+"""Wire-level helpers of the client: parameter encoding, mapping network
+failures to our errors, and keeping signatures out of logs.
 """
 
 from __future__ import annotations
@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from ipaddress import ip_address
 from urllib.parse import urlencode
@@ -17,7 +16,6 @@ import httpx
 from .errors import ConnectionFailed, InvalidArgument, RequestTimeout, TransportError
 
 __all__ = [
-    "RequestEvent",
     "Params",
     "encode_params",
     "format_decimal",
@@ -27,25 +25,6 @@ __all__ = [
 ]
 
 Params = list[tuple[str, str]]
-
-logger = logging.getLogger("jextui.api")
-
-
-@dataclass(frozen=True, slots=True)
-class RequestEvent:
-    """What happened to one HTTP request (for the status bar and logs).
-
-    Holds no parameters, key, secret or signature: only the path.
-    """
-
-    method: str
-    path: str
-    status: int | None  # None when no HTTP answer arrived
-    latency_ms: int
-    weight: int
-    used_weight_1m: int | None
-    error: str | None  # short text, None on success
-    is_order: bool
 
 
 def encode_params(params: Sequence[tuple[str, str]]) -> str:
