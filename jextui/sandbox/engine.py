@@ -798,6 +798,17 @@ class Engine:
         account = self._account(account_id)
         return account.maker_fee, account.taker_fee, dict(account.fee_overrides), account.keep_history
 
+    def stored_order(self, order_id: int) -> EngineOrder | None:
+        """The order with this id if the engine still keeps it."""
+        return self._orders.get(order_id)
+
+    def unlock(self, account_id: str, asset: str, amount: Decimal) -> None:
+        """Move ``amount`` from locked to free (restoring state for a symbol no longer listed)."""
+        bal = self._account(account_id).balance(asset)
+        amount = min(amount, bal.locked)
+        bal.locked -= amount
+        bal.free += amount
+
     def stored_orders(self) -> list[EngineOrder]:
         """Every order the engine remembers (all open ones, closed ones of history accounts)."""
         return sorted(self._orders.values(), key=lambda order: order.order_id)

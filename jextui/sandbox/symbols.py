@@ -29,6 +29,7 @@ __all__ = [
     "OPTION_SYMBOLS",
     "synthetic_symbols",
     "unit",
+    "stable_seed",
 ]
 
 ASSET_DECIMALS = 8
@@ -143,7 +144,7 @@ DEFAULT_SYMBOLS: tuple[SymbolSpec, ...] = (
 )
 
 
-def _stable_seed(*parts: object) -> int:
+def stable_seed(*parts: object) -> int:
     """A seed derived from ``parts`` that does not depend on PYTHONHASHSEED."""
     digest = hashlib.sha256("|".join(str(p) for p in parts).encode()).digest()
     return int.from_bytes(digest[:8], "big")
@@ -157,7 +158,7 @@ def synthetic_symbols(n: int, seed: int) -> list[SymbolSpec]:
     """
     if n < 0:
         raise ValueError("the number of synthetic symbols must be >= 0")
-    rng = random.Random(_stable_seed("synthetic-symbols", seed))
+    rng = random.Random(stable_seed("synthetic-symbols", seed))
     specs: list[SymbolSpec] = []
     for index in range(1, n + 1):
         magnitude = rng.randint(-2, 4)  # price around 10 ** magnitude
