@@ -602,6 +602,7 @@ class JexClient:
             endpoint=endpoint.path,
             is_order=endpoint.is_order,
             retry_after=retry_after,
+            checks_order=endpoint.name == "test_order",
         )
 
     def _report(

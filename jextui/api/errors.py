@@ -351,12 +351,19 @@ def error_from_response(
     endpoint: str,
     is_order: bool,
     retry_after: float | None = None,
+    checks_order: bool = False,
 ) -> ApiError:
-    """The typed error for an error answer (HTTP status >= 400, or an error body)."""
+    """The typed error for an error answer (HTTP status >= 400, or an error body).
+
+    ``is_order``: the request places an order (a 5xx leaves its outcome
+    unknown).  ``checks_order``: a test order, which is rejected like an order
+    but never places one.
+    """
     wait = retry_after or 0.0
     if status == 418:
         return IpBanned(retry_after=wait, code=code, msg=msg, status=status, endpoint=endpoint)
-    cls = _class_for_code(code, msg, is_order) if code is not None else None
+    order_like = is_order or checks_order
+    cls = _class_for_code(code, msg, order_like) if code is not None else None
     if status == 429 or cls is RateLimited:
         return RateLimited(retry_after=wait, code=code, msg=msg, status=status, endpoint=endpoint)
     if status >= 500 or cls is ServerError:

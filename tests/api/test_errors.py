@@ -201,3 +201,17 @@ async def test_bad_arguments_are_refused_before_sending(
         await call(client)  # type: ignore[operator]
     assert isinstance(caught.value, ValueError) and isinstance(caught.value, JexError)
     assert exchange.sent == []
+
+
+async def test_a_test_order_is_rejected_like_an_order_but_never_unknown(
+    client: JexClient, exchange: FakeExchange
+) -> None:
+    scale = "error scale in parameter 'price', should be scale no more than '8'"
+    exchange.on("POST", "/api/v1/spot/order/test", {"code": -1129, "msg": scale}, status=400)
+    with pytest.raises(OrderRejected):
+        await client.test_order("JEXBTC", "BUY", D("1"), D("0.000000001"))
+    exchange.routes.clear()
+    exchange.on("POST", "/api/v1/spot/order/test", "", status=503)
+    with pytest.raises(ServerError) as caught:
+        await client.test_order("JEXBTC", "BUY", D("1"), D("1"))
+    assert caught.value.outcome_unknown is False  # a test order never places anything
