@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jextui.trading.journal import OrderJournal, account_identity
+
+from .fakes import FakeClock, FakeExchange
+
+
+@pytest.fixture
+def journal_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "journal.sqlite"
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(1_700_000_000_000)
+
+
+@pytest.fixture
+def exchange(journal_path: Path, clock: FakeClock) -> FakeExchange:
+    return FakeExchange(clock=clock, journal_path=journal_path)
+
+
+@pytest.fixture
+def journal(journal_path: Path, exchange: FakeExchange, clock: FakeClock):
+    opened = OrderJournal(journal_path, base_url=exchange.base_url, account=account_identity("demo-key"),
+                          now_ms=clock.now_ms)
+    yield opened
+    opened.close()
