@@ -708,13 +708,11 @@ class FeedScheduler:
             for feed in plan.feeds
             if self._timing[feed.kind].in_flight is None
         ]
-        if not times:
-            return None
-        soonest = min(times)
-        # Due yet not started by the last due(): held back by the budget guard
-        # or by a full set of request slots.  Look again a little later (a
+        # A time not in the future belongs to a feed the last due() held back
+        # (budget guard or no free slot): look at it again a little later (a
         # finished request wakes the worker sooner anyway).
-        return now_ms + GUARD_RECHECK_MS if soonest <= now_ms else soonest
+        times = [t if t > now_ms else now_ms + GUARD_RECHECK_MS for t in times]
+        return min(times, default=None)
 
     def in_flight(self) -> list[Request]:
         return [t.in_flight for t in self._timing.values() if t.in_flight is not None]

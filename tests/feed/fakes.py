@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from jextui.api.errors import JexError
+from jextui.api.errors import ConnectionFailed
 from jextui.api.models import (
     Account,
     Balance,
@@ -81,7 +81,9 @@ class FakeClient:
     """Answers like the exchange would, records every call and its time.
 
     ``fail[name]``: an error to raise (or a callable returning one / None).
-    ``gate[name]``: calls wait for this event before answering.
+    ``gate[key]``: calls wait for this event before answering; ``key`` is
+    ``name``, ``name:symbol`` or ``name:symbol:interval``.  A key also in
+    ``swallow_cancel`` answers even when cancelled (a late answer).
     ``external_weight``: weight another program adds to the server's count.
     """
 
@@ -92,7 +94,8 @@ class FakeClient:
         self.rate = FakeRate()
         self.clock = FakeServerClock()
         self.calls: list[tuple[int, str, tuple[Any, ...]]] = []
-        self.fail: dict[str, JexError | Callable[[tuple[Any, ...]], JexError | None]] = {}
+        self.fail: dict[str, BaseException | Callable[[tuple[Any, ...]], BaseException | None]] = {}
+        self.down = False  # every call fails as if the exchange were unreachable
         self.gate: dict[str, asyncio.Event] = {}
         self.swallow_cancel: set[str] = set()
         self.external_weight = 0
@@ -107,21 +110,31 @@ class FakeClient:
         now = self._clock.now
         self.calls.append((now, name, args))
         self._count(now, weight)
-        gate = self.gate.get(name)
-        if gate is not None:
+        key = self._key(self.gate, name, args)
+        if key is not None:
             try:
-                await gate.wait()
+                await self.gate[key].wait()
             except asyncio.CancelledError:
-                if name not in self.swallow_cancel:
+                if key not in self.swallow_cancel:
                     raise
         else:
             await asyncio.sleep(0)
+        if self.down:
+            raise ConnectionFailed("connection refused", endpoint=name)
         failure = self.fail.get(name)
-        if callable(failure) and not isinstance(failure, JexError):
+        if callable(failure) and not isinstance(failure, BaseException):
             failure = failure(args)
         if failure is not None:
             raise failure
         return make()
+
+    @staticmethod
+    def _key(table: dict[str, Any], name: str, args: tuple[Any, ...]) -> str | None:
+        """``name:arg0:arg1``, ``name:arg0`` or ``name``, the most specific one in ``table``."""
+        for key in (f"{name}:{':'.join(map(str, args[:2]))}", f"{name}:{args[0]}" if args else name, name):
+            if key in table:
+                return key
+        return None
 
     def _count(self, now: int, weight: int) -> None:
         self._window.append((now, weight))
