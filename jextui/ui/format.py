@@ -8,6 +8,7 @@ unless a ``tzinfo`` is given (tests and screenshots pass UTC).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
@@ -16,6 +17,7 @@ from jextui.api.models import SymbolInfo
 __all__ = [
     "MASK",
     "decimals_of_step",
+    "auto_decimals",
     "symbol_precisions",
     "format_fixed",
     "format_price",
@@ -66,6 +68,19 @@ def decimals_of_step(step: Decimal) -> int:
     exponent = step.normalize().as_tuple().exponent
     assert isinstance(exponent, int)
     return max(0, -exponent)
+
+
+def auto_decimals(values: Iterable[Decimal], cap: int = 8) -> int:
+    """Decimals needed to show every value exactly (at most ``cap``), for
+    data whose symbol precision is not known yet: ``1.50``, ``2.125`` → 3.
+    """
+    needed = 0
+    for value in values:
+        if value.is_finite():
+            exponent = value.normalize().as_tuple().exponent
+            assert isinstance(exponent, int)
+            needed = max(needed, -exponent)
+    return min(cap, needed)
 
 
 def symbol_precisions(info: SymbolInfo) -> tuple[int, int]:

@@ -174,3 +174,11 @@ def test_symbol_precisions_fall_back_to_asset_precisions() -> None:
 
 def test_mask_hides_digits() -> None:
     assert not any(char.isdigit() for char in MASK)
+
+
+def test_auto_decimals_shows_every_value_exactly() -> None:
+    from jextui.ui.format import auto_decimals
+
+    assert auto_decimals([Decimal("1.50"), Decimal("2.125"), Decimal("3")]) == 3
+    assert auto_decimals([Decimal("0.000000001234")]) == 8  # capped
+    assert auto_decimals([]) == 0

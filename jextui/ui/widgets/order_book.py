@@ -23,13 +23,12 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from jextui.api.models import Depth, DepthLevel, Order
-from jextui.ui.format import format_fixed, format_price, format_qty
+from jextui.ui.format import auto_decimals, format_fixed, format_price, format_qty
 from jextui.ui.widgets.messages import BookSide, LevelSelected
 from jextui.ui.widgets.pane import Pane, fit, join_cells
 
 __all__ = ["OrderBookView", "BookLevel"]
 
-_MAX_AUTO_DECIMALS = 8
 _OWN_MARK = "●"
 
 
@@ -56,16 +55,6 @@ class _Widths:
     qty: int
     total: int
     mine: int
-
-
-def _auto_decimals(values: Sequence[Decimal]) -> int:
-    """Decimals needed to show every value exactly (capped), for unknown precision."""
-    needed = 0
-    for value in values:
-        exponent = value.normalize().as_tuple().exponent
-        if isinstance(exponent, int):
-            needed = max(needed, -exponent)
-    return min(_MAX_AUTO_DECIMALS, needed)
 
 
 def _cumulative(side: BookSide, levels: Sequence[DepthLevel]) -> list[_Row]:
@@ -232,10 +221,10 @@ class OrderBookView(Pane):
         levels = [] if depth is None else [*depth.asks[:50], *depth.bids[:50]]
         price_decimals = self._price_decimals
         if price_decimals is None:
-            price_decimals = _auto_decimals([level.price for level in levels])
+            price_decimals = auto_decimals([level.price for level in levels])
         qty_decimals = self._qty_decimals
         if qty_decimals is None:
-            qty_decimals = _auto_decimals([level.qty for level in levels])
+            qty_decimals = auto_decimals([level.qty for level in levels])
         return price_decimals, qty_decimals
 
     def render_body(self, width: int, height: int) -> list[Text]:
