@@ -132,8 +132,8 @@ def describe_error(error: BaseException) -> str:
     if isinstance(code, int) and not isinstance(code, bool):
         text = describe_code(code, str(msg))
     else:
-        text = describe_status(status if isinstance(status, int) else None)
-        text = text or (describe_code(None, str(msg)) if msg else _describe_kind(error))
+        by_status = describe_status(status if isinstance(status, int) else None)
+        text = by_status or (describe_code(None, str(msg)) if msg else _describe_kind(error))
     retry_after = getattr(error, "retry_after", None)
     if isinstance(retry_after, (int, float)) and retry_after > 0:
         text = f"{text.rstrip('.')} (retry in about {retry_after:.0f} s)."
@@ -164,17 +164,17 @@ def _describe_kind(error: BaseException) -> str:
 def _refined_by_message(code: int | None, msg: str) -> str | None:
     lowered = msg.lower()
     if code in (-9000, -1013, -2010) and "filter failure" in lowered:
-        for name, text in _FILTER_TEXT.items():
+        for name, sentence in _FILTER_TEXT.items():
             if name.lower() in lowered:
-                return text
+                return sentence
     if code in (-1010, -2010, -2011):
-        for needle, text in _ENGINE_TEXT:
+        for needle, sentence in _ENGINE_TEXT:
             if needle in lowered:
-                return text
+                return sentence
     if code == -1102:
-        name = _quoted(msg)
-        if name:
-            return f"The required value '{name}' was missing, empty or malformed."
+        parameter = _quoted(msg)
+        if parameter:
+            return f"The required value '{parameter}' was missing, empty or malformed."
     if code == -1129:
         names = re.findall(r"'([^']*)'", msg)
         if len(names) >= 2:

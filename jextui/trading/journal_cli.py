@@ -51,7 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"show at most N intents (default {DEFAULT_TABLE_LIMIT} in the table, "
                              "all in CSV; 0 = all)")
     parser.add_argument("--csv", metavar="FILE", help="write the intents as CSV to FILE ('-' = standard output)")
-    parser.add_argument("--journal", metavar="PATH", type=Path, help="the journal file (default: in the data directory)")
+    parser.add_argument("--journal", metavar="PATH", type=Path,
+                        help="the journal file (default: in the data directory)")
     return parser
 
 
@@ -151,7 +152,8 @@ def write_csv(entries: Sequence[JournalEntry], handle: TextIO) -> None:
     for entry in entries:
         writer.writerow([
             entry.id, local_time(entry.created_ms), entry.created_ms, entry.updated_ms, entry.kind,
-            _text_cell(entry.base_url), entry.account, _text_cell(entry.symbol), entry.side or "", _amount(entry.price), _amount(entry.quantity),
+            _text_cell(entry.base_url), entry.account, _text_cell(entry.symbol), entry.side or "",
+            _amount(entry.price), _amount(entry.quantity),
             entry.time_in_force or "", entry.state, "" if entry.order_id is None else entry.order_id,
             entry.order_status or "", "" if entry.error_code is None else entry.error_code, _text_cell(entry.message),
         ])

@@ -32,6 +32,7 @@ Every look is recorded in the journal; every outcome comes back as a
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -82,11 +83,9 @@ class ReconcileReport:
 
 def _server_now(client: object) -> Callable[[], int]:
     clock = getattr(client, "clock", None)
-    now = getattr(clock, "now_ms", None)
+    now: Callable[[], int] | None = getattr(clock, "now_ms", None)
     if callable(now):
         return now
-    import time
-
     return lambda: time.time_ns() // 1_000_000
 
 
@@ -157,7 +156,8 @@ class Reconciler:
                 )
             except OrderAlreadyClaimed:
                 continue
-            text = f"{entry.describe()}: the order did reach the exchange (order {int(order.order_id)}, {order.status})."
+            found = f"order {int(order.order_id)}, {order.status}"
+            text = f"{entry.describe()}: the order did reach the exchange ({found})."
             return ReconcileReport(resolved, True, order, text)
         if self._now_ms() - entry.created_ms >= self.grace_ms:
             settled = self.journal.mark_not_placed(entry.id, "no matching order on the exchange")

@@ -19,6 +19,7 @@ cancels one order after another and reports each.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -128,13 +129,11 @@ def is_unknown_outcome(error: BaseException) -> bool:
 
 def _now_source(client: object, clock: object) -> Callable[[], int]:
     if callable(clock):
-        return clock  # type: ignore[return-value]
+        return clock
     for source in (clock, getattr(client, "clock", None)):
-        now = getattr(source, "now_ms", None)
+        now: Callable[[], int] | None = getattr(source, "now_ms", None)
         if callable(now):
             return now
-    import time
-
     return lambda: time.time_ns() // 1_000_000
 
 
@@ -237,7 +236,8 @@ class OrderSubmitter:
                 text = f"Dry run (nothing placed): the exchange would refuse this order. {words}"
             return SubmitOutcome(OutcomeKind.TEST_FAILED, text, dry_run=True, entry=saved, error=exc)
         saved = self.journal.mark_accepted(entry.id)
-        text = f"Dry run passed: the exchange would accept {entry.describe().removeprefix('test ')} (nothing was placed)."
+        what = entry.describe().removeprefix("test ")
+        text = f"Dry run passed: the exchange would accept {what} (nothing was placed)."
         return SubmitOutcome(OutcomeKind.TEST_PASSED, text, dry_run=True, entry=saved)
 
     # -- cancels --

@@ -142,7 +142,8 @@ def parse_amount(text: object, name: str = "amount") -> ParsedAmount:
     if not integer and not fraction:
         return ParsedAmount(None, "Enter a number, e.g. 12.5.")
     if len(integer.lstrip("0")) > MAX_DIGITS_EACH_SIDE or len(fraction) > MAX_DIGITS_EACH_SIDE:
-        return ParsedAmount(None, f"That number is too long (at most {MAX_DIGITS_EACH_SIDE} digits each side of the point).")
+        limit = MAX_DIGITS_EACH_SIDE
+        return ParsedAmount(None, f"That number is too long (at most {limit} digits each side of the point).")
     text_value = f"{integer or '0'}.{fraction}" if fraction else (integer or "0")
     return ParsedAmount(Decimal(text_value), None)
 
@@ -450,7 +451,8 @@ class OrderTicket:
             quantity = _round_to_grid(self.rules.max_qty, grid, ROUND_FLOOR)
         if quantity <= 0:
             asset = self.rules.quote_asset if self.side == "BUY" else self.rules.base_asset
-            return f"{share.normalize():f} % of your free {asset} is less than one quantity step ({format_decimal(grid)})."
+            step = format_decimal(grid)
+            return f"{share.normalize():f} % of your free {asset} is less than one quantity step ({step})."
         return quantity
 
     def _affordable_quantity(self) -> Decimal | str:
@@ -518,7 +520,8 @@ class OrderTicket:
         rate = self.fee_rate
         with localcontext(_EXACT):
             notional = price * quantity
-            fee_asset = self.rules.quote_asset if (self.side == "SELL" or not self.fee_from_received) else self.rules.base_asset
+            fee_in_quote = self.side == "SELL" or not self.fee_from_received
+            fee_asset = self.rules.quote_asset if fee_in_quote else self.rules.base_asset
             fee_base = quantity if fee_asset == self.rules.base_asset else notional
             fee_amount = fee_base * rate if rate is not None else None
             base_after, quote_after = self._balances_after(notional, quantity, fee_asset, fee_amount)
@@ -621,9 +624,11 @@ class OrderTicket:
         if _decimals_of(quantity) > rules.quantity_decimals:
             return {FIELD_QUANTITY: _too_many_decimals("quantity", rules.quantity_decimals, rules.symbol)}
         if rules.min_qty is not None and quantity < rules.min_qty:
-            return {FIELD_QUANTITY: f"The quantity is below the minimum {format_decimal(rules.min_qty)} {rules.base_asset}."}
+            minimum = format_decimal(rules.min_qty)
+            return {FIELD_QUANTITY: f"The quantity is below the minimum {minimum} {rules.base_asset}."}
         if rules.max_qty is not None and quantity > rules.max_qty:
-            return {FIELD_QUANTITY: f"The quantity is above the maximum {format_decimal(rules.max_qty)} {rules.base_asset}."}
+            maximum = format_decimal(rules.max_qty)
+            return {FIELD_QUANTITY: f"The quantity is above the maximum {maximum} {rules.base_asset}."}
         if rules.step_size is not None and not _is_multiple(quantity, rules.step_size):
             return {FIELD_QUANTITY: _off_grid_message("quantity", quantity, rules.step_size, "step size")}
         return {}
@@ -636,7 +641,8 @@ class OrderTicket:
             total = price * quantity
         if total < minimum:
             quote = self.rules.quote_asset
-            return {FIELD_TOTAL: f"The order total {format_decimal(total)} {quote} is below the minimum {format_decimal(minimum)} {quote}."}
+            shown, least = format_decimal(total), format_decimal(minimum)
+            return {FIELD_TOTAL: f"The order total {shown} {quote} is below the minimum {least} {quote}."}
         return {}
 
     def _balance_errors(self, price: Decimal | None, quantity: Decimal) -> dict[str, str]:
@@ -651,8 +657,10 @@ class OrderTicket:
         free = self._free(asset)
         if needed <= free:
             return {}
-        fee_note = " including the fee" if asset == self.rules.quote_asset and self._quote_fee_rate_on_top(price) > 0 else ""
-        return {FIELD_BALANCE: f"Not enough {asset}: this order needs {format_decimal(needed)}{fee_note}, you have {format_decimal(free)} free."}
+        fee_on_top = asset == self.rules.quote_asset and self._quote_fee_rate_on_top(price) > 0
+        fee_note = " including the fee" if fee_on_top else ""
+        need, have = format_decimal(needed), format_decimal(free)
+        return {FIELD_BALANCE: f"Not enough {asset}: this order needs {need}{fee_note}, you have {have} free."}
 
     def _fat_finger_message(self) -> str:
         distance = self.price_distance_pct

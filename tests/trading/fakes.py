@@ -34,7 +34,8 @@ def symbol_info(
         return None if text is None else Decimal(text)
 
     filters = [
-        SymbolFilter(filter_type="PRICE_FILTER", min_price=dec(min_price), max_price=dec(max_price), tick_size=dec(tick)),
+        SymbolFilter(filter_type="PRICE_FILTER", min_price=dec(min_price), max_price=dec(max_price),
+                     tick_size=dec(tick)),
         SymbolFilter(filter_type="LOT_SIZE", min_qty=dec(min_qty), max_qty=dec(max_qty), step_size=dec(step)),
     ]
     if min_notional is not None:

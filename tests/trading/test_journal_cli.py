@@ -53,7 +53,9 @@ def test_the_table_lists_newest_first(filled_journal: Path, capsys) -> None:
     assert lines[2].split()[:8] == ["2023-11-14", "22:13:22", "BTCUSDT", "TEST", "SELL", "101", "0.1", "ACCEPTED"]
     assert "dry run passed" in lines[2]
     assert lines[3].split()[:7] == ["2023-11-14", "22:13:21", "ETHUSDT", "SELL", "2000", "3", "REJECTED"]
-    assert lines[4].split()[:9] == ["2023-11-14", "22:13:20", "BTCUSDT", "BUY", "100.05", "1.5", "ACCEPTED", "NEW", "17"]
+    assert lines[4].split()[:9] == [
+        "2023-11-14", "22:13:20", "BTCUSDT", "BUY", "100.05", "1.5", "ACCEPTED", "NEW", "17"
+    ]
     assert len(lines) == 5
 
 
@@ -93,7 +95,8 @@ def test_the_default_journal_lives_in_the_data_dir(tmp_path: Path, monkeypatch, 
     monkeypatch.setenv("JEXTUI_DATA_DIR", str(tmp_path / "data"))
     assert main([]) == 0
     out = capsys.readouterr().out
-    assert out.strip() == f"No order journal yet at {tmp_path / 'data' / 'journal.sqlite'} (it is created when the first order is sent)."
+    expected = tmp_path / "data" / "journal.sqlite"
+    assert out.strip() == f"No order journal yet at {expected} (it is created when the first order is sent)."
     assert not (tmp_path / "data").exists()
 
 

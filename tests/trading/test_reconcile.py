@@ -83,7 +83,9 @@ async def test_nothing_matching_means_not_placed_but_only_after_the_grace_period
     clock.now += 1_000
     early = await reconciler.reconcile(entry_id)
     assert not early.settled and early.placed is None
-    assert early.message == "BUY 1 BTCUSDT @ 100: outcome still unknown, not visible on the exchange yet; looking again shortly."
+    assert early.message == (
+        "BUY 1 BTCUSDT @ 100: outcome still unknown, not visible on the exchange yet; looking again shortly."
+    )
     assert journal.get(entry_id).state == UNKNOWN
     clock.now += 5_000
     late = await reconciler.reconcile(entry_id)
