@@ -38,7 +38,8 @@ Decisions the API documentation leaves open (all deliberate):
   the balance check is skipped; the exchange still refuses an unaffordable
   order.  An asset missing from a loaded mapping counts as zero.
 * **Fat-finger guard.** A price more than ``fat_finger_pct`` percent away from
-  ``last_price`` (either direction) makes validation fail with a message under
+  ``last_price`` (or, while no trade price is known, from the mid of the best
+  bid and ask) in either direction makes validation fail with a message under
   ``"price"`` until :meth:`OrderTicket.confirm_fat_finger` is called; the
   confirmation belongs to that exact price and lapses when the price changes.
 
@@ -467,17 +468,27 @@ class OrderTicket:
     # -- fat-finger guard --
 
     @property
+    def reference_price(self) -> tuple[Decimal, str] | None:
+        """What the guard compares with: the last price, else the book's mid price."""
+        if self.last_price is not None and self.last_price > 0:
+            return self.last_price, "the last price"
+        if self.best_bid is not None and self.best_ask is not None and 0 < self.best_bid <= self.best_ask:
+            with localcontext(_EXACT):
+                return (self.best_bid + self.best_ask) / 2, "the mid price"
+        return None
+
+    @property
     def price_distance_pct(self) -> Decimal | None:
-        """How far the price is from the last price, in percent (signed)."""
-        price, last = self.price, self.last_price
-        if price is None or last is None or last <= 0:
+        """How far the price is from the reference price, in percent (signed)."""
+        price, reference = self.price, self.reference_price
+        if price is None or reference is None:
             return None
         with localcontext(_EXACT):
-            return (price - last) / last * 100
+            return (price - reference[0]) / reference[0] * 100
 
     @property
     def needs_fat_finger_confirmation(self) -> bool:
-        """True while the price is far from the last price and not yet confirmed."""
+        """True while the price is far from the reference price and not yet confirmed."""
         distance = self.price_distance_pct
         if distance is None or abs(distance) <= self.fat_finger_pct:
             return False
@@ -663,12 +674,13 @@ class OrderTicket:
         return {FIELD_BALANCE: f"Not enough {asset}: this order needs {need}{fee_note}, you have {have} free."}
 
     def _fat_finger_message(self) -> str:
-        distance = self.price_distance_pct
-        assert distance is not None and self.last_price is not None
+        distance, reference = self.price_distance_pct, self.reference_price
+        assert distance is not None and reference is not None
         direction = "above" if distance > 0 else "below"
         shown = abs(distance).quantize(Decimal("0.01"), rounding=ROUND_FLOOR, context=_EXACT)
+        value, name = reference
         return (
-            f"This price is {shown:f} % {direction} the last price {format_decimal(self.last_price)} "
+            f"This price is {shown:f} % {direction} {name} {format_decimal(value)} "
             f"(guard: {format_decimal(self.fat_finger_pct)} %). Confirm it to send anyway."
         )
 

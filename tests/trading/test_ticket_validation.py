@@ -171,7 +171,11 @@ def test_fat_finger_confirmation_belongs_to_the_confirmed_price() -> None:
 def test_fat_finger_guard_edge_and_custom_distance() -> None:
     assert ticket(price="105", last_price=D("100")).validate() == {}  # exactly 5 % is allowed
     assert FIELD_PRICE in ticket(price="103", last_price=D("100"), fat_finger_pct=D("2")).validate()
-    assert ticket(price="500", last_price=None).validate() == {}  # no last price, no guard
+    assert ticket(price="500", last_price=None).validate() == {}  # nothing to compare with, no guard
+    mid_only = ticket(price="110", last_price=None, best_bid=D("99.9"), best_ask=D("100.1"))
+    assert mid_only.validate() == {
+        FIELD_PRICE: "This price is 10.00 % above the mid price 100 (guard: 5 %). Confirm it to send anyway."
+    }
 
 
 def test_fat_finger_message_waits_for_a_valid_price() -> None:
