@@ -1,0 +1,199 @@
+"""The balances pane: spot, contract and option balances of the account.
+
+A tab line switches between the three account kinds (left/right or h/l, or
+:meth:`BalancesView.set_kind`).  Rows show asset, free, locked and total;
+zero balances are hidden until ``z`` (:meth:`BalancesView.toggle_zero`).
+Privacy mode (:meth:`Pane.set_private`) replaces every amount with ``•••``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, ClassVar, Literal
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from jextui.api.models import Account, Balance
+from jextui.ui.format import format_amount, format_fixed
+from jextui.ui.widgets.pane import Pane, fit, join_cells
+
+__all__ = ["BalancesView", "AccountKind", "ACCOUNT_KINDS"]
+
+AccountKind = Literal["spot", "contract", "option"]
+ACCOUNT_KINDS: tuple[AccountKind, ...] = ("spot", "contract", "option")
+_KIND_TITLES: dict[AccountKind, str] = {"spot": "Spot", "contract": "Contract", "option": "Option"}
+
+
+class BalancesView(Pane):
+    """Balances of one account kind at a time."""
+
+    PANE_TITLE = "Balances"
+    PLACEHOLDER = "waiting for the account…"
+
+    DEFAULT_CSS = """
+    BalancesView > .balances--tab { color: $foreground-muted; }
+    BalancesView > .balances--tab-current { color: $accent; text-style: bold reverse; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"balances--tab", "balances--tab-current"}
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right,l", "next_kind", "Next account", show=False),
+        Binding("left,h", "previous_kind", "Previous account", show=False),
+        Binding("z", "toggle_zero", "Zero balances"),
+        Binding("down,j", "scroll_down", "Down", show=False),
+        Binding("up,k", "scroll_up", "Up", show=False),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._account: Account | None = None
+        self._kind: AccountKind = "spot"
+        self._show_zero = False
+        self._asset_decimals: dict[str, int] = {}
+        self._offset = 0
+
+    # --- data in ----------------------------------------------------------------
+
+    def update_account(self, account: Account) -> None:
+        if account != self._account or not self.has_data:
+            self._account = account
+            self.data_changed()
+
+    def set_asset_decimals(self, decimals: Mapping[str, int]) -> None:
+        """Decimals to show per asset (others: as many as the amount needs, up to 8)."""
+        self._asset_decimals.update(decimals)
+        self.refresh_lines()
+
+    def set_kind(self, kind: AccountKind) -> None:
+        if kind != self._kind:
+            self._kind = kind
+            self._offset = 0
+            self.refresh_lines()
+
+    def toggle_zero(self) -> bool:
+        """Show or hide zero balances; True when they are now shown."""
+        self._show_zero = not self._show_zero
+        self._offset = 0
+        self.refresh_lines()
+        return self._show_zero
+
+    # --- state out ----------------------------------------------------------------
+
+    @property
+    def kind(self) -> AccountKind:
+        return self._kind
+
+    @property
+    def show_zero(self) -> bool:
+        return self._show_zero
+
+    def balances_of(self, kind: AccountKind) -> list[Balance]:
+        """The balances of ``kind`` as listed (zero ones included), by asset."""
+        if self._account is None:
+            return []
+        balances = {
+            "spot": self._account.spot_balances,
+            "contract": self._account.contract_balances,
+            "option": self._account.option_balances,
+        }[kind]
+        return sorted(balances, key=lambda balance: balance.asset)
+
+    def visible_balances(self) -> list[Balance]:
+        """The rows the pane lists for the current kind."""
+        balances = self.balances_of(self._kind)
+        if self._show_zero:
+            return balances
+        return [balance for balance in balances if not (balance.free + balance.locked).is_zero()]
+
+    # --- actions ----------------------------------------------------------------
+
+    def action_next_kind(self) -> None:
+        self._cycle(1)
+
+    def action_previous_kind(self) -> None:
+        self._cycle(-1)
+
+    def action_toggle_zero(self) -> None:
+        self.toggle_zero()
+
+    def action_scroll_down(self) -> None:
+        self._scroll(1)
+
+    def action_scroll_up(self) -> None:
+        self._scroll(-1)
+
+    def _cycle(self, delta: int) -> None:
+        index = ACCOUNT_KINDS.index(self._kind)
+        self.set_kind(ACCOUNT_KINDS[(index + delta) % len(ACCOUNT_KINDS)])
+
+    def _scroll(self, delta: int) -> None:
+        offset = min(max(0, self._offset + delta), max(0, len(self.visible_balances()) - 1))
+        if offset != self._offset:
+            self._offset = offset
+            self.refresh_lines()
+
+    # --- drawing --------------------------------------------------------------------
+
+    def header_text(self) -> Text:
+        hidden = len(self.balances_of(self._kind)) - len(self.visible_balances())
+        parts = [self._caption] if self._caption else []
+        if hidden:
+            parts.append(f"{hidden} zero hidden (z)")
+        elif self._show_zero:
+            parts.append("zero shown (z)")
+        return Text(" · ".join(parts), style=self.style_of("pane--caption"), end="")
+
+    def _amount(self, asset: str, value: Decimal) -> str:
+        if self.private:
+            return self.mask("")
+        decimals = self._asset_decimals.get(asset)
+        return format_amount(value) if decimals is None else format_fixed(value, decimals)
+
+    def render_body(self, width: int, height: int) -> list[Text]:
+        lines = [self._tabs_line(width)]
+        balances = self.visible_balances()
+        if not balances:
+            what = _KIND_TITLES[self._kind].lower()
+            message = f"no {what} balances" if not self.balances_of(self._kind) else f"only zero {what} balances (z shows them)"
+            lines.append(Text(message, style=self.style_of("pane--placeholder")))
+            return lines
+        rows = [
+            (b.asset, self._amount(b.asset, b.free), self._amount(b.asset, b.locked), self._amount(b.asset, b.free + b.locked))
+            for b in balances
+        ]
+        asset_width = max([5, *(len(row[0]) for row in rows)])
+        free_width = max([4, *(len(row[1]) for row in rows)])
+        locked_width = max([6, *(len(row[2]) for row in rows)])
+        total_width = max([5, *(len(row[3]) for row in rows)])
+        show_total = asset_width + free_width + total_width + 2 <= width
+        show_locked = show_total and asset_width + free_width + locked_width + total_width + 3 <= width
+        titles = self.style_of("pane--column")
+        title_cells = [fit("Asset", asset_width, style=titles), fit("Free", free_width, "right", titles)]
+        if show_locked:
+            title_cells.append(fit("Locked", locked_width, "right", titles))
+        if show_total:
+            title_cells.append(fit("Total", total_width, "right", titles))
+        lines.append(join_cells(title_cells))
+        visible_rows = max(0, height - 2)
+        self._offset = min(self._offset, max(0, len(rows) - visible_rows))
+        for asset, free, locked, total in rows[self._offset : self._offset + visible_rows]:
+            cells = [fit(asset, asset_width, style=self.style_of("pane--caption")), fit(free, free_width, "right")]
+            if show_locked:
+                cells.append(fit(locked, locked_width, "right", self.style_of("pane--muted")))
+            if show_total:
+                cells.append(fit(total, total_width, "right"))
+            lines.append(join_cells(cells))
+        return lines
+
+    def _tabs_line(self, width: int) -> Text:
+        line = Text(no_wrap=True, end="")
+        for position, kind in enumerate(ACCOUNT_KINDS):
+            if position:
+                line.append(" ")
+            count = len(self.balances_of(kind))
+            label = f" {_KIND_TITLES[kind]} {count} " if width >= 36 else f" {_KIND_TITLES[kind][:4]} "
+            component = "balances--tab-current" if kind == self._kind else "balances--tab"
+            line.append(label, self.style_of(component))
+        return fit(line, width)
