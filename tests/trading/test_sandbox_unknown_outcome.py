@@ -50,20 +50,52 @@ def ours(orders, price: Decimal) -> list:
     return [o for o in orders if o.side == "BUY" and o.price == price and o.orig_qty == Decimal("0.01")]
 
 
-async def test_a_dropped_answer_after_the_engine_leaves_exactly_one_order(sandbox, client, tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("fault", "reached_engine"),
+    [
+        ({"drop_rate": 1.0, "phase": "after"}, True),
+        ({"error_5xx_rate": 1.0, "phase": "after"}, True),
+        ({"malformed_rate": 1.0}, True),
+        ({"drop_rate": 1.0, "phase": "before"}, False),
+        ({"error_5xx_rate": 1.0, "phase": "before"}, False),
+    ],
+    ids=["drop-after", "5xx-after", "malformed", "drop-before", "5xx-before"],
+)
+async def test_a_lost_answer_leaves_at_most_one_order_and_the_journal_says_which(
+    sandbox, client, tmp_path, fault, reached_engine
+) -> None:
     journal = open_journal(tmp_path / "journal.sqlite", client, sandbox)
     ticket = await resting_buy(client)
     price = ticket.price
-    sandbox.set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, **fault)
+    # grace 0: the request is over when the look happens, so nothing found means not placed
+    submitter = OrderSubmitter(client, journal, reconciler=Reconciler(client, journal, grace_ms=0))
 
-    outcome = await OrderSubmitter(client, journal).submit(ticket)
+    outcome = await submitter.submit(ticket)
 
-    assert isinstance(outcome.error, ConnectionFailed)
-    assert outcome.kind == OutcomeKind.RESOLVED and outcome.placed is True
     on_exchange = ours(await client.open_orders(SYMBOL), price)
-    assert len(on_exchange) == 1
-    entry = journal.get(outcome.entry.id)
-    assert (entry.state, entry.order_id) == (RESOLVED, int(on_exchange[0].order_id))
+    assert outcome.error is not None
+    if reached_engine:
+        assert outcome.kind == OutcomeKind.RESOLVED and outcome.placed is True
+        assert len(on_exchange) == 1
+        entry = journal.get(outcome.entry.id)
+        assert (entry.state, entry.order_id) == (RESOLVED, int(on_exchange[0].order_id))
+    else:
+        assert outcome.kind == OutcomeKind.NOT_PLACED and outcome.placed is False
+        assert on_exchange == []
+        assert journal.get(outcome.entry.id).state == NOT_PLACED
+    journal.close()
+
+
+async def test_a_dropped_answer_is_a_connection_failure_resolved_without_resending(sandbox, client, tmp_path) -> None:
+    journal = open_journal(tmp_path / "journal.sqlite", client, sandbox)
+    ticket = await resting_buy(client)
+    sandbox.set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
+    outcome = await OrderSubmitter(client, journal).submit(ticket)
+    assert isinstance(outcome.error, ConnectionFailed)
+    assert outcome.kind == OutcomeKind.RESOLVED
+    assert len(ours(await client.open_orders(SYMBOL), ticket.price)) == 1
+    assert [e.state for e in journal.events(outcome.entry.id)] == ["PENDING", "UNKNOWN", "RESOLVED"]
     journal.close()
 
 
