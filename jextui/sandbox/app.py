@@ -79,7 +79,7 @@ class SandboxState:
     limiter: RateLimiter
     faults: FaultInjector
     admin: bool = False
-    tick_ms: int = 250
+    tick_ms: int = 500
     simulate: bool = True
     listen_keys: dict[str, _ListenKey] = field(default_factory=dict)
 
@@ -207,11 +207,8 @@ def _per_symbol(call: Call, one: Callable[[str], Any]) -> Any:
 def _ticker_24hr(call: Call) -> Any:
     ex = call.exchange
 
-    def one(symbol: str) -> Any:
-        return responses.ticker_24hr(call.state.symbol_spec(symbol), ex.market.ticker_24hr(symbol),
-                                     ex.engine.best_bid_ask(symbol))
-
-    return _per_symbol(call, one)
+    return _per_symbol(call, lambda symbol: responses.ticker_24hr(call.state.symbol_spec(symbol),
+                                                                  ex.market.ticker_24hr(symbol)))
 
 
 def _ticker_price(call: Call) -> Any:

@@ -60,8 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     market.add_argument("--symbols", type=_whole(0, 10_000), default=0, metavar="N",
                         help="add N synthetic symbols to the 8 standard ones")
     market.add_argument("--quiet", action="store_true", help="no simulated traders: a quiet book (for tests)")
-    market.add_argument("--tick-ms", type=_whole(10, 60_000), default=250, metavar="MS",
-                        help="simulated market step period (default: 250)")
+    market.add_argument("--tick-ms", type=_whole(10, 60_000), default=500, metavar="MS",
+                        help="simulated market step period (default: 500)")
     market.add_argument("--state", metavar="FILE", help="keep accounts, orders and trades in this SQLite file")
 
     auth = parser.add_argument_group("credentials")

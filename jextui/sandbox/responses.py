@@ -39,6 +39,11 @@ __all__ = [
     "order_result",
     "order_view",
     "account",
+    "asset_detail",
+    "deposit_address",
+    "deposit_history",
+    "withdraw_history",
+    "trade_fee",
     "JSON_CONTENT_TYPE",
 ]
 
@@ -65,16 +70,6 @@ def fmt(value: Decimal, places: int) -> str:
     if isinstance(exponent, int) and exponent <= -places:
         return format(value, "f")
     return format(value.quantize(_UNITS[places]), "f")
-
-
-def _attr(obj: Any, *names: str) -> Any:
-    for name in names:
-        if isinstance(obj, Mapping):
-            if name in obj:
-                return obj[name]
-        elif hasattr(obj, name):
-            return getattr(obj, name)
-    raise AttributeError(f"{type(obj).__name__} has none of {names}")
 
 
 # --- general ------------------------------------------------------------------
@@ -166,21 +161,19 @@ def _bid_ask(spec: SymbolSpec, best: tuple[tuple[Decimal, Decimal] | None, tuple
             "askPrice": fmt(ask_price, pp), "askQty": fmt(ask_qty, qp)}
 
 
-def ticker_24hr(spec: SymbolSpec, ticker: Any,
-                best: tuple[tuple[Decimal, Decimal] | None, tuple[Decimal, Decimal] | None]) -> dict[str, Any]:
+def ticker_24hr(spec: SymbolSpec, ticker: Any) -> dict[str, Any]:
     pp, qp = spec.quote_precision, spec.base_precision
     vp = max(pp, ASSET_DECIMALS)
-    book = _bid_ask(spec, best)
     return {
         "symbol": spec.symbol,
         "priceChange": fmt(ticker.price_change, pp),
-        "priceChangePercent": fmt(_attr(ticker, "price_change_percent"), 2),
-        "weightedAvgPrice": fmt(_attr(ticker, "weighted_avg_price"), pp),
+        "priceChangePercent": fmt(ticker.price_change_percent, 2),
+        "weightedAvgPrice": fmt(ticker.weighted_avg_price, pp),
         "lastPrice": fmt(ticker.last_price, pp),
-        "bidPrice": book["bidPrice"],
-        "bidQty": book["bidQty"],
-        "askPrice": book["askPrice"],
-        "askQty": book["askQty"],
+        "bidPrice": fmt(ticker.bid_price, pp),
+        "bidQty": fmt(ticker.bid_qty, qp),
+        "askPrice": fmt(ticker.ask_price, pp),
+        "askQty": fmt(ticker.ask_qty, qp),
         "openPrice": fmt(ticker.open_price, pp),
         "highPrice": fmt(ticker.high_price, pp),
         "lowPrice": fmt(ticker.low_price, pp),
@@ -237,7 +230,7 @@ def order_view(spec: SymbolSpec, order: Any) -> dict[str, Any]:
 
 
 def _balance(asset: str, free: Decimal, locked: Decimal, *, spot: bool) -> dict[str, Any]:
-    return {"asset": asset, "canDeposit": spot, "canTrade": True, "canWithdraw": spot,
+    return {"asset": asset, "canDeposit": spot, "canTrade": True, "canWithdraw": False,
             "free": fmt(free, ASSET_DECIMALS), "locked": fmt(locked, ASSET_DECIMALS)}
 
 
@@ -250,3 +243,38 @@ def account(update_time: int, spot_balances: Mapping[str, Any], contract_assets:
         "optionBalances": [_balance(asset, zero, zero, spot=False) for asset in option_assets],
         "spotBalances": [_balance(asset, bal.free, bal.locked, spot=True) for asset, bal in spot_balances.items()],
     }
+
+
+# --- wapi ---------------------------------------------------------------------
+# The wallet records arrive in wire shape with Decimal amounts (JSON numbers in
+# the spec's examples); numbers are rewritten in plain notation (20, not 2E+1).
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return Decimal(format(value, "f"))
+    return value
+
+
+def _plain_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: _plain(value) for key, value in record.items()}
+
+
+def asset_detail(details: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    return {asset: _plain_record(detail) for asset, detail in details.items()}
+
+
+def deposit_address(asset: str, address: str) -> dict[str, Any]:
+    return {"address": address, "asset": asset, "success": True}
+
+
+def deposit_history(records: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [_plain_record(record) for record in records]
+
+
+def withdraw_history(records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    return {"withdrawRecordList": [_plain_record(record) for record in records], "success": True}
+
+
+def trade_fee(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [_plain_record(row) for row in rows]
