@@ -14,11 +14,17 @@ order can never be mistaken for an unknown one by the reconciler.
 
 Cancels are journalled the same way; :meth:`OrderSubmitter.cancel_all`
 cancels one order after another and reports each.
+
+If the journal cannot be written, nothing is sent (``NOT_SENT``).  If it
+fails *after* a request went out, the answer is still reported; the intent
+stays PENDING on disk and is reconciled at the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,15 +34,19 @@ from typing import Any, Protocol
 from jextui.api.errors import DecodeError, JexError, ServerError, TransportError, UnknownOrder
 from jextui.api.models import CancelResult, Order, OrderAck, OrderResult
 from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
-from jextui.trading.journal import JournalEntry, OrderJournal
+from jextui.trading.journal import JournalEntry, JournalError, OrderJournal
 from jextui.trading.reconcile import Reconciler, ReconcileReport
 from jextui.trading.ticket import OrderRequest, OrderTicket
 
 __all__ = ["OutcomeKind", "SubmitOutcome", "CancelOutcome", "OrderSubmitter", "is_unknown_outcome"]
 
+log = logging.getLogger("jextui.trading")
+_JOURNAL_FAILURES = (JournalError, sqlite3.Error, OSError)
+
 
 class OutcomeKind(StrEnum):
     INVALID = "invalid"  # local validation failed; nothing sent, nothing journalled
+    NOT_SENT = "not_sent"  # the journal could not be written, so nothing was sent
     ACCEPTED = "accepted"  # the exchange answered with the order
     REJECTED = "rejected"  # the exchange (or the client, before sending) refused; nothing placed
     UNKNOWN = "unknown"  # answer lost and reconciliation could not tell yet
@@ -182,60 +192,86 @@ class OrderSubmitter:
                 return await self._send_test(request)
             return await self._send_order(request)
 
+    def _write_intent(self, request: OrderRequest, *, dry_run: bool) -> JournalEntry | SubmitOutcome:
+        try:
+            return self.journal.record_order_intent(
+                request.symbol, request.side, request.price, request.quantity, request.time_in_force,
+                dry_run=dry_run, created_ms=self._now_ms(),
+            )
+        except _JOURNAL_FAILURES as exc:
+            log.error("order journal not writable, order not sent: %s", exc)
+            text = f"Not sent: the order journal could not be written ({exc})."
+            return SubmitOutcome(OutcomeKind.NOT_SENT, text, dry_run=dry_run, error=exc)
+
+    def _record(
+        self, entry: JournalEntry, mark: Callable[..., JournalEntry], *args: Any, **kwargs: Any
+    ) -> JournalEntry:
+        """Record an answer; a journal failure now is logged, not raised (the intent stays open on disk)."""
+        try:
+            return mark(entry.id, *args, **kwargs)
+        except _JOURNAL_FAILURES as exc:
+            log.error("order journal update failed for %s: %s", entry.describe(), exc)
+            return entry
+
     async def _send_order(self, request: OrderRequest) -> SubmitOutcome:
-        entry = self.journal.record_order_intent(
-            request.symbol, request.side, request.price, request.quantity, request.time_in_force,
-            created_ms=self._now_ms(),
-        )
+        entry = self._write_intent(request, dry_run=False)
+        if isinstance(entry, SubmitOutcome):
+            return entry
         try:
             result = await self.client.new_order(
                 request.symbol, request.side, request.quantity, request.price,
                 type="LIMIT", time_in_force=request.time_in_force, resp_type="RESULT",
             )
         except asyncio.CancelledError:
-            self.journal.mark_unknown(entry.id, "interrupted while waiting for the answer")
+            self._record(entry, self.journal.mark_unknown, "interrupted while waiting for the answer")
             raise
         except Exception as exc:
             if is_unknown_outcome(exc):
                 return await self._after_unknown(entry, exc)
             words = describe_error(exc)
-            rejected = self.journal.mark_rejected(entry.id, code=_code_of(exc), message=words)
+            rejected = self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
             return SubmitOutcome(OutcomeKind.REJECTED, f"{entry.describe()}: {words}", entry=rejected, error=exc)
         status = getattr(result, "status", None)
-        accepted = self.journal.mark_accepted(entry.id, order_id=int(result.order_id), order_status=status)
+        accepted = self._record(entry, self.journal.mark_accepted, order_id=int(result.order_id),
+                                order_status=status)
         shown = f", {status}" if status else ""
         text = f"{entry.describe()}: placed, order {int(result.order_id)}{shown}."
         return SubmitOutcome(OutcomeKind.ACCEPTED, text, entry=accepted, result=result)
 
     async def _after_unknown(self, entry: JournalEntry, error: BaseException) -> SubmitOutcome:
         reason = _unknown_reason(error)
-        self.journal.mark_unknown(entry.id, reason)
-        report = await self.reconciler.settle(entry.id, looks=self.looks_after_unknown)
+        try:
+            self.journal.mark_unknown(entry.id, reason)
+            report = await self.reconciler.settle(entry.id, looks=self.looks_after_unknown)
+        except _JOURNAL_FAILURES as exc:
+            log.error("order journal failed while reconciling %s: %s", entry.describe(), exc)
+            text = (f"The answer was lost ({reason}); the order was not resent. Its outcome is UNKNOWN: "
+                    "check open orders; it is checked again at the next start.")
+            return SubmitOutcome(OutcomeKind.UNKNOWN, text, entry=entry, error=error)
         return _outcome_from_report(report, error, reason)
 
     async def _send_test(self, request: OrderRequest) -> SubmitOutcome:
-        entry = self.journal.record_order_intent(
-            request.symbol, request.side, request.price, request.quantity, request.time_in_force,
-            dry_run=True, created_ms=self._now_ms(),
-        )
+        entry = self._write_intent(request, dry_run=True)
+        if isinstance(entry, SubmitOutcome):
+            return entry
         try:
             await self.client.test_order(
                 request.symbol, request.side, request.quantity, request.price,
                 type="LIMIT", time_in_force=request.time_in_force, resp_type="RESULT",
             )
         except asyncio.CancelledError:
-            self.journal.mark_failed(entry.id, "dry run interrupted (nothing was placed)")
+            self._record(entry, self.journal.mark_failed, "dry run interrupted (nothing was placed)")
             raise
         except Exception as exc:
             words = describe_error(exc).replace(f" {UNKNOWN_OUTCOME_TEXT}", "")
             if is_unknown_outcome(exc):
-                saved = self.journal.mark_failed(entry.id, f"dry run got no answer: {words}")
+                saved = self._record(entry, self.journal.mark_failed, f"dry run got no answer: {words}")
                 text = f"Dry run (nothing placed): no answer from the exchange. {words}"
             else:
-                saved = self.journal.mark_rejected(entry.id, code=_code_of(exc), message=words)
+                saved = self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
                 text = f"Dry run (nothing placed): the exchange would refuse this order. {words}"
             return SubmitOutcome(OutcomeKind.TEST_FAILED, text, dry_run=True, entry=saved, error=exc)
-        saved = self.journal.mark_accepted(entry.id)
+        saved = self._record(entry, self.journal.mark_accepted)
         what = entry.describe().removeprefix("test ")
         text = f"Dry run passed: the exchange would accept {what} (nothing was placed)."
         return SubmitOutcome(OutcomeKind.TEST_PASSED, text, dry_run=True, entry=saved)
@@ -243,31 +279,53 @@ class OrderSubmitter:
     # -- cancels --
 
     async def cancel(self, symbol: str, order_id: int) -> CancelOutcome:
-        """Cancel one order; an unknown outcome is checked with get_order, never resent."""
-        entry = self.journal.record_cancel_intent(symbol, int(order_id), created_ms=self._now_ms())
+        """Cancel one order; an unknown outcome is checked with get_order, never resent.
+
+        A cancel only lowers risk, so it is sent even when the journal cannot
+        be written (the failure is logged).
+        """
+        order_id = int(order_id)
         try:
-            result = await self.client.cancel_order(symbol, int(order_id))
+            entry: JournalEntry | None = self.journal.record_cancel_intent(symbol, order_id, created_ms=self._now_ms())
+        except _JOURNAL_FAILURES as exc:
+            log.error("order journal not writable; cancelling order %s anyway: %s", order_id, exc)
+            entry = None
+        try:
+            result = await self.client.cancel_order(symbol, order_id)
         except asyncio.CancelledError:
-            self.journal.mark_unknown(entry.id, "interrupted while waiting for the answer")
+            if entry is not None:
+                self._record(entry, self.journal.mark_unknown, "interrupted while waiting for the answer")
             raise
         except Exception as exc:
             if is_unknown_outcome(exc):
-                self.journal.mark_unknown(entry.id, _unknown_reason(exc))
-                report = await self.reconciler.reconcile(entry.id)
-                kind = OutcomeKind.RESOLVED if report.settled else OutcomeKind.UNKNOWN
-                status = report.order.status if report.order is not None else None
-                return CancelOutcome(symbol, int(order_id), kind, report.message, entry=report.entry,
-                                     status=status, error=exc)
+                return await self._cancel_unknown(symbol, order_id, entry, exc)
             words = describe_error(exc)
             if isinstance(exc, UnknownOrder):
                 words = "The order is no longer open (already filled or cancelled)."
-            saved = self.journal.mark_rejected(entry.id, code=_code_of(exc), message=words)
-            return CancelOutcome(symbol, int(order_id), OutcomeKind.REJECTED,
+            saved = entry and self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
+            return CancelOutcome(symbol, order_id, OutcomeKind.REJECTED,
                                  f"Cancel of order {order_id} refused: {words}", entry=saved, error=exc)
-        saved = self.journal.mark_accepted(entry.id, order_status=result.status)
+        saved = entry and self._record(entry, self.journal.mark_accepted, order_status=result.status)
         text = f"Order {order_id} on {symbol} cancelled ({result.status})."
-        return CancelOutcome(symbol, int(order_id), OutcomeKind.ACCEPTED, text, entry=saved, result=result,
+        return CancelOutcome(symbol, order_id, OutcomeKind.ACCEPTED, text, entry=saved, result=result,
                              status=result.status)
+
+    async def _cancel_unknown(
+        self, symbol: str, order_id: int, entry: JournalEntry | None, error: BaseException
+    ) -> CancelOutcome:
+        if entry is None:
+            text = f"Cancel of order {order_id}: the answer was lost; check open orders."
+            return CancelOutcome(symbol, order_id, OutcomeKind.UNKNOWN, text, error=error)
+        try:
+            self.journal.mark_unknown(entry.id, _unknown_reason(error))
+            report = await self.reconciler.reconcile(entry.id)
+        except _JOURNAL_FAILURES as exc:
+            log.error("order journal failed while checking a cancel of order %s: %s", order_id, exc)
+            text = f"Cancel of order {order_id}: the answer was lost; check open orders."
+            return CancelOutcome(symbol, order_id, OutcomeKind.UNKNOWN, text, entry=entry, error=error)
+        kind = OutcomeKind.RESOLVED if report.settled else OutcomeKind.UNKNOWN
+        status = report.order.status if report.order is not None else None
+        return CancelOutcome(symbol, order_id, kind, report.message, entry=report.entry, status=status, error=error)
 
     async def cancel_all(self, symbol: str, open_orders: Sequence[Order]) -> list[CancelOutcome]:
         """Cancel every listed open order of ``symbol``, one by one; one outcome each."""

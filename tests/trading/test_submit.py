@@ -11,9 +11,11 @@ from jextui.trading.journal import (
     FAILED,
     KIND_TEST_ORDER,
     NOT_PLACED,
+    PENDING,
     REJECTED,
     RESOLVED,
     UNKNOWN,
+    JournalError,
     OrderJournal,
 )
 from jextui.trading.reconcile import Reconciler
@@ -194,3 +196,31 @@ async def test_cancel_all_goes_one_by_one_and_reports_each(submitter, exchange) 
         (first.order_id, OutcomeKind.ACCEPTED), (999, OutcomeKind.REJECTED), (second.order_id, OutcomeKind.ACCEPTED)
     ]
     assert exchange.orders[elsewhere.order_id].status == "NEW"
+
+
+async def test_nothing_is_sent_when_the_journal_cannot_be_written(submitter, exchange, journal) -> None:
+    journal.close()
+    outcome = await submitter.submit(buy_ticket())
+    assert outcome.kind == OutcomeKind.NOT_SENT and outcome.placed is False
+    assert outcome.message.startswith("Not sent: the order journal could not be written")
+    assert exchange.new_order_calls == []
+    dry = await submitter.submit(buy_ticket(), dry_run=True)
+    assert dry.kind == OutcomeKind.NOT_SENT and exchange.test_order_calls == []
+
+
+async def test_a_journal_failure_after_sending_still_reports_the_answer(submitter, exchange, journal, monkeypatch):
+    def broken(*args, **kwargs):
+        raise JournalError("disk full")
+
+    monkeypatch.setattr(journal, "mark_accepted", broken)
+    outcome = await submitter.submit(buy_ticket())
+    assert outcome.kind == OutcomeKind.ACCEPTED and outcome.order_id == 100
+    assert journal.get(outcome.entry.id).state == PENDING  # reconciled at the next start
+
+
+async def test_a_cancel_goes_out_even_when_the_journal_cannot_be_written(submitter, exchange, journal) -> None:
+    placed = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
+    journal.close()
+    outcome = await submitter.cancel("BTCUSDT", placed.order_id)
+    assert outcome.kind == OutcomeKind.ACCEPTED and outcome.entry is None
+    assert exchange.orders[placed.order_id].status == "CANCELED"
