@@ -30,8 +30,10 @@ from jextui.sandbox.marketdata import (
     HOUR_MS,
     MINUTE_MS,
     Candle,
+    CandleBlock,
     HistoryTier,
     MarketData,
+    scaler,
     TradeRecord,
     interval_start,
 )
@@ -76,16 +78,28 @@ def _shock(rng: random.Random, scale: int) -> int:
 def _bridge(
     rng: random.Random, start: int, end: int, steps: int, vol_bps: int, reversion_per_mille: int
 ) -> list[int]:
-    """``steps + 1`` prices (fine units) walking randomly from ``start`` to exactly ``end``."""
+    """``steps + 1`` prices (fine units) walking randomly from ``start`` to exactly ``end``.
+
+    A free walk (multiplicative shocks of about ``vol_bps`` a step, pulled
+    towards the straight line by ``reversion_per_mille``) is tilted so it ends
+    on ``end``.
+    """
+    rand = rng.random
+    scale = 2 * vol_bps
+    span = end - start
     path = [start]
+    append = path.append
     price = start
     for k in range(1, steps + 1):
-        line = start + (end - start) * k // steps
-        price += price * _shock(rng, vol_bps) // BPS + (line - price) * reversion_per_mille // 1000
-        price = max(price, FINE)
-        path.append(price)
-    drift = end - path[-1]
-    return [max(FINE, p + drift * k // steps) for k, p in enumerate(path)]
+        line = start + span * k // steps
+        shock = int((rand() + rand() + rand() - 1.5) * scale)
+        price += price * shock // BPS + (line - price) * reversion_per_mille // 1000
+        if price < FINE:
+            price = FINE
+        append(price)
+    drift = end - price
+    tilted = [p + drift * k // steps for k, p in enumerate(path)]
+    return [p if p > FINE else FINE for p in tilted]
 
 
 @dataclass(frozen=True)
@@ -99,9 +113,13 @@ class _Plan:
     day_start: int
     price_end: int
     price_trade_start: int
-    price_minute_start: int
+    minute_chunks: tuple[tuple[int, int], ...]  # (start_ms, fine price), one per day, ascending
     price_hour_start: int
     price_day_start: int
+
+    @property
+    def price_minute_start(self) -> int:
+        return self.minute_chunks[0][1]
 
 
 class HistoryBackfill:
@@ -130,12 +148,20 @@ class HistoryBackfill:
     def tiers(self, symbol: str) -> list[HistoryTier]:
         plan = self._plan(symbol)
         genesis_minute_end = interval_start(plan.genesis, MINUTE_MS) + MINUTE_MS
-        return [
+        tiers = [
             HistoryTier(DAY_MS, plan.day_start, plan.hour_start, lambda: self._day_candles(symbol)),
             HistoryTier(HOUR_MS, plan.hour_start, plan.minute_start, lambda: self._hour_candles(symbol)),
-            HistoryTier(MINUTE_MS, plan.minute_start, genesis_minute_end,
-                        lambda: self._minute_candles(symbol)),
         ]
+        bounds = [*plan.minute_chunks, (plan.trade_start, plan.price_trade_start)]
+        for index in range(len(bounds) - 1):
+            (start, price), (end, end_price) = bounds[index], bounds[index + 1]
+            tiers.append(HistoryTier(
+                MINUTE_MS, start, end,
+                lambda s=start, e=end, p=price, q=end_price: self._minute_candles(symbol, s, e, p, q),
+            ))
+        tiers.append(HistoryTier(MINUTE_MS, plan.trade_start, genesis_minute_end,
+                                 lambda: self._trade_candles(symbol)))
+        return tiers
 
     def trades(self, symbol: str) -> list[TradeRecord]:
         trades = self._trades.get(symbol)
@@ -170,11 +196,17 @@ class HistoryBackfill:
 
         p_end = anchor
         p_trades = jump(p_end, TRADE_MINUTES, False)
-        p_minutes = jump(p_trades, (trade_start - minute_start) // MINUTE_MS, False)
-        p_hours = jump(p_minutes, HOUR_TIER_DAYS * 1440, True)
+        chunks: list[tuple[int, int]] = []
+        later_time, later_price = trade_start, p_trades
+        for chunk_start in reversed(range(minute_start, trade_start, DAY_MS)):
+            later_price = jump(later_price, (later_time - chunk_start) // MINUTE_MS, False)
+            later_time = chunk_start
+            chunks.append((chunk_start, later_price))
+        chunks.reverse()
+        p_hours = jump(chunks[0][1], HOUR_TIER_DAYS * 1440, True)
         p_days = jump(p_hours, DAY_TIER_DAYS * 1440, True)
         plan = _Plan(genesis, trade_start, minute_start, hour_start, day_start,
-                     p_end, p_trades, p_minutes, p_hours, p_days)
+                     p_end, p_trades, tuple(chunks), p_hours, p_days)
         self._plans[symbol] = plan
         return plan
 
@@ -191,7 +223,7 @@ class HistoryBackfill:
 
     # --- generation -----------------------------------------------------------
 
-    def _candles(
+    def _block(
         self,
         symbol: str,
         part: str,
@@ -200,34 +232,33 @@ class HistoryBackfill:
         path: list[int],
         vol_bps: int,
         trades_per_candle: int,
-    ) -> list[Candle]:
+    ) -> CandleBlock:
+        """Candles whose opens and closes follow ``path`` (fine units), with wicks and volumes."""
         spec = self._specs[symbol]
-        rng = self._rng(symbol, part + "-candles")
-        step_units = int(typical_qty(spec) / spec.step_size)
-        price_of = self._price
-        candles: list[Candle] = []
+        rand = self._rng(symbol, part + "-candles").random
+        lot = int(typical_qty(spec) / spec.step_size)
+        half = FINE // 2
+        ticks = [max(1, (p + half) // FINE) for p in path]
+        highs: list[int] = []
+        lows: list[int] = []
+        lots: list[int] = []
+        buy_lots: list[int] = []
+        trades: list[int] = []
         for index in range(len(path) - 1):
             fine_open, fine_close = path[index], path[index + 1]
-            wick = max(fine_open, fine_close) * vol_bps // BPS
-            fine_high = max(fine_open, fine_close) + int(rng.random() * wick)
-            fine_low = max(FINE, min(fine_open, fine_close) - int(rng.random() * wick))
-            open_, close = price_of(spec, fine_open), price_of(spec, fine_close)
-            high, low = price_of(spec, fine_high), price_of(spec, fine_low)
-            trades = max(1, int(trades_per_candle * (0.3 + rng.random() * 1.4)))
-            units = max(1, int(trades * step_units * (0.5 + rng.random())))
-            buy_share = 0.55 + 0.1 * rng.random() if close >= open_ else 0.35 + 0.1 * rng.random()
-            buy_units = int(units * buy_share)
-            volume = Decimal(units) * spec.step_size
-            buy_volume = Decimal(buy_units) * spec.step_size
-            typical = (open_ + high + low + close) / 4
-            candles.append(
-                Candle(
-                    start_ms + index * granularity, open_, high, low, close, volume,
-                    (volume * typical).quantize(AMOUNT_UNIT), trades,
-                    buy_volume, (buy_volume * typical).quantize(AMOUNT_UNIT),
-                )
-            )
-        return candles
+            rising = fine_close >= fine_open
+            top, bottom = (fine_close, fine_open) if rising else (fine_open, fine_close)
+            wick = top * vol_bps // BPS
+            highs.append((top + int(rand() * wick) + half) // FINE)
+            low = (bottom - int(rand() * wick) + half) // FINE
+            lows.append(low if low > 1 else 1)
+            count = int(trades_per_candle * (0.3 + rand() * 1.4)) or 1
+            volume = int(count * lot * (0.5 + rand())) or 1
+            lots.append(volume)
+            buy_lots.append(int(volume * ((0.55 if rising else 0.35) + 0.1 * rand())))
+            trades.append(count)
+        return CandleBlock(spec, start_ms, granularity, ticks[:-1], highs, lows, ticks[1:],
+                           lots, buy_lots, trades)
 
     def _day_candles(self, symbol: str) -> list[Candle]:
         plan = self._plan(symbol)
@@ -235,7 +266,7 @@ class HistoryBackfill:
         steps = (plan.hour_start - plan.day_start) // DAY_MS
         path = _bridge(self._rng(symbol, "days"), plan.price_day_start, plan.price_hour_start,
                        steps, vol, 20)
-        return self._candles(symbol, "days", plan.day_start, DAY_MS, path, vol, 17 * 1440)
+        return self._block(symbol, "days", plan.day_start, DAY_MS, path, vol, 17 * 1440)
 
     def _hour_candles(self, symbol: str) -> list[Candle]:
         plan = self._plan(symbol)
@@ -243,17 +274,17 @@ class HistoryBackfill:
         steps = (plan.minute_start - plan.hour_start) // HOUR_MS
         path = _bridge(self._rng(symbol, "hours"), plan.price_hour_start, plan.price_minute_start,
                        steps, vol, 5)
-        return self._candles(symbol, "hours", plan.hour_start, HOUR_MS, path, vol, 17 * 60)
+        return self._block(symbol, "hours", plan.hour_start, HOUR_MS, path, vol, 17 * 60)
 
-    def _minute_candles(self, symbol: str) -> list[Candle]:
-        plan = self._plan(symbol)
+    def _minute_candles(
+        self, symbol: str, start: int, end: int, start_price: int, end_price: int
+    ) -> CandleBlock:
+        """One day (or less) of one-minute candles, generated on its own."""
         vol = self._specs[symbol].volatility_bps
-        steps = (plan.trade_start - plan.minute_start) // MINUTE_MS
-        path = _bridge(self._rng(symbol, "minutes"), plan.price_minute_start,
-                       plan.price_trade_start, steps, vol, 2)
-        candles = self._candles(symbol, "minutes", plan.minute_start, MINUTE_MS, path, vol, 17)
-        candles.extend(self._trade_candles(symbol))
-        return candles
+        part = f"minutes-{start}"
+        path = _bridge(self._rng(symbol, part), start_price, end_price,
+                       (end - start) // MINUTE_MS, vol, 2)
+        return self._block(symbol, part, start, MINUTE_MS, path, vol, 17)
 
     def _trade_candles(self, symbol: str) -> list[Candle]:
         """One-minute candles made of the backfilled trades (so both agree exactly)."""
@@ -270,19 +301,27 @@ class HistoryBackfill:
         spec = self._specs[symbol]
         plan = self._plan(symbol)
         rng = self._rng(symbol, "trades")
+        rand = rng.random
         vol = max(1, spec.volatility_bps // 4)
         path = _bridge(rng, plan.price_trade_start, plan.price_end, BACKFILL_TRADES, vol, 10)
-        times = sorted(rng.randrange(plan.trade_start, plan.genesis) for _ in range(BACKFILL_TRADES))
-        step_units = int(typical_qty(spec) / spec.step_size)
+        span = plan.genesis - plan.trade_start
+        times = sorted(plan.trade_start + int(rand() * span) for _ in range(BACKFILL_TRADES))
+        lot = int(typical_qty(spec) / spec.step_size)
+        min_lots = int(spec.min_qty / spec.step_size)
+        price_of, qty_of = scaler(spec.tick_size, spec.price_exp), scaler(spec.step_size, spec.qty_exp)
+        prices: dict[int, Decimal] = {}
+        half = FINE // 2
         trades: list[TradeRecord] = []
-        previous = self._price(spec, path[0])
+        previous = max(1, (path[0] + half) // FINE)
         for index in range(BACKFILL_TRADES):
-            price = self._price(spec, path[index + 1])
-            units = max(1, int(step_units * (0.2 + rng.random() * 1.6)))
-            qty = max(Decimal(units) * spec.step_size, spec.min_qty).quantize(spec.qty_exp)
-            buyer_maker = price < previous if price != previous else rng.random() < 0.5
-            trades.append(TradeRecord(index + 1, price, qty, times[index], buyer_maker))
-            previous = price
+            ticks = max(1, (path[index + 1] + half) // FINE)
+            price = prices.get(ticks)
+            if price is None:
+                price = prices[ticks] = price_of(ticks)
+            lots = max(min_lots, 1, int(lot * (0.2 + rand() * 1.6)))
+            buyer_maker = ticks < previous if ticks != previous else rand() < 0.5
+            trades.append(TradeRecord(index + 1, price, qty_of(lots), times[index], buyer_maker))
+            previous = ticks
         return trades
 
 

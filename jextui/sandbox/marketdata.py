@@ -44,10 +44,12 @@ __all__ = [
     "KlineRow",
     "Ticker24",
     "Candle",
+    "CandleBlock",
     "HistoryTier",
     "HistorySource",
     "MarketData",
     "interval_start",
+    "scaler",
 ]
 
 MINUTE_MS = 60_000
@@ -216,18 +218,97 @@ class Candle:
         return f"Candle{self.as_tuple()!r}"
 
 
+class CandleBlock:
+    """Regularly spaced backfilled candles kept as integer columns (exact fixed point).
+
+    Prices are whole ticks and quantities whole lots (step sizes) of the
+    symbol; a candle's quote volume is its volume times its close.  Candles
+    become ``Decimal`` :class:`Candle` objects only when read, and ranges are
+    aggregated in integers, so a long history costs little until used.
+    """
+
+    __slots__ = (
+        "start_ms", "granularity_ms", "opens", "highs", "lows", "closes", "lots", "buy_lots",
+        "trades", "_price", "_qty", "_quote",
+    )
+
+    def __init__(
+        self,
+        spec: SymbolSpec,
+        start_ms: int,
+        granularity_ms: int,
+        opens: list[int],
+        highs: list[int],
+        lows: list[int],
+        closes: list[int],
+        lots: list[int],
+        buy_lots: list[int],
+        trades: list[int],
+    ) -> None:
+        self.start_ms = start_ms
+        self.granularity_ms = granularity_ms
+        self.opens, self.highs, self.lows, self.closes = opens, highs, lows, closes
+        self.lots, self.buy_lots, self.trades = lots, buy_lots, trades
+        self._price = scaler(spec.tick_size, spec.price_exp)
+        self._qty = scaler(spec.step_size, spec.qty_exp)
+        self._quote = scaler(spec.tick_size * spec.step_size, spec.price_exp * spec.qty_exp)
+
+    def __len__(self) -> int:
+        return len(self.opens)
+
+    def index_range(self, begin: int, finish: int) -> tuple[int, int]:
+        """Indexes of the candles opening in ``[begin, finish)``."""
+        size, start, count = self.granularity_ms, self.start_ms, len(self.opens)
+        lo = min(count, max(0, -((start - begin) // size)))
+        hi = min(count, max(0, -((start - finish) // size)))
+        return lo, hi
+
+    def candle(self, index: int) -> Candle:
+        price, qty, quote = self._price, self._qty, self._quote
+        close = self.closes[index]
+        return Candle(
+            self.start_ms + index * self.granularity_ms, price(self.opens[index]),
+            price(self.highs[index]), price(self.lows[index]), price(close),
+            qty(self.lots[index]), quote(self.lots[index] * close), self.trades[index],
+            qty(self.buy_lots[index]), quote(self.buy_lots[index] * close),
+        )
+
+    def aggregate(self, lo: int, hi: int, open_time: int) -> Candle | None:
+        """Candles ``lo`` .. ``hi - 1`` merged into one (None when the range is empty)."""
+        if lo >= hi:
+            return None
+        closes, lots, buy_lots = self.closes[lo:hi], self.lots[lo:hi], self.buy_lots[lo:hi]
+        quote_lots = sum(map(int.__mul__, lots, closes))
+        buy_quote_lots = sum(map(int.__mul__, buy_lots, closes))
+        price, qty, quote = self._price, self._qty, self._quote
+        return Candle(
+            open_time, price(self.opens[lo]), price(max(self.highs[lo:hi])),
+            price(min(self.lows[lo:hi])), price(closes[-1]), qty(sum(lots)), quote(quote_lots),
+            sum(self.trades[lo:hi]), qty(sum(buy_lots)), quote(buy_quote_lots),
+        )
+
+
+def scaler(size: Decimal, exponent: Decimal) -> Callable[[int], Decimal]:
+    """Whole units of ``size`` -> Decimal (fast when ``size`` is a power of ten)."""
+    if size == exponent:
+        places = exponent.as_tuple().exponent
+        assert isinstance(places, int)
+        return lambda units: Decimal(units).scaleb(places)
+    return lambda units: (Decimal(units) * size).quantize(exponent)
+
+
 @dataclass(frozen=True)
 class HistoryTier:
     """Backfilled candles of one granularity covering ``[start_ms, end_ms)``.
 
-    ``load`` builds the candles (ascending, each aligned to the granularity)
-    on first use.
+    ``load`` builds the candles on first use: a :class:`CandleBlock`, or a
+    list of :class:`Candle` (ascending, each aligned to the granularity).
     """
 
     granularity_ms: int
     start_ms: int
     end_ms: int
-    load: Callable[[], list[Candle]]
+    load: Callable[[], CandleBlock | list[Candle]]
 
 
 class HistorySource(Protocol):
@@ -247,52 +328,83 @@ class HistorySource(Protocol):
 
 
 class _Source:
-    """One time-ordered list of candles of a single granularity (lazy for backfill)."""
+    """Time-ordered candles of one granularity: a lazy backfilled tier or the live list."""
 
-    __slots__ = ("granularity", "start", "end", "_load", "_candles", "_opens")
+    __slots__ = ("granularity", "start", "end", "_load", "_block", "_candles", "_opens")
 
     def __init__(
         self,
         granularity: int,
         start: int,
         end: int | None,
-        load: Callable[[], list[Candle]] | None = None,
+        load: Callable[[], CandleBlock | list[Candle]] | None = None,
     ) -> None:
         self.granularity = granularity
         self.start = start
         self.end = end  # None: open-ended (the live tier)
         self._load = load
-        self._candles: list[Candle] | None = None if load else []
-        self._opens: list[int] | None = None if load else []
+        self._block: CandleBlock | None = None
+        self._candles: list[Candle] = []
+        self._opens: list[int] = []
+
+    def _ensure(self) -> None:
+        if self._load is not None:
+            loaded = self._load()
+            self._load = None
+            if isinstance(loaded, CandleBlock):
+                self._block = loaded
+            else:
+                self._candles = loaded
+                self._opens = [c.open_time for c in loaded]
 
     @property
     def candles(self) -> list[Candle]:
-        if self._candles is None:
-            assert self._load is not None
-            self._candles = self._load()
-            self._opens = [c.open_time for c in self._candles]
+        """The list of a list-backed source (the live tier)."""
+        self._ensure()
         return self._candles
 
     @property
     def opens(self) -> list[int]:
-        if self._opens is None:
-            self.candles  # noqa: B018 - loads
-        assert self._opens is not None
+        self._ensure()
         return self._opens
 
     def overlaps(self, begin: int, finish: int) -> bool:
         return self.start < finish and (self.end is None or begin < self.end)
 
     def between(self, begin: int, finish: int) -> list[Candle]:
-        opens = self.opens
+        self._ensure()
+        block = self._block
+        if block is not None:
+            lo, hi = block.index_range(begin, finish)
+            return [block.candle(i) for i in range(lo, hi)]
+        opens = self._opens
         lo = bisect.bisect_left(opens, begin)
         hi = bisect.bisect_left(opens, finish, lo)
-        return self.candles[lo:hi]
+        return self._candles[lo:hi]
+
+    def aggregate(self, begin: int, finish: int) -> Candle | None:
+        """Every candle opening in ``[begin, finish)`` merged, with open time ``begin``."""
+        self._ensure()
+        block = self._block
+        if block is not None:
+            lo, hi = block.index_range(begin, finish)
+            return block.aggregate(lo, hi, begin)
+        total: Candle | None = None
+        for candle in self.between(begin, finish):
+            if total is None:
+                total = candle.copy(begin)
+            else:
+                total.merge(candle)
+        return total
 
     def last_before(self, time_ms: int) -> Candle | None:
-        opens = self.opens
-        index = bisect.bisect_left(opens, time_ms)
-        return self.candles[index - 1] if index else None
+        self._ensure()
+        block = self._block
+        if block is not None:
+            index = block.index_range(self.start, time_ms)[1]
+            return block.candle(index - 1) if index else None
+        index = bisect.bisect_left(self._opens, time_ms)
+        return self._candles[index - 1] if index else None
 
 
 class _SymbolData:
@@ -485,11 +597,12 @@ class MarketData:
                         total.merge(part)
         else:
             for source in overlapping:
-                for candle in source.between(begin, finish):
+                part = source.aggregate(begin, finish)
+                if part is not None:
                     if total is None:
-                        total = candle.copy(begin)
+                        total = part
                     else:
-                        total.merge(candle)
+                        total.merge(part)
         if cacheable:
             data.agg_cache[(begin, length)] = total
         return total
