@@ -32,6 +32,8 @@ Every look is recorded in the journal; every outcome comes back as a
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -46,11 +48,15 @@ from jextui.trading.journal import (
     PENDING,
     RESOLVED,
     JournalEntry,
+    JournalError,
     OrderAlreadyClaimed,
     OrderJournal,
 )
 
 __all__ = ["ReconcileReport", "Reconciler", "DEFAULT_SKEW_MS", "DEFAULT_GRACE_MS"]
+
+log = logging.getLogger("jextui.trading")
+_JOURNAL_FAILURES = (JournalError, sqlite3.Error, OSError)
 
 DEFAULT_SKEW_MS = 5_000
 DEFAULT_GRACE_MS = 6_000  # default recvWindow (5000 ms) + 1 s
@@ -110,10 +116,24 @@ class Reconciler:
         self._sleep = sleep
 
     async def reconcile_pending(self) -> list[ReconcileReport]:
-        """Look once at every open question of this scope (UNKNOWN, or PENDING from earlier runs)."""
+        """Look once at every open question of this scope (UNKNOWN, or PENDING from earlier runs).
+
+        Never raises for a journal problem: it is logged, and the entries it
+        concerns are reported as still open.
+        """
+        try:
+            pending = self.journal.needing_reconciliation()
+        except _JOURNAL_FAILURES as exc:
+            log.error("cannot read the order journal to reconcile: %s", exc)
+            return []
         reports = []
-        for entry in self.journal.needing_reconciliation():
-            reports.append(await self.reconcile(entry.id))
+        for entry in pending:
+            try:
+                reports.append(await self.reconcile(entry.id))
+            except _JOURNAL_FAILURES as exc:
+                log.error("cannot update the order journal for %s: %s", entry.describe(), exc)
+                text = f"{entry.describe()}: outcome still unknown (the journal could not be updated)."
+                reports.append(ReconcileReport(entry, False, None, text))
         return reports
 
     async def settle(self, entry_id: str, *, looks: int = 2) -> ReconcileReport:

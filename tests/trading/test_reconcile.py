@@ -142,3 +142,22 @@ async def test_a_cancel_left_unknown_reads_the_order_back(exchange: FakeExchange
     journal.mark_unknown(gone.id, "timeout")
     report = await Reconciler(exchange, journal).reconcile(gone.id)
     assert report.settled and report.message == "Order 4242 no longer exists on the exchange."
+
+
+async def test_a_broken_journal_does_not_break_the_start(exchange: FakeExchange, journal, clock) -> None:
+    journal.close()
+    assert await Reconciler(exchange, journal).reconcile_pending() == []
+
+
+async def test_a_journal_update_failure_leaves_the_entry_open(exchange: FakeExchange, journal, clock, monkeypatch):
+    from jextui.trading.journal import JournalError
+
+    entry_id = lost_intent(journal, created_ms=clock.now)
+
+    def broken(*args, **kwargs):
+        raise JournalError("disk full")
+
+    monkeypatch.setattr(journal, "note_attempt", broken)
+    [report] = await Reconciler(exchange, journal).reconcile_pending()
+    assert not report.settled and report.entry.id == entry_id
+    assert report.message == "BUY 1 BTCUSDT @ 100: outcome still unknown (the journal could not be updated)."
