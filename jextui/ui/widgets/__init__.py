@@ -1,0 +1,41 @@
+"""The console's panes.  They render what they are given and never fetch.
+
+Data goes in through methods (``update_*``, ``set_*``); what the user picks
+comes out as messages (:mod:`jextui.ui.widgets.messages`).  Every pane has
+``set_freshness(age_ms, stale, degraded_reason=None)``,
+``set_unavailable(reason)`` and ``set_private(private)``.  The app should
+return :data:`THEME_VARIABLE_DEFAULTS` from ``App.get_theme_variable_defaults``
+so the panes' CSS parses under any theme.
+"""
+
+from jextui.ui.widgets.balances import BalancesView
+from jextui.ui.widgets.klines import KlinesView
+from jextui.ui.widgets.messages import LevelSelected, OrderActivated, OrderHighlighted, SymbolActivated
+from jextui.ui.widgets.open_orders import OpenOrdersView
+from jextui.ui.widgets.order_book import BookLevel, OrderBookView
+from jextui.ui.widgets.pane import Pane
+from jextui.ui.widgets.rate_limit_banner import RateLimitBanner
+from jextui.ui.widgets.status_bar import StatusBar
+from jextui.ui.widgets.symbol_tile import SymbolTile
+from jextui.ui.widgets.theme_defaults import THEME_VARIABLE_DEFAULTS
+from jextui.ui.widgets.trades import TradesView
+from jextui.ui.widgets.watchlist import WatchlistView
+
+__all__ = [
+    "BalancesView",
+    "BookLevel",
+    "KlinesView",
+    "LevelSelected",
+    "OpenOrdersView",
+    "OrderActivated",
+    "OrderBookView",
+    "OrderHighlighted",
+    "Pane",
+    "RateLimitBanner",
+    "StatusBar",
+    "SymbolActivated",
+    "SymbolTile",
+    "THEME_VARIABLE_DEFAULTS",
+    "TradesView",
+    "WatchlistView",
+]
