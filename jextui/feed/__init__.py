@@ -9,6 +9,26 @@ task and turns the events given to its sink into Textual messages.
     worker.set_visible({"book", "trades", "klines", "prices", "tickers", "sparklines"})
     ...
     worker.stop(); await task
+
+Feed names (``FeedKind`` values) for ``set_visible`` and ``refresh_now``, by pane:
+
+====================  =====================================================
+pane                  feeds
+====================  =====================================================
+watchlist             ``prices``, ``tickers``, ``sparklines``
+grid view tiles       ``prices``, ``tickers``, ``book_tickers``, ``sparklines``
+order book            ``book`` (and ``open_orders`` to mark the user's orders)
+recent trades         ``trades``
+klines                ``klines``
+balances              ``account``
+open orders           ``open_orders``
+(always polled)       ``server_time``, ``exchange_info``
+====================  =====================================================
+
+All pane feeds are visible until ``set_visible`` says otherwise.  Every event
+carries ``received_ms``; ``StatusUpdate`` (about once a second, and at once
+when the connection state changes) carries each feed's :class:`FeedHealth`
+(age, stale past 3 x its period, last error) for the status bar and panes.
 """
 
 from jextui.feed.events import (

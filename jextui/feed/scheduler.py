@@ -684,6 +684,7 @@ class FeedScheduler:
             return []
         plan = self.plan(now_ms)
         budget = plan.budget_1m
+        used = self._server.used_now(now_ms)
         started: list[Request] = []
         for feed in plan.feeds:
             if not self._slot_free(feed.kind):
@@ -691,9 +692,10 @@ class FeedScheduler:
             if self._next_start_ms(feed, now_ms) > now_ms:
                 continue
             request = self._make_request(feed, now_ms)
-            if self._server.used_now(now_ms) + request.weight > budget:
+            if used + request.weight > budget:
                 continue  # no room in the server's window right now
             self._start(request, now_ms)
+            used += request.weight
             started.append(request)
         return started
 

@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from jextui.api.clock import local_time_ms
+from jextui.api.limits import DEFAULT_WEIGHT_LIMIT
 from jextui.api.errors import (
     AuthError,
     BadRequest,
@@ -114,8 +115,8 @@ class _ClockView(Protocol):
 class FeedClient(Protocol):
     """What the worker needs of ``jextui.api.JexClient`` (tests pass fakes)."""
 
-    rate: Any  # _RateView
-    clock: Any  # _ClockView
+    rate: _RateView
+    clock: _ClockView
 
     @property
     def has_api_key(self) -> bool: ...
@@ -157,7 +158,10 @@ class FeedWorker:
     ``weight_share``: the share of the per-minute weight limit we may use.
     ``now_ms``: the wall clock, the same one the client uses (its rate state's
     ``blocked_until_ms`` is on it).  ``sleep``: how to wait (tests inject a
-    fake clock's sleep so nothing waits for real).
+    fake clock's sleep so nothing waits for real).  ``max_in_flight``:
+    concurrent requests at most (one slot is kept for the book).
+    ``active_symbol``, ``watchlist``, ``kline_interval`` and ``book_rows``
+    are starting values of what the control methods change.
     """
 
     def __init__(
@@ -182,7 +186,7 @@ class FeedWorker:
         self._scheduler = FeedScheduler(
             periods,
             weight_share=float(weight_share),
-            weight_limit=int(getattr(client.rate, "weight_limit", 0) or 1200),
+            weight_limit=int(client.rate.weight_limit or DEFAULT_WEIGHT_LIMIT),
             max_in_flight=max_in_flight,
         )
         self._scheduler.set_credentials(
