@@ -596,14 +596,13 @@ def create_app(state: SandboxState) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        ticker = asyncio.create_task(_tick_forever(state)) if state.simulate else None
+        ticker = asyncio.create_task(_tick_forever(state))  # market steps (unless quiet) and autosaves
         try:
             yield
         finally:
-            if ticker is not None:
-                ticker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await ticker
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
     app.router.redirect_slashes = False

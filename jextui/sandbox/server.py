@@ -240,9 +240,7 @@ class SandboxServer:
     # --- accounts and keys ------------------------------------------------------------
 
     def _add_account(self, account_id: str) -> None:
-        engine = self.exchange.engine
-        if not engine.has_account(account_id):
-            self.exchange.open_account(account_id)
+        self.exchange.open_account(account_id)  # a no-op for an existing (e.g. restored) account
 
     def add_api_key(self, account_id: str, *, can_trade: bool = True) -> tuple[str, str]:
         """A new (key, secret) acting on ``account_id`` (a funded account, opened if new)."""
