@@ -31,7 +31,7 @@ from jextui.api.models import (
 )
 from jextui.ui.widgets.pane import Pane
 from jextui.ui.widgets.messages import LevelSelected, OrderActivated, OrderHighlighted, SymbolActivated
-from jextui.ui.widgets.theme_defaults import THEME_VARIABLE_DEFAULTS
+from jextui.ui.themes import theme_variable_defaults
 
 UTC = timezone.utc
 BASE_TIME_MS = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC
@@ -77,7 +77,7 @@ class HarnessApp(App[None]):
         self.theme = HARNESS_THEME.name
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
-        return dict(THEME_VARIABLE_DEFAULTS)
+        return theme_variable_defaults()
 
     def compose(self) -> ComposeResult:
         yield from self._widgets

@@ -3,9 +3,10 @@
 Data goes in through methods (``update_*``, ``set_*``); what the user picks
 comes out as messages (:mod:`jextui.ui.widgets.messages`).  Every pane has
 ``set_freshness(age_ms, stale, degraded_reason=None)``,
-``set_unavailable(reason)`` and ``set_private(private)``.  The app should
-return :data:`THEME_VARIABLE_DEFAULTS` from ``App.get_theme_variable_defaults``
-so the panes' CSS parses under any theme.
+``set_unavailable(reason)`` and ``set_private(private)``.  Their CSS uses the
+theme variables ``$buy $sell $up $down $stale $flash-up $flash-down``: the app
+returns :func:`jextui.ui.themes.theme_variable_defaults` from
+``App.get_theme_variable_defaults`` so it parses under any theme.
 """
 
 from jextui.ui.widgets.balances import BalancesView
@@ -17,7 +18,6 @@ from jextui.ui.widgets.pane import Pane
 from jextui.ui.widgets.rate_limit_banner import RateLimitBanner
 from jextui.ui.widgets.status_bar import StatusBar
 from jextui.ui.widgets.symbol_tile import SymbolTile
-from jextui.ui.widgets.theme_defaults import THEME_VARIABLE_DEFAULTS
 from jextui.ui.widgets.trades import TradesView
 from jextui.ui.widgets.watchlist import WatchlistView
 
@@ -35,7 +35,6 @@ __all__ = [
     "StatusBar",
     "SymbolActivated",
     "SymbolTile",
-    "THEME_VARIABLE_DEFAULTS",
     "TradesView",
     "WatchlistView",
 ]
