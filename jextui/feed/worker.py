@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from jextui.api.clock import local_time_ms
 from jextui.api.limits import DEFAULT_WEIGHT_LIMIT
 from jextui.api.errors import (
+    ApiError,
     AuthError,
     BadRequest,
     DecodeError,
@@ -201,6 +202,7 @@ class FeedWorker:
         self._book_limit = depth_limit_for(book_rows)
         self._latency_ms: float | None = None
         self._last_success_ms: int | None = None
+        self._last_answer_ms: int | None = None  # any HTTP answer, success or error
         self._last_transport_failure_ms: int | None = None
         self._last_transport_error: str | None = None
         self._next_status_ms = 0
@@ -389,7 +391,7 @@ class FeedWorker:
 
     def _on_success(self, request: Request, result: Any) -> None:
         now = self._now()
-        self._last_success_ms = now
+        self._last_success_ms = self._last_answer_ms = now
         if not self._scheduler.finished(request, now, ok=True) or not self._relevant(request):
             logger.debug("feed %s: dropped a late answer for %s", request.kind.value, request.symbol)
             return
@@ -412,6 +414,8 @@ class FeedWorker:
         if isinstance(error, TransportError):
             self._last_transport_failure_ms = now
             self._last_transport_error = str(error)
+        elif isinstance(error, ApiError):
+            self._last_answer_ms = now
         permanent = isinstance(error, _PERMANENT_ERRORS)
         current = finished or self._scheduler.finished(request, now, ok=False, permanent=permanent)
         if not current or not self._relevant(request):
@@ -530,9 +534,9 @@ class FeedWorker:
         if self._scheduler.blocked_until(now) is not None:
             return "banned" if self._scheduler.block_reason(now) == "418" else "rate-limited"
         failed_at = self._last_transport_failure_ms
-        if failed_at is not None and (self._last_success_ms is None or failed_at >= self._last_success_ms):
+        if failed_at is not None and (self._last_answer_ms is None or failed_at >= self._last_answer_ms):
             return "offline"
-        if self._last_success_ms is None:
+        if self._last_answer_ms is None:
             return "connecting"
         if any(h.state in ("stale", "failing") or (h.state == "waiting" and h.failing) for h in health.values()):
             return "degraded"

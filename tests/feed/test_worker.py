@@ -427,3 +427,18 @@ async def test_bad_control_values_get_clear_messages(make: Any) -> None:
         h.worker.set_active_symbol(" ")
     with pytest.raises(ValueError, match="'book' must be between"):
         FeedWorker(h.client, h.sink, periods={"book": -1})
+
+
+async def test_connection_state_starts_connecting_and_a_server_in_trouble_is_degraded(make: Any) -> None:
+    h = Harness()
+    for name in ("depth", "trades", "klines", "ticker_price", "ticker_24hr", "book_ticker", "sync_time",
+                 "exchange_info"):
+        h.client.fail[name] = server_error(f"/{name}")
+    await h.start()
+    assert h.of(StatusUpdate)[0].connection == "connecting"
+    await h.advance(3000)
+    status = h.status()
+    assert status.connection == "degraded"  # it answers, with errors: not "connecting", not "offline"
+    assert "internal error" in status.message
+    assert status.health["book"].state == "waiting" and status.health["book"].reason
+    await h.stop()
