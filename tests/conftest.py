@@ -78,6 +78,23 @@ def sandbox(make_sandbox: Callable[..., Any]) -> Any:
 SignedRequest = Callable[..., httpx.Response]
 
 
+def send_signed(server: Any, method: str, path: str, params: Mapping[str, Any] | None = None, *,
+                where: Literal["query", "body"] = "query", key: str | None = None, secret: str | None = None,
+                timestamp: int | None = None) -> httpx.Response:
+    """Send a raw signed request to a sandbox (see the ``signed_request`` fixture)."""
+    values = dict(params or {})
+    values.setdefault("timestamp", server.clock.now_ms() if timestamp is None else timestamp)
+    text = urlencode(values)
+    signature = sign(secret or server.api_secret, text)
+    signed = f"{text}&signature={signature}"
+    headers = {"X-JEX-APIKEY": key or server.api_key}
+    url = f"{server.base_url}{path}"
+    if where == "query":
+        return shared_http().request(method, f"{url}?{signed}", headers=headers)
+    headers["Content-Type"] = "application/x-www-form-urlencoded"
+    return shared_http().request(method, url, content=signed, headers=headers)
+
+
 @pytest.fixture
 def signed_request() -> SignedRequest:
     """``signed_request(server, method, path, params, *, where="query"|"body", key=, secret=, timestamp=)``.
@@ -85,20 +102,4 @@ def signed_request() -> SignedRequest:
     Adds ``timestamp`` (the server's clock unless given) and the signature over
     the exact text sent; ``where="body"`` sends the parameters as a form body.
     """
-
-    def send(server: Any, method: str, path: str, params: Mapping[str, Any] | None = None, *,
-             where: Literal["query", "body"] = "query", key: str | None = None, secret: str | None = None,
-             timestamp: int | None = None) -> httpx.Response:
-        values = dict(params or {})
-        values.setdefault("timestamp", server.clock.now_ms() if timestamp is None else timestamp)
-        text = urlencode(values)
-        signature = sign(secret or server.api_secret, text)
-        signed = f"{text}&signature={signature}"
-        headers = {"X-JEX-APIKEY": key or server.api_key}
-        url = f"{server.base_url}{path}"
-        if where == "query":
-            return shared_http().request(method, f"{url}?{signed}", headers=headers)
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-        return shared_http().request(method, url, content=signed, headers=headers)
-
-    return send
+    return send_signed
