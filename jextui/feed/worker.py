@@ -271,7 +271,10 @@ class FeedWorker:
         return self._book_limit
 
     def stop(self) -> None:
-        """Ask :meth:`run` to return (requests still running are cancelled)."""
+        """Ask :meth:`run` to return (requests still running are cancelled).
+
+        Called before :meth:`run` starts, that run returns at once.
+        """
         self._stopping = True
         self._wake.set()
 
@@ -281,7 +284,7 @@ class FeedWorker:
         """Poll until :meth:`stop` is called."""
         if self._running:
             raise RuntimeError("this feed worker is already running")
-        self._running, self._stopping = True, False
+        self._running = True
         try:
             while not self._stopping:
                 now = self._now()
@@ -292,7 +295,7 @@ class FeedWorker:
                 await self._wait(self._seconds_to_wait(now))
         finally:
             await self._cancel_all()
-            self._running = False
+            self._running = self._stopping = False
 
     def _seconds_to_wait(self, now: int) -> float:
         wake = self._scheduler.next_wake_ms(now)

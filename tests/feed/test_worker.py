@@ -442,3 +442,10 @@ async def test_connection_state_starts_connecting_and_a_server_in_trouble_is_deg
     assert "internal error" in status.message
     assert status.health["book"].state == "waiting" and status.health["book"].reason
     await h.stop()
+
+
+async def test_stop_before_run_starts_makes_run_return_at_once(make: Any) -> None:
+    h = Harness()
+    h.worker.stop()
+    await asyncio.wait_for(h.worker.run(), timeout=5)
+    assert h.client.calls == []
