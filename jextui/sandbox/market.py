@@ -396,13 +396,18 @@ class MarketSimulator:
         except EngineError:
             pass  # a quote the filters refuse (extreme prices): skip it
 
-    def _quote_level(self, symbol: str, quoting: _Quoting, side: str, level: int) -> None:
+    def _level_price(self, quoting: _Quoting, side: str, level: int) -> Decimal | None:
         offset = self._half_spread(quoting) + level * self._gap(quoting)
-        size = self._qty(quoting, (0.5 + 2.5 * self.rng.random()) * (1 + level / 10))
         if side == BUY:
-            price = self._price(quoting, quoting.fair - offset, ROUND_FLOOR)
-        else:
-            price = self._price(quoting, quoting.fair + offset, ROUND_CEILING)
+            return self._price(quoting, quoting.fair - offset, ROUND_FLOOR)
+        return self._price(quoting, quoting.fair + offset, ROUND_CEILING)
+
+    def _quote_level(
+        self, symbol: str, quoting: _Quoting, side: str, level: int, price: Decimal | None = None
+    ) -> None:
+        size = self._qty(quoting, (0.5 + 2.5 * self.rng.random()) * (1 + level / 10))
+        if price is None:
+            price = self._level_price(quoting, side, level)
         self._place(symbol, side, price, size)
 
     def seed_books(self) -> None:
@@ -450,9 +455,15 @@ class MarketSimulator:
         for side, side_orders in ((BUY, bids), (SELL, asks)):
             missing = self.BOOK_LEVELS - len(side_orders)
             new_levels = max(missing, 1 if rng.random() < 0.6 else 0)
+            quoted = {o.price for o in side_orders}
             for _ in range(new_levels):
-                level = int(rng.random() ** 2 * self.BOOK_LEVELS)
-                self._quote_level(symbol, quoting, side, level)
+                for _attempt in range(4):  # prefer a price level that is empty
+                    level = int(rng.random() ** 2 * self.BOOK_LEVELS)
+                    price = self._level_price(quoting, side, level)
+                    if price not in quoted:
+                        break
+                quoted.add(price)
+                self._quote_level(symbol, quoting, side, level, price)
             extra = len(side_orders) + new_levels - self.MAX_LEVELS
             if extra > 0:
                 far = sorted(side_orders, key=lambda o: o.price, reverse=(side == SELL))[:extra]
