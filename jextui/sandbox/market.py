@@ -342,7 +342,7 @@ class MarketSimulator:
 
     BOOK_LEVELS = 40
     MAX_LEVELS = 60
-    TAKER_PROBABILITY = 0.35
+    TAKER_PROBABILITY = 0.12  # ~14 takers a minute at two steps a second, like the backfill
     STEPS_PER_MINUTE = 120  # nominal: one step every ~500 ms
 
     def __init__(self, engine: Engine, marketdata: MarketData, rng_seed: int, clock: Clock) -> None:
