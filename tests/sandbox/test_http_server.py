@@ -146,3 +146,15 @@ def test_listen_key_of_another_account_does_not_exist(sandbox: Any) -> None:
     other_key, _ = sandbox.add_api_key("bob")
     response = http.put(url, params={"listenKey": listen_key}, headers={"X-JEX-APIKEY": other_key})
     assert response.json()["code"] == -1125
+
+
+def test_the_simulated_market_moves_by_itself(make_sandbox: Any) -> None:
+    import time
+
+    server = make_sandbox(simulate=True, tick_ms=20)
+    url = f"{server.base_url}/api/v1/spot/depth?symbol=BTCUSDT&limit=5"
+    first = http.get(url).json()["lastUpdateId"]
+    deadline = time.monotonic() + 10
+    while http.get(url).json()["lastUpdateId"] == first:
+        assert time.monotonic() < deadline, "the book never changed"
+        time.sleep(0.02)
