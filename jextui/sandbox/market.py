@@ -402,6 +402,12 @@ class MarketSimulator:
             return self._price(quoting, quoting.fair - offset, ROUND_FLOOR)
         return self._price(quoting, quoting.fair + offset, ROUND_CEILING)
 
+    def _first_empty_level(self, quoting: _Quoting, side: str, quoted: set[Decimal | None]) -> int:
+        for level in range(self.MAX_LEVELS):
+            if self._level_price(quoting, side, level) not in quoted:
+                return level
+        return self.MAX_LEVELS - 1
+
     def _quote_level(
         self, symbol: str, quoting: _Quoting, side: str, level: int, price: Decimal | None = None
     ) -> None:
@@ -456,12 +462,12 @@ class MarketSimulator:
             missing = self.BOOK_LEVELS - len(side_orders)
             new_levels = max(missing, 1 if rng.random() < 0.6 else 0)
             quoted = {o.price for o in side_orders}
-            for _ in range(new_levels):
-                for _attempt in range(4):  # prefer a price level that is empty
+            for index in range(new_levels):
+                if index < missing:  # a thin side: fill the empty levels nearest the top
+                    level = self._first_empty_level(quoting, side, quoted)
+                else:  # churn: a new quote somewhere, mostly near the top
                     level = int(rng.random() ** 2 * self.BOOK_LEVELS)
-                    price = self._level_price(quoting, side, level)
-                    if price not in quoted:
-                        break
+                price = self._level_price(quoting, side, level)
                 quoted.add(price)
                 self._quote_level(symbol, quoting, side, level, price)
             extra = len(side_orders) + new_levels - self.MAX_LEVELS
