@@ -38,6 +38,7 @@ async def test_placeholder_before_any_data() -> None:
     async with HarnessApp(watchlist).run_test(size=(80, 12)) as pilot:
         await pilot.pause()
         assert "waiting for data…" in watchlist.plain_lines()[1]
+        assert style_in_line(watchlist, "waiting", "waiting").italic
 
 
 async def test_rows_show_price_change_volume_and_trend() -> None:

@@ -66,13 +66,11 @@ class HarnessApp(App[None]):
 
     CSS = "Screen { layout: vertical; }"
 
-    def __init__(self, *widgets: Widget, css: str = "", setup: Callable[[HarnessApp], None] | None = None) -> None:
+    def __init__(self, *widgets: Widget, setup: Callable[[HarnessApp], None] | None = None) -> None:
         super().__init__()
         self._widgets = widgets
         self._setup = setup
         self.received: list[Message] = []
-        if css:
-            self.stylesheet.add_source(css, read_from=("harness", "css"))
         self.register_theme(HARNESS_THEME)
         self.theme = HARNESS_THEME.name
 
@@ -308,3 +306,95 @@ def sample_account() -> Account:
 
 def sample_book_ticker(symbol: str = "BTCUSDT") -> BookTicker:
     return BookTicker(symbol=symbol, bid_price=d("43209.50"), bid_qty=d("0.8"), ask_price=d("43210.50"), ask_qty=d("0.5"))
+
+
+# --- a whole console of panes, for snapshots ---------------------------------------
+
+
+class DashboardApp(HarnessApp):
+    """Every pane laid out roughly as the console does, fed with the samples."""
+
+    CSS = """
+    Screen { layout: vertical; }
+    #panes { height: 1fr; layout: grid; grid-size: 3 2; grid-columns: 1fr 1fr 1fr; }
+    """
+
+    def __init__(self, *, private: bool = False, stale: bool = False, candles: bool = False) -> None:
+        from jextui.ui.widgets import (
+            BalancesView,
+            KlinesView,
+            OpenOrdersView,
+            OrderBookView,
+            RateLimitBanner,
+            StatusBar,
+            TradesView,
+            WatchlistView,
+        )
+
+        self.watchlist = WatchlistView(time_zone=UTC)
+        self.book = OrderBookView(time_zone=UTC)
+        self.trades = TradesView(time_zone=UTC)
+        self.klines = KlinesView(time_zone=UTC, mode="candles" if candles else "line")
+        self.balances = BalancesView(time_zone=UTC)
+        self.orders = OpenOrdersView(time_zone=UTC)
+        self.status = StatusBar(time_zone=UTC)
+        self.banner = RateLimitBanner(time_zone=UTC)
+        self._private = private
+        self._stale = stale
+        super().__init__(setup=DashboardApp._feed)
+
+    def compose(self) -> ComposeResult:
+        from textual.containers import Container
+
+        yield self.banner
+        with Container(id="panes"):
+            yield self.watchlist
+            yield self.book
+            yield self.trades
+            yield self.klines
+            yield self.balances
+            yield self.orders
+        yield self.status
+
+    def _feed(self) -> None:
+        self.watchlist.set_symbols(WATCHED)
+        self.watchlist.set_precisions(SAMPLE_PRECISIONS)
+        self.watchlist.update_tickers(sample_tickers())
+        for symbol, closes in SAMPLE_SPARKS.items():
+            self.watchlist.update_sparkline(symbol, closes)
+        self.watchlist.set_active("BTCUSDT")
+        for pane in (self.book, self.trades, self.klines):
+            pane.set_caption("BTCUSDT")
+        self.book.set_precision(2, 3)
+        self.book.update_book(sample_depth())
+        self.book.set_own_orders(sample_orders())
+        self.trades.set_precision(2, 3)
+        self.trades.update_trades(sample_historical_trades(), has_side=True)
+        self.klines.set_precision(2)
+        self.klines.update_klines("1m", sample_klines(120))
+        self.balances.update_account(sample_account())
+        self.orders.set_precisions({"BTCUSDT": (2, 3)})
+        self.orders.update_orders(sample_orders())
+        for age, pane in zip((300, 400, 1_200, 2_500, 4_000, 3_000), self.panes(), strict=True):
+            pane.set_freshness(age, stale=False)
+        if self._stale:
+            self.trades.set_freshness(14_000, stale=True)
+            self.balances.set_freshness(31_000, stale=True)
+        if self._private:
+            for pane in self.panes():
+                pane.set_private(True)
+        self.status.update_status(
+            profile="demo",
+            base_url="http://127.0.0.1:8765",
+            demo=True,
+            connection="online",
+            latency_ms=12,
+            clock_offset_ms=3,
+            used_weight=312,
+            weight_limit=1200,
+            pane_ages={"book": (400, False), "trades": (14_000, True) if self._stale else (1_200, False), "kl": (2_500, False)},
+        )
+        self.book.focus()
+
+    def panes(self) -> list[Pane]:
+        return [self.watchlist, self.book, self.trades, self.klines, self.balances, self.orders]

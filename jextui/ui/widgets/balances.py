@@ -24,6 +24,7 @@ __all__ = ["BalancesView", "AccountKind", "ACCOUNT_KINDS"]
 AccountKind = Literal["spot", "contract", "option"]
 ACCOUNT_KINDS: tuple[AccountKind, ...] = ("spot", "contract", "option")
 _KIND_TITLES: dict[AccountKind, str] = {"spot": "Spot", "contract": "Contract", "option": "Option"}
+_KIND_SHORT: dict[AccountKind, str] = {"spot": "Spot", "contract": "Ctr", "option": "Opt"}
 
 
 class BalancesView(Pane):
@@ -188,12 +189,19 @@ class BalancesView(Pane):
         return lines
 
     def _tabs_line(self, width: int) -> Text:
+        """The three account kinds, the current one highlighted: with their
+        balance counts when there is room, else by name, else abbreviated."""
+        counts = {kind: len(self.balances_of(kind)) for kind in ACCOUNT_KINDS}
+        variants = (
+            {kind: f" {_KIND_TITLES[kind]} {counts[kind]} " for kind in ACCOUNT_KINDS},
+            {kind: f" {_KIND_TITLES[kind]} " for kind in ACCOUNT_KINDS},
+            {kind: f" {_KIND_SHORT[kind]} " for kind in ACCOUNT_KINDS},
+        )
+        labels = next((v for v in variants if sum(map(len, v.values())) + 2 <= width), variants[-1])
         line = Text(no_wrap=True, end="")
         for position, kind in enumerate(ACCOUNT_KINDS):
             if position:
                 line.append(" ")
-            count = len(self.balances_of(kind))
-            label = f" {_KIND_TITLES[kind]} {count} " if width >= 36 else f" {_KIND_TITLES[kind][:4]} "
             component = "balances--tab-current" if kind == self._kind else "balances--tab"
-            line.append(label, self.style_of(component))
+            line.append(labels[kind], self.style_of(component))
         return fit(line, width)

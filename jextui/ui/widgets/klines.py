@@ -177,15 +177,17 @@ class KlinesView(Pane):
         low = min(kline.low for kline in shown)
         change = percent_change(shown[0].open, last)
         muted = self.style_of("pane--muted")
-        for spacing, last_label, with_change in (("  ", "last ", True), (" ", "", True), (" ", "", False)):
+        # Full; then tighter; then without high / low (the chart's labels show the range).
+        for spacing, last_label, with_range in (("  ", "last ", True), (" ", "", True), ("  ", "", False)):
             line = Text(no_wrap=True, end="")
             line.append(last_label, muted)
             line.append(format_price(last, decimals), self.style_of("pane--caption"))
-            line.append(f"{spacing}H ", muted)
-            line.append(format_price(high, decimals))
-            line.append(f"{spacing}L ", muted)
-            line.append(format_price(low, decimals))
-            if change is not None and with_change:
+            if with_range:
+                line.append(f"{spacing}H ", muted)
+                line.append(format_price(high, decimals))
+                line.append(f"{spacing}L ", muted)
+                line.append(format_price(low, decimals))
+            if change is not None:
                 direction = "pane--up" if change > 0 else "pane--down" if change < 0 else "pane--muted"
                 line.append(spacing)
                 line.append(format_percent(change), self.style_of(direction))

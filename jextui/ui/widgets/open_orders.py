@@ -58,6 +58,7 @@ class _Columns:
     symbol: int
     price: int
     qty: int
+    filled: bool
     status: bool
     order_id: int
 
@@ -186,7 +187,9 @@ class OpenOrdersView(Pane):
     def _layout(self, width: int, texts: list[tuple[str, str, str]]) -> _Columns:
         price = max([5, *(len(text[0]) for text in texts)])
         qty = max([3, *(len(text[1]) for text in texts)])
-        used = 4 + 1 + price + 1 + qty + 1 + 6  # side, price, qty, filled
+        used = 4 + 1 + price + 1 + qty  # side, price, qty
+        filled = used + 7 <= width
+        used += 7 if filled else 0
         time = used + 9 <= width
         used += 9 if time else 0
         status = used + 10 <= width
@@ -196,7 +199,7 @@ class OpenOrdersView(Pane):
         used += 1 + order_id if order_id else 0
         symbol_width = max([6, *(len(order.symbol) for order in self._orders)])
         symbol = symbol_width if used + 1 + symbol_width <= width else 0
-        return _Columns(time, symbol, price, qty, status, order_id)
+        return _Columns(time, symbol, price, qty, filled, status, order_id)
 
     def render_body(self, width: int, height: int) -> list[Text]:
         if not self._orders:
@@ -219,8 +222,9 @@ class OpenOrdersView(Pane):
             fit("Side", 4, style=style),
             fit("Price", columns.price, "right", style),
             fit("Qty", columns.qty, "right", style),
-            fit("Filled", 6, "right", style),
         ]
+        if columns.filled:
+            cells.append(fit("Filled", 6, "right", style))
         if columns.status:
             cells.append(fit("Status", 9, style=style))
         if columns.order_id:
@@ -241,8 +245,9 @@ class OpenOrdersView(Pane):
             fit(order.side, 4, style=side_style),
             fit(price, columns.price, "right"),
             fit(qty, columns.qty, "right"),
-            fit(filled, 6, "right", muted),
         ]
+        if columns.filled:
+            cells.append(fit(filled, 6, "right", muted))
         if columns.status:
             cells.append(fit(status_label(order.status), 9))
         if columns.order_id:

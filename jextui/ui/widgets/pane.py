@@ -100,7 +100,7 @@ class Pane(Widget, can_focus=True):
     DEFAULT_CSS = """
     Pane {
         height: 1fr;
-        border: round $border-blurred;
+        border: round $foreground 25%;
         border-title-color: $foreground-muted;
         padding: 0 1;
     }
@@ -406,7 +406,10 @@ class Pane(Widget, can_focus=True):
         return join_cells([left, right])
 
     def _to_strip(self, line: Text, width: int, *, dim: bool) -> Strip:
-        segments: Iterable[Segment] = line.render(self.app.console)
+        console = self.app.console
+        segments: Iterable[Segment] = line.render(console)
+        if line.style:  # Text.render leaves the text's own base style to the caller
+            segments = Segment.apply_style(segments, style=console.get_style(line.style))
         if dim:
             segments = Segment.apply_style(segments, post_style=_DIM)
         strip = Strip(list(segments)).adjust_cell_length(width)

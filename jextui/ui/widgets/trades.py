@@ -124,7 +124,11 @@ class TradesView(Pane):
         essential = price_width + 1 + qty_width
         show_time = essential + 9 <= width
         show_arrow = essential + (9 if show_time else 0) + 2 <= width
-        qty_width = max(qty_width, width - price_width - 1 - (9 if show_time else 0) - (2 if show_arrow else 0))
+        # A little of the spare room between the columns, the rest on the right.
+        spare = width - essential - (9 if show_time else 0) - (2 if show_arrow else 0)
+        extra = min(max(0, spare) // 2, 4)
+        price_width += extra
+        qty_width += extra
 
         titles = self.style_of("pane--column")
         header = []
