@@ -14,6 +14,10 @@ coarser than the interval (so one-minute klines reach back as far as the
 minute tier does, daily klines as far as the daily tier).  Buckets without
 any trade repeat the previous close with zero volume, like the exchange.
 
+Recent trades: the backfilled ones, then the live ones; the last
+``LIVE_TRADES_KEPT`` (1000) live trades are kept, so ``historical_trades``
+reaches back over those (and over the backfill until the live list is full).
+
 Semantics of :meth:`MarketData.klines` (the exchange's): ascending by open
 time; with neither start nor end, the most recent ``limit`` buckets ending
 with the current, still-open one; with ``start_time`` the first ``limit``
@@ -499,13 +503,25 @@ class MarketData:
         data.agg_cache.clear()
         data.ticker_cache = None
 
-    def live_candles(self, symbol: str) -> list[Candle]:
-        """The live market's one-minute candles (for persistence)."""
-        return list(self._symbol(symbol).live.candles)
+    def live_candles(self, symbol: str, since_ms: int | None = None) -> list[Candle]:
+        """The live market's one-minute candles (opening at or after ``since_ms``), for persistence."""
+        live = self._symbol(symbol).live
+        if since_ms is None:
+            return list(live.candles)
+        return live.candles[bisect.bisect_left(live.opens, since_ms):]
 
-    def live_trades(self, symbol: str) -> list[TradeRecord]:
-        """The most recent live trades kept in memory (for persistence)."""
-        return list(self._symbol(symbol).live_trades)
+    def live_trades(self, symbol: str, after_id: int | None = None) -> list[TradeRecord]:
+        """The live trades kept in memory (those with an id above ``after_id``), for persistence."""
+        trades = self._symbol(symbol).live_trades
+        if after_id is None:
+            return list(trades)
+        fresh: list[TradeRecord] = []
+        for trade in reversed(trades):
+            if trade.id <= after_id:
+                break
+            fresh.append(trade)
+        fresh.reverse()
+        return fresh
 
     def _symbol(self, symbol: str) -> _SymbolData:
         data = self._data.get(symbol)

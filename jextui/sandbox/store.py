@@ -194,8 +194,8 @@ class Store:
             self._save_accounts(engine, users)
             self._save_orders(engine, set(users))
             for symbol in engine.symbols:
-                self._save_trades(symbol, market.live_trades(symbol))
-                self._save_candles(symbol, market.live_candles(symbol))
+                self._save_trades(symbol, market.live_trades(symbol, self._saved_trade_ids.get(symbol)))
+                self._save_candles(symbol, market.live_candles(symbol, self._saved_candle_times.get(symbol)))
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")

@@ -59,6 +59,9 @@ def test_recent_and_historical_trades(market: Market) -> None:
     assert [t.id for t in market.data.historical_trades("TSTUSDT", from_id=2, limit=2)] == [2, 3]
     assert [t.id for t in market.data.historical_trades("TSTUSDT", limit=2)] == [4, 5]
     assert market.data.historical_trades("TSTUSDT", from_id=99, limit=2) == []
+    assert [t.id for t in market.data.live_trades("TSTUSDT", after_id=3)] == [4, 5]
+    assert [c.open_time for c in market.data.live_candles("TSTUSDT", since_ms=T0)] == [T0]
+    assert market.data.live_candles("TSTUSDT", since_ms=T0 + MINUTE_MS) == []
     assert market.data.recent_trades("OTHUSDT", 10) == []
     assert market.data.last_price("TSTUSDT") == D("104")
     assert market.data.last_price("OTHUSDT") == D("100")  # nothing traded yet: the listing price
