@@ -151,7 +151,7 @@ async def test_client_recovers_when_the_server_clock_jumps(make_sandbox: Any) ->
 
 
 async def test_rate_limit_is_reported_and_respected(make_sandbox: Any) -> None:
-    server = make_sandbox(weight_per_minute=3)
+    server = make_sandbox(weight_per_minute=3, ban_after_strikes=2)
     async with JexClient(server.base_url) as jex:
         for _ in range(3):
             await jex.ping()
