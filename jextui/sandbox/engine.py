@@ -32,7 +32,11 @@ Rules (where the API documentation is silent, the choice is noted):
   code and message.  Checks run in this order: symbol, market status, side,
   time in force, positive price and quantity, decimals (``-1129``), price
   filter, lot size, min notional (``-9000``), open-order cap (``-2019``),
-  balance (``-2010``).
+  balance (``-2010``).  Trailing zeros do not count as decimals (``"1.10"``
+  is a valid one-decimal price); an unknown account is refused like an
+  empty one (``-2010``).
+* Open orders and history are listed ascending by order id: the most recent
+  ``limit``, or the first ``limit`` from ``from_order_id`` (inclusive).
 """
 
 from __future__ import annotations
