@@ -82,6 +82,7 @@ class SandboxState:
     tick_ms: int = 500
     simulate: bool = True
     listen_keys: dict[str, _ListenKey] = field(default_factory=dict)
+    depth_cache: dict[tuple[str, int], tuple[int, bytes]] = field(default_factory=dict)
 
     def now_ms(self) -> int:
         return int(self.exchange.clock.now_ms())
@@ -157,11 +158,18 @@ def _exchange_info(call: Call) -> Any:
 
 
 def _depth(call: Call) -> Any:
+    """The book; an unchanged book (same lastUpdateId) is answered from the encoded cache."""
     symbol = call.symbol()
     limit = call.params.choice_int("limit", default=60, allowed=(5, 10, 20, 50, 60))
     assert symbol is not None and limit is not None
-    last_update_id, bids, asks = call.exchange.engine.depth(symbol, limit)
-    return responses.depth(call.state.symbol_spec(symbol), last_update_id, bids, asks)
+    engine = call.exchange.engine
+    cached = call.state.depth_cache.get((symbol, limit))
+    if cached is not None and cached[0] == engine.last_update_id(symbol):
+        return cached[1]
+    last_update_id, bids, asks = engine.depth(symbol, limit)
+    body = responses.encode(responses.depth(call.state.symbol_spec(symbol), last_update_id, bids, asks))
+    call.state.depth_cache[(symbol, limit)] = (last_update_id, body)
+    return body
 
 
 def _trades(call: Call) -> Any:
@@ -466,7 +474,8 @@ def _process(state: SandboxState, endpoint: Endpoint, request: Request, body: by
             assert key is not None
             check_signed_request(key, raw, state.now_ms())
         payload = endpoint.handler(Call(state, ParamReader(raw.values), key, headers))
-        return _Answer(200, responses.encode(payload), headers)
+        body = payload if isinstance(payload, bytes) else responses.encode(payload)  # bytes: encoded already
+        return _Answer(200, body, headers)
     except ApiRejection as exc:
         headers.update(exc.headers)
         return _error(exc.code, exc.msg, exc.status, headers)

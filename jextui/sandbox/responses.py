@@ -65,7 +65,18 @@ def error_body(code: int, msg: str) -> bytes:
 
 
 def fmt(value: Decimal, places: int) -> str:
-    """``value`` as a plain decimal string with at least ``places`` decimals."""
+    """``value`` as a plain decimal string with at least ``places`` decimals (exact: never rounds)."""
+    text = str(value)  # fast, and plain notation for every amount the exchange handles
+    if "E" in text:
+        return _fmt_slow(value, places)
+    dot = text.find(".")
+    if dot < 0:
+        return f"{text}.{'0' * places}" if places else text
+    missing = places - (len(text) - dot - 1)
+    return text + "0" * missing if missing > 0 else text
+
+
+def _fmt_slow(value: Decimal, places: int) -> str:
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent <= -places:
         return format(value, "f")

@@ -193,3 +193,18 @@ def test_unknown_and_closed_orders(traders: tuple[Trader, Trader]) -> None:
     maker.ok("DELETE", ORDER, {"symbol": SYMBOL, "orderId": mine["orderId"]})
     again = maker.request("DELETE", ORDER, {"symbol": SYMBOL, "orderId": mine["orderId"]})
     assert (again.status_code, again.json()["code"]) == (400, -2011)
+
+
+def test_depth_shows_a_new_order_at_once_and_forgets_it_on_cancel(traders: tuple[Trader, Trader]) -> None:
+    maker, _ = traders
+    url = f"{maker.server.base_url}/api/v1/spot/depth"
+    before = http.get(url, params={"symbol": SYMBOL, "limit": 5}).json()
+    price = _inside_spread(maker.server)
+    placed = maker.order("SELL", Decimal("0.5"), price)
+    during = http.get(url, params={"symbol": SYMBOL, "limit": 5}).json()
+    assert during["asks"][0][:2] == [str(price), "0.500000"]
+    assert during["lastUpdateId"] > before["lastUpdateId"]
+    maker.ok("DELETE", ORDER, {"symbol": SYMBOL, "orderId": placed["orderId"]})
+    after = http.get(url, params={"symbol": SYMBOL, "limit": 5}).json()
+    assert after["asks"] == before["asks"] and after["bids"] == before["bids"]
+    assert after["lastUpdateId"] > during["lastUpdateId"]

@@ -18,10 +18,15 @@ the README there), not our own Structs.  Rules of the comparison:
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jextui.sandbox.responses import fmt
 
 from conftest import DOC_API_KEY, DOC_API_SECRET, send_signed, shared_http
 
@@ -237,3 +242,13 @@ def test_decimals_are_strings_at_the_symbol_precision(live: Any) -> None:
     assert len(price.split(".")[1]) == 2 and len(qty.split(".")[1]) == 6
     kline = _public(live, "/api/v1/spot/klines", symbol="JEXBTC", interval="1m", limit=1)[0]
     assert len(kline[1].split(".")[1]) == 8
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**12, max_value=10**12, places=12),
+       st.integers(min_value=0, max_value=8))
+def test_decimal_strings_are_exact_plain_and_padded(value: Decimal, places: int) -> None:
+    text = fmt(value, places)
+    assert "E" not in text and "e" not in text
+    assert Decimal(text) == value  # never rounded
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    assert decimals >= places
