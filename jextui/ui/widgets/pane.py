@@ -412,8 +412,38 @@ class Pane(Widget, can_focus=True):
             segments = Segment.apply_style(segments, style=console.get_style(line.style))
         if dim:
             segments = Segment.apply_style(segments, post_style=_DIM)
-        strip = Strip(list(segments)).adjust_cell_length(width)
+        strip = Strip(_merge_blank_runs(segments)).adjust_cell_length(width)
         return strip.apply_style(self.rich_style)
+
+
+def _shows_blank(style: Style | None) -> bool:
+    """Whether blank cells in ``style`` look different from the background's."""
+    return style is not None and bool(style.reverse or style.underline or style.strike or style.overline)
+
+
+def _merge_blank_runs(segments: Iterable[Segment]) -> list[Segment]:
+    """Fewer segments, the same picture: blanks join the neighbouring segment
+    when only their (invisible) text colour differs.  Every segment costs a
+    full colour escape sequence on the terminal.
+    """
+    merged: list[Segment] = []
+    for segment in segments:
+        text, style, control = segment
+        if merged and control is None and merged[-1].control is None:
+            previous = merged[-1]
+            previous_style = previous.style
+            same_look = style == previous_style
+            if not same_look and style is not None and previous_style is not None and style.bgcolor == previous_style.bgcolor:
+                if not text.strip(" ") and not _shows_blank(style):
+                    same_look = True  # blank cells: keep the previous style
+                elif not previous.text.strip(" ") and not _shows_blank(previous_style):
+                    merged[-1] = Segment(previous.text + text, style)
+                    continue
+            if same_look:
+                merged[-1] = Segment(previous.text + text, previous_style)
+                continue
+        merged.append(segment)
+    return merged
 
 
 def _line_regions(rows: list[int], width: int) -> list[Region]:
