@@ -120,7 +120,8 @@ def _skewable(clock: Clock | None, skew_ms: int) -> Any:
     if clock is None:
         return SystemClock(skew_ms)
     if isinstance(clock, SystemClock):
-        clock.skew_ms = skew_ms
+        if skew_ms:
+            clock.skew_ms = skew_ms
         return clock
     return SkewedClock(clock, skew_ms)
 

@@ -1,0 +1,1 @@
+"""Tests of the sandbox exchange (core and HTTP layer)."""
