@@ -9,7 +9,6 @@ from .widget_harness import (
     HarnessApp,
     level,
     line_with,
-    order,
     sample_depth,
     sample_orders,
 )

@@ -40,7 +40,8 @@ class TileGrid(HarnessApp):
 
 def test_tiles_80x24(snap_compare: Any) -> None:
     tickers = sample_tickers()
-    tiles = [SymbolTile(symbol, price_decimals=decimals, time_zone=UTC) for symbol, decimals in (("BTCUSDT", 2), ("ETHUSDT", 2), ("SOLUSDT", 3), ("DOGEUSDT", 6))]
+    precisions = (("BTCUSDT", 2), ("ETHUSDT", 2), ("SOLUSDT", 3), ("DOGEUSDT", 6))
+    tiles = [SymbolTile(symbol, price_decimals=decimals, time_zone=UTC) for symbol, decimals in precisions]
 
     def feed(_app: HarnessApp) -> None:
         for tile in tiles:

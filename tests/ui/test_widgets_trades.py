@@ -18,7 +18,8 @@ from jextui.ui.widgets.trades import TradesView, classify_trades
 def test_tick_direction_without_side() -> None:
     rows = classify_trades(sample_trades(), has_side=False)
     # newest first; prices oldest→newest: 43208, 43209.5, 43209.5, 43207, 43210.5, 43211
-    assert [row.price for row in rows] == [Decimal(p) for p in ("43211.00", "43210.50", "43207.00", "43209.50", "43209.50", "43208.00")]
+    newest_first = ("43211.00", "43210.50", "43207.00", "43209.50", "43209.50", "43208.00")
+    assert [row.price for row in rows] == [Decimal(p) for p in newest_first]
     assert [row.mark for row in rows] == ["up", "up", "down", "up", "up", None]  # equal price keeps the last direction
 
 

@@ -12,7 +12,6 @@ app how many are worth requesting.  Choosing the interval is the app's job.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
@@ -65,7 +64,7 @@ class KlinesView(Pane):
             self._klines = klines
             self.data_changed()
 
-    def set_interval(self, interval: str) -> None:
+    def show_interval(self, interval: str) -> None:
         """Show ``interval`` as current before its klines arrive."""
         if interval != self._interval:
             self._interval = interval

@@ -248,7 +248,8 @@ class OrderBookView(Pane):
         lines: list[Text] = [self._column_titles(widths, width)]
         lines.extend(Text("") for _ in range(ask_count - len(asks)))  # keep the best ask by the spread
         lines.extend(self._level_line(row, widths, width, scale, price_decimals, qty_decimals) for row in reversed(asks))
-        lines.append(self._spread_line(width, price_decimals))
+        table_width = min(width, 2 + widths.price + 1 + widths.qty + sum(1 + w for w in (widths.total, widths.mine) if w))
+        lines.append(fit(self._spread_line(table_width, price_decimals), width))
         lines.extend(self._level_line(row, widths, width, scale, price_decimals, qty_decimals) for row in bids)
         return lines
 

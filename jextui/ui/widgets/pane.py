@@ -160,7 +160,7 @@ class Pane(Widget, can_focus=True):
         self,
         *,
         name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's parameter name
+        id: str | None = None,
         classes: str | None = None,
         time_zone: tzinfo | None = None,
     ) -> None:
@@ -356,7 +356,10 @@ class Pane(Widget, can_focus=True):
         if width <= 0 or height <= 0:
             return []
         lines = self._build_lines(width, height)
-        strips = [self._to_strip(line, width, dim=self._stale and (y > 0 or not self.SHOW_HEADER)) for y, line in enumerate(lines[:height])]
+        first_dimmed = 1 if self.SHOW_HEADER else 0  # the header (with STALE) stays bright
+        strips = [
+            self._to_strip(line, width, dim=self._stale and y >= first_dimmed) for y, line in enumerate(lines[:height])
+        ]
         blank = Strip.blank(width, self.rich_style)
         strips.extend(blank for _ in range(height - len(strips)))
         return strips

@@ -53,7 +53,7 @@ class RateLimitBanner(Widget):
         self,
         *,
         name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's parameter name
+        id: str | None = None,
         classes: str | None = None,
         time_zone: tzinfo | None = None,
     ) -> None:

@@ -120,7 +120,7 @@ class StatusBar(Widget):
         self,
         *,
         name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's parameter name
+        id: str | None = None,
         classes: str | None = None,
         time_zone: tzinfo | None = None,
     ) -> None:
