@@ -53,7 +53,7 @@ _LONG_RANGE = "^[0-9]{1,19}$"
 _DECIMAL_RANGE = "^([0-9]{1,20})(\\.[0-9]{1,20})?$"
 
 
-@dataclass
+@dataclass(eq=False)
 class ApiRejection(Exception):
     """A request the exchange refuses: the API's error code and message.
 
@@ -118,6 +118,8 @@ def _decode(raw: bytes) -> str:
 
 def _pairs(text: str) -> dict[str, str]:
     """Name → value of one urlencoded text; a repeated name is a -1101."""
+    if not text:
+        return {}
     try:
         pairs = parse_qsl(text, keep_blank_values=True, errors="strict", max_num_fields=_MAX_FIELDS)
     except UnicodeDecodeError:
