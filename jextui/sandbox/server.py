@@ -176,8 +176,10 @@ class _Server(uvicorn.Server):
             await asyncio.sleep(0.005)
         for task in list(state.tasks):
             task.cancel()
-        for server in servers:
-            await server.wait_closed()
+        with contextlib.suppress(TimeoutError):  # newer Pythons wait for every connection here
+            async with asyncio.timeout(max(0.0, deadline - loop.time()) + 0.5):
+                for server in servers:
+                    await server.wait_closed()
         await lifespan.shutdown()
 
     def request_exit(self) -> None:
