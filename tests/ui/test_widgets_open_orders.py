@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .widget_harness import UTC, HarnessApp, line_with, order, sample_orders, style_in_line
 from jextui.ui.widgets.messages import OrderActivated, OrderHighlighted
 from jextui.ui.widgets.open_orders import OpenOrdersView
@@ -103,3 +105,16 @@ async def test_programmatic_selection() -> None:
         assert orders.select_order(1001)
         assert int(orders.selected_order.order_id) == 1001  # type: ignore[union-attr]
         assert not orders.select_order(999)
+
+
+async def test_cursor_stays_visible_without_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    orders = view()
+    app = HarnessApp(orders)
+    assert app.no_color
+    async with app.run_test(size=(90, 10)) as pilot:
+        orders.update_orders(sample_orders())
+        orders.focus()
+        await pilot.press("down")
+        row = next(strip for strip in orders.content_strips() if "1002" in strip.text)
+        assert all(segment.style and segment.style.reverse for segment in row if segment.text.strip())

@@ -292,6 +292,10 @@ class Pane(Widget, can_focus=True):
         return Style(bgcolor=full.bgcolor, bold=full.bold)
 
     def cursor_background(self) -> Style:
+        """The cursor row's look: a background, or reverse video under NO_COLOR
+        (where backgrounds may be dropped) so the cursor never disappears."""
+        if getattr(self.app, "no_color", False):
+            return Style(reverse=True, bold=self.has_focus)
         return self.background_of("pane--cursor" if self.has_focus else "pane--cursor-blurred")
 
     def mask(self, amount: str) -> str:
