@@ -81,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="orders per day per account (default: 100000)")
     limits.add_argument("--ban-seconds", type=_whole(1), default=120, metavar="S",
                         help="first IP ban after ignoring a 429, doubling for repeat offenders (default: 120)")
+    limits.add_argument("--ban-after", type=_whole(1), default=3, metavar="N",
+                        help="requests refused inside a 429 window before the IP is banned (default: 3)")
 
     faults = parser.add_argument_group("fault injection")
     faults.add_argument("--fault-latency", type=_whole(0, 600_000), default=0, metavar="MS",
@@ -95,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="strike before or after the request is processed (default: random)")
     faults.add_argument("--fault-path", action="append", default=[], metavar="PATH",
                         help="limit faults to this endpoint path (repeatable)")
+    faults.add_argument("--fault-limit", type=_whole(0), default=None, metavar="N",
+                        help="stop injecting faults after N of them (default: no limit)")
     faults.add_argument("--clock-skew", type=_whole(-86_400_000, 86_400_000), default=0, metavar="MS",
                         help="run the server clock MS milliseconds ahead (negative: behind)")
     return parser
@@ -116,9 +120,11 @@ def _config_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> o
             readonly_key=args.readonly_key, admin=args.admin, state_path=args.state,
             weight_per_minute=args.weight_limit, raw_requests_per_5m=args.raw_limit,
             orders_per_second=args.orders_per_second, orders_per_day=args.orders_per_day,
-            ban_seconds=args.ban_seconds, fault_latency_ms=args.fault_latency, fault_5xx_rate=args.fault_5xx,
+            ban_seconds=args.ban_seconds, ban_after_strikes=args.ban_after,
+            fault_latency_ms=args.fault_latency, fault_5xx_rate=args.fault_5xx,
             fault_malformed_rate=args.fault_malformed, fault_drop_rate=args.fault_drop,
             clock_skew_ms=args.clock_skew, fault_phase=args.fault_phase, fault_paths=tuple(args.fault_path),
+            fault_limit=args.fault_limit,
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -152,7 +152,7 @@ def test_help_lists_the_flags(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for flag in ("--port", "--seed", "--symbols", "--quiet", "--api-key", "--readonly-key", "--state", "--admin",
                  "--fault-latency", "--fault-5xx", "--fault-malformed", "--fault-drop", "--clock-skew",
-                 "--weight-limit", "--orders-per-second"):
+                 "--weight-limit", "--orders-per-second", "--ban-after", "--fault-limit", "--fault-path"):
         assert flag in out
 
 
