@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -157,11 +158,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else 2
 
     from jextui.sandbox.server import SandboxServer
+    from jextui.sandbox.store import StoreError
 
     try:
         server = SandboxServer(config)  # type: ignore[arg-type]
-    except (ValueError, OSError) as exc:
-        print(f"jextui sandbox: {exc}", file=sys.stderr)
+    except (ValueError, OSError, sqlite3.Error, StoreError) as exc:  # e.g. a --state file that is not a sandbox state
+        print(f"jextui sandbox: cannot start: {exc}", file=sys.stderr)
         return 1
     stop = threading.Event()
 

@@ -179,3 +179,11 @@ def test_state_file_keeps_orders_across_runs(run_cli: Any, tmp_path: Path) -> No
                        {"symbol": "ETHUSDT", "orderId": order_id})
     assert view.json()["status"] == "NEW"
     assert second.finish(signal.SIGINT)[0] == 0
+
+
+def test_unreadable_state_file_is_reported(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    state = tmp_path / "not-a-database.db"
+    state.write_bytes(b"this is not SQLite" * 100)
+    assert main(["--quiet", "--state", str(state)]) == 1
+    err = capsys.readouterr().err
+    assert "cannot start" in err and "Traceback" not in err
