@@ -51,6 +51,9 @@ async def test_demo_badge_and_states() -> None:
         assert "◐ degraded: 3 timeouts" in bar.plain_text()
         bar.update_status(connection="offline", connection_detail="connection refused")
         assert "○ offline: connection refused" in bar.plain_text()
+        bar.update_status(connection_detail="the exchange did not answer within 10 seconds; retrying every 5 seconds")
+        assert "○ offline: the exchange did not answer within 10 s…" in bar.plain_text()
+        assert "w 312/1200" in bar.plain_text()  # a long detail does not push the weight out
         bar.update_status(connection="rate-limited", retry_until_ms=BASE_TIME_MS + 37_000)
         assert "RATE LIMITED until 22:13:57" in bar.plain_text()
         bar.update_status(connection="banned", retry_until_ms=BASE_TIME_MS + 120_000)

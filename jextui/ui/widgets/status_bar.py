@@ -41,6 +41,7 @@ KEEP = _Keep.KEEP
 """Default of every :meth:`StatusBar.update_status` parameter: leave as is."""
 
 DEFAULT_BUDGET_SHARE_PERCENT = 80
+_DETAIL_MAX = 40  # longer connection details are cut (the feed may send a sentence)
 
 
 @dataclass(frozen=True)
@@ -291,7 +292,10 @@ class StatusBar(Widget):
         }
         label = f"{marks[state]} {state}"
         if info.connection_detail and state != "online":
-            label += f": {info.connection_detail}"
+            detail = info.connection_detail
+            if len(detail) > _DETAIL_MAX:
+                detail = detail[: _DETAIL_MAX - 1].rstrip() + "…"
+            label += f": {detail}"
         return Text(label, style=self._style(components[state]))
 
     def _weight_text(self, used: int, limit: int, budget: int | None) -> Text:
