@@ -173,3 +173,14 @@ async def test_unknown_precision_shows_values_exactly() -> None:
         view.update_book(Depth(last_update_id=1, bids=[level("0.0001234", "15")], asks=[level("0.0001240", "2.5")]))
         await pilot.pause()
         assert "0.0001234" in line_with(view, "15.0")
+
+
+async def test_unexpected_values_show_a_message_instead_of_crashing() -> None:
+    view = book()
+    async with HarnessApp(view).run_test(size=(50, 12)) as pilot:
+        view.update_book(Depth(last_update_id=1, bids=[level("1.00", "NaN")], asks=[level("1.10", "2")]))
+        await pilot.pause()
+        assert any("could not draw this data" in line for line in view.plain_lines())
+        view.update_book(sample_depth())  # and it recovers with good data
+        await pilot.pause()
+        assert any("43,210.5" in line for line in view.plain_lines())
