@@ -1,0 +1,230 @@
+"""The console's connection to an exchange, without any Textual in it.
+
+A :class:`Session` owns what the app talks to: in demo mode an in-process
+sandbox exchange (started in a background thread on a loopback port), the
+API client, the feed worker that polls through it, and the order journal
+with the submitter and reconciler that trade through it.  The app hands it a
+``sink`` for feed events and calls :meth:`start` once the first frame is on
+screen, so nothing here delays start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from jextui.api.client import JexClient
+from jextui.api.secret import Secret
+from jextui.feed.events import FeedEvent
+from jextui.feed.worker import FeedWorker
+from jextui.logs import register_secret
+from jextui.trading.journal import OrderJournal, account_identity
+from jextui.trading.reconcile import Reconciler
+from jextui.trading.submit import OrderSubmitter
+
+if TYPE_CHECKING:
+    from jextui.config import Settings
+    from jextui.sandbox import SandboxConfig, SandboxServer
+
+__all__ = ["Session", "SessionOptions", "SessionError"]
+
+log = logging.getLogger("jextui.session")
+
+
+class SessionError(Exception):
+    """The session could not start; the message says why, in words."""
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """Knobs for tests, screenshots and benchmarks (the defaults are the product)."""
+
+    sandbox_config: SandboxConfig | None = None  # demo mode: instead of a live random market
+    time_ms: Callable[[], int] | None = None  # local wall clock (a fixed one for snapshots)
+    start_feed: bool = True
+    open_journal: bool = True
+
+
+class Session:
+    """Sandbox (demo), client, feed worker, journal and submitter of one console run."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sink: Callable[[FeedEvent], None],
+        *,
+        active_symbol: str | None,
+        watchlist: Sequence[str],
+        kline_interval: str = "1m",
+        options: SessionOptions | None = None,
+    ) -> None:
+        self.settings = settings
+        self.options = options or SessionOptions()
+        self._sink = sink
+        self._active_symbol = active_symbol
+        self._watchlist = tuple(watchlist)
+        self._kline_interval = kline_interval
+        self.sandbox: SandboxServer | None = None
+        self.client: JexClient | None = None
+        self.worker: FeedWorker | None = None
+        self.journal: OrderJournal | None = None
+        self.journal_error: str | None = None
+        self.submitter: OrderSubmitter | None = None
+        self.reconciler: Reconciler | None = None
+        self._feed_task: asyncio.Task[None] | None = None
+
+    # -- what the status bar shows --
+
+    @property
+    def demo(self) -> bool:
+        return self.settings.demo
+
+    @property
+    def profile_name(self) -> str:
+        return self.settings.profile_name
+
+    @property
+    def base_url(self) -> str | None:
+        if self.client is not None:
+            return self.client.base_url
+        return self.settings.base_url
+
+    @property
+    def can_trade(self) -> bool:
+        """Signed endpoints are usable and every order can be journalled first."""
+        return self.client is not None and self.client.has_credentials and self.submitter is not None
+
+    def now_ms(self) -> int:
+        """The local wall clock every age on screen is measured with."""
+        if self.client is not None:
+            return self.client.clock.local_ms()
+        from jextui.api.clock import local_time_ms
+
+        return (self.options.time_ms or local_time_ms)()
+
+    # -- lifecycle --
+
+    async def start(self) -> None:
+        """Start the sandbox (demo), the client, the journal and the feed."""
+        base_url, api_key, api_secret = await self._endpoint()
+        try:
+            self.client = JexClient(
+                base_url,
+                api_key,
+                api_secret,
+                time_ms=self.options.time_ms,
+                allow_insecure=self.settings.allow_insecure_http,
+            )
+        except Exception as error:  # InsecureTransport and bad URLs: said in words
+            raise SessionError(str(error)) from None
+        if self.options.open_journal and self.client.has_credentials:
+            await self._open_journal(base_url, api_key)
+        if self.options.start_feed:
+            self.worker = FeedWorker(
+                self.client,
+                self._sink,
+                periods=self.settings.refresh.as_mapping(),
+                weight_share=self.settings.weight_share,
+                now_ms=self.client.clock.local_ms,
+                active_symbol=self._active_symbol,
+                watchlist=self._watchlist,
+                kline_interval=self._kline_interval,
+            )
+            self._feed_task = asyncio.create_task(self.worker.run(), name="jextui-feed")
+
+    async def stop(self) -> None:
+        """Stop everything started, in reverse order; never raises."""
+        if self.worker is not None:
+            self.worker.stop()
+        if self._feed_task is not None:
+            try:
+                await asyncio.wait_for(self._feed_task, timeout=3)
+            except BaseException:  # a feed that does not stop in time is cancelled
+                self._feed_task.cancel()
+            self._feed_task = None
+        if self.client is not None:
+            try:
+                await self.client.aclose()
+            except Exception:
+                log.warning("closing the API client failed", exc_info=True)
+        if self.journal is not None:
+            try:
+                self.journal.close()
+            except Exception:
+                log.warning("closing the journal failed", exc_info=True)
+        if self.sandbox is not None:
+            await asyncio.to_thread(self.sandbox.close)
+            self.sandbox = None
+
+    # -- parts --
+
+    async def _endpoint(self) -> tuple[str, str | None, Secret | None]:
+        settings = self.settings
+        if not settings.demo:
+            if settings.base_url is None:
+                raise SessionError("no base URL is configured for this profile")
+            return settings.base_url, settings.api_key, settings.api_secret
+        from jextui.sandbox import SandboxConfig, SandboxServer
+
+        config = self.options.sandbox_config or SandboxConfig(
+            seed=secrets.randbelow(2**31),
+            api_key=secrets.token_hex(32),
+            api_secret=secrets.token_hex(32),
+        )
+        server = SandboxServer(config)
+        try:
+            await asyncio.to_thread(server.start)
+        except Exception as error:
+            raise SessionError(f"the demo sandbox did not start: {error}") from None
+        self.sandbox = server
+        secret = Secret(server.api_secret)
+        register_secret(secret)
+        log.info("demo sandbox listening on %s", server.base_url)
+        return server.base_url, server.api_key, secret
+
+    async def _open_journal(self, base_url: str, api_key: str | None) -> None:
+        assert self.client is not None
+        try:
+            self.journal = await asyncio.to_thread(
+                OrderJournal,
+                self.settings.journal_path,
+                base_url=base_url,
+                account=account_identity(api_key),
+            )
+        except Exception as error:
+            # Write-ahead is the rule: without a journal no order is sent.
+            self.journal_error = f"the order journal cannot be opened ({error}); trading is disabled"
+            log.error("%s", self.journal_error)
+            return
+        self.reconciler = Reconciler(self.client, self.journal)
+        self.submitter = OrderSubmitter(self.client, self.journal, reconciler=self.reconciler)
+
+    # -- feed control passthrough (no-ops before the feed exists) --
+
+    def set_active_symbol(self, symbol: str) -> None:
+        self._active_symbol = symbol
+        if self.worker is not None:
+            self.worker.set_active_symbol(symbol)
+
+    def set_watchlist(self, symbols: Sequence[str]) -> None:
+        self._watchlist = tuple(symbols)
+        if self.worker is not None:
+            self.worker.set_watchlist(self._watchlist)
+
+    def set_kline_interval(self, interval: str) -> None:
+        self._kline_interval = interval
+        if self.worker is not None:
+            self.worker.set_kline_interval(interval)
+
+    def set_visible(self, kinds: set[str]) -> None:
+        if self.worker is not None:
+            self.worker.set_visible(kinds)
+
+    def refresh_now(self, *kinds: str) -> None:
+        if self.worker is not None:
+            for kind in kinds:
+                self.worker.refresh_now(kind)
