@@ -35,6 +35,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = [
+    "BOOK_NUMBERS",
+    "shows_live_book",
     "Chunk",
     "PtyProcess",
     "Screen",
@@ -46,6 +48,11 @@ __all__ = [
 
 ESC = "\x1b"
 ALT_SCREEN_MODES = frozenset({47, 1047, 1049})
+
+#: jextui's order book once it holds a depth snapshot: its spread line (wide:
+#: "spread 0.01 (0.000%)  mid 64,250.005"; narrow: "0.01 | 64,250.005").  The
+#: pane draws it only with data (jextui.ui.widgets.order_book, _spread_line).
+BOOK_NUMBERS = re.compile(r"spread \d[\d,.]*(?: \([\d.,]+%\))?\s+mid \d[\d,.]*|\d[\d,.]* \| \d[\d,.]*")
 
 # One token: an escape sequence or a run of text.  CSI: ESC [ params
 # intermediates final; OSC / DCS / APC / PM / SOS: up to BEL or ST; any other
@@ -339,6 +346,11 @@ class Screen:
         else:
             row[:] = [" "] * self.cols
         self.painted_rows.add(self.cursor_y)
+
+
+def shows_live_book(screen: Screen) -> bool:
+    """Whether jextui's order book shows numbers on ``screen``."""
+    return screen.alt_screen and screen.find(BOOK_NUMBERS) is not None
 
 
 # --- processes on a pseudo-terminal ----------------------------------------------------------

@@ -1,0 +1,191 @@
+"""Start-up time: launch to first frame, and to live order-book numbers.
+
+Each launch runs on a new 160x48 pseudo-terminal (TERM=xterm-256color) with
+its own empty config, data and log folders (``JEXTUI_CONFIG_DIR`` ...), like
+a first start after installing:
+
+* ``jextui``: ``python -m jextui --demo`` (the installed package, demo mode on
+  the in-process sandbox exchange);
+* the floor: a bare Textual app (a Header, a Static and a Footer), started the
+  same way (``python benchmarks/bench_start.py --bare-app``).
+
+What is timed, from just before the fork to the read that completed it (the
+output stream is applied to a small VT100 screen model, ``_pty.Screen``):
+
+* first frame: the first complete paint after the switch to the alternate
+  screen: every one of the 48 rows has been written since the switch and
+  some cell shows a visible character;
+* live book: the first frame in which the order-book pane shows numbers: its
+  spread line, which it draws only once it holds a depth snapshot
+  ("spread 0.01 (0.000%)  mid 64,250.005").
+
+The launches alternate (floor, jextui, floor, ...) after one warm-up launch
+of each that is not counted; each program is then quit with ``q`` (SIGTERM,
+then SIGKILL, if it does not end within 5 s).
+
+    python benchmarks/bench_start.py [--runs 10] [--json FILE]
+
+Goals (issue 7): first frame <= 1.2 x the floor; live book <= 2 x the floor
+(medians).
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def run_bare_app() -> None:
+    """The floor: the smallest Textual app with a header, some text and a footer."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Header, Static
+
+    class BareApp(App[None]):
+        BINDINGS = [("q", "quit", "Quit")]
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("A bare Textual app: the floor of start-up time.")
+            yield Footer()
+
+    BareApp().run()
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--bare-app"]:
+    # Nothing else of this script is imported before the floor app starts.
+    run_bare_app()
+    raise SystemExit(0)
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from _pty import Screen, isolated_env, shows_live_book, spawn  # noqa: E402
+
+COLS, ROWS = 160, 48
+GOAL_FIRST_FRAME = 1.2
+GOAL_LIVE_BOOK = 2.0
+LAUNCH_TIMEOUT_S = 30.0
+
+
+def first_frame(screen: Screen) -> bool:
+    return screen.alt_screen and screen.fully_painted()
+
+
+PROGRAMS: dict[str, tuple[list[str], dict[str, Callable[[Screen], bool]]]] = {
+    "floor": ([sys.executable, os.path.abspath(__file__), "--bare-app"], {"first frame": first_frame}),
+    "jextui": ([sys.executable, "-m", "jextui", "--demo"], {"first frame": first_frame, "live book": shows_live_book}),
+}
+
+
+def launch(name: str) -> dict[str, Any]:
+    """One launch of program ``name``: seconds to each of its checks, and how it ended."""
+    argv, checks = PROGRAMS[name]
+    with tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory:
+        env = isolated_env(os.environ, directory)
+        process = spawn(argv, cols=COLS, rows=ROWS, env=env)
+        screen = Screen(COLS, ROWS)
+        try:
+            found = process.watch(screen, checks, LAUNCH_TIMEOUT_S)
+        finally:
+            ended = process.stop(b"q")
+    times = {check: at - process.started_at for check, at in found.items()}
+    if len(times) < len(checks):
+        missing = ", ".join(sorted(set(checks) - set(times)))
+        tail = "\n".join(line.rstrip() for line in screen.lines() if line.strip())[-1500:]
+        print(f"warning: {name}: no {missing} within {LAUNCH_TIMEOUT_S:g} s; the screen showed:\n{tail}",
+              file=sys.stderr)
+    return {"times": times, "ended": ended}
+
+
+def measure(runs: int) -> dict[str, dict[str, list[float]]]:
+    results: dict[str, dict[str, list[float]]] = {name: {} for name in PROGRAMS}
+    endings: dict[str, list[str]] = {name: [] for name in PROGRAMS}
+    for name in PROGRAMS:  # warm-up: byte-code caches, file system cache
+        launch(name)
+    for run in range(runs):
+        for name in PROGRAMS:
+            outcome = launch(name)
+            endings[name].append(outcome["ended"])
+            for check, seconds in outcome["times"].items():
+                results[name].setdefault(check, []).append(seconds)
+        print(f"  run {run + 1}/{runs} done", file=sys.stderr, flush=True)
+    for name, ends in endings.items():
+        unclean = [e for e in ends if e != "quit"]
+        if unclean:
+            print(f"note: {name} did not quit on 'q' in {len(unclean)} of {len(ends)} runs ({', '.join(unclean)})",
+                  file=sys.stderr)
+    return results
+
+
+def report(results: dict[str, dict[str, list[float]]], runs: int) -> dict[str, Any]:
+    floor_times = results["floor"].get("first frame", [])
+    floor = statistics.median(floor_times) if floor_times else float("nan")
+    print(f"Start-up in a {COLS}x{ROWS} pseudo-terminal (TERM=xterm-256color), {runs} runs each, "
+          "fresh config/data/log folders per launch")
+    print(f"  floor:  {' '.join(PROGRAMS['floor'][0][1:])}  (Header + Static + Footer)")
+    print(f"  jextui: python {' '.join(PROGRAMS['jextui'][0][1:])}")
+    print()
+    print(f"{'program':<8}{'measure':<14}{'median ms':>11}{'min ms':>9}{'max ms':>9}{'runs':>6}{'vs floor':>10}"
+          f"{'goal':>8}{'met':>6}")
+    print("-" * 81)
+    goals = {("jextui", "first frame"): GOAL_FIRST_FRAME, ("jextui", "live book"): GOAL_LIVE_BOOK}
+    metrics = []
+    for name, checks in (("floor", ("first frame",)), ("jextui", ("first frame", "live book"))):
+        for check in checks:
+            values = results[name].get(check, [])
+            if not values:
+                print(f"{name:<8}{check:<14}{'—':>11}")
+                continue
+            median = statistics.median(values)
+            ratio = median / floor
+            goal = goals.get((name, check))
+            met = None if goal is None else ratio <= goal
+            goal_text = "" if goal is None else f"<={goal:g}x"
+            met_text = "" if met is None else ("yes" if met else "NO")
+            print(f"{name:<8}{check:<14}{median * 1000:>11.0f}{min(values) * 1000:>9.0f}{max(values) * 1000:>9.0f}"
+                  f"{len(values):>6}{ratio:>9.2f}x{goal_text:>8}{met_text:>6}")
+            if goal is not None:
+                metrics.append({
+                    "metric": f"start: {check} (vs bare Textual app)",
+                    "measured": f"{median * 1000:.0f} ms vs {floor * 1000:.0f} ms ({ratio:.2f}x)",
+                    "value": ratio, "goal": f"<= {goal:g}x the floor", "met": met,
+                })
+    print()
+    print("first frame: every row painted after the alternate-screen switch, with visible text;")
+    print("live book: the order book's spread/mid line (drawn once it holds a depth snapshot) on screen.")
+    return {"benchmark": "start", "metrics": metrics,
+            "samples_ms": {name: {check: [v * 1000 for v in values] for check, values in checks.items()}
+                           for name, checks in results.items()}}
+
+
+def write_json(path: str, data: dict[str, Any]) -> None:
+    text = json.dumps(data, indent=2, default=str)
+    if path == "-":
+        print(text)
+        return
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(text + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=10, help="timed launches of each program (default: 10)")
+    parser.add_argument("--json", metavar="FILE", help="also write the key figures as JSON ('-': stdout)")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    results = measure(args.runs)
+    summary = report(results, args.runs)
+    if args.json:
+        write_json(args.json, summary)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
