@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from jextui.api.client import JexClient
 from jextui.api.secret import Secret
 from jextui.feed.events import FeedEvent
+from jextui.feed.health import FeedHealth
 from jextui.feed.worker import FeedWorker
 from jextui.logs import register_secret
 from jextui.trading.journal import OrderJournal, account_identity
@@ -47,6 +48,7 @@ class SessionOptions:
     time_ms: Callable[[], int] | None = None  # local wall clock (a fixed one for snapshots)
     start_feed: bool = True
     open_journal: bool = True
+    demo_credentials: bool = True  # demo mode: False shows market data only, as a profile without a key
 
 
 class Session:
@@ -68,6 +70,8 @@ class Session:
         self._active_symbol = active_symbol
         self._watchlist = tuple(watchlist)
         self._kline_interval = kline_interval
+        self._book_rows = 20
+        self._visible: set[str] | None = None  # None: every pane feed
         self.sandbox: SandboxServer | None = None
         self.client: JexClient | None = None
         self.worker: FeedWorker | None = None
@@ -133,7 +137,10 @@ class Session:
                 active_symbol=self._active_symbol,
                 watchlist=self._watchlist,
                 kline_interval=self._kline_interval,
+                book_rows=self._book_rows,
             )
+            if self._visible is not None:
+                self.worker.set_visible(self._visible)
             self._feed_task = asyncio.create_task(self.worker.run(), name="jextui-feed")
 
     async def stop(self) -> None:
@@ -184,6 +191,8 @@ class Session:
         secret = Secret(server.api_secret)
         register_secret(secret)
         log.info("demo sandbox listening on %s", server.base_url)
+        if not self.options.demo_credentials:
+            return server.base_url, None, None
         return server.base_url, server.api_key, secret
 
     async def _open_journal(self, base_url: str, api_key: str | None) -> None:
@@ -221,8 +230,20 @@ class Session:
             self.worker.set_kline_interval(interval)
 
     def set_visible(self, kinds: set[str]) -> None:
+        self._visible = set(kinds)
         if self.worker is not None:
             self.worker.set_visible(kinds)
+
+    def set_book_rows(self, rows_per_side: int) -> None:
+        self._book_rows = max(1, int(rows_per_side))
+        if self.worker is not None:
+            self.worker.set_book_rows(rows_per_side)
+
+    def feed_health(self) -> dict[str, FeedHealth]:
+        """Every feed's freshness now (empty before the feed starts)."""
+        if self.worker is None:
+            return {}
+        return self.worker.snapshot_health()
 
     def refresh_now(self, *kinds: str) -> None:
         if self.worker is not None:

@@ -30,6 +30,7 @@ from jextui.feed.events import (
     FeedEvent,
     OpenOrdersUpdate,
     PricesUpdate,
+    SparklineUpdate,
     StatusUpdate,
     TickersUpdate,
     TradesUpdate,
@@ -49,6 +50,7 @@ class MarketStore:
         self.prices: dict[str, Decimal] = {}
         self.tickers: dict[str, Ticker24hr] = {}
         self.book_tickers: dict[str, BookTicker] = {}
+        self.sparklines: dict[str, tuple[Decimal, ...]] = {}  # recent closes, oldest first
         self.account: Account | None = None
         self.open_orders: dict[str, tuple[Order, ...]] = {}
         self.trade_fees: dict[str, TradeFee] = {}
@@ -68,6 +70,8 @@ class MarketStore:
             self.tickers.update(event.tickers)
         elif isinstance(event, BookTickersUpdate):
             self.book_tickers.update(event.book_tickers)
+        elif isinstance(event, SparklineUpdate):
+            self.sparklines[event.symbol] = event.closes
         elif isinstance(event, AccountUpdate):
             self.account = event.account
         elif isinstance(event, OpenOrdersUpdate):
@@ -79,6 +83,11 @@ class MarketStore:
             self.status = event
 
     # -- questions screens ask --
+
+    def forget_symbol(self, symbol: str) -> None:
+        """Drop what is known of ``symbol``'s book, trades and orders (it is no longer active)."""
+        self.depth.pop(symbol, None)
+        self.trades.pop(symbol, None)
 
     def symbol_info(self, symbol: str) -> SymbolInfo | None:
         return self.symbols.get(symbol)

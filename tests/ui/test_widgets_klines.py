@@ -33,20 +33,20 @@ async def test_line_chart_by_default_with_stats_and_axis() -> None:
         assert lines[-1].split()[:2] == ["22:13", "22:21"]
 
 
-async def test_c_toggles_candlesticks_and_back() -> None:
+async def test_v_toggles_candlesticks_and_back() -> None:
     klines = view()
     async with HarnessApp(klines).run_test(size=(80, 16)) as pilot:
         klines.set_precision(2)
         klines.update_klines("1m", sample_klines(20))
         klines.focus()
-        await pilot.press("c")
+        await pilot.press("v")
         assert klines.mode == "candles"
         lines = klines.plain_lines()
         assert lines[0].startswith("BTCUSDT · 1m · candles")
         chart = "".join(lines[3:-1])
         assert "│" in chart and "█" in chart  # wicks and bodies
         assert lines[3].rstrip().endswith("43,056.50")  # highest high on top
-        await pilot.press("c")
+        await pilot.press("v")
         assert klines.mode == "line"
         assert klines.toggle_mode() == "candles"
 

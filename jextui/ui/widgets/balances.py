@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from jextui.api.models import Account, Balance
 from jextui.ui.format import format_amount, format_fixed
+from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import Pane, fit, join_cells
 
 __all__ = ["BalancesView", "AccountKind", "ACCOUNT_KINDS"]
@@ -39,13 +40,7 @@ class BalancesView(Pane):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"balances--tab", "balances--tab-current"}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,l", "next_kind", "Next account", show=False),
-        Binding("left,h", "previous_kind", "Previous account", show=False),
-        Binding("z", "toggle_zero", "Zero balances"),
-        Binding("down,j", "scroll_down", "Down", show=False),
-        Binding("up,k", "scroll_up", "Up", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("balances"))
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

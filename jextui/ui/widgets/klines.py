@@ -3,7 +3,7 @@
 Layout, top to bottom: the header (caption, mode, age), the 13 intervals
 with the current one highlighted, a line with the last close, the high and
 low of the range shown and its change, the chart (with high / low price
-labels on the right when there is room) and a time axis.  ``c`` (or
+labels on the right when there is room) and a time axis.  ``v`` (or
 :meth:`KlinesView.toggle_mode`) switches between the two charts.  The chart
 shows the newest klines that fit; :attr:`KlinesView.wanted_count` tells the
 app how many are worth requesting.  Choosing the interval is the app's job.
@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from jextui.api.models import KLINE_INTERVALS, Kline
 from jextui.ui.charts import Candle, area_chart, candlestick_chart
 from jextui.ui.format import auto_decimals, format_axis_time, format_percent, format_price, percent_change
+from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import Pane, fit, join_cells
 
 __all__ = ["KlinesView", "ChartMode"]
@@ -42,9 +43,7 @@ class KlinesView(Pane):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"klines--interval", "klines--interval-current", "klines--axis"}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("c", "toggle_mode", "Candles/line"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("klines"))
 
     def __init__(self, *, mode: ChartMode = "line", **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -69,6 +68,12 @@ class KlinesView(Pane):
         if interval != self._interval:
             self._interval = interval
             self.refresh_lines()
+
+    def clear(self) -> None:
+        """Forget the klines (e.g. when the active symbol changes)."""
+        self._klines = []
+        self._has_data = False
+        self.refresh_lines()
 
     def set_precision(self, price_decimals: int) -> None:
         if price_decimals != self._price_decimals:

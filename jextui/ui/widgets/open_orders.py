@@ -18,11 +18,12 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from jextui.api.models import Order
 from jextui.ui.format import auto_decimals, format_clock, format_fixed, format_price, format_qty
 from jextui.ui.widgets.messages import OrderActivated, OrderHighlighted
+from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import ListCursor, Pane, fit, join_cells
 
 __all__ = ["OpenOrdersView", "status_label", "filled_percent"]
@@ -68,13 +69,7 @@ class OpenOrdersView(Pane):
 
     PANE_TITLE = "Open orders"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("home,g", "cursor_first", "First", show=False),
-        Binding("end,G", "cursor_last", "Last", show=False),
-        Binding("enter", "activate", "Order detail", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("open_orders"))
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -99,6 +94,14 @@ class OpenOrdersView(Pane):
             self._cursor.index = previous_index  # the neighbour takes the gone order's place
         self._cursor.clamp(len(ordered))
         self.data_changed()
+        self._announce_if_changed()
+
+    def clear(self) -> None:
+        """Forget the orders (e.g. when the active symbol changes)."""
+        self._orders = []
+        self._cursor = ListCursor()
+        self._has_data = False
+        self.refresh_lines()
         self._announce_if_changed()
 
     def set_precisions(self, precisions: Mapping[str, tuple[int, int]]) -> None:

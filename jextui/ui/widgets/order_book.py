@@ -20,11 +20,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from jextui.api.models import Depth, DepthLevel, Order
 from jextui.ui.format import auto_decimals, format_fixed, format_price, format_qty
 from jextui.ui.widgets.messages import BookSide, LevelSelected
+from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import Pane, fit, join_cells
 
 __all__ = ["OrderBookView", "BookLevel"]
@@ -79,12 +80,7 @@ class OrderBookView(Pane):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"book--ask-bar", "book--bid-bar", "book--spread", "book--mid"}
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Level up", show=False),
-        Binding("down,j", "cursor_down", "Level down", show=False),
-        Binding("enter", "select_level", "Select level", show=False),
-        Binding("escape", "clear_selection", "Clear level", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("book"))
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -16,12 +16,13 @@ from typing import Any, ClassVar, Literal
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from jextui.api.models import Ticker24hr
 from jextui.ui.charts import sparkline
 from jextui.ui.format import format_compact, format_percent, format_price, percent_change
 from jextui.ui.widgets.messages import SymbolActivated
+from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import ListCursor, Pane, fit, join_cells
 
 __all__ = ["WatchlistView", "DEFAULT_PRICE_DECIMALS"]
@@ -51,13 +52,7 @@ class WatchlistView(Pane):
     FLASH_SECONDS: ClassVar[float] = 0.6
     SPARK_MAX_WIDTH: ClassVar[int] = 32
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("home,g", "cursor_first", "First", show=False),
-        Binding("end,G", "cursor_last", "Last", show=False),
-        Binding("enter", "activate", "Activate"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("watchlist"))
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -1,0 +1,254 @@
+"""From feed events to what is on screen: store, panes, status bar, stale marks.
+
+The feed worker runs in the app's event loop and hands every event to
+:meth:`FeedBridge.sink`, which posts it as a :class:`FeedArrived` message;
+the app's handler calls :meth:`FeedBridge.apply`: the event is remembered in
+the :class:`~jextui.ui.store.MarketStore` and given to the panes it belongs
+to.  Events about a symbol or kline interval that is no longer shown are
+dropped, so a pane never shows one symbol's data under another's name.
+
+Once a second the app calls :meth:`FeedBridge.mark_freshness` with every
+feed's health: each pane gets its data's age and is marked stale when the
+data is older than 3 x its feed's effective period; a feed that cannot be
+polled (no credentials) makes its pane say why instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from jextui.api.models import ExchangeInfo
+from jextui.feed.events import (
+    AccountUpdate,
+    BookTickersUpdate,
+    BookUpdate,
+    ExchangeInfoUpdate,
+    FeedEvent,
+    FeedFailed,
+    KlinesUpdate,
+    OpenOrdersUpdate,
+    PricesUpdate,
+    SparklineUpdate,
+    StatusUpdate,
+    TickersUpdate,
+    TradesUpdate,
+)
+from jextui.feed.health import FeedHealth
+from jextui.ui.format import symbol_precisions
+from jextui.ui.screens.main import PaneSet
+from jextui.ui.store import MarketStore
+
+__all__ = [
+    "FeedArrived",
+    "FeedBridge",
+    "PaneFreshness",
+    "PANE_FEEDS",
+    "GRID_FEEDS",
+    "STATUS_AGE_LABELS",
+    "pane_freshness",
+    "unavailable_text",
+]
+
+log = logging.getLogger("jextui.ui")
+
+#: The feeds each pane shows; the first one's age is the pane's age.
+PANE_FEEDS: Mapping[str, tuple[str, ...]] = {
+    "watchlist": ("prices", "tickers", "sparklines"),
+    "book": ("book", "open_orders"),
+    "trades": ("trades",),
+    "klines": ("klines",),
+    "open_orders": ("open_orders",),
+    "balances": ("account",),
+}
+GRID_FEEDS: tuple[str, ...] = ("prices", "tickers", "book_tickers", "sparklines")
+#: Status bar labels of the pane ages, in display order.
+STATUS_AGE_LABELS: Mapping[str, str] = {"book": "book", "trades": "trades", "watchlist": "watch"}
+#: Feeds that only mark something extra on a pane: their trouble does not stale the pane.
+_SECONDARY = frozenset({("book", "open_orders"), ("watchlist", "sparklines")})
+
+
+class FeedArrived(Message):
+    """A feed event, delivered through the app's message queue."""
+
+    def __init__(self, event: FeedEvent) -> None:
+        super().__init__()
+        self.event = event
+
+
+@dataclass(frozen=True, slots=True)
+class PaneFreshness:
+    """What a pane's header shows about its data."""
+
+    age_ms: int | None
+    stale: bool
+    degraded: str | None
+    unavailable: str | None
+
+
+def unavailable_text(kind: str, reason: str, has_api_key: bool) -> str:
+    """Why a pane is empty, in words (e.g. no credentials)."""
+    if "no API key" in reason:
+        what = "balances" if kind == "account" else "open orders"
+        if has_api_key:
+            return f"no API secret: {what} need signed requests (set api_secret or JEX_API_SECRET)"
+        return f"no API key: {what} need an API key and secret (jextui config init, or JEX_API_KEY / JEX_API_SECRET)"
+    return reason
+
+
+def _short(error: str | None, limit: int = 32) -> str | None:
+    if not error:
+        return None
+    error = " ".join(error.split())
+    return error if len(error) <= limit else error[: limit - 1].rstrip() + "…"
+
+
+def pane_freshness(
+    pane: str, health: Mapping[str, FeedHealth], now_ms: int, *, has_api_key: bool, feeds: tuple[str, ...] | None = None
+) -> PaneFreshness | None:
+    """A pane's freshness from its feeds' health at ``now_ms`` (None: nothing known yet)."""
+    kinds = feeds if feeds is not None else PANE_FEEDS[pane]
+    primary = health.get(kinds[0])
+    if primary is None:
+        return None
+    if primary.state == "disabled":
+        reason = unavailable_text(primary.kind, primary.reason or "not available", has_api_key)
+        return PaneFreshness(None, False, None, reason)
+    stale = False
+    degraded: str | None = None
+    for kind in kinds:
+        entry = health.get(kind)
+        if entry is None or entry.state in ("hidden", "disabled"):
+            continue
+        if (pane, kind) in _SECONDARY and kind != kinds[0]:
+            continue
+        stale = stale or entry.is_stale(now_ms)
+        if degraded is None and entry.failing:
+            degraded = _short(entry.last_error)
+    return PaneFreshness(primary.age_ms(now_ms), stale, degraded, None)
+
+
+class FeedBridge:
+    """Applies feed events to the store and the panes."""
+
+    def __init__(
+        self,
+        store: MarketStore,
+        panes: PaneSet,
+        *,
+        active_symbol: Callable[[], str | None],
+        kline_interval: Callable[[], str],
+        post: Callable[[Message], object],
+    ) -> None:
+        self.store = store
+        self.panes = panes
+        self._active_symbol = active_symbol
+        self._kline_interval = kline_interval
+        self._post = post
+        self.last_status: StatusUpdate | None = None
+
+    # --- in -------------------------------------------------------------------
+
+    def sink(self, event: FeedEvent) -> None:
+        """The feed worker's sink: queue the event for the app (same event loop)."""
+        self._post(FeedArrived(event))
+
+    def apply(self, event: FeedEvent) -> None:
+        """Remember ``event`` and show it where it belongs."""
+        self.store.apply(event)
+        try:
+            self._route(event)
+        except Exception:  # a pane's problem must not lose the next events
+            log.exception("showing %s failed", type(event).__name__)
+
+    def _route(self, event: FeedEvent) -> None:
+        panes = self.panes
+        active = self._active_symbol()
+        if isinstance(event, BookUpdate):
+            if event.symbol == active:
+                panes.book.update_book(event.depth)
+        elif isinstance(event, TradesUpdate):
+            if event.symbol == active:
+                # The feed sends newest first; the pane takes them as the API lists them.
+                panes.trades.update_trades(tuple(reversed(event.trades)), event.has_side)
+        elif isinstance(event, KlinesUpdate):
+            if event.symbol == active and event.interval == self._kline_interval():
+                panes.klines.update_klines(event.interval, event.klines)
+        elif isinstance(event, OpenOrdersUpdate):
+            if event.symbol == active:
+                panes.open_orders.update_orders(event.orders)
+                panes.book.set_own_orders(event.orders)
+        elif isinstance(event, PricesUpdate):
+            panes.watchlist.update_prices(event.prices)
+            panes.grid.update_prices(event.prices)
+        elif isinstance(event, TickersUpdate):
+            panes.watchlist.update_tickers(event.tickers)
+            panes.grid.update_tickers(event.tickers)
+        elif isinstance(event, BookTickersUpdate):
+            panes.grid.update_book_tickers(event.book_tickers)
+        elif isinstance(event, SparklineUpdate):
+            panes.watchlist.update_sparkline(event.symbol, event.closes)
+            panes.grid.update_sparkline(event.symbol, event.closes)
+        elif isinstance(event, AccountUpdate):
+            panes.balances.update_account(event.account)
+        elif isinstance(event, ExchangeInfoUpdate):
+            self.apply_precisions(event.info)
+        elif isinstance(event, StatusUpdate):
+            self.last_status = event
+        elif isinstance(event, FeedFailed):
+            log.debug("feed %s failed: %s", event.kind, event.message)
+
+    # --- precisions -------------------------------------------------------------
+
+    def apply_precisions(self, info: ExchangeInfo | None = None) -> None:
+        """Give every pane the decimals of the symbols it shows."""
+        info = info or self.store.exchange_info
+        if info is None:
+            return
+        precisions = {symbol.symbol: symbol_precisions(symbol) for symbol in info.spot_symbols}
+        panes = self.panes
+        panes.watchlist.set_precisions({symbol: p for symbol, (p, _) in precisions.items()})
+        panes.open_orders.set_precisions(precisions)
+        for tile in panes.grid.tiles:
+            if tile.symbol in precisions:
+                tile.set_precision(precisions[tile.symbol][0])
+        self.apply_active_precision(precisions)
+
+    def apply_active_precision(self, precisions: Mapping[str, tuple[int, int]] | None = None) -> None:
+        active = self._active_symbol()
+        if precisions is None:
+            info = self.store.symbol_info(active) if active else None
+            precisions = {active: symbol_precisions(info)} if info is not None and active else {}
+        if active is None or active not in precisions:
+            return
+        price, qty = precisions[active]
+        self.panes.book.set_precision(price, qty)
+        self.panes.trades.set_precision(price, qty)
+        self.panes.klines.set_precision(price)
+
+    # --- freshness ---------------------------------------------------------------
+
+    def mark_freshness(self, health: Mapping[str, FeedHealth], now_ms: int, *, has_api_key: bool) -> dict[str, PaneFreshness]:
+        """Age, stale mark and unavailability of every pane (and the grid's tiles)."""
+        marks: dict[str, PaneFreshness] = {}
+        for name in PANE_FEEDS:
+            freshness = pane_freshness(name, health, now_ms, has_api_key=has_api_key)
+            if freshness is None:
+                continue
+            marks[name] = freshness
+            pane = self.panes.by_name(name)
+            if freshness.unavailable is not None:
+                pane.set_unavailable(freshness.unavailable)
+                pane.set_freshness(None, False, None)
+                continue
+            if pane.unavailable_reason is not None and not pane.has_data:
+                pane.set_unavailable(None)
+            pane.set_freshness(freshness.age_ms, freshness.stale, freshness.degraded)
+        grid = pane_freshness("grid", health, now_ms, has_api_key=has_api_key, feeds=GRID_FEEDS)
+        if grid is not None:
+            marks["grid"] = grid
+            self.panes.grid.set_freshness(grid.age_ms, grid.stale, grid.degraded)
+        return marks

@@ -1,0 +1,201 @@
+"""The grid view: one compact tile per watched symbol, to monitor many at once.
+
+Tiles are laid out in as many columns as the width allows and scroll when
+there are more rows than fit.  Arrows (or h/j/k/l) move between tiles, Enter
+makes the tile's symbol active (the app then returns to the main view).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import tzinfo
+from decimal import Decimal
+from typing import ClassVar
+
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import ScrollableContainer
+from textual.widgets import Static
+
+from jextui.api.models import BookTicker, Ticker24hr
+from jextui.ui.keymap import bindings_for
+from jextui.ui.widgets import SymbolActivated, SymbolTile
+from jextui.ui.widgets.symbol_tile import TILE_HEIGHT, TILE_WIDTH
+
+__all__ = ["GridView", "columns_for"]
+
+_GUTTER = 1
+_EMPTY = "the watchlist is empty: press a to add a symbol"
+
+
+def columns_for(width: int) -> int:
+    """How many tiles fit side by side in ``width`` cells."""
+    return max(1, (width + _GUTTER) // (TILE_WIDTH + _GUTTER))
+
+
+def _tile_id(symbol: str) -> str:
+    return f"tile-{symbol}"
+
+
+class GridView(ScrollableContainer, can_focus=False):
+    """Tiles of the watched symbols."""
+
+    DEFAULT_CSS = f"""
+    GridView {{
+        layout: grid;
+        grid-size: 4;
+        grid-columns: {TILE_WIDTH};
+        grid-rows: {TILE_HEIGHT};
+        grid-gutter: 0 {_GUTTER};
+        padding: 0 1;
+    }}
+    GridView > .grid--empty {{ width: 1fr; color: $foreground-muted; text-style: italic; column-span: 4; }}
+    """
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("grid"))
+
+    def __init__(self, symbols: Sequence[str] = (), *, id: str | None = None, time_zone: tzinfo | None = None) -> None:
+        super().__init__(id=id)
+        self.time_zone = time_zone
+        self._symbols: list[str] = list(dict.fromkeys(symbols))
+        self._active: str | None = None
+        self._private = False
+
+    def compose(self) -> ComposeResult:
+        for symbol in self._symbols:
+            yield SymbolTile(symbol, id=_tile_id(symbol), time_zone=self.time_zone)
+        if not self._symbols:
+            yield Static(_EMPTY, classes="grid--empty")
+
+    # --- tiles ----------------------------------------------------------------
+
+    @property
+    def symbols(self) -> list[str]:
+        return list(self._symbols)
+
+    @property
+    def tiles(self) -> list[SymbolTile]:
+        return list(self.query(SymbolTile))
+
+    def tile(self, symbol: str) -> SymbolTile | None:
+        for tile in self.query(SymbolTile):
+            if tile.symbol == symbol:
+                return tile
+        return None
+
+    async def set_symbols(self, symbols: Sequence[str]) -> list[SymbolTile]:
+        """Show a tile per symbol, in order; returns the tiles that are new."""
+        wanted = list(dict.fromkeys(symbols))
+        if wanted == self._symbols and self.is_mounted:
+            return []
+        existing = {tile.symbol: tile for tile in self.query(SymbolTile)}
+        gone = [tile for symbol, tile in existing.items() if symbol not in wanted]
+        if gone:
+            await self.remove_children(gone)
+        await self.remove_children(".grid--empty")
+        new: list[SymbolTile] = []
+        for symbol in wanted:
+            if symbol not in existing:
+                tile = SymbolTile(symbol, id=_tile_id(symbol), time_zone=self.time_zone)
+                tile.set_private(self._private)
+                new.append(tile)
+        if new:
+            await self.mount_all(new)
+        order = {symbol: index for index, symbol in enumerate(wanted)}
+        self.sort_children(key=lambda widget: order.get(getattr(widget, "symbol", ""), len(order)))
+        if not wanted:
+            await self.mount(Static(_EMPTY, classes="grid--empty"))
+        self._symbols = wanted
+        self.set_active(self._active)
+        return new
+
+    def set_active(self, symbol: str | None) -> None:
+        self._active = symbol
+        for tile in self.query(SymbolTile):
+            tile.set_active(tile.symbol == symbol)
+
+    def set_private(self, private: bool) -> None:
+        self._private = private
+        for tile in self.query(SymbolTile):
+            tile.set_private(private)
+
+    # --- data in (ignored for symbols without a tile) --------------------------
+
+    def update_prices(self, prices: Mapping[str, Decimal]) -> None:
+        for tile in self.query(SymbolTile):
+            price = prices.get(tile.symbol)
+            if price is not None:
+                tile.update_price(price)
+
+    def update_tickers(self, tickers: Mapping[str, Ticker24hr]) -> None:
+        for tile in self.query(SymbolTile):
+            ticker = tickers.get(tile.symbol)
+            if ticker is not None:
+                tile.update_ticker(ticker)
+
+    def update_book_tickers(self, books: Mapping[str, BookTicker]) -> None:
+        for tile in self.query(SymbolTile):
+            book = books.get(tile.symbol)
+            if book is not None:
+                tile.update_book_ticker(book)
+
+    def update_sparkline(self, symbol: str, closes: Sequence[Decimal]) -> None:
+        tile = self.tile(symbol)
+        if tile is not None:
+            tile.update_sparkline(closes)
+
+    def set_freshness(self, age_ms: int | None, stale: bool, degraded_reason: str | None = None) -> None:
+        for tile in self.query(SymbolTile):
+            tile.set_freshness(age_ms, stale, degraded_reason)
+
+    # --- layout and focus --------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.styles.grid_size_columns = columns_for(event.size.width - 2)
+
+    @property
+    def columns(self) -> int:
+        return columns_for(self.size.width - 2)
+
+    def focused_symbol(self) -> str | None:
+        focused = self.screen.focused if self.is_mounted else None
+        return focused.symbol if isinstance(focused, SymbolTile) else None
+
+    def focus_symbol(self, symbol: str | None) -> None:
+        tiles = self.tiles
+        target = next((tile for tile in tiles if tile.symbol == symbol), tiles[0] if tiles else None)
+        if target is not None:
+            target.focus()
+            self.scroll_to_widget(target, animate=False)
+
+    def move(self, delta: int) -> None:
+        """Focus the tile ``delta`` places further (wrapping)."""
+        tiles = self.tiles
+        if not tiles:
+            return
+        current = self.focused_symbol()
+        index = next((i for i, tile in enumerate(tiles) if tile.symbol == current), -1)
+        if index < 0:
+            self.focus_symbol(self._active)
+            return
+        self.focus_symbol(tiles[(index + delta) % len(tiles)].symbol)
+
+    def action_move(self, delta: int) -> None:
+        self.move(delta)
+
+    def action_move_row(self, delta: int) -> None:
+        tiles = self.tiles
+        current = self.focused_symbol()
+        index = next((i for i, tile in enumerate(tiles) if tile.symbol == current), -1)
+        if index < 0:
+            self.focus_symbol(self._active)
+            return
+        target = index + delta * self.columns
+        if 0 <= target < len(tiles):
+            self.focus_symbol(tiles[target].symbol)
+
+    def action_activate(self) -> None:
+        symbol = self.focused_symbol()
+        if symbol is not None:
+            tile = self.tile(symbol)
+            self.post_message(SymbolActivated(tile if tile is not None else self, symbol))
