@@ -1,0 +1,310 @@
+"""What every account screen shares: title, a status line in words, a paged table, keys.
+
+An account screen is a full-size modal: the main screen's keys are paused
+while it is up, and its own keys are in its footer.  Records are kept newest
+first; ``→``/``]``/PgDn shows the next (older) page, fetching more from the
+exchange when the ones loaded run out, ``←``/``[``/PgUp the previous (newer)
+one, ``r`` reloads from the newest, ``p`` toggles privacy, Esc or ``q``
+closes.  Loading, failures (in words, from :func:`describe_error`), empty
+results and missing credentials are all said on the status line; nothing is
+ever shown as a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from jextui.api.client import JexClient
+from jextui.api.models import TradeFee
+from jextui.trading.errors_text import describe_error
+from jextui.ui.screens.account.table import Cell, Column, TableView
+
+__all__ = ["TradingHost", "AccountScreen", "PagedAccountScreen"]
+
+Record = TypeVar("Record")
+
+
+class TradingHost(Protocol):
+    """What the screens need from the trading controller."""
+
+    @property
+    def private(self) -> bool: ...
+
+    @property
+    def client(self) -> JexClient | None: ...
+
+    @property
+    def active_symbol(self) -> str | None: ...
+
+    @property
+    def time_zone(self) -> tzinfo | None: ...
+
+    def toggle_privacy(self) -> None: ...
+
+    def precision(self, symbol: str) -> tuple[int, int] | None: ...
+
+    def remember_trade_fees(self, fees: Sequence[TradeFee]) -> None: ...
+
+    def known_assets(self) -> list[str]: ...
+
+    def account_unavailable_reason(self, *, key_only: bool = False) -> str | None: ...
+
+
+ACCOUNT_SCREEN_CSS = """
+AccountScreen {
+    align: center middle;
+    background: $background 60%;
+}
+AccountScreen > #account-frame {
+    width: 100%;
+    height: 100%;
+    border: round $border;
+    border-title-color: $foreground;
+    border-title-style: bold;
+    padding: 0 1;
+    background: $surface;
+}
+AccountScreen #account-status { color: $foreground-muted; height: auto; }
+AccountScreen #account-status.-error { color: $error; }
+AccountScreen #account-status.-warn { color: $warning; }
+"""
+
+
+class AccountScreen(ModalScreen[None]):
+    """Frame, status line and footer; subclasses compose the body."""
+
+    DEFAULT_CSS = ACCOUNT_SCREEN_CSS
+    SCREEN_TITLE = "Account"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close"),
+        Binding("r", "reload", "Reload"),
+        Binding("p", "privacy", "Privacy"),
+    ]
+
+    def __init__(self, host: TradingHost) -> None:
+        super().__init__()
+        self.host = host
+        self._status = ""
+
+    # -- layout --
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="account-frame") as frame:
+            frame.border_title = self.title_text()
+            yield Static("", id="account-status", markup=False)
+            yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def title_text(self) -> str:
+        return self.SCREEN_TITLE
+
+    def set_status(self, text: str, level: str = "") -> None:
+        """The status line: what is happening, in words (level "" / "warn" / "error")."""
+        self._status = text
+        status = self.query_one("#account-status", Static)
+        status.update(text)
+        status.set_class(level == "error", "-error")
+        status.set_class(level == "warn", "-warn")
+
+    @property
+    def status_text(self) -> str:
+        """What the status line says now."""
+        return self._status
+
+    # -- shared actions --
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_privacy(self) -> None:
+        self.host.toggle_privacy()
+
+    def action_reload(self) -> None:
+        self.start_loading()
+
+    def on_mount(self) -> None:
+        self.start_loading()
+
+    def start_loading(self) -> None:
+        """(Re)load the screen's data."""
+
+    def set_private(self, private: bool) -> None:
+        """Privacy changed: redraw amounts."""
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw again from what is loaded."""
+
+    def time_zone(self) -> tzinfo | None:
+        return self.host.time_zone
+
+    def describe(self, error: BaseException) -> str:
+        return describe_error(error)
+
+
+class PagedAccountScreen(AccountScreen, Generic[Record]):
+    """A table of records, newest first, paged; older records fetched on demand."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right,right_square_bracket,pagedown", "older", "Older page"),
+        Binding("left,left_square_bracket,pageup", "newer", "Newer page"),
+        Binding("home", "newest", "Newest", show=False),
+    ]
+
+    NOUN = "records"
+    KEY_ONLY = False  # True: the API key is enough (no secret needed)
+    PAGED_BY_EXCHANGE = True  # False: one request returns everything; pages are local
+
+    def __init__(self, host: TradingHost) -> None:
+        super().__init__(host)
+        self.records: list[Record] = []
+        self.offset = 0
+        self.exhausted = False
+        self.loading = False
+        self._load_error: str | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield TableView(id="account-table")
+
+    # -- what subclasses provide --
+
+    def columns(self) -> Sequence[Column]:
+        raise NotImplementedError
+
+    def cells(self, record: Record) -> Sequence[Cell]:
+        raise NotImplementedError
+
+    async def fetch_newest(self, client: JexClient) -> list[Record]:
+        """The newest records, newest first."""
+        raise NotImplementedError
+
+    async def fetch_older(self, client: JexClient, oldest: Record) -> list[Record]:
+        """Records older than ``oldest``, newest first; empty when there are none."""
+        return []
+
+    def empty_text(self) -> str:
+        return f"No {self.NOUN}."
+
+    # -- loading --
+
+    @property
+    def table(self) -> TableView:
+        return self.query_one("#account-table", TableView)
+
+    @property
+    def page_rows(self) -> int:
+        return self.table.visible_rows
+
+    def start_loading(self) -> None:
+        reason = self.host.account_unavailable_reason(key_only=self.KEY_ONLY)
+        client = self.host.client
+        if reason is not None or client is None:
+            self.set_status(reason or "Not connected to an exchange yet.", "warn")
+            return
+        self.records, self.offset, self.exhausted = [], 0, False
+        self.loading = True
+        self.set_status(f"Loading {self.NOUN}…")
+        self.run_worker(self._load_newest(client), exclusive=True, group="account-load")
+
+    async def _load_newest(self, client: JexClient) -> None:
+        try:
+            records = await self.fetch_newest(client)
+        except Exception as error:  # every failure is said in words
+            self._failed(error)
+            return
+        self.loading = False
+        self.records = list(records)
+        self.exhausted = not self.records or not self.PAGED_BY_EXCHANGE
+        self.redraw()
+
+    async def _load_older(self, client: JexClient, wanted_offset: int) -> None:
+        try:
+            older = await self.fetch_older(client, self.records[-1])
+        except Exception as error:
+            self._failed(error)
+            return
+        self.loading = False
+        known = {self.record_key(record) for record in self.records}
+        fresh = [record for record in older if self.record_key(record) not in known]
+        if not fresh:
+            self.exhausted = True
+        self.records.extend(fresh)
+        if wanted_offset < len(self.records):
+            self.offset = wanted_offset
+        self.redraw(note="" if fresh else f"No older {self.NOUN}.")
+
+    def _failed(self, error: BaseException) -> None:
+        self.loading = False
+        self.redraw()
+        self.set_status(f"Could not load {self.NOUN}: {self.describe(error)} Press r to try again.", "error")
+
+    def record_key(self, record: Record) -> Any:
+        """What identifies a record (duplicates across pages are dropped)."""
+        return id(record)
+
+    # -- paging --
+
+    def action_older(self) -> None:
+        if self.loading:
+            return
+        target = self.offset + self.page_rows
+        if target < len(self.records) and (target + self.page_rows <= len(self.records) or self.exhausted):
+            self.offset = target
+            self.redraw()
+            return
+        if self.exhausted or not self.records:
+            self.redraw(note=f"This is the oldest page: no older {self.NOUN}.")
+            return
+        client = self.host.client
+        if client is None:
+            return
+        self.loading = True
+        self.set_status(f"Loading older {self.NOUN}…")
+        self.run_worker(self._load_older(client, target), exclusive=True, group="account-load")
+
+    def action_newer(self) -> None:
+        if self.loading:
+            return
+        if self.offset == 0:
+            self.redraw(note="This is the newest page (r reloads).")
+            return
+        self.offset = max(0, self.offset - self.page_rows)
+        self.redraw()
+
+    def action_newest(self) -> None:
+        if not self.loading:
+            self.offset = 0
+            self.redraw()
+
+    # -- drawing --
+
+    def redraw(self, note: str = "") -> None:
+        if not self.is_mounted:
+            return
+        rows = [list(self.cells(record)) for record in self.records]
+        self.table.set_table(self.columns(), rows, self.offset)
+        if self.loading:
+            return
+        if not self.records:
+            self.set_status(note or self.empty_text())
+            return
+        first = self.offset + 1
+        last = min(len(self.records), self.offset + self.page_rows)
+        more = "" if self.exhausted else "+"
+        where = f"{self.NOUN.capitalize()} {first}–{last} of {len(self.records)}{more}, newest first."
+        self.set_status(f"{where} {note}".strip(), "warn" if note else "")
+
+    def on_table_view_resized(self, message: TableView.Resized) -> None:
+        self.redraw()

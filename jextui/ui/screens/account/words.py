@@ -1,0 +1,68 @@
+"""Status codes in words: orders, deposits, withdrawals (JEX-FACTS §6)."""
+
+from __future__ import annotations
+
+__all__ = [
+    "ORDER_STATUS_WORDS",
+    "DEPOSIT_STATUS_WORDS",
+    "WITHDRAW_STATUS_WORDS",
+    "order_status_words",
+    "deposit_status_words",
+    "withdraw_status_words",
+    "status_role",
+]
+
+ORDER_STATUS_WORDS: dict[str, str] = {
+    "NEW": "open, nothing filled yet",
+    "PARTIALLY_FILLED": "open, partly filled",
+    "FILLED": "filled",
+    "CANCELED": "cancelled",
+    "PENDING_CANCEL": "being cancelled",
+    "CANCLEFILLED": "cancelled after a partial fill",
+    "REJECTED": "rejected by the exchange",
+    "EXPIRED": "expired (time in force)",
+    "FAIL": "failed",
+}
+
+DEPOSIT_STATUS_WORDS: dict[int, str] = {
+    0: "pending",
+    1: "success",
+    2: "code 2 (undocumented)",
+}
+
+WITHDRAW_STATUS_WORDS: dict[int, str] = {
+    0: "email sent",
+    1: "cancelled",
+    2: "awaiting approval",
+    3: "rejected",
+    4: "processing",
+    5: "failure",
+    6: "completed",
+}
+
+_GOOD = {"FILLED", "success", "completed"}
+_BAD = {"REJECTED", "FAIL", "EXPIRED", "rejected", "failure", "cancelled"}
+_WAITING = {"NEW", "PARTIALLY_FILLED", "PENDING_CANCEL", "pending", "email sent", "awaiting approval", "processing"}
+
+
+def order_status_words(status: str) -> str:
+    return ORDER_STATUS_WORDS.get(status, status.lower().replace("_", " "))
+
+
+def deposit_status_words(status: int) -> str:
+    return DEPOSIT_STATUS_WORDS.get(status, f"code {status} (unknown)")
+
+
+def withdraw_status_words(status: int) -> str:
+    return WITHDRAW_STATUS_WORDS.get(status, f"code {status} (unknown)")
+
+
+def status_role(status: str) -> str:
+    """The colour role of a status (an order status or the words of a wallet status)."""
+    if status in _GOOD:
+        return "good"
+    if status in _BAD:
+        return "bad"
+    if status in _WAITING:
+        return "warn"
+    return ""

@@ -1,0 +1,557 @@
+"""The order ticket: a buy or sell LIMIT order for the active symbol, from the keyboard.
+
+Fields: price, quantity, time in force (GTC / IOC / FOK).  Keys (listed on
+the ticket's last line):
+
+* ``↑`` / ``↓`` — one tick up / down on the price field (one quantity step on
+  the quantity field);
+* ``F1``-``F4`` — quantity to 25 / 50 / 75 / 100 % of what the free balance
+  allows (digits type into the fields, so the percentages are on F-keys);
+* ``←`` / ``→`` (or ``g`` ``i`` ``f``) on the time-in-force field;
+* Enter — send (after the fat-finger check and the confirmation step);
+* ``Ctrl+T`` — send to ``order/test`` instead: a dry run, said so in capitals;
+* Esc — close (an order in flight is still followed and its outcome announced).
+
+Every problem is shown next to its field in words while typing (an empty
+field only after a send was tried) and nothing is sent while any remains.
+A price far from the last price (the fat-finger guard) needs an explicit
+``y`` in a second dialog; Enter alone never confirms it.  The summary shows
+the total, the fee estimate (maker or taker, from tradeFee) and the free
+balances now and after a complete fill.  Privacy mode hides the quantity,
+the total, the fee and the balances.
+
+Sending is the host's job (the trading controller): it runs the request in
+an app-level worker, so closing the ticket never interrupts an order, and
+calls back :meth:`TicketScreen.show_sending`, :meth:`show_checking` (the
+answer was lost: "outcome unknown — checking…") and :meth:`show_outcome`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from decimal import ROUND_FLOOR, Decimal
+from typing import ClassVar, Protocol
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from jextui.api.models import SymbolInfo
+from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
+from jextui.trading.submit import OutcomeKind, SubmitOutcome
+from jextui.trading.ticket import (
+    FIELD_BALANCE,
+    FIELD_PRICE,
+    FIELD_QUANTITY,
+    FIELD_SIDE,
+    FIELD_SYMBOL,
+    FIELD_TIME_IN_FORCE,
+    FIELD_TOTAL,
+    SIZE_PERCENTAGES,
+    TIME_IN_FORCE_CHOICES,
+    OrderRequest,
+    OrderTicket,
+    format_decimal,
+)
+from jextui.ui.format import MASK, format_amount, format_price
+from jextui.ui.screens.account.words import order_status_words
+from jextui.ui.screens.confirm import ConfirmScreen
+
+__all__ = ["TicketHost", "TicketScreen", "TimeInForceSelector", "MarketContext", "outcome_text"]
+
+MarketContext = Mapping[str, object]
+"""Keyword arguments for the ticket model: free_balances, fee, last_price, best_bid, best_ask."""
+
+_SIZE_KEYS = ("f1", "f2", "f3", "f4")
+
+
+class TicketHost(Protocol):
+    """What the ticket needs from the trading controller."""
+
+    @property
+    def private(self) -> bool: ...
+
+    @property
+    def confirm_orders(self) -> bool: ...
+
+    @property
+    def fat_finger_pct(self) -> Decimal: ...
+
+    def trading_off_reason(self) -> str | None: ...
+
+    def market_context(self, symbol: str) -> MarketContext: ...
+
+    def send_order(self, screen: TicketScreen, request: OrderRequest, dry_run: bool) -> None: ...
+
+
+class TimeInForceSelector(Widget, can_focus=True):
+    """GTC / IOC / FOK, changed with ←/→ or the first letter."""
+
+    DEFAULT_CSS = """
+    TimeInForceSelector { width: auto; height: 1; }
+    TimeInForceSelector:focus { background: $boost; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "move(-1)", "Previous", show=False),
+        Binding("right,space", "move(1)", "Next", show=False),
+        Binding("g", "choose('GTC')", show=False),
+        Binding("i", "choose('IOC')", show=False),
+        Binding("f", "choose('FOK')", show=False),
+    ]
+
+    value: reactive[str] = reactive("GTC")
+
+    class Changed(Message):
+        def __init__(self, value: str) -> None:
+            super().__init__()
+            self.value = value
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, end="")
+        for index, choice in enumerate(TIME_IN_FORCE_CHOICES):
+            if index:
+                text.append(" ")
+            chosen = choice == self.value
+            text.append(f" {choice} ", style="bold reverse" if chosen else "dim")
+        return text
+
+    def get_content_width(self, container: object, viewport: object) -> int:
+        return len(TIME_IN_FORCE_CHOICES) * 6 - 1
+
+    def action_move(self, step: int) -> None:
+        index = TIME_IN_FORCE_CHOICES.index(self.value) if self.value in TIME_IN_FORCE_CHOICES else 0
+        self.action_choose(TIME_IN_FORCE_CHOICES[(index + step) % len(TIME_IN_FORCE_CHOICES)])
+
+    def action_choose(self, value: str) -> None:
+        if value != self.value:
+            self.value = value
+            self.post_message(self.Changed(value))
+
+
+_FIELD_MESSAGE_IDS = {
+    FIELD_PRICE: "price-msg",
+    FIELD_QUANTITY: "quantity-msg",
+    FIELD_TIME_IN_FORCE: "tif-msg",
+    FIELD_TOTAL: "total-msg",
+    FIELD_BALANCE: "balance-msg",
+    FIELD_SYMBOL: "general-msg",
+    FIELD_SIDE: "general-msg",
+}
+_EMPTY_FIELD_MESSAGES = ("Enter a price.", "Enter a quantity.")
+
+
+class TicketScreen(ModalScreen[None]):
+    """A buy or sell ticket for one symbol."""
+
+    DEFAULT_CSS = """
+    TicketScreen { align: center middle; background: $background 40%; }
+    TicketScreen > #ticket {
+        width: 78;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        overflow-y: auto;
+        border: heavy $buy;
+        border-title-style: bold;
+        border-title-color: $buy;
+        padding: 0 1;
+        background: $surface;
+    }
+    TicketScreen.-sell > #ticket { border: heavy $sell; border-title-color: $sell; }
+    TicketScreen #ticket-market { color: $foreground-muted; height: 1; }
+    TicketScreen #ticket-off { color: $error; text-style: bold; height: auto; }
+    TicketScreen .ticket-row { height: 1; margin-top: 1; }
+    TicketScreen .ticket-label { width: 17; height: 1; }
+    TicketScreen .ticket-hint { width: 1fr; height: 1; color: $foreground-muted; padding-left: 1; }
+    TicketScreen Input { width: 24; height: 1; border: none; padding: 0 1; background: $boost; }
+    TicketScreen Input:focus { border: none; background: $primary 35%; }
+    TicketScreen Input.-invalid { background: $error 25%; }
+    TicketScreen .ticket-msg { height: auto; color: $error; padding-left: 17; }
+    TicketScreen .ticket-msg.-warn { color: $warning; }
+    TicketScreen #ticket-summary { height: auto; margin-top: 1; }
+    TicketScreen #ticket-result { height: auto; margin-top: 1; }
+    TicketScreen #ticket-result.-ok { color: $success; text-style: bold; }
+    TicketScreen #ticket-result.-error { color: $error; text-style: bold; }
+    TicketScreen #ticket-result.-warn { color: $warning; text-style: bold; }
+    TicketScreen #ticket-result.-test { color: $accent; text-style: bold; }
+    TicketScreen #ticket-keys { height: auto; margin-top: 1; color: $foreground-muted; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("enter", "send", "Send", show=False),
+        Binding("ctrl+t", "test_order", "Test order"),
+        Binding("up", "nudge(1)", "Up one tick", show=False),
+        Binding("down", "nudge(-1)", "Down one tick", show=False),
+        *(
+            Binding(key, f"size({pct})", f"{pct} %", show=False)
+            for key, pct in zip(_SIZE_KEYS, SIZE_PERCENTAGES, strict=True)
+        ),
+    ]
+
+    def __init__(self, host: TicketHost, side: str, info: SymbolInfo, level_price: Decimal | None = None) -> None:
+        super().__init__(classes="-sell" if side == "SELL" else "-buy")
+        self.host = host
+        self.ticket = OrderTicket.for_symbol("SELL" if side == "SELL" else "BUY", info)
+        self.ticket.fat_finger_pct = host.fat_finger_pct
+        self.refresh_context()
+        self.ticket.prefill_price(level_price)
+        self.attempted = False
+        self.in_flight = False
+        self.result_text = ""
+        self.last_placed: OrderRequest | None = None
+        self._repeat_armed = False
+
+    # -- layout --
+
+    @property
+    def symbol(self) -> str:
+        return self.ticket.rules.symbol
+
+    def compose(self) -> ComposeResult:
+        rules = self.ticket.rules
+        with Vertical(id="ticket") as frame:
+            frame.border_title = f"{self.ticket.side} {rules.symbol} · limit order"
+            yield Static("", id="ticket-market", markup=False)
+            yield Static("", id="ticket-off", markup=False)
+            yield Static("", id="general-msg", classes="ticket-msg", markup=False)
+            with Horizontal(classes="ticket-row"):
+                yield Static(f"Price ({rules.quote_asset})", classes="ticket-label", markup=False)
+                yield Input(self.ticket.price_text, id="price", select_on_focus=False)
+                yield Static(f"↑/↓ one tick ({format_decimal(rules.price_grid)})", classes="ticket-hint",
+                             markup=False)
+            yield Static("", id="price-msg", classes="ticket-msg", markup=False)
+            with Horizontal(classes="ticket-row"):
+                yield Static(f"Quantity ({rules.base_asset})", classes="ticket-label", markup=False)
+                yield Input("", id="quantity", select_on_focus=False, password=self.host.private)
+                yield Static("F1-F4 = 25/50/75/100 %", classes="ticket-hint", markup=False)
+            yield Static("", id="quantity-msg", classes="ticket-msg", markup=False)
+            with Horizontal(classes="ticket-row"):
+                yield Static("Time in force", classes="ticket-label", markup=False)
+                yield TimeInForceSelector(id="tif")
+                yield Static("←/→ change", classes="ticket-hint", markup=False)
+            yield Static("", id="tif-msg", classes="ticket-msg", markup=False)
+            yield Static("", id="ticket-summary", markup=False)
+            yield Static("", id="total-msg", classes="ticket-msg", markup=False)
+            yield Static("", id="balance-msg", classes="ticket-msg", markup=False)
+            yield Static("", id="ticket-result", markup=False)
+            yield Static(
+                "Enter send · Ctrl+T test (dry run) · F1-F4 size · ↑↓ tick · Tab field · Esc close",
+                id="ticket-keys",
+                markup=False,
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#quantity", Input).focus()
+        self.redraw()
+
+    # -- model <-> widgets --
+
+    def refresh_context(self) -> None:
+        """Take the latest balances, fee and prices from the host."""
+        for name, value in self.host.market_context(self.symbol).items():
+            setattr(self.ticket, name, value)
+
+    def market_changed(self) -> None:
+        """New market or account data arrived: update the summary and the checks."""
+        self.refresh_context()
+        if self.is_mounted:
+            self.redraw()
+
+    def set_private(self, private: bool) -> None:
+        if self.is_mounted:
+            self.query_one("#quantity", Input).password = private
+            self.redraw()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "price":
+            self.ticket.price_text = event.value
+        elif event.input.id == "quantity":
+            self.ticket.quantity_text = event.value
+        self._repeat_armed = False
+        self.redraw()
+
+    def on_time_in_force_selector_changed(self, event: TimeInForceSelector.Changed) -> None:
+        self.ticket.time_in_force = event.value
+        self._repeat_armed = False
+        self.redraw()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_send()
+
+    def _set_input(self, name: str, value: str) -> None:
+        field = self.query_one(f"#{name}", Input)
+        with field.prevent(Input.Changed):
+            field.value = value
+        field.cursor_position = len(value)
+
+    # -- drawing --
+
+    def redraw(self) -> None:
+        self._draw_market()
+        self._draw_trading_off()
+        self._draw_messages()
+        self._draw_summary()
+
+    def _draw_market(self) -> None:
+        ticket, decimals = self.ticket, self.ticket.rules.price_decimals
+
+        def shown(value: Decimal | None) -> str:
+            return "—" if value is None else format_price(value, decimals)
+
+        line = f"Last {shown(ticket.last_price)} · Bid {shown(ticket.best_bid)} · Ask {shown(ticket.best_ask)}"
+        self.query_one("#ticket-market", Static).update(line)
+
+    def _draw_trading_off(self) -> None:
+        reason = self.host.trading_off_reason()
+        banner = self.query_one("#ticket-off", Static)
+        banner.update(f"Trading is off: {reason}" if reason else "")
+        banner.display = bool(reason)
+
+    def field_messages(self) -> dict[str, str]:
+        """What is wrong, by field, as the ticket shows it now."""
+        errors = self.ticket.validate()
+        if not self.attempted:
+            errors = {field: text for field, text in errors.items() if text not in _EMPTY_FIELD_MESSAGES}
+        return errors
+
+    def _draw_messages(self) -> None:
+        errors = self.field_messages()
+        fat_finger = self.ticket.needs_fat_finger_confirmation
+        by_widget: dict[str, list[str]] = {}
+        for field, text in errors.items():
+            by_widget.setdefault(_FIELD_MESSAGE_IDS.get(field, "general-msg"), []).append(text)
+        for widget_id in dict.fromkeys(_FIELD_MESSAGE_IDS.values()):
+            widget = self.query_one(f"#{widget_id}", Static)
+            texts = by_widget.get(widget_id, [])
+            widget.update(" ".join(texts))
+            widget.display = bool(texts)
+            widget.set_class(widget_id == "price-msg" and fat_finger and FIELD_PRICE in errors, "-warn")
+        self.query_one("#price", Input).set_class(FIELD_PRICE in errors and not fat_finger, "-invalid")
+        self.query_one("#quantity", Input).set_class(FIELD_QUANTITY in errors, "-invalid")
+
+    def _amount(self, value: Decimal | None, asset: str) -> str:
+        if value is None:
+            return "—"
+        return f"{MASK if self.host.private else format_amount(value)} {asset}"
+
+    def _draw_summary(self) -> None:
+        ticket, rules = self.ticket, self.ticket.rules
+        estimate = ticket.estimate()
+        free = ticket.free_balances
+        lines = []
+        if estimate is None:
+            lines.append(f"{'Total':<17}—")
+        else:
+            lines.append(f"{'Total':<17}{self._amount(estimate.notional, rules.quote_asset)}")
+            fee_label = f"Fee ({estimate.liquidity})"
+            if estimate.fee_amount is None or estimate.fee_rate is None:
+                lines.append(f"{fee_label:<17}unknown (trade fees not loaded)")
+            else:
+                rate = (estimate.fee_rate * 100).quantize(Decimal("0.001"))
+                lines.append(f"{fee_label:<17}≈ {self._amount(estimate.fee_amount, estimate.fee_asset)} ({rate:f} %)")
+        if free is None:
+            lines.append(f"{'Free now':<17}balances not loaded yet")
+        else:
+            base = self._amount(free.get(rules.base_asset, Decimal(0)), rules.base_asset)
+            quote = self._amount(free.get(rules.quote_asset, Decimal(0)), rules.quote_asset)
+            lines.append(f"{'Free now':<17}{base} · {quote}")
+            if estimate is not None and estimate.base_after is not None and estimate.quote_after is not None:
+                base_after = self._amount(estimate.base_after, rules.base_asset)
+                quote_after = self._amount(estimate.quote_after, rules.quote_asset)
+                lines.append(f"{'After full fill':<17}{base_after} · {quote_after}")
+        self.query_one("#ticket-summary", Static).update("\n".join(lines))
+
+    def show_result(self, text: str, level: str) -> None:
+        """The result line (level: ok, error, warn, test, or "" for plain)."""
+        self.result_text = text
+        if not self.is_mounted:
+            return
+        result = self.query_one("#ticket-result", Static)
+        result.update(text)
+        for name in ("ok", "error", "warn", "test"):
+            result.set_class(level == name, f"-{name}")
+
+    # -- keys --
+
+    def action_close(self) -> None:
+        if self.in_flight:
+            self.app.notify("The order is still being sent; its outcome will be announced.", title="Order ticket")
+        self.dismiss(None)
+
+    def action_nudge(self, steps: int) -> None:
+        focused = self.focused
+        if focused is not None and focused.id == "quantity":
+            self._step_quantity(steps)
+            return
+        if self.ticket.nudge_price(steps):
+            self._set_input("price", self.ticket.price_text)
+            self.redraw()
+        else:
+            self.show_result("No price to start from yet: type one.", "warn")
+
+    def _step_quantity(self, steps: int) -> None:
+        grid = self.ticket.rules.quantity_grid
+        current = self.ticket.quantity or Decimal(0)
+        count = (current / grid).to_integral_value(rounding=ROUND_FLOOR) + steps
+        quantity = max(grid, count * grid)
+        self.ticket.quantity_text = format_decimal(quantity, self.ticket.rules.quantity_decimals)
+        self._set_input("quantity", self.ticket.quantity_text)
+        self.redraw()
+
+    def action_size(self, pct: int) -> None:
+        problem = self.ticket.size_pct(pct)
+        if problem is not None:
+            self.show_result(f"{pct} %: {problem}", "warn")
+            return
+        self._set_input("quantity", self.ticket.quantity_text)
+        self.show_result("", "")
+        self.redraw()
+
+    def action_test_order(self) -> None:
+        self.action_send(dry_run=True)
+
+    def action_send(self, dry_run: bool = False) -> None:
+        if self.in_flight:
+            self.show_result("Sending… wait for the answer.", "warn")
+            return
+        reason = self.host.trading_off_reason()
+        if reason is not None:
+            self.show_result(f"Not sent: trading is off ({reason})", "error")
+            return
+        self.attempted = True
+        self.refresh_context()
+        self.redraw()
+        if self._other_problems():
+            self.show_result("Not sent: fix what is marked above.", "error")
+            return
+        if self.ticket.needs_fat_finger_confirmation:
+            self._ask_fat_finger(dry_run)
+            return
+        self._confirm_and_send(dry_run)
+
+    def _other_problems(self) -> dict[str, str]:
+        """Everything wrong except a price that only needs the fat-finger confirmation."""
+        probe = dataclasses.replace(self.ticket)
+        probe.confirm_fat_finger()
+        return probe.validate()
+
+    def _ask_fat_finger(self, dry_run: bool) -> None:
+        message = self.ticket.validate().get(FIELD_PRICE, "")
+        price = self.ticket.price_text
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed and self.ticket.price_text == price:
+                self.ticket.confirm_fat_finger()
+                self.redraw()
+                self._confirm_and_send(dry_run)
+            else:
+                self.show_result("Not sent: change the price, or confirm it with y.", "warn")
+                self.query_one("#price", Input).focus()
+
+        lines = [message.replace(" Confirm it to send anyway.", ""), "",
+                 f"Send {self.ticket.side} at {price} {self.ticket.rules.quote_asset} anyway?"]
+        screen = ConfirmScreen("Price far from the market", lines, yes_label="Yes, this price",
+                               no_label="Change it", yes_keys=("y",), danger=True)
+        self.app.push_screen(screen, answered)
+
+    def _confirm_and_send(self, dry_run: bool) -> None:
+        request = self.ticket.order_request()
+        if request is None:
+            self.redraw()
+            self.show_result("Not sent: fix what is marked above.", "error")
+            return
+        if not dry_run and request == self.last_placed and not self._repeat_armed:
+            self._repeat_armed = True
+            self.show_result("This exact order was just placed. Press Enter again to place it a second time, "
+                             "or change it.", "warn")
+            return
+        if dry_run or not self.host.confirm_orders:
+            self._send(request, dry_run)
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self._send(request, dry_run)
+            else:
+                self.show_result("Not sent.", "")
+
+        self.app.push_screen(ConfirmScreen(f"Send this {request.side} order?", self.summary_lines(request),
+                                           yes_label="Send", no_label="Back"), answered)
+
+    def summary_lines(self, request: OrderRequest) -> list[str]:
+        rules = self.ticket.rules
+        quantity = MASK if self.host.private else format_decimal(request.quantity)
+        lines = [f"{request.side} {quantity} {rules.base_asset} at {format_decimal(request.price)} "
+                 f"{rules.quote_asset}, {request.time_in_force}, limit order on {rules.symbol}."]
+        estimate = self.ticket.estimate()
+        if estimate is not None:
+            lines.append(f"Total {self._amount(estimate.notional, rules.quote_asset)}"
+                         + ("" if estimate.fee_amount is None
+                            else f", fee ≈ {self._amount(estimate.fee_amount, estimate.fee_asset)}")
+                         + ".")
+        return lines
+
+    def _send(self, request: OrderRequest, dry_run: bool) -> None:
+        self._repeat_armed = False
+        self.host.send_order(self, request, dry_run)
+
+    # -- what the host calls while sending --
+
+    def show_sending(self, dry_run: bool) -> None:
+        self.in_flight = True
+        self.show_result("Sending the TEST order (nothing will be placed)…" if dry_run else "Sending…", "warn")
+
+    def show_checking(self) -> None:
+        self.show_result("Outcome unknown — checking… (the order is never resent)", "warn")
+
+    def show_outcome(self, outcome: SubmitOutcome, request: OrderRequest) -> None:
+        self.in_flight = False
+        text, level = outcome_text(outcome, private=self.host.private)
+        if outcome.kind in (OutcomeKind.ACCEPTED, OutcomeKind.RESOLVED):
+            self.last_placed = request
+        self.show_result(text, level)
+        if outcome.field_errors:
+            self.redraw()
+
+
+def outcome_text(outcome: SubmitOutcome, *, private: bool = False) -> tuple[str, str]:
+    """(sentence, level) for the ticket's result line."""
+    kind = outcome.kind
+    order_id, status = outcome.order_id, outcome.order_status
+    status_words = f"{status} — {order_status_words(status)}" if status else "status not given"
+    code = outcome.error_code
+    code_text = f" (code {code})" if code is not None else ""
+    if kind == OutcomeKind.ACCEPTED:
+        return f"PLACED: order {order_id}, {status_words}.", "ok"
+    if kind == OutcomeKind.RESOLVED:
+        return (f"The answer was lost, but the order reached the exchange: order {order_id}, {status_words}. "
+                "Nothing was resent.", "ok")
+    if kind == OutcomeKind.NOT_PLACED:
+        return ("The answer was lost and the order is NOT on the exchange (checked): nothing was placed, "
+                "nothing was resent.", "error")
+    if kind == OutcomeKind.UNKNOWN:
+        detail = "" if private else f" {outcome.message}"
+        return (f"OUTCOME UNKNOWN: not resent; it is checked again at the next start.{detail}", "warn")
+    if kind == OutcomeKind.REJECTED:
+        words = describe_error(outcome.error) if outcome.error is not None else outcome.message
+        return f"REFUSED{code_text}: {words}", "error"
+    if kind == OutcomeKind.TEST_PASSED:
+        return "TEST ORDER — nothing was placed. The exchange would accept this order.", "test"
+    if kind == OutcomeKind.TEST_FAILED:
+        words = describe_error(outcome.error) if outcome.error is not None else outcome.message
+        words = words.replace(f" {UNKNOWN_OUTCOME_TEXT}", "")
+        return f"TEST ORDER — nothing was placed. It failed{code_text}: {words}", "error"
+    if kind == OutcomeKind.INVALID:
+        return "Not sent: fix what is marked above.", "error"
+    return outcome.message, "error"
+
