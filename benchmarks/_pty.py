@@ -550,8 +550,16 @@ def spawn(argv: Sequence[str], *, cols: int, rows: int, env: Mapping[str, str]) 
     return PtyProcess(pid, master_fd, started_at, argv)
 
 
-def isolated_env(base: Mapping[str, str], directory: str, term: str = "xterm-256color") -> dict[str, str]:
-    """``base`` with TERM set and jextui's config, data and log folders under ``directory``."""
+def isolated_env(
+    base: Mapping[str, str], directory: str, term: str = "xterm-256color", pycache: str | None = None
+) -> dict[str, str]:
+    """``base`` with TERM set and jextui's config, data and log folders under ``directory``.
+
+    ``pycache``: a folder for compiled byte code (``PYTHONPYCACHEPREFIX``),
+    so that, as after ``pip install`` (which compiles it), a start does not
+    compile every module again even where ``PYTHONDONTWRITEBYTECODE`` is set;
+    nothing is written next to the sources.
+    """
     env = {key: value for key, value in base.items() if not key.startswith(("JEX_", "JEXTUI_", "TEXTUAL"))}
     env.pop("NO_COLOR", None)
     env["TERM"] = term
@@ -560,4 +568,7 @@ def isolated_env(base: Mapping[str, str], directory: str, term: str = "xterm-256
         path = os.path.join(directory, name.lower())
         os.makedirs(path, exist_ok=True)
         env[f"JEXTUI_{name}_DIR"] = path
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = pycache
     return env

@@ -20,7 +20,9 @@ output stream is applied to a small VT100 screen model, ``_pty.Screen``):
   ("spread 0.01 (0.000%)  mid 64,250.005").
 
 The launches alternate (floor, jextui, floor, ...) after one warm-up launch
-of each that is not counted; each program is then quit with ``q`` (SIGTERM,
+of each that is not counted (it compiles the byte code into a temporary
+``PYTHONPYCACHEPREFIX`` folder, as ``pip install`` does at install time, and
+fills the file system cache); each program is then quit with ``q`` (SIGTERM,
 then SIGKILL, if it does not end within 5 s).
 
     python benchmarks/bench_start.py [--runs 10] [--json FILE]
@@ -83,11 +85,11 @@ PROGRAMS: dict[str, tuple[list[str], dict[str, Callable[[Screen], bool]]]] = {
 }
 
 
-def launch(name: str) -> dict[str, Any]:
+def launch(name: str, pycache: str) -> dict[str, Any]:
     """One launch of program ``name``: seconds to each of its checks, and how it ended."""
     argv, checks = PROGRAMS[name]
     with tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory:
-        env = isolated_env(os.environ, directory)
+        env = isolated_env(os.environ, directory, pycache=pycache)
         process = spawn(argv, cols=COLS, rows=ROWS, env=env)
         screen = Screen(COLS, ROWS)
         try:
@@ -103,18 +105,24 @@ def launch(name: str) -> dict[str, Any]:
     return {"times": times, "ended": ended}
 
 
+def _timed_round(run: int, runs: int, pycache: str, results: dict[str, dict[str, list[float]]],
+                 endings: dict[str, list[str]]) -> None:
+    for name in PROGRAMS:
+        outcome = launch(name, pycache)
+        endings[name].append(outcome["ended"])
+        for check, seconds in outcome["times"].items():
+            results[name].setdefault(check, []).append(seconds)
+    print(f"  run {run + 1}/{runs} done", file=sys.stderr, flush=True)
+
+
 def measure(runs: int) -> dict[str, dict[str, list[float]]]:
     results: dict[str, dict[str, list[float]]] = {name: {} for name in PROGRAMS}
     endings: dict[str, list[str]] = {name: [] for name in PROGRAMS}
-    for name in PROGRAMS:  # warm-up: byte-code caches, file system cache
-        launch(name)
-    for run in range(runs):
-        for name in PROGRAMS:
-            outcome = launch(name)
-            endings[name].append(outcome["ended"])
-            for check, seconds in outcome["times"].items():
-                results[name].setdefault(check, []).append(seconds)
-        print(f"  run {run + 1}/{runs} done", file=sys.stderr, flush=True)
+    with tempfile.TemporaryDirectory(prefix="jextui-bench-pycache-") as pycache:
+        for name in PROGRAMS:  # warm-up: compiles the byte code, fills the file system cache
+            launch(name, pycache)
+        for run in range(runs):
+            _timed_round(run, runs, pycache, results, endings)
     for name, ends in endings.items():
         unclean = [e for e in ends if e != "quit"]
         if unclean:
