@@ -207,6 +207,7 @@ class TicketScreen(ModalScreen[None]):
         self.attempted = False
         self.in_flight = False
         self.result_text = ""
+        self.result_history: list[str] = []  # every result line shown, oldest first
         self.last_placed: OrderRequest | None = None
         self._repeat_armed = False
 
@@ -374,6 +375,8 @@ class TicketScreen(ModalScreen[None]):
     def show_result(self, text: str, level: str) -> None:
         """The result line (level: ok, error, warn, test, or "" for plain)."""
         self.result_text = text
+        if text:
+            self.result_history.append(text)
         if not self.is_mounted:
             return
         result = self.query_one("#ticket-result", Static)

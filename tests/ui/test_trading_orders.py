@@ -1,0 +1,114 @@
+"""Open orders from the keyboard: detail, cancel, cancel all, and fills announced."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from jextui.ui.screens.confirm import ConfirmScreen
+from jextui.ui.screens.order_detail import OrderDetailScreen
+
+from .app_harness import make_test_app, wait_for_data, wait_until
+from .test_trading_helpers import (
+    SYMBOL,
+    exchange_orders,
+    place_from_ticket,
+    resting_buy_price,
+    second_trader,
+    wait_for_open_order,
+)
+
+
+def notifications(app) -> list[str]:  # type: ignore[no-untyped-def]
+    return [notification.message for notification in app._notifications]
+
+
+async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, confirm_orders=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("c")  # nothing to cancel yet: said, not an error
+        assert "No open order is selected" in app.trading.announcer.announced[-1]
+        await pilot.press("C")
+        assert app.trading.announcer.announced[-1] == f"No open orders on {SYMBOL} to cancel."
+
+        price = await resting_buy_price(app)
+        first = await place_from_ticket(pilot, price)
+        second = await place_from_ticket(pilot, price - Decimal(1))
+        third = await place_from_ticket(pilot, price - Decimal(2))
+        for order_id in (first, second, third):
+            await wait_for_open_order(pilot, order_id)
+
+        # Enter on the pane: the order's detail, read fresh from the exchange
+        pane = app.main.panes.open_orders
+        pane.focus()
+        assert pane.select_order(second)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, OrderDetailScreen) and app.screen.fresh,
+                         what="the order detail")
+        detail = app.screen
+        assert f"Order {second}" in detail.query_one("#order-detail").border_title
+        fields = str(detail.query_one("#order-fields").content)
+        assert "NEW — open, nothing filled yet" in fields and "0.001000" in fields
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # c: the selected one is cancelled, and it says so
+        assert pane.select_order(second)
+        await pilot.press("c")
+        await wait_for_open_order(pilot, second, present=False)
+        assert any(f"Order {second} on {SYMBOL} cancelled" in text for text in app.trading.announcer.announced)
+        assert sorted(int(o.order_id) for o in await exchange_orders(app)) == sorted([first, third])
+
+        # C: after a confirmation, every open order of the symbol; it reports how many
+        await pilot.press("C")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "2 open orders on BTCUSDT will be cancelled" in str(app.screen.lines[0])
+        await pilot.press("y")
+        await wait_until(pilot, lambda: "Cancelled 2 of 2 open orders on BTCUSDT."
+                         in app.trading.announcer.announced, what="the cancel-all report")
+        assert await exchange_orders(app) == []
+        await wait_for_open_order(pilot, first, present=False)
+        assert "Cancelled 2 of 2 open orders on BTCUSDT." in notifications(app)
+
+
+async def test_a_declined_cancel_all_cancels_nothing(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, confirm_orders=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        order_id = await place_from_ticket(pilot, await resting_buy_price(app))
+        await wait_for_open_order(pilot, order_id)
+        await pilot.press("C")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [int(o.order_id) for o in await exchange_orders(app)] == [order_id]
+
+
+async def test_fills_of_known_orders_are_announced_with_the_bell(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, confirm_orders=False, bell=True)
+    bells: list[int] = []
+    app.bell = lambda: bells.append(1)  # type: ignore[method-assign]
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        bid, ask = app.store.best_bid_ask(SYMBOL)
+        inside = ((bid + ask) / 2).quantize(Decimal("0.01"))  # the best bid once placed: filled first
+        order_id = await place_from_ticket(pilot, inside, quantity="0.004")
+        await wait_for_open_order(pilot, order_id)
+        async with second_trader(app) as other:
+            await other.sync_time()
+            await other.new_order(SYMBOL, "SELL", Decimal("0.001"), inside, resp_type="RESULT")
+            app.session.refresh_now("open_orders")
+            await wait_until(pilot, lambda: any(text.startswith("Partly filled: 0.001 of BUY 0.004")
+                                                for text in app.trading.announcer.announced),
+                             what="the partial fill notification")
+            await other.new_order(SYMBOL, "SELL", Decimal("0.003"), inside, resp_type="RESULT")
+            app.session.refresh_now("open_orders")
+            await wait_until(pilot, lambda: any(text.startswith(f"Filled: BUY 0.004 {SYMBOL}")
+                                                for text in app.trading.announcer.announced),
+                             what="the fill notification")
+        fills = [text for text in notifications(app) if text.startswith(("Filled", "Partly filled"))]
+        assert len(fills) == 2 and f"(order {order_id})" in fills[1]
+        assert len(bells) == 2
+        await wait_for_open_order(pilot, order_id, present=False)

@@ -1,0 +1,238 @@
+"""The order ticket from the keyboard: prefill, sizing, checks, fat finger, dry run, submit.
+
+Each test runs the real console on the quiet sandbox and walks through one
+part of the ticket the way a trader would.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
+
+from textual.widgets import Input
+
+from jextui.trading.journal import KIND_ORDER, KIND_TEST_ORDER
+from jextui.ui.screens.confirm import ConfirmScreen
+from jextui.ui.screens.ticket import TicketScreen
+
+from .app_harness import make_test_app, wait_for_data, wait_until
+from .test_trading_helpers import (
+    SYMBOL,
+    exchange_orders,
+    open_ticket,
+    resting_buy_price,
+    text_of,
+    type_into,
+    wait_for_open_order,
+)
+
+
+def quantity_of(ticket: TicketScreen) -> Decimal:
+    return Decimal(ticket.query_one("#quantity", Input).value)
+
+
+async def test_prefill_size_keys_tick_keys_time_in_force_and_privacy(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        bid, ask = app.store.best_bid_ask(SYMBOL)
+        free = app.store.free_balances()
+
+        # BUY: the best ask; the quantity field has the focus; F1-F4 size from the free USDT
+        ticket = await open_ticket(pilot, "BUY")
+        assert ticket.query_one("#price", Input).value == f"{ask:f}"
+        assert ticket.query_one("#quantity", Input).has_focus
+        assert "F1-F4" in text_of(ticket, "#ticket-keys")
+        for key, pct in (("f1", 25), ("f2", 50), ("f3", 75), ("f4", 100)):
+            await pilot.press(key)
+            expected = (free["USDT"] * pct / 100 / ask).quantize(Decimal("0.000001"), rounding=ROUND_FLOOR)
+            assert quantity_of(ticket) == expected, pct
+
+        # ↑/↓: one tick on the price, one step on the quantity
+        await type_into(pilot, ticket, "quantity", "0.001", keys=True)
+        await pilot.press("up")
+        assert ticket.query_one("#quantity", Input).value == "0.001001"
+        ticket.query_one("#price", Input).focus()
+        await pilot.press("up", "up", "down", "up")
+        assert ticket.query_one("#price", Input).value == f"{ask + Decimal('0.02'):f}"
+
+        # time in force: ←/→ or its first letter
+        ticket.query_one("#tif").focus()
+        await pilot.press("right")
+        assert ticket.ticket.time_in_force == "IOC"
+        await pilot.press("right")
+        assert ticket.ticket.time_in_force == "FOK"
+        await pilot.press("g")
+        assert ticket.ticket.time_in_force == "GTC"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.trading.has_open_ticket
+
+        # SELL: the best bid; F2 is half the free BTC
+        ticket = await open_ticket(pilot, "SELL")
+        assert ticket.query_one("#price", Input).value == f"{bid:f}"
+        await pilot.press("f2")
+        assert quantity_of(ticket) == free["BTC"] / 2
+        await pilot.press("escape")
+
+        # a level selected on the book gives its price
+        book = app.main.panes.book
+        book.focus()
+        await pilot.press("down", "down", "down")
+        level = book.selected_level
+        assert level is not None and level.price not in (bid, ask)
+        ticket = await open_ticket(pilot, "BUY")
+        assert ticket.ticket.price == level.price
+        await pilot.press("escape")
+
+        # privacy: the ticket hides the quantity, total, fee and balances
+        app.main.panes.watchlist.focus()
+        await pilot.press("p")
+        ticket = await open_ticket(pilot, "BUY")
+        await type_into(pilot, ticket, "quantity", "0.5")
+        summary = text_of(ticket, "#ticket-summary")
+        assert "•••" in summary and "USDT" in summary
+        for line in summary.splitlines():
+            label, shown = line[:17], line[17:]
+            if label.startswith("Fee"):
+                assert shown.startswith("≈ •••"), line  # the rate may show; the amount may not
+            else:
+                assert not any(char.isdigit() for char in shown), line
+        assert ticket.query_one("#quantity", Input).password
+
+
+async def test_every_problem_is_said_next_to_its_field_and_nothing_is_sent(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        ticket = await open_ticket(pilot, "BUY")
+        assert text_of(ticket, "#quantity-msg") == ""  # an empty field is not scolded before a send
+        await pilot.press("enter")
+        assert text_of(ticket, "#quantity-msg") == "Enter a quantity."
+        cases = [
+            ("64000.123", "0.001", "#price-msg", "at most 2 decimals"),
+            ("abc", "0.001", "#price-msg", "not a number"),
+            ("1,5", "0.001", "#price-msg", "Use a dot for decimals"),
+            ("2000000", "0.001", "#price-msg", "above the maximum"),
+            ("64000", "0.000001", "#quantity-msg", "below the minimum 0.00001 BTC"),
+            ("64000", "0.0000001", "#quantity-msg", "at most 6 decimals"),
+            ("64000", "0.00002", "#total-msg", "below the minimum 5"),
+            ("64000", "100", "#balance-msg", "Not enough USDT"),
+        ]
+        for price, quantity, where, words in cases:
+            await type_into(pilot, ticket, "price", price)
+            await type_into(pilot, ticket, "quantity", quantity)
+            assert words in text_of(ticket, where), (price, quantity, text_of(ticket, where))  # while typing
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is ticket, "no confirmation while something is wrong"
+            assert ticket.result_text == "Not sent: fix what is marked above."
+        assert app.session.journal.entries() == []  # nothing was even journalled
+        assert await exchange_orders(app) == []
+
+
+async def test_a_far_price_needs_an_explicit_second_confirmation(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        last = app.store.last_price(SYMBOL)
+        far = (last * Decimal("1.2")).quantize(Decimal("0.01"))
+        ticket = await open_ticket(pilot, "SELL")
+        await type_into(pilot, ticket, "price", f"{far:f}")
+        await type_into(pilot, ticket, "quantity", "0.001")
+        assert "20.00 % above the last price" in text_of(ticket, "#price-msg")  # warned while typing
+        await pilot.press("enter")
+        await pilot.pause()
+        guard = app.screen
+        assert isinstance(guard, ConfirmScreen) and guard.yes_keys == ("y",)
+        await pilot.press("enter")  # Enter alone never confirms a far price
+        await pilot.pause()
+        assert app.screen is guard
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is ticket and "Not sent" in ticket.result_text
+        assert await exchange_orders(app) == []
+
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")  # the far price is confirmed ...
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "Send this SELL order?" in app.screen.question_title
+        await pilot.press("y")  # ... then the order itself
+        await wait_until(pilot, lambda: ticket.result_text.startswith("PLACED"), what="the order")
+        orders = await exchange_orders(app)
+        assert [(o.side, o.price) for o in orders] == [("SELL", far)]
+
+
+async def test_test_order_then_confirmed_order_shows_in_open_orders(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        price = await resting_buy_price(app)
+        ticket = await open_ticket(pilot, "BUY")
+        await type_into(pilot, ticket, "price", f"{price:f}")
+        await type_into(pilot, ticket, "quantity", "0.002")
+
+        await pilot.press("ctrl+t")  # dry run: no confirmation, nothing placed, said in capitals
+        await wait_until(pilot, lambda: ticket.result_text.startswith("TEST ORDER"), what="the dry run")
+        assert ticket.result_text.startswith("TEST ORDER — nothing was placed.")
+        assert "would accept" in ticket.result_text
+        assert await exchange_orders(app) == []
+
+        await pilot.press("enter")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ConfirmScreen)
+        assert "BUY 0.002 BTC at" in str(confirm.lines[0])
+        await pilot.press("n")
+        await pilot.pause()
+        assert ticket.result_text == "Not sent." and await exchange_orders(app) == []
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await wait_until(pilot, lambda: ticket.result_text.startswith("PLACED"), what="the order")
+        assert "NEW" in ticket.result_text
+        order_id = int(ticket.result_text.split("order ")[1].split(",")[0])
+        await wait_for_open_order(pilot, order_id)
+
+        await pilot.press("enter")  # the same order again needs a second Enter: no accidental duplicate
+        await pilot.pause()
+        assert "just placed" in ticket.result_text
+        assert [int(o.order_id) for o in await exchange_orders(app)] == [order_id]
+        kinds = sorted(entry.kind for entry in app.session.journal.entries())
+        assert kinds == sorted([KIND_TEST_ORDER, KIND_ORDER])
+
+
+async def test_without_confirmation_a_refusal_shows_the_code_and_its_meaning(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, confirm_orders=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        ticket = await open_ticket(pilot, "BUY")
+        await type_into(pilot, ticket, "price", f"{await resting_buy_price(app):f}")
+        await type_into(pilot, ticket, "quantity", "1")
+        # another program spends the balance; the ticket's (last polled) balances still show it
+        client = app.session.client
+        assert client is not None
+        lock_price = await resting_buy_price(app, ticks_below_bid=20_000)
+        free_usdt = app.store.free_balances()["USDT"]
+        lock_qty = ((free_usdt - 1000) / lock_price).quantize(Decimal("0.000001"), rounding=ROUND_FLOOR)
+        await client.new_order(SYMBOL, "BUY", lock_qty, lock_price, resp_type="RESULT")
+        await pilot.press("enter")  # no confirmation step: sent at once
+        await wait_until(pilot, lambda: ticket.result_text.startswith("REFUSED"), what="the refusal")
+        assert "(code -" in ticket.result_text and "balance" in ticket.result_text.lower()
+        assert len(await exchange_orders(app)) == 1  # only the other program's order
+
+
+async def test_without_credentials_the_ticket_says_why_and_sends_nothing(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, credentials=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen), what="the ticket")
+        ticket = app.screen
+        assert "Trading is off: no API key and secret" in text_of(ticket, "#ticket-off")
+        await type_into(pilot, ticket, "quantity", "0.001")
+        await pilot.press("enter")
+        assert ticket.result_text.startswith("Not sent: trading is off")
+        await pilot.press("ctrl+t")
+        assert ticket.result_text.startswith("Not sent: trading is off")

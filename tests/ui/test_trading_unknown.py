@@ -1,0 +1,82 @@
+"""A lost answer never duplicates an order: the ticket says so and the journal resolves it.
+
+The sandbox drops the response to ``POST /api/v1/spot/order`` after the
+order reached its engine; the console must show "outcome unknown —
+checking…", never resend, and end with the order found.  Then the same with
+the app dying between the journal write and the answer: the next run
+reconciles the intent at start.
+"""
+
+from __future__ import annotations
+
+import socket
+from decimal import Decimal
+from pathlib import Path
+
+from jextui.trading.journal import RESOLVED
+
+from .app_harness import make_test_app, wait_for_data, wait_until
+from .test_trading_helpers import SYMBOL, exchange_orders, open_ticket, resting_buy_price, type_into
+
+ORDER_PATH = "/api/v1/spot/order"
+
+
+async def test_a_dropped_answer_shows_checking_then_the_order_found_once(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, confirm_orders=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        price = await resting_buy_price(app)
+        ticket = await open_ticket(pilot, "BUY")
+        await type_into(pilot, ticket, "price", f"{price:f}")
+        await type_into(pilot, ticket, "quantity", "0.003")
+        app.session.sandbox.set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "reached the exchange" in ticket.result_text, what="the reconciled outcome")
+
+        assert "Outcome unknown — checking… (the order is never resent)" in ticket.result_history
+        assert ticket.result_history.index("Outcome unknown — checking… (the order is never resent)") < len(
+            ticket.result_history) - 1
+        mine = [o for o in await exchange_orders(app) if o.price == price and o.orig_qty == Decimal("0.003")]
+        assert len(mine) == 1  # exactly one order: nothing was resent
+        assert f"order {int(mine[0].order_id)}" in ticket.result_text
+        [entry] = app.session.journal.entries()
+        assert (entry.state, entry.order_id) == (RESOLVED, int(mine[0].order_id))
+        await wait_until(pilot, lambda: any(int(o.order_id) == entry.order_id
+                                            for o in app.main.panes.open_orders.orders), what="the order listed")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_an_intent_left_pending_by_a_dead_run_is_resolved_at_the_next_start(tmp_path: Path) -> None:
+    exchange = {"port": _free_port(), "state_path": str(tmp_path / "exchange.sqlite")}
+    first = make_test_app(tmp_path, sandbox_overrides=exchange)
+    async with first.run_test(size=first.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        price = await resting_buy_price(first)
+        client, journal = first.session.client, first.session.journal
+        # the intent is on disk, the order reaches the exchange, the app dies before the answer
+        intent = journal.record_order_intent(SYMBOL, "BUY", price, Decimal("0.004"), "GTC",
+                                             created_ms=client.clock.now_ms())
+        first.session.sandbox.set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
+        try:
+            await client.new_order(SYMBOL, "BUY", Decimal("0.004"), price, resp_type="RESULT")
+        except Exception:
+            pass  # the answer was lost
+        assert journal.get(intent.id).state == "PENDING"
+
+    second = make_test_app(tmp_path, sandbox_overrides=exchange)
+    async with second.run_test(size=second.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        await wait_until(pilot, lambda: any("did reach the exchange" in text
+                                            for text in second.trading.announcer.announced),
+                         what="the start-up reconciliation")
+        entry = second.session.journal.get(intent.id)
+        mine = [o for o in await exchange_orders(second) if o.price == price]
+        assert len(mine) == 1
+        assert (entry.state, entry.order_id) == (RESOLVED, int(mine[0].order_id))
+        summary = second.trading.announcer.announced[0]
+        assert summary.startswith("1 request(s) left unanswered by an earlier run were checked: 1 found")
