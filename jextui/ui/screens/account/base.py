@@ -166,14 +166,16 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
     NOUN = "records"
     KEY_ONLY = False  # True: the API key is enough (no secret needed)
     PAGED_BY_EXCHANGE = True  # False: one request returns everything; pages are local
+    ORDER_WORDS = "newest first"  # how the records are sorted, for the status line
 
     def __init__(self, host: TradingHost) -> None:
         super().__init__(host)
         self.records: list[Record] = []
-        self.offset = 0
+        self.first_row = 0
         self.exhausted = False
-        self.loading = False
+        self.busy = False
         self._load_error: str | None = None
+        self._unavailable: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield TableView(id="account-table")
@@ -210,11 +212,14 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
     def start_loading(self) -> None:
         reason = self.host.account_unavailable_reason(key_only=self.KEY_ONLY)
         client = self.host.client
+        self._load_error = None
         if reason is not None or client is None:
-            self.set_status(reason or "Not connected to an exchange yet.", "warn")
+            self._unavailable = reason or "Not connected to an exchange yet."
+            self.set_status(self._unavailable, "warn")
             return
-        self.records, self.offset, self.exhausted = [], 0, False
-        self.loading = True
+        self._unavailable = None
+        self.records, self.first_row, self.exhausted = [], 0, False
+        self.busy = True
         self.set_status(f"Loading {self.NOUN}…")
         self.run_worker(self._load_newest(client), exclusive=True, group="account-load")
 
@@ -224,31 +229,40 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
         except Exception as error:  # every failure is said in words
             self._failed(error)
             return
-        self.loading = False
         self.records = list(records)
         self.exhausted = not self.records or not self.PAGED_BY_EXCHANGE
+        await self._fill_to(client, self.page_rows)
+        self.busy = False
         self.redraw()
 
     async def _load_older(self, client: JexClient, wanted_offset: int) -> None:
-        try:
-            older = await self.fetch_older(client, self.records[-1])
-        except Exception as error:
-            self._failed(error)
+        before = len(self.records)
+        if not await self._fill_to(client, wanted_offset + self.page_rows):
             return
-        self.loading = False
-        known = {self.record_key(record) for record in self.records}
-        fresh = [record for record in older if self.record_key(record) not in known]
-        if not fresh:
-            self.exhausted = True
-        self.records.extend(fresh)
+        self.busy = False
         if wanted_offset < len(self.records):
-            self.offset = wanted_offset
-        self.redraw(note="" if fresh else f"No older {self.NOUN}.")
+            self.first_row = wanted_offset
+        self.redraw(note="" if len(self.records) > before else f"No older {self.NOUN}.")
+
+    async def _fill_to(self, client: JexClient, count: int) -> bool:
+        """Fetch older records until ``count`` are loaded or there are no more; False on a failure."""
+        while len(self.records) < count and not self.exhausted:
+            try:
+                older = await self.fetch_older(client, self.records[-1])
+            except Exception as error:
+                self._failed(error)
+                return False
+            known = {self.record_key(record) for record in self.records}
+            fresh = [record for record in older if self.record_key(record) not in known]
+            if not fresh:
+                self.exhausted = True
+            self.records.extend(fresh)
+        return True
 
     def _failed(self, error: BaseException) -> None:
-        self.loading = False
+        self.busy = False
+        self._load_error = f"Could not load {self.NOUN}: {self.describe(error)} Press r to try again."
         self.redraw()
-        self.set_status(f"Could not load {self.NOUN}: {self.describe(error)} Press r to try again.", "error")
 
     def record_key(self, record: Record) -> Any:
         """What identifies a record (duplicates across pages are dropped)."""
@@ -257,11 +271,11 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
     # -- paging --
 
     def action_older(self) -> None:
-        if self.loading:
+        if self.busy:
             return
-        target = self.offset + self.page_rows
+        target = self.first_row + self.page_rows
         if target < len(self.records) and (target + self.page_rows <= len(self.records) or self.exhausted):
-            self.offset = target
+            self.first_row = target
             self.redraw()
             return
         if self.exhausted or not self.records:
@@ -270,22 +284,23 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
         client = self.host.client
         if client is None:
             return
-        self.loading = True
+        self._load_error = None
+        self.busy = True
         self.set_status(f"Loading older {self.NOUN}…")
         self.run_worker(self._load_older(client, target), exclusive=True, group="account-load")
 
     def action_newer(self) -> None:
-        if self.loading:
+        if self.busy:
             return
-        if self.offset == 0:
+        if self.first_row == 0:
             self.redraw(note="This is the newest page (r reloads).")
             return
-        self.offset = max(0, self.offset - self.page_rows)
+        self.first_row = max(0, self.first_row - self.page_rows)
         self.redraw()
 
     def action_newest(self) -> None:
-        if not self.loading:
-            self.offset = 0
+        if not self.busy:
+            self.first_row = 0
             self.redraw()
 
     # -- drawing --
@@ -294,16 +309,22 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
         if not self.is_mounted:
             return
         rows = [list(self.cells(record)) for record in self.records]
-        self.table.set_table(self.columns(), rows, self.offset)
-        if self.loading:
+        self.table.set_table(self.columns(), rows, self.first_row)
+        if self.busy:
+            return
+        if self._unavailable is not None:
+            self.set_status(self._unavailable, "warn")
+            return
+        if self._load_error is not None:
+            self.set_status(self._load_error, "error")
             return
         if not self.records:
             self.set_status(note or self.empty_text())
             return
-        first = self.offset + 1
-        last = min(len(self.records), self.offset + self.page_rows)
+        first = self.first_row + 1
+        last = min(len(self.records), self.first_row + self.page_rows)
         more = "" if self.exhausted else "+"
-        where = f"{self.NOUN.capitalize()} {first}–{last} of {len(self.records)}{more}, newest first."
+        where = f"{self.NOUN.capitalize()} {first}–{last} of {len(self.records)}{more}, {self.ORDER_WORDS}."
         self.set_status(f"{where} {note}".strip(), "warn" if note else "")
 
     def on_table_view_resized(self, message: TableView.Resized) -> None:

@@ -53,6 +53,7 @@ class AssetDetailsScreen(PagedAccountScreen[tuple[str, AssetDetail]]):
     SCREEN_TITLE = "Asset details"
     NOUN = "assets"
     PAGED_BY_EXCHANGE = False
+    ORDER_WORDS = "by name"
 
     def record_key(self, record: tuple[str, AssetDetail]) -> str:
         return record[0]
@@ -171,6 +172,7 @@ class TradeFeesScreen(PagedAccountScreen[TradeFee]):
     SCREEN_TITLE = "Trade fees"
     NOUN = "symbols"
     PAGED_BY_EXCHANGE = False
+    ORDER_WORDS = "active symbol first"
 
     def record_key(self, record: TradeFee) -> str:
         return record.symbol
