@@ -26,6 +26,7 @@ from textual.timer import Timer
 
 from jextui.api.models import KLINE_INTERVALS
 from jextui.feed.events import FeedEvent, StatusUpdate
+from jextui.feed.worker import depth_limit_for
 from jextui.logs import current_log_path
 from jextui.state import load_state, update_state
 from jextui.ui.commands import SymbolCommands
@@ -97,6 +98,7 @@ class JexApp(App[int]):
         self.trading = TradingController(self)
         self.session_error: str | None = None
         self._visible_feeds: frozenset[str] | None = None
+        self._book_depth_limit: int | None = None
         self._freshness_timer: Timer | None = None
         self._install_themes(settings)
 
@@ -129,10 +131,11 @@ class JexApp(App[int]):
 
     def on_mount(self) -> None:
         panes = self.main.panes
+        demo = self.settings.demo  # the DEMO badge says it all: no profile, no loopback URL
         panes.status.update_status(
-            profile=self.settings.profile_name,
-            base_url=self.settings.base_url or ("built-in sandbox" if self.settings.demo else None),
-            demo=self.settings.demo,
+            profile=None if demo else self.settings.profile_name,
+            base_url=None if demo else self.settings.base_url,
+            demo=demo,
             connection="connecting",
         )
         panes.watchlist.set_symbols(self.watchlist)
@@ -159,7 +162,8 @@ class JexApp(App[int]):
             log.exception("the session could not start")
             self._session_failed(f"could not connect: {error}")
             return
-        self.main.panes.status.update_status(base_url=self.session.base_url)
+        if not self.settings.demo:
+            self.main.panes.status.update_status(base_url=self.session.base_url)
         self._mark_account_panes()
         if self.session.journal_error:
             self.notify(self.session.journal_error, severity="error", timeout=10)
@@ -228,10 +232,11 @@ class JexApp(App[int]):
         if not health:
             return
         marks = self.bridge.mark_freshness(health, self.session.now_ms(), has_api_key=client.has_api_key)
+        on_screen = {"watchlist"} if self.main.grid_shown else set(self.main.visible_panes())
         ages = {
             label: (marks[pane].age_ms, marks[pane].stale)
             for pane, label in STATUS_AGE_LABELS.items()
-            if pane in marks and marks[pane].unavailable is None
+            if pane in marks and pane in on_screen and marks[pane].unavailable is None
         }
         self.main.panes.status.update_status(pane_ages=ages)
 
@@ -260,9 +265,21 @@ class JexApp(App[int]):
         if visible != self._visible_feeds:
             self._visible_feeds = visible
             self.session.set_visible(set(visible))
-        book = main.panes.book
-        if book.size.height:
-            self.session.set_book_rows(max(1, (book.size.height - 5) // 2 + 1))
+        self._size_book_depth()
+
+    def _size_book_depth(self) -> None:
+        """Fetch as many levels as the book pane shows (a deeper request costs no more weight)."""
+        book = self.main.panes.book
+        if not book.size.height:
+            return
+        rows_per_side = max(1, (book.size.height - 5) // 2 + 1)  # borders, header, titles, spread
+        limit = depth_limit_for(rows_per_side)
+        if limit != self._book_depth_limit:
+            deeper = self._book_depth_limit is not None and limit > self._book_depth_limit
+            self._book_depth_limit = limit
+            self.session.set_book_rows(rows_per_side)
+            if deeper:
+                self.session.refresh_now("book")
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.update_visibility)
@@ -402,8 +419,8 @@ class JexApp(App[int]):
         main = self.main
         shown = not main.grid_shown
         main.show_grid(shown)
-        if shown:
-            main.panes.grid.focus_symbol(self.active_symbol)
+        if shown:  # the tiles can take the focus once they are displayed
+            self.call_after_refresh(main.panes.grid.focus_symbol, self.active_symbol)
         else:
             main.panes.watchlist.move_cursor_to(self.active_symbol or "")
             main.focus_pane("watchlist")

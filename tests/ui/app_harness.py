@@ -30,12 +30,13 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from jextui.api.errors import JexError
 from jextui.config import RefreshPeriods, Settings
 from jextui.sandbox import SandboxConfig
 from jextui.sandbox.clock import FixedClock
 from jextui.ui.app import AppOptions, JexApp
 from jextui.ui.session import SessionOptions
-from tests.conftest import DOC_API_KEY, DOC_API_SECRET
+from conftest import DOC_API_KEY, DOC_API_SECRET
 
 __all__ = [
     "FIXED_TIME_MS",
@@ -194,9 +195,19 @@ async def wait_for_data(pilot: Pilot[Any], *, timeout_s: float = 10.0) -> None:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Apply the pending feed events and repaint the marks and the status bar."""
+    """Apply the pending feed events and repaint the marks and the status bar.
+
+    One last request, sent alone, makes the used weight on the status bar the
+    total of every request so far, whatever order the answers came in.
+    """
     app = pilot.app
     assert isinstance(app, JexApp)
     await pilot.pause()
+    client = app.session.client
+    if client is not None and app.session.sandbox is not None and app.session.sandbox.running:
+        try:
+            await client.ping()
+        except JexError:  # rate-limited or stopped: the status bar says so already
+            pass
     app.refresh_status_now()
     await pilot.pause()

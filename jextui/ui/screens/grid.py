@@ -48,7 +48,7 @@ class GridView(ScrollableContainer, can_focus=False):
         grid-columns: {TILE_WIDTH};
         grid-rows: {TILE_HEIGHT};
         grid-gutter: 0 {_GUTTER};
-        padding: 0 1;
+        scrollbar-size-vertical: 1;
     }}
     GridView > .grid--empty {{ width: 1fr; color: $foreground-muted; text-style: italic; column-span: 4; }}
     """
@@ -151,11 +151,11 @@ class GridView(ScrollableContainer, can_focus=False):
     # --- layout and focus --------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self.styles.grid_size_columns = columns_for(event.size.width - 2)
+        self.styles.grid_size_columns = columns_for(event.size.width)
 
     @property
     def columns(self) -> int:
-        return columns_for(self.size.width - 2)
+        return columns_for(self.size.width)
 
     def focused_symbol(self) -> str | None:
         focused = self.screen.focused if self.is_mounted else None

@@ -186,11 +186,12 @@ class Pane(Widget, can_focus=True):
     def set_freshness(self, age_ms: int | None, stale: bool, degraded_reason: str | None = None) -> None:
         """How old the pane's data is, whether it is stale, and why it may be degraded.
 
-        A change of ``stale`` or ``degraded_reason`` shows at once (the border
-        turns ``$stale`` and the values dim); a change of the age alone is
-        repainted at most once a second.
+        A change of ``stale`` or ``degraded_reason``, or an age appearing or
+        going away, shows at once (the border turns ``$stale`` and the values
+        dim); a change of the age alone is repainted at most once a second.
         """
-        state_changed = stale != self._stale or degraded_reason != self._degraded
+        appeared = (age_ms is None) != (self._age_ms is None)  # an age shown or taken away
+        state_changed = stale != self._stale or degraded_reason != self._degraded or appeared
         age_changed = age_ms != self._age_ms
         self._age_ms = age_ms
         self._stale = stale

@@ -9,7 +9,8 @@ first: pane ages, clock offset, latency, URL, profile, weight.  The DEMO
 badge and the connection state always stay.
 
 Everything arrives through :meth:`StatusBar.update_status`; a change of the
-ages alone is repainted at most once a second.
+age numbers alone is repainted at most once a second (a pane turning stale,
+or an age appearing, at once).
 """
 
 from __future__ import annotations
@@ -78,6 +79,13 @@ def shorten_url(url: str, width: int) -> str:
 class _Item:
     text: Text
     drop_rank: int  # dropped in descending rank when the line is too long; 0 never
+
+
+def _same_labels(new: Mapping[str, tuple[int | None, bool]], old: Mapping[str, tuple[int | None, bool]]) -> bool:
+    """The same panes, each just as stale and just as (un)known: only age numbers differ."""
+    if list(new) != list(old):
+        return False
+    return all((new[k][0] is None) == (old[k][0] is None) and new[k][1] == old[k][1] for k in new)
 
 
 class StatusBar(Widget):
@@ -190,7 +198,9 @@ class StatusBar(Widget):
         updated = dataclasses.replace(self._info, **changes)
         if updated == self._info:
             return
-        only_ages = dataclasses.replace(updated, pane_ages=self._info.pane_ages) == self._info
+        only_ages = dataclasses.replace(updated, pane_ages=self._info.pane_ages) == self._info and _same_labels(
+            updated.pane_ages, self._info.pane_ages
+        )
         self._info = updated
         now = time.monotonic()
         if only_ages and now - self._last_age_paint < self.AGE_REPAINT_INTERVAL_S:
