@@ -33,12 +33,12 @@ class ConfirmScreen(ModalScreen[bool]):
         max-width: 100%;
         height: auto;
         max-height: 100%;
-        border: thick $primary;
+        border: heavy $primary;
         border-title-style: bold;
         padding: 0 1;
         background: $surface;
     }
-    ConfirmScreen.-danger > #confirm-dialog { border: thick $warning; }
+    ConfirmScreen.-danger > #confirm-dialog { border: heavy $warning; }
     ConfirmScreen #confirm-body { height: auto; }
     ConfirmScreen #confirm-keys { height: auto; margin-top: 1; color: $foreground-muted; }
     """

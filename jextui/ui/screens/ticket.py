@@ -173,7 +173,7 @@ class TicketScreen(ModalScreen[None]):
     TicketScreen .ticket-hint { width: 1fr; height: 1; color: $foreground-muted; padding-left: 1; }
     TicketScreen Input { width: 24; height: 1; border: none; padding: 0 1; background: $boost; }
     TicketScreen Input:focus { border: none; background: $primary 35%; }
-    TicketScreen Input.-invalid { background: $error 25%; }
+    TicketScreen Input.-problem, TicketScreen Input.-problem:focus { border: none; background: $error 30%; }
     TicketScreen .ticket-msg { height: auto; color: $error; padding-left: 17; }
     TicketScreen .ticket-msg.-warn { color: $warning; }
     TicketScreen #ticket-summary { height: auto; margin-top: 1; }
@@ -252,6 +252,7 @@ class TicketScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#quantity", Input).focus()
+        self.query_one("#ticket-result", Static).display = False
         self.redraw()
 
     # -- model <-> widgets --
@@ -337,8 +338,8 @@ class TicketScreen(ModalScreen[None]):
             widget.update(" ".join(texts))
             widget.display = bool(texts)
             widget.set_class(widget_id == "price-msg" and fat_finger and FIELD_PRICE in errors, "-warn")
-        self.query_one("#price", Input).set_class(FIELD_PRICE in errors and not fat_finger, "-invalid")
-        self.query_one("#quantity", Input).set_class(FIELD_QUANTITY in errors, "-invalid")
+        self.query_one("#price", Input).set_class(FIELD_PRICE in errors and not fat_finger, "-problem")
+        self.query_one("#quantity", Input).set_class(FIELD_QUANTITY in errors, "-problem")
 
     def _amount(self, value: Decimal | None, asset: str) -> str:
         if value is None:
@@ -381,6 +382,7 @@ class TicketScreen(ModalScreen[None]):
             return
         result = self.query_one("#ticket-result", Static)
         result.update(text)
+        result.display = bool(text)
         for name in ("ok", "error", "warn", "test"):
             result.set_class(level == name, f"-{name}")
 
