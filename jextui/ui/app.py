@@ -419,8 +419,8 @@ class JexApp(App[int]):
         main = self.main
         shown = not main.grid_shown
         main.show_grid(shown)
-        if shown:  # the tiles can take the focus once they are displayed
-            self.call_after_refresh(main.panes.grid.focus_symbol, self.active_symbol)
+        if shown:
+            main.panes.grid.focus_symbol(self.active_symbol)
         else:
             main.panes.watchlist.move_cursor_to(self.active_symbol or "")
             main.focus_pane("watchlist")

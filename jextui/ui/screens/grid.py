@@ -16,6 +16,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import ScrollableContainer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from jextui.api.models import BookTicker, Ticker24hr
@@ -155,7 +156,9 @@ class GridView(ScrollableContainer, can_focus=False):
 
     @property
     def columns(self) -> int:
-        return columns_for(self.size.width)
+        """Tiles per row (before the first layout: as the switcher's width allows)."""
+        width = self.size.width or (self.parent.size.width if isinstance(self.parent, Widget) else 0)
+        return columns_for(width)
 
     def focused_symbol(self) -> str | None:
         focused = self.screen.focused if self.is_mounted else None
@@ -165,7 +168,7 @@ class GridView(ScrollableContainer, can_focus=False):
         tiles = self.tiles
         target = next((tile for tile in tiles if tile.symbol == symbol), tiles[0] if tiles else None)
         if target is not None:
-            target.focus()
+            self.screen.set_focus(target)  # at once: arrows typed ahead move from here
             self.scroll_to_widget(target, animate=False)
 
     def move(self, delta: int) -> None:

@@ -225,8 +225,9 @@ class MainScreen(Screen[None]):
         return None
 
     def focus_pane(self, name: PaneName) -> None:
+        """Show (compact) and focus a pane at once, so keys typed ahead land in it."""
         self.show_stacked(name)
-        self.panes.by_name(name).focus()
+        self.set_focus(self.panes.by_name(name))
 
     def cycle_focus(self, delta: int) -> None:
         """Move the focus to the next (``delta`` 1) or previous (-1) pane."""
