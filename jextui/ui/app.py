@@ -146,10 +146,10 @@ class JexApp(App[int]):
         panes.watchlist.focus()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
-    async def on_ready(self) -> None:
-        """The first frame is on screen: connect."""
+    def on_ready(self) -> None:
+        """The first frame is on screen: connect (in the background: events flow meanwhile)."""
         self._freshness_timer = self.set_interval(self.options.freshness_interval_s, self._tick)
-        await self._start_session()
+        self.run_worker(self._start_session(), name="session-start", group="session", exit_on_error=False)
 
     async def _start_session(self) -> None:
         self.update_visibility()

@@ -17,19 +17,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from jextui.api.client import JexClient
 from jextui.api.secret import Secret
-from jextui.feed.events import FeedEvent
-from jextui.feed.health import FeedHealth
-from jextui.feed.worker import FeedWorker
 from jextui.logs import register_secret
-from jextui.trading.journal import OrderJournal, account_identity
-from jextui.trading.reconcile import Reconciler
-from jextui.trading.submit import OrderSubmitter
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the rest is imported by start(): after the first frame
+    from jextui.api.client import JexClient
     from jextui.config import Settings
+    from jextui.feed.events import FeedEvent
+    from jextui.feed.health import FeedHealth
+    from jextui.feed.worker import FeedWorker
     from jextui.sandbox import SandboxConfig, SandboxServer
+    from jextui.trading.journal import OrderJournal
+    from jextui.trading.reconcile import Reconciler
+    from jextui.trading.submit import OrderSubmitter
 
 __all__ = ["Session", "SessionOptions", "SessionError"]
 
@@ -113,7 +113,10 @@ class Session:
     # -- lifecycle --
 
     async def start(self) -> None:
-        """Start the sandbox (demo), the client, the journal and the feed."""
+        """Start the sandbox (demo), the client, the feed and the journal."""
+        from jextui.api.client import JexClient
+        from jextui.feed.worker import FeedWorker
+
         base_url, api_key, api_secret = await self._endpoint()
         try:
             self.client = JexClient(
@@ -125,9 +128,7 @@ class Session:
             )
         except Exception as error:  # InsecureTransport and bad URLs: said in words
             raise SessionError(str(error)) from None
-        if self.options.open_journal and self.client.has_credentials:
-            await self._open_journal(base_url, api_key)
-        if self.options.start_feed:
+        if self.options.start_feed:  # first: market data is what the user waits for
             self.worker = FeedWorker(
                 self.client,
                 self._sink,
@@ -142,6 +143,8 @@ class Session:
             if self._visible is not None:
                 self.worker.set_visible(self._visible)
             self._feed_task = asyncio.create_task(self.worker.run(), name="jextui-feed")
+        if self.options.open_journal and self.client.has_credentials:
+            await self._open_journal(base_url, api_key)
 
     async def stop(self) -> None:
         """Stop everything started, in reverse order; never raises."""
@@ -196,6 +199,10 @@ class Session:
         return server.base_url, server.api_key, secret
 
     async def _open_journal(self, base_url: str, api_key: str | None) -> None:
+        from jextui.trading.journal import OrderJournal, account_identity
+        from jextui.trading.reconcile import Reconciler
+        from jextui.trading.submit import OrderSubmitter
+
         assert self.client is not None
         try:
             self.journal = await asyncio.to_thread(

@@ -65,7 +65,7 @@ async def test_a_theme_chosen_in_the_palette_is_remembered(tmp_path: Path) -> No
         assert app.theme == "jextui-dark"
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"theme: jextui-light")
+        await pilot.press(*"ui-light")
         await wait_until(pilot, lambda: "jextui-light" in _palette_hits(app), what="the theme command")
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.theme == "jextui-light", what="the light theme")
@@ -76,7 +76,7 @@ async def test_the_palette_offers_symbols_and_account_screens(tmp_path: Path) ->
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
-        await pilot.press("ctrl+p", *"dashusdt")
+        await pilot.press("ctrl+p", *"dash")
         await wait_until(pilot, lambda: "DASHUSDT — make active" in _palette_hits(app), what="the symbol")
         assert "Watch DASHUSDT — add to the watchlist" in _palette_hits(app)
         await pilot.press("enter")
@@ -84,7 +84,7 @@ async def test_the_palette_offers_symbols_and_account_screens(tmp_path: Path) ->
 
         opened: list[str] = []
         app.trading.open_account_screen = opened.append  # type: ignore[method-assign]
-        await pilot.press("ctrl+p", *"deposit history")
+        await pilot.press("ctrl+p", *"deposit h")
         await wait_until(pilot, lambda: "Deposit history (I)" in _palette_hits(app), what="the account screen")
         await pilot.press("enter")
         await wait_until(pilot, lambda: opened == ["deposits"], what="the account screen opened")

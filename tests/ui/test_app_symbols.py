@@ -107,18 +107,13 @@ async def test_search_goes_to_any_exchange_symbol(tmp_path: Path) -> None:
         await wait_for_data(pilot)
         assert app.main.panes.book.plain_lines()[0].startswith("BNBBTC")
 
-
-async def test_search_ctrl_t_adds_to_the_watchlist_and_escape_closes(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path)
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
-        await pilot.press("slash", *"ethbtc", "ctrl+t")
-        assert app.watchlist[-1] == "ETHBTC" and app.active_symbol == "BTCUSDT"
+        await pilot.press("slash", *"ethb", "ctrl+t")  # ctrl+t: add to the watchlist instead
+        assert app.watchlist[-1] == "ETHBTC" and app.active_symbol == "BNBBTC"
         await pilot.press("slash", "escape")
-        assert app.screen is app.main and app.active_symbol == "BTCUSDT"
+        assert app.screen is app.main and app.active_symbol == "BNBBTC"
 
 
-async def test_brackets_step_through_all_13_kline_intervals(tmp_path: Path) -> None:
+async def test_brackets_step_through_all_13_kline_intervals_and_v_switches_the_chart(tmp_path: Path) -> None:
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
@@ -130,24 +125,17 @@ async def test_brackets_step_through_all_13_kline_intervals(tmp_path: Path) -> N
         await wait_for_data(pilot)
         assert klines.has_data and "3m" in klines.plain_lines()[0]
         assert _spacing_ms(klines) == {180_000}  # 3-minute candles, not the 1-minute ones
-        for _ in range(20):
-            await pilot.press("right_square_bracket")
+        await pilot.press(*["right_square_bracket"] * 12)  # 3m + 11 more: the last of the 13
         assert app.kline_interval == "1w"
         await wait_for_data(pilot)
         assert "1w" in klines.plain_lines()[0]
         assert _spacing_ms(klines) == {7 * 86_400_000}
-    assert load_state(app.settings.state_path).kline_interval == "1w"
-
-
-async def test_v_switches_the_chart_to_candlesticks_from_any_pane(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path)
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
         app.main.panes.book.focus()
+        await pilot.press("v")  # from any pane
+        assert klines.mode == "candles" and "candles" in klines.plain_lines()[0]
         await pilot.press("v")
-        assert app.main.panes.klines.mode == "candles"
-        await pilot.press("v")
-        assert app.main.panes.klines.mode == "line"
+        assert klines.mode == "line"
+    assert load_state(app.settings.state_path).kline_interval == "1w"
 
 
 async def test_grid_view_shows_a_tile_per_symbol_and_enter_activates(tmp_path: Path) -> None:
