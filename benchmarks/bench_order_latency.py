@@ -8,10 +8,13 @@ confirmation off — as a trader who switched it off would use it.  Each run:
 2. set a price below the best bid (the order rests) and a small quantity;
 3. press Enter, and time until the open-orders pane lists the new order id.
 
-It reports, per run, three spans from the Enter keystroke: the RESULT
-answer shown in the ticket, the order in the store (the feed's open-orders
-answer arrived) and the order in the pane; and the ``b`` keystroke to a
-ready ticket.  Between runs the order is cancelled directly (not timed).
+Keys are sent the way the terminal driver sends them (not through the test
+pilot, which waits for the whole screen to settle after each key).  It
+reports three spans from the Enter keystroke — the RESULT answer shown in
+the ticket, the order id in the open-orders pane's data (the feed's
+refreshed open-orders answer) and the pane's next painted line — and the
+``b`` keystroke to a ready ticket.  Between runs the order is cancelled
+directly (not timed).
 
     python benchmarks/bench_order_latency.py [--runs 30] [--size 160x48]
 

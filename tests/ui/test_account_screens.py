@@ -89,12 +89,37 @@ async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path)
         await pilot.pause()
         assert app.screen is app.main
 
+        # privacy, toggled from inside a screen: its amounts and every pane's hide
+        deposits = await open_screen(pilot, "I")
+        amounts = [line.split()[2] for line in table_lines(deposits)[1:]]
+        assert all(any(char.isdigit() for char in amount) for amount in amounts)
+        await pilot.press("p")
+        assert app.trading.private and all(pane.private for pane in app.main.panes.all_panes())
+        assert {line.split()[2] for line in table_lines(deposits)[1:]} == {"•••"}
+        await pilot.press("p")
+        assert not app.trading.private
+        await pilot.press("escape")
 
-async def test_pages_of_trades_and_orders_go_back_in_time_and_return(
+        # a failure is said in words, and r tries again
+        app.session.sandbox.set_faults(error_5xx_rate=1.0, phase="before", paths=("/wapi/v1/depositHistory",))
+        await pilot.press("I")
+        await wait_until(pilot, lambda: isinstance(app.screen, DepositHistoryScreen) and not app.screen.busy
+                         and app.screen.status_text.startswith("Could not"), what="the failure")
+        screen = app.screen
+        assert screen.status_text.startswith("Could not load deposits: The exchange")
+        assert screen.status_text.endswith("Press r to try again.")
+        app.session.sandbox.set_faults(error_5xx_rate=0.0)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: screen.status_text.startswith("Deposits 1–"), what="the retry")
+
+
+async def test_pages_go_back_in_time_and_the_deposit_address_has_a_qr_code_at_80x24(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(history_module, "FETCH_SIZE", 10)  # so older pages come from the exchange
     app = make_test_app(tmp_path, size=(80, 24), sandbox_overrides={"orders_per_second": 1000})
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         trades = await open_screen(pilot, "M")
@@ -132,58 +157,9 @@ async def test_pages_of_trades_and_orders_go_back_in_time_and_return(
                 break
         assert seen == placed[::-1]  # every order once, newest first
         assert "oldest page" in history.status_text or "No older orders" in history.status_text
+        await pilot.press("escape")
 
-
-async def test_errors_and_missing_credentials_are_said_in_words(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path, credentials=False)
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
-        for key in ("H", "A", "D", "I", "W", "F"):
-            await pilot.press(key)
-            await wait_until(pilot, lambda: isinstance(app.screen, SCREENS_BY_KEY[key]), what=key)
-            screen = app.screen
-            assert "no API key and secret are configured" in screen.status_text, key
-            await pilot.press("escape")
-        await pilot.press("M")
-        await wait_until(pilot, lambda: isinstance(app.screen, MarketTradesScreen), what="market trades")
-        assert "This needs an API key" in app.screen.status_text
-
-    app = make_test_app(tmp_path / "faulty")
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
-        app.session.sandbox.set_faults(error_5xx_rate=1.0, phase="before", paths=("/wapi/v1/depositHistory",))
-        await pilot.press("I")
-        await wait_until(pilot, lambda: isinstance(app.screen, DepositHistoryScreen) and not app.screen.busy
-                         and app.screen.status_text.startswith("Could not"), what="the failure")
-        screen = app.screen
-        assert screen.status_text.startswith("Could not load deposits: The exchange")
-        assert screen.status_text.endswith("Press r to try again.")
-        app.session.sandbox.set_faults(error_5xx_rate=0.0)
-        await pilot.press("r")
-        await wait_until(pilot, lambda: screen.status_text.startswith("Deposits 1–"), what="the retry")
-
-
-async def test_privacy_hides_amounts_on_account_screens(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path, size=(120, 36))
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
-        deposits = await open_screen(pilot, "I")
-        amounts = [line.split()[2] for line in table_lines(deposits)[1:]]
-        assert all(any(char.isdigit() for char in amount) for amount in amounts)
-        await pilot.press("p")  # privacy from inside the screen: everything follows
-        assert app.trading.private and all(pane.private for pane in app.main.panes.all_panes())
-        amounts = [line.split()[2] for line in table_lines(deposits)[1:]]
-        assert set(amounts) == {"•••"}
-        await pilot.press("p")
-        assert not app.trading.private
-
-
-async def test_the_deposit_address_screen_shows_a_qr_code_per_asset(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path, size=(80, 24))
-    copied: list[str] = []
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
+        # the deposit address: a QR code per asset, the address copied with y
         screen = await open_screen(pilot, "D")
         await wait_until(pilot, lambda: screen.address is not None, what="the BTC address")
         assert screen.asset == "BTC"  # the active symbol's base asset first

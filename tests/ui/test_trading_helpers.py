@@ -1,4 +1,4 @@
-"""Helpers shared by the trading and account UI tests (plus a check of the helpers themselves).
+"""Helpers shared by the trading and account UI tests (no tests of its own).
 
 Everything runs on the real console (``tests/ui/app_harness.py``): a seeded,
 quiet sandbox with a fixed clock, the documented key pair, UTC times.
@@ -17,7 +17,7 @@ from jextui.api.client import JexClient
 from jextui.api.models import Order
 from jextui.ui.screens.ticket import TicketScreen
 
-from .app_harness import HarnessJexApp, make_test_app, wait_for_data, wait_until
+from .app_harness import HarnessJexApp, wait_until
 
 SYMBOL = "BTCUSDT"
 
@@ -95,12 +95,3 @@ async def exchange_orders(app: HarnessJexApp, symbol: str = SYMBOL) -> list[Orde
     client = app.session.client
     assert client is not None
     return await client.open_orders(symbol)
-
-
-async def test_the_helpers_open_a_ticket_with_market_data(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path)
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
-        ticket = await open_ticket(pilot)
-        assert ticket.symbol == SYMBOL
-        assert "Last" in text_of(ticket, "#ticket-market")

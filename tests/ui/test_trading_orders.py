@@ -60,6 +60,14 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         assert any(f"Order {second} on {SYMBOL} cancelled" in text for text in app.trading.announcer.announced)
         assert sorted(int(o.order_id) for o in await exchange_orders(app)) == sorted([first, third])
 
+        # C: a declined confirmation cancels nothing
+        await pilot.press("C")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(await exchange_orders(app)) == 2
+
         # C: after a confirmation, every open order of the symbol; it reports how many
         await pilot.press("C")
         await pilot.pause()
@@ -71,19 +79,6 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         assert await exchange_orders(app) == []
         await wait_for_open_order(pilot, first, present=False)
         assert "Cancelled 2 of 2 open orders on BTCUSDT." in notifications(app)
-
-
-async def test_a_declined_cancel_all_cancels_nothing(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path, confirm_orders=False)
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
-        order_id = await place_from_ticket(pilot, await resting_buy_price(app))
-        await wait_for_open_order(pilot, order_id)
-        await pilot.press("C")
-        await pilot.pause()
-        await pilot.press("escape")
-        await pilot.pause()
-        assert [int(o.order_id) for o in await exchange_orders(app)] == [order_id]
 
 
 async def test_fills_of_known_orders_are_announced_with_the_bell(tmp_path: Path) -> None:

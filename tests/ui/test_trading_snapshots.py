@@ -48,8 +48,3 @@ def test_buy_ticket_160x48(snap_compare: Any, tmp_path: Path) -> None:
 def test_ticket_with_problems_80x24(snap_compare: Any, tmp_path: Path) -> None:
     app = make_test_app(tmp_path, size=(80, 24))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_ticket_with("64000.123", "0.000001"))
-
-
-def test_fat_finger_confirmation_80x24(snap_compare: Any, tmp_path: Path) -> None:
-    app = make_test_app(tmp_path, size=(80, 24))
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_ticket_with("80000", "0.001", enter=True))

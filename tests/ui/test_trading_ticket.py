@@ -12,6 +12,15 @@ from pathlib import Path
 from textual.widgets import Input
 
 from jextui.trading.journal import KIND_ORDER, KIND_TEST_ORDER
+from jextui.ui.screens.account import (
+    AssetDetailsScreen,
+    DepositAddressScreen,
+    DepositHistoryScreen,
+    MarketTradesScreen,
+    OrderHistoryScreen,
+    TradeFeesScreen,
+    WithdrawHistoryScreen,
+)
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.ticket import TicketScreen
 
@@ -25,6 +34,17 @@ from .test_trading_helpers import (
     type_into,
     wait_for_open_order,
 )
+
+
+ACCOUNT_KEYS = {
+    "H": OrderHistoryScreen,
+    "M": MarketTradesScreen,
+    "A": AssetDetailsScreen,
+    "D": DepositAddressScreen,
+    "I": DepositHistoryScreen,
+    "W": WithdrawHistoryScreen,
+    "F": TradeFeesScreen,
+}
 
 
 def quantity_of(ticket: TicketScreen) -> Decimal:
@@ -101,7 +121,7 @@ async def test_prefill_size_keys_tick_keys_time_in_force_and_privacy(tmp_path: P
         assert ticket.query_one("#quantity", Input).password
 
 
-async def test_every_problem_is_said_next_to_its_field_and_nothing_is_sent(tmp_path: Path) -> None:
+async def test_every_problem_is_said_next_to_its_field_and_a_far_price_needs_a_second_yes(tmp_path: Path) -> None:
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
@@ -129,12 +149,9 @@ async def test_every_problem_is_said_next_to_its_field_and_nothing_is_sent(tmp_p
             assert ticket.result_text == "Not sent: fix what is marked above."
         assert app.session.journal.entries() == []  # nothing was even journalled
         assert await exchange_orders(app) == []
+        await pilot.press("escape")
 
-
-async def test_a_far_price_needs_an_explicit_second_confirmation(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path)
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
+        # a price far from the last price: warned while typing, then an explicit second confirmation
         last = app.store.last_price(SYMBOL)
         far = (last * Decimal("1.2")).quantize(Decimal("0.01"))
         ticket = await open_ticket(pilot, "SELL")
@@ -203,27 +220,7 @@ async def test_test_order_then_confirmed_order_shows_in_open_orders(tmp_path: Pa
         assert kinds == sorted([KIND_TEST_ORDER, KIND_ORDER])
 
 
-async def test_without_confirmation_a_refusal_shows_the_code_and_its_meaning(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path, confirm_orders=False)
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
-        ticket = await open_ticket(pilot, "BUY")
-        await type_into(pilot, ticket, "price", f"{await resting_buy_price(app):f}")
-        await type_into(pilot, ticket, "quantity", "1")
-        # another program spends the balance; the ticket's (last polled) balances still show it
-        client = app.session.client
-        assert client is not None
-        lock_price = await resting_buy_price(app, ticks_below_bid=20_000)
-        free_usdt = app.store.free_balances()["USDT"]
-        lock_qty = ((free_usdt - 1000) / lock_price).quantize(Decimal("0.000001"), rounding=ROUND_FLOOR)
-        await client.new_order(SYMBOL, "BUY", lock_qty, lock_price, resp_type="RESULT")
-        await pilot.press("enter")  # no confirmation step: sent at once
-        await wait_until(pilot, lambda: ticket.result_text.startswith("REFUSED"), what="the refusal")
-        assert "(code -" in ticket.result_text and "balance" in ticket.result_text.lower()
-        assert len(await exchange_orders(app)) == 1  # only the other program's order
-
-
-async def test_without_credentials_the_ticket_says_why_and_sends_nothing(tmp_path: Path) -> None:
+async def test_without_credentials_nothing_is_sent_and_every_account_screen_says_why(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, credentials=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
@@ -236,3 +233,26 @@ async def test_without_credentials_the_ticket_says_why_and_sends_nothing(tmp_pat
         assert ticket.result_text.startswith("Not sent: trading is off")
         await pilot.press("ctrl+t")
         assert ticket.result_text.startswith("Not sent: trading is off")
+        await pilot.press("escape")
+
+        for key, screen_type in ACCOUNT_KEYS.items():
+            await pilot.press(key)
+            await wait_until(pilot, lambda: isinstance(app.screen, screen_type), what=key)
+            expected = "This needs an API key" if key == "M" else "no API key and secret are configured"
+            assert expected in app.screen.status_text, key
+            await pilot.press("escape")
+
+
+async def test_without_a_journal_the_ticket_says_trading_is_off(tmp_path: Path) -> None:
+    unusable = tmp_path / "journal-is-a-directory"
+    unusable.mkdir()
+    app = make_test_app(tmp_path, journal_path=unusable)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        ticket = await open_ticket(pilot, "BUY")
+        assert "Trading is off: the order journal cannot be opened" in text_of(ticket, "#ticket-off")
+        await type_into(pilot, ticket, "price", f"{await resting_buy_price(app):f}")
+        await type_into(pilot, ticket, "quantity", "0.001")
+        await pilot.press("enter")
+        assert ticket.result_text.startswith("Not sent: trading is off (the order journal cannot be opened")
+        assert await exchange_orders(app) == []

@@ -1,4 +1,4 @@
-"""A lost answer never duplicates an order: the ticket says so and the journal resolves it.
+"""A refused order says why; a lost answer never duplicates an order, and the journal resolves it.
 
 The sandbox drops the response to ``POST /api/v1/spot/order`` after the
 order reached its engine; the console must show "outcome unknown —
@@ -10,7 +10,7 @@ reconciles the intent at start.
 from __future__ import annotations
 
 import socket
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
 from jextui.trading.journal import RESOLVED
@@ -21,10 +21,32 @@ from .test_trading_helpers import SYMBOL, exchange_orders, open_ticket, resting_
 ORDER_PATH = "/api/v1/spot/order"
 
 
-async def test_a_dropped_answer_shows_checking_then_the_order_found_once(tmp_path: Path) -> None:
+async def test_a_refusal_shows_its_code_and_a_dropped_answer_shows_checking_then_the_order_found_once(
+    tmp_path: Path,
+) -> None:
     app = make_test_app(tmp_path, confirm_orders=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
+        # first a refusal: the code and its meaning, nothing placed
+        ticket = await open_ticket(pilot, "BUY")
+        await type_into(pilot, ticket, "price", f"{await resting_buy_price(app):f}")
+        await type_into(pilot, ticket, "quantity", "1")
+        # another program spends the balance; the ticket's (last polled) balances still show it
+        client = app.session.client
+        assert client is not None
+        lock_price = await resting_buy_price(app, ticks_below_bid=20_000)
+        free_usdt = app.store.free_balances()["USDT"]
+        lock_qty = ((free_usdt - 1000) / lock_price).quantize(Decimal("0.000001"), rounding=ROUND_FLOOR)
+        await client.new_order(SYMBOL, "BUY", lock_qty, lock_price, resp_type="RESULT")
+        await pilot.press("enter")  # no confirmation step: sent at once
+        await wait_until(pilot, lambda: ticket.result_text.startswith("REFUSED"), what="the refusal")
+        assert "(code -" in ticket.result_text and "balance" in ticket.result_text.lower()
+        assert len(await exchange_orders(app)) == 1  # only the other program's order
+        await client.cancel_order(SYMBOL, int((await exchange_orders(app))[0].order_id))
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # then a dropped answer
         price = await resting_buy_price(app)
         ticket = await open_ticket(pilot, "BUY")
         await type_into(pilot, ticket, "price", f"{price:f}")
@@ -39,7 +61,7 @@ async def test_a_dropped_answer_shows_checking_then_the_order_found_once(tmp_pat
         mine = [o for o in await exchange_orders(app) if o.price == price and o.orig_qty == Decimal("0.003")]
         assert len(mine) == 1  # exactly one order: nothing was resent
         assert f"order {int(mine[0].order_id)}" in ticket.result_text
-        [entry] = app.session.journal.entries()
+        entry = app.session.journal.entries()[0]  # newest first
         assert (entry.state, entry.order_id) == (RESOLVED, int(mine[0].order_id))
         await wait_until(pilot, lambda: any(int(o.order_id) == entry.order_id
                                             for o in app.main.panes.open_orders.orders), what="the order listed")
