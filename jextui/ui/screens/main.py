@@ -4,7 +4,8 @@ Two arrangements, chosen by the terminal's size (and changed on resize):
 
 * **wide** (at least ``WIDE_MIN_WIDTH`` x ``WIDE_MIN_HEIGHT``): every pane at
   once — watchlist, klines and open orders on the left, the order book in
-  the middle, trades and balances on the right;
+  the middle, trades and balances on the right (from ``EXTRA_WIDE_MIN_WIDTH``
+  columns the middle and right columns grow with the terminal);
 * **compact** (smaller, down to 80x24): the order book on the right and one
   other pane at a time on the left, picked with tab / shift+tab (a tab line
   says which).  Panes that are not on screen are not polled.
@@ -59,6 +60,7 @@ PaneName = Literal["watchlist", "book", "trades", "klines", "balances", "open_or
 
 WIDE_MIN_WIDTH = 130
 WIDE_MIN_HEIGHT = 32
+EXTRA_WIDE_MIN_WIDTH = 200  # from here the book and trades columns grow too
 
 #: Focus order of tab / shift+tab.
 PANE_ORDER: tuple[PaneName, ...] = ("watchlist", "book", "trades", "klines", "open_orders", "balances")
@@ -188,6 +190,7 @@ class MainScreen(Screen[None]):
         self.arrangement = arrangement
         self.set_class(arrangement == "compact", "-compact")
         self.set_class(arrangement == "wide", "-wide")
+        self.set_class(arrangement == "wide" and width >= EXTRA_WIDE_MIN_WIDTH, "-extra-wide")
         self._show_stacked(self.stacked_current)
         return changed
 
