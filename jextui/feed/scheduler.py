@@ -25,6 +25,13 @@ Rules
   since it was read, plus what we sent since) leaves no room for it.
 * Panes not on screen are not polled (:meth:`FeedScheduler.set_visible`).
 * During a 429/418 block nothing at all is sent until Retry-After has passed.
+* A failed request backs off exponentially (from the feed's desired period,
+  never sooner than its planned cadence).  Passing faults (no connection,
+  5xx, an answer cut short) end together: the first successful answer has
+  every feed that is backing off after them polled at once, and while nothing
+  answers, the server time (weight 1) probes the exchange as often as the
+  fastest pane wants data, so every pane is fresh again within two of its
+  periods after the exchange recovers.
 * The active symbol's book, trades, klines and open orders come first, and
   one request slot is kept free for the book so a slow request never delays it.
 
@@ -437,6 +444,7 @@ class _FeedTiming:
     forced: bool = False
     in_flight: Request | None = None
     fetched_ms: dict[str, int] = field(default_factory=dict)  # per-symbol feeds
+    passing_fault: bool = False  # backing off after a fault that goes away by itself
 
 
 # --- the scheduler ------------------------------------------------------------
@@ -475,6 +483,7 @@ class FeedScheduler:
         self._blocked_until_ms: int | None = None
         self._block_reason: str | None = None
         self._seq = 0
+        self._outage = False  # the latest answer was a passing fault: probe until one succeeds
 
     # --- context --------------------------------------------------------------
 
@@ -732,14 +741,26 @@ class FeedScheduler:
 
     def _next_start_ms(self, feed: FeedPlan, now_ms: int) -> int:
         timing = self._timing[feed.kind]
+        if feed.kind is FeedKind.SERVER_TIME and self._outage and timing.last_start_ms is not None:
+            return timing.last_start_ms + self._probe_interval_ms()
+        cadence = self._cadence_ms(feed, timing, now_ms)
         if timing.retry_at_ms is not None and timing.retry_at_ms > now_ms:
-            return timing.retry_at_ms
+            return max(timing.retry_at_ms, cadence)
+        return cadence
+
+    def _cadence_ms(self, feed: FeedPlan, timing: _FeedTiming, now_ms: int) -> int:
+        """When the plan wants ``feed`` polled next, failures aside."""
         if timing.forced or timing.last_start_ms is None:
             return now_ms
         if feed.kind in WATCHLIST_KINDS and not feed.all_symbols and self._unfetched(feed.kind):
             return now_ms  # a newly watched symbol: fill its row at once
         interval_ms = feed.effective_period_s * 1000 / max(1, feed.requests_per_cycle)
         return timing.last_start_ms + math.ceil(interval_ms)
+
+    def _probe_interval_ms(self) -> int:
+        """While nothing answers: the shortest desired period of the panes polled."""
+        periods = [self._periods[kind] for kind in PANE_KINDS if self.is_active(kind)]
+        return math.ceil(1000 * max(MIN_PERIOD_S, min(periods, default=self._periods[FeedKind.BOOK])))
 
     def _make_request(self, feed: FeedPlan, now_ms: int) -> Request:
         self._seq += 1
@@ -791,16 +812,25 @@ class FeedScheduler:
         symbol, the kline interval or the credentials changed): its answer
         must be dropped.  A failure backs off exponentially (up to 10 s), or
         60 s when ``permanent`` (an error that retrying soon will not fix).
+        A success ends the back-off of every feed that failed more than once
+        in a row for a passing fault: the exchange answers again, so they are
+        polled at once (after a single failure a feed is retried at its cadence).
         """
         timing = self._timing[request.kind]
         if timing.in_flight != request:
             return False
         timing.in_flight = None
         if ok:
-            timing.failures = 0
-            timing.retry_at_ms = None
+            self._outage = False
+            timing.failures, timing.retry_at_ms, timing.passing_fault = 0, None, False
+            for other in self._timing.values():
+                if other.passing_fault and other.failures > 1:  # backing off: the exchange is back, poll it now
+                    other.failures, other.retry_at_ms, other.passing_fault = 0, None, False
+                    other.forced = other.in_flight is None
             return True
         timing.failures += 1
+        timing.passing_fault = not permanent
+        self._outage = self._outage or not permanent
         if permanent and request.kind in WATCHLIST_KINDS and request.symbol is not None:
             # One bad watched symbol must not hold up the others: only that
             # symbol waits, the rotation goes on.
@@ -809,9 +839,11 @@ class FeedScheduler:
         if permanent:
             backoff = PERMANENT_RETRY_MS
         else:
-            period_ms = self.effective_period_ms(request.kind, now_ms)
-            backoff = min(MAX_RETRY_BACKOFF_MS, period_ms * 2 ** (timing.failures - 1))
-            backoff = max(backoff, period_ms)
+            # From the desired period: a period stretched for the budget now is
+            # followed anyway (the retry never comes before the planned cadence),
+            # and one that relaxes meanwhile is not waited out.
+            period_ms = self.desired_period_ms(request.kind)
+            backoff = max(period_ms, min(MAX_RETRY_BACKOFF_MS, period_ms * 2 ** (timing.failures - 1)))
         timing.retry_at_ms = now_ms + int(backoff)
         return True
 

@@ -95,6 +95,14 @@ _LATENCY_SMOOTHING = 0.3
 _PERMANENT_ERRORS = (AuthError, BadRequest, MissingCredentials, DecodeError, InvalidArgument)
 
 
+def _is_permanent(error: JexError) -> bool:
+    """Whether retrying soon will not help.  An answer that is not JSON at all
+    (cut short, a proxy's error page) passes like a 5xx; one of the wrong shape stays."""
+    if isinstance(error, DecodeError) and error.field is None:
+        return False
+    return isinstance(error, _PERMANENT_ERRORS)
+
+
 def depth_limit_for(rows_per_side: int) -> int:
     """The smallest allowed depth limit that fills ``rows_per_side`` levels."""
     return next((limit for limit in DEPTH_LIMITS if limit >= rows_per_side), DEPTH_LIMITS[-1])
@@ -419,7 +427,7 @@ class FeedWorker:
             self._last_transport_error = str(error)
         elif isinstance(error, ApiError):
             self._last_answer_ms = now
-        permanent = isinstance(error, _PERMANENT_ERRORS)
+        permanent = _is_permanent(error)
         current = finished or self._scheduler.finished(request, now, ok=False, permanent=permanent)
         if not current or not self._relevant(request):
             return
