@@ -447,6 +447,15 @@ class TradingController:
         severity = "information" if outcome.cancelled else "warning" if outcome.cancelled is None else "error"
         self.announcer.say(outcome.message, title="Cancel", severity=severity)
         self._refresh_orders()
+        self._reread_detail_of(order_id)
+
+    def _reread_detail_of(self, order_id: int) -> None:
+        """An order-detail screen showing this order reads it again (its status changed)."""
+        from jextui.ui.screens.order_detail import OrderDetailScreen
+
+        for screen in getattr(self.app, "screen_stack", ()):
+            if isinstance(screen, OrderDetailScreen) and int(screen.order.order_id) == order_id:
+                screen.action_reload()
 
     def _announce_except_cancel(self, events: list[FillEvent]) -> None:
         """A cancel from here is reported by its own message; fills just before it still are news."""

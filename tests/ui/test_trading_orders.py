@@ -36,7 +36,8 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         first = await place_from_ticket(pilot, price)
         second = await place_from_ticket(pilot, price - Decimal(1))
         third = await place_from_ticket(pilot, price - Decimal(2))
-        for order_id in (first, second, third):
+        fourth = await place_from_ticket(pilot, price - Decimal(3))
+        for order_id in (first, second, third, fourth):
             await wait_for_open_order(pilot, order_id)
 
         # Enter on the pane: the order's detail, read fresh from the exchange
@@ -53,12 +54,24 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         await pilot.press("escape")
         await pilot.pause()
 
+        # c on the detail screen cancels that order, and the detail reads it again
+        assert pane.select_order(third)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, OrderDetailScreen) and app.screen.fresh,
+                         what="the third order's detail")
+        detail = app.screen
+        await pilot.press("c")
+        await wait_until(pilot, lambda: detail.order.status == "CANCELED", what="the detail to show CANCELED")
+        assert "CANCELED — cancelled" in str(detail.query_one("#order-fields").content)
+        await pilot.press("escape")
+        await wait_for_open_order(pilot, third, present=False)
+
         # c: the selected one is cancelled, and it says so
         assert pane.select_order(second)
         await pilot.press("c")
         await wait_for_open_order(pilot, second, present=False)
         assert any(f"Order {second} on {SYMBOL} cancelled" in text for text in app.trading.announcer.announced)
-        assert sorted(int(o.order_id) for o in await exchange_orders(app)) == sorted([first, third])
+        assert sorted(int(o.order_id) for o in await exchange_orders(app)) == sorted([first, fourth])
 
         # C: a declined confirmation cancels nothing
         await pilot.press("C")
