@@ -79,7 +79,8 @@ class FillAnnouncer:
         severity = "warning" if open_questions else "information"
         self.app.notify(summary, title="Order journal", severity=severity, timeout=NOTIFICATION_SECONDS * 2)
         for report in reports:
-            text = report.message if not self._private() else f"Journal entry {report.entry.id[:8]}: {report.entry.state}."
+            entry = report.entry
+            text = f"Journal entry {entry.id[:8]}: {entry.state}." if self._private() else report.message
             self.announced.append(text)
             self.app.notify(text, title="Order journal", severity="information" if report.settled else "warning",
                             timeout=NOTIFICATION_SECONDS * 2)

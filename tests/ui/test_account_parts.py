@@ -73,3 +73,21 @@ def test_fee_rates_and_withdrawal_fees_read_as_people_write_them() -> None:
     assert withdraw_fee_text("[0.01]") == "0.01"
     assert withdraw_fee_text("0.0005") == "0.0005"
     assert withdraw_fee_text("[]") == "—"
+
+
+def test_a_record_that_cannot_be_shown_says_so_instead_of_failing() -> None:
+    from datetime import timezone
+
+    from jextui.api.models import Deposit
+    from jextui.ui.screens.account import DepositHistoryScreen
+
+    class Host:
+        private = False
+        time_zone = timezone.utc
+
+    screen = DepositHistoryScreen(Host())  # type: ignore[arg-type]
+    fine = Deposit(insert_time=1_700_000_000_000, amount=Decimal("1.5"), asset="BTC", address="bc1q", tx_id="ab",
+                   status=1)
+    absurd = Deposit(insert_time=10**18, amount=Decimal("1"), asset="BTC", address="bc1q", tx_id="", status=1)
+    assert [cell.text for cell in screen._row(fine, 5)][:3] == ["2023-11-14 22:13:20", "1.5 BTC", "success"]
+    assert screen._row(absurd, 5)[0].text == "(unreadable record)"

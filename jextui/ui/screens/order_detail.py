@@ -126,8 +126,11 @@ class OrderDetailScreen(ModalScreen[None]):
     def redraw(self) -> None:
         if not self.is_mounted:
             return
-        rows = detail_lines(self.order, private=self.host.private, decimals=self.host.precision(self.order.symbol),
-                            tz=self.host.time_zone)
+        try:
+            rows = detail_lines(self.order, private=self.host.private,
+                                decimals=self.host.precision(self.order.symbol), tz=self.host.time_zone)
+        except Exception:  # an odd value from the exchange must not take the screen down
+            rows = [("Order id", str(self.order.order_id)), ("Detail", "the exchange's answer cannot be shown")]
         width = max(len(label) for label, _ in rows) + 2
         self.query_one("#order-fields", Static).update("\n".join(f"{label:<{width}}{value}" for label, value in rows))
 
@@ -146,7 +149,7 @@ class OrderDetailScreen(ModalScreen[None]):
             self.set_status("Not connected: showing the open-orders row as last seen.")
             return
         self.set_status("As last seen in open orders; reading it from the exchange…")
-        self.run_worker(self._load(client), exclusive=True, group="order-detail")
+        self.run_worker(self._load(client), exclusive=True, group="order-detail", exit_on_error=False)
 
     async def _load(self, client: JexClient) -> None:
         try:

@@ -12,6 +12,7 @@ ever shown as a traceback.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import tzinfo
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -30,6 +31,7 @@ from jextui.ui.screens.account.table import Cell, Column, TableView
 __all__ = ["TradingHost", "AccountScreen", "PagedAccountScreen"]
 
 Record = TypeVar("Record")
+log = logging.getLogger("jextui.ui.account")
 
 
 class TradingHost(Protocol):
@@ -221,7 +223,7 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
         self.records, self.first_row, self.exhausted = [], 0, False
         self.busy = True
         self.set_status(f"Loading {self.NOUN}…")
-        self.run_worker(self._load_newest(client), exclusive=True, group="account-load")
+        self.run_worker(self._load_newest(client), exclusive=True, group="account-load", exit_on_error=False)
 
     async def _load_newest(self, client: JexClient) -> None:
         try:
@@ -264,6 +266,14 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
         self._load_error = f"Could not load {self.NOUN}: {self.describe(error)} Press r to try again."
         self.redraw()
 
+    def _row(self, record: Record, width: int) -> list[Cell]:
+        """The cells of one record; a record that cannot be shown says so instead of failing."""
+        try:
+            return list(self.cells(record))
+        except Exception:  # an odd value from the exchange must not take the screen down
+            log.warning("an unreadable %s record was not shown", self.NOUN, exc_info=True)
+            return [Cell("(unreadable record)", "warn"), *(Cell("") for _ in range(width - 1))]
+
     def record_key(self, record: Record) -> Any:
         """What identifies a record (duplicates across pages are dropped)."""
         return id(record)
@@ -287,7 +297,7 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
         self._load_error = None
         self.busy = True
         self.set_status(f"Loading older {self.NOUN}…")
-        self.run_worker(self._load_older(client, target), exclusive=True, group="account-load")
+        self.run_worker(self._load_older(client, target), exclusive=True, group="account-load", exit_on_error=False)
 
     def action_newer(self) -> None:
         if self.busy:
@@ -308,8 +318,9 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
     def redraw(self, note: str = "") -> None:
         if not self.is_mounted:
             return
-        rows = [list(self.cells(record)) for record in self.records]
-        self.table.set_table(self.columns(), rows, self.first_row)
+        columns = self.columns()
+        rows = [self._row(record, len(columns)) for record in self.records]
+        self.table.set_table(columns, rows, self.first_row)
         if self.busy:
             return
         if self._unavailable is not None:

@@ -113,7 +113,7 @@ class DepositAddressScreen(AccountScreen):
             return
         self.addresses.clear()
         self.set_status("Loading assets…")
-        self.run_worker(self._load_assets(client), exclusive=True, group="assets")
+        self.run_worker(self._load_assets(client), exclusive=True, group="assets", exit_on_error=False)
 
     async def _load_assets(self, client: JexClient) -> None:
         try:
@@ -150,7 +150,7 @@ class DepositAddressScreen(AccountScreen):
         self.query_one("#deposit-qr", QrCode).show("")
         self.query_one("#deposit-text", Static).update(f"{asset}\n\nLoading the deposit address…")
         self.set_status(f"Loading the {asset} deposit address…")
-        self.run_worker(self._load_address(client, asset), exclusive=True, group="address")
+        self.run_worker(self._load_address(client, asset), exclusive=True, group="address", exit_on_error=False)
 
     async def _load_address(self, client: JexClient, asset: str) -> None:
         try:
