@@ -63,7 +63,16 @@ class AppOptions:
 
 
 class JexApp(App[int]):
-    """The jextui console."""
+    """The jextui console.
+
+    What other parts read: ``settings``, ``session`` (:class:`Session`),
+    ``store`` (:class:`MarketStore`), ``trading`` (the controller),
+    ``main`` (the :class:`MainScreen`, its widgets in ``main.panes``),
+    ``active_symbol``, ``watchlist`` and ``kline_interval``; and call:
+    :meth:`selected_book_level`, :meth:`apply_privacy`,
+    :meth:`activate_symbol`, :meth:`add_to_watchlist`,
+    :meth:`remove_from_watchlist`, :meth:`refresh_status_now`.
+    """
 
     CSS_PATH = str(Path(__file__).with_name("jextui.tcss"))
     TITLE = "jextui"
@@ -506,7 +515,7 @@ class JexApp(App[int]):
                 spec.help,
                 _action_runner(self, spec.action),
             )
-        for name in sorted(self.available_themes):
+        for name in sorted(self.available_themes, key=lambda theme: (not theme.startswith("jextui-"), theme)):
             yield SystemCommand(f"Theme: {name}", "Switch to this colour theme (remembered)",
                                 _theme_setter(self, name), discover=False)  # fmt: skip
         yield from super().get_system_commands(screen)
