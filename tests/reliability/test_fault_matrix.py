@@ -154,9 +154,9 @@ async def test_two_seconds_of_latency(tmp_path: Path) -> None:
         announced = app.trading.announcer.announced
         await wait_until(pilot, lambda: any(text.startswith("PLACED") for text in announced), timeout_s=10,
                          what="the order's outcome announced")  # fmt: skip
-        await console.idle()  # the late answers arrive: the data is new again
+        console.sandbox.set_faults(latency_ms=0)  # the answers still on their way arrive late
+        await console.idle()
         assert_marks_tell_the_truth(console)
-        console.sandbox.set_faults(latency_ms=0)
         await assert_recovers_within_two_periods(console)
         await assert_orders_agree(console)
 

@@ -1,0 +1,44 @@
+"""An order whose answer was lost during an outage is resolved once the exchange answers again.
+
+The submitter looks for such an order twice (at once, and after the grace
+period); when both looks fail because the outage goes on, the ticket says
+"OUTCOME UNKNOWN … checked again at the next start" and the journal keeps
+the question open for the rest of the session, although the order may be
+resting on the book.  The console should look again once the exchange
+answers, without being restarted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jextui.trading.journal import RESOLVED
+from ui.app_harness import wait_until
+
+from .fault_harness import Console, make_fault_app
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="jextui/ui/trading_actions.py reconciles open journal questions only at start-up "
+    "(TradingController.startup); it should also run reconciler.reconcile_pending() while running, "
+    "e.g. when the feed reports the exchange answering again or on its periodic timer",
+)
+async def test_an_order_left_unknown_by_an_outage_is_resolved_without_a_restart(tmp_path: Path) -> None:
+    app = make_fault_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        console = Console(pilot)
+        await console.start()
+        console.sandbox.set_faults(drop_rate=1.0, phase="after")  # the order reaches the engine; the answer is lost
+        outcome = await console.ticket_settled(await console.place_order(console.resting_buy_price()))
+        assert outcome.startswith("OUTCOME UNKNOWN")
+        [order] = console.exchange_orders()
+        console.sandbox.set_faults(drop_rate=0.0)
+        await console.step(5)  # the exchange answers again: every pane is fresh
+        [entry] = console.journal_orders()
+        await wait_until(pilot, lambda: console.journal_orders()[0].state == RESOLVED, timeout_s=2,
+                         what=f"the journal to resolve {entry.describe()}")  # fmt: skip
+        assert console.journal_orders()[0].order_id == order.order_id
+        assert any("did reach the exchange" in text for text in app.trading.announcer.announced)
