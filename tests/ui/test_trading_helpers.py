@@ -53,6 +53,18 @@ async def type_into(pilot: Pilot[Any], ticket: TicketScreen, field: str, text: s
     await pilot.pause()
 
 
+def burst(app: Any, *keys: str) -> None:
+    """Send keys all at once, as a fast typist or a terminal paste delivers them."""
+    from textual import events
+
+    names = {".": "full_stop"}
+    for key in keys:
+        character = key if len(key) == 1 else None
+        event = events.Key(names.get(key, key), character)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
 async def resting_buy_price(app: HarnessJexApp, ticks_below_bid: int = 100) -> Decimal:
     """A BUY price that rests on the book (below the best bid)."""
     bid, _ = app.store.best_bid_ask(SYMBOL)

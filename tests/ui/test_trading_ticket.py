@@ -27,6 +27,7 @@ from jextui.ui.screens.ticket import TicketScreen
 from .app_harness import make_test_app, wait_for_data, wait_until
 from .test_trading_helpers import (
     SYMBOL,
+    burst,
     exchange_orders,
     open_ticket,
     resting_buy_price,
@@ -218,6 +219,17 @@ async def test_test_order_then_confirmed_order_shows_in_open_orders(tmp_path: Pa
         assert [int(o.order_id) for o in await exchange_orders(app)] == [order_id]
         kinds = sorted(entry.kind for entry in app.session.journal.entries())
         assert kinds == sorted([KIND_TEST_ORDER, KIND_ORDER])
+        await pilot.press("escape")
+
+        # a fast typist (or a paste): every key lands in the field it was meant for
+        ticket = await open_ticket(pilot, "BUY")
+        ask = ticket.ticket.price
+        burst(app, "0", ".", "0", "0", "3", "shift+tab", "down", "down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
+        await pilot.press("y")
+        await wait_until(pilot, lambda: ticket.result_text.startswith("PLACED"), what="the burst's order")
+        placed = [o for o in await exchange_orders(app) if o.orig_qty == Decimal("0.003")]
+        assert [(o.price, o.orig_qty) for o in placed] == [(ask - Decimal("0.02"), Decimal("0.003"))]
 
 
 async def test_without_credentials_nothing_is_sent_and_every_account_screen_says_why(tmp_path: Path) -> None:

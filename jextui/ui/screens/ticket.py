@@ -185,10 +185,14 @@ class TicketScreen(ModalScreen[None]):
     TicketScreen #ticket-keys { height: auto; margin-top: 1; color: $foreground-muted; }
     """
 
+    # Tab and Shift+Tab act the moment they are read (priority), so that keys typed right after
+    # them reach the new field; every other key goes through the focused field in typing order.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
         Binding("enter", "send", "Send", show=False),
         Binding("ctrl+t", "test_order", "Test order"),
+        Binding("tab", "next_field(1)", "Next field", show=False, priority=True),
+        Binding("shift+tab", "next_field(-1)", "Previous field", show=False, priority=True),
         Binding("up", "nudge(1)", "Up one tick", show=False),
         Binding("down", "nudge(-1)", "Down one tick", show=False),
         *(
@@ -289,6 +293,12 @@ class TicketScreen(ModalScreen[None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_send()
+
+    def _read_fields(self) -> None:
+        """Take what the fields hold now (their change messages may still be on their way)."""
+        self.ticket.price_text = self.query_one("#price", Input).value
+        self.ticket.quantity_text = self.query_one("#quantity", Input).value
+        self.ticket.time_in_force = self.query_one("#tif", TimeInForceSelector).value
 
     def _set_input(self, name: str, value: str) -> None:
         field = self.query_one(f"#{name}", Input)
@@ -393,7 +403,14 @@ class TicketScreen(ModalScreen[None]):
             self.app.notify("The order is still being sent; its outcome will be announced.", title="Order ticket")
         self.dismiss(None)
 
+    def action_next_field(self, step: int) -> None:
+        if step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
     def action_nudge(self, steps: int) -> None:
+        self._read_fields()
         focused = self.focused
         if focused is not None and focused.id == "quantity":
             self._step_quantity(steps)
@@ -414,6 +431,7 @@ class TicketScreen(ModalScreen[None]):
         self.redraw()
 
     def action_size(self, pct: int) -> None:
+        self._read_fields()
         problem = self.ticket.size_pct(pct)
         if problem is not None:
             self.show_result(f"{pct} %: {problem}", "warn")
@@ -434,6 +452,7 @@ class TicketScreen(ModalScreen[None]):
             self.show_result(f"Not sent: trading is off ({reason})", "error")
             return
         self.attempted = True
+        self._read_fields()
         self.refresh_context()
         self.redraw()
         if self._other_problems():
