@@ -34,7 +34,11 @@ How it works:
   orders that left the list are looked up with get_order; each fill, partial
   fill and cancellation is announced once (with the bell for fills).  Orders
   placed here on another symbol than the active one are looked up every
-  :data:`OTHER_SYMBOLS_CHECK_S` seconds (a few at a time).
+  :data:`PERIODIC_CHECK_S` seconds (a few at a time).
+* **Unknown outcomes** that the submit's own reconciliation could not settle
+  (the exchange unreachable while it looked) are looked for again every
+  :data:`PERIODIC_CHECK_S` seconds while no order is in flight, and what is
+  found is announced; they are never resent.
 * **Start-up** loads the trade fees and reconciles intents an earlier run
   left unanswered, and announces what it found.
 * Nothing here raises into the app: every failure becomes a sentence.
@@ -61,7 +65,7 @@ if TYPE_CHECKING:
     from jextui.feed.events import FeedEvent
     from jextui.ui.screens.ticket import TicketScreen
 
-__all__ = ["ACCOUNT_SCREENS", "TradingController", "OTHER_SYMBOLS_CHECK_S"]
+__all__ = ["ACCOUNT_SCREENS", "TradingController", "PERIODIC_CHECK_S"]
 
 log = logging.getLogger("jextui.trading.ui")
 
@@ -76,7 +80,7 @@ ACCOUNT_SCREENS: dict[str, str] = {
     "fees": "Trade fees",
 }
 
-OTHER_SYMBOLS_CHECK_S = 15.0
+PERIODIC_CHECK_S = 15.0
 OTHER_SYMBOLS_PER_CHECK = 5
 _MARKET_EVENT_NAMES = frozenset(
     {"AccountUpdate", "BookUpdate", "TradesUpdate", "PricesUpdate", "TickersUpdate", "BookTickersUpdate"}
@@ -125,6 +129,9 @@ class TradingController:
         self._placed_here: dict[int, str] = {}
         self._lookups_pending: dict[int, str] = {}
         self._lookup_running = False
+        self._orders_in_flight = 0
+        self._unsettled = False  # an UNKNOWN outcome is still open in the journal
+        self._reconciling = False
 
     # ------------------------------------------------------------------ what screens read
 
@@ -232,7 +239,7 @@ class TradingController:
         except Exception:  # start-up must go on whatever happens here
             log.exception("trading start-up failed")
         try:
-            self.app.set_interval(OTHER_SYMBOLS_CHECK_S, self._check_other_symbols, name="trading-other-symbols")
+            self.app.set_interval(PERIODIC_CHECK_S, self.periodic_checks, name="trading-periodic-checks")
         except Exception:
             log.debug("no timer for other symbols' orders", exc_info=True)
 
@@ -357,6 +364,7 @@ class TradingController:
 
         if self._reconciler is not None:
             self._reconciler.on_unknown = checking
+        self._orders_in_flight += 1
         try:
             outcome = await submitter.submit(request, dry_run=dry_run)
         except Exception as error:  # never a traceback: an unexpected failure is an unknown outcome
@@ -364,8 +372,11 @@ class TradingController:
             outcome = SubmitOutcome(OutcomeKind.UNKNOWN, f"Unexpected failure: {describe_error(error)}",
                                     dry_run=dry_run, error=error)
         finally:
+            self._orders_in_flight -= 1
             if self._reconciler is not None:
                 self._reconciler.on_unknown = None
+        if outcome.kind == OutcomeKind.UNKNOWN:
+            self._unsettled = True
         self._after_submit(outcome)
         if self._is_shown(screen):
             screen.show_outcome(outcome, request)
@@ -595,6 +606,36 @@ class TradingController:
                 self.announcer.announce(self.tracker.observe_order(order))
         finally:
             self._lookup_running = False
+
+    def periodic_checks(self) -> None:
+        """Every :data:`PERIODIC_CHECK_S` seconds: open unknown outcomes, and orders on other symbols."""
+        self._retry_unsettled()
+        self._check_other_symbols()
+
+    def _retry_unsettled(self) -> None:
+        if self._unsettled and not self._orders_in_flight and not self._reconciling:
+            reconciler = getattr(self.session, "reconciler", None)
+            if reconciler is not None:
+                self._reconciling = True
+                self.app.run_worker(self._reconcile_unsettled(reconciler), group="trading-reconcile",
+                                    exit_on_error=False)
+
+    async def _reconcile_unsettled(self, reconciler: Reconciler) -> None:
+        try:
+            reports = await reconciler.reconcile_pending()
+        except Exception:
+            log.exception("reconciling unknown outcomes failed")
+            return
+        finally:
+            self._reconciling = False
+        for report in reports:
+            if report.settled:
+                if report.order is not None and report.placed:
+                    self.announcer.announce(self.tracker.track(report.order))
+                self.announcer.say(report.message, title="Order journal", severity="warning")
+        self._unsettled = any(not report.settled for report in reports)
+        if any(report.placed for report in reports):
+            self._refresh_orders()
 
     def _check_other_symbols(self) -> None:
         """Orders placed here on symbols that are not active are not in the feed: look some up."""

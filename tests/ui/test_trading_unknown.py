@@ -102,3 +102,24 @@ async def test_an_intent_left_pending_by_a_dead_run_is_resolved_at_the_next_star
         assert (entry.state, entry.order_id) == (RESOLVED, int(mine[0].order_id))
         summary = second.trading.announcer.announced[0]
         assert summary.startswith("1 request(s) left unanswered by an earlier run were checked: 1 found")
+
+
+async def test_an_outcome_still_unknown_is_looked_for_again_while_the_app_runs(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        price = await resting_buy_price(app)
+        client, journal = app.session.client, app.session.journal
+        # this run sent an order whose answer was lost, and its first looks found nothing conclusive
+        intent = journal.record_order_intent(SYMBOL, "BUY", price, Decimal("0.005"), "GTC",
+                                             created_ms=client.clock.now_ms())
+        journal.mark_unknown(intent.id, "timeout: no answer in time")
+        await client.new_order(SYMBOL, "BUY", Decimal("0.005"), price, resp_type="RESULT")
+        app.trading._unsettled = True
+
+        app.trading.periodic_checks()
+        await wait_until(pilot, lambda: any("did reach the exchange" in text
+                                            for text in app.trading.announcer.announced), what="the second look")
+        assert journal.get(intent.id).state == RESOLVED
+        assert not app.trading._unsettled
+        assert len([o for o in await exchange_orders(app) if o.price == price]) == 1
