@@ -214,6 +214,7 @@ class TicketScreen(ModalScreen[None]):
         self.result_history: list[str] = []  # every result line shown, oldest first
         self.last_placed: OrderRequest | None = None
         self._repeat_armed = False
+        self._texts_shown: dict[str, str] = {}
 
     # -- layout --
 
@@ -267,10 +268,17 @@ class TicketScreen(ModalScreen[None]):
             setattr(self.ticket, name, value)
 
     def market_changed(self) -> None:
-        """New market or account data arrived: update the summary and the checks."""
+        """New market or account data arrived: update the summary and the checks (if it changed)."""
+        before = self._context_now()
         self.refresh_context()
-        if self.is_mounted:
+        if self.is_mounted and self._context_now() != before:
             self.redraw()
+
+    def _context_now(self) -> tuple[object, ...]:
+        ticket = self.ticket
+        balances = ticket.free_balances
+        return (ticket.last_price, ticket.best_bid, ticket.best_ask, ticket.fee,
+                None if balances is None else tuple(sorted(balances.items())))
 
     def set_private(self, private: bool) -> None:
         if self.is_mounted:
@@ -321,13 +329,11 @@ class TicketScreen(ModalScreen[None]):
             return "—" if value is None else format_price(value, decimals)
 
         line = f"Last {shown(ticket.last_price)} · Bid {shown(ticket.best_bid)} · Ask {shown(ticket.best_ask)}"
-        self.query_one("#ticket-market", Static).update(line)
+        self._show("ticket-market", line)
 
     def _draw_trading_off(self) -> None:
         reason = self.host.trading_off_reason()
-        banner = self.query_one("#ticket-off", Static)
-        banner.update(f"Trading is off: {reason}" if reason else "")
-        banner.display = bool(reason)
+        self._show("ticket-off", f"Trading is off: {reason}" if reason else "", hide_empty=True)
 
     def field_messages(self) -> dict[str, str]:
         """What is wrong, by field, as the ticket shows it now."""
@@ -343,13 +349,20 @@ class TicketScreen(ModalScreen[None]):
         for field, text in errors.items():
             by_widget.setdefault(_FIELD_MESSAGE_IDS.get(field, "general-msg"), []).append(text)
         for widget_id in dict.fromkeys(_FIELD_MESSAGE_IDS.values()):
-            widget = self.query_one(f"#{widget_id}", Static)
-            texts = by_widget.get(widget_id, [])
-            widget.update(" ".join(texts))
-            widget.display = bool(texts)
+            widget = self._show(widget_id, " ".join(by_widget.get(widget_id, [])), hide_empty=True)
             widget.set_class(widget_id == "price-msg" and fat_finger and FIELD_PRICE in errors, "-warn")
         self.query_one("#price", Input).set_class(FIELD_PRICE in errors and not fat_finger, "-problem")
         self.query_one("#quantity", Input).set_class(FIELD_QUANTITY in errors, "-problem")
+
+    def _show(self, widget_id: str, text: str, *, hide_empty: bool = False) -> Static:
+        """Put ``text`` in a Static, touching it only when it changes (market data arrives often)."""
+        widget = self.query_one(f"#{widget_id}", Static)
+        if self._texts_shown.get(widget_id) != text:
+            self._texts_shown[widget_id] = text
+            widget.update(text)
+        if hide_empty and widget.display != bool(text):
+            widget.display = bool(text)
+        return widget
 
     def _amount(self, value: Decimal | None, asset: str) -> str:
         if value is None:
@@ -381,7 +394,7 @@ class TicketScreen(ModalScreen[None]):
                 base_after = self._amount(estimate.base_after, rules.base_asset)
                 quote_after = self._amount(estimate.quote_after, rules.quote_asset)
                 lines.append(f"{'After full fill':<17}{base_after} · {quote_after}")
-        self.query_one("#ticket-summary", Static).update("\n".join(lines))
+        self._show("ticket-summary", "\n".join(lines))
 
     def show_result(self, text: str, level: str) -> None:
         """The result line (level: ok, error, warn, test, or "" for plain)."""
@@ -390,9 +403,7 @@ class TicketScreen(ModalScreen[None]):
             self.result_history.append(text)
         if not self.is_mounted:
             return
-        result = self.query_one("#ticket-result", Static)
-        result.update(text)
-        result.display = bool(text)
+        result = self._show("ticket-result", text, hide_empty=True)
         for name in ("ok", "error", "warn", "test"):
             result.set_class(level == name, f"-{name}")
 
