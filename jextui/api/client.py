@@ -568,7 +568,7 @@ class JexClient:
         self, endpoint: Endpoint, response: httpx.Response, decode_as: type[T]
     ) -> T:
         status = response.status_code
-        if status >= 400 or status < 200:
+        if not 200 <= status < 300:  # a redirect (never followed) is no answer either
             raise self._error_for(endpoint, response)
         content = response.content
         if decode_as is m.Empty and not content.strip():

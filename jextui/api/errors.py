@@ -385,4 +385,6 @@ def error_from_response(
             cls = ApiError
             if status == 404:
                 hint = "The exchange does not know this endpoint; check the base URL."
+            elif 300 <= status < 400:
+                hint = "The request was redirected, and redirects are not followed: check the base URL."
     return cls(code=code, msg=msg, status=status, endpoint=endpoint, hint=hint)
