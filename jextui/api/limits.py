@@ -48,6 +48,9 @@ DEFAULT_RAW_REQUEST_INTERVAL_S = 300
 DEFAULT_RETRY_AFTER_429_S = 60.0
 DEFAULT_RETRY_AFTER_418_S = 120.0
 _MIN_RETRY_AFTER_S = 1.0
+# The longest ban the exchange documents (JEX-FACTS.md section 3): a longer
+# Retry-After (garbled, or absurd) must not silence the client for ever.
+MAX_RETRY_AFTER_S = 3 * 86_400.0
 _WEIGHT_WINDOW_MS = 60_000
 
 
@@ -205,7 +208,8 @@ def parse_retry_after(value: str | None, *, now_ms: int, default_s: float) -> fl
     """Seconds to wait from a ``Retry-After`` value (seconds or an HTTP date).
 
     Missing or unreadable: ``default_s``.  Never less than one second, so a
-    ``Retry-After: 0`` does not turn into a hammering loop.
+    ``Retry-After: 0`` does not turn into a hammering loop, and never more than
+    the longest ban the exchange documents (3 days).
     """
     if value is None or not value.strip():
         return default_s
@@ -219,7 +223,7 @@ def parse_retry_after(value: str | None, *, now_ms: int, default_s: float) -> fl
         return default_s
     if seconds != seconds or seconds in (float("inf"), float("-inf")):
         return default_s
-    return max(_MIN_RETRY_AFTER_S, seconds)
+    return min(MAX_RETRY_AFTER_S, max(_MIN_RETRY_AFTER_S, seconds))
 
 
 def _seconds_until_http_date(text: str, now_ms: int) -> float | None:
