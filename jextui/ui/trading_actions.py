@@ -36,9 +36,10 @@ How it works:
   placed here on another symbol than the active one are looked up every
   :data:`PERIODIC_CHECK_S` seconds (a few at a time).
 * **Unknown outcomes** that the submit's own reconciliation could not settle
-  (the exchange unreachable while it looked) are looked for again every
-  :data:`PERIODIC_CHECK_S` seconds while no order is in flight, and what is
-  found is announced; they are never resent.
+  (the exchange unreachable while it looked) are looked for again as soon as
+  the feed reports the exchange answering again after an outage, and every
+  :data:`PERIODIC_CHECK_S` seconds, while no order is in flight; what is
+  found is announced.  They are never resent.
 * **Start-up** loads the trade fees and reconciles intents an earlier run
   left unanswered, and announces what it found.
 * Nothing here raises into the app: every failure becomes a sentence.
@@ -47,6 +48,7 @@ How it works:
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from decimal import Decimal
@@ -81,6 +83,8 @@ ACCOUNT_SCREENS: dict[str, str] = {
 }
 
 PERIODIC_CHECK_S = 15.0
+RETRY_MIN_INTERVAL_S = 5.0
+_ANSWERING = frozenset({"online", "degraded"})  # connection states in which the exchange answers
 OTHER_SYMBOLS_PER_CHECK = 5
 _MARKET_EVENT_NAMES = frozenset(
     {"AccountUpdate", "BookUpdate", "TradesUpdate", "PricesUpdate", "TickersUpdate", "BookTickersUpdate"}
@@ -132,6 +136,8 @@ class TradingController:
         self._orders_in_flight = 0
         self._unsettled = False  # an UNKNOWN outcome is still open in the journal
         self._reconciling = False
+        self._last_retry = float("-inf")  # time.monotonic() of the last look for unknown outcomes
+        self._answering = True  # whether the exchange answered at the last status
 
     # ------------------------------------------------------------------ what screens read
 
@@ -567,6 +573,11 @@ class TradingController:
 
     def on_feed_event(self, event: FeedEvent) -> None:
         name = type(event).__name__
+        if name == "StatusUpdate":
+            answering = getattr(event, "connection", None) in _ANSWERING
+            if answering and not self._answering:
+                self._retry_unsettled(now=True)  # the exchange answers again: look for what an outage left
+            self._answering = answering
         if name == "OpenOrdersUpdate":
             self._observe_open_orders(event.symbol, event.orders)  # type: ignore[attr-defined]
         if name in _MARKET_EVENT_NAMES:
@@ -612,13 +623,17 @@ class TradingController:
         self._retry_unsettled()
         self._check_other_symbols()
 
-    def _retry_unsettled(self) -> None:
-        if self._unsettled and not self._orders_in_flight and not self._reconciling:
-            reconciler = getattr(self.session, "reconciler", None)
-            if reconciler is not None:
-                self._reconciling = True
-                self.app.run_worker(self._reconcile_unsettled(reconciler), group="trading-reconcile",
-                                    exit_on_error=False)
+    def _retry_unsettled(self, *, now: bool = False) -> None:
+        if not self._unsettled or self._orders_in_flight or self._reconciling:
+            return
+        if not now and time.monotonic() - self._last_retry < RETRY_MIN_INTERVAL_S:
+            return
+        reconciler = getattr(self.session, "reconciler", None)
+        if reconciler is None:
+            return
+        self._last_retry = time.monotonic()
+        self._reconciling = True
+        self.app.run_worker(self._reconcile_unsettled(reconciler), group="trading-reconcile", exit_on_error=False)
 
     async def _reconcile_unsettled(self, reconciler: Reconciler) -> None:
         try:
