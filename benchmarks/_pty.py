@@ -533,8 +533,15 @@ def _set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
-def spawn(argv: Sequence[str], *, cols: int, rows: int, env: Mapping[str, str]) -> PtyProcess:
-    """Start ``argv`` on a new ``cols`` x ``rows`` pseudo-terminal with exactly ``env``."""
+def spawn(
+    argv: Sequence[str], *, cols: int, rows: int, env: Mapping[str, str], cwd: str | None = None
+) -> PtyProcess:
+    """Start ``argv`` on a new ``cols`` x ``rows`` pseudo-terminal with exactly ``env``.
+
+    ``cwd``: the program's working folder.  Give one outside the source tree
+    so that ``python -m jextui`` runs the installed package, not the sources
+    next to the caller.
+    """
     argv = list(argv)
     environment = dict(env)
     environment["COLUMNS"], environment["LINES"] = str(cols), str(rows)
@@ -543,6 +550,8 @@ def spawn(argv: Sequence[str], *, cols: int, rows: int, env: Mapping[str, str]) 
     if pid == 0:  # the child: never return into the caller's code
         try:
             _set_size(0, cols, rows)
+            if cwd is not None:
+                os.chdir(cwd)
             os.execvpe(argv[0], argv, environment)
         except BaseException:
             os._exit(127)

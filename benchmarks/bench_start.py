@@ -90,7 +90,7 @@ def launch(name: str, pycache: str) -> dict[str, Any]:
     argv, checks = PROGRAMS[name]
     with tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory:
         env = isolated_env(os.environ, directory, pycache=pycache)
-        process = spawn(argv, cols=COLS, rows=ROWS, env=env)
+        process = spawn(argv, cols=COLS, rows=ROWS, env=env, cwd=directory)
         screen = Screen(COLS, ROWS)
         try:
             found = process.watch(screen, checks, LAUNCH_TIMEOUT_S)

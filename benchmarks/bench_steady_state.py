@@ -114,7 +114,7 @@ def _console_measurement(label: str, process: PtyProcess, screen: Screen, warmup
 def measure_demo(warmup_s: float, seconds: float) -> Measurement:
     with tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory:
         env = isolated_env(os.environ, directory)
-        process = spawn([sys.executable, "-m", "jextui", "--demo"], cols=COLS, rows=ROWS, env=env)
+        process = spawn([sys.executable, "-m", "jextui", "--demo"], cols=COLS, rows=ROWS, env=env, cwd=directory)
         screen = Screen(COLS, ROWS)
         try:
             measurement, _ = _console_measurement("jextui --demo (sandbox inside)", process, screen, warmup_s,
@@ -127,7 +127,8 @@ def measure_demo(warmup_s: float, seconds: float) -> Measurement:
 def _start_sandbox(env: dict[str, str], key: str, secret: str) -> tuple[subprocess.Popen[str], str]:
     command = [sys.executable, "-m", "jextui", "sandbox", "--port", "0", "--seed", "1",
                "--api-key", key, "--api-secret", secret]
-    sandbox = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
+    sandbox = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
+                               cwd=env["JEXTUI_DATA_DIR"])
     assert sandbox.stdout is not None
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -158,7 +159,7 @@ def measure_split(warmup_s: float, seconds: float) -> tuple[Measurement, Measure
         try:
             console_env = dict(env, JEX_API_KEY=key, JEX_API_SECRET=secret)
             process = spawn([sys.executable, "-m", "jextui", "--base-url", base_url], cols=COLS, rows=ROWS,
-                            env=console_env)
+                            env=console_env, cwd=directory)
             screen = Screen(COLS, ROWS)
             try:
                 console, (sandbox_cpu,) = _console_measurement(
@@ -178,7 +179,7 @@ def measure_top(warmup_s: float, seconds: float) -> Measurement | None:
         return None
     with tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory:
         env = isolated_env(os.environ, directory)
-        process = spawn([top, "-d", "1"], cols=COLS, rows=ROWS, env=env)
+        process = spawn([top, "-d", "1"], cols=COLS, rows=ROWS, env=env, cwd=directory)
         try:
             elapsed, cpu, written, _ = _window(process, None, warmup_s, seconds)
             measurement = Measurement("top -d 1 (reference)", elapsed, 100 * cpu / elapsed, written / elapsed,
