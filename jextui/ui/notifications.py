@@ -1,20 +1,33 @@
-"""Telling the trader what happened to orders: fills, partial fills, cancellations, reconciliations.
+"""Noticing what happens to orders and telling the trader: fills, partial fills, cancellations.
 
-Each event becomes one Textual notification (a toast); fills and partial
-fills also ring the terminal bell when ``settings.bell`` is on.  In privacy
-mode the sentences leave out quantities and averages (the order id, side,
-symbol and limit price stay, so the trader still knows which order it was).
+:class:`FillWatcher` feeds a :class:`~jextui.trading.fills.FillTracker` with
+every open-orders snapshot, asks get_order about known orders that left the
+list (in the background; a failed look is tried again with the next
+snapshot), and looks up orders placed here on symbols that are not active
+(the feed only polls the active one).  :class:`FillAnnouncer` turns each
+event into one Textual notification (a toast); fills and partial fills also
+ring the terminal bell when ``settings.bell`` is on.  In privacy mode the
+sentences leave out quantities and averages (the order id, side, symbol and
+limit price stay, so the trader still knows which order it was).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from jextui.trading.fills import FillEvent, FillEventKind
+from jextui.api.models import Order, OrderResult
+from jextui.trading.errors_text import describe_error
+from jextui.trading.fills import FillEvent, FillEventKind, FillTracker
 from jextui.trading.reconcile import ReconcileReport
 
-__all__ = ["FillAnnouncer", "fill_text", "FILL_TITLES"]
+__all__ = ["FillAnnouncer", "FillWatcher", "fill_text", "FILL_TITLES", "OTHER_SYMBOLS_PER_CHECK"]
+
+log = logging.getLogger("jextui.trading.ui")
+
+OTHER_SYMBOLS_PER_CHECK = 5
+"""Orders on symbols that are not active looked up per check (one request each)."""
 
 FILL_TITLES: dict[FillEventKind, str] = {
     FillEventKind.FILLED: "Order filled",
@@ -89,3 +102,75 @@ class FillAnnouncer:
         """Any other trading message (cancels, outcomes when the ticket is closed)."""
         self.announced.append(text)
         self.app.notify(text, title=title, severity=severity, timeout=timeout or NOTIFICATION_SECONDS)
+
+
+class FillWatcher:
+    """Feeds the fill tracker and looks up orders; every event goes to the announcer.
+
+    ``client`` returns the API client (or None before the session is up);
+    ``run`` starts a coroutine in the background (the app's ``run_worker``).
+    """
+
+    def __init__(self, announcer: FillAnnouncer, client: Callable[[], Any], run: Callable[[Any], object]) -> None:
+        self.tracker = FillTracker()
+        self.announcer = announcer
+        self._client = client
+        self._run = run
+        self._placed_here: dict[int, str] = {}
+        self._lookups: dict[int, str] = {}
+        self._looking = False
+
+    def track(self, order: Order | OrderResult) -> None:
+        """An order placed (or found) here: announced as it fills, wherever its symbol."""
+        self._placed_here[int(order.order_id)] = order.symbol
+        self.announcer.announce(self.tracker.track(order))
+
+    def observe_order(self, order: Order | OrderResult, *, announce_cancel: bool = True) -> None:
+        """One order's state now (a cancel's answer: its own message already says it was cancelled)."""
+        events = self.tracker.observe_order(order)
+        self.announcer.announce(e for e in events if announce_cancel or e.kind != FillEventKind.CANCELED)
+
+    def observe_snapshot(self, symbol: str, orders: Sequence[Order]) -> None:
+        """A complete open-orders snapshot of ``symbol`` (from the feed)."""
+        try:
+            self.announcer.announce(self.tracker.observe_open_orders(symbol, orders))
+            for lookup_symbol, order_id in self.tracker.take_lookups():
+                self._lookups.setdefault(order_id, lookup_symbol)
+        except Exception:  # a surprise in one snapshot must not stop the next ones
+            log.exception("fill tracking failed")
+            return
+        self._start_lookups()
+
+    def check_other_symbols(self, active: str | None) -> None:
+        """Look up a few orders placed here on symbols the feed does not poll now."""
+        known = self.tracker.known_order_ids
+        for order_id in [order_id for order_id in self._placed_here if order_id not in known]:
+            del self._placed_here[order_id]
+        others = [(order_id, symbol) for order_id, symbol in self._placed_here.items() if symbol != active]
+        for order_id, symbol in others[:OTHER_SYMBOLS_PER_CHECK]:
+            self._lookups.setdefault(order_id, symbol)
+        self._start_lookups()
+
+    def _start_lookups(self) -> None:
+        if self._lookups and not self._looking and self._client() is not None:
+            self._looking = True
+            self._run(self._look_up())
+
+    async def _look_up(self) -> None:
+        """Ask get_order about each pending order; a failed look waits for the next snapshot."""
+        try:
+            pending, self._lookups = self._lookups, {}
+            for order_id, symbol in pending.items():
+                client = self._client()
+                if client is None:
+                    self._lookups.setdefault(order_id, symbol)
+                    continue
+                try:
+                    order = await client.get_order(symbol, order_id)
+                except Exception as error:
+                    log.info("order %s not looked up yet: %s", order_id, describe_error(error))
+                    self._lookups.setdefault(order_id, symbol)
+                    continue
+                self.announcer.announce(self.tracker.observe_order(order))
+        finally:
+            self._looking = False

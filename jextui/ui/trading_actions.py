@@ -56,11 +56,10 @@ from typing import TYPE_CHECKING, Any
 
 from jextui.api.models import Order, OrderResult, TradeFee
 from jextui.trading.errors_text import describe_error
-from jextui.trading.fills import FillEvent, FillEventKind, FillTracker
 from jextui.trading.reconcile import Reconciler, ReconcileReport
 from jextui.trading.submit import OrderSubmitter, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest
-from jextui.ui.notifications import FillAnnouncer
+from jextui.ui.notifications import FillAnnouncer, FillWatcher
 
 if TYPE_CHECKING:
     from jextui.api.client import JexClient
@@ -85,7 +84,6 @@ ACCOUNT_SCREENS: dict[str, str] = {
 PERIODIC_CHECK_S = 15.0
 RETRY_MIN_INTERVAL_S = 5.0
 _ANSWERING = frozenset({"online", "degraded"})  # connection states in which the exchange answers
-OTHER_SYMBOLS_PER_CHECK = 5
 _MARKET_EVENT_NAMES = frozenset(
     {"AccountUpdate", "BookUpdate", "TradesUpdate", "PricesUpdate", "TickersUpdate", "BookTickersUpdate"}
 )
@@ -124,15 +122,12 @@ class TradingController:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.private = False
-        self.tracker = FillTracker()
         self.announcer = FillAnnouncer(app, bell=self._bell_enabled, private=lambda: self.private)
+        self.fills = FillWatcher(self.announcer, lambda: self.client, self._in_background("trading-lookups"))
         self._submitter: OrderSubmitter | None = None
         self._submitter_source: object | None = None
         self._reconciler: _AnnouncingReconciler | None = None
         self._cancelling: set[int] = set()
-        self._placed_here: dict[int, str] = {}
-        self._lookups_pending: dict[int, str] = {}
-        self._lookup_running = False
         self._orders_in_flight = 0
         self._unsettled = False  # an UNKNOWN outcome is still open in the journal
         self._reconciling = False
@@ -179,6 +174,14 @@ class TradingController:
             return Decimal(value) if value is not None else Decimal(5)
         except (ArithmeticError, TypeError, ValueError):
             return Decimal(5)
+
+    def _in_background(self, group: str) -> Callable[[Any], object]:
+        """Start a coroutine as an app worker (it outlives any screen; a failure never ends the app)."""
+
+        def run(work: Any) -> object:
+            return self.app.run_worker(work, group=group, exit_on_error=False)
+
+        return run
 
     def _bell_enabled(self) -> bool:
         return bool(getattr(self.settings, "bell", False))
@@ -268,7 +271,7 @@ class TradingController:
         reports = await reconciler.reconcile_pending()
         for report in reports:
             if report.order is not None and report.placed:
-                self.announcer.announce(self.tracker.track(report.order))
+                self.fills.track(report.order)
         self.announcer.announce_reports(reports)
         if any(report.placed for report in reports):
             self._refresh_orders()
@@ -402,8 +405,7 @@ class TradingController:
             return
         order = outcome.result if isinstance(outcome.result, OrderResult) else outcome.found
         if order is not None:
-            self._placed_here[int(order.order_id)] = order.symbol
-            self.announcer.announce(self.tracker.track(order))
+            self.fills.track(order)
         self._refresh_orders()
 
     def _refresh_orders(self) -> None:
@@ -460,7 +462,7 @@ class TradingController:
         finally:
             self._cancelling.discard(order_id)
         if outcome.result is not None:
-            self._announce_except_cancel(self.tracker.observe_order(outcome.result))
+            self.fills.observe_order(outcome.result, announce_cancel=False)
         severity = "information" if outcome.cancelled else "warning" if outcome.cancelled is None else "error"
         self.announcer.say(outcome.message, title="Cancel", severity=severity)
         self._refresh_orders()
@@ -473,10 +475,6 @@ class TradingController:
         for screen in getattr(self.app, "screen_stack", ()):
             if isinstance(screen, OrderDetailScreen) and int(screen.order.order_id) == order_id:
                 screen.action_reload()
-
-    def _announce_except_cancel(self, events: list[FillEvent]) -> None:
-        """A cancel from here is reported by its own message; fills just before it still are news."""
-        self.announcer.announce(event for event in events if event.kind != FillEventKind.CANCELED)
 
     def cancel_all(self) -> None:
         from jextui.ui.screens.confirm import ConfirmScreen
@@ -522,7 +520,7 @@ class TradingController:
             return
         for outcome in outcomes:
             if outcome.result is not None:
-                self._announce_except_cancel(self.tracker.observe_order(outcome.result))
+                self.fills.observe_order(outcome.result, announce_cancel=False)
         text, title, severity = _cancel_all_summary(symbol, outcomes)
         self.announcer.say(text, title=title, severity=severity)
         self._refresh_orders()
@@ -579,49 +577,16 @@ class TradingController:
                 self._retry_unsettled(now=True)  # the exchange answers again: look for what an outage left
             self._answering = answering
         if name == "OpenOrdersUpdate":
-            self._observe_open_orders(event.symbol, event.orders)  # type: ignore[attr-defined]
+            self.fills.observe_snapshot(event.symbol, event.orders)  # type: ignore[attr-defined]
         if name in _MARKET_EVENT_NAMES:
             ticket = self._open_ticket()
             if ticket is not None:
                 ticket.call_later(ticket.market_changed)
 
-    def _observe_open_orders(self, symbol: str, orders: Sequence[Order]) -> None:
-        try:
-            self.announcer.announce(self.tracker.observe_open_orders(symbol, orders))
-            for lookup_symbol, order_id in self.tracker.take_lookups():
-                self._lookups_pending.setdefault(order_id, lookup_symbol)
-        except Exception:
-            log.exception("fill tracking failed")
-            return
-        self._start_lookups()
-
-    def _start_lookups(self) -> None:
-        if self._lookups_pending and not self._lookup_running and self.client is not None:
-            self._lookup_running = True
-            self.app.run_worker(self._look_up(), group="trading-lookups", exit_on_error=False)
-
-    async def _look_up(self) -> None:
-        """Ask get_order about orders that left the open list; failures are tried again later."""
-        try:
-            client = self.client
-            pending, self._lookups_pending = self._lookups_pending, {}
-            for order_id, symbol in pending.items():
-                if client is None:
-                    break
-                try:
-                    order = await client.get_order(symbol, order_id)
-                except Exception as error:
-                    log.info("order %s not looked up yet: %s", order_id, describe_error(error))
-                    self._lookups_pending.setdefault(order_id, symbol)
-                    continue
-                self.announcer.announce(self.tracker.observe_order(order))
-        finally:
-            self._lookup_running = False
-
     def periodic_checks(self) -> None:
         """Every :data:`PERIODIC_CHECK_S` seconds: open unknown outcomes, and orders on other symbols."""
         self._retry_unsettled()
-        self._check_other_symbols()
+        self.fills.check_other_symbols(self.active_symbol)
 
     def _retry_unsettled(self, *, now: bool = False) -> None:
         if not self._unsettled or self._orders_in_flight or self._reconciling:
@@ -646,22 +611,11 @@ class TradingController:
         for report in reports:
             if report.settled:
                 if report.order is not None and report.placed:
-                    self.announcer.announce(self.tracker.track(report.order))
+                    self.fills.track(report.order)
                 self.announcer.say(report.message, title="Order journal", severity="warning")
         self._unsettled = any(not report.settled for report in reports)
         if any(report.placed for report in reports):
             self._refresh_orders()
-
-    def _check_other_symbols(self) -> None:
-        """Orders placed here on symbols that are not active are not in the feed: look some up."""
-        active = self.active_symbol
-        known = self.tracker.known_order_ids
-        for order_id in [order_id for order_id in self._placed_here if order_id not in known]:
-            del self._placed_here[order_id]
-        others = [(order_id, symbol) for order_id, symbol in self._placed_here.items() if symbol != active]
-        for order_id, symbol in others[:OTHER_SYMBOLS_PER_CHECK]:
-            self._lookups_pending.setdefault(order_id, symbol)
-        self._start_lookups()
 
 
 def _cancel_all_summary(symbol: str, outcomes: Sequence[Any]) -> tuple[str, str, str]:
