@@ -73,6 +73,8 @@ async def test_logs_never_carry_secret_key_or_signature(
     exchange: FakeExchange, clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    # another test may have run the console's logging set-up, which quietens httpx
+    caplog.set_level(logging.DEBUG, logger="httpx")
     events: list[RequestEvent] = []
     exchange.on("GET", "/api/v1/account", fx.ACCOUNT)
     exchange.on("POST", "/api/v1/spot/order", fx.ORDER_ACK)
