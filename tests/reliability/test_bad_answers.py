@@ -209,10 +209,12 @@ def assert_documented(endpoint: Endpoint, status: int, result: Any, error: BaseE
     assert isinstance(error, JexError), f"{endpoint.name}: {type(error).__name__}: {error}"
     if status == 200:
         assert isinstance(error, (DecodeError, ApiError)), f"{endpoint.name}: {type(error).__name__}: {error}"
-    assert str(error) and "\n" not in str(error).strip()
+    assert str(error).strip()  # words (the exchange's own message may be anything)
 
 
-PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: CI sees the same examples every run (explore with --hypothesis-seed while working).
+PROPERTY = settings(max_examples=400, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY

@@ -88,7 +88,7 @@ def _typical_quantity(spec: Any) -> Decimal:
     return max(spec.min_qty, spec.min_notional * 3 / spec.initial_price)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, derandomize=True)
 @given(data=st.data())
 def test_an_order_the_ticket_lets_through_is_one_the_exchange_accepts(data: st.DataObject) -> None:
     ex, infos = exchange()
@@ -173,7 +173,8 @@ def dirs(tmp_path: Path) -> Iterator[dict[str, str]]:
     yield {name: str(path) for name, path in paths.items()}
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=250, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     config=_configs,
     env_key=st.one_of(st.none(), _env_texts),
@@ -251,7 +252,8 @@ _content_types = st.one_of(
 _header_text = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=200, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]),
     path=_paths,

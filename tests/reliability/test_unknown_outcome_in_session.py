@@ -1,18 +1,16 @@
 """An order whose answer was lost during an outage is resolved once the exchange answers again.
 
 The submitter looks for such an order twice (at once, and after the grace
-period); when both looks fail because the outage goes on, the ticket says
-"OUTCOME UNKNOWN … checked again at the next start" and the journal keeps
-the question open for the rest of the session, although the order may be
-resting on the book.  The console should look again once the exchange
-answers, without being restarted.
+period); when both looks fail because the outage goes on, the question stays
+open in the journal although the order may be resting on the book.  The
+fault matrix found that the console then waited for the next start; it now
+looks again as soon as the feed reports the exchange answering, without a
+restart — this keeps it so.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-
-import pytest
 
 from jextui.trading.journal import RESOLVED
 from ui.app_harness import wait_until
@@ -20,12 +18,6 @@ from ui.app_harness import wait_until
 from .fault_harness import Console, make_fault_app
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="jextui/ui/trading_actions.py reconciles open journal questions only at start-up "
-    "(TradingController.startup); it should also run reconciler.reconcile_pending() while running, "
-    "e.g. when the feed reports the exchange answering again or on its periodic timer",
-)
 async def test_an_order_left_unknown_by_an_outage_is_resolved_without_a_restart(tmp_path: Path) -> None:
     app = make_fault_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
