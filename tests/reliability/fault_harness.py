@@ -247,11 +247,17 @@ class Console:
         assert journal is not None
         return [entry for entry in journal.entries() if entry.kind == KIND_ORDER]
 
-    async def reconcile_as_at_start(self) -> None:
-        """The pass the console makes over open questions when it starts (the exchange answers again)."""
+    async def reconcile_open_questions(self) -> None:
+        """The pass the console makes over open journal questions (at start, then periodically)."""
         reconciler = self.app.session.reconciler
         assert reconciler is not None
         await reconciler.reconcile_pending()
+
+    async def open_questions_settled_by_the_console(self, timeout_s: float = 5.0) -> None:
+        """Wait (bounded) until the console itself has settled every open journal question."""
+        settled = (ACCEPTED, RESOLVED, REJECTED, NOT_PLACED)
+        await wait_until(self.pilot, lambda: all(entry.state in settled for entry in self.journal_orders()),
+                         timeout_s=timeout_s, what="the console to settle the orders left unknown")  # fmt: skip
 
     def assert_journal_matches_exchange(self) -> None:
         """Exactly the orders the journal says exist are on the exchange, each claimed once; nothing else."""

@@ -12,12 +12,13 @@ periods for every pane):
   data is older than that;
 * once the fault clears, every pane is fresh again within two periods;
 * an order placed during the fault through the ticket is neither
-  duplicated nor lost: after the exchange answers again (and the pass over
-  open questions the console makes at start) the journal and the sandbox
-  engine agree, order for order.
+  duplicated nor lost: once the exchange answers again and the console has
+  looked for the orders whose answer was lost (by itself after an outage,
+  else in its periodic pass), the journal and the sandbox engine agree,
+  order for order.
 
-Long outages last 12 periods, so that the retry back-off of the feed has
-grown to its cap before the fault clears.
+Long outages last 12 periods or more, and end just after a failed retry of
+the book: the worst moment for a retry back-off that has grown to its cap.
 """
 
 from __future__ import annotations
@@ -83,10 +84,14 @@ async def assert_all_marked_within_one_period(console: Console) -> None:
 
 
 async def outage(console: Console, periods: int) -> None:
-    """Let a fault last ``periods`` periods; the marks stay truthful and everything ends up STALE."""
-    for _ in range(periods):
+    """Let a fault last ``periods`` periods or more, until the book's retry has just failed;
+    the marks stay truthful all along and everything ends up STALE."""
+    for step in range(periods + 12):
         await console.step()
         assert_marks_tell_the_truth(console)
+        book = console.app.session.feed_health()["book"]
+        if step >= periods and book.failing and book.last_error_ms == console.clock.now_ms():
+            break
     stale = console.panes_where(lambda mark: mark.stale and "STALE" in mark.header)
     assert stale == list(PANES), console.describe()
 
@@ -102,8 +107,13 @@ async def assert_recovers_within_two_periods(console: Console) -> None:
     raise AssertionError(f"not recovered two periods after the fault cleared:\n{console.describe()}")
 
 
-async def assert_orders_agree(console: Console) -> None:
-    await console.reconcile_as_at_start()
+async def assert_orders_agree(console: Console, *, settled_by_the_console: bool = False) -> None:
+    """The journal and the exchange agree, once the open questions are settled: by the console
+    itself as soon as the exchange answers again after an outage, else by its periodic pass."""
+    if settled_by_the_console:
+        await console.open_questions_settled_by_the_console()
+    else:
+        await console.reconcile_open_questions()
     console.assert_journal_matches_exchange()
     assert console.app.is_running and console.app.return_code is None
 
@@ -176,7 +186,7 @@ async def test_dropped_connections(tmp_path: Path) -> None:
         await outage(console, LONG_OUTAGE_PERIODS)
         console.sandbox.set_faults(drop_rate=0.0)
         await assert_recovers_within_two_periods(console)
-        await assert_orders_agree(console)
+        await assert_orders_agree(console, settled_by_the_console=True)
         assert len(console.exchange_orders()) == 1  # it did reach the engine, and only once
 
 
@@ -318,5 +328,5 @@ async def test_sandbox_stopped_and_restarted(tmp_path: Path) -> None:
         await outage(console, LONG_OUTAGE_PERIODS)
         await asyncio.to_thread(sandbox.start)  # the same port, the same exchange state
         await assert_recovers_within_two_periods(console)
-        await assert_orders_agree(console)
+        await assert_orders_agree(console, settled_by_the_console=True)
         assert console.exchange_orders() == []  # it never reached the exchange, and was never resent
