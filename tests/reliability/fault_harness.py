@@ -205,7 +205,7 @@ class Console:
         return bid - Decimal("0.01") * ticks_below_bid
 
     async def place_order(self, price: Decimal, quantity: str = "0.001", *, final: bool = True) -> TicketScreen:
-        """``b``, price and quantity filled in, Enter: the order goes out through the ticket, the journal and the client.
+        """``b``, price and quantity filled in, Enter: out through the ticket, the journal and the client.
 
         With ``final`` waits (bounded) for the ticket's final word, then closes it.
         """
@@ -233,7 +233,8 @@ class Console:
         text = ticket.result_text
         if self.app.screen is ticket:
             await self.pilot.press("escape")
-            await wait_until(self.pilot, lambda: self.app.screen is self.app.main, timeout_s=5, what="the ticket closed")
+            await wait_until(self.pilot, lambda: self.app.screen is self.app.main, timeout_s=5,
+                             what="the ticket closed")  # fmt: skip
         return text
 
     def exchange_orders(self) -> list[Any]:

@@ -212,8 +212,8 @@ def test_any_environment_and_flags_give_settings_or_one_clear_line(
         return
     assert CANARY not in repr(resolved)
     if resolved.api_key is not None and resolved.base_url is not None:
-        assert (resolved.base_url.lower().startswith("https://") or _is_loopback(resolved.base_url)
-                or resolved.allow_insecure_http), f"the key would go over plain http to {resolved.base_url}"  # fmt: skip
+        safe = resolved.base_url.lower().startswith("https://") or _is_loopback(resolved.base_url)
+        assert safe or resolved.allow_insecure_http, f"the key would go over plain http to {resolved.base_url}"
 
 
 # --- the sandbox against any request ---------------------------------------------------------------

@@ -26,7 +26,7 @@ from jextui.api import JexClient
 from jextui.api.errors import AuthError, JexError, TimestampError
 from jextui.api.secret import Secret
 from jextui.sandbox.clock import FixedClock
-from jextui.ui.app import AppOptions, JexApp
+from jextui.ui.app import JexApp
 from jextui.ui.session import Session, SessionError, SessionOptions
 from ui.app_harness import make_settings, wait_until
 
@@ -57,7 +57,7 @@ async def test_the_console_refuses_a_plain_http_profile_with_credentials_and_say
         assert SECRET not in app.session_error and KEY not in app.session_error  # type: ignore[operator]
 
 
-async def test_the_explicit_flag_lets_a_plain_http_profile_connect(tmp_path: Path) -> None:
+async def test_only_the_explicit_flag_lets_a_session_use_a_plain_http_profile(tmp_path: Path) -> None:
     session = Session(remote_settings(tmp_path, allow=True), lambda event: None, active_symbol=SYMBOL,
                       watchlist=(SYMBOL,), options=SessionOptions(start_feed=False, open_journal=False))  # fmt: skip
     await session.start()  # builds the client only: nothing is sent to the documentation address
@@ -80,7 +80,8 @@ async def test_a_redirect_never_carries_a_signed_request_elsewhere() -> None:
             return httpx.Response(200, json={})
         if request.url.path == "/api/v1/time":
             return httpx.Response(200, json={"serverTime": 1_700_000_000_000})
-        return httpx.Response(307, headers={"Location": f"{REMOTE_HTTP}{request.url.path}?{request.url.query.decode()}"})
+        elsewhere = f"{REMOTE_HTTP}{request.url.path}?{request.url.query.decode()}"
+        return httpx.Response(307, headers={"Location": elsewhere})
 
     async with JexClient("https://api.jex.test", KEY, SECRET, transport=httpx.MockTransport(exchange),
                          time_ms=lambda: 1_700_000_000_000) as client:  # fmt: skip
@@ -166,8 +167,9 @@ def _more_quantity(fields: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize("edit", [_flip_signature, _more_quantity], ids=["signature", "quantity"])
-async def test_a_request_changed_in_transit_is_refused_and_nothing_is_placed(make_sandbox: Any,
-                                                                            edit: Callable[[dict[str, str]], None]) -> None:  # fmt: skip
+async def test_a_request_changed_in_transit_is_refused_and_nothing_is_placed(
+    make_sandbox: Any, edit: Callable[[dict[str, str]], None]
+) -> None:
     server = make_sandbox()
     transit = InTransit(tampered(edit))
     async with JexClient(server.base_url, server.api_key, server.api_secret, transport=transit) as client:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
 
 from jextui.api.errors import ConnectionFailed, DecodeError
 from jextui.feed import FeedWorker

@@ -122,7 +122,8 @@ async def trade_and_fail(pilot: Any, app: HarnessJexApp, sandbox: Any, evidence:
     await pilot.pause()
     evidence.add("screenshot: ticket", app.export_screenshot())
     await pilot.press("enter")
-    await wait_until(pilot, lambda: ticket.result_text.startswith("PLACED"), what="the order placed")  # type: ignore[attr-defined]
+    placed = lambda: ticket.result_text.startswith("PLACED")  # type: ignore[attr-defined]  # noqa: E731
+    await wait_until(pilot, placed, what="the order placed")
     app.save_screenshot(filename="ticket-placed.svg", path=str(app.settings.data_dir.parent / "shots"))
     await pilot.press("escape")
     for call in (
