@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import codecs
 import errno
+import secrets
+import subprocess
+import sys
 import fcntl
 import os
 import re
@@ -44,6 +47,7 @@ __all__ = [
     "cpu_seconds",
     "clock_ticks",
     "isolated_env",
+    "ExternalSandbox",
 ]
 
 ESC = "\x1b"
@@ -581,3 +585,59 @@ def isolated_env(
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = pycache
     return env
+
+
+class ExternalSandbox:
+    """``jextui sandbox`` in its own process, for a console started with ``--base-url``.
+
+    The same market as demo mode (8 symbols, simulated traders, seed 1) with
+    a generated key pair; :meth:`console_env` adds them to an environment as
+    ``JEX_API_KEY`` / ``JEX_API_SECRET``.  Use as a context manager.
+    """
+
+    _URL = re.compile(r"(http://[\w.\[\]:-]+)")
+
+    def __init__(self, env: Mapping[str, str], cwd: str, start_timeout_s: float = 60.0) -> None:
+        self.key, self.secret = secrets.token_hex(16), secrets.token_hex(16)
+        command = [sys.executable, "-m", "jextui", "sandbox", "--port", "0", "--seed", "1",
+                   "--api-key", self.key, "--api-secret", self.secret]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                        env=dict(env), cwd=cwd)
+        self.base_url = self._read_address(start_timeout_s)
+
+    def _read_address(self, timeout_s: float) -> str:
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            found = self._URL.search(line)
+            if found:
+                return found.group(1)
+        self.close()
+        raise RuntimeError("the sandbox process did not print its address")
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def console_env(self, env: Mapping[str, str]) -> dict[str, str]:
+        return dict(env, JEX_API_KEY=self.key, JEX_API_SECRET=self.secret)
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+    def __enter__(self) -> ExternalSandbox:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -7,7 +7,15 @@ a first start after installing:
 * ``jextui``: ``python -m jextui --demo`` (the installed package, demo mode on
   the in-process sandbox exchange);
 * the floor: a bare Textual app (a Header, a Static and a Footer), started the
-  same way (``python benchmarks/bench_start.py --bare-app``).
+  same way (``python benchmarks/bench_start.py --bare-app``);
+* for reference, ``jextui``, external sandbox: ``python -m jextui --base-url``
+  on a ``jextui sandbox`` already running in its own process (same market,
+  key pair in ``JEX_API_KEY`` / ``JEX_API_SECRET``): the console's own share
+  of the start, without starting the in-process exchange (``--no-external``
+  leaves it out).
+
+The working folder of every launch is its temporary folder, so ``python -m
+jextui`` is the installed package even when run from a source checkout.
 
 What is timed, from just before the fork to the read that completed it (the
 output stream is applied to a small VT100 screen model, ``_pty.Screen``):
@@ -19,13 +27,13 @@ output stream is applied to a small VT100 screen model, ``_pty.Screen``):
   spread line, which it draws only once it holds a depth snapshot
   ("spread 0.01 (0.000%)  mid 64,250.005").
 
-The launches alternate (floor, jextui, floor, ...) after one warm-up launch
+The launches alternate (floor, jextui, external, floor, ...) after one warm-up launch
 of each that is not counted (it compiles the byte code into a temporary
 ``PYTHONPYCACHEPREFIX`` folder, as ``pip install`` does at install time, and
 fills the file system cache); each program is then quit with ``q`` (SIGTERM,
 then SIGKILL, if it does not end within 5 s).
 
-    python benchmarks/bench_start.py [--runs 10] [--json FILE]
+    python benchmarks/bench_start.py [--runs 10] [--no-external] [--json FILE]
 
 Goals (issue 7): first frame <= 1.2 x the floor; live book <= 2 x the floor
 (medians).
@@ -63,66 +71,91 @@ import os  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
 from typing import Any  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _pty import Screen, isolated_env, shows_live_book, spawn  # noqa: E402
+from _pty import ExternalSandbox, Screen, isolated_env, shows_live_book, spawn  # noqa: E402
 
 COLS, ROWS = 160, 48
 GOAL_FIRST_FRAME = 1.2
 GOAL_LIVE_BOOK = 2.0
 LAUNCH_TIMEOUT_S = 30.0
 
+Check = Callable[[Screen], bool]
+
 
 def first_frame(screen: Screen) -> bool:
     return screen.alt_screen and screen.fully_painted()
 
 
-PROGRAMS: dict[str, tuple[list[str], dict[str, Callable[[Screen], bool]]]] = {
-    "floor": ([sys.executable, os.path.abspath(__file__), "--bare-app"], {"first frame": first_frame}),
-    "jextui": ([sys.executable, "-m", "jextui", "--demo"], {"first frame": first_frame, "live book": shows_live_book}),
+@dataclass(frozen=True)
+class Program:
+    label: str
+    argv: list[str]
+    checks: dict[str, Check]
+    external_sandbox: bool = False  # connect to a sandbox already running in its own process
+
+
+BOTH: dict[str, Check] = {"first frame": first_frame, "live book": shows_live_book}
+PROGRAMS: dict[str, Program] = {
+    "floor": Program("floor", [sys.executable, os.path.abspath(__file__), "--bare-app"], {"first frame": first_frame}),
+    "jextui": Program("jextui", [sys.executable, "-m", "jextui", "--demo"], BOTH),
+    "external": Program("jextui, external sandbox", [sys.executable, "-m", "jextui", "--base-url"],
+                        BOTH, external_sandbox=True),
 }
 
 
-def launch(name: str, pycache: str) -> dict[str, Any]:
-    """One launch of program ``name``: seconds to each of its checks, and how it ended."""
-    argv, checks = PROGRAMS[name]
+def launch(program: Program, pycache: str, sandbox: ExternalSandbox | None) -> dict[str, Any]:
+    """One launch: seconds to each of the program's checks, and how it ended."""
+    argv = list(program.argv)
     with tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory:
         env = isolated_env(os.environ, directory, pycache=pycache)
+        if program.external_sandbox:
+            assert sandbox is not None
+            argv.append(sandbox.base_url)
+            env = sandbox.console_env(env)
         process = spawn(argv, cols=COLS, rows=ROWS, env=env, cwd=directory)
         screen = Screen(COLS, ROWS)
         try:
-            found = process.watch(screen, checks, LAUNCH_TIMEOUT_S)
+            found = process.watch(screen, program.checks, LAUNCH_TIMEOUT_S)
         finally:
             ended = process.stop(b"q")
     times = {check: at - process.started_at for check, at in found.items()}
-    if len(times) < len(checks):
-        missing = ", ".join(sorted(set(checks) - set(times)))
+    if len(times) < len(program.checks):
+        missing = ", ".join(sorted(set(program.checks) - set(times)))
         tail = "\n".join(line.rstrip() for line in screen.lines() if line.strip())[-1500:]
-        print(f"warning: {name}: no {missing} within {LAUNCH_TIMEOUT_S:g} s; the screen showed:\n{tail}",
+        print(f"warning: {program.label}: no {missing} within {LAUNCH_TIMEOUT_S:g} s; the screen showed:\n{tail}",
               file=sys.stderr)
     return {"times": times, "ended": ended}
 
 
-def _timed_round(run: int, runs: int, pycache: str, results: dict[str, dict[str, list[float]]],
-                 endings: dict[str, list[str]]) -> None:
-    for name in PROGRAMS:
-        outcome = launch(name, pycache)
-        endings[name].append(outcome["ended"])
-        for check, seconds in outcome["times"].items():
-            results[name].setdefault(check, []).append(seconds)
-    print(f"  run {run + 1}/{runs} done", file=sys.stderr, flush=True)
+Results = dict[str, dict[str, list[float]]]
 
 
-def measure(runs: int) -> dict[str, dict[str, list[float]]]:
-    results: dict[str, dict[str, list[float]]] = {name: {} for name in PROGRAMS}
-    endings: dict[str, list[str]] = {name: [] for name in PROGRAMS}
-    with tempfile.TemporaryDirectory(prefix="jextui-bench-pycache-") as pycache:
-        for name in PROGRAMS:  # warm-up: compiles the byte code, fills the file system cache
-            launch(name, pycache)
-        for run in range(runs):
-            _timed_round(run, runs, pycache, results, endings)
+def measure(runs: int, names: list[str]) -> Results:
+    """``runs`` launches of each program, alternating, after one warm-up launch each."""
+    results: Results = {name: {} for name in names}
+    endings: dict[str, list[str]] = {name: [] for name in names}
+    with tempfile.TemporaryDirectory(prefix="jextui-bench-") as workdir:
+        pycache = os.path.join(workdir, "pycache")
+        sandbox = None
+        if any(PROGRAMS[name].external_sandbox for name in names):
+            sandbox = ExternalSandbox(isolated_env(os.environ, workdir, pycache=pycache), cwd=workdir)
+        try:
+            for name in names:  # warm-up: compiles the byte code, fills the file system cache
+                launch(PROGRAMS[name], pycache, sandbox)
+            for run in range(runs):
+                for name in names:
+                    outcome = launch(PROGRAMS[name], pycache, sandbox)
+                    endings[name].append(outcome["ended"])
+                    for check, seconds in outcome["times"].items():
+                        results[name].setdefault(check, []).append(seconds)
+                print(f"  run {run + 1}/{runs} done", file=sys.stderr, flush=True)
+        finally:
+            if sandbox is not None:
+                sandbox.close()
     for name, ends in endings.items():
         unclean = [e for e in ends if e != "quit"]
         if unclean:
@@ -131,38 +164,52 @@ def measure(runs: int) -> dict[str, dict[str, list[float]]]:
     return results
 
 
-def report(results: dict[str, dict[str, list[float]]], runs: int) -> dict[str, Any]:
+def _row(label: str, check: str, values: list[float], floor: float, goal: float | None) -> str:
+    median = statistics.median(values)
+    ratio = median / floor
+    goal_text = "" if goal is None else f"<={goal:g}x"
+    met_text = "" if goal is None else ("yes" if ratio <= goal else "NO")
+    return (f"{label:<26}{check:<13}{median * 1000:>10.0f}{min(values) * 1000:>8.0f}{max(values) * 1000:>8.0f}"
+            f"{len(values):>5}{ratio:>9.2f}x{goal_text:>8}{met_text:>5}")
+
+
+def report(results: Results, runs: int) -> dict[str, Any]:
     floor_times = results["floor"].get("first frame", [])
     floor = statistics.median(floor_times) if floor_times else float("nan")
+    load = os.getloadavg()[0]
     print(f"Start-up in a {COLS}x{ROWS} pseudo-terminal (TERM=xterm-256color), {runs} runs each, "
-          "fresh config/data/log folders per launch")
-    print(f"  floor:  {' '.join(PROGRAMS['floor'][0][1:])}  (Header + Static + Footer)")
-    print(f"  jextui: python {' '.join(PROGRAMS['jextui'][0][1:])}")
+          f"fresh config/data/log folders per launch (load average {load:.2f} at the end)")
+    for name in results:
+        program = PROGRAMS[name]
+        print(f"  {program.label + ':':<26} python {' '.join(program.argv[1:])}"
+              + (" <address of a jextui sandbox already running in its own process>"
+                 if program.external_sandbox else ""))
     print()
-    print(f"{'program':<8}{'measure':<14}{'median ms':>11}{'min ms':>9}{'max ms':>9}{'runs':>6}{'vs floor':>10}"
-          f"{'goal':>8}{'met':>6}")
-    print("-" * 81)
+    print(f"{'program':<26}{'measure':<13}{'median ms':>10}{'min':>8}{'max':>8}{'runs':>5}{'vs floor':>10}"
+          f"{'goal':>8}{'met':>5}")
+    print("-" * 93)
     goals = {("jextui", "first frame"): GOAL_FIRST_FRAME, ("jextui", "live book"): GOAL_LIVE_BOOK}
     metrics = []
-    for name, checks in (("floor", ("first frame",)), ("jextui", ("first frame", "live book"))):
-        for check in checks:
-            values = results[name].get(check, [])
+    for name, checks in results.items():
+        for check in PROGRAMS[name].checks:
+            values = checks.get(check, [])
             if not values:
-                print(f"{name:<8}{check:<14}{'—':>11}")
+                print(f"{PROGRAMS[name].label:<26}{check:<13}{'—':>10}")
                 continue
-            median = statistics.median(values)
-            ratio = median / floor
             goal = goals.get((name, check))
-            met = None if goal is None else ratio <= goal
-            goal_text = "" if goal is None else f"<={goal:g}x"
-            met_text = "" if met is None else ("yes" if met else "NO")
-            print(f"{name:<8}{check:<14}{median * 1000:>11.0f}{min(values) * 1000:>9.0f}{max(values) * 1000:>9.0f}"
-                  f"{len(values):>6}{ratio:>9.2f}x{goal_text:>8}{met_text:>6}")
+            print(_row(PROGRAMS[name].label, check, values, floor, goal))
+            median = statistics.median(values)
             if goal is not None:
                 metrics.append({
                     "metric": f"start: {check} (vs bare Textual app)",
-                    "measured": f"{median * 1000:.0f} ms vs {floor * 1000:.0f} ms ({ratio:.2f}x)",
-                    "value": ratio, "goal": f"<= {goal:g}x the floor", "met": met,
+                    "measured": f"{median * 1000:.0f} ms vs {floor * 1000:.0f} ms ({median / floor:.2f}x)",
+                    "value": median / floor, "goal": f"<= {goal:g}x the floor", "met": median / floor <= goal,
+                })
+            elif name == "external":
+                metrics.append({
+                    "metric": f"start: {check}, sandbox already running in its own process",
+                    "measured": f"{median * 1000:.0f} ms ({median / floor:.2f}x)", "value": median / floor,
+                    "goal": "report", "met": None,
                 })
     print()
     print("first frame: every row painted after the alternate-screen switch, with visible text;")
@@ -184,11 +231,14 @@ def write_json(path: str, data: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=10, help="timed launches of each program (default: 10)")
+    parser.add_argument("--no-external", action="store_true",
+                        help="skip the console on a sandbox already running in its own process")
     parser.add_argument("--json", metavar="FILE", help="also write the key figures as JSON ('-': stdout)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    results = measure(args.runs)
+    names = [name for name in PROGRAMS if not (args.no_external and PROGRAMS[name].external_sandbox)]
+    results = measure(args.runs, names)
     summary = report(results, args.runs)
     if args.json:
         write_json(args.json, summary)

@@ -34,10 +34,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import secrets
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,12 +43,11 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _pty import PtyProcess, Screen, cpu_seconds, isolated_env, shows_live_book, spawn  # noqa: E402
+from _pty import ExternalSandbox, PtyProcess, Screen, cpu_seconds, isolated_env, shows_live_book, spawn  # noqa: E402
 
 COLS, ROWS = 160, 48
 GOAL_CPU_PERCENT = 15.0
 GOAL_BYTES_PER_S = 25_000
-SANDBOX_URL = re.compile(r"(http://[\w.\[\]:-]+)")
 
 
 @dataclass
@@ -124,42 +120,12 @@ def measure_demo(warmup_s: float, seconds: float) -> Measurement:
     return measurement
 
 
-def _start_sandbox(env: dict[str, str], key: str, secret: str) -> tuple[subprocess.Popen[str], str]:
-    command = [sys.executable, "-m", "jextui", "sandbox", "--port", "0", "--seed", "1",
-               "--api-key", key, "--api-secret", secret]
-    sandbox = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-                               cwd=env["JEXTUI_DATA_DIR"])
-    assert sandbox.stdout is not None
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = sandbox.stdout.readline()
-        if not line:
-            break
-        found = SANDBOX_URL.search(line)
-        if found:
-            return sandbox, found.group(1)
-    sandbox.kill()
-    raise RuntimeError("the external sandbox did not print its address")
-
-
-def _stop_sandbox(sandbox: subprocess.Popen[str]) -> None:
-    sandbox.terminate()
-    try:
-        sandbox.wait(15)
-    except subprocess.TimeoutExpired:
-        sandbox.kill()
-        sandbox.wait(5)
-
-
 def measure_split(warmup_s: float, seconds: float) -> tuple[Measurement, Measurement]:
-    key, secret = secrets.token_hex(16), secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory:
         env = isolated_env(os.environ, directory)
-        sandbox, base_url = _start_sandbox(env, key, secret)
-        try:
-            console_env = dict(env, JEX_API_KEY=key, JEX_API_SECRET=secret)
-            process = spawn([sys.executable, "-m", "jextui", "--base-url", base_url], cols=COLS, rows=ROWS,
-                            env=console_env, cwd=directory)
+        with ExternalSandbox(env, cwd=directory) as sandbox:
+            process = spawn([sys.executable, "-m", "jextui", "--base-url", sandbox.base_url], cols=COLS, rows=ROWS,
+                            env=sandbox.console_env(env), cwd=directory)
             screen = Screen(COLS, ROWS)
             try:
                 console, (sandbox_cpu,) = _console_measurement(
@@ -168,8 +134,6 @@ def measure_split(warmup_s: float, seconds: float) -> tuple[Measurement, Measure
                 process.stop(b"q")
             server = Measurement("jextui sandbox (its own process)", console.seconds, sandbox_cpu, None,
                                  rss_mb(sandbox.pid))
-        finally:
-            _stop_sandbox(sandbox)
     return console, server
 
 
