@@ -1,21 +1,24 @@
 """The console app: compose, bindings, routing.  Everything else lives elsewhere.
 
-* :mod:`jextui.ui.session` connects (demo sandbox, client, feed, journal);
-* :mod:`jextui.ui.feed_bridge` turns feed events into store and pane updates;
-* :mod:`jextui.ui.screens` arrange the panes; :mod:`jextui.ui.keymap` holds
-  every key; :mod:`jextui.ui.trading_actions` trades.
-
-The first frame is drawn before anything connects: the session starts after
-it, and the panes fill as data arrives.
+* the first frame is the main screen with each pane's empty frame
+  (:mod:`jextui.ui.screens.boot`), drawn before the rest is even imported;
+* :mod:`jextui.ui.startup` then builds the parts, puts the panes in place
+  and connects (:mod:`jextui.ui.session`: demo sandbox, client, feed, journal);
+* :mod:`jextui.ui.feed_bridge` turns feed events into store and pane updates,
+  :mod:`jextui.ui.status_view` into the status bar, and
+  :mod:`jextui.ui.visibility` decides what is polled;
+* :mod:`jextui.ui.selection` switches symbols, edits the watchlist and
+  remembers both; :mod:`jextui.ui.screens` arrange the panes;
+  :mod:`jextui.ui.keymap` holds every key, :mod:`jextui.ui.commands` the
+  palette; :mod:`jextui.ui.trading_actions` trades.
 """
 
 from __future__ import annotations
 
 import logging
-from pathlib import Path
-from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -24,25 +27,27 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.timer import Timer
 
-from jextui.api.models import KLINE_INTERVALS
-from jextui.feed.events import FeedEvent, StatusUpdate
-from jextui.feed.worker import depth_limit_for
 from jextui.logs import current_log_path
-from jextui.state import load_state, update_state
-from jextui.ui.commands import SymbolCommands
-from jextui.ui.feed_bridge import GRID_FEEDS, PANE_FEEDS, STATUS_AGE_LABELS, FeedArrived, FeedBridge
-from jextui.ui.keymap import bindings_for, key_label, palette_specs
-from jextui.ui.screens.help import HelpScreen
-from jextui.ui.screens.main import MainScreen, QuitScreen
-from jextui.ui.screens.symbol_search import SearchChoice, SymbolEntry, SymbolSearchScreen
-from jextui.ui.session import Session, SessionError, SessionOptions
-from jextui.ui.store import MarketStore
-from jextui.ui.themes import load_themes, theme_variable_defaults
-from jextui.ui.trading_actions import ACCOUNT_SCREENS, TradingController
-from jextui.ui.widgets import BookLevel, OrderActivated, SymbolActivated
+from jextui.state import load_state
+from jextui.ui import selection
+from jextui.ui.commands import SymbolCommands, system_commands
+from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for
+from jextui.ui.screens.main import MainScreen
+from jextui.ui.session import SessionOptions
+from jextui.ui.startup import ConsoleParts, build_parts, start_console, stop_console
+from jextui.ui.themes import register_themes, theme_variable_defaults
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from jextui.config import Settings
+    from jextui.ui.feed_bridge import FeedArrived, FeedBridge
+    from jextui.ui.screens.symbol_search import SearchChoice, SymbolEntry
+    from jextui.ui.session import Session
+    from jextui.ui.store import MarketStore
+    from jextui.ui.trading_actions import TradingController
+    from jextui.ui.visibility import FeedVisibility
+    from jextui.ui.widgets import BookLevel, OrderActivated, SymbolActivated
 
 __all__ = ["JexApp", "AppOptions", "run_console"]
 
@@ -50,6 +55,8 @@ log = logging.getLogger("jextui.ui")
 
 #: App actions that still work while a dialog (ticket, search, help) is on top.
 _ACTIONS_OVER_DIALOGS = frozenset({"request_quit", "help", "command_palette", "quit"})
+#: ... and before the panes are in place (they are within a moment of the first frame).
+_ACTIONS_DURING_START = frozenset({"request_quit", "quit"})
 
 
 @dataclass(frozen=True)
@@ -68,10 +75,14 @@ class JexApp(App[int]):
     What other parts read: ``settings``, ``session`` (:class:`Session`),
     ``store`` (:class:`MarketStore`), ``trading`` (the controller),
     ``main`` (the :class:`MainScreen`, its widgets in ``main.panes``),
-    ``active_symbol``, ``watchlist`` and ``kline_interval``; and call:
-    :meth:`selected_book_level`, :meth:`apply_privacy`,
+    ``bridge``, ``active_symbol``, ``watchlist`` and ``kline_interval``; and
+    call: :meth:`selected_book_level`, :meth:`apply_privacy`,
     :meth:`activate_symbol`, :meth:`add_to_watchlist`,
     :meth:`remove_from_watchlist`, :meth:`refresh_status_now`.
+
+    ``session``, ``store``, ``bridge`` and ``trading`` (and the panes of
+    ``main``) are built together on first use — in a run, right after the
+    first frame.
     """
 
     CSS_PATH = str(Path(__file__).with_name("jextui.tcss"))
@@ -83,35 +94,52 @@ class JexApp(App[int]):
         super().__init__()
         self.settings = settings
         self.options = options or AppOptions()
-        self.store = MarketStore()
         saved = load_state(settings.state_path)
         self.watchlist: list[str] = list(settings.watchlist)
-        self.active_symbol: str | None = _first_active(saved.active_symbol, self.watchlist)
+        self.active_symbol: str | None = selection.first_active(saved.active_symbol, self.watchlist)
         self.kline_interval: str = saved.kline_interval or "1m"
-        self.main = MainScreen(time_zone=self.options.time_zone, watchlist=self.watchlist)
-        self.bridge = FeedBridge(
-            self.store,
-            self.main.panes,
-            active_symbol=lambda: self.active_symbol,
-            kline_interval=lambda: self.kline_interval,
-            post=self.post_message,
-        )
-        self.session = Session(
-            settings,
-            self.bridge.sink,
-            active_symbol=self.active_symbol,
-            watchlist=self.watchlist,
-            kline_interval=self.kline_interval,
-            options=self.options.session,
-        )
-        self.trading = TradingController(self)
         self.session_error: str | None = None
-        self._visible_feeds: frozenset[str] | None = None
-        self._book_depth_limit: int | None = None
+        self.main = MainScreen(time_zone=self.options.time_zone, watchlist=self.watchlist,
+                               active_symbol=self.active_symbol, kline_interval=self.kline_interval)  # fmt: skip
+        demo = settings.demo  # the DEMO badge says it all: no profile, no loopback URL
+        self.main.status.update_status(
+            profile=None if demo else settings.profile_name, base_url=None if demo else settings.base_url,
+            demo=demo, connection="connecting",
+        )  # fmt: skip
+        self._parts: ConsoleParts | None = None
+        self._visibility: FeedVisibility | None = None
         self._freshness_timer: Timer | None = None
-        self._install_themes(settings)
+        register_themes(self, settings.themes_dir, settings.theme)
 
-    # --- what the trading controller reads -----------------------------------
+    # --- the parts built after the first frame ------------------------------------
+
+    @property
+    def parts(self) -> ConsoleParts:
+        if self._parts is None:
+            self._parts = build_parts(self)
+        return self._parts
+
+    @property
+    def parts_built(self) -> bool:
+        return self._parts is not None
+
+    @property
+    def store(self) -> MarketStore:
+        return self.parts.store
+
+    @property
+    def bridge(self) -> FeedBridge:
+        return self.parts.bridge
+
+    @property
+    def session(self) -> Session:
+        return self.parts.session
+
+    @property
+    def trading(self) -> TradingController:
+        return self.parts.trading
+
+    # --- what the trading controller reads ------------------------------------------
 
     def selected_book_level(self) -> BookLevel | None:
         """The order book's selected level while the book has focus, else None."""
@@ -124,13 +152,7 @@ class JexApp(App[int]):
             pane.set_private(private)
         self.main.panes.grid.set_private(private)
 
-    # --- start-up and shutdown ---------------------------------------------------
-
-    def _install_themes(self, settings: Settings) -> None:
-        for theme in load_themes(settings.themes_dir).values():
-            self.register_theme(theme)
-        if settings.theme in self.available_themes:
-            self.theme = settings.theme
+    # --- start-up and shutdown (jextui.ui.startup) -----------------------------------
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return theme_variable_defaults()
@@ -139,254 +161,78 @@ class JexApp(App[int]):
         return self.main
 
     def on_mount(self) -> None:
-        panes = self.main.panes
-        demo = self.settings.demo  # the DEMO badge says it all: no profile, no loopback URL
-        panes.status.update_status(
-            profile=None if demo else self.settings.profile_name,
-            base_url=None if demo else self.settings.base_url,
-            demo=demo,
-            connection="connecting",
-        )
-        panes.watchlist.set_symbols(self.watchlist)
-        panes.watchlist.set_active(self.active_symbol)
-        panes.klines.show_interval(self.kline_interval)
-        self._caption_active()
-        panes.grid.set_active(self.active_symbol)
-        panes.watchlist.focus()
         self.theme_changed_signal.subscribe(self, self._theme_changed)
 
     def on_ready(self) -> None:
-        """The first frame is on screen: connect (in the background: events flow meanwhile)."""
+        """The first frame is on screen: build the panes, show them, connect."""
+        self.run_worker(start_console(self), name="console-start", group="session")
+
+    def start_freshness_timer(self) -> None:
         self._freshness_timer = self.set_interval(self.options.freshness_interval_s, self._tick)
-        self.run_worker(self._start_session(), name="session-start", group="session", exit_on_error=False)
-
-    async def _start_session(self) -> None:
-        self.update_visibility()
-        try:
-            await self.session.start()
-        except SessionError as error:
-            self._session_failed(str(error))
-            return
-        except Exception as error:  # never a traceback on screen: the log has it
-            log.exception("the session could not start")
-            self._session_failed(f"could not connect: {error}")
-            return
-        if not self.settings.demo:
-            self.main.panes.status.update_status(base_url=self.session.base_url)
-        self._mark_account_panes()
-        if self.session.journal_error:
-            self.notify(self.session.journal_error, severity="error", timeout=10)
-        try:
-            await self.trading.startup()
-        except Exception:
-            log.exception("trading start-up failed")
-            self.notify("Trading could not start (details in the log).", severity="error")
-
-    def _session_failed(self, message: str) -> None:
-        self.session_error = message
-        log.error("session: %s", message)
-        self.main.panes.status.update_status(connection="offline", connection_detail=message)
-        self.notify(message, title="Not connected", severity="error", timeout=15)
-
-    def _mark_account_panes(self) -> None:
-        client = self.session.client
-        if client is None or client.has_credentials:
-            return
-        health = self.session.feed_health()
-        self.bridge.mark_freshness(health, self.session.now_ms(), has_api_key=client.has_api_key)
 
     async def on_unmount(self) -> None:
-        await self.session.stop()
+        await stop_console(self)
 
-    # --- feed events ------------------------------------------------------------
+    def _theme_changed(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if isinstance(name, str):
+            selection.save_ui_state(self.settings.state_path, theme=name)
+
+    # --- feed events and the status bar (jextui.ui.status_view) ------------------------
 
     def on_feed_arrived(self, message: FeedArrived) -> None:
+        from jextui.feed.events import StatusUpdate
+        from jextui.ui.status_view import show_status
+
         event = message.event
         self.bridge.apply(event)
         if isinstance(event, StatusUpdate):
-            self._show_status(event)
-        self._tell_trading(event)
-
-    def _tell_trading(self, event: FeedEvent) -> None:
+            show_status(self, event)
         try:
             self.trading.on_feed_event(event)
         except Exception:
             log.exception("the trading controller failed on %s", type(event).__name__)
 
-    def _show_status(self, status: StatusUpdate) -> None:
-        panes = self.main.panes
-        panes.status.update_status(
-            connection=status.connection,
-            connection_detail=status.message or None,
-            retry_until_ms=status.blocked_until_ms,
-            latency_ms=status.latency_ms if self.options.show_latency else None,
-            clock_offset_ms=status.clock_offset_ms,
-            used_weight=status.used_weight_1m if status.used_weight_1m is not None else None,
-            weight_limit=status.weight_limit,
-            weight_budget=status.budget,
-        )
-        if status.connection in ("rate-limited", "banned") and status.blocked_until_ms is not None:
-            seconds = max(1, -(-(status.blocked_until_ms - status.received_ms) // 1000))
-            panes.banner.show_limit(status.connection, status.blocked_until_ms, seconds)  # type: ignore[arg-type]
-        else:
-            panes.banner.clear()
-
     def _tick(self) -> None:
-        """Once a second: data ages, stale marks, what is polled."""
-        self.update_visibility()
-        client = self.session.client
-        if client is None:
-            return
-        health = self.session.feed_health()
-        if not health:
-            return
-        marks = self.bridge.mark_freshness(health, self.session.now_ms(), has_api_key=client.has_api_key)
-        on_screen = {"watchlist"} if self.main.grid_shown else set(self.main.visible_panes())
-        ages = {
-            label: (marks[pane].age_ms, marks[pane].stale)
-            for pane, label in STATUS_AGE_LABELS.items()
-            if pane in marks and pane in on_screen and marks[pane].unavailable is None
-        }
-        self.main.panes.status.update_status(pane_ages=ages)
+        from jextui.ui.status_view import tick
+
+        tick(self)
 
     def refresh_status_now(self) -> None:
         """Repaint ages, stale marks and the used weight at once (tests, screenshots)."""
-        self._tick()
-        client, worker = self.session.client, self.session.worker
-        if client is not None and worker is not None and client.rate.last_update_ms is not None:
-            plan = worker.plan
-            self.main.panes.status.update_status(
-                used_weight=client.rate.used_weight_1m, weight_limit=plan.weight_limit, weight_budget=plan.budget_1m
-            )
+        from jextui.ui.status_view import refresh_status_now
 
-    # --- what is on screen decides what is polled ----------------------------------
+        refresh_status_now(self)
 
     def update_visibility(self) -> None:
-        """Tell the feed which panes are on screen (and size the book's depth)."""
-        main = self.main
-        if main.grid_shown:
-            kinds = set(GRID_FEEDS)
-        else:
-            kinds = {kind for pane in main.visible_panes() for kind in PANE_FEEDS[pane]}
-        if self.trading.has_open_ticket:
-            kinds |= {"account", "open_orders", "book"}  # the ticket sizes against the balance
-        visible = frozenset(kinds)
-        if visible != self._visible_feeds:
-            self._visible_feeds = visible
-            self.session.set_visible(set(visible))
-        self._size_book_depth()
-
-    def _size_book_depth(self) -> None:
-        """Fetch as many levels as the book pane shows (a deeper request costs no more weight)."""
-        book = self.main.panes.book
-        if not book.size.height:
+        """Tell the feed which panes are on screen (jextui.ui.visibility)."""
+        if self._parts is None or not self.main.panes_installed:
             return
-        rows_per_side = max(1, (book.size.height - 5) // 2 + 1)  # borders, header, titles, spread
-        limit = depth_limit_for(rows_per_side)
-        if limit != self._book_depth_limit:
-            deeper = self._book_depth_limit is not None and limit > self._book_depth_limit
-            self._book_depth_limit = limit
-            self.session.set_book_rows(rows_per_side)
-            if deeper:
-                self.session.refresh_now("book")
+        if self._visibility is None:
+            from jextui.ui.visibility import FeedVisibility
+
+            self._visibility = FeedVisibility()
+        self._visibility.update(self.main, self.session, ticket_open=self.trading.has_open_ticket)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.update_visibility)
 
-    # --- symbols -------------------------------------------------------------------
+    # --- symbols and the watchlist (jextui.ui.selection) ---------------------------------
 
     def activate_symbol(self, symbol: str) -> None:
         """Make ``symbol`` the active one: its panes are cleared until its data arrives."""
-        symbol = symbol.upper()
-        if self.main.grid_shown:
-            self.action_toggle_grid()
-        if symbol == self.active_symbol:
-            return
-        previous = self.active_symbol
-        self.active_symbol = symbol
-        if previous is not None:
-            self.store.forget_symbol(previous)
-        panes = self.main.panes
-        panes.book.clear()
-        panes.trades.clear()
-        panes.klines.clear()
-        panes.open_orders.clear()
-        panes.book.set_own_orders(())
-        for pane in (panes.book, panes.trades, panes.klines, panes.open_orders):
-            pane.set_freshness(None, False, None)
-        panes.watchlist.set_active(symbol)
-        panes.grid.set_active(symbol)
-        self._caption_active()
-        self.bridge.apply_active_precision()
-        self.session.set_active_symbol(symbol)
-        self._save_state(active_symbol=symbol)
-
-    def _caption_active(self) -> None:
-        symbol = self.active_symbol or ""
-        panes = self.main.panes
-        for pane in (panes.book, panes.trades, panes.klines, panes.open_orders):
-            pane.set_caption(symbol)
+        selection.activate_symbol(self, symbol)
 
     def add_to_watchlist(self, symbol: str) -> None:
-        symbol = symbol.upper()
-        if symbol in self.watchlist:
-            self.main.panes.watchlist.move_cursor_to(symbol)
-            self.notify(f"{symbol} is already in the watchlist.")
-            return
-        self._set_watchlist([*self.watchlist, symbol])
-        self.main.panes.watchlist.move_cursor_to(symbol)
-        self.notify(f"{symbol} added to the watchlist.")
+        selection.add_to_watchlist(self, symbol)
 
     def remove_from_watchlist(self, symbol: str) -> None:
-        if symbol not in self.watchlist:
-            return
-        self._set_watchlist([s for s in self.watchlist if s != symbol])
-        self.notify(f"{symbol} removed from the watchlist.")
-
-    def _set_watchlist(self, symbols: list[str]) -> None:
-        self.watchlist = symbols
-        self.main.panes.watchlist.set_symbols(symbols)
-        self.run_worker(self._sync_grid(), group="grid", exclusive=True)
-        self.session.set_watchlist(symbols)
-        self._save_state(watchlist=tuple(symbols))
-
-    async def _sync_grid(self) -> None:
-        grid = self.main.panes.grid
-        for tile in await grid.set_symbols(self.watchlist):
-            self._fill_tile(tile.symbol)
-        self.bridge.apply_precisions()
-
-    def _fill_tile(self, symbol: str) -> None:
-        """A new tile starts with what the store already knows."""
-        store, grid = self.store, self.main.panes.grid
-        if symbol in store.tickers:
-            grid.update_tickers({symbol: store.tickers[symbol]})
-        if symbol in store.prices:
-            grid.update_prices({symbol: store.prices[symbol]})
-        if symbol in store.book_tickers:
-            grid.update_book_tickers({symbol: store.book_tickers[symbol]})
-        if symbol in store.sparklines:
-            grid.update_sparkline(symbol, store.sparklines[symbol])
+        selection.remove_from_watchlist(self, symbol)
 
     def symbol_entries(self) -> list[SymbolEntry]:
-        watched = set(self.watchlist)
-        return [
-            SymbolEntry(info.symbol, info.base_asset, info.quote_asset, info.symbol in watched)
-            for info in self.store.symbols.values()
-        ]
+        return selection.symbol_entries(self)
 
-    def _save_state(self, **changes: object) -> None:
-        try:
-            update_state(self.settings.state_path, **changes)
-        except ValueError as error:
-            log.warning("UI state not saved: %s", error)
-
-    def _theme_changed(self, theme: object) -> None:
-        name = getattr(theme, "name", None)
-        if isinstance(name, str):
-            self._save_state(theme=name)
-
-    # --- messages from panes ---------------------------------------------------------
+    # --- messages from panes ----------------------------------------------------------------
 
     def on_symbol_activated(self, message: SymbolActivated) -> None:
         message.stop()
@@ -396,19 +242,23 @@ class JexApp(App[int]):
         message.stop()
         self.trading.show_selected_order()
 
-    # --- actions (keys from the keymap) ------------------------------------------------
+    # --- actions (keys from the keymap) ------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The console's own keys act on the main screen only: over a dialog
-        (ticket, search, help) they fall through to the dialog's keys."""
+        (ticket, search, help) they fall through to the dialog's keys.  Until
+        the panes are in place they are shown, disabled."""
+        if action in _WAIT_FOR_PANES and not self.main.panes_installed:
+            return None
         if action in _CONSOLE_ACTIONS and action not in _ACTIONS_OVER_DIALOGS:
             return self.screen is self.main
         return True
 
     def action_request_quit(self) -> None:
-        if not self.trading.has_open_ticket:
+        if not self.parts_built or not self.trading.has_open_ticket:
             self.exit(0)
             return
+        from jextui.ui.screens.main import QuitScreen
 
         def answered(quit_app: bool | None) -> None:
             if quit_app:
@@ -417,6 +267,8 @@ class JexApp(App[int]):
         self.push_screen(QuitScreen(), answered)
 
     def action_help(self) -> None:
+        from jextui.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -436,6 +288,8 @@ class JexApp(App[int]):
         self.update_visibility()
 
     def _open_search(self, mode: str) -> None:
+        from jextui.ui.screens.symbol_search import SymbolSearchScreen
+
         entries = self.symbol_entries()
         screen = SymbolSearchScreen(entries, mode="add" if mode == "add" else "activate", loading=not entries)
         self.push_screen(screen, self._search_done)
@@ -463,26 +317,10 @@ class JexApp(App[int]):
         self.remove_from_watchlist(symbol)
 
     def action_jump(self, number: int) -> None:
-        index = number - 1
-        if not 0 <= index < len(self.watchlist):
-            self.notify(f"The watchlist has no symbol {number}.")
-            return
-        self.main.panes.watchlist.select_index(index)
-        self.activate_symbol(self.watchlist[index])
+        selection.jump_to(self, number)
 
     def action_interval(self, delta: int) -> None:
-        intervals = list(KLINE_INTERVALS)
-        index = intervals.index(self.kline_interval) if self.kline_interval in intervals else 0
-        new = intervals[min(max(0, index + delta), len(intervals) - 1)]
-        if new == self.kline_interval:
-            return
-        self.kline_interval = new
-        klines = self.main.panes.klines
-        klines.clear()
-        klines.show_interval(new)
-        klines.set_freshness(None, False, None)
-        self.session.set_kline_interval(new)
-        self._save_state(kline_interval=new)
+        selection.change_interval(self, delta)
 
     def action_toggle_chart(self) -> None:
         self.main.panes.klines.toggle_mode()
@@ -506,21 +344,13 @@ class JexApp(App[int]):
         if name in ACCOUNT_SCREENS:
             self.trading.open_account_screen(name)
 
-    # --- command palette -------------------------------------------------------------
+    # --- command palette (jextui.ui.commands) --------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        for spec in palette_specs():
-            yield SystemCommand(
-                f"{spec.description} ({key_label(spec.keys)})",
-                spec.help,
-                _action_runner(self, spec.action),
-            )
-        for name in sorted(self.available_themes, key=lambda theme: (not theme.startswith("jextui-"), theme)):
-            yield SystemCommand(f"Theme: {name}", "Switch to this colour theme (remembered)",
-                                _theme_setter(self, name), discover=False)  # fmt: skip
+        yield from system_commands(self)
         yield from super().get_system_commands(screen)
 
-    # --- errors: to the log, never a traceback on screen ------------------------------
+    # --- errors: to the log, never a traceback on screen ----------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error: log it (secrets masked) and exit with one line, no traceback."""
@@ -536,26 +366,8 @@ class JexApp(App[int]):
 
 
 _CONSOLE_ACTIONS = frozenset(name.removeprefix("action_") for name in vars(JexApp) if name.startswith("action_"))
-
-
-def _first_active(saved: str | None, watchlist: list[str]) -> str | None:
-    if saved is not None and saved in watchlist:
-        return saved
-    return watchlist[0] if watchlist else saved
-
-
-def _action_runner(app: JexApp, action: str) -> Callable[[], Awaitable[None]]:
-    async def run() -> None:
-        await app.run_action(action)
-
-    return run
-
-
-def _theme_setter(app: JexApp, name: str) -> Callable[[], None]:
-    def apply() -> None:
-        app.theme = name
-
-    return apply
+#: Keys that wait for the panes (shown disabled in the footer until then).
+_WAIT_FOR_PANES = (_CONSOLE_ACTIONS | {"command_palette"}) - _ACTIONS_DURING_START
 
 
 def run_console(settings: Settings) -> int:

@@ -1,24 +1,28 @@
-"""Command palette (ctrl+p) entries beyond the app's actions: the exchange's symbols.
+"""The command palette (ctrl+p): the console's actions, themes and the exchange's symbols.
 
-Typing part of a symbol offers "BTCUSDT — make active" and "Watch BTCUSDT —
-add to the watchlist" for every match.  Actions, themes, screens and account
-screens come from :meth:`jextui.ui.app.JexApp.get_system_commands` (built
-from the keymap).
+* :func:`system_commands`: every app-scope key's action (from the keymap,
+  with its key), every theme (jextui's first; the choice is remembered),
+  then Textual's own commands; ``JexApp.get_system_commands`` returns them.
+* :class:`SymbolCommands`: typing part of a symbol offers "BTCUSDT — make
+  active" and "Watch BTCUSDT — add to the watchlist" for every match.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
+from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from jextui.ui.keymap import key_label, palette_specs
 from jextui.ui.screens.symbol_search import SymbolEntry, match_symbols
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["SymbolCommands", "SymbolHost"]
+__all__ = ["SymbolCommands", "SymbolHost", "system_commands"]
 
 MAX_HITS = 30
 
@@ -61,3 +65,26 @@ class SymbolCommands(Provider):
             if entry.watched:
                 title = f"{entry.symbol} — make active"
                 yield DiscoveryHit(title, partial(host.activate_symbol, entry.symbol), text=title)
+
+
+def system_commands(app: App[object]) -> Iterator[SystemCommand]:
+    """The console's own palette entries: actions (with their keys), then themes."""
+    for spec in palette_specs():
+        yield SystemCommand(f"{spec.description} ({key_label(spec.keys)})", spec.help, _action_runner(app, spec.action))
+    for name in sorted(app.available_themes, key=lambda theme: (not theme.startswith("jextui-"), theme)):
+        yield SystemCommand(f"Theme: {name}", "Switch to this colour theme (remembered)", _theme_setter(app, name),
+                            discover=False)  # fmt: skip
+
+
+def _action_runner(app: App[object], action: str) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        await app.run_action(action)
+
+    return run
+
+
+def _theme_setter(app: App[object], name: str) -> Callable[[], None]:
+    def apply() -> None:
+        app.theme = name
+
+    return apply

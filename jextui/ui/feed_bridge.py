@@ -39,7 +39,7 @@ from jextui.feed.events import (
 )
 from jextui.feed.health import FeedHealth
 from jextui.ui.format import symbol_precisions
-from jextui.ui.screens.main import PaneSet
+from jextui.ui.screens.panes import PaneSet
 from jextui.ui.store import MarketStore
 
 __all__ = [

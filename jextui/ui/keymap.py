@@ -19,13 +19,12 @@ from typing import Literal
 
 from textual.binding import Binding
 
-from jextui.ui.trading_actions import ACCOUNT_SCREENS
-
 __all__ = [
     "KeySpec",
     "Scope",
     "KEYMAP",
     "SCOPE_TITLES",
+    "ACCOUNT_SCREENS",
     "ACCOUNT_SCREEN_KEYS",
     "bindings_for",
     "specs_for",
@@ -72,7 +71,18 @@ class KeySpec:
         )
 
 
-#: The account screens' keys, by screen name (``ACCOUNT_SCREENS`` in trading_actions).
+#: The account screens (:mod:`jextui.ui.screens.account`) by name, with their titles;
+#: the trading controller opens them (``TradingController.open_account_screen``).
+ACCOUNT_SCREENS: dict[str, str] = {
+    "history": "Order history",
+    "market_trades": "Market trade history",
+    "assets": "Asset details",
+    "deposit_address": "Deposit address",
+    "deposits": "Deposit history",
+    "withdrawals": "Withdraw history",
+    "fees": "Trade fees",
+}
+#: The account screens' keys, by screen name.
 ACCOUNT_SCREEN_KEYS: dict[str, str] = {
     "history": "H",
     "market_trades": "M",

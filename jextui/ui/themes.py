@@ -36,11 +36,14 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from textual.color import Color
 from textual.theme import Theme
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 __all__ = [
     "DEFAULT_THEME",
@@ -52,6 +55,7 @@ __all__ = [
     "builtin_themes_dir",
     "load_theme_file",
     "load_themes",
+    "register_themes",
     "theme_names",
     "theme_variable_defaults",
     "no_color_requested",
@@ -221,30 +225,71 @@ def _theme_files(folder: Path) -> Iterable[Path]:
         return []
 
 
+#: Themes already read, by the files they were read from (path, size, mtime),
+#: with what reading them logged: the config check and the app both ask for
+#: them at start-up.
+_LOADED: dict[tuple[tuple[str, int, int], ...], tuple[dict[str, Theme], list[tuple[int, str]]]] = {}
+
+
+def _signature(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    signature = []
+    for path in paths:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        signature.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(signature)
+
+
 def load_themes(user_dir: Path | None) -> dict[str, Theme]:
     """Built-in themes plus the user's (``user_dir/*.toml``), by name.
 
-    Never raises for a bad user file: it is skipped and a warning is logged.
+    Never raises for a bad user file: it is skipped and a warning is logged
+    (at every call).  Files read before and unchanged since (same size and
+    modification time) are not parsed again.
     """
+    builtin_files = list(_theme_files(builtin_themes_dir()))
+    user_files = list(_theme_files(user_dir)) if user_dir is not None and user_dir.is_dir() else []
+    key = (*_signature(builtin_files), ("", 0, 0), *_signature(user_files))
+    loaded = _LOADED.get(key)
+    if loaded is None:
+        loaded = _LOADED[key] = _read_themes(builtin_files, user_files)
+    themes, notes = loaded
+    for level, message in notes:
+        log.log(level, "%s", message)
+    return dict(themes)
+
+
+def _read_themes(builtin_files: Iterable[Path], user_files: Iterable[Path]) -> tuple[dict[str, Theme], list[tuple[int, str]]]:
+    """The themes in these files, and what to log about them."""
     themes: dict[str, Theme] = {}
-    for path in _theme_files(builtin_themes_dir()):
+    notes: list[tuple[int, str]] = []
+    for path in builtin_files:
         try:
             theme = load_theme_file(path)
         except ThemeFileError as exc:  # a packaging mistake: say so, keep going
-            log.error("built-in theme skipped: %s", exc)
+            notes.append((logging.ERROR, f"built-in theme skipped: {exc}"))
             continue
         themes[theme.name] = theme
-    if user_dir is not None and user_dir.is_dir():
-        for path in _theme_files(user_dir):
-            try:
-                theme = load_theme_file(path)
-            except ThemeFileError as exc:
-                log.warning("theme file skipped: %s", exc)
-                continue
-            if theme.name in themes:
-                log.info("user theme %s (%s) replaces the built-in one", theme.name, path)
-            themes[theme.name] = theme
-    return themes
+    for path in user_files:
+        try:
+            theme = load_theme_file(path)
+        except ThemeFileError as exc:
+            notes.append((logging.WARNING, f"theme file skipped: {exc}"))
+            continue
+        if theme.name in themes:
+            notes.append((logging.INFO, f"user theme {theme.name} ({path}) replaces the built-in one"))
+        themes[theme.name] = theme
+    return themes, notes
+
+
+def register_themes(app: App[object], user_dir: Path | None, chosen: str) -> None:
+    """Make every theme (built-in and the user's) available to ``app``, and use ``chosen`` if known."""
+    for theme in load_themes(user_dir).values():
+        app.register_theme(theme)
+    if chosen in app.available_themes:
+        app.theme = chosen
 
 
 def theme_names(user_dir: Path | None) -> list[str]:

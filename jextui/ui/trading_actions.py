@@ -48,6 +48,7 @@ How it works:
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
@@ -59,6 +60,7 @@ from jextui.trading.errors_text import describe_error
 from jextui.trading.reconcile import Reconciler, ReconcileReport
 from jextui.trading.submit import OrderSubmitter, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest
+from jextui.ui.keymap import ACCOUNT_SCREENS  # screen name -> title, with their keys
 from jextui.ui.notifications import FillAnnouncer, FillWatcher
 
 if TYPE_CHECKING:
@@ -69,17 +71,6 @@ if TYPE_CHECKING:
 __all__ = ["ACCOUNT_SCREENS", "TradingController", "PERIODIC_CHECK_S"]
 
 log = logging.getLogger("jextui.trading.ui")
-
-# key -> (screen name, title) ; the app binds the keys and lists them in help/palette
-ACCOUNT_SCREENS: dict[str, str] = {
-    "history": "Order history",
-    "market_trades": "Market trade history",
-    "assets": "Asset details",
-    "deposit_address": "Deposit address",
-    "deposits": "Deposit history",
-    "withdrawals": "Withdraw history",
-    "fees": "Trade fees",
-}
 
 PERIODIC_CHECK_S = 15.0
 RETRY_MIN_INTERVAL_S = 5.0
@@ -283,10 +274,12 @@ class TradingController:
         return self._open_ticket() is not None
 
     def _open_ticket(self) -> TicketScreen | None:
-        from jextui.ui.screens.ticket import TicketScreen
-
+        # No ticket can be open before its module is loaded: asking must not load it.
+        ticket = sys.modules.get("jextui.ui.screens.ticket")
+        if ticket is None:
+            return None
         for screen in getattr(self.app, "screen_stack", ()):
-            if isinstance(screen, TicketScreen):
+            if isinstance(screen, ticket.TicketScreen):
                 return screen
         return None
 

@@ -64,7 +64,11 @@ class GridView(ScrollableContainer, can_focus=False):
 
     def compose(self) -> ComposeResult:
         for symbol in self._symbols:
-            yield SymbolTile(symbol, id=_tile_id(symbol), time_zone=self.time_zone)
+            tile = SymbolTile(symbol, id=_tile_id(symbol), time_zone=self.time_zone)
+            if symbol == self._active:  # set_active may have come before the tiles
+                tile.add_class("-active", update=False)
+            tile.set_private(self._private)
+            yield tile
         if not self._symbols:
             yield Static(_EMPTY, classes="grid--empty")
 

@@ -1,6 +1,7 @@
 """The main screen: every pane of the active symbol, the grid view, the status bar.
 
-Two arrangements, chosen by the terminal's size (and changed on resize):
+Two arrangements, chosen by the terminal's size (and changed on resize; the
+sizes and orders are in :mod:`jextui.ui.screens.layout`):
 
 * **wide** (at least ``WIDE_MIN_WIDTH`` x ``WIDE_MIN_HEIGHT``): every pane at
   once — watchlist, klines and open orders on the left, the order book in
@@ -11,40 +12,48 @@ Two arrangements, chosen by the terminal's size (and changed on resize):
   says which).  Panes that are not on screen are not polled.
 
 ``g`` swaps the panes for the grid view (one tile per watched symbol).
-The screen only arranges; :mod:`jextui.ui.app` decides and routes data.
+
+The screen is the console's first frame: it is composed with each pane's
+empty frame (:mod:`jextui.ui.screens.boot`), the status bar and the footer
+only, so that nothing else has to load first; :meth:`MainScreen.install_panes`
+then puts the panes (:mod:`jextui.ui.screens.panes`) in their place.  The
+screen only arranges; :mod:`jextui.ui.app` decides and routes data.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import tzinfo
-from typing import ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from jextui.ui.screens.grid import GridView
-from jextui.ui.widgets import (
-    BalancesView,
-    KlinesView,
-    OpenOrdersView,
-    OrderBookView,
-    Pane,
-    RateLimitBanner,
-    StatusBar,
-    TradesView,
-    WatchlistView,
+from jextui.ui.screens.boot import PanePlaceholder, boot_captions
+from jextui.ui.screens.layout import (
+    EXTRA_WIDE_MIN_WIDTH,
+    PANE_ORDER,
+    STACKED_PANES,
+    WIDE_MIN_HEIGHT,
+    WIDE_MIN_WIDTH,
+    Arrangement,
+    PaneName,
+    PaneTabs,
+    apply_arrangement,
+    arrangement_for,
 )
+from jextui.ui.widgets.status_bar import StatusBar
+
+if TYPE_CHECKING:
+    from jextui.ui.screens.panes import PaneSet
 
 __all__ = [
     "MainScreen",
-    "PaneSet",
     "PaneTabs",
     "QuitScreen",
     "Arrangement",
@@ -52,131 +61,71 @@ __all__ = [
     "STACKED_PANES",
     "WIDE_MIN_WIDTH",
     "WIDE_MIN_HEIGHT",
+    "EXTRA_WIDE_MIN_WIDTH",
     "arrangement_for",
 ]
-
-Arrangement = Literal["wide", "compact"]
-PaneName = Literal["watchlist", "book", "trades", "klines", "balances", "open_orders"]
-
-WIDE_MIN_WIDTH = 130
-WIDE_MIN_HEIGHT = 32
-EXTRA_WIDE_MIN_WIDTH = 200  # from here the book and trades columns grow too
-
-#: Focus order of tab / shift+tab.
-PANE_ORDER: tuple[PaneName, ...] = ("watchlist", "book", "trades", "klines", "open_orders", "balances")
-#: In the compact arrangement these share the left side, one at a time.
-STACKED_PANES: tuple[PaneName, ...] = ("watchlist", "trades", "klines", "open_orders", "balances")
-_TAB_LABELS: dict[str, tuple[str, str]] = {  # (full, short)
-    "watchlist": ("Watchlist", "Watch"),
-    "trades": ("Trades", "Trades"),
-    "klines": ("Klines", "Klines"),
-    "open_orders": ("Orders", "Orders"),
-    "balances": ("Balances", "Bal"),
-}
-
-
-def arrangement_for(width: int, height: int) -> Arrangement:
-    """The arrangement that fits a terminal of ``width`` x ``height`` cells."""
-    return "wide" if width >= WIDE_MIN_WIDTH and height >= WIDE_MIN_HEIGHT else "compact"
-
-
-@dataclass(frozen=True)
-class PaneSet:
-    """The widgets the app routes data to."""
-
-    watchlist: WatchlistView
-    book: OrderBookView
-    trades: TradesView
-    klines: KlinesView
-    balances: BalancesView
-    open_orders: OpenOrdersView
-    grid: GridView
-    status: StatusBar
-    banner: RateLimitBanner
-
-    def by_name(self, name: str) -> Pane:
-        pane = getattr(self, name)
-        assert isinstance(pane, Pane)
-        return pane
-
-    def all_panes(self) -> list[Pane]:
-        return [self.by_name(name) for name in PANE_ORDER]
-
-
-class PaneTabs(Static):
-    """Compact arrangement: which of the left-hand panes is shown (tab cycles)."""
-
-    DEFAULT_CSS = """
-    PaneTabs { height: 1; width: 1fr; color: $foreground-muted; padding: 0 1; }
-    """
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
-        self._current: str = STACKED_PANES[0]
-
-    def show_current(self, name: str) -> None:
-        self._current = name
-        self.update(self._label(self.size.width or 80))
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.update(self._label(event.size.width))
-
-    def _label(self, width: int) -> Text:
-        for variant in (0, 1):
-            text = Text(no_wrap=True, end="")
-            for position, name in enumerate(STACKED_PANES):
-                if position:
-                    text.append(" ")
-                label = f" {_TAB_LABELS[name][variant]} "
-                if name == self._current:
-                    text.append(label, style="bold reverse")
-                else:
-                    text.append(label)
-            hint = "  tab ⇥"
-            if text.cell_len + len(hint) <= width - 2:
-                text.append(hint, style="dim")
-            if text.cell_len <= width - 2:
-                return text
-        return text
 
 
 class MainScreen(Screen[None]):
     """The console's one screen: panes (or the grid), banner, status bar, footer."""
 
-    def __init__(self, *, time_zone: tzinfo | None = None, watchlist: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        *,
+        time_zone: tzinfo | None = None,
+        watchlist: Sequence[str] = (),
+        active_symbol: str | None = None,
+        kline_interval: str = "",
+    ) -> None:
         super().__init__(id="main")
-        zone = {"time_zone": time_zone}
-        self.panes = PaneSet(
-            watchlist=WatchlistView(id="watchlist", classes="stacked", **zone),
-            book=OrderBookView(id="book", **zone),
-            trades=TradesView(id="trades", classes="stacked", **zone),
-            klines=KlinesView(id="klines", classes="stacked", **zone),
-            balances=BalancesView(id="balances", classes="stacked", **zone),
-            open_orders=OpenOrdersView(id="open_orders", classes="stacked", **zone),
-            grid=GridView(watchlist, id="grid", time_zone=time_zone),
-            status=StatusBar(id="status", **zone),
-            banner=RateLimitBanner(id="banner", **zone),
-        )
+        self.status = StatusBar(id="status", time_zone=time_zone)
         self.tabs = PaneTabs(id="pane-tabs")
+        captions = boot_captions(watchlist, active_symbol, kline_interval)
+        self._placeholders = {name: PanePlaceholder(name, captions[name]) for name in PANE_ORDER}
+        self._panes: PaneSet | None = None
         self.arrangement: Arrangement = "wide"
         self.stacked_current: PaneName = "watchlist"
+        self._grid_shown = False
+
+    # --- the panes ----------------------------------------------------------------------
+
+    @property
+    def panes(self) -> PaneSet:
+        """The widgets the app routes data to (once installed)."""
+        if self._panes is None:
+            raise RuntimeError("the main screen's panes are not installed yet")
+        return self._panes
+
+    @property
+    def panes_installed(self) -> bool:
+        return self._panes is not None
 
     def compose(self) -> ComposeResult:
-        panes = self.panes
-        yield panes.banner
+        self.arrangement = apply_arrangement(self, *self.app.size)  # before the first frame: one layout
+        self.tabs.show_current(self.stacked_current)
+        self._placeholders[self.stacked_current].add_class("-current", "-focused", update=False)
         with ContentSwitcher(initial="dashboard", id="views"):
             with Container(id="dashboard"):
                 yield self.tabs
-                # The order matters: the wide grid places them in this order.
-                yield panes.watchlist
-                yield panes.book
-                yield panes.trades
-                yield panes.klines
-                yield panes.open_orders
-                yield panes.balances
-            yield panes.grid
-        yield panes.status
+                yield from self._placeholders.values()  # PANE_ORDER: the wide grid places them in this order
+        yield self.status
         yield Footer()
+
+    async def install_panes(self, panes: PaneSet) -> None:
+        """Put ``panes`` (from :func:`~jextui.ui.screens.panes.build_panes`) in place of their frames."""
+        if self._panes is not None:
+            raise RuntimeError("the main screen's panes are installed already")
+        self._panes = panes
+        for name in STACKED_PANES:
+            panes.by_name(name).set_class(name == self.stacked_current, "-current", update=False)
+        dashboard = self.query_one("#dashboard", Container)
+        await dashboard.remove_children(list(self._placeholders.values()))
+        self._placeholders.clear()
+        await dashboard.mount_all(panes.all_panes())  # PANE_ORDER, as the wide grid places them
+        views = self.query_one("#views", ContentSwitcher)
+        await views.add_content(panes.grid)
+        await self.mount(panes.banner, before=views)
+        self.refresh_bindings()  # the keys that waited for the panes
 
     # --- arrangement ----------------------------------------------------------
 
@@ -187,10 +136,7 @@ class MainScreen(Screen[None]):
         """Pick the arrangement for this size; True when it changed."""
         arrangement = arrangement_for(width, height)
         changed = arrangement != self.arrangement or not self.has_class(f"-{arrangement}")
-        self.arrangement = arrangement
-        self.set_class(arrangement == "compact", "-compact")
-        self.set_class(arrangement == "wide", "-wide")
-        self.set_class(arrangement == "wide" and width >= EXTRA_WIDE_MIN_WIDTH, "-extra-wide")
+        self.arrangement = apply_arrangement(self, width, height)
         self._show_stacked(self.stacked_current)
         return changed
 
@@ -202,14 +148,20 @@ class MainScreen(Screen[None]):
 
     def _show_stacked(self, name: str) -> None:
         for stacked in STACKED_PANES:
-            self.panes.by_name(stacked).set_class(stacked == name, "-current")
+            self._pane_or_frame(stacked).set_class(stacked == name, "-current")
         self.tabs.show_current(name)
+
+    def _pane_or_frame(self, name: str) -> Widget:
+        if self._panes is not None:
+            return self._panes.by_name(name)
+        return self._placeholders[name]  # type: ignore[index]
 
     @property
     def grid_shown(self) -> bool:
-        return self.query_one("#views", ContentSwitcher).current == "grid"
+        return self._grid_shown
 
     def show_grid(self, shown: bool) -> None:
+        self._grid_shown = shown
         self.query_one("#views", ContentSwitcher).current = "grid" if shown else "dashboard"
 
     def visible_panes(self) -> list[PaneName]:

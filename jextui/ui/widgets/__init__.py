@@ -9,32 +9,55 @@ returns :func:`jextui.ui.themes.theme_variable_defaults` from
 ``App.get_theme_variable_defaults`` so it parses under any theme.
 """
 
-from jextui.ui.widgets.balances import BalancesView
-from jextui.ui.widgets.klines import KlinesView
-from jextui.ui.widgets.messages import LevelSelected, OrderActivated, OrderHighlighted, SymbolActivated
-from jextui.ui.widgets.open_orders import OpenOrdersView
-from jextui.ui.widgets.order_book import BookLevel, OrderBookView
-from jextui.ui.widgets.pane import Pane
-from jextui.ui.widgets.rate_limit_banner import RateLimitBanner
-from jextui.ui.widgets.status_bar import StatusBar
-from jextui.ui.widgets.symbol_tile import SymbolTile
-from jextui.ui.widgets.trades import TradesView
-from jextui.ui.widgets.watchlist import WatchlistView
+from __future__ import annotations
 
-__all__ = [
-    "BalancesView",
-    "BookLevel",
-    "KlinesView",
-    "LevelSelected",
-    "OpenOrdersView",
-    "OrderActivated",
-    "OrderBookView",
-    "OrderHighlighted",
-    "Pane",
-    "RateLimitBanner",
-    "StatusBar",
-    "SymbolActivated",
-    "SymbolTile",
-    "TradesView",
-    "WatchlistView",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Names are imported on first use (PEP 562): the start-up screen needs only
+# the pane base and the status bar, not every pane.
+_EXPORTS: dict[str, str] = {
+    "BalancesView": "balances",
+    "BookLevel": "order_book",
+    "KlinesView": "klines",
+    "LevelSelected": "messages",
+    "OpenOrdersView": "open_orders",
+    "OrderActivated": "messages",
+    "OrderBookView": "order_book",
+    "OrderHighlighted": "messages",
+    "Pane": "pane",
+    "RateLimitBanner": "rate_limit_banner",
+    "StatusBar": "status_bar",
+    "SymbolActivated": "messages",
+    "SymbolTile": "symbol_tile",
+    "TradesView": "trades",
+    "WatchlistView": "watchlist",
+}
+
+if TYPE_CHECKING:
+    from jextui.ui.widgets.balances import BalancesView
+    from jextui.ui.widgets.klines import KlinesView
+    from jextui.ui.widgets.messages import LevelSelected, OrderActivated, OrderHighlighted, SymbolActivated
+    from jextui.ui.widgets.open_orders import OpenOrdersView
+    from jextui.ui.widgets.order_book import BookLevel, OrderBookView
+    from jextui.ui.widgets.pane import Pane
+    from jextui.ui.widgets.rate_limit_banner import RateLimitBanner
+    from jextui.ui.widgets.status_bar import StatusBar
+    from jextui.ui.widgets.symbol_tile import SymbolTile
+    from jextui.ui.widgets.trades import TradesView
+    from jextui.ui.widgets.watchlist import WatchlistView
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'jextui.ui.widgets' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"jextui.ui.widgets.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
