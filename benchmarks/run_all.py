@@ -10,11 +10,12 @@ older ones (engine, sandbox HTTP, order latency) are read from their printed
 tables.  A script that is missing, fails, or prints nothing readable gets a
 row saying so; the run goes on.
 
-    python benchmarks/run_all.py [--quick] [--only NAME ...] [--skip NAME ...]
+    python benchmarks/run_all.py [--quick] [--only NAME ...] [--skip NAME ...] [--with soak]
                                  [--output FILE] [--log FILE]
 
 ``--quick`` shortens every run (a few minutes in all instead of about
-twenty); the figures are then rougher, and the table says so.
+twenty); the figures are then rougher, and the table says so.  The soak
+(``soak.py``, half an hour) runs only when asked: ``--with soak``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class Benchmark:
     json_summary: bool = True  # accepts --json FILE
     parse: Callable[[str], list[Metric]] | None = None  # reads the printed table otherwise
     timeout_s: float = 1800
+    read_json: Callable[[dict[str, Any]], list[Metric]] | None = None  # its JSON is not {"metrics": [...]}
+    by_default: bool = True  # False: only with --only / --with
 
 
 # --- reading the tables of scripts without --json -------------------------------------------
@@ -91,6 +94,19 @@ def parse_order_latency(output: str) -> list[Metric]:
              "goal": "p50 <= 150 ms", "met": median <= 150, "value": median}]
 
 
+def read_soak(report: dict[str, Any]) -> list[Metric]:
+    """The soak's own report (30 min of a restless user by default)."""
+    minutes = report.get("minutes", 0)
+    limited, errors = report.get("limited_answers"), report.get("errors_logged")
+    return [
+        {"metric": f"soak ({minutes:g} min, {report.get('symbols')} symbols): 429/418 answers, errors logged",
+         "measured": f"{limited} / {errors}", "goal": "0 / 0", "met": limited == 0 and errors == 0},
+        {"metric": "soak: resident memory start / end / peak",
+         "measured": f"{report.get('rss_start_mib', 0):.0f} / {report.get('rss_end_mib', 0):.0f} / "
+                     f"{report.get('rss_peak_mib', 0):.0f} MiB", "goal": "report", "met": None},
+    ]
+
+
 BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("start", "bench_start.py", ("--runs", "10"), ("--runs", "3")),
     Benchmark("freshness", "bench_freshness.py", ("--minutes", "10"), ("--minutes", "1", "--warmup", "5")),
@@ -99,7 +115,8 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("engine", "bench_engine.py", (), ("--orders", "20000", "--runs", "3"), False, parse_engine),
     Benchmark("sandbox_http", "bench_sandbox_http.py", (), ("--seconds", "2", "--rounds", "1"), False,
               parse_sandbox_http),
-    Benchmark("order_latency", "bench_order_latency.py", (), (), False, parse_order_latency),
+    Benchmark("order_latency", "bench_order_latency.py", (), ("--runs", "30"), False, parse_order_latency),
+    Benchmark("soak", "soak.py", (), ("--minutes", "1"), read_json=read_soak, by_default=False, timeout_s=3600),
 )
 
 
@@ -162,8 +179,11 @@ def _read_metrics(benchmark: Benchmark, summary_path: str, stdout: str) -> list[
     if benchmark.json_summary:
         try:
             with open(summary_path, encoding="utf-8") as summary:
-                return list(json.load(summary).get("metrics", []))
-        except (OSError, ValueError):
+                data = json.load(summary)
+            if benchmark.read_json is not None:
+                return benchmark.read_json(data)
+            return list(data.get("metrics", []))
+        except (OSError, ValueError, TypeError, AttributeError):
             return []
     assert benchmark.parse is not None
     try:
@@ -281,10 +301,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="short runs (a few minutes in all)")
     parser.add_argument("--only", nargs="+", choices=names, metavar="NAME", help=f"run only these: {', '.join(names)}")
     parser.add_argument("--skip", nargs="+", choices=names, default=[], metavar="NAME", help="leave these out")
+    parser.add_argument("--with", dest="extra", nargs="+", choices=names, default=[], metavar="NAME",
+                        help="also run these (soak: 30 min, or 1 with --quick; not run by default)")
     parser.add_argument("--output", metavar="FILE", help="also write the Markdown table to FILE")
     parser.add_argument("--log", metavar="FILE", help="also write every script's own output to FILE")
     args = parser.parse_args(argv)
-    chosen = [b for b in BENCHMARKS if (not args.only or b.name in args.only) and b.name not in args.skip]
+    chosen = [
+        b for b in BENCHMARKS
+        if (b.name in args.only if args.only else b.by_default or b.name in args.extra) and b.name not in args.skip
+    ]
     host = machine()
     started = time.monotonic()
     log = open(args.log, "w", encoding="utf-8") if args.log else None  # noqa: SIM115 - closed below

@@ -120,3 +120,12 @@ def test_external_sandbox_serves_and_stops(tmp_path: Path) -> None:
         console_env = sandbox.console_env({"PATH": "/bin"})
         assert console_env["JEX_API_KEY"] == sandbox.key and console_env["JEX_API_SECRET"] == sandbox.secret
     assert sandbox.process.poll() is not None
+
+
+def test_soak_report_becomes_rows_and_is_run_only_when_asked() -> None:
+    rows = run_all.read_soak({"minutes": 30.0, "symbols": 20, "limited_answers": 0, "errors_logged": 2,
+                              "rss_start_mib": 80.4, "rss_end_mib": 95.0, "rss_peak_mib": 99.6})
+    assert rows[0]["measured"] == "0 / 2" and rows[0]["met"] is False
+    assert rows[1]["measured"] == "80 / 95 / 100 MiB"
+    soak = next(b for b in run_all.BENCHMARKS if b.name == "soak")
+    assert not soak.by_default and all(b.by_default for b in run_all.BENCHMARKS if b is not soak)
