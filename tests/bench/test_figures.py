@@ -100,7 +100,8 @@ def test_markdown_table_says_what_was_not_measured() -> None:
         {"metric": "c", "measured": "9 ms", "goal": "<= 2 ms", "met": False},
         {"metric": "d", "measured": "3", "goal": "report", "met": None},
     ])
-    missing = run_all.Outcome(run_all.BENCHMARKS[-1], problem="bench_order_latency.py is not there")
+    latency = next(b for b in run_all.BENCHMARKS if b.name == "order_latency")
+    missing = run_all.Outcome(latency, problem="bench_order_latency.py is not there")
     host = {"cpu": "CPU X", "cores": "2", "memory": "4.0 GB RAM", "os": "Linux", "python": "CPython 3.11.7",
             "load": "0.10", "jextui": "0.1.0", "commit": "abc1234", "date": "2026-01-01 00:00 UTC"}
     table = run_all.markdown([good, missing], host, quick=False, total_s=120)
