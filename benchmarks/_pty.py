@@ -21,6 +21,7 @@ Only the standard library is used (Linux: ``/proc`` for CPU times).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import secrets
 import subprocess
@@ -466,10 +467,8 @@ class PtyProcess:
     # --- input and lifetime ------------------------------------------------------------------
 
     def send(self, data: bytes) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the program has gone
             os.write(self.master_fd, data)
-        except OSError:
-            pass  # the program has gone
 
     def cpu_seconds(self) -> float:
         return cpu_seconds(self.pid)
@@ -518,10 +517,8 @@ class PtyProcess:
 
     def close(self) -> None:
         if self.master_fd >= 0:
-            try:
+            with contextlib.suppress(OSError):
                 os.close(self.master_fd)
-            except OSError:
-                pass
             self.master_fd = -1
 
     def __enter__(self) -> PtyProcess:

@@ -107,7 +107,7 @@ class Recorder:
         elif isinstance(event, SparklineUpdate):
             self._many(("sparklines",), (event.symbol,), at)
         elif isinstance(event, FeedFailed):
-            self.failures[f"{event.feed}: {type(event.error).__name__}"] += 1
+            self.failures[f"{event.kind}: {type(event.error).__name__}"] += 1
 
     def _single(self, feed: str, at: int) -> None:
         self.received[feed] = at
@@ -297,7 +297,8 @@ def print_report(result: dict[str, Any], warmup_s: float) -> dict[str, Any]:
     rows = [
         ("weight limit / budget (80 %) per minute", f"{limit} / {figures['budget']}"),
         ("planned weight per minute (feed plan)", f"{result['planned_weight_1m']:.0f}"),
-        (f"used weight per minute, mean / max ({result['full_minutes']} min)", f"{figures['used_mean']:.0f} / {figures['used_max']}"),
+        (f"used weight per minute, mean / max ({result['full_minutes']} min)",
+         f"{figures['used_mean']:.0f} / {figures['used_max']}"),
         ("own count of request weights, max", f"{max(result['own_weight_per_minute'])}"),
         ("used weight, max share of the limit", f"{figures['used_max'] / limit:.0%}"),
         ("raw requests per min, max (5000 per 5 min)", f"{max(result['raw_requests_per_minute'] or [0])}"),

@@ -254,7 +254,7 @@ def machine() -> dict[str, str]:
         "cpu": _cpu_model(), "cores": str(os.cpu_count()), "memory": _memory_gb(), "os": _os_name(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
         "load": f"{load:.2f}", "jextui": _version(), "commit": _commit(),
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 

@@ -130,3 +130,14 @@ def test_soak_report_becomes_rows_and_is_run_only_when_asked() -> None:
     assert rows[1]["measured"] == "80 / 95 / 100 MiB"
     soak = next(b for b in run_all.BENCHMARKS if b.name == "soak")
     assert not soak.by_default and all(b.by_default for b in run_all.BENCHMARKS if b is not soak)
+
+
+def test_failed_polls_are_counted_by_feed_and_error() -> None:
+    from jextui.api.errors import RateLimited
+    from jextui.feed.events import FeedFailed
+
+    recorder = freshness.Recorder(("BTCUSDT",))
+    error = RateLimited(retry_after=1.0, code=-1003, msg="Too many requests", status=429, endpoint="depth")
+    recorder.on_event(FeedFailed("book", "BTCUSDT", error, received_ms=1))
+    recorder.on_event(FeedFailed("book", "BTCUSDT", error, received_ms=2))
+    assert recorder.failures == {"book: RateLimited": 2}

@@ -114,7 +114,7 @@ def test_live_book_pattern_matches_the_book_spread_line() -> None:
     assert not shows_live_book(screen)
     screen.feed("\x1b[2;3Hwaiting for data…".encode())
     assert not shows_live_book(screen)
-    screen.feed("\x1b[2;1H      spread 0.01 (0.000%)  mid 64,250.005     ".encode())
+    screen.feed(b"\x1b[2;1H      spread 0.01 (0.000%)  mid 64,250.005     ")
     assert shows_live_book(screen)
     assert BOOK_NUMBERS.search("0.01 | 64,250.005")
 
