@@ -500,7 +500,7 @@ def _pick_profile(config: Config, requested: str | None) -> str | None:
     if requested is not None:
         if requested not in config.profiles:
             raise ConfigError(
-                f"--profile {requested}: no such profile in {config.path}; {_known_profiles(config.profiles)}"
+                f"--profile {requested!r}: no such profile in {config.path}; {_known_profiles(config.profiles)}"
             )
         return requested
     if config.default_profile is not None:

@@ -158,7 +158,7 @@ def test_unknown_profile_on_the_command_line_lists_the_known_ones(home: Home, ca
     home.write_config(PROFILE + "[profiles.test]\nbase_url = 'https://test.example.com'\n")
     assert main(["--profile", "prod"]) == 2
     err = capfd.readouterr().err
-    assert "--profile prod: no such profile" in err and "known profiles: main, test" in err
+    assert "--profile 'prod': no such profile" in err and "known profiles: main, test" in err
 
 
 def test_unknown_theme_on_the_command_line_lists_themes(home: Home, capfd: pytest.CaptureFixture[str]) -> None:

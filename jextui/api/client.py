@@ -613,7 +613,8 @@ class JexClient:
         weight: int,
         error: str | None,
     ) -> None:
-        level = logging.DEBUG if error is None else logging.WARNING
+        # A request the caller cancelled (a symbol switch) is routine, not a problem.
+        level = logging.DEBUG if error is None or error == "cancelled" else logging.WARNING
         logger.log(
             level,
             "%s %s -> %s in %d ms (weight %d)%s",
