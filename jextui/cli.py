@@ -13,10 +13,11 @@ interrupted.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -209,28 +210,46 @@ def _start_logging(settings: Settings) -> None:
         _stderr(f"warning: cannot write the log file {settings.log_path} ({exc.strerror or exc}); running without a log")
 
 
+@contextlib.contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the console starts (the app resumes it once
+    started; at the latest it resumes here): see :func:`jextui.ui.startup.pause_collection`."""
+    try:
+        from jextui.ui.startup import pause_collection, resume_collection
+    except ImportError:  # no console in this installation: nothing to speed up
+        yield
+        return
+    pause_collection()
+    try:
+        yield
+    finally:
+        resume_collection(freeze=False)
+
+
 def run_console(argv: Sequence[str], env: Mapping[str, str]) -> int:
     args = build_parser().parse_args(list(argv))  # --help/--version exit here, before heavy imports
-    from jextui.config import ConfigError, load_settings
+    with _collection_paused():
+        from jextui.config import ConfigError, load_settings
 
-    try:
-        settings = load_settings(args, env)
-    except ConfigError as exc:
-        _stderr(str(exc))
-        return EXIT_USAGE
-    _start_logging(settings)
-    log.info(
-        "jextui %s starting: profile=%s demo=%s base_url=%s theme=%s symbols=%d",
-        __version__, settings.profile_name, settings.demo, settings.base_url, settings.theme, len(settings.watchlist),
-    )  # fmt: skip
-    try:
-        from jextui.ui.app import run_console as start_app
-    except ModuleNotFoundError as exc:
-        if exc.name not in ("jextui.ui.app", "jextui.ui"):
-            raise
-        _stderr("the console is not available in this installation; try `jextui sandbox`")
-        return EXIT_FAILURE
-    return int(start_app(settings) or 0)
+        try:
+            settings = load_settings(args, env)
+        except ConfigError as exc:
+            _stderr(str(exc))
+            return EXIT_USAGE
+        _start_logging(settings)
+        log.info(
+            "jextui %s starting: profile=%s demo=%s base_url=%s theme=%s symbols=%d",
+            __version__, settings.profile_name, settings.demo, settings.base_url, settings.theme,
+            len(settings.watchlist),
+        )  # fmt: skip
+        try:
+            from jextui.ui.app import run_console as start_app
+        except ModuleNotFoundError as exc:
+            if exc.name not in ("jextui.ui.app", "jextui.ui"):
+                raise
+            _stderr("the console is not available in this installation; try `jextui sandbox`")
+            return EXIT_FAILURE
+        return int(start_app(settings) or 0)
 
 
 # --------------------------------------------------------------------------

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -33,17 +33,17 @@ from jextui.ui import selection
 from jextui.ui.commands import SymbolCommands, system_commands
 from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for
 from jextui.ui.screens.main import MainScreen
-from jextui.ui.session import SessionOptions
-from jextui.ui.startup import ConsoleParts, build_parts, start_console, stop_console
 from jextui.ui.themes import register_themes, theme_variable_defaults
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from jextui.config import Settings
+    from jextui.feed.events import FeedEvent
     from jextui.ui.feed_bridge import FeedArrived, FeedBridge
     from jextui.ui.screens.symbol_search import SearchChoice, SymbolEntry
-    from jextui.ui.session import Session
+    from jextui.ui.session import Session, SessionOptions
+    from jextui.ui.startup import ConsoleParts
     from jextui.ui.store import MarketStore
     from jextui.ui.trading_actions import TradingController
     from jextui.ui.visibility import FeedVisibility
@@ -63,7 +63,7 @@ _ACTIONS_DURING_START = frozenset({"request_quit", "quit"})
 class AppOptions:
     """Knobs for tests, screenshots and benchmarks (the defaults are the product)."""
 
-    session: SessionOptions = field(default_factory=SessionOptions)
+    session: SessionOptions | None = None  # None: the session's defaults
     time_zone: tzinfo | None = None  # None: the machine's local time
     show_latency: bool = True  # snapshots hide the (measured, so varying) round trip
     freshness_interval_s: float = 1.0
@@ -80,9 +80,10 @@ class JexApp(App[int]):
     :meth:`activate_symbol`, :meth:`add_to_watchlist`,
     :meth:`remove_from_watchlist`, :meth:`refresh_status_now`.
 
-    ``session``, ``store``, ``bridge`` and ``trading`` (and the panes of
-    ``main``) are built together on first use — in a run, right after the
-    first frame.
+    ``session``, ``store`` and ``bridge`` (and the panes of ``main``) are
+    built together on first use, ``trading`` on its own — in a run, right
+    after the first frame, and once the first order book is on screen
+    (:mod:`jextui.ui.startup`).
     """
 
     CSS_PATH = str(Path(__file__).with_name("jextui.tcss"))
@@ -107,6 +108,11 @@ class JexApp(App[int]):
             demo=demo, connection="connecting",
         )  # fmt: skip
         self._parts: ConsoleParts | None = None
+        self._trading: TradingController | None = None
+        self._trading_ready = False
+        self._early_events: list[FeedEvent] = []  # for the trading controller, until it exists
+        self.started = False
+        """True once the console has finished starting (panes, session, trading)."""
         self._visibility: FeedVisibility | None = None
         self._freshness_timer: Timer | None = None
         register_themes(self, settings.themes_dir, settings.theme)
@@ -116,6 +122,8 @@ class JexApp(App[int]):
     @property
     def parts(self) -> ConsoleParts:
         if self._parts is None:
+            from jextui.ui.startup import build_parts
+
             self._parts = build_parts(self)
         return self._parts
 
@@ -137,7 +145,21 @@ class JexApp(App[int]):
 
     @property
     def trading(self) -> TradingController:
-        return self.parts.trading
+        """The trading controller (built once trading starts, or when first needed)."""
+        if self._trading is None:
+            from jextui.ui.trading_actions import TradingController
+
+            self._trading = TradingController(self)
+            early, self._early_events = self._early_events, []
+            for event in early:
+                self._tell_trading(event)
+        return self._trading
+
+    def trading_ready(self) -> None:
+        """The journal is open (or could not be): the trading keys work from now on."""
+        self.trading  # noqa: B018 - builds the controller
+        self._trading_ready = True
+        self.refresh_bindings()
 
     # --- what the trading controller reads ------------------------------------------
 
@@ -165,13 +187,18 @@ class JexApp(App[int]):
 
     def on_ready(self) -> None:
         """The first frame is on screen: build the panes, show them, connect."""
+        from jextui.ui.startup import start_console
+
         self.run_worker(start_console(self), name="console-start", group="session")
 
     def start_freshness_timer(self) -> None:
         self._freshness_timer = self.set_interval(self.options.freshness_interval_s, self._tick)
 
     async def on_unmount(self) -> None:
-        await stop_console(self)
+        if self.parts_built:
+            from jextui.ui.startup import stop_console
+
+            await stop_console(self)
 
     def _theme_changed(self, theme: object) -> None:
         name = getattr(theme, "name", None)
@@ -188,8 +215,15 @@ class JexApp(App[int]):
         self.bridge.apply(event)
         if isinstance(event, StatusUpdate):
             show_status(self, event)
+        if self._trading is None:
+            self._early_events.append(event)
+        else:
+            self._tell_trading(event)
+
+    def _tell_trading(self, event: FeedEvent) -> None:
+        assert self._trading is not None
         try:
-            self.trading.on_feed_event(event)
+            self._trading.on_feed_event(event)
         except Exception:
             log.exception("the trading controller failed on %s", type(event).__name__)
 
@@ -204,15 +238,16 @@ class JexApp(App[int]):
 
         refresh_status_now(self)
 
-    def update_visibility(self) -> None:
-        """Tell the feed which panes are on screen (jextui.ui.visibility)."""
+    def update_visibility(self, *, resend: bool = False) -> None:
+        """Tell the feed which panes are on screen (jextui.ui.visibility); ``resend``: even if unchanged."""
         if self._parts is None or not self.main.panes_installed:
             return
         if self._visibility is None:
             from jextui.ui.visibility import FeedVisibility
 
             self._visibility = FeedVisibility()
-        self._visibility.update(self.main, self.session, ticket_open=self.trading.has_open_ticket)
+        ticket_open = self._trading is not None and self._trading.has_open_ticket
+        self._visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.update_visibility)
@@ -250,12 +285,14 @@ class JexApp(App[int]):
         the panes are in place they are shown, disabled."""
         if action in _WAIT_FOR_PANES and not self.main.panes_installed:
             return None
+        if action in _WAIT_FOR_TRADING and not self._trading_ready:
+            return None
         if action in _CONSOLE_ACTIONS and action not in _ACTIONS_OVER_DIALOGS:
             return self.screen is self.main
         return True
 
     def action_request_quit(self) -> None:
-        if not self.parts_built or not self.trading.has_open_ticket:
+        if self._trading is None or not self._trading.has_open_ticket:
             self.exit(0)
             return
         from jextui.ui.screens.main import QuitScreen
@@ -278,7 +315,17 @@ class JexApp(App[int]):
 
     def action_toggle_grid(self) -> None:
         main = self.main
-        shown = not main.grid_shown
+        if not main.grid_shown and not main.panes.grid.tiles_built:  # only in the first moments
+            self.run_worker(self._show_grid_once_built(), group="grid-show", exclusive=True)
+            return
+        self._show_grid(not main.grid_shown)
+
+    async def _show_grid_once_built(self) -> None:
+        await selection.sync_grid(self)
+        self._show_grid(True)
+
+    def _show_grid(self, shown: bool) -> None:
+        main = self.main
         main.show_grid(shown)
         if shown:
             main.panes.grid.focus_symbol(self.active_symbol)
@@ -368,6 +415,8 @@ class JexApp(App[int]):
 _CONSOLE_ACTIONS = frozenset(name.removeprefix("action_") for name in vars(JexApp) if name.startswith("action_"))
 #: Keys that wait for the panes (shown disabled in the footer until then).
 _WAIT_FOR_PANES = (_CONSOLE_ACTIONS | {"command_palette"}) - _ACTIONS_DURING_START
+#: Keys that wait for trading: the order journal opens once the first data is on screen.
+_WAIT_FOR_TRADING = frozenset({"buy", "sell", "cancel_order", "cancel_all", "privacy", "account_screen"})
 
 
 def run_console(settings: Settings) -> int:

@@ -17,10 +17,11 @@ from textual.app import App, SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from jextui.ui.keymap import key_label, palette_specs
-from jextui.ui.screens.symbol_search import SymbolEntry, match_symbols
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from jextui.ui.screens.symbol_search import SymbolEntry
 
 __all__ = ["SymbolCommands", "SymbolHost", "system_commands"]
 
@@ -43,6 +44,8 @@ class SymbolCommands(Provider):
         return app if hasattr(app, "symbol_entries") else None  # type: ignore[return-value]
 
     async def search(self, query: str) -> Hits:
+        from jextui.ui.screens.symbol_search import match_symbols
+
         host = self._host()
         if host is None or not query.strip():
             return

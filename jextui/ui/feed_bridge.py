@@ -15,6 +15,7 @@ polled (no credentials) makes its pane say why instead.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -149,6 +150,8 @@ class FeedBridge:
         self._kline_interval = kline_interval
         self._post = post
         self.last_status: StatusUpdate | None = None
+        self.book_shown = asyncio.Event()
+        """Set once the active symbol's order book has been given to its pane."""
 
     # --- in -------------------------------------------------------------------
 
@@ -170,6 +173,7 @@ class FeedBridge:
         if isinstance(event, BookUpdate):
             if event.symbol == active:
                 panes.book.update_book(event.depth)
+                self.book_shown.set()
         elif isinstance(event, TradesUpdate):
             if event.symbol == active:
                 # The feed sends newest first; the pane takes them as the API lists them.

@@ -28,6 +28,7 @@ __all__ = [
     "add_to_watchlist",
     "remove_from_watchlist",
     "jump_to",
+    "sync_grid",
     "change_interval",
     "symbol_entries",
     "save_ui_state",
@@ -124,12 +125,13 @@ def remove_from_watchlist(app: JexApp, symbol: str) -> None:
 def _set_watchlist(app: JexApp, symbols: list[str]) -> None:
     app.watchlist = symbols
     app.main.panes.watchlist.set_symbols(symbols)
-    app.run_worker(_sync_grid(app), group="grid", exclusive=True)
+    app.run_worker(sync_grid(app), group="grid", exclusive=True)
     app.session.set_watchlist(symbols)
     save_ui_state(app.settings.state_path, watchlist=tuple(symbols))
 
 
-async def _sync_grid(app: JexApp) -> None:
+async def sync_grid(app: JexApp) -> None:
+    """A tile per watched symbol, the new ones filled with what is known already."""
     grid = app.main.panes.grid
     for tile in await grid.set_symbols(app.watchlist):
         _fill_tile(app, tile.symbol)

@@ -5,7 +5,8 @@ sandbox exchange (started in a background thread on a loopback port), the
 API client, the feed worker that polls through it, and the order journal
 with the submitter and reconciler that trade through it.  The app hands it a
 ``sink`` for feed events and calls :meth:`start` once the first frame is on
-screen, so nothing here delays start-up.
+screen, so nothing here delays start-up; :meth:`open_journal` comes once the
+first market data is on screen (trading needs it, watching does not).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jextui.api.secret import Secret
 from jextui.logs import register_secret
@@ -79,6 +81,10 @@ class Session:
         self.journal_error: str | None = None
         self.submitter: OrderSubmitter | None = None
         self.reconciler: Reconciler | None = None
+        self._journal_endpoint: tuple[str, str | None] | None = None
+        self._sandbox_lock = threading.Lock()
+        self._stopping = False
+        self._started_sandbox: SandboxServer | None = None  # set by the bring-up thread
         self._feed_task: asyncio.Task[None] | None = None
 
     # -- what the status bar shows --
@@ -113,7 +119,7 @@ class Session:
     # -- lifecycle --
 
     async def start(self) -> None:
-        """Start the sandbox (demo), the client, the feed and the journal."""
+        """Start the sandbox (demo), the client and the feed (then :meth:`open_journal`)."""
         from jextui.api.client import JexClient
         from jextui.feed.worker import FeedWorker
 
@@ -125,9 +131,11 @@ class Session:
                 api_secret,
                 time_ms=self.options.time_ms,
                 allow_insecure=self.settings.allow_insecure_http,
+                transport=_sandbox_transport() if self.sandbox is not None else None,
             )
         except Exception as error:  # InsecureTransport and bad URLs: said in words
             raise SessionError(str(error)) from None
+        self._journal_endpoint = (base_url, api_key)  # as configured: the journal is keyed by them
         if self.options.start_feed:  # first: market data is what the user waits for
             self.worker = FeedWorker(
                 self.client,
@@ -143,8 +151,17 @@ class Session:
             if self._visible is not None:
                 self.worker.set_visible(self._visible)
             self._feed_task = asyncio.create_task(self.worker.run(), name="jextui-feed")
-        if self.options.open_journal and self.client.has_credentials:
-            await self._open_journal(base_url, api_key)
+
+    async def open_journal(self) -> None:
+        """Open the order journal and build the submitter (with credentials; after :meth:`start`).
+
+        Without a journal no order is sent: a failure leaves ``journal_error`` set.
+        """
+        client, endpoint = self.client, self._journal_endpoint
+        if client is None or endpoint is None or self.journal is not None:
+            return
+        if self.options.open_journal and client.has_credentials:
+            await self._open_journal(*endpoint)
 
     async def stop(self) -> None:
         """Stop everything started, in reverse order; never raises."""
@@ -166,11 +183,39 @@ class Session:
                 self.journal.close()
             except Exception:
                 log.warning("closing the journal failed", exc_info=True)
-        if self.sandbox is not None:
-            await asyncio.to_thread(self.sandbox.close)
-            self.sandbox = None
+        with self._sandbox_lock:
+            self._stopping = True
+            sandbox, self._started_sandbox = self._started_sandbox, None
+        if sandbox is not None:
+            await asyncio.to_thread(sandbox.close)
+        self.sandbox = None
 
     # -- parts --
+
+    async def _sandbox_bring_up(self) -> SandboxServer:
+        """Import, build and start the demo sandbox in a worker thread: the console
+        keeps drawing and answering keys meanwhile."""
+        return await asyncio.to_thread(self._new_sandbox)
+
+    def _sandbox_config(self) -> SandboxConfig:
+        from jextui.sandbox import SandboxConfig
+
+        return self.options.sandbox_config or SandboxConfig(
+            seed=secrets.randbelow(2**31),
+            api_key=secrets.token_hex(32),
+            api_secret=secrets.token_hex(32),
+        )
+
+    def _new_sandbox(self) -> SandboxServer:
+        from jextui.sandbox import SandboxServer
+
+        server = SandboxServer(self._sandbox_config()).start()
+        with self._sandbox_lock:  # stop() may have come meanwhile: then nobody else closes it
+            if not self._stopping:
+                self._started_sandbox = server
+                return server
+        server.close()
+        raise RuntimeError("the console stopped while the sandbox started")
 
     async def _endpoint(self) -> tuple[str, str | None, Secret | None]:
         settings = self.settings
@@ -178,16 +223,8 @@ class Session:
             if settings.base_url is None:
                 raise SessionError("no base URL is configured for this profile")
             return settings.base_url, settings.api_key, settings.api_secret
-        from jextui.sandbox import SandboxConfig, SandboxServer
-
-        config = self.options.sandbox_config or SandboxConfig(
-            seed=secrets.randbelow(2**31),
-            api_key=secrets.token_hex(32),
-            api_secret=secrets.token_hex(32),
-        )
-        server = SandboxServer(config)
         try:
-            await asyncio.to_thread(server.start)
+            server = await self._sandbox_bring_up()
         except Exception as error:
             raise SessionError(f"the demo sandbox did not start: {error}") from None
         self.sandbox = server
@@ -256,3 +293,15 @@ class Session:
         if self.worker is not None:
             for kind in kinds:
                 self.worker.refresh_now(kind)
+
+
+def _sandbox_transport() -> Any:
+    """The client's transport to the in-process sandbox: plain HTTP on loopback.
+
+    No TLS is ever spoken to it, so the transport skips loading the system's
+    certificate authorities (about 50 ms of start-up); any other exchange gets
+    the client's default, verifying transport.
+    """
+    import httpx
+
+    return httpx.AsyncHTTPTransport(verify=False)

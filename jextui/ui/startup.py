@@ -2,15 +2,18 @@
 
 The first frame is the main screen with each pane's empty frame
 (:mod:`jextui.ui.screens.boot`), drawn before any of the parts below is
-imported.  Right after it,
-:func:`start_console`:
+imported.  Right after it, :func:`start_console` works in the order a user
+waits for things:
 
-1. builds the parts (:func:`build_parts`): the market store, every pane,
-   the feed bridge, the session and the trading controller — importing
-   their modules only now;
-2. puts the panes in place of their empty frames (:func:`show_panes`);
-3. connects (:func:`start_session`): the demo sandbox or the profile's
-   exchange, the API client, the feed, the journal; then trading starts.
+1. the parts (:func:`build_parts`): the market store, every pane, the feed
+   bridge and the session — their modules are imported only now;
+2. the panes in place of their empty frames (:func:`show_panes`);
+3. the connection (:func:`connect`): the demo sandbox or the profile's
+   exchange, the API client and the feed, which asks for the active
+   symbol's order book alone first;
+4. once that book is on screen (or after :data:`BOOK_WAIT_S`), every other
+   pane's feed, then trading (:func:`start_trading`: the order journal, the
+   trading controller, its start-up checks) and the grid view's tiles.
 
 A failure to connect is said on screen (status bar and a notification) and
 in the log, never as a traceback.  :func:`stop_console` stops what started.
@@ -18,6 +21,8 @@ in the log, never as a traceback.  :func:`stop_console` stops what started.
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,37 +33,76 @@ if TYPE_CHECKING:
     from jextui.ui.screens.panes import PaneSet
     from jextui.ui.session import Session
     from jextui.ui.store import MarketStore
-    from jextui.ui.trading_actions import TradingController
 
-__all__ = ["ConsoleParts", "build_parts", "show_panes", "start_session", "start_console", "stop_console"]
+__all__ = [
+    "BOOK_WAIT_S",
+    "pause_collection",
+    "resume_collection",
+    "ConsoleParts",
+    "build_parts",
+    "show_panes",
+    "connect",
+    "start_trading",
+    "start_console",
+    "stop_console",
+]
 
 log = logging.getLogger("jextui.ui")
+
+#: How long the other panes' feeds and trading wait for the first order book.
+BOOK_WAIT_S = 3.0
+
+_collection = {"paused": False}
+
+
+def pause_collection() -> None:
+    """No cyclic garbage collection until :func:`resume_collection`.
+
+    Start-up imports and builds objects that live as long as the process;
+    collecting (several times, over all of them) only delays the first frame
+    and the first data.  The command line pauses collection before its
+    imports; the console resumes it once it has started.
+    """
+    if gc.isenabled():
+        gc.disable()
+        _collection["paused"] = True
+
+
+def resume_collection(*, freeze: bool = True) -> None:
+    """Collect again if :func:`pause_collection` stopped it (else nothing).
+
+    ``freeze``: what start-up built stays anyway, so it is kept out of later
+    collections (``gc.freeze``).
+    """
+    if _collection["paused"]:
+        _collection["paused"] = False
+        if freeze:
+            gc.freeze()
+        gc.enable()
 
 
 @dataclass(frozen=True)
 class ConsoleParts:
-    """What the console is made of once its first frame is on screen."""
+    """What the console shows and connects with, built right after its first frame."""
 
     store: MarketStore
     panes: PaneSet
     bridge: FeedBridge
     session: Session
-    trading: TradingController
 
 
 def build_parts(app: JexApp) -> ConsoleParts:
-    """Import and build the store, the panes, the bridge, the session and the trading controller."""
+    """Import and build the store, the panes, the bridge and the session."""
     from jextui.ui.feed_bridge import FeedBridge
     from jextui.ui.screens.panes import build_panes
     from jextui.ui.session import Session
     from jextui.ui.store import MarketStore
-    from jextui.ui.trading_actions import TradingController
 
     store = MarketStore()
     main = app.main
     panes = build_panes(
         status=main.status, watchlist=app.watchlist, time_zone=app.options.time_zone,
-        stacked_current=main.stacked_current,
+        stacked_current=main.stacked_current, tiles_later=True,
     )  # fmt: skip
     bridge = FeedBridge(
         store,
@@ -75,7 +119,7 @@ def build_parts(app: JexApp) -> ConsoleParts:
         kline_interval=app.kline_interval,
         options=app.options.session,
     )
-    return ConsoleParts(store=store, panes=panes, bridge=bridge, session=session, trading=TradingController(app))
+    return ConsoleParts(store=store, panes=panes, bridge=bridge, session=session)
 
 
 async def show_panes(app: JexApp) -> None:
@@ -94,45 +138,92 @@ async def show_panes(app: JexApp) -> None:
     panes.watchlist.focus()
 
 
-async def start_session(app: JexApp) -> None:
-    """Connect, then start trading; a failure is said on screen and logged."""
+async def connect(app: JexApp) -> bool:
+    """Start the session, asking for the book alone first; False (said on screen
+    and logged) when it could not start."""
     from jextui.ui.session import SessionError
 
     session = app.session
-    app.update_visibility()
+    app.update_visibility()  # sizes the book's depth to its pane
+    if app.active_symbol is not None and not app.main.grid_shown:
+        session.set_visible({"book"})  # what the user waits for; the rest once it is on screen
     try:
         await session.start()
     except SessionError as error:
         _session_failed(app, str(error))
-        return
+        return False
     except Exception as error:  # never a traceback on screen: the log has it
         log.exception("the session could not start")
         _session_failed(app, f"could not connect: {error}")
-        return
+        return False
     if not app.settings.demo:
         app.main.panes.status.update_status(base_url=session.base_url)
     _mark_account_panes(app)
+    return True
+
+
+async def wait_for_book(app: JexApp, timeout_s: float = BOOK_WAIT_S) -> bool:
+    """Until the active symbol's book is on screen (False after ``timeout_s``)."""
+    try:
+        await asyncio.wait_for(app.bridge.book_shown.wait(), timeout_s)
+    except TimeoutError:
+        return False
+    painted = asyncio.get_running_loop().create_future()
+    app.main.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+    try:
+        await asyncio.wait_for(painted, 1.0)
+    except TimeoutError:
+        pass
+    return True
+
+
+async def start_trading(app: JexApp) -> None:
+    """The order journal (if connected, with credentials), then the trading controller.
+
+    A journal that cannot be opened is said on screen and logged: trading
+    stays off and says why when asked.
+    """
+    session = app.session
+    await session.open_journal()
     if session.journal_error:
         app.notify(session.journal_error, severity="error", timeout=10)
-    try:
-        await app.trading.startup()
-    except Exception:
-        log.exception("trading start-up failed")
-        app.notify("Trading could not start (details in the log).", severity="error")
+    app.trading_ready()
 
 
 async def start_console(app: JexApp) -> None:
-    """Everything after the first frame (see the module docstring)."""
-    app.parts  # noqa: B018 - builds them
-    await show_panes(app)
-    app.start_freshness_timer()
-    await start_session(app)
+    """Everything after the first frame (see the module docstring).
+
+    Garbage collection paused by :func:`pause_collection` resumes once the
+    session and trading have started (or failed), before trading's own
+    start-up checks.
+    """
+    from jextui.ui.selection import sync_grid
+
+    connected = False
+    try:
+        app.parts  # noqa: B018 - builds them
+        await show_panes(app)
+        app.start_freshness_timer()
+        connected = await connect(app)
+        if connected and app.session.worker is not None:
+            await wait_for_book(app)
+        app.update_visibility(resend=True)  # every pane's feed
+        await start_trading(app)
+        await sync_grid(app)
+    finally:
+        resume_collection()
+    if connected:
+        try:
+            await app.trading.startup()
+        except Exception:
+            log.exception("trading start-up failed")
+            app.notify("Trading could not start (details in the log).", severity="error")
+    app.started = True
 
 
 async def stop_console(app: JexApp) -> None:
-    """Stop the session if it was built (quitting during start-up builds nothing)."""
-    if app.parts_built:
-        await app.session.stop()
+    """Stop the session (and what it started)."""
+    await app.session.stop()
 
 
 def _session_failed(app: JexApp, message: str) -> None:

@@ -148,7 +148,7 @@ def _check_colour(field: str, value: str) -> None:
         raise ThemeFileError(f"{field}: {value!r} is not a colour ({exc})") from None
 
 
-def _build_theme(spec: _ThemeFile, default_name: str) -> Theme:
+def _build_theme(spec: _ThemeFile, default_name: str, *, try_colours: bool = True) -> Theme:
     name = spec.name if spec.name is not None else default_name
     if not _THEME_NAME.match(name):
         raise ThemeFileError(f"name: {name!r} is not a valid theme name (letters, digits, '-', '_', '.')")
@@ -183,10 +183,11 @@ def _build_theme(spec: _ThemeFile, default_name: str) -> Theme:
         text_alpha=spec.text_alpha,
         variables=variables,
     )
-    try:
-        theme.to_color_system().generate()  # what Textual does when the theme is applied
-    except Exception as exc:
-        raise ThemeFileError(f"Textual cannot use it: {exc}") from None
+    if try_colours:
+        try:
+            theme.to_color_system().generate()  # what Textual does when the theme is applied
+        except Exception as exc:
+            raise ThemeFileError(f"Textual cannot use it: {exc}") from None
     return theme
 
 
@@ -198,8 +199,12 @@ def _error_path(exc: msgspec.ValidationError) -> str:
     return text
 
 
-def load_theme_file(path: Path) -> Theme:
-    """Read one theme file; :class:`ThemeFileError` names the file and the problem."""
+def load_theme_file(path: Path, *, shipped: bool = False) -> Theme:
+    """Read one theme file; :class:`ThemeFileError` names the file and the problem.
+
+    A ``shipped`` (built-in) theme is not applied on trial: the test suite
+    applies every one, and trying them costs start-up time at every launch.
+    """
     try:
         raw: dict[str, Any] = tomllib.loads(path.read_bytes().decode("utf-8"))
     except OSError as exc:
@@ -213,7 +218,7 @@ def load_theme_file(path: Path) -> Theme:
     except msgspec.ValidationError as exc:
         raise ThemeFileError(f"{path}: {_error_path(exc)}") from None
     try:
-        return _build_theme(spec, path.stem)
+        return _build_theme(spec, path.stem, try_colours=not shipped)
     except ThemeFileError as exc:
         raise ThemeFileError(f"{path}: {exc}") from None
 
@@ -267,7 +272,7 @@ def _read_themes(builtin_files: Iterable[Path], user_files: Iterable[Path]) -> t
     notes: list[tuple[int, str]] = []
     for path in builtin_files:
         try:
-            theme = load_theme_file(path)
+            theme = load_theme_file(path, shipped=True)
         except ThemeFileError as exc:  # a packaging mistake: say so, keep going
             notes.append((logging.ERROR, f"built-in theme skipped: {exc}"))
             continue

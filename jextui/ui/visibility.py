@@ -47,10 +47,10 @@ class FeedVisibility:
         self.visible: frozenset[str] | None = None
         self.book_depth_limit: int | None = None
 
-    def update(self, main: MainScreen, session: Session, *, ticket_open: bool) -> None:
-        """Tell the feed which panes are on screen (and size the book's depth)."""
+    def update(self, main: MainScreen, session: Session, *, ticket_open: bool, resend: bool = False) -> None:
+        """Tell the feed which panes are on screen (and size the book's depth); ``resend``: even if unchanged."""
         visible = visible_feeds(main, ticket_open)
-        if visible != self.visible:
+        if resend or visible != self.visible:
             self.visible = visible
             session.set_visible(set(visible))
         self._size_book_depth(main, session)

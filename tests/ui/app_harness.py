@@ -16,8 +16,10 @@ hidden, and every file (state, journal, log, themes) lives under
             await wait_for_data(pilot)
             ...
 
-``wait_for_data(pilot)`` returns once every pane on screen has its first data
-(and the feed has nothing in flight), or fails the test after a bounded wait.
+``wait_for_start(pilot)`` returns once the console has finished starting (its
+keys all work from then on); ``wait_for_data(pilot)`` returns once the console has finished starting (panes,
+session, trading), every pane on screen has its first data and the feed has
+nothing in flight, or fails the test after a bounded wait.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ __all__ = [
     "make_test_app",
     "make_settings",
     "wait_for_data",
+    "wait_for_start",
     "wait_until",
     "feed_settled",
 ]
@@ -181,6 +184,13 @@ def _panes_with_data(app: JexApp) -> bool:
     return True
 
 
+async def wait_for_start(pilot: Pilot[Any], *, timeout_s: float = 10.0) -> None:
+    """Wait (bounded) until the console has finished starting: its keys all work from then on."""
+    app = pilot.app
+    assert isinstance(app, JexApp)
+    await wait_until(pilot, lambda: app.started, timeout_s=timeout_s, what="the console's start")
+
+
 async def wait_for_data(pilot: Pilot[Any], *, timeout_s: float = 10.0) -> None:
     """Wait (bounded) until every pane on screen has its first data and the feed is idle.
 
@@ -189,7 +199,7 @@ async def wait_for_data(pilot: Pilot[Any], *, timeout_s: float = 10.0) -> None:
     """
     app = pilot.app
     assert isinstance(app, JexApp)
-    await wait_until(pilot, lambda: feed_settled(app) and _panes_with_data(app), timeout_s=timeout_s,
+    await wait_until(pilot, lambda: app.started and feed_settled(app) and _panes_with_data(app), timeout_s=timeout_s,
                      what="every pane's first data")  # fmt: skip
     await settle(pilot)
 

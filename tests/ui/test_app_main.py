@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .app_harness import TEST_WATCHLIST, make_test_app, wait_for_data
+from .app_harness import TEST_WATCHLIST, make_test_app, wait_for_data, wait_for_start
 
 
 async def test_every_pane_fills_from_the_sandbox(tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ async def test_every_pane_fills_from_the_sandbox(tmp_path: Path) -> None:
 async def test_before_any_data_every_pane_says_it_is_waiting(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, start_feed=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
-        await pilot.pause()
+        await wait_for_start(pilot)
         panes = app.main.panes
         for pane in (panes.book, panes.trades, panes.klines, panes.open_orders):
             assert "waiting for data…" in pane.plain_lines()[1]

@@ -15,7 +15,7 @@ from jextui.ui.screens.help import HelpScreen, help_rows
 from jextui.ui.screens.main import QuitScreen
 from jextui.ui.trading_actions import TradingController
 
-from .app_harness import make_test_app, wait_for_data, wait_until
+from .app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
 
 
 def test_the_help_lists_every_binding_of_the_keymap() -> None:
@@ -30,6 +30,7 @@ def test_the_help_lists_every_binding_of_the_keymap() -> None:
 async def test_question_mark_opens_the_help_and_escape_closes_it(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, start_feed=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("g")  # the console's keys do not act behind the help
@@ -50,6 +51,7 @@ async def test_q_asks_first_while_an_order_ticket_is_open(tmp_path: Path, monkey
     monkeypatch.setattr(TradingController, "has_open_ticket", property(lambda _self: True))
     app = make_test_app(tmp_path, start_feed=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)  # a ticket needs trading, which starts with the console
         await pilot.press("q")
         assert isinstance(app.screen, QuitScreen)
         await pilot.press("n")
@@ -62,6 +64,7 @@ async def test_q_asks_first_while_an_order_ticket_is_open(tmp_path: Path, monkey
 async def test_a_theme_chosen_in_the_palette_is_remembered(tmp_path: Path) -> None:
     app = make_test_app(tmp_path, start_feed=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)
         assert app.theme == "jextui-dark"
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
@@ -111,6 +114,7 @@ async def test_an_unexpected_error_goes_to_the_log_not_the_screen(
     app.action_toggle_chart = broken  # type: ignore[method-assign]
     with caplog.at_level(logging.ERROR, logger="jextui.ui"), pytest.raises(RuntimeError):
         async with app.run_test(size=app.size_for_tests) as pilot:
+            await wait_for_start(pilot)
             await pilot.press("v")
             await pilot.pause()
     assert app.return_code == 1

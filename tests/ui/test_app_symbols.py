@@ -8,7 +8,7 @@ from pathlib import Path
 from jextui.state import load_state
 from jextui.ui.screens.symbol_search import SymbolSearchScreen
 
-from .app_harness import TEST_WATCHLIST, make_test_app, wait_for_data, wait_until
+from .app_harness import TEST_WATCHLIST, make_test_app, wait_for_data, wait_for_start, wait_until
 
 
 def _book_prices(app: object) -> list[Decimal]:
@@ -84,7 +84,7 @@ async def test_add_a_symbol_by_search_then_remove_it_and_both_are_remembered(tmp
     # A new run starts with the remembered watchlist.
     again = make_test_app(tmp_path, watchlist=load_state(app.settings.state_path).watchlist or ())
     async with again.run_test(size=again.size_for_tests) as pilot:
-        await pilot.pause()
+        await wait_for_start(pilot)
         assert again.main.panes.watchlist.symbols == list(TEST_WATCHLIST)
 
 

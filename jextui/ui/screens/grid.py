@@ -55,14 +55,31 @@ class GridView(ScrollableContainer, can_focus=False):
     """
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("grid"))
 
-    def __init__(self, symbols: Sequence[str] = (), *, id: str | None = None, time_zone: tzinfo | None = None) -> None:
+    def __init__(
+        self,
+        symbols: Sequence[str] = (),
+        *,
+        id: str | None = None,
+        time_zone: tzinfo | None = None,
+        tiles_later: bool = False,
+    ) -> None:
+        """``tiles_later``: no tiles until the first :meth:`set_symbols` (the console
+        builds them once the first market data is on screen)."""
         super().__init__(id=id)
         self.time_zone = time_zone
         self._symbols: list[str] = list(dict.fromkeys(symbols))
         self._active: str | None = None
         self._private = False
+        self._tiles_built = not tiles_later
+
+    @property
+    def tiles_built(self) -> bool:
+        """False while the tiles wait for the first :meth:`set_symbols` (``tiles_later``)."""
+        return self._tiles_built
 
     def compose(self) -> ComposeResult:
+        if not self._tiles_built:
+            return
         for symbol in self._symbols:
             tile = SymbolTile(symbol, id=_tile_id(symbol), time_zone=self.time_zone)
             if symbol == self._active:  # set_active may have come before the tiles
@@ -91,8 +108,9 @@ class GridView(ScrollableContainer, can_focus=False):
     async def set_symbols(self, symbols: Sequence[str]) -> list[SymbolTile]:
         """Show a tile per symbol, in order; returns the tiles that are new."""
         wanted = list(dict.fromkeys(symbols))
-        if wanted == self._symbols and self.is_mounted:
+        if wanted == self._symbols and self.is_mounted and self._tiles_built:
             return []
+        self._tiles_built = True
         existing = {tile.symbol: tile for tile in self.query(SymbolTile)}
         gone = [tile for symbol, tile in existing.items() if symbol not in wanted]
         if gone:

@@ -50,12 +50,18 @@ class PaneSet:
 
 
 def build_panes(
-    *, status: StatusBar, watchlist: Sequence[str], time_zone: tzinfo | None, stacked_current: PaneName = "watchlist"
+    *,
+    status: StatusBar,
+    watchlist: Sequence[str],
+    time_zone: tzinfo | None,
+    stacked_current: PaneName = "watchlist",
+    tiles_later: bool = False,
 ) -> PaneSet:
     """Every pane (not mounted yet), the grid view with a tile per watched symbol, and the banner.
 
     ``status`` is the main screen's status bar, on screen from the first frame.
     The pane shown on the left in the compact arrangement is ``stacked_current``.
+    ``tiles_later``: the grid's tiles wait for its first ``set_symbols``.
     """
 
     def stacked(name: PaneName) -> str:
@@ -69,7 +75,7 @@ def build_panes(
         klines=KlinesView(id="klines", classes=stacked("klines"), **zone),
         balances=BalancesView(id="balances", classes=stacked("balances"), **zone),
         open_orders=OpenOrdersView(id="open_orders", classes=stacked("open_orders"), **zone),
-        grid=GridView(watchlist, id="grid", time_zone=time_zone),
+        grid=GridView(watchlist, id="grid", time_zone=time_zone, tiles_later=tiles_later),
         status=status,
         banner=RateLimitBanner(id="banner", **zone),
     )
