@@ -119,12 +119,13 @@ class MainScreen(Screen[None]):
         for name in STACKED_PANES:
             panes.by_name(name).set_class(name == self.stacked_current, "-current", update=False)
         dashboard = self.query_one("#dashboard", Container)
-        await dashboard.remove_children(list(self._placeholders.values()))
-        self._placeholders.clear()
-        await dashboard.mount_all(panes.all_panes())  # PANE_ORDER, as the wide grid places them
         views = self.query_one("#views", ContentSwitcher)
-        await views.add_content(panes.grid)
-        await self.mount(panes.banner, before=views)
+        with self.app.batch_update():  # the frames stay on screen until the panes are in their place
+            await dashboard.remove_children(list(self._placeholders.values()))
+            self._placeholders.clear()
+            await dashboard.mount_all(panes.all_panes())  # PANE_ORDER, as the wide grid places them
+            await views.add_content(panes.grid)
+            await self.mount(panes.banner, before=views)
         self.refresh_bindings()  # the keys that waited for the panes
 
     # --- arrangement ----------------------------------------------------------

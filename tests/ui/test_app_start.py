@@ -1,0 +1,199 @@
+"""The console's start: an honest first frame at once, then the book first, then the rest.
+
+What is checked here is what a user sees and what the start-up order
+guarantees; how fast it is, is measured by ``benchmarks/bench_start.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import LoadingIndicator
+
+from jextui.api.client import JexClient
+from jextui.ui import startup
+from jextui.ui.screens.boot import CONNECTING, PanePlaceholder
+from jextui.ui.screens.layout import PANE_ORDER, PANE_TITLES
+from jextui.ui.screens.panes import PaneSet
+from jextui.ui.session import Session, SessionError, SessionOptions
+from jextui.ui.themes import load_themes
+from jextui.ui.trading_actions import TradingController
+
+from .app_harness import TEST_WATCHLIST, make_settings, make_test_app, wait_for_data, wait_for_start, wait_until
+
+
+async def _held(app: Any) -> None:
+    """A start that never comes: the first frame stays on screen."""
+    await asyncio.Event().wait()
+
+
+@pytest.mark.parametrize(("size", "arrangement"), [((160, 48), "-wide"), ((80, 24), "-compact")])
+async def test_the_first_frame_shows_every_pane_frame_the_demo_badge_and_no_spinner(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], arrangement: str
+) -> None:
+    monkeypatch.setattr(startup, "start_console", _held)
+    app = make_test_app(tmp_path, size=size)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        main = app.main
+        assert main.has_class(arrangement)
+        frames = {frame.pane_name: frame for frame in main.query(PanePlaceholder)}
+        assert list(frames) == list(PANE_ORDER)
+        for name, frame in frames.items():
+            assert frame.border_title == PANE_TITLES[name]
+            assert CONNECTING in str(frame.render())
+        assert "BTCUSDT" in str(frames["book"].render())
+        assert "4 symbols" in str(frames["watchlist"].render())
+        status = main.status.plain_text()
+        assert "DEMO" in status and "connecting" in status
+        assert not main.query(LoadingIndicator)  # no spinner on an empty screen
+        assert not main.panes_installed
+        # The console's keys are shown, disabled, until the panes are in place; q works.
+        assert app.check_action("toggle_grid", ()) is None
+        assert app.check_action("buy", ()) is None
+        assert app.check_action("request_quit", ()) is True
+        await pilot.press("g")
+        assert not main.grid_shown
+
+
+def test_each_frame_carries_its_panes_title() -> None:
+    panes = PaneSet.__dataclass_fields__
+    for name in PANE_ORDER:
+        pane_class = panes[name].type
+        module = __import__("jextui.ui.widgets", fromlist=[pane_class])
+        assert getattr(module, pane_class).PANE_TITLE == PANE_TITLES[name]
+
+
+def test_the_first_frame_needs_no_pane_client_sandbox_feed_or_trading_code() -> None:
+    code = (
+        "import sys, jextui.cli, jextui.config, jextui.ui.app\n"
+        "heavy = ('jextui.sandbox', 'jextui.feed.worker', 'jextui.feed.scheduler', 'jextui.trading',"
+        " 'jextui.ui.trading_actions', 'jextui.ui.widgets.order_book', 'jextui.ui.feed_bridge', 'httpx',"
+        " 'uvicorn', 'starlette', 'sqlite3')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert loaded.stdout.strip() == "[]"
+
+
+async def test_the_feed_asks_for_the_book_alone_first_then_for_every_pane(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_test_app(tmp_path)
+    calls: list[tuple[str, bool]] = []
+    original = JexClient._call
+
+    async def recording(self: JexClient, name: str, *args: Any, **kwargs: Any) -> Any:
+        calls.append((name, app.parts_built and app.bridge.book_shown.is_set()))
+        return await original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(JexClient, "_call", recording)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+    before_book = {name for name, shown in calls if not shown}
+    after_book = {name for name, shown in calls if shown}
+    assert "depth" in before_book
+    assert before_book <= {"depth", "server_time", "exchange_info"}
+    assert {"historical_trades", "klines", "account", "open_orders", "ticker_price", "ticker_24hr"} <= after_book
+
+
+async def test_trading_waits_for_the_journal_and_sees_the_events_from_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    journal_may_open = asyncio.Event()
+    start_trading = startup.start_trading
+
+    async def held_trading(app: Any) -> None:
+        await journal_may_open.wait()
+        await start_trading(app)
+
+    monkeypatch.setattr(startup, "start_trading", held_trading)
+    seen: list[tuple[str, bool]] = []
+    original = TradingController.on_feed_event
+
+    def recording(self: TradingController, event: Any) -> None:
+        seen.append((type(event).__name__, self.app.check_action("buy", ()) is True))
+        original(self, event)
+
+    monkeypatch.setattr(TradingController, "on_feed_event", recording)
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_until(pilot, lambda: app.parts_built and app.bridge.book_shown.is_set(), what="the first book")
+        await pilot.pause()
+        assert app.check_action("buy", ()) is None  # shown, disabled: the journal is not open yet
+        await pilot.press("b")
+        assert app.screen is app.main  # no ticket
+        assert app.session.journal is None
+        journal_may_open.set()
+        await wait_for_start(pilot)
+        assert app.session.journal is not None and app.check_action("buy", ()) is True
+    handed_over = [name for name, ready in seen if not ready]
+    assert "BookUpdate" in handed_over  # what came before the controller is handed to it at its start
+
+
+async def test_the_grid_tiles_come_after_the_start_or_at_once_when_asked_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def never(app: Any) -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(startup, "start_trading", never)  # the start stops before the tiles
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_until(pilot, lambda: app.main.panes_installed, what="the panes")
+        grid = app.main.panes.grid
+        assert not grid.tiles_built and grid.tiles == []
+        await pilot.press("g")
+        await wait_until(pilot, lambda: app.main.grid_shown, what="the grid")
+        assert [tile.symbol for tile in grid.tiles] == list(TEST_WATCHLIST)
+        assert grid.focused_symbol() == "BTCUSDT"
+
+    monkeypatch.undo()  # a start that runs to its end builds them itself
+    again = make_test_app(tmp_path / "again")
+    async with again.run_test(size=again.size_for_tests) as pilot:
+        await wait_for_start(pilot)
+        grid = again.main.panes.grid
+        assert grid.tiles_built and [tile.symbol for tile in grid.tiles] == list(TEST_WATCHLIST)
+
+
+async def test_a_session_stopped_while_its_sandbox_starts_leaves_no_sandbox_running(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    session = Session(settings, lambda event: None, active_symbol="BTCUSDT", watchlist=("BTCUSDT",),
+                      options=SessionOptions(start_feed=False))  # fmt: skip
+    starting = asyncio.create_task(session.start())
+    await session.stop()
+    with pytest.raises(SessionError):
+        await starting
+    assert not [thread for thread in threading.enumerate() if thread.name == "jextui-sandbox"]
+
+
+def test_collection_pauses_while_starting_and_resumes_once() -> None:
+    assert gc.isenabled()
+    try:
+        startup.pause_collection()
+        assert not gc.isenabled()
+        startup.resume_collection(freeze=False)
+        assert gc.isenabled()
+        gc.disable()  # someone else's choice: resuming what was not paused here changes nothing
+        startup.resume_collection(freeze=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_changed_user_theme_is_read_again(tmp_path: Path) -> None:
+    themes = tmp_path / "themes"
+    themes.mkdir()
+    path = themes / "mine.toml"
+    path.write_text('primary = "#268BD2"\n')
+    assert load_themes(themes)["mine"].primary == "#268BD2"
+    path.write_text('primary = "#FF0000"\ndark = false\n')
+    changed = load_themes(themes)["mine"]
+    assert changed.primary == "#FF0000" and changed.dark is False
