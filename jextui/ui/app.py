@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from jextui.config import Settings
     from jextui.feed.events import FeedEvent
     from jextui.ui.feed_bridge import FeedArrived, FeedBridge
-    from jextui.ui.screens.symbol_search import SearchChoice, SymbolEntry
+    from jextui.ui.screens.symbol_search import SymbolEntry
     from jextui.ui.session import Session, SessionOptions
     from jextui.ui.startup import ConsoleParts
     from jextui.ui.store import MarketStore
@@ -334,26 +334,11 @@ class JexApp(App[int]):
             main.focus_pane("watchlist")
         self.update_visibility()
 
-    def _open_search(self, mode: str) -> None:
-        from jextui.ui.screens.symbol_search import SymbolSearchScreen
-
-        entries = self.symbol_entries()
-        screen = SymbolSearchScreen(entries, mode="add" if mode == "add" else "activate", loading=not entries)
-        self.push_screen(screen, self._search_done)
-
-    def _search_done(self, choice: SearchChoice | None) -> None:
-        if choice is None:
-            return
-        if choice.action == "add":
-            self.add_to_watchlist(choice.symbol)
-        else:
-            self.activate_symbol(choice.symbol)
-
     def action_search(self) -> None:
-        self._open_search("activate")
+        selection.open_search(self, "activate")
 
     def action_add_symbol(self) -> None:
-        self._open_search("add")
+        selection.open_search(self, "add")
 
     def action_remove_symbol(self) -> None:
         main = self.main

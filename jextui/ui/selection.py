@@ -1,8 +1,8 @@
 """What the user chose to watch: the active symbol, the watchlist, the kline interval.
 
 Switching the active symbol (its panes are cleared until its data arrives),
-adding and removing watchlist symbols (list, grid tiles, feed), changing the
-kline interval, and remembering each choice in ``state.json``
+the symbol search, adding and removing watchlist symbols (list, grid tiles,
+feed), changing the kline interval, and remembering each choice in ``state.json``
 (:mod:`jextui.state`) for the next run.  The choices themselves live on the
 app (``app.active_symbol``, ``app.watchlist``, ``app.kline_interval``), which
 routes the keys here.
@@ -19,7 +19,7 @@ from jextui.state import update_state
 
 if TYPE_CHECKING:
     from jextui.ui.app import JexApp
-    from jextui.ui.screens.symbol_search import SymbolEntry
+    from jextui.ui.screens.symbol_search import SearchChoice, SearchMode, SymbolEntry
 
 __all__ = [
     "first_active",
@@ -31,6 +31,7 @@ __all__ = [
     "sync_grid",
     "change_interval",
     "symbol_entries",
+    "open_search",
     "save_ui_state",
 ]
 
@@ -162,6 +163,23 @@ def symbol_entries(app: JexApp) -> list[SymbolEntry]:
         SymbolEntry(info.symbol, info.base_asset, info.quote_asset, info.symbol in watched)
         for info in app.store.symbols.values()
     ]
+
+
+def open_search(app: JexApp, mode: SearchMode) -> None:
+    """The symbol search (``/``: make active, ``a``: add to the watchlist)."""
+    from jextui.ui.screens.symbol_search import SymbolSearchScreen
+
+    entries = symbol_entries(app)
+
+    def chosen(choice: SearchChoice | None) -> None:
+        if choice is None:
+            return
+        if choice.action == "add":
+            add_to_watchlist(app, choice.symbol)
+        else:
+            activate_symbol(app, choice.symbol)
+
+    app.push_screen(SymbolSearchScreen(entries, mode=mode, loading=not entries), chosen)
 
 
 # --- the kline interval ------------------------------------------------------------------
