@@ -131,7 +131,7 @@ class Session:
                 api_secret,
                 time_ms=self.options.time_ms,
                 allow_insecure=self.settings.allow_insecure_http,
-                transport=_sandbox_transport() if self.sandbox is not None else None,
+                transport=_loopback_transport(base_url),
             )
         except Exception as error:  # InsecureTransport and bad URLs: said in words
             raise SessionError(str(error)) from None
@@ -295,13 +295,17 @@ class Session:
                 self.worker.refresh_now(kind)
 
 
-def _sandbox_transport() -> Any:
-    """The client's transport to the in-process sandbox: plain HTTP on loopback.
+def _loopback_transport(base_url: str) -> Any:
+    """For plain HTTP on this machine (the demo sandbox, a local one): a transport
+    that does not load the certificate authorities (about 50 ms of start-up),
+    since no TLS is ever spoken; ``None`` (the client's verifying default,
+    proxies from the environment included) for anything else."""
+    from urllib.parse import urlsplit
 
-    No TLS is ever spoken to it, so the transport skips loading the system's
-    certificate authorities (about 50 ms of start-up); any other exchange gets
-    the client's default, verifying transport.
-    """
+    from jextui.config import is_loopback_url
+
+    if urlsplit(base_url).scheme != "http" or not is_loopback_url(base_url):
+        return None
     import httpx
 
     return httpx.AsyncHTTPTransport(verify=False)

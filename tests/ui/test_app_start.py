@@ -197,3 +197,14 @@ def test_a_changed_user_theme_is_read_again(tmp_path: Path) -> None:
     path.write_text('primary = "#FF0000"\ndark = false\n')
     changed = load_themes(themes)["mine"]
     assert changed.primary == "#FF0000" and changed.dark is False
+
+
+@pytest.mark.parametrize(
+    ("url", "plain"),
+    [("http://127.0.0.1:8765", True), ("http://localhost:8765", True), ("http://[::1]:8765", True),
+     ("https://127.0.0.1:8765", False), ("http://jex.example.com", False), ("https://jex.example.com", False)],
+)  # fmt: skip
+def test_only_plain_http_on_this_machine_skips_the_certificate_authorities(url: str, plain: bool) -> None:
+    from jextui.ui.session import _loopback_transport
+
+    assert (_loopback_transport(url) is not None) is plain
