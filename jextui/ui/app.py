@@ -240,12 +240,15 @@ class JexApp(App[int]):
 
     def update_visibility(self, *, resend: bool = False) -> None:
         """Tell the feed which panes are on screen (jextui.ui.visibility); ``resend``: even if unchanged."""
-        if self._parts is None or not self.main.panes_installed:
+        if self._parts is None or not self.main.pane_installed("book"):
             return
         if self._visibility is None:
             from jextui.ui.visibility import FeedVisibility
 
             self._visibility = FeedVisibility()
+        if not self.main.panes_installed:  # the book alone so far: fetch what it shows
+            self._visibility.size_book_depth(self.main, self.session)
+            return
         ticket_open = self._trading is not None and self._trading.has_open_ticket
         self._visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend)
 

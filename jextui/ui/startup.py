@@ -7,13 +7,14 @@ waits for things:
 
 1. the parts (:func:`build_parts`): the market store, every pane, the feed
    bridge and the session — their modules are imported only now;
-2. the panes in place of their empty frames (:func:`show_panes`);
+2. the order book in place of its empty frame (:func:`show_book`);
 3. the connection (:func:`connect`): the demo sandbox or the profile's
    exchange, the API client and the feed, which asks for the active
    symbol's order book alone first;
 4. once that book is on screen (or after :data:`BOOK_WAIT_S`), every other
-   pane's feed, then trading (:func:`start_trading`: the order journal, the
-   trading controller, its start-up checks) and the grid view's tiles.
+   pane in place of its frame (:func:`show_panes`) and its feed, then
+   trading (:func:`start_trading`: the order journal, the trading
+   controller, its start-up checks) and the grid view's tiles.
 
 A failure to connect is said on screen (status bar and a notification) and
 in the log, never as a traceback.  :func:`stop_console` stops what started.
@@ -40,6 +41,7 @@ __all__ = [
     "resume_collection",
     "ConsoleParts",
     "build_parts",
+    "show_book",
     "show_panes",
     "connect",
     "start_trading",
@@ -122,14 +124,21 @@ def build_parts(app: JexApp) -> ConsoleParts:
     return ConsoleParts(store=store, panes=panes, bridge=bridge, session=session)
 
 
+async def show_book(app: JexApp) -> None:
+    """Put the order book in place of its empty frame: the feed's first answer goes there."""
+    from jextui.ui.selection import caption_active
+
+    await app.main.install_panes(app.parts.panes, ("book",))
+    caption_active(app)
+
+
 async def show_panes(app: JexApp) -> None:
-    """Put the panes in place of their empty frames and set them up."""
+    """Put every other pane in place of its empty frame and set them up."""
     from jextui.ui.selection import caption_active
 
     main = app.main
     panes = app.parts.panes
-    if not main.panes_installed:
-        await main.install_panes(panes)
+    await main.install_panes(panes)
     panes.watchlist.set_symbols(app.watchlist)
     panes.watchlist.set_active(app.active_symbol)
     panes.klines.show_interval(app.kline_interval)
@@ -145,7 +154,7 @@ async def connect(app: JexApp) -> bool:
 
     session = app.session
     app.update_visibility()  # sizes the book's depth to its pane
-    if app.active_symbol is not None and not app.main.grid_shown:
+    if app.active_symbol is not None:
         session.set_visible({"book"})  # what the user waits for; the rest once it is on screen
     try:
         await session.start()
@@ -202,11 +211,12 @@ async def start_console(app: JexApp) -> None:
     connected = False
     try:
         app.parts  # noqa: B018 - builds them
-        await show_panes(app)
-        app.start_freshness_timer()
+        await show_book(app)
         connected = await connect(app)
         if connected and app.session.worker is not None:
             await wait_for_book(app)
+        await show_panes(app)
+        app.start_freshness_timer()
         app.update_visibility(resend=True)  # every pane's feed
         await start_trading(app)
         await sync_grid(app)

@@ -53,9 +53,9 @@ class FeedVisibility:
         if resend or visible != self.visible:
             self.visible = visible
             session.set_visible(set(visible))
-        self._size_book_depth(main, session)
+        self.size_book_depth(main, session)
 
-    def _size_book_depth(self, main: MainScreen, session: Session) -> None:
+    def size_book_depth(self, main: MainScreen, session: Session) -> None:
         """Fetch as many levels as the book pane shows (a deeper request costs no more weight)."""
         height = main.panes.book.size.height
         if not height:

@@ -63,6 +63,35 @@ async def test_the_first_frame_shows_every_pane_frame_the_demo_badge_and_no_spin
         assert not main.grid_shown
 
 
+async def test_the_order_book_comes_first_and_the_other_panes_once_it_shows_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book_waited_for = asyncio.Event()
+    may_go_on = asyncio.Event()
+    wait_for_book = startup.wait_for_book
+
+    async def held(app: Any, *args: Any) -> bool:
+        shown = await wait_for_book(app, *args)
+        book_waited_for.set()
+        await may_go_on.wait()
+        return shown
+
+    monkeypatch.setattr(startup, "wait_for_book", held)
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_until(pilot, book_waited_for.is_set, what="the first book")
+        main = app.main
+        assert main.pane_installed("book") and main.panes.book.has_data
+        assert [frame.pane_name for frame in main.query(PanePlaceholder)] == [
+            name for name in PANE_ORDER if name != "book"
+        ]
+        assert not main.panes_installed and app.check_action("toggle_grid", ()) is None
+        may_go_on.set()
+        await wait_for_data(pilot)
+        assert main.panes_installed and not main.query(PanePlaceholder)
+        assert app.check_action("toggle_grid", ()) is True
+
+
 def test_each_frame_carries_its_panes_title() -> None:
     panes = PaneSet.__dataclass_fields__
     for name in PANE_ORDER:

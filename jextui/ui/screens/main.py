@@ -16,13 +16,14 @@ sizes and orders are in :mod:`jextui.ui.screens.layout`):
 The screen is the console's first frame: it is composed with each pane's
 empty frame (:mod:`jextui.ui.screens.boot`), the status bar and the footer
 only, so that nothing else has to load first; :meth:`MainScreen.install_panes`
-then puts the panes (:mod:`jextui.ui.screens.panes`) in their place.  The
+then puts the panes (:mod:`jextui.ui.screens.panes`) in their place, a few
+at a time if the app wants (the order book first).  The
 screen only arranges; :mod:`jextui.ui.app` decides and routes data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING, ClassVar
 
@@ -83,6 +84,7 @@ class MainScreen(Screen[None]):
         captions = boot_captions(watchlist, active_symbol, kline_interval)
         self._placeholders = {name: PanePlaceholder(name, captions[name]) for name in PANE_ORDER}
         self._panes: PaneSet | None = None
+        self._complete = False  # every pane in place
         self.arrangement: Arrangement = "wide"
         self.stacked_current: PaneName = "watchlist"
         self._grid_shown = False
@@ -91,14 +93,18 @@ class MainScreen(Screen[None]):
 
     @property
     def panes(self) -> PaneSet:
-        """The widgets the app routes data to (once installed)."""
+        """The widgets the app routes data to (from the first :meth:`install_panes`)."""
         if self._panes is None:
             raise RuntimeError("the main screen's panes are not installed yet")
         return self._panes
 
     @property
     def panes_installed(self) -> bool:
-        return self._panes is not None
+        """Every pane is in place (and the grid view and the banner)."""
+        return self._complete
+
+    def pane_installed(self, name: PaneName) -> bool:
+        return self._panes is not None and name not in self._placeholders
 
     def compose(self) -> ComposeResult:
         self.arrangement = apply_arrangement(self, *self.app.size)  # before the first frame: one layout
@@ -111,22 +117,33 @@ class MainScreen(Screen[None]):
         yield self.status
         yield Footer()
 
-    async def install_panes(self, panes: PaneSet) -> None:
-        """Put ``panes`` (from :func:`~jextui.ui.screens.panes.build_panes`) in place of their frames."""
-        if self._panes is not None:
-            raise RuntimeError("the main screen's panes are installed already")
-        self._panes = panes
-        for name in STACKED_PANES:
-            panes.by_name(name).set_class(name == self.stacked_current, "-current", update=False)
+    async def install_panes(self, panes: PaneSet, names: Iterable[PaneName] = PANE_ORDER) -> None:
+        """Put these of ``panes`` (from :func:`~jextui.ui.screens.panes.build_panes`) in
+        place of their frames; with the last of them, the grid view and the banner."""
+        if self._panes is None:
+            self._panes = panes
+            for name in STACKED_PANES:
+                panes.by_name(name).set_class(name == self.stacked_current, "-current", update=False)
+        elif panes is not self._panes:
+            raise RuntimeError("the main screen has other panes already")
+        wanted = set(names)
         dashboard = self.query_one("#dashboard", Container)
         views = self.query_one("#views", ContentSwitcher)
         with self.app.batch_update():  # the frames stay on screen until the panes are in their place
-            await dashboard.remove_children(list(self._placeholders.values()))
-            self._placeholders.clear()
-            await dashboard.mount_all(panes.all_panes())  # PANE_ORDER, as the wide grid places them
-            await views.add_content(panes.grid)
-            await self.mount(panes.banner, before=views)
-        self.refresh_bindings()  # the keys that waited for the panes
+            for name in PANE_ORDER:
+                frame = self._placeholders.get(name)
+                if frame is None or name not in wanted:
+                    continue
+                position = dashboard.children.index(frame)
+                await frame.remove()
+                del self._placeholders[name]
+                await dashboard.mount(panes.by_name(name), after=position - 1)  # the tab line is first
+            if not self._placeholders and not self._complete:
+                await views.add_content(panes.grid)
+                await self.mount(panes.banner, before=views)
+                self._complete = True
+        if self._complete:
+            self.refresh_bindings()  # the keys that waited for the panes
 
     # --- arrangement ----------------------------------------------------------
 
