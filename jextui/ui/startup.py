@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOOK_WAIT_S",
+    "FRAME_OUT_S",
     "pause_collection",
     "resume_collection",
     "ConsoleParts",
@@ -53,6 +54,11 @@ log = logging.getLogger("jextui.ui")
 
 #: How long the other panes' feeds and trading wait for the first order book.
 BOOK_WAIT_S = 3.0
+#: A pause after a frame that matters (the first, the first book): Textual
+#: writes frames from its own thread, which needs the interpreter for every
+#: chunk; the heavy imports that come next would otherwise hold it (up to the
+#: switch interval, 5 ms, per chunk) while the frame waits.
+FRAME_OUT_S = 0.005
 
 _collection = {"paused": False}
 
@@ -183,6 +189,7 @@ async def wait_for_book(app: JexApp, timeout_s: float = BOOK_WAIT_S) -> bool:
         await asyncio.wait_for(painted, 1.0)
     except TimeoutError:
         pass
+    await asyncio.sleep(FRAME_OUT_S)
     return True
 
 
@@ -210,6 +217,7 @@ async def start_console(app: JexApp) -> None:
 
     connected = False
     try:
+        await asyncio.sleep(FRAME_OUT_S)  # the first frame to the terminal before the imports below
         app.parts  # noqa: B018 - builds them
         await show_book(app)
         connected = await connect(app)
