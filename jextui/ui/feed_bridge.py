@@ -152,6 +152,9 @@ class FeedBridge:
         self.last_status: StatusUpdate | None = None
         self.book_shown = asyncio.Event()
         """Set once the active symbol's order book has been given to its pane."""
+        self.trouble = asyncio.Event()
+        """Set once the feed reports trouble: a failed book poll, or a connection
+        that is not simply connecting or online (e.g. rate-limited)."""
 
     # --- in -------------------------------------------------------------------
 
@@ -202,8 +205,12 @@ class FeedBridge:
             self.apply_precisions(event.info)
         elif isinstance(event, StatusUpdate):
             self.last_status = event
+            if event.connection not in ("connecting", "online"):
+                self.trouble.set()
         elif isinstance(event, FeedFailed):
             log.debug("feed %s failed: %s", event.kind, event.message)
+            if event.kind == "book":
+                self.trouble.set()
 
     # --- precisions -------------------------------------------------------------
 

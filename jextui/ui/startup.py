@@ -45,6 +45,7 @@ __all__ = [
     "show_book",
     "show_panes",
     "connect",
+    "wait_for_book",
     "start_trading",
     "start_console",
     "stop_console",
@@ -177,11 +178,19 @@ async def connect(app: JexApp) -> bool:
     return True
 
 
-async def wait_for_book(app: JexApp, timeout_s: float = BOOK_WAIT_S) -> bool:
-    """Until the active symbol's book is on screen (False after ``timeout_s``)."""
+async def wait_for_book(app: JexApp, timeout_s: float | None = None) -> bool:
+    """Until the active symbol's book is on screen; False when the feed reports
+    trouble first (the rest then shows at once, banner included) or after
+    ``timeout_s`` (default :data:`BOOK_WAIT_S`)."""
+    timeout_s = BOOK_WAIT_S if timeout_s is None else timeout_s
+    bridge = app.bridge
+    waits = [asyncio.ensure_future(bridge.book_shown.wait()), asyncio.ensure_future(bridge.trouble.wait())]
     try:
-        await asyncio.wait_for(app.bridge.book_shown.wait(), timeout_s)
-    except TimeoutError:
+        await asyncio.wait(waits, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+    if not bridge.book_shown.is_set():
         return False
     painted = asyncio.get_running_loop().create_future()
     app.main.call_after_refresh(lambda: painted.done() or painted.set_result(None))

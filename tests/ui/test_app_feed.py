@@ -5,6 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
+from jextui.ui import startup
+
 from .app_harness import make_test_app, settle, wait_for_data, wait_until
 
 
@@ -34,13 +38,18 @@ async def test_panes_say_stale_when_the_exchange_stops_answering(tmp_path: Path)
         await wait_until(pilot, lambda: not panes.book.stale and not panes.trades.stale, what="fresh data")
 
 
-async def test_a_429_shows_the_banner_and_nothing_is_sent_until_retry_after(tmp_path: Path) -> None:
+async def test_a_429_shows_the_banner_and_nothing_is_sent_until_retry_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The console starts with the book (and the clock and exchangeInfo) alone: a limit of 2 is
-    # exceeded before the feed has read the limit from an answer.
+    # exceeded before the feed has read the limit from an answer.  The other panes and the
+    # banner do not wait for a book that the limit holds back.
+    monkeypatch.setattr(startup, "BOOK_WAIT_S", 600.0)
     app = make_test_app(tmp_path, sandbox_overrides={"weight_per_minute": 2, "ban_after_strikes": 1000})
     async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_until(pilot, lambda: app.main.panes_installed and app.main.panes.banner.active,
+                         what="the rate-limit banner")  # fmt: skip
         banner = app.main.panes.banner
-        await wait_until(pilot, lambda: banner.active, what="the rate-limit banner")
         assert "Rate limited by the exchange" in banner.message and "paused until" in banner.message
         assert "RATE LIMITED until" in app.main.panes.status.plain_text()
         client = app.session.client

@@ -92,6 +92,15 @@ async def test_the_order_book_comes_first_and_the_other_panes_once_it_shows_data
         assert app.check_action("toggle_grid", ()) is True
 
 
+async def test_the_other_panes_do_not_wait_for_a_book_that_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(startup, "BOOK_WAIT_S", 600.0)
+    app = make_test_app(tmp_path, sandbox_overrides={"fault_5xx_rate": 1.0, "fault_paths": ("/api/v1/spot/depth",)})
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_until(pilot, lambda: app.main.panes_installed, what="the other panes")
+        assert not app.main.panes.book.has_data
+        await wait_until(pilot, lambda: app.main.panes.trades.has_data, what="the trades")
+
+
 def test_each_frame_carries_its_panes_title() -> None:
     panes = PaneSet.__dataclass_fields__
     for name in PANE_ORDER:

@@ -166,13 +166,15 @@ class MainScreen(Screen[None]):
 
     def _show_stacked(self, name: str) -> None:
         for stacked in STACKED_PANES:
-            self._pane_or_frame(stacked).set_class(stacked == name, "-current")
+            for widget in self._pane_and_frame(stacked):
+                widget.set_class(stacked == name, "-current", update=widget.is_mounted)
         self.tabs.show_current(name)
 
-    def _pane_or_frame(self, name: str) -> Widget:
-        if self._panes is not None:
-            return self._panes.by_name(name)
-        return self._placeholders[name]  # type: ignore[index]
+    def _pane_and_frame(self, name: str) -> list[Widget]:
+        """The pane (once built) and its empty frame (until the pane is in place)."""
+        widgets: list[Widget] = [self._panes.by_name(name)] if self._panes is not None else []
+        frame = self._placeholders.get(name)  # type: ignore[call-overload]
+        return [*widgets, frame] if frame is not None else widgets
 
     @property
     def grid_shown(self) -> bool:
