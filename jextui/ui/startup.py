@@ -230,7 +230,7 @@ async def start_console(app: JexApp) -> None:
         app.parts  # noqa: B018 - builds them
         await show_book(app)
         connected = await connect(app)
-        if connected and app.session.worker is not None:
+        if connected and app.session.worker is not None and app.active_symbol is not None:
             await wait_for_book(app)
         await show_panes(app)
         app.start_freshness_timer()

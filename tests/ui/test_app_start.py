@@ -246,3 +246,13 @@ def test_only_plain_http_on_this_machine_skips_the_certificate_authorities(url: 
     from jextui.ui.session import _loopback_transport
 
     assert (_loopback_transport(url) is not None) is plain
+
+
+async def test_with_an_empty_watchlist_the_panes_do_not_wait_for_a_book(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(startup, "BOOK_WAIT_S", 600.0)
+    app = make_test_app(tmp_path, watchlist=())
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)
+        assert app.active_symbol is None and app.main.panes_installed
