@@ -125,6 +125,11 @@ class CancelOutcome:
             return None
         return self.status in ("CANCELED", "CANCLEFILLED")
 
+    @property
+    def order_gone(self) -> bool:
+        """The order was no longer open (a fill got there first): nothing was left to cancel."""
+        return isinstance(self.error, UnknownOrder)
+
 
 def is_unknown_outcome(error: BaseException) -> bool:
     """True when a failed order request may nevertheless have been executed."""

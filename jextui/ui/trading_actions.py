@@ -456,7 +456,12 @@ class TradingController:
             self._cancelling.discard(order_id)
         if outcome.result is not None:
             self.fills.observe_order(outcome.result, announce_cancel=False)
-        severity = "information" if outcome.cancelled else "warning" if outcome.cancelled is None else "error"
+        if outcome.cancelled:
+            severity = "information"
+        elif outcome.cancelled is None or outcome.order_gone:  # unknown, or a fill won the race
+            severity = "warning"
+        else:
+            severity = "error"
         self.announcer.say(outcome.message, title="Cancel", severity=severity)
         self._refresh_orders()
         self._reread_detail_of(order_id)

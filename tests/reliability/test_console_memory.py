@@ -26,12 +26,6 @@ def detached_widgets() -> int:
     return sum(1 for o in gc.get_objects() if isinstance(o, Widget) and not o.is_attached)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Textual 8.2.8's Footer leaks its FooterKeys (a `compact` watcher per key, never pruned): "
-    "jextui/ui/screens/main.py should compose a Footer subclass whose recompose() prunes "
-    "getattr(self, '__watchers')['compact'] of keys that are no longer attached",
-)
 async def test_keys_that_move_the_focus_or_open_dialogs_leave_nothing_behind(tmp_path: Path) -> None:
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:

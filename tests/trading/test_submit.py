@@ -167,6 +167,7 @@ async def test_cancel_and_its_refusal(submitter, exchange, journal) -> None:
     assert done.message == "Order 100 on BTCUSDT cancelled (CANCELED)."
     again = await submitter.cancel("BTCUSDT", placed.order_id)
     assert again.kind == OutcomeKind.REJECTED and again.cancelled is False
+    assert again.order_gone and not done.order_gone  # a race lost to a fill, not a failure
     assert again.message == "Cancel of order 100 refused: The order is no longer open (already filled or cancelled)."
     assert [journal.get(o.entry.id).state for o in (done, again)] == [ACCEPTED, REJECTED]
 

@@ -33,7 +33,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Container, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from jextui.ui.screens.boot import PanePlaceholder, boot_captions
 from jextui.ui.screens.layout import (
@@ -48,6 +48,7 @@ from jextui.ui.screens.layout import (
     apply_arrangement,
     arrangement_for,
 )
+from jextui.ui.widgets.footer import KeyFooter
 from jextui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
@@ -115,7 +116,7 @@ class MainScreen(Screen[None]):
                 yield self.tabs
                 yield from self._placeholders.values()  # PANE_ORDER: the wide grid places them in this order
         yield self.status
-        yield Footer()
+        yield KeyFooter()
 
     async def install_panes(self, panes: PaneSet, names: Iterable[PaneName] = PANE_ORDER) -> None:
         """Put these of ``panes`` (from :func:`~jextui.ui.screens.panes.build_panes`) in

@@ -16,13 +16,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from jextui.api.client import JexClient
 from jextui.api.models import Order
 from jextui.trading.errors_text import describe_error
 from jextui.ui.format import MASK, auto_decimals, format_datetime, format_percent, format_price, format_qty
 from jextui.ui.screens.account.words import order_status_words
+from jextui.ui.widgets.footer import KeyFooter
 
 __all__ = ["OrderDetailHost", "OrderDetailScreen", "OPEN_STATUSES", "detail_lines"]
 
@@ -111,7 +112,7 @@ class OrderDetailScreen(ModalScreen[None]):
             frame.border_title = f"Order {int(self.order.order_id)} · {self.order.symbol}"
             yield Static("", id="order-status", markup=False)
             yield Static("", id="order-fields", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.redraw()

@@ -21,12 +21,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from jextui.api.client import JexClient
 from jextui.api.models import TradeFee
 from jextui.trading.errors_text import describe_error
 from jextui.ui.screens.account.table import Cell, Column, TableView
+from jextui.ui.widgets.footer import KeyFooter
 
 __all__ = ["TradingHost", "AccountScreen", "PagedAccountScreen"]
 
@@ -104,7 +105,7 @@ class AccountScreen(ModalScreen[None]):
             frame.border_title = self.title_text()
             yield Static("", id="account-status", markup=False)
             yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
