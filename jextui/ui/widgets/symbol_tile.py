@@ -46,6 +46,12 @@ class SymbolTile(Pane):
     SymbolTile.-stale {{
         border: round $stale;
     }}
+    SymbolTile:focus {{
+        border: heavy $border;
+    }}
+    SymbolTile.-active:focus {{
+        border: heavy $accent;
+    }}
     SymbolTile > .tile--price {{ text-style: bold; }}
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"tile--price"}
