@@ -300,7 +300,10 @@ async def soak(minutes: float, pace_s: float, seed: int) -> Report:
 
         app.notify = counting_notify  # type: ignore[method-assign]
         async with app.run_test(size=SIZE) as pilot:
-            if not await wait_for(lambda: app.main.panes.book.has_data and app.main.panes.watchlist.has_data, 30):
+            def showing_data() -> bool:  # the panes are installed once start-up has finished
+                return app.started and app.main.panes.book.has_data and app.main.panes.watchlist.has_data
+
+            if not await wait_for(showing_data, 30):
                 raise SystemExit("the console showed no data within 30 s")
             await pilot.pause(2)
             report.rss_start_mib, report.tasks_start = rss_mib(), len(asyncio.all_tasks())
