@@ -24,7 +24,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 from jextui.api.clock import local_time_ms
 from jextui.api.limits import DEFAULT_WEIGHT_LIMIT
@@ -109,24 +109,34 @@ def depth_limit_for(rows_per_side: int) -> int:
 
 
 class _RateView(Protocol):
-    used_weight_1m: int
-    weight_limit: int
-    blocked_until_ms: int | None
-    block_reason: str | None
-    last_update_ms: int | None
+    @property
+    def used_weight_1m(self) -> int: ...
+    @property
+    def weight_limit(self) -> int: ...
+    @property
+    def blocked_until_ms(self) -> int | None: ...
+    @property
+    def block_reason(self) -> str | None: ...
+    @property
+    def last_update_ms(self) -> int | None: ...
+    @property
+    def weight_from_server(self) -> bool: ...
 
 
 class _ClockView(Protocol):
-    offset_ms: int
-    synced: bool
+    @property
+    def offset_ms(self) -> int: ...
+    @property
+    def synced(self) -> bool: ...
 
 
 class FeedClient(Protocol):
     """What the worker needs of ``jextui.api.JexClient`` (tests pass fakes)."""
 
-    rate: _RateView
-    clock: _ClockView
-
+    @property
+    def rate(self) -> _RateView: ...
+    @property
+    def clock(self) -> _ClockView: ...
     @property
     def has_api_key(self) -> bool: ...
     @property
@@ -139,18 +149,19 @@ class FeedClient(Protocol):
     async def historical_trades(
         self, symbol: str, limit: int | None = None, from_id: int | None = None
     ) -> list[HistoricalTrade]: ...
-    async def klines(
-        self,
-        symbol: str,
-        interval: str,
-        *,
-        start_time: int | None = None,
-        end_time: int | None = None,
-        limit: int | None = None,
-    ) -> list[Kline]: ...
-    async def ticker_24hr(self, symbol: str | None = None) -> Any: ...
-    async def ticker_price(self, symbol: str | None = None) -> Any: ...
-    async def book_ticker(self, symbol: str | None = None) -> Any: ...
+    async def klines(self, symbol: str, interval: str, *, limit: int | None = None) -> list[Kline]: ...
+    @overload
+    async def ticker_24hr(self, symbol: str) -> Ticker24hr: ...
+    @overload
+    async def ticker_24hr(self, symbol: None = None) -> list[Ticker24hr]: ...
+    @overload
+    async def ticker_price(self, symbol: str) -> PriceTicker: ...
+    @overload
+    async def ticker_price(self, symbol: None = None) -> list[PriceTicker]: ...
+    @overload
+    async def book_ticker(self, symbol: str) -> BookTicker: ...
+    @overload
+    async def book_ticker(self, symbol: None = None) -> list[BookTicker]: ...
     async def account(self) -> Account: ...
     async def open_orders(self, symbol: str) -> list[Order]: ...
 
@@ -199,8 +210,8 @@ class FeedWorker:
             max_in_flight=max_in_flight,
         )
         self._scheduler.set_credentials(
-            api_key=bool(getattr(client, "has_api_key", client.has_credentials)),
-            signed=bool(client.has_credentials),
+            api_key=client.has_api_key,
+            signed=client.has_credentials,
         )
         self._health = HealthTracker()
         self._tasks: dict[Request, asyncio.Task[None]] = {}
@@ -209,7 +220,6 @@ class FeedWorker:
         self._running = False
         self._book_limit = depth_limit_for(book_rows)
         self._latency_ms: float | None = None
-        self._last_success_ms: int | None = None
         self._last_answer_ms: int | None = None  # any HTTP answer, success or error
         self._last_transport_failure_ms: int | None = None
         self._last_transport_error: str | None = None
@@ -274,10 +284,6 @@ class FeedWorker:
         """The current polling plan (periods after stretching, weight per minute)."""
         return self._scheduler.plan(self._now())
 
-    @property
-    def book_limit(self) -> int:
-        return self._book_limit
-
     def stop(self) -> None:
         """Ask :meth:`run` to return (requests still running are cancelled).
 
@@ -325,7 +331,7 @@ class FeedWorker:
     def _read_rate(self, now: int) -> None:
         rate = self._client.rate
         blocked = rate.blocked_until_ms
-        from_server = getattr(rate, "weight_from_server", True)
+        from_server = rate.weight_from_server
         self._scheduler.observe_rate(
             used_weight_1m=rate.used_weight_1m if from_server else None,
             at_ms=rate.last_update_ms,
@@ -337,7 +343,7 @@ class FeedWorker:
     def _launch(self, request: Request) -> None:
         task = asyncio.create_task(self._poll(request), name=f"feed-{request.kind.value}")
         self._tasks[request] = task
-        task.add_done_callback(lambda _t, r=request: self._tasks.pop(r, None))
+        task.add_done_callback(lambda _task: self._tasks.pop(request, None))
 
     def _cancel_orphans(self) -> None:
         """Cancel requests the scheduler no longer waits for (old symbol or interval)."""
@@ -402,7 +408,7 @@ class FeedWorker:
 
     def _on_success(self, request: Request, result: Any) -> None:
         now = self._now()
-        self._last_success_ms = self._last_answer_ms = now
+        self._last_answer_ms = now
         if not self._scheduler.finished(request, now, ok=True) or not self._relevant(request):
             logger.debug("feed %s: dropped a late answer for %s", request.kind.value, request.symbol)
             return
@@ -524,7 +530,7 @@ class FeedWorker:
         self._last_connection = connection
         self._next_status_ms = now + STATUS_PERIOD_MS
         rate = self._client.rate
-        from_server = getattr(rate, "weight_from_server", True) and rate.last_update_ms is not None
+        from_server = rate.weight_from_server and rate.last_update_ms is not None
         self._emit(
             StatusUpdate(
                 connection=connection,

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from jextui.api.models import Order, OrderResult
 
@@ -69,7 +69,7 @@ class _Known:
 
 
 class OrderFetcher(Protocol):
-    async def open_orders(self, symbol: str, **kwargs: Any) -> list[Order]: ...
+    async def open_orders(self, symbol: str) -> list[Order]: ...
     async def get_order(self, symbol: str, order_id: int) -> Order: ...
 
 

@@ -37,7 +37,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from jextui.api.errors import UnknownOrder
 from jextui.api.models import Order
@@ -65,8 +65,8 @@ DEFAULT_GRACE_MS = 6_000  # default recvWindow (5000 ms) + 1 s
 class OrderReader(Protocol):
     """The part of the API client the reconciler needs."""
 
-    async def open_orders(self, symbol: str, **kwargs: Any) -> list[Order]: ...
-    async def history_orders(self, symbol: str, **kwargs: Any) -> list[Order]: ...
+    async def open_orders(self, symbol: str) -> list[Order]: ...
+    async def history_orders(self, symbol: str, *, start_time: int | None = None) -> list[Order]: ...
     async def get_order(self, symbol: str, order_id: int) -> Order: ...
 
 

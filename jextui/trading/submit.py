@@ -28,14 +28,15 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from jextui.api.errors import DecodeError, JexError, ServerError, TransportError, UnknownOrder
 from jextui.api.models import CancelResult, Order, OrderAck, OrderResult
 from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
 from jextui.trading.journal import JournalEntry, JournalError, OrderJournal
-from jextui.trading.reconcile import Reconciler, ReconcileReport
+from jextui.trading.reconcile import OrderReader, Reconciler, ReconcileReport
 from jextui.trading.ticket import OrderRequest, OrderTicket
 
 __all__ = ["OutcomeKind", "SubmitOutcome", "CancelOutcome", "OrderSubmitter", "is_unknown_outcome"]
@@ -56,15 +57,32 @@ class OutcomeKind(StrEnum):
     TEST_FAILED = "test_failed"  # dry run refused or unanswered (nothing placed either way)
 
 
-class OrderApi(Protocol):
-    """The part of the API client the submitter needs."""
+class OrderApi(OrderReader, Protocol):
+    """The part of the API client the submitter needs (its reconciler reads orders too)."""
 
-    async def new_order(self, symbol: str, side: str, quantity: Any, price: Any, **kwargs: Any) -> Any: ...
-    async def test_order(self, symbol: str, side: str, quantity: Any, price: Any, **kwargs: Any) -> Any: ...
+    async def new_order(
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal,
+        price: Decimal,
+        *,
+        type: str = ...,
+        time_in_force: str | None = ...,
+        resp_type: Literal["RESULT"],
+    ) -> OrderResult: ...
+    async def test_order(
+        self,
+        symbol: str,
+        side: str,
+        quantity: Decimal,
+        price: Decimal,
+        *,
+        type: str = ...,
+        time_in_force: str | None = ...,
+        resp_type: str = ...,
+    ) -> None: ...
     async def cancel_order(self, symbol: str, order_id: int) -> CancelResult: ...
-    async def get_order(self, symbol: str, order_id: int) -> Order: ...
-    async def open_orders(self, symbol: str, **kwargs: Any) -> list[Order]: ...
-    async def history_orders(self, symbol: str, **kwargs: Any) -> list[Order]: ...
 
 
 @dataclass(frozen=True, slots=True)
