@@ -199,10 +199,6 @@ class Config:
     refresh: RefreshPeriods = RefreshPeriods()
     profiles: Mapping[str, Profile] = field(default_factory=dict)
 
-    @property
-    def holds_credentials(self) -> bool:
-        return any(p.api_key is not None or p.api_secret is not None for p in self.profiles.values())
-
 
 # --------------------------------------------------------------------------
 # Error wording

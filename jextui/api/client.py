@@ -363,9 +363,7 @@ class JexClient:
         end_time: int | None = None,
         limit: int | None = None,
     ) -> list[m.Order]:
-        params = [_symbol(symbol)] + _optional_ints(
-            orderId=order_id, startTime=start_time, endTime=end_time, limit=limit
-        )
+        params = _order_list_params(symbol, order_id, start_time, end_time, limit)
         return await self._call("open_orders", params, list[m.Order])
 
     async def history_orders(
@@ -377,9 +375,7 @@ class JexClient:
         end_time: int | None = None,
         limit: int | None = None,
     ) -> list[m.Order]:
-        params = [_symbol(symbol)] + _optional_ints(
-            orderId=order_id, startTime=start_time, endTime=end_time, limit=limit
-        )
+        params = _order_list_params(symbol, order_id, start_time, end_time, limit)
         return await self._call("history_orders", params, list[m.Order])
 
     # --- account and wallet ------------------------------------------------------------
@@ -401,8 +397,7 @@ class JexClient:
         start_time: int | None = None,
         end_time: int | None = None,
     ) -> list[m.Deposit]:
-        params = [_text("asset", asset)] if asset is not None else []
-        params += _optional_ints(status=status, startTime=start_time, endTime=end_time)
+        params = _wallet_history_params(asset, status, start_time, end_time)
         return await self._call("deposit_history", params, list[m.Deposit])
 
     async def trade_fee(self, symbol: str | None = None) -> list[m.TradeFee]:
@@ -417,8 +412,7 @@ class JexClient:
         start_time: int | None = None,
         end_time: int | None = None,
     ) -> m.WithdrawHistory:
-        params = [_text("asset", asset)] if asset is not None else []
-        params += _optional_ints(status=status, startTime=start_time, endTime=end_time)
+        params = _wallet_history_params(asset, status, start_time, end_time)
         return await self._call("withdraw_history", params, m.WithdrawHistory)
 
     # --- user data stream --------------------------------------------------------------
@@ -507,9 +501,9 @@ class JexClient:
             assert self._secret is not None
             signature = sign(self._secret.reveal(), total_params(query, body))
             if in_body:
-                body = f"{body}&signature={signature}" if body else f"signature={signature}"
+                body = _with_field(body, "signature", signature)
             else:
-                query = f"{query}&signature={signature}" if query else f"signature={signature}"
+                query = _with_field(query, "signature", signature)
         headers: dict[str, str] = {"Accept": "application/json"}
         if endpoint.security is not Security.NONE and self._api_key is not None:
             headers["X-JEX-APIKEY"] = self._api_key
@@ -718,6 +712,32 @@ def _int(name: str, value: object) -> str:
 def _optional_ints(**values: int | None) -> Params:
     """``name=value`` pairs for the given ints, skipping None (keeps the order)."""
     return [(name, _int(name, value)) for name, value in values.items() if value is not None]
+
+
+def _order_list_params(
+    symbol: str,
+    order_id: int | None,
+    start_time: int | None,
+    end_time: int | None,
+    limit: int | None,
+) -> Params:
+    """The parameters of the open-orders and order-history lists."""
+    return [_symbol(symbol)] + _optional_ints(
+        orderId=order_id, startTime=start_time, endTime=end_time, limit=limit
+    )
+
+
+def _wallet_history_params(
+    asset: str | None, status: int | None, start_time: int | None, end_time: int | None
+) -> Params:
+    """The parameters of the deposit and withdrawal histories."""
+    params = [_text("asset", asset)] if asset is not None else []
+    return params + _optional_ints(status=status, startTime=start_time, endTime=end_time)
+
+
+def _with_field(encoded: str, name: str, value: str) -> str:
+    """``encoded`` (a query string or form body) with ``name=value`` appended."""
+    return f"{encoded}&{name}={value}" if encoded else f"{name}={value}"
 
 
 def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:

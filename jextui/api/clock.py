@@ -23,14 +23,13 @@ def local_time_ms() -> int:
 class ServerClock:
     """Server-time estimate: the local clock plus a measured offset."""
 
-    __slots__ = ("_time_ms", "offset_ms", "rtt_ms", "synced", "synced_at_ms")
+    __slots__ = ("_time_ms", "offset_ms", "rtt_ms", "synced")
 
     def __init__(self, time_ms: Callable[[], int] | None = None) -> None:
         self._time_ms = time_ms or local_time_ms
         self.offset_ms = 0
         self.rtt_ms: int | None = None
         self.synced = False
-        self.synced_at_ms: int | None = None  # local time of the last sync
 
     def local_ms(self) -> int:
         """The local wall clock (the injected one in tests)."""
@@ -51,7 +50,6 @@ class ServerClock:
         self.offset_ms = server_time_ms - midpoint
         self.rtt_ms = rtt
         self.synced = True
-        self.synced_at_ms = received_ms
         return self.offset_ms
 
     def __repr__(self) -> str:

@@ -165,7 +165,27 @@ class UnknownOrder(ApiError):
     default_hint = "The order may already be filled or cancelled; refresh open orders."
 
 
-class RateLimited(ApiError):
+class _ToldToWait(ApiError):
+    """An answer that tells the client to send nothing for ``retry_after`` seconds."""
+
+    _wait_text = "retry after {:.0f} s"
+
+    def __init__(
+        self,
+        *,
+        retry_after: float,
+        code: int | None,
+        msg: str,
+        status: int | None,
+        endpoint: str,
+        hint: str | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(code=code, msg=msg, status=status, endpoint=endpoint, hint=hint)
+        self.message = f"{self.message} ({self._wait_text.format(retry_after)})"
+
+
+class RateLimited(_ToldToWait):
     """HTTP 429: a rate limit was broken.  Nothing is sent until ``retry_after`` passes."""
 
     default_hint = (
@@ -173,42 +193,15 @@ class RateLimited(ApiError):
         "passed; continuing would get the IP banned."
     )
 
-    def __init__(
-        self,
-        *,
-        retry_after: float,
-        code: int | None,
-        msg: str,
-        status: int | None,
-        endpoint: str,
-        hint: str | None = None,
-    ) -> None:
-        self.retry_after = retry_after
-        super().__init__(code=code, msg=msg, status=status, endpoint=endpoint, hint=hint)
-        self.message = f"{self.message} (retry after {retry_after:.0f} s)"
 
-
-class IpBanned(ApiError):
+class IpBanned(_ToldToWait):
     """HTTP 418: the IP is banned for having kept sending after 429s."""
 
     default_hint = (
         "The IP is banned by the exchange; wait until the ban ends. Repeat "
         "offences make the ban longer."
     )
-
-    def __init__(
-        self,
-        *,
-        retry_after: float,
-        code: int | None,
-        msg: str,
-        status: int | None,
-        endpoint: str,
-        hint: str | None = None,
-    ) -> None:
-        self.retry_after = retry_after
-        super().__init__(code=code, msg=msg, status=status, endpoint=endpoint, hint=hint)
-        self.message = f"{self.message} (banned for {retry_after:.0f} s more)"
+    _wait_text = "banned for {:.0f} s more"
 
 
 class ServerError(ApiError):

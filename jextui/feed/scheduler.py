@@ -89,7 +89,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from jextui.api.limits import weight_of
@@ -303,10 +303,6 @@ class FeedPlan:
         return self.weight_per_cycle * 60.0 / self.effective_period_s
 
     @property
-    def desired_weight_per_minute(self) -> float:
-        return self.weight_per_cycle * 60.0 / self.desired_period_s
-
-    @property
     def stretched(self) -> bool:
         return self.effective_period_s > self.desired_period_s * 1.0001
 
@@ -328,10 +324,6 @@ class BudgetPlan:
     @property
     def planned_weight_1m(self) -> float:
         return sum(f.weight_per_minute for f in self.feeds)
-
-    @property
-    def desired_weight_1m(self) -> float:
-        return sum(f.desired_weight_per_minute for f in self.feeds)
 
     def feed(self, kind: str) -> FeedPlan | None:
         wanted = _kind(kind)
@@ -412,22 +404,9 @@ def _stretch(feeds: list[FeedPlan], available_1m: float) -> list[FeedPlan]:
             continue
         new_rate = plan.weight_per_minute - cut
         period = plan.weight_per_cycle * 60.0 / new_rate
-        result[plan.kind] = _replace_period(plan, period)
+        result[plan.kind] = replace(plan, effective_period_s=period)
         total -= cut
     return [result[f.kind] for f in feeds]
-
-
-def _replace_period(plan: FeedPlan, period_s: float) -> FeedPlan:
-    return FeedPlan(
-        kind=plan.kind,
-        priority=plan.priority,
-        desired_period_s=plan.desired_period_s,
-        effective_period_s=period_s,
-        requests_per_cycle=plan.requests_per_cycle,
-        weight_per_cycle=plan.weight_per_cycle,
-        all_symbols=plan.all_symbols,
-        endpoint=plan.endpoint,
-    )
 
 
 _ORDER: Mapping[FeedKind, int] = {kind: index for index, kind in enumerate(FeedKind)}
@@ -606,9 +585,6 @@ class FeedScheduler:
 
     def block_reason(self, now_ms: int) -> str | None:
         return self._block_reason if self.blocked_until(now_ms) is not None else None
-
-    def used_weight_estimate(self, now_ms: int) -> int:
-        return int(self._server.used_now(now_ms))
 
     # --- the plan ---------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -103,11 +104,7 @@ class AccountData:
         end_time: int | None = None,
     ) -> list[dict[str, Any]]:
         """``[{insertTime, amount, asset, address, txId, status}]``, ascending by insertTime."""
-        if asset is not None:
-            self._check_asset(asset)
-        records = self._deposits.get(account)
-        if records is None:
-            records = self._deposits[account] = self._make_deposits(account)
+        records = self._records(self._deposits, self._make_deposits, account, asset)
         return _filter(records, "insertTime", asset, status, start_time, end_time)
 
     def withdraw_history(
@@ -119,12 +116,23 @@ class AccountData:
         end_time: int | None = None,
     ) -> list[dict[str, Any]]:
         """``[{id, amount, address, asset, txId, applyTime, status}]``, ascending by applyTime."""
+        records = self._records(self._withdrawals, self._make_withdrawals, account, asset)
+        return _filter(records, "applyTime", asset, status, start_time, end_time)
+
+    def _records(
+        self,
+        made: dict[str, list[dict[str, Any]]],
+        make: Callable[[str], list[dict[str, Any]]],
+        account: str,
+        asset: str | None,
+    ) -> list[dict[str, Any]]:
+        """The account's records from ``made``, made on first use (``asset`` is checked first)."""
         if asset is not None:
             self._check_asset(asset)
-        records = self._withdrawals.get(account)
+        records = made.get(account)
         if records is None:
-            records = self._withdrawals[account] = self._make_withdrawals(account)
-        return _filter(records, "applyTime", asset, status, start_time, end_time)
+            records = made[account] = make(account)
+        return records
 
     def trade_fee(self, account: str, symbol: str | None = None) -> list[dict[str, Any]]:
         """``[{symbol, maker, taker}]`` for one symbol or every listed one (raises -1121)."""

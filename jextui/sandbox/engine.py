@@ -290,31 +290,25 @@ class _Book:
         for key in reversed(keys[-limit:] if limit > 0 else ()):
             qty = ZERO
             for order in levels[key]:
-                qty += order.orig_qty - order.executed_qty
+                qty += order.remaining_qty
             out.append((key if sign == 1 else -key, qty))
         return out
 
     def fillable_qty(self, side: str, price: Decimal, wanted: Decimal) -> Decimal:
         """Quantity available to a taker on ``side`` at ``price`` or better (stops at ``wanted``)."""
-        total = ZERO
+        # Both sides are keyed so that the best level comes last and worse levels have smaller keys.
         if side == BUY:
-            keys, levels = self.ask_keys, self.asks
-            for key in reversed(keys):
-                if -key > price:
-                    break
-                for order in levels[key]:
-                    total += order.orig_qty - order.executed_qty
-                if total >= wanted:
-                    break
+            keys, levels, worst_key = self.ask_keys, self.asks, -price
         else:
-            keys, levels = self.bid_keys, self.bids
-            for key in reversed(keys):
-                if key < price:
-                    break
-                for order in levels[key]:
-                    total += order.orig_qty - order.executed_qty
-                if total >= wanted:
-                    break
+            keys, levels, worst_key = self.bid_keys, self.bids, price
+        total = ZERO
+        for key in reversed(keys):
+            if key < worst_key:
+                break
+            for order in levels[key]:
+                total += order.remaining_qty
+            if total >= wanted:
+                break
         return total
 
 
@@ -398,13 +392,6 @@ class Engine:
 
     def account_ids(self) -> list[str]:
         return list(self._accounts)
-
-    def credit(self, account_id: str, asset: str, amount: Decimal) -> None:
-        """Add ``amount`` (may be negative, never below zero) to the free balance."""
-        bal = self._account(account_id).balance(asset)
-        if bal.free + amount < 0:
-            raise _insufficient_balance()
-        bal.free += amount
 
     def balances(self, account_id: str) -> dict[str, AssetBalance]:
         """Every asset the account holds or has held, sorted by asset name (8 decimals)."""
@@ -564,7 +551,7 @@ class Engine:
 
     def _settle_taker(self, book: _Book, order: EngineOrder, account: _Account) -> None:
         """Rest a GTC remainder, or cancel an IOC/FOK remainder and release its funds."""
-        remaining = order.orig_qty - order.executed_qty
+        remaining = order.remaining_qty
         if not remaining:
             order.status = FILLED
             return
@@ -632,7 +619,7 @@ class Engine:
                 maker = level[0]
                 if not makers or makers[-1] is not maker:
                     makers.append(maker)
-                maker_left = maker.orig_qty - maker.executed_qty
+                maker_left = maker.remaining_qty
                 qty = maker_left if maker_left < remaining else remaining
                 quote_qty = level_price * qty
                 maker_account = accounts[maker.account_id]
@@ -701,7 +688,7 @@ class Engine:
         account = self._accounts[account_id]
         book.unrest(order)
         book.update_id += 1
-        self._release(account, book.spec, order, order.orig_qty - order.executed_qty)
+        self._release(account, book.spec, order, order.remaining_qty)
         order.status = CANCELED
         order.update_time = self.clock.now_ms()
         del account.open_orders[symbol][order_id]
@@ -751,15 +738,18 @@ class Engine:
         end_time: int | None = None,
         limit: int = 500,
     ) -> list[EngineOrder]:
-        """Every order (open and closed) of the account on ``symbol``; same selection as open_orders."""
-        self._book(symbol)
+        """Every order (open and closed) of the account on ``symbol``; same selection as open_orders.
+
+        An account that keeps no history has only its open orders to show.
+        """
         account = self._accounts.get(account_id)
-        if account is None:
-            return []
-        if account.keep_history:
-            orders: Iterable[EngineOrder] = account.history.get(symbol, [])
-        else:
-            orders = account.open_orders.get(symbol, {}).values()
+        if account is None or not account.keep_history:
+            return self.open_orders(
+                account_id, symbol, from_order_id=from_order_id, start_time=start_time,
+                end_time=end_time, limit=limit,
+            )
+        self._book(symbol)
+        orders = account.history.get(symbol, [])
         return _select(orders, from_order_id, start_time, end_time, limit)
 
     # --- book views -----------------------------------------------------------

@@ -103,10 +103,6 @@ class FaultPlan:
     latency_ms: int = 0
     status: int = 0
 
-    @property
-    def is_clean(self) -> bool:
-        return self.kind is None and self.latency_ms == 0
-
 
 CLEAN = FaultPlan()
 

@@ -344,6 +344,8 @@ class MarketSimulator:
     MAX_LEVELS = 60
     TAKER_PROBABILITY = 0.12  # ~14 takers a minute at two steps a second, like the backfill
     STEPS_PER_MINUTE = 120  # nominal: one step every ~500 ms
+    # sqrt(STEPS_PER_MINUTE) in thousandths: a step's share of the one-minute volatility
+    _STEP_VOLATILITY_DIVISOR = isqrt(STEPS_PER_MINUTE * 1_000_000)
 
     def __init__(self, engine: Engine, marketdata: MarketData, rng_seed: int, clock: Clock) -> None:
         self.engine = engine
@@ -434,8 +436,8 @@ class MarketSimulator:
                 self._take(symbol, quoting)
 
     def _move_fair(self, quoting: _Quoting) -> None:
-        # one-minute volatility spread over STEPS_PER_MINUTE steps (~ / 11), in hundredths of a bp
-        sigma = quoting.spec.volatility_bps * 100 * 1000 // 10954
+        # one-minute volatility spread over STEPS_PER_MINUTE steps, in hundredths of a bp
+        sigma = quoting.spec.volatility_bps * 100 * 1000 // self._STEP_VOLATILITY_DIVISOR
         shock = _shock(self.rng, sigma)
         fair = quoting.fair
         fair += fair * shock // (BPS * 100) + (quoting.anchor - fair) // 20000

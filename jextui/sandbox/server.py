@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import uvicorn
@@ -377,7 +377,3 @@ class SandboxServer:
             return fn(self.exchange)
 
         return asyncio.run_coroutine_threadsafe(run(), loop).result(timeout)
-
-
-def config_field_names() -> tuple[str, ...]:
-    return tuple(item.name for item in fields(SandboxConfig))

@@ -296,7 +296,7 @@ def _order_from_row(row: tuple[object, ...]) -> EngineOrder:
 
 def _release_unlisted(engine: Engine, order: EngineOrder, base: str, quote: str) -> None:
     """An open order on a symbol no longer listed (fewer --symbols): give its locked funds back."""
-    remaining = order.orig_qty - order.executed_qty
+    remaining = order.remaining_qty
     if order.side == "BUY":
         engine.unlock(order.account_id, quote, order.price * remaining)
     else:
