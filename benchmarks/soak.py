@@ -345,7 +345,7 @@ def print_table(report: Report) -> None:
         ("actions (failed)", "", f"{report.actions} ({len(report.action_failures)})", ""),
         ("orders placed / refused", "", f"{report.orders_placed} / {report.orders_refused}", ""),
         ("cancel actions", "", str(report.cancels), ""),
-        ("exit code", "", str(report.exit_code), ""),
+        ("app ended", "", "normally" if report.exit_code in (None, 0) else f"exit code {report.exit_code}", ""),
     ]  # fmt: skip
     print(f"\n{'metric':<28} {'start':>8} {'end':>14} {'':>10}")
     for name, start, end, extra in rows:
