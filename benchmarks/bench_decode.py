@@ -36,6 +36,8 @@ import msgspec
 
 from jextui.api.models import Kline, Ticker24hr, dec_hook
 
+from _report import write_json  # benchmarks/: the script's own folder
+
 SYMBOLS = 500
 KLINES_PATH = "/api/v1/spot/klines?symbol=BTCUSDT&interval=1m&limit=1000"
 TICKERS_PATH = "/api/v1/spot/ticker/24hr"
@@ -172,15 +174,6 @@ def summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         for row in rows
     ]
     return {"benchmark": "decode", "metrics": metrics, "rows": rows}
-
-
-def write_json(path: str, data: dict[str, Any]) -> None:
-    text = json.dumps(data, indent=2, default=str)
-    if path == "-":
-        print(text)
-        return
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import math
 import os
 import statistics
@@ -53,6 +52,8 @@ from jextui.feed.events import (
     TradesUpdate,
 )
 from jextui.feed.worker import FeedWorker
+
+from _report import write_json  # benchmarks/: the script's own folder
 
 ACTIVE = "BTCUSDT"
 WATCHED = 20
@@ -341,15 +342,6 @@ def print_report(result: dict[str, Any], warmup_s: float) -> dict[str, Any]:
                     "measured": f"{figures['book_per_s']:.2f}/s of {figures['best_book_per_s']:.2f}/s "
                                 f"({figures['book_ratio']:.0%})", "goal": "report", "met": None})
     return {"benchmark": "freshness", "metrics": metrics, "result": result, "budget": figures}
-
-
-def write_json(path: str, data: dict[str, Any]) -> None:
-    text = json.dumps(data, indent=2, default=str)
-    if path == "-":
-        print(text)
-        return
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

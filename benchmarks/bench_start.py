@@ -71,7 +71,6 @@ if __name__ == "__main__" and sys.argv[1:] == ["--bare-app"]:
     raise SystemExit(0)
 
 import argparse  # noqa: E402
-import json  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
@@ -82,6 +81,7 @@ from typing import Any  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _pty import ExternalSandbox, Screen, isolated_env, shows_live_book, spawn  # noqa: E402
+from _report import write_json  # noqa: E402
 
 COLS, ROWS = 160, 48
 GOAL_FIRST_FRAME = 1.2
@@ -253,15 +253,6 @@ def report(results: Results, runs: int) -> dict[str, Any]:
     return {"benchmark": "start", "metrics": metrics,
             "samples_ms": {name: {check: [None if v is None else v * 1000 for v in values]
                                   for check, values in checks.items()} for name, checks in results.items()}}
-
-
-def write_json(path: str, data: dict[str, Any]) -> None:
-    text = json.dumps(data, indent=2, default=str)
-    if path == "-":
-        print(text)
-        return
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

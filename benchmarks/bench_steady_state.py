@@ -32,7 +32,6 @@ Goals (issue 7): the console (demo, sandbox included) <= 15 % of one core and
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -44,6 +43,7 @@ from typing import Any
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _pty import ExternalSandbox, PtyProcess, Screen, cpu_seconds, isolated_env, shows_live_book, spawn  # noqa: E402
+from _report import write_json  # noqa: E402
 
 COLS, ROWS = 160, 48
 GOAL_CPU_PERCENT = 15.0
@@ -191,15 +191,6 @@ def report(rows: list[Measurement], warmup_s: float) -> dict[str, Any]:
                         "measured": f"{split[0].cpu_percent:.1f} % / {split[1].cpu_percent:.1f} %",
                         "value": split[0].cpu_percent, "goal": "report", "met": None})
     return {"benchmark": "steady_state", "metrics": metrics, "rows": [row.__dict__ for row in rows]}
-
-
-def write_json(path: str, data: dict[str, Any]) -> None:
-    text = json.dumps(data, indent=2, default=str)
-    if path == "-":
-        print(text)
-        return
-    with open(path, "w", encoding="utf-8") as out:
-        out.write(text + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,8 @@
   documentation's shell recipe does (for tests of the wire protocol itself).
 * ``shared_http()``: one keep-alive ``httpx.Client`` for raw requests (a new
   client per request costs ~30 ms of TLS set-up even for plain http).
+* ``root_logging_restored()``: for tests that set up jextui's logging: the
+  root logger, warnings capture and the secret registry as they were.
 
 Start-up is a few milliseconds (the market history is generated lazily), so
 function scope keeps every test independent.
@@ -17,7 +19,9 @@ function scope keeps every test independent.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
 from urllib.parse import urlencode
@@ -31,6 +35,30 @@ DOC_API_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
 DOC_API_SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 DOC_TIMESTAMP = 1499827319559
 """The timestamp of the documentation's signed test vectors."""
+
+
+@contextlib.contextmanager
+def root_logging_restored() -> Iterator[None]:
+    """Undo what ``logs.setup_logging`` did inside the block: the root logger's
+    handlers (closing the new ones) and level, warnings capture, and the
+    process-wide secret registry."""
+    from jextui import logs
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        yield
+    finally:
+        for handler in list(root.handlers):
+            if handler not in handlers:
+                root.removeHandler(handler)
+                handler.close()
+        for handler in handlers:
+            if handler not in root.handlers:
+                root.addHandler(handler)
+        root.setLevel(level)
+        logging.captureWarnings(False)
+        logs._forget_secrets()  # noqa: SLF001 - the registry is process-wide: leave it as found
 
 
 @functools.cache

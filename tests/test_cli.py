@@ -3,7 +3,6 @@ traceback on the terminal whatever happens."""
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
@@ -13,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from jextui import __version__, logs
+from conftest import root_logging_restored
+from jextui import __version__
 from jextui.api.secret import Secret
 from jextui.cli import main
 from jextui.config import DEFAULT_WATCHLIST, Settings
@@ -29,19 +29,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
         monkeypatch.delenv(name, raising=False)
     for name, sub in (("JEXTUI_CONFIG_DIR", "config"), ("JEXTUI_DATA_DIR", "data"), ("JEXTUI_LOG_DIR", "log")):
         monkeypatch.setenv(name, str(tmp_path / sub))
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield tmp_path
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
-    logging.captureWarnings(False)
-    logs._forget_secrets()
+    with root_logging_restored():
+        yield tmp_path
 
 
 def fake_module(monkeypatch: pytest.MonkeyPatch, name: str, **attributes: object) -> None:

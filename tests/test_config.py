@@ -4,7 +4,6 @@ profiles, environment overrides, demo fallback and precedence rules."""
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import re
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
 
-from jextui import logs
+from conftest import root_logging_restored
 from jextui.api.secret import Secret
 from jextui.cli import main
 from jextui.config import (
@@ -62,19 +61,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Home]:
     dirs = {"JEXTUI_CONFIG_DIR": tmp_path / "config", "JEXTUI_DATA_DIR": tmp_path / "data", "JEXTUI_LOG_DIR": tmp_path / "log"}
     for name, path in dirs.items():
         monkeypatch.setenv(name, str(path))
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield Home(dirs["JEXTUI_CONFIG_DIR"], dirs["JEXTUI_DATA_DIR"], dirs["JEXTUI_LOG_DIR"], {k: str(v) for k, v in dirs.items()})
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
-    logging.captureWarnings(False)
-    logs._forget_secrets()
+    with root_logging_restored():
+        yield Home(dirs["JEXTUI_CONFIG_DIR"], dirs["JEXTUI_DATA_DIR"], dirs["JEXTUI_LOG_DIR"], {k: str(v) for k, v in dirs.items()})
 
 
 def ns(**kwargs: object) -> argparse.Namespace:

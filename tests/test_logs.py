@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import root_logging_restored
 from jextui import logs
 from jextui.api.secret import Secret
 
@@ -19,19 +20,8 @@ API_KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
 
 @pytest.fixture(autouse=True)
 def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
-    logging.captureWarnings(False)
-    logs._forget_secrets()
+    with root_logging_restored():
+        yield
 
 
 def _log_text(path: Path) -> str:

@@ -33,8 +33,9 @@ when the connection state changes) carries each feed's :class:`FeedHealth`
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from jextui.lazy import lazy_exports
 
 # Names are imported on first use (PEP 562): ``jextui.feed.events`` alone
 # (what the UI's store needs) does not load the scheduler and the worker.
@@ -97,14 +98,4 @@ if TYPE_CHECKING:
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'jextui.feed' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"jextui.feed.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

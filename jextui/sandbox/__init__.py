@@ -8,17 +8,14 @@ used without loading the HTTP stack.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from jextui.lazy import lazy_exports
+
+_EXPORTS: dict[str, str] = {"SandboxConfig": "server", "SandboxServer": "server"}
 __all__ = ["SandboxServer", "SandboxConfig"]
 
 if TYPE_CHECKING:
     from jextui.sandbox.server import SandboxConfig, SandboxServer
 
-
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        from jextui.sandbox import server
-
-        return getattr(server, name)
-    raise AttributeError(f"module 'jextui.sandbox' has no attribute {name!r}")
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -40,6 +40,7 @@ from jextui.api.secret import Secret
 from jextui.sandbox.clock import FixedClock
 from jextui.ui.app import AppOptions
 from jextui.ui.session import SessionOptions
+from conftest import root_logging_restored
 from ui.app_harness import FIXED_TIME_MS, HarnessJexApp, make_settings, wait_for_data, wait_until
 
 from .fault_harness import SYMBOL
@@ -61,19 +62,8 @@ def leaked(text: str) -> list[str]:
 
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-            handler.close()
-    for handler in handlers:
-        if handler not in root.handlers:
-            root.addHandler(handler)
-    root.setLevel(level)
-    logging.captureWarnings(False)
-    logs._forget_secrets()  # noqa: SLF001 - the registry is process-wide: leave it as found
+    with root_logging_restored():
+        yield
 
 
 def canary_app(tmp_path: Path, base_url: str, clock: FixedClock) -> HarnessJexApp:

@@ -58,6 +58,7 @@ class PanePlaceholder(Widget):
         border-title-color: $foreground;
     }
     """
+
     def __init__(self, name: PaneName, caption: str) -> None:
         classes = "stacked" if name in STACKED_PANES else None
         super().__init__(id=name, classes=classes)

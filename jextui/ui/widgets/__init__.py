@@ -11,8 +11,9 @@ returns :func:`jextui.ui.themes.theme_variable_defaults` from
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from jextui.lazy import lazy_exports
 
 # Names are imported on first use (PEP 562): the start-up screen needs only
 # the pane base and the status bar, not every pane.
@@ -50,14 +51,4 @@ if TYPE_CHECKING:
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'jextui.ui.widgets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"jextui.ui.widgets.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

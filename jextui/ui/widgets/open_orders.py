@@ -24,7 +24,7 @@ from jextui.api.models import Order
 from jextui.ui.format import auto_decimals, format_clock, format_fixed, format_price, format_qty
 from jextui.ui.widgets.messages import OrderActivated, OrderHighlighted
 from jextui.ui.keymap import bindings_for
-from jextui.ui.widgets.pane import ListCursor, Pane, fit, join_cells
+from jextui.ui.widgets.pane import ListCursor, ListPane, fit, join_cells
 
 __all__ = ["OpenOrdersView", "status_label", "filled_percent"]
 
@@ -64,7 +64,7 @@ class _Columns:
     order_id: int
 
 
-class OpenOrdersView(Pane):
+class OpenOrdersView(ListPane):
     """The user's open orders, one selectable row each."""
 
     PANE_TITLE = "Open orders"
@@ -74,7 +74,6 @@ class OpenOrdersView(Pane):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._orders: list[Order] = []
-        self._cursor = ListCursor()
         self._selected_id: int | None = None
         self._precisions: dict[str, tuple[int, int]] = {}
 
@@ -135,28 +134,15 @@ class OpenOrdersView(Pane):
 
     # --- actions ----------------------------------------------------------------
 
-    def action_cursor_up(self) -> None:
-        self._move(-1)
-
-    def action_cursor_down(self) -> None:
-        self._move(1)
-
-    def action_cursor_first(self) -> None:
-        self._move(-len(self._orders))
-
-    def action_cursor_last(self) -> None:
-        self._move(len(self._orders))
-
     def action_activate(self) -> None:
         order = self.selected_order
         if order is not None:
             self.post_message(OrderActivated(self, order))
 
-    def _move(self, delta: int) -> None:
-        before = self._cursor.index
-        self._cursor.move(delta, len(self._orders))
-        if self._cursor.index != before:
-            self.refresh_lines()
+    def _row_count(self) -> int:
+        return len(self._orders)
+
+    def _cursor_moved(self) -> None:
         self._announce_if_changed()
 
     def _announce_if_changed(self) -> None:

@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import tzinfo
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from rich.segment import Segment
 from rich.style import Style, StyleType
@@ -31,7 +31,7 @@ from textual.widget import Widget
 
 from jextui.ui.format import MASK, format_age
 
-__all__ = ["Pane", "ListCursor", "fit", "join_cells"]
+__all__ = ["Pane", "ListPane", "ListCursor", "fit", "join_cells"]
 
 _log = logging.getLogger(__name__)
 
@@ -422,6 +422,43 @@ class Pane(Widget, can_focus=True):
             segments = Segment.apply_style(segments, post_style=_DIM)
         strip = Strip(_merge_blank_runs(segments)).adjust_cell_length(width)
         return strip.apply_style(self.rich_style)
+
+
+class ListPane(Pane):
+    """A pane of rows with a cursor: ``cursor_up``/``down``/``first``/``last`` actions.
+
+    Subclasses say how many rows there are (:meth:`_row_count`) and may act on
+    every cursor key (:meth:`_cursor_moved`).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._cursor = ListCursor()
+
+    def _row_count(self) -> int:
+        raise NotImplementedError
+
+    def _cursor_moved(self) -> None:
+        """After each cursor key, moved or not (the cursor was repainted if it moved)."""
+
+    def action_cursor_up(self) -> None:
+        self._move(-1)
+
+    def action_cursor_down(self) -> None:
+        self._move(1)
+
+    def action_cursor_first(self) -> None:
+        self._move(-self._row_count())
+
+    def action_cursor_last(self) -> None:
+        self._move(self._row_count())
+
+    def _move(self, delta: int) -> None:
+        before = self._cursor.index
+        self._cursor.move(delta, self._row_count())
+        if self._cursor.index != before:
+            self.refresh_lines()
+        self._cursor_moved()
 
 
 def _shows_blank(style: Style | None) -> bool:

@@ -23,7 +23,7 @@ from jextui.ui.charts import sparkline
 from jextui.ui.format import format_compact, format_percent, format_price, percent_change
 from jextui.ui.widgets.messages import SymbolActivated
 from jextui.ui.keymap import bindings_for
-from jextui.ui.widgets.pane import ListCursor, Pane, fit, join_cells
+from jextui.ui.widgets.pane import ListPane, fit, join_cells
 
 __all__ = ["WatchlistView", "DEFAULT_PRICE_DECIMALS"]
 
@@ -45,7 +45,7 @@ class _Columns:
     spark: int
 
 
-class WatchlistView(Pane):
+class WatchlistView(ListPane):
     """Every watched symbol with price, change, volume and a sparkline."""
 
     PANE_TITLE = "Watchlist"
@@ -62,7 +62,6 @@ class WatchlistView(Pane):
         self._closes: dict[str, list[Decimal]] = {}
         self._precisions: dict[str, int] = {}
         self._active: str | None = None
-        self._cursor = ListCursor()
         self._flashes: dict[str, tuple[Direction, int]] = {}
         self._flash_serial = 0
 
@@ -140,28 +139,13 @@ class WatchlistView(Pane):
 
     # --- actions ----------------------------------------------------------------
 
-    def action_cursor_up(self) -> None:
-        self._move(-1)
-
-    def action_cursor_down(self) -> None:
-        self._move(1)
-
-    def action_cursor_first(self) -> None:
-        self._move(-len(self._symbols))
-
-    def action_cursor_last(self) -> None:
-        self._move(len(self._symbols))
-
     def action_activate(self) -> None:
         symbol = self.cursor_symbol
         if symbol is not None:
             self.post_message(SymbolActivated(self, symbol))
 
-    def _move(self, delta: int) -> None:
-        before = self._cursor.index
-        self._cursor.move(delta, len(self._symbols))
-        if self._cursor.index != before:
-            self.refresh_lines()
+    def _row_count(self) -> int:
+        return len(self._symbols)
 
     # --- prices and flashes ----------------------------------------------------
 
