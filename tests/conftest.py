@@ -1,7 +1,7 @@
 """Shared fixtures: a real sandbox exchange on a loopback port.
 
 * ``sandbox``: a quiet (no simulated traders), seeded sandbox whose demo
-  account answers to the documented key pair of JEX-FACTS §2
+  account answers to the documented key pair of docs/protocol.md#signing
   (``DOC_API_KEY`` / ``DOC_API_SECRET``); stopped after the test.
 * ``make_sandbox(**overrides)``: the same with any ``SandboxConfig`` field
   changed (small rate limits, faults, ``admin=True``, a ``FixedClock`` ...);

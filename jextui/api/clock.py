@@ -1,4 +1,4 @@
-"""The exchange's clock, estimated from the local one (JEX-FACTS.md section 2).
+"""The exchange's clock, estimated from the local one (docs/protocol.md#timestamp-and-recvwindow).
 
 Signed requests need a ``timestamp`` the server accepts: not more than 1 s
 ahead of its clock and not older than ``recvWindow``.  :class:`ServerClock`

@@ -7,7 +7,7 @@ never contain a key, a secret, a signature or a full URL: only the endpoint's
 path.
 
 :func:`error_from_response` maps an HTTP status plus the exchange's
-``{"code": ..., "msg": ...}`` body to the right class (JEX-FACTS.md section 5).
+``{"code": ..., "msg": ...}`` body to the right class (docs/protocol.md#error-codes).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What each endpoint costs, and what the exchange says about our usage.
 
 * :data:`ENDPOINTS` — every endpoint of the spec (and the user-data-stream
-  endpoints of JEX-FACTS.md section 7): HTTP method, path, the credentials it
+  endpoints of docs/protocol.md#listen-keys): HTTP method, path, the credentials it
   needs and its request weight.  :data:`WEIGHTS` is the same as a plain
   ``{name: weight}`` table; :func:`weight_of` accounts for the tickers being
   dearer without a symbol (24hr 40, price 2, bookTicker 2).
@@ -48,14 +48,14 @@ DEFAULT_RAW_REQUEST_INTERVAL_S = 300
 DEFAULT_RETRY_AFTER_429_S = 60.0
 DEFAULT_RETRY_AFTER_418_S = 120.0
 _MIN_RETRY_AFTER_S = 1.0
-# The longest ban the exchange documents (JEX-FACTS.md section 3): a longer
+# The longest ban the exchange documents (docs/protocol.md#429-and-418): a longer
 # Retry-After (garbled, or absurd) must not silence the client for ever.
 MAX_RETRY_AFTER_S = 3 * 86_400.0
 _WEIGHT_WINDOW_MS = 60_000
 
 
 class Security(Enum):
-    """What an endpoint needs (JEX-FACTS.md section 2)."""
+    """What an endpoint needs (docs/protocol.md#signing)."""
 
     NONE = "NONE"
     API_KEY = "API_KEY"  # MARKET_DATA and USER_STREAM: the key header only

@@ -7,7 +7,7 @@ server sends them as strings; a few wapi amounts arrive as JSON numbers and
 are read from their literal text, never through a float).  Times are ``int``
 milliseconds.  Unknown extra fields are ignored.
 
-Quirks of the API handled here (see JEX-FACTS.md section 6):
+Quirks of the API handled here (see docs/protocol.md#the-specs-quirks):
 
 * ``orderId`` is a number in some responses and a string in others: it is
   always an ``int`` here (``OrderId``, normalised by :func:`dec_hook`).

@@ -1,4 +1,4 @@
-"""HMAC-SHA256 request signing (JEX-FACTS.md section 2).
+"""HMAC-SHA256 request signing (docs/protocol.md#signing).
 
 The signed message is *totalParams*: the query string concatenated directly
 with the request body, with nothing between them.

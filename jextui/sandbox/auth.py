@@ -1,4 +1,4 @@
-"""API keys, permissions and signed-request checks of the sandbox (JEX-FACTS §2).
+"""API keys, permissions and signed-request checks of the sandbox (docs/protocol.md#signing).
 
 * MARKET_DATA and USER_STREAM endpoints need a known key in the
   ``X-JEX-APIKEY`` header: a missing or ill-formed key is -2014, an unknown

@@ -1,13 +1,13 @@
 """Request parameters of the sandbox API: parsing, typed reading, rejections.
 
-JEX-FACTS §1: a GET carries its parameters in the query string; POST, PUT
+docs/protocol.md#requests-and-answers: a GET carries its parameters in the query string; POST, PUT
 and DELETE may carry them in the query string, in an
 ``application/x-www-form-urlencoded`` body, or split between both, and when a
 name appears in both the query string's value wins.  A name repeated inside
 one of them is a -1101.
 
 Every problem is raised as an :class:`ApiRejection` holding the documented
-code and message (JEX-FACTS §5), so the HTTP layer can answer
+code and message (docs/protocol.md#error-codes), so the HTTP layer can answer
 ``{"code": ..., "msg": ...}`` and never a traceback:
 
 * a mandatory parameter that is missing, empty or malformed: -1102 naming it;

@@ -1,4 +1,4 @@
-"""Rate limits of the sandbox (JEX-FACTS §3).
+"""Rate limits of the sandbox (docs/protocol.md#rate-limits-and-weights).
 
 * REQUEST_WEIGHT: each endpoint's weight counts against a per-IP budget per
   calendar minute (default 1200).

@@ -7,7 +7,7 @@ ever rounded away).  The few amounts the spec shows as JSON numbers (wapi
 amounts, trade fees, minimum withdrawals) stay :class:`~decimal.Decimal` and
 are written as numbers from their exact text by :func:`encode`.
 
-The orderId quirk (JEX-FACTS §6): a number in the new-order and cancel
+The orderId quirk (docs/protocol.md#the-specs-quirks): a number in the new-order and cancel
 answers, a string in get-order, openOrders and historyOrders; historicalTrades
 ids are strings too.
 """

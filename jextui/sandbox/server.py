@@ -51,7 +51,7 @@ class SandboxConfig:
     admin: bool = False
     state_path: str | None = None
     clock: Clock | None = None
-    # rate limits (JEX-FACTS §3)
+    # rate limits (docs/protocol.md#rate-limits-and-weights)
     weight_per_minute: int = 1200
     orders_per_second: int = 10
     orders_per_day: int = 100_000

@@ -1,4 +1,4 @@
-"""API error codes in words a trader understands (JEX-FACTS.md section 5).
+"""API error codes in words a trader understands (docs/protocol.md#error-codes).
 
 :func:`describe_code` turns a code (and the exchange's own message, which
 sometimes says more: which filter failed, which parameter) into one or two
@@ -6,7 +6,7 @@ sentences: what happened, and what to do.  :func:`describe_error` does the
 same for any exception the API client raises (or anything else), and says
 clearly when an order's outcome is unknown.
 
-Every code listed in JEX-FACTS section 5 has an entry in :data:`CODE_TEXT`;
+Every code listed in docs/protocol.md#error-codes has an entry in :data:`CODE_TEXT`;
 an unlisted code falls back to the exchange's message.
 """
 

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-# The documented test-vector credentials (JEX-FACTS.md section 2).
+# The documented test-vector credentials (docs/protocol.md#signing).
 KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
 SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 VECTOR_TIMESTAMP = 1499827319559
@@ -130,7 +130,7 @@ class FakeExchange:
 def split_signature(sent: Sent) -> tuple[str, str]:
     """``(signed message, signature)`` of a request: the signature is the last
     parameter of the query string or the body, and the message is everything
-    else, query then body (JEX-FACTS.md section 2)."""
+    else, query then body (docs/protocol.md#signing)."""
     query, body = sent.raw_query, sent.raw_body
     if "signature=" in body:
         body, _, signature = body.rpartition("signature=")

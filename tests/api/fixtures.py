@@ -1,15 +1,15 @@
-"""The spec's example responses (jex-spot-api.md), the golden shapes.
+"""The spec's example responses (the user's API specification), the golden shapes.
 
 Copied from the spec's code blocks; only the ``// comments`` were removed
 (JSON has no comments).  One example is not valid JSON as printed and is
 fixed here:
 
 * ``ACCOUNT``: the spec's example lacks the comma after ``"updateTime": ...``
-  and has a trailing comma after the ``spotBalances`` array (JEX-FACTS.md
-  section 6 mentions only the trailing comma).  Both are fixed; the content
-  is unchanged.
+  and has a trailing comma after the ``spotBalances`` array
+  (docs/protocol.md#the-specs-quirks).  Both are fixed; the content is
+  unchanged.
 
-``LISTEN_KEY`` has no example in the spec; it follows JEX-FACTS.md section 7.
+``LISTEN_KEY`` has no example in the spec; it follows docs/protocol.md#listen-keys.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The documented signing test vectors (JEX-FACTS.md section 2), and the client
+"""The documented signing test vectors (docs/protocol.md#signing), and the client
 producing them itself."""
 
 from __future__ import annotations

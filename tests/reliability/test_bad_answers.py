@@ -246,7 +246,7 @@ def test_every_golden_example_decodes_without_a_float(endpoint: Endpoint) -> Non
     assert not floats_in(result)
 
 
-#: The longest ban the exchange documents (JEX-FACTS §3): no Retry-After may stop the console for longer.
+#: The longest ban the exchange documents (docs/protocol.md#429-and-418): no Retry-After may stop the console for longer.
 LONGEST_BAN_S = 3 * 86_400
 
 

@@ -13,7 +13,7 @@ from jextui.api.errors import (
 )
 from jextui.trading.errors_text import CODE_TEXT, UNKNOWN_OUTCOME_TEXT, describe_code, describe_error
 
-# Every code JEX-FACTS.md section 5 lists.
+# Every code docs/protocol.md#error-codes lists.
 DOCUMENTED_CODES = [
     -1000, -1001, -1002, -1003, -1006, -1007, -1014, -1015, -1016, -1020, -1021, -1022,
     -1100, -1101, -1102, -1103, -1104, -1105, -1106, -1111, -1112, -1114, -1115, -1116, -1117,

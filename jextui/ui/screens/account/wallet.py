@@ -4,7 +4,7 @@ Asset details and trade fees come in one answer each (paged locally).
 Deposit and withdraw histories start with what the exchange returns by
 default; older pages ask for the 90 days before the oldest record shown
 (the widest range the exchange accepts), until a window comes back empty.
-Status codes are spelled out (JEX-FACTS §6); amounts hide in privacy mode.
+Status codes are spelled out (docs/protocol.md#deposit-and-withdrawal-statuses); amounts hide in privacy mode.
 """
 
 from __future__ import annotations

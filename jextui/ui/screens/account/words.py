@@ -1,4 +1,8 @@
-"""Status codes in words: orders, deposits, withdrawals (JEX-FACTS §6)."""
+"""Status codes in words: orders, deposits, withdrawals.
+
+The words are listed in docs/protocol.md (sections "Values" and "Deposit and
+withdrawal statuses").
+"""
 
 from __future__ import annotations
 
