@@ -258,11 +258,14 @@ def _error(path: Path, key: str, what: str) -> ConfigError:
 # Loading
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> tuple[dict[str, Any], os.stat_result | None]:
+    """The parsed file and its status (read from the open file); ``({}, None)`` if missing."""
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            status = os.fstat(handle.fileno())
+            data = handle.read()
     except FileNotFoundError:
-        return {}
+        return {}, None
     except IsADirectoryError:
         raise ConfigError(f"{path}: is a directory, not a config file") from None
     except OSError as exc:
@@ -272,7 +275,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (bad byte at offset {exc.start})") from None
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text), status
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
     except RecursionError:
@@ -288,19 +291,78 @@ def _raw_holds_credentials(raw: Mapping[str, Any]) -> bool:
     )
 
 
-def check_permissions(path: Path) -> None:
-    """Refuse a credentials file readable by group or others (as ssh does)."""
-    if os.name == "nt":  # POSIX modes mean nothing there
+def _user_name(uid: int) -> str:
+    try:
+        import pwd  # POSIX only, as are the checks that use it
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError, OSError):
+        return str(uid)
+
+
+def _check_owner(path: Path, status: os.stat_result, what: str) -> None:
+    me = os.getuid()
+    if status.st_uid not in (me, 0):
+        raise ConfigError(
+            f"{path}: {what} is owned by user {_user_name(status.st_uid)}, not by you or root, so "
+            f"another user controls it; refusing to use it. Fix with: chown {_user_name(me)} {path}"
+        )
+
+
+def _check_not_writable_by_others(path: Path, status: os.stat_result, what: str) -> None:
+    mode = stat.S_IMODE(status.st_mode)
+    if not mode & 0o022:
+        return
+    if stat.S_ISDIR(status.st_mode) and mode & stat.S_ISVTX:
+        return  # sticky (as /tmp): others cannot replace a file they do not own
+    raise ConfigError(
+        f"{path}: {what} is writable by group or others (mode {mode:04o}), so another user could "
+        f"change where your credentials are sent; refusing to use it. Fix with: chmod go-w {path}"
+    )
+
+
+def _folders_of(path: Path) -> list[Path]:
+    """The folder holding ``path``, and the one holding its target if it is a link."""
+    folders = [path.parent]
+    try:
+        real = path.resolve().parent
+    except (OSError, RuntimeError):
+        return folders
+    if real != path.parent:
+        folders.append(real)
+    return folders
+
+
+def check_permissions(path: Path, status: os.stat_result | None = None, *, holds_credentials: bool = True) -> None:
+    """Refuse a config file that another user could have written, as ssh does.
+
+    The file and its folder must be owned by the user or by root and must not
+    be writable by group or others (a sticky folder such as ``/tmp`` is
+    allowed: others cannot replace a file they do not own there).  A file
+    holding credentials must also not be readable by group or others.
+    ``status`` is the file's status taken from the open file, when known.
+    """
+    if os.name == "nt":  # POSIX owners and modes mean nothing there
         return
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        status = status or path.stat()
     except OSError:
         return
-    if mode & 0o077:
+    _check_owner(path, status, "the config file")
+    mode = stat.S_IMODE(status.st_mode)
+    if holds_credentials and mode & 0o077:  # chmod 600 also mends a writable file
         raise ConfigError(
             f"{path}: holds API credentials but is readable by group or others "
             f"(mode {mode:04o}); refusing to use it. Fix with: chmod 600 {path}"
         )
+    _check_not_writable_by_others(path, status, "the config file")
+    for folder in _folders_of(path):
+        try:
+            folder_status = folder.stat()
+        except OSError:
+            continue
+        _check_owner(folder, folder_status, "the config file's folder")
+        _check_not_writable_by_others(folder, folder_status, "the config file's folder")
 
 
 def _check_range(path: Path, key: str, value: float | Decimal, low: float, high: float, unit: str = "") -> None:
@@ -385,9 +447,9 @@ def load_config(path: Path) -> Config:
 
     Raises :class:`ConfigError` only.
     """
-    raw = _read_toml(path)
-    if _raw_holds_credentials(raw):
-        check_permissions(path)
+    raw, status = _read_toml(path)
+    if status is not None:
+        check_permissions(path, status, holds_credentials=_raw_holds_credentials(raw))
     try:
         doc = msgspec.convert(raw, _ConfigFile)
     except msgspec.ValidationError as exc:

@@ -193,6 +193,95 @@ def test_private_credentials_file_and_public_plain_file_are_accepted(home: Home)
     assert settings.api_secret == Secret(SECRET)
 
 
+# Whoever can write the config file decides where the credentials are sent
+# (base_url), so a file or folder another user can write, or that another
+# user owns, is refused whether or not the file holds credentials.
+
+WITH_CREDENTIALS = PROFILE + f"api_key = '{KEY}'\napi_secret = '{SECRET}'\n"
+WITHOUT_CREDENTIALS = PROFILE + "api_secret_env = 'MY_JEX_SECRET'\n"
+BOTH_KINDS = pytest.mark.parametrize("text", [WITH_CREDENTIALS, WITHOUT_CREDENTIALS], ids=["credentials", "no-credentials"])
+OTHER_UID = 54_321  # no user of the test machine
+
+needs_root = pytest.mark.skipif(
+    not hasattr(os, "getuid") or os.getuid() != 0,
+    reason="giving a file to another user (os.chown) needs root",
+)
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o646, 0o664, 0o624])
+def test_config_writable_by_others_without_credentials_is_refused(home: Home, capfd: pytest.CaptureFixture[str], mode: int) -> None:
+    path = home.write_config(WITHOUT_CREDENTIALS, mode=mode)
+    assert main([]) == 2
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert str(path) in err and "writable by group or others" in err and f"Fix with: chmod go-w {path}" in err
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o622, 0o602])
+def test_config_writable_by_others_with_credentials_is_refused(home: Home, capfd: pytest.CaptureFixture[str], mode: int) -> None:
+    path = home.write_config(WITH_CREDENTIALS, mode=mode)
+    assert main([]) == 2
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and SECRET not in err and KEY not in err
+    assert str(path) in err and f"Fix with: chmod 600 {path}" in err
+
+
+@BOTH_KINDS
+@pytest.mark.parametrize("mode", [0o777, 0o775, 0o757])
+def test_config_folder_writable_by_others_is_refused(home: Home, capfd: pytest.CaptureFixture[str], text: str, mode: int) -> None:
+    home.write_config(text, mode=0o600)
+    home.config_dir.chmod(mode)
+    assert main(["config", "check"]) == 2
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and SECRET not in err and KEY not in err
+    folder = home.config_dir
+    assert f"{folder}: the config file's folder is writable by group or others" in err
+    assert f"Fix with: chmod go-w {folder}" in err
+
+
+@BOTH_KINDS
+def test_private_file_in_a_sticky_shared_folder_is_accepted(home: Home, text: str) -> None:
+    home.write_config(text, mode=0o600)
+    home.config_dir.chmod(0o1777)  # as /tmp: others cannot replace a file they do not own
+    settings = load_settings(ns(), {**home.env, "MY_JEX_SECRET": SECRET, "JEX_API_KEY": KEY})
+    assert settings.base_url == "https://jex.example.com" and settings.api_key == KEY
+
+
+@BOTH_KINDS
+def test_link_to_a_file_in_a_folder_others_can_write_is_refused(home: Home, tmp_path: Path, text: str) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    target = shared / "jextui.toml"
+    target.write_text(text, encoding="utf-8")
+    target.chmod(0o600)
+    shared.chmod(0o777)
+    home.config_dir.mkdir()
+    home.config_file.symlink_to(target)
+    with pytest.raises(ConfigError, match=re.escape(f"{shared}: the config file's folder is writable by group or others")):
+        load_settings(ns(), {**home.env, "MY_JEX_SECRET": SECRET})
+
+
+@needs_root
+@BOTH_KINDS
+def test_config_owned_by_another_user_is_refused(home: Home, capfd: pytest.CaptureFixture[str], text: str) -> None:
+    path = home.write_config(text, mode=0o600)
+    os.chown(path, OTHER_UID, -1)
+    assert main(["config", "check"]) == 2
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and SECRET not in err and KEY not in err
+    assert f"{path}: the config file is owned by user {OTHER_UID}, not by you or root" in err
+    assert f"Fix with: chown root {path}" in err
+
+
+@needs_root
+@BOTH_KINDS
+def test_config_folder_owned_by_another_user_is_refused(home: Home, text: str) -> None:
+    home.write_config(text, mode=0o600)
+    os.chown(home.config_dir, OTHER_UID, -1)
+    with pytest.raises(ConfigError, match=re.escape(f"{home.config_dir}: the config file's folder is owned by user {OTHER_UID}")):
+        load_settings(ns(), {**home.env, "MY_JEX_SECRET": SECRET})
+
+
 # --------------------------------------------------------------------------
 # demo, profiles, overrides
 
