@@ -137,12 +137,10 @@ class Recorder:
 
 def default_settings(directory: str) -> Any:
     """The settings of a fresh install in demo mode (no config file)."""
-    import argparse as _argparse
-
-    from jextui.config import load_settings
+    from jextui.config import Overrides, load_settings
 
     env = {f"JEXTUI_{name}_DIR": os.path.join(directory, name.lower()) for name in ("CONFIG", "DATA", "LOG")}
-    return load_settings(_argparse.Namespace(demo=True), env)
+    return load_settings(Overrides(demo=True), env)
 
 
 def percentile(values: list[int] | list[float], share: float) -> float:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from jextui import __version__
 
 if TYPE_CHECKING:
-    from jextui.config import Settings
+    from jextui.config import Overrides, Settings
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -157,10 +157,10 @@ def _describe(settings: Settings) -> str:
 
 
 def _config_check(env: Mapping[str, str], profile: str | None) -> int:
-    from jextui.config import ConfigError, load_settings
+    from jextui.config import ConfigError, Overrides, load_settings
 
     try:
-        settings = load_settings(argparse.Namespace(profile=profile), env)
+        settings = load_settings(Overrides(profile=profile), env)
     except ConfigError as exc:
         _stderr(str(exc))
         return EXIT_USAGE
@@ -226,13 +226,27 @@ def _collection_paused() -> Iterator[None]:
         resume_collection(freeze=False)
 
 
+def overrides_from(args: argparse.Namespace) -> Overrides:
+    """The console's options (see :func:`build_parser`) as plain values."""
+    from jextui.config import Overrides
+
+    return Overrides(
+        profile=args.profile,
+        base_url=args.base_url,
+        symbols=args.symbols,
+        theme=args.theme,
+        demo=args.demo,
+        log_level=args.log_level,
+    )
+
+
 def run_console(argv: Sequence[str], env: Mapping[str, str]) -> int:
     args = build_parser().parse_args(list(argv))  # --help/--version exit here, before heavy imports
     with _collection_paused():
         from jextui.config import ConfigError, load_settings
 
         try:
-            settings = load_settings(args, env)
+            settings = load_settings(overrides_from(args), env)
         except ConfigError as exc:
             _stderr(str(exc))
             return EXIT_USAGE
@@ -258,8 +272,8 @@ def run_console(argv: Sequence[str], env: Mapping[str, str]) -> int:
 
 def _crash_log_path(env: Mapping[str, str]) -> Path | None:
     """The log file, setting up logging first if nothing has yet."""
-    from jextui.logs import current_log_path, setup_logging
     from jextui.locations import log_file
+    from jextui.logs import current_log_path, setup_logging
 
     path = current_log_path()
     if path is not None:

@@ -3,7 +3,6 @@ profiles, environment overrides, demo fallback and precedence rules."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
@@ -12,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
@@ -20,6 +20,7 @@ from conftest import root_logging_restored
 from jextui.api.secret import Secret
 from jextui.cli import main
 from jextui.config import (
+    Overrides,
     DEFAULT_WATCHLIST,
     REFRESH_LIMITS,
     ConfigError,
@@ -28,7 +29,7 @@ from jextui.config import (
     load_settings,
     write_config_template,
 )
-from jextui.state import UiState, save_state
+from jextui.config.state import UiState, save_state
 
 SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
@@ -65,8 +66,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Home]:
         yield Home(dirs["JEXTUI_CONFIG_DIR"], dirs["JEXTUI_DATA_DIR"], dirs["JEXTUI_LOG_DIR"], {k: str(v) for k, v in dirs.items()})
 
 
-def ns(**kwargs: object) -> argparse.Namespace:
-    return argparse.Namespace(**kwargs)
+def opts(**kwargs: Any) -> Overrides:
+    return Overrides(**kwargs)
 
 
 @pytest.fixture
@@ -182,14 +183,14 @@ def test_credentials_file_readable_by_others_is_refused(home: Home, capfd: pytes
 def test_group_or_other_bits_alone_are_enough_to_refuse(home: Home, mode: int) -> None:
     home.write_config(PROFILE + f"api_key = '{KEY}'\n", mode=mode)
     with pytest.raises(ConfigError, match="chmod 600"):
-        load_settings(ns(), home.env)
+        load_settings(opts(), home.env)
 
 
 def test_private_credentials_file_and_public_plain_file_are_accepted(home: Home) -> None:
     home.write_config(PROFILE + f"api_key = '{KEY}'\napi_secret = '{SECRET}'\n", mode=0o600)
-    assert load_settings(ns(), home.env).api_key == KEY
+    assert load_settings(opts(), home.env).api_key == KEY
     home.write_config(PROFILE + "api_secret_env = 'MY_JEX_SECRET'\n", mode=0o644)  # no inline credential
-    settings = load_settings(ns(), {**home.env, "MY_JEX_SECRET": SECRET, "JEX_API_KEY": KEY})
+    settings = load_settings(opts(), {**home.env, "MY_JEX_SECRET": SECRET, "JEX_API_KEY": KEY})
     assert settings.api_secret == Secret(SECRET)
 
 
@@ -243,7 +244,7 @@ def test_config_folder_writable_by_others_is_refused(home: Home, capfd: pytest.C
 def test_private_file_in_a_sticky_shared_folder_is_accepted(home: Home, text: str) -> None:
     home.write_config(text, mode=0o600)
     home.config_dir.chmod(0o1777)  # as /tmp: others cannot replace a file they do not own
-    settings = load_settings(ns(), {**home.env, "MY_JEX_SECRET": SECRET, "JEX_API_KEY": KEY})
+    settings = load_settings(opts(), {**home.env, "MY_JEX_SECRET": SECRET, "JEX_API_KEY": KEY})
     assert settings.base_url == "https://jex.example.com" and settings.api_key == KEY
 
 
@@ -258,7 +259,7 @@ def test_link_to_a_file_in_a_folder_others_can_write_is_refused(home: Home, tmp_
     home.config_dir.mkdir()
     home.config_file.symlink_to(target)
     with pytest.raises(ConfigError, match=re.escape(f"{shared}: the config file's folder is writable by group or others")):
-        load_settings(ns(), {**home.env, "MY_JEX_SECRET": SECRET})
+        load_settings(opts(), {**home.env, "MY_JEX_SECRET": SECRET})
 
 
 @needs_root
@@ -279,7 +280,7 @@ def test_config_folder_owned_by_another_user_is_refused(home: Home, text: str) -
     home.write_config(text, mode=0o600)
     os.chown(home.config_dir, OTHER_UID, -1)
     with pytest.raises(ConfigError, match=re.escape(f"{home.config_dir}: the config file's folder is owned by user {OTHER_UID}")):
-        load_settings(ns(), {**home.env, "MY_JEX_SECRET": SECRET})
+        load_settings(opts(), {**home.env, "MY_JEX_SECRET": SECRET})
 
 
 # --------------------------------------------------------------------------
@@ -287,7 +288,7 @@ def test_config_folder_owned_by_another_user_is_refused(home: Home, text: str) -
 
 
 def test_nothing_configured_means_demo(home: Home) -> None:
-    settings = load_settings(ns(), home.env)
+    settings = load_settings(opts(), home.env)
     assert settings.demo and settings.profile_name == "demo"
     assert settings.base_url is None and settings.api_key is None and settings.api_secret is None
     assert settings.watchlist == DEFAULT_WATCHLIST
@@ -299,18 +300,18 @@ def test_nothing_configured_means_demo(home: Home) -> None:
 
 def test_demo_flag_wins_over_a_profile_and_env_credentials(home: Home) -> None:
     home.write_config(PROFILE + f"api_key = '{KEY}'\napi_secret = '{SECRET}'\n")
-    settings = load_settings(ns(demo=True), {**home.env, "JEX_API_KEY": "envkey123"})
+    settings = load_settings(opts(demo=True), {**home.env, "JEX_API_KEY": "envkey123"})
     assert settings.demo and settings.api_key is None and settings.api_secret is None
 
 
 def test_demo_flag_cannot_be_combined_with_a_url(home: Home) -> None:
     with pytest.raises(ConfigError, match="--demo"):
-        load_settings(ns(demo=True, base_url="https://x.example.com"), home.env)
+        load_settings(opts(demo=True, base_url="https://x.example.com"), home.env)
 
 
 def test_profile_without_credentials_connects_for_market_data(home: Home) -> None:
     home.write_config(PROFILE)
-    settings = load_settings(ns(), home.env)
+    settings = load_settings(opts(), home.env)
     assert not settings.demo and settings.profile_name == "main"
     assert settings.base_url == "https://jex.example.com"
     assert settings.api_key is None and not settings.has_credentials
@@ -323,9 +324,9 @@ def test_profile_selection(home: Home) -> None:
         f"api_key = '{KEY}'\napi_secret = '{SECRET}'\n"
         "[profiles.test]\nbase_url = 'http://127.0.0.1:8765'\napi_key = 'testkey1'\napi_secret = 'testsecret'\n"
     )
-    default = load_settings(ns(), home.env)
+    default = load_settings(opts(), home.env)
     assert (default.profile_name, default.base_url, default.api_key) == ("test", "http://127.0.0.1:8765", "testkey1")
-    chosen = load_settings(ns(profile="main"), home.env)
+    chosen = load_settings(opts(profile="main"), home.env)
     assert (chosen.profile_name, chosen.base_url, chosen.api_key) == ("main", "https://main.example.com", KEY)
     assert chosen.api_secret == Secret(SECRET)
 
@@ -333,63 +334,63 @@ def test_profile_selection(home: Home) -> None:
 def test_several_profiles_and_no_default_is_an_error(home: Home) -> None:
     home.write_config(PROFILE + "[profiles.test]\nbase_url = 'https://t.example.com'\n")
     with pytest.raises(ConfigError, match=r"default_profile: not set and there are 2 profiles \(main, test\)"):
-        load_settings(ns(), home.env)
+        load_settings(opts(), home.env)
 
 
 def test_environment_overrides_the_profile_credentials(home: Home) -> None:
     home.write_config(PROFILE + "api_key = 'filekey1'\napi_secret = 'filesecret'\n")
     env = {**home.env, "JEX_API_KEY": KEY, "JEX_API_SECRET": SECRET}
-    settings = load_settings(ns(), env)
+    settings = load_settings(opts(), env)
     assert settings.api_key == KEY and settings.api_secret == Secret(SECRET)
-    only_key = load_settings(ns(), {**home.env, "JEX_API_KEY": KEY})
+    only_key = load_settings(opts(), {**home.env, "JEX_API_KEY": KEY})
     assert only_key.api_key == KEY and only_key.api_secret == Secret("filesecret")
 
 
 def test_environment_secret_makes_a_missing_secret_env_harmless(home: Home) -> None:
     home.write_config(PROFILE + "api_key = 'filekey1'\napi_secret_env = 'MY_JEX_SECRET'\n")
-    settings = load_settings(ns(), {**home.env, "JEX_API_SECRET": SECRET})
+    settings = load_settings(opts(), {**home.env, "JEX_API_SECRET": SECRET})
     assert settings.api_secret == Secret(SECRET)
 
 
 def test_environment_credentials_without_a_profile_need_a_url(home: Home) -> None:
     env = {**home.env, "JEX_API_KEY": KEY, "JEX_API_SECRET": SECRET}
     with pytest.raises(ConfigError, match="--base-url"):
-        load_settings(ns(), env)
-    settings = load_settings(ns(base_url="https://jex.example.com"), env)
+        load_settings(opts(), env)
+    settings = load_settings(opts(base_url="https://jex.example.com"), env)
     assert not settings.demo and settings.profile_name == "default" and settings.api_key == KEY
 
 
 def test_base_url_flag_overrides_the_profile(home: Home) -> None:
     home.write_config(PROFILE)
-    settings = load_settings(ns(base_url="http://localhost:9000/"), home.env)
+    settings = load_settings(opts(base_url="http://localhost:9000/"), home.env)
     assert settings.base_url == "http://localhost:9000" and settings.profile_name == "main"
 
 
 def test_base_url_flag_alone_connects_without_credentials(home: Home) -> None:
-    settings = load_settings(ns(base_url="http://127.0.0.1:8765"), home.env)
+    settings = load_settings(opts(base_url="http://127.0.0.1:8765"), home.env)
     assert not settings.demo and settings.api_key is None
 
 
 def test_secret_without_key_is_an_error(home: Home) -> None:
     home.write_config(PROFILE + f"api_secret = '{SECRET}'\n")
     with pytest.raises(ConfigError, match="no API key") as caught:
-        load_settings(ns(), home.env)
+        load_settings(opts(), home.env)
     assert SECRET not in str(caught.value)
 
 
 def test_plain_http_with_a_key_to_a_remote_host_is_refused_unless_allowed(home: Home) -> None:
     home.write_config("[profiles.main]\nbase_url = 'http://jex.example.com'\napi_key = 'filekey1'\n")
     with pytest.raises(ConfigError, match=r"profiles.main.base_url: .*clear text.*allow_insecure_http"):
-        load_settings(ns(), home.env)
+        load_settings(opts(), home.env)
     home.write_config("[profiles.main]\nbase_url = 'http://jex.example.com'\napi_key = 'filekey1'\nallow_insecure_http = true\n")
-    assert load_settings(ns(), home.env).allow_insecure_http is True
+    assert load_settings(opts(), home.env).allow_insecure_http is True
     home.write_config("[profiles.main]\nbase_url = 'http://[::1]:8765'\napi_key = 'filekey1'\n")
-    assert load_settings(ns(), home.env).base_url == "http://[::1]:8765"
+    assert load_settings(opts(), home.env).base_url == "http://[::1]:8765"
 
 
 def test_settings_repr_hides_secret_and_key(home: Home) -> None:
     home.write_config(PROFILE + f"api_key = '{KEY}'\napi_secret = '{SECRET}'\n")
-    settings = load_settings(ns(), home.env)
+    settings = load_settings(opts(), home.env)
     text = repr(settings) + str(settings) + repr(load_config(home.config_file))
     assert SECRET not in text and KEY not in text
     assert KEY[:4] + "…" in text
@@ -401,28 +402,28 @@ def test_settings_repr_hides_secret_and_key(home: Home) -> None:
 
 def test_watchlist_precedence(home: Home) -> None:
     home.write_config('watchlist = ["LTCBTC", "ETHBTC", "LTCBTC"]\n')
-    assert load_settings(ns(), home.env).watchlist == ("LTCBTC", "ETHBTC")  # deduplicated
+    assert load_settings(opts(), home.env).watchlist == ("LTCBTC", "ETHBTC")  # deduplicated
     save_state(home.data_dir / "state.json", UiState(watchlist=("JEXUSDT",)))
-    assert load_settings(ns(), home.env).watchlist == ("JEXUSDT",)
-    assert load_settings(ns(symbols="bnbbtc, btcusdt"), home.env).watchlist == ("BNBBTC", "BTCUSDT")
+    assert load_settings(opts(), home.env).watchlist == ("JEXUSDT",)
+    assert load_settings(opts(symbols="bnbbtc, btcusdt"), home.env).watchlist == ("BNBBTC", "BTCUSDT")
 
 
 def test_theme_precedence(home: Home) -> None:
     home.write_config('theme = "jextui-light"\n')
-    assert load_settings(ns(), home.env).theme == "jextui-light"
+    assert load_settings(opts(), home.env).theme == "jextui-light"
     save_state(home.data_dir / "state.json", UiState(theme="jextui-amber"))
-    assert load_settings(ns(), home.env).theme == "jextui-amber"
-    assert load_settings(ns(), {**home.env, "NO_COLOR": "1"}).theme == "jextui-mono"
-    assert load_settings(ns(theme="nord"), {**home.env, "NO_COLOR": "1"}).theme == "nord"
+    assert load_settings(opts(), home.env).theme == "jextui-amber"
+    assert load_settings(opts(), {**home.env, "NO_COLOR": "1"}).theme == "jextui-mono"
+    assert load_settings(opts(theme="nord"), {**home.env, "NO_COLOR": "1"}).theme == "nord"
     save_state(home.data_dir / "state.json", UiState(theme="deleted-theme"))
-    assert load_settings(ns(), home.env).theme == "jextui-light"
+    assert load_settings(opts(), home.env).theme == "jextui-light"
 
 
 def test_user_theme_is_accepted(home: Home) -> None:
     (home.config_dir / "themes").mkdir(parents=True)
     (home.config_dir / "themes" / "neon.toml").write_text('primary = "#FF00FF"\n')
     home.write_config('theme = "neon"\n')
-    assert load_settings(ns(), home.env).theme == "neon"
+    assert load_settings(opts(), home.env).theme == "neon"
 
 
 def test_values_from_the_file(home: Home) -> None:
@@ -430,7 +431,7 @@ def test_values_from_the_file(home: Home) -> None:
         "confirm_orders = false\nbell = true\nfat_finger_pct = 2.5\nweight_share = 0.5\n"
         "[refresh]\nbook = 0.25\nopen_orders = 10\n"
     )
-    settings = load_settings(ns(log_level="debug"), home.env)
+    settings = load_settings(opts(log_level="debug"), home.env)
     assert settings.confirm_orders is False and settings.bell is True
     assert settings.fat_finger_pct == Decimal("2.5") and isinstance(settings.fat_finger_pct, Decimal)
     assert settings.weight_share == 0.5
@@ -440,7 +441,7 @@ def test_values_from_the_file(home: Home) -> None:
 
 def test_bad_log_level_in_a_namespace(home: Home) -> None:
     with pytest.raises(ConfigError, match="--log-level LOUD"):
-        load_settings(ns(log_level="loud"), home.env)
+        load_settings(opts(log_level="loud"), home.env)
 
 
 # --------------------------------------------------------------------------
@@ -453,7 +454,7 @@ def test_template_is_written_private_and_means_the_defaults(home: Home) -> None:
     config = load_config(home.config_file)
     assert config.profiles == {} and config.watchlist is None and config.confirm_orders is True
     assert config.refresh.as_mapping() == {}  # the feed's own plan applies
-    assert load_settings(ns(), home.env).demo  # a fresh template keeps demo mode
+    assert load_settings(opts(), home.env).demo  # a fresh template keeps demo mode
 
 
 def test_template_examples_are_valid_when_uncommented(home: Home) -> None:
@@ -463,7 +464,7 @@ def test_template_examples_are_valid_when_uncommented(home: Home) -> None:
     assert set(config.profiles) == {"main", "local"} and config.default_profile == "main"
     assert config.watchlist == DEFAULT_WATCHLIST
     assert set(config.refresh.as_mapping()) == set(REFRESH_LIMITS)
-    settings = load_settings(ns(), {**home.env, "JEX_MAIN_SECRET": SECRET})
+    settings = load_settings(opts(), {**home.env, "JEX_MAIN_SECRET": SECRET})
     assert settings.profile_name == "main" and settings.api_secret == Secret(SECRET)
 
 
@@ -571,7 +572,7 @@ def test_any_document_gives_config_or_config_error(home: Home, data: st.DataObje
     except ConfigError:
         pass
     try:
-        load_settings(ns(), home.env)
+        load_settings(opts(), home.env)
     except ConfigError as exc:
         assert str(exc).strip() and "\n" not in str(exc)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jextui.state import UiState, load_state, save_state, update_state
+from jextui.config.state import UiState, load_state, save_state, update_state
 
 
 def test_round_trip(tmp_path: Path) -> None:
@@ -41,7 +41,7 @@ def test_missing_file_is_an_empty_state(tmp_path: Path) -> None:
 def test_corrupt_file_is_ignored_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture, content: bytes) -> None:
     path = tmp_path / "state.json"
     path.write_bytes(content)
-    with caplog.at_level(logging.WARNING, logger="jextui.state"):
+    with caplog.at_level(logging.WARNING, logger="jextui.config.state"):
         assert load_state(path) == UiState()
     assert any(str(path) in r.getMessage() and "ignored" in r.getMessage() for r in caplog.records)
 
@@ -63,7 +63,7 @@ def test_save_replaces_atomically_and_leaves_no_temp_file(tmp_path: Path) -> Non
 def test_save_failure_is_reported_not_raised(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with caplog.at_level(logging.WARNING, logger="jextui.state"):
+    with caplog.at_level(logging.WARNING, logger="jextui.config.state"):
         assert save_state(blocker / "state.json", UiState(theme="x")) is False
     assert "not saved" in caplog.text
 

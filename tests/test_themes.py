@@ -1,17 +1,22 @@
 """Themes: the shipped files are valid, readable Textual themes with the
-trading colours; user files are loaded, and a broken one is skipped."""
+trading colours; user files are loaded, and a broken one is skipped; the
+catalogue the configuration uses knows every name without Textual."""
 
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from textual.app import App, ComposeResult
 from textual.color import Color
-from textual.theme import Theme
+from textual.theme import BUILTIN_THEMES, Theme
 from textual.widgets import Static
 
+from jextui.config import themes as catalogue
 from jextui.ui import themes
 from jextui.ui.themes import TRADING_VARIABLES, load_themes
 
@@ -159,7 +164,7 @@ def test_missing_user_folder_is_fine(tmp_path: Path) -> None:
 def test_builtin_folder_is_found_in_a_wheel_layout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     package = tmp_path / "site-packages" / "jextui"
     _write(package / "themes", "jextui-dark.toml", 'primary = "#123456"\n')
-    monkeypatch.setattr(themes, "_PACKAGE_DIR", package)
+    monkeypatch.setattr(catalogue, "_PACKAGE_DIR", package)
     assert themes.builtin_themes_dir() == package / "themes"
     assert list(load_themes(None)) == ["jextui-dark"]
 
@@ -177,5 +182,38 @@ def test_no_color_detection_matches_textual() -> None:
 
 
 def test_theme_names_include_textuals_own() -> None:
-    names = themes.theme_names(None)
+    names = catalogue.theme_names(None)
     assert "nord" in names and "jextui-amber" in names
+
+
+def test_catalogue_knows_textuals_own_themes_by_name() -> None:
+    assert catalogue.TEXTUAL_THEME_NAMES == set(BUILTIN_THEMES), "Textual's themes changed: update the list"
+
+
+def test_catalogue_lists_user_themes_and_leaves_unreadable_ones_out(tmp_path: Path) -> None:
+    user = tmp_path / "themes"
+    _write(user, "good.toml", GOOD_USER_THEME)
+    _write(user, "unknown.toml", 'primary = "#123456"\nbackgroundd = "#000000"\n')
+    _write(user, "badname.toml", 'name = "has space"\nprimary = "#123456"\n')
+    found = catalogue.theme_catalogue(user)
+    assert "my-green" in found.names() and "unknown" not in found.names() and "has space" not in found.names()
+    assert {message.split(": ")[1] for _, message in found.notes} == {str(user / "unknown.toml"), str(user / "badname.toml")}
+
+
+def test_settings_are_resolved_without_importing_textual(tmp_path: Path) -> None:
+    """The configuration checks theme names with the catalogue alone: Textual
+    is imported by the console, not by the configuration."""
+    user = tmp_path / "config" / "themes"
+    _write(user, "good.toml", GOOD_USER_THEME)
+    (tmp_path / "config" / "config.toml").write_text('theme = "my-green"\n')
+    env = {**os.environ, **{f"JEXTUI_{d}_DIR": str(tmp_path / d.lower()) for d in ("CONFIG", "DATA", "LOG")}}
+    env.pop("NO_COLOR", None)
+    code = (
+        "import sys\n"
+        "from jextui.config import Overrides, load_settings\n"
+        "print(load_settings(Overrides()).theme, load_settings(Overrides(theme='nord')).theme)\n"
+        "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'jextui.ui'))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["my-green nord", "[]"]

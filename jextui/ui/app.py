@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from jextui.logs import current_log_path
-from jextui.state import load_state
+from jextui.config.state import load_state
 from jextui.ui import selection
 from jextui.ui.commands import SymbolCommands, system_commands
 from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for

@@ -3,7 +3,7 @@
 Switching the active symbol (its panes are cleared until its data arrives),
 the symbol search, adding and removing watchlist symbols (list, grid tiles,
 feed), changing the kline interval, and remembering each choice in ``state.json``
-(:mod:`jextui.state`) for the next run.  The choices themselves live on the
+(:mod:`jextui.config.state`) for the next run.  The choices themselves live on the
 app (``app.active_symbol``, ``app.watchlist``, ``app.kline_interval``), which
 routes the keys here.
 """
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jextui.api.models import KLINE_INTERVALS
-from jextui.state import update_state
+from jextui.config.state import update_state
 
 if TYPE_CHECKING:
     from jextui.ui.app import JexApp

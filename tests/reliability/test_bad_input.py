@@ -20,7 +20,6 @@ documents, parameter and signature fuzzing) is not repeated; these add:
 
 from __future__ import annotations
 
-import argparse
 import functools
 import ipaddress
 from collections.abc import Iterator
@@ -36,7 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jextui.api.models import ExchangeInfo, SymbolInfo, dec_hook
-from jextui.config import ConfigError, load_settings
+from jextui.config import ConfigError, Overrides, load_settings
 from jextui.sandbox import responses
 from jextui.sandbox.app import DEMO_ACCOUNT, ENDPOINTS
 from jextui.sandbox.clock import FixedClock
@@ -198,10 +197,10 @@ def test_any_environment_and_flags_give_settings_or_one_clear_line(
         env["JEX_API_KEY"] = env_key
     if env_secret is not None:
         env["JEX_API_SECRET"] = env_secret
-    args = argparse.Namespace(base_url=base_url, symbols=symbols, profile=profile, theme=theme,
-                              log_level=log_level, demo=demo)  # fmt: skip
+    overrides = Overrides(base_url=base_url, symbols=symbols, profile=profile, theme=theme,
+                          log_level=log_level, demo=demo)  # fmt: skip
     try:
-        resolved = load_settings(args, env)
+        resolved = load_settings(overrides, env)
     except ConfigError as error:
         text = str(error)
         assert text.strip() and "Traceback" not in text

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from textual.command import CommandPalette
 
-from jextui.state import load_state
+from jextui.config.state import load_state
 from jextui.ui.keymap import KEYMAP, key_label
 from jextui.ui.screens.help import HelpScreen, help_rows
 from jextui.ui.screens.main import QuitScreen

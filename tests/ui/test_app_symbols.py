@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from jextui.state import load_state
+from jextui.config.state import load_state
 from jextui.ui.screens.symbol_search import SymbolSearchScreen
 
 from .app_harness import TEST_WATCHLIST, make_test_app, wait_for_data, wait_for_start, wait_until

@@ -1,5 +1,6 @@
 """The small UI state kept between runs: watchlist, active symbol, kline
-interval and theme, as ``state.json`` in the data directory.
+interval and theme, as ``state.json`` in the data directory; and how it
+merges with the command line and the config file.
 
 Writes are atomic (a temporary file in the same folder, flushed to disk, then
 renamed over the old one), so a crash or a second instance never leaves half
@@ -7,27 +8,51 @@ a file.  A missing file is an empty state; a file that cannot be read or
 does not validate is ignored with a logged warning (never a crash) and is
 replaced at the next save.  Every field is optional: ``None`` means "not
 chosen yet", and the caller falls back to the config file or the defaults.
+
+Precedence (:func:`merged_watchlist`, :func:`merged_theme`): the command
+line, then (theme only) ``jextui-mono`` when NO_COLOR is set, then the saved
+state, then the config file, then the defaults.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import re
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import msgspec
 
 from jextui.api.models import KLINE_INTERVALS
+from jextui.config.schema import (
+    DEFAULT_WATCHLIST,
+    SYMBOL_PATTERN,
+    Config,
+    ConfigError,
+    parse_symbols,
+)
+from jextui.config.themes import (
+    DEFAULT_THEME,
+    MONO_THEME,
+    no_color_requested,
+    theme_names,
+)
 from jextui.locations import ensure_private_dir
 
-__all__ = ["STATE_VERSION", "UiState", "load_state", "save_state", "update_state"]
+__all__ = [
+    "STATE_VERSION",
+    "UiState",
+    "load_state",
+    "save_state",
+    "update_state",
+    "merged_watchlist",
+    "merged_theme",
+]
 
 log = logging.getLogger(__name__)
 
 STATE_VERSION = 1
-_SYMBOL = re.compile(r"^[A-Z0-9]{2,30}$")
 
 
 class UiState(msgspec.Struct, frozen=True, kw_only=True):
@@ -41,7 +66,7 @@ class UiState(msgspec.Struct, frozen=True, kw_only=True):
 
     def __post_init__(self) -> None:
         for symbol in (*(self.watchlist or ()), *([self.active_symbol] if self.active_symbol else [])):
-            if not _SYMBOL.match(symbol):
+            if not SYMBOL_PATTERN.match(symbol):
                 raise ValueError(f"{symbol!r} is not a symbol")
         if self.kline_interval is not None and self.kline_interval not in KLINE_INTERVALS:
             raise ValueError(f"{self.kline_interval!r} is not a kline interval")
@@ -104,3 +129,37 @@ def update_state(path: Path, **changes: object) -> UiState:
     new_state = UiState(**fields)  # type: ignore[arg-type]
     save_state(path, new_state)
     return new_state
+
+
+def merged_watchlist(symbols: str | None, saved: UiState, config: Config) -> tuple[str, ...]:
+    """``symbols`` (``--symbols``, comma-separated), else the saved watchlist,
+    else the config file's, else :data:`DEFAULT_WATCHLIST`."""
+    if symbols is not None:
+        try:
+            return parse_symbols(symbols)
+        except ValueError as exc:
+            raise ConfigError(f"--symbols: {exc}") from None
+    return saved.watchlist or config.watchlist or DEFAULT_WATCHLIST
+
+
+def merged_theme(requested: str | None, saved: UiState, config: Config, env: Mapping[str, str], themes_dir: Path) -> str:
+    """``requested`` (``--theme``), else ``jextui-mono`` under NO_COLOR, else the
+    saved theme if it still exists, else the config file's, else the default.
+
+    An unknown theme on the command line or in the config file is a
+    :class:`ConfigError`; a saved one that no longer exists is passed over.
+    """
+    known = theme_names(themes_dir)
+    if requested is not None:
+        if requested not in known:
+            raise ConfigError(f"--theme {requested}: no such theme; available: {', '.join(known)}")
+        return requested
+    if config.theme is not None and config.theme not in known:
+        raise ConfigError(f"{config.path}: theme: no theme named {config.theme!r}; available: {', '.join(known)}")
+    if no_color_requested(env):
+        return MONO_THEME
+    if saved.theme is not None:
+        if saved.theme in known:
+            return saved.theme
+        log.warning("saved theme %r no longer exists; using the configured one", saved.theme)
+    return config.theme or DEFAULT_THEME
