@@ -139,9 +139,7 @@ def _raw_holds_credentials(raw: Mapping[str, Any]) -> bool:
     profiles = raw.get("profiles")
     if not isinstance(profiles, dict):
         return False
-    return any(
-        isinstance(p, dict) and ("api_key" in p or "api_secret" in p) for p in profiles.values()
-    )
+    return any(isinstance(p, dict) and ("api_key" in p or "api_secret" in p) for p in profiles.values())
 
 
 def _user_name(uid: int) -> str:
@@ -219,10 +217,7 @@ def check_permissions(path: Path, status: os.stat_result | None = None, *, holds
 
 
 def _check_range(path: Path, key: str, value: float | Decimal, low: float, high: float, unit: str = "") -> None:
-    if isinstance(value, Decimal):
-        finite = value.is_finite()
-    else:
-        finite = math.isfinite(value)
+    finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
     if not finite or not low <= value <= high:
         raise file_error(path, key, f"must be between {low:g} and {high:g}{unit}, got {value}")
 
@@ -230,7 +225,9 @@ def _check_range(path: Path, key: str, value: float | Decimal, low: float, high:
 def _validate_symbols(path: Path, key: str, symbols: list[str]) -> tuple[str, ...]:
     for index, symbol in enumerate(symbols):
         if not SYMBOL_PATTERN.match(symbol):
-            raise file_error(path, f"{key}[{index}]", f"{symbol!r} is not a symbol (upper-case letters and digits, e.g. BTCUSDT)")
+            raise file_error(
+                path, f"{key}[{index}]", f"{symbol!r} is not a symbol (upper-case letters and digits, e.g. BTCUSDT)"
+            )
     if len(symbols) > MAX_WATCHLIST:
         raise file_error(path, key, f"at most {MAX_WATCHLIST} symbols, got {len(symbols)}")
     return tuple(dict.fromkeys(symbols))
@@ -257,7 +254,9 @@ def _load_profile(path: Path, name: str, raw: Any) -> Profile:
     if profile.api_secret is not None and profile.api_secret_env is not None:
         raise file_error(path, f"{key}.api_secret_env", "set either api_secret or api_secret_env, not both")
     if profile.api_secret_env is not None and not _ENV_NAME.match(profile.api_secret_env):
-        raise file_error(path, f"{key}.api_secret_env", f"{profile.api_secret_env!r} is not an environment variable name")
+        raise file_error(
+            path, f"{key}.api_secret_env", f"{profile.api_secret_env!r} is not an environment variable name"
+        )
     return profile
 
 
@@ -284,7 +283,9 @@ def load_config(path: Path) -> Config:
         raise file_error(path, "theme", "is empty")
     profiles = {name: _load_profile(path, name, value) for name, value in doc.profiles.items()}
     if doc.default_profile is not None and doc.default_profile not in profiles:
-        raise file_error(path, "default_profile", f"no profile named {doc.default_profile!r}; {known_profiles_text(profiles)}")
+        raise file_error(
+            path, "default_profile", f"no profile named {doc.default_profile!r}; {known_profiles_text(profiles)}"
+        )
     return Config(
         path=path,
         default_profile=doc.default_profile,

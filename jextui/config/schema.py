@@ -45,7 +45,7 @@ __all__ = [
 
 DEFAULT_WATCHLIST: tuple[str, ...] = (
     "BTCUSDT", "ETHUSDT", "DASHUSDT", "LTCBTC", "ETHBTC", "JEXBTC", "JEXUSDT", "BNBBTC",
-)  # fmt: skip - the eight sandbox symbols on one line
+)  # fmt: skip  # the eight sandbox symbols, on one line
 DEFAULT_LOG_LEVEL = "INFO"
 DEMO_PROFILE = "demo"
 ENV_PROFILE = "default"  # the name shown when credentials/URL come from env/CLI only
@@ -159,7 +159,7 @@ class Config:
     bell: bool = False
     fat_finger_pct: Decimal = Decimal(5)
     weight_share: float = 0.8
-    refresh: RefreshPeriods = RefreshPeriods()
+    refresh: RefreshPeriods = field(default_factory=RefreshPeriods)
     profiles: Mapping[str, Profile] = field(default_factory=dict)
 
 
@@ -194,8 +194,7 @@ class Settings:
 
     def __repr__(self) -> str:
         fields = ", ".join(
-            f"{name}={mask_key(value) if name == 'api_key' else value!r}"
-            for name, value in self.__dict__.items()
+            f"{name}={mask_key(value) if name == 'api_key' else value!r}" for name, value in self.__dict__.items()
         )
         return f"Settings({fields})"
 

@@ -16,6 +16,7 @@ state, then the config file, then the defaults.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -106,10 +107,8 @@ def save_state(path: Path, state: UiState) -> bool:
         return False
     finally:
         if tmp_name is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-            except OSError:
-                pass
 
 
 def update_state(path: Path, **changes: object) -> UiState:
@@ -125,8 +124,8 @@ def update_state(path: Path, **changes: object) -> UiState:
         raise ValueError(f"unknown state field(s): {', '.join(sorted(unknown))}")
     fields.update(changes)
     if fields.get("watchlist") is not None:
-        fields["watchlist"] = tuple(fields["watchlist"])  # type: ignore[arg-type]
-    new_state = UiState(**fields)  # type: ignore[arg-type]
+        fields["watchlist"] = tuple(fields["watchlist"])
+    new_state = UiState(**fields)
     save_state(path, new_state)
     return new_state
 
@@ -142,7 +141,9 @@ def merged_watchlist(symbols: str | None, saved: UiState, config: Config) -> tup
     return saved.watchlist or config.watchlist or DEFAULT_WATCHLIST
 
 
-def merged_theme(requested: str | None, saved: UiState, config: Config, env: Mapping[str, str], themes_dir: Path) -> str:
+def merged_theme(
+    requested: str | None, saved: UiState, config: Config, env: Mapping[str, str], themes_dir: Path
+) -> str:
     """``requested`` (``--theme``), else ``jextui-mono`` under NO_COLOR, else the
     saved theme if it still exists, else the config file's, else the default.
 

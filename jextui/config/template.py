@@ -11,7 +11,7 @@ from jextui.locations import ensure_private_dir
 __all__ = ["config_template", "write_config_template"]
 
 
-_TEMPLATE = '''\
+_TEMPLATE = """\
 ## jextui configuration (TOML).
 ##
 ## Every setting is optional: the values shown are the defaults. To change
@@ -89,7 +89,7 @@ _TEMPLATE = '''\
 ## its URL and a demo key pair).
 # [profiles.local]
 # base_url = "http://127.0.0.1:8765"
-'''
+"""
 
 
 def config_template() -> str:

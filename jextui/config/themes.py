@@ -66,6 +66,12 @@ __all__ = [
 DEFAULT_THEME = "jextui-dark"
 MONO_THEME = "jextui-mono"
 
+#: Textual's base colours, as a theme file names them.
+BASE_COLOURS: tuple[str, ...] = (
+    "primary", "secondary", "warning", "error", "success", "accent",
+    "foreground", "background", "surface", "panel", "boost",
+)  # fmt: skip  # one list of names, kept compact
+
 TRADING_VARIABLES: tuple[str, ...] = ("buy", "sell", "up", "down", "stale", "flash-up", "flash-down")
 
 DARK_TRADING_COLOURS: Mapping[str, str] = {
@@ -95,7 +101,7 @@ TEXTUAL_THEME_NAMES: frozenset[str] = frozenset({
     "catppuccin-latte", "catppuccin-macchiato", "catppuccin-mocha", "dracula", "flexoki",
     "gruvbox", "monokai", "nord", "rose-pine", "rose-pine-dawn", "rose-pine-moon",
     "solarized-dark", "solarized-light", "textual-dark", "textual-light", "tokyo-night",
-})  # fmt: skip - one name list, kept compact
+})  # fmt: skip  # one list of names, kept compact
 
 _THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -127,12 +133,7 @@ class ThemeSpec(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
 
     def colours(self) -> dict[str, str]:
         """Every colour the file sets, by key (``variables.buy`` for a trading colour)."""
-        found = {
-            field: value
-            for field in ("primary", "secondary", "warning", "error", "success", "accent",
-                          "foreground", "background", "surface", "panel", "boost")  # fmt: skip - one per line is noise
-            if (value := getattr(self, field)) is not None
-        }
+        found = {field: value for field in BASE_COLOURS if (value := getattr(self, field)) is not None}
         found.update({f"variables.{v}": self.variables[v] for v in TRADING_VARIABLES if v in self.variables})
         return found
 
