@@ -474,6 +474,7 @@ def _process(state: SandboxState, endpoint: Endpoint, request: Request, body: by
             assert key is not None
             check_signed_request(key, raw, state.now_ms())
         payload = endpoint.handler(Call(state, ParamReader(raw.values), key, headers))
+        state.exchange.commit()  # write-through: what is answered is in the state file
         body = payload if isinstance(payload, bytes) else responses.encode(payload)  # bytes: encoded already
         return _Answer(200, body, headers)
     except ApiRejection as exc:

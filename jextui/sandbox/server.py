@@ -31,6 +31,8 @@ __all__ = ["SandboxConfig", "SandboxServer", "SkewedClock"]
 
 T = TypeVar("T")
 
+MAX_ID_BASE = 2**53 // 2
+"""Ids stay exact in every JSON reader (doubles hold integers up to 2**53)."""
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
 
@@ -68,6 +70,9 @@ class SandboxConfig:
     fault_paths: tuple[str, ...] = ()
     fault_limit: int | None = None
     fault_seed: int | None = None
+    # the first order and trade id of a fresh run; None: from the wall clock on the
+    # system clock (never reused by a later run), 1 on a test clock
+    id_base: int | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -81,6 +86,8 @@ class SandboxConfig:
         for credential in (self.api_key, self.api_secret):
             if credential is not None and not is_valid_credential(credential):
                 raise ValueError("an API key or secret must be 1-128 ASCII letters and digits")
+        if self.id_base is not None and not 1 <= self.id_base <= MAX_ID_BASE:
+            raise ValueError(f"id_base must be from 1 to {MAX_ID_BASE}")
         if self.fault_phase not in PHASES:
             raise ValueError(f"fault_phase must be one of {', '.join(PHASES)}")
         self.rate_limits()
@@ -213,7 +220,7 @@ class SandboxServer:
         cfg = self.config
         self.clock = _skewable(cfg.clock, cfg.clock_skew_ms)
         self.exchange = Exchange(seed=cfg.seed, clock=self.clock, extra_symbols=cfg.extra_symbols,
-                                 simulate=cfg.simulate, state_path=cfg.state_path)
+                                 simulate=cfg.simulate, state_path=cfg.state_path, id_base=cfg.id_base)
         self.keys = KeyStore()
         self._api_key = cfg.api_key or generate_credential()
         self._api_secret = cfg.api_secret or generate_credential()
