@@ -16,9 +16,11 @@ those gaps:
 * A request line or headers larger than ``max_header_bytes``, or a request
   h11 cannot parse, is answered with the API's JSON error (431 / 400), not
   uvicorn's text.
-* :func:`connection_limits` sizes the cap and the listen backlog from the
-  process's descriptor limit, so ``accept()`` never runs out of descriptors
-  through connections alone.
+* :func:`connection_limits` sizes the cap and the number of connections
+  accepted per round from the process's descriptor limit, so ``accept()``
+  never runs out of descriptors through connections alone, while the
+  kernel's queue of waiting connections stays long (a burst of connects is
+  not dropped and retried a second later).
 * :class:`OncePerInterval` lets a repeated log message (a resource problem, a
   refused request) through once per interval, with the count of the others;
   :func:`loop_exception_handler` routes asyncio's ``accept()`` failures
@@ -55,10 +57,16 @@ LOG_INTERVAL_S = 10.0
 MAX_CONNECTIONS = 1000
 """Open connections served at most (a console uses a handful)."""
 MAX_BACKLOG = 128
+"""Connections taken from the kernel in one ``accept()`` round (each needs a descriptor at once)."""
+LISTEN_QUEUE = 1024
+"""Connections the kernel holds for ``accept()`` (they need no descriptor of ours while they wait)."""
 RESERVED_DESCRIPTORS = 64
 """Descriptors kept for everything but client connections (state file, logs, pipes, the console in demo mode)."""
 REQUEST_READ_TIMEOUT_S = 10.0
 REFUSED_GRACE_S = 2.0
+LINGER_S = 2.0
+"""After an error answer, what the client still sends is read and dropped this long, so it reads the answer
+(closing a socket with unread data would reset the connection and lose it)."""
 MAX_HEADER_BYTES = 64 * 1024
 
 _RESOURCE_ERRNOS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
@@ -70,6 +78,7 @@ class ConnectionLimits:
 
     max_connections: int = MAX_CONNECTIONS
     backlog: int = MAX_BACKLOG
+    listen_queue: int = LISTEN_QUEUE
     read_timeout_s: float = REQUEST_READ_TIMEOUT_S
     max_header_bytes: int = MAX_HEADER_BYTES
 
@@ -188,6 +197,7 @@ class GuardedH11Protocol(H11Protocol):
         self._read_timer: asyncio.TimerHandle | None = None
         self._last_active = 0.0
         self._protocol_error: h11.RemoteProtocolError | None = None
+        self._lingering = False
         next_event = self.conn.next_event
 
         def next_event_noting_errors() -> Any:
@@ -232,6 +242,8 @@ class GuardedH11Protocol(H11Protocol):
         self._arm_read_timer(self.limits.read_timeout_s)
 
     def data_received(self, data: bytes) -> None:
+        if self._lingering:
+            return
         self._last_active = self.loop.time()
         if not self.in_application:
             self._arm_read_timer(self.limits.read_timeout_s)
@@ -256,12 +268,24 @@ class GuardedH11Protocol(H11Protocol):
         self._cancel_read_timer()
         error = self._protocol_error
         if error is not None and error.error_status_hint == 431:
-            answer = _too_large_answer(self.limits.max_header_bytes)
+            self._answer_and_close(_too_large_answer(self.limits.max_header_bytes))
         else:
-            answer = _MALFORMED_ANSWER
-        if not self.transport.is_closing():
-            self.transport.write(answer)
-            self.transport.close()
+            self._answer_and_close(_MALFORMED_ANSWER)
+
+    def _answer_and_close(self, answer: bytes) -> None:
+        """Send an error answer, then read and drop the rest of the request for a moment, then close."""
+        transport = self.transport
+        if transport.is_closing() or self._lingering:
+            return
+        transport.write(answer)
+        if not transport.can_write_eof():
+            transport.close()
+            return
+        transport.write_eof()
+        self._lingering = True
+        self._unset_keepalive_if_required()
+        self.flow.resume_reading()
+        self.loop.call_later(LINGER_S, transport.close)
 
     # --- timeouts and eviction ---------------------------------------------------------------
 
@@ -272,8 +296,12 @@ class GuardedH11Protocol(H11Protocol):
         started = self.cycle is not None and self.cycle.response_started
         received = self.cycle is not None or bool(self.conn.trailing_data[0])
         if received and not started:
-            self.transport.write(_TIMEOUT_ANSWER)
-        self.transport.close()
+            if self.cycle is not None:
+                self.cycle.disconnected = True  # the application's request ends here: it is never executed
+                self.cycle.message_event.set()
+            self._answer_and_close(_TIMEOUT_ANSWER)
+        else:
+            self.transport.close()
 
     def _evict_one(self) -> bool:
         """Close the least recently active connection without a request in the application."""

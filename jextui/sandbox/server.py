@@ -340,6 +340,7 @@ class SandboxServer:
                 sock.close()
                 raise RuntimeError(f"the sandbox could not start on {self.base_url}") from self._failure
             time.sleep(0.002)
+        sock.listen(limits.listen_queue)  # uvicorn listened with the per-round accept count
         return self
 
     def _run(self, server: _Server, sock: socket.socket) -> None:
