@@ -46,8 +46,13 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from jextui.sandbox import responses
 
 __all__ = [
-    "ConnectionLimits", "GuardedH11Protocol", "OncePerInterval", "connection_limits",
-    "loop_exception_handler", "LOG_INTERVAL_S", "install_log_throttle",
+    "LOG_INTERVAL_S",
+    "ConnectionLimits",
+    "GuardedH11Protocol",
+    "OncePerInterval",
+    "connection_limits",
+    "install_log_throttle",
+    "loop_exception_handler",
 ]
 
 log = logging.getLogger("jextui.sandbox.connections")

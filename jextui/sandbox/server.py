@@ -325,7 +325,8 @@ class SandboxServer:
         install_log_throttle()
         config = uvicorn.Config(
             self.app, log_config=None, log_level="warning", access_log=False, lifespan="on",
-            http=functools.partial(_AbortableH11Protocol, limits=limits), ws="none", proxy_headers=False,
+            http=functools.partial(_AbortableH11Protocol, limits=limits),  # type: ignore[arg-type]
+            ws="none", proxy_headers=False,
             server_header=False, timeout_graceful_shutdown=2, timeout_keep_alive=30,
             backlog=limits.backlog, h11_max_incomplete_event_size=limits.max_header_bytes,
         )

@@ -148,7 +148,7 @@ def test_kill_9_right_after_the_answers_loses_nothing_with_a_state_file(sandbox_
     assert second.instance_id == first.instance_id  # the same exchange, continued
     assert second.order(resting["orderId"])["status"] == "NEW"
     assert second.balances() == funds  # its 10 USDT are still locked
-    assert funds["USDT"][1] == Decimal("10")
+    assert funds["USDT"][1] == Decimal(10)
     canceled = second.signed("DELETE", "/api/v1/spot/order", {"symbol": SYMBOL, "orderId": resting["orderId"]})
     assert canceled["status"] == "CANCELED"
     filled = second.place("BUY", second.best_ask())
