@@ -255,3 +255,34 @@ def test_idle_connections_beyond_the_descriptor_limit_do_not_starve_a_normal_cli
     err = process.stderr.read()
     assert len(err) < 2000, err[:2000]
     assert b"Traceback" not in err
+
+
+# --- logging a resource problem once per interval --------------------------------------------
+
+
+def test_out_of_descriptors_is_logged_once_per_interval_without_tracebacks(
+    make_sandbox: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+) -> None:
+    import errno
+    import logging
+
+    from jextui.sandbox import connections
+
+    now = [1000.0]
+    monkeypatch.setattr(connections, "_throttle", connections.OncePerInterval(now=lambda: now[0]))
+    monkeypatch.setattr(connections.log, "filters", [])
+    server = make_sandbox()
+    loop = server._loop
+    context = {"message": "socket.accept() out of system resource",
+               "exception": OSError(errno.EMFILE, "Too many open files")}
+    with caplog.at_level(logging.ERROR):
+        for _ in range(1000):  # what asyncio reports for one burst of failed accepts
+            loop.call_soon_threadsafe(loop.call_exception_handler, context)
+        server.call(lambda _exchange: None)  # runs after them on the server's loop
+        now[0] += connections.LOG_INTERVAL_S
+        loop.call_soon_threadsafe(loop.call_exception_handler, context)
+        server.call(lambda _exchange: None)
+    records = [r for r in caplog.records if "accept" in r.getMessage()]
+    assert len(records) == 2, [r.getMessage() for r in records[:3]]
+    assert "Too many open files" in records[0].getMessage() and records[0].exc_info is None
+    assert "and 999 more" in records[1].getMessage()
