@@ -197,3 +197,22 @@ def test_the_secret_from_a_file_or_the_environment_is_not_in_argv(sandbox_proces
         assert DOC_API_SECRET not in run.banner  # the banner says where it came from instead
         assert run.signed("GET", "/api/v1/account")["spotBalances"]  # and it signs requests
     assert SECRET_ENV in by_env.banner and str(secret_file) in by_file.banner
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--api-secret-file", "/no/such/secret"], "cannot read /no/such/secret"),
+    (["--api-secret-file", "EMPTY"], "holds no secret"),
+    (["--api-secret", DOC_API_SECRET, "--api-secret-file", "EMPTY"], "not both"),
+    (["--api-secret-file", "BAD"], "letters and digits"),
+])
+def test_a_bad_secret_source_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                                          args: list[str], message: str) -> None:
+    from jextui.sandbox.cli import main
+
+    (tmp_path / "empty").write_text("\n")
+    (tmp_path / "bad").write_text("not a secret!\n")
+    args = [{"EMPTY": str(tmp_path / "empty"), "BAD": str(tmp_path / "bad")}.get(a, a) for a in args]
+    assert main(["--api-key", DOC_API_KEY, *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert DOC_API_SECRET not in err and "not a secret!" not in err
