@@ -6,12 +6,16 @@ Prints a table:
   of several runs of a random order flow (GTC/IOC/FOK, both sides, prices
   around a drifting mid, 20 accounts; an account at its open-order cap
   cancels its oldest order, and that cancel is timed too);
+* the cost of the write-through state file: the same order flow through an
+  ``Exchange`` whose every order is committed the way the HTTP layer does
+  before it answers, without a state file, with one (SQLite WAL,
+  ``synchronous=FULL``, the default) and with ``synchronous=NORMAL``;
 * start-up cost of ``Exchange`` with 8 and with 108 symbols: construction
   (books seeded), then the first depth and first klines answers, the first
   24 h ticker of every symbol (which generates a day of history for each),
   and one simulated-market tick.
 
-Run: ``.venv/bin/python benchmarks/bench_engine.py [--orders N] [--runs R]``
+Run: ``.venv/bin/python benchmarks/bench_engine.py [--orders N] [--runs R] [--durable-orders N]``
 """
 
 from __future__ import annotations
@@ -19,11 +23,14 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
+import tempfile
 import time
 from decimal import Decimal
+from pathlib import Path
 
 from jextui.sandbox.clock import FixedClock
 from jextui.sandbox.engine import Engine, EngineError
+from jextui.sandbox import store
 from jextui.sandbox.exchange import Exchange
 from jextui.sandbox.symbols import DEFAULT_SYMBOLS
 
@@ -73,6 +80,53 @@ def _matching_run(count: int, seed: int) -> tuple[float, int, int]:
     return count / elapsed, fills, cancels
 
 
+def _durable_run(count: int, seed: int, state: Path | None, synchronous: str = "FULL") -> float:
+    """Orders per second through an Exchange, each committed before the next (as before an HTTP answer)."""
+    store.SYNCHRONOUS = synchronous
+    exchange = Exchange(seed=1, clock=FixedClock(1_700_000_000_000), simulate=False,
+                        state_path=str(state) if state else None)
+    engine = exchange.engine
+    for account in ACCOUNTS:
+        engine.add_account(account, {"USDT": Decimal(10) ** 11, "BTC": Decimal(10) ** 7})
+    exchange.commit()
+    flow = _order_flow(count, seed)
+    place, cancel, open_orders, commit = engine.place_order, engine.cancel_order, engine.open_orders, exchange.commit
+    started = time.perf_counter()
+    for account, side, price, qty, tif in flow:
+        try:
+            place(account, "BTCUSDT", side, price, qty, tif)
+        except EngineError as exc:
+            if exc.code != -2019:
+                raise
+            cancel(account, "BTCUSDT", open_orders(account, "BTCUSDT", limit=1_000)[0].order_id)
+            commit()
+            place(account, "BTCUSDT", side, price, qty, tif)
+        commit()
+    elapsed = time.perf_counter() - started
+    exchange.close()
+    store.SYNCHRONOUS = "FULL"
+    return count / elapsed
+
+
+def _durability_table(count: int, runs: int) -> None:
+    cases: dict[str, list[float]] = {"no state file": [], "state file, synchronous=FULL (default)": [],
+                                     "state file, synchronous=NORMAL": []}
+    with tempfile.TemporaryDirectory() as folder:
+        for seed in range(runs):
+            cases["no state file"].append(_durable_run(count, seed, None))
+            full = _durable_run(count, seed, Path(folder, f"full{seed}.sqlite"), "FULL")
+            cases["state file, synchronous=FULL (default)"].append(full)
+            cases["state file, synchronous=NORMAL"].append(
+                _durable_run(count, seed, Path(folder, f"normal{seed}.sqlite"), "NORMAL"))
+    base = statistics.median(cases["no state file"])
+    print(f"Write-through: {count:,} orders through an Exchange, each committed; median of {runs} runs")
+    print(f"{'case':<42}{'orders/s':>12}{'ms/order':>10}{'vs none':>9}")
+    for name, rates in cases.items():
+        rate = statistics.median(rates)
+        print(f"{name:<42}{rate:>12,.0f}{1000 / rate:>10.3f}{rate / base:>9.2f}")
+    print()
+
+
 def _startup(extra_symbols: int) -> dict[str, float]:
     """Seconds for each start-up step of a fresh exchange."""
     timings: dict[str, float] = {}
@@ -106,6 +160,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100_000, help="orders per matching run")
     parser.add_argument("--runs", type=int, default=5, help="matching runs (the median is reported)")
+    parser.add_argument("--durable-orders", type=int, default=2_000,
+                        help="orders per write-through run (0 skips the table)")
     args = parser.parse_args()
 
     runs = [_matching_run(args.orders, seed) for seed in range(args.runs)]
@@ -118,6 +174,8 @@ def main() -> None:
     verdict = "meets" if median >= GOAL_ORDERS_PER_SECOND else "MISSES"
     print(f"{'median':>5} {median:>12,.0f}   ({verdict} the goal of {GOAL_ORDERS_PER_SECOND:,}/s)")
     print()
+    if args.durable_orders > 0:
+        _durability_table(args.durable_orders, min(args.runs, 3))
 
     results = {count: [_startup(count - len(DEFAULT_SYMBOLS)) for _ in range(3)]
                for count in (len(DEFAULT_SYMBOLS), len(DEFAULT_SYMBOLS) + 100)}

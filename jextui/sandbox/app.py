@@ -474,6 +474,7 @@ def _process(state: SandboxState, endpoint: Endpoint, request: Request, body: by
             assert key is not None
             check_signed_request(key, raw, state.now_ms())
         payload = endpoint.handler(Call(state, ParamReader(raw.values), key, headers))
+        state.exchange.commit()  # write-through: what is answered is in the state file
         body = payload if isinstance(payload, bytes) else responses.encode(payload)  # bytes: encoded already
         return _Answer(200, body, headers)
     except ApiRejection as exc:
@@ -508,6 +509,10 @@ def _fault_response(plan: FaultPlan) -> Response:
     return _response(_error(code, msg, plan.status))
 
 
+_GONE = b"\x00the client left"
+"""What :func:`_read_body` returns when the client went away (or timed out) before its body was whole."""
+
+
 async def _read_body(request: Request, method: str) -> bytes | None:
     if method == "GET":
         return b""
@@ -520,7 +525,7 @@ async def _read_body(request: Request, method: str) -> bytes | None:
                 return None
             chunks.append(chunk)
     except ClientDisconnect:
-        return b""
+        return _GONE
     return b"".join(chunks)
 
 
@@ -534,6 +539,8 @@ async def _serve(state: SandboxState, endpoint: Endpoint, request: Request) -> R
         if plan.kind == "drop":
             return await _drop(request)
     body = await _read_body(request, endpoint.method)
+    if body is _GONE:  # half a request is never executed; nobody is left to answer
+        return Response(b"", status_code=204)
     if body is None:
         answer = _error(-1101, "Too many parameters sent for this endpoint.", 413)
     else:

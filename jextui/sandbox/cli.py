@@ -17,7 +17,10 @@ from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import TextIO
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "SECRET_ENV"]
+
+SECRET_ENV = "JEX_SANDBOX_API_SECRET"
+"""Environment variable that may hold the demo API secret (kept out of ``ps``)."""
 
 
 def _whole(low: int | None = None, high: int | None = None, what: str = "a whole number") -> Callable[[str], int]:
@@ -65,9 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="simulated market step period (default: 500)")
     market.add_argument("--state", metavar="FILE", help="keep accounts, orders and trades in this SQLite file")
 
-    auth = parser.add_argument_group("credentials")
+    auth = parser.add_argument_group(
+        "credentials",
+        f"A secret given as --api-secret can be read by every user of this machine (ps, /proc); prefer "
+        f"--api-secret-file or the {SECRET_ENV} environment variable.",
+    )
     auth.add_argument("--api-key", metavar="KEY", help="demo API key (default: generated)")
-    auth.add_argument("--api-secret", metavar="SECRET", help="demo API secret (default: generated)")
+    auth.add_argument("--api-secret", metavar="SECRET",
+                      help=f"demo API secret (default: generated; visible in ps: prefer {SECRET_ENV})")
+    auth.add_argument("--api-secret-file", metavar="FILE",
+                      help="read the demo API secret from the first line of FILE")
     auth.add_argument("--readonly-key", action="store_true", help="also create a read-only key pair")
     auth.add_argument("--admin", action="store_true", help="enable POST /admin/faults to change faults live")
 
@@ -105,11 +115,38 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _secret_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str | None:
+    """The demo secret from --api-secret, --api-secret-file or the environment; notes where in args."""
+    env_secret = os.environ.get(SECRET_ENV) or None
+    if args.api_secret is not None and args.api_secret_file is not None:
+        parser.error("give --api-secret or --api-secret-file, not both")
+    args.secret_source = None
+    if args.api_secret_file is not None:
+        try:
+            with open(args.api_secret_file, encoding="utf-8") as file:
+                secret = file.readline().strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            parser.error(f"--api-secret-file: cannot read {args.api_secret_file}: "
+                         f"{getattr(exc, 'strerror', None) or type(exc).__name__}")
+        if not secret:
+            parser.error(f"--api-secret-file: {args.api_secret_file} holds no secret on its first line")
+        args.secret_source = args.api_secret_file
+        return secret
+    if args.api_secret is not None:
+        return str(args.api_secret)
+    if env_secret is not None:
+        args.secret_source = SECRET_ENV
+        return env_secret.strip()
+    return None
+
+
 def _config_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> object:
     from jextui.sandbox.server import SandboxConfig
 
-    if (args.api_key is None) != (args.api_secret is None):
-        parser.error("--api-key and --api-secret go together")
+    secret = _secret_from(args, parser)
+    if (args.api_key is None) != (secret is None):
+        parser.error(f"--api-key and --api-secret go together (the secret may also come from "
+                     f"--api-secret-file or {SECRET_ENV})")
     if args.state is not None:
         directory = os.path.dirname(os.path.abspath(args.state))
         if not os.path.isdir(directory):
@@ -117,7 +154,7 @@ def _config_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> o
     try:
         return SandboxConfig(
             host=args.host, port=args.port, seed=args.seed, extra_symbols=args.symbols,
-            simulate=not args.quiet, tick_ms=args.tick_ms, api_key=args.api_key, api_secret=args.api_secret,
+            simulate=not args.quiet, tick_ms=args.tick_ms, api_key=args.api_key, api_secret=secret,
             readonly_key=args.readonly_key, admin=args.admin, state_path=args.state,
             weight_per_minute=args.weight_limit, raw_requests_per_5m=args.raw_limit,
             orders_per_second=args.orders_per_second, orders_per_day=args.orders_per_day,
@@ -131,20 +168,24 @@ def _config_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> o
         parser.error(str(exc))
 
 
-def _banner(server: object, out: TextIO) -> None:
+def _banner(server: object, out: TextIO, secret_source: str | None = None) -> None:
     from jextui.sandbox.server import SandboxServer
 
     assert isinstance(server, SandboxServer)
+    secret = server.api_secret if secret_source is None else f"(from {secret_source})"
     lines = [
         f"jextui sandbox: JEX spot API at {server.base_url}",
         f"  demo API key:       {server.api_key}",
-        f"  demo API secret:    {server.api_secret}",
+        f"  demo API secret:    {secret}",
     ]
     if server.readonly_api_key is not None:
         lines += [f"  read-only key:      {server.readonly_api_key}",
                   f"  read-only secret:   {server.readonly_api_secret}"]
     if server.config.admin:
         lines.append(f"  admin:              {server.base_url}/admin/faults")
+    state = server.exchange.state_path
+    lines.append(f"  instance:           {server.exchange.instance_id}"
+                 + (f" (state file {state})" if state else " (no state file: a new instance every run)"))
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), file=out, flush=True)
 
@@ -179,7 +220,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"jextui sandbox: cannot listen on {args.host}:{args.port}: {cause}", file=sys.stderr)
             server.exchange.close()
             return 1
-        _banner(server, sys.stdout)
+        _banner(server, sys.stdout, getattr(args, "secret_source", None))
         while not stop.wait(0.5):
             if not server.running:
                 print("jextui sandbox: the server stopped unexpectedly", file=sys.stderr)

@@ -131,9 +131,12 @@ class HistoryBackfill:
         seed: int,
         genesis_ms: int,
         start_prices: Mapping[str, Decimal] | None = None,
+        *,
+        first_trade_id: int = 1,
     ) -> None:
         self.seed = seed
         self.genesis_ms = genesis_ms
+        self.first_trade_id = int(first_trade_id)
         self._specs = {spec.symbol: spec for spec in symbols}
         self._start_prices = dict(start_prices or {})
         self._plans: dict[str, _Plan] = {}
@@ -320,7 +323,7 @@ class HistoryBackfill:
                 price = prices[ticks] = price_of(ticks)
             lots = max(min_lots, 1, int(lot * (0.2 + rand() * 1.6)))
             buyer_maker = ticks < previous if ticks != previous else rand() < 0.5
-            trades.append(TradeRecord(index + 1, price, qty_of(lots), times[index], buyer_maker))
+            trades.append(TradeRecord(self.first_trade_id + index, price, qty_of(lots), times[index], buyer_maker))
             previous = ticks
         return trades
 

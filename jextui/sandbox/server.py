@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import socket
 import threading
 import time
@@ -19,11 +20,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
-
 from jextui.sandbox.app import ABORT_EXTENSION, DEMO_ACCOUNT, SandboxState, create_app
 from jextui.sandbox.auth import KeyStore, generate_credential, is_valid_credential
 from jextui.sandbox.clock import Clock, SystemClock
+from jextui.sandbox.connections import (
+    REQUEST_READ_TIMEOUT_S,
+    GuardedH11Protocol,
+    connection_limits,
+    install_log_throttle,
+    loop_exception_handler,
+)
 from jextui.sandbox.faults import PHASES, FaultInjector, FaultSettings
 from jextui.sandbox.ratelimit import RateLimiter, RateLimitSettings
 
@@ -31,6 +37,8 @@ __all__ = ["SandboxConfig", "SandboxServer", "SkewedClock"]
 
 T = TypeVar("T")
 
+MAX_ID_BASE = 2**53 // 2
+"""Ids stay exact in every JSON reader (doubles hold integers up to 2**53)."""
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
 
@@ -68,6 +76,12 @@ class SandboxConfig:
     fault_paths: tuple[str, ...] = ()
     fault_limit: int | None = None
     fault_seed: int | None = None
+    # the first order and trade id of a fresh run; None: from the wall clock on the
+    # system clock (never reused by a later run), 1 on a test clock
+    id_base: int | None = None
+    # connections: None sizes the cap from the descriptor limit (see connections.py)
+    max_connections: int | None = None
+    read_timeout_s: float = REQUEST_READ_TIMEOUT_S
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -81,6 +95,12 @@ class SandboxConfig:
         for credential in (self.api_key, self.api_secret):
             if credential is not None and not is_valid_credential(credential):
                 raise ValueError("an API key or secret must be 1-128 ASCII letters and digits")
+        if self.id_base is not None and not 1 <= self.id_base <= MAX_ID_BASE:
+            raise ValueError(f"id_base must be from 1 to {MAX_ID_BASE}")
+        if self.max_connections is not None and self.max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
+        if not self.read_timeout_s > 0:
+            raise ValueError("read_timeout_s must be positive")
         if self.fault_phase not in PHASES:
             raise ValueError(f"fault_phase must be one of {', '.join(PHASES)}")
         self.rate_limits()
@@ -126,7 +146,7 @@ def _skewable(clock: Clock | None, skew_ms: int) -> Any:
     return SkewedClock(clock, skew_ms)
 
 
-class _AbortableH11Protocol(H11Protocol):
+class _AbortableH11Protocol(GuardedH11Protocol):
     """uvicorn's h11 protocol, plus a scope extension that drops the connection."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -213,7 +233,7 @@ class SandboxServer:
         cfg = self.config
         self.clock = _skewable(cfg.clock, cfg.clock_skew_ms)
         self.exchange = Exchange(seed=cfg.seed, clock=self.clock, extra_symbols=cfg.extra_symbols,
-                                 simulate=cfg.simulate, state_path=cfg.state_path)
+                                 simulate=cfg.simulate, state_path=cfg.state_path, id_base=cfg.id_base)
         self.keys = KeyStore()
         self._api_key = cfg.api_key or generate_credential()
         self._api_secret = cfg.api_secret or generate_credential()
@@ -301,10 +321,14 @@ class SandboxServer:
             return self
         sock = _bind(self.host, self._port)
         self._port = sock.getsockname()[1]
+        limits = connection_limits(self.config.max_connections, self.config.read_timeout_s)
+        install_log_throttle()
         config = uvicorn.Config(
             self.app, log_config=None, log_level="warning", access_log=False, lifespan="on",
-            http=_AbortableH11Protocol, ws="none", proxy_headers=False, server_header=False,
-            timeout_graceful_shutdown=2, timeout_keep_alive=30,
+            http=functools.partial(_AbortableH11Protocol, limits=limits),  # type: ignore[arg-type]
+            ws="none", proxy_headers=False,
+            server_header=False, timeout_graceful_shutdown=2, timeout_keep_alive=30,
+            backlog=limits.backlog, h11_max_incomplete_event_size=limits.max_header_bytes,
         )
         server = _Server(config)
         self._server, self._failure = server, None
@@ -317,11 +341,13 @@ class SandboxServer:
                 sock.close()
                 raise RuntimeError(f"the sandbox could not start on {self.base_url}") from self._failure
             time.sleep(0.002)
+        sock.listen(limits.listen_queue)  # uvicorn listened with the per-round accept count
         return self
 
     def _run(self, server: _Server, sock: socket.socket) -> None:
         async def serve() -> None:
             self._loop = asyncio.get_running_loop()
+            self._loop.set_exception_handler(loop_exception_handler)
             await server.serve(sockets=[sock])
 
         try:

@@ -7,12 +7,17 @@ market's one-minute candles and most recent trades.  The simulated traders'
 accounts are not saved: they start afresh on every run and reseed their
 books, while the users' open orders go back on the book in time priority.
 
-Saves are incremental (changed orders, new candles and trades) and run in
-one transaction, so a file is always consistent.
+Every change to a user's orders or balances is written through: the HTTP
+layer calls :meth:`Store.commit` before it answers, and the market tick
+after a simulated trader filled a user's order.  A commit is one SQLite
+transaction (WAL journal, synchronous commits), so an acknowledged order,
+cancel or fill survives a ``kill -9`` and a file is always consistent.
+Market data (candles, the public trade tape) is saved every few seconds.
 """
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,10 +31,17 @@ from jextui.sandbox.marketdata import Candle, MarketData, TradeRecord
 if TYPE_CHECKING:
     from jextui.sandbox.exchange import Exchange
 
-__all__ = ["Store", "StoreError", "SavedMeta", "SCHEMA_VERSION"]
+__all__ = ["Store", "StoreError", "SavedMeta", "SCHEMA_VERSION", "new_instance_id"]
 
 SCHEMA_VERSION = 1
 TRADES_KEPT = 1000
+SYNCHRONOUS = "FULL"
+"""SQLite's ``synchronous`` setting: FULL syncs the WAL at every commit (durable across a power cut too)."""
+
+
+def new_instance_id() -> str:
+    """A fresh identity for one exchange instance (a state file, or a run without one)."""
+    return secrets.token_hex(8)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -69,6 +81,8 @@ class SavedMeta:
     seed: int
     genesis_ms: int
     next_order_id: int
+    first_trade_id: int = 1
+    instance_id: str | None = None
 
 
 class Store:
@@ -78,6 +92,8 @@ class Store:
         self.path = Path(path)
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
             self._db.executescript(_SCHEMA)
             version = self._meta().get("schema")
         except sqlite3.DatabaseError as exc:
@@ -85,6 +101,10 @@ class Store:
         if version is not None and version != str(SCHEMA_VERSION):
             raise StoreError(f"{self.path} has state format {version}; this sandbox reads {SCHEMA_VERSION}")
         self._dirty_orders: set[int] = set()
+        self._dirty_accounts: set[str] = set()
+        self._dirty_symbols: set[str] = set()
+        self._is_user: dict[str, bool] = {}
+        self._engine: Engine | None = None
         self._saved_trade_ids: dict[str, int] = {}
         self._saved_candle_times: dict[str, int] = {}
         self._full_save_needed = True
@@ -93,20 +113,41 @@ class Store:
         return dict(self._db.execute("SELECT key, value FROM meta").fetchall())
 
     def load_meta(self) -> SavedMeta | None:
-        """The saved seed, start time and order counter; None for a new file."""
+        """The saved seed, start time, id counters and instance id; None for a new file."""
         meta = self._meta()
         if "genesis_ms" not in meta:
             return None
-        return SavedMeta(int(meta["seed"]), int(meta["genesis_ms"]), int(meta["next_order_id"]))
+        return SavedMeta(
+            int(meta["seed"]), int(meta["genesis_ms"]), int(meta["next_order_id"]),
+            int(meta.get("first_trade_id", "1")), meta.get("instance_id"),
+        )
 
     # --- tracking -------------------------------------------------------------
 
     def watch(self, engine: Engine) -> None:
-        """Track which orders change between saves."""
+        """Track which user orders, accounts and books change between commits."""
+        self._engine = engine
         engine.add_order_listener(self._on_order)
 
     def _on_order(self, order: EngineOrder) -> None:
-        self._dirty_orders.add(order.order_id)
+        account_id = order.account_id
+        is_user = self._is_user.get(account_id)
+        if is_user is None and self._engine is not None:
+            is_user = self._is_user[account_id] = self._engine.account_state(account_id)[3]
+        if is_user:
+            self._dirty_orders.add(order.order_id)
+            self._dirty_accounts.add(account_id)
+            self._dirty_symbols.add(order.symbol)
+
+    def mark_account(self, account_id: str) -> None:
+        """An account was opened or changed outside an order: write it at the next commit."""
+        self._is_user.pop(account_id, None)
+        self._dirty_accounts.add(account_id)
+
+    @property
+    def pending(self) -> bool:
+        """Whether a change waits for :meth:`commit`."""
+        return bool(self._dirty_orders or self._dirty_accounts or self._full_save_needed)
 
     # --- restore --------------------------------------------------------------
 
@@ -173,6 +214,43 @@ class Store:
                 self._saved_candle_times[symbol] = candles[-1].open_time
         self._full_save_needed = False
 
+    # --- write-through --------------------------------------------------------
+
+    def commit(self, exchange: Exchange) -> None:
+        """Write the orders, balances and counters changed since the last commit, in one transaction."""
+        if self._full_save_needed:
+            self.save(exchange)
+            return
+        if not (self._dirty_orders or self._dirty_accounts):
+            return
+        engine, market = exchange.engine, exchange.market
+        accounts = sorted(a for a in self._dirty_accounts if engine.has_account(a) and engine.account_state(a)[3])
+        symbols = sorted(self._dirty_symbols)
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            self._save_meta(exchange)
+            self._save_books(engine, symbols)
+            for account_id in accounts:
+                db.execute("DELETE FROM fee_overrides WHERE account_id = ?", (account_id,))
+                db.execute("DELETE FROM balances WHERE account_id = ?", (account_id,))
+            self._insert_accounts(engine, accounts)
+            orders = [o for o in (engine.stored_order(i) for i in sorted(self._dirty_orders)) if o]
+            self._db.executemany(
+                "INSERT OR REPLACE INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [_order_row(o) for o in orders],
+            )
+            for symbol in symbols:
+                self._save_trades(symbol, market.live_trades(symbol, self._saved_trade_ids.get(symbol)))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            self._saved_trade_ids.clear()  # unknown after a rollback: the next save rewrites the recent ones
+            raise
+        self._dirty_orders.clear()
+        self._dirty_accounts.clear()
+        self._dirty_symbols.clear()
+
     # --- save -----------------------------------------------------------------
 
     def save(self, exchange: Exchange) -> None:
@@ -183,14 +261,7 @@ class Store:
         db.execute("BEGIN")
         try:
             self._save_meta(exchange)
-            db.executemany(
-                "INSERT OR REPLACE INTO books VALUES (?, ?, ?, ?, ?)",
-                [
-                    (s, spec.base_asset, spec.quote_asset, engine.next_trade_id(s),
-                     engine.last_update_id(s))
-                    for s, spec in engine.symbols.items()
-                ],
-            )
+            self._save_books(engine, list(engine.symbols))
             self._save_accounts(engine, users)
             self._save_orders(engine, set(users))
             for symbol in engine.symbols:
@@ -201,6 +272,18 @@ class Store:
             db.execute("ROLLBACK")
             raise
         self._full_save_needed = False
+        self._dirty_accounts.clear()
+        self._dirty_symbols.clear()
+
+    def _save_books(self, engine: Engine, symbols: list[str]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO books VALUES (?, ?, ?, ?, ?)",
+            [
+                (symbol, engine.symbols[symbol].base_asset, engine.symbols[symbol].quote_asset,
+                 engine.next_trade_id(symbol), engine.last_update_id(symbol))
+                for symbol in symbols
+            ],
+        )
 
     def _save_meta(self, exchange: Exchange) -> None:
         values = {
@@ -208,6 +291,8 @@ class Store:
             "seed": str(exchange.seed),
             "genesis_ms": str(exchange.genesis_ms),
             "next_order_id": str(exchange.engine.next_order_id),
+            "first_trade_id": str(exchange.history.first_trade_id),
+            "instance_id": exchange.instance_id,
         }
         self._db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(values.items()))
 
@@ -216,9 +301,13 @@ class Store:
         db.execute("DELETE FROM accounts")
         db.execute("DELETE FROM fee_overrides")
         db.execute("DELETE FROM balances")
+        self._insert_accounts(engine, users)
+
+    def _insert_accounts(self, engine: Engine, users: list[str]) -> None:
+        db = self._db
         for account_id in users:
             maker, taker, overrides, _ = engine.account_state(account_id)
-            db.execute("INSERT INTO accounts VALUES (?, ?, ?)", (account_id, str(maker), str(taker)))
+            db.execute("INSERT OR REPLACE INTO accounts VALUES (?, ?, ?)", (account_id, str(maker), str(taker)))
             db.executemany(
                 "INSERT INTO fee_overrides VALUES (?, ?, ?, ?)",
                 [(account_id, s, str(m), str(t)) for s, (m, t) in overrides.items()],
