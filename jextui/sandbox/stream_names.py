@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass
 
-from jextui.sandbox.marketdata import INTERVAL_MS
+from jextui.api.models import KLINE_INTERVALS
 
 __all__ = [
     "MAX_STREAMS",
@@ -72,7 +72,7 @@ class MarketStream:
 def kline_interval(text: str) -> str | None:
     """The REST spelling of a kline interval written either way (``1m``/``1M`` = one minute), or None."""
     lowered = text.lower()
-    return lowered if lowered in INTERVAL_MS else None
+    return lowered if lowered in KLINE_INTERVALS else None
 
 
 def parse_market_stream(name: str, symbols: Container[str]) -> MarketStream:
