@@ -28,7 +28,6 @@ __all__ = [
     "TICKER_ARR",
     "PARTIAL_DEPTH",
     "DIFF_DEPTH",
-    "FAST_KINDS",
 ]
 
 MAX_STREAMS = 10
@@ -42,9 +41,6 @@ MINI_TICKER_ARR = "!spotMiniTicker@arr"
 TICKER_ARR = "!spotTicker@arr"
 PARTIAL_DEPTH = "spotDepthN"
 DIFF_DEPTH = "spotDepth"
-
-FAST_KINDS = frozenset((TRADE,))
-"""Kinds pushed every 100 ms; every other market stream is pushed every second."""
 
 PARTIAL_LEVELS = (5, 10, 20)
 
