@@ -5,7 +5,8 @@ runs in its own process; a second process holds N stream connections (the
 ``websockets`` asyncio client), each a combined connection of 10 streams
 (trades, diff depth, top-20 depth, 1m klines and the ticker of two symbols);
 a third loads ``/api/v1/spot/depth`` with the keep-alive client of
-``bench_sandbox_http.py``.  Rounds alternate without and with subscribers.
+``bench_sandbox_http.py``.  Each round measures without and with subscribers,
+in alternating order.
 
     .venv/bin/python benchmarks/bench_sandbox_streams.py [--subscribers 20] [--seconds 5] [--rounds 3]
 
@@ -71,6 +72,19 @@ def measure(port: int, seconds: float, connections: int) -> float:
     return float(answer["rps"])
 
 
+def _with_subscribers(me: str, port: int, args: argparse.Namespace) -> tuple[float, float]:
+    """Depth requests/s while another process holds the stream connections; their messages per second."""
+    subscribers = subprocess.Popen([sys.executable, me, "--subscribe", "--port", str(port), "--subscribers",
+                                    str(args.subscribers), "--seconds", str(args.seconds + 3.0)],
+                                   stdout=subprocess.PIPE, text=True)
+    assert subscribers.stdout is not None
+    json.loads(subscribers.stdout.readline())  # connecting
+    time.sleep(1.0)  # every connection open and streaming
+    rate = measure(port, args.seconds, args.connections)
+    out, _ = subscribers.communicate(timeout=60)
+    return rate, float(json.loads(out.strip().splitlines()[-1])["messages_per_s"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--subscribers", type=int, default=20)
@@ -97,18 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _wait_listening(port, server)
         measure(port, 1.0, args.connections)  # warm up
-        for _ in range(args.rounds):
-            without.append(measure(port, args.seconds, args.connections))
-            hold = args.seconds + 3.0
-            subscribers = subprocess.Popen([sys.executable, me, "--subscribe", "--port", str(port), "--subscribers",
-                                            str(args.subscribers), "--seconds", str(hold)],
-                                           stdout=subprocess.PIPE, text=True)
-            assert subscribers.stdout is not None
-            json.loads(subscribers.stdout.readline())  # connecting
-            time.sleep(1.0)  # every connection open and streaming
-            with_streams.append(measure(port, args.seconds, args.connections))
-            out, _ = subscribers.communicate(timeout=60)
-            pushed.append(json.loads(out.strip().splitlines()[-1])["messages_per_s"])
+        for round_index in range(args.rounds):
+            if round_index % 2 == 0:  # alternate which comes first, so drifting load favours neither
+                without.append(measure(port, args.seconds, args.connections))
+            rate, messages = _with_subscribers(me, port, args)
+            with_streams.append(rate)
+            pushed.append(messages)
+            if round_index % 2 == 1:
+                without.append(measure(port, args.seconds, args.connections))
     finally:
         server.terminate()
         server.wait(30)
