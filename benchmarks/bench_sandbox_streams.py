@@ -62,6 +62,50 @@ async def _subscribe(port: int, count: int, seconds: float) -> dict[str, float]:
     return {"messages_per_s": received[0] / seconds}
 
 
+class _NullSubscriber:
+    """Takes the hub's messages and throws them away (the producers' own cost, without sockets)."""
+
+    def __init__(self) -> None:
+        self.combined = True
+
+    def deliver(self, text: str, *, user: bool = False) -> None:
+        pass
+
+    def close_soon(self, code: int, reason: str) -> None:
+        pass
+
+    def drop(self) -> None:
+        pass
+
+
+def producer_cost(subscribers: int, ticks: int = 30) -> float:
+    """Milliseconds of CPU per second the stream producers take for ``subscribers`` connections (in-process,
+    living market, median of ``ticks`` seconds)."""
+    from jextui.sandbox.exchange import Exchange
+    from jextui.sandbox.faults import FaultInjector
+    from jextui.sandbox.listen_keys import ListenKeys
+    from jextui.sandbox.stream_hub import SLOW_EVERY, StreamHub
+
+    async def run() -> float:
+        exchange = Exchange(seed=1)
+        hub = StreamHub(exchange, ListenKeys(exchange.clock.now_ms), FaultInjector(), exchange.clock.now_ms)
+        for index in range(subscribers):
+            pair = SYMBOL_PAIRS[index % len(SYMBOL_PAIRS)]
+            hub.subscribe(_NullSubscriber(), [f"{symbol}@{kind}" for symbol in pair for kind in KINDS])
+        await hub.stop()  # ticks are driven here, not by its timer
+        seconds: list[float] = []
+        for _ in range(ticks):
+            exchange.tick()
+            started = time.process_time()
+            hub.produce(slow=True)
+            for _ in range(SLOW_EVERY - 1):
+                hub.produce(slow=False)
+            seconds.append(time.process_time() - started)
+        return statistics.median(seconds) * 1000
+
+    return asyncio.run(run())
+
+
 def measure(port: int, seconds: float, connections: int) -> float:
     me = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_sandbox_http.py")
     result = subprocess.run([sys.executable, me, "--load", "--port", str(port), "--seconds", str(seconds),
@@ -132,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'no stream connection':<44}{base:>12,.0f}{1.0:>8.2f}")
     print(f"{f'{args.subscribers} stream connections':<44}{loaded:>12,.0f}{loaded / base:>8.2f}")
     print(f"\nstream messages received per second (median): {statistics.median(pushed):,.0f}")
+    print(f"producers' CPU for {args.subscribers} such connections, in-process without sockets: "
+          f"{producer_cost(args.subscribers):.1f} ms per second")
     print("rounds without:", ", ".join(f"{rate:,.0f}" for rate in without))
     print("rounds with:   ", ", ".join(f"{rate:,.0f}" for rate in with_streams))
     return 0
