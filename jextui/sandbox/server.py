@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import uvicorn
-from jextui.sandbox.app import ABORT_EXTENSION, DEMO_ACCOUNT, SandboxState, create_app
+from jextui.sandbox.app import ABORT_EXTENSION, DEMO_ACCOUNT, STREAM_LIFETIME_MS, SandboxState, create_app
 from jextui.sandbox.auth import KeyStore, generate_credential, is_valid_credential
 from jextui.sandbox.clock import Clock, SystemClock
 from jextui.sandbox.connections import (
@@ -31,6 +31,7 @@ from jextui.sandbox.connections import (
     loop_exception_handler,
 )
 from jextui.sandbox.faults import PHASES, FaultInjector, FaultSettings
+from jextui.sandbox.listen_keys import LISTEN_KEY_TTL_MS
 from jextui.sandbox.ratelimit import RateLimiter, RateLimitSettings
 
 __all__ = ["SandboxConfig", "SandboxServer", "SkewedClock"]
@@ -41,6 +42,8 @@ MAX_ID_BASE = 2**53 // 2
 """Ids stay exact in every JSON reader (doubles hold integers up to 2**53)."""
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
+WS_MAX_MESSAGE_BYTES = 64 * 1024
+"""Largest message a stream client may send (the streams ignore what clients send)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,16 @@ class SandboxConfig:
     # connections: None sizes the cap from the descriptor limit (see connections.py)
     max_connections: int | None = None
     read_timeout_s: float = REQUEST_READ_TIMEOUT_S
+    # streams (docs/streams.md): lifetimes and pings, and the stream faults
+    stream_lifetime_ms: int = STREAM_LIFETIME_MS
+    listen_key_ttl_ms: int = LISTEN_KEY_TTL_MS
+    stream_ping_interval_ms: int = 3 * 60 * 1000
+    stream_pong_timeout_ms: int = 10 * 60 * 1000
+    fault_stream_drop: bool = False
+    fault_stream_stall: bool = False
+    fault_stream_gap: bool = False
+    fault_stream_reorder: bool = False
+    fault_stream_duplicate: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -101,6 +114,9 @@ class SandboxConfig:
             raise ValueError("max_connections must be at least 1")
         if not self.read_timeout_s > 0:
             raise ValueError("read_timeout_s must be positive")
+        for name in ("stream_lifetime_ms", "listen_key_ttl_ms", "stream_ping_interval_ms", "stream_pong_timeout_ms"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1 ms")
         if self.fault_phase not in PHASES:
             raise ValueError(f"fault_phase must be one of {', '.join(PHASES)}")
         self.rate_limits()
@@ -119,7 +135,22 @@ class SandboxConfig:
             malformed_rate=self.fault_malformed_rate, drop_rate=self.fault_drop_rate,
             clock_skew_ms=self.clock_skew_ms, phase=self.fault_phase,  # type: ignore[arg-type]
             paths=tuple(self.fault_paths), limit=self.fault_limit,
+            stream_drop=self.fault_stream_drop, stream_stall=self.fault_stream_stall,
+            stream_gap=self.fault_stream_gap, stream_reorder=self.fault_stream_reorder,
+            stream_duplicate=self.fault_stream_duplicate,
         )
+
+    def uvicorn_config(self, app: Any, **overrides: Any) -> uvicorn.Config:
+        """How uvicorn serves the sandbox's ``app``: its HTTP and WebSocket protocols, pings, no access log."""
+        settings: dict[str, Any] = dict(
+            log_config=None, log_level="warning", access_log=False, lifespan="on",
+            http=_AbortableH11Protocol, ws=_new_websocket_protocol, proxy_headers=False, server_header=False,
+            timeout_graceful_shutdown=2, timeout_keep_alive=30,
+            ws_ping_interval=self.stream_ping_interval_ms / 1000, ws_ping_timeout=self.stream_pong_timeout_ms / 1000,
+            ws_per_message_deflate=False, ws_max_size=WS_MAX_MESSAGE_BYTES,
+        )
+        settings.update(overrides)
+        return uvicorn.Config(app, **settings)
 
 
 class SkewedClock:
@@ -159,6 +190,29 @@ class _AbortableH11Protocol(GuardedH11Protocol):
             await app(scope, receive, send)
 
         self.app = with_abort
+
+
+@functools.cache
+def _websocket_protocol() -> type[asyncio.Protocol]:
+    """uvicorn's WebSocket protocol (on the ``websockets`` library), plus the scope extension that cuts
+    the connection (the stream drop fault).  Built on first use: the library is imported only then."""
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+    class AbortableWebSocketProtocol(WebSocketsSansIOProtocol):
+        def handle_connect(self, event: Any) -> None:
+            super().handle_connect(event)
+            scope = getattr(self, "scope", None)  # set only when the handshake was accepted
+            if scope is not None:
+                scope.setdefault("extensions", {})[ABORT_EXTENSION] = self.transport.abort
+
+    return AbortableWebSocketProtocol
+
+
+def _new_websocket_protocol(**options: Any) -> asyncio.Protocol:
+    """What uvicorn calls for each WebSocket upgrade: the protocol class is built (and the ``websockets``
+    library imported) at the first one, so a sandbox that never streams, like a quick demo start, does not
+    pay for it."""
+    return _websocket_protocol()(**options)
 
 
 class _Server(uvicorn.Server):
@@ -248,6 +302,7 @@ class SandboxServer:
             exchange=self.exchange, keys=self.keys,
             limiter=RateLimiter(cfg.rate_limits(), self.clock.now_ms),
             faults=faults, admin=cfg.admin, tick_ms=cfg.tick_ms, simulate=cfg.simulate,
+            listen_key_ttl_ms=cfg.listen_key_ttl_ms, stream_lifetime_ms=cfg.stream_lifetime_ms,
         )
         self.app = create_app(self.state)
         self._port = cfg.port
@@ -304,6 +359,11 @@ class SandboxServer:
         return f"http://{host}:{self._port}"
 
     @property
+    def stream_url(self) -> str:
+        """Where the WebSocket streams are: the same host and port as the REST API."""
+        return "ws" + self.base_url[len("http"):]
+
+    @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
@@ -323,11 +383,9 @@ class SandboxServer:
         self._port = sock.getsockname()[1]
         limits = connection_limits(self.config.max_connections, self.config.read_timeout_s)
         install_log_throttle()
-        config = uvicorn.Config(
-            self.app, log_config=None, log_level="warning", access_log=False, lifespan="on",
-            http=functools.partial(_AbortableH11Protocol, limits=limits),  # type: ignore[arg-type]
-            ws="none", proxy_headers=False,
-            server_header=False, timeout_graceful_shutdown=2, timeout_keep_alive=30,
+        config = self.config.uvicorn_config(
+            self.app,
+            http=functools.partial(_AbortableH11Protocol, limits=limits),
             backlog=limits.backlog, h11_max_incomplete_event_size=limits.max_header_bytes,
         )
         server = _Server(config)
