@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="limit faults to this endpoint path (repeatable)")
     faults.add_argument("--fault-limit", type=_whole(0), default=None, metavar="N",
                         help="stop injecting faults after N of them (default: no limit)")
+    faults.add_argument("--fault-ignore-tif", action="store_true",
+                        help="ignore timeInForce: every new order is GTC (as an exchange without it)")
     faults.add_argument("--clock-skew", type=_whole(-86_400_000, 86_400_000), default=0, metavar="MS",
                         help="run the server clock MS milliseconds ahead (negative: behind)")
     return parser
@@ -162,7 +164,7 @@ def _config_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> o
             fault_latency_ms=args.fault_latency, fault_5xx_rate=args.fault_5xx,
             fault_malformed_rate=args.fault_malformed, fault_drop_rate=args.fault_drop,
             clock_skew_ms=args.clock_skew, fault_phase=args.fault_phase, fault_paths=tuple(args.fault_path),
-            fault_limit=args.fault_limit,
+            fault_limit=args.fault_limit, fault_ignore_time_in_force=args.fault_ignore_tif,
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -6,7 +6,10 @@ Per request, with a seeded random generator:
 * ``error_5xx_rate``: the answer is a 500/502/503/504 with a JSON error body;
 * ``malformed_rate``: the answer is a 200 whose JSON is cut short (invalid);
 * ``drop_rate``: the connection is closed without any answer;
-* ``clock_skew_ms``: the server clock runs this far ahead (negative: behind).
+* ``clock_skew_ms``: the server clock runs this far ahead (negative: behind);
+* ``ignore_time_in_force``: new orders ignore ``timeInForce`` and are all
+  treated as GTC (and answered so), as an exchange that does not know the
+  parameter would.
 
 ``phase`` says when latency, a 5xx or a drop strikes: ``"before"`` the request
 is processed, ``"after"`` it was processed — an order request then reached the
@@ -48,6 +51,7 @@ class FaultSettings:
     phase: Phase = "random"
     paths: tuple[str, ...] = ()
     limit: int | None = None
+    ignore_time_in_force: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.latency_ms, int) or isinstance(self.latency_ms, bool) or self.latency_ms < 0:
@@ -67,6 +71,8 @@ class FaultSettings:
         if self.limit is not None and (isinstance(self.limit, bool) or not isinstance(self.limit, int)
                                        or self.limit < 0):
             raise ValueError("limit must be a whole number >= 0, or null")
+        if not isinstance(self.ignore_time_in_force, bool):
+            raise ValueError("ignore_time_in_force must be true or false")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

@@ -76,6 +76,7 @@ class SandboxConfig:
     fault_paths: tuple[str, ...] = ()
     fault_limit: int | None = None
     fault_seed: int | None = None
+    fault_ignore_time_in_force: bool = False
     # the first order and trade id of a fresh run; None: from the wall clock on the
     # system clock (never reused by a later run), 1 on a test clock
     id_base: int | None = None
@@ -119,6 +120,7 @@ class SandboxConfig:
             malformed_rate=self.fault_malformed_rate, drop_rate=self.fault_drop_rate,
             clock_skew_ms=self.clock_skew_ms, phase=self.fault_phase,  # type: ignore[arg-type]
             paths=tuple(self.fault_paths), limit=self.fault_limit,
+            ignore_time_in_force=self.fault_ignore_time_in_force,
         )
 
 
