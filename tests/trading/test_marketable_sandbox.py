@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
@@ -18,10 +17,8 @@ SYMBOL = "BTCUSDT"
 
 
 @pytest.fixture
-async def client(sandbox) -> AsyncIterator[JexClient]:
-    async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as opened:
-        await opened.sync_time()
-        yield opened
+def client(sandbox_client: JexClient) -> JexClient:
+    return sandbox_client
 
 
 async def rules_of(client: JexClient) -> tuple[SymbolRules, object]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
@@ -124,10 +123,8 @@ def test_a_new_order_that_fails_is_said() -> None:
 
 
 @pytest.fixture
-async def client(sandbox) -> AsyncIterator[JexClient]:
-    async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as opened:
-        await opened.sync_time()
-        yield opened
+def client(sandbox_client: JexClient) -> JexClient:
+    return sandbox_client
 
 
 async def drive(plan_: ReplacePlan, submitter: OrderSubmitter, client: JexClient) -> ReplacePlan:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -66,10 +65,8 @@ def test_an_answer_without_time_in_force_or_status_cannot_be_trusted_for_ioc() -
 
 
 @pytest.fixture
-async def client(sandbox) -> AsyncIterator[JexClient]:
-    async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as opened:
-        await opened.sync_time()
-        yield opened
+def client(sandbox_client: JexClient) -> JexClient:
+    return sandbox_client
 
 
 def journal_for(path: Path, client: JexClient, sandbox) -> OrderJournal:
