@@ -149,7 +149,8 @@ def _describe(settings: Settings) -> str:
         ("weight share", f"{settings.weight_share:g}"),
         ("confirm orders", "yes" if settings.confirm_orders else "no"),
         ("bell", "yes" if settings.bell else "no"),
-        ("fat-finger", f"{settings.fat_finger_pct} %"),
+        ("fat-finger", f"{settings.fat_finger_pct} % (passive orders: {settings.fat_finger_passive})"),
+        ("max slippage", f"{settings.max_slippage_pct} % (marketable orders)"),
         ("data folder", str(settings.data_dir)),
         ("log file", str(settings.log_path)),
     ]

@@ -29,6 +29,7 @@ import msgspec
 
 from jextui.api.secret import Secret
 from jextui.config.schema import (
+    FAT_FINGER_PASSIVE_CHOICES,
     MAX_WATCHLIST,
     REFRESH_LIMITS,
     SYMBOL_PATTERN,
@@ -276,6 +277,10 @@ def load_config(path: Path) -> Config:
         low, high = REFRESH_LIMITS[name]
         _check_range(path, f"refresh.{name}", seconds, low, high, " seconds")
     _check_range(path, "fat_finger_pct", doc.fat_finger_pct, 0.1, 100, " percent")
+    _check_range(path, "max_slippage_pct", doc.max_slippage_pct, 0.01, 50, " percent")
+    if doc.fat_finger_passive not in FAT_FINGER_PASSIVE_CHOICES:
+        choices = " or ".join(f'"{choice}"' for choice in FAT_FINGER_PASSIVE_CHOICES)
+        raise file_error(path, "fat_finger_passive", f"must be {choices}, got {doc.fat_finger_passive!r}")
     if not (math.isfinite(doc.weight_share) and 0 < doc.weight_share <= 1):
         raise file_error(path, "weight_share", f"must be more than 0 and at most 1, got {doc.weight_share}")
     watchlist = _validate_symbols(path, "watchlist", doc.watchlist) if doc.watchlist is not None else None
@@ -295,6 +300,8 @@ def load_config(path: Path) -> Config:
         bell=doc.bell,
         fat_finger_pct=doc.fat_finger_pct,
         weight_share=doc.weight_share,
+        fat_finger_passive=doc.fat_finger_passive,
+        max_slippage_pct=doc.max_slippage_pct,
         refresh=doc.refresh,
         profiles=profiles,
     )

@@ -180,6 +180,8 @@ def load_settings(overrides: Overrides = Overrides(), env: Mapping[str, str] = o
         confirm_orders=config.confirm_orders,
         bell=config.bell,
         fat_finger_pct=config.fat_finger_pct,
+        fat_finger_passive=config.fat_finger_passive,
+        max_slippage_pct=config.max_slippage_pct,
         config_path=locs.config_file,
         log_path=locs.log_file,
         data_dir=locs.data_dir,

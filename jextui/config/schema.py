@@ -3,7 +3,10 @@
 URLs).
 
 ``weight_share`` is a ``float`` (a fraction of a rate limit, not money);
-``fat_finger_pct`` is a ``Decimal`` (it is compared with prices).
+``fat_finger_pct`` and ``max_slippage_pct`` are ``Decimal`` (they are
+compared with prices).  ``fat_finger_passive`` is ``"hint"`` (a passive
+order far from the last price only gets a hint) or ``"confirm"`` (it needs a
+second confirmation, as every far price once did).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ __all__ = [
     "ENV_API_KEY",
     "ENV_API_SECRET",
     "MAX_WATCHLIST",
+    "FAT_FINGER_PASSIVE_CHOICES",
     "REFRESH_LIMITS",
     "SYMBOL_PATTERN",
     "ConfigError",
@@ -52,6 +56,7 @@ ENV_PROFILE = "default"  # the name shown when credentials/URL come from env/CLI
 ENV_API_KEY = "JEX_API_KEY"
 ENV_API_SECRET = "JEX_API_SECRET"
 MAX_WATCHLIST = 200
+FAT_FINGER_PASSIVE_CHOICES: tuple[str, ...] = ("hint", "confirm")
 
 #: A symbol as the exchange spells it: upper-case letters and digits.
 SYMBOL_PATTERN = re.compile(r"^[A-Z0-9]{2,30}$")
@@ -142,6 +147,8 @@ class ConfigFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     confirm_orders: bool = True
     bell: bool = False
     fat_finger_pct: Decimal = Decimal(5)
+    fat_finger_passive: str = "hint"  # one of FAT_FINGER_PASSIVE_CHOICES (checked on load)
+    max_slippage_pct: Decimal = Decimal("0.5")
     weight_share: float = 0.8
     refresh: RefreshPeriods = RefreshPeriods()
     profiles: dict[str, Any] = {}
@@ -158,6 +165,8 @@ class Config:
     confirm_orders: bool = True
     bell: bool = False
     fat_finger_pct: Decimal = Decimal(5)
+    fat_finger_passive: str = "hint"
+    max_slippage_pct: Decimal = Decimal("0.5")
     weight_share: float = 0.8
     refresh: RefreshPeriods = field(default_factory=RefreshPeriods)
     profiles: Mapping[str, Profile] = field(default_factory=dict)
@@ -180,6 +189,9 @@ class Settings:
     confirm_orders: bool
     bell: bool
     fat_finger_pct: Decimal
+    # keyword-only with defaults, so callers that predate them keep working
+    fat_finger_passive: str = field(default="hint", kw_only=True)  # "hint" or "confirm"
+    max_slippage_pct: Decimal = field(default=Decimal("0.5"), kw_only=True)  # the marketable order's cap
     config_path: Path
     log_path: Path
     data_dir: Path

@@ -1,6 +1,7 @@
 """The small UI state kept between runs: watchlist, active symbol, kline
-interval and theme, as ``state.json`` in the data directory; and how it
-merges with the command line and the config file.
+interval, theme and the order ticket's last size per symbol and side, as
+``state.json`` in the data directory; and how it merges with the command
+line and the config file.
 
 Writes are atomic (a temporary file in the same folder, flushed to disk, then
 renamed over the old one), so a crash or a second instance never leaves half
@@ -64,6 +65,9 @@ class UiState(msgspec.Struct, frozen=True, kw_only=True):
     active_symbol: str | None = None
     kline_interval: str | None = None
     theme: str | None = None
+    # The ticket's last size text per "SYMBOL:SIDE" (jextui.trading.sizing.LastSizes
+    # reads it and leaves out anything malformed).
+    last_sizes: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         for symbol in (*(self.watchlist or ()), *([self.active_symbol] if self.active_symbol else [])):

@@ -44,9 +44,20 @@ _TEMPLATE = """\
 ## Ring the terminal bell when an order fills.
 # bell = false
 
-## An order price further than this many percent from the last price needs a
-## second, explicit confirmation (0.1 - 100).
+## The fat-finger guard, in percent (0.1 - 100). An order that crosses the
+## book and would trade more than this far past the best price needs a
+## second, explicit confirmation naming its estimated average price and the
+## levels it would take. A passive order priced this far from the last price
+## shows a hint in the ticket.
 # fat_finger_pct = 5
+
+## What a passive order far from the last price gets: "hint" (a hint in the
+## ticket, no second dialog) or "confirm" (a second, explicit confirmation).
+# fat_finger_passive = "hint"
+
+## The marketable order (an IOC LIMIT priced from the book) pays at most this
+## many percent past the best opposite price (0.01 - 50).
+# max_slippage_pct = 0.5
 
 ## Share of the exchange's per-minute request-weight limit jextui may use
 ## (more than 0, at most 1). Other programs on the same IP count too.

@@ -272,8 +272,10 @@ def _new_order(call: Call) -> Any:
     order = _order_request(call)
     usage = call.state.limiter.count_order(call.account_id)
     call.headers.update(usage.headers())
+    # fault injection: an exchange that ignores timeInForce makes every order GTC
+    time_in_force = "GTC" if call.state.faults.settings.ignore_time_in_force else order.time_in_force
     placed, _fills = call.exchange.engine.place_order(call.account_id, order.symbol, order.side, order.price,
-                                                       order.quantity, order.time_in_force)
+                                                       order.quantity, time_in_force)
     if order.response_type == "RESULT":
         return responses.order_result(call.state.symbol_spec(order.symbol), placed, placed.time)
     return responses.order_ack(placed)

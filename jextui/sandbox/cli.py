@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="limit faults to this endpoint path (repeatable)")
     faults.add_argument("--fault-limit", type=_whole(0), default=None, metavar="N",
                         help="stop injecting faults after N of them (default: no limit)")
+    faults.add_argument("--fault-ignore-tif", action="store_true",
+                        help="ignore timeInForce: every new order is GTC (as an exchange without it)")
     faults.add_argument("--clock-skew", type=_whole(-86_400_000, 86_400_000), default=0, metavar="MS",
                         help="run the server clock MS milliseconds ahead (negative: behind)")
 
@@ -188,7 +190,7 @@ def _config_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> o
             stream_ping_interval_ms=args.stream_ping_interval, stream_pong_timeout_ms=args.stream_pong_timeout,
             fault_stream_drop=args.fault_stream_drop, fault_stream_stall=args.fault_stream_stall,
             fault_stream_gap=args.fault_stream_gap, fault_stream_reorder=args.fault_stream_reorder,
-            fault_stream_duplicate=args.fault_stream_duplicate,
+            fault_stream_duplicate=args.fault_stream_duplicate, fault_ignore_time_in_force=args.fault_ignore_tif,
         )
     except ValueError as exc:
         parser.error(str(exc))

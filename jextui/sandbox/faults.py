@@ -6,7 +6,10 @@ Per request, with a seeded random generator:
 * ``error_5xx_rate``: the answer is a 500/502/503/504 with a JSON error body;
 * ``malformed_rate``: the answer is a 200 whose JSON is cut short (invalid);
 * ``drop_rate``: the connection is closed without any answer;
-* ``clock_skew_ms``: the server clock runs this far ahead (negative: behind).
+* ``clock_skew_ms``: the server clock runs this far ahead (negative: behind);
+* ``ignore_time_in_force``: new orders ignore ``timeInForce`` and are all
+  treated as GTC (and answered so), as an exchange that does not know the
+  parameter would.
 
 ``phase`` says when latency, a 5xx or a drop strikes: ``"before"`` the request
 is processed, ``"after"`` it was processed — an order request then reached the
@@ -66,6 +69,7 @@ class FaultSettings:
     stream_gap: bool = False
     stream_reorder: bool = False
     stream_duplicate: bool = False
+    ignore_time_in_force: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.latency_ms, int) or isinstance(self.latency_ms, bool) or self.latency_ms < 0:
@@ -88,6 +92,8 @@ class FaultSettings:
         for name in STREAM_FAULTS:
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name} must be true or false")
+        if not isinstance(self.ignore_time_in_force, bool):
+            raise ValueError("ignore_time_in_force must be true or false")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

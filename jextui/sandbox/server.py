@@ -79,6 +79,7 @@ class SandboxConfig:
     fault_paths: tuple[str, ...] = ()
     fault_limit: int | None = None
     fault_seed: int | None = None
+    fault_ignore_time_in_force: bool = False
     # the first order and trade id of a fresh run; None: from the wall clock on the
     # system clock (never reused by a later run), 1 on a test clock
     id_base: int | None = None
@@ -138,6 +139,7 @@ class SandboxConfig:
             stream_drop=self.fault_stream_drop, stream_stall=self.fault_stream_stall,
             stream_gap=self.fault_stream_gap, stream_reorder=self.fault_stream_reorder,
             stream_duplicate=self.fault_stream_duplicate,
+            ignore_time_in_force=self.fault_ignore_time_in_force,
         )
 
     def uvicorn_config(self, app: Any, **overrides: Any) -> uvicorn.Config:

@@ -38,6 +38,7 @@ from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
 from jextui.trading.journal import JournalEntry, JournalError, OrderJournal
 from jextui.trading.reconcile import OrderReader, Reconciler, ReconcileReport
 from jextui.trading.ticket import OrderRequest, OrderTicket
+from jextui.trading.time_in_force import cancel_at_once, time_in_force_problem
 
 __all__ = ["OutcomeKind", "SubmitOutcome", "CancelOutcome", "OrderSubmitter", "is_unknown_outcome"]
 
@@ -91,6 +92,8 @@ class SubmitOutcome:
 
     kind: OutcomeKind
     message: str
+    # an IOC/FOK order the exchange left resting, cancelled at once (jextui.trading.time_in_force)
+    time_in_force_cancel: CancelOutcome | None = None
     dry_run: bool = False
     entry: JournalEntry | None = None
     result: OrderResult | OrderAck | None = None
@@ -213,7 +216,14 @@ class OrderSubmitter:
         async with self._lock():
             if dry_run:
                 return await self._send_test(request)
-            return await self._send_order(request)
+            return await self._checked_time_in_force(request, await self._send_order(request))
+
+    async def _checked_time_in_force(self, request: OrderRequest, outcome: SubmitOutcome) -> SubmitOutcome:
+        """An IOC/FOK order answered as resting (GTC, NEW) is cancelled at once; see time_in_force."""
+        problem = time_in_force_problem(request.time_in_force, outcome.result or outcome.found)
+        if outcome.kind not in (OutcomeKind.ACCEPTED, OutcomeKind.RESOLVED) or problem is None:
+            return outcome
+        return await cancel_at_once(self, request, outcome, problem)
 
     def _write_intent(self, request: OrderRequest, *, dry_run: bool) -> JournalEntry | SubmitOutcome:
         try:

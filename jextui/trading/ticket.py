@@ -99,6 +99,7 @@ Liquidity = Literal["maker", "taker"]
 # Arithmetic on parsed amounts (at most 18 + 18 digits) stays exact with room
 # to spare; quantising is always explicit.
 _EXACT = Context(prec=100, traps=[InvalidOperation])
+_SHARE_DIGITS = Context(prec=90)
 
 
 # --- parsing ------------------------------------------------------------------
@@ -447,7 +448,11 @@ class OrderTicket:
         grid = self.rules.quantity_grid
         with localcontext(_EXACT):
             wanted = affordable * share / 100
-        quantity = _round_to_grid(wanted, grid, ROUND_FLOOR)
+        # ``affordable`` is a quotient cut at 100 digits, so an exact answer such as
+        # 24 % of 1000 at 0.48 (= 500) can come out as 499.999...9; at 90 digits it is
+        # whole again, while a true value below a grid point stays below it (amounts
+        # have at most 18 digits each side, far coarser than the 90th digit).
+        quantity = _round_to_grid(_SHARE_DIGITS.plus(wanted), grid, ROUND_FLOOR)
         if self.rules.max_qty is not None and quantity > self.rules.max_qty:
             quantity = _round_to_grid(self.rules.max_qty, grid, ROUND_FLOOR)
         if quantity <= 0:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from jextui.api.client import JexClient
 from jextui.trading.journal import OrderJournal, account_identity
 
 from .fakes import FakeClock, FakeExchange
@@ -30,3 +32,11 @@ def journal(journal_path: Path, exchange: FakeExchange, clock: FakeClock):
                           now_ms=clock.now_ms)
     yield opened
     opened.close()
+
+
+@pytest.fixture
+async def sandbox_client(sandbox) -> AsyncIterator[JexClient]:
+    """A real client on the quiet sandbox, its clock synchronised."""
+    async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as opened:
+        await opened.sync_time()
+        yield opened
