@@ -23,8 +23,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
-import string
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,7 +33,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 
 from jextui.api.models import KLINE_INTERVALS
 from jextui.sandbox import responses
@@ -43,31 +41,25 @@ from jextui.sandbox.auth import API_KEY_HEADER, ApiKeyRecord, KeyStore, Security
 from jextui.sandbox.engine import EngineError
 from jextui.sandbox.faults import FAULT_STATUSES, FaultInjector, FaultPlan, FaultSettings, malformed_body
 from jextui.sandbox.params import ApiRejection, ParamReader, RawParams, parse_params
+from jextui.sandbox.listen_keys import LISTEN_KEY_TTL_MS, ListenKeys
 from jextui.sandbox.ratelimit import RateLimiter
+from jextui.sandbox.stream_hub import StreamHub
+from jextui.sandbox.stream_routes import ABORT_EXTENSION, stream_routes
 
 __all__ = ["SandboxState", "create_app", "ENDPOINTS", "ABORT_EXTENSION", "DEMO_ACCOUNT"]
 
 log = logging.getLogger("jextui.sandbox")
 
-ABORT_EXTENSION = "jextui.abort"
-"""Scope extension set by the server: closes the connection without an answer."""
 
 DEMO_ACCOUNT = "demo"
 MAX_BODY_BYTES = 64 * 1024
-LISTEN_KEY_TTL_MS = 60 * 60 * 1000
+STREAM_LIFETIME_MS = 24 * 60 * 60 * 1000
 WAPI_MAX_SPAN_MS = 90 * 86_400_000
 
-_LISTEN_KEY_ALPHABET = string.ascii_letters + string.digits
 _JSON = responses.JSON_CONTENT_TYPE
 
 
 # --- state ----------------------------------------------------------------------
-
-
-@dataclass
-class _ListenKey:
-    account_id: str
-    expires_ms: int
 
 
 @dataclass
@@ -81,8 +73,15 @@ class SandboxState:
     admin: bool = False
     tick_ms: int = 500
     simulate: bool = True
-    listen_keys: dict[str, _ListenKey] = field(default_factory=dict)
+    listen_key_ttl_ms: int = LISTEN_KEY_TTL_MS
+    stream_lifetime_ms: int = STREAM_LIFETIME_MS
     depth_cache: dict[tuple[str, int], tuple[int, bytes]] = field(default_factory=dict)
+    listen_keys: ListenKeys = field(init=False)
+    streams: StreamHub = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.listen_keys = ListenKeys(self.now_ms, self.listen_key_ttl_ms)
+        self.streams = StreamHub(self.exchange, self.listen_keys, self.faults, self.now_ms)
 
     def now_ms(self) -> int:
         return int(self.exchange.clock.now_ms())
@@ -92,6 +91,9 @@ class SandboxState:
         settings = self.faults.update(**changes)
         if "clock_skew_ms" in changes:
             self.exchange.clock.skew_ms = settings.clock_skew_ms
+        if settings.stream_drop:
+            for connection in self.streams.subscribers():
+                connection.drop()
         return settings
 
     def symbol_spec(self, symbol: str) -> Any:
@@ -365,45 +367,23 @@ def _trade_fee(call: Call) -> Any:
 # --- handlers: user data stream ---------------------------------------------------
 
 
-def _new_listen_key() -> str:
-    return "".join(secrets.choice(_LISTEN_KEY_ALPHABET) for _ in range(60))
-
-
-def _purge_listen_keys(state: SandboxState, now_ms: int) -> None:
-    expired = [key for key, entry in state.listen_keys.items() if entry.expires_ms <= now_ms]
-    for key in expired:
-        del state.listen_keys[key]
+def _unknown_listen_key() -> ApiRejection:
+    return ApiRejection(-1125, "This listenKey does not exist.")
 
 
 def _start_user_stream(call: Call) -> Any:
-    now_ms = call.state.now_ms()
-    _purge_listen_keys(call.state, now_ms)
-    for listen_key, entry in call.state.listen_keys.items():
-        if entry.account_id == call.account_id:
-            entry.expires_ms = now_ms + LISTEN_KEY_TTL_MS
-            return {"listenKey": listen_key}
-    listen_key = _new_listen_key()
-    call.state.listen_keys[listen_key] = _ListenKey(call.account_id, now_ms + LISTEN_KEY_TTL_MS)
-    return {"listenKey": listen_key}
-
-
-def _known_listen_key(call: Call) -> str:
-    listen_key = call.params.token("listenKey")
-    _purge_listen_keys(call.state, call.state.now_ms())
-    entry = call.state.listen_keys.get(listen_key)
-    if entry is None or entry.account_id != call.account_id:
-        raise ApiRejection(-1125, "This listenKey does not exist.")
-    return listen_key
+    return {"listenKey": call.state.listen_keys.open(call.account_id)}
 
 
 def _keepalive_user_stream(call: Call) -> Any:
-    listen_key = _known_listen_key(call)
-    call.state.listen_keys[listen_key].expires_ms = call.state.now_ms() + LISTEN_KEY_TTL_MS
+    if not call.state.listen_keys.keepalive(call.account_id, call.params.token("listenKey")):
+        raise _unknown_listen_key()
     return {}
 
 
 def _close_user_stream(call: Call) -> Any:
-    del call.state.listen_keys[_known_listen_key(call)]
+    if not call.state.listen_keys.close(call.account_id, call.params.token("listenKey")):
+        raise _unknown_listen_key()
     return {}
 
 
@@ -599,9 +579,10 @@ def create_app(state: SandboxState) -> Starlette:
     by_path: dict[str, dict[str, Endpoint]] = {}
     for endpoint in ENDPOINTS:
         by_path.setdefault(endpoint.path, {})[endpoint.method] = endpoint
-    routes = [_route(state, path, by_method) for path, by_method in by_path.items()]
+    routes: list[BaseRoute] = [_route(state, path, by_method) for path, by_method in by_path.items()]
     if state.admin:
         routes.extend(_admin_routes(state))
+    routes.extend(stream_routes(state.streams, state.faults, lambda: state.stream_lifetime_ms))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -612,6 +593,7 @@ def create_app(state: SandboxState) -> Starlette:
             ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await ticker
+            await state.streams.stop()
 
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error}, lifespan=lifespan)
     app.router.redirect_slashes = False

@@ -15,6 +15,18 @@ or ``"random"`` (each request picks, seeded).  A malformed answer always
 carries a processed request.  ``paths`` limits the faults to some endpoint
 paths (empty: all); ``limit`` stops injecting after that many faults (None:
 no limit), handy for "drop the next order only".
+
+The stream faults (WebSocket streams, see docs/streams.md) are switches that
+act on every stream connection while they are on:
+
+* ``stream_drop``: open stream connections are cut (no close frame), and new
+  ones right after their handshake;
+* ``stream_stall``: connections stay open but nothing is sent (what would
+  have been sent is lost);
+* ``stream_gap``: diff-depth pushes that carry changes are not sent, so their
+  versions are missing from the stream;
+* ``stream_reorder``: user data events are delivered in swapped pairs;
+* ``stream_duplicate``: every stream message is sent twice.
 """
 
 from __future__ import annotations
@@ -23,11 +35,12 @@ import random
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
-__all__ = ["FaultSettings", "FaultPlan", "FaultInjector", "FAULT_STATUSES", "malformed_body"]
+__all__ = ["STREAM_FAULTS", "FaultSettings", "FaultPlan", "FaultInjector", "FAULT_STATUSES", "malformed_body"]
 
 Phase = Literal["before", "after", "random"]
 FaultKind = Literal["5xx", "malformed", "drop"]
 PHASES: tuple[str, ...] = ("before", "after", "random")
+STREAM_FAULTS: tuple[str, ...] = ("stream_drop", "stream_stall", "stream_gap", "stream_reorder", "stream_duplicate")
 
 FAULT_STATUSES: dict[int, tuple[int, str]] = {
     500: (-1000, "An unknown error occurred while processing the request."),
@@ -48,6 +61,11 @@ class FaultSettings:
     phase: Phase = "random"
     paths: tuple[str, ...] = ()
     limit: int | None = None
+    stream_drop: bool = False
+    stream_stall: bool = False
+    stream_gap: bool = False
+    stream_reorder: bool = False
+    stream_duplicate: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.latency_ms, int) or isinstance(self.latency_ms, bool) or self.latency_ms < 0:
@@ -67,6 +85,9 @@ class FaultSettings:
         if self.limit is not None and (isinstance(self.limit, bool) or not isinstance(self.limit, int)
                                        or self.limit < 0):
             raise ValueError("limit must be a whole number >= 0, or null")
+        for name in STREAM_FAULTS:
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"{name} must be true or false")
 
     @classmethod
     def names(cls) -> tuple[str, ...]:

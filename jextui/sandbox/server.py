@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import socket
 import threading
 import time
@@ -21,10 +22,11 @@ from typing import Any, TypeVar
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from jextui.sandbox.app import ABORT_EXTENSION, DEMO_ACCOUNT, SandboxState, create_app
+from jextui.sandbox.app import ABORT_EXTENSION, DEMO_ACCOUNT, STREAM_LIFETIME_MS, SandboxState, create_app
 from jextui.sandbox.auth import KeyStore, generate_credential, is_valid_credential
 from jextui.sandbox.clock import Clock, SystemClock
 from jextui.sandbox.faults import PHASES, FaultInjector, FaultSettings
+from jextui.sandbox.listen_keys import LISTEN_KEY_TTL_MS
 from jextui.sandbox.ratelimit import RateLimiter, RateLimitSettings
 
 __all__ = ["SandboxConfig", "SandboxServer", "SkewedClock"]
@@ -33,6 +35,8 @@ T = TypeVar("T")
 
 START_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
+WS_MAX_MESSAGE_BYTES = 64 * 1024
+"""Largest message a stream client may send (the streams ignore what clients send)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,16 @@ class SandboxConfig:
     fault_paths: tuple[str, ...] = ()
     fault_limit: int | None = None
     fault_seed: int | None = None
+    # streams (docs/streams.md): lifetimes and pings, and the stream faults
+    stream_lifetime_ms: int = STREAM_LIFETIME_MS
+    listen_key_ttl_ms: int = LISTEN_KEY_TTL_MS
+    stream_ping_interval_ms: int = 3 * 60 * 1000
+    stream_pong_timeout_ms: int = 10 * 60 * 1000
+    fault_stream_drop: bool = False
+    fault_stream_stall: bool = False
+    fault_stream_gap: bool = False
+    fault_stream_reorder: bool = False
+    fault_stream_duplicate: bool = False
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -81,6 +95,9 @@ class SandboxConfig:
         for credential in (self.api_key, self.api_secret):
             if credential is not None and not is_valid_credential(credential):
                 raise ValueError("an API key or secret must be 1-128 ASCII letters and digits")
+        for name in ("stream_lifetime_ms", "listen_key_ttl_ms", "stream_ping_interval_ms", "stream_pong_timeout_ms"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1 ms")
         if self.fault_phase not in PHASES:
             raise ValueError(f"fault_phase must be one of {', '.join(PHASES)}")
         self.rate_limits()
@@ -99,7 +116,22 @@ class SandboxConfig:
             malformed_rate=self.fault_malformed_rate, drop_rate=self.fault_drop_rate,
             clock_skew_ms=self.clock_skew_ms, phase=self.fault_phase,  # type: ignore[arg-type]
             paths=tuple(self.fault_paths), limit=self.fault_limit,
+            stream_drop=self.fault_stream_drop, stream_stall=self.fault_stream_stall,
+            stream_gap=self.fault_stream_gap, stream_reorder=self.fault_stream_reorder,
+            stream_duplicate=self.fault_stream_duplicate,
         )
+
+    def uvicorn_config(self, app: Any, **overrides: Any) -> uvicorn.Config:
+        """How uvicorn serves the sandbox's ``app``: its HTTP and WebSocket protocols, pings, no access log."""
+        settings: dict[str, Any] = dict(
+            log_config=None, log_level="warning", access_log=False, lifespan="on",
+            http=_AbortableH11Protocol, ws=_websocket_protocol(), proxy_headers=False, server_header=False,
+            timeout_graceful_shutdown=2, timeout_keep_alive=30,
+            ws_ping_interval=self.stream_ping_interval_ms / 1000, ws_ping_timeout=self.stream_pong_timeout_ms / 1000,
+            ws_per_message_deflate=False, ws_max_size=WS_MAX_MESSAGE_BYTES,
+        )
+        settings.update(overrides)
+        return uvicorn.Config(app, **settings)
 
 
 class SkewedClock:
@@ -139,6 +171,22 @@ class _AbortableH11Protocol(H11Protocol):
             await app(scope, receive, send)
 
         self.app = with_abort
+
+
+@functools.cache
+def _websocket_protocol() -> type[asyncio.Protocol]:
+    """uvicorn's WebSocket protocol (on the ``websockets`` library), plus the scope extension that cuts
+    the connection (the stream drop fault).  Built on first use: the library is imported only then."""
+    from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+    class AbortableWebSocketProtocol(WebSocketsSansIOProtocol):
+        def handle_connect(self, event: Any) -> None:
+            super().handle_connect(event)
+            scope = getattr(self, "scope", None)  # set only when the handshake was accepted
+            if scope is not None:
+                scope.setdefault("extensions", {})[ABORT_EXTENSION] = self.transport.abort
+
+    return AbortableWebSocketProtocol
 
 
 class _Server(uvicorn.Server):
@@ -228,6 +276,7 @@ class SandboxServer:
             exchange=self.exchange, keys=self.keys,
             limiter=RateLimiter(cfg.rate_limits(), self.clock.now_ms),
             faults=faults, admin=cfg.admin, tick_ms=cfg.tick_ms, simulate=cfg.simulate,
+            listen_key_ttl_ms=cfg.listen_key_ttl_ms, stream_lifetime_ms=cfg.stream_lifetime_ms,
         )
         self.app = create_app(self.state)
         self._port = cfg.port
@@ -301,12 +350,7 @@ class SandboxServer:
             return self
         sock = _bind(self.host, self._port)
         self._port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, log_config=None, log_level="warning", access_log=False, lifespan="on",
-            http=_AbortableH11Protocol, ws="none", proxy_headers=False, server_header=False,
-            timeout_graceful_shutdown=2, timeout_keep_alive=30,
-        )
-        server = _Server(config)
+        server = _Server(self.config.uvicorn_config(self.app))
         self._server, self._failure = server, None
         self._thread = threading.Thread(target=self._run, args=(server, sock), name="jextui-sandbox", daemon=True)
         self._thread.start()
