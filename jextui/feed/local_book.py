@@ -13,9 +13,12 @@ do.  The recipe:
 
 Versions are not consecutive, so a lost diff cannot be seen from the version
 alone.  The book therefore asks for a new snapshot (:attr:`needs_snapshot`)
-when it has evidence of a gap: it crossed (best bid at or above best ask),
-a diff named the previous version and it did not match, or a snapshot at
-the book's own version disagreed with it.  The caller also calls
+when it has evidence of a gap: it crossed (best bid at or above best ask);
+a diff moved the version on without carrying any level (every change of
+version changes some level, and a diff lists every level touched since the
+previous one, so the changes went missing); a diff named the previous
+version and it did not match; or a snapshot at the book's own version
+disagreed with it.  The caller also calls
 :meth:`invalidate` on every reconnect and on a stall (:class:`StallWatch`).
 A newer snapshot is always taken over, so polling snapshots heals any gap
 that went unseen.
@@ -85,11 +88,12 @@ class LocalBook:
     for a snapshot (when exceeded, the oldest go and the snapshot must be newer
     than what was dropped)."""
 
-    def __init__(self, symbol: str, *, buffer_limit: int = 1000) -> None:
+    def __init__(self, symbol: str, *, buffer_limit: int = 1000, empty_advance_is_gap: bool = True) -> None:
         if buffer_limit < 1:
             raise ValueError("buffer_limit must be at least 1")
         self.symbol = symbol
         self.buffer_limit = buffer_limit
+        self.empty_advance_is_gap = empty_advance_is_gap
         self._bids: dict[Decimal, Decimal] = {}
         self._asks: dict[Decimal, Decimal] = {}
         self._buffer: list[_Diff] = []
@@ -129,6 +133,9 @@ class LocalBook:
             self._lose_sync(Resync.VERSION_GAP)
             self._keep(diff)
             return Applied.GAP
+        if self._empty_advance(diff):
+            self._lose_sync(Resync.VERSION_GAP)
+            return Applied.GAP
         self._apply(diff)
         if self._crossed():
             self._lose_sync(Resync.CROSSED)
@@ -164,6 +171,9 @@ class LocalBook:
             if diff.prev_version is not None and diff.prev_version > self.version:
                 self._lose_sync(Resync.VERSION_GAP)  # a diff between them was lost
                 self._keep(diff)
+                return True
+            if self._empty_advance(diff):
+                self._lose_sync(Resync.VERSION_GAP)
                 return True
             self._apply(diff)
         if self._crossed():
@@ -216,6 +226,9 @@ class LocalBook:
         _update(self._asks, diff.asks)
         self.version = diff.version
         self.updated_ms = diff.received_ms
+
+    def _empty_advance(self, diff: _Diff) -> bool:
+        return self.empty_advance_is_gap and not diff.bids and not diff.asks
 
     def _crossed(self) -> bool:
         bid, ask = self.best_bid(), self.best_ask()

@@ -315,3 +315,25 @@ def test_stall_watch_default_and_bad_values() -> None:
     for bad in ((0, 3), (100, 0), (-1, 3)):
         with pytest.raises(ValueError):
             StallWatch(bad[0], cadences=bad[1])
+
+
+def test_a_diff_that_moves_the_version_without_levels_is_a_gap() -> None:
+    book = synced_book()
+    assert book.apply_diff(10, [], [], 2000) is Applied.STALE  # quiet second: same version
+    assert book.apply_diff(14, [], [], 2001) is Applied.GAP
+    assert book.resync_reason is Resync.VERSION_GAP and book.gaps == 1
+    assert book.version == 10 and book.updated_ms == 1000
+
+
+def test_an_empty_buffered_diff_newer_than_the_snapshot_is_a_gap() -> None:
+    book = LocalBook("X")
+    book.apply_diff(12, [], [], 1)
+    assert book.apply_snapshot(snap(11, [(4, 1)], [(6, 1)]), 2)
+    assert book.needs_snapshot and book.resync_reason is Resync.VERSION_GAP
+
+
+def test_empty_advances_can_be_allowed() -> None:
+    book = LocalBook("X", empty_advance_is_gap=False)
+    assert book.empty_advance_is_gap is False and LocalBook("Y").empty_advance_is_gap is True
+    book.apply_snapshot(snap(3, [(4, 1)], [(6, 1)]), 1)
+    assert book.apply_diff(5, [], [], 2) is Applied.APPLIED and book.version == 5

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 from collections.abc import Awaitable, Callable
@@ -118,9 +119,9 @@ OnStatus = Callable[[StreamStatus], None]
 ClassifyClose = Callable[[int | None, str], StreamError]
 
 
-def default_close_error(code: int | None, reason: str) -> StreamError:
+def default_close_error(code: int | None, reason: str, *, label: str = "stream") -> StreamError:
     """A server's close as an error: a policy close is a refusal."""
-    text = f"the stream was closed (code {code}{': ' + reason if reason else ''})"
+    text = f"{label}: closed by the server (code {code}{': ' + reason if reason else ''})"
     if code == POLICY_CLOSE:
         return StreamRefused(text, code=code, reason=reason)
     return StreamClosed(text, code=code, reason=reason)
@@ -154,7 +155,7 @@ class StreamConnection:
         ping_interval_s: float = 30.0,
         ping_timeout_s: float = 30.0,
         open_timeout_s: float = 10.0,
-        classify_close: ClassifyClose = default_close_error,
+        classify_close: ClassifyClose | None = None,
         now_ms: Callable[[], int] = local_time_ms,
         rand: Callable[[], float] = random.random,
     ) -> None:
@@ -173,7 +174,9 @@ class StreamConnection:
         self._ping_interval_s = ping_interval_s
         self._ping_timeout_s = ping_timeout_s
         self._open_timeout_s = open_timeout_s
-        self._classify_close = classify_close
+        self._classify_close: ClassifyClose = classify_close or functools.partial(
+            default_close_error, label=label
+        )
         self._now = now_ms
         self._rand = rand
         self._stopping = False
@@ -213,6 +216,7 @@ class StreamConnection:
     async def run(self) -> None:
         """Connect and read until :meth:`stop`; never raises (except cancellation)."""
         attempt = 0
+        self._report("connecting")
         while not self._stopping:
             error = await self._one_connection()
             if self._stopping:

@@ -188,4 +188,4 @@ class UserDataStream:
             self._forget_key()
             detail = f" ({reason})" if reason else ""
             return ListenKeyInvalid(f"{_LABEL}: the listenKey was refused or expired{detail}")
-        return default_close_error(code, reason)
+        return default_close_error(code, reason, label=_LABEL)
