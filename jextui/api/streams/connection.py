@@ -6,7 +6,8 @@ with the local receipt time; every change of state goes to ``on_status`` as
 a :class:`StreamStatus`:
 
 * ``connecting``: the first attempt is under way;
-* ``live``: open, frames flowing;
+* ``live``: open and, for a connection watched for stalls, its first frame
+  received (a connection that opens but stays silent never counts as live);
 * ``reconnecting``: the connection failed or ended and a new attempt follows
   after the backoff delay;
 * ``down``: the server refused the streams, or several attempts in a row
@@ -284,7 +285,8 @@ class StreamConnection:
             return self._restart_error
         self._ws = ws
         self.connection_id += 1
-        self._report("live")
+        if self.stall_after_s is None:
+            self._report("live")  # streams without a cadence: open is all we can know
         try:
             return await self._read(ws)
         finally:
@@ -329,7 +331,10 @@ class StreamConnection:
                     return StreamClosed(f"{self.label}: the connection dropped")
                 return self._classify_close(received.code, received.reason)
             self.frames += 1
-            self._had_frames = True
+            if not self._had_frames:
+                self._had_frames = True
+                if self.stall_after_s is not None:
+                    self._report("live")  # streams with a cadence: live once frames flow
             assert isinstance(frame, bytes)
             try:
                 self._on_frame(frame, self._now())
