@@ -15,7 +15,12 @@ error answers ``{"code": ..., "msg": ...}``; nothing a client sends can cause
 a 500 or a traceback.
 
 ``/admin/faults`` (GET to read, POST a JSON object to change the fault
-settings) exists only when the server was started with ``admin=True``.
+settings, the stream faults included) exists only when the server was
+started with ``admin=True``.
+
+The WebSocket streams (``/ws/<stream>``, ``/stream?streams=...``) are served
+on the same app (``stream_routes``; the rules are in docs/streams.md); the
+listenKeys of the user-data-stream endpoints are their keys.
 """
 
 from __future__ import annotations

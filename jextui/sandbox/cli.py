@@ -102,6 +102,27 @@ def build_parser() -> argparse.ArgumentParser:
                         help="stop injecting faults after N of them (default: no limit)")
     faults.add_argument("--clock-skew", type=_whole(-86_400_000, 86_400_000), default=0, metavar="MS",
                         help="run the server clock MS milliseconds ahead (negative: behind)")
+
+    streams = parser.add_argument_group("streams (WebSocket, same host and port)")
+    streams.add_argument("--stream-lifetime", type=_whole(1), default=86_400_000, metavar="MS",
+                         help="close each stream connection after MS milliseconds (default: 24 h)")
+    streams.add_argument("--listen-key-ttl", type=_whole(1), default=3_600_000, metavar="MS",
+                         help="a listenKey expires MS milliseconds after its last keepalive (default: 60 min)")
+    streams.add_argument("--stream-ping-interval", type=_whole(1), default=180_000, metavar="MS",
+                         help="ping each stream connection every MS milliseconds (default: 3 min)")
+    streams.add_argument("--stream-pong-timeout", type=_whole(1), default=600_000, metavar="MS",
+                         help="drop a connection whose pong has not come MS milliseconds after a ping "
+                         "(default: 10 min)")
+    streams.add_argument("--fault-stream-drop", action="store_true",
+                         help="cut every stream connection (no close frame), new ones right after the handshake")
+    streams.add_argument("--fault-stream-stall", action="store_true",
+                         help="keep stream connections open but send nothing")
+    streams.add_argument("--fault-stream-gap", action="store_true",
+                         help="leave out the diff depth pushes that carry changes (lost versions)")
+    streams.add_argument("--fault-stream-reorder", action="store_true",
+                         help="deliver user data events in swapped pairs")
+    streams.add_argument("--fault-stream-duplicate", action="store_true",
+                         help="send every stream message twice")
     return parser
 
 
@@ -126,6 +147,11 @@ def _config_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> o
             fault_malformed_rate=args.fault_malformed, fault_drop_rate=args.fault_drop,
             clock_skew_ms=args.clock_skew, fault_phase=args.fault_phase, fault_paths=tuple(args.fault_path),
             fault_limit=args.fault_limit,
+            stream_lifetime_ms=args.stream_lifetime, listen_key_ttl_ms=args.listen_key_ttl,
+            stream_ping_interval_ms=args.stream_ping_interval, stream_pong_timeout_ms=args.stream_pong_timeout,
+            fault_stream_drop=args.fault_stream_drop, fault_stream_stall=args.fault_stream_stall,
+            fault_stream_gap=args.fault_stream_gap, fault_stream_reorder=args.fault_stream_reorder,
+            fault_stream_duplicate=args.fault_stream_duplicate,
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -137,6 +163,7 @@ def _banner(server: object, out: TextIO) -> None:
     assert isinstance(server, SandboxServer)
     lines = [
         f"jextui sandbox: JEX spot API at {server.base_url}",
+        f"  streams:            {server.stream_url}/ws/<stream>, {server.stream_url}/stream?streams=a/b",
         f"  demo API key:       {server.api_key}",
         f"  demo API secret:    {server.api_secret}",
     ]

@@ -333,6 +333,11 @@ class SandboxServer:
         return f"http://{host}:{self._port}"
 
     @property
+    def stream_url(self) -> str:
+        """Where the WebSocket streams are: the same host and port as the REST API."""
+        return "ws" + self.base_url[len("http"):]
+
+    @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
