@@ -75,6 +75,7 @@ KLINES_LIMIT = 200
 SNAPSHOT_LIMIT = DEPTH_LIMITS[-1]  # the deepest snapshot: diffs keep it whole for longer
 _TICK_S = 0.25
 _SNAPSHOT_RETRY_S = 0.2
+_GAP_FETCHES = 3
 
 
 class StreamingClient(Protocol):
@@ -166,6 +167,7 @@ class StreamingFeed:
                                         backoff=backoff, now_ms=now_ms)
         self._user_connection = 0
         self._book_connection = 0
+        self._kline_connection = 0
         self.set_watchlist(watchlist)
         if active_symbol:
             self.set_active_symbol(active_symbol)
@@ -181,6 +183,7 @@ class StreamingFeed:
         if symbol == self._active:
             return
         self._active = symbol
+        self._book_connection = self._kline_connection = 0  # a new connection's ids start again
         self._book = LocalBook(symbol)
         self._tape = TradeTape(symbol, limit=TRADES_LIMIT)
         self._book_conn.set_streams([diff_depth_stream(symbol), trade_stream(symbol)])
@@ -197,6 +200,7 @@ class StreamingFeed:
         if interval == self._interval:
             return
         self._interval = interval
+        self._kline_connection = 0
         self._set_klines_stream()
         self._cancel("klines")
         if self._running:
@@ -205,6 +209,8 @@ class StreamingFeed:
     def set_watchlist(self, symbols: Iterable[str]) -> None:
         self._watch = tuple(dict.fromkeys(s.upper() for s in symbols))
         self._ticker_conn.set_streams([ALL_TICKERS] if self._watch else [])
+        if self._running and any(s not in self._tickers for s in self._watch):
+            self._spawn("tickers", self._fetch_tickers())  # the stream only sends what changes
 
     def set_book_rows(self, rows_per_side: int) -> None:
         self._book_limit = depth_limit_for(max(1, int(rows_per_side)))
@@ -348,9 +354,20 @@ class StreamingFeed:
         except JexError as exc:
             self._failed(FeedKind.TRADES, tape.symbol, exc)
             return
-        if tape is self._tape:
-            tape.add_backfill(trades, self._now())
-            self._emit_trades(tape, self._now())
+        if tape is not self._tape:
+            return
+        tape.add_backfill(trades, self._now())
+        for low, high in tape.gaps()[:_GAP_FETCHES]:  # trades missed while disconnected
+            try:
+                missed = await self._client.historical_trades(
+                    tape.symbol, min(TRADES_LIMIT, high - low + 1), from_id=low)
+            except JexError as exc:
+                self._failed(FeedKind.TRADES, tape.symbol, exc)
+                break
+            if tape is not self._tape:
+                return
+            tape.add_backfill(missed, self._now())
+        self._emit_trades(tape, self._now())
 
     def _on_kline(self, event: KlineEvent, received_ms: int) -> None:
         if event.symbol != self._active or event.bar.interval != self._interval:
@@ -403,7 +420,11 @@ class StreamingFeed:
             self._failed(FeedKind.TICKERS, None, exc)
             return
         watched = set(self._watch)
-        fresh = {t.symbol: t for t in tickers if t.symbol in watched and t.symbol not in self._tickers}
+        fresh = {
+            t.symbol: t for t in tickers
+            if t.symbol in watched and (t.symbol not in self._tickers
+                                        or t.close_time >= self._tickers[t.symbol].close_time)
+        }
         self._tickers.update(fresh)
         if fresh:
             self._emit_tickers(fresh, self._now())
@@ -419,6 +440,12 @@ class StreamingFeed:
                 if self._tape is not None:
                     self._tape.reset()
                     self._spawn("backfill", self._backfill(self._tape))
+        if self._active is not None and kline_stream(self._active, self._interval) in streams:
+            if status.state == "live" and status.connection_id != self._kline_connection:
+                first = self._kline_connection == 0
+                self._kline_connection = status.connection_id
+                if not first and self._running:
+                    self._spawn("klines", self._fetch_klines())  # candles closed while it was away
         if ALL_TICKERS in streams and status.state == "live" and status.connection_id > 1:
             self._spawn("tickers", self._fetch_tickers())
         self._wake.set()

@@ -219,3 +219,19 @@ async def test_switching_symbol_and_interval(sandbox: Any) -> None:
         assert run.feed.active_symbol == "ETHUSDT"
         tail = run.events[-5:]
         assert all(getattr(e, "symbol", "ETHUSDT") == "ETHUSDT" for e in tail if isinstance(e, BookUpdate))
+
+
+async def test_after_a_drop_the_trades_missed_meanwhile_are_filled_in(make_sandbox: Callable[..., Any]) -> None:
+    sandbox = make_sandbox(admin=True)
+    async with Running(sandbox) as run:
+        await wait_for(lambda: is_live(run.events) and seen(run.events, TradesUpdate))
+        sandbox.set_faults(stream_drop=True)
+        await wait_for(lambda: last_status(run.events).state != "live")  # type: ignore[union-attr]
+        depth = await run.client.depth(SYMBOL, 5)
+        for _ in range(3):  # trades nobody streams
+            await run.client.new_order(SYMBOL, "BUY", Decimal("0.001"), depth.asks[0].price, time_in_force="IOC")
+        newest = (await run.client.historical_trades(SYMBOL, 1))[0].id
+        sandbox.set_faults(stream_drop=False)
+        await wait_for(lambda: seen(run.events, TradesUpdate)[-1].trades[0].id == newest)
+        ids = [int(t.id) for t in seen(run.events, TradesUpdate)[-1].trades]
+        assert ids == list(range(ids[0], ids[0] - len(ids), -1))  # consecutive: no gap, no duplicate
