@@ -551,13 +551,13 @@ class StreamingFeed:
         live: set[str] = set()
         fallback: set[str] = set()
         waiting = False
-        for kind, state in self._feed_states().items():
-            if state == "live":
+        for kind, feed_state in self._feed_states().items():
+            if feed_state == "live":
                 live.add(kind.value)
                 self._not_live_since.pop(kind.value, None)
                 continue
             since = self._not_live_since.setdefault(kind.value, now)
-            if state == "down" or now - since >= self._fallback_after_ms:
+            if feed_state == "down" or now - since >= self._fallback_after_ms:
                 fallback.add(kind.value)
             else:
                 waiting = True
