@@ -163,7 +163,6 @@ class LocalBook:
         self.resync_reason = Resync.NONE
         self.updated_ms = received_ms
         self.snapshots += 1
-        self._dropped_up_to = None
         pending, self._buffer = self._buffer, []
         for diff in pending:
             if diff.version <= self.version:
@@ -193,11 +192,11 @@ class LocalBook:
 
     def bids(self, limit: int | None = None) -> list[tuple[Decimal, Decimal]]:
         """Bid levels, best (highest) first."""
-        return sorted(self._bids.items(), key=lambda lv: lv[0], reverse=True)[:limit]
+        return sorted(self._bids.items(), reverse=True)[:limit]  # prices are unique keys
 
     def asks(self, limit: int | None = None) -> list[tuple[Decimal, Decimal]]:
         """Ask levels, best (lowest) first."""
-        return sorted(self._asks.items(), key=lambda lv: lv[0])[:limit]
+        return sorted(self._asks.items())[:limit]
 
     def best_bid(self) -> Decimal | None:
         return max(self._bids) if self._bids else None
@@ -287,8 +286,7 @@ class StallWatch:
 
     def seen(self, now_ms: int) -> None:
         """Something arrived."""
-        if self.last_ms is None or now_ms > self.last_ms:
-            self.last_ms = now_ms
+        self.last_ms = now_ms if self.last_ms is None else max(self.last_ms, now_ms)
 
     def stalled(self, now_ms: int) -> bool:
         return self.last_ms is not None and now_ms - self.last_ms > self.limit_ms

@@ -74,30 +74,15 @@ class TradeTape:
         self.backfilled = False
 
     def _add(self, trades: Iterable[HistoricalTrade], received_ms: int) -> bool:
-        floor = self._floor()
-        changed = False
+        before = set(self._trades)
         for trade in trades:
-            key = int(trade.id)
-            if key in self._trades or (floor is not None and key < floor):
-                continue
-            self._trades[key] = trade
-            changed = True
+            self._trades.setdefault(int(trade.id), trade)
+        for key in sorted(self._trades)[: max(0, len(self._trades) - self.limit)]:
+            del self._trades[key]  # too old to show: beyond the newest ``limit``
+        changed = set(self._trades) != before
         if changed:
-            self._trim()
             self.updated_ms = received_ms
         return changed
-
-    def _floor(self) -> int | None:
-        """Ids below the oldest kept one are too old to show once the tape is full."""
-        if len(self._trades) < self.limit:
-            return None
-        return min(self._trades)
-
-    def _trim(self) -> None:
-        excess = len(self._trades) - self.limit
-        if excess > 0:
-            for key in sorted(self._trades)[:excess]:
-                del self._trades[key]
 
     def newest_first(self) -> tuple[HistoricalTrade, ...]:
         """The trades in display order: newest (highest id) first."""

@@ -35,6 +35,8 @@ def synced_book() -> LocalBook:
 
 def test_a_new_book_wants_a_snapshot_and_buffers_diffs() -> None:
     book = LocalBook("BTCUSDT")
+    assert book.symbol == "BTCUSDT" and book.buffer_limit == 1000
+    assert book.synced is False and book.updated_ms is None and book.gaps == 0 and book.snapshots == 0
     assert book.needs_snapshot and book.resync_reason is Resync.START
     assert book.version is None and book.best_bid() is None and book.best_ask() is None
     assert book.apply_diff(5, [lv(100, 1)], [], 10) is Applied.BUFFERED
@@ -189,7 +191,7 @@ def test_a_full_buffer_drops_the_oldest_and_refuses_older_snapshots() -> None:
 
 
 def test_buffer_limit_must_be_positive() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^buffer_limit must be at least 1$"):
         LocalBook("X", buffer_limit=0)
     assert LocalBook("X", buffer_limit=1).buffer_limit == 1
 
@@ -313,8 +315,9 @@ def test_stall_watch_default_and_bad_values() -> None:
     watch.seen(5)
     assert watch.last_ms == 5
     for bad in ((0, 3), (100, 0), (-1, 3)):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="^cadence_ms and cadences must be positive$"):
             StallWatch(bad[0], cadences=bad[1])
+    assert StallWatch(1, cadences=1).limit_ms == 1
 
 
 def test_a_diff_that_moves_the_version_without_levels_is_a_gap() -> None:
@@ -337,3 +340,41 @@ def test_empty_advances_can_be_allowed() -> None:
     assert book.empty_advance_is_gap is False and LocalBook("Y").empty_advance_is_gap is True
     book.apply_snapshot(snap(3, [(4, 1)], [(6, 1)]), 1)
     assert book.apply_diff(5, [], [], 2) is Applied.APPLIED and book.version == 5
+
+
+def test_sync_flags_are_booleans_and_gaps_add_up() -> None:
+    book = synced_book()
+    assert book.synced is True
+    book.invalidate()
+    assert book.synced is False
+    book = synced_book()
+    book.apply_diff(11, [lv(101, 1)], [], 1)  # crossed
+    assert book.synced is False and book.gaps == 1
+    book.apply_snapshot(snap(20, [(100, 1)], [(101, 1)]), 2)
+    book.apply_diff(21, [lv(101, 1)], [], 3)  # crossed again
+    assert book.gaps == 2
+
+
+def test_a_shallower_snapshot_at_the_same_version_agrees_with_a_deeper_book() -> None:
+    book = LocalBook("X")
+    book.apply_snapshot(snap(10, [(100, 1), (99, 2), (98, 3)], [(101, 1), (102, 2), (103, 3)]), 1)
+    assert book.apply_snapshot(snap(10, [(100, 1), (99, 2), (97, 0)], [(101, 1), (102, 2)]), 2)
+    assert book.gaps == 0 and book.snapshots == 1
+    assert book.apply_snapshot(snap(10, [(100, 1), (99, 2)], [(101, 1), (102, 5)]), 3)
+    assert book.gaps == 1 and book.asks() == [(D(101), D(1)), (D(102), D(5))]
+
+
+def test_depth_limits_both_sides() -> None:
+    book = synced_book()
+    depth = book.depth(1)
+    assert len(depth.bids) == 1 and len(depth.asks) == 1
+    assert [(x.price, x.qty) for x in book.depth().asks] == [(D(101), D(1)), (D(102), D(3))]
+
+
+def test_after_an_overflow_and_a_resync_older_snapshots_are_judged_afresh() -> None:
+    book = LocalBook("X", buffer_limit=1)
+    book.apply_diff(11, [lv(1, 1)], [], 1)
+    book.apply_diff(12, [lv(2, 1)], [], 2)  # 11 dropped
+    assert book.apply_snapshot(snap(12, [(2, 1)], [(9, 1)]), 3)
+    book.invalidate()
+    assert book.apply_snapshot(snap(12, [(2, 1)], [(9, 1)]), 4)  # the old overflow no longer counts

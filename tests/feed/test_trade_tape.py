@@ -106,3 +106,35 @@ def test_any_interleaving_of_stream_and_backfill_gives_the_newest_trades_once(
     expected = [i for i in expected if i >= max(1, start - 60)]
     assert ids(tape) == expected
     assert tape.gaps() == []
+
+
+def test_flags_and_messages_exactly() -> None:
+    tape = TradeTape("ETHBTC", limit=2)
+    assert tape.symbol == "ETHBTC" and tape.backfilled is False
+    assert tape.add_stream([streamed(1)], 77) is True and tape.updated_ms == 77
+    assert tape.add_stream([streamed(1)], 78) is False and tape.add_backfill([rest(1)], 79) is False
+    assert tape.backfilled is True
+    tape.reset()
+    assert tape.backfilled is False
+    with pytest.raises(ValueError, match="^limit must be at least 1$"):
+        TradeTape("X", limit=-1)
+
+
+def test_a_repeat_inside_a_batch_does_not_stop_the_rest() -> None:
+    tape = TradeTape("X", limit=10)
+    tape.add_stream([streamed(1)], 1)
+    assert tape.add_stream([streamed(1), streamed(2), streamed(3)], 2)
+    assert ids(tape) == [3, 2, 1]
+
+
+def test_a_single_missing_id_is_a_gap_and_neighbours_are_not() -> None:
+    tape = TradeTape("X", limit=10)
+    tape.add_stream([streamed(i) for i in (4, 5, 7)], 1)
+    assert tape.gaps() == [(6, 6)]
+
+
+def test_a_full_tape_ignores_older_trades_without_changing() -> None:
+    tape = TradeTape("X", limit=2)
+    tape.add_stream([streamed(5), streamed(6)], 1)
+    assert tape.add_backfill([rest(4), rest(3)], 2) is False and tape.updated_ms == 1
+    assert ids(tape) == [6, 5]

@@ -211,7 +211,7 @@ def test_fill_notice_price() -> None:
 
 
 def test_bad_hold_and_released_truthiness() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^hold_ms must not be negative$"):
         UserSequencer(hold_ms=-1)
     assert UserSequencer(hold_ms=0).hold_ms == 0 and UserSequencer().hold_ms == 100
     assert not Released() and Released(balances_changed=True) and Released(order_symbols={"X"})
@@ -271,3 +271,52 @@ def test_late_reports_never_announce_more_than_was_filled(steps: list[tuple[int,
         assert sum((n.qty for n in mine), D(0)) == final
         assert sum((n.quote for n in mine), D(0)) == final * 3
         assert all(n.qty > 0 for n in mine)
+
+
+def test_a_notice_carries_the_report_fields() -> None:
+    seq = UserSequencer(hold_ms=0)
+    seq.push(report(8, 55, "PARTIALLY_FILLED", "0.5", "0.25", symbol="JEXBTC", side="SELL", qty="2"), 0)
+    (notice,) = seq.release(0).notices
+    assert notice == FillNotice(symbol="JEXBTC", order_id=8, side="SELL", qty=D("0.5"), quote=D("0.25"),
+                                filled_qty=D("0.5"), order_qty=D(2), status="PARTIALLY_FILLED", event_time=55)
+    assert notice.price == D("0.5")
+
+
+def test_a_buy_report_stays_a_buy() -> None:
+    seq = UserSequencer(hold_ms=0)
+    seq.push(report(2, 1, "NEW", side="BUY"), 0)
+    seq.release(0)
+    assert seq.order(2).side == "BUY"  # type: ignore[union-attr]
+
+
+def test_ties_between_rest_and_stream_go_to_the_stream() -> None:
+    seq = UserSequencer(hold_ms=0)
+    seq.push(report(1, 100, "PARTIALLY_FILLED", "0.5", "50"), 0)
+    seq.push(balances(100, BTC=("1", "0")), 0)
+    seq.release(0)
+    assert seq.reconcile_orders("BTCUSDT", [rest_order(1, "PARTIALLY_FILLED", "0.2")], as_of_ms=100) is False
+    assert seq.order(1).executed_qty == D("0.5")  # type: ignore[union-attr]
+    assert seq.reconcile_orders("BTCUSDT", [], as_of_ms=100) is False  # not removed either
+    assert seq.order(1) is not None
+    btc = Balance(asset="BTC", free=D(9), locked=D(0), can_deposit=True, can_trade=True, can_withdraw=True)
+    assert seq.reconcile_balances([btc], as_of_ms=100) is False
+    assert seq.balances()[0].free == D(1)
+
+
+def test_a_cancel_in_the_same_millisecond_as_a_rest_listing_closes_the_order() -> None:
+    seq = UserSequencer(hold_ms=0)
+    seq.reconcile_orders("BTCUSDT", [rest_order(4)], as_of_ms=100)
+    seq.push(report(4, 100, "CANCELED"), 0)
+    assert seq.release(0).order_symbols == {"BTCUSDT"}
+    assert seq.open_orders() == ()
+
+
+def test_stale_balances_are_counted_and_do_not_hide_newer_ones() -> None:
+    seq = UserSequencer(hold_ms=0)
+    seq.push(balances(50, BTC=("1", "0")), 0)
+    seq.release(0)
+    seq.push(balances(40, BTC=("2", "0"), ETH=("3", "0")), 0)  # BTC stale, ETH new
+    seq.push(balances(30, BTC=("4", "0")), 0)
+    out = seq.release(0)
+    assert out.balances_changed and seq.duplicates == 2
+    assert [(b.asset, b.free) for b in seq.balances()] == [("BTC", D(1)), ("ETH", D(3))]
