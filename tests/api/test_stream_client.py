@@ -377,3 +377,39 @@ def test_connection_arguments_are_checked() -> None:
         StreamConnection(url, lambda f, r: None, lambda s: None, label="x", max_lifetime_s=0)
     with pytest.raises(ValueError):
         StreamConnection(url, lambda f, r: None, lambda s: None, label="x", stall_after_s=0)
+
+
+async def test_a_failing_address_lookup_is_retried_not_raised() -> None:
+    statuses: list[StreamStatus] = []
+    calls = 0
+
+    async def url() -> str:
+        nonlocal calls
+        calls += 1
+        raise RuntimeError("boom")
+
+    connection = StreamConnection(url, lambda f, r: None, statuses.append, label="test", backoff=FAST)
+    task = asyncio.create_task(connection.run())
+    try:
+        await wait_for(lambda: calls >= 3)
+        assert all(s.state in ("connecting", "reconnecting", "down") for s in statuses)
+        assert "RuntimeError" in str(statuses[-1].error)
+    finally:
+        connection.stop()
+        await asyncio.wait_for(task, 5)
+
+
+async def test_a_bad_address_is_a_refusal() -> None:
+    statuses: list[StreamStatus] = []
+
+    async def url() -> str:
+        return "http://127.0.0.1:1/not-a-websocket"
+
+    connection = StreamConnection(url, lambda f, r: None, statuses.append, label="test", backoff=FAST)
+    task = asyncio.create_task(connection.run())
+    try:
+        await wait_for(lambda: any(s.state == "down" for s in statuses))
+        assert isinstance(statuses[-1].error, StreamRefused)
+    finally:
+        connection.stop()
+        await asyncio.wait_for(task, 5)

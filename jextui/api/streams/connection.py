@@ -260,6 +260,9 @@ class StreamConnection:
             return exc
         except JexError as exc:
             return StreamConnectFailed(f"{self.label}: {exc.message}", hint=exc.hint)
+        except Exception as exc:  # a bug in finding the address must not end the loop
+            logger.exception("%s: finding the stream address failed", self.label)
+            return StreamConnectFailed(f"{self.label}: no stream address ({type(exc).__name__})")
         try:
             ws = await connect(
                 url,
@@ -279,6 +282,9 @@ class StreamConnection:
         except InvalidURI:
             return StreamRefused(f"{self.label}: the stream address is not a ws:// or wss:// URL")
         except (OSError, TimeoutError, InvalidHandshake) as exc:
+            return StreamConnectFailed(f"{self.label}: could not connect ({type(exc).__name__})")
+        except Exception as exc:  # anything else the library raises: retried like a network error
+            logger.warning("%s: unexpected failure while connecting: %s", self.label, type(exc).__name__)
             return StreamConnectFailed(f"{self.label}: could not connect ({type(exc).__name__})")
         if self._stopping or self._restart_requested:
             await ws.close()
