@@ -358,7 +358,7 @@ def test_sync_flags_are_booleans_and_gaps_add_up() -> None:
 def test_a_shallower_snapshot_at_the_same_version_agrees_with_a_deeper_book() -> None:
     book = LocalBook("X")
     book.apply_snapshot(snap(10, [(100, 1), (99, 2), (98, 3)], [(101, 1), (102, 2), (103, 3)]), 1)
-    assert book.apply_snapshot(snap(10, [(100, 1), (99, 2), (97, 0)], [(101, 1), (102, 2)]), 2)
+    assert book.apply_snapshot(snap(10, [(100, 1), (99, 2), (97, 0)], [(101, 1), (102, 2), (104, 0)]), 2)
     assert book.gaps == 0 and book.snapshots == 1
     assert book.apply_snapshot(snap(10, [(100, 1), (99, 2)], [(101, 1), (102, 5)]), 3)
     assert book.gaps == 1 and book.asks() == [(D(101), D(1)), (D(102), D(5))]
