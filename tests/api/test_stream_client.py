@@ -413,3 +413,28 @@ async def test_a_bad_address_is_a_refusal() -> None:
     finally:
         connection.stop()
         await asyncio.wait_for(task, 5)
+
+
+async def test_repeated_single_drops_of_a_quiet_stream_do_not_grow_the_backoff(make_sandbox: Callable[..., Any]) -> None:
+    """The account stream receives nothing while the account is idle: each drop after
+    a stable second starts the backoff again from its shortest delay."""
+    sandbox = make_sandbox(admin=True)
+    rec = UserRecorder()
+    async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as client:
+        user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status,
+                              backoff=Backoff(initial_s=0.05, max_s=5.0))
+        task = await running(user)
+        try:
+            for drop in range(1, 4):
+                await wait_for(lambda: rec.lives() == drop)
+                await asyncio.sleep(1.1)  # stable for more than a second
+                sandbox.set_faults(stream_drop=True)
+                await wait_for(lambda: rec.statuses[-1].state != "live")
+                sandbox.set_faults(stream_drop=False)
+            await wait_for(lambda: rec.lives() == 4)
+            failures = [s for s in rec.statuses if s.state in ("reconnecting", "down")]
+            assert failures[0].attempt == 1
+            assert all(s.retry_in_s is not None and s.retry_in_s <= 0.2 for s in failures if s.attempt == 1)
+            assert [s.attempt for s in failures].count(1) == 3  # every drop starts afresh
+        finally:
+            await finish(user, task)

@@ -69,6 +69,9 @@ DEFAULT_MAX_SIZE = 4 * 1024 * 1024
 DEFAULT_MAX_LIFETIME_S = 23.5 * 3600
 #: The close code of a refusal (unknown stream, too many streams, bad listenKey).
 POLICY_CLOSE = 1008
+#: A connection open this long (or that delivered a frame) counts as having
+#: worked: the backoff starts again from its shortest delay after it ends.
+STABLE_AFTER_S = 1.0
 #: Failed attempts in a row after which the state reads ``down``.
 DOWN_AFTER_ATTEMPTS = 5
 
@@ -186,6 +189,7 @@ class StreamConnection:
         self._restart_error: StreamError | None = None
         self._restart_requested = False
         self._had_frames = False
+        self._open_for_s = 0.0
         self.connection_id = 0
         self.frames = 0
         self.status = StreamStatus("connecting", now_ms(), 0)
@@ -227,8 +231,8 @@ class StreamConnection:
                 attempt = 0
                 self._report("reconnecting", retry_in_s=0.0, error=error)
                 continue
-            if self._had_frames:
-                attempt = 0
+            if self._had_frames or self._open_for_s >= STABLE_AFTER_S:
+                attempt = 0  # it worked for a while: this failure is a fresh one
             attempt += 1
             refused = isinstance(error, StreamRefused)
             delay = self.backoff.max_s if refused else self.backoff.delay(attempt, self._rand)
@@ -251,6 +255,7 @@ class StreamConnection:
     async def _one_connection(self) -> StreamError | None:
         """One attempt: the error that ended it, or None for a planned end."""
         self._had_frames = False
+        self._open_for_s = 0.0
         self._restart_requested = False
         self._restart_error = None
         self._wake.clear()
@@ -293,9 +298,11 @@ class StreamConnection:
         self.connection_id += 1
         if self.stall_after_s is None:
             self._report("live")  # streams without a cadence: open is all we can know
+        opened = asyncio.get_running_loop().time()
         try:
             return await self._read(ws)
         finally:
+            self._open_for_s = asyncio.get_running_loop().time() - opened
             self._ws = None
             with contextlib.suppress(Exception):
                 await ws.close()
