@@ -5,7 +5,8 @@ runs in its own process; a second process holds N stream connections (the
 ``websockets`` asyncio client), each a combined connection of 10 streams
 (trades, diff depth, top-20 depth, 1m klines and the ticker of two symbols);
 a third loads ``/api/v1/spot/depth`` with the keep-alive client of
-``bench_sandbox_http.py``.  Rounds alternate without and with subscribers.
+``bench_sandbox_http.py``.  Each round measures without and with subscribers,
+in alternating order.
 
     .venv/bin/python benchmarks/bench_sandbox_streams.py [--subscribers 20] [--seconds 5] [--rounds 3]
 
@@ -61,6 +62,50 @@ async def _subscribe(port: int, count: int, seconds: float) -> dict[str, float]:
     return {"messages_per_s": received[0] / seconds}
 
 
+class _NullSubscriber:
+    """Takes the hub's messages and throws them away (the producers' own cost, without sockets)."""
+
+    def __init__(self) -> None:
+        self.combined = True
+
+    def deliver(self, text: str, *, user: bool = False) -> None:
+        pass
+
+    def close_soon(self, code: int, reason: str) -> None:
+        pass
+
+    def drop(self) -> None:
+        pass
+
+
+def producer_cost(subscribers: int, ticks: int = 30) -> float:
+    """Milliseconds of CPU per second the stream producers take for ``subscribers`` connections (in-process,
+    living market, median of ``ticks`` seconds)."""
+    from jextui.sandbox.exchange import Exchange
+    from jextui.sandbox.faults import FaultInjector
+    from jextui.sandbox.listen_keys import ListenKeys
+    from jextui.sandbox.stream_hub import SLOW_EVERY, StreamHub
+
+    async def run() -> float:
+        exchange = Exchange(seed=1)
+        hub = StreamHub(exchange, ListenKeys(exchange.clock.now_ms), FaultInjector(), exchange.clock.now_ms)
+        for index in range(subscribers):
+            pair = SYMBOL_PAIRS[index % len(SYMBOL_PAIRS)]
+            hub.subscribe(_NullSubscriber(), [f"{symbol}@{kind}" for symbol in pair for kind in KINDS])
+        await hub.stop()  # ticks are driven here, not by its timer
+        seconds: list[float] = []
+        for _ in range(ticks):
+            exchange.tick()
+            started = time.process_time()
+            hub.produce(slow=True)
+            for _ in range(SLOW_EVERY - 1):
+                hub.produce(slow=False)
+            seconds.append(time.process_time() - started)
+        return statistics.median(seconds) * 1000
+
+    return asyncio.run(run())
+
+
 def measure(port: int, seconds: float, connections: int) -> float:
     me = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_sandbox_http.py")
     result = subprocess.run([sys.executable, me, "--load", "--port", str(port), "--seconds", str(seconds),
@@ -69,6 +114,19 @@ def measure(port: int, seconds: float, connections: int) -> float:
     if answer["errors"]:
         raise RuntimeError(f"{answer['errors']} depth answers were not 200")
     return float(answer["rps"])
+
+
+def _with_subscribers(me: str, port: int, args: argparse.Namespace) -> tuple[float, float]:
+    """Depth requests/s while another process holds the stream connections; their messages per second."""
+    subscribers = subprocess.Popen([sys.executable, me, "--subscribe", "--port", str(port), "--subscribers",
+                                    str(args.subscribers), "--seconds", str(args.seconds + 3.0)],
+                                   stdout=subprocess.PIPE, text=True)
+    assert subscribers.stdout is not None
+    json.loads(subscribers.stdout.readline())  # connecting
+    time.sleep(1.0)  # every connection open and streaming
+    rate = measure(port, args.seconds, args.connections)
+    out, _ = subscribers.communicate(timeout=60)
+    return rate, float(json.loads(out.strip().splitlines()[-1])["messages_per_s"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,18 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _wait_listening(port, server)
         measure(port, 1.0, args.connections)  # warm up
-        for _ in range(args.rounds):
-            without.append(measure(port, args.seconds, args.connections))
-            hold = args.seconds + 3.0
-            subscribers = subprocess.Popen([sys.executable, me, "--subscribe", "--port", str(port), "--subscribers",
-                                            str(args.subscribers), "--seconds", str(hold)],
-                                           stdout=subprocess.PIPE, text=True)
-            assert subscribers.stdout is not None
-            json.loads(subscribers.stdout.readline())  # connecting
-            time.sleep(1.0)  # every connection open and streaming
-            with_streams.append(measure(port, args.seconds, args.connections))
-            out, _ = subscribers.communicate(timeout=60)
-            pushed.append(json.loads(out.strip().splitlines()[-1])["messages_per_s"])
+        for round_index in range(args.rounds):
+            if round_index % 2 == 0:  # alternate which comes first, so drifting load favours neither
+                without.append(measure(port, args.seconds, args.connections))
+            rate, messages = _with_subscribers(me, port, args)
+            with_streams.append(rate)
+            pushed.append(messages)
+            if round_index % 2 == 1:
+                without.append(measure(port, args.seconds, args.connections))
     finally:
         server.terminate()
         server.wait(30)
@@ -122,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'no stream connection':<44}{base:>12,.0f}{1.0:>8.2f}")
     print(f"{f'{args.subscribers} stream connections':<44}{loaded:>12,.0f}{loaded / base:>8.2f}")
     print(f"\nstream messages received per second (median): {statistics.median(pushed):,.0f}")
+    print(f"producers' CPU for {args.subscribers} such connections, in-process without sockets: "
+          f"{producer_cost(args.subscribers):.1f} ms per second")
     print("rounds without:", ", ".join(f"{rate:,.0f}" for rate in without))
     print("rounds with:   ", ", ".join(f"{rate:,.0f}" for rate in with_streams))
     return 0

@@ -45,8 +45,8 @@ from jextui.sandbox import responses
 from jextui.sandbox.auth import API_KEY_HEADER, ApiKeyRecord, KeyStore, Security, check_signed_request
 from jextui.sandbox.engine import EngineError
 from jextui.sandbox.faults import FAULT_STATUSES, FaultInjector, FaultPlan, FaultSettings, malformed_body
-from jextui.sandbox.params import ApiRejection, ParamReader, RawParams, parse_params
 from jextui.sandbox.listen_keys import LISTEN_KEY_TTL_MS, ListenKeys
+from jextui.sandbox.params import ApiRejection, ParamReader, RawParams, parse_params
 from jextui.sandbox.ratelimit import RateLimiter
 from jextui.sandbox.stream_hub import StreamHub
 from jextui.sandbox.stream_routes import ABORT_EXTENSION, stream_routes
@@ -54,7 +54,6 @@ from jextui.sandbox.stream_routes import ABORT_EXTENSION, stream_routes
 __all__ = ["SandboxState", "create_app", "ENDPOINTS", "ABORT_EXTENSION", "DEMO_ACCOUNT"]
 
 log = logging.getLogger("jextui.sandbox")
-
 
 DEMO_ACCOUNT = "demo"
 MAX_BODY_BYTES = 64 * 1024

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jextui.sandbox.engine import BUY, Engine
+if TYPE_CHECKING:
+    from jextui.sandbox.engine import Engine
 
 __all__ = ["DepthDiffs", "DepthDiff", "apply_diff"]
 
 _ALL_LEVELS = 1 << 30
+_BUY = "BUY"
 
 Level = tuple[Decimal, Decimal]
 DepthDiff = tuple[int, list[Level], list[Level]]
@@ -61,8 +63,8 @@ class DepthDiffs:
         self._touched[symbol] = set()
         bid_qty, ask_qty = dict(bids), dict(asks)
         zero = Decimal(0)
-        changed_bids = [(price, bid_qty.get(price, zero)) for side, price in touched if side == BUY]
-        changed_asks = [(price, ask_qty.get(price, zero)) for side, price in touched if side != BUY]
+        changed_bids = [(price, bid_qty.get(price, zero)) for side, price in touched if side == _BUY]
+        changed_asks = [(price, ask_qty.get(price, zero)) for side, price in touched if side != _BUY]
         changed_bids.sort(reverse=True)
         changed_asks.sort()
         return version, changed_bids, changed_asks

@@ -125,7 +125,7 @@ class SandboxConfig:
         """How uvicorn serves the sandbox's ``app``: its HTTP and WebSocket protocols, pings, no access log."""
         settings: dict[str, Any] = dict(
             log_config=None, log_level="warning", access_log=False, lifespan="on",
-            http=_AbortableH11Protocol, ws=_websocket_protocol(), proxy_headers=False, server_header=False,
+            http=_AbortableH11Protocol, ws=_new_websocket_protocol, proxy_headers=False, server_header=False,
             timeout_graceful_shutdown=2, timeout_keep_alive=30,
             ws_ping_interval=self.stream_ping_interval_ms / 1000, ws_ping_timeout=self.stream_pong_timeout_ms / 1000,
             ws_per_message_deflate=False, ws_max_size=WS_MAX_MESSAGE_BYTES,
@@ -187,6 +187,13 @@ def _websocket_protocol() -> type[asyncio.Protocol]:
                 scope.setdefault("extensions", {})[ABORT_EXTENSION] = self.transport.abort
 
     return AbortableWebSocketProtocol
+
+
+def _new_websocket_protocol(**options: Any) -> asyncio.Protocol:
+    """What uvicorn calls for each WebSocket upgrade: the protocol class is built (and the ``websockets``
+    library imported) at the first one, so a sandbox that never streams, like a quick demo start, does not
+    pay for it."""
+    return _websocket_protocol()(**options)
 
 
 class _Server(uvicorn.Server):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass
 
-from jextui.sandbox.marketdata import INTERVAL_MS
+from jextui.api.models import KLINE_INTERVALS
 
 __all__ = [
     "MAX_STREAMS",
@@ -28,7 +28,6 @@ __all__ = [
     "TICKER_ARR",
     "PARTIAL_DEPTH",
     "DIFF_DEPTH",
-    "FAST_KINDS",
 ]
 
 MAX_STREAMS = 10
@@ -42,9 +41,6 @@ MINI_TICKER_ARR = "!spotMiniTicker@arr"
 TICKER_ARR = "!spotTicker@arr"
 PARTIAL_DEPTH = "spotDepthN"
 DIFF_DEPTH = "spotDepth"
-
-FAST_KINDS = frozenset((TRADE,))
-"""Kinds pushed every 100 ms; every other market stream is pushed every second."""
 
 PARTIAL_LEVELS = (5, 10, 20)
 
@@ -72,7 +68,7 @@ class MarketStream:
 def kline_interval(text: str) -> str | None:
     """The REST spelling of a kline interval written either way (``1m``/``1M`` = one minute), or None."""
     lowered = text.lower()
-    return lowered if lowered in INTERVAL_MS else None
+    return lowered if lowered in KLINE_INTERVALS else None
 
 
 def parse_market_stream(name: str, symbols: Container[str]) -> MarketStream:

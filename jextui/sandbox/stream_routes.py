@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -27,8 +26,6 @@ from jextui.sandbox.stream_hub import POLICY_CLOSE, StreamHub
 from jextui.sandbox.stream_names import MAX_STREAMS, StreamNameError
 
 __all__ = ["StreamConnection", "stream_routes", "ABORT_EXTENSION", "GOING_AWAY", "MAX_QUEUED", "REORDER_HOLD_S"]
-
-log = logging.getLogger("jextui.sandbox.streams")
 
 ABORT_EXTENSION = "jextui.abort"
 """Scope extension set by the server: closes the connection without a close frame."""

@@ -18,10 +18,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jextui.sandbox import stream_payloads as payloads
-from jextui.sandbox.engine import NEW, Engine
+
+if TYPE_CHECKING:
+    from jextui.sandbox.engine import Engine
+
+NEW = "NEW"
 
 __all__ = ["UserEvents"]
 

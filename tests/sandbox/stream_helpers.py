@@ -41,13 +41,13 @@ async def receive_until(ws: ClientConnection, accept: Callable[[Any], bool], tim
 
 
 async def collect(ws: ClientConnection, seconds: float) -> list[Any]:
-    """Every message received during ``seconds``."""
+    """Every message received during ``seconds`` (or until the server closes the connection)."""
     messages: list[Any] = []
     deadline = time.monotonic() + seconds
     while (left := deadline - time.monotonic()) > 0:
         try:
             messages.append(json.loads(await asyncio.wait_for(ws.recv(), left)))
-        except TimeoutError:
+        except (TimeoutError, websockets.ConnectionClosed):
             break
     return messages
 

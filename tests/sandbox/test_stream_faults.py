@@ -89,6 +89,14 @@ async def test_reorder_swaps_user_events(sandbox: Any) -> None:
     assert swapped[0]["E"] >= swapped[1]["E"]  # E still tells the true order
 
 
+async def test_reorder_still_delivers_a_lone_event(sandbox: Any) -> None:
+    sandbox.set_faults(stream_reorder=True)
+    async with connect(sandbox, f"/ws/{listen_key(sandbox)}") as ws:
+        fok = place(sandbox, "BUY", "1000.00", "0.1", tif="FOK")  # one event only: FAIL
+        lone = await receive(ws, timeout=2.0)  # held for a partner that never comes, then sent
+    assert (lone["i"], lone["X"]) == (fok.order_id, "FAIL")
+
+
 async def test_duplicate_sends_every_message_twice(sandbox: Any) -> None:
     sandbox.set_faults(stream_duplicate=True)
     async with connect(sandbox, f"/stream?streams=btcusdt@spotDepth5/{listen_key(sandbox)}") as ws:

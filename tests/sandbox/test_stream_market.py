@@ -170,7 +170,7 @@ async def test_trades_come_every_100_ms_and_the_rest_every_second(sandbox: Any) 
 
 async def test_no_trade_push_without_trades(sandbox: Any) -> None:
     async with connect(sandbox, "/ws/btcusdt@spotTrade") as ws:
-        assert await collect(ws, 0.6) == []
+        assert await collect(ws, 0.6) == [] and ws.protocol.close_rcvd is None
 
 
 # --- refusals --------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ async def test_other_accounts_orders_are_not_reported(sandbox: Any) -> None:
     sandbox.add_api_key("other")
     async with connect(sandbox, f"/ws/{listen_key(sandbox)}") as ws:
         place(sandbox, "BUY", "1000.00", "0.1", account="other")
-        assert await collect(ws, 0.4) == []
+        assert await collect(ws, 0.4) == [] and ws.protocol.close_rcvd is None
 
 
 async def test_orders_over_rest_are_reported(sandbox: Any, signed_request: Any) -> None:
@@ -164,7 +164,7 @@ async def test_key_expiry_follows_the_sandbox_clock(make_sandbox: Any) -> None:
     key = listen_key(server)
     async with connect(server, f"/ws/{key}") as ws:
         clock.advance(59 * 60 * 1000)
-        assert await collect(ws, 0.3) == []  # still open at 59 minutes
+        assert await collect(ws, 0.3) == [] and ws.protocol.close_rcvd is None  # still open at 59 minutes
         clock.advance(60 * 1000)
         assert await closed_with(ws) == (1008, "listenKey expired")
 
