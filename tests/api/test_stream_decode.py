@@ -187,9 +187,9 @@ def test_stream_url_from_rest(rest: str, stream: str) -> None:
     assert stream_url_from_rest(rest) == stream
 
 
-@pytest.mark.parametrize("bad", ["ftp://x", "127.0.0.1:80", "", "http://"])
+@pytest.mark.parametrize("bad", ["ftp://x", "127.0.0.1:80", "", "http://", "ws://h:1", "wss://h"])
 def test_stream_url_from_a_bad_rest_address(bad: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^the REST address must be an http:// or https:// URL$"):
         stream_url_from_rest(bad)
 
 
@@ -214,3 +214,46 @@ def test_addresses_and_chunks() -> None:
     assert [len(c) for c in chunks] == [10, 10, 3]
     assert [n for c in chunks for n in c] == names[:23]
     assert chunk_streams([]) == []
+
+
+def test_decode_errors_say_where_and_what() -> None:
+    with pytest.raises(StreamDecodeError) as info:
+        decode_market("btcusdt@spotTicker", p.TICKER.replace(b'"c":"43010.50"', b'"c":"lots"'))
+    assert info.value.stream == "btcusdt@spotTicker" and "$.c" in info.value.detail
+    assert str(info.value) == f"btcusdt@spotTicker: unexpected message: {info.value.detail}"
+    with pytest.raises(StreamDecodeError) as info:
+        decode_market("btcusdt@spotDepth", b"{")
+    assert info.value.detail.startswith("not JSON (") and len(info.value.detail) > len("not JSON ()")
+    with pytest.raises(StreamDecodeError) as info:
+        decode_market("x@nothing", b"{}")
+    assert info.value.stream == "x@nothing" and info.value.detail == "not a market stream: 'x@nothing'"
+    with pytest.raises(StreamDecodeError) as info:
+        decode_combined(b'{"data":{}}')
+    assert info.value.stream == "combined stream" and "stream" in info.value.detail
+    with pytest.raises(StreamDecodeError) as info:
+        decode_user(p.EXEC_REPORT.replace(b'"z":"0.040"', b'"z":true'))
+    assert info.value.stream == "user data stream" and "$.z" in info.value.detail
+    with pytest.raises(StreamDecodeError) as info:
+        decode_user(b"{\"e\":")
+    assert info.value.stream == "user data stream" and info.value.detail.startswith("not JSON (")
+
+
+def test_an_event_type_of_the_wrong_kind_is_an_error_not_skipped() -> None:
+    with pytest.raises(StreamDecodeError):
+        decode_user(b'{"e":5,"E":1}')
+
+
+def test_name_errors_say_what_was_wrong() -> None:
+    with pytest.raises(ValueError, match="^not a symbol: 'BTC/USDT'$"):
+        trade_stream("BTC/USDT")
+    with pytest.raises(ValueError, match="^unknown kline interval '1M'$"):
+        kline_stream("BTCUSDT", "1M")
+    with pytest.raises(ValueError, match="^partial depth has 5, 10 or 20 levels, not 50$"):
+        partial_depth_stream("BTCUSDT", 50)
+    with pytest.raises(ValueError, match="^a combined connection needs at least one stream$"):
+        combined_url("ws://h", [])
+    with pytest.raises(ValueError, match="^at most 10 streams per connection, not 11$"):
+        combined_url("ws://h", [f"s{i}@spotTrade" for i in range(11)])
+    with pytest.raises(ValueError, match="^not a market stream: 'x'$"):
+        payload_type("x")
+    assert combined_url("ws://h/", ["a@spotTrade"]) == "ws://h/stream?streams=a@spotTrade"

@@ -53,10 +53,10 @@ def bar(open_time: int, close: str) -> KlineBar:
 
 
 def test_the_current_candle_replaces_its_rest_twin_keeping_counts() -> None:
-    history = (kline(0), kline(60_000))
+    history = (kline(-60_000), kline(0), kline(60_000))
     merged = merge_kline(history, bar(60_000, "10.5"), limit=10)
-    assert merged is not None and len(merged) == 2 and merged[0] == history[0]
-    assert merged[1] == Kline(open_time=60_000, open=D(9), high=D(12), low=D(8), close=D("10.5"), volume=D(3),
+    assert merged is not None and len(merged) == 3 and merged[:2] == history[:2]
+    assert merged[2] == Kline(open_time=60_000, open=D(9), high=D(12), low=D(8), close=D("10.5"), volume=D(3),
                               close_time=119_999, quote_volume=D(30), trades=4, taker_buy_base_volume=D(1),
                               taker_buy_quote_volume=D(10))
     assert merge_kline(merged, bar(60_000, "10.5"), limit=10) is None  # unchanged
@@ -69,6 +69,7 @@ def test_a_new_candle_is_appended_and_the_oldest_go() -> None:
     new = merged[-1]
     assert (new.trades, new.taker_buy_base_volume, new.taker_buy_quote_volume) == (0, D(0), D(0))
     assert merge_kline(history, bar(120_000, "11"), limit=0) == ()
+    assert [k.open_time for k in merge_kline(history, bar(120_000, "11"), limit=1) or ()] == [120_000]
     assert [k.open_time for k in merge_kline(history, bar(120_000, "11"), limit=3) or ()] == [0, 60_000, 120_000]
 
 

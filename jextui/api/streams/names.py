@@ -103,7 +103,7 @@ def stream_url_from_rest(rest_url: str) -> str:
     """The stream address on the REST host: ``http`` becomes ``ws``, ``https``
     becomes ``wss``; host, port and any path prefix stay."""
     parts = urlsplit(rest_url.strip())
-    scheme = {"http": "ws", "https": "wss", "ws": "ws", "wss": "wss"}.get(parts.scheme.lower())
+    scheme = {"http": "ws", "https": "wss"}.get(parts.scheme.lower())
     if scheme is None or not parts.netloc:
         raise ValueError("the REST address must be an http:// or https:// URL")
     return urlunsplit((scheme, parts.netloc, parts.path.rstrip("/"), "", ""))
