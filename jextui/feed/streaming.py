@@ -134,7 +134,10 @@ class StreamingFeed:
         self._client = client
         self._sink = sink
         self._now = now_ms
-        self._server_now = server_now_ms or now_ms
+        if server_now_ms is None:
+            clock = getattr(client, "clock", None)  # JexClient's: server minus local time
+            server_now_ms = (lambda: now_ms() + int(getattr(clock, "offset_ms", 0) or 0)) if clock else now_ms
+        self._server_now = server_now_ms
         self.stream_url = stream_url
         self._book_limit = depth_limit_for(book_rows)
         self._interval = kline_interval

@@ -235,3 +235,21 @@ async def test_after_a_drop_the_trades_missed_meanwhile_are_filled_in(make_sandb
         await wait_for(lambda: seen(run.events, TradesUpdate)[-1].trades[0].id == newest)
         ids = [int(t.id) for t in seen(run.events, TradesUpdate)[-1].trades]
         assert ids == list(range(ids[0], ids[0] - len(ids), -1))  # consecutive: no gap, no duplicate
+
+
+async def test_without_credentials_the_market_streams_alone(sandbox: Any) -> None:
+    events: list[FeedEvent] = []
+    async with JexClient(sandbox.base_url) as client:
+        feed = StreamingFeed(client, events.append, stream_url=stream_url_from_rest(sandbox.base_url),
+                             active_symbol=SYMBOL, watchlist=WATCHED, backoff=FAST)
+        task = asyncio.create_task(feed.run())
+        try:
+            await wait_for(lambda: (s := last_status(events)) is not None and s.state == "live"
+                           and {"book", "klines", "tickers"} <= s.live)
+            status = last_status(events)
+            assert status is not None and not ({"open_orders", "account"} & (status.live | status.fallback))
+            assert not seen(events, AccountUpdate) and not seen(events, OpenOrdersUpdate)
+            assert not seen(events, TradesUpdate)  # no backfill without a key, and a quiet market
+        finally:
+            feed.stop()
+            await asyncio.wait_for(task, 10)
