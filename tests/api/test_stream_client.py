@@ -208,7 +208,6 @@ async def test_changing_the_streams_keeps_unchanged_connections(sandbox: Any) ->
         await wait_for(lambda: len(streams.statuses()) == 1)
         assert streams._connections[tuple(first[:10])] is kept  # noqa: SLF001
         assert streams.streams == tuple(first[:10])
-        symbols = set()
         rec.events.clear()
         await wait_for(lambda: {p.symbol for p in rec.of(KlineEvent)} >= {"BTCUSDT", "DASHUSDT"})
         symbols = {p.symbol for p in rec.of(TickerEvent)}
@@ -426,7 +425,7 @@ async def test_repeated_single_drops_of_a_quiet_stream_do_not_grow_the_backoff(m
         task = await running(user)
         try:
             for drop in range(1, 4):
-                await wait_for(lambda: rec.lives() == drop)
+                await wait_for(lambda drop=drop: rec.lives() == drop)  # type: ignore[misc]
                 await asyncio.sleep(1.1)  # stable for more than a second
                 sandbox.set_faults(stream_drop=True)
                 await wait_for(lambda: rec.statuses[-1].state != "live")
