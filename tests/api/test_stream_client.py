@@ -279,14 +279,14 @@ async def test_an_expired_listen_key_is_renewed(make_sandbox: Callable[..., Any]
 
 
 async def test_keepalives_keep_a_short_lived_key(make_sandbox: Callable[..., Any]) -> None:
-    sandbox = make_sandbox(listen_key_ttl_ms=1500)
+    sandbox = make_sandbox(listen_key_ttl_ms=3000)
     rec = UserRecorder()
     async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as client:
         user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status,
                               backoff=FAST, keepalive_s=0.3)
         task = await running(user)
         try:
-            await wait_for(lambda: user.keepalives_sent >= 10)  # about 3 s: twice the key's lifetime
+            await wait_for(lambda: user.keepalives_sent >= 13)  # about 4 s: longer than the key's lifetime
             assert user.keys_taken == 1 and rec.lives() == 1
         finally:
             await finish(user, task)
