@@ -342,15 +342,34 @@ class _ServerView:
     used_at_ms: int | None = None
     window_reset_ms: int | None = None
     external_samples: deque[tuple[int, int]] = field(default_factory=deque)
+    ignore_before_ms: int = 0
+
+    def forget_readings(self, until_ms: int) -> None:
+        """A 429/418 block just ended: what the server said before it is out of date.
+
+        The block lasted until the exchange would take requests again, so its
+        count then (and any estimate of others' use made from it) no longer
+        holds; readings that arrived before ``until_ms`` are not taken again.
+        """
+        self.used_weight = self.used_at_ms = self.window_reset_ms = None
+        self.external_samples.clear()
+        self.ignore_before_ms = max(self.ignore_before_ms, until_ms)
 
     def record_send(self, now_ms: int, weight: int) -> None:
         self.own_sends.append((now_ms, weight))
         self._trim(now_ms)
 
-    def observe(self, used_weight: int, at_ms: int) -> None:
+    def observe(self, used_weight: int, at_ms: int, sent_ms: int | None = None) -> None:
         if self.used_at_ms is not None and at_ms <= self.used_at_ms:
             return  # the reading we have, or an older one
+        if at_ms < self.ignore_before_ms:
+            return  # read before a block ended: the server's count has moved on since
         if self.used_weight is not None and used_weight < self.used_weight:
+            if sent_ms is not None and sent_ms <= self.used_at_ms:  # type: ignore[operator]
+                # Its request left before the reading we have arrived: the server
+                # may have counted it first (answers overtake each other, e.g.
+                # under latency).  A lower count proves no new window then.
+                return
             # The server's window moved on: its count restarted after our
             # previous reading.  Our own requests before that are not in it.
             self.window_reset_ms = self.used_at_ms
@@ -561,12 +580,18 @@ class FeedScheduler:
         weight_limit: int | None = None,
         blocked_until_ms: int | None = None,
         block_reason: str | None = None,
+        sent_ms: int | None = None,
     ) -> None:
-        """Take in the client's rate state (read from the last response's headers)."""
+        """Take in the client's rate state (read from the last response's headers).
+
+        ``used_weight_1m`` must be the server's own figure (never a count the
+        client kept for answers without the header), received at ``at_ms``
+        for a request sent at ``sent_ms`` (None: taken as ``at_ms``).
+        """
         if weight_limit:
             self.set_weight_limit(weight_limit)
         if used_weight_1m is not None and at_ms is not None:
-            self._server.observe(used_weight_1m, at_ms)
+            self._server.observe(used_weight_1m, at_ms, sent_ms)
         if blocked_until_ms is not None:
             self.block_until(blocked_until_ms, block_reason)
 
@@ -579,6 +604,7 @@ class FeedScheduler:
     def blocked_until(self, now_ms: int) -> int | None:
         """End of the current block, or None when sending is allowed."""
         if self._blocked_until_ms is not None and now_ms >= self._blocked_until_ms:
+            self._server.forget_readings(self._blocked_until_ms)
             self._blocked_until_ms = None
             self._block_reason = None
         return self._blocked_until_ms
