@@ -22,9 +22,16 @@ Rules
   periods are stretched, lowest priority first (sparklines, then the
   watchlist, then account/open orders, klines, trades, and the active book
   last).  A request is also held back while the server's used weight (decayed
-  since it was read, plus what we sent since) leaves no room for it.
+  since it was read, plus what we sent since) leaves no room for it; while
+  that holds everything back, one light request a second (within the limit's
+  headroom above the budget) reads the real count again, so a window that
+  restarted is noticed at once.  Others' use is estimated from the current
+  window only: a new window (a lower count) starts the estimate afresh.
 * Panes not on screen are not polled (:meth:`FeedScheduler.set_visible`).
 * During a 429/418 block nothing at all is sent until Retry-After has passed.
+  Then the server time goes alone first: what the server said before the
+  block is forgotten, and that one answer's used-weight header tells whether
+  the window has room (a burst into a full window would collect strikes).
 * A failed request backs off exponentially (from the feed's desired period,
   never sooner than its planned cadence).  Passing faults (no connection,
   5xx, an answer cut short) end together: the first successful answer has
@@ -201,6 +208,9 @@ EXTERNAL_HOLD_MS = 60_000
 PLAN_HEADROOM = 0.95
 #: While the server's used weight leaves no room, look again this soon.
 GUARD_RECHECK_MS = 500
+#: While the budget guard holds everything back, one request (inside the
+#: limit's headroom) reads the server's count again at most this often.
+GUARD_PROBE_MS = 1_000
 
 MINUTE_MS = 60_000
 DEFAULT_WEIGHT_LIMIT = 1200
@@ -371,8 +381,12 @@ class _ServerView:
                 # under latency).  A lower count proves no new window then.
                 return
             # The server's window moved on: its count restarted after our
-            # previous reading.  Our own requests before that are not in it.
+            # previous reading.  Our own requests before that are not in it,
+            # and what others used in the old window says nothing sure about
+            # the new one (a burst that got banned, a program that stopped):
+            # the estimate starts again from this window's readings.
             self.window_reset_ms = self.used_at_ms
+            self.external_samples.clear()
         self.used_weight, self.used_at_ms = used_weight, at_ms
         own = self.own_weight_between(self._counted_since(at_ms), at_ms)
         self.external_samples.append((at_ms, max(0, used_weight - own)))
@@ -482,6 +496,7 @@ class FeedScheduler:
         self._block_reason: str | None = None
         self._seq = 0
         self._outage = False  # the latest answer was a passing fault: probe until one succeeds
+        self._probe_after_block = False  # a 429/418 block just ended: one request first, to read the count
 
     # --- context --------------------------------------------------------------
 
@@ -605,6 +620,7 @@ class FeedScheduler:
         """End of the current block, or None when sending is allowed."""
         if self._blocked_until_ms is not None and now_ms >= self._blocked_until_ms:
             self._server.forget_readings(self._blocked_until_ms)
+            self._probe_after_block = True
             self._blocked_until_ms = None
             self._block_reason = None
         return self._blocked_until_ms
@@ -694,6 +710,8 @@ class FeedScheduler:
         if self.blocked_until(now_ms) is not None:
             return []
         plan = self.plan(now_ms)
+        if self._probe_after_block:
+            return self._probe(plan, now_ms)
         budget = plan.budget_1m
         used = self._server.used_now(now_ms)
         started: list[Request] = []
@@ -708,13 +726,62 @@ class FeedScheduler:
             self._start(request, now_ms)
             used += request.weight
             started.append(request)
+        if not started:
+            started = self._refresh_reading(plan, now_ms, used)
         return started
+
+    def _refresh_reading(self, plan: BudgetPlan, now_ms: int, used: float) -> list[Request]:
+        """While feeds are late only because of the budget, read the server's count again.
+
+        The guard's count is an estimate (a reading decayed as if the window
+        slid) and others' use is estimated from readings too: when they hold
+        back a feed past its *desired* period and no answer came for
+        :data:`GUARD_PROBE_MS`, the most important such feed goes alone,
+        inside the headroom between the budget and the limit.  Its answer
+        shows whether the window restarted or the others stopped.
+        """
+        server = self._server
+        if self.in_flight() or (server.used_at_ms is not None and now_ms - server.used_at_ms < GUARD_PROBE_MS):
+            return []
+        for feed in plan.feeds:
+            timing = self._timing[feed.kind]
+            if feed.kind in BACKGROUND_KINDS or not self._slot_free(feed.kind):
+                continue
+            if timing.retry_at_ms is not None and timing.retry_at_ms > now_ms:
+                continue
+            desired_ms = feed.desired_period_s * 1000 / max(1, feed.requests_per_cycle)
+            if timing.last_start_ms is not None and now_ms - timing.last_start_ms < desired_ms:
+                continue
+            request = self._make_request(feed, now_ms)
+            if used + request.weight > self._weight_limit:
+                return []
+            self._start(request, now_ms)
+            return [request]
+        return []
+
+    def _probe(self, plan: BudgetPlan, now_ms: int) -> list[Request]:
+        """After a block: the server time alone (weight 1), so its answer tells the server's count.
+
+        Sending every feed at once into a window that may still be full would
+        collect a strike per request, and strikes turn a 429 into a ban.
+        """
+        if self.in_flight():
+            return []
+        feed = plan.feed(FeedKind.SERVER_TIME)
+        if feed is None:
+            self._probe_after_block = False
+            return []
+        request = self._make_request(feed, now_ms)
+        self._start(request, now_ms)
+        return [request]
 
     def next_wake_ms(self, now_ms: int) -> int | None:
         """When :meth:`due` may next return something (None: nothing planned)."""
         blocked = self.blocked_until(now_ms)
         if blocked is not None:
             return blocked
+        if self._probe_after_block:
+            return now_ms + GUARD_RECHECK_MS if self.in_flight() else now_ms
         plan = self.plan(now_ms)
         times = [
             self._next_start_ms(feed, now_ms)
@@ -725,6 +792,8 @@ class FeedScheduler:
         # (budget guard or no free slot): look at it again a little later (a
         # finished request wakes the worker sooner anyway).
         times = [t if t > now_ms else now_ms + GUARD_RECHECK_MS for t in times]
+        if any(feed.stretched for feed in plan.feeds):
+            times.append(now_ms + GUARD_RECHECK_MS)  # a late feed may read the count again (_refresh_reading)
         return min(times, default=None)
 
     def in_flight(self) -> list[Request]:
@@ -822,6 +891,8 @@ class FeedScheduler:
         if timing.in_flight != request:
             return False
         timing.in_flight = None
+        if request.kind is FeedKind.SERVER_TIME:
+            self._probe_after_block = False  # answered: a 429 starts a new block (and a new probe after it)
         if ok:
             self._outage = False
             timing.failures, timing.retry_at_ms, timing.passing_fault = 0, None, False
