@@ -11,11 +11,11 @@ or may not be on the exchange.  It is never resent; instead the
   other journal entry holds is claimed (each exchange order id has at most
   one live claim, enforced by the journal), so two identical intents claim
   two different orders.  Found → ``RESOLVED``.
-* A candidate another entry holds is skipped when the exchange's own answer
-  gave it to that entry (an ACCEPTED row with the order's creation time); it
-  is claimed when that entry's order was created at another time (the
-  exchange handed the same id out again, e.g. after a restart: the older
-  claim is marked reused).  Otherwise — the other entry only *guessed* it, or
+* A candidate another entry holds is claimed when it cannot be that entry's
+  order — another side, price, quantity or creation time: the exchange
+  handed the same id out again, e.g. after a restart, and the older claim is
+  marked reused.  It is skipped when the exchange's own answer gave that very
+  order to the other entry (an ACCEPTED row, same terms, same creation time).  Otherwise — the other entry only *guessed* it, or
   its time is not known — the match is **contested**: the entry stays
   ``UNKNOWN`` and the report says which order to look at.
 * ``NOT_PLACED`` needs positive evidence: both lists answered, the history
@@ -100,8 +100,15 @@ class ReconcileReport:
         return self.entry.state == RESOLVED
 
 
-def _earlier_order(owner: JournalEntry, order: Order) -> bool:
-    """True when ``owner``'s claim names an order created at another time than ``order`` (a reused id)."""
+def _another_order(owner: JournalEntry, order: Order) -> bool:
+    """True when ``order`` cannot be the one ``owner`` holds under the same id (the id was handed out again).
+
+    One order has one side, price, quantity and creation time: if the
+    owner's request differs in any of them, the exchange gave its id to a
+    later order as well.
+    """
+    if owner.side != order.side or owner.price != order.price or owner.quantity != order.orig_qty:
+        return True
     if owner.order_time_ms is None:
         return False
     return abs(owner.order_time_ms - int(order.time)) > SAME_ORDER_TOLERANCE_MS
@@ -193,7 +200,7 @@ class Reconciler:
             owner = self.journal.claim_owner(entry.symbol, order_id)
             reused_by = None
             if owner is not None and owner.id != entry.id:
-                if _earlier_order(owner, order):
+                if _another_order(owner, order):
                     reused_by = owner.id  # the owner's order is an older one that had the same id
                 elif owner.state == ACCEPTED and owner.order_time_ms is not None:
                     continue  # the exchange's own answer gave this order to the owner

@@ -280,3 +280,16 @@ async def test_the_journal_listing_shows_the_latest_state(journal, journal_path:
     journal.note_order_status(SYMBOL, 3, status)
     assert f"ACCEPTED {status}" in format_table(read_entries(journal_path))
     assert "ACCEPTED NEW" not in format_table(read_entries(journal_path))
+
+
+async def test_a_reused_id_is_recognised_by_other_terms_even_within_the_same_second(
+    exchange: FakeExchange, journal, clock
+) -> None:
+    submitter = OrderSubmitter(exchange, journal)
+    await submitter.submit(request("90"))  # rests at 90 with id 100
+    restart_without_memory(exchange)
+    clock.now += 200  # a restart quicker than the time tolerance
+    exchange.fill_on_place = D("1")
+    exchange.order_script.append(DROP_AFTER)
+    outcome = await submitter.submit(request("100"))  # gets id 100 again, fills, answer lost
+    assert outcome.kind == OutcomeKind.RESOLVED and outcome.order_id == 100, outcome.message
