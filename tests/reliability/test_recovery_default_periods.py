@@ -208,8 +208,13 @@ async def test_panes_recover_after_a_slow_order(make_sandbox, tmp_path) -> None:
         await asyncio.sleep((3_000 + 2 * period_ms("tickers") + SLACK_MS + WATCH_AFTER_MS) / 1000)
         end = local_time_ms()
         journal.close()
+        others = feed.worker.plan.external_weight_1m
     assert_back_within_two_periods(feed, healthy, end)
     assert_marked_stale_in_time(feed)
+    # Nobody else uses this IP: only the few requests this test sends outside the feed (time sync,
+    # book ticker, the order) may be put down to others.  Answers overtaking each other under the
+    # latency, read as a new server window, used to make it about a hundred.
+    assert others < 50, f"{others} weight/min put down to other programs"
 
 
 @pytest.fixture(autouse=True)
