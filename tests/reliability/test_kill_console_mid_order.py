@@ -1,9 +1,11 @@
 """kill -9 of the console while an order is in flight; restart; the journal agrees with the exchange.
 
 Real processes and real time: a ``jextui sandbox`` process (with and without
-``--state``; with it, the sandbox is restarted too), and a child process that
-places an order the way the console does (the trading layer: journal first,
-then the request).  The order's answer is held back by injected latency, the
+``--state``; with it, the sandbox is restarted too), and either the real
+console in a pseudo-terminal (keys ``b``, a quantity, Enter, ``y``; the next
+start is the real console again) or a child process that places an order
+the way the console does (the trading layer: journal first, then the
+request).  The order's answer is held back by injected latency, the
 child is killed with SIGKILL while it waits, and the next start's
 reconciliation (what ``TradingActions.startup`` runs) must leave the journal
 agreeing with the exchange: the order found when the engine has it, NOT
@@ -207,3 +209,84 @@ async def test_kill_9_of_the_console_mid_order_leaves_a_journal_that_agrees_with
         assert entry.state == NOT_PLACED, (entry.state, messages)
     if phase == "after":
         assert on_exchange, "the engine took the order before its answer was held back"
+
+
+# --- the real console, in a pseudo-terminal ----------------------------------------------------
+
+BENCHMARKS = ROOT / "benchmarks"
+
+
+def _pty_tools():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(BENCHMARKS))
+    import _pty
+
+    return _pty
+
+
+def start_console(tmp_path: Path, base_url: str):  # type: ignore[no-untyped-def]
+    """``jextui --base-url`` on a 160x48 pseudo-terminal, its folders under ``tmp_path``; waits for a live book."""
+    pty = _pty_tools()
+    env = pty.isolated_env(os.environ, str(tmp_path / "console"))
+    env.update(PYTHONPATH=str(ROOT), JEX_API_KEY=DOC_API_KEY, JEX_API_SECRET=DOC_API_SECRET)
+    process = pty.spawn([sys.executable, "-m", "jextui", "--base-url", base_url], cols=160, rows=48, env=env,
+                        cwd=str(tmp_path))
+    screen = pty.Screen(160, 48)
+    ready = process.watch(screen, {"book": pty.shows_live_book}, timeout=60)
+    assert "book" in ready, "the console never showed a live book:\n" + screen.text()
+    process.send(b"\x1b")  # a key that does nothing here: the very first one after start may be lost
+    process.drain(1.0)
+    return process, screen, Path(env["JEXTUI_DATA_DIR"])
+
+
+def console_journal(data_dir: Path) -> Path:
+    found = list(data_dir.rglob("journal*.sqlite"))
+    return found[0] if found else data_dir / "journal.sqlite"
+
+
+@pytest.mark.parametrize("with_state", [False, True], ids=["no-state", "state"])
+async def test_kill_9_of_the_real_console_mid_order_then_its_next_start_agrees_with_the_exchange(
+    tmp_path: Path, sandboxes: list[SandboxProcess], with_state: bool
+) -> None:
+    state = tmp_path / "sandbox.sqlite" if with_state else None
+    sandbox = SandboxProcess(tmp_path, state)
+    sandboxes.append(sandbox)
+    sandbox.set_faults(latency_ms=LATENCY_MS, paths=[ORDER_PATH], phase="after")
+    console, screen, data_dir = start_console(tmp_path, sandbox.base_url)
+    try:
+        console.send(b"b")  # a BUY ticket, its price from the book, the quantity field focused
+        console.drain(1.0)
+        console.send(b"0.001")
+        console.drain(0.5)
+        console.send(b"\r")  # send: a confirmation first
+        console.drain(0.5)
+        console.send(b"y")
+        wait_for(lambda: any(e.state == "PENDING" for e in journal_orders(console_journal(data_dir))), 30,
+                 "the order's intent in the console's journal")
+        time.sleep(0.5)
+        os.kill(console.pid, signal.SIGKILL)
+        console.wait(10)
+    finally:
+        console.close()
+    time.sleep(LATENCY_MS / 1000 + 0.5)
+    sandbox.set_faults(latency_ms=0, paths=[])
+    journal = console_journal(data_dir)
+    [entry] = journal_orders(journal)
+    assert entry.state == "PENDING"  # the answer never reached the killed console
+
+    if with_state:
+        sandbox.stop()
+        sandbox = SandboxProcess(tmp_path, state, port=sandbox.port)
+        sandboxes.append(sandbox)
+
+    console, screen, _ = start_console(tmp_path, sandbox.base_url)  # the next start reconciles
+    try:
+        wait_for(lambda: journal_orders(journal)[0].state not in ("PENDING", "UNKNOWN"), 60,
+                 "the next start to settle the order")
+    finally:
+        console.stop()
+        console.close()
+    [entry] = journal_orders(journal)
+    on_exchange = await exchange_orders_at(sandbox.base_url, entry.price)  # type: ignore[arg-type]
+    assert len(on_exchange) == 1, "the engine took the order once"
+    assert entry.state == RESOLVED and entry.order_id == int(on_exchange[0].order_id)
+    assert entry.order_status == on_exchange[0].status
