@@ -9,7 +9,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from jextui.trading.journal import OrderJournal
+from jextui.trading.journal import OrderJournal, read_entries
+from jextui.trading.journal_cli import format_table
 from jextui.trading.journal_cli import main as journal_main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,8 @@ def filled_journal(path: Path, rows: int) -> None:
 
 def test_a_reader_that_closes_the_pipe_early_ends_the_command_quietly(tmp_path: Path) -> None:
     journal = tmp_path / "journal.sqlite"
-    filled_journal(journal, 3_000)  # far more than a pipe buffer holds
+    filled_journal(journal, 1_200)
+    assert len(format_table(read_entries(journal))) > 65_536  # more than a pipe buffer (64 KiB) holds
     logs = tmp_path / "logs"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "JEXTUI_LOG_DIR": str(logs),
            "JEXTUI_DATA_DIR": str(tmp_path / "data"), "JEXTUI_CONFIG_DIR": str(tmp_path / "config")}
