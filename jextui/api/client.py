@@ -532,6 +532,7 @@ class JexClient:
             )
         request = self._build_request(endpoint, params, recv_window)
         started = time.perf_counter()
+        sent_ms = self.clock.local_ms()
         status: int | None = None
         error: str | None = None
         try:
@@ -540,7 +541,7 @@ class JexClient:
             except httpx.HTTPError as exc:
                 raise transport_error(exc, endpoint=endpoint.path, is_order=endpoint.is_order) from None
             status = response.status_code
-            self._record_usage(response, weight)
+            self._record_usage(response, weight, sent_ms)
             return self._read_answer(endpoint, response, decode_as)
         except JexError as exc:
             error = _short_error(exc)
@@ -554,9 +555,9 @@ class JexClient:
             latency_ms = int((time.perf_counter() - started) * 1000)
             self._report(endpoint, status, latency_ms, weight, error)
 
-    def _record_usage(self, response: httpx.Response, weight: int) -> None:
+    def _record_usage(self, response: httpx.Response, weight: int, sent_ms: int) -> None:
         now = self.clock.local_ms()
-        self.rate.record_response(parse_rate_headers(response.headers), weight=weight, now_ms=now)
+        self.rate.record_response(parse_rate_headers(response.headers), weight=weight, now_ms=now, sent_ms=sent_ms)
 
     def _read_answer(
         self, endpoint: Endpoint, response: httpx.Response, decode_as: type[T]

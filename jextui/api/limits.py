@@ -243,7 +243,14 @@ class RateState:
     """Request budget and ban state, shared by every call of one client.
 
     ``used_weight_1m`` comes from the server's header when it sends one; if
-    it does not, the client counts the weights it spent itself.
+    it does not, the client counts the weights it spent itself (for the
+    status bar).  The server's own readings are also kept apart, untouched by
+    that local count: ``server_weight_1m``, read at ``server_weight_at_ms``
+    from the answer to a request sent at ``server_weight_sent_ms``.  Planning
+    must use only those: an answer without the header (a 5xx from a proxy, a
+    fault) adds to the local count, and reading that sum as the server's
+    figure made the next real, lower header look like a new window, with all
+    our recent weight then taken for another program's.
     ``blocked_until_ms`` / ``block_reason`` ("429" or "418") are set after a
     rate-limit answer; until then the client sends nothing.
     """
@@ -263,6 +270,9 @@ class RateState:
         self.block_msg = ""
         self.last_update_ms: int | None = None
         self.weight_from_server = False  # True once a weight header was seen
+        self.server_weight_1m: int | None = None
+        self.server_weight_at_ms: int | None = None
+        self.server_weight_sent_ms: int | None = None
         self._weight_expires_ms: int | None = None
 
     # budget ---------------------------------------------------------------
@@ -281,12 +291,17 @@ class RateState:
     def remaining_at(self, now_ms: int) -> int:
         return max(0, self.weight_limit - self.used_weight_at(now_ms))
 
-    def record_response(self, headers: RateHeaders, *, weight: int, now_ms: int) -> None:
-        """Update the counters from one answer (any status)."""
+    def record_response(
+        self, headers: RateHeaders, *, weight: int, now_ms: int, sent_ms: int | None = None
+    ) -> None:
+        """Update the counters from one answer (any status); ``sent_ms``: when its request left."""
         if headers.used_weight_1m is not None:
             self.used_weight_1m = headers.used_weight_1m
             self._weight_expires_ms = now_ms + _WEIGHT_WINDOW_MS
             self.weight_from_server = True
+            self.server_weight_1m = headers.used_weight_1m
+            self.server_weight_at_ms = now_ms
+            self.server_weight_sent_ms = now_ms if sent_ms is None else min(sent_ms, now_ms)
         elif self._weight_expires_ms is None or now_ms >= self._weight_expires_ms:
             self.used_weight_1m = weight
             self._weight_expires_ms = now_ms + _WEIGHT_WINDOW_MS

@@ -3,9 +3,10 @@
 :class:`HealthTracker` is the mutable record the worker keeps;
 :class:`FeedHealth` is the immutable snapshot it hands to the UI (in
 ``StatusUpdate.health`` and ``FeedWorker.snapshot_health()``).  Data is
-*stale* when it is older than 3 x the feed's effective period (the period it
-is really polled at, after any stretching for the weight budget): the pane
-must then say so instead of showing it as fresh.
+*stale* when it is older than 3 x the feed's desired period (the one the
+trader configured), whatever the reason it is late: a fault, a ban, or
+periods stretched to fit the weight budget.  The pane must then say so
+instead of showing it as fresh; the status bar says why it is late.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Literal
 
 __all__ = ["STALE_AFTER_PERIODS", "FeedState", "FeedHealth", "HealthTracker"]
 
-#: Data older than this many effective periods is stale.
+#: Data older than this many desired periods is stale.
 STALE_AFTER_PERIODS = 3
 
 FeedState = Literal["ok", "stale", "failing", "waiting", "hidden", "disabled"]
@@ -26,7 +27,7 @@ FeedState = Literal["ok", "stale", "failing", "waiting", "hidden", "disabled"]
 * ``hidden``: its pane is not on screen, so it is not polled.
 * ``waiting``: polled, no data yet (``reason`` holds the last error if the
   first attempts failed).
-* ``stale``: the data is older than 3 x the effective period.
+* ``stale``: the data is older than 3 x the desired period.
 * ``failing``: the latest attempt failed but the data is still fresh enough.
 * ``ok``: fresh data, latest attempt succeeded.
 """
@@ -55,9 +56,9 @@ class FeedHealth:
         return max(0, (self.checked_ms if now_ms is None else now_ms) - self.last_success_ms)
 
     def is_stale(self, now_ms: int | None = None) -> bool:
-        """True when the data is older than 3 x the effective period."""
+        """True when the data is older than 3 x the desired period (however long the effective one is)."""
         age = self.age_ms(now_ms)
-        return age is not None and age > STALE_AFTER_PERIODS * self.effective_period_ms
+        return age is not None and age > STALE_AFTER_PERIODS * self.desired_period_ms
 
     @property
     def stale(self) -> bool:

@@ -22,9 +22,16 @@ Rules
   periods are stretched, lowest priority first (sparklines, then the
   watchlist, then account/open orders, klines, trades, and the active book
   last).  A request is also held back while the server's used weight (decayed
-  since it was read, plus what we sent since) leaves no room for it.
+  since it was read, plus what we sent since) leaves no room for it; while
+  that holds everything back, one light request a second (within the limit's
+  headroom above the budget) reads the real count again, so a window that
+  restarted is noticed at once.  Others' use is estimated from the current
+  window only: a new window (a lower count) starts the estimate afresh.
 * Panes not on screen are not polled (:meth:`FeedScheduler.set_visible`).
 * During a 429/418 block nothing at all is sent until Retry-After has passed.
+  Then the server time goes alone first: what the server said before the
+  block is forgotten, and that one answer's used-weight header tells whether
+  the window has room (a burst into a full window would collect strikes).
 * A failed request backs off exponentially (from the feed's desired period,
   never sooner than its planned cadence).  Passing faults (no connection,
   5xx, an answer cut short) end together: the first successful answer has
@@ -87,12 +94,12 @@ is 960 / 60 = 16 per second.
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from jextui.api.limits import weight_of
+from jextui.feed.server_weight import ServerWeightView
 
 __all__ = [
     "FeedKind",
@@ -194,15 +201,15 @@ MAX_STRETCHED_PERIOD_S = 120.0
 MAX_RETRY_BACKOFF_MS = 10_000
 #: Errors that will not go away by themselves (bad key, bad symbol) retry slowly.
 PERMANENT_RETRY_MS = 60_000
-#: How long the estimate of other programs' weight is held (peak over a minute).
-EXTERNAL_HOLD_MS = 60_000
 #: Share of the budget the plan fills when others use the IP too (the rest
 #: absorbs their bursts, so requests are rarely held back).
 PLAN_HEADROOM = 0.95
 #: While the server's used weight leaves no room, look again this soon.
 GUARD_RECHECK_MS = 500
+#: While the budget guard holds everything back, one request (inside the
+#: limit's headroom) reads the server's count again at most this often.
+GUARD_PROBE_MS = 1_000
 
-MINUTE_MS = 60_000
 DEFAULT_WEIGHT_LIMIT = 1200
 
 # --- weights --------------------------------------------------------------
@@ -333,62 +340,6 @@ class BudgetPlan:
 # --- the budget -------------------------------------------------------------
 
 
-@dataclass
-class _ServerView:
-    """What the server's used-weight header tells about others on our IP."""
-
-    own_sends: deque[tuple[int, int]] = field(default_factory=deque)  # (sent_ms, weight)
-    used_weight: int | None = None
-    used_at_ms: int | None = None
-    window_reset_ms: int | None = None
-    external_samples: deque[tuple[int, int]] = field(default_factory=deque)
-
-    def record_send(self, now_ms: int, weight: int) -> None:
-        self.own_sends.append((now_ms, weight))
-        self._trim(now_ms)
-
-    def observe(self, used_weight: int, at_ms: int) -> None:
-        if self.used_at_ms is not None and at_ms <= self.used_at_ms:
-            return  # the reading we have, or an older one
-        if self.used_weight is not None and used_weight < self.used_weight:
-            # The server's window moved on: its count restarted after our
-            # previous reading.  Our own requests before that are not in it.
-            self.window_reset_ms = self.used_at_ms
-        self.used_weight, self.used_at_ms = used_weight, at_ms
-        own = self.own_weight_between(self._counted_since(at_ms), at_ms)
-        self.external_samples.append((at_ms, max(0, used_weight - own)))
-        self._trim(at_ms)
-
-    def _counted_since(self, at_ms: int) -> int:
-        start = at_ms - MINUTE_MS
-        if self.window_reset_ms is not None:
-            start = max(start, self.window_reset_ms)
-        return start
-
-    def own_weight_between(self, start_ms: int, end_ms: int) -> int:
-        return sum(w for t, w in self.own_sends if start_ms < t <= end_ms)
-
-    def external_1m(self, now_ms: int) -> int:
-        self._trim(now_ms)
-        return max((est for _, est in self.external_samples), default=0)
-
-    def used_now(self, now_ms: int) -> float:
-        """The server's count now: the last reading, decayed, plus what we sent since."""
-        if self.used_weight is None or self.used_at_ms is None:
-            return float(self.own_weight_between(now_ms - MINUTE_MS, now_ms))
-        elapsed = max(0, now_ms - self.used_at_ms)
-        decayed = self.used_weight * max(0.0, 1.0 - elapsed / MINUTE_MS)
-        # Requests sent in the reading's own millisecond may not be in it: count them.
-        return decayed + self.own_weight_between(self.used_at_ms - 1, now_ms)
-
-    def _trim(self, now_ms: int) -> None:
-        horizon = now_ms - 2 * MINUTE_MS
-        while self.own_sends and self.own_sends[0][0] < horizon:
-            self.own_sends.popleft()
-        while self.external_samples and self.external_samples[0][0] < now_ms - EXTERNAL_HOLD_MS:
-            self.external_samples.popleft()
-
-
 def _stretch(feeds: list[FeedPlan], available_1m: float) -> list[FeedPlan]:
     """Stretch periods, lowest priority first, until the feeds fit ``available_1m``."""
     total = sum(f.weight_per_minute for f in feeds)
@@ -452,7 +403,7 @@ class FeedScheduler:
         self._max_in_flight = max_in_flight
         self._weight_of = weight_of
         self._timing = {kind: _FeedTiming() for kind in FeedKind}
-        self._server = _ServerView()
+        self._server = ServerWeightView()
         self._active_symbol: str | None = None
         self._watchlist: tuple[str, ...] = ()
         self._visible: frozenset[FeedKind] = PANE_KINDS
@@ -463,6 +414,7 @@ class FeedScheduler:
         self._block_reason: str | None = None
         self._seq = 0
         self._outage = False  # the latest answer was a passing fault: probe until one succeeds
+        self._probe_after_block = False  # a 429/418 block just ended: one request first, to read the count
 
     # --- context --------------------------------------------------------------
 
@@ -561,12 +513,18 @@ class FeedScheduler:
         weight_limit: int | None = None,
         blocked_until_ms: int | None = None,
         block_reason: str | None = None,
+        sent_ms: int | None = None,
     ) -> None:
-        """Take in the client's rate state (read from the last response's headers)."""
+        """Take in the client's rate state (read from the last response's headers).
+
+        ``used_weight_1m`` must be the server's own figure (never a count the
+        client kept for answers without the header), received at ``at_ms``
+        for a request sent at ``sent_ms`` (None: taken as ``at_ms``).
+        """
         if weight_limit:
             self.set_weight_limit(weight_limit)
         if used_weight_1m is not None and at_ms is not None:
-            self._server.observe(used_weight_1m, at_ms)
+            self._server.observe(used_weight_1m, at_ms, sent_ms)
         if blocked_until_ms is not None:
             self.block_until(blocked_until_ms, block_reason)
 
@@ -579,6 +537,8 @@ class FeedScheduler:
     def blocked_until(self, now_ms: int) -> int | None:
         """End of the current block, or None when sending is allowed."""
         if self._blocked_until_ms is not None and now_ms >= self._blocked_until_ms:
+            self._server.forget_readings(self._blocked_until_ms)
+            self._probe_after_block = True
             self._blocked_until_ms = None
             self._block_reason = None
         return self._blocked_until_ms
@@ -668,6 +628,8 @@ class FeedScheduler:
         if self.blocked_until(now_ms) is not None:
             return []
         plan = self.plan(now_ms)
+        if self._probe_after_block:
+            return self._probe(plan, now_ms)
         budget = plan.budget_1m
         used = self._server.used_now(now_ms)
         started: list[Request] = []
@@ -682,13 +644,62 @@ class FeedScheduler:
             self._start(request, now_ms)
             used += request.weight
             started.append(request)
+        if not started:
+            started = self._refresh_reading(plan, now_ms, used)
         return started
+
+    def _refresh_reading(self, plan: BudgetPlan, now_ms: int, used: float) -> list[Request]:
+        """While feeds are late only because of the budget, read the server's count again.
+
+        The guard's count is an estimate (a reading decayed as if the window
+        slid) and others' use is estimated from readings too: when they hold
+        back a feed past its *desired* period and no answer came for
+        :data:`GUARD_PROBE_MS`, the most important such feed goes alone,
+        inside the headroom between the budget and the limit.  Its answer
+        shows whether the window restarted or the others stopped.
+        """
+        server = self._server
+        if self.in_flight() or (server.used_at_ms is not None and now_ms - server.used_at_ms < GUARD_PROBE_MS):
+            return []
+        for feed in plan.feeds:
+            timing = self._timing[feed.kind]
+            if feed.kind in BACKGROUND_KINDS or not self._slot_free(feed.kind):
+                continue
+            if timing.retry_at_ms is not None and timing.retry_at_ms > now_ms:
+                continue
+            desired_ms = feed.desired_period_s * 1000 / max(1, feed.requests_per_cycle)
+            if timing.last_start_ms is not None and now_ms - timing.last_start_ms < desired_ms:
+                continue
+            request = self._make_request(feed, now_ms)
+            if used + request.weight > self._weight_limit:
+                return []
+            self._start(request, now_ms)
+            return [request]
+        return []
+
+    def _probe(self, plan: BudgetPlan, now_ms: int) -> list[Request]:
+        """After a block: the server time alone (weight 1), so its answer tells the server's count.
+
+        Sending every feed at once into a window that may still be full would
+        collect a strike per request, and strikes turn a 429 into a ban.
+        """
+        if self.in_flight():
+            return []
+        feed = plan.feed(FeedKind.SERVER_TIME)
+        if feed is None:
+            self._probe_after_block = False
+            return []
+        request = self._make_request(feed, now_ms)
+        self._start(request, now_ms)
+        return [request]
 
     def next_wake_ms(self, now_ms: int) -> int | None:
         """When :meth:`due` may next return something (None: nothing planned)."""
         blocked = self.blocked_until(now_ms)
         if blocked is not None:
             return blocked
+        if self._probe_after_block:
+            return now_ms + GUARD_RECHECK_MS if self.in_flight() else now_ms
         plan = self.plan(now_ms)
         times = [
             self._next_start_ms(feed, now_ms)
@@ -699,6 +710,8 @@ class FeedScheduler:
         # (budget guard or no free slot): look at it again a little later (a
         # finished request wakes the worker sooner anyway).
         times = [t if t > now_ms else now_ms + GUARD_RECHECK_MS for t in times]
+        if any(feed.stretched for feed in plan.feeds):
+            times.append(now_ms + GUARD_RECHECK_MS)  # a late feed may read the count again (_refresh_reading)
         return min(times, default=None)
 
     def in_flight(self) -> list[Request]:
@@ -796,6 +809,8 @@ class FeedScheduler:
         if timing.in_flight != request:
             return False
         timing.in_flight = None
+        if request.kind is FeedKind.SERVER_TIME:
+            self._probe_after_block = False  # answered: a 429 starts a new block (and a new probe after it)
         if ok:
             self._outage = False
             timing.failures, timing.retry_at_ms, timing.passing_fault = 0, None, False

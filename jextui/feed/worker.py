@@ -331,10 +331,19 @@ class FeedWorker:
     def _read_rate(self, now: int) -> None:
         rate = self._client.rate
         blocked = rate.blocked_until_ms
-        from_server = rate.weight_from_server
+        # Only the server's own readings: the client's local count (answers
+        # without the header) is no reading of the server's window.
+        used: int | None
+        if hasattr(rate, "server_weight_1m"):
+            used, at = rate.server_weight_1m, rate.server_weight_at_ms
+            sent = getattr(rate, "server_weight_sent_ms", None)
+        else:  # a rate source that keeps no separate readings
+            used = rate.used_weight_1m if rate.weight_from_server else None
+            at, sent = rate.last_update_ms, None
         self._scheduler.observe_rate(
-            used_weight_1m=rate.used_weight_1m if from_server else None,
-            at_ms=rate.last_update_ms,
+            used_weight_1m=used,
+            at_ms=at,
+            sent_ms=sent,
             weight_limit=rate.weight_limit,
             blocked_until_ms=blocked if blocked is not None and blocked > now else None,
             block_reason=rate.block_reason,
@@ -572,14 +581,16 @@ class FeedWorker:
             return f"No answer from the exchange ({self._last_transport_error}); retrying."
         if connection == "connecting":
             return "Connecting to the exchange…"
-        if connection == "degraded":
-            return _degraded_message(health)
+        squeezed = ""
         if any(feed.stretched for feed in plan.feeds):
-            return (
+            squeezed = (
                 f"Other programs on this IP use about {plan.external_weight_1m} weight/min: "
                 "refreshing less often to stay within the budget."
             )
-        return ""
+        if connection == "degraded":
+            degraded = _degraded_message(health)
+            return f"{degraded}. {squeezed}" if degraded and squeezed else degraded or squeezed
+        return squeezed
 
 
 def _degraded_message(health: Mapping[str, FeedHealth]) -> str:

@@ -21,9 +21,19 @@ out.  Nothing in jextui ever resends an UNKNOWN order; the reconciler looks
 for it on the exchange instead (:mod:`jextui.trading.reconcile`).
 
 Rows are scoped by exchange base URL and *account identity*: a short hash of
-the API key (:func:`account_identity`), never the key or the secret.  Each
-exchange order id is claimed by at most one ORDER row per scope (a unique
-index): two identical intents can never both claim the same order.
+the API key (:func:`account_identity`), never the key or the secret.  The API
+offers nothing that tells one run of an exchange from the next (an exchange
+that lost its memory may hand out the same order ids again), so an exchange
+order is known by its id *and* its creation time (``order_time_ms``).  Each
+order id has at most one *live* claim per scope (a unique index), so two
+identical intents can never both claim the same order.  When the exchange
+itself answers that a new order has an id an older row holds (a direct
+answer is proof), the older row's claim is marked ``id_reused_ms``: it still
+names its own, earlier order, and no longer blocks the id.
+
+The latest state the console learns about an accepted order (partly filled,
+filled, cancelled) is written to the row as it arrives: ``order_status``,
+``executed_qty`` and ``status_ms`` (when it was learned).
 
 API (all methods commit before returning)::
 
@@ -35,6 +45,8 @@ API (all methods commit before returning)::
     journal.mark_unknown(entry.id, reason="timeout")
     journal.note_attempt(entry.id, "not visible yet")       # still UNKNOWN, one more look done
     journal.mark_resolved(entry.id, order_id=..., order_status=..., message="...")  # OrderAlreadyClaimed
+    journal.note_order_status(symbol, order_id, status, executed_qty=None)  # the latest known state
+    journal.claim_owner(symbol, order_id)                    # the row holding a live claim on it
     journal.mark_not_placed(entry.id, "...")
     journal.mark_failed(entry.id, "...")                      # test orders only
     journal.get(id); journal.entries(limit=None, all_scopes=False)   # newest first
@@ -78,6 +90,7 @@ __all__ = [
     "OrderJournal",
     "account_identity",
     "read_entries",
+    "SAME_ORDER_TOLERANCE_MS",
 ]
 
 KIND_ORDER = "ORDER"
@@ -93,7 +106,7 @@ NOT_PLACED = "NOT_PLACED"
 FAILED = "FAILED"
 
 PUBLIC_ACCOUNT = "public"
-_SCHEMA_VERSION = 1
+_SCHEMA_VERSION = 2
 
 _ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     KIND_ORDER: {
@@ -135,11 +148,12 @@ CREATE TABLE IF NOT EXISTS journal (
     order_status  TEXT,
     error_code    INTEGER,
     message       TEXT NOT NULL DEFAULT '',
-    attempts      INTEGER NOT NULL DEFAULT 0
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    order_time_ms INTEGER,
+    id_reused_ms  INTEGER,
+    executed_qty  TEXT,
+    status_ms     INTEGER
 );
-CREATE UNIQUE INDEX IF NOT EXISTS journal_one_claim_per_order
-    ON journal (base_url, account, symbol, order_id)
-    WHERE kind = 'ORDER' AND order_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS journal_by_time ON journal (created_ms);
 CREATE INDEX IF NOT EXISTS journal_by_state ON journal (state);
 CREATE TABLE IF NOT EXISTS events (
@@ -152,10 +166,25 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_by_entry ON events (entry_id);
 """
 
+# Columns added after the first schema: (name, SQL type) for ALTER TABLE.
+_ADDED_COLUMNS = (
+    ("order_time_ms", "INTEGER"), ("id_reused_ms", "INTEGER"), ("executed_qty", "TEXT"), ("status_ms", "INTEGER"),
+)
+
+_CLAIM_INDEX = """
+DROP INDEX IF EXISTS journal_one_claim_per_order;
+CREATE UNIQUE INDEX IF NOT EXISTS journal_one_live_claim_per_order
+    ON journal (base_url, account, symbol, order_id)
+    WHERE kind = 'ORDER' AND order_id IS NOT NULL AND id_reused_ms IS NULL;
+"""
+
 _COLUMNS = (
     "id, kind, base_url, account, session, symbol, side, price, quantity, time_in_force, "
-    "created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts"
+    "created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts, "
+    "order_time_ms, id_reused_ms, executed_qty, status_ms"
 )
+#: Two readings of one order's creation time further apart than this are two orders.
+SAME_ORDER_TOLERANCE_MS = 1_000
 
 
 class JournalError(Exception):
@@ -195,6 +224,15 @@ class JournalEntry:
     error_code: int | None
     message: str
     attempts: int
+    order_time_ms: int | None = None
+    id_reused_ms: int | None = None
+    executed_qty: Decimal | None = None
+    status_ms: int | None = None
+
+    @property
+    def holds_live_claim(self) -> bool:
+        """An ORDER row whose order id still names an order on the exchange as it is now."""
+        return self.kind == KIND_ORDER and self.order_id is not None and self.id_reused_ms is None
 
     @property
     def is_dry_run(self) -> bool:
@@ -273,6 +311,11 @@ class OrderJournal:
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
             db.executescript(_SCHEMA)
+            present = {row[1] for row in db.execute("PRAGMA table_info(journal)").fetchall()}
+            for name, kind in _ADDED_COLUMNS:
+                if name not in present:
+                    db.execute(f"ALTER TABLE journal ADD COLUMN {name} {kind}")
+            db.executescript(_CLAIM_INDEX)
             db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"cannot open the order journal {path}: {exc}") from exc
@@ -351,7 +394,7 @@ class OrderJournal:
         row = (
             entry_id, kind, self.base_url, self.account, self.session, symbol, side,
             None if price is None else f"{price:f}", None if quantity is None else f"{quantity:f}",
-            time_in_force, created, now, PENDING, order_id, None, None, "", 0,
+            time_in_force, created, now, PENDING, order_id, None, None, "", 0, None, None, None, None,
         )
         with self._transaction() as db:
             db.execute(f"INSERT INTO journal ({_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
@@ -361,20 +404,38 @@ class OrderJournal:
     # -- recording answers --
 
     def mark_accepted(
-        self, entry_id: str, *, order_id: int | None = None, order_status: str | None = None, message: str = ""
+        self,
+        entry_id: str,
+        *,
+        order_id: int | None = None,
+        order_status: str | None = None,
+        message: str = "",
+        order_time_ms: int | None = None,
+        executed_qty: Decimal | None = None,
     ) -> JournalEntry:
         """The exchange accepted the request (order placed, test passed, or order cancelled).
 
-        If a reconciliation had wrongly claimed this order id for another
-        intent, that claim is withdrawn and the other intent is UNKNOWN again.
+        The exchange's own answer is proof that ``order_id`` is this intent's
+        order.  If a reconciliation had guessed this order id for another
+        intent, that claim is withdrawn and the other intent is UNKNOWN again;
+        if another row holds the id from an earlier direct answer, the
+        exchange has handed the id out twice (it was restarted, or reuses
+        ids): that row keeps naming its earlier order, marked ``id_reused_ms``.
+        An accepted cancel also records the cancelled order's new status on
+        that order's row.
         """
         with self._transaction() as db:
             entry = self._get(db, entry_id)
+            fields: dict[str, object] = {}
             if entry.kind == KIND_ORDER and order_id is not None:
-                self._withdraw_claim(db, entry, order_id)
+                self._release_claims(db, entry, order_id)
+                fields = {"order_time_ms": order_time_ms, "status_ms": self._now_ms(),
+                          "executed_qty": None if executed_qty is None else f"{executed_qty:f}"}
             target_id = entry.order_id if entry.kind == KIND_CANCEL else order_id
             self._update(db, entry, ACCEPTED, message or _accepted_words(entry, order_status),
-                         order_id=target_id, order_status=order_status)
+                         order_id=target_id, order_status=order_status, **fields)
+            if entry.kind == KIND_CANCEL and entry.order_id is not None and order_status:
+                self._note_status(db, entry.symbol, entry.order_id, order_status, executed_qty)
         return self.get(entry_id)
 
     def mark_rejected(self, entry_id: str, *, code: int | None, message: str) -> JournalEntry:
@@ -398,15 +459,34 @@ class OrderJournal:
         return self.get(entry_id)
 
     def mark_resolved(
-        self, entry_id: str, *, order_id: int | None, order_status: str | None, message: str
+        self,
+        entry_id: str,
+        *,
+        order_id: int | None,
+        order_status: str | None,
+        message: str,
+        order_time_ms: int | None = None,
+        reused_by: str | None = None,
     ) -> JournalEntry:
-        """Reconciliation found the answer: the order (or, for a cancel, its status now)."""
+        """Reconciliation found the answer: the order (or, for a cancel, its status now).
+
+        ``reused_by``: the id of a row whose claim on ``order_id`` names an
+        earlier order with the same id (its recorded creation time differs);
+        that claim is marked ``id_reused_ms`` in the same transaction.
+        """
         try:
             with self._transaction() as db:
                 entry = self._get(db, entry_id)
+                if reused_by is not None and order_id is not None:
+                    self._mark_reused(db, self._get(db, reused_by), order_id)
                 target_id = entry.order_id if entry.kind == KIND_CANCEL else order_id
+                extra: dict[str, object] = {}
+                if entry.kind == KIND_ORDER:
+                    extra = {"order_time_ms": order_time_ms, "status_ms": self._now_ms()}
                 self._update(db, entry, RESOLVED, message, order_id=target_id, order_status=order_status,
-                             attempts=entry.attempts + 1)
+                             attempts=entry.attempts + 1, **extra)
+                if entry.kind == KIND_CANCEL and entry.order_id is not None and order_status:
+                    self._note_status(db, entry.symbol, entry.order_id, order_status, None)
         except sqlite3.IntegrityError as exc:
             raise OrderAlreadyClaimed(f"order {order_id} already belongs to another journal entry") from exc
         return self.get(entry_id)
@@ -424,23 +504,74 @@ class OrderJournal:
             self._update(db, entry, state, message, **fields)
         return self.get(entry_id)
 
-    def _withdraw_claim(self, db: sqlite3.Connection, entry: JournalEntry, order_id: int) -> None:
+    def _release_claims(self, db: sqlite3.Connection, entry: JournalEntry, order_id: int) -> None:
+        """Make way for a direct answer naming ``order_id`` (see :meth:`mark_accepted`)."""
+        for other in self._live_claims(db, entry.base_url, entry.account, entry.symbol, order_id):
+            if other.id == entry.id:
+                continue
+            if other.state == RESOLVED:
+                now = self._now_ms()
+                db.execute(
+                    "UPDATE journal SET state = ?, order_id = NULL, order_status = NULL, order_time_ms = NULL, "
+                    "message = ?, updated_ms = ? WHERE id = ?",
+                    (UNKNOWN, f"order {order_id} turned out to belong to another request; checking again", now,
+                     other.id),
+                )
+                self._log_event(db, other.id, now, UNKNOWN, f"claim on order {order_id} withdrawn")
+            else:
+                self._mark_reused(db, other, order_id)
+
+    def _mark_reused(self, db: sqlite3.Connection, other: JournalEntry, order_id: int) -> None:
+        now = self._now_ms()
+        db.execute("UPDATE journal SET id_reused_ms = ?, updated_ms = ? WHERE id = ?", (now, now, other.id))
+        self._log_event(db, other.id, now, other.state,
+                        f"the exchange gave order id {order_id} to a later order (it was restarted or reuses "
+                        "ids): this row's order is the earlier one")
+
+    @staticmethod
+    def _live_claims(
+        db: sqlite3.Connection, base_url: str, account: str, symbol: str, order_id: int
+    ) -> list[JournalEntry]:
         rows = db.execute(
             f"SELECT {_COLUMNS} FROM journal WHERE kind = ? AND base_url = ? AND account = ? AND symbol = ? "
-            "AND order_id = ? AND id != ?",
-            (KIND_ORDER, entry.base_url, entry.account, entry.symbol, order_id, entry.id),
+            "AND order_id = ? AND id_reused_ms IS NULL",
+            (KIND_ORDER, base_url, account, symbol, order_id),
         ).fetchall()
-        for row in rows:
-            other = _entry_from_row(row)
-            if other.state != RESOLVED:
-                raise OrderAlreadyClaimed(f"order {order_id} already belongs to another journal entry")
-            now = self._now_ms()
-            db.execute(
-                "UPDATE journal SET state = ?, order_id = NULL, order_status = NULL, message = ?, updated_ms = ? "
-                "WHERE id = ?",
-                (UNKNOWN, f"order {order_id} turned out to belong to another request; checking again", now, other.id),
-            )
-            self._log_event(db, other.id, now, UNKNOWN, f"claim on order {order_id} withdrawn")
+        return [_entry_from_row(row) for row in rows]
+
+    def claim_owner(self, symbol: str, order_id: int) -> JournalEntry | None:
+        """The ORDER row of this scope holding a live claim on ``order_id`` (None: nobody)."""
+        with self._lock:
+            owners = self._live_claims(self._db, self.base_url, self.account, symbol, int(order_id))
+        return owners[0] if owners else None
+
+    def note_order_status(
+        self, symbol: str, order_id: int, status: str, *, executed_qty: Decimal | None = None
+    ) -> JournalEntry | None:
+        """Record the latest state learned about an order (fills, cancels); None if no row claims it."""
+        with self._transaction() as db:
+            return self._note_status(db, symbol, int(order_id), status, executed_qty)
+
+    def _note_status(
+        self, db: sqlite3.Connection, symbol: str, order_id: int, status: str, executed_qty: Decimal | None
+    ) -> JournalEntry | None:
+        owners = [o for o in self._live_claims(db, self.base_url, self.account, symbol, order_id)
+                  if o.state in (ACCEPTED, RESOLVED)]
+        if not owners:
+            return None
+        owner = owners[0]
+        same_quantity = executed_qty is None or owner.executed_qty == executed_qty
+        if owner.order_status == status and same_quantity:
+            return owner
+        now = self._now_ms()
+        quantity = owner.executed_qty if executed_qty is None else executed_qty
+        db.execute(
+            "UPDATE journal SET order_status = ?, executed_qty = ?, status_ms = ?, updated_ms = ? WHERE id = ?",
+            (status, None if quantity is None else f"{quantity:f}", now, now, owner.id),
+        )
+        executed = "" if quantity is None else f", {quantity:f} executed"
+        self._log_event(db, owner.id, now, owner.state, f"order {order_id} is {status}{executed}")
+        return self._get(db, owner.id)
 
     def _check(self, entry: JournalEntry, state: str) -> None:
         allowed = _ALLOWED.get(entry.kind, {}).get(state, frozenset())
@@ -498,11 +629,11 @@ class OrderJournal:
         return [_entry_from_row(row) for row in rows]
 
     def claimed_order_ids(self, symbol: str) -> set[int]:
-        """Exchange order ids already owned by an ORDER intent of this scope."""
+        """Exchange order ids with a live claim by an ORDER intent of this scope."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT order_id FROM journal WHERE kind = ? AND base_url = ? AND account = ? AND symbol = ? "
-                "AND order_id IS NOT NULL",
+                "AND order_id IS NOT NULL AND id_reused_ms IS NULL",
                 (KIND_ORDER, self.base_url, self.account, symbol),
             ).fetchall()
         return {int(row[0]) for row in rows}
@@ -518,7 +649,8 @@ class OrderJournal:
 
 def _entry_from_row(row: tuple[object, ...]) -> JournalEntry:
     (entry_id, kind, base_url, account, session, symbol, side, price, quantity, tif,
-     created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts) = row
+     created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts,
+     order_time_ms, id_reused_ms, executed_qty, status_ms) = row
     return JournalEntry(
         id=str(entry_id), kind=str(kind), base_url=str(base_url), account=str(account), session=str(session),
         symbol=str(symbol), side=None if side is None else str(side),
@@ -530,6 +662,10 @@ def _entry_from_row(row: tuple[object, ...]) -> JournalEntry:
         order_status=None if order_status is None else str(order_status),
         error_code=None if error_code is None else int(error_code),  # type: ignore[call-overload]
         message=str(message or ""), attempts=int(attempts),  # type: ignore[call-overload]
+        order_time_ms=None if order_time_ms is None else int(order_time_ms),  # type: ignore[call-overload]
+        id_reused_ms=None if id_reused_ms is None else int(id_reused_ms),  # type: ignore[call-overload]
+        executed_qty=_decimal_or_none(executed_qty if isinstance(executed_qty, str) else None),
+        status_ms=None if status_ms is None else int(status_ms),  # type: ignore[call-overload]
     )
 
 
@@ -550,19 +686,27 @@ def read_entries(path: str | os.PathLike[str], *, limit: int | None = None) -> l
     location = Path(path)
     if not location.is_file():
         raise FileNotFoundError(str(location))
-    query = f"SELECT {_COLUMNS} FROM journal ORDER BY created_ms DESC, rowid DESC"
     params: tuple[object, ...] = ()
     if limit is not None:
-        query += " LIMIT ?"
         params = (max(0, int(limit)),)
     try:
         db = _connect_read_only(location)
         try:
+            query = f"SELECT {_readable_columns(db)} FROM journal ORDER BY created_ms DESC, rowid DESC"
+            if limit is not None:
+                query += " LIMIT ?"
             return [_entry_from_row(row) for row in db.execute(query, params).fetchall()]
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
         raise JournalError(f"cannot read the order journal {location}: {exc}") from exc
+
+
+def _readable_columns(db: sqlite3.Connection) -> str:
+    """The select list for a journal written by this or an earlier version (missing columns as NULL)."""
+    present = {row[1] for row in db.execute("PRAGMA table_info(journal)").fetchall()}
+    return ", ".join(name if name in present else f"NULL AS {name}"
+                     for name in (column.strip() for column in _COLUMNS.split(",")))
 
 
 def _connect_read_only(location: Path) -> sqlite3.Connection:

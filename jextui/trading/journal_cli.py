@@ -6,13 +6,17 @@
     jextui journal --journal PATH     # another journal file
 
 The journal holds no secret (an account is a short hash of its API key), so
-everything in it can be shown.
+everything in it can be shown.  A CSV file is still written private (0600),
+like the journal: it lists a trader's orders.  Output cut short by its reader
+(``jextui journal | head``) ends the command quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from datetime import datetime
@@ -28,6 +32,7 @@ TABLE_COLUMNS = ("time", "symbol", "side", "price", "quantity", "state", "order 
 CSV_COLUMNS = (
     "id", "created", "created_ms", "updated_ms", "kind", "exchange", "account", "symbol", "side", "price",
     "quantity", "time_in_force", "state", "order_id", "order_status", "error_code", "message",
+    "executed_qty", "status_ms", "order_time_ms", "id_reused_ms",
 )
 
 
@@ -67,6 +72,24 @@ def _non_negative_int(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """Standard output's reader closed it (``| head``): stop quietly, as a filter does."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # the interpreter's final flush must not fail again
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     path: Path = args.journal or default_journal_path()
     limit = args.limit if args.limit is not None else (None if args.csv else DEFAULT_TABLE_LIMIT)
@@ -92,13 +115,25 @@ def _export(entries: list[JournalEntry], target: str) -> int:
         write_csv(entries, sys.stdout)
         return 0
     try:
-        with open(target, "w", newline="", encoding="utf-8") as handle:
+        with _open_private(target) as handle:
             write_csv(entries, handle)
     except OSError as exc:
         print(f"jextui journal: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     print(f"Wrote {len(entries)} journal entr{'y' if len(entries) == 1 else 'ies'} to {target}.")
     return 0
+
+
+def _open_private(target: str) -> TextIO:
+    """``target`` opened for writing as a file only its owner can read (0600), like the journal."""
+    descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        if stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+        return open(descriptor, "w", newline="", encoding="utf-8")
+    except BaseException:
+        os.close(descriptor)
+        raise
 
 
 def local_time(ms: int) -> str:
@@ -156,4 +191,10 @@ def write_csv(entries: Sequence[JournalEntry], handle: TextIO) -> None:
             _amount(entry.price), _amount(entry.quantity),
             entry.time_in_force or "", entry.state, "" if entry.order_id is None else entry.order_id,
             entry.order_status or "", "" if entry.error_code is None else entry.error_code, _text_cell(entry.message),
+            _amount(entry.executed_qty), _optional(entry.status_ms), _optional(entry.order_time_ms),
+            _optional(entry.id_reused_ms),
         ])
+
+
+def _optional(value: int | None) -> object:
+    return "" if value is None else value

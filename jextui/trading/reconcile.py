@@ -7,12 +7,21 @@ or may not be on the exchange.  It is never resent; instead the
 * **orders** — ``open_orders(symbol)`` plus ``history_orders(symbol,
   start_time=created - skew)``; a candidate must have the intent's side,
   price, quantity (numerically equal) and time in force, a time inside
-  ``[created - skew, now + skew]``, and must not be claimed already by another
-  journal entry.  The candidate closest in time is claimed (each exchange
-  order id belongs to at most one intent, enforced by the journal), so two
-  identical intents claim two different orders.  Found → ``RESOLVED``.
-  Nothing found once ``grace_ms`` has passed since the intent was written →
-  ``NOT_PLACED``; before that, the entry stays ``UNKNOWN`` and one more look is
+  ``[created - skew, now + skew]``.  The candidate closest in time that no
+  other journal entry holds is claimed (each exchange order id has at most
+  one live claim, enforced by the journal), so two identical intents claim
+  two different orders.  Found → ``RESOLVED``.
+* A candidate another entry holds is claimed when it cannot be that entry's
+  order — another side, price, quantity or creation time: the exchange
+  handed the same id out again, e.g. after a restart, and the older claim is
+  marked reused.  It is skipped when the exchange's own answer gave that very
+  order to the other entry (an ACCEPTED row, same terms, same creation time).  Otherwise — the other entry only *guessed* it, or
+  its time is not known — the match is **contested**: the entry stays
+  ``UNKNOWN`` and the report says which order to look at.
+* ``NOT_PLACED`` needs positive evidence: both lists answered, the history
+  page was complete, the grace period is over, and no order on the exchange
+  matches at all (besides orders the exchange itself gave to other entries).
+  Before the grace period the entry stays ``UNKNOWN`` and one more look is
   due (:meth:`Reconciler.settle` waits and looks again).
 * **cancels** — ``get_order`` tells the order's status now → ``RESOLVED``.
 
@@ -43,6 +52,7 @@ from jextui.api.errors import UnknownOrder
 from jextui.api.models import Order
 from jextui.trading.errors_text import describe_error
 from jextui.trading.journal import (
+    ACCEPTED,
     KIND_CANCEL,
     KIND_ORDER,
     PENDING,
@@ -51,6 +61,7 @@ from jextui.trading.journal import (
     JournalError,
     OrderAlreadyClaimed,
     OrderJournal,
+    SAME_ORDER_TOLERANCE_MS,
 )
 
 __all__ = ["ReconcileReport", "Reconciler", "DEFAULT_SKEW_MS", "DEFAULT_GRACE_MS"]
@@ -60,6 +71,8 @@ _JOURNAL_FAILURES = (JournalError, sqlite3.Error, OSError)
 
 DEFAULT_SKEW_MS = 5_000
 DEFAULT_GRACE_MS = 6_000  # default recvWindow (5000 ms) + 1 s
+#: historyOrders answers at most this many orders: a full page may leave some out.
+HISTORY_PAGE = 500
 
 
 class OrderReader(Protocol):
@@ -85,6 +98,20 @@ class ReconcileReport:
         if not self.settled or self.entry.kind != KIND_ORDER:
             return None
         return self.entry.state == RESOLVED
+
+
+def _another_order(owner: JournalEntry, order: Order) -> bool:
+    """True when ``order`` cannot be the one ``owner`` holds under the same id (the id was handed out again).
+
+    One order has one side, price, quantity and creation time: if the
+    owner's request differs in any of them, the exchange gave its id to a
+    later order as well.
+    """
+    if owner.side != order.side or owner.price != order.price or owner.quantity != order.orig_qty:
+        return True
+    if owner.order_time_ms is None:
+        return False
+    return abs(owner.order_time_ms - int(order.time)) > SAME_ORDER_TOLERANCE_MS
 
 
 def _server_now(client: object) -> Callable[[], int]:
@@ -164,43 +191,72 @@ class Reconciler:
 
     async def _reconcile_order(self, entry: JournalEntry) -> ReconcileReport:
         try:
-            candidates = await self._candidates(entry)
+            candidates, complete = await self._candidates(entry)
         except Exception as exc:  # any failure to look leaves the question open
             return self._still_unknown(entry, f"could not check yet ({describe_error(exc)})")
-        claimed = self.journal.claimed_order_ids(entry.symbol)
-        for order in self._matching(entry, candidates, claimed):
+        contested: list[tuple[Order, JournalEntry]] = []
+        for order in self._matching(entry, candidates):
+            order_id = int(order.order_id)
+            owner = self.journal.claim_owner(entry.symbol, order_id)
+            reused_by = None
+            if owner is not None and owner.id != entry.id:
+                if _another_order(owner, order):
+                    reused_by = owner.id  # the owner's order is an older one that had the same id
+                elif owner.state == ACCEPTED and owner.order_time_ms is not None:
+                    continue  # the exchange's own answer gave this order to the owner
+                else:
+                    contested.append((order, owner))
+                    continue
             try:
                 resolved = self.journal.mark_resolved(
-                    entry.id, order_id=int(order.order_id), order_status=order.status,
-                    message=f"found on the exchange: order {int(order.order_id)} ({order.status})",
+                    entry.id, order_id=order_id, order_status=order.status,
+                    message=f"found on the exchange: order {order_id} ({order.status})",
+                    order_time_ms=int(order.time), reused_by=reused_by,
                 )
             except OrderAlreadyClaimed:
+                contested.append((order, owner or entry))
                 continue
-            found = f"order {int(order.order_id)}, {order.status}"
+            found = f"order {order_id}, {order.status}"
             text = f"{entry.describe()}: the order did reach the exchange ({found})."
             return ReconcileReport(resolved, True, order, text)
+        if contested:
+            return self._contested(entry, contested)
+        if not complete:
+            return self._still_unknown(entry, "the exchange's order history is longer than one page; "
+                                              "look it up in order history")
         if self._now_ms() - entry.created_ms >= self.grace_ms:
             settled = self.journal.mark_not_placed(entry.id, "no matching order on the exchange")
             text = f"{entry.describe()} was NOT placed: no matching order on the exchange."
             return ReconcileReport(settled, True, None, text)
         return self._still_unknown(entry, "not visible on the exchange yet; looking again shortly")
 
-    async def _candidates(self, entry: JournalEntry) -> list[Order]:
+    def _contested(self, entry: JournalEntry, contested: list[tuple[Order, JournalEntry]]) -> ReconcileReport:
+        """Matching orders exist but the journal links each to another request: say so, decide nothing."""
+        ids = ", ".join(str(int(order.order_id)) for order, _ in contested)
+        plural = "s" if len(contested) > 1 else ""
+        why = (f"order{plural} {ids} on {entry.symbol} match{'' if plural else 'es'} this request, but the journal "
+               f"links {'them' if plural else 'it'} to another request, so it may or may not be this one")
+        noted = self.journal.note_attempt(entry.id, why)
+        text = (f"{entry.describe()}: outcome still UNKNOWN: {why}. It may have been placed; do not send it again "
+                f"before looking at order {ids} in order history (H). It is looked up again automatically.")
+        return ReconcileReport(noted, False, None, text)
+
+    async def _candidates(self, entry: JournalEntry) -> tuple[list[Order], bool]:
+        """Open and recent orders of the symbol, and whether the history page was complete."""
         start = max(0, entry.created_ms - self.skew_ms)
         open_now = await self.client.open_orders(entry.symbol)
         history = await self.client.history_orders(entry.symbol, start_time=start)
         unique: dict[int, Order] = {}
         for order in [*history, *open_now]:  # the open-orders view is the fresher one
             unique[int(order.order_id)] = order
-        return list(unique.values())
+        return list(unique.values()), len(history) < HISTORY_PAGE
 
-    def _matching(self, entry: JournalEntry, candidates: Iterable[Order], claimed: set[int]) -> list[Order]:
+    def _matching(self, entry: JournalEntry, candidates: Iterable[Order]) -> list[Order]:
         earliest = entry.created_ms - self.skew_ms
         latest = self._now_ms() + self.skew_ms
         found = [
             order for order in candidates
-            if int(order.order_id) not in claimed
-            and order.symbol == entry.symbol
+            if order.symbol == entry.symbol
             and order.side == entry.side
             and entry.price is not None and order.price == entry.price
             and entry.quantity is not None and order.orig_qty == entry.quantity

@@ -16,8 +16,10 @@ Cancels are journalled the same way; :meth:`OrderSubmitter.cancel_all`
 cancels one order after another and reports each.
 
 If the journal cannot be written, nothing is sent (``NOT_SENT``).  If it
-fails *after* a request went out, the answer is still reported; the intent
-stays PENDING on disk and is reconciled at the next start.
+fails *after* a request went out, the answer is still reported, and the
+outcome's ``journal_problem`` says in words that the journal missed it (the
+UI shows it); the intent stays PENDING on disk and is reconciled at the next
+start.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal, Protocol
@@ -100,6 +102,7 @@ class SubmitOutcome:
     found: Order | None = None
     error: BaseException | None = None
     field_errors: dict[str, str] = field(default_factory=dict)
+    journal_problem: str = ""  # the journal could not record the answer (shown to the user)
 
     @property
     def order_id(self) -> int | None:
@@ -138,6 +141,7 @@ class CancelOutcome:
     result: CancelResult | None = None
     status: str | None = None
     error: BaseException | None = None
+    journal_problem: str = ""  # the journal could not record the answer (shown to the user)
 
     @property
     def cancelled(self) -> bool | None:
@@ -195,6 +199,7 @@ class OrderSubmitter:
         self.reconciler = reconciler or Reconciler(client, journal, now_ms=self._now_ms)
         self.looks_after_unknown = looks_after_unknown
         self._order_lock: asyncio.Lock | None = None
+        self._journal_problem = ""  # set by _record when a write fails
 
     def _lock(self) -> asyncio.Lock:
         if self._order_lock is None:
@@ -244,9 +249,23 @@ class OrderSubmitter:
             return mark(entry.id, *args, **kwargs)
         except _JOURNAL_FAILURES as exc:
             log.error("order journal update failed for %s: %s", entry.describe(), exc)
+            self._journal_problem = (
+                f"The order journal could not record this answer ({exc}); the journal still shows "
+                f"{entry.describe()} as unanswered and it is checked against the exchange at the next start."
+            )
             return entry
 
+    def _take_journal_problem(self) -> str:
+        problem, self._journal_problem = self._journal_problem, ""
+        return problem
+
     async def _send_order(self, request: OrderRequest) -> SubmitOutcome:
+        self._journal_problem = ""
+        outcome = await self._send_order_once(request)
+        problem = self._take_journal_problem()
+        return replace(outcome, journal_problem=problem) if problem else outcome
+
+    async def _send_order_once(self, request: OrderRequest) -> SubmitOutcome:
         entry = self._write_intent(request, dry_run=False)
         if isinstance(entry, SubmitOutcome):
             return entry
@@ -266,7 +285,8 @@ class OrderSubmitter:
             return SubmitOutcome(OutcomeKind.REJECTED, f"{entry.describe()}: {words}", entry=rejected, error=exc)
         status = getattr(result, "status", None)
         accepted = self._record(entry, self.journal.mark_accepted, order_id=int(result.order_id),
-                                order_status=status)
+                                order_status=status, order_time_ms=_int_or_none(getattr(result, "transact_time", None)),
+                                executed_qty=getattr(result, "executed_qty", None))
         shown = f", {status}" if status else ""
         text = f"{entry.describe()}: placed, order {int(result.order_id)}{shown}."
         return SubmitOutcome(OutcomeKind.ACCEPTED, text, entry=accepted, result=result)
@@ -280,7 +300,8 @@ class OrderSubmitter:
             log.error("order journal failed while reconciling %s: %s", entry.describe(), exc)
             text = (f"The answer was lost ({reason}); the order was not resent. Its outcome is UNKNOWN: "
                     "check open orders; it is checked again at the next start.")
-            return SubmitOutcome(OutcomeKind.UNKNOWN, text, entry=entry, error=error)
+            return SubmitOutcome(OutcomeKind.UNKNOWN, text, entry=entry, error=error,
+                                 journal_problem=f"The order journal could not be updated ({exc}).")
         return _outcome_from_report(report, error, reason)
 
     async def _send_test(self, request: OrderRequest) -> SubmitOutcome:
@@ -315,13 +336,19 @@ class OrderSubmitter:
         """Cancel one order; an unknown outcome is checked with get_order, never resent.
 
         A cancel only lowers risk, so it is sent even when the journal cannot
-        be written (the failure is logged).
+        be written (the failure is logged and named in ``journal_problem``).
         """
-        order_id = int(order_id)
+        self._journal_problem = ""
+        outcome = await self._cancel_once(int(order_id), symbol)
+        problem = self._take_journal_problem()
+        return replace(outcome, journal_problem=problem) if problem else outcome
+
+    async def _cancel_once(self, order_id: int, symbol: str) -> CancelOutcome:
         try:
             entry: JournalEntry | None = self.journal.record_cancel_intent(symbol, order_id, created_ms=self._now_ms())
         except _JOURNAL_FAILURES as exc:
             log.error("order journal not writable; cancelling order %s anyway: %s", order_id, exc)
+            self._journal_problem = f"The order journal could not record this cancel ({exc}); it was sent anyway."
             entry = None
         try:
             result = await self.client.cancel_order(symbol, order_id)
@@ -338,7 +365,8 @@ class OrderSubmitter:
             saved = entry and self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
             return CancelOutcome(symbol, order_id, OutcomeKind.REJECTED,
                                  f"Cancel of order {order_id} refused: {words}", entry=saved, error=exc)
-        saved = entry and self._record(entry, self.journal.mark_accepted, order_status=result.status)
+        saved = entry and self._record(entry, self.journal.mark_accepted, order_status=result.status,
+                                       executed_qty=result.executed_qty)
         text = f"Order {order_id} on {symbol} cancelled ({result.status})."
         return CancelOutcome(symbol, order_id, OutcomeKind.ACCEPTED, text, entry=saved, result=result,
                              status=result.status)
@@ -367,6 +395,10 @@ class OrderSubmitter:
             if order.symbol == symbol:
                 outcomes.append(await self.cancel(symbol, int(order.order_id)))
         return outcomes
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _code_of(error: BaseException) -> int | None:

@@ -85,7 +85,7 @@ class FillAnnouncer:
         parts = [f"{found} found on the exchange"] if found else []
         parts += [f"{absent} not placed"] if absent else []
         parts += [f"{other} cancel(s) settled"] if other else []
-        parts += [f"{open_questions} still unknown (checked again at the next start)"] if open_questions else []
+        parts += [f"{open_questions} still unknown (looked up again automatically)"] if open_questions else []
         summary = (f"{len(reports)} request(s) left unanswered by an earlier run were checked: "
                    + ", ".join(parts) + ".")
         self.announced.append(summary)
@@ -111,9 +111,11 @@ class FillWatcher:
     ``run`` starts a coroutine in the background (the app's ``run_worker``).
     """
 
-    def __init__(self, announcer: FillAnnouncer, client: Callable[[], Any], run: Callable[[Any], object]) -> None:
+    def __init__(self, announcer: FillAnnouncer, client: Callable[[], Any], run: Callable[[Any], object],
+                 on_events: Callable[[list[FillEvent]], None] | None = None) -> None:
         self.tracker = FillTracker()
         self.announcer = announcer
+        self._on_events = on_events
         self._client = client
         self._run = run
         self._placed_here: dict[int, str] = {}
@@ -123,17 +125,30 @@ class FillWatcher:
     def track(self, order: Order | OrderResult) -> None:
         """An order placed (or found) here: announced as it fills, wherever its symbol."""
         self._placed_here[int(order.order_id)] = order.symbol
-        self.announcer.announce(self.tracker.track(order))
+        self._publish(self.tracker.track(order))
 
     def observe_order(self, order: Order | OrderResult, *, announce_cancel: bool = True) -> None:
         """One order's state now (a cancel's answer: its own message already says it was cancelled)."""
         events = self.tracker.observe_order(order)
+        self._record(events)
         self.announcer.announce(e for e in events if announce_cancel or e.kind != FillEventKind.CANCELED)
+
+    def _publish(self, events: list[FillEvent]) -> None:
+        self._record(events)
+        self.announcer.announce(events)
+
+    def _record(self, events: list[FillEvent]) -> None:
+        """Hand the events to ``on_events`` (the order journal keeps each order's latest state)."""
+        if events and self._on_events is not None:
+            try:
+                self._on_events(events)
+            except Exception:
+                log.exception("recording order states failed")
 
     def observe_snapshot(self, symbol: str, orders: Sequence[Order]) -> None:
         """A complete open-orders snapshot of ``symbol`` (from the feed)."""
         try:
-            self.announcer.announce(self.tracker.observe_open_orders(symbol, orders))
+            self._publish(self.tracker.observe_open_orders(symbol, orders))
             for lookup_symbol, order_id in self.tracker.take_lookups():
                 self._lookups.setdefault(order_id, lookup_symbol)
         except Exception:  # a surprise in one snapshot must not stop the next ones
@@ -171,6 +186,6 @@ class FillWatcher:
                     log.info("order %s not looked up yet: %s", order_id, describe_error(error))
                     self._lookups.setdefault(order_id, symbol)
                     continue
-                self.announcer.announce(self.tracker.observe_order(order))
+                self._publish(self.tracker.observe_order(order))
         finally:
             self._looking = False

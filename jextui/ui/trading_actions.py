@@ -114,7 +114,8 @@ class TradingController:
         self.app = app
         self.private = False
         self.announcer = FillAnnouncer(app, bell=self._bell_enabled, private=lambda: self.private)
-        self.fills = FillWatcher(self.announcer, lambda: self.client, self._in_background("trading-lookups"))
+        self.fills = FillWatcher(self.announcer, lambda: self.client, self._in_background("trading-lookups"),
+                                 on_events=self._journal_order_states)
         self._submitter: OrderSubmitter | None = None
         self._submitter_source: object | None = None
         self._reconciler: _AnnouncingReconciler | None = None
@@ -263,6 +264,7 @@ class TradingController:
         for report in reports:
             if report.order is not None and report.placed:
                 self.fills.track(report.order)
+        self._unsettled = self._unsettled or any(not report.settled for report in reports)
         self.announcer.announce_reports(reports)
         if any(report.placed for report in reports):
             self._refresh_orders()
@@ -379,6 +381,7 @@ class TradingController:
                 self._reconciler.on_unknown = None
         if outcome.kind == OutcomeKind.UNKNOWN:
             self._unsettled = True
+        self._tell_journal_problem(outcome.journal_problem)
         self._after_submit(outcome)
         if self._is_shown(screen):
             screen.show_outcome(outcome, request)
@@ -389,6 +392,25 @@ class TradingController:
             self.announcer.say(text, title="Order", severity="error" if level == "error" else
                                "warning" if level == "warn" else "information")
         return outcome
+
+    def _tell_journal_problem(self, problem: str) -> None:
+        """A journal write that failed after a request went out is said, not only logged."""
+        if problem:
+            self.announcer.say(problem, title="Order journal", severity="error", timeout=30.0)
+
+    def _journal_order_states(self, events: Sequence[Any]) -> None:
+        """Keep each journalled order's latest known state (fills, cancels) in the journal."""
+        journal = getattr(self.session, "journal", None)
+        if journal is None:
+            return
+        for event in events:
+            try:
+                journal.note_order_status(event.symbol, event.order_id, event.status,
+                                          executed_qty=event.executed_qty)
+            except Exception as error:
+                log.error("order journal update failed for order %s: %s", event.order_id, error)
+                self._tell_journal_problem(
+                    f"The order journal could not record that order {event.order_id} is {event.status} ({error}).")
 
     def _is_shown(self, screen: object) -> bool:
         return screen in getattr(self.app, "screen_stack", ())
@@ -454,6 +476,7 @@ class TradingController:
             return
         finally:
             self._cancelling.discard(order_id)
+        self._tell_journal_problem(outcome.journal_problem)
         if outcome.result is not None:
             self.fills.observe_order(outcome.result, announce_cancel=False)
         if outcome.cancelled:

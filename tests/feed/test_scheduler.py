@@ -216,9 +216,13 @@ def test_nothing_is_sent_during_a_ban_until_retry_after_has_passed() -> None:
     assert s.next_wake_ms(T0 + 2000) == T0 + 32_000
     sent = run(s, T0 + 2000, T0 + 32_000)
     assert sent == []
-    after = s.due(T0 + 32_000)
-    assert after and after[0].kind is FeedKind.BOOK
+    probe = s.due(T0 + 32_000)  # the server time alone first: its answer tells the server's count
+    assert [r.kind for r in probe] == [FeedKind.SERVER_TIME]
     assert s.blocked_until(T0 + 32_000) is None
+    assert s.due(T0 + 32_010) == []  # nothing else until it is answered
+    s.finished(probe[0], T0 + 32_020, ok=True)
+    after = s.due(T0 + 32_020)
+    assert after and after[0].kind is FeedKind.BOOK
 
 
 def test_a_418_ban_is_reported_with_its_reason() -> None:

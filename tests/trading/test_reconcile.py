@@ -67,7 +67,7 @@ async def test_an_order_already_owned_by_an_answered_intent_is_not_claimed(
 ) -> None:
     answered = journal.record_order_intent("BTCUSDT", "BUY", D("100"), D("1"), "GTC", created_ms=clock.now)
     owned = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
-    journal.mark_accepted(answered.id, order_id=owned.order_id, order_status="NEW")
+    journal.mark_accepted(answered.id, order_id=owned.order_id, order_status="NEW", order_time_ms=owned.time)
     entry_id = lost_intent(journal, created_ms=clock.now)
     clock.now += 10_000
     report = await Reconciler(exchange, journal).reconcile(entry_id)
