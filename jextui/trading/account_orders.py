@@ -17,7 +17,9 @@ and answers what to ask next; ``order_discovery`` does the asking.
   anyway, so asking them first never costs more), then the journal's
   symbols, then the watched ones, then the others whose assets have locked
   funds, those sharing an asset with the fewest other candidates first.
-  Journal symbols that the exchange does not list come last.
+  Journal symbols that the exchange does not list come last.  When the
+  orders found lock more of an asset than the account shows, some of them
+  have closed: the symbols holding them are asked again first ("recheck").
 * **Merging**: an open-orders list of one symbol replaces what was known of
   it, except what changed after the list was asked for (``begin_snapshot``
   returns the token that says when); an order seen closed is never brought
@@ -157,7 +159,7 @@ class DiscoveryState(StrEnum):
 @dataclass(frozen=True, slots=True)
 class PlanStep:
     symbol: str
-    reason: str  # "certain", "journal", "watched", "locked asset", "unlisted"
+    reason: str  # "recheck", "certain", "journal", "watched", "locked asset", "unlisted"
 
 
 @dataclass(slots=True)
@@ -347,9 +349,13 @@ class AccountOrders:
         """Symbols to ask ``openOrders`` for now, most likely first (empty once explained)."""
         if self._locked is None:
             return []
-        wanted = {asset for asset, gap in self.unexplained().items() if gap > 0}
+        gaps = self.unexplained()
+        wanted = {asset for asset, gap in gaps.items() if gap > 0}
+        surplus = {asset for asset, gap in gaps.items() if gap < 0}
+        recheck = self._holding_unasked(surplus)
+        steps = [PlanStep(symbol, "recheck") for symbol in recheck]
         if not wanted:
-            return []
+            return steps
         candidates = [
             symbol
             for symbol, assets in self._symbols.items()
@@ -377,13 +383,24 @@ class AccountOrders:
                 key, reason = (3, rivals, listed[symbol]), "locked asset"
             ranked.append((key, PlanStep(symbol, reason)))
         ranked.sort(key=lambda item: item[0])
-        steps = [step for _, step in ranked]
+        steps += [step for _, step in ranked if step.symbol not in recheck]
         steps += [
             PlanStep(symbol, "unlisted")
             for symbol in self._journal
             if symbol not in self._symbols and symbol not in self._asked
         ]
         return steps
+
+    def _holding_unasked(self, assets: set[str]) -> list[str]:
+        """Symbols not asked this round holding an order that locks one of ``assets``, sorted."""
+        found: set[str] = set()
+        for entry in self._orders.values():
+            order = entry.order
+            pair = self._symbols.get(order.symbol)
+            lock = None if pair is None else lock_of(order, pair)
+            if lock is not None and lock[0] in assets and order.symbol not in self._asked:
+                found.add(order.symbol)
+        return sorted(found)
 
     @property
     def asked_symbols(self) -> frozenset[str]:

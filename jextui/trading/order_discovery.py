@@ -9,9 +9,12 @@ against a ``JexClient``:
   allowance is spent.  Symbols that are certain to hold an order are asked
   several at a time (none of those calls can be wasted); the others one
   after the other, since each answer may make the next call unnecessary.
+  Before the plan turns to guesses (symbols asked only because an asset
+  they trade has locked funds), and every ``account_every`` guesses, the
+  account is read again (weight 1): an order that closed meanwhile would
+  otherwise send the scan looking for funds that are no longer locked.
   When the plan runs dry with funds still unexplained, the account is read
-  once more (orders may have filled or been placed meanwhile) and, if the
-  gap remains, the candidate symbols are asked again.
+  once more and, if the gap remains, the candidate symbols are asked again.
 * :meth:`OrderDiscovery.keep_looking` — the same in the background, never
   more than ``weight_per_minute`` in any minute, until everything is
   explained.
@@ -70,6 +73,9 @@ DEFAULT_START_ALLOWANCE = 120  # an account read and 23 openOrders calls: a tent
 DEFAULT_BACKGROUND_WEIGHT_PER_MINUTE = 60
 DEFAULT_WEIGHT_SHARE = 0.8
 DEFAULT_CONCURRENCY = 4
+DEFAULT_ACCOUNT_EVERY = 8  # while scanning, read the account again after this many lists
+NEEDED_REASONS = frozenset({"recheck", "certain"})  # plan steps that cannot be wasted: asked together
+SCAN_REASONS = frozenset({"locked asset", "unlisted"})  # plan steps that are guesses, not certainties
 
 
 def journal_symbols(entries: Iterable[Any]) -> list[str]:
@@ -109,6 +115,8 @@ class _Spend:
         self.allowance = allowance
         self.window = window
         self.report = report
+        self.lists_since_read = 0  # openOrders calls since the account was last read
+        self.scanned_since_read = False  # a symbol asked only because its asset has locked funds
 
     def affordable(self, weight: int) -> int:
         """How many calls of ``weight`` fit now."""
@@ -140,6 +148,7 @@ class OrderDiscovery:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         on_change: Callable[[], None] | None = None,
+        account_every: int = DEFAULT_ACCOUNT_EVERY,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -148,6 +157,7 @@ class OrderDiscovery:
         self.client = client
         self.book = book
         self.concurrency = concurrency
+        self.account_every = account_every
         self.weight_share = weight_share
         self.monotonic = monotonic
         self._sleep = sleep
@@ -243,16 +253,27 @@ class OrderDiscovery:
                 self.book.new_round()
                 new_round_done = True
                 continue
+            if steps[0].reason in SCAN_REASONS and self._account_is_stale(spend):
+                await self._read_account(spend)  # cheaper than scanning for what may have closed
+                continue
             batch = self._batch(steps)
             fits = spend.affordable(OPEN_ORDERS_WEIGHT)
             if fits < 1:
                 raise _Stop("allowance")
+            if batch[0].reason in SCAN_REASONS:
+                spend.scanned_since_read = True
             failed = await self._ask_all([step.symbol for step in batch[:fits]], spend)
             skipped |= failed
 
+    def _account_is_stale(self, spend: _Spend) -> bool:
+        """Before a scan: has any list arrived since the account was read (or many, while scanning)?"""
+        if spend.lists_since_read == 0:
+            return False
+        return not spend.scanned_since_read or spend.lists_since_read >= self.account_every
+
     def _batch(self, steps: list[PlanStep]) -> list[PlanStep]:
         certain = 0
-        while certain < len(steps) and steps[certain].reason == "certain":
+        while certain < len(steps) and steps[certain].reason in NEEDED_REASONS:
             certain += 1
         return steps[: max(1, min(certain, self.concurrency))]
 
@@ -278,6 +299,8 @@ class OrderDiscovery:
         except JexError as exc:
             raise self._stop_for(exc, "account", spend.report) from None
         self.book.set_locked(locked_from_account(account))
+        spend.lists_since_read = 0
+        spend.scanned_since_read = False
         self._changed()
 
     async def _ask(self, symbol: str, spend: _Spend) -> bool:
@@ -289,6 +312,7 @@ class OrderDiscovery:
             while True:
                 spend.take(OPEN_ORDERS_WEIGHT)
                 spend.report.asked.append(symbol)
+                spend.lists_since_read += 1
                 page = await self.client.open_orders(symbol, order_id=from_id, limit=OPEN_ORDERS_PAGE)
                 orders += page
                 if len(page) < OPEN_ORDERS_PAGE:
