@@ -293,6 +293,11 @@ class AccountOrders:
         return list(self._symbols)
 
     @property
+    def locked(self) -> dict[str, Decimal] | None:
+        """Each asset's locked amount as last read (None before the account is read)."""
+        return None if self._locked is None else dict(self._locked)
+
+    @property
     def account_read(self) -> bool:
         return self._locked is not None
 

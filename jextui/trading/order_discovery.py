@@ -14,7 +14,10 @@ against a ``JexClient``:
   account is read again (weight 1): an order that closed meanwhile would
   otherwise send the scan looking for funds that are no longer locked.
   When the plan runs dry with funds still unexplained, the account is read
-  once more and, if the gap remains, the candidate symbols are asked again.
+  once more and, if it changed, the candidate symbols are asked again.
+  ``discover`` and ``refresh`` start a new round (every symbol may be asked
+  again); a background pass carries on where the previous one stopped,
+  unless that one had asked every candidate or the account changed.
 * :meth:`OrderDiscovery.keep_looking` — the same in the background, never
   more than ``weight_per_minute`` in any minute, until everything is
   explained.
@@ -176,11 +179,11 @@ class OrderDiscovery:
 
     async def discover(self, allowance: int = DEFAULT_START_ALLOWANCE) -> DiscoveryReport:
         """Read the account and ask the planned symbols until explained or ``allowance`` is spent."""
-        return await self._run(allowance, None, refresh=False)
+        return await self._run(allowance, None, refresh=False, fresh_round=True)
 
     async def refresh(self, allowance: int = DEFAULT_START_ALLOWANCE) -> DiscoveryReport:
         """Read the account, ask again only the symbols holding orders, then discover if needed."""
-        return await self._run(allowance, None, refresh=True)
+        return await self._run(allowance, None, refresh=True, fresh_round=True)
 
     async def keep_looking(
         self,
@@ -196,7 +199,7 @@ class OrderDiscovery:
         needed = ACCOUNT_WEIGHT + OPEN_ORDERS_WEIGHT
         window = SlidingWindow(max(weight_per_minute, needed), 60.0)
         passes = 0
-        report = DiscoveryReport(self.book.state, stopped_by="explained")
+        report = DiscoveryReport(self.book.state)
         while not self.book.explained:
             if max_passes is not None and passes >= max_passes:
                 break
@@ -208,11 +211,15 @@ class OrderDiscovery:
                 await self._sleep(self._seconds_to_next_minute())
                 continue
             passes += 1
-            report = await self._run(window.limit, window, refresh=False)
+            # carry on where the last pass stopped, unless it had asked every candidate
+            fresh = report.stopped_by == "exhausted"
+            report = await self._run(window.limit, window, refresh=False, fresh_round=fresh)
             if report.stopped_by == "rate limit":
                 await self._sleep(max(1.0, self.client.rate.retry_after_s(self.client.clock.local_ms())))
             elif report.stopped_by == "error":
                 await self._sleep(5.0)
+        if self.book.explained:
+            report.state, report.stopped_by = self.book.state, "explained"
         return report
 
     def _seconds_to_next_minute(self) -> float:
@@ -220,7 +227,9 @@ class OrderDiscovery:
 
     # --- one pass ------------------------------------------------------------------------
 
-    async def _run(self, allowance: int, window: SlidingWindow | None, *, refresh: bool) -> DiscoveryReport:
+    async def _run(
+        self, allowance: int, window: SlidingWindow | None, *, refresh: bool, fresh_round: bool
+    ) -> DiscoveryReport:
         report = DiscoveryReport(self.book.state)
         spend = _Spend(self, allowance, window, report)
         try:
@@ -228,9 +237,11 @@ class OrderDiscovery:
                 spend.take(EXCHANGE_INFO_WEIGHT)
                 info = await self.client.exchange_info()
                 self.book.set_symbols(symbol_assets_from_info(info.spot_symbols))
+            before = self.book.locked
             await self._read_account(spend)
-            if refresh:
+            if fresh_round or self.book.locked != before:
                 self.book.new_round()
+            if refresh:
                 await self._ask_all(self.book.holding_symbols(), spend)
             await self._search(spend)
             report.stopped_by = "explained"
@@ -247,9 +258,12 @@ class OrderDiscovery:
             if not steps:
                 if new_round_done:
                     raise _Stop("exhausted")
+                before = self.book.locked
                 await self._read_account(spend)
                 if self.book.explained:
                     return
+                if self.book.locked == before:
+                    raise _Stop("exhausted")  # nothing moved: asking the same symbols again would not help
                 self.book.new_round()
                 new_round_done = True
                 continue
