@@ -11,6 +11,8 @@ from collections import deque
 
 __all__ = ["SlidingWindow"]
 
+_SLACK_S = 1e-9  # sleeping the exact time wait_for returns must be enough, float rounding or not
+
 
 class SlidingWindow:
     """Counts what was spent in the last ``window_s`` seconds."""
@@ -25,7 +27,7 @@ class SlidingWindow:
         self._spent: deque[tuple[float, int]] = deque()
 
     def _expire(self, now: float) -> None:
-        while self._spent and self._spent[0][0] + self.window_s <= now:
+        while self._spent and self._spent[0][0] + self.window_s <= now + _SLACK_S:
             self._spent.popleft()
 
     def used(self, now: float) -> int:
