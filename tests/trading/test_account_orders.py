@@ -473,3 +473,34 @@ def test_a_missing_order_shows_exactly_its_lock_as_unexplained(
     assert book.unexplained_lines() == [f"{plain(amount)} {asset} locked, not in any order found yet"]
     assert missing.symbol in {step.symbol for step in book.plan()}
     assert book.title().endswith("locked funds unexplained")
+
+
+def test_symbols_whose_orders_lock_more_than_the_account_shows_are_rechecked_first() -> None:
+    book = book_with({"USDT": "100", "BTC": "1"})
+    book.apply_update(order(1, price="100"))  # pushed: its symbol was never asked
+    book.apply_update(order(2, symbol="ETHUSDT", price="50"))
+    book.apply_update(order(3, symbol="LTCBTC", side="SELL"))  # locks LTC: no surplus there
+    assert book.unexplained() == {"BTC": D(1), "LTC": D(-1), "USDT": D(-50)}
+    steps = book.plan()
+    assert steps[:3] == [PlanStep("BTCUSDT", "recheck"), PlanStep("ETHUSDT", "recheck"),
+                         PlanStep("LTCBTC", "recheck")]
+    assert [s.symbol for s in steps].count("BTCUSDT") == 1 and [s.symbol for s in steps].count("LTCBTC") == 1
+    assert steps[3:] == [PlanStep("ETHBTC", "locked asset")]  # BTCUSDT and LTCBTC are candidates for BTC too
+    assert book.state is DiscoveryState.SEARCHING
+    snapshot(book, "ETHUSDT")
+    snapshot(book, "LTCBTC")
+    assert book.plan()[0] == PlanStep("BTCUSDT", "recheck")
+    book.set_locked({"USDT": D(100), "BTC": D(0)})
+    snapshot(book, "BTCUSDT", order(1, price="100"))
+    assert book.explained and book.plan() == []
+
+
+def test_the_last_locked_amounts_read_are_visible_as_a_copy() -> None:
+    book = AccountOrders(SYMBOLS)
+    assert book.locked is None
+    book.set_locked({"USDT": D(5)})
+    seen = book.locked
+    assert seen == {"USDT": D(5)}
+    seen["USDT"] = D(0)  # type: ignore[index]
+    assert book.locked == {"USDT": D(5)}
+    assert book.symbol_names == list(SYMBOLS)
