@@ -43,12 +43,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import write_json  # noqa: E402
+from _report import write_json
 
-from jextui.api import JexClient  # noqa: E402
-from jextui.sandbox import SandboxConfig, SandboxServer  # noqa: E402
-from jextui.trading.account_orders import AccountOrders, symbol_assets_from_info  # noqa: E402
-from jextui.trading.order_discovery import ACCOUNT_WEIGHT, OPEN_ORDERS_WEIGHT, OrderDiscovery  # noqa: E402
+from jextui.api import JexClient
+from jextui.sandbox import SandboxConfig, SandboxServer
+from jextui.trading.account_orders import AccountOrders, symbol_assets_from_info
+from jextui.trading.order_discovery import (
+    ACCOUNT_WEIGHT,
+    OPEN_ORDERS_WEIGHT,
+    OrderDiscovery,
+)
 
 EXTRA_SYMBOLS = 100
 WATCHED = ("BTCUSDT", "ETHUSDT", "LTCBTC")

@@ -10,7 +10,14 @@ from typing import Any
 import pytest
 
 from jextui.api import JexClient
-from jextui.api.errors import AuthError, ConnectionFailed, IpBanned, OrderRejected, RateLimited, UnknownOrder
+from jextui.api.errors import (
+    AuthError,
+    ConnectionFailed,
+    IpBanned,
+    OrderRejected,
+    RateLimited,
+    UnknownOrder,
+)
 from jextui.api.limits import RateState
 from jextui.trading.account_orders import AccountOrders, OpenOrder
 from jextui.trading.bulk_cancel import (

@@ -108,7 +108,7 @@ async def test_the_rule_holds_through_partial_fills_better_prices_fees_iocs_and_
 
 async def test_the_rule_holds_for_precisions_that_fill_all_eight_decimals(clients: tuple[JexClient, JexClient]) -> None:
     me, _ = clients
-    await me.new_order("JEXBTC", "BUY", D("777"), D("0.00001237"))  # 8 price decimals, whole quantity
+    await me.new_order("JEXBTC", "BUY", D(777), D("0.00001237"))  # 8 price decimals, whole quantity
     await me.new_order("LTCBTC", "BUY", D("1.37"), D("0.000731"))  # 6 + 2 decimals
     await me.new_order("BNBBTC", "SELL", D("0.07"), D("0.019999"))
     book = await _check_rule(me)
@@ -119,7 +119,7 @@ async def test_the_rule_holds_for_precisions_that_fill_all_eight_decimals(client
 
 SPECS = {s.symbol: s for s in DEFAULT_SYMBOLS if s.symbol in ("ETHBTC", "JEXBTC", "ETHUSDT")}
 ASSETS = {symbol: SymbolAssets(spec.base_asset, spec.quote_asset) for symbol, spec in SPECS.items()}
-LOT = {"ETHBTC": D("0.01"), "JEXBTC": D("10"), "ETHUSDT": D("0.003")}
+LOT = {"ETHBTC": D("0.01"), "JEXBTC": D(10), "ETHUSDT": D("0.003")}
 
 step = st.one_of(
     st.tuples(st.just("place"), st.sampled_from(("me", "them")), st.sampled_from(sorted(SPECS)),
@@ -130,11 +130,11 @@ step = st.one_of(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(step, max_size=60), st.sampled_from([(D("0"), D("0")), (D("0.001"), D("0.002")),
+@given(st.lists(step, max_size=60), st.sampled_from([(D(0), D(0)), (D("0.001"), D("0.002")),
                                                     (D("-0.0002"), D("0.0007"))]))
 def test_the_rule_holds_for_any_flow_of_orders(steps: list[tuple[Any, ...]], fees: tuple[D, D]) -> None:
     engine = Engine(SPECS.values(), FixedClock(1_700_000_000_000))
-    deposits = {"BTC": D("5"), "ETH": D("50"), "JEX": D("300000"), "USDT": D("60000")}
+    deposits = {"BTC": D(5), "ETH": D(50), "JEX": D(300000), "USDT": D(60000)}
     engine.add_account("me", deposits, maker_fee=fees[0], taker_fee=fees[1])
     engine.add_account("them", deposits)
     for action in steps:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from decimal import Decimal as D
 from typing import Any
 
 import pytest
@@ -58,7 +57,7 @@ async def test_orders_placed_by_plain_rest_on_unwatched_symbols_are_found(
     assert sorted(o.order_id for o in book.orders) == sorted(placed)
     assert book.title("BTCUSDT") == "3 open · 0 on BTCUSDT"
     assert book.unwatched_symbols_with_orders() == ["ETHUSDT", "LTCBTC", "SYM007USDT"]
-    assert [o.symbol for o in book.rows("LTCBTC")][0] == "LTCBTC"
+    assert book.rows("LTCBTC")[0].symbol == "LTCBTC"
     # exchangeInfo, the account, and only symbols that could hold an order
     assert report.weight == 1 + ACCOUNT_WEIGHT * report.account_reads + OPEN_ORDERS_WEIGHT * len(report.asked)
     # the two certain symbols at once, the watched ones, then ETHUSDT: the first USDT symbol listed
