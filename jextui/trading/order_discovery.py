@@ -235,7 +235,10 @@ class OrderDiscovery:
         try:
             if not self.book.symbol_names:
                 spend.take(EXCHANGE_INFO_WEIGHT)
-                info = await self.client.exchange_info()
+                try:
+                    info = await self.client.exchange_info()
+                except JexError as exc:
+                    raise self._stop_for(exc, "exchange info", report) from None
                 self.book.set_symbols(symbol_assets_from_info(info.spot_symbols))
             before = self.book.locked
             await self._read_account(spend)

@@ -53,6 +53,7 @@ class Scripted:
         self.extra_locked = locked or {}
         self.errors: dict[str, list[Exception]] = {}
         self.account_error: Exception | None = None
+        self.info_error: Exception | None = None
         self.calls: list[str] = []
         self.rate = RateState()
         self.clock = Clock()
@@ -65,6 +66,8 @@ class Scripted:
     async def exchange_info(self) -> Any:
         self._spend(1)
         self.calls.append("exchange_info")
+        if self.info_error is not None:
+            raise self.info_error
         return SimpleNamespace(spot_symbols=[SimpleNamespace(symbol=s, base_asset=b, quote_asset=q)
                                              for s, b, q in SYMBOLS])
 
@@ -224,6 +227,16 @@ async def test_an_account_failure_stops_the_pass() -> None:
     assert report.stopped_by == "error" and report.account_reads == 1 and lists(client) == []
     assert report.errors[0].startswith("account: ")
     assert book.state is DiscoveryState.NOT_STARTED and not book.can_say_no_orders
+
+
+async def test_an_exchange_info_failure_stops_the_pass_without_a_traceback() -> None:
+    client = Scripted([order(1, "AUSDT")])
+    client.info_error = err(ConnectionFailed)
+    book = AccountOrders()
+    report = await OrderDiscovery(client, book).discover()
+    assert (report.stopped_by, report.weight, report.account_reads) == ("error", 1, 0)
+    assert report.errors == ["exchange info: connection refused"] and client.calls == ["exchange_info"]
+    assert book.symbol_names == [] and book.state is DiscoveryState.NOT_STARTED
 
 
 async def test_the_account_is_read_again_before_guessing_and_every_few_guesses() -> None:
