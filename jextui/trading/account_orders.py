@@ -146,7 +146,7 @@ def symbol_assets_from_info(symbols: Iterable[Any]) -> dict[str, SymbolAssets]:
 def plain(amount: Decimal) -> str:
     """An amount without exponent or trailing zeros (``12.50000000`` → ``12.5``)."""
     text = format(amount.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+    return "0" if text == "-0" else text
 
 
 class DiscoveryState(StrEnum):
@@ -261,7 +261,6 @@ class AccountOrders:
 
     def forget(self, order_id: int) -> None:
         """The order is closed, outcome unknown (e.g. a cancel answered "unknown order")."""
-        self._seq += 1
         self._close(order_id)
 
     def new_round(self) -> None:

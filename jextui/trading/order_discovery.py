@@ -15,15 +15,15 @@ against a ``JexClient``:
   otherwise send the scan looking for funds that are no longer locked.
   When the plan runs dry with funds still unexplained, the account is read
   once more and, if it changed, the candidate symbols are asked again.
-  ``discover`` and ``refresh`` start a new round (every symbol may be asked
-  again); a background pass carries on where the previous one stopped,
-  unless that one had asked every candidate or the account changed.
+  ``discover`` starts a new round (every symbol may be asked again);
+  ``refresh`` and a background pass carry on where the previous call
+  stopped, unless that one had asked every candidate or the account changed.
 * :meth:`OrderDiscovery.keep_looking` — the same in the background, never
   more than ``weight_per_minute`` in any minute, until everything is
   explained.
 * :meth:`OrderDiscovery.refresh` — the slow reconcile: read the account and
-  ask only the symbols that hold orders, then continue discovery if some
-  locked funds are still unexplained.
+  ask only the symbols that hold orders, then continue discovery (where the
+  last call stopped) if some locked funds are still unexplained.
 
 Every call also respects the client's own budget: it sends nothing that
 would take the minute's used weight above ``weight_share`` of the limit.
@@ -36,6 +36,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import takewhile
 from typing import Any
 
 from jextui.api.errors import (
@@ -102,9 +103,10 @@ class DiscoveryReport:
         return self.state is DiscoveryState.EXPLAINED
 
 
-class _Stop(Exception):
+class _Stop(Exception):  # noqa: N818 - not an error: the end of a pass
+    """Ends a pass; ``reason`` becomes the report's ``stopped_by``."""
+
     def __init__(self, reason: str) -> None:
-        super().__init__(reason)
         self.reason = reason
 
 
@@ -183,7 +185,7 @@ class OrderDiscovery:
 
     async def refresh(self, allowance: int = DEFAULT_START_ALLOWANCE) -> DiscoveryReport:
         """Read the account, ask again only the symbols holding orders, then discover if needed."""
-        return await self._run(allowance, None, refresh=True, fresh_round=True)
+        return await self._run(allowance, None, refresh=True, fresh_round=False)
 
     async def keep_looking(
         self,
@@ -289,10 +291,8 @@ class OrderDiscovery:
         return not spend.scanned_since_read or spend.lists_since_read >= self.account_every
 
     def _batch(self, steps: list[PlanStep]) -> list[PlanStep]:
-        certain = 0
-        while certain < len(steps) and steps[certain].reason in NEEDED_REASONS:
-            certain += 1
-        return steps[: max(1, min(certain, self.concurrency))]
+        needed = list(takewhile(lambda step: step.reason in NEEDED_REASONS, steps))
+        return needed[: self.concurrency] or steps[:1]
 
     async def _ask_all(self, symbols: list[str], spend: _Spend) -> set[str]:
         """Ask ``symbols`` (``concurrency`` at a time); returns those that failed for now."""

@@ -48,8 +48,8 @@ class SlidingWindow:
         if used + amount <= self.limit:
             return 0.0
         excess = used + amount - self.limit
-        for when, spent in self._spent:
+        for when, spent in self._spent:  # the oldest first; together they hold more than excess
             excess -= spent
             if excess <= 0:
-                return when + self.window_s - now
-        raise AssertionError("unreachable: the window holds more than it was given")  # pragma: no cover
+                break
+        return when + self.window_s - now

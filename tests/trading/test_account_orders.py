@@ -269,6 +269,15 @@ def test_an_order_placed_while_a_list_was_in_flight_is_not_lost() -> None:
     assert [o.order_id for o in book.orders] == [1]
 
 
+def test_a_push_that_an_order_is_still_open_outlives_an_older_list_without_it() -> None:
+    book = book_with({"USDT": "100"})
+    snapshot(book, "BTCUSDT", order(1))
+    token = book.begin_snapshot("BTCUSDT")
+    book.apply_update(order(1))  # the same state, pushed after the list was asked for
+    book.apply_snapshot("BTCUSDT", [], token)  # the list's answer predates the push
+    assert [o.order_id for o in book.orders] == [1]
+
+
 def test_a_newer_update_wins_over_an_older_list_and_fills_never_go_backwards() -> None:
     book = book_with({"USDT": "200"})
     token = book.begin_snapshot("BTCUSDT")

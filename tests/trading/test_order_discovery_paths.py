@@ -357,3 +357,101 @@ def test_journal_symbols_and_the_report() -> None:
     assert DiscoveryReport(DiscoveryState.EXPLAINED).explained
     assert not DiscoveryReport(DiscoveryState.SEARCHING).explained
     assert DEFAULT_START_ALLOWANCE == 120
+
+
+class FakeTime:
+    """Monotonic seconds and the client's clock, both moved by ``sleep``."""
+
+    def __init__(self, client: Scripted) -> None:
+        self.client = client
+        self.now = 0.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+        self.client.clock.ms += int(seconds * 1000)
+
+
+def calls_in_short(client: Scripted) -> list[str]:
+    return [call if call == "account" else call.split()[1] for call in client.calls]
+
+
+async def test_a_background_pass_carries_on_where_the_last_one_stopped() -> None:
+    client = Scripted([order(1, "CUSDT"), order(2, "FUSDT")])
+    time = FakeTime(client)
+    book = assets_book()
+    discovery = OrderDiscovery(client, book, monotonic=time.monotonic, sleep=time.sleep)
+    report = await discovery.keep_looking(weight_per_minute=20)
+    assert report.explained and report.stopped_by == "explained"
+    # 16 weight in the first minute (one more list would pass 20), then the rest a minute later
+    assert time.slept == [60.0]
+    assert calls_in_short(client) == ["account", "AUSDT", "BUSDT", "CUSDT", "account", "DUSDT", "EUSDT", "FUSDT"]
+    assert discovery.weight_spent == 32
+
+
+async def test_refresh_carries_on_where_discovery_stopped() -> None:
+    client = Scripted([order(1, "CUSDT"), order(2, "FUSDT")])
+    book = assets_book()
+    discovery = OrderDiscovery(client, book)
+    first = await discovery.discover(allowance=16)
+    assert first.asked == ["AUSDT", "BUSDT", "CUSDT"] and first.stopped_by == "allowance"
+    report = await discovery.refresh()
+    assert report.asked == ["CUSDT", "DUSDT", "EUSDT", "FUSDT"] and report.explained
+
+
+async def test_keep_looking_with_no_pass_allowed_reports_the_books_state() -> None:
+    book = assets_book()
+    report = await OrderDiscovery(Scripted([]), book).keep_looking(max_passes=0)
+    assert report.state is DiscoveryState.NOT_STARTED and report.weight == 0 and report.stopped_by == ""
+
+
+async def test_keep_looking_runs_when_the_headroom_is_exactly_enough() -> None:
+    client = Scripted([order(1, "AUSDT", "SELL")])
+    client.rate.record_response(SimpleNamespace(used_weight_1m=954, order_count_1s=None, order_count_1d=None),
+                                weight=1, now_ms=client.clock.ms)
+    time = FakeTime(client)
+    discovery = OrderDiscovery(client, assets_book(), monotonic=time.monotonic, sleep=time.sleep)
+    report = await discovery.keep_looking()
+    assert report.explained and time.slept == [] and discovery.weight_spent == 6
+
+
+async def test_keep_looking_waits_a_second_after_an_unexplained_rate_limit_and_five_after_an_error() -> None:
+    client = Scripted([order(1, "AUSDT", "SELL")])
+    client.errors["AUSDT"] = [err(RateLimited)]  # the client's own ban is not set: no Retry-After known
+    time = FakeTime(client)
+    report = await OrderDiscovery(client, assets_book(), monotonic=time.monotonic, sleep=time.sleep).keep_looking()
+    assert report.explained and time.slept[0] == 1.0
+    client = Scripted([order(1, "AUSDT", "SELL")])
+    time = FakeTime(client)
+    failing = [err(ServerError, -1000, "down")]
+
+    async def account_once_failing() -> Any:
+        if failing:
+            raise failing.pop()
+        return await Scripted.account(client)
+
+    client.account = account_once_failing  # type: ignore[method-assign]
+    report = await OrderDiscovery(client, assets_book(), monotonic=time.monotonic, sleep=time.sleep).keep_looking()
+    assert report.explained and time.slept[0] == 5.0
+
+
+async def test_a_stop_is_logged_with_what_failed(caplog: pytest.LogCaptureFixture) -> None:
+    client = Scripted([order(1, "AUSDT")])
+    client.errors["AUSDT"] = [err(RateLimited, -1003, "too many")]
+    with caplog.at_level("WARNING", logger="jextui.trading.discovery"):
+        await OrderDiscovery(client, assets_book()).discover()
+    assert [r.getMessage() for r in caplog.records] == [
+        f"order discovery stopped (AUSDT): {err(RateLimited, -1003, 'too many').message}"]  # type: ignore[attr-defined]
+
+
+async def test_only_needed_symbols_are_asked_together() -> None:
+    # three symbols certain to hold orders, then guesses: the guesses are not sent with them
+    client = Scripted([order(1, "AUSDT", "SELL"), order(2, "BUSDT", "SELL"), order(3, "CUSDT", "SELL"),
+                       order(4, "FUSDT")])
+    report = await OrderDiscovery(client, assets_book(), concurrency=4).discover()
+    assert report.explained and client.most_in_flight == 3
+    assert report.asked[:3] == ["AUSDT", "BUSDT", "CUSDT"]

@@ -15,8 +15,10 @@ def test_spending_expires_after_the_window() -> None:
     window.record(0.0, 4)
     window.record(30.0, 5)
     assert window.used(30.0) == 9 and window.available(30.0) == 1
-    assert window.used(59.999) == 9
-    assert window.used(60.0) == 5  # the first spend is a whole window old
+    window.record(30.0, 1)
+    assert window.available(30.0) == 0 and window.wait_for(30.0, 1) == 30.0
+    assert window.used(59.999) == 10
+    assert window.used(60.0) == 6  # the first spend is a whole window old
     assert window.used(90.0) == 0 and window.available(90.0) == 10
     window.record(100.0)
     assert window.used(100.0) == 1
@@ -38,9 +40,9 @@ def test_wait_for_says_when_an_amount_fits() -> None:
 
 
 def test_arguments_are_checked() -> None:
-    with pytest.raises(ValueError, match="limit"):
+    with pytest.raises(ValueError, match="^limit must be at least 1$"):
         SlidingWindow(0, 1.0)
-    with pytest.raises(ValueError, match="window_s"):
+    with pytest.raises(ValueError, match="^window_s must be positive$"):
         SlidingWindow(1, 0.0)
     SlidingWindow(1, 0.001)
 
