@@ -103,7 +103,7 @@ class DiscoveryReport:
         return self.state is DiscoveryState.EXPLAINED
 
 
-class _Stop(Exception):  # noqa: N818 - not an error: the end of a pass
+class _Stop(Exception):
     """Ends a pass; ``reason`` becomes the report's ``stopped_by``."""
 
     def __init__(self, reason: str) -> None:
