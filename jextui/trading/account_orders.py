@@ -217,8 +217,8 @@ class AccountOrders:
         for asset, amount in locked.items():
             self._locked[asset] = Decimal(amount)
 
-    def begin_snapshot(self, symbol: str) -> int:
-        """Call just before asking ``openOrders`` for ``symbol``; pass the token to :meth:`apply_snapshot`."""
+    def begin_snapshot(self) -> int:
+        """Call just before asking ``openOrders``; pass the token to :meth:`apply_snapshot`."""
         return self._seq
 
     def apply_snapshot(self, symbol: str, orders: Iterable[Any], token: int) -> None:

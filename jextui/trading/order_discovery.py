@@ -246,18 +246,19 @@ class OrderDiscovery:
             await self._read_account(spend)
             if fresh_round or self.book.locked != before:
                 self.book.new_round()
+            failed: set[str] = set()
             if refresh:
-                await self._ask_all(self.book.holding_symbols(), spend)
-            await self._search(spend)
+                failed = await self._ask_all(self.book.holding_symbols(), spend)
+            await self._search(spend, failed)
             report.stopped_by = "explained"
         except _Stop as stop:
             report.stopped_by = stop.reason
         report.state = self.book.state
         return report
 
-    async def _search(self, spend: _Spend) -> None:
+    async def _search(self, spend: _Spend, skipped: set[str]) -> None:
+        """Follow the plan; ``skipped``: symbols whose list failed in this pass (not asked again)."""
         new_round_done = False
-        skipped: set[str] = set()
         while not self.book.explained:
             steps = [step for step in self.book.plan() if step.symbol not in skipped]
             if not steps:
@@ -322,7 +323,7 @@ class OrderDiscovery:
 
     async def _ask(self, symbol: str, spend: _Spend) -> bool:
         """One symbol's complete open-orders list into the book; False if it failed for now."""
-        token = self.book.begin_snapshot(symbol)
+        token = self.book.begin_snapshot()
         orders: list[Any] = []
         from_id: int | None = None
         try:

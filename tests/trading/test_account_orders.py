@@ -47,7 +47,7 @@ def book_with(locked: dict[str, str], **kwargs: object) -> AccountOrders:
 
 
 def snapshot(book: AccountOrders, symbol: str, *orders: Order) -> None:
-    book.apply_snapshot(symbol, orders, book.begin_snapshot(symbol))
+    book.apply_snapshot(symbol, orders, book.begin_snapshot())
 
 
 # --- the rule ------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ def test_closed_orders_in_a_snapshot_are_not_kept() -> None:
 def test_an_order_cancelled_while_its_list_was_in_flight_is_not_brought_back() -> None:
     book = book_with({"USDT": "200"})
     snapshot(book, "BTCUSDT", order(1), order(2))
-    token = book.begin_snapshot("BTCUSDT")
+    token = book.begin_snapshot()
     book.apply_update(order(1, status="CANCELED"))  # the push arrives before the stale list
     book.apply_snapshot("BTCUSDT", [order(1), order(2)], token)
     assert [o.order_id for o in book.orders] == [2]
@@ -261,7 +261,7 @@ def test_an_order_cancelled_while_its_list_was_in_flight_is_not_brought_back() -
 
 def test_an_order_placed_while_a_list_was_in_flight_is_not_lost() -> None:
     book = book_with({"USDT": "200"})
-    token = book.begin_snapshot("BTCUSDT")
+    token = book.begin_snapshot()
     book.apply_update(order(9))
     book.apply_snapshot("BTCUSDT", [order(1)], token)
     assert [o.order_id for o in book.orders] == [1, 9]
@@ -272,7 +272,7 @@ def test_an_order_placed_while_a_list_was_in_flight_is_not_lost() -> None:
 def test_a_push_that_an_order_is_still_open_outlives_an_older_list_without_it() -> None:
     book = book_with({"USDT": "100"})
     snapshot(book, "BTCUSDT", order(1))
-    token = book.begin_snapshot("BTCUSDT")
+    token = book.begin_snapshot()
     book.apply_update(order(1))  # the same state, pushed after the list was asked for
     book.apply_snapshot("BTCUSDT", [], token)  # the list's answer predates the push
     assert [o.order_id for o in book.orders] == [1]
@@ -280,7 +280,7 @@ def test_a_push_that_an_order_is_still_open_outlives_an_older_list_without_it() 
 
 def test_a_newer_update_wins_over_an_older_list_and_fills_never_go_backwards() -> None:
     book = book_with({"USDT": "200"})
-    token = book.begin_snapshot("BTCUSDT")
+    token = book.begin_snapshot()
     book.apply_update(order(1, qty="2", executed="1", status="PARTIALLY_FILLED"))
     book.apply_snapshot("BTCUSDT", [order(1, qty="2")], token)
     assert book.get(1).executed_qty == 1  # type: ignore[union-attr]
@@ -299,8 +299,8 @@ def test_a_newer_update_wins_over_an_older_list_and_fills_never_go_backwards() -
 def test_two_lists_of_one_symbol_in_flight_the_older_answer_arriving_last() -> None:
     book = book_with({"USDT": "300"})
     snapshot(book, "BTCUSDT", order(1), order(2))
-    older = book.begin_snapshot("BTCUSDT")
-    newer = book.begin_snapshot("BTCUSDT")
+    older = book.begin_snapshot()
+    newer = book.begin_snapshot()
     book.apply_snapshot("BTCUSDT", [order(2), order(3)], newer)  # 1 closed, 3 placed
     book.apply_snapshot("BTCUSDT", [order(1), order(2)], older)
     assert [o.order_id for o in book.orders] == [2, 3]

@@ -44,7 +44,7 @@ async def _check_rule(client: JexClient) -> AccountOrders:
     account = await client.account()
     book.set_locked(locked_from_account(account))
     for symbol in book.symbol_names:
-        book.apply_snapshot(symbol, await client.open_orders(symbol), book.begin_snapshot(symbol))
+        book.apply_snapshot(symbol, await client.open_orders(symbol), book.begin_snapshot())
     assert book.unexplained() == {}, book.unexplained_lines()
     return book
 
@@ -156,5 +156,5 @@ def test_the_rule_holds_for_any_flow_of_orders(steps: list[tuple[Any, ...]], fee
         for symbol in SPECS:
             orders = [OpenOrder(o.symbol, o.order_id, o.side, o.price, o.orig_qty, o.executed_qty, o.status)
                       for o in engine.open_orders("me", symbol)]
-            book.apply_snapshot(symbol, orders, book.begin_snapshot(symbol))
+            book.apply_snapshot(symbol, orders, book.begin_snapshot())
         assert book.unexplained() == {}

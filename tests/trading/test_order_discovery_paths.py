@@ -54,6 +54,8 @@ class Scripted:
         self.errors: dict[str, list[Exception]] = {}
         self.account_error: Exception | None = None
         self.info_error: Exception | None = None
+        self.delays: dict[str, int] = {}  # extra turns of the event loop before answering
+        self.locked_drift = D(0)  # added to every asset's locked amount at each account read
         self.calls: list[str] = []
         self.rate = RateState()
         self.clock = Clock()
@@ -76,7 +78,7 @@ class Scripted:
         self.calls.append("account")
         if self.account_error is not None:
             raise self.account_error
-        locked: dict[str, D] = dict(self.extra_locked)
+        locked: dict[str, D] = {asset: amount + self.locked_drift for asset, amount in self.extra_locked.items()}
         assets = {s: (b, q) for s, b, q in SYMBOLS}
         for o in self.orders:
             base, quote = assets[o.symbol]
@@ -89,7 +91,8 @@ class Scripted:
         self.calls.append(f"open_orders {symbol} {order_id} {limit}")
         self.in_flight += 1
         self.most_in_flight = max(self.most_in_flight, self.in_flight)
-        await asyncio.sleep(0)
+        for _ in range(1 + self.delays.get(symbol, 0)):
+            await asyncio.sleep(0)
         self.in_flight -= 1
         pending = self.errors.get(symbol)
         if pending:
@@ -172,9 +175,9 @@ async def test_the_clients_own_budget_is_respected() -> None:
 
 
 def test_arguments_are_checked() -> None:
-    with pytest.raises(ValueError, match="concurrency"):
+    with pytest.raises(ValueError, match="^concurrency must be at least 1$"):
         OrderDiscovery(Scripted([]), assets_book(), concurrency=0)
-    with pytest.raises(ValueError, match="weight_share"):
+    with pytest.raises(ValueError, match=r"^weight_share must be in \(0, 1\]$"):
         OrderDiscovery(Scripted([]), assets_book(), weight_share=0)
     with pytest.raises(ValueError, match="weight_share"):
         OrderDiscovery(Scripted([]), assets_book(), weight_share=1.5)
@@ -203,8 +206,8 @@ async def test_being_told_to_wait_or_refused_stops_the_pass(cls: type) -> None:
     assert lists(client) == ["AUSDT"] and report.errors == [f"AUSDT: {client_error_text(cls)}"]
 
 
-def client_error_text(cls: type) -> str:
-    return err(cls).message  # type: ignore[attr-defined]
+def client_error_text(cls: type, code: int = -1, msg: str = "boom") -> str:
+    return err(cls, code, msg).message  # type: ignore[attr-defined]
 
 
 async def test_a_failed_list_is_skipped_for_this_pass_and_others_are_asked() -> None:
@@ -214,7 +217,7 @@ async def test_a_failed_list_is_skipped_for_this_pass_and_others_are_asked() -> 
     report = await OrderDiscovery(client, book).discover()
     assert report.stopped_by == "exhausted" and [o.order_id for o in book.orders] == [2]
     assert lists(client) == ["AUSDT", "BUSDT", "CUSDT", "DUSDT", "EUSDT", "FUSDT"]
-    assert len(report.errors) == 1
+    assert report.errors == ["AUSDT: " + client_error_text(ServerError, -1000, "down")]
     report = await OrderDiscovery(client, book).discover()  # the next pass tries it again
     assert report.explained and {o.order_id for o in book.orders} == {1, 2}
 
@@ -455,3 +458,64 @@ async def test_only_needed_symbols_are_asked_together() -> None:
     report = await OrderDiscovery(client, assets_book(), concurrency=4).discover()
     assert report.explained and client.most_in_flight == 3
     assert report.asked[:3] == ["AUSDT", "BUSDT", "CUSDT"]
+
+
+async def test_discover_starts_a_new_round_even_when_nothing_changed() -> None:
+    client = Scripted([order(1, "CUSDT"), order(2, "FUSDT")])
+    discovery = OrderDiscovery(client, assets_book())
+    first = await discovery.discover(allowance=16)
+    assert first.asked == ["AUSDT", "BUSDT", "CUSDT"]
+    second = await discovery.discover(allowance=16)
+    assert second.asked == ["AUSDT", "BUSDT", "CUSDT"]  # from the top again, unlike refresh
+
+
+async def test_when_the_account_moves_the_candidates_are_asked_once_more_then_it_stops() -> None:
+    client = Scripted([], locked={"F": D(1)})  # an order only FUSDT could hold, never found
+    client.locked_drift = D(0)
+
+    async def drifting() -> Any:
+        answer = await Scripted.account(client)
+        client.locked_drift += D(1)  # every read shows a different amount
+        return answer
+
+    client.account = drifting  # type: ignore[method-assign]
+    report = await OrderDiscovery(client, assets_book()).discover()
+    assert report.stopped_by == "exhausted" and report.account_reads == 2
+    assert lists(client) == ["FUSDT", "FUSDT"]
+
+
+async def test_a_pass_stopped_by_one_list_still_takes_in_the_others_of_its_batch() -> None:
+    client = Scripted([order(1, "AUSDT", "SELL"), order(2, "BUSDT", "SELL")])
+    client.errors["AUSDT"] = [err(RateLimited)]
+    client.delays["BUSDT"] = 5  # answers after AUSDT has failed
+    book = assets_book()
+    report = await OrderDiscovery(client, book).discover()
+    assert report.stopped_by == "rate limit"
+    assert [o.order_id for o in book.orders] == [2]  # already in the book when discover returns
+
+
+async def test_a_holding_symbol_that_fails_in_a_refresh_is_not_asked_again_in_that_pass() -> None:
+    orders = [order(i, s, "SELL") for i, s in enumerate(["AUSDT", "BUSDT", "CUSDT", "DUSDT", "EUSDT"], start=1)]
+    client = Scripted(orders)
+    book = assets_book()
+    discovery = OrderDiscovery(client, book, concurrency=2)
+    assert (await discovery.discover()).explained
+    client.orders.remove(orders[0])
+    client.errors["AUSDT"] = [err(ConnectionFailed)]
+    report = await discovery.refresh()
+    assert report.asked == ["AUSDT", "BUSDT", "CUSDT", "DUSDT", "EUSDT"]  # AUSDT once, though still short
+    assert report.stopped_by == "exhausted"
+
+
+async def test_failures_and_listener_errors_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    client = Scripted([order(1, "AUSDT", "SELL")])
+    client.errors["AUSDT"] = [err(ConnectionFailed)]
+
+    def broken() -> None:
+        raise RuntimeError("listener bug")
+
+    with caplog.at_level("WARNING", logger="jextui.trading.discovery"):
+        await OrderDiscovery(client, assets_book(), on_change=broken).discover()
+    messages = [r.getMessage() for r in caplog.records]
+    assert "open orders of AUSDT: connection refused" in messages
+    assert "order discovery listener failed: RuntimeError" in messages
