@@ -180,8 +180,8 @@ class AccountOrders:
         closed_memory: int = 10_000,
     ) -> None:
         self._symbols: dict[str, SymbolAssets] = dict(symbols or {})
-        self._journal: list[str] = []
-        self._watched: list[str] = []
+        self._journal: list[str]
+        self._watched: list[str]
         self.set_journal_symbols(journal_symbols)
         self.set_watched_symbols(watched_symbols)
         self._locked: dict[str, Decimal] | None = None

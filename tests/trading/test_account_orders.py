@@ -76,8 +76,9 @@ def test_from_api_reads_every_field_and_keeps_an_open_order_as_is() -> None:
     from_result = OpenOrder.from_api(result)
     assert (from_result.time, from_result.update_time, from_result.status) == (77, 0, "CANCELED")
     assert not from_result.is_open
-    assert OpenOrder.from_api(SimpleNamespace(symbol="X", order_id="4", side="BUY", price="1", orig_qty="1",
-                                              executed_qty="0", status="NEW")).time == 0
+    bare = OpenOrder.from_api(SimpleNamespace(symbol="X", order_id="4", side="BUY", price="1", orig_qty="1",
+                                              executed_qty="0", status="NEW"))
+    assert (bare.time, bare.update_time, bare.time_in_force, bare.type, bare.order_id) == (0, 0, "", "", 4)
 
 
 @pytest.mark.parametrize("status, is_open", [("NEW", True), ("PARTIALLY_FILLED", True), ("PENDING_CANCEL", True),
@@ -184,6 +185,15 @@ def test_plan_order_certain_then_journal_then_watched_then_fewest_rivals() -> No
     ]
 
 
+def test_plan_puts_a_watched_symbol_before_others_whatever_its_place_in_the_watchlist() -> None:
+    symbols = {"OUSDT": SymbolAssets("O", "USDT"), "WUSDT": SymbolAssets("W", "USDT"),
+               "ZUSDT": SymbolAssets("Z", "USDT")}
+    book = AccountOrders(symbols, watched_symbols=["N1USDT", "N2USDT", "N3USDT", "WUSDT"])
+    book.set_locked({"USDT": D(1)})
+    assert book.plan() == [PlanStep("WUSDT", "watched"), PlanStep("OUSDT", "locked asset"),
+                           PlanStep("ZUSDT", "locked asset")]
+
+
 def test_plan_ranks_other_symbols_by_fewest_rivals_then_listing_order() -> None:
     symbols = {"AUSDT": SymbolAssets("A", "USDT"), "BUSDT": SymbolAssets("B", "USDT"),
                "BC": SymbolAssets("B", "C"), "CUSDT": SymbolAssets("C", "USDT")}
@@ -278,6 +288,16 @@ def test_a_push_that_an_order_is_still_open_outlives_an_older_list_without_it() 
     assert [o.order_id for o in book.orders] == [1]
 
 
+def test_a_list_asked_after_the_last_change_wins() -> None:
+    book = book_with({"USDT": "100"})
+    book.apply_update(order(1, qty="2", executed="0.5", status="PARTIALLY_FILLED"))
+    token = book.begin_snapshot()  # nothing happened since the update
+    book.apply_snapshot("BTCUSDT", [order(1, qty="2", executed="0.7", status="PARTIALLY_FILLED")], token)
+    assert book.get(1).executed_qty == D("0.7")  # type: ignore[union-attr]
+    snapshot(book, "BTCUSDT", order(1, qty="2", executed="0.7", status="PENDING_CANCEL"))
+    assert book.get(1).status == "PENDING_CANCEL"  # type: ignore[union-attr]
+
+
 def test_a_newer_update_wins_over_an_older_list_and_fills_never_go_backwards() -> None:
     book = book_with({"USDT": "200"})
     token = book.begin_snapshot()
@@ -343,6 +363,12 @@ def test_orders_on_unlisted_symbols_are_kept_with_a_note_and_not_counted() -> No
     assert "not listed" in got.note
     assert book.expected_locked() == {}
     assert book.unexplained() == {"USDT": D(10)}
+    book.apply_update(order(9, symbol="ETHUSDT", price="4"))  # a listed order after the unlisted one
+    assert book.expected_locked() == {"USDT": D(4)}
+    book.set_locked({"USDT": D(0)})  # the orders found lock more than this: recheck, unlisted or not
+    assert book.plan() == [PlanStep("ETHUSDT", "recheck")]
+    book.forget(9)
+    book.set_locked({"USDT": D(10)})
     book.set_symbols({**SYMBOLS, "GONEUSDT": SymbolAssets("GONE", "USDT")})  # listed again
     assert book.get(1).note == ""  # type: ignore[union-attr]
     assert book.explained
