@@ -256,6 +256,8 @@ def test_closed_orders_in_a_snapshot_are_not_kept() -> None:
     book = book_with({"USDT": "100"})
     snapshot(book, "BTCUSDT", order(1), order(2, status="FILLED"))
     assert [o.order_id for o in book.orders] == [1]
+    snapshot(book, "BTCUSDT", order(2, status="FILLED"), order(1))  # whatever the order of the list
+    assert [o.order_id for o in book.orders] == [1]
 
 
 def test_an_order_cancelled_while_its_list_was_in_flight_is_not_brought_back() -> None:
@@ -529,6 +531,14 @@ def test_symbols_whose_orders_lock_more_than_the_account_shows_are_rechecked_fir
     book.set_locked({"USDT": D(100), "BTC": D(0)})
     snapshot(book, "BTCUSDT", order(1, price="100"))
     assert book.explained and book.plan() == []
+
+
+def test_a_small_shortfall_is_not_a_reason_to_recheck() -> None:
+    book = book_with({"USDT": "100.5"})
+    book.apply_update(order(1, price="100"))  # pushed, its symbol never asked
+    assert book.unexplained() == {"USDT": D("0.5")}
+    assert book.plan()[0] == PlanStep("BTCUSDT", "locked asset")
+    assert all(step.reason != "recheck" for step in book.plan())
 
 
 def test_the_last_locked_amounts_read_are_visible_as_a_copy() -> None:
