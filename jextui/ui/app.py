@@ -39,15 +39,16 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from jextui.config import Settings
-    from jextui.feed.events import FeedEvent
-    from jextui.ui.feed_bridge import FeedArrived, FeedBridge
+    from jextui.ui.feed_bridge import FeedBridge
+    from jextui.ui.messages import FeedArrived
     from jextui.ui.screens.symbol_search import SymbolEntry
     from jextui.ui.session import Session, SessionOptions
     from jextui.ui.startup import ConsoleParts
     from jextui.ui.store import MarketStore
     from jextui.ui.trading_actions import TradingController
     from jextui.ui.visibility import FeedVisibility
-    from jextui.ui.widgets import BookLevel, OrderActivated, SymbolActivated
+    from jextui.ui.messages import OrderActivated, SymbolActivated
+    from jextui.ui.widgets import BookLevel
 
 __all__ = ["JexApp", "AppOptions", "run_console"]
 
@@ -110,7 +111,6 @@ class JexApp(App[int]):
         self._parts: ConsoleParts | None = None
         self._trading: TradingController | None = None
         self._trading_ready = False
-        self._early_events: list[FeedEvent] = []  # for the trading controller, until it exists
         self.started = False
         """True once the console has finished starting (panes, session, trading)."""
         self._visibility: FeedVisibility | None = None
@@ -150,9 +150,7 @@ class JexApp(App[int]):
             from jextui.ui.trading_actions import TradingController
 
             self._trading = TradingController(self)
-            early, self._early_events = self._early_events, []
-            for event in early:
-                self._tell_trading(event)
+            self.parts.router.subscribe_all(self._trading.feed_handlers())
         return self._trading
 
     def trading_ready(self) -> None:
@@ -208,24 +206,8 @@ class JexApp(App[int]):
     # --- feed events and the status bar (jextui.ui.status_view) ------------------------
 
     def on_feed_arrived(self, message: FeedArrived) -> None:
-        from jextui.feed.events import StatusUpdate
-        from jextui.ui.status_view import show_status
-
-        event = message.event
-        self.bridge.apply(event)
-        if isinstance(event, StatusUpdate):
-            show_status(self, event)
-        if self._trading is None:
-            self._early_events.append(event)
-        else:
-            self._tell_trading(event)
-
-    def _tell_trading(self, event: FeedEvent) -> None:
-        assert self._trading is not None
-        try:
-            self._trading.on_feed_event(event)
-        except Exception:
-            log.exception("the trading controller failed on %s", type(event).__name__)
+        """Every feed event, from whichever source, through the one routing table."""
+        self.parts.router.route(message.event)
 
     def _tick(self) -> None:
         from jextui.ui.status_view import tick
@@ -250,7 +232,9 @@ class JexApp(App[int]):
             self._visibility.size_book_depth(self.main, self.session)
             return
         ticket_open = self._trading is not None and self._trading.has_open_ticket
-        self._visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend)
+        if self._visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend):
+            # Which feeds are hidden or unavailable changed at our word: read it now, not at the next push.
+            self.bridge.health = self.session.feed_health()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.update_visibility)

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from jextui.ui.app import JexApp
     from jextui.ui.feed_bridge import FeedBridge
+    from jextui.ui.routing import FeedRouter
     from jextui.ui.screens.panes import PaneSet
     from jextui.ui.session import Session
     from jextui.ui.store import MarketStore
@@ -97,14 +98,19 @@ class ConsoleParts:
     store: MarketStore
     panes: PaneSet
     bridge: FeedBridge
+    router: FeedRouter
     session: Session
 
 
 def build_parts(app: JexApp) -> ConsoleParts:
-    """Import and build the store, the panes, the bridge and the session."""
+    """Import and build the store, the panes, the routing table and the session."""
+    from jextui.feed.events import FeedEvent, StatusUpdate
     from jextui.ui.feed_bridge import FeedBridge
+    from jextui.ui.messages import FeedArrived
+    from jextui.ui.routing import FeedRouter
     from jextui.ui.screens.panes import build_panes
     from jextui.ui.session import Session
+    from jextui.ui.status_view import show_status
     from jextui.ui.store import MarketStore
 
     store = MarketStore()
@@ -118,17 +124,25 @@ def build_parts(app: JexApp) -> ConsoleParts:
         panes,
         active_symbol=lambda: app.active_symbol,
         kline_interval=lambda: app.kline_interval,
-        post=app.post_message,
     )
+    router = FeedRouter()
+    bridge.attach(router)
+    router.subscribe(StatusUpdate, lambda event, _changed: show_status(app, event))
+    router.hold()  # for trading, built once the book is shown
+
+    def sink(event: FeedEvent) -> None:
+        """Every feed source's events go through the app's queue to the routing table."""
+        app.post_message(FeedArrived(event))
+
     session = Session(
         app.settings,
-        bridge.sink,
+        sink,
         active_symbol=app.active_symbol,
         watchlist=app.watchlist,
         kline_interval=app.kline_interval,
         options=app.options.session,
     )
-    return ConsoleParts(store=store, panes=panes, bridge=bridge, session=session)
+    return ConsoleParts(store=store, panes=panes, bridge=bridge, router=router, session=session)
 
 
 async def show_book(app: JexApp) -> None:

@@ -3,7 +3,8 @@
 :func:`show_status` shows a feed :class:`~jextui.feed.events.StatusUpdate`
 (connection, latency, clock offset, used weight; the banner during a 429 /
 418 ban).  :func:`tick` runs once a second: every pane gets its data's age
-and stale mark, and the status bar the ages of the panes on screen.
+and stale mark, and the status bar the ages of the panes on screen, from
+the feeds' health that came with the latest status (pushed, not polled).
 """
 
 from __future__ import annotations
@@ -40,13 +41,13 @@ def show_status(app: JexApp, status: StatusUpdate) -> None:
 
 
 def tick(app: JexApp) -> None:
-    """Once a second: what is polled, data ages, stale marks."""
+    """Once a second: what is polled, data ages, stale marks (from the health the feed last pushed)."""
     app.update_visibility()
     session = app.session
     client = session.client
     if client is None:
         return
-    health = session.feed_health()
+    health = app.bridge.health
     if not health:
         return
     marks = app.bridge.mark_freshness(health, session.now_ms(), has_api_key=client.has_api_key)
@@ -61,7 +62,9 @@ def tick(app: JexApp) -> None:
 
 
 def refresh_status_now(app: JexApp) -> None:
-    """Repaint ages, stale marks and the used weight at once (tests, screenshots)."""
+    """Repaint ages, stale marks and the used weight at once (tests, screenshots):
+    the feed's health is read now rather than waiting for its next push."""
+    app.bridge.health = app.session.feed_health()
     tick(app)
     client, worker = app.session.client, app.session.worker
     if client is not None and worker is not None and client.rate.last_update_ms is not None:

@@ -10,7 +10,7 @@ CONTRACT (the app calls exactly these; the trading UI fills them in):
     controller.show_selected_order()           # Enter on the open-orders pane
     controller.open_account_screen(name)       # name in ACCOUNT_SCREENS
     controller.toggle_privacy()                # hides every balance and amount until pressed again
-    controller.on_feed_event(event)            # every feed event (fill detection, notifications)
+    controller.feed_handlers()                 # its rows of the routing table (fills, the open ticket)
     controller.has_open_ticket -> bool         # q asks before quitting when True
     controller.private -> bool
 
@@ -56,16 +56,28 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from jextui.api.models import Order, OrderResult, TradeFee
+from jextui.feed.events import (
+    AccountUpdate,
+    BookTickersUpdate,
+    BookUpdate,
+    FeedEvent,
+    OpenOrdersUpdate,
+    PricesUpdate,
+    StatusUpdate,
+    TickersUpdate,
+    TradesUpdate,
+)
 from jextui.trading.errors_text import describe_error
 from jextui.trading.reconcile import Reconciler, ReconcileReport
 from jextui.trading.submit import OrderSubmitter, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest
 from jextui.ui.keymap import ACCOUNT_SCREENS  # screen name -> title, with their keys
 from jextui.ui.notifications import FillAnnouncer, FillWatcher
+from jextui.ui.routing import Handler
+from jextui.ui.store import Changed
 
 if TYPE_CHECKING:
     from jextui.api.client import JexClient
-    from jextui.feed.events import FeedEvent
     from jextui.ui.screens.ticket import TicketScreen
 
 __all__ = ["ACCOUNT_SCREENS", "TradingController", "PERIODIC_CHECK_S"]
@@ -75,8 +87,14 @@ log = logging.getLogger("jextui.trading.ui")
 PERIODIC_CHECK_S = 15.0
 RETRY_MIN_INTERVAL_S = 5.0
 _ANSWERING = frozenset({"online", "degraded"})  # connection states in which the exchange answers
-_MARKET_EVENT_NAMES = frozenset(
-    {"AccountUpdate", "BookUpdate", "TradesUpdate", "PricesUpdate", "TickersUpdate", "BookTickersUpdate"}
+#: What an open ticket sizes against (balances, the book, the latest prices).
+MARKET_EVENTS: tuple[type[FeedEvent], ...] = (
+    AccountUpdate,
+    BookUpdate,
+    TradesUpdate,
+    PricesUpdate,
+    TickersUpdate,
+    BookTickersUpdate,
 )
 NO_CREDENTIALS = (
     "no API key and secret are configured for this profile. Add them to the config file "
@@ -567,19 +585,27 @@ class TradingController:
 
     # ------------------------------------------------------------------ feed events
 
-    def on_feed_event(self, event: FeedEvent) -> None:
-        name = type(event).__name__
-        if name == "StatusUpdate":
-            answering = getattr(event, "connection", None) in _ANSWERING
-            if answering and not self._answering:
-                self._retry_unsettled(now=True)  # the exchange answers again: look for what an outage left
-            self._answering = answering
-        if name == "OpenOrdersUpdate":
-            self.fills.observe_snapshot(event.symbol, event.orders)  # type: ignore[attr-defined]
-        if name in _MARKET_EVENT_NAMES:
-            ticket = self._open_ticket()
-            if ticket is not None:
-                ticket.call_later(ticket.market_changed)
+    def feed_handlers(self) -> dict[type[FeedEvent], Handler]:
+        """The controller's rows of the routing table (:mod:`jextui.ui.routing`)."""
+        handlers: dict[type[FeedEvent], Handler] = {event_type: self.on_market for event_type in MARKET_EVENTS}
+        handlers[StatusUpdate] = self.on_status
+        handlers[OpenOrdersUpdate] = self.on_open_orders
+        return handlers
+
+    def on_status(self, event: StatusUpdate, _changed: Changed) -> None:
+        answering = event.connection in _ANSWERING
+        if answering and not self._answering:
+            self._retry_unsettled(now=True)  # the exchange answers again: look for what an outage left
+        self._answering = answering
+
+    def on_open_orders(self, event: OpenOrdersUpdate, _changed: Changed) -> None:
+        self.fills.observe_snapshot(event.symbol, event.orders)
+
+    def on_market(self, _event: FeedEvent, _changed: Changed) -> None:
+        """Balances, book, trades or prices moved: an open ticket sizes against them again."""
+        ticket = self._open_ticket()
+        if ticket is not None:
+            ticket.call_later(ticket.market_changed)
 
     def periodic_checks(self) -> None:
         """Every :data:`PERIODIC_CHECK_S` seconds: open unknown outcomes, and orders on other symbols."""

@@ -154,13 +154,13 @@ async def test_trading_waits_for_the_journal_and_sees_the_events_from_before(
 
     monkeypatch.setattr(startup, "start_trading", held_trading)
     seen: list[tuple[str, bool]] = []
-    original = TradingController.on_feed_event
+    original = TradingController.on_market
 
-    def recording(self: TradingController, event: Any) -> None:
+    def recording(self: TradingController, event: Any, changed: Any) -> None:
         seen.append((type(event).__name__, self.app.check_action("buy", ()) is True))
-        original(self, event)
+        original(self, event, changed)
 
-    monkeypatch.setattr(TradingController, "on_feed_event", recording)
+    monkeypatch.setattr(TradingController, "on_market", recording)
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_until(pilot, lambda: app.parts_built and app.bridge.book_shown.is_set(), what="the first book")
