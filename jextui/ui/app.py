@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -87,6 +88,15 @@ class JexApp(App[int]):
     (:mod:`jextui.ui.startup`).
     """
 
+    active_symbol: var[str | None] = var(None, init=False)
+    """The symbol the book, trades, klines and open orders show (remembered)."""
+    watchlist: var[tuple[str, ...]] = var((), init=False)
+    """The watched symbols, in display order (remembered)."""
+    kline_interval: var[str] = var("1m", init=False)
+    """The klines' interval (remembered)."""
+    private: var[bool] = var(False, init=False)
+    """Privacy mode: every balance and amount is hidden on every screen."""
+
     CSS_PATH = str(Path(__file__).with_name("jextui.tcss"))
     TITLE = "jextui"
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("app"))
@@ -97,9 +107,10 @@ class JexApp(App[int]):
         self.settings = settings
         self.options = options or AppOptions()
         saved = load_state(settings.state_path)
-        self.watchlist: list[str] = list(settings.watchlist)
-        self.active_symbol: str | None = selection.first_active(saved.active_symbol, self.watchlist)
-        self.kline_interval: str = saved.kline_interval or "1m"
+        watchlist = tuple(settings.watchlist)
+        self.set_reactive(JexApp.watchlist, watchlist)
+        self.set_reactive(JexApp.active_symbol, selection.first_active(saved.active_symbol, list(watchlist)))
+        self.set_reactive(JexApp.kline_interval, saved.kline_interval or "1m")
         self.session_error: str | None = None
         self.main = MainScreen(time_zone=self.options.time_zone, watchlist=self.watchlist,
                                active_symbol=self.active_symbol, kline_interval=self.kline_interval)  # fmt: skip
@@ -165,12 +176,6 @@ class JexApp(App[int]):
         """The order book's selected level while the book has focus, else None."""
         book = self.main.panes.book
         return book.selected_level if book.has_focus else None
-
-    def apply_privacy(self, private: bool) -> None:
-        """Every pane masks (or shows again) its balances and amounts."""
-        for pane in self.main.panes.all_panes():
-            pane.set_private(private)
-        self.main.panes.grid.set_private(private)
 
     # --- start-up and shutdown (jextui.ui.startup) -----------------------------------
 
@@ -242,8 +247,35 @@ class JexApp(App[int]):
     # --- symbols and the watchlist (jextui.ui.selection) ---------------------------------
 
     def activate_symbol(self, symbol: str) -> None:
-        """Make ``symbol`` the active one: its panes are cleared until its data arrives."""
-        selection.activate_symbol(self, symbol)
+        """Make ``symbol`` the active one (from the grid view: back to the panes)."""
+        if self.main.grid_shown:
+            self.action_toggle_grid()
+        self.active_symbol = symbol.upper()
+
+    def watch_active_symbol(self, previous: str | None, symbol: str | None) -> None:
+        """What the app itself does about a new active symbol; the panes follow it on their own."""
+        if self.parts_built:
+            if previous is not None:
+                self.store.forget_symbol(previous)
+            self.bridge.apply_active_precision()
+            if symbol is not None:
+                self.session.set_active_symbol(symbol)
+        selection.save_ui_state(self.settings.state_path, active_symbol=symbol)
+
+    def watch_watchlist(self, symbols: tuple[str, ...]) -> None:
+        if self.parts_built:
+            self.run_worker(selection.sync_grid(self), group="grid", exclusive=True)
+            self.session.set_watchlist(symbols)
+        selection.save_ui_state(self.settings.state_path, watchlist=symbols)
+
+    def watch_kline_interval(self, interval: str) -> None:
+        if self.parts_built:
+            self.session.set_kline_interval(interval)
+        selection.save_ui_state(self.settings.state_path, kline_interval=interval)
+
+    def watch_private(self, private: bool) -> None:
+        state = "on: balances and amounts are hidden" if private else "off: amounts are shown"
+        self.notify(f"Privacy {state} (p toggles).", title="Privacy", timeout=3)
 
     def add_to_watchlist(self, symbol: str) -> None:
         selection.add_to_watchlist(self, symbol)
@@ -357,7 +389,7 @@ class JexApp(App[int]):
         self.trading.cancel_all()
 
     def action_privacy(self) -> None:
-        self.trading.toggle_privacy()
+        self.private = not self.private
 
     def action_account_screen(self, name: str) -> None:
         if name in ACCOUNT_SCREENS:

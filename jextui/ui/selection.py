@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "first_active",
-    "activate_symbol",
-    "caption_active",
     "add_to_watchlist",
     "remove_from_watchlist",
     "jump_to",
@@ -56,41 +54,6 @@ def save_ui_state(state_path: Path, **changes: object) -> None:
 # --- the active symbol ---------------------------------------------------------------
 
 
-def activate_symbol(app: JexApp, symbol: str) -> None:
-    """Make ``symbol`` the active one: its panes are cleared until its data arrives."""
-    symbol = symbol.upper()
-    if app.main.grid_shown:
-        app.action_toggle_grid()
-    if symbol == app.active_symbol:
-        return
-    previous = app.active_symbol
-    app.active_symbol = symbol
-    if previous is not None:
-        app.store.forget_symbol(previous)
-    panes = app.main.panes
-    panes.book.clear()
-    panes.trades.clear()
-    panes.klines.clear()
-    panes.open_orders.clear()
-    panes.book.set_own_orders(())
-    for pane in (panes.book, panes.trades, panes.klines, panes.open_orders):
-        pane.set_freshness(None, False, None)
-    panes.watchlist.set_active(symbol)
-    panes.grid.set_active(symbol)
-    caption_active(app)
-    app.bridge.apply_active_precision()
-    app.session.set_active_symbol(symbol)
-    save_ui_state(app.settings.state_path, active_symbol=symbol)
-
-
-def caption_active(app: JexApp) -> None:
-    """The active symbol in the headers of the panes that show it."""
-    symbol = app.active_symbol or ""
-    panes = app.main.panes
-    for pane in (panes.book, panes.trades, panes.klines, panes.open_orders):
-        pane.set_caption(symbol)
-
-
 def jump_to(app: JexApp, number: int) -> None:
     """Make watchlist symbol ``number`` (1-9) active."""
     index = number - 1
@@ -98,7 +61,7 @@ def jump_to(app: JexApp, number: int) -> None:
         app.notify(f"The watchlist has no symbol {number}.")
         return
     app.main.panes.watchlist.select_index(index)
-    activate_symbol(app, app.watchlist[index])
+    app.activate_symbol(app.watchlist[index])
 
 
 # --- the watchlist ---------------------------------------------------------------------
@@ -111,7 +74,7 @@ def add_to_watchlist(app: JexApp, symbol: str) -> None:
         watchlist.move_cursor_to(symbol)
         app.notify(f"{symbol} is already in the watchlist.")
         return
-    _set_watchlist(app, [*app.watchlist, symbol])
+    app.watchlist = (*app.watchlist, symbol)
     watchlist.move_cursor_to(symbol)
     app.notify(f"{symbol} added to the watchlist.")
 
@@ -119,16 +82,8 @@ def add_to_watchlist(app: JexApp, symbol: str) -> None:
 def remove_from_watchlist(app: JexApp, symbol: str) -> None:
     if symbol not in app.watchlist:
         return
-    _set_watchlist(app, [s for s in app.watchlist if s != symbol])
+    app.watchlist = tuple(s for s in app.watchlist if s != symbol)
     app.notify(f"{symbol} removed from the watchlist.")
-
-
-def _set_watchlist(app: JexApp, symbols: list[str]) -> None:
-    app.watchlist = symbols
-    app.main.panes.watchlist.set_symbols(symbols)
-    app.run_worker(sync_grid(app), group="grid", exclusive=True)
-    app.session.set_watchlist(symbols)
-    save_ui_state(app.settings.state_path, watchlist=tuple(symbols))
 
 
 async def sync_grid(app: JexApp) -> None:
@@ -177,7 +132,7 @@ def open_search(app: JexApp, mode: SearchMode) -> None:
         if choice.action == "add":
             add_to_watchlist(app, choice.symbol)
         else:
-            activate_symbol(app, choice.symbol)
+            app.activate_symbol(choice.symbol)
 
     app.push_screen(SymbolSearchScreen(entries, mode=mode, loading=not entries), chosen)
 
@@ -190,12 +145,4 @@ def change_interval(app: JexApp, delta: int) -> None:
     intervals = list(KLINE_INTERVALS)
     index = intervals.index(app.kline_interval) if app.kline_interval in intervals else 0
     new = intervals[min(max(0, index + delta), len(intervals) - 1)]
-    if new == app.kline_interval:
-        return
     app.kline_interval = new
-    klines = app.main.panes.klines
-    klines.clear()
-    klines.show_interval(new)
-    klines.set_freshness(None, False, None)
-    app.session.set_kline_interval(new)
-    save_ui_state(app.settings.state_path, kline_interval=new)

@@ -147,24 +147,13 @@ def build_parts(app: JexApp) -> ConsoleParts:
 
 async def show_book(app: JexApp) -> None:
     """Put the order book in place of its empty frame: the feed's first answer goes there."""
-    from jextui.ui.selection import caption_active
-
     await app.main.install_panes(app.parts.panes, ("book",))
-    caption_active(app)
 
 
 async def show_panes(app: JexApp) -> None:
-    """Put every other pane in place of its empty frame and set them up."""
-    from jextui.ui.selection import caption_active
-
-    main = app.main
+    """Put every other pane in place of its empty frame (they follow the app's choices already)."""
     panes = app.parts.panes
-    await main.install_panes(panes)
-    panes.watchlist.set_symbols(app.watchlist)
-    panes.watchlist.set_active(app.active_symbol)
-    panes.klines.show_interval(app.kline_interval)
-    caption_active(app)
-    panes.grid.set_active(app.active_symbol)
+    await app.main.install_panes(panes)
     panes.watchlist.focus()
 
 

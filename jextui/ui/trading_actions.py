@@ -9,7 +9,6 @@ CONTRACT (the app calls exactly these; the trading UI fills them in):
     controller.cancel_all()                    # C  (after a confirmation)
     controller.show_selected_order()           # Enter on the open-orders pane
     controller.open_account_screen(name)       # name in ACCOUNT_SCREENS
-    controller.toggle_privacy()                # hides every balance and amount until pressed again
     controller.feed_handlers()                 # its rows of the routing table (fills, the open ticket)
     controller.has_open_ticket -> bool         # q asks before quitting when True
     controller.private -> bool
@@ -19,7 +18,7 @@ journal, reconciler, can_trade, refresh_now), ``app.store``
 (jextui.ui.store.MarketStore), ``app.active_symbol``, ``app.settings``
 (confirm_orders, bell, fat_finger_pct), ``app.selected_book_level()`` (the
 order book's selected level when the book has focus, else None) and
-``app.apply_privacy(private: bool)`` (panes mask their amounts).
+``app.private`` (privacy mode, which every screen follows on its own).
 
 How it works:
 
@@ -130,7 +129,6 @@ class TradingController:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.private = False
         self.announcer = FillAnnouncer(app, bell=self._bell_enabled, private=lambda: self.private)
         self.fills = FillWatcher(self.announcer, lambda: self.client, self._in_background("trading-lookups"))
         self._submitter: OrderSubmitter | None = None
@@ -144,6 +142,11 @@ class TradingController:
         self._answering = True  # whether the exchange answered at the last status
 
     # ------------------------------------------------------------------ what screens read
+
+    @property
+    def private(self) -> bool:
+        """Privacy mode (the app's): amounts are left out of what is said."""
+        return bool(getattr(self.app, "private", False))
 
     @property
     def session(self) -> Any:
@@ -571,17 +574,8 @@ class TradingController:
     # ------------------------------------------------------------------ privacy
 
     def toggle_privacy(self) -> None:
-        self.private = not self.private
-        try:
-            self.app.apply_privacy(self.private)
-        except Exception:
-            log.debug("apply_privacy failed", exc_info=True)
-        for screen in getattr(self.app, "screen_stack", ()):
-            setter = getattr(screen, "set_private", None)
-            if callable(setter):
-                setter(self.private)
-        state = "on: balances and amounts are hidden" if self.private else "off: amounts are shown"
-        self.app.notify(f"Privacy {state} (p toggles).", title="Privacy", timeout=3)
+        """``p`` on a dialog: the app's privacy mode, which every screen follows."""
+        self.app.private = not self.app.private
 
     # ------------------------------------------------------------------ feed events
 

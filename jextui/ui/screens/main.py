@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import tzinfo
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -123,6 +124,7 @@ class MainScreen(Screen[None]):
         place of their frames; with the last of them, the grid view and the banner."""
         if self._panes is None:
             self._panes = panes
+            self._bind(panes)
             for name in STACKED_PANES:
                 panes.by_name(name).set_class(name == self.stacked_current, "-current", update=False)
         elif panes is not self._panes:
@@ -145,6 +147,21 @@ class MainScreen(Screen[None]):
                 self._complete = True
         if self._complete:
             self.refresh_bindings()  # the keys that waited for the panes
+
+    def _bind(self, panes: PaneSet) -> None:
+        """The panes follow the app's choices from now on: the active symbol (the
+        panes that show its data clear themselves when it changes), the
+        watchlist, the kline interval and privacy."""
+        app = self.app
+        for pane in (panes.book, panes.trades, panes.klines, panes.open_orders):
+            self.watch(app, "active_symbol", partial(setattr, pane, "shown_symbol"))
+        self.watch(app, "active_symbol", panes.watchlist.set_active)
+        self.watch(app, "active_symbol", panes.grid.set_active)
+        self.watch(app, "watchlist", panes.watchlist.set_symbols)
+        self.watch(app, "kline_interval", panes.klines.follow_interval)
+        for pane in panes.all_panes():
+            self.watch(app, "private", pane.set_private)
+        self.watch(app, "private", panes.grid.set_private)
 
     # --- arrangement ----------------------------------------------------------
 

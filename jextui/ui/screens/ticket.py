@@ -256,6 +256,7 @@ class TicketScreen(ModalScreen[None]):
             )
 
     def on_mount(self) -> None:
+        self.watch(self.app, "private", self.set_private, init=False)  # the app's privacy mode
         self.query_one("#quantity", Input).focus()
         self.query_one("#ticket-result", Static).display = False
         self.redraw()

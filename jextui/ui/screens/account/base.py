@@ -138,6 +138,7 @@ class AccountScreen(ModalScreen[None]):
         self.start_loading()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "private", self.set_private, init=False)  # the app's privacy mode
         self.start_loading()
 
     def start_loading(self) -> None:
