@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import tzinfo
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from jextui.ui.session import Session, SessionOptions
     from jextui.ui.startup import ConsoleParts
     from jextui.ui.store import MarketStore
-    from jextui.ui.trading_actions import TradingController
+    from jextui.ui.trading_actions import TradingController, TradingDeps
     from jextui.ui.visibility import FeedVisibility
     from jextui.ui.messages import OrderActivated, SymbolActivated
     from jextui.ui.widgets import BookLevel
@@ -158,11 +159,37 @@ class JexApp(App[int]):
     def trading(self) -> TradingController:
         """The trading controller (built once trading starts, or when first needed)."""
         if self._trading is None:
-            from jextui.ui.trading_actions import TradingController
+            from jextui.ui.trading_actions import TradingController, TradingDeps
 
-            self._trading = TradingController(self)
+            self._trading = TradingController(self._trading_deps())
             self.parts.router.subscribe_all(self._trading.feed_handlers())
         return self._trading
+
+    def _trading_deps(self) -> TradingDeps:
+        from jextui.ui.trading_actions import TradingDeps
+
+        panes = self.parts.panes
+
+        def selected_level_price() -> Decimal | None:
+            level = self.selected_book_level()
+            return level.price if level is not None else None
+
+        def set_private(private: bool) -> None:
+            self.private = private
+
+        return TradingDeps(
+            console=self,
+            session=self.session,
+            store=self.store,
+            settings=self.settings,
+            time_zone=self.options.time_zone,
+            active_symbol=lambda: self.active_symbol,
+            selected_level_price=selected_level_price,
+            selected_order=lambda: panes.open_orders.selected_order,
+            private=lambda: self.private,
+            set_private=set_private,
+            on_screen_changed=self.update_visibility,
+        )
 
     def trading_ready(self) -> None:
         """The journal is open (or could not be): the trading keys work from now on."""

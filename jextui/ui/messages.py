@@ -26,6 +26,9 @@ from jextui.feed.events import BookTickersUpdate, BookUpdate, FeedEvent, PricesU
 if TYPE_CHECKING:
     from textual.widget import Widget
 
+    from jextui.trading.submit import SubmitOutcome
+    from jextui.trading.ticket import OrderRequest
+
 __all__ = [
     "BookSide",
     "FeedArrived",
@@ -33,7 +36,15 @@ __all__ = [
     "LevelSelected",
     "OrderHighlighted",
     "OrderActivated",
+    "OrderProgress",
+    "ProgressStage",
 ]
+
+ProgressStage = Literal["refused", "sending", "checking", "done"]
+"""* ``refused``: not sent (trading is off; ``text`` says why);
+* ``sending``: on its way;
+* ``checking``: the answer was lost, the exchange is asked what became of it;
+* ``done``: ``outcome`` is known (as far as it can be)."""
 
 BookSide = Literal["ask", "bid"]
 """Which side of the order book a level is on."""
@@ -128,3 +139,26 @@ class OrderActivated(_PaneMessage):
 
     def __repr__(self) -> str:
         return f"OrderActivated(order_id={int(self.order.order_id)})"
+
+
+class OrderProgress(Message):
+    """How an order sent from a ticket is getting on (posted to that ticket)."""
+
+    def __init__(
+        self,
+        stage: ProgressStage,
+        *,
+        dry_run: bool = False,
+        text: str = "",
+        outcome: SubmitOutcome | None = None,
+        request: OrderRequest | None = None,
+    ) -> None:
+        super().__init__()
+        self.stage: ProgressStage = stage
+        self.dry_run = dry_run
+        self.text = text
+        self.outcome = outcome
+        self.request = request
+
+    def __repr__(self) -> str:
+        return f"OrderProgress({self.stage!r})"

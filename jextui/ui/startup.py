@@ -141,6 +141,7 @@ def build_parts(app: JexApp) -> ConsoleParts:
         watchlist=app.watchlist,
         kline_interval=app.kline_interval,
         options=app.options.session,
+        on_outcome_unknown=lambda: app.trading.outcome_unknown(),
     )
     return ConsoleParts(store=store, panes=panes, bridge=bridge, router=router, session=session)
 

@@ -157,7 +157,7 @@ async def test_trading_waits_for_the_journal_and_sees_the_events_from_before(
     original = TradingController.on_market
 
     def recording(self: TradingController, event: Any, changed: Any) -> None:
-        seen.append((type(event).__name__, self.app.check_action("buy", ()) is True))
+        seen.append((type(event).__name__, app.check_action("buy", ()) is True))
         original(self, event, changed)
 
     monkeypatch.setattr(TradingController, "on_market", recording)
