@@ -6,9 +6,9 @@
   watchers tell the session (what the feed polls), the market store and the
   state file.
 * The first frame is the main screen with each pane's empty frame
-  (:mod:`jextui.ui.screens.boot`), drawn before the rest is even imported;
+  (:mod:`jextui.ui.widgets.placeholder`), drawn before the rest is even imported;
   right after it :meth:`JexApp._start_console` builds the parts
-  (:mod:`jextui.ui.startup`) and connects (:mod:`jextui.ui.session`).
+  (:mod:`jextui.ui.startup`) and connects (:mod:`jextui.session`).
 * Every feed event arrives as a :class:`~jextui.ui.messages.FeedArrived`
   message and goes through the one routing table (:mod:`jextui.ui.routing`):
   the store, the panes (:mod:`jextui.ui.feed_bridge`), the status bar
@@ -51,9 +51,9 @@ if TYPE_CHECKING:
     from jextui.ui.feed_bridge import FeedBridge
     from jextui.ui.messages import FeedArrived
     from jextui.ui.screens.symbol_search import SearchChoice, SearchMode, SymbolEntry
-    from jextui.ui.session import Session, SessionOptions
+    from jextui.session import Session, SessionOptions
     from jextui.ui.startup import ConsoleParts
-    from jextui.ui.store import MarketStore
+    from jextui.market_store import MarketStore
     from jextui.ui.trading_actions import TradingController, TradingDeps
     from jextui.ui.visibility import FeedVisibility
     from jextui.ui.messages import OrderActivated, SymbolActivated

@@ -2,7 +2,7 @@
 
 :meth:`FeedBridge.attach` writes the market store's and the panes' rows of
 the routing table (:mod:`jextui.ui.routing`): every feed event is
-remembered in the :class:`~jextui.ui.store.MarketStore` and given to the
+remembered in the :class:`~jextui.market_store.MarketStore` and given to the
 panes it belongs to.  Events about a symbol or kline interval that is no
 longer shown are dropped, so a pane never shows one symbol's data under
 another's name.
@@ -37,9 +37,9 @@ from jextui.feed.events import (
 )
 from jextui.feed.health import FeedHealth
 from jextui.ui.format import symbol_precisions
-from jextui.ui.screens.panes import PaneSet
+from jextui.ui.widgets.pane_set import PaneSet
 from jextui.ui.routing import FeedRouter
-from jextui.ui.store import NOTHING, Changed, MarketStore
+from jextui.market_store import NOTHING, Changed, MarketStore
 
 __all__ = [
     "FeedBridge",

@@ -7,7 +7,7 @@ events: every source hands them to the same sink) reaches the app as a
 
 1. the row's *rememberer* (the market store's method for that type) keeps
    what the event carries and says what it changed
-   (:class:`~jextui.ui.store.Changed`);
+   (:class:`~jextui.market_store.Changed`);
 2. every *handler* subscribed to that type is called with the event and
    that change, in the order they subscribed (the panes, the status bar,
    trading).
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from jextui.feed.events import FeedEvent
-from jextui.ui.store import NOTHING, Changed
+from jextui.market_store import NOTHING, Changed
 
 __all__ = ["FeedRouter", "Handler", "Rememberer"]
 

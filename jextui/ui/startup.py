@@ -1,7 +1,7 @@
 """The parts of the console's start after its first frame (none takes the app).
 
 The first frame is the main screen with each pane's empty frame
-(:mod:`jextui.ui.screens.boot`), drawn before any of the parts below is
+(:mod:`jextui.ui.widgets.placeholder`), drawn before any of the parts below is
 imported.  Right after it, the app (``JexApp._start_console``) works in the
 order a user waits for things, with the pieces here:
 
@@ -39,10 +39,10 @@ if TYPE_CHECKING:
     from jextui.ui.feed_bridge import FeedBridge
     from jextui.ui.routing import FeedRouter
     from jextui.ui.screens.main import MainScreen
-    from jextui.ui.screens.panes import PaneSet
-    from jextui.ui.session import Session, SessionOptions
+    from jextui.ui.widgets.pane_set import PaneSet
+    from jextui.session import Session, SessionOptions
     from jextui.ui.status_view import StatusView
-    from jextui.ui.store import MarketStore
+    from jextui.market_store import MarketStore
 
 __all__ = [
     "BOOK_WAIT_S",
@@ -130,10 +130,10 @@ def build_parts(
     from jextui.ui.feed_bridge import FeedBridge
     from jextui.ui.messages import FeedArrived
     from jextui.ui.routing import FeedRouter
-    from jextui.ui.screens.panes import build_panes
-    from jextui.ui.session import Session
+    from jextui.ui.widgets.pane_set import build_panes
+    from jextui.session import Session
     from jextui.ui.status_view import StatusView
-    from jextui.ui.store import MarketStore
+    from jextui.market_store import MarketStore
 
     store = MarketStore()
     panes = build_panes(
@@ -183,7 +183,7 @@ class Choices:
 async def connect(parts: ConsoleParts, *, demo: bool, book_first: bool) -> str | None:
     """Start the session (``book_first``: asking for the book alone first); None
     once it runs, else why it could not start, in words (logged)."""
-    from jextui.ui.session import SessionError
+    from jextui.session import SessionError
 
     session = parts.session
     if book_first:

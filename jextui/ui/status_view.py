@@ -19,8 +19,8 @@ from jextui.ui.feed_bridge import STATUS_AGE_LABELS
 if TYPE_CHECKING:
     from jextui.feed.events import StatusUpdate
     from jextui.ui.feed_bridge import FeedBridge
-    from jextui.ui.session import Session
-    from jextui.ui.store import Changed
+    from jextui.session import Session
+    from jextui.market_store import Changed
     from jextui.ui.widgets.rate_limit_banner import RateLimitBanner
     from jextui.ui.widgets.status_bar import StatusBar
 

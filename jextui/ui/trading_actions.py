@@ -67,7 +67,7 @@ from jextui.ui.keymap import ACCOUNT_SCREENS  # screen name -> title, with their
 from jextui.ui.messages import OrderProgress
 from jextui.ui.notifications import FillAnnouncer, FillWatcher
 from jextui.ui.routing import Handler
-from jextui.ui.store import Changed
+from jextui.market_store import Changed
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -76,8 +76,8 @@ if TYPE_CHECKING:
     from jextui.config import Settings
     from jextui.ui.screens.order_detail import OrderDetailScreen
     from jextui.ui.screens.ticket import TicketScreen
-    from jextui.ui.session import Session
-    from jextui.ui.store import MarketStore
+    from jextui.session import Session
+    from jextui.market_store import MarketStore
 
 __all__ = ["ACCOUNT_SCREENS", "ConsoleServices", "TradingDeps", "TradingController", "PERIODIC_CHECK_S"]
 

@@ -16,7 +16,7 @@ from jextui.ui.feed_bridge import GRID_FEEDS, PANE_FEEDS
 
 if TYPE_CHECKING:
     from jextui.ui.screens.main import MainScreen
-    from jextui.ui.session import Session
+    from jextui.session import Session
 
 __all__ = ["FeedVisibility", "visible_feeds", "book_rows_per_side", "TICKET_FEEDS"]
 

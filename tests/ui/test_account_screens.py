@@ -19,7 +19,7 @@ from jextui.ui.screens.account import (
     WithdrawHistoryScreen,
 )
 from jextui.ui.screens.account import history as history_module
-from jextui.ui.screens.account.table import TableView
+from jextui.ui.widgets.table import TableView
 
 from .app_harness import make_test_app, wait_for_data, wait_until
 from .test_trading_helpers import SYMBOL, resting_buy_price

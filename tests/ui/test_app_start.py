@@ -20,10 +20,10 @@ from textual.widgets import LoadingIndicator
 from jextui.api.client import JexClient
 from jextui.ui import startup
 from jextui.ui.app import JexApp
-from jextui.ui.screens.boot import CONNECTING, PanePlaceholder
-from jextui.ui.screens.layout import PANE_ORDER, PANE_TITLES
-from jextui.ui.screens.panes import PaneSet
-from jextui.ui.session import Session, SessionError, SessionOptions
+from jextui.ui.widgets.placeholder import CONNECTING, PanePlaceholder
+from jextui.ui.widgets.pane_names import PANE_ORDER, PANE_TITLES
+from jextui.ui.widgets.pane_set import PaneSet
+from jextui.session import Session, SessionError, SessionOptions
 from jextui.ui.themes import load_themes
 from jextui.ui.trading_actions import TradingController
 
@@ -244,7 +244,7 @@ def test_a_changed_user_theme_is_read_again(tmp_path: Path) -> None:
      ("https://127.0.0.1:8765", False), ("http://jex.example.com", False), ("https://jex.example.com", False)],
 )  # fmt: skip
 def test_only_plain_http_on_this_machine_skips_the_certificate_authorities(url: str, plain: bool) -> None:
-    from jextui.ui.session import _loopback_transport
+    from jextui.session import _loopback_transport
 
     assert (_loopback_transport(url) is not None) is plain
 

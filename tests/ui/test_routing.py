@@ -11,7 +11,7 @@ from jextui.api.errors import TransportError
 from jextui.api.models import Depth, Trade
 from jextui.ui.messages import FeedArrived
 from jextui.ui.routing import FeedRouter
-from jextui.ui.store import Changed, MarketStore
+from jextui.market_store import Changed, MarketStore
 
 
 def prices(**values: str) -> PricesUpdate:

@@ -17,7 +17,7 @@ from jextui.api.client import JexClient
 from jextui.api.models import AssetDetail, Deposit, TradeFee, Withdrawal
 from jextui.ui.format import MASK, format_amount, format_datetime
 from jextui.ui.screens.account.base import PagedAccountScreen, TradingHost
-from jextui.ui.screens.account.table import Cell, Column
+from jextui.ui.widgets.table import Cell, Column
 from jextui.ui.screens.account.words import deposit_status_words, status_role, withdraw_status_words
 
 __all__ = [
