@@ -21,6 +21,7 @@ from jextui.api.models import Order, OrderResult
 from jextui.trading.errors_text import describe_error
 from jextui.trading.fills import FillEvent, FillEventKind, FillTracker
 from jextui.trading.reconcile import ReconcileReport
+from jextui.ui.format import format_plain
 
 __all__ = ["FillAnnouncer", "FillWatcher", "fill_text", "FILL_TITLES", "OTHER_SYMBOLS_PER_CHECK"]
 
@@ -37,16 +38,11 @@ FILL_TITLES: dict[FillEventKind, str] = {
 NOTIFICATION_SECONDS = 8.0
 
 
-def _plain(value: object) -> str:
-    text = f"{value:f}" if hasattr(value, "is_finite") else str(value)
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def fill_text(event: FillEvent, *, private: bool) -> str:
     """The sentence for one event (the tracker's own, or one without amounts)."""
     if not private:
         return event.message
-    what = f"{event.side} {event.symbol} @ {_plain(event.price)} (order {event.order_id})"
+    what = f"{event.side} {event.symbol} @ {format_plain(event.price)} (order {event.order_id})"
     if event.kind == FillEventKind.FILLED:
         return f"Filled: {what}."
     if event.kind == FillEventKind.PARTIAL_FILL:

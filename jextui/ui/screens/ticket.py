@@ -61,7 +61,7 @@ from jextui.trading.ticket import (
     OrderTicket,
     format_decimal,
 )
-from jextui.ui.format import MASK, format_amount, format_price
+from jextui.ui.format import MASK, format_amount, format_plain, format_price
 from jextui.ui.messages import OrderProgress
 from jextui.ui.screens.account.words import order_status_words
 from jextui.ui.screens.confirm import ConfirmScreen
@@ -235,7 +235,7 @@ class TicketScreen(ModalScreen[None]):
             with Horizontal(classes="ticket-row"):
                 yield Static(f"Price ({rules.quote_asset})", classes="ticket-label", markup=False)
                 yield Input(self.ticket.price_text, id="price", select_on_focus=False)
-                yield Static(f"↑/↓ one tick ({format_decimal(rules.price_grid)})", classes="ticket-hint",
+                yield Static(f"↑/↓ one tick ({format_plain(rules.price_grid)})", classes="ticket-hint",
                              markup=False)
             yield Static("", id="price-msg", classes="ticket-msg", markup=False)
             with Horizontal(classes="ticket-row"):
@@ -529,8 +529,8 @@ class TicketScreen(ModalScreen[None]):
 
     def summary_lines(self, request: OrderRequest) -> list[str]:
         rules = self.ticket.rules
-        quantity = MASK if self.host.private else format_decimal(request.quantity)
-        lines = [f"{request.side} {quantity} {rules.base_asset} at {format_decimal(request.price)} "
+        quantity = MASK if self.host.private else format_plain(request.quantity)
+        lines = [f"{request.side} {quantity} {rules.base_asset} at {format_plain(request.price)} "
                  f"{rules.quote_asset}, {request.time_in_force}, limit order on {rules.symbol}."]
         estimate = self.ticket.estimate()
         if estimate is not None:
