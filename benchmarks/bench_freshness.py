@@ -1,7 +1,7 @@
 """Freshness against the weight budget: how old is what the panes show?
 
 Runs the console's feed layer headless, wired exactly as
-``jextui.ui.session.Session.start`` wires it in demo mode: an in-process
+``jextui.session.Session.start`` wires it in demo mode: an in-process
 ``SandboxServer`` (living market, default rate limits: 1200 weight/min,
 5000 raw requests / 5 min), a ``JexClient`` with the demo key, and a
 ``FeedWorker`` with the default settings (refresh periods and weight share of

@@ -39,7 +39,7 @@ from jextui.config import RefreshPeriods, Settings
 from jextui.sandbox import SandboxConfig
 from jextui.ui.app import AppOptions, JexApp
 from jextui.ui.screens.ticket import TicketScreen
-from jextui.ui.session import SessionOptions
+from jextui.session import SessionOptions
 
 SYMBOL = "BTCUSDT"
 GOAL_P50_MS = 150.0

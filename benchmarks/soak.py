@@ -46,7 +46,7 @@ from jextui.sandbox import SandboxConfig
 from jextui.sandbox.symbols import DEFAULT_SYMBOLS, synthetic_symbols
 from jextui.ui.app import AppOptions, JexApp
 from jextui.ui.screens.ticket import TicketScreen
-from jextui.ui.session import SessionOptions
+from jextui.session import SessionOptions
 
 SIZE = (160, 48)
 EXTRA_SYMBOLS = 12  # 8 built in + 12 synthetic = 20 watched symbols

@@ -30,7 +30,7 @@ from jextui.config import DEFAULT_WATCHLIST, RefreshPeriods, Settings
 from jextui.sandbox import SandboxConfig
 from jextui.sandbox.clock import FixedClock
 from jextui.ui.app import AppOptions, JexApp
-from jextui.ui.session import SessionOptions
+from jextui.session import SessionOptions
 
 FIXED_TIME_MS = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC
 SEED = 7

@@ -1,31 +1,40 @@
-"""The console app: compose, bindings, routing.  Everything else lives elsewhere.
+"""The console app: its choices, bindings, screen routing and message handlers.
 
-* the first frame is the main screen with each pane's empty frame
-  (:mod:`jextui.ui.screens.boot`), drawn before the rest is even imported;
-* :mod:`jextui.ui.startup` then builds the parts, puts the panes in place
-  and connects (:mod:`jextui.ui.session`: demo sandbox, client, feed, journal);
-* :mod:`jextui.ui.feed_bridge` turns feed events into store and pane updates,
-  :mod:`jextui.ui.status_view` into the status bar, and
-  :mod:`jextui.ui.visibility` decides what is polled;
-* :mod:`jextui.ui.selection` switches symbols, edits the watchlist and
-  remembers both; :mod:`jextui.ui.screens` arrange the panes;
-  :mod:`jextui.ui.keymap` holds every key, :mod:`jextui.ui.commands` the
-  palette; :mod:`jextui.ui.trading_actions` trades.
+* App-level reactives hold what the user chose: ``active_symbol``,
+  ``watchlist``, ``kline_interval`` and ``private``.  The main screen binds
+  its panes to them (they clear and caption themselves); the app's own
+  watchers tell the session (what the feed polls), the market store and the
+  state file.
+* The first frame is the main screen with each pane's empty frame
+  (:mod:`jextui.ui.widgets.placeholder`), drawn before the rest is even imported;
+  right after it :meth:`JexApp._start_console` builds the parts
+  (:mod:`jextui.ui.startup`) and connects (:mod:`jextui.session`).
+* Every feed event arrives as a :class:`~jextui.ui.messages.FeedArrived`
+  message and goes through the one routing table (:mod:`jextui.ui.routing`):
+  the store, the panes (:mod:`jextui.ui.feed_bridge`), the status bar
+  (:mod:`jextui.ui.status_view`) and trading
+  (:mod:`jextui.ui.trading_actions`, built with typed dependencies).
+* :mod:`jextui.ui.keymap` holds every key, :mod:`jextui.ui.commands` the
+  palette, :mod:`jextui.ui.visibility` decides what is polled.
+
+No other module takes the app: each gets the parts it works with.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import tzinfo
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.reactive import var
 from textual.screen import Screen
-from textual.timer import Timer
 
 from jextui.logs import current_log_path
 from jextui.config.state import load_state
@@ -39,15 +48,16 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from jextui.config import Settings
-    from jextui.feed.events import FeedEvent
-    from jextui.ui.feed_bridge import FeedArrived, FeedBridge
-    from jextui.ui.screens.symbol_search import SymbolEntry
-    from jextui.ui.session import Session, SessionOptions
+    from jextui.ui.feed_bridge import FeedBridge
+    from jextui.ui.messages import FeedArrived
+    from jextui.ui.screens.symbol_search import SearchChoice, SearchMode, SymbolEntry
+    from jextui.session import Session, SessionOptions
     from jextui.ui.startup import ConsoleParts
-    from jextui.ui.store import MarketStore
-    from jextui.ui.trading_actions import TradingController
+    from jextui.market_store import MarketStore
+    from jextui.ui.trading_actions import TradingController, TradingDeps
     from jextui.ui.visibility import FeedVisibility
-    from jextui.ui.widgets import BookLevel, OrderActivated, SymbolActivated
+    from jextui.ui.messages import OrderActivated, SymbolActivated
+    from jextui.ui.widgets import BookLevel
 
 __all__ = ["JexApp", "AppOptions", "run_console"]
 
@@ -70,21 +80,16 @@ class AppOptions:
 
 
 class JexApp(App[int]):
-    """The jextui console.
+    """The jextui console (see the module docstring)."""
 
-    What other parts read: ``settings``, ``session`` (:class:`Session`),
-    ``store`` (:class:`MarketStore`), ``trading`` (the controller),
-    ``main`` (the :class:`MainScreen`, its widgets in ``main.panes``),
-    ``bridge``, ``active_symbol``, ``watchlist`` and ``kline_interval``; and
-    call: :meth:`selected_book_level`, :meth:`apply_privacy`,
-    :meth:`activate_symbol`, :meth:`add_to_watchlist`,
-    :meth:`remove_from_watchlist`, :meth:`refresh_status_now`.
-
-    ``session``, ``store`` and ``bridge`` (and the panes of ``main``) are
-    built together on first use, ``trading`` on its own — in a run, right
-    after the first frame, and once the first order book is on screen
-    (:mod:`jextui.ui.startup`).
-    """
+    active_symbol: var[str | None] = var(None, init=False)
+    """The symbol the book, trades, klines and open orders show (remembered)."""
+    watchlist: var[tuple[str, ...]] = var((), init=False)
+    """The watched symbols, in display order (remembered)."""
+    kline_interval: var[str] = var("1m", init=False)
+    """The klines' interval (remembered)."""
+    private: var[bool] = var(False, init=False)
+    """Privacy mode: every balance and amount is hidden on every screen."""
 
     CSS_PATH = str(Path(__file__).with_name("jextui.tcss"))
     TITLE = "jextui"
@@ -96,9 +101,10 @@ class JexApp(App[int]):
         self.settings = settings
         self.options = options or AppOptions()
         saved = load_state(settings.state_path)
-        self.watchlist: list[str] = list(settings.watchlist)
-        self.active_symbol: str | None = selection.first_active(saved.active_symbol, self.watchlist)
-        self.kline_interval: str = saved.kline_interval or "1m"
+        watchlist = tuple(settings.watchlist)
+        self.set_reactive(JexApp.watchlist, watchlist)
+        self.set_reactive(JexApp.active_symbol, selection.first_active(saved.active_symbol, list(watchlist)))
+        self.set_reactive(JexApp.kline_interval, saved.kline_interval or "1m")
         self.session_error: str | None = None
         self.main = MainScreen(time_zone=self.options.time_zone, watchlist=self.watchlist,
                                active_symbol=self.active_symbol, kline_interval=self.kline_interval)  # fmt: skip
@@ -110,11 +116,9 @@ class JexApp(App[int]):
         self._parts: ConsoleParts | None = None
         self._trading: TradingController | None = None
         self._trading_ready = False
-        self._early_events: list[FeedEvent] = []  # for the trading controller, until it exists
         self.started = False
         """True once the console has finished starting (panes, session, trading)."""
         self._visibility: FeedVisibility | None = None
-        self._freshness_timer: Timer | None = None
         register_themes(self, settings.themes_dir, settings.theme)
 
     # --- the parts built after the first frame ------------------------------------
@@ -122,9 +126,14 @@ class JexApp(App[int]):
     @property
     def parts(self) -> ConsoleParts:
         if self._parts is None:
-            from jextui.ui.startup import build_parts
+            from jextui.ui.startup import Choices, build_parts
 
-            self._parts = build_parts(self)
+            choices = Choices(lambda: self.active_symbol, lambda: self.watchlist, lambda: self.kline_interval)
+            self._parts = build_parts(
+                self.settings, self.main, choices=choices, post=self.post_message,
+                outcome_unknown=lambda: self.trading.outcome_unknown(), time_zone=self.options.time_zone,
+                session_options=self.options.session, show_latency=self.options.show_latency,
+            )  # fmt: skip
         return self._parts
 
     @property
@@ -147,13 +156,37 @@ class JexApp(App[int]):
     def trading(self) -> TradingController:
         """The trading controller (built once trading starts, or when first needed)."""
         if self._trading is None:
-            from jextui.ui.trading_actions import TradingController
+            from jextui.ui.trading_actions import TradingController, TradingDeps
 
-            self._trading = TradingController(self)
-            early, self._early_events = self._early_events, []
-            for event in early:
-                self._tell_trading(event)
+            self._trading = TradingController(self._trading_deps())
+            self.parts.router.subscribe_all(self._trading.feed_handlers())
         return self._trading
+
+    def _trading_deps(self) -> TradingDeps:
+        from jextui.ui.trading_actions import TradingDeps
+
+        panes = self.parts.panes
+
+        def selected_level_price() -> Decimal | None:
+            level = self.selected_book_level()
+            return level.price if level is not None else None
+
+        def set_private(private: bool) -> None:
+            self.private = private
+
+        return TradingDeps(
+            console=self,
+            session=self.session,
+            store=self.store,
+            settings=self.settings,
+            time_zone=self.options.time_zone,
+            active_symbol=lambda: self.active_symbol,
+            selected_level_price=selected_level_price,
+            selected_order=lambda: panes.open_orders.selected_order,
+            private=lambda: self.private,
+            set_private=set_private,
+            on_screen_changed=self.update_visibility,
+        )
 
     def trading_ready(self) -> None:
         """The journal is open (or could not be): the trading keys work from now on."""
@@ -168,12 +201,6 @@ class JexApp(App[int]):
         book = self.main.panes.book
         return book.selected_level if book.has_focus else None
 
-    def apply_privacy(self, private: bool) -> None:
-        """Every pane masks (or shows again) its balances and amounts."""
-        for pane in self.main.panes.all_panes():
-            pane.set_private(private)
-        self.main.panes.grid.set_private(private)
-
     # --- start-up and shutdown (jextui.ui.startup) -----------------------------------
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
@@ -187,18 +214,57 @@ class JexApp(App[int]):
 
     def on_ready(self) -> None:
         """The first frame is on screen: build the panes, show them, connect."""
-        from jextui.ui.startup import start_console
+        self.run_worker(self._start_console(), name="console-start", group="session")
 
-        self.run_worker(start_console(self), name="console-start", group="session")
+    async def _start_console(self) -> None:
+        """Everything after the first frame, in the order a user waits for things
+        (:mod:`jextui.ui.startup`).  Garbage collection paused by the command
+        line resumes once the session and trading have started (or failed),
+        before trading's own start-up checks."""
+        from jextui.ui import startup
 
-    def start_freshness_timer(self) -> None:
-        self._freshness_timer = self.set_interval(self.options.freshness_interval_s, self._tick)
+        connected = False
+        try:
+            await asyncio.sleep(startup.FRAME_OUT_S)  # the first frame to the terminal before the imports
+            parts = self.parts
+            await self.main.install_panes(parts.panes, ("book",))
+            self.update_visibility()  # sizes the book's depth to its pane
+            error = await startup.connect(parts, demo=self.settings.demo, book_first=self.active_symbol is not None)
+            connected = error is None
+            if error is not None:
+                self._session_failed(error)
+            elif parts.session.worker is not None and self.active_symbol is not None:
+                await startup.wait_for_book(parts, self.main)
+            await self.main.install_panes(parts.panes)
+            parts.panes.watchlist.focus()
+            self.set_interval(self.options.freshness_interval_s, self._tick)
+            self.update_visibility(resend=True)  # every pane's feed
+            journal_error = await startup.open_journal(parts.session)
+            if journal_error:
+                self.notify(journal_error, severity="error", timeout=10)
+            self.trading_ready()
+            await startup.sync_grid(parts, self.watchlist)
+        finally:
+            startup.resume_collection()
+        if connected:
+            try:
+                await self.trading.startup()
+            except Exception:
+                log.exception("trading start-up failed")
+                self.notify("Trading could not start (details in the log).", severity="error")
+        self.started = True
+
+    def _session_failed(self, message: str) -> None:
+        self.session_error = message
+        self.main.status.update_status(connection="offline", connection_detail=message)
+        self.notify(message, title="Not connected", severity="error", timeout=15)
 
     async def on_unmount(self) -> None:
         if self.parts_built:
-            from jextui.ui.startup import stop_console
+            await self.session.stop()
 
-            await stop_console(self)
+    def _set_theme(self, name: str) -> None:
+        self.theme = name
 
     def _theme_changed(self, theme: object) -> None:
         name = getattr(theme, "name", None)
@@ -208,35 +274,18 @@ class JexApp(App[int]):
     # --- feed events and the status bar (jextui.ui.status_view) ------------------------
 
     def on_feed_arrived(self, message: FeedArrived) -> None:
-        from jextui.feed.events import StatusUpdate
-        from jextui.ui.status_view import show_status
-
-        event = message.event
-        self.bridge.apply(event)
-        if isinstance(event, StatusUpdate):
-            show_status(self, event)
-        if self._trading is None:
-            self._early_events.append(event)
-        else:
-            self._tell_trading(event)
-
-    def _tell_trading(self, event: FeedEvent) -> None:
-        assert self._trading is not None
-        try:
-            self._trading.on_feed_event(event)
-        except Exception:
-            log.exception("the trading controller failed on %s", type(event).__name__)
+        """Every feed event, from whichever source, through the one routing table."""
+        self.parts.router.route(message.event)
 
     def _tick(self) -> None:
-        from jextui.ui.status_view import tick
-
-        tick(self)
+        """Once a second: what is polled, data ages, stale marks."""
+        self.update_visibility()
+        self.parts.status_view.tick()
 
     def refresh_status_now(self) -> None:
         """Repaint ages, stale marks and the used weight at once (tests, screenshots)."""
-        from jextui.ui.status_view import refresh_status_now
-
-        refresh_status_now(self)
+        self.update_visibility()
+        self.parts.status_view.refresh_now()
 
     def update_visibility(self, *, resend: bool = False) -> None:
         """Tell the feed which panes are on screen (jextui.ui.visibility); ``resend``: even if unchanged."""
@@ -250,7 +299,9 @@ class JexApp(App[int]):
             self._visibility.size_book_depth(self.main, self.session)
             return
         ticket_open = self._trading is not None and self._trading.has_open_ticket
-        self._visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend)
+        if self._visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend):
+            # Which feeds are hidden or unavailable changed at our word: read it now, not at the next push.
+            self.bridge.health = self.session.feed_health()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.update_visibility)
@@ -258,17 +309,78 @@ class JexApp(App[int]):
     # --- symbols and the watchlist (jextui.ui.selection) ---------------------------------
 
     def activate_symbol(self, symbol: str) -> None:
-        """Make ``symbol`` the active one: its panes are cleared until its data arrives."""
-        selection.activate_symbol(self, symbol)
+        """Make ``symbol`` the active one (from the grid view: back to the panes)."""
+        if self.main.grid_shown:
+            self.action_toggle_grid()
+        self.active_symbol = symbol.upper()
+
+    def watch_active_symbol(self, previous: str | None, symbol: str | None) -> None:
+        """What the app itself does about a new active symbol; the panes follow it on their own."""
+        if self.parts_built:
+            if previous is not None:
+                self.store.forget_symbol(previous)
+            self.bridge.apply_active_precision()
+            if symbol is not None:
+                self.session.set_active_symbol(symbol)
+        selection.save_ui_state(self.settings.state_path, active_symbol=symbol)
+
+    def watch_watchlist(self, symbols: tuple[str, ...]) -> None:
+        if self.parts_built:
+            self.run_worker(self._sync_grid(), group="grid", exclusive=True)
+            self.session.set_watchlist(symbols)
+        selection.save_ui_state(self.settings.state_path, watchlist=symbols)
+
+    def watch_kline_interval(self, interval: str) -> None:
+        if self.parts_built:
+            self.session.set_kline_interval(interval)
+        selection.save_ui_state(self.settings.state_path, kline_interval=interval)
+
+    def watch_private(self, private: bool) -> None:
+        state = "on: balances and amounts are hidden" if private else "off: amounts are shown"
+        self.notify(f"Privacy {state} (p toggles).", title="Privacy", timeout=3)
+
+    async def _sync_grid(self) -> None:
+        from jextui.ui.startup import sync_grid
+
+        await sync_grid(self.parts, self.watchlist)
 
     def add_to_watchlist(self, symbol: str) -> None:
-        selection.add_to_watchlist(self, symbol)
+        symbol = symbol.upper()
+        watchlist = self.main.panes.watchlist
+        if symbol in self.watchlist:
+            watchlist.move_cursor_to(symbol)
+            self.notify(f"{symbol} is already in the watchlist.")
+            return
+        self.watchlist = (*self.watchlist, symbol)
+        watchlist.move_cursor_to(symbol)
+        self.notify(f"{symbol} added to the watchlist.")
 
     def remove_from_watchlist(self, symbol: str) -> None:
-        selection.remove_from_watchlist(self, symbol)
+        if symbol in self.watchlist:
+            self.watchlist = tuple(s for s in self.watchlist if s != symbol)
+            self.notify(f"{symbol} removed from the watchlist.")
 
     def symbol_entries(self) -> list[SymbolEntry]:
-        return selection.symbol_entries(self)
+        """Every symbol of the exchange, for the search and the palette (none before the first exchangeInfo)."""
+        if not self.parts_built:
+            return []
+        return selection.symbol_entries(self.store.symbols.values(), self.watchlist)
+
+    def _open_search(self, mode: SearchMode) -> None:
+        """The symbol search (``/``: make active, ``a``: add to the watchlist)."""
+        from jextui.ui.screens.symbol_search import SymbolSearchScreen
+
+        entries = self.symbol_entries()
+
+        def chosen(choice: SearchChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.action == "add":
+                self.add_to_watchlist(choice.symbol)
+            else:
+                self.activate_symbol(choice.symbol)
+
+        self.push_screen(SymbolSearchScreen(entries, mode=mode, loading=not entries), chosen)
 
     # --- messages from panes ----------------------------------------------------------------
 
@@ -324,7 +436,7 @@ class JexApp(App[int]):
         self._show_grid(not main.grid_shown)
 
     async def _show_grid_once_built(self) -> None:
-        await selection.sync_grid(self)
+        await self._sync_grid()
         self._show_grid(True)
 
     def _show_grid(self, shown: bool) -> None:
@@ -338,10 +450,10 @@ class JexApp(App[int]):
         self.update_visibility()
 
     def action_search(self) -> None:
-        selection.open_search(self, "activate")
+        self._open_search("activate")
 
     def action_add_symbol(self) -> None:
-        selection.open_search(self, "add")
+        self._open_search("add")
 
     def action_remove_symbol(self) -> None:
         main = self.main
@@ -352,10 +464,16 @@ class JexApp(App[int]):
         self.remove_from_watchlist(symbol)
 
     def action_jump(self, number: int) -> None:
-        selection.jump_to(self, number)
+        """Make watchlist symbol ``number`` (1-9) active."""
+        index = number - 1
+        if not 0 <= index < len(self.watchlist):
+            self.notify(f"The watchlist has no symbol {number}.")
+            return
+        self.main.panes.watchlist.select_index(index)
+        self.activate_symbol(self.watchlist[index])
 
     def action_interval(self, delta: int) -> None:
-        selection.change_interval(self, delta)
+        self.kline_interval = selection.next_interval(self.kline_interval, delta)
 
     def action_toggle_chart(self) -> None:
         self.main.panes.klines.toggle_mode()
@@ -373,7 +491,7 @@ class JexApp(App[int]):
         self.trading.cancel_all()
 
     def action_privacy(self) -> None:
-        self.trading.toggle_privacy()
+        self.private = not self.private
 
     def action_account_screen(self, name: str) -> None:
         if name in ACCOUNT_SCREENS:
@@ -382,22 +500,27 @@ class JexApp(App[int]):
     # --- command palette (jextui.ui.commands) --------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from system_commands(self)
+        yield from system_commands(self.run_action, self.available_themes, self._set_theme)
         yield from super().get_system_commands(screen)
 
     # --- errors: to the log, never a traceback on screen ----------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
-        """An unexpected error: log it (secrets masked) and exit with one line, no traceback."""
+        """An unexpected error: log it (secrets masked) and exit with one line, no traceback.
+
+        Textual ends the app on an unexpected error and shows an error that
+        renders itself (has ``__rich__``) as it renders, with no traceback
+        (:meth:`App.panic`): the error is given that one line, then handed on.
+        """
         log.error("unexpected error in the console", exc_info=error)
-        self._return_code = 1
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
         where = current_log_path()
         detail = f"details in {where}" if where is not None else "no log file is configured"
-        self._exit_renderables.append(Text(f"jextui: unexpected error ({type(error).__name__}); {detail}"))
-        self._close_messages_no_wait()
+        line = Text(f"jextui: unexpected error ({type(error).__name__}); {detail}")
+        try:
+            error.__rich__ = lambda: line  # type: ignore[attr-defined]
+        except AttributeError:  # an error that takes no attributes: shown in the words above all the same
+            error = _Unexpected(line)
+        super()._handle_exception(error)
 
 
 _CONSOLE_ACTIONS = frozenset(name.removeprefix("action_") for name in vars(JexApp) if name.startswith("action_"))
@@ -405,6 +528,17 @@ _CONSOLE_ACTIONS = frozenset(name.removeprefix("action_") for name in vars(JexAp
 _WAIT_FOR_PANES = (_CONSOLE_ACTIONS | {"command_palette"}) - _ACTIONS_DURING_START
 #: Keys that wait for trading: the order journal opens once the first data is on screen.
 _WAIT_FOR_TRADING = frozenset({"buy", "sell", "cancel_order", "cancel_all", "privacy", "account_screen"})
+
+
+class _Unexpected(Exception):
+    """Stands in for an unexpected error that cannot carry its own one-line rendering."""
+
+    def __init__(self, line: Text) -> None:
+        super().__init__(str(line))
+        self._line = line
+
+    def __rich__(self) -> Text:
+        return self._line
 
 
 def run_console(settings: Settings) -> int:

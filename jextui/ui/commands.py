@@ -9,11 +9,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from jextui.ui.keymap import key_label, palette_specs
@@ -70,24 +70,12 @@ class SymbolCommands(Provider):
                 yield DiscoveryHit(title, partial(host.activate_symbol, entry.symbol), text=title)
 
 
-def system_commands(app: App[object]) -> Iterator[SystemCommand]:
+def system_commands(
+    run_action: Callable[[str], Awaitable[object]], themes: Iterable[str], set_theme: Callable[[str], None]
+) -> Iterator[SystemCommand]:
     """The console's own palette entries: actions (with their keys), then themes."""
     for spec in palette_specs():
-        yield SystemCommand(f"{spec.description} ({key_label(spec.keys)})", spec.help, _action_runner(app, spec.action))
-    for name in sorted(app.available_themes, key=lambda theme: (not theme.startswith("jextui-"), theme)):
-        yield SystemCommand(f"Theme: {name}", "Switch to this colour theme (remembered)", _theme_setter(app, name),
+        yield SystemCommand(f"{spec.description} ({key_label(spec.keys)})", spec.help, partial(run_action, spec.action))
+    for name in sorted(themes, key=lambda theme: (not theme.startswith("jextui-"), theme)):
+        yield SystemCommand(f"Theme: {name}", "Switch to this colour theme (remembered)", partial(set_theme, name),
                             discover=False)  # fmt: skip
-
-
-def _action_runner(app: App[object], action: str) -> Callable[[], Awaitable[None]]:
-    async def run() -> None:
-        await app.run_action(action)
-
-    return run
-
-
-def _theme_setter(app: App[object], name: str) -> Callable[[], None]:
-    def apply() -> None:
-        app.theme = name
-
-    return apply

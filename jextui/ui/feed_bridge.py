@@ -1,11 +1,11 @@
 """From feed events to what is on screen: store, panes, status bar, stale marks.
 
-The feed worker runs in the app's event loop and hands every event to
-:meth:`FeedBridge.sink`, which posts it as a :class:`FeedArrived` message;
-the app's handler calls :meth:`FeedBridge.apply`: the event is remembered in
-the :class:`~jextui.ui.store.MarketStore` and given to the panes it belongs
-to.  Events about a symbol or kline interval that is no longer shown are
-dropped, so a pane never shows one symbol's data under another's name.
+:meth:`FeedBridge.attach` writes the market store's and the panes' rows of
+the routing table (:mod:`jextui.ui.routing`): every feed event is
+remembered in the :class:`~jextui.market_store.MarketStore` and given to the
+panes it belongs to.  Events about a symbol or kline interval that is no
+longer shown are dropped, so a pane never shows one symbol's data under
+another's name.
 
 Once a second the app calls :meth:`FeedBridge.mark_freshness` with every
 feed's health: each pane gets its data's age and is marked stale when the
@@ -20,15 +20,12 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from textual.message import Message
-
 from jextui.api.models import ExchangeInfo
 from jextui.feed.events import (
     AccountUpdate,
     BookTickersUpdate,
     BookUpdate,
     ExchangeInfoUpdate,
-    FeedEvent,
     FeedFailed,
     KlinesUpdate,
     OpenOrdersUpdate,
@@ -40,11 +37,11 @@ from jextui.feed.events import (
 )
 from jextui.feed.health import FeedHealth
 from jextui.ui.format import symbol_precisions
-from jextui.ui.screens.panes import PaneSet
-from jextui.ui.store import MarketStore
+from jextui.ui.widgets.pane_set import PaneSet
+from jextui.ui.routing import FeedRouter
+from jextui.market_store import NOTHING, Changed, MarketStore
 
 __all__ = [
-    "FeedArrived",
     "FeedBridge",
     "PaneFreshness",
     "PANE_FEEDS",
@@ -70,14 +67,6 @@ GRID_FEEDS: tuple[str, ...] = ("prices", "tickers", "book_tickers", "sparklines"
 STATUS_AGE_LABELS: Mapping[str, str] = {"book": "book", "trades": "trades", "watchlist": "watch"}
 #: Feeds that only mark something extra on a pane: their trouble does not stale the pane.
 _SECONDARY = frozenset({("book", "open_orders"), ("watchlist", "sparklines")})
-
-
-class FeedArrived(Message):
-    """A feed event, delivered through the app's message queue."""
-
-    def __init__(self, event: FeedEvent) -> None:
-        super().__init__()
-        self.event = event
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +122,7 @@ def pane_freshness(
 
 
 class FeedBridge:
-    """Applies feed events to the store and the panes."""
+    """The panes' rows of the routing table: each feed event type to the panes that show it."""
 
     def __init__(
         self,
@@ -142,75 +131,98 @@ class FeedBridge:
         *,
         active_symbol: Callable[[], str | None],
         kline_interval: Callable[[], str],
-        post: Callable[[Message], object],
     ) -> None:
         self.store = store
         self.panes = panes
         self._active_symbol = active_symbol
         self._kline_interval = kline_interval
-        self._post = post
         self.last_status: StatusUpdate | None = None
+        self.health: Mapping[str, FeedHealth] = {}
+        """Every feed's health as last pushed with a status (or read at once, see status_view)."""
         self.book_shown = asyncio.Event()
         """Set once the active symbol's order book has been given to its pane."""
         self.trouble = asyncio.Event()
         """Set once the feed reports trouble: a failed book poll, or a connection
         that is not simply connecting or online (e.g. rate-limited)."""
 
-    # --- in -------------------------------------------------------------------
+    def attach(self, router: FeedRouter) -> None:
+        """Write the store's and the panes' rows of the routing table."""
+        store = self.store
+        router.remember(BookUpdate, store.remember_book)
+        router.remember(TradesUpdate, store.remember_trades)
+        router.remember(KlinesUpdate, lambda _event: NOTHING)  # shown, not kept
+        router.remember(OpenOrdersUpdate, store.remember_open_orders)
+        router.remember(PricesUpdate, store.remember_prices)
+        router.remember(TickersUpdate, store.remember_tickers)
+        router.remember(BookTickersUpdate, store.remember_book_tickers)
+        router.remember(SparklineUpdate, store.remember_sparkline)
+        router.remember(AccountUpdate, store.remember_account)
+        router.remember(ExchangeInfoUpdate, store.remember_exchange_info)
+        router.remember(StatusUpdate, store.remember_status)
+        router.subscribe(BookUpdate, self.show_book)
+        router.subscribe(TradesUpdate, self.show_trades)
+        router.subscribe(KlinesUpdate, self.show_klines)
+        router.subscribe(OpenOrdersUpdate, self.show_open_orders)
+        router.subscribe(PricesUpdate, self.show_prices)
+        router.subscribe(TickersUpdate, self.show_tickers)
+        router.subscribe(BookTickersUpdate, self.show_book_tickers)
+        router.subscribe(SparklineUpdate, self.show_sparkline)
+        router.subscribe(AccountUpdate, self.show_account)
+        router.subscribe(ExchangeInfoUpdate, self.show_exchange_info)
+        router.subscribe(StatusUpdate, self.note_status)
+        router.subscribe(FeedFailed, self.note_failure)
 
-    def sink(self, event: FeedEvent) -> None:
-        """The feed worker's sink: queue the event for the app (same event loop)."""
-        self._post(FeedArrived(event))
+    # --- the handlers -----------------------------------------------------------
 
-    def apply(self, event: FeedEvent) -> None:
-        """Remember ``event`` and show it where it belongs."""
-        self.store.apply(event)
-        try:
-            self._route(event)
-        except Exception:  # a pane's problem must not lose the next events
-            log.exception("showing %s failed", type(event).__name__)
+    def show_book(self, event: BookUpdate, _changed: Changed) -> None:
+        if event.symbol == self._active_symbol():
+            self.panes.book.update_book(event.depth)
+            self.book_shown.set()
 
-    def _route(self, event: FeedEvent) -> None:
-        panes = self.panes
-        active = self._active_symbol()
-        if isinstance(event, BookUpdate):
-            if event.symbol == active:
-                panes.book.update_book(event.depth)
-                self.book_shown.set()
-        elif isinstance(event, TradesUpdate):
-            if event.symbol == active:
-                # The feed sends newest first; the pane takes them as the API lists them.
-                panes.trades.update_trades(tuple(reversed(event.trades)), event.has_side)
-        elif isinstance(event, KlinesUpdate):
-            if event.symbol == active and event.interval == self._kline_interval():
-                panes.klines.update_klines(event.interval, event.klines)
-        elif isinstance(event, OpenOrdersUpdate):
-            if event.symbol == active:
-                panes.open_orders.update_orders(event.orders)
-                panes.book.set_own_orders(event.orders)
-        elif isinstance(event, PricesUpdate):
-            panes.watchlist.update_prices(event.prices)
-            panes.grid.update_prices(event.prices)
-        elif isinstance(event, TickersUpdate):
-            panes.watchlist.update_tickers(event.tickers)
-            panes.grid.update_tickers(event.tickers)
-        elif isinstance(event, BookTickersUpdate):
-            panes.grid.update_book_tickers(event.book_tickers)
-        elif isinstance(event, SparklineUpdate):
-            panes.watchlist.update_sparkline(event.symbol, event.closes)
-            panes.grid.update_sparkline(event.symbol, event.closes)
-        elif isinstance(event, AccountUpdate):
-            panes.balances.update_account(event.account)
-        elif isinstance(event, ExchangeInfoUpdate):
-            self.apply_precisions(event.info)
-        elif isinstance(event, StatusUpdate):
-            self.last_status = event
-            if event.connection not in ("connecting", "online"):
-                self.trouble.set()
-        elif isinstance(event, FeedFailed):
-            log.debug("feed %s failed: %s", event.kind, event.message)
-            if event.kind == "book":
-                self.trouble.set()
+    def show_trades(self, event: TradesUpdate, _changed: Changed) -> None:
+        if event.symbol == self._active_symbol():  # newest first, as the pane lists them
+            self.panes.trades.update_trades(event.trades, event.has_side)
+
+    def show_klines(self, event: KlinesUpdate, _changed: Changed) -> None:
+        if event.symbol == self._active_symbol() and event.interval == self._kline_interval():
+            self.panes.klines.update_klines(event.interval, event.klines)
+
+    def show_open_orders(self, event: OpenOrdersUpdate, _changed: Changed) -> None:
+        if event.symbol == self._active_symbol():
+            self.panes.open_orders.update_orders(event.orders)
+            self.panes.book.set_own_orders(event.orders)
+
+    def show_prices(self, event: PricesUpdate, _changed: Changed) -> None:
+        self.panes.watchlist.update_prices(event.prices)
+        self.panes.grid.update_prices(event.prices)
+
+    def show_tickers(self, event: TickersUpdate, _changed: Changed) -> None:
+        self.panes.watchlist.update_tickers(event.tickers)
+        self.panes.grid.update_tickers(event.tickers)
+
+    def show_book_tickers(self, event: BookTickersUpdate, _changed: Changed) -> None:
+        self.panes.grid.update_book_tickers(event.book_tickers)
+
+    def show_sparkline(self, event: SparklineUpdate, _changed: Changed) -> None:
+        self.panes.watchlist.update_sparkline(event.symbol, event.closes)
+        self.panes.grid.update_sparkline(event.symbol, event.closes)
+
+    def show_account(self, event: AccountUpdate, _changed: Changed) -> None:
+        self.panes.balances.update_account(event.account)
+
+    def show_exchange_info(self, event: ExchangeInfoUpdate, _changed: Changed) -> None:
+        self.apply_precisions(event.info)
+
+    def note_status(self, event: StatusUpdate, _changed: Changed) -> None:
+        self.last_status = event
+        self.health = event.health
+        if event.connection not in ("connecting", "online"):
+            self.trouble.set()
+
+    def note_failure(self, event: FeedFailed, _changed: Changed) -> None:
+        log.debug("feed %s failed: %s", event.kind, event.message)
+        if event.kind == "book":
+            self.trouble.set()
 
     # --- precisions -------------------------------------------------------------
 

@@ -139,6 +139,22 @@ def format_amount(value: Decimal, *, max_decimals: int = 8, min_decimals: int = 
     return format_fixed(rounded, decimals)
 
 
+def format_plain(value: Decimal) -> str:
+    """Exactly ``value``, without an exponent or trailing zeros: ``43000.50`` → ``43000.5``
+    (prices and quantities in sentences, where the symbol's precision is not at hand)."""
+    if not value.is_finite():
+        return "—"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_rate(rate: Decimal) -> str:
+    """A fee rate as a percentage: ``0.001`` → ``0.100 %``; a negative rate is a rebate."""
+    percent = (rate * 100).quantize(Decimal("0.001"))
+    text = f"{percent:f} %"
+    return f"{text} (rebate)" if rate < 0 else text
+
+
 def _three_significant(value: Decimal) -> str:
     """A non-negative value below 1000 with three significant digits."""
     if value.is_zero():

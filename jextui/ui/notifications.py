@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from jextui.api.models import Order, OrderResult
 from jextui.trading.errors_text import describe_error
 from jextui.trading.fills import FillEvent, FillEventKind, FillTracker
 from jextui.trading.reconcile import ReconcileReport
+from jextui.ui.format import format_plain
 
 __all__ = ["FillAnnouncer", "FillWatcher", "fill_text", "FILL_TITLES", "OTHER_SYMBOLS_PER_CHECK"]
 
@@ -37,16 +38,11 @@ FILL_TITLES: dict[FillEventKind, str] = {
 NOTIFICATION_SECONDS = 8.0
 
 
-def _plain(value: object) -> str:
-    text = f"{value:f}" if hasattr(value, "is_finite") else str(value)
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def fill_text(event: FillEvent, *, private: bool) -> str:
     """The sentence for one event (the tracker's own, or one without amounts)."""
     if not private:
         return event.message
-    what = f"{event.side} {event.symbol} @ {_plain(event.price)} (order {event.order_id})"
+    what = f"{event.side} {event.symbol} @ {format_plain(event.price)} (order {event.order_id})"
     if event.kind == FillEventKind.FILLED:
         return f"Filled: {what}."
     if event.kind == FillEventKind.PARTIAL_FILL:
@@ -54,12 +50,26 @@ def fill_text(event: FillEvent, *, private: bool) -> str:
     return f"Cancelled: {what} ({event.status})."
 
 
+class Notify(Protocol):
+    """Shows a notification (the app's ``notify``)."""
+
+    def __call__(self, message: str, *, title: str = ..., severity: Any = ..., timeout: float | None = ...) -> None: ...
+
+
 class FillAnnouncer:
     """Notifications (and the bell) for fill events and reconciliation reports."""
 
-    def __init__(self, app: Any, *, bell: Callable[[], bool], private: Callable[[], bool]) -> None:
-        self.app = app
-        self._bell = bell
+    def __init__(
+        self,
+        *,
+        notify: Notify,
+        bell: Callable[[], None],
+        bell_on: Callable[[], bool],
+        private: Callable[[], bool],
+    ) -> None:
+        self._notify = notify
+        self._ring = bell
+        self._bell = bell_on
         self._private = private
         self.announced: list[str] = []
         """Every sentence announced so far (newest last), for the trader's record and for tests."""
@@ -69,9 +79,9 @@ class FillAnnouncer:
             text = fill_text(event, private=self._private())
             self.announced.append(text)
             is_fill = event.kind in (FillEventKind.FILLED, FillEventKind.PARTIAL_FILL)
-            self.app.notify(text, title=FILL_TITLES[event.kind], timeout=NOTIFICATION_SECONDS)
+            self._notify(text, title=FILL_TITLES[event.kind], timeout=NOTIFICATION_SECONDS)
             if is_fill and self._bell():
-                self.app.bell()
+                self._ring()
 
     def announce_reports(self, reports: Iterable[ReconcileReport]) -> None:
         """What the start-up reconciliation found about intents left by an earlier run."""
@@ -90,18 +100,18 @@ class FillAnnouncer:
                    + ", ".join(parts) + ".")
         self.announced.append(summary)
         severity = "warning" if open_questions else "information"
-        self.app.notify(summary, title="Order journal", severity=severity, timeout=NOTIFICATION_SECONDS * 2)
+        self._notify(summary, title="Order journal", severity=severity, timeout=NOTIFICATION_SECONDS * 2)
         for report in reports:
             entry = report.entry
             text = f"Journal entry {entry.id[:8]}: {entry.state}." if self._private() else report.message
             self.announced.append(text)
-            self.app.notify(text, title="Order journal", severity="information" if report.settled else "warning",
+            self._notify(text, title="Order journal", severity="information" if report.settled else "warning",
                             timeout=NOTIFICATION_SECONDS * 2)
 
     def say(self, text: str, *, title: str = "", severity: str = "information", timeout: float | None = None) -> None:
         """Any other trading message (cancels, outcomes when the ticket is closed)."""
         self.announced.append(text)
-        self.app.notify(text, title=title, severity=severity, timeout=timeout or NOTIFICATION_SECONDS)
+        self._notify(text, title=title, severity=severity, timeout=timeout or NOTIFICATION_SECONDS)
 
 
 class FillWatcher:

@@ -1,16 +1,15 @@
-"""What the user chose to watch: the active symbol, the watchlist, the kline interval.
+"""What the user chose to watch: rules for the active symbol, the watchlist and the kline interval.
 
-Switching the active symbol (its panes are cleared until its data arrives),
-the symbol search, adding and removing watchlist symbols (list, grid tiles,
-feed), changing the kline interval, and remembering each choice in ``state.json``
-(:mod:`jextui.config.state`) for the next run.  The choices themselves live on the
-app (``app.active_symbol``, ``app.watchlist``, ``app.kline_interval``), which
-routes the keys here.
+The choices themselves are the app's reactives (``active_symbol``,
+``watchlist``, ``kline_interval``), which the panes follow; this module
+holds the rules the app applies to them and remembers each choice in
+``state.json`` (:mod:`jextui.config.state`) for the next run.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,31 +17,34 @@ from jextui.api.models import KLINE_INTERVALS
 from jextui.config.state import update_state
 
 if TYPE_CHECKING:
-    from jextui.ui.app import JexApp
-    from jextui.ui.screens.symbol_search import SearchChoice, SearchMode, SymbolEntry
+    from jextui.api.models import SymbolInfo
+    from jextui.ui.screens.symbol_search import SymbolEntry
 
-__all__ = [
-    "first_active",
-    "activate_symbol",
-    "caption_active",
-    "add_to_watchlist",
-    "remove_from_watchlist",
-    "jump_to",
-    "sync_grid",
-    "change_interval",
-    "symbol_entries",
-    "open_search",
-    "save_ui_state",
-]
+__all__ = ["first_active", "next_interval", "symbol_entries", "save_ui_state"]
 
 log = logging.getLogger("jextui.ui")
 
 
-def first_active(saved: str | None, watchlist: list[str]) -> str | None:
+def first_active(saved: str | None, watchlist: Sequence[str]) -> str | None:
     """The symbol to start on: the saved one if still watched, else the first watched."""
     if saved is not None and saved in watchlist:
         return saved
     return watchlist[0] if watchlist else saved
+
+
+def next_interval(current: str, delta: int) -> str:
+    """The next (``delta`` 1) or previous (-1) of the 13 kline intervals (the ends stay)."""
+    intervals = list(KLINE_INTERVALS)
+    index = intervals.index(current) if current in intervals else 0
+    return intervals[min(max(0, index + delta), len(intervals) - 1)]
+
+
+def symbol_entries(symbols: Iterable[SymbolInfo], watchlist: Sequence[str]) -> list[SymbolEntry]:
+    """Every symbol of the exchange, for the search and the palette."""
+    from jextui.ui.screens.symbol_search import SymbolEntry
+
+    watched = set(watchlist)
+    return [SymbolEntry(info.symbol, info.base_asset, info.quote_asset, info.symbol in watched) for info in symbols]
 
 
 def save_ui_state(state_path: Path, **changes: object) -> None:
@@ -51,151 +53,3 @@ def save_ui_state(state_path: Path, **changes: object) -> None:
         update_state(state_path, **changes)
     except ValueError as error:
         log.warning("UI state not saved: %s", error)
-
-
-# --- the active symbol ---------------------------------------------------------------
-
-
-def activate_symbol(app: JexApp, symbol: str) -> None:
-    """Make ``symbol`` the active one: its panes are cleared until its data arrives."""
-    symbol = symbol.upper()
-    if app.main.grid_shown:
-        app.action_toggle_grid()
-    if symbol == app.active_symbol:
-        return
-    previous = app.active_symbol
-    app.active_symbol = symbol
-    if previous is not None:
-        app.store.forget_symbol(previous)
-    panes = app.main.panes
-    panes.book.clear()
-    panes.trades.clear()
-    panes.klines.clear()
-    panes.open_orders.clear()
-    panes.book.set_own_orders(())
-    for pane in (panes.book, panes.trades, panes.klines, panes.open_orders):
-        pane.set_freshness(None, False, None)
-    panes.watchlist.set_active(symbol)
-    panes.grid.set_active(symbol)
-    caption_active(app)
-    app.bridge.apply_active_precision()
-    app.session.set_active_symbol(symbol)
-    save_ui_state(app.settings.state_path, active_symbol=symbol)
-
-
-def caption_active(app: JexApp) -> None:
-    """The active symbol in the headers of the panes that show it."""
-    symbol = app.active_symbol or ""
-    panes = app.main.panes
-    for pane in (panes.book, panes.trades, panes.klines, panes.open_orders):
-        pane.set_caption(symbol)
-
-
-def jump_to(app: JexApp, number: int) -> None:
-    """Make watchlist symbol ``number`` (1-9) active."""
-    index = number - 1
-    if not 0 <= index < len(app.watchlist):
-        app.notify(f"The watchlist has no symbol {number}.")
-        return
-    app.main.panes.watchlist.select_index(index)
-    activate_symbol(app, app.watchlist[index])
-
-
-# --- the watchlist ---------------------------------------------------------------------
-
-
-def add_to_watchlist(app: JexApp, symbol: str) -> None:
-    symbol = symbol.upper()
-    watchlist = app.main.panes.watchlist
-    if symbol in app.watchlist:
-        watchlist.move_cursor_to(symbol)
-        app.notify(f"{symbol} is already in the watchlist.")
-        return
-    _set_watchlist(app, [*app.watchlist, symbol])
-    watchlist.move_cursor_to(symbol)
-    app.notify(f"{symbol} added to the watchlist.")
-
-
-def remove_from_watchlist(app: JexApp, symbol: str) -> None:
-    if symbol not in app.watchlist:
-        return
-    _set_watchlist(app, [s for s in app.watchlist if s != symbol])
-    app.notify(f"{symbol} removed from the watchlist.")
-
-
-def _set_watchlist(app: JexApp, symbols: list[str]) -> None:
-    app.watchlist = symbols
-    app.main.panes.watchlist.set_symbols(symbols)
-    app.run_worker(sync_grid(app), group="grid", exclusive=True)
-    app.session.set_watchlist(symbols)
-    save_ui_state(app.settings.state_path, watchlist=tuple(symbols))
-
-
-async def sync_grid(app: JexApp) -> None:
-    """A tile per watched symbol, the new ones filled with what is known already."""
-    grid = app.main.panes.grid
-    for tile in await grid.set_symbols(app.watchlist):
-        _fill_tile(app, tile.symbol)
-    app.bridge.apply_precisions()
-
-
-def _fill_tile(app: JexApp, symbol: str) -> None:
-    """A new tile starts with what the store already knows."""
-    store, grid = app.store, app.main.panes.grid
-    if symbol in store.tickers:
-        grid.update_tickers({symbol: store.tickers[symbol]})
-    if symbol in store.prices:
-        grid.update_prices({symbol: store.prices[symbol]})
-    if symbol in store.book_tickers:
-        grid.update_book_tickers({symbol: store.book_tickers[symbol]})
-    if symbol in store.sparklines:
-        grid.update_sparkline(symbol, store.sparklines[symbol])
-
-
-def symbol_entries(app: JexApp) -> list[SymbolEntry]:
-    """Every symbol of the exchange, for the search and the palette (none before the first exchangeInfo)."""
-    from jextui.ui.screens.symbol_search import SymbolEntry
-
-    if not app.parts_built:  # nothing known yet
-        return []
-    watched = set(app.watchlist)
-    return [
-        SymbolEntry(info.symbol, info.base_asset, info.quote_asset, info.symbol in watched)
-        for info in app.store.symbols.values()
-    ]
-
-
-def open_search(app: JexApp, mode: SearchMode) -> None:
-    """The symbol search (``/``: make active, ``a``: add to the watchlist)."""
-    from jextui.ui.screens.symbol_search import SymbolSearchScreen
-
-    entries = symbol_entries(app)
-
-    def chosen(choice: SearchChoice | None) -> None:
-        if choice is None:
-            return
-        if choice.action == "add":
-            add_to_watchlist(app, choice.symbol)
-        else:
-            activate_symbol(app, choice.symbol)
-
-    app.push_screen(SymbolSearchScreen(entries, mode=mode, loading=not entries), chosen)
-
-
-# --- the kline interval ------------------------------------------------------------------
-
-
-def change_interval(app: JexApp, delta: int) -> None:
-    """The next (``delta`` 1) or previous (-1) of the 13 kline intervals."""
-    intervals = list(KLINE_INTERVALS)
-    index = intervals.index(app.kline_interval) if app.kline_interval in intervals else 0
-    new = intervals[min(max(0, index + delta), len(intervals) - 1)]
-    if new == app.kline_interval:
-        return
-    app.kline_interval = new
-    klines = app.main.panes.klines
-    klines.clear()
-    klines.show_interval(new)
-    klines.set_freshness(None, False, None)
-    app.session.set_kline_interval(new)
-    save_ui_state(app.settings.state_path, kline_interval=new)

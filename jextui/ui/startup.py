@@ -1,23 +1,24 @@
-"""The console's start after its first frame, and its stop.
+"""The parts of the console's start after its first frame (none takes the app).
 
 The first frame is the main screen with each pane's empty frame
-(:mod:`jextui.ui.screens.boot`), drawn before any of the parts below is
-imported.  Right after it, :func:`start_console` works in the order a user
-waits for things:
+(:mod:`jextui.ui.widgets.placeholder`), drawn before any of the parts below is
+imported.  Right after it, the app (``JexApp._start_console``) works in the
+order a user waits for things, with the pieces here:
 
-1. the parts (:func:`build_parts`): the market store, every pane, the feed
-   bridge and the session — their modules are imported only now;
-2. the order book in place of its empty frame (:func:`show_book`);
+1. the parts (:func:`build_parts`): the market store, every pane, the
+   routing table, the status view and the session — their modules are
+   imported only now;
+2. the order book in place of its empty frame;
 3. the connection (:func:`connect`): the demo sandbox or the profile's
    exchange, the API client and the feed, which asks for the active
    symbol's order book alone first;
-4. once that book is on screen (or after :data:`BOOK_WAIT_S`), every other
-   pane in place of its frame (:func:`show_panes`) and its feed, then
-   trading (:func:`start_trading`: the order journal, the trading
-   controller, its start-up checks) and the grid view's tiles.
+4. once that book is on screen (:func:`wait_for_book`, or after
+   :data:`BOOK_WAIT_S`), every other pane in place of its frame and its
+   feed, then trading (:func:`open_journal`, the trading controller, its
+   start-up checks) and the grid view's tiles (:func:`sync_grid`).
 
-A failure to connect is said on screen (status bar and a notification) and
-in the log, never as a traceback.  :func:`stop_console` stops what started.
+A failure to connect is said in words (the app shows it on the status bar
+and in a notification) and logged, never as a traceback.
 """
 
 from __future__ import annotations
@@ -29,26 +30,32 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from jextui.ui.app import JexApp
+    from collections.abc import Callable
+    from datetime import tzinfo
+
+    from textual.message import Message
+
+    from jextui.config import Settings
     from jextui.ui.feed_bridge import FeedBridge
-    from jextui.ui.screens.panes import PaneSet
-    from jextui.ui.session import Session
-    from jextui.ui.store import MarketStore
+    from jextui.ui.routing import FeedRouter
+    from jextui.ui.screens.main import MainScreen
+    from jextui.ui.widgets.pane_set import PaneSet
+    from jextui.session import Session, SessionOptions
+    from jextui.ui.status_view import StatusView
+    from jextui.market_store import MarketStore
 
 __all__ = [
     "BOOK_WAIT_S",
     "FRAME_OUT_S",
     "pause_collection",
     "resume_collection",
+    "Choices",
     "ConsoleParts",
     "build_parts",
-    "show_book",
-    "show_panes",
     "connect",
     "wait_for_book",
-    "start_trading",
-    "start_console",
-    "stop_console",
+    "open_journal",
+    "sync_grid",
 ]
 
 log = logging.getLogger("jextui.ui")
@@ -97,93 +104,110 @@ class ConsoleParts:
     store: MarketStore
     panes: PaneSet
     bridge: FeedBridge
+    router: FeedRouter
+    status_view: StatusView
     session: Session
 
 
-def build_parts(app: JexApp) -> ConsoleParts:
-    """Import and build the store, the panes, the bridge and the session."""
+def build_parts(
+    settings: Settings,
+    main: MainScreen,
+    *,
+    choices: Choices,
+    post: Callable[[Message], object],
+    outcome_unknown: Callable[[], None],
+    time_zone: tzinfo | None,
+    session_options: SessionOptions | None,
+    show_latency: bool,
+) -> ConsoleParts:
+    """Import and build the store, the panes, the routing table, the status view and the session.
+
+    ``post`` queues a message for the app (every feed event goes through it to
+    the routing table); ``outcome_unknown`` is told when an order's answer was
+    lost (the trading controller, once it exists).
+    """
+    from jextui.feed.events import FeedEvent, StatusUpdate
     from jextui.ui.feed_bridge import FeedBridge
-    from jextui.ui.screens.panes import build_panes
-    from jextui.ui.session import Session
-    from jextui.ui.store import MarketStore
+    from jextui.ui.messages import FeedArrived
+    from jextui.ui.routing import FeedRouter
+    from jextui.ui.widgets.pane_set import build_panes
+    from jextui.session import Session
+    from jextui.ui.status_view import StatusView
+    from jextui.market_store import MarketStore
 
     store = MarketStore()
-    main = app.main
     panes = build_panes(
-        status=main.status, watchlist=app.watchlist, time_zone=app.options.time_zone,
+        status=main.status, watchlist=choices.watchlist(), time_zone=time_zone,
         stacked_current=main.stacked_current, tiles_later=True,
     )  # fmt: skip
-    bridge = FeedBridge(
-        store,
-        panes,
-        active_symbol=lambda: app.active_symbol,
-        kline_interval=lambda: app.kline_interval,
-        post=app.post_message,
-    )
+    bridge = FeedBridge(store, panes, active_symbol=choices.active_symbol, kline_interval=choices.kline_interval)
+    router = FeedRouter()
+    bridge.attach(router)
+
+    def sink(event: FeedEvent) -> None:
+        """Every feed source's events go through the app's queue to the routing table."""
+        post(FeedArrived(event))
+
     session = Session(
-        app.settings,
-        bridge.sink,
-        active_symbol=app.active_symbol,
-        watchlist=app.watchlist,
-        kline_interval=app.kline_interval,
-        options=app.options.session,
+        settings,
+        sink,
+        active_symbol=choices.active_symbol(),
+        watchlist=choices.watchlist(),
+        kline_interval=choices.kline_interval(),
+        options=session_options,
+        on_outcome_unknown=outcome_unknown,
     )
-    return ConsoleParts(store=store, panes=panes, bridge=bridge, session=session)
+
+    def on_screen() -> set[str]:
+        return {"watchlist"} if main.grid_shown else set(main.visible_panes())
+
+    status_view = StatusView(
+        status=panes.status, banner=panes.banner, bridge=bridge, session=session,
+        panes_on_screen=on_screen, show_latency=show_latency,
+    )  # fmt: skip
+    router.subscribe(StatusUpdate, status_view.show_status)
+    router.hold()  # for trading, built once the book is shown
+    return ConsoleParts(store=store, panes=panes, bridge=bridge, router=router, status_view=status_view,
+                        session=session)  # fmt: skip
 
 
-async def show_book(app: JexApp) -> None:
-    """Put the order book in place of its empty frame: the feed's first answer goes there."""
-    from jextui.ui.selection import caption_active
+@dataclass(frozen=True)
+class Choices:
+    """The app's choices as the parts read them (each call: the value now)."""
 
-    await app.main.install_panes(app.parts.panes, ("book",))
-    caption_active(app)
-
-
-async def show_panes(app: JexApp) -> None:
-    """Put every other pane in place of its empty frame and set them up."""
-    from jextui.ui.selection import caption_active
-
-    main = app.main
-    panes = app.parts.panes
-    await main.install_panes(panes)
-    panes.watchlist.set_symbols(app.watchlist)
-    panes.watchlist.set_active(app.active_symbol)
-    panes.klines.show_interval(app.kline_interval)
-    caption_active(app)
-    panes.grid.set_active(app.active_symbol)
-    panes.watchlist.focus()
+    active_symbol: Callable[[], str | None]
+    watchlist: Callable[[], tuple[str, ...]]
+    kline_interval: Callable[[], str]
 
 
-async def connect(app: JexApp) -> bool:
-    """Start the session, asking for the book alone first; False (said on screen
-    and logged) when it could not start."""
-    from jextui.ui.session import SessionError
+async def connect(parts: ConsoleParts, *, demo: bool, book_first: bool) -> str | None:
+    """Start the session (``book_first``: asking for the book alone first); None
+    once it runs, else why it could not start, in words (logged)."""
+    from jextui.session import SessionError
 
-    session = app.session
-    app.update_visibility()  # sizes the book's depth to its pane
-    if app.active_symbol is not None:
+    session = parts.session
+    if book_first:
         session.set_visible({"book"})  # what the user waits for; the rest once it is on screen
     try:
         await session.start()
     except SessionError as error:
-        _session_failed(app, str(error))
-        return False
+        log.error("session: %s", error)
+        return str(error)
     except Exception as error:  # never a traceback on screen: the log has it
         log.exception("the session could not start")
-        _session_failed(app, f"could not connect: {error}")
-        return False
-    if not app.settings.demo:
-        app.main.panes.status.update_status(base_url=session.base_url)
-    _mark_account_panes(app)
-    return True
+        return f"could not connect: {error}"
+    if not demo:
+        parts.panes.status.update_status(base_url=session.base_url)
+    _mark_account_panes(parts)
+    return None
 
 
-async def wait_for_book(app: JexApp, timeout_s: float | None = None) -> bool:
+async def wait_for_book(parts: ConsoleParts, main: MainScreen, timeout_s: float | None = None) -> bool:
     """Until the active symbol's book is on screen; False when the feed reports
     trouble first (the rest then shows at once, banner included) or after
     ``timeout_s`` (default :data:`BOOK_WAIT_S`)."""
     timeout_s = BOOK_WAIT_S if timeout_s is None else timeout_s
-    bridge = app.bridge
+    bridge = parts.bridge
     waits = [asyncio.ensure_future(bridge.book_shown.wait()), asyncio.ensure_future(bridge.trouble.wait())]
     try:
         await asyncio.wait(waits, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
@@ -193,7 +217,7 @@ async def wait_for_book(app: JexApp, timeout_s: float | None = None) -> bool:
     if not bridge.book_shown.is_set():
         return False
     painted = asyncio.get_running_loop().create_future()
-    app.main.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+    main.call_after_refresh(lambda: painted.done() or painted.set_result(None))
     try:
         await asyncio.wait_for(painted, 1.0)
     except TimeoutError:
@@ -202,68 +226,35 @@ async def wait_for_book(app: JexApp, timeout_s: float | None = None) -> bool:
     return True
 
 
-async def start_trading(app: JexApp) -> None:
-    """The order journal (if connected, with credentials), then the trading controller.
+async def open_journal(session: Session) -> str | None:
+    """The order journal (if connected, with credentials); why it could not open, in words, or None.
 
-    A journal that cannot be opened is said on screen and logged: trading
-    stays off and says why when asked.
+    Without a journal trading stays off and says why when asked.
     """
-    session = app.session
     await session.open_journal()
-    if session.journal_error:
-        app.notify(session.journal_error, severity="error", timeout=10)
-    app.trading_ready()
+    return session.journal_error
 
 
-async def start_console(app: JexApp) -> None:
-    """Everything after the first frame (see the module docstring).
-
-    Garbage collection paused by :func:`pause_collection` resumes once the
-    session and trading have started (or failed), before trading's own
-    start-up checks.
-    """
-    from jextui.ui.selection import sync_grid
-
-    connected = False
-    try:
-        await asyncio.sleep(FRAME_OUT_S)  # the first frame to the terminal before the imports below
-        app.parts  # noqa: B018 - builds them
-        await show_book(app)
-        connected = await connect(app)
-        if connected and app.session.worker is not None and app.active_symbol is not None:
-            await wait_for_book(app)
-        await show_panes(app)
-        app.start_freshness_timer()
-        app.update_visibility(resend=True)  # every pane's feed
-        await start_trading(app)
-        await sync_grid(app)
-    finally:
-        resume_collection()
-    if connected:
-        try:
-            await app.trading.startup()
-        except Exception:
-            log.exception("trading start-up failed")
-            app.notify("Trading could not start (details in the log).", severity="error")
-    app.started = True
+async def sync_grid(parts: ConsoleParts, watchlist: tuple[str, ...]) -> None:
+    """A tile per watched symbol, the new ones filled with what the store knows already."""
+    store, grid = parts.store, parts.panes.grid
+    for tile in await grid.set_symbols(watchlist):
+        symbol = tile.symbol
+        if symbol in store.tickers:
+            grid.update_tickers({symbol: store.tickers[symbol]})
+        if symbol in store.prices:
+            grid.update_prices({symbol: store.prices[symbol]})
+        if symbol in store.book_tickers:
+            grid.update_book_tickers({symbol: store.book_tickers[symbol]})
+        if symbol in store.sparklines:
+            grid.update_sparkline(symbol, store.sparklines[symbol])
+    parts.bridge.apply_precisions()
 
 
-async def stop_console(app: JexApp) -> None:
-    """Stop the session (and what it started)."""
-    await app.session.stop()
-
-
-def _session_failed(app: JexApp, message: str) -> None:
-    app.session_error = message
-    log.error("session: %s", message)
-    app.main.panes.status.update_status(connection="offline", connection_detail=message)
-    app.notify(message, title="Not connected", severity="error", timeout=15)
-
-
-def _mark_account_panes(app: JexApp) -> None:
+def _mark_account_panes(parts: ConsoleParts) -> None:
     """Without credentials, the account panes say why they are empty at once."""
-    client = app.session.client
+    session = parts.session
+    client = session.client
     if client is None or client.has_credentials:
         return
-    health = app.session.feed_health()
-    app.bridge.mark_freshness(health, app.session.now_ms(), has_api_key=client.has_api_key)
+    parts.bridge.mark_freshness(session.feed_health(), session.now_ms(), has_api_key=client.has_api_key)

@@ -1,35 +1,27 @@
 """Trading from the keyboard: the app's bridge to tickets, cancels and account screens.
 
-CONTRACT (the app calls exactly these; the trading UI fills them in):
-
-    controller = TradingController(app)
-    await controller.startup()                 # once the session is up: reconcile journal leftovers, load trade fees
-    controller.open_ticket("BUY" | "SELL")     # b / s
-    controller.cancel_selected()               # c  (selected row of the open-orders pane)
-    controller.cancel_all()                    # C  (after a confirmation)
-    controller.show_selected_order()           # Enter on the open-orders pane
-    controller.open_account_screen(name)       # name in ACCOUNT_SCREENS
-    controller.toggle_privacy()                # hides every balance and amount until pressed again
-    controller.on_feed_event(event)            # every feed event (fill detection, notifications)
-    controller.has_open_ticket -> bool         # q asks before quitting when True
-    controller.private -> bool
-
-The app provides: ``app.session`` (jextui.ui.session.Session: client, submitter,
-journal, reconciler, can_trade, refresh_now), ``app.store``
-(jextui.ui.store.MarketStore), ``app.active_symbol``, ``app.settings``
-(confirm_orders, bell, fat_finger_pct), ``app.selected_book_level()`` (the
-order book's selected level when the book has focus, else None) and
-``app.apply_privacy(private: bool)`` (panes mask their amounts).
+The controller is built with typed dependencies (:class:`TradingDeps`): the
+session (client, the single submitter, journal, reconciler), the market
+store, the settings, and the few console services it uses
+(:class:`ConsoleServices`: screens, workers, notifications); the app's
+choices come in as callables (the active symbol, the selected book level
+and open order, privacy).  The app calls :meth:`~TradingController.startup`,
+:meth:`~TradingController.open_ticket`, :meth:`~TradingController.cancel_selected`,
+:meth:`~TradingController.cancel_all`, :meth:`~TradingController.show_selected_order`
+and :meth:`~TradingController.open_account_screen`, and subscribes
+:meth:`~TradingController.feed_handlers` to the routing table.
 
 How it works:
 
-* **Orders** go out through an :class:`OrderSubmitter` built on the
-  session's client and journal (write-ahead: nothing is sent that is not on
-  disk first), in an app-level worker, so closing the ticket never cuts an
-  order short.  Its reconciler is wrapped so that the ticket can say
-  "outcome unknown — checking…" the moment an answer is lost, before the
-  reconciler's verdict.  An accepted (or found) order is tracked for fills
-  and the open-orders and account feeds are refreshed at once.
+* **Orders** go out through the session's one :class:`OrderSubmitter`
+  (write-ahead: nothing is sent that is not on disk first), in an app-level
+  worker, so closing the ticket never cuts an order short.  The worker
+  posts :class:`~jextui.ui.messages.OrderProgress` messages to the ticket
+  (sending, checking — the session reports the moment an answer is lost,
+  before the reconciler's verdict — and the outcome); a ticket that was
+  closed meanwhile gets a notification instead.  An accepted (or found)
+  order is tracked for fills and the open-orders and account feeds are
+  refreshed at once.
 * **Fills**: every open-orders snapshot goes through a :class:`FillTracker`;
   orders that left the list are looked up with get_order; each fill, partial
   fill and cancellation is announced once (with the bell for fills).  Orders
@@ -48,35 +40,60 @@ How it works:
 from __future__ import annotations
 
 import logging
-import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
+from dataclasses import dataclass
 from datetime import tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jextui.api.models import Order, OrderResult, TradeFee
+from jextui.feed.events import (
+    AccountUpdate,
+    BookTickersUpdate,
+    BookUpdate,
+    FeedEvent,
+    OpenOrdersUpdate,
+    PricesUpdate,
+    StatusUpdate,
+    TickersUpdate,
+    TradesUpdate,
+)
 from jextui.trading.errors_text import describe_error
-from jextui.trading.reconcile import Reconciler, ReconcileReport
+from jextui.trading.reconcile import Reconciler
 from jextui.trading.submit import OrderSubmitter, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest
 from jextui.ui.keymap import ACCOUNT_SCREENS  # screen name -> title, with their keys
+from jextui.ui.messages import OrderProgress
 from jextui.ui.notifications import FillAnnouncer, FillWatcher
+from jextui.ui.routing import Handler
+from jextui.market_store import Changed
 
 if TYPE_CHECKING:
-    from jextui.api.client import JexClient
-    from jextui.feed.events import FeedEvent
-    from jextui.ui.screens.ticket import TicketScreen
+    from textual.screen import Screen
 
-__all__ = ["ACCOUNT_SCREENS", "TradingController", "PERIODIC_CHECK_S"]
+    from jextui.api.client import JexClient
+    from jextui.config import Settings
+    from jextui.ui.screens.order_detail import OrderDetailScreen
+    from jextui.ui.screens.ticket import TicketScreen
+    from jextui.session import Session
+    from jextui.market_store import MarketStore
+
+__all__ = ["ACCOUNT_SCREENS", "ConsoleServices", "TradingDeps", "TradingController", "PERIODIC_CHECK_S"]
 
 log = logging.getLogger("jextui.trading.ui")
 
 PERIODIC_CHECK_S = 15.0
 RETRY_MIN_INTERVAL_S = 5.0
 _ANSWERING = frozenset({"online", "degraded"})  # connection states in which the exchange answers
-_MARKET_EVENT_NAMES = frozenset(
-    {"AccountUpdate", "BookUpdate", "TradesUpdate", "PricesUpdate", "TickersUpdate", "BookTickersUpdate"}
+#: What an open ticket sizes against (balances, the book, the latest prices).
+MARKET_EVENTS: tuple[type[FeedEvent], ...] = (
+    AccountUpdate,
+    BookUpdate,
+    TradesUpdate,
+    PricesUpdate,
+    TickersUpdate,
+    BookTickersUpdate,
 )
 NO_CREDENTIALS = (
     "no API key and secret are configured for this profile. Add them to the config file "
@@ -84,41 +101,58 @@ NO_CREDENTIALS = (
 )
 
 
-class _AnnouncingReconciler:
-    """The session's reconciler, plus a hook called when a submit's answer was lost."""
+class ConsoleServices(Protocol):
+    """What the controller asks of the console: screens, background work, notifications."""
 
-    def __init__(self, inner: Reconciler) -> None:
-        self.inner = inner
-        self.on_unknown: Callable[[], None] | None = None
+    def push_screen(self, screen: Screen[Any], callback: Callable[[Any], object] | None = None) -> object: ...
 
-    async def settle(self, entry_id: str, *, looks: int = 2) -> ReconcileReport:
-        hook = self.on_unknown
-        if hook is not None:
-            try:
-                hook()
-            except Exception:  # a screen that went away must not stop the reconciliation
-                log.debug("unknown-outcome hook failed", exc_info=True)
-        return await self.inner.settle(entry_id, looks=looks)
+    def run_worker(self, work: Coroutine[Any, Any, Any], *, group: str, exit_on_error: bool) -> object: ...
 
-    async def reconcile(self, entry_id: str) -> ReconcileReport:
-        return await self.inner.reconcile(entry_id)
+    def set_interval(self, interval: float, callback: Callable[[], object], *, name: str | None = None) -> object: ...
 
-    async def reconcile_pending(self) -> list[ReconcileReport]:
-        return await self.inner.reconcile_pending()
+    def call_after_refresh(self, callback: Callable[[], object]) -> bool: ...
+
+    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None) -> None: ...
+
+    def bell(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class TradingDeps:
+    """Everything the trading controller works with."""
+
+    console: ConsoleServices
+    session: Session
+    store: MarketStore
+    settings: Settings
+    time_zone: tzinfo | None
+    """The zone times are shown in (None: local time)."""
+    active_symbol: Callable[[], str | None]
+    selected_level_price: Callable[[], Decimal | None]
+    """The order book's selected level's price while the book has focus, else None."""
+    selected_order: Callable[[], Order | None]
+    """The open-orders pane's selected order."""
+    private: Callable[[], bool]
+    set_private: Callable[[bool], None]
+    on_screen_changed: Callable[[], None]
+    """A ticket opened or closed: the feed is told what to poll (a ticket sizes
+    against the balances and the book, polled while it is open)."""
 
 
 class TradingController:
-    """Tickets, cancels, order detail, account screens, privacy and fill announcements."""
+    """Tickets, cancels, order detail, account screens and fill announcements."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.private = False
-        self.announcer = FillAnnouncer(app, bell=self._bell_enabled, private=lambda: self.private)
+    def __init__(self, deps: TradingDeps) -> None:
+        self.deps = deps
+        self.console = deps.console
+        self.announcer = FillAnnouncer(
+            notify=deps.console.notify, bell=deps.console.bell, bell_on=self._bell_enabled, private=deps.private
+        )
         self.fills = FillWatcher(self.announcer, lambda: self.client, self._in_background("trading-lookups"),
                                  on_events=self._journal_order_states)
-        self._submitter: OrderSubmitter | None = None
-        self._submitter_source: object | None = None
-        self._reconciler: _AnnouncingReconciler | None = None
+        self._ticket: TicketScreen | None = None
+        self._sending_to: TicketScreen | None = None  # the ticket whose order is in flight
+        self._details: list[OrderDetailScreen] = []
         self._cancelling: set[int] = set()
         self._orders_in_flight = 0
         self._unsettled = False  # an UNKNOWN outcome is still open in the journal
@@ -129,41 +163,43 @@ class TradingController:
     # ------------------------------------------------------------------ what screens read
 
     @property
-    def session(self) -> Any:
-        return getattr(self.app, "session", None)
+    def private(self) -> bool:
+        """Privacy mode (the app's): amounts are left out of what is said."""
+        return self.deps.private()
+
+    @property
+    def session(self) -> Session:
+        return self.deps.session
 
     @property
     def client(self) -> JexClient | None:
-        session = self.session
-        return getattr(session, "client", None) if session is not None else None
+        return self.deps.session.client
 
     @property
-    def store(self) -> Any:
-        return getattr(self.app, "store", None)
+    def store(self) -> MarketStore:
+        return self.deps.store
 
     @property
     def active_symbol(self) -> str | None:
-        return getattr(self.app, "active_symbol", None)
+        return self.deps.active_symbol()
 
     @property
     def time_zone(self) -> tzinfo | None:
-        """The zone times are shown in (the app's option; None: local time)."""
-        zone = getattr(getattr(self.app, "options", None), "time_zone", None)
-        return zone if isinstance(zone, tzinfo) else None
+        """The zone times are shown in (None: local time)."""
+        return self.deps.time_zone
 
     @property
-    def settings(self) -> Any:
-        return getattr(self.app, "settings", None)
+    def settings(self) -> Settings:
+        return self.deps.settings
 
     @property
     def confirm_orders(self) -> bool:
-        return bool(getattr(self.settings, "confirm_orders", True))
+        return bool(self.settings.confirm_orders)
 
     @property
     def fat_finger_pct(self) -> Decimal:
-        value = getattr(self.settings, "fat_finger_pct", None)
         try:
-            return Decimal(value) if value is not None else Decimal(5)
+            return Decimal(self.settings.fat_finger_pct)
         except (ArithmeticError, TypeError, ValueError):
             return Decimal(5)
 
@@ -171,36 +207,32 @@ class TradingController:
         """Start a coroutine as an app worker (it outlives any screen; a failure never ends the app)."""
 
         def run(work: Any) -> object:
-            return self.app.run_worker(work, group=group, exit_on_error=False)
+            return self.console.run_worker(work, group=group, exit_on_error=False)
 
         return run
 
     def _bell_enabled(self) -> bool:
-        return bool(getattr(self.settings, "bell", False))
+        return bool(self.settings.bell)
 
     def precision(self, symbol: str) -> tuple[int, int] | None:
-        store = self.store
-        return store.precision(symbol) if store is not None else None
+        return self.store.precision(symbol)
 
     def known_assets(self) -> list[str]:
-        balances = self.store.free_balances() if self.store is not None else None
-        return sorted(balances or {})
+        return sorted(self.store.free_balances() or {})
 
     def remember_trade_fees(self, fees: Sequence[TradeFee]) -> None:
-        if self.store is not None:
-            self.store.trade_fees.update({fee.symbol: fee for fee in fees})
+        self.store.trade_fees.update({fee.symbol: fee for fee in fees})
 
     def trading_off_reason(self) -> str | None:
         """Why orders cannot be sent now, in words; None when they can."""
         session, client = self.session, self.client
-        if session is None or client is None:
+        if client is None:
             return "not connected to an exchange yet."
         if not client.has_credentials:
             return NO_CREDENTIALS
-        journal_error = getattr(session, "journal_error", None)
-        if journal_error:
-            return f"{journal_error}."
-        if getattr(session, "submitter", None) is None or getattr(session, "journal", None) is None:
+        if session.journal_error:
+            return f"{session.journal_error}."
+        if session.submitter is None or session.journal is None:
             return "the order journal is not open, and no order is sent without it."
         return None
 
@@ -219,8 +251,6 @@ class TradingController:
     def market_context(self, symbol: str) -> dict[str, object]:
         """Balances, fee and prices for a ticket on ``symbol``, from the store."""
         store = self.store
-        if store is None:
-            return {}
         bid, ask = store.best_bid_ask(symbol)
         return {
             "free_balances": store.free_balances(),
@@ -240,7 +270,7 @@ class TradingController:
         except Exception:  # start-up must go on whatever happens here
             log.exception("trading start-up failed")
         try:
-            self.app.set_interval(PERIODIC_CHECK_S, self.periodic_checks, name="trading-periodic-checks")
+            self.console.set_interval(PERIODIC_CHECK_S, self.periodic_checks, name="trading-periodic-checks")
         except Exception:
             log.debug("no timer for other symbols' orders", exc_info=True)
 
@@ -256,8 +286,7 @@ class TradingController:
         self.remember_trade_fees(fees)
 
     async def _reconcile_leftovers(self) -> None:
-        session = self.session
-        reconciler = getattr(session, "reconciler", None)
+        reconciler = self.session.reconciler
         if reconciler is None:
             return
         reports = await reconciler.reconcile_pending()
@@ -273,17 +302,7 @@ class TradingController:
 
     @property
     def has_open_ticket(self) -> bool:
-        return self._open_ticket() is not None
-
-    def _open_ticket(self) -> TicketScreen | None:
-        # No ticket can be open before its module is loaded: asking must not load it.
-        ticket = sys.modules.get("jextui.ui.screens.ticket")
-        if ticket is None:
-            return None
-        for screen in getattr(self.app, "screen_stack", ()):
-            if isinstance(screen, ticket.TicketScreen):
-                return screen
-        return None
+        return self._ticket is not None
 
     def open_ticket(self, side: str) -> None:
         from jextui.ui.screens.ticket import TicketScreen
@@ -296,79 +315,57 @@ class TradingController:
         if self.has_open_ticket:
             self.announcer.say("An order ticket is already open.", severity="warning")
             return
-        info = self.store.symbol_info(symbol) if self.store is not None else None
+        info = self.store.symbol_info(symbol)
         if info is None:
             self.announcer.say(f"The trading rules of {symbol} are not loaded yet; try again in a moment.",
                                severity="warning")
             return
-        level_price = self._selected_level_price()
-        self.app.push_screen(TicketScreen(self, side, info, level_price))
-        self._feed_the_ticket()
-        if self.store is not None and symbol not in self.store.trade_fees:
-            self.app.run_worker(self._fees_for_ticket(symbol), group="trading-fees", exit_on_error=False)
+        ticket = TicketScreen(self, side, info, self.deps.selected_level_price())
+        self._ticket = ticket
 
-    def _selected_level_price(self) -> Decimal | None:
-        chooser = getattr(self.app, "selected_book_level", None)
-        if chooser is None:
-            return None
-        try:
-            level = chooser()
-        except Exception:
-            log.debug("selected_book_level failed", exc_info=True)
-            return None
-        price = getattr(level, "price", None)
-        return price if isinstance(price, Decimal) else None
+        def closed(_result: object) -> None:
+            if self._ticket is ticket:
+                self._ticket = None
+                self.deps.on_screen_changed()  # the ticket's feeds may stop
+
+        self.console.push_screen(ticket, closed)
+        self._feed_the_ticket()
+        if symbol not in self.store.trade_fees:
+            self.console.run_worker(self._fees_for_ticket(symbol), group="trading-fees", exit_on_error=False)
 
     def _feed_the_ticket(self) -> None:
         """A ticket needs the balances and the book: make sure they are polled, and fresh."""
-        update_visibility = getattr(self.app, "update_visibility", None)
-        if callable(update_visibility):
-            self.app.call_after_refresh(update_visibility)
-        session = self.session
-        if session is not None and self.store is not None and self.store.account is None:
-            session.refresh_now("account")
+        self.console.call_after_refresh(self.deps.on_screen_changed)
+        if self.store.account is None:
+            self.session.refresh_now("account")
 
     async def _fees_for_ticket(self, symbol: str) -> None:
         await self._load_trade_fees(symbol)
-        ticket = self._open_ticket()
-        if ticket is not None:
-            ticket.market_changed()
+        if self._ticket is not None:
+            self._ticket.market_changed()
 
-    def _ensure_submitter(self) -> OrderSubmitter | None:
-        session = self.session
-        source = getattr(session, "submitter", None)
-        reconciler = getattr(session, "reconciler", None)
-        if source is None or reconciler is None or session.client is None or session.journal is None:
-            return None
-        if self._submitter is None or self._submitter_source is not source:
-            self._reconciler = _AnnouncingReconciler(reconciler)
-            self._submitter = OrderSubmitter(session.client, session.journal,
-                                             reconciler=self._reconciler)  # type: ignore[arg-type]
-            self._submitter_source = source
-        return self._submitter
-
-    def send_order(self, screen: TicketScreen, request: OrderRequest, dry_run: bool) -> None:
-        """Send a validated order from a ticket (the ticket shows progress and outcome)."""
-        submitter = self._ensure_submitter()
+    def send_order(self, ticket: TicketScreen, request: OrderRequest, dry_run: bool) -> None:
+        """Send a validated order from ``ticket``; its progress and outcome come to it as messages."""
+        submitter = self.session.submitter
         reason = self.trading_off_reason()
         if submitter is None or reason is not None:
-            screen.show_result(f"Not sent: trading is off ({reason or 'the order journal is not open.'})", "error")
+            text = f"Not sent: trading is off ({reason or 'the order journal is not open.'})"
+            ticket.post_message(OrderProgress("refused", text=text))
             return
-        screen.show_sending(dry_run)
-        self.app.run_worker(self._send(submitter, screen, request, dry_run), group="trading-orders",
-                            exit_on_error=False)
+        ticket.post_message(OrderProgress("sending", dry_run=dry_run))
+        self.console.run_worker(self._send(submitter, ticket, request, dry_run), group="trading-orders",
+                                exit_on_error=False)
 
-    async def _send(self, submitter: OrderSubmitter, screen: TicketScreen, request: OrderRequest,
+    def outcome_unknown(self) -> None:
+        """The session's word that the answer of the order in flight was lost: it is being looked for."""
+        ticket = self._sending_to
+        if ticket is None or not self._tell(ticket, OrderProgress("checking")):
+            self.announcer.say("An order's answer was lost: outcome unknown — checking…", severity="warning")
+
+    async def _send(self, submitter: OrderSubmitter, ticket: TicketScreen, request: OrderRequest,
                     dry_run: bool) -> SubmitOutcome:
-        def checking() -> None:
-            if self._is_shown(screen):
-                screen.show_checking()
-            else:
-                self.announcer.say("An order's answer was lost: outcome unknown — checking…", severity="warning")
-
-        if self._reconciler is not None:
-            self._reconciler.on_unknown = checking
         self._orders_in_flight += 1
+        self._sending_to = ticket
         try:
             outcome = await submitter.submit(request, dry_run=dry_run)
         except Exception as error:  # never a traceback: an unexpected failure is an unknown outcome
@@ -377,15 +374,12 @@ class TradingController:
                                     dry_run=dry_run, error=error)
         finally:
             self._orders_in_flight -= 1
-            if self._reconciler is not None:
-                self._reconciler.on_unknown = None
+            self._sending_to = None
         if outcome.kind == OutcomeKind.UNKNOWN:
             self._unsettled = True
         self._tell_journal_problem(outcome.journal_problem)
         self._after_submit(outcome)
-        if self._is_shown(screen):
-            screen.show_outcome(outcome, request)
-        else:
+        if not self._tell(ticket, OrderProgress("done", dry_run=dry_run, outcome=outcome, request=request)):
             from jextui.ui.screens.ticket import outcome_text
 
             text, level = outcome_text(outcome, private=self.private)
@@ -400,7 +394,7 @@ class TradingController:
 
     def _journal_order_states(self, events: Sequence[Any]) -> None:
         """Keep each journalled order's latest known state (fills, cancels) in the journal."""
-        journal = getattr(self.session, "journal", None)
+        journal = self.session.journal
         if journal is None:
             return
         for event in events:
@@ -412,8 +406,9 @@ class TradingController:
                 self._tell_journal_problem(
                     f"The order journal could not record that order {event.order_id} is {event.status} ({error}).")
 
-    def _is_shown(self, screen: object) -> bool:
-        return screen in getattr(self.app, "screen_stack", ())
+    def _tell(self, ticket: TicketScreen, progress: OrderProgress) -> bool:
+        """Post ``progress`` to ``ticket`` if it is still open; False when it was closed."""
+        return ticket.is_attached and ticket.post_message(progress)
 
     def _after_submit(self, outcome: SubmitOutcome) -> None:
         if outcome.dry_run or not outcome.placed:
@@ -424,27 +419,15 @@ class TradingController:
         self._refresh_orders()
 
     def _refresh_orders(self) -> None:
-        session = self.session
-        if session is not None:
-            try:
-                session.refresh_now("open_orders", "account")
-            except Exception:
-                log.debug("refresh_now failed", exc_info=True)
+        try:
+            self.session.refresh_now("open_orders", "account")
+        except Exception:
+            log.debug("refresh_now failed", exc_info=True)
 
     # ------------------------------------------------------------------ cancels
 
-    def _selected_open_order(self) -> Order | None:
-        from jextui.ui.widgets.open_orders import OpenOrdersView
-
-        for screen in reversed(list(getattr(self.app, "screen_stack", ()))):
-            for view in screen.query(OpenOrdersView):
-                order = view.selected_order
-                if order is not None:
-                    return order
-        return None
-
     def cancel_selected(self) -> None:
-        order = self._selected_open_order()
+        order = self.deps.selected_order()
         if order is None:
             self.announcer.say("No open order is selected: Tab to the open-orders pane and pick one with ↑/↓.",
                                severity="warning")
@@ -454,7 +437,7 @@ class TradingController:
     def cancel_order(self, order: Order) -> None:
         """Cancel one order (the outcome is announced)."""
         reason = self.trading_off_reason()
-        submitter = self._ensure_submitter()
+        submitter = self.session.submitter
         if reason is not None or submitter is None:
             self.announcer.say(f"Cannot cancel: trading is off ({reason or 'no journal'})", severity="error")
             return
@@ -463,8 +446,8 @@ class TradingController:
             self.announcer.say(f"Order {order_id} is already being cancelled.", severity="warning")
             return
         self._cancelling.add(order_id)
-        self.app.run_worker(self._cancel(submitter, order.symbol, order_id), group="trading-cancels",
-                            exit_on_error=False)
+        self.console.run_worker(self._cancel(submitter, order.symbol, order_id), group="trading-cancels",
+                                exit_on_error=False)
 
     async def _cancel(self, submitter: OrderSubmitter, symbol: str, order_id: int) -> None:
         try:
@@ -491,10 +474,8 @@ class TradingController:
 
     def _reread_detail_of(self, order_id: int) -> None:
         """An order-detail screen showing this order reads it again (its status changed)."""
-        from jextui.ui.screens.order_detail import OrderDetailScreen
-
-        for screen in getattr(self.app, "screen_stack", ()):
-            if isinstance(screen, OrderDetailScreen) and int(screen.order.order_id) == order_id:
+        for screen in self._details:
+            if int(screen.order.order_id) == order_id:
                 screen.action_reload()
 
     def cancel_all(self) -> None:
@@ -508,30 +489,30 @@ class TradingController:
         if symbol is None:
             self.announcer.say("Choose a symbol first.", severity="warning")
             return
-        orders = self.store.orders_of(symbol) if self.store is not None else ()
+        orders = self.store.orders_of(symbol)
         if not orders:
             self.announcer.say(f"No open orders on {symbol} to cancel.")
             return
 
         def answered(confirmed: bool | None) -> None:
-            submitter = self._ensure_submitter()
+            submitter = self.session.submitter
             if confirmed and submitter is not None:
-                self.app.run_worker(self._cancel_all(submitter, symbol), group="trading-cancels",
-                                    exit_on_error=False)
+                self.console.run_worker(self._cancel_all(submitter, symbol), group="trading-cancels",
+                                        exit_on_error=False)
 
         count = len(orders)
         lines = [f"{count} open order{'s' if count != 1 else ''} on {symbol} will be cancelled, one by one.",
                  "Orders on other symbols are not touched."]
-        self.app.push_screen(ConfirmScreen(f"Cancel all open orders on {symbol}?", lines,
-                                           yes_label="Cancel them all", no_label="Keep them", danger=True),
-                             answered)
+        self.console.push_screen(ConfirmScreen(f"Cancel all open orders on {symbol}?", lines,
+                                               yes_label="Cancel them all", no_label="Keep them", danger=True),
+                                 answered)
 
     async def _cancel_all(self, submitter: OrderSubmitter, symbol: str) -> None:
         client = self.client
         try:
             orders = await client.open_orders(symbol) if client is not None else []
         except Exception:  # fall back on the last list the feed delivered
-            orders = list(self.store.orders_of(symbol)) if self.store is not None else []
+            orders = list(self.store.orders_of(symbol))
         try:
             outcomes = await submitter.cancel_all(symbol, orders)
         except Exception as error:
@@ -551,11 +532,13 @@ class TradingController:
     def show_selected_order(self) -> None:
         from jextui.ui.screens.order_detail import OrderDetailScreen
 
-        order = self._selected_open_order()
+        order = self.deps.selected_order()
         if order is None:
             self.announcer.say("No open order is selected.", severity="warning")
             return
-        self.app.push_screen(OrderDetailScreen(self, order))
+        screen = OrderDetailScreen(self, order)
+        self._details.append(screen)
+        self.console.push_screen(screen, lambda _result: self._details.remove(screen))
 
     def open_account_screen(self, name: str) -> None:
         from jextui.ui.screens.account import make_account_screen
@@ -564,45 +547,44 @@ class TradingController:
             self.announcer.say(f"There is no account screen called {name!r}.", severity="warning")
             return
         symbol = self.active_symbol
-        info = self.store.symbol_info(symbol) if self.store is not None and symbol else None
+        info = self.store.symbol_info(symbol) if symbol else None
         asset = info.base_asset if info is not None else None
         try:
             screen = make_account_screen(name, self, symbol, asset)
         except ValueError as error:
             self.announcer.say(f"{ACCOUNT_SCREENS[name]}: {error}.", severity="warning")
             return
-        self.app.push_screen(screen)
+        self.console.push_screen(screen)
 
     # ------------------------------------------------------------------ privacy
 
     def toggle_privacy(self) -> None:
-        self.private = not self.private
-        try:
-            self.app.apply_privacy(self.private)
-        except Exception:
-            log.debug("apply_privacy failed", exc_info=True)
-        for screen in getattr(self.app, "screen_stack", ()):
-            setter = getattr(screen, "set_private", None)
-            if callable(setter):
-                setter(self.private)
-        state = "on: balances and amounts are hidden" if self.private else "off: amounts are shown"
-        self.app.notify(f"Privacy {state} (p toggles).", title="Privacy", timeout=3)
+        """``p`` on a dialog: the app's privacy mode, which every screen follows."""
+        self.deps.set_private(not self.deps.private())
 
     # ------------------------------------------------------------------ feed events
 
-    def on_feed_event(self, event: FeedEvent) -> None:
-        name = type(event).__name__
-        if name == "StatusUpdate":
-            answering = getattr(event, "connection", None) in _ANSWERING
-            if answering and not self._answering:
-                self._retry_unsettled(now=True)  # the exchange answers again: look for what an outage left
-            self._answering = answering
-        if name == "OpenOrdersUpdate":
-            self.fills.observe_snapshot(event.symbol, event.orders)  # type: ignore[attr-defined]
-        if name in _MARKET_EVENT_NAMES:
-            ticket = self._open_ticket()
-            if ticket is not None:
-                ticket.call_later(ticket.market_changed)
+    def feed_handlers(self) -> dict[type[FeedEvent], Handler]:
+        """The controller's rows of the routing table (:mod:`jextui.ui.routing`)."""
+        handlers: dict[type[FeedEvent], Handler] = {event_type: self.on_market for event_type in MARKET_EVENTS}
+        handlers[StatusUpdate] = self.on_status
+        handlers[OpenOrdersUpdate] = self.on_open_orders
+        return handlers
+
+    def on_status(self, event: StatusUpdate, _changed: Changed) -> None:
+        answering = event.connection in _ANSWERING
+        if answering and not self._answering:
+            self._retry_unsettled(now=True)  # the exchange answers again: look for what an outage left
+        self._answering = answering
+
+    def on_open_orders(self, event: OpenOrdersUpdate, _changed: Changed) -> None:
+        self.fills.observe_snapshot(event.symbol, event.orders)
+
+    def on_market(self, _event: FeedEvent, _changed: Changed) -> None:
+        """Balances, book, trades or prices moved: an open ticket sizes against them again."""
+        ticket = self._ticket
+        if ticket is not None:
+            ticket.call_later(ticket.market_changed)
 
     def periodic_checks(self) -> None:
         """Every :data:`PERIODIC_CHECK_S` seconds: open unknown outcomes, and orders on other symbols."""
@@ -614,12 +596,13 @@ class TradingController:
             return
         if not now and time.monotonic() - self._last_retry < RETRY_MIN_INTERVAL_S:
             return
-        reconciler = getattr(self.session, "reconciler", None)
+        reconciler = self.session.reconciler
         if reconciler is None:
             return
         self._last_retry = time.monotonic()
         self._reconciling = True
-        self.app.run_worker(self._reconcile_unsettled(reconciler), group="trading-reconcile", exit_on_error=False)
+        self.console.run_worker(self._reconcile_unsettled(reconciler), group="trading-reconcile",
+                                exit_on_error=False)
 
     async def _reconcile_unsettled(self, reconciler: Reconciler) -> None:
         try:

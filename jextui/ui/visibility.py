@@ -16,7 +16,7 @@ from jextui.ui.feed_bridge import GRID_FEEDS, PANE_FEEDS
 
 if TYPE_CHECKING:
     from jextui.ui.screens.main import MainScreen
-    from jextui.ui.session import Session
+    from jextui.session import Session
 
 __all__ = ["FeedVisibility", "visible_feeds", "book_rows_per_side", "TICKET_FEEDS"]
 
@@ -47,13 +47,16 @@ class FeedVisibility:
         self.visible: frozenset[str] | None = None
         self.book_depth_limit: int | None = None
 
-    def update(self, main: MainScreen, session: Session, *, ticket_open: bool, resend: bool = False) -> None:
-        """Tell the feed which panes are on screen (and size the book's depth); ``resend``: even if unchanged."""
+    def update(self, main: MainScreen, session: Session, *, ticket_open: bool, resend: bool = False) -> bool:
+        """Tell the feed which panes are on screen (and size the book's depth); ``resend``: even if unchanged.
+        True when the feed was told."""
         visible = visible_feeds(main, ticket_open)
-        if resend or visible != self.visible:
+        told = resend or visible != self.visible
+        if told:
             self.visible = visible
             session.set_visible(set(visible))
         self.size_book_depth(main, session)
+        return told
 
     def size_book_depth(self, main: MainScreen, session: Session) -> None:
         """Fetch as many levels as the book pane shows (a deeper request costs no more weight)."""

@@ -27,7 +27,7 @@ from jextui.api.errors import AuthError, JexError, TimestampError
 from jextui.api.secret import Secret
 from jextui.sandbox.clock import FixedClock
 from jextui.ui.app import JexApp
-from jextui.ui.session import Session, SessionError, SessionOptions
+from jextui.session import Session, SessionError, SessionOptions
 from ui.app_harness import make_settings, wait_until
 
 KEY = "ProfileKeyForTransportChecks0123456789abcdefABCDEF"

@@ -39,7 +39,7 @@ from jextui.api.errors import JexError
 from jextui.api.secret import Secret
 from jextui.sandbox.clock import FixedClock
 from jextui.ui.app import AppOptions
-from jextui.ui.session import SessionOptions
+from jextui.session import SessionOptions
 from conftest import root_logging_restored
 from ui.app_harness import FIXED_TIME_MS, HarnessJexApp, make_settings, wait_for_data, wait_until
 

@@ -37,7 +37,7 @@ from jextui.config import RefreshPeriods, Settings
 from jextui.sandbox import SandboxConfig
 from jextui.sandbox.clock import FixedClock
 from jextui.ui.app import AppOptions, JexApp
-from jextui.ui.session import SessionOptions
+from jextui.session import SessionOptions
 from conftest import DOC_API_KEY, DOC_API_SECRET
 
 __all__ = [

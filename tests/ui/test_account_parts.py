@@ -7,9 +7,10 @@ from decimal import Decimal
 import segno
 from rich.style import Style
 
-from jextui.ui.screens.account.qr import QR_DARK, QR_LIGHT, QUIET_ZONE, qr_text
-from jextui.ui.screens.account.table import Cell, Column, choose_columns
-from jextui.ui.screens.account.wallet import format_rate, withdraw_fee_text
+from jextui.ui.widgets.qr import QR_DARK, QR_LIGHT, QUIET_ZONE, qr_text
+from jextui.ui.widgets.table import Cell, Column, choose_columns
+from jextui.ui.format import format_rate
+from jextui.ui.screens.account.wallet import withdraw_fee_text
 from jextui.ui.screens.account.words import deposit_status_words, order_status_words, withdraw_status_words
 
 ADDRESS = "bc1q68d5c4a3dad3414dfa54a42d9f6ba7b75537b6"

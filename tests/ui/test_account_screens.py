@@ -19,7 +19,7 @@ from jextui.ui.screens.account import (
     WithdrawHistoryScreen,
 )
 from jextui.ui.screens.account import history as history_module
-from jextui.ui.screens.account.table import TableView
+from jextui.ui.widgets.table import TableView
 
 from .app_harness import make_test_app, wait_for_data, wait_until
 from .test_trading_helpers import SYMBOL, resting_buy_price
@@ -94,10 +94,10 @@ async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path)
         amounts = [line.split()[2] for line in table_lines(deposits)[1:]]
         assert all(any(char.isdigit() for char in amount) for amount in amounts)
         await pilot.press("p")
-        assert app.trading.private and all(pane.private for pane in app.main.panes.all_panes())
+        assert app.private and all(pane.private for pane in app.main.panes.all_panes())
         assert {line.split()[2] for line in table_lines(deposits)[1:]} == {"•••"}
         await pilot.press("p")
-        assert not app.trading.private
+        assert not app.private
         await pilot.press("escape")
 
         # a failure is said in words, and r tries again

@@ -57,6 +57,6 @@ def test_good_options_reach_the_console(dirs: Path, started: list[app_module.Jex
     code = cli.main(["--demo", "--symbols", "ethusdt,ltcbtc", "--theme", "jextui-amber"])
     assert code == 0 and len(started) == 1
     app = started[0]
-    assert app.settings.demo and app.watchlist == ["ETHUSDT", "LTCBTC"]
+    assert app.settings.demo and app.watchlist == ("ETHUSDT", "LTCBTC")
     assert app.active_symbol == "ETHUSDT"
     assert app.theme == "jextui-amber"

@@ -35,7 +35,14 @@ async def test_panes_say_stale_when_the_exchange_stops_answering(tmp_path: Path)
         # Answers again: fresh marks come back with the data.
         await asyncio.to_thread(sandbox.start)
         app.session.refresh_now("book", "trades", "klines", "account", "open_orders")
-        await wait_until(pilot, lambda: not panes.book.stale and not panes.trades.stale, what="fresh data")
+
+        def fresh_again() -> bool:
+            # The feed pushes its health with a status once a second of its clock, which is
+            # fixed here: read it at once, as a tick after the next push would.
+            app.refresh_status_now()
+            return not panes.book.stale and not panes.trades.stale
+
+        await wait_until(pilot, fresh_again, what="fresh data")
 
 
 async def test_a_429_shows_the_banner_and_nothing_is_sent_until_retry_after(

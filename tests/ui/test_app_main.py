@@ -51,7 +51,7 @@ async def test_the_trading_controller_is_created_and_keys_reach_it(tmp_path: Pat
         for key in ("b", "s", "c", "C", "H", "M", "A", "D", "I", "W", "F"):
             await pilot.press(key)
         await pilot.press("p")
-        assert app.trading.private
+        assert app.private
         assert all(pane.private for pane in app.main.panes.all_panes())
     assert calls == [
         ("ticket", "BUY"),

@@ -19,17 +19,18 @@ from textual.widgets import LoadingIndicator
 
 from jextui.api.client import JexClient
 from jextui.ui import startup
-from jextui.ui.screens.boot import CONNECTING, PanePlaceholder
-from jextui.ui.screens.layout import PANE_ORDER, PANE_TITLES
-from jextui.ui.screens.panes import PaneSet
-from jextui.ui.session import Session, SessionError, SessionOptions
+from jextui.ui.app import JexApp
+from jextui.ui.widgets.placeholder import CONNECTING, PanePlaceholder
+from jextui.ui.widgets.pane_names import PANE_ORDER, PANE_TITLES
+from jextui.ui.widgets.pane_set import PaneSet
+from jextui.session import Session, SessionError, SessionOptions
 from jextui.ui.themes import load_themes
 from jextui.ui.trading_actions import TradingController
 
 from .app_harness import TEST_WATCHLIST, make_settings, make_test_app, wait_for_data, wait_for_start, wait_until
 
 
-async def _held(app: Any) -> None:
+async def _held(_app: Any) -> None:
     """A start that never comes: the first frame stays on screen."""
     await asyncio.Event().wait()
 
@@ -38,7 +39,7 @@ async def _held(app: Any) -> None:
 async def test_the_first_frame_shows_every_pane_frame_the_demo_badge_and_no_spinner(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], arrangement: str
 ) -> None:
-    monkeypatch.setattr(startup, "start_console", _held)
+    monkeypatch.setattr(JexApp, "_start_console", _held)
     app = make_test_app(tmp_path, size=size)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
@@ -70,8 +71,8 @@ async def test_the_order_book_comes_first_and_the_other_panes_once_it_shows_data
     may_go_on = asyncio.Event()
     wait_for_book = startup.wait_for_book
 
-    async def held(app: Any, *args: Any) -> bool:
-        shown = await wait_for_book(app, *args)
+    async def held(*args: Any) -> bool:
+        shown = await wait_for_book(*args)
         book_waited_for.set()
         await may_go_on.wait()
         return shown
@@ -146,21 +147,21 @@ async def test_trading_waits_for_the_journal_and_sees_the_events_from_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     journal_may_open = asyncio.Event()
-    start_trading = startup.start_trading
+    open_journal = startup.open_journal
 
-    async def held_trading(app: Any) -> None:
+    async def held_journal(session: Any) -> str | None:
         await journal_may_open.wait()
-        await start_trading(app)
+        return await open_journal(session)
 
-    monkeypatch.setattr(startup, "start_trading", held_trading)
+    monkeypatch.setattr(startup, "open_journal", held_journal)
     seen: list[tuple[str, bool]] = []
-    original = TradingController.on_feed_event
+    original = TradingController.on_market
 
-    def recording(self: TradingController, event: Any) -> None:
-        seen.append((type(event).__name__, self.app.check_action("buy", ()) is True))
-        original(self, event)
+    def recording(self: TradingController, event: Any, changed: Any) -> None:
+        seen.append((type(event).__name__, app.check_action("buy", ()) is True))
+        original(self, event, changed)
 
-    monkeypatch.setattr(TradingController, "on_feed_event", recording)
+    monkeypatch.setattr(TradingController, "on_market", recording)
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_until(pilot, lambda: app.parts_built and app.bridge.book_shown.is_set(), what="the first book")
@@ -179,10 +180,10 @@ async def test_trading_waits_for_the_journal_and_sees_the_events_from_before(
 async def test_the_grid_tiles_come_after_the_start_or_at_once_when_asked_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def never(app: Any) -> None:
+    async def never(_session: Any) -> None:
         await asyncio.Event().wait()
 
-    monkeypatch.setattr(startup, "start_trading", never)  # the start stops before the tiles
+    monkeypatch.setattr(startup, "open_journal", never)  # the start stops before the tiles
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_until(pilot, lambda: app.main.panes_installed, what="the panes")
@@ -243,7 +244,7 @@ def test_a_changed_user_theme_is_read_again(tmp_path: Path) -> None:
      ("https://127.0.0.1:8765", False), ("http://jex.example.com", False), ("https://jex.example.com", False)],
 )  # fmt: skip
 def test_only_plain_http_on_this_machine_skips_the_certificate_authorities(url: str, plain: bool) -> None:
-    from jextui.ui.session import _loopback_transport
+    from jextui.session import _loopback_transport
 
     assert (_loopback_transport(url) is not None) is plain
 

@@ -67,7 +67,7 @@ async def test_add_a_symbol_by_search_then_remove_it_and_both_are_remembered(tmp
         assert isinstance(search, SymbolSearchScreen) and search.mode == "add"
         await pilot.press(*"dash", "enter")
         assert app.screen is app.main
-        assert app.watchlist == [*TEST_WATCHLIST, "DASHUSDT"]
+        assert app.watchlist == (*TEST_WATCHLIST, "DASHUSDT")
         watchlist = app.main.panes.watchlist
         assert watchlist.symbols[-1] == "DASHUSDT" and watchlist.cursor_symbol == "DASHUSDT"
         assert load_state(app.settings.state_path).watchlist == (*TEST_WATCHLIST, "DASHUSDT")
@@ -77,7 +77,7 @@ async def test_add_a_symbol_by_search_then_remove_it_and_both_are_remembered(tmp
 
         watchlist.focus()
         await pilot.press("x")  # the cursor is on DASHUSDT
-        assert app.watchlist == list(TEST_WATCHLIST)
+        assert app.watchlist == TEST_WATCHLIST
         assert "DASHUSDT" not in watchlist.symbols
     assert load_state(app.settings.state_path).watchlist == TEST_WATCHLIST
 

@@ -182,3 +182,12 @@ def test_auto_decimals_shows_every_value_exactly() -> None:
     assert auto_decimals([Decimal("1.50"), Decimal("2.125"), Decimal("3")]) == 3
     assert auto_decimals([Decimal("0.000000001234")]) == 8  # capped
     assert auto_decimals([]) == 0
+
+
+def test_plain_text_is_exact_without_exponent_or_trailing_zeros() -> None:
+    from jextui.ui.format import format_plain
+
+    assert format_plain(Decimal("43000.50")) == "43000.5"
+    assert format_plain(Decimal("1E+2")) == "100"
+    assert format_plain(Decimal("0.00001000")) == "0.00001"
+    assert format_plain(Decimal("NaN")) == "—"

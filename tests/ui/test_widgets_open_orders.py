@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .widget_harness import UTC, HarnessApp, line_with, order, sample_orders, style_in_line
-from jextui.ui.widgets.messages import OrderActivated, OrderHighlighted
+from jextui.ui.messages import OrderActivated, OrderHighlighted
 from jextui.ui.widgets.open_orders import OpenOrdersView
 
 

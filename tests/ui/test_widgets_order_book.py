@@ -13,7 +13,7 @@ from .widget_harness import (
     sample_orders,
 )
 from jextui.api.models import Depth
-from jextui.ui.widgets.messages import LevelSelected
+from jextui.ui.messages import LevelSelected
 from jextui.ui.widgets.order_book import BookLevel, OrderBookView
 
 

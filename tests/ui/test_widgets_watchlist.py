@@ -13,7 +13,7 @@ from .widget_harness import (
     sample_tickers,
     style_in_line,
 )
-from jextui.ui.widgets.messages import SymbolActivated
+from jextui.ui.messages import SymbolActivated
 from jextui.ui.widgets.watchlist import WatchlistView
 
 

@@ -30,7 +30,7 @@ from jextui.api.models import (
     Trade,
 )
 from jextui.ui.widgets.pane import Pane
-from jextui.ui.widgets.messages import LevelSelected, OrderActivated, OrderHighlighted, SymbolActivated
+from jextui.ui.messages import LevelSelected, OrderActivated, OrderHighlighted, SymbolActivated
 from jextui.ui.themes import theme_variable_defaults
 
 UTC = timezone.utc
@@ -369,7 +369,7 @@ class DashboardApp(HarnessApp):
         self.book.update_book(sample_depth())
         self.book.set_own_orders(sample_orders())
         self.trades.set_precision(2, 3)
-        self.trades.update_trades(sample_historical_trades(), has_side=True)
+        self.trades.update_trades(sample_historical_trades()[::-1], has_side=True)  # newest first, as the feed sends them
         self.klines.set_precision(2)
         self.klines.update_klines("1m", sample_klines(120))
         self.balances.update_account(sample_account())

@@ -1,7 +1,8 @@
 """The main screen: every pane of the active symbol, the grid view, the status bar.
 
 Two arrangements, chosen by the terminal's size (and changed on resize; the
-sizes and orders are in :mod:`jextui.ui.screens.layout`):
+sizes are in :mod:`jextui.ui.screens.layout`, the pane orders in
+:mod:`jextui.ui.widgets.pane_names`):
 
 * **wide** (at least ``WIDE_MIN_WIDTH`` x ``WIDE_MIN_HEIGHT``): every pane at
   once — watchlist, klines and open orders on the left, the order book in
@@ -14,9 +15,9 @@ sizes and orders are in :mod:`jextui.ui.screens.layout`):
 ``g`` swaps the panes for the grid view (one tile per watched symbol).
 
 The screen is the console's first frame: it is composed with each pane's
-empty frame (:mod:`jextui.ui.screens.boot`), the status bar and the footer
+empty frame (:mod:`jextui.ui.widgets.placeholder`), the status bar and the footer
 only, so that nothing else has to load first; :meth:`MainScreen.install_panes`
-then puts the panes (:mod:`jextui.ui.screens.panes`) in their place, a few
+then puts the panes (:mod:`jextui.ui.widgets.pane_set`) in their place, a few
 at a time if the app wants (the order book first).  The
 screen only arranges; :mod:`jextui.ui.app` decides and routes data.
 """
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import tzinfo
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -35,24 +37,22 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
-from jextui.ui.screens.boot import PanePlaceholder, boot_captions
 from jextui.ui.screens.layout import (
     EXTRA_WIDE_MIN_WIDTH,
-    PANE_ORDER,
-    STACKED_PANES,
     WIDE_MIN_HEIGHT,
     WIDE_MIN_WIDTH,
     Arrangement,
-    PaneName,
-    PaneTabs,
     apply_arrangement,
     arrangement_for,
 )
 from jextui.ui.widgets.footer import KeyFooter
+from jextui.ui.widgets.pane_names import PANE_ORDER, STACKED_PANES, PaneName
+from jextui.ui.widgets.pane_tabs import PaneTabs
+from jextui.ui.widgets.placeholder import PanePlaceholder, boot_captions
 from jextui.ui.widgets.status_bar import StatusBar
 
 if TYPE_CHECKING:
-    from jextui.ui.screens.panes import PaneSet
+    from jextui.ui.widgets.pane_set import PaneSet
 
 __all__ = [
     "MainScreen",
@@ -119,10 +119,11 @@ class MainScreen(Screen[None]):
         yield KeyFooter()
 
     async def install_panes(self, panes: PaneSet, names: Iterable[PaneName] = PANE_ORDER) -> None:
-        """Put these of ``panes`` (from :func:`~jextui.ui.screens.panes.build_panes`) in
+        """Put these of ``panes`` (from :func:`~jextui.ui.widgets.pane_set.build_panes`) in
         place of their frames; with the last of them, the grid view and the banner."""
         if self._panes is None:
             self._panes = panes
+            self._bind(panes)
             for name in STACKED_PANES:
                 panes.by_name(name).set_class(name == self.stacked_current, "-current", update=False)
         elif panes is not self._panes:
@@ -145,6 +146,21 @@ class MainScreen(Screen[None]):
                 self._complete = True
         if self._complete:
             self.refresh_bindings()  # the keys that waited for the panes
+
+    def _bind(self, panes: PaneSet) -> None:
+        """The panes follow the app's choices from now on: the active symbol (the
+        panes that show its data clear themselves when it changes), the
+        watchlist, the kline interval and privacy."""
+        app = self.app
+        for pane in (panes.book, panes.trades, panes.klines, panes.open_orders):
+            self.watch(app, "active_symbol", partial(setattr, pane, "shown_symbol"))
+        self.watch(app, "active_symbol", panes.watchlist.set_active)
+        self.watch(app, "active_symbol", panes.grid.set_active)
+        self.watch(app, "watchlist", panes.watchlist.set_symbols)
+        self.watch(app, "kline_interval", panes.klines.follow_interval)
+        for pane in panes.all_panes():
+            self.watch(app, "private", pane.set_private)
+        self.watch(app, "private", panes.grid.set_private)
 
     # --- arrangement ----------------------------------------------------------
 

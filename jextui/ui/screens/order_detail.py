@@ -115,6 +115,7 @@ class OrderDetailScreen(ModalScreen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "private", self.set_private, init=False)  # the app's privacy mode
         self.redraw()
         self.action_reload()
 

@@ -22,8 +22,9 @@ the total, the fee and the balances.
 
 Sending is the host's job (the trading controller): it runs the request in
 an app-level worker, so closing the ticket never interrupts an order, and
-calls back :meth:`TicketScreen.show_sending`, :meth:`show_checking` (the
-answer was lost: "outcome unknown — checking…") and :meth:`show_outcome`.
+posts :class:`~jextui.ui.messages.OrderProgress` messages to the ticket:
+sending, checking (the answer was lost: "outcome unknown — checking…") and
+the outcome.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ from jextui.trading.ticket import (
     OrderTicket,
     format_decimal,
 )
-from jextui.ui.format import MASK, format_amount, format_price
+from jextui.ui.format import MASK, format_amount, format_plain, format_price
+from jextui.ui.messages import OrderProgress
 from jextui.ui.screens.account.words import order_status_words
 from jextui.ui.screens.confirm import ConfirmScreen
 
@@ -88,7 +90,8 @@ class TicketHost(Protocol):
 
     def market_context(self, symbol: str) -> MarketContext: ...
 
-    def send_order(self, screen: TicketScreen, request: OrderRequest, dry_run: bool) -> None: ...
+    def send_order(self, ticket: TicketScreen, request: OrderRequest, dry_run: bool) -> None:
+        """Send the order; its progress comes back to ``ticket`` as :class:`OrderProgress` messages."""
 
 
 class TimeInForceSelector(Widget, can_focus=True):
@@ -232,7 +235,7 @@ class TicketScreen(ModalScreen[None]):
             with Horizontal(classes="ticket-row"):
                 yield Static(f"Price ({rules.quote_asset})", classes="ticket-label", markup=False)
                 yield Input(self.ticket.price_text, id="price", select_on_focus=False)
-                yield Static(f"↑/↓ one tick ({format_decimal(rules.price_grid)})", classes="ticket-hint",
+                yield Static(f"↑/↓ one tick ({format_plain(rules.price_grid)})", classes="ticket-hint",
                              markup=False)
             yield Static("", id="price-msg", classes="ticket-msg", markup=False)
             with Horizontal(classes="ticket-row"):
@@ -256,6 +259,7 @@ class TicketScreen(ModalScreen[None]):
             )
 
     def on_mount(self) -> None:
+        self.watch(self.app, "private", self.set_private, init=False)  # the app's privacy mode
         self.query_one("#quantity", Input).focus()
         self.query_one("#ticket-result", Static).display = False
         self.redraw()
@@ -525,8 +529,8 @@ class TicketScreen(ModalScreen[None]):
 
     def summary_lines(self, request: OrderRequest) -> list[str]:
         rules = self.ticket.rules
-        quantity = MASK if self.host.private else format_decimal(request.quantity)
-        lines = [f"{request.side} {quantity} {rules.base_asset} at {format_decimal(request.price)} "
+        quantity = MASK if self.host.private else format_plain(request.quantity)
+        lines = [f"{request.side} {quantity} {rules.base_asset} at {format_plain(request.price)} "
                  f"{rules.quote_asset}, {request.time_in_force}, limit order on {rules.symbol}."]
         estimate = self.ticket.estimate()
         if estimate is not None:
@@ -540,19 +544,25 @@ class TicketScreen(ModalScreen[None]):
         self._repeat_armed = False
         self.host.send_order(self, request, dry_run)
 
-    # -- what the host calls while sending --
+    # -- how the order is getting on (from the trading controller's worker) --
 
-    def show_sending(self, dry_run: bool) -> None:
-        self.in_flight = True
-        self.show_result("Sending the TEST order (nothing will be placed)…" if dry_run else "Sending…", "warn")
+    def on_order_progress(self, progress: OrderProgress) -> None:
+        progress.stop()
+        if progress.stage == "refused":
+            self.show_result(progress.text, "error")
+        elif progress.stage == "sending":
+            self.in_flight = True
+            self.show_result("Sending the TEST order (nothing will be placed)…" if progress.dry_run else "Sending…",
+                             "warn")
+        elif progress.stage == "checking":
+            self.show_result("Outcome unknown — checking… (the order is never resent)", "warn")
+        elif progress.outcome is not None:
+            self._show_outcome(progress.outcome, progress.request)
 
-    def show_checking(self) -> None:
-        self.show_result("Outcome unknown — checking… (the order is never resent)", "warn")
-
-    def show_outcome(self, outcome: SubmitOutcome, request: OrderRequest) -> None:
+    def _show_outcome(self, outcome: SubmitOutcome, request: OrderRequest | None) -> None:
         self.in_flight = False
         text, level = outcome_text(outcome, private=self.host.private)
-        if outcome.kind in (OutcomeKind.ACCEPTED, OutcomeKind.RESOLVED):
+        if outcome.kind in (OutcomeKind.ACCEPTED, OutcomeKind.RESOLVED) and request is not None:
             self.last_placed = request
         self.show_result(text, level)
         if outcome.field_errors:

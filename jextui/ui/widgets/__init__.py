@@ -1,7 +1,7 @@
 """The console's panes.  They render what they are given and never fetch.
 
 Data goes in through methods (``update_*``, ``set_*``); what the user picks
-comes out as messages (:mod:`jextui.ui.widgets.messages`).  Every pane has
+comes out as messages (:mod:`jextui.ui.messages`).  Every pane has
 ``set_freshness(age_ms, stale, degraded_reason=None)``,
 ``set_unavailable(reason)`` and ``set_private(private)``.  Their CSS uses the
 theme variables ``$buy $sell $up $down $stale $flash-up $flash-down``: the app
@@ -21,15 +21,11 @@ _EXPORTS: dict[str, str] = {
     "BalancesView": "balances",
     "BookLevel": "order_book",
     "KlinesView": "klines",
-    "LevelSelected": "messages",
     "OpenOrdersView": "open_orders",
-    "OrderActivated": "messages",
     "OrderBookView": "order_book",
-    "OrderHighlighted": "messages",
     "Pane": "pane",
     "RateLimitBanner": "rate_limit_banner",
     "StatusBar": "status_bar",
-    "SymbolActivated": "messages",
     "SymbolTile": "symbol_tile",
     "TradesView": "trades",
     "WatchlistView": "watchlist",
@@ -38,7 +34,6 @@ _EXPORTS: dict[str, str] = {
 if TYPE_CHECKING:
     from jextui.ui.widgets.balances import BalancesView
     from jextui.ui.widgets.klines import KlinesView
-    from jextui.ui.widgets.messages import LevelSelected, OrderActivated, OrderHighlighted, SymbolActivated
     from jextui.ui.widgets.open_orders import OpenOrdersView
     from jextui.ui.widgets.order_book import BookLevel, OrderBookView
     from jextui.ui.widgets.pane import Pane

@@ -69,6 +69,13 @@ class KlinesView(Pane):
             self._interval = interval
             self.refresh_lines()
 
+    def follow_interval(self, interval: str) -> None:
+        """The console's kline interval changed: clear the chart until its klines arrive."""
+        if interval != self._interval:
+            self.clear()
+            self.show_interval(interval)
+            self.set_freshness(None, False, None)
+
     def clear(self) -> None:
         """Forget the klines (e.g. when the active symbol changes)."""
         self._klines = []

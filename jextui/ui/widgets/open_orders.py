@@ -4,8 +4,8 @@ Newest first: time, symbol (when wide), side (``$buy`` / ``$sell``), price,
 quantity, filled %, status and order id; narrow panes drop the id, status,
 symbol and time in that order.  The cursor (up/down, j/k) stays on the same
 order id across updates; a change of the highlighted order posts
-:class:`~jextui.ui.widgets.messages.OrderHighlighted` and Enter posts
-:class:`~jextui.ui.widgets.messages.OrderActivated`.  Cancelling is the
+:class:`~jextui.ui.messages.OrderHighlighted` and Enter posts
+:class:`~jextui.ui.messages.OrderActivated`.  Cancelling is the
 app's job: it reads :attr:`OpenOrdersView.selected_order`.  Privacy mode
 hides quantities.
 """
@@ -22,7 +22,7 @@ from textual.binding import BindingType
 
 from jextui.api.models import Order
 from jextui.ui.format import auto_decimals, format_clock, format_fixed, format_price, format_qty
-from jextui.ui.widgets.messages import OrderActivated, OrderHighlighted
+from jextui.ui.messages import OrderActivated, OrderHighlighted
 from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import ListCursor, ListPane, fit, join_cells
 

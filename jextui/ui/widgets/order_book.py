@@ -7,7 +7,7 @@ user's own open orders are marked with ● and their remaining quantity.  The
 pane shows as many levels as its height allows.
 
 When focused, up/down (or k/j) move a cursor over the levels and post
-:class:`~jextui.ui.widgets.messages.LevelSelected`; ``selected_level`` is what
+:class:`~jextui.ui.messages.LevelSelected`; ``selected_level`` is what
 the order ticket reads.  The cursor stays on its price while the book
 updates (or moves to the nearest price on the same side if the level goes).
 """
@@ -24,7 +24,7 @@ from textual.binding import BindingType
 
 from jextui.api.models import Depth, DepthLevel, Order
 from jextui.ui.format import auto_decimals, format_fixed, format_price, format_qty
-from jextui.ui.widgets.messages import BookSide, LevelSelected
+from jextui.ui.messages import BookSide, LevelSelected
 from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import Pane, fit, join_cells
 

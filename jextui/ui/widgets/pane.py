@@ -26,6 +26,7 @@ from rich.style import Style, StyleType
 from rich.text import Text
 from textual import events
 from textual.geometry import Region, Size
+from textual.reactive import var
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -156,6 +157,13 @@ class Pane(Widget, can_focus=True):
     PLACEHOLDER: ClassVar[str] = "waiting for data…"
     AGE_REPAINT_INTERVAL_S: ClassVar[float] = 1.0
 
+    shown_symbol: var[str | None] = var(None, init=False)
+    """The symbol whose data the pane shows (bound to the active symbol by the
+    main screen): its header caption; a new one clears the pane and its age
+    until that symbol's data arrives."""
+    private: var[bool] = var(False, init=False)
+    """Privacy mode: every amount the pane shows becomes ``•••`` (bound to the app's)."""
+
     def __init__(
         self,
         *,
@@ -173,7 +181,6 @@ class Pane(Widget, can_focus=True):
         self._age_ms: int | None = None
         self._stale = False
         self._degraded: str | None = None
-        self._private = False
         self._strips: list[Strip] | None = None
         self._built_size = Size(0, 0)
         self._last_age_paint = float("-inf")
@@ -213,10 +220,22 @@ class Pane(Widget, can_focus=True):
             self.refresh_lines()
 
     def set_private(self, private: bool) -> None:
-        """Privacy mode: every amount the pane shows becomes ``•••``."""
-        if private != self._private:
-            self._private = private
-            self.refresh_lines()
+        """Privacy mode on or off (see :attr:`private`)."""
+        self.private = private
+
+    def watch_private(self) -> None:
+        self.refresh_lines()
+
+    def watch_shown_symbol(self, old: str | None, new: str | None) -> None:
+        self.set_caption(new or "")
+        if old is not None:
+            self.clear()
+            self.set_freshness(None, False, None)
+
+    def clear(self) -> None:
+        """Forget the data shown (a pane that follows the active symbol, when it changes)."""
+        self._has_data = False
+        self.refresh_lines()
 
     def set_caption(self, caption: str) -> None:
         """The header's left part, e.g. the active symbol."""
@@ -227,10 +246,6 @@ class Pane(Widget, can_focus=True):
     @property
     def stale(self) -> bool:
         return self._stale
-
-    @property
-    def private(self) -> bool:
-        return self._private
 
     @property
     def has_data(self) -> bool:
@@ -301,7 +316,7 @@ class Pane(Widget, can_focus=True):
 
     def mask(self, amount: str) -> str:
         """``amount`` or ``•••`` in privacy mode."""
-        return MASK if self._private else amount
+        return MASK if self.private else amount
 
     def refresh_lines(self, *, header_only: bool = False) -> None:
         """Rebuild the lines and repaint those that changed."""

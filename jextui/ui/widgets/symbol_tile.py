@@ -3,7 +3,7 @@
 Inside the border: symbol and 24 h change, last price (flashing on change),
 a sparkline of recent closes, best bid (``$buy``) and best ask (``$sell``).
 Stale data dims the tile, turns its border ``$stale`` and puts "STALE 14s" in
-the border.  Enter posts :class:`~jextui.ui.widgets.messages.SymbolActivated`.
+the border.  Enter posts :class:`~jextui.ui.messages.SymbolActivated`.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from jextui.api.models import BookTicker, Ticker24hr
 from jextui.ui.charts import sparkline
 from jextui.ui.format import format_age, format_percent, format_price, percent_change
-from jextui.ui.widgets.messages import SymbolActivated
+from jextui.ui.messages import SymbolActivated
 from jextui.ui.widgets.pane import Pane, fit, join_cells
 
 __all__ = ["SymbolTile", "TILE_WIDTH", "TILE_HEIGHT"]

@@ -40,27 +40,27 @@ class TradeRow:
 
 
 def classify_trades(trades: Sequence[Trade | HistoricalTrade], has_side: bool) -> list[TradeRow]:
-    """Rows newest first from trades oldest first (the API's order).
+    """Rows newest first from trades newest first (the feed's order, kept to the screen).
 
-    ``has_side`` and a ``buyer_maker`` on every trade: coloured by taker side;
-    otherwise by tick direction.
+    ``has_side`` (the feed's word: every trade carries ``buyer_maker``):
+    coloured by taker side; otherwise by tick direction, which is read from
+    the oldest trade up.
     """
-    by_side = has_side and all(isinstance(trade, HistoricalTrade) for trade in trades)
-    rows: list[TradeRow] = []
+    if has_side:
+        return [
+            TradeRow(trade.time, trade.price, trade.qty, "sell" if trade.buyer_maker else "buy")  # type: ignore[union-attr]
+            for trade in trades
+        ]
+    rows: list[TradeRow | None] = [None] * len(trades)
     previous_price: Decimal | None = None
     direction: Mark | None = None
-    for trade in trades:
-        if by_side:
-            assert isinstance(trade, HistoricalTrade)
-            mark: Mark | None = "sell" if trade.buyer_maker else "buy"
-        else:
-            if previous_price is not None and trade.price != previous_price:
-                direction = "up" if trade.price > previous_price else "down"
-            mark = direction
-            previous_price = trade.price
-        rows.append(TradeRow(trade.time, trade.price, trade.qty, mark))
-    rows.reverse()
-    return rows
+    for index in range(len(trades) - 1, -1, -1):  # oldest to newest, each row in its own place
+        trade = trades[index]
+        if previous_price is not None and trade.price != previous_price:
+            direction = "up" if trade.price > previous_price else "down"
+        previous_price = trade.price
+        rows[index] = TradeRow(trade.time, trade.price, trade.qty, direction)
+    return [row for row in rows if row is not None]
 
 
 class TradesView(Pane):
@@ -77,9 +77,9 @@ class TradesView(Pane):
         self._qty_decimals: int | None = None
 
     def update_trades(self, trades: Sequence[Trade | HistoricalTrade], has_side: bool) -> None:
-        """Trades oldest first (as the API sends them); ``has_side``: they carry buyerMaker."""
+        """Trades newest first (the feed's order); ``has_side``: they carry buyerMaker."""
         rows = classify_trades(trades, has_side)[: self.MAX_ROWS]
-        by_side = has_side and all(isinstance(trade, HistoricalTrade) for trade in trades)
+        by_side = has_side
         if rows != self._rows or by_side != self._by_side or not self.has_data:
             self._rows = rows
             self._by_side = by_side

@@ -4,7 +4,7 @@ Columns: active marker, 1-9 shortcut number, symbol, last price, 24 h change
 (up/down colour), 24 h volume (compact, base asset), sparkline of recent
 closes.  A price change flashes the price cell for ``FLASH_SECONDS``.  The
 cursor moves with up/down or j/k; Enter posts
-:class:`~jextui.ui.widgets.messages.SymbolActivated`.
+:class:`~jextui.ui.messages.SymbolActivated`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from textual.binding import BindingType
 from jextui.api.models import Ticker24hr
 from jextui.ui.charts import sparkline
 from jextui.ui.format import format_compact, format_percent, format_price, percent_change
-from jextui.ui.widgets.messages import SymbolActivated
+from jextui.ui.messages import SymbolActivated
 from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import ListPane, fit, join_cells
 

@@ -26,7 +26,7 @@ from textual.widgets import Static
 from jextui.api.client import JexClient
 from jextui.api.models import TradeFee
 from jextui.trading.errors_text import describe_error
-from jextui.ui.screens.account.table import Cell, Column, TableView
+from jextui.ui.widgets.table import Cell, Column, TableView
 from jextui.ui.widgets.footer import KeyFooter
 
 __all__ = ["TradingHost", "AccountScreen", "PagedAccountScreen"]
@@ -138,6 +138,7 @@ class AccountScreen(ModalScreen[None]):
         self.start_loading()
 
     def on_mount(self) -> None:
+        self.watch(self.app, "private", self.set_private, init=False)  # the app's privacy mode
         self.start_loading()
 
     def start_loading(self) -> None:

@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from jextui.api.client import JexClient
 from jextui.api.models import AssetDetail, DepositAddress
 from jextui.ui.screens.account.base import AccountScreen, TradingHost
-from jextui.ui.screens.account.qr import QUIET_ZONE, matrix_text, qr_matrix
+from jextui.ui.widgets.qr import QUIET_ZONE, matrix_text, qr_matrix
 
 __all__ = ["DepositAddressScreen", "QrCode"]
 

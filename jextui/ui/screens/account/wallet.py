@@ -15,9 +15,9 @@ from typing import TypeVar
 
 from jextui.api.client import JexClient
 from jextui.api.models import AssetDetail, Deposit, TradeFee, Withdrawal
-from jextui.ui.format import MASK, format_amount, format_datetime
+from jextui.ui.format import MASK, format_amount, format_datetime, format_rate
 from jextui.ui.screens.account.base import PagedAccountScreen, TradingHost
-from jextui.ui.screens.account.table import Cell, Column
+from jextui.ui.widgets.table import Cell, Column
 from jextui.ui.screens.account.words import deposit_status_words, status_role, withdraw_status_words
 
 __all__ = [
@@ -26,7 +26,6 @@ __all__ = [
     "WithdrawHistoryScreen",
     "TradeFeesScreen",
     "HISTORY_WINDOW_MS",
-    "format_rate",
     "withdraw_fee_text",
 ]
 
@@ -40,13 +39,6 @@ def withdraw_fee_text(fee: str) -> str:
     """The exchange sends the fee as text, sometimes in brackets (``"[0.01]"``)."""
     cleaned = fee.strip().strip("[]").strip()
     return cleaned or "—"
-
-
-def format_rate(rate: Decimal) -> str:
-    """A fee rate as a percentage: ``0.001`` → ``0.100 %``; a negative rate is a rebate."""
-    percent = (rate * 100).quantize(Decimal("0.001"))
-    text = f"{percent:f} %"
-    return f"{text} (rebate)" if rate < 0 else text
 
 
 class AssetDetailsScreen(PagedAccountScreen[tuple[str, AssetDetail]]):

@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from jextui.ui.screens.grid import GridView
-from jextui.ui.screens.layout import PANE_ORDER, PaneName
+from jextui.ui.widgets.grid import GridView
+from jextui.ui.widgets.pane_names import PANE_ORDER, PaneName
 from jextui.ui.widgets.balances import BalancesView
 from jextui.ui.widgets.klines import KlinesView
 from jextui.ui.widgets.open_orders import OpenOrdersView

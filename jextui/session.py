@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the rest is imported by start(): after the first frame
     from jextui.feed.worker import FeedWorker
     from jextui.sandbox import SandboxConfig, SandboxServer
     from jextui.trading.journal import OrderJournal
-    from jextui.trading.reconcile import Reconciler
+    from jextui.trading.reconcile import Reconciler, ReconcileReport
     from jextui.trading.submit import OrderSubmitter
 
 __all__ = ["Session", "SessionOptions", "SessionError"]
@@ -65,10 +65,12 @@ class Session:
         watchlist: Sequence[str],
         kline_interval: str = "1m",
         options: SessionOptions | None = None,
+        on_outcome_unknown: Callable[[], None] | None = None,
     ) -> None:
         self.settings = settings
         self.options = options or SessionOptions()
         self._sink = sink
+        self._on_outcome_unknown = on_outcome_unknown
         self._active_symbol = active_symbol
         self._watchlist = tuple(watchlist)
         self._kline_interval = kline_interval
@@ -180,7 +182,7 @@ class Session:
                 log.warning("closing the API client failed", exc_info=True)
         if self.journal is not None:
             try:
-                self.journal.close()
+                await asyncio.to_thread(self.journal.close)
             except Exception:
                 log.warning("closing the journal failed", exc_info=True)
         with self._sandbox_lock:
@@ -237,7 +239,6 @@ class Session:
 
     async def _open_journal(self, base_url: str, api_key: str | None) -> None:
         from jextui.trading.journal import OrderJournal, account_identity
-        from jextui.trading.reconcile import Reconciler
         from jextui.trading.submit import OrderSubmitter
 
         assert self.client is not None
@@ -253,8 +254,15 @@ class Session:
             self.journal_error = f"the order journal cannot be opened ({error}); trading is disabled"
             log.error("%s", self.journal_error)
             return
-        self.reconciler = Reconciler(self.client, self.journal)
+        self.reconciler = _reporting_reconciler(self.client, self.journal, self._outcome_unknown)
         self.submitter = OrderSubmitter(self.client, self.journal, reconciler=self.reconciler)
+
+    def _outcome_unknown(self) -> None:
+        if self._on_outcome_unknown is not None:
+            try:
+                self._on_outcome_unknown()
+            except Exception:  # whoever listens must not stop the reconciliation
+                log.debug("the unknown-outcome listener failed", exc_info=True)
 
     # -- feed control passthrough (no-ops before the feed exists) --
 
@@ -293,6 +301,19 @@ class Session:
         if self.worker is not None:
             for kind in kinds:
                 self.worker.refresh_now(kind)
+
+
+def _reporting_reconciler(client: JexClient, journal: OrderJournal, lost: Callable[[], None]) -> Reconciler:
+    """The session's reconciler, which also says when a submit's answer was lost
+    (the submitter asks it to settle that order), before looking for it."""
+    from jextui.trading.reconcile import Reconciler
+
+    class ReportingReconciler(Reconciler):
+        async def settle(self, entry_id: str, *, looks: int = 2) -> ReconcileReport:
+            lost()
+            return await super().settle(entry_id, looks=looks)
+
+    return ReportingReconciler(client, journal)
 
 
 def _loopback_transport(base_url: str) -> Any:

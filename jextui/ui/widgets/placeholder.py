@@ -2,7 +2,7 @@
 
 The first frame must not wait for the panes' code, the sandbox exchange or
 the API client to load.  Until a pane is in place the main screen shows,
-where it will be (:mod:`jextui.ui.screens.layout`, ``jextui.tcss``), a
+where it will be (:mod:`jextui.ui.widgets.pane_names`, ``jextui.tcss``), a
 :class:`PanePlaceholder`: the pane's frame and title, the caption its header
 will show, and "connecting…".  Two lines of text — no pane code, no spinner
 — replaced by the pane right after the first frame.
@@ -18,7 +18,7 @@ from textual.color import Color
 from textual.strip import Strip
 from textual.widget import Widget
 
-from jextui.ui.screens.layout import PANE_TITLES, STACKED_PANES, PaneName
+from jextui.ui.widgets.pane_names import PANE_TITLES, STACKED_PANES, PaneName
 
 __all__ = ["PanePlaceholder", "CONNECTING", "boot_captions"]
 

@@ -21,7 +21,8 @@ from textual.widgets import Static
 
 from jextui.api.models import BookTicker, Ticker24hr
 from jextui.ui.keymap import bindings_for
-from jextui.ui.widgets import SymbolActivated, SymbolTile
+from jextui.ui.messages import SymbolActivated
+from jextui.ui.widgets import SymbolTile
 from jextui.ui.widgets.symbol_tile import TILE_HEIGHT, TILE_WIDTH
 
 __all__ = ["GridView", "columns_for"]

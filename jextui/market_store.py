@@ -2,12 +2,14 @@
 
 Panes render feed events directly; screens that need more than one pane's
 worth of data (the order ticket, the grid view, the status bar) read it here.
-The app applies every feed event to the store before routing it to panes.
+The routing table (:mod:`jextui.ui.routing`) hands every feed event to the
+store first; what the store says changed goes on to the other handlers.
 Nothing here fetches: the store only remembers.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from jextui.api.models import (
@@ -27,7 +29,6 @@ from jextui.feed.events import (
     BookTickersUpdate,
     BookUpdate,
     ExchangeInfoUpdate,
-    FeedEvent,
     OpenOrdersUpdate,
     PricesUpdate,
     SparklineUpdate,
@@ -36,7 +37,26 @@ from jextui.feed.events import (
     TradesUpdate,
 )
 
-__all__ = ["MarketStore"]
+__all__ = ["MarketStore", "Changed", "NOTHING"]
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """What one feed event changed in the store."""
+
+    symbols: frozenset[str] = frozenset()
+    """The symbols whose market data (book, trades, prices, tickers, orders) changed."""
+    account: bool = False
+    """The balances changed."""
+    rules: bool = False
+    """The exchange's symbols and trading rules arrived."""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.symbols) or self.account or self.rules
+
+
+NOTHING = Changed()
 
 
 class MarketStore:
@@ -56,31 +76,52 @@ class MarketStore:
         self.trade_fees: dict[str, TradeFee] = {}
         self.status: StatusUpdate | None = None
 
-    def apply(self, event: FeedEvent) -> None:
-        """Remember what ``event`` carries."""
-        if isinstance(event, BookUpdate):
-            self.depth[event.symbol] = event.depth
-        elif isinstance(event, TradesUpdate):
-            self.trades[event.symbol] = event.trades
-            if event.trades:
-                self.prices.setdefault(event.symbol, event.trades[0].price)
-        elif isinstance(event, PricesUpdate):
-            self.prices.update(event.prices)
-        elif isinstance(event, TickersUpdate):
-            self.tickers.update(event.tickers)
-        elif isinstance(event, BookTickersUpdate):
-            self.book_tickers.update(event.book_tickers)
-        elif isinstance(event, SparklineUpdate):
-            self.sparklines[event.symbol] = event.closes
-        elif isinstance(event, AccountUpdate):
-            self.account = event.account
-        elif isinstance(event, OpenOrdersUpdate):
-            self.open_orders[event.symbol] = event.orders
-        elif isinstance(event, ExchangeInfoUpdate):
-            self.exchange_info = event.info
-            self.symbols = {info.symbol: info for info in event.info.spot_symbols}
-        elif isinstance(event, StatusUpdate):
-            self.status = event
+    # -- remembering: each returns what changed (see the routing table) --
+
+    def remember_book(self, event: BookUpdate) -> Changed:
+        self.depth[event.symbol] = event.depth
+        return Changed(symbols=frozenset({event.symbol}))
+
+    def remember_trades(self, event: TradesUpdate) -> Changed:
+        self.trades[event.symbol] = event.trades
+        if event.trades:  # newest first: the latest trade's price, until a price arrives
+            self.prices.setdefault(event.symbol, event.trades[0].price)
+        return Changed(symbols=frozenset({event.symbol}))
+
+    def remember_prices(self, event: PricesUpdate) -> Changed:
+        changed = frozenset(symbol for symbol, price in event.prices.items() if self.prices.get(symbol) != price)
+        self.prices.update(event.prices)
+        return Changed(symbols=changed)
+
+    def remember_tickers(self, event: TickersUpdate) -> Changed:
+        self.tickers.update(event.tickers)
+        return Changed(symbols=frozenset(event.tickers))
+
+    def remember_book_tickers(self, event: BookTickersUpdate) -> Changed:
+        self.book_tickers.update(event.book_tickers)
+        return Changed(symbols=frozenset(event.book_tickers))
+
+    def remember_sparkline(self, event: SparklineUpdate) -> Changed:
+        self.sparklines[event.symbol] = event.closes
+        return Changed(symbols=frozenset({event.symbol}))
+
+    def remember_account(self, event: AccountUpdate) -> Changed:
+        changed = event.account != self.account
+        self.account = event.account
+        return Changed(account=changed)
+
+    def remember_open_orders(self, event: OpenOrdersUpdate) -> Changed:
+        self.open_orders[event.symbol] = event.orders
+        return Changed(symbols=frozenset({event.symbol}))
+
+    def remember_exchange_info(self, event: ExchangeInfoUpdate) -> Changed:
+        self.exchange_info = event.info
+        self.symbols = {info.symbol: info for info in event.info.spot_symbols}
+        return Changed(rules=True)
+
+    def remember_status(self, event: StatusUpdate) -> Changed:
+        self.status = event
+        return NOTHING
 
     # -- questions screens ask --
 
