@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol
 
 from jextui.alerts.model import Alert, Condition
 
@@ -47,6 +48,23 @@ HYSTERESIS_PCT_SHARE = Decimal("0.1")
 FILL_CONDITION = "fill"
 
 
+class TickerLike(Protocol):
+    """What :meth:`PriceUpdate.from_ticker` reads (``api.models.Ticker24hr`` has it)."""
+
+    @property
+    def symbol(self) -> str: ...
+    @property
+    def close_time(self) -> int: ...
+    @property
+    def last_price(self) -> Decimal: ...
+    @property
+    def bid_price(self) -> Decimal: ...
+    @property
+    def ask_price(self) -> Decimal: ...
+    @property
+    def price_change_percent(self) -> Decimal: ...
+
+
 @dataclass(frozen=True, slots=True)
 class PriceUpdate:
     """What one update says about a symbol; ``None`` where it says nothing.
@@ -63,18 +81,15 @@ class PriceUpdate:
     change_pct: Decimal | None = None
 
     @classmethod
-    def from_ticker(cls, ticker: object, time_ms: int | None = None) -> PriceUpdate:
+    def from_ticker(cls, ticker: TickerLike, time_ms: int | None = None) -> PriceUpdate:
         """From a 24 h ticker (``Ticker24hr``: last, bid, ask and change in one answer)."""
-        t = ticker  # duck-typed: api.models.Ticker24hr or a stream ticker with the same names
-        bid = getattr(t, "bid_price", None)
-        ask = getattr(t, "ask_price", None)
         return cls(
-            symbol=t.symbol,
-            time_ms=int(time_ms if time_ms is not None else t.close_time),
-            last=getattr(t, "last_price", None),
-            bid=bid if bid else None,
-            ask=ask if ask else None,
-            change_pct=getattr(t, "price_change_percent", None),
+            symbol=ticker.symbol,
+            time_ms=int(time_ms if time_ms is not None else ticker.close_time),
+            last=ticker.last_price,
+            bid=ticker.bid_price or None,
+            ask=ticker.ask_price or None,
+            change_pct=ticker.price_change_percent,
         )
 
 
