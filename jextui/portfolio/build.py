@@ -97,17 +97,21 @@ def _cost_view(
     cost: AssetCost | None, total: Decimal, value: Decimal | None, history_from_ms: int | None, exp: Decimal
 ) -> tuple[Decimal | None, Decimal | None, Decimal | None, str]:
     """(average cost, realised, unrealised, note) for one asset."""
-    since = f"before {format_time_ms(history_from_ms)}" if history_from_ms is not None else "(no own orders found)"
+    unknown = (
+        f"cost unknown before {format_time_ms(history_from_ms)}"
+        if history_from_ms is not None
+        else "cost unknown: no own orders found"
+    )
     if cost is None or cost.fills == 0:
         if total == 0:
             return None, None, None, ""
-        return None, None, None, f"cost unknown {since}"
+        return None, None, None, unknown
     if cost.unvalued:
         pairs = ", ".join(sorted(set(cost.unvalued)))
         return None, None, None, f"cost unknown: fills on {pairs} could not be valued"
     tolerance = FEE_ROUNDING_PER_ORDER * cost.fills
     if cost.short or abs(total - cost.position) > tolerance:
-        return None, None, None, f"cost unknown {since}"
+        return None, None, None, unknown
     realised = _q(cost.realised, exp)
     if cost.position <= 0:
         return None, realised, None, ""
