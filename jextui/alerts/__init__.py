@@ -8,8 +8,10 @@
   console, kept in the data folder.
 * :mod:`jextui.alerts.deliver` -- notice text, bell, OSC 9 / OSC 777 escape
   text, and the optional command (no shell; details in its environment).
+* :mod:`jextui.alerts.center` -- :class:`AlertCenter`: all of it for the console.
 """
 
+from jextui.alerts.center import AlertCenter, Delivery
 from jextui.alerts.evaluate import (
     HYSTERESIS_PCT_SHARE,
     HYSTERESIS_PRICE_FRACTION,
@@ -34,10 +36,12 @@ __all__ = [
     "HYSTERESIS_PCT_SHARE",
     "HYSTERESIS_PRICE_FRACTION",
     "Alert",
+    "AlertCenter",
     "AlertError",
     "AlertEvaluator",
     "AlertStore",
     "Condition",
+    "Delivery",
     "FiredAlert",
     "PriceUpdate",
     "fill_alert",

@@ -110,11 +110,14 @@ class FiredAlert:
     text: str
 
 
+SPREAD_EXP = Decimal("0.0001")
+
+
 def spread_pct(bid: Decimal, ask: Decimal) -> Decimal | None:
-    """``(ask - bid) / mid * 100``; ``None`` without a two-sided book."""
+    """``(ask - bid) / mid * 100`` to 4 decimals; ``None`` without a two-sided book."""
     if bid <= 0 or ask <= 0 or ask < bid:
         return None
-    return (ask - bid) / ((ask + bid) / 2) * 100
+    return ((ask - bid) / ((ask + bid) / 2) * 100).quantize(SPREAD_EXP)
 
 
 def _observed(alert: Alert, update: PriceUpdate) -> Decimal | None:
