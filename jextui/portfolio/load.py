@@ -18,11 +18,18 @@ when the order rested before it filled (its update time is later than its
 placement), the taker rate otherwise.  An order that partly crossed and then
 rested and filled is charged at the maker rate here: a difference of at most
 the rate difference on that part.
+
+A fill on a pair not quoted in the valuation asset (ETHBTC when valuing in
+USDT) is valued at the quote asset's price at the fill's time: the close of
+the 1-minute kline of its direct pair with the valuation asset (BTCUSDT).
+This is the market price of that minute, not of the very trade; without a
+direct pair, or past :data:`MAX_RATE_LOOKUPS` minutes, the fill stays
+unvalued and its assets' cost is reported unknown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
@@ -30,12 +37,14 @@ from typing import Any
 from jextui.api.models import Order
 from jextui.portfolio.build import Holding, Portfolio, build_portfolio
 from jextui.portfolio.costs import Fill
-from jextui.portfolio.valuation import Pair, PriceBook, price_in
+from jextui.portfolio.valuation import Pair
 
-__all__ = ["MAX_PAGES", "PAGE", "fills_from_orders", "journal_symbols", "load_portfolio"]
+__all__ = ["MAX_PAGES", "PAGE", "fills_from_orders", "historical_rates", "journal_symbols", "load_portfolio"]
 
 PAGE = 500
 MAX_PAGES = 4
+MAX_RATE_LOOKUPS = 60  # klines requests to value fills on cross pairs
+MINUTE_MS = 60_000
 FEE_UNIT = Decimal("0.00000001")
 
 
@@ -48,13 +57,13 @@ def fills_from_orders(
     pairs: Mapping[str, Pair],
     fee_rates: Mapping[str, tuple[Decimal, Decimal]],
     valuation: str,
-    prices: PriceBook | None = None,
+    rate_at: Callable[[str, int], Decimal | None] | None = None,
 ) -> list[Fill]:
     """One :class:`Fill` per order with an executed quantity (see the module docstring).
 
-    A fill on a pair whose quote is not the valuation asset is valued only
-    when ``prices`` can convert the quote asset -- pass ``None`` (the default)
-    to leave such fills unvalued rather than value them at today's rate.
+    A fill on a pair whose quote is not the valuation asset is valued with
+    ``rate_at(quote asset, time ms)`` (one quote unit in the valuation asset
+    at that time), or left unvalued when that gives ``None``.
     """
     fills = []
     for order in orders:
@@ -72,13 +81,37 @@ def fills_from_orders(
         value: Decimal | None
         if pair.quote == valuation:
             value = order.cummulative_quote_qty
-        elif prices is not None and (route := price_in(prices, pair.quote, valuation)) is not None:
-            value = order.cummulative_quote_qty * route[0]
         else:
-            value = None
+            quote_rate = rate_at(pair.quote, order.update_time) if rate_at is not None else None
+            value = order.cummulative_quote_qty * quote_rate if quote_rate is not None else None
         fills.append(Fill(order.symbol, pair.base, pair.quote, order.side, order.executed_qty,
                           order.cummulative_quote_qty, fee, fee_asset, order.update_time, value, int(order.order_id)))
     return fills
+
+
+def minute_of(time_ms: int) -> int:
+    return time_ms - time_ms % MINUTE_MS
+
+
+async def historical_rates(
+    client: Any, needs: Iterable[tuple[str, int]], pairs: Mapping[str, Pair], valuation: str
+) -> dict[tuple[str, int], Decimal]:
+    """``{(asset, minute start): rate}``: the close of the 1-minute kline of the asset's
+    direct pair with the valuation asset (inverted for ``VAL+ASSET``), at most
+    :data:`MAX_RATE_LOOKUPS` lookups; missing where there is no direct pair or kline."""
+    by_assets = {(p.base, p.quote): p.symbol for p in pairs.values()}
+    rates: dict[tuple[str, int], Decimal] = {}
+    for asset, minute in sorted(set(needs))[:MAX_RATE_LOOKUPS]:
+        direct, inverse = by_assets.get((asset, valuation)), by_assets.get((valuation, asset))
+        symbol = direct or inverse
+        if symbol is None:
+            continue
+        klines = await client.klines(symbol, "1m", start_time=minute, limit=1)
+        if not klines or klines[0].open_time != minute or klines[0].close <= 0:
+            continue
+        close = klines[0].close
+        rates[(asset, minute)] = close if direct else Decimal(1) / close
+    return rates
 
 
 def journal_symbols(journal_path: Path | None, base_url: str, api_key: str | None) -> set[str]:
@@ -140,8 +173,15 @@ async def load_portfolio(
         if not complete:
             cut.append(symbol)
     fills = fills_from_orders(orders, pairs, rates, valuation)
+    needs = [(f.quote, minute_of(f.time_ms)) for f in fills if f.value is None]
+    if needs:  # cross pairs: value their fills at the quote asset's price of that minute
+        past = await historical_rates(client, needs, pairs, valuation)
+        fills = fills_from_orders(orders, pairs, rates, valuation,
+                                  rate_at=lambda asset, ms: past.get((asset, minute_of(ms))))
     notes = [f"costs from the order history of {', '.join(traded) or 'no symbol'}"]
     notes.append("fees computed from the account's maker/taker rates (the order history does not list them)")
+    if needs:
+        notes.append(f"fills on pairs not quoted in {valuation} valued at the 1-minute close of their time")
     if cut:
         notes.append(f"history cut at {PAGE * MAX_PAGES} orders for {', '.join(cut)}")
     return build_portfolio(holdings, pairs, last, opens, fills, valuation=valuation,

@@ -228,3 +228,30 @@ async def test_symbols_traded_per_the_journal_are_read_too(
     held = result.executed_qty - (result.executed_qty * D("0.001")).quantize(D("1e-8"), "ROUND_DOWN")
     assert abs(eth.average_cost - result.cummulative_quote_qty / held) < D("0.0001")
     assert "ETHUSDT" in with_journal.notes[0]
+
+
+async def test_a_cross_pair_fill_is_valued_at_its_minutes_close(trader: tuple[Any, JexClient, JexClient]) -> None:
+    _, mine, _ = trader
+    taker = D("0.001")
+    ask = (await mine.book_ticker("BTCUSDT")).ask_price
+    btc = await mine.new_order("BTCUSDT", "BUY", D("0.05"), (ask * D("1.01")).quantize(D("0.01")),
+                               time_in_force="IOC", resp_type="RESULT")
+    eth_ask = (await mine.book_ticker("ETHBTC")).ask_price
+    eth = await mine.new_order("ETHBTC", "BUY", D("0.05"), eth_ask, time_in_force="IOC", resp_type="RESULT")
+    assert eth.executed_qty == D("0.05")
+    portfolio = await load_portfolio(mine, ["BTCUSDT", "ETHBTC"])
+    (order,) = [o for o in await mine.history_orders("ETHBTC") if o.order_id == eth.order_id]
+    minute = order.update_time - order.update_time % 60_000
+    (kline,) = await mine.klines("BTCUSDT", "1m", start_time=minute, limit=1)
+    value = eth.cummulative_quote_qty * kline.close  # by hand: BTC paid, at that minute's BTCUSDT close
+    eth_held = D("0.05") - (D("0.05") * taker).quantize(D("1e-8"), "ROUND_DOWN")
+    btc_held = D("0.05") - (D("0.05") * taker).quantize(D("1e-8"), "ROUND_DOWN")
+    btc_average = btc.cummulative_quote_qty / btc_held
+    info = await mine.exchange_info()
+    exp = D(1).scaleb(-max(s.quote_precision for s in info.spot_symbols if s.quote_asset == "USDT"))
+    lines = {line.asset: line for line in portfolio.lines}
+    assert lines["ETH"].cost_note == "" and lines["BTC"].cost_note == ""
+    assert lines["ETH"].average_cost == (value / eth_held).quantize(exp * D("0.0001"))
+    assert lines["BTC"].realised == (value - btc_average * eth.cummulative_quote_qty).quantize(exp)
+    assert lines["BTC"].average_cost == btc_average.quantize(exp * D("0.0001"))
+    assert any("1-minute close" in note for note in portfolio.notes)
