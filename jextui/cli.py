@@ -151,11 +151,11 @@ def _describe(settings: Settings) -> str:
         ("confirm orders", "yes" if settings.confirm_orders else "no"),
         ("bell", "yes" if settings.bell else "no"),
         ("fat-finger", f"{settings.fat_finger_pct} %"),
+        ("data folder", str(settings.data_dir)),
+        ("log file", str(settings.log_path)),
         ("alerts", "; ".join(a.describe() for a in settings.alerts) or "none in the config file"),
         ("fill alerts", "yes" if settings.alert_fills else "no"),
         ("valuation", settings.valuation_asset),
-        ("data folder", str(settings.data_dir)),
-        ("log file", str(settings.log_path)),
     ]
     return "\n".join(f"{name:<15} {value}" for name, value in rows)
 
