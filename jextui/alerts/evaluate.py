@@ -176,6 +176,9 @@ class AlertEvaluator:
         new = {self._key(alert): alert for alert in alerts}
         self._armed = {key: self._armed.get(key, True) for key in new}
         self._alerts = new
+        self._by_symbol: dict[str, list[tuple[str, Alert]]] = {}
+        for key, alert in new.items():
+            self._by_symbol.setdefault(alert.symbol, []).append((key, alert))
 
     @staticmethod
     def _key(alert: Alert) -> str:
@@ -191,9 +194,7 @@ class AlertEvaluator:
     def evaluate(self, update: PriceUpdate) -> list[FiredAlert]:
         """The alerts that fire on ``update`` (each at most once until re-armed)."""
         fired = []
-        for key, alert in self._alerts.items():
-            if alert.symbol != update.symbol:
-                continue
+        for key, alert in self._by_symbol.get(update.symbol, ()):
             value = _observed(alert, update)
             if value is None:
                 continue
