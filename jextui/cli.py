@@ -35,6 +35,7 @@ SUBCOMMANDS = {
     "sandbox": "run the embedded JEX-compatible sandbox exchange (jextui sandbox --help)",
     "config": "show, create or check the configuration file (jextui config path|init|check)",
     "journal": "list or export the local order journal (jextui journal --help)",
+    "print": "print watchlist|balances|portfolio|orders|alerts once, as text or --json (jextui print --help)",
 }
 
 _ENVIRONMENT_HELP = """\
@@ -153,6 +154,9 @@ def _describe(settings: Settings) -> str:
         ("max slippage", f"{settings.max_slippage_pct} % (marketable orders)"),
         ("data folder", str(settings.data_dir)),
         ("log file", str(settings.log_path)),
+        ("alerts", "; ".join(a.describe() for a in settings.alerts) or "none in the config file"),
+        ("fill alerts", "yes" if settings.alert_fills else "no"),
+        ("valuation", settings.valuation_asset),
     ]
     return "\n".join(f"{name:<15} {value}" for name, value in rows)
 
@@ -189,6 +193,25 @@ def run_journal(argv: Sequence[str]) -> int:
         _stderr(f"the order journal command is not available in this installation ({exc})")
         return EXIT_FAILURE
     return int(journal_main(list(argv)) or 0)
+
+
+def run_print(argv: Sequence[str], env: Mapping[str, str]) -> int:
+    from jextui.printout import main as print_main
+
+    return print_main(list(argv), env)
+
+
+def quiet_on_closed_pipe(run: Callable[[], int]) -> int:
+    """``run()``, but a reader that went away (``| head``) ends it quietly with status 0."""
+    try:
+        code = run()
+        sys.stdout.flush()  # inside the guard: a closed pipe shows here, not at exit
+        return code
+    except BrokenPipeError:
+        with contextlib.suppress(OSError):  # Python flushes stdout again at exit: point it at nothing
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 def run_sandbox(argv: Sequence[str]) -> int:
@@ -305,7 +328,8 @@ def _dispatch(args: list[str], env: Mapping[str, str]) -> int:
     handlers: dict[str, Callable[[Sequence[str]], int]] = {
         "sandbox": run_sandbox,
         "config": lambda rest: run_config(rest, env),
-        "journal": run_journal,
+        "journal": lambda rest: quiet_on_closed_pipe(lambda: run_journal(rest)),
+        "print": lambda rest: quiet_on_closed_pipe(lambda: run_print(rest, env)),
     }
     if command in handlers:
         return handlers[command](args[1:])

@@ -45,6 +45,7 @@ __all__ = ["load_config", "check_permissions", "file_error", "known_profiles_tex
 
 _PROFILE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ASSET_NAME = re.compile(r"^[A-Z0-9]{2,20}$")
 
 
 def _secret_hook(kind: type, value: Any) -> Any:
@@ -287,6 +288,9 @@ def load_config(path: Path) -> Config:
     if doc.theme is not None and not doc.theme.strip():
         raise file_error(path, "theme", "is empty")
     profiles = {name: _load_profile(path, name, value) for name, value in doc.profiles.items()}
+    alerts = _load_alerts(path, doc.alerts)
+    if not _ASSET_NAME.match(doc.valuation_asset):
+        raise file_error(path, "valuation_asset", f"{doc.valuation_asset!r} is not an asset (e.g. USDT or BTC)")
     if doc.default_profile is not None and doc.default_profile not in profiles:
         raise file_error(
             path, "default_profile", f"no profile named {doc.default_profile!r}; {known_profiles_text(profiles)}"
@@ -304,7 +308,19 @@ def load_config(path: Path) -> Config:
         max_slippage_pct=doc.max_slippage_pct,
         refresh=doc.refresh,
         profiles=profiles,
+        alerts=alerts,
+        alert_fills=doc.alert_fills,
+        valuation_asset=doc.valuation_asset,
     )
+
+
+def _load_alerts(path: Path, tables: list[Any]) -> tuple[Any, ...]:
+    from jextui.alerts.model import AlertError, parse_alerts
+
+    try:
+        return parse_alerts(tables)
+    except AlertError as exc:
+        raise file_error(path, exc.key, exc.message) from None
 
 
 def known_profiles_text(profiles: Mapping[str, Profile]) -> str:

@@ -189,4 +189,7 @@ def load_settings(overrides: Overrides = Overrides(), env: Mapping[str, str] = o
         themes_dir=locs.themes_dir,
         state_path=locs.state_file,
         journal_path=locs.journal_file,
+        alerts=config.alerts,
+        alert_fills=config.alert_fills,
+        valuation_asset=config.valuation_asset,
     )

@@ -18,11 +18,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
 from jextui.api.secret import Secret
+
+if TYPE_CHECKING:
+    from jextui.alerts.model import Alert
 
 __all__ = [
     "DEFAULT_WATCHLIST",
@@ -152,6 +155,9 @@ class ConfigFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     weight_share: float = 0.8
     refresh: RefreshPeriods = RefreshPeriods()
     profiles: dict[str, Any] = {}
+    alerts: list[Any] = []  # [[alerts]] tables, checked by jextui.alerts.parse_alerts
+    alert_fills: bool = True
+    valuation_asset: str = "USDT"
 
 
 @dataclass(frozen=True)
@@ -170,6 +176,9 @@ class Config:
     weight_share: float = 0.8
     refresh: RefreshPeriods = field(default_factory=RefreshPeriods)
     profiles: Mapping[str, Profile] = field(default_factory=dict)
+    alerts: tuple[Alert, ...] = ()
+    alert_fills: bool = True
+    valuation_asset: str = "USDT"
 
 
 @dataclass(frozen=True)
@@ -199,6 +208,9 @@ class Settings:
     themes_dir: Path  # user theme files: see jextui.config.themes
     state_path: Path  # persisted UI state: jextui.config.state.load_state / update_state
     journal_path: Path  # the order journal (SQLite)
+    alerts: tuple[Alert, ...] = ()  # from the config file; the console's own: jextui.alerts.AlertStore
+    alert_fills: bool = True  # notify fills of the account's own orders
+    valuation_asset: str = "USDT"  # the portfolio's valuation asset
 
     @property
     def has_credentials(self) -> bool:
