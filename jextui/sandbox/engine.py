@@ -282,16 +282,14 @@ class _Book:
             del keys[bisect.bisect_left(keys, key)]
 
     def levels(self, side: str, limit: int) -> list[tuple[Decimal, Decimal]]:
-        if side == BUY:
-            keys, levels, sign = self.bid_keys, self.bids, 1
-        else:
-            keys, levels, sign = self.ask_keys, self.asks, -1
+        bids = side == BUY  # ask keys are negated prices
+        keys, levels = (self.bid_keys, self.bids) if bids else (self.ask_keys, self.asks)
         out: list[tuple[Decimal, Decimal]] = []
         for key in reversed(keys[-limit:] if limit > 0 else ()):
             qty = ZERO
             for order in levels[key]:
                 qty += order.remaining_qty
-            out.append((key if sign == 1 else -key, qty))
+            out.append((key if bids else -key, qty))
         return out
 
     def fillable_qty(self, side: str, price: Decimal, wanted: Decimal) -> Decimal:

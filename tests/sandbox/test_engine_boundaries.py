@@ -3,7 +3,7 @@ per-symbol fees, order/test checks, exact balances, and saved accounts."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import astuple, replace
 from decimal import Decimal as D
 
 import pytest
@@ -105,7 +105,7 @@ def test_fees_of_an_unknown_account_are_the_defaults_and_of_an_unknown_symbol_re
     assert refusal(unknown_override) == (-1121, "Invalid symbol.")
     with pytest.raises(EngineError) as no_account:
         engine.set_fees("nobody", D("0"), D("0"))
-    assert refusal(no_account)[0] == -2015
+    assert refusal(no_account) == (-2015, "Invalid API-key, IP, or permissions for action.")
 
 
 # --- a maker filled in several parts ---------------------------------------------------------
@@ -293,3 +293,69 @@ def test_unlock_never_frees_more_than_is_locked(engine: Engine) -> None:
     engine.place_order("alice", "TSTUSDT", "BUY", D("10"), D("1"))
     engine.unlock("alice", "USDT", D("1000"))
     assert bal(engine, "alice", "USDT") == (D("10000"), D("0"))
+
+
+# --- book views, copies, history --------------------------------------------------------------
+
+
+def test_depth_adds_up_a_level_and_a_limit_of_zero_shows_nothing(engine: Engine) -> None:
+    engine.place_order("alice", "TSTUSDT", "SELL", D("101"), D("1"))
+    engine.place_order("bob", "TSTUSDT", "SELL", D("101"), D("2.5"))
+    engine.place_order("alice", "TSTUSDT", "SELL", D("102"), D("1"))
+    engine.place_order("alice", "TSTUSDT", "BUY", D("99"), D("1"))
+    update_id, bids, asks = engine.depth("TSTUSDT", 5)
+    assert asks == [(D("101"), D("3.5")), (D("102"), D("1"))] and bids == [(D("99"), D("1"))]
+    assert engine.depth("TSTUSDT", 1)[2] == [(D("101"), D("3.5"))]
+    assert engine.depth("TSTUSDT", 0) == (update_id, [], [])
+    assert engine.best_bid_ask("TSTUSDT") == ((D("99"), D("1")), (D("101"), D("3.5")))
+
+
+def test_a_cancel_moves_the_book_by_one_update(engine: Engine) -> None:
+    order, _ = engine.place_order("alice", "TSTUSDT", "BUY", D("99"), D("1"))
+    before = engine.last_update_id("TSTUSDT")
+    engine.cancel_order("alice", "TSTUSDT", order.order_id)
+    assert engine.last_update_id("TSTUSDT") == before + 1
+
+
+def test_a_copy_of_an_order_is_equal_field_by_field(engine: Engine, clock: FixedClock) -> None:
+    engine.place_order("alice", "TSTUSDT", "SELL", D("100"), D("0.5"))
+    clock.advance(7)
+    order, _ = engine.place_order("bob", "TSTUSDT", "BUY", D("100"), D("2"), "GTC")
+    copied = order.copy()
+    assert copied is not order
+    assert astuple(copied) == astuple(order)
+    assert (copied.cummulative_quote_qty, copied.time_in_force, copied.type) == (D("50"), "GTC", "LIMIT")
+
+
+def test_history_shows_the_most_recent_five_hundred_by_default(clock: FixedClock) -> None:
+    engine = Engine([spec()], clock, max_open_orders=1_000)
+    engine.add_account("busy", {"USDT": D("100000")})
+    placed = [engine.place_order("busy", "TSTUSDT", "BUY", D("1"), D("1"))[0].order_id for _ in range(501)]
+    assert [o.order_id for o in engine.history_orders("busy", "TSTUSDT")] == placed[1:]
+    assert [o.order_id for o in engine.open_orders("busy", "TSTUSDT")] == placed[1:]
+
+
+def test_an_account_without_history_shows_its_open_orders_with_the_same_selection(
+    engine: Engine, clock: FixedClock
+) -> None:
+    engine.add_account("bot", {"USDT": D("1000")}, keep_history=False)
+    first, _ = engine.place_order("bot", "TSTUSDT", "BUY", D("1"), D("1"))
+    clock.advance(100)
+    second, _ = engine.place_order("bot", "TSTUSDT", "BUY", D("2"), D("1"))
+    third, _ = engine.place_order("bot", "TSTUSDT", "BUY", D("3"), D("1"))
+    engine.cancel_order("bot", "TSTUSDT", third.order_id)  # forgotten once closed
+    ids = lambda orders: [o.order_id for o in orders]  # noqa: E731
+    assert ids(engine.history_orders("bot", "TSTUSDT")) == [first.order_id, second.order_id]
+    assert ids(engine.history_orders("bot", "TSTUSDT", from_order_id=second.order_id)) == [second.order_id]
+    assert ids(engine.history_orders("bot", "TSTUSDT", start_time=T0 + 100)) == [second.order_id]
+    assert ids(engine.history_orders("bot", "TSTUSDT", end_time=T0)) == [first.order_id]
+    assert ids(engine.history_orders("bot", "TSTUSDT", limit=1)) == [second.order_id]
+    assert engine.history_orders("nobody", "TSTUSDT") == []
+    assert engine.stored_order(third.order_id) is None
+
+
+def test_an_account_restored_without_history_keeps_none(engine: Engine, clock: FixedClock) -> None:
+    restored = Engine([spec()], clock)
+    restored.restore_account("bot", {"USDT": AssetBalance(D("5"), D("0"))}, maker_fee=D("0.001"),
+                             taker_fee=D("0.002"), keep_history=False)
+    assert restored.account_state("bot") == (D("0.001"), D("0.002"), {}, False)
