@@ -239,3 +239,107 @@ async def test_a_lost_cancel_that_took_effect_or_not_says_which(exchange: FakeEx
     for order in (kept, gone):
         [entry] = [e for e in journal.entries() if e.order_id == order.order_id]
         assert entry.state == RESOLVED and entry.order_id == order.order_id  # the order id is kept
+
+
+async def test_a_cancel_whose_order_is_gone_or_cancel_filled_is_settled(exchange: FakeExchange, journal) -> None:
+    gone = journal.record_cancel_intent("BTCUSDT", 4242)
+    journal.mark_unknown(gone.id, "timeout")
+    report = await Reconciler(exchange, journal).reconcile(gone.id)
+    assert report.entry.id == gone.id and report.settled is True
+    entry = journal.get(gone.id)
+    assert (entry.state, entry.order_id, entry.order_status, entry.message) == (
+        RESOLVED, 4242, None, "the order no longer exists on the exchange")
+    partly = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
+    exchange.set_order(partly.order_id, status="CANCLEFILLED", executed_qty=D("0.4"))
+    cancel = journal.record_cancel_intent("BTCUSDT", partly.order_id)
+    journal.mark_unknown(cancel.id, "timeout")
+    done = await Reconciler(exchange, journal).reconcile(cancel.id)
+    assert done.message == f"Order {partly.order_id} on BTCUSDT: the cancel took effect."
+    assert journal.get(cancel.id).order_status == "CANCLEFILLED"
+
+
+async def test_every_unsettled_report_says_so_plainly(exchange: FakeExchange, journal, clock) -> None:
+    in_flight = journal.record_order_intent("BTCUSDT", "BUY", D("100"), D("1"), "GTC", created_ms=clock.now)
+    waiting = await Reconciler(exchange, journal).reconcile(in_flight.id)
+    assert waiting.settled is False and waiting.entry.id == in_flight.id
+    assert waiting.message == "BUY 1 BTCUSDT @ 100: the request is still in flight."
+    unseen = await Reconciler(exchange, journal).reconcile(lost_intent(journal, created_ms=clock.now))
+    assert unseen.settled is False
+
+
+async def test_an_intent_left_pending_by_an_earlier_run_is_marked_unknown_first(
+    exchange: FakeExchange, journal, journal_path, clock
+) -> None:
+    earlier = OrderJournal(journal_path, base_url=exchange.base_url, account=journal.account)
+    left = earlier.record_order_intent("BTCUSDT", "BUY", D("100"), D("1"), "GTC", created_ms=clock.now)
+    earlier.close()
+    await Reconciler(exchange, journal).reconcile(left.id)
+    assert [(e.state, e.detail) for e in journal.events(left.id)][:2] == [
+        ("PENDING", "intent written"), ("UNKNOWN", "left without an answer by an earlier run")]
+
+
+async def test_journal_failures_are_logged_with_what_they_concern(
+    exchange: FakeExchange, journal, clock, monkeypatch, caplog
+) -> None:
+    from jextui.trading.journal import JournalError
+
+    lost_intent(journal, created_ms=clock.now)
+
+    def broken(*args, **kwargs):
+        raise JournalError("disk full")
+
+    monkeypatch.setattr(journal, "note_attempt", broken)
+    with caplog.at_level("ERROR", logger="jextui.trading"):
+        [report] = await Reconciler(exchange, journal).reconcile_pending()
+    assert report.settled is False
+    assert "cannot update the order journal for BUY 1 BTCUSDT @ 100: disk full" in caplog.messages
+    monkeypatch.setattr(journal, "needing_reconciliation", broken)
+    caplog.clear()
+    with caplog.at_level("ERROR", logger="jextui.trading"):
+        assert await Reconciler(exchange, journal).reconcile_pending() == []
+    assert caplog.messages == ["cannot read the order journal to reconcile: disk full"]
+
+
+async def test_settle_looks_twice_by_default_and_does_not_wait_once_the_grace_is_over(
+    exchange: FakeExchange, journal, clock
+) -> None:
+    entry_id = lost_intent(journal, created_ms=clock.now - 60_000)
+    exchange.read_failures = 10  # the exchange cannot be asked at all
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    report = await Reconciler(exchange, journal, sleep=sleep).settle(entry_id)
+    assert slept == [0.0] and report.settled is False
+    assert journal.get(entry_id).attempts == 2
+
+
+class _NoClockClient:
+    """An exchange client that keeps no clock of its own: the reconciler uses the wall clock."""
+
+    def __init__(self, inner: FakeExchange, clock: object = None) -> None:
+        self._inner = inner
+        if clock is not None:
+            self.clock = clock
+
+    async def open_orders(self, symbol):
+        return await self._inner.open_orders(symbol)
+
+    async def history_orders(self, symbol, *, start_time=None):
+        return await self._inner.history_orders(symbol, start_time=start_time)
+
+    async def get_order(self, symbol, order_id):
+        return await self._inner.get_order(symbol, order_id)
+
+
+async def test_without_an_exchange_clock_the_wall_clock_decides(exchange: FakeExchange, journal) -> None:
+    import time
+
+    wall_now = time.time_ns() // 1_000_000
+    for client in (_NoClockClient(exchange), _NoClockClient(exchange, clock=object())):
+        recent = lost_intent(journal, created_ms=wall_now - 1_000)  # inside the grace period
+        assert (await Reconciler(client, journal).reconcile(recent)).settled is False
+        placed = exchange.place("BTCUSDT", "BUY", D("1"), D("100"), time=wall_now - 500)
+        report = await Reconciler(client, journal).reconcile(recent)
+        assert report.order is not None and report.order.order_id == placed.order_id
