@@ -359,3 +359,46 @@ def test_an_account_restored_without_history_keeps_none(engine: Engine, clock: F
     restored.restore_account("bot", {"USDT": AssetBalance(D("5"), D("0"))}, maker_fee=D("0.001"),
                              taker_fee=D("0.002"), keep_history=False)
     assert restored.account_state("bot") == (D("0.001"), D("0.002"), {}, False)
+
+
+def test_a_limit_of_zero_lists_nothing_and_one_lists_the_latest(engine: Engine) -> None:
+    engine.place_order("alice", "TSTUSDT", "BUY", D("1"), D("1"))
+    latest, _ = engine.place_order("alice", "TSTUSDT", "BUY", D("2"), D("1"))
+    assert engine.open_orders("alice", "TSTUSDT", limit=0) == []
+    assert engine.history_orders("alice", "TSTUSDT", limit=0) == []
+    assert [o.order_id for o in engine.open_orders("alice", "TSTUSDT", limit=1)] == [latest.order_id]
+    assert [o.order_id for o in engine.open_orders("alice", "TSTUSDT", start_time=T0, end_time=T0)] == [
+        latest.order_id - 1, latest.order_id]
+    assert engine.open_orders("alice", "TSTUSDT", start_time=T0 + 1) == []
+    assert engine.open_orders("alice", "TSTUSDT", end_time=T0 - 1) == []
+
+
+def test_a_taker_that_fills_completely_still_moves_the_book(engine: Engine) -> None:
+    engine.place_order("alice", "TSTUSDT", "SELL", D("100"), D("2"))
+    before = engine.last_update_id("TSTUSDT")
+    engine.place_order("bob", "TSTUSDT", "BUY", D("100"), D("1"), "IOC")
+    assert engine.last_update_id("TSTUSDT") == before + 1
+    engine.place_order("bob", "TSTUSDT", "BUY", D("99"), D("1"), "IOC")  # crosses nothing: no change
+    assert engine.last_update_id("TSTUSDT") == before + 1
+
+
+@pytest.mark.parametrize(
+    ("price", "qty", "expected"),
+    [
+        ("100", "NaN", (-1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.")),
+        ("100", "Infinity", (-1102, "Mandatory parameter 'quantity' was not sent, was empty/null, or malformed.")),
+        ("NaN", "1", (-1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed.")),
+        ("100", "0", (-2010, "Price * QTY is zero or less.")),
+        ("0", "1", (-2010, "Price * QTY is zero or less.")),
+        # 30 whole digits: within the decimals, outside the price filter
+        ("1" * 30, "1", (-9000, "Filter failure: PRICE_FILTER")),
+        # 27 whole digits and 5 decimals: too many decimals, however long
+        ("1" * 27 + ".12345", "1", (-1129, "error scale in parameter 'price', should be scale no more than '4'")),
+    ],
+)
+def test_malformed_zero_and_enormous_amounts_get_the_exchanges_codes(
+    engine: Engine, price: str, qty: str, expected: tuple[int, str]
+) -> None:
+    with pytest.raises(EngineError) as refused:
+        engine.check_order("alice", "TSTUSDT", "BUY", D(price), D(qty))
+    assert refusal(refused) == expected
