@@ -249,3 +249,36 @@ def test_the_repr_names_the_file_and_scope_only(journal: OrderJournal, journal_p
     assert repr(journal) == (
         f"OrderJournal({str(journal_path)!r}, base_url='http://127.0.0.1:9999', account={journal.account!r})"
     )
+
+
+def test_without_a_clock_the_journal_stamps_wall_clock_milliseconds(tmp_path: Path) -> None:
+    import time
+
+    before = time.time_ns() // 1_000_000
+    with OrderJournal(tmp_path / "journal.sqlite") as journal:
+        entry = journal.get(order_intent(journal, created_ms=None))  # type: ignore[arg-type]
+    after = time.time_ns() // 1_000_000
+    assert before <= entry.created_ms <= after and entry.updated_ms == entry.created_ms
+
+
+def test_a_cancel_intent_keeps_what_it_was_told_about_the_order(journal: OrderJournal) -> None:
+    cancel = journal.record_cancel_intent("BTCUSDT", 12, side="SELL", price=D("101.5"), quantity=D("0.25"))
+    assert (cancel.side, cancel.price, cancel.quantity, cancel.order_id) == ("SELL", D("101.5"), D("0.25"), 12)
+    assert [(e.state, e.detail) for e in journal.events(cancel.id)] == [(PENDING, "intent written")]
+
+
+def test_an_accepted_cancel_never_takes_the_order_from_its_own_intent(journal: OrderJournal) -> None:
+    lost = order_intent(journal)
+    journal.mark_unknown(lost, "timeout")
+    journal.mark_resolved(lost, order_id=5, order_status="NEW", message="found")
+    cancel = journal.record_cancel_intent("BTCUSDT", 5)
+    journal.mark_accepted(cancel.id, order_id=5, order_status="CANCELED")
+    kept = journal.get(lost)
+    assert (kept.state, kept.order_id) == (RESOLVED, 5)
+
+
+def test_a_missing_journal_file_is_named(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.sqlite"
+    with pytest.raises(FileNotFoundError) as absent:
+        read_entries(missing)
+    assert str(absent.value) == str(missing)
