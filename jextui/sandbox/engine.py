@@ -203,19 +203,17 @@ class _Balance:
 
 class _Account:
     __slots__ = (
-        "account_id", "balances", "maker_fee", "taker_fee", "fee_overrides",
+        "balances", "maker_fee", "taker_fee", "fee_overrides",
         "open_orders", "history", "keep_history",
     )
 
     def __init__(
         self,
-        account_id: str,
         maker_fee: Decimal,
         taker_fee: Decimal,
         fee_overrides: Mapping[str, tuple[Decimal, Decimal]],
         keep_history: bool,
     ) -> None:
-        self.account_id = account_id
         self.balances: dict[str, _Balance] = {}
         self.maker_fee = maker_fee
         self.taker_fee = taker_fee
@@ -372,7 +370,6 @@ class Engine:
         if account_id in self._accounts:
             raise ValueError(f"account {account_id!r} already exists")
         account = _Account(
-            account_id,
             self.default_maker_fee if maker_fee is None else Decimal(maker_fee),
             self.default_taker_fee if taker_fee is None else Decimal(taker_fee),
             fee_overrides or {},

@@ -402,3 +402,17 @@ def test_malformed_zero_and_enormous_amounts_get_the_exchanges_codes(
     with pytest.raises(EngineError) as refused:
         engine.check_order("alice", "TSTUSDT", "BUY", D(price), D(qty))
     assert refusal(refused) == expected
+
+
+def test_a_new_order_is_a_limit_order_stamped_now_and_ids_start_at_one(clock: FixedClock) -> None:
+    engine = Engine([spec()], clock)
+    engine.add_account("alice", {"USDT": D("100")})
+    clock.advance(42)
+    order, _ = engine.place_order("alice", "TSTUSDT", "BUY", D("1"), D("1"))
+    assert (order.order_id, order.type, order.time, order.update_time) == (1, "LIMIT", T0 + 42, T0 + 42)
+    assert engine.next_order_id == 2
+
+
+def test_a_symbol_listed_twice_is_refused() -> None:
+    with pytest.raises(ValueError, match="^symbol TSTUSDT listed twice$"):
+        Engine([spec(), spec()], FixedClock(T0))
