@@ -20,7 +20,6 @@ The files the session wrote with account data in them are private (0600).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import stat
