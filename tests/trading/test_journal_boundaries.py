@@ -282,3 +282,37 @@ def test_a_missing_journal_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError) as absent:
         read_entries(missing)
     assert str(absent.value) == str(missing)
+
+
+def _write_raw(journal_path: Path, sql: str, *params: object) -> None:
+    db = sqlite3.connect(journal_path)
+    try:
+        db.execute(sql, params)
+        db.commit()
+    finally:
+        db.close()
+
+
+def test_an_amount_stored_as_bytes_reads_as_unknown(journal: OrderJournal, journal_path: Path) -> None:
+    entry_id = order_intent(journal)
+    _write_raw(journal_path, "UPDATE journal SET price = X'313030', quantity = X'32' WHERE id = ?", entry_id)
+    entry = journal.get(entry_id)
+    assert (entry.price, entry.quantity) == (None, None)  # only text is read as an amount
+
+
+def test_a_kind_this_version_does_not_know_cannot_change_state(journal: OrderJournal, journal_path: Path) -> None:
+    entry_id = order_intent(journal)
+    _write_raw(journal_path, "UPDATE journal SET kind = 'AMEND' WHERE id = ?", entry_id)
+    with pytest.raises(JournalError, match="^a AMEND intent cannot go from PENDING to UNKNOWN$"):
+        journal.mark_unknown(entry_id, "timeout")
+    assert journal.get(entry_id).state == PENDING
+
+
+def test_the_journal_can_be_written_from_another_thread(journal: OrderJournal) -> None:
+    import threading
+
+    written: list[str] = []
+    worker = threading.Thread(target=lambda: written.append(order_intent(journal)))
+    worker.start()
+    worker.join(timeout=30)
+    assert len(written) == 1 and journal.get(written[0]).state == PENDING
