@@ -23,6 +23,7 @@ was.  Two test processes at a time by default (``--max-children``).
 ``--survivors`` lists the surviving mutants of each module; ``--keep DIR``
 keeps each module's copy in ``DIR/<module>`` so that ``mutmut show NAME``
 can be run there to see a survivor's change.  Needs ``pip install .[test]``.
+Exits 1 when a module misses the goal or mutmut gives no result for it.
 """
 
 from __future__ import annotations
@@ -92,7 +93,8 @@ class Result:
 
 def _toml_value(value: Any) -> str:
     """A TOML literal for the plain values ``[tool.mutmut]`` holds (JSON spells them the same)."""
-    if isinstance(value, (str, bool, int, float)) or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+    plain = isinstance(value, (str, bool, int, float))
+    if plain or (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         return json.dumps(value)
     raise ValueError(f"unsupported value in [tool.mutmut]: {value!r}")
 
@@ -206,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
                          "minutes": round(r.minutes, 2), "survivors": r.survivors, "error": r.error}
                         for r in results],
         })
-    return 0
+    return 0 if all(r.score >= GOAL_PERCENT and not r.error for r in results) else 1
 
 
 if __name__ == "__main__":
