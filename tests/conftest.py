@@ -20,7 +20,6 @@ function scope keeps every test independent.
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Literal
@@ -61,15 +60,43 @@ def root_logging_restored() -> Iterator[None]:
         logs._forget_secrets()  # noqa: SLF001 - the registry is process-wide: leave it as found
 
 
-@functools.cache
+class _ReopeningClient:
+    """An ``httpx.Client`` stand-in that opens a fresh client whenever the last one was closed.
+
+    Test modules keep what ``shared_http()`` returned from import time on,
+    while the client itself is closed at the end of every pytest session; a
+    second session in the same process (``pytest.main`` run again, as mutation
+    testing does) then gets a new connection pool instead of "client has been
+    closed".
+    """
+
+    def __init__(self) -> None:
+        self._client: httpx.Client | None = None
+
+    def _live(self) -> httpx.Client:
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.Client(timeout=10.0)
+        return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._live(), name)
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+
+_SHARED_HTTP = _ReopeningClient()
+
+
 def shared_http() -> httpx.Client:
-    """A keep-alive client shared by the raw-HTTP tests (closed at the end of the session)."""
-    return httpx.Client(timeout=10.0)
+    """A keep-alive client shared by the raw-HTTP tests (its connections closed at every session end)."""
+    return _SHARED_HTTP  # type: ignore[return-value]  # behaves as an httpx.Client
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if shared_http.cache_info().currsize:
-        shared_http().close()
+    _SHARED_HTTP.close()
 
 
 def _sandbox_config(**overrides: Any) -> Any:

@@ -203,19 +203,17 @@ class _Balance:
 
 class _Account:
     __slots__ = (
-        "account_id", "balances", "maker_fee", "taker_fee", "fee_overrides",
+        "balances", "maker_fee", "taker_fee", "fee_overrides",
         "open_orders", "history", "keep_history",
     )
 
     def __init__(
         self,
-        account_id: str,
         maker_fee: Decimal,
         taker_fee: Decimal,
         fee_overrides: Mapping[str, tuple[Decimal, Decimal]],
         keep_history: bool,
     ) -> None:
-        self.account_id = account_id
         self.balances: dict[str, _Balance] = {}
         self.maker_fee = maker_fee
         self.taker_fee = taker_fee
@@ -282,16 +280,14 @@ class _Book:
             del keys[bisect.bisect_left(keys, key)]
 
     def levels(self, side: str, limit: int) -> list[tuple[Decimal, Decimal]]:
-        if side == BUY:
-            keys, levels, sign = self.bid_keys, self.bids, 1
-        else:
-            keys, levels, sign = self.ask_keys, self.asks, -1
+        bids = side == BUY  # ask keys are negated prices
+        keys, levels = (self.bid_keys, self.bids) if bids else (self.ask_keys, self.asks)
         out: list[tuple[Decimal, Decimal]] = []
         for key in reversed(keys[-limit:] if limit > 0 else ()):
             qty = ZERO
             for order in levels[key]:
                 qty += order.remaining_qty
-            out.append((key if sign == 1 else -key, qty))
+            out.append((key if bids else -key, qty))
         return out
 
     def fillable_qty(self, side: str, price: Decimal, wanted: Decimal) -> Decimal:
@@ -374,7 +370,6 @@ class Engine:
         if account_id in self._accounts:
             raise ValueError(f"account {account_id!r} already exists")
         account = _Account(
-            account_id,
             self.default_maker_fee if maker_fee is None else Decimal(maker_fee),
             self.default_taker_fee if taker_fee is None else Decimal(taker_fee),
             fee_overrides or {},

@@ -123,7 +123,7 @@ _GROUPED_INTEGER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
 _WORDS_NOT_NUMBERS = ("nan", "inf", "infinity", "snan")
 
 
-def parse_amount(text: object, name: str = "amount") -> ParsedAmount:
+def parse_amount(text: object, name: str = "number") -> ParsedAmount:
     """Read a non-negative decimal number from the trader's text; never raises.
 
     ``name`` ("price", "quantity") only words the message for empty text.
@@ -146,8 +146,7 @@ def parse_amount(text: object, name: str = "amount") -> ParsedAmount:
     if len(integer.lstrip("0")) > MAX_DIGITS_EACH_SIDE or len(fraction) > MAX_DIGITS_EACH_SIDE:
         limit = MAX_DIGITS_EACH_SIDE
         return ParsedAmount(None, f"That number is too long (at most {limit} digits each side of the point).")
-    text_value = f"{integer or '0'}.{fraction}" if fraction else (integer or "0")
-    return ParsedAmount(Decimal(text_value), None)
+    return ParsedAmount(Decimal(f"{integer or '0'}.{fraction}"), None)  # "12." reads as 12
 
 
 def _refusal_for(text: str) -> str | None:
@@ -426,8 +425,9 @@ class OrderTicket:
         candidate = self._sized_quantity(pct)
         if isinstance(candidate, str):
             return candidate
+        # A sized quantity is affordable by construction (rounded down from what
+        # the free balance allows), so only the symbol's bounds can refuse it.
         problems = self._quantity_errors(candidate) or self._total_errors(self.price, candidate)
-        problems = problems or self._balance_errors(self.price, candidate)
         if problems:
             return next(iter(problems.values()))
         self.quantity_text = format_decimal(candidate, self.rules.quantity_decimals)
@@ -468,7 +468,7 @@ class OrderTicket:
         if price is None or price <= 0:
             return "Set a valid price first: the quantity a buy allows depends on it."
         with localcontext(_EXACT):
-            return self._free(self.rules.quote_asset) / (price * (1 + self._quote_fee_rate_on_top(price)))
+            return self._free(self.rules.quote_asset) / (price * (1 + self._buy_fee_rate_on_top()))
 
     # -- fat-finger guard --
 
@@ -521,9 +521,12 @@ class OrderTicket:
             return None
         return self.fee.taker if self.liquidity == "taker" else self.fee.maker
 
-    def _quote_fee_rate_on_top(self, price: Decimal | None) -> Decimal:
-        """The fee rate a BUY pays in quote on top of the notional (0 when fees hit the received asset)."""
-        if self.fee_from_received or self.side == "SELL":
+    def _buy_fee_rate_on_top(self) -> Decimal:
+        """The fee rate a BUY pays in quote on top of the notional (0 when fees hit the received asset).
+
+        Only BUY tickets ask: a SELL spends base, and its fee never adds to that.
+        """
+        if self.fee_from_received:
             return Decimal(0)
         rate = self.fee_rate
         return max(rate, Decimal(0)) if rate is not None else Decimal(0)
@@ -669,11 +672,11 @@ class OrderTicket:
         else:
             asset = self.rules.quote_asset
             with localcontext(_EXACT):
-                needed = price * quantity * (1 + self._quote_fee_rate_on_top(price))
+                needed = price * quantity * (1 + self._buy_fee_rate_on_top())
         free = self._free(asset)
         if needed <= free:
             return {}
-        fee_on_top = asset == self.rules.quote_asset and self._quote_fee_rate_on_top(price) > 0
+        fee_on_top = asset == self.rules.quote_asset and self._buy_fee_rate_on_top() > 0
         fee_note = " including the fee" if fee_on_top else ""
         need, have = format_decimal(needed), format_decimal(free)
         return {FIELD_BALANCE: f"Not enough {asset}: this order needs {need}{fee_note}, you have {have} free."}
@@ -682,7 +685,7 @@ class OrderTicket:
         distance, reference = self.price_distance_pct, self.reference_price
         assert distance is not None and reference is not None
         direction = "above" if distance > 0 else "below"
-        shown = abs(distance).quantize(Decimal("0.01"), rounding=ROUND_FLOOR, context=_EXACT)
+        shown = distance.copy_abs().quantize(Decimal("0.01"), rounding=ROUND_FLOOR, context=_EXACT)
         value, name = reference
         return (
             f"This price is {shown:f} % {direction} {name} {format_decimal(value)} "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -163,8 +164,13 @@ def test_spawn_runs_a_program_at_the_given_size_and_quits_it(tmp_path: Path) -> 
 
 def test_a_program_that_ignores_the_quit_key_is_terminated(tmp_path: Path) -> None:
     env = isolated_env(os.environ, str(tmp_path))
-    process = spawn([sys.executable, "-c", "import time\nwhile True: time.sleep(1)"], cols=20, rows=5, env=env)
-    assert process.cpu_seconds() >= 0
+    busy_then_idle = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n" \
+        "while True: time.sleep(1)"
+    process = spawn([sys.executable, "-c", busy_then_idle], cols=20, rows=5, env=env)
+    deadline = time.monotonic() + 30
+    while process.cpu_seconds() < 0.3:  # the CPU it burnt is read back from /proc
+        assert time.monotonic() < deadline, f"only {process.cpu_seconds()} s of CPU seen"
+        time.sleep(0.05)
     assert process.stop(b"q", timeout=0.5) == "terminated"
     assert process.poll() is not None
 

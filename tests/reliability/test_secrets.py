@@ -20,7 +20,6 @@ The files the session wrote with account data in them are private (0600).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import stat
@@ -42,6 +41,7 @@ from jextui.ui.app import AppOptions
 from jextui.session import SessionOptions
 from conftest import root_logging_restored
 from ui.app_harness import FIXED_TIME_MS, HarnessJexApp, make_settings, wait_for_data, wait_until
+from ui.test_account_screens import open_screen
 
 from .fault_harness import SYMBOL
 
@@ -133,14 +133,20 @@ async def trade_and_fail(pilot: Any, app: HarnessJexApp, sandbox: Any, evidence:
                    {"clock_skew_ms": 30_000}):  # fmt: skip
         sandbox.set_faults(**faults)
         app.clock.advance(2_000)
+        now = app.clock.now_ms()
         app.session.refresh_now("book", "trades", "account", "open_orders")
-        await asyncio.sleep(0.3)
-        await pilot.pause()
+        await wait_until(pilot, lambda: _account_answered_since(app, now), what=f"the account refresh under {faults}")
         sandbox.set_faults(error_5xx_rate=0.0, drop_rate=0.0, malformed_rate=0.0, clock_skew_ms=0)
     try:
         await client.new_order(SYMBOL, "BUY", Decimal("0.001"), price, resp_type="RESULT", recv_window=1)
     except JexError as error:  # -1021 twice (the skew came and went): a timestamp error
         evidence.add_error("client errors", error)
+
+
+def _account_answered_since(app: Any, now_ms: int) -> bool:
+    """The account feed has finished a request (failed, or recovered by itself) at ``now_ms`` or later."""
+    health = app.session.worker.snapshot_health()["account"]
+    return max(health.last_error_ms or 0, health.last_success_ms or 0) >= now_ms
 
 
 async def test_a_session_leaves_the_secret_nowhere(
@@ -165,11 +171,10 @@ async def test_a_session_leaves_the_secret_nowhere(
             app.save_screenshot(filename="main.svg", path=str(shots))
             await trade_and_fail(pilot, app, sandbox, evidence)
             for key in ("A", "F", "H"):  # account screens: assets, fees, order history
-                await pilot.press(key)
-                await pilot.pause(0.3)
+                await open_screen(pilot, key)  # shown with its data
                 app.save_screenshot(filename=f"account-{key}.svg", path=str(shots))
                 await pilot.press("escape")
-                await pilot.pause()
+                await wait_until(pilot, lambda: app.screen is app.main, what="the main screen back")
             evidence.add("notifications", "\n".join(app.trading.announcer.announced))
             evidence.add("notifications", "\n".join(str(n.message) for n in app._notifications))  # noqa: SLF001
             session = app.session

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from jextui.api import (
+    ApiError,
     AuthError,
     ConnectionFailed,
     InsufficientBalance,
@@ -97,8 +98,12 @@ async def test_account_and_wallet(client: JexClient) -> None:
     assert address.asset == "BTC" and address.success and address.address
     deposits = await client.deposit_history()
     assert deposits and all(d.insert_time <= later.insert_time for d, later in zip(deposits, deposits[1:]))
-    assert all(d.status == 1 for d in await client.deposit_history(status=1))
-    assert all(d.asset == "BTC" for d in await client.deposit_history(asset="BTC"))
+    confirmed = await client.deposit_history(status=1)
+    assert confirmed and all(d.status == 1 for d in confirmed)
+    assert len(confirmed) == sum(1 for d in deposits if d.status == 1)  # the filter drops only the others
+    in_btc = await client.deposit_history(asset="BTC")
+    assert in_btc and all(d.asset == "BTC" for d in in_btc)
+    assert len(in_btc) == sum(1 for d in deposits if d.asset == "BTC")
     withdrawals = await client.withdraw_history()
     assert withdrawals.success and {w.status for w in withdrawals.withdraw_record_list} <= set(range(7))
     fees = await client.trade_fee()
@@ -109,8 +114,13 @@ async def test_account_and_wallet(client: JexClient) -> None:
 
 async def test_user_stream(client: JexClient) -> None:
     listen_key = await client.start_user_stream()
+    assert listen_key and await client.start_user_stream() == listen_key  # one open stream per account
     await client.keepalive_user_stream(listen_key)
     await client.close_user_stream(listen_key)
+    with pytest.raises(ApiError) as closed:
+        await client.keepalive_user_stream(listen_key)
+    assert closed.value.code == -1125  # the key is gone
+    assert await client.start_user_stream() != listen_key
 
 
 async def test_errors_map_to_the_client_hierarchy(client: JexClient, sandbox: Any) -> None:

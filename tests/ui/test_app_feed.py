@@ -62,8 +62,13 @@ async def test_a_429_shows_the_banner_and_nothing_is_sent_until_retry_after(
         client = app.session.client
         assert client is not None
         sent = client.rate.used_weight_1m
+        scheduler = app.session.worker._scheduler  # noqa: SLF001 - watch the worker's next look at what is due
+        looks: list[list[object]] = []
+        due = scheduler.due
+        monkeypatch.setattr(scheduler, "due", lambda now_ms: looks.append(due(now_ms)) or looks[-1])
         app.session.refresh_now("book", "trades", "klines", "prices")
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: bool(looks), what="the feed worker woken by the refresh")
+        assert looks[0] == []  # the refresh was asked for and held back
         assert client.rate.used_weight_1m == sent  # nothing went out during the block
 
 

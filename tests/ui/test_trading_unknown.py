@@ -13,6 +13,9 @@ import socket
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
+import pytest
+
+from jextui.api.errors import TransportError
 from jextui.trading.journal import RESOLVED
 
 from .app_harness import make_test_app, wait_for_data, wait_until
@@ -84,10 +87,9 @@ async def test_an_intent_left_pending_by_a_dead_run_is_resolved_at_the_next_star
         intent = journal.record_order_intent(SYMBOL, "BUY", price, Decimal("0.004"), "GTC",
                                              created_ms=client.clock.now_ms())
         first.session.sandbox.set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
-        try:
+        with pytest.raises(TransportError) as lost:
             await client.new_order(SYMBOL, "BUY", Decimal("0.004"), price, resp_type="RESULT")
-        except Exception:
-            pass  # the answer was lost
+        assert lost.value.outcome_unknown  # the answer was lost, not refused
         assert journal.get(intent.id).state == "PENDING"
 
     second = make_test_app(tmp_path, sandbox_overrides=exchange)
