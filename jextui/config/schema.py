@@ -187,6 +187,9 @@ class Settings:
     themes_dir: Path  # user theme files: see jextui.config.themes
     state_path: Path  # persisted UI state: jextui.config.state.load_state / update_state
     journal_path: Path  # the order journal (SQLite)
+    # Demo mode: the sandbox already starting in its own process (a
+    # jextui.sandbox.child.SandboxChild, started by the command line); None: in-process.
+    sandbox_child: Any = field(default=None, compare=False)
 
     @property
     def has_credentials(self) -> bool:
