@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-url", metavar="URL", help="exchange REST address; overrides the profile's")
     parser.add_argument("--symbols", metavar="A,B,C", help="watchlist for this run, e.g. BTCUSDT,ETHUSDT")
     parser.add_argument("--theme", metavar="NAME", help="colour theme (e.g. jextui-light, jextui-amber)")
-    parser.add_argument("--demo", action="store_true", help="run on the in-process sandbox, whatever is configured")
+    parser.add_argument("--demo", action="store_true", help="run on the built-in sandbox exchange, whatever is configured")
     parser.add_argument(
         "--log-level",
         metavar="LEVEL",
