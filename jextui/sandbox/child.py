@@ -26,7 +26,6 @@ side: starting the child costs a fork and an exec.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import select
 import sys
@@ -154,17 +153,7 @@ class SandboxChild:
             if len(data) > _MAX_ANSWER:
                 raise SandboxChildError("its answer was not understood")
         self._close_answer()
-        try:
-            answer = json.loads(data)
-        except ValueError:
-            raise SandboxChildError("its answer was not understood") from None
-        if not isinstance(answer, dict):
-            raise SandboxChildError("its answer was not understood")
-        if "error" in answer:
-            raise SandboxChildError(str(answer["error"]))
-        if not all(isinstance(answer.get(name), str) for name in ("base_url", "api_key", "api_secret")):
-            raise SandboxChildError("its answer was not understood")
-        return {name: answer[name] for name in ("base_url", "api_key", "api_secret")}
+        return _parse_answer(data)
 
     def _close_answer(self) -> None:
         fd, self._answer_fd = self._answer_fd, None
@@ -190,6 +179,32 @@ class SandboxChild:
             with contextlib.suppress(Exception):
                 process.kill()
                 process.wait(STOP_TIMEOUT_S)
+
+
+# --------------------------------------------------------------------------
+# the answer: one line, "ready BASE_URL API_KEY API_SECRET" or "failed WORDS"
+# (plain words, not JSON: the console does not load a JSON parser to read it)
+
+_FIELDS = ("base_url", "api_key", "api_secret")
+
+
+def _ready_line(base_url: str, api_key: str, api_secret: str) -> bytes:
+    return f"ready {base_url} {api_key} {api_secret}\n".encode("ascii")
+
+
+def _failed_line(words: str) -> bytes:
+    return ("failed " + " ".join(words.split())[:300] + "\n").encode("utf-8", "replace")
+
+
+def _parse_answer(data: bytes) -> dict[str, str]:
+    text = data.decode("utf-8", "replace").strip()
+    kind, _, rest = text.partition(" ")
+    if kind == "failed":
+        raise SandboxChildError(rest or "it failed without saying why")
+    values = rest.split(" ")
+    if kind != "ready" or len(values) != len(_FIELDS) or not all(values):
+        raise SandboxChildError("its answer was not understood")
+    return dict(zip(_FIELDS, values, strict=True))
 
 
 # --------------------------------------------------------------------------
@@ -229,11 +244,10 @@ def _serve(lifeline_fd: int, answer_fd: int, parent_pid: int) -> None:
         server = SandboxServer(config).start()
     except BaseException as error:  # said to the console, which shows it
         with contextlib.suppress(OSError):
-            _write_all(answer_fd, json.dumps({"error": f"{type(error).__name__}: {error}"[:300]}).encode() + b"\n")
+            _write_all(answer_fd, _failed_line(f"{type(error).__name__}: {error}"))
         os._exit(1)
-    answer = {"base_url": server.base_url, "api_key": server.api_key, "api_secret": server.api_secret}
     try:
-        _write_all(answer_fd, json.dumps(answer).encode() + b"\n")
+        _write_all(answer_fd, _ready_line(server.base_url, server.api_key, server.api_secret))
         os.close(answer_fd)
     except OSError:  # the console is gone already
         os._exit(0)

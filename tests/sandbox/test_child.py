@@ -151,3 +151,15 @@ def test_a_child_that_ends_before_listening_is_said_in_words() -> None:
         assert not child.running
     finally:
         child.close()
+
+
+def test_the_childs_answer_is_read_strictly() -> None:
+    from jextui.sandbox.child import SandboxChildError, _failed_line, _parse_answer, _ready_line
+
+    line = _ready_line("http://127.0.0.1:5", "K" * 64, "S" * 64)
+    assert _parse_answer(line) == {"base_url": "http://127.0.0.1:5", "api_key": "K" * 64, "api_secret": "S" * 64}
+    with pytest.raises(SandboxChildError, match=r"^OSError: address in use$"):
+        _parse_answer(_failed_line("OSError: address\n in use"))
+    for garbage in (b"", b"ready http://x K\n", b"hello\n", b"ready a  b c\n", b"\xff\xfe\n"):
+        with pytest.raises(SandboxChildError, match=r"not understood|without saying"):
+            _parse_answer(garbage)
