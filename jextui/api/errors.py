@@ -219,7 +219,7 @@ class TransportError(JexError):
     """The request did not get an HTTP answer (network trouble).
 
     ``reason`` is the short words for a status line: the host and what went
-    wrong ("127.0.0.1:1 refused the connection"); the message adds the
+    wrong ("127.0.0.1:1 refused to connect"); the message adds the
     endpoint.  ``never_sent`` is True when the request certainly did not
     reach the exchange (see :class:`NotSent`).
     """

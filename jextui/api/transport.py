@@ -143,33 +143,34 @@ def _connect_failure(exc: httpx.HTTPError, host: str) -> str:
     causes = _causes(exc)
     text = " ".join(str(cause) for cause in causes).lower()
     if any(isinstance(cause, ssl.SSLCertVerificationError) for cause in causes) or "certificate" in text:
-        return f"TLS: {host}'s certificate was not accepted"
+        return f"{host}: untrusted TLS certificate"
     if any(isinstance(cause, ssl.SSLError) for cause in causes) or "[ssl" in text:
-        return f"TLS handshake with {host} failed"
+        return f"{host}: TLS handshake failed"
     if any(isinstance(cause, socket.gaierror) for cause in causes) or "name or service" in text:
         return f"{_host_of(exc, with_port=False)}: no such host (DNS)"
     if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or "refused" in text:
-        return f"{host} refused the connection"
+        return f"{host} refused to connect"
     unreachable = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EHOSTDOWN)
     if any(getattr(cause, "errno", None) in unreachable for cause in causes) or "unreachable" in text:
-        return f"{host} is unreachable (no route)"
+        return f"{host} unreachable (no route)"
     if any(isinstance(cause, TimeoutError) for cause in causes):
-        return f"{host} did not accept a connection in time"
+        return f"{host}: no connection in time"
     return f"could not connect to {host}"
 
 
 def describe_failure(exc: httpx.HTTPError) -> str:
-    """Fixed words per failure kind, naming the host (the library's own text may
-    quote the whole URL, signature included, so it is never shown)."""
+    """Fixed words per failure kind, naming the host: short enough for the status
+    bar (about 40 characters with a usual host name).  The library's own text
+    may quote the whole URL, signature included, so it is never shown."""
     host = _host_of(exc)
     if isinstance(exc, httpx.ConnectTimeout):
-        return f"{host} did not accept a connection in time"
+        return f"{host}: no connection in time"
     if isinstance(exc, httpx.PoolTimeout):
-        return f"no free connection to {host} in time"
+        return f"{host}: no free connection in time"
     if isinstance(exc, httpx.WriteTimeout):
-        return f"timed out sending to {host}"
+        return f"{host}: timed out sending"
     if isinstance(exc, httpx.ReadTimeout):
-        return f"no answer from {host} within the timeout"
+        return f"{host}: no answer in time"
     if isinstance(exc, httpx.TimeoutException):
         return f"{host} timed out"
     if isinstance(exc, httpx.ConnectError):
@@ -177,11 +178,11 @@ def describe_failure(exc: httpx.HTTPError) -> str:
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"{host} dropped the connection"
     if isinstance(exc, httpx.ReadError):
-        return f"{host} dropped the connection while answering"
+        return f"{host} dropped the answer"
     if isinstance(exc, httpx.WriteError):
-        return f"the connection to {host} dropped while sending"
+        return f"{host} dropped the request"
     if isinstance(exc, httpx.NetworkError):
-        return f"network error talking to {host}"
+        return f"{host}: network error"
     return f"HTTP transport failure ({type(exc).__name__})"
 
 

@@ -569,7 +569,7 @@ class FeedWorker:
                 return f"The exchange banned this IP (HTTP 418): nothing is sent for {seconds} s more."
             return f"Rate limited by the exchange (HTTP 429): nothing is sent for {seconds} s more."
         if connection == "offline":
-            return f"{self._last_transport_error}; retrying."
+            return self._last_transport_error or "No answer from the exchange"  # the host and why, in short
         if connection == "connecting":
             return "Connecting to the exchange…"
         if connection == "degraded":

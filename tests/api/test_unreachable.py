@@ -45,9 +45,9 @@ async def test_a_refused_connection_names_the_host_and_says_not_sent(make_sandbo
     error = caught.value
     where = f"127.0.0.1:{server.port}"
     assert error.outcome_unknown is False and error.never_sent is True
-    assert error.reason == f"{where} refused the connection"
-    assert str(error) == f"{where} refused the connection ({ORDER_PATH}); the order was not sent"
-    assert describe_error(error) == f"Not sent: the exchange is unreachable ({where} refused the connection)."
+    assert error.reason == f"{where} refused to connect"
+    assert str(error) == f"{where} refused to connect ({ORDER_PATH}); the order was not sent"
+    assert describe_error(error) == f"Not sent: the exchange is unreachable ({where} refused to connect)."
     assert isinstance(error, ConnectionFailed)  # still a connection failure for older callers
 
 
@@ -62,12 +62,12 @@ async def test_submitting_to_an_unreachable_exchange_is_not_sent_and_journalled_
             assert outcome.kind == OutcomeKind.NOT_SENT
             assert outcome.placed is False
             assert outcome.message == (
-                f"Not sent: the exchange is unreachable (127.0.0.1:{refused_port} refused the connection)."
+                f"Not sent: the exchange is unreachable (127.0.0.1:{refused_port} refused to connect)."
             )
             assert outcome.entry is not None
             entry = journal.get(outcome.entry.id)
             assert entry.state == NOT_PLACED  # positive evidence: no connection, no order
-            assert "refused the connection" in entry.message
+            assert "refused to connect" in entry.message
             assert journal.needing_reconciliation() == []  # nothing left to look up
         finally:
             journal.close()
@@ -109,7 +109,7 @@ async def test_tls_to_a_plain_http_server_is_named_a_tls_failure(sandbox: Any) -
     async with JexClient(f"https://{address}") as client:
         with pytest.raises(NotSent) as caught:
             await client.ping()
-    assert caught.value.reason == f"TLS handshake with {address} failed"
+    assert caught.value.reason == f"{address}: TLS handshake failed"
 
 
 async def test_a_slow_answer_names_the_host(make_sandbox: Any) -> None:
@@ -118,7 +118,7 @@ async def test_a_slow_answer_names_the_host(make_sandbox: Any) -> None:
         with pytest.raises(RequestTimeout) as caught:
             await client.ping()
     assert not isinstance(caught.value, NotSent)
-    assert caught.value.reason == f"no answer from 127.0.0.1:{server.port} within the timeout"
+    assert caught.value.reason == f"127.0.0.1:{server.port}: no answer in time"
 
 
 def _failure(kind: type[httpx.HTTPError], cause: BaseException | None, url: str = "https://api.jex.test/x") -> Any:
@@ -139,12 +139,12 @@ def _failure(kind: type[httpx.HTTPError], cause: BaseException | None, url: str 
 @pytest.mark.parametrize(("kind", "cause", "words"), [
     (httpx.ConnectError, socket.gaierror(-2, "Name or service not known"), "api.jex.test: no such host (DNS)"),
     (httpx.ConnectError, ssl.SSLCertVerificationError(1, "certificate verify failed"),
-     "TLS: api.jex.test's certificate was not accepted"),
+     "api.jex.test: untrusted TLS certificate"),
     (httpx.ConnectError, OSError(errno.ENETUNREACH, "Network is unreachable"),
-     "api.jex.test is unreachable (no route)"),
+     "api.jex.test unreachable (no route)"),
     (httpx.ConnectError, ConnectionRefusedError(errno.ECONNREFUSED, "Connect call failed"),
-     "api.jex.test refused the connection"),
-    (httpx.ConnectTimeout, None, "api.jex.test did not accept a connection in time"),
+     "api.jex.test refused to connect"),
+    (httpx.ConnectTimeout, None, "api.jex.test: no connection in time"),
     (httpx.RemoteProtocolError, None, "api.jex.test dropped the connection"),
 ])
 def test_each_failure_has_short_words_naming_the_host(
@@ -152,7 +152,7 @@ def test_each_failure_has_short_words_naming_the_host(
 ) -> None:
     exc = _failure(kind, cause)
     assert describe_failure(exc) == words
-    assert len(words) <= 60  # fits the status bar next to "offline: "
+    assert len(words) <= 40  # fits the status bar (it cuts longer details)
     error = transport_error(exc, endpoint=ORDER_PATH, is_order=True)
     connecting = kind in (httpx.ConnectError, httpx.ConnectTimeout)
     assert isinstance(error, NotSent) is connecting and error.outcome_unknown is not connecting
@@ -163,7 +163,7 @@ def test_each_failure_has_short_words_naming_the_host(
 def test_an_ipv6_host_keeps_its_brackets() -> None:
     refused = ConnectionRefusedError(errno.ECONNREFUSED, "refused")
     assert describe_failure(_failure(httpx.ConnectError, refused, "http://[::1]:8080/x")) == (
-        "[::1]:8080 refused the connection"
+        "[::1]:8080 refused to connect"
     )
     lookup = socket.gaierror(-2, "Name or service not known")
     assert describe_failure(_failure(httpx.ConnectError, lookup, "https://api.jex.test:8443/x")) == (
@@ -190,4 +190,4 @@ async def test_the_feed_status_names_the_host_and_the_reason(refused_port: int) 
         finally:
             worker.stop()
             await task
-    assert offline()[-1].message == f"127.0.0.1:{refused_port} refused the connection; retrying."
+    assert offline()[-1].message == f"127.0.0.1:{refused_port} refused to connect"
