@@ -222,6 +222,8 @@ async def start_console(app: JexApp) -> None:
     session and trading have started (or failed), before trading's own
     start-up checks.
     """
+    from textual.css.query import NoMatches
+
     from jextui.ui.selection import sync_grid
 
     connected = False
@@ -237,6 +239,10 @@ async def start_console(app: JexApp) -> None:
         app.update_visibility(resend=True)  # every pane's feed
         await start_trading(app)
         await sync_grid(app)
+    except NoMatches:
+        if not getattr(app, "_exit", False):
+            raise
+        return  # the user quit while the panes were being put in place: their screen is gone
     finally:
         resume_collection()
     if connected:

@@ -107,7 +107,9 @@ def test_the_child_ends_with_a_normal_quit(tmp_path: Path) -> None:
     process, child = _console_on_its_child(tmp_path)
     try:
         process.send(b"q")
-        assert process.wait(20.0) == 0
+        code = process.wait(20.0)
+        log = tmp_path / "log" / "jextui.log"
+        assert code == 0, log.read_text()[-3000:] if log.exists() else "no log"
         assert not _alive(child)  # already gone when the console has ended: it waited for it
     finally:
         process.close()
