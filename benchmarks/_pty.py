@@ -383,6 +383,36 @@ def cpu_seconds(pid: int) -> float:
     return (utime + stime) / clock_ticks()
 
 
+def descendants(pid: int) -> list[int]:
+    """The live processes started by ``pid``, and by those, from ``/proc``."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                raw = stat.read().decode()
+        except OSError:  # ended meanwhile
+            continue
+        parent = int(raw[raw.rindex(")") + 2 :].split()[1])
+        parents.setdefault(parent, []).append(int(entry))
+    found, queue = [], [pid]
+    while queue:
+        children = parents.get(queue.pop(), [])
+        found += children
+        queue += children
+    return found
+
+
+def cpu_seconds_with_descendants(pid: int) -> float:
+    """:func:`cpu_seconds` of ``pid`` plus its live descendants (the demo sandbox's child process)."""
+    total = cpu_seconds(pid)
+    for child in descendants(pid):
+        with contextlib.suppress(OSError, ValueError):
+            total += cpu_seconds(child)
+    return total
+
+
 class PtyProcess:
     """A program running on a pseudo-terminal (see :func:`spawn`)."""
 
@@ -471,7 +501,8 @@ class PtyProcess:
             os.write(self.master_fd, data)
 
     def cpu_seconds(self) -> float:
-        return cpu_seconds(self.pid)
+        """The program's CPU time, its child processes' included (the demo sandbox runs in one)."""
+        return cpu_seconds_with_descendants(self.pid)
 
     def poll(self) -> int | None:
         if self.exit_status is None:

@@ -5,13 +5,13 @@ its own empty config, data and log folders (``JEXTUI_CONFIG_DIR`` ...), like
 a first start after installing:
 
 * ``jextui``: ``python -m jextui --demo`` (the installed package, demo mode on
-  the in-process sandbox exchange);
+  its sandbox exchange, which it starts in a child process);
 * the floor: a bare Textual app (a Header, a Static and a Footer), started the
   same way (``python benchmarks/bench_start.py --bare-app``);
 * for reference, ``jextui``, external sandbox: ``python -m jextui --base-url``
   on a ``jextui sandbox`` already running in its own process (same market,
   key pair in ``JEX_API_KEY`` / ``JEX_API_SECRET``): the console's own share
-  of the start, without starting the in-process exchange (``--no-external``
+  of the start, without starting the demo exchange (``--no-external``
   leaves it out).
 
 The working folder of every launch is its temporary folder, so ``python -m
@@ -27,10 +27,10 @@ output stream is applied to a small VT100 screen model, ``_pty.Screen``):
   spread line, which it draws only once it holds a depth snapshot
   ("spread 0.01 (0.000%)  mid 64,250.005").
 
-Also printed: the CPU time of each process (user + system, all threads,
-from ``/proc``) when its last measure appeared, against that wall time: a
-start-up that keeps one core busy all along can only get faster by doing
-less, not by waiting less.
+Also printed: the CPU time of each process (user + system, all threads and
+child processes, from ``/proc``) when its last measure appeared, against
+that wall time: a start-up that keeps one core busy all along can only get
+faster by doing less, not by waiting less.
 
 The launches alternate (floor, jextui, external, floor, ...) after one warm-up launch
 of each that is not counted (it compiles the byte code into a temporary
@@ -230,7 +230,8 @@ def report(results: Results, runs: int) -> dict[str, Any]:
                     "goal": "report", "met": None,
                 })
     print()
-    print("CPU time of the process (all threads) when its last measure appeared, against that wall time:")
+    print("CPU time of the process (all threads, child processes included) when its last measure appeared, "
+          "against that wall time:")
     for name, checks in results.items():
         last = list(PROGRAMS[name].checks)[-1]
         pairs = [(c, w) for c, w in zip(checks.get(CPU, []), checks.get(last, []), strict=False)

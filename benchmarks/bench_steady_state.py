@@ -11,8 +11,9 @@ warm-up, over the same measuring window:
 
 Programs, one after the other (never two measured at once):
 
-1. ``python -m jextui --demo``: the console with its in-process sandbox
-   exchange (the simulated market and the HTTP server run inside it);
+1. ``python -m jextui --demo``: the console with its demo sandbox exchange
+   (the simulated market and the HTTP server, in a child process of the
+   console: its CPU time is counted with the console's);
 2. the split: ``jextui sandbox`` in its own process (same market: 8 symbols,
    simulated traders) and ``python -m jextui --base-url <it>`` with the demo
    key in ``JEX_API_KEY`` / ``JEX_API_SECRET``: the console's own share, and

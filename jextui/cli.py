@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-url", metavar="URL", help="exchange REST address; overrides the profile's")
     parser.add_argument("--symbols", metavar="A,B,C", help="watchlist for this run, e.g. BTCUSDT,ETHUSDT")
     parser.add_argument("--theme", metavar="NAME", help="colour theme (e.g. jextui-light, jextui-amber)")
-    parser.add_argument("--demo", action="store_true", help="run on the in-process sandbox, whatever is configured")
+    parser.add_argument("--demo", action="store_true", help="run on the built-in sandbox exchange, whatever is configured")
     parser.add_argument(
         "--log-level",
         metavar="LEVEL",
@@ -264,6 +264,25 @@ def overrides_from(args: argparse.Namespace) -> Overrides:
     )
 
 
+def _start_sandbox_child(settings: Settings, env: Mapping[str, str]) -> Settings:
+    """Demo mode: start the sandbox in its own process now, before the UI is
+    imported, so that it starts on another core (see :mod:`jextui.sandbox.child`);
+    the settings then carry its handle.  If it cannot be spawned, the console
+    runs the sandbox in-process as before."""
+    if not settings.demo:
+        return settings
+    import dataclasses
+
+    from jextui.sandbox.child import SandboxChild
+
+    try:
+        child = SandboxChild.start(env)
+    except OSError as exc:
+        log.warning("the demo sandbox could not start in its own process (%s); running it in-process", exc)
+        return settings
+    return dataclasses.replace(settings, sandbox_child=child)
+
+
 def run_console(argv: Sequence[str], env: Mapping[str, str]) -> int:
     args = build_parser().parse_args(list(argv))  # --help/--version exit here, before heavy imports
     with _collection_paused():
@@ -275,19 +294,28 @@ def run_console(argv: Sequence[str], env: Mapping[str, str]) -> int:
             _stderr(str(exc))
             return EXIT_USAGE
         _start_logging(settings)
-        log.info(
-            "jextui %s starting: profile=%s demo=%s base_url=%s theme=%s symbols=%d",
-            __version__, settings.profile_name, settings.demo, settings.base_url, settings.theme,
-            len(settings.watchlist),
-        )  # fmt: skip
+        settings = _start_sandbox_child(settings, env)
         try:
-            from jextui.ui.app import run_console as start_app
-        except ModuleNotFoundError as exc:
-            if exc.name not in ("jextui.ui.app", "jextui.ui"):
-                raise
-            _stderr("the console is not available in this installation; try `jextui sandbox`")
-            return EXIT_FAILURE
-        return int(start_app(settings) or 0)
+            return _run_app(settings)
+        finally:
+            if settings.sandbox_child is not None:  # the child dies with the console, whatever happened
+                settings.sandbox_child.close()
+
+
+def _run_app(settings: Settings) -> int:
+    log.info(
+        "jextui %s starting: profile=%s demo=%s base_url=%s theme=%s symbols=%d sandbox=%s",
+        __version__, settings.profile_name, settings.demo, settings.base_url, settings.theme,
+        len(settings.watchlist), settings.sandbox_child or ("in-process" if settings.demo else "-"),
+    )  # fmt: skip
+    try:
+        from jextui.ui.app import run_console as start_app
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("jextui.ui.app", "jextui.ui"):
+            raise
+        _stderr("the console is not available in this installation; try `jextui sandbox`")
+        return EXIT_FAILURE
+    return int(start_app(settings) or 0)
 
 
 # --------------------------------------------------------------------------

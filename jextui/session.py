@@ -197,6 +197,9 @@ class Session:
     async def _sandbox_bring_up(self) -> SandboxServer:
         """Import, build and start the demo sandbox in a worker thread: the console
         keeps drawing and answering keys meanwhile."""
+        child = self.settings.sandbox_child  # started in its own process by the command line
+        if child is not None:  # same base_url, api_key and api_secret once ready
+            return await asyncio.to_thread(child.wait_ready)
         return await asyncio.to_thread(self._new_sandbox)
 
     def _sandbox_config(self) -> SandboxConfig:

@@ -29,7 +29,7 @@ from jextui.config import (
     load_settings,
     write_config_template,
 )
-from jextui.config.state import UiState, save_state
+from jextui.config.state import UiState, load_state, save_state, update_state
 
 SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
@@ -406,6 +406,27 @@ def test_watchlist_precedence(home: Home) -> None:
     save_state(home.data_dir / "state.json", UiState(watchlist=("JEXUSDT",)))
     assert load_settings(opts(), home.env).watchlist == ("JEXUSDT",)
     assert load_settings(opts(symbols="bnbbtc, btcusdt"), home.env).watchlist == ("BNBBTC", "BTCUSDT")
+
+
+def test_an_empty_watchlist_in_the_config_file_stays_empty(home: Home) -> None:
+    home.write_config("watchlist = []\n")
+    assert load_settings(opts(), home.env).watchlist == ()
+    assert load_settings(opts(symbols="BTCUSDT"), home.env).watchlist == ("BTCUSDT",)  # the command line wins
+
+
+def test_a_watchlist_emptied_in_the_console_stays_empty_at_the_next_start(home: Home) -> None:
+    state = home.data_dir / "state.json"
+    update_state(state, watchlist=("BTCUSDT",))
+    update_state(state, watchlist=())  # the last symbol removed with x
+    assert load_state(state).watchlist == ()
+    assert load_settings(opts(), home.env).watchlist == ()
+    home.write_config('watchlist = ["LTCBTC"]\n')
+    assert load_settings(opts(), home.env).watchlist == ()  # the saved choice wins over the file
+
+
+def test_no_watchlist_anywhere_is_the_default_one(home: Home) -> None:
+    home.write_config('theme = "jextui-light"\n')
+    assert load_settings(opts(), home.env).watchlist == DEFAULT_WATCHLIST
 
 
 def test_theme_precedence(home: Home) -> None:

@@ -28,6 +28,8 @@ __all__ = [
     "TransportError",
     "RequestTimeout",
     "ConnectionFailed",
+    "NotSent",
+    "ConnectTimedOut",
     "DecodeError",
     "MissingCredentials",
     "InsecureTransport",
@@ -214,9 +216,16 @@ class ServerError(ApiError):
 
 
 class TransportError(JexError):
-    """The request did not get an HTTP answer (network trouble)."""
+    """The request did not get an HTTP answer (network trouble).
+
+    ``reason`` is the short words for a status line: the host and what went
+    wrong ("127.0.0.1:1 refused to connect"); the message adds the
+    endpoint.  ``never_sent`` is True when the request certainly did not
+    reach the exchange (see :class:`NotSent`).
+    """
 
     default_hint = "Check the network connection and the exchange's base URL."
+    never_sent = False
 
     def __init__(
         self,
@@ -225,8 +234,10 @@ class TransportError(JexError):
         endpoint: str,
         hint: str | None = None,
         outcome_unknown: bool = False,
+        reason: str | None = None,
     ) -> None:
         self.endpoint = endpoint
+        self.reason = reason or message
         if outcome_unknown:
             message = f"{message}. {OUTCOME_UNKNOWN_TEXT}"
         super().__init__(message, hint=hint, outcome_unknown=outcome_unknown)
@@ -242,6 +253,21 @@ class ConnectionFailed(TransportError):
     """The connection was refused, could not be made, or dropped mid-request."""
 
     default_hint = "Could not talk to the exchange; check the network and the base URL."
+
+
+class NotSent(ConnectionFailed):
+    """No connection was ever made (refused, no such host, no route, TLS handshake
+    failed): the request certainly did not reach the exchange, so an order was
+    certainly not placed."""
+
+    default_hint = "The exchange is unreachable: check the network and the base URL."
+    never_sent = True
+
+
+class ConnectTimedOut(NotSent, RequestTimeout):
+    """The connection was not made within the timeout: nothing was sent."""
+
+    default_hint = "The exchange did not accept a connection in time; check the network and the base URL."
 
 
 class DecodeError(JexError):

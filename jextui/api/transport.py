@@ -4,8 +4,11 @@ failures to our errors, and keeping signatures out of logs.
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
+import socket
+import ssl
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from ipaddress import ip_address
@@ -13,7 +16,14 @@ from urllib.parse import urlencode
 
 import httpx
 
-from .errors import ConnectionFailed, InvalidArgument, RequestTimeout, TransportError
+from .errors import (
+    ConnectionFailed,
+    ConnectTimedOut,
+    InvalidArgument,
+    NotSent,
+    RequestTimeout,
+    TransportError,
+)
 
 __all__ = [
     "Params",
@@ -21,6 +31,7 @@ __all__ = [
     "format_decimal",
     "is_loopback_host",
     "transport_error",
+    "describe_failure",
     "install_log_redaction",
 ]
 
@@ -74,20 +85,26 @@ def transport_error(
 ) -> TransportError:
     """Our error for a failure without an HTTP answer.
 
-    A failure to connect means the request never left: its outcome is known
-    (nothing happened).  A timeout or a drop after sending leaves an order's
-    outcome unknown.
+    A connection that was never made (refused, no such host, no route, a
+    failed TLS handshake, a connect timeout) means the request never left:
+    :class:`NotSent`, its outcome known (nothing happened).  A timeout or a
+    drop once connected leaves an order's outcome unknown.
     """
     never_sent = isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
     unknown = is_order and not never_sent
-    what = _describe(exc)
-    if isinstance(exc, httpx.TimeoutException):
-        cls: type[TransportError] = RequestTimeout
+    reason = describe_failure(exc)
+    cls: type[TransportError]
+    if isinstance(exc, (httpx.ConnectTimeout, httpx.PoolTimeout)):
+        cls = ConnectTimedOut
+    elif isinstance(exc, httpx.ConnectError):
+        cls = NotSent
+    elif isinstance(exc, httpx.TimeoutException):
+        cls = RequestTimeout
     elif isinstance(exc, (httpx.NetworkError, httpx.RemoteProtocolError)):
         cls = ConnectionFailed
     else:
         cls = TransportError
-    message = f"{endpoint}: {what}"
+    message = f"{reason} ({endpoint})"
     if is_order and never_sent:
         message += "; the order was not sent"
     hint = (
@@ -95,28 +112,77 @@ def transport_error(
         if unknown
         else None
     )
-    return cls(message, endpoint=endpoint, hint=hint, outcome_unknown=unknown)
+    return cls(message, endpoint=endpoint, hint=hint, outcome_unknown=unknown, reason=reason)
 
 
-_DESCRIPTIONS: tuple[tuple[type[httpx.HTTPError], str], ...] = (
-    (httpx.ConnectTimeout, "timed out while connecting"),
-    (httpx.PoolTimeout, "timed out waiting for a free connection"),
-    (httpx.WriteTimeout, "timed out while sending the request"),
-    (httpx.ReadTimeout, "no answer within the timeout"),
-    (httpx.TimeoutException, "timed out"),
-    (httpx.ConnectError, "could not connect (refused or unreachable)"),
-    (httpx.RemoteProtocolError, "the connection was dropped"),
-    (httpx.ReadError, "the connection was dropped while reading the answer"),
-    (httpx.WriteError, "the connection was dropped while sending"),
-    (httpx.NetworkError, "network error"),
-)
+def _host_of(exc: httpx.HTTPError, *, with_port: bool = True) -> str:
+    """``host:port`` of the failed request (the port only when the URL gives one;
+    ``the exchange`` when unknown)."""
+    try:
+        url = exc.request.url
+    except RuntimeError:  # an error raised without its request
+        return "the exchange"
+    host = url.host or "the exchange"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{host}:{url.port}" if with_port and url.port is not None else host
 
 
-def _describe(exc: httpx.HTTPError) -> str:
-    """Fixed words per failure kind: the library's own text may quote the URL."""
-    for cls, text in _DESCRIPTIONS:
-        if isinstance(exc, cls):
-            return text
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception's chain of causes (the library wraps the socket's error twice)."""
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen and len(seen) < 8:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _connect_failure(exc: httpx.HTTPError, host: str) -> str:
+    """Why a connection could not be made, in a few words naming the host."""
+    causes = _causes(exc)
+    text = " ".join(str(cause) for cause in causes).lower()
+    if any(isinstance(cause, ssl.SSLCertVerificationError) for cause in causes) or "certificate" in text:
+        return f"{host}: untrusted TLS certificate"
+    if any(isinstance(cause, ssl.SSLError) for cause in causes) or "[ssl" in text:
+        return f"{host}: TLS handshake failed"
+    if any(isinstance(cause, socket.gaierror) for cause in causes) or "name or service" in text:
+        return f"{_host_of(exc, with_port=False)}: no such host (DNS)"
+    if any(isinstance(cause, ConnectionRefusedError) for cause in causes) or "refused" in text:
+        return f"{host} refused to connect"
+    unreachable = (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN, errno.EHOSTDOWN)
+    if any(getattr(cause, "errno", None) in unreachable for cause in causes) or "unreachable" in text:
+        return f"{host} unreachable (no route)"
+    if any(isinstance(cause, TimeoutError) for cause in causes):
+        return f"{host}: no connection in time"
+    return f"could not connect to {host}"
+
+
+def describe_failure(exc: httpx.HTTPError) -> str:
+    """Fixed words per failure kind, naming the host: short enough for the status
+    bar (about 40 characters with a usual host name).  The library's own text
+    may quote the whole URL, signature included, so it is never shown."""
+    host = _host_of(exc)
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"{host}: no connection in time"
+    if isinstance(exc, httpx.PoolTimeout):
+        return f"{host}: no free connection in time"
+    if isinstance(exc, httpx.WriteTimeout):
+        return f"{host}: timed out sending"
+    if isinstance(exc, httpx.ReadTimeout):
+        return f"{host}: no answer in time"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"{host} timed out"
+    if isinstance(exc, httpx.ConnectError):
+        return _connect_failure(exc, host)
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"{host} dropped the connection"
+    if isinstance(exc, httpx.ReadError):
+        return f"{host} dropped the answer"
+    if isinstance(exc, httpx.WriteError):
+        return f"{host} dropped the request"
+    if isinstance(exc, httpx.NetworkError):
+        return f"{host}: network error"
     return f"HTTP transport failure ({type(exc).__name__})"
 
 

@@ -299,7 +299,7 @@ def load_config(path: Path) -> Config:
         path=path,
         default_profile=doc.default_profile,
         theme=doc.theme,
-        watchlist=watchlist or None,
+        watchlist=watchlist,  # () when the file says watchlist = []: an empty list is kept
         confirm_orders=doc.confirm_orders,
         bell=doc.bell,
         fat_finger_pct=doc.fat_finger_pct,

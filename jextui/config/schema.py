@@ -211,6 +211,9 @@ class Settings:
     alerts: tuple[Alert, ...] = ()  # from the config file; the console's own: jextui.alerts.AlertStore
     alert_fills: bool = True  # notify fills of the account's own orders
     valuation_asset: str = "USDT"  # the portfolio's valuation asset
+    # Demo mode: the sandbox already starting in its own process (a
+    # jextui.sandbox.child.SandboxChild, started by the command line); None: in-process.
+    sandbox_child: Any = field(default=None, compare=False)
 
     @property
     def has_credentials(self) -> bool:

@@ -136,13 +136,20 @@ def update_state(path: Path, **changes: object) -> UiState:
 
 def merged_watchlist(symbols: str | None, saved: UiState, config: Config) -> tuple[str, ...]:
     """``symbols`` (``--symbols``, comma-separated), else the saved watchlist,
-    else the config file's, else :data:`DEFAULT_WATCHLIST`."""
+    else the config file's, else :data:`DEFAULT_WATCHLIST`.
+
+    An empty list, saved (every symbol removed in the console) or in the
+    config file (``watchlist = []``), is a choice and stays empty; only a
+    list never given falls through to the next source."""
     if symbols is not None:
         try:
             return parse_symbols(symbols)
         except ValueError as exc:
             raise ConfigError(f"--symbols: {exc}") from None
-    return saved.watchlist or config.watchlist or DEFAULT_WATCHLIST
+    for chosen in (saved.watchlist, config.watchlist):
+        if chosen is not None:
+            return chosen
+    return DEFAULT_WATCHLIST
 
 
 def merged_theme(

@@ -439,7 +439,7 @@ class FeedWorker:
             self._scheduler.block_until(now + int(error.retry_after * 1000), reason)
         if isinstance(error, TransportError):
             self._last_transport_failure_ms = now
-            self._last_transport_error = str(error)
+            self._last_transport_error = error.reason  # the host and what went wrong, in a few words
         elif isinstance(error, ApiError):
             self._last_answer_ms = now
         permanent = _is_permanent(error)
@@ -578,7 +578,7 @@ class FeedWorker:
                 return f"The exchange banned this IP (HTTP 418): nothing is sent for {seconds} s more."
             return f"Rate limited by the exchange (HTTP 429): nothing is sent for {seconds} s more."
         if connection == "offline":
-            return f"No answer from the exchange ({self._last_transport_error}); retrying."
+            return self._last_transport_error or "No answer from the exchange"  # the host and why, in short
         if connection == "connecting":
             return "Connecting to the exchange…"
         squeezed = ""

@@ -40,7 +40,7 @@ __all__ = [
 
 MAX_LONG = 2**63 - 1
 
-_SYMBOL_RE = re.compile(r"[A-Z0-9\-_.]{1,20}")
+_SYMBOL_RE = re.compile(r"[A-Za-z0-9\-_.]{1,20}")  # any case: read as its uppercase
 _ASSET_RE = re.compile(r"[A-Z0-9\-_.]{1,20}")
 _LONG_RE = re.compile(r"[0-9]{1,19}")
 _DECIMAL_RE = re.compile(r"([0-9]{1,20})(?:\.([0-9]+))?")
@@ -166,12 +166,15 @@ class ParamReader:
         return value
 
     def symbol(self, known: Iterable[str] | Mapping[str, object], *, required: bool = True) -> str | None:
-        """A listed symbol: bad characters -1100 (or -1102 when mandatory), unlisted -1121."""
+        """A listed symbol, in its canonical uppercase: bad characters -1100 (or -1102
+        when mandatory), unlisted -1121.  Any case is accepted (``btcusdt`` is
+        BTCUSDT), as clients written for the exchange send it so."""
         value = self._text("symbol", required=required)
         if value is None:
             return None
         if not _SYMBOL_RE.fullmatch(value):
             raise mandatory("symbol") if required else illegal("symbol", _SYMBOL_RANGE)
+        value = value.upper()
         if value not in known:
             raise ApiRejection(-1121, "Invalid symbol.")
         return value

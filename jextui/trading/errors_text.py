@@ -144,6 +144,8 @@ def describe_error(error: BaseException) -> str:
 
 def _describe_kind(error: BaseException) -> str:
     kind = type(error).__name__
+    if getattr(error, "never_sent", False) is True:  # NotSent: no connection was made
+        return f"Not sent: the exchange is unreachable ({getattr(error, 'reason', 'no connection')})."
     if kind == "RequestTimeout" or isinstance(error, TimeoutError):
         return "The exchange did not answer in time."
     if kind == "ConnectionFailed" or isinstance(error, ConnectionError):

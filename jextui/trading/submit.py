@@ -34,7 +34,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Literal, Protocol
 
-from jextui.api.errors import DecodeError, JexError, ServerError, TransportError, UnknownOrder
+from jextui.api.errors import DecodeError, JexError, NotSent, ServerError, TransportError, UnknownOrder
 from jextui.api.models import CancelResult, Order, OrderAck, OrderResult
 from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
 from jextui.trading.journal import JournalEntry, JournalError, OrderJournal
@@ -50,7 +50,7 @@ _JOURNAL_FAILURES = (JournalError, sqlite3.Error, OSError)
 
 class OutcomeKind(StrEnum):
     INVALID = "invalid"  # local validation failed; nothing sent, nothing journalled
-    NOT_SENT = "not_sent"  # the journal could not be written, so nothing was sent
+    NOT_SENT = "not_sent"  # the journal could not be written, or the exchange was unreachable: nothing sent
     ACCEPTED = "accepted"  # the exchange answered with the order
     REJECTED = "rejected"  # the exchange (or the client, before sending) refused; nothing placed
     UNKNOWN = "unknown"  # answer lost and reconciliation could not tell yet
@@ -278,6 +278,8 @@ class OrderSubmitter:
             self._record(entry, self.journal.mark_unknown, "interrupted while waiting for the answer")
             raise
         except Exception as exc:
+            if isinstance(exc, NotSent):  # no connection was made: certainly not placed
+                return self._not_sent(entry, exc)
             if is_unknown_outcome(exc):
                 return await self._after_unknown(entry, exc)
             words = describe_error(exc)
@@ -290,6 +292,12 @@ class OrderSubmitter:
         shown = f", {status}" if status else ""
         text = f"{entry.describe()}: placed, order {int(result.order_id)}{shown}."
         return SubmitOutcome(OutcomeKind.ACCEPTED, text, entry=accepted, result=result)
+
+    def _not_sent(self, entry: JournalEntry, error: NotSent) -> SubmitOutcome:
+        """The exchange was unreachable: the journal records the order as not placed."""
+        text = f"Not sent: the exchange is unreachable ({error.reason})."
+        saved = self._record(entry, self.journal.mark_not_placed, f"not sent: {error.reason}")
+        return SubmitOutcome(OutcomeKind.NOT_SENT, text, entry=saved, error=error)
 
     async def _after_unknown(self, entry: JournalEntry, error: BaseException) -> SubmitOutcome:
         reason = _unknown_reason(error)

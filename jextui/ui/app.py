@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
+from textual.css.query import NoMatches
 from textual.reactive import var
 from textual.screen import Screen
 
@@ -244,6 +245,10 @@ class JexApp(App[int]):
                 self.notify(journal_error, severity="error", timeout=10)
             self.trading_ready()
             await startup.sync_grid(parts, self.watchlist)
+        except NoMatches:
+            if not self._exit:
+                raise
+            return  # the user quit while the panes were being put in place: their screen is gone
         finally:
             startup.resume_collection()
         if connected:

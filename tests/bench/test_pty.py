@@ -188,3 +188,22 @@ def test_isolated_env_points_jextui_at_its_own_folders(tmp_path: Path) -> None:
 def test_a_screen_needs_a_size(bad: tuple[int, int]) -> None:
     with pytest.raises(ValueError):
         Screen(*bad)
+
+
+def test_cpu_time_counts_the_child_processes_too() -> None:
+    import subprocess
+
+    from _pty import cpu_seconds, cpu_seconds_with_descendants, descendants
+
+    busy = ("import sys, time\nend = time.process_time() + 0.3\n"
+            "while time.process_time() < end: pass\nsys.stdin.read()")
+    child = subprocess.Popen([sys.executable, "-c", busy], stdin=subprocess.PIPE)
+    try:
+        assert child.pid in descendants(os.getpid())
+        while cpu_seconds(child.pid) < 0.3:  # until it has burnt its CPU time
+            assert child.poll() is None
+        own = cpu_seconds(os.getpid())  # read first: it only grows
+        assert cpu_seconds_with_descendants(os.getpid()) >= own + 0.3 - 1e-9
+    finally:
+        child.communicate(b"", timeout=10)
+    assert child.pid not in descendants(os.getpid())

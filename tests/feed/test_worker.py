@@ -292,7 +292,7 @@ async def test_offline_then_stale_when_the_exchange_stops_answering(make: Any) -
     h.client.down = True
     await h.advance(3000)
     status = h.status()
-    assert status.connection == "offline" and "No answer" in status.message
+    assert status.connection == "offline" and status.message == "connection refused"
     assert status.health["book"].state == "stale"  # older than 3 x 0.4 s
     assert any(f.kind == "book" for f in h.of(FeedFailed))
     h.client.down = False

@@ -324,7 +324,8 @@ async def test_sandbox_stopped_and_restarted(tmp_path: Path) -> None:
         assert console.connection == "offline"
         await console.keys_answer()
         outcome = await console.ticket_settled(await console.place_order(console.resting_buy_price()))
-        assert outcome.startswith("OUTCOME UNKNOWN: not resent")
+        # refused: no connection was made, so the order certainly was not sent (not UNKNOWN)
+        assert outcome.startswith(f"Not sent: the exchange is unreachable (127.0.0.1:{sandbox.port} refused to connect)"), outcome
         await outage(console, LONG_OUTAGE_PERIODS)
         await asyncio.to_thread(sandbox.start)  # the same port, the same exchange state
         await assert_recovers_within_two_periods(console)

@@ -33,8 +33,9 @@ def _code(response: httpx.Response) -> int:
     ("/api/v1/spot/depth", {"symbol": ""}, -1102,
      "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed."),
     ("/api/v1/spot/depth", {"symbol": "NOPE"}, -1121, "Invalid symbol."),
-    ("/api/v1/spot/depth", {"symbol": "btcusdt"}, -1102,
+    ("/api/v1/spot/depth", {"symbol": "btc usdt"}, -1102,
      "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed."),
+    ("/api/v1/spot/depth", {"symbol": "nope"}, -1121, "Invalid symbol."),
     ("/api/v1/spot/depth", {"symbol": "BTCUSDT", "limit": "7"}, -1100,
      "Illegal characters found in parameter 'limit'; legal range is '5, 10, 20, 50, 60'."),
     ("/api/v1/spot/depth", {"symbol": "BTCUSDT", "limit": "ten"}, -1100,
@@ -61,6 +62,36 @@ def test_public_parameter_errors(sandbox: Any, path: str, params: dict[str, str]
     response = _get(sandbox, path, params)
     assert response.status_code == 400
     assert response.json() == {"code": code, "msg": msg}
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/api/v1/spot/depth", {"symbol": "btcusdt", "limit": "5"}),
+    ("/api/v1/spot/ticker/24hr", {"symbol": "BtcUsdt"}),
+    ("/api/v1/spot/ticker/price", {"symbol": "ethbtc"}),
+    ("/api/v1/spot/ticker/bookTicker", {"symbol": "ltcBTC"}),
+    ("/api/v1/spot/trades", {"symbol": "jexusdt", "limit": "3"}),
+    ("/api/v1/spot/klines", {"symbol": "btcusdt", "interval": "1m", "limit": "2"}),
+    ("/api/v1/spot/avgPrice", {"symbol": "dashusdt"}),
+])
+def test_symbol_in_any_case_is_read_as_its_uppercase(sandbox: Any, path: str, params: dict[str, str]) -> None:
+    lower = _get(sandbox, path, params)
+    upper = _get(sandbox, path, {**params, "symbol": params["symbol"].upper()})
+    assert lower.status_code == upper.status_code == 200, lower.text
+    body = lower.json()
+    if isinstance(body, dict) and "symbol" in body:
+        assert body["symbol"] == params["symbol"].upper()
+    if path.endswith("/depth"):
+        assert body["lastUpdateId"] <= upper.json()["lastUpdateId"]
+
+
+def test_lowercase_symbol_places_and_lists_the_canonical_order(sandbox: Any, signed_request: Any) -> None:
+    placed = signed_request(sandbox, "POST", ORDER, {**GOOD_ORDER, "symbol": "btcusdt"})
+    assert placed.status_code == 200, placed.text
+    assert placed.json()["symbol"] == "BTCUSDT"
+    listed = signed_request(sandbox, "GET", "/api/v1/spot/openOrders", {"symbol": "btcUSDT"})
+    assert listed.status_code == 200, listed.text
+    assert [order["symbol"] for order in listed.json()] == ["BTCUSDT"]
+    assert len(sandbox.call(lambda ex: ex.engine.open_orders("demo", "BTCUSDT"))) == 1
 
 
 def test_repeated_parameter_is_refused(sandbox: Any) -> None:
