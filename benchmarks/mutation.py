@@ -71,6 +71,19 @@ MODULES = (
         "tests/sandbox/test_store.py",
         "tests/sandbox/test_http_trading.py",
     )),
+    # Money-touching code of the stream, open-orders and order-handling work.
+    Module("local_book", "jextui/feed/local_book.py", ("tests/feed/test_local_book.py",)),
+    Module("user_sequencer", "jextui/feed/user_sequencer.py", ("tests/feed/test_user_sequencer.py",)),
+    Module("account_orders", "jextui/trading/account_orders.py", (
+        "tests/trading/test_account_orders.py",
+        "tests/trading/test_locked_funds_rule.py",
+    )),
+    Module("replace", "jextui/trading/replace.py", ("tests/trading/test_replace.py",)),
+    Module("sizing", "jextui/trading/sizing.py", ("tests/trading/test_sizing.py",)),
+    Module("marketable", "jextui/trading/marketable.py", (
+        "tests/trading/test_marketable.py",
+        "tests/trading/test_marketable_sandbox.py",
+    )),
 )
 
 KILLED_STATUSES = ("killed", "timeout")
