@@ -139,7 +139,12 @@ KEYMAP: tuple[KeySpec, ...] = (
     # --- trading ------------------------------------------------------------
     KeySpec("b", "buy", "Buy", "Open a buy ticket for the active symbol", group="Trading", footer=True),
     KeySpec("s", "sell", "Sell", "Open a sell ticket for the active symbol", group="Trading", footer=True),
-    KeySpec("c", "cancel_order", "Cancel", "Cancel the order selected in the open-orders pane", group="Trading"),
+    KeySpec("c", "cancel_order", "Cancel",
+            "Cancel the selected order at once in the focused open-orders pane; elsewhere ask first, "
+            "offering the newest order", group="Trading"),  # fmt: skip
+    KeySpec("e", "amend_order", "Amend",
+            "Amend the selected order: a ticket with its side, remaining quantity and price; Enter replaces it",
+            group="Trading"),  # fmt: skip
     KeySpec("C", "cancel_all", "Cancel all", "Cancel every open order of the active symbol (asks first)",
             group="Trading"),  # fmt: skip
     KeySpec("p", "privacy", "Privacy", "Hide or show every balance and amount (screen sharing)", group="Trading"),
