@@ -11,6 +11,8 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
+from textual import events
+
 from jextui.trading.marketable import MarketableEstimate, MarketableRefusal
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.ticket import TicketScreen
@@ -165,6 +167,13 @@ async def test_sizing_by_amount_and_share_at_two_lot_steps_and_the_last_size_off
             await pilot.press("alt+2")  # the 50 % key that needs no F-row
             await pilot.pause()
             assert ticket.ticket.quantity == floor_to(free_base * D("0.5"), rules.quantity_grid), symbol
+            half = ticket.size_text
+            alt_4_in_tmux = events.Key("cent_sign", "¢")  # what Textual reads from ESC 4 (tmux, xterm)
+            alt_4_in_tmux.set_sender(app)
+            app._driver.send_message(alt_4_in_tmux)
+            await wait_until(pilot, lambda h=half: ticket.size_text != h, what="the Alt+4 key")
+            assert ticket.ticket.quantity == floor_to(free_base, rules.quantity_grid), symbol
+            assert "¢" not in ticket.size_text
             await pilot.press("escape")
             await pilot.pause()
         assert len(steps) == 2  # two different lot steps
@@ -265,3 +274,12 @@ async def test_a_sweeping_buy_needs_the_second_confirmation_and_a_passive_far_bi
         await pilot.press("y")
         await wait_until(pilot, lambda: ticket.result_text.startswith("PLACED"), what="the far bid")
         assert [o.price for o in await exchange_orders(app)] == [far_bid]
+
+
+def test_every_ticket_key_the_help_lists_is_bound_by_the_ticket() -> None:
+    from jextui.ui.keymap import specs_for
+
+    bound = {(key, binding.action) for binding in TicketScreen.BINDINGS  # type: ignore[union-attr]
+             for key in binding.key.split(",")}  # type: ignore[union-attr]
+    listed = {(key, spec.action) for spec in specs_for("ticket") for key in spec.keys.split(",")}
+    assert listed and listed <= bound, listed - bound

@@ -74,6 +74,7 @@ from jextui.ui.screens.ticket_modes import (
     guard_verdict,
     marketable_plan,
     size_hint,
+    size_key_in,
 )
 from jextui.trading.guard import GuardVerdict
 from jextui.trading.marketable import MarketableRefusal
@@ -355,6 +356,11 @@ class TicketScreen(ModalScreen[None]):
             self.redraw()
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        cleaned, share = size_key_in(event.value)
+        if share is not None:  # Alt+1..4 as the terminal delivered it: a size key, not text
+            self._set_input(event.input.id or "", cleaned)
+            self.action_size(share)
+            return
         if event.input.id == "price":
             self.ticket.price_text = event.value
         elif event.input.id == "quantity":

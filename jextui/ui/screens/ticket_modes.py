@@ -30,10 +30,28 @@ from jextui.trading.ticket import OrderTicket, format_decimal
 from jextui.ui.format import MASK, format_amount, format_plain
 
 __all__ = ["BookView", "ModeHost", "size_hint", "effective_ticket", "marketable_plan", "guard_verdict",
-           "fill_words", "SIZE_KEYS", "MARKETABLE_KEY"]
+           "fill_words", "SIZE_KEYS", "SIZE_CHARACTERS", "size_key_in", "MARKETABLE_KEY"]
 
 #: The 25/50/75/100 % keys that need no F-row (digits type into the fields, so Alt+digit).
 SIZE_KEYS = ("alt+1", "alt+2", "alt+3", "alt+4")
+#: Textual reads the bytes most terminals send for Alt+1..4 (ESC and the digit, as tmux and xterm
+#: send them) as the characters a Mac keyboard's Option+1..4 types, and a focused field types them
+#: before any binding sees them; they are never part of a price or a quantity, so the ticket takes
+#: them out of the field and sizes instead.
+SIZE_CHARACTERS = {"¡": 25, "™": 50, "£": 75, "¢": 100}
+
+
+def size_key_in(text: str) -> tuple[str, int | None]:
+    """(``text`` without the size characters, the share the last one asks for, or None)."""
+    share = None
+    for character in text:
+        if character in SIZE_CHARACTERS:
+            share = SIZE_CHARACTERS[character]
+    if share is None:
+        return text, None
+    return "".join(c for c in text if c not in SIZE_CHARACTERS), share
+
+
 #: The key that toggles the ticket between a limit and a marketable order.
 MARKETABLE_KEY = "ctrl+o"
 
