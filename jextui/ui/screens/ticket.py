@@ -400,6 +400,8 @@ class TicketScreen(ModalScreen[None]):
     # -- drawing --
 
     def redraw(self) -> None:
+        if self.marketable:
+            self._price_at_the_cap()
         self._apply_size()
         self._draw_market()
         self._draw_trading_off()
@@ -411,7 +413,7 @@ class TicketScreen(ModalScreen[None]):
         """Beside the quantity: what a size by amount gives; below: the marketable estimate."""
         _, hint = size_hint(self.size_text, dataclasses.replace(self.ticket, quantity_text=""),
                             private=self.host.private)
-        self._show("quantity-hint", hint or "Alt+1-4 = 25/50/75/100 % · 500usdt · 37%")
+        self._show("quantity-hint", hint or "500usdt · 37% · Alt+1-4 25-100 %")
         text = ""
         if self.marketable:
             plan = marketable_plan(self.ticket, self.host)
@@ -422,6 +424,14 @@ class TicketScreen(ModalScreen[None]):
                 text = ("Estimate from the book now: " + plan.describe(self.ticket.rules)
                         if not self.host.private else "Estimate hidden (privacy).")
         self._show("ticket-preview", text, hide_empty=True)
+
+    def _price_at_the_cap(self) -> None:
+        """The marketable order's limit (the best price moved by the cap) is its price, before sizing,
+        so an amount (500usdt) never buys more than it pays for at the cap."""
+        one_step = dataclasses.replace(self.ticket, quantity_text=format_decimal(self.ticket.rules.quantity_grid))
+        plan = marketable_plan(one_step, self.host)
+        if not isinstance(plan, MarketableRefusal):
+            self._set_marketable_price(plan.limit_price)
 
     def _set_marketable_price(self, price: Decimal) -> None:
         text = format_decimal(price, self.ticket.rules.price_decimals)
