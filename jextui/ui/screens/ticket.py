@@ -5,17 +5,25 @@ the ticket's last line):
 
 * ``↑`` / ``↓`` — one tick up / down on the price field (one quantity step on
   the quantity field);
-* ``F1``-``F4`` — quantity to 25 / 50 / 75 / 100 % of what the free balance
-  allows (digits type into the fields, so the percentages are on F-keys);
+* ``Alt+1``-``Alt+4`` (or ``F1``-``F4``) — quantity to 25 / 50 / 75 / 100 % of
+  what the free balance allows (digits type into the fields);
+* ``Ctrl+O`` — limit ↔ marketable (a capped IOC priced from the book, with
+  its estimate shown before sending: :mod:`jextui.ui.screens.ticket_modes`);
 * ``←`` / ``→`` (or ``g`` ``i`` ``f``) on the time-in-force field;
 * Enter — send (after the fat-finger check and the confirmation step);
 * ``Ctrl+T`` — send to ``order/test`` instead: a dry run, said so in capitals;
 * Esc — close (an order in flight is still followed and its outcome announced).
 
+The quantity field takes a quantity, an amount (``500usdt``) or a share
+(``37%``); the quantity it gives is shown beside it.  An amend ticket
+(``amend=order``) is prefilled from the order and Enter replaces it.
+
 Every problem is shown next to its field in words while typing (an empty
 field only after a send was tried) and nothing is sent while any remains.
-A price far from the last price (the fat-finger guard) needs an explicit
-``y`` in a second dialog; Enter alone never confirms it.  The summary shows
+An order that would trade far past the best price (the guard that looks
+at what would execute) needs an explicit ``y`` in a second dialog naming the
+estimated average and the levels; Enter alone never confirms it.  A resting
+order far from the last price only gets a hint.  The summary shows
 the total, the fee estimate (maker or taker, from tradeFee) and the free
 balances now and after a complete fill.  Privacy mode hides the quantity,
 the total, the fee and the balances.
