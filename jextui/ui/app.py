@@ -187,6 +187,9 @@ class JexApp(App[int]):
             private=lambda: self.private,
             set_private=set_private,
             on_screen_changed=self.update_visibility,
+            order_in_view=lambda: panes.open_orders.selected_row_in_view,
+            listed_orders=lambda: panes.open_orders.orders,
+            select_order_when_listed=panes.open_orders.select_when_listed,
         )
 
     def trading_ready(self) -> None:
@@ -490,7 +493,10 @@ class JexApp(App[int]):
         self.trading.open_ticket("SELL")
 
     def action_cancel_order(self) -> None:
-        self.trading.cancel_selected()
+        self.trading.cancel_by_key()
+
+    def action_amend_order(self) -> None:
+        self.trading.amend_selected()
 
     def action_cancel_all(self) -> None:
         self.trading.cancel_all()
@@ -532,7 +538,7 @@ _CONSOLE_ACTIONS = frozenset(name.removeprefix("action_") for name in vars(JexAp
 #: Keys that wait for the panes (shown disabled in the footer until then).
 _WAIT_FOR_PANES = (_CONSOLE_ACTIONS | {"command_palette"}) - _ACTIONS_DURING_START
 #: Keys that wait for trading: the order journal opens once the first data is on screen.
-_WAIT_FOR_TRADING = frozenset({"buy", "sell", "cancel_order", "cancel_all", "privacy", "account_screen"})
+_WAIT_FOR_TRADING = frozenset({"buy", "sell", "cancel_order", "amend_order", "cancel_all", "privacy", "account_screen"})
 
 
 class _Unexpected(Exception):

@@ -32,7 +32,7 @@ __all__ = [
     "key_label",
 ]
 
-Scope = Literal["app", "watchlist", "book", "klines", "balances", "open_orders", "grid", "search"]
+Scope = Literal["app", "watchlist", "book", "klines", "balances", "open_orders", "grid", "search", "ticket"]
 
 SCOPE_TITLES: dict[Scope, str] = {
     "app": "Everywhere",
@@ -43,6 +43,7 @@ SCOPE_TITLES: dict[Scope, str] = {
     "open_orders": "Open orders pane",
     "grid": "Grid view",
     "search": "Symbol search",
+    "ticket": "Order ticket (b, s, e)",
 }
 
 
@@ -139,7 +140,12 @@ KEYMAP: tuple[KeySpec, ...] = (
     # --- trading ------------------------------------------------------------
     KeySpec("b", "buy", "Buy", "Open a buy ticket for the active symbol", group="Trading", footer=True),
     KeySpec("s", "sell", "Sell", "Open a sell ticket for the active symbol", group="Trading", footer=True),
-    KeySpec("c", "cancel_order", "Cancel", "Cancel the order selected in the open-orders pane", group="Trading"),
+    KeySpec("c", "cancel_order", "Cancel",
+            "Cancel the selected order at once in the focused open-orders pane; elsewhere ask first, "
+            "offering the newest order", group="Trading"),  # fmt: skip
+    KeySpec("e", "amend_order", "Amend",
+            "Amend the selected order: a ticket with its side, remaining quantity and price; Enter replaces it",
+            group="Trading"),  # fmt: skip
     KeySpec("C", "cancel_all", "Cancel all", "Cancel every open order of the active symbol (asks first)",
             group="Trading"),  # fmt: skip
     KeySpec("p", "privacy", "Privacy", "Hide or show every balance and amount (screen sharing)", group="Trading"),
@@ -179,6 +185,22 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("up", "cursor(-1)", "Up", "Previous match", scope="search"),
     KeySpec("down", "cursor(1)", "Down", "Next match", scope="search"),
     KeySpec("escape", "dismiss_search", "Close", "Close the search", scope="search"),
+    # --- the order ticket (bound by the ticket screen itself; listed here for the help screen) ---
+    KeySpec("enter", "send", "Send / replace", "Send the order (an amend ticket replaces its order)",
+            scope="ticket"),  # fmt: skip
+    KeySpec("ctrl+t", "test_order", "Test order", "A dry run: order/test, nothing is placed", scope="ticket"),
+    KeySpec("up", "nudge(1)", "Up", "One tick up on the price field, one lot step up on the quantity field",
+            scope="ticket"),  # fmt: skip
+    KeySpec("down", "nudge(-1)", "Down", "One tick down on the price field, one lot step down on the quantity "
+            "field", scope="ticket"),  # fmt: skip
+    KeySpec("alt+1,f1", "size(25)", "25 %", "Quantity: 25 % of what the free balance allows", scope="ticket"),
+    KeySpec("alt+2,f2", "size(50)", "50 %", "Quantity: 50 % of what the free balance allows", scope="ticket"),
+    KeySpec("alt+3,f3", "size(75)", "75 %", "Quantity: 75 % of what the free balance allows", scope="ticket"),
+    KeySpec("alt+4,f4", "size(100)", "100 %", "Quantity: all the free balance allows", scope="ticket"),
+    KeySpec("ctrl+o", "toggle_marketable", "Limit/marketable",
+            "Switch between a limit order and a capped marketable order (IOC priced from the book)",
+            scope="ticket"),  # fmt: skip
+    KeySpec("escape", "close", "Close", "Close the ticket (an order in flight is still followed)", scope="ticket"),
 )
 
 

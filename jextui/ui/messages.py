@@ -40,11 +40,12 @@ __all__ = [
     "ProgressStage",
 ]
 
-ProgressStage = Literal["refused", "sending", "checking", "done"]
+ProgressStage = Literal["refused", "sending", "checking", "done", "replaced"]
 """* ``refused``: not sent (trading is off; ``text`` says why);
 * ``sending``: on its way;
 * ``checking``: the answer was lost, the exchange is asked what became of it;
-* ``done``: ``outcome`` is known (as far as it can be)."""
+* ``done``: ``outcome`` is known (as far as it can be);
+* ``replaced``: an amend (cancel, then place) ended; ``text`` says how, ``level`` is ok or warn."""
 
 BookSide = Literal["ask", "bid"]
 """Which side of the order book a level is on."""
@@ -152,9 +153,11 @@ class OrderProgress(Message):
         text: str = "",
         outcome: SubmitOutcome | None = None,
         request: OrderRequest | None = None,
+        level: str = "",
     ) -> None:
         super().__init__()
         self.stage: ProgressStage = stage
+        self.level = level  # "replaced": ok or warn
         self.dry_run = dry_run
         self.text = text
         self.outcome = outcome

@@ -39,6 +39,7 @@ How it works:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Coroutine, Sequence
@@ -61,11 +62,15 @@ from jextui.feed.events import (
 )
 from jextui.trading.errors_text import describe_error
 from jextui.trading.reconcile import Reconciler
+from jextui.trading.replace import start_replace
+from jextui.trading.sizing import LastSizes
 from jextui.trading.submit import OrderSubmitter, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest
 from jextui.ui.keymap import ACCOUNT_SCREENS  # screen name -> title, with their keys
 from jextui.ui.messages import OrderProgress
 from jextui.ui.notifications import FillAnnouncer, FillWatcher
+from jextui.ui.screens.ticket_modes import BookView
+from jextui.ui import order_handling
 from jextui.ui.routing import Handler
 from jextui.market_store import Changed
 
@@ -137,6 +142,12 @@ class TradingDeps:
     on_screen_changed: Callable[[], None]
     """A ticket opened or closed: the feed is told what to poll (a ticket sizes
     against the balances and the book, polled while it is open)."""
+    order_in_view: Callable[[], bool] = lambda: False
+    """Whether the open-orders pane has the focus with its selected row on screen (``c`` cancels at once)."""
+    listed_orders: Callable[[], Sequence[Order]] = lambda: ()
+    """The orders the open-orders pane lists (the cancel question offers the newest)."""
+    select_order_when_listed: Callable[[int], None] = lambda _order_id: None
+    """An order placed here becomes the open-orders pane's selected row once it is listed."""
 
 
 class TradingController:
@@ -159,6 +170,7 @@ class TradingController:
         self._reconciling = False
         self._last_retry = float("-inf")  # time.monotonic() of the last look for unknown outcomes
         self._answering = True  # whether the exchange answered at the last status
+        self._last_sizes: LastSizes | None = None
 
     # ------------------------------------------------------------------ what screens read
 
@@ -202,6 +214,33 @@ class TradingController:
             return Decimal(self.settings.fat_finger_pct)
         except (ArithmeticError, TypeError, ValueError):
             return Decimal(5)
+
+    @property
+    def fat_finger_passive(self) -> str:
+        return str(getattr(self.settings, "fat_finger_passive", "hint"))
+
+    @property
+    def max_slippage_pct(self) -> Decimal:
+        try:
+            return Decimal(self.settings.max_slippage_pct)
+        except (ArithmeticError, TypeError, ValueError):
+            return Decimal("0.5")
+
+    def book_view(self, symbol: str) -> BookView:
+        """``symbol``'s book as last read, with its age by the feed's own clock (None: not known)."""
+        from jextui.feed.health import STALE_AFTER_PERIODS
+
+        depth = self.store.depth.get(symbol)
+        if depth is None:
+            return BookView()
+        status = self.store.status
+        health = status.health.get("book") if status is not None else None
+        age = None
+        stale_after = 3000
+        if health is not None and health.symbol in (symbol, None):
+            age = health.age_ms()
+            stale_after = STALE_AFTER_PERIODS * health.desired_period_ms
+        return BookView(asks=tuple(depth.asks), bids=tuple(depth.bids), age_ms=age, stale_after_ms=stale_after)
 
     def _in_background(self, group: str) -> Callable[[Any], object]:
         """Start a coroutine as an app worker (it outlives any screen; a failure never ends the app)."""
@@ -304,11 +343,11 @@ class TradingController:
     def has_open_ticket(self) -> bool:
         return self._ticket is not None
 
-    def open_ticket(self, side: str) -> None:
+    def open_ticket(self, side: str, amend: Order | None = None) -> None:
         from jextui.ui.screens.ticket import TicketScreen
 
         side = "SELL" if str(side).upper() == "SELL" else "BUY"
-        symbol = self.active_symbol
+        symbol = self.active_symbol if amend is None else amend.symbol
         if symbol is None:
             self.announcer.say("Choose a symbol first.", severity="warning")
             return
@@ -320,7 +359,8 @@ class TradingController:
             self.announcer.say(f"The trading rules of {symbol} are not loaded yet; try again in a moment.",
                                severity="warning")
             return
-        ticket = TicketScreen(self, side, info, self.deps.selected_level_price())
+        level = None if amend is not None else self.deps.selected_level_price()
+        ticket = TicketScreen(self, side, info, level, amend=amend)
         self._ticket = ticket
 
         def closed(_result: object) -> None:
@@ -416,6 +456,7 @@ class TradingController:
         order = outcome.result if isinstance(outcome.result, OrderResult) else outcome.found
         if order is not None:
             self.fills.track(order)
+            self.deps.select_order_when_listed(int(order.order_id))
         self._refresh_orders()
 
     def _refresh_orders(self) -> None:
@@ -425,6 +466,124 @@ class TradingController:
             log.debug("refresh_now failed", exc_info=True)
 
     # ------------------------------------------------------------------ cancels
+
+    def cancel_by_key(self) -> None:
+        """``c``: at once when the selected order is in view in the focused pane; else ask, naming the newest."""
+        from jextui.ui.screens.confirm import ConfirmScreen
+
+        if self.deps.order_in_view():
+            self.cancel_selected()
+            return
+        listed = list(self.deps.listed_orders())
+        order = order_handling.newest_order(listed)
+        if order is None:
+            self.announcer.say("There is no open order to cancel.", severity="warning")
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self.cancel_order(order)
+            else:
+                self.announcer.say(f"Nothing cancelled; order {int(order.order_id)} stays.")
+
+        lines = order_handling.cancel_question_lines(order, private=self.private, count=len(listed))
+        self.console.push_screen(ConfirmScreen("Cancel the newest order?", lines, yes_label="Cancel it",
+                                               no_label="Keep it", yes_keys=("y",), danger=True), answered)
+
+    # ------------------------------------------------------------------ amend
+
+    def amend_selected(self) -> None:
+        order = self.deps.selected_order()
+        if order is None:
+            self.announcer.say("No open order is selected: Tab to the open-orders pane and pick one with ↑/↓.",
+                               severity="warning")
+            return
+        self.amend_order(order)
+
+    def amend_order(self, order: Order) -> None:
+        """Open the ticket prefilled with ``order``'s side, remaining quantity and price; Enter replaces it."""
+        if order.status not in ("NEW", "PARTIALLY_FILLED"):
+            self.announcer.say(f"Order {int(order.order_id)} is no longer open: nothing to amend.",
+                               severity="warning")
+            return
+        self.open_ticket(order.side, amend=order)
+
+    def replace_order(self, ticket: TicketScreen, order: Order, request: OrderRequest) -> None:
+        """Replace ``order`` by ``request`` (cancel, confirm the cancel, place); progress goes to ``ticket``."""
+        submitter, client = self.session.submitter, self.client
+        reason = self.trading_off_reason()
+        if submitter is None or client is None or reason is not None:
+            ticket.post_message(OrderProgress("refused", text=f"Not replaced: trading is off ({reason})"))
+            return
+        try:
+            plan = start_replace(order, request.price, request.quantity, rules=ticket.ticket.rules)
+        except ValueError as error:
+            ticket.post_message(OrderProgress("refused", text=f"Not replaced: {error}."))
+            return
+        ticket.post_message(OrderProgress("sending"))
+        self.console.run_worker(self._replace(plan, submitter, client, ticket), group="trading-orders",
+                                exit_on_error=False)
+
+    async def _replace(self, plan: Any, submitter: OrderSubmitter, client: JexClient,
+                       ticket: TicketScreen) -> None:
+        from jextui.ui.screens.confirm import ConfirmScreen
+
+        def tell(text: str, level: str) -> None:
+            if not self._tell(ticket, OrderProgress("sending", text=text)):
+                self.announcer.say(text, title="Amend", severity="warning" if level == "warn" else "error")
+
+        async def ask_remainder(question: str) -> bool:
+            answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+            def answered(confirmed: bool | None) -> None:
+                if not answer.done():
+                    answer.set_result(bool(confirmed))
+
+            self.console.push_screen(ConfirmScreen("Place the remainder?", [question], yes_label="Place it",
+                                                   no_label="Place nothing", yes_keys=("y",)), answered)
+            return await answer
+
+        self._orders_in_flight += 1
+        try:
+            done = await order_handling.run_replace(plan, submitter, client, tell=tell, ask_remainder=ask_remainder)
+        finally:
+            self._orders_in_flight -= 1
+        if done.outcome is not None:
+            self._after_submit(done.outcome)
+        else:
+            self._refresh_orders()
+        self._reread_detail_of(done.order_id)
+        if not done.done:
+            text, level = done.message + " Nothing new was placed; check the order.", "warn"
+        elif done.placed:
+            text, level = done.message, "ok"
+        else:
+            text, level = done.message, "warn"
+        if not self._tell(ticket, OrderProgress("replaced", text=text, level=level)):
+            self.announcer.say(text, title="Amend", severity="information" if level == "ok" else "warning")
+
+    # ------------------------------------------------------------------ sizes remembered
+
+    def last_size(self, symbol: str, side: str) -> str | None:
+        return self.last_sizes.get(symbol, side)
+
+    @property
+    def last_sizes(self) -> LastSizes:
+        if self._last_sizes is None:
+            from jextui.config.state import load_state
+
+            try:
+                self._last_sizes = LastSizes.from_state(load_state(self.settings.state_path).last_sizes)
+            except Exception:
+                log.debug("last sizes not read", exc_info=True)
+                self._last_sizes = LastSizes()
+        return self._last_sizes
+
+    def remember_size(self, symbol: str, side: str, text: str) -> None:
+        from jextui.ui.selection import save_ui_state
+
+        if self.last_sizes.remember(symbol, side, text):
+            save_ui_state(self.settings.state_path, last_sizes=self.last_sizes.to_state())
 
     def cancel_selected(self) -> None:
         order = self.deps.selected_order()

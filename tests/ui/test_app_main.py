@@ -45,10 +45,11 @@ async def test_the_trading_controller_is_created_and_keys_reach_it(tmp_path: Pat
         await wait_for_data(pilot)
         trading = app.trading
         trading.open_ticket = lambda side: calls.append(("ticket", side))  # type: ignore[method-assign]
-        trading.cancel_selected = lambda: calls.append(("cancel", None))  # type: ignore[method-assign]
+        trading.cancel_by_key = lambda: calls.append(("cancel", None))  # type: ignore[method-assign]
+        trading.amend_selected = lambda: calls.append(("amend", None))  # type: ignore[method-assign]
         trading.cancel_all = lambda: calls.append(("cancel_all", None))  # type: ignore[method-assign]
         trading.open_account_screen = lambda name: calls.append(("account", name))  # type: ignore[method-assign]
-        for key in ("b", "s", "c", "C", "H", "M", "A", "D", "I", "W", "F"):
+        for key in ("b", "s", "c", "e", "C", "H", "M", "A", "D", "I", "W", "F"):
             await pilot.press(key)
         await pilot.press("p")
         assert app.private
@@ -57,6 +58,7 @@ async def test_the_trading_controller_is_created_and_keys_reach_it(tmp_path: Pat
         ("ticket", "BUY"),
         ("ticket", "SELL"),
         ("cancel", None),
+        ("amend", None),
         ("cancel_all", None),
         ("account", "history"),
         ("account", "market_trades"),

@@ -28,7 +28,7 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         await pilot.press("c")  # nothing to cancel yet: said, not an error
-        assert "No open order is selected" in app.trading.announcer.announced[-1]
+        assert "There is no open order to cancel." in app.trading.announcer.announced[-1]
         await pilot.press("C")
         assert app.trading.announcer.announced[-1] == f"No open orders on {SYMBOL} to cancel."
 

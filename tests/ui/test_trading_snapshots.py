@@ -48,3 +48,61 @@ def test_buy_ticket_160x48(snap_compare: Any, tmp_path: Path) -> None:
 def test_ticket_with_problems_80x24(snap_compare: Any, tmp_path: Path) -> None:
     app = make_test_app(tmp_path, size=(80, 24))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_ticket_with("64000.123", "0.000001"))
+
+
+def _no_blink(screen: Any) -> None:
+    for field in screen.query(Input):
+        field.cursor_blink = False
+
+
+async def _resting_order(pilot: Any) -> None:
+    """A BUY resting well below the bid, placed by plain REST (as a script would)."""
+    from decimal import Decimal
+
+    app = pilot.app
+    await wait_for_data(pilot)
+    bid, _ = app.store.best_bid_ask("BTCUSDT")
+    await app.session.client.new_order("BTCUSDT", "BUY", Decimal("0.002"), bid - Decimal(100), resp_type="RESULT")
+    app.session.refresh_now("open_orders")
+    await wait_until(pilot, lambda: bool(app.main.panes.open_orders.orders), what="the order in the pane")
+
+
+def test_amend_ticket_160x48(snap_compare: Any, tmp_path: Path) -> None:
+    async def run_before(pilot: Any) -> None:
+        await _resting_order(pilot)
+        pilot.app.main.focus_pane("open_orders")
+        await pilot.press("e", "up")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, TicketScreen), what="the amend ticket")
+        _no_blink(pilot.app.screen)
+        await pilot.pause()
+
+    app = make_test_app(tmp_path, size=(160, 48))
+    assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+
+
+def test_marketable_preview_160x48(snap_compare: Any, tmp_path: Path) -> None:
+    async def run_before(pilot: Any) -> None:
+        app = pilot.app
+        await wait_for_data(pilot)
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen), what="the ticket")
+        ticket = app.screen
+        await wait_until(pilot, lambda: ticket.ticket.free_balances is not None, what="balances")
+        await pilot.press("ctrl+o")
+        await type_into(pilot, ticket, "quantity", "500usdt")
+        _no_blink(ticket)
+        await pilot.pause()
+
+    app = make_test_app(tmp_path, size=(160, 48))
+    assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
+
+
+def test_cancel_question_80x24(snap_compare: Any, tmp_path: Path) -> None:
+    async def run_before(pilot: Any) -> None:
+        await _resting_order(pilot)
+        await pilot.press("c")  # the watchlist has the focus, and at 80×24 the pane's tab is hidden
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), what="the cancel question")
+        await pilot.pause()
+
+    app = make_test_app(tmp_path, size=(80, 24))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -46,6 +46,8 @@ class OrderDetailHost(Protocol):
 
     def cancel_order(self, order: Order) -> None: ...
 
+    def amend_order(self, order: Order) -> None: ...
+
 
 def detail_lines(
     order: Order, *, private: bool, decimals: tuple[int, int] | None, tz: tzinfo | None
@@ -97,6 +99,7 @@ class OrderDetailScreen(ModalScreen[None]):
         Binding("escape,q", "close", "Close"),
         Binding("r", "reload", "Read again"),
         Binding("c", "cancel_order", "Cancel order"),
+        Binding("e", "amend_order", "Amend"),
         Binding("p", "privacy", "Privacy"),
     ]
 
@@ -171,3 +174,10 @@ class OrderDetailScreen(ModalScreen[None]):
             return
         self.host.cancel_order(self.order)
         self.set_status("Cancel sent; the result is announced. r reads the order again.")
+
+    def action_amend_order(self) -> None:
+        if self.order.status not in OPEN_STATUSES:
+            self.set_status(f"This order is {order_status_words(self.order.status)}: nothing to amend.")
+            return
+        self.dismiss(None)
+        self.host.amend_order(self.order)

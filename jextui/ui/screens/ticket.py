@@ -5,17 +5,25 @@ the ticket's last line):
 
 * ``↑`` / ``↓`` — one tick up / down on the price field (one quantity step on
   the quantity field);
-* ``F1``-``F4`` — quantity to 25 / 50 / 75 / 100 % of what the free balance
-  allows (digits type into the fields, so the percentages are on F-keys);
+* ``Alt+1``-``Alt+4`` (or ``F1``-``F4``) — quantity to 25 / 50 / 75 / 100 % of
+  what the free balance allows (digits type into the fields);
+* ``Ctrl+O`` — limit ↔ marketable (a capped IOC priced from the book, with
+  its estimate shown before sending: :mod:`jextui.ui.screens.ticket_modes`);
 * ``←`` / ``→`` (or ``g`` ``i`` ``f``) on the time-in-force field;
 * Enter — send (after the fat-finger check and the confirmation step);
 * ``Ctrl+T`` — send to ``order/test`` instead: a dry run, said so in capitals;
 * Esc — close (an order in flight is still followed and its outcome announced).
 
+The quantity field takes a quantity, an amount (``500usdt``) or a share
+(``37%``); the quantity it gives is shown beside it.  An amend ticket
+(``amend=order``) is prefilled from the order and Enter replaces it.
+
 Every problem is shown next to its field in words while typing (an empty
 field only after a send was tried) and nothing is sent while any remains.
-A price far from the last price (the fat-finger guard) needs an explicit
-``y`` in a second dialog; Enter alone never confirms it.  The summary shows
+An order that would trade far past the best price (the guard that looks
+at what would execute) needs an explicit ``y`` in a second dialog naming the
+estimated average and the levels; Enter alone never confirms it.  A resting
+order far from the last price only gets a hint.  The summary shows
 the total, the fee estimate (maker or taker, from tradeFee) and the free
 balances now and after a complete fill.  Privacy mode hides the quantity,
 the total, the fee and the balances.
@@ -44,7 +52,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from jextui.api.models import SymbolInfo
+from jextui.api.models import Order, SymbolInfo
 from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
 from jextui.trading.submit import OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import (
@@ -65,6 +73,20 @@ from jextui.ui.format import MASK, format_amount, format_plain, format_price
 from jextui.ui.messages import OrderProgress
 from jextui.ui.screens.account.words import order_status_words
 from jextui.ui.screens.confirm import ConfirmScreen
+from jextui.ui.screens.ticket_modes import (
+    MARKETABLE_KEY,
+    SIZE_KEYS,
+    BookView,
+    effective_ticket,
+    fill_words,
+    guard_verdict,
+    marketable_plan,
+    size_hint,
+    size_key_in,
+)
+from jextui.trading.guard import GuardVerdict
+from jextui.trading.marketable import MarketableRefusal
+from jextui.trading.sizing import SizeResult
 
 __all__ = ["TicketHost", "TicketScreen", "TimeInForceSelector", "MarketContext", "outcome_text"]
 
@@ -92,6 +114,21 @@ class TicketHost(Protocol):
 
     def send_order(self, ticket: TicketScreen, request: OrderRequest, dry_run: bool) -> None:
         """Send the order; its progress comes back to ``ticket`` as :class:`OrderProgress` messages."""
+
+    def replace_order(self, ticket: TicketScreen, order: Order, request: OrderRequest) -> None:
+        """Replace ``order`` by ``request`` (amend); progress comes back as :class:`OrderProgress`."""
+
+    @property
+    def fat_finger_passive(self) -> str: ...
+
+    @property
+    def max_slippage_pct(self) -> Decimal: ...
+
+    def book_view(self, symbol: str) -> BookView: ...
+
+    def last_size(self, symbol: str, side: str) -> str | None: ...
+
+    def remember_size(self, symbol: str, side: str, text: str) -> None: ...
 
 
 class TimeInForceSelector(Widget, can_focus=True):
@@ -204,15 +241,33 @@ class TicketScreen(ModalScreen[None]):
             Binding(key, f"size({pct})", f"{pct} %", show=False)
             for key, pct in zip(_SIZE_KEYS, SIZE_PERCENTAGES, strict=True)
         ),
+        *(
+            Binding(key, f"size({pct})", f"{pct} %", show=False)
+            for key, pct in zip(SIZE_KEYS, SIZE_PERCENTAGES, strict=True)
+        ),
+        Binding(MARKETABLE_KEY, "toggle_marketable", "Limit/marketable", show=False),
     ]
 
-    def __init__(self, host: TicketHost, side: str, info: SymbolInfo, level_price: Decimal | None = None) -> None:
+    def __init__(self, host: TicketHost, side: str, info: SymbolInfo, level_price: Decimal | None = None,
+                 *, amend: Order | None = None) -> None:
         super().__init__(classes="-sell" if side == "SELL" else "-buy")
         self.host = host
+        self.amend = amend  # the order this ticket replaces (Enter: cancel it, then place this)
         self.ticket = OrderTicket.for_symbol("SELL" if side == "SELL" else "BUY", info)
         self.ticket.fat_finger_pct = host.fat_finger_pct
         self.refresh_context()
-        self.ticket.prefill_price(level_price)
+        self.marketable = False  # a capped IOC order priced from the book (toggled in the ticket)
+        self.sent_marketable = False
+        self.size_text = ""  # what the quantity field holds (a quantity, 500usdt or 37%)
+        self.size_result: SizeResult | None = None
+        if amend is not None:
+            self.ticket.price_text = format_decimal(amend.price, self.ticket.rules.price_decimals)
+            remaining = max(Decimal(0), amend.orig_qty - amend.executed_qty)
+            self.size_text = format_decimal(remaining, self.ticket.rules.quantity_decimals)
+        else:
+            self.ticket.prefill_price(level_price)
+            self.size_text = host.last_size(self.symbol, self.ticket.side) or ""
+        self._apply_size()
         self.attempted = False
         self.in_flight = False
         self.result_text = ""
@@ -230,39 +285,58 @@ class TicketScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         rules = self.ticket.rules
         with Vertical(id="ticket") as frame:
-            frame.border_title = f"{self.ticket.side} {rules.symbol} · limit order"
+            frame.border_title = self._title()
             yield Static("", id="ticket-market", markup=False)
             yield Static("", id="ticket-off", markup=False)
             yield Static("", id="general-msg", classes="ticket-msg", markup=False)
             with Horizontal(classes="ticket-row"):
                 yield Static(f"Price ({rules.quote_asset})", classes="ticket-label", markup=False)
                 yield Input(self.ticket.price_text, id="price", select_on_focus=False)
-                yield Static(f"↑/↓ one tick ({format_plain(rules.price_grid)})", classes="ticket-hint",
-                             markup=False)
+                yield Static(f"↑/↓ one tick ({format_plain(rules.price_grid)})", id="price-hint",
+                             classes="ticket-hint", markup=False)
             yield Static("", id="price-msg", classes="ticket-msg", markup=False)
             with Horizontal(classes="ticket-row"):
                 yield Static(f"Quantity ({rules.base_asset})", classes="ticket-label", markup=False)
-                yield Input("", id="quantity", select_on_focus=False, password=self.host.private)
-                yield Static("F1-F4 = 25/50/75/100 %", classes="ticket-hint", markup=False)
+                yield Input(self.size_text, id="quantity", select_on_focus=False, password=self.host.private)
+                yield Static("", id="quantity-hint", classes="ticket-hint", markup=False)
             yield Static("", id="quantity-msg", classes="ticket-msg", markup=False)
             with Horizontal(classes="ticket-row"):
                 yield Static("Time in force", classes="ticket-label", markup=False)
                 yield TimeInForceSelector(id="tif")
                 yield Static("←/→ change", classes="ticket-hint", markup=False)
             yield Static("", id="tif-msg", classes="ticket-msg", markup=False)
+            yield Static("", id="ticket-preview", markup=False)
             yield Static("", id="ticket-summary", markup=False)
             yield Static("", id="total-msg", classes="ticket-msg", markup=False)
             yield Static("", id="balance-msg", classes="ticket-msg", markup=False)
             yield Static("", id="ticket-result", markup=False)
-            yield Static(
-                "Enter send · Ctrl+T test (dry run) · F1-F4 size · ↑↓ tick · Tab field · Esc close",
-                id="ticket-keys",
-                markup=False,
-            )
+            yield Static(self._keys_line(), id="ticket-keys", markup=False)
+
+    def _title(self) -> str:
+        rules = self.ticket.rules
+        if self.amend is not None:
+            return f"AMEND order {int(self.amend.order_id)} · {self.ticket.side} {rules.symbol}"
+        if self.marketable:
+            cap = format_plain(self.host.max_slippage_pct)
+            return f"{self.ticket.side} {rules.symbol} · marketable (IOC, cap {cap} %)"
+        return f"{self.ticket.side} {rules.symbol} · limit order"
+
+    def _keys_line(self) -> str:
+        """The keys, with ↑/↓ said for the field that has the focus."""
+        focused = self.focused.id if self.is_mounted and self.focused is not None else None
+        arrows = "↑↓ quantity step" if focused == "quantity" else "↑↓ price tick"
+        send = "Enter replace" if self.amend is not None else "Enter send"
+        mode = "" if self.amend is not None else " · Ctrl+O limit/marketable"
+        return f"{send} · Ctrl+T test · Alt+1-4 (F1-F4) 25-100 % · {arrows}{mode} · Tab field · Esc close"
+
+    def on_descendant_focus(self, _event: object) -> None:
+        self._show("ticket-keys", self._keys_line())
 
     def on_mount(self) -> None:
         self.watch(self.app, "private", self.set_private, init=False)  # the app's privacy mode
-        self.query_one("#quantity", Input).focus()
+        self.query_one("#price" if self.amend is not None else "#quantity", Input).focus()
+        if self.amend is None and self.size_text:
+            self.query_one("#quantity", Input).select_all()  # the last size is offered: typing replaces it
         self.query_one("#ticket-result", Static).display = False
         self.redraw()
 
@@ -292,10 +366,16 @@ class TicketScreen(ModalScreen[None]):
             self.redraw()
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        cleaned, share = size_key_in(event.value)
+        if share is not None:  # Alt+1..4 as the terminal delivered it: a size key, not text
+            self._set_input(event.input.id or "", cleaned)
+            self.action_size(share)
+            return
         if event.input.id == "price":
             self.ticket.price_text = event.value
         elif event.input.id == "quantity":
-            self.ticket.quantity_text = event.value
+            self.size_text = event.value
+        self._apply_size()
         self._repeat_armed = False
         self.redraw()
 
@@ -311,8 +391,15 @@ class TicketScreen(ModalScreen[None]):
     def _read_fields(self) -> None:
         """Take what the fields hold now (their change messages may still be on their way)."""
         self.ticket.price_text = self.query_one("#price", Input).value
-        self.ticket.quantity_text = self.query_one("#quantity", Input).value
+        self.size_text = self.query_one("#quantity", Input).value
         self.ticket.time_in_force = self.query_one("#tif", TimeInForceSelector).value
+        self._apply_size()
+
+    def _apply_size(self) -> None:
+        """The quantity the size text gives (500usdt, 37% or a plain quantity) becomes the ticket's."""
+        self.ticket.quantity_text = effective_ticket(self.ticket, self.size_text).quantity_text
+        self.size_result, _ = size_hint(self.size_text, dataclasses.replace(self.ticket, quantity_text=""),
+                                        private=self.host.private)
 
     def _set_input(self, name: str, value: str) -> None:
         field = self.query_one(f"#{name}", Input)
@@ -323,10 +410,44 @@ class TicketScreen(ModalScreen[None]):
     # -- drawing --
 
     def redraw(self) -> None:
+        if self.marketable:
+            self._price_at_the_cap()
+        self._apply_size()
         self._draw_market()
         self._draw_trading_off()
         self._draw_messages()
+        self._draw_preview()
         self._draw_summary()
+
+    def _draw_preview(self) -> None:
+        """Beside the quantity: what a size by amount gives; below: the marketable estimate."""
+        _, hint = size_hint(self.size_text, dataclasses.replace(self.ticket, quantity_text=""),
+                            private=self.host.private)
+        self._show("quantity-hint", hint or "500usdt · 37% · Alt+1-4 25-100 %")
+        text = ""
+        if self.marketable:
+            plan = marketable_plan(self.ticket, self.host)
+            if isinstance(plan, MarketableRefusal):
+                text = f"Marketable: {plan.reason}"
+            else:
+                self._set_marketable_price(plan.limit_price)
+                text = ("Estimate from the book now: " + plan.describe(self.ticket.rules)
+                        if not self.host.private else "Estimate hidden (privacy).")
+        self._show("ticket-preview", text, hide_empty=True)
+
+    def _price_at_the_cap(self) -> None:
+        """The marketable order's limit (the best price moved by the cap) is its price, before sizing,
+        so an amount (500usdt) never buys more than it pays for at the cap."""
+        one_step = dataclasses.replace(self.ticket, quantity_text=format_decimal(self.ticket.rules.quantity_grid))
+        plan = marketable_plan(one_step, self.host)
+        if not isinstance(plan, MarketableRefusal):
+            self._set_marketable_price(plan.limit_price)
+
+    def _set_marketable_price(self, price: Decimal) -> None:
+        text = format_decimal(price, self.ticket.rules.price_decimals)
+        if self.ticket.price_text != text:
+            self.ticket.price_text = text
+            self._set_input("price", text)
 
     def _draw_market(self) -> None:
         ticket, decimals = self.ticket, self.ticket.rules.price_decimals
@@ -344,6 +465,9 @@ class TicketScreen(ModalScreen[None]):
     def field_messages(self) -> dict[str, str]:
         """What is wrong, by field, as the ticket shows it now."""
         errors = self.ticket.validate()
+        size = self.size_result
+        if size is not None and size.text.kind is None and size.error and self.size_text.strip():
+            errors[FIELD_QUANTITY] = size.error  # not a size at all: the size reader's words
         if not self.attempted:
             errors = {field: text for field, text in errors.items() if text not in _EMPTY_FIELD_MESSAGES}
         return errors
@@ -351,6 +475,14 @@ class TicketScreen(ModalScreen[None]):
     def _draw_messages(self) -> None:
         errors = self.field_messages()
         fat_finger = self.ticket.needs_fat_finger_confirmation
+        fat_finger = fat_finger and FIELD_PRICE in errors and FIELD_PRICE not in self._other_problems()
+        if fat_finger:  # the price's only problem is its distance: the guard that looks at the book words it
+            verdict = self._guard()
+            if verdict.kind == "clear":
+                del errors[FIELD_PRICE]
+            else:
+                errors[FIELD_PRICE] = verdict.text + (" Enter asks to confirm it." if verdict.needs_confirmation
+                                                      else "")
         by_widget: dict[str, list[str]] = {}
         for field, text in errors.items():
             by_widget.setdefault(_FIELD_MESSAGE_IDS.get(field, "general-msg"), []).append(text)
@@ -444,6 +576,7 @@ class TicketScreen(ModalScreen[None]):
         count = (current / grid).to_integral_value(rounding=ROUND_FLOOR) + steps
         quantity = max(grid, count * grid)
         self.ticket.quantity_text = format_decimal(quantity, self.ticket.rules.quantity_decimals)
+        self.size_text = self.ticket.quantity_text
         self._set_input("quantity", self.ticket.quantity_text)
         self.redraw()
 
@@ -453,6 +586,7 @@ class TicketScreen(ModalScreen[None]):
         if problem is not None:
             self.show_result(f"{pct} %: {problem}", "warn")
             return
+        self.size_text = self.ticket.quantity_text
         self._set_input("quantity", self.ticket.quantity_text)
         self.show_result("", "")
         self.redraw()
@@ -475,10 +609,43 @@ class TicketScreen(ModalScreen[None]):
         if self._other_problems():
             self.show_result("Not sent: fix what is marked above.", "error")
             return
-        if self.ticket.needs_fat_finger_confirmation:
-            self._ask_fat_finger(dry_run)
+        if self.marketable and not self._price_the_marketable():
             return
+        verdict = self._guard()
+        if verdict.needs_confirmation:
+            self._ask_fat_finger(dry_run, verdict)
+            return
+        self.ticket.confirm_fat_finger()  # the guard is satisfied (a hint, or nothing to say)
         self._confirm_and_send(dry_run)
+
+    def _guard(self) -> GuardVerdict:
+        return guard_verdict(self.ticket, self.host, self.host.fat_finger_pct)
+
+    def _price_the_marketable(self) -> bool:
+        """Price the marketable order from the book now; False (and why, in words) when it cannot be."""
+        plan = marketable_plan(self.ticket, self.host)
+        if isinstance(plan, MarketableRefusal):
+            self.show_result(f"Not sent: {plan.reason}", "error")
+            return False
+        self._set_marketable_price(plan.limit_price)
+        self.ticket.time_in_force = "IOC"
+        self.redraw()
+        return True
+
+    def action_toggle_marketable(self) -> None:
+        if self.amend is not None:
+            self.show_result("An amend keeps the order a limit order.", "warn")
+            return
+        self.marketable = not self.marketable
+        tif = self.query_one("#tif", TimeInForceSelector)
+        price = self.query_one("#price", Input)
+        price.disabled = self.marketable
+        if self.marketable:
+            tif.action_choose("IOC")
+            self.query_one("#quantity", Input).focus()
+        self.query_one("#ticket", Vertical).border_title = self._title()
+        self.show_result("", "")
+        self.redraw()
 
     def _other_problems(self) -> dict[str, str]:
         """Everything wrong except a price that only needs the fat-finger confirmation."""
@@ -486,8 +653,7 @@ class TicketScreen(ModalScreen[None]):
         probe.confirm_fat_finger()
         return probe.validate()
 
-    def _ask_fat_finger(self, dry_run: bool) -> None:
-        message = self.ticket.validate().get(FIELD_PRICE, "")
+    def _ask_fat_finger(self, dry_run: bool, verdict: GuardVerdict) -> None:
         price = self.ticket.price_text
 
         def answered(confirmed: bool | None) -> None:
@@ -499,9 +665,9 @@ class TicketScreen(ModalScreen[None]):
                 self.show_result("Not sent: change the price, or confirm it with y.", "warn")
                 self.query_one("#price", Input).focus()
 
-        lines = [message.replace(" Confirm it to send anyway.", ""), "",
+        lines = [verdict.text, *verdict.lines, "",
                  f"Send {self.ticket.side} at {price} {self.ticket.rules.quote_asset} anyway?"]
-        screen = ConfirmScreen("Price far from the market", lines, yes_label="Yes, this price",
+        screen = ConfirmScreen(verdict.title, lines, yes_label="Yes, this price",
                                no_label="Change it", yes_keys=("y",), danger=True)
         self.app.push_screen(screen, answered)
 
@@ -519,6 +685,10 @@ class TicketScreen(ModalScreen[None]):
         if dry_run or not self.host.confirm_orders:
             self._send(request, dry_run)
             return
+        if self.amend is not None:
+            title = f"Replace order {int(self.amend.order_id)}?"
+        else:
+            title = f"Send this {request.side} order?"
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
@@ -526,7 +696,7 @@ class TicketScreen(ModalScreen[None]):
             else:
                 self.show_result("Not sent.", "")
 
-        self.app.push_screen(ConfirmScreen(f"Send this {request.side} order?", self.summary_lines(request),
+        self.app.push_screen(ConfirmScreen(title, self.summary_lines(request),
                                            yes_label="Send", no_label="Back"), answered)
 
     def summary_lines(self, request: OrderRequest) -> list[str]:
@@ -544,6 +714,12 @@ class TicketScreen(ModalScreen[None]):
 
     def _send(self, request: OrderRequest, dry_run: bool) -> None:
         self._repeat_armed = False
+        if not dry_run:
+            self.host.remember_size(self.symbol, self.ticket.side, self.size_text)
+        self.sent_marketable = self.marketable
+        if self.amend is not None and not dry_run:
+            self.host.replace_order(self, self.amend, request)
+            return
         self.host.send_order(self, request, dry_run)
 
     # -- how the order is getting on (from the trading controller's worker) --
@@ -554,8 +730,11 @@ class TicketScreen(ModalScreen[None]):
             self.show_result(progress.text, "error")
         elif progress.stage == "sending":
             self.in_flight = True
-            self.show_result("Sending the TEST order (nothing will be placed)…" if progress.dry_run else "Sending…",
-                             "warn")
+            self.show_result(progress.text or ("Sending the TEST order (nothing will be placed)…"
+                                               if progress.dry_run else "Sending…"), "warn")
+        elif progress.stage == "replaced":
+            self.in_flight = False
+            self.show_result(progress.text, progress.level or "warn")
         elif progress.stage == "checking":
             self.show_result("Outcome unknown — checking… (the order is never resent)", "warn")
         elif progress.outcome is not None:
@@ -566,6 +745,8 @@ class TicketScreen(ModalScreen[None]):
         text, level = outcome_text(outcome, private=self.host.private)
         if outcome.kind in (OutcomeKind.ACCEPTED, OutcomeKind.RESOLVED) and request is not None:
             self.last_placed = request
+            if self.sent_marketable:
+                text += " " + fill_words(outcome, self.ticket.rules.base_asset, private=self.host.private)
         self.show_result(text, level)
         if outcome.field_errors:
             self.redraw()

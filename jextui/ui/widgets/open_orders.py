@@ -76,6 +76,7 @@ class OpenOrdersView(ListPane):
         self._orders: list[Order] = []
         self._selected_id: int | None = None
         self._precisions: dict[str, tuple[int, int]] = {}
+        self._select_when_listed: int | None = None  # an order placed here, selected once it is listed
 
     # --- data in ----------------------------------------------------------------
 
@@ -87,6 +88,8 @@ class OpenOrdersView(ListPane):
         previous_index = self._cursor.index
         self._orders = ordered
         ids = [int(order.order_id) for order in ordered]
+        if self._select_when_listed in ids:
+            self._selected_id, self._select_when_listed = self._select_when_listed, None
         if self._selected_id in ids:
             self._cursor.index = ids.index(self._selected_id)
         else:
@@ -121,6 +124,19 @@ class OpenOrdersView(ListPane):
             return None
         self._cursor.clamp(len(self._orders))
         return self._orders[self._cursor.index]
+
+    @property
+    def selected_row_in_view(self) -> bool:
+        """Whether this pane has the focus and its selected row is drawn on screen."""
+        if self.selected_order is None or not self.has_focus or not self.is_on_screen:
+            return False
+        body_rows = self.content_region.height - (2 if self.SHOW_HEADER else 1)  # header, column titles
+        return body_rows >= 1
+
+    def select_when_listed(self, order_id: int) -> None:
+        """Select ``order_id`` now if listed, else as soon as an update lists it."""
+        if not self.select_order(order_id):
+            self._select_when_listed = order_id
 
     def select_order(self, order_id: int) -> bool:
         """Put the cursor on an order; False when it is not listed."""
