@@ -150,7 +150,7 @@ class Session:
         if self.options.start_feed:  # first: market data is what the user waits for
             self.worker = FeedWorker(
                 self.client,
-                self._sink,
+                self._from_worker,
                 periods=self.settings.refresh.as_mapping(),
                 weight_share=self.settings.weight_share,
                 now_ms=self.client.clock.local_ms,
@@ -165,6 +165,16 @@ class Session:
             self._streams_pending = base_url
             if self._visible != {"book"}:  # book first: the streams once the rest is wanted
                 self._start_streams()
+
+    def _from_worker(self, event: FeedEvent) -> None:
+        """The worker's events; a polled book goes into the stream's local book (which shows it)."""
+        from jextui.feed.events import BookUpdate
+
+        streaming = self.streaming
+        if (isinstance(event, BookUpdate) and streaming is not None
+                and streaming.offer_snapshot(event.symbol, event.depth, event.received_ms)):
+            return
+        self._sink(event)
 
     @property
     def streams_on(self) -> bool:

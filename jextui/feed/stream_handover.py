@@ -12,6 +12,14 @@ The session runs a :class:`~jextui.feed.streaming.StreamingFeed` beside the
   feed, so the panes' age and STALE mark follow the exchange's event time;
 * every event then goes on to the sink unchanged.
 
+The active book is the exception, chosen by the figures of
+``benchmarks/bench_streams.py``: the diff stream pushes once a second, so a
+book fed by it alone is staler (p95 about 0.8 s from a change to the screen)
+than one polled every 0.4 s (about 0.36 s).  Its snapshot is therefore still
+polled (150 weight a minute), and each polled snapshot goes into the local
+book (:meth:`StreamingFeed.offer_snapshot`), which shows whichever is newer:
+the book moves with the diffs and with the snapshots, and never goes back.
+
 Before the first status report nothing is left to the streams: the worker
 polls as it always did.
 """
@@ -27,12 +35,12 @@ from jextui.feed.stream_events import StreamStatusUpdate
 
 __all__ = ["STREAM_FED_KINDS", "StreamHandover"]
 
-#: The feeds the streaming feed can carry (the rest are always polled:
-#: the watchlist's best bid/ask, sparklines, server time, exchange info).
+#: The feeds the streams carry instead of polling (the rest are always
+#: polled: the active book's snapshot, see above; the watchlist's best
+#: bid/ask, sparklines, server time, exchange info).
 STREAM_FED_KINDS: frozenset[str] = frozenset(
     kind.value
     for kind in (
-        FeedKind.BOOK,
         FeedKind.TRADES,
         FeedKind.KLINES,
         FeedKind.TICKERS,

@@ -239,6 +239,20 @@ class StreamingFeed:
         if book is not None and not book.needs_snapshot and book.version is not None:
             self._emit(BookUpdate(book.symbol, book.depth(limit), received_ms=self._now()))  # a taller pane fills now
 
+    def offer_snapshot(self, symbol: str, depth: Depth, received_ms: int) -> bool:
+        """A depth snapshot polled meanwhile: the local book takes it over when it
+        is newer (and shows the result); True when the book is this symbol's, so
+        the caller does not show the snapshot itself (the book is never older)."""
+        book = self._book
+        if book is None or book.symbol != symbol.upper():
+            return False
+        before = book.version
+        if book.apply_snapshot(depth, received_ms) and not book.needs_snapshot:
+            if book.version != before or before is None:
+                self._emit(BookUpdate(book.symbol, book.depth(self._book_limit), received_ms=received_ms))
+            self._fresh(FeedKind.BOOK, book.symbol, received_ms)
+        return True
+
     def stop(self) -> None:
         self._stopping = True
         self._wake.set()

@@ -48,7 +48,8 @@ async def test_another_clients_order_appears_in_open_orders_from_the_stream_with
         await wait_until(pilot, lambda: _streams_word(app) == "live", what="streams: live on the status bar")
         assert session.worker is not None
         streamed = session.worker.plan
-        assert streamed.feed("open_orders") is None and streamed.feed("book") is None  # left to the streams
+        assert streamed.feed("open_orders") is None and streamed.feed("account") is None  # left to the streams
+        assert streamed.feed("book") is not None  # its snapshot is still polled, into the local book
         calls = _recording(session.client)
 
         other = JexClient(session.sandbox.base_url, DOC_API_KEY, Secret(DOC_API_SECRET), time_ms=app.clock.now_ms)
@@ -92,7 +93,7 @@ async def test_book_and_trades_come_from_the_streams(tmp_path: Path) -> None:
         await wait_until(pilot, traded, timeout_s=5, what="the trade on the tape")
         await wait_until(pilot, lambda: app.store.depth[SYMBOL].asks != before.asks,
                          timeout_s=5, what="the book's asks moved")
-        assert "depth" not in calls and "trades" not in calls and "historical_trades" not in calls
+        assert "trades" not in calls and "historical_trades" not in calls
 
 
 async def test_a_stream_drop_shows_polling_then_live_again(tmp_path: Path) -> None:
@@ -106,15 +107,15 @@ async def test_a_stream_drop_shows_polling_then_live_again(tmp_path: Path) -> No
         session.sandbox.set_faults(stream_drop=True)
         try:
             await wait_until(pilot, lambda: _streams_word(app) == "polling", timeout_s=10, what="streams: polling")
-            await wait_until(pilot, lambda: "depth" in calls and "open_orders" in calls, timeout_s=10,
-                             what="the book and open orders polled meanwhile")
+            await wait_until(pilot, lambda: "open_orders" in calls and "klines" in calls, timeout_s=10,
+                             what="open orders and candles polled meanwhile")
         finally:
             session.sandbox.set_faults(stream_drop=False)
         await wait_until(pilot, lambda: _streams_word(app) == "live", timeout_s=15, what="streams: live again")
         await asyncio.sleep(0.5)  # any poll already sent has answered
         calls.clear()
         await asyncio.sleep(1.5)  # three book periods: nothing of the streamed feeds is polled now
-        assert not {"depth", "open_orders", "account", "klines"} & set(calls), calls
+        assert not {"open_orders", "account", "klines", "ticker_price"} & set(calls), calls
 
 
 async def test_streams_false_polls_as_before(tmp_path: Path) -> None:
