@@ -144,6 +144,7 @@ def _describe(settings: Settings) -> str:
         ("profile", settings.profile_name),
         ("exchange", connection),
         ("credentials", credentials),
+        ("streams", _streams_text(settings)),
         ("watchlist", " ".join(settings.watchlist)),
         ("theme", settings.theme),
         ("refresh (s)", " ".join(f"{k}={v:g}" for k, v in settings.refresh.as_mapping().items()) or "built-in plan"),
@@ -159,6 +160,18 @@ def _describe(settings: Settings) -> str:
         ("valuation", settings.valuation_asset),
     ]
     return "\n".join(f"{name:<15} {value}" for name, value in rows)
+
+
+def _streams_text(settings: Settings) -> str:
+    from jextui.config import effective_stream_url
+
+    if not settings.streams:
+        return "off (streams = false: every feed is polled over REST)"
+    if settings.demo or settings.base_url is None:
+        return "on (the demo sandbox's own address)"
+    url = effective_stream_url(settings, settings.base_url)
+    source = "stream_url" if settings.stream_url is not None else "default"
+    return f"on, {url} ({source}; REST polling is the fallback)"
 
 
 def _config_check(env: Mapping[str, str], profile: str | None) -> int:

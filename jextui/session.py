@@ -2,7 +2,9 @@
 
 A :class:`Session` owns what the app talks to: in demo mode an in-process
 sandbox exchange (started in a background thread on a loopback port), the
-API client, the feed worker that polls through it, and the order journal
+API client, the feed worker that polls through it, the streaming feed
+beside it (streams first; the worker polls only what the streams do not
+carry now, see :mod:`jextui.feed.stream_handover`), and the order journal
 with the submitter and reconciler that trade through it.  The app hands it a
 ``sink`` for feed events and calls :meth:`start` once the first frame is on
 screen, so nothing here delays start-up; :meth:`open_journal` comes once the
@@ -27,6 +29,8 @@ if TYPE_CHECKING:  # the rest is imported by start(): after the first frame
     from jextui.config import Settings
     from jextui.feed.events import FeedEvent
     from jextui.feed.health import FeedHealth
+    from jextui.feed.stream_handover import StreamHandover
+    from jextui.feed.streaming import StreamingFeed
     from jextui.feed.worker import FeedWorker
     from jextui.sandbox import SandboxConfig, SandboxServer
     from jextui.trading.journal import OrderJournal
@@ -51,6 +55,7 @@ class SessionOptions:
     start_feed: bool = True
     open_journal: bool = True
     demo_credentials: bool = True  # demo mode: False shows market data only, as a profile without a key
+    streams: bool | None = None  # None: as the settings say; False: poll everything (see the UI test harness)
 
 
 class Session:
@@ -88,6 +93,10 @@ class Session:
         self._stopping = False
         self._started_sandbox: SandboxServer | None = None  # set by the bring-up thread
         self._feed_task: asyncio.Task[None] | None = None
+        self.streaming: StreamingFeed | None = None
+        self.handover: StreamHandover | None = None
+        self._stream_task: asyncio.Task[None] | None = None
+        self._streams_pending: str | None = None  # the REST address, until the streams start
 
     # -- what the status bar shows --
 
@@ -141,7 +150,7 @@ class Session:
         if self.options.start_feed:  # first: market data is what the user waits for
             self.worker = FeedWorker(
                 self.client,
-                self._sink,
+                self._from_worker,
                 periods=self.settings.refresh.as_mapping(),
                 weight_share=self.settings.weight_share,
                 now_ms=self.client.clock.local_ms,
@@ -153,6 +162,52 @@ class Session:
             if self._visible is not None:
                 self.worker.set_visible(self._visible)
             self._feed_task = asyncio.create_task(self.worker.run(), name="jextui-feed")
+            self._streams_pending = base_url
+            if self._visible != {"book"}:  # book first: the streams once the rest is wanted
+                self._start_streams()
+
+    def _from_worker(self, event: FeedEvent) -> None:
+        """The worker's events; a polled book goes into the stream's local book (which shows it)."""
+        from jextui.feed.events import BookUpdate
+
+        streaming = self.streaming
+        if (isinstance(event, BookUpdate) and streaming is not None
+                and streaming.offer_snapshot(event.symbol, event.depth, event.received_ms)):
+            return
+        self._sink(event)
+
+    @property
+    def streams_on(self) -> bool:
+        """Whether this run streams (the settings, unless the options say otherwise)."""
+        wanted = self.options.streams
+        return self.settings.streams if wanted is None else wanted and self.settings.streams
+
+    def _start_streams(self) -> None:
+        """Run the streaming feed beside the worker, through the handover (same sink)."""
+        from jextui.config import effective_stream_url
+        from jextui.feed.stream_handover import StreamHandover
+        from jextui.feed.streaming import StreamingFeed
+
+        base_url, self._streams_pending = self._streams_pending, None
+        if base_url is None or self._stopping:
+            return
+        stream_url = effective_stream_url(self.settings, base_url) if self.streams_on else None
+        if stream_url is None or self.client is None:
+            return
+        self.handover = StreamHandover(self.worker, self._sink)
+        self.streaming = StreamingFeed(
+            self.client,
+            self.handover.emit,
+            stream_url=stream_url,
+            active_symbol=self._active_symbol,
+            watchlist=self._watchlist,
+            kline_interval=self._kline_interval,
+            book_rows=self._book_rows,
+            now_ms=self.client.clock.local_ms,
+            timer_ms=_monotonic_ms,
+            on_fresh=self.handover.fresh,
+        )
+        self._stream_task = asyncio.create_task(self.streaming.run(), name="jextui-streams")
 
     async def open_journal(self) -> None:
         """Open the order journal and build the submitter (with credentials; after :meth:`start`).
@@ -167,6 +222,14 @@ class Session:
 
     async def stop(self) -> None:
         """Stop everything started, in reverse order; never raises."""
+        if self.streaming is not None:
+            self.streaming.stop()
+        if self._stream_task is not None:
+            try:
+                await asyncio.wait_for(self._stream_task, timeout=3)
+            except BaseException:  # streams that do not stop in time are cancelled
+                self._stream_task.cancel()
+            self._stream_task = None
         if self.worker is not None:
             self.worker.stop()
         if self._feed_task is not None:
@@ -273,26 +336,36 @@ class Session:
         self._active_symbol = symbol
         if self.worker is not None:
             self.worker.set_active_symbol(symbol)
+        if self.streaming is not None:
+            self.streaming.set_active_symbol(symbol)
 
     def set_watchlist(self, symbols: Sequence[str]) -> None:
         self._watchlist = tuple(symbols)
         if self.worker is not None:
             self.worker.set_watchlist(self._watchlist)
+        if self.streaming is not None:
+            self.streaming.set_watchlist(self._watchlist)
 
     def set_kline_interval(self, interval: str) -> None:
         self._kline_interval = interval
         if self.worker is not None:
             self.worker.set_kline_interval(interval)
+        if self.streaming is not None:
+            self.streaming.set_kline_interval(interval)
 
     def set_visible(self, kinds: set[str]) -> None:
         self._visible = set(kinds)
         if self.worker is not None:
             self.worker.set_visible(kinds)
+        if self._streams_pending is not None and self._visible != {"book"}:
+            self._start_streams()
 
     def set_book_rows(self, rows_per_side: int) -> None:
         self._book_rows = max(1, int(rows_per_side))
         if self.worker is not None:
             self.worker.set_book_rows(rows_per_side)
+        if self.streaming is not None:
+            self.streaming.set_book_rows(rows_per_side)
 
     def feed_health(self) -> dict[str, FeedHealth]:
         """Every feed's freshness now (empty before the feed starts)."""
@@ -304,6 +377,12 @@ class Session:
         if self.worker is not None:
             for kind in kinds:
                 self.worker.refresh_now(kind)
+
+
+def _monotonic_ms() -> int:
+    import time
+
+    return time.monotonic_ns() // 1_000_000
 
 
 def _reporting_reconciler(client: JexClient, journal: OrderJournal, lost: Callable[[], None]) -> Reconciler:

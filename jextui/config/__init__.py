@@ -37,10 +37,12 @@ from jextui.config.schema import (
     Profile,
     RefreshPeriods,
     Settings,
+    effective_stream_url,
     is_loopback_url,
     mask_key,
     parse_symbols,
     validate_base_url,
+    validate_stream_url,
 )
 from jextui.config.template import config_template, write_config_template
 
@@ -65,6 +67,8 @@ __all__ = [
     "write_config_template",
     "parse_symbols",
     "validate_base_url",
+    "validate_stream_url",
+    "effective_stream_url",
     "is_loopback_url",
     "mask_key",
 ]

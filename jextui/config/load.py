@@ -39,6 +39,7 @@ from jextui.config.schema import (
     Profile,
     RefreshPeriods,
     validate_base_url,
+    validate_stream_url,
 )
 
 __all__ = ["load_config", "check_permissions", "file_error", "known_profiles_text"]
@@ -249,6 +250,11 @@ def _load_profile(path: Path, name: str, raw: Any) -> Profile:
         validate_base_url(profile.base_url)
     except ValueError as exc:
         raise file_error(path, f"{key}.base_url", str(exc)) from None
+    if profile.stream_url is not None:
+        try:
+            validate_stream_url(profile.stream_url, allow_insecure=profile.allow_insecure_http)
+        except ValueError as exc:
+            raise file_error(path, f"{key}.stream_url", str(exc)) from None
     if profile.api_key is not None and not profile.api_key.strip():
         raise file_error(path, f"{key}.api_key", "is empty: remove the line or fill it in")
     if profile.api_secret is not None and not profile.api_secret.reveal().strip():

@@ -32,6 +32,7 @@ from jextui.config.schema import (
     Settings,
     is_loopback_url,
     validate_base_url,
+    validate_stream_url,
 )
 from jextui.config.state import load_state, merged_theme, merged_watchlist
 from jextui.locations import locations
@@ -83,6 +84,8 @@ class _Connection:
     api_key: str | None
     api_secret: Secret | None
     allow_insecure_http: bool
+    stream_url: str | None = None
+    streams: bool = True
 
 
 _DEMO = _Connection(DEMO_PROFILE, True, None, None, None, False)
@@ -149,7 +152,11 @@ def _resolve_connection(config: Config, overrides: Overrides, env: Mapping[str, 
             f"{where}: {base_url} is plain http to a non-local host, which would send your API key "
             "in clear text; use https, or set allow_insecure_http = true in the profile"
         )
-    return _Connection(name or ENV_PROFILE, False, base_url, api_key, api_secret, insecure_ok)
+    stream_url = None
+    if profile is not None and profile.stream_url is not None:
+        stream_url = validate_stream_url(profile.stream_url, allow_insecure=insecure_ok)
+    streams = profile.streams if profile is not None else True
+    return _Connection(name or ENV_PROFILE, False, base_url, api_key, api_secret, insecure_ok, stream_url, streams)
 
 
 def _resolve_log_level(overrides: Overrides) -> str:
@@ -173,6 +180,8 @@ def load_settings(overrides: Overrides = Overrides(), env: Mapping[str, str] = o
         api_key=connection.api_key,
         api_secret=connection.api_secret,
         allow_insecure_http=connection.allow_insecure_http,
+        stream_url=connection.stream_url,
+        streams=connection.streams,
         watchlist=merged_watchlist(overrides.symbols, state, config),
         theme=merged_theme(overrides.theme, state, config, env, locs.themes_dir),
         refresh=config.refresh,

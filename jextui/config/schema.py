@@ -132,12 +132,15 @@ class Profile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     api_secret: Secret | None = None
     api_secret_env: str | None = None
     allow_insecure_http: bool = False
+    stream_url: str | None = None  # None: derived from base_url (see effective_stream_url)
+    streams: bool = True  # False: everything is polled over REST
 
     def __repr__(self) -> str:
         return (
             f"Profile(base_url={self.base_url!r}, api_key={mask_key(self.api_key)!r}, "
             f"api_secret={self.api_secret!r}, api_secret_env={self.api_secret_env!r}, "
-            f"allow_insecure_http={self.allow_insecure_http!r})"
+            f"allow_insecure_http={self.allow_insecure_http!r}, "
+            f"stream_url={self.stream_url!r}, streams={self.streams!r})"
         )
 
 
@@ -201,6 +204,10 @@ class Settings:
     # keyword-only with defaults, so callers that predate them keep working
     fat_finger_passive: str = field(default="hint", kw_only=True)  # "hint" or "confirm"
     max_slippage_pct: Decimal = field(default=Decimal("0.5"), kw_only=True)  # the marketable order's cap
+    # The stream address as configured (None: derived from the REST address by
+    # effective_stream_url); streams False: every feed is polled over REST.
+    stream_url: str | None = field(default=None, kw_only=True)
+    streams: bool = field(default=True, kw_only=True)
     config_path: Path
     log_path: Path
     data_dir: Path
@@ -264,6 +271,51 @@ def validate_base_url(url: str) -> str:
     if any(ch.isspace() for ch in url):
         raise ValueError("must not contain spaces")
     return url.rstrip("/")
+
+
+def validate_stream_url(url: str, *, allow_insecure: bool = False) -> str:
+    """``url`` (a ws:// or wss:// address) without a trailing slash; ``ValueError`` says what is wrong.
+
+    Plain ``ws://`` is refused for a host that is not this machine unless
+    ``allow_insecure`` (the account stream's key travels in its path).  The
+    messages never repeat the URL.
+    """
+    url = url.strip()
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        raise ValueError(f"not a valid URL ({exc})") from None
+    if parts.scheme not in ("ws", "wss"):
+        raise ValueError("must start with wss:// (or ws://), e.g. wss://stream.jex.example.com")
+    if "@" in parts.netloc:
+        raise ValueError("must not contain a user name or password")
+    if not parts.hostname:
+        raise ValueError("has no host name, e.g. wss://stream.jex.example.com")
+    if parts.query or parts.fragment:
+        raise ValueError("must not contain a query (?) or fragment (#)")
+    if any(ch.isspace() for ch in url):
+        raise ValueError("must not contain spaces")
+    if parts.scheme == "ws" and not is_loopback_url(url) and not allow_insecure:
+        raise ValueError(
+            "is plain ws:// to a non-local host; use wss://, or set allow_insecure_http = true in the profile"
+        )
+    return url.rstrip("/")
+
+
+def effective_stream_url(settings: Settings, rest_url: str) -> str | None:
+    """The stream address the console uses with REST address ``rest_url``; None with streams off.
+
+    A configured ``stream_url`` wins; otherwise the REST host for a sandbox or
+    loopback address (demo mode included), the exchange's stream host else.
+    """
+    if not settings.streams:
+        return None
+    if settings.stream_url is not None:
+        return settings.stream_url
+    from jextui.api.streams.names import default_stream_url  # not at start-up: it loads the stream models
+
+    return default_stream_url(rest_url, sandbox=settings.demo)
 
 
 def is_loopback_url(url: str) -> bool:

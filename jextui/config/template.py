@@ -88,6 +88,11 @@ _TEMPLATE = """\
 ##   api_secret_env       name of an environment variable holding the secret
 ##   allow_insecure_http  allow plain http to a non-local host (this sends
 ##                        the API key in clear text); default false
+##   stream_url           the WebSocket stream address (wss://...). Left out:
+##                        the REST host for a local or sandbox address, the
+##                        exchange's own stream host otherwise
+##   streams              false: poll everything over REST (no streams);
+##                        default true (streams first, REST as the fallback)
 ## JEX_API_KEY and JEX_API_SECRET in the environment override the selected
 ## profile's key and secret.
 # [profiles.main]
@@ -95,6 +100,8 @@ _TEMPLATE = """\
 # api_key = "your-api-key"
 # api_secret_env = "JEX_MAIN_SECRET"
 # allow_insecure_http = false
+# stream_url = "wss://stream.jex.example.com"
+# streams = true
 
 ## A sandbox started separately, e.g. `jextui sandbox --port 8765` (it prints
 ## its URL and a demo key pair).

@@ -27,7 +27,9 @@ Rules
   headroom above the budget) reads the real count again, so a window that
   restarted is noticed at once.  Others' use is estimated from the current
   window only: a new window (a lower count) starts the estimate afresh.
-* Panes not on screen are not polled (:meth:`FeedScheduler.set_visible`).
+* Panes not on screen are not polled (:meth:`FeedScheduler.set_visible`),
+  nor feeds the WebSocket streams carry (:meth:`FeedScheduler.set_streamed`);
+  a feed handed back to polling is polled at once.
 * During a 429/418 block nothing at all is sent until Retry-After has passed.
   Then the server time goes alone first: what the server said before the
   block is forgotten, and that one answer's used-weight header tells whether
@@ -407,6 +409,7 @@ class FeedScheduler:
         self._active_symbol: str | None = None
         self._watchlist: tuple[str, ...] = ()
         self._visible: frozenset[FeedKind] = PANE_KINDS
+        self._streamed: frozenset[FeedKind] = frozenset()
         self._api_key = False
         self._signed = False
         self._kline_interval = "1m"
@@ -473,6 +476,17 @@ class FeedScheduler:
         for kind in wanted - self._visible:
             self._timing[kind].forced = True
         self._visible = wanted
+
+    @property
+    def streamed(self) -> frozenset[FeedKind]:
+        return self._streamed
+
+    def set_streamed(self, kinds: Iterable[str]) -> None:
+        """Do not poll these pane feeds (the streams carry them); feeds handed back are polled at once."""
+        wanted = frozenset(_kind(k) for k in kinds) & PANE_KINDS
+        for kind in self._streamed - wanted:
+            self._timing[kind].forced = True
+        self._streamed = wanted
 
     def set_credentials(self, *, api_key: bool, signed: bool) -> None:
         """``api_key``: historicalTrades is available; ``signed``: account and open orders."""
@@ -564,6 +578,8 @@ class FeedScheduler:
             return "no active symbol"
         if kind in WATCHLIST_KINDS and not self._watchlist:
             return "the watchlist is empty"
+        if kind in self._streamed:
+            return "streamed"
         return None
 
     def plan(self, now_ms: int = 0) -> BudgetPlan:

@@ -16,6 +16,13 @@ after every reconnect of the account stream, then every ``reconcile_s``).
 Connections: the active symbol's diff depth and trades share one; its klines
 have their own (a new interval does not disturb the book); the watchlist's
 tickers come from ``!spotTicker@arr``; the account from its listenKey.
+
+``on_fresh(feed, symbol, at_ms)`` (optional) hears how current each
+stream-fed feed is, separately from the events (a quiet book is current
+without a repaint): ``at_ms`` is the exchange's event time ``E`` turned into
+this machine's clock (``E`` minus the clock offset), or the frame's arrival
+for the depth diffs, which carry no ``E``.  A diff frame also vouches for
+the trades (they share its connection, in order).
 """
 
 from __future__ import annotations
@@ -99,6 +106,7 @@ class StreamingClient(Protocol):
 
 
 Sink = Callable[[FeedEvent], None]
+Freshness = Callable[[str, "str | None", int], None]
 
 
 class StreamingFeed:
@@ -130,9 +138,16 @@ class StreamingFeed:
         fallback_after_s: float = 2.0,
         reconcile_s: float = 60.0,
         hold_ms: int = 100,
+        on_fresh: Freshness | None = None,
+        timer_ms: Callable[[], int] | None = None,
     ) -> None:
         self._client = client
         self._sink = sink
+        self._on_fresh = on_fresh
+        # Durations (the reorder window, the fallback delay) run on ``timer_ms``
+        # (default: ``now_ms``); a monotonic one keeps them right when the wall
+        # clock jumps, or is fixed (screenshots and tests).
+        self._timer = timer_ms or now_ms
         self._now = now_ms
         if server_now_ms is None:
             clock = getattr(client, "clock", None)  # JexClient's: server minus local time
@@ -216,7 +231,27 @@ class StreamingFeed:
             self._spawn("tickers", self._fetch_tickers())  # the stream only sends what changes
 
     def set_book_rows(self, rows_per_side: int) -> None:
-        self._book_limit = depth_limit_for(max(1, int(rows_per_side)))
+        limit = depth_limit_for(max(1, int(rows_per_side)))
+        if limit == self._book_limit:
+            return
+        self._book_limit = limit
+        book = self._book
+        if book is not None and not book.needs_snapshot and book.version is not None:
+            self._emit(BookUpdate(book.symbol, book.depth(limit), received_ms=self._now()))  # a taller pane fills now
+
+    def offer_snapshot(self, symbol: str, depth: Depth, received_ms: int) -> bool:
+        """A depth snapshot polled meanwhile: the local book takes it over when it
+        is newer (and shows the result); True when the book is this symbol's, so
+        the caller does not show the snapshot itself (the book is never older)."""
+        book = self._book
+        if book is None or book.symbol != symbol.upper():
+            return False
+        before = book.version
+        if book.apply_snapshot(depth, received_ms) and not book.needs_snapshot:
+            if book.version != before or before is None:
+                self._emit(BookUpdate(book.symbol, book.depth(self._book_limit), received_ms=received_ms))
+            self._fresh(FeedKind.BOOK, book.symbol, received_ms)
+        return True
 
     def stop(self) -> None:
         self._stopping = True
@@ -270,7 +305,7 @@ class StreamingFeed:
         release = self._sequencer.next_release_ms()
         if release is None:
             return _TICK_S
-        return max(0.0, min(_TICK_S, (release - self._now()) / 1000))
+        return max(0.0, min(_TICK_S, (release - self._timer()) / 1000))
 
     def _spawn(self, name: str, work: Coroutine[Any, Any, None]) -> None:
         """Run ``work`` unless a task of that name is running (one of each at a time)."""
@@ -292,6 +327,18 @@ class StreamingFeed:
             self._sink(event)
         except Exception:
             logger.exception("the feed's sink failed on %s", type(event).__name__)
+
+    def _local_ms(self, event_time: int) -> int:
+        """The exchange's event time on this machine's clock (``E`` minus the offset)."""
+        return event_time - (self._server_now() - self._now())
+
+    def _fresh(self, kind: FeedKind, symbol: str | None, at_ms: int) -> None:
+        if self._on_fresh is None:
+            return
+        try:
+            self._on_fresh(kind.value, symbol, at_ms)
+        except Exception:
+            logger.exception("the freshness listener failed on %s", kind.value)
 
     def _failed(self, kind: FeedKind, symbol: str | None, error: JexError) -> None:
         self._latest_error = error
@@ -318,8 +365,11 @@ class StreamingFeed:
         if book.needs_snapshot:
             self._spawn("snapshot", self._take_snapshot(book))
             self._wake.set()
-        elif book.version != before:
+            return
+        if book.version != before:
             self._emit(BookUpdate(book.symbol, book.depth(self._book_limit), received_ms=received_ms))
+        self._fresh(FeedKind.BOOK, book.symbol, received_ms)
+        self._fresh(FeedKind.TRADES, book.symbol, received_ms)
 
     async def _take_snapshot(self, book: LocalBook) -> None:
         while book is self._book and book.needs_snapshot and not self._stopping:
@@ -336,6 +386,7 @@ class StreamingFeed:
                 await asyncio.sleep(_SNAPSHOT_RETRY_S)
                 continue
             self._emit(BookUpdate(book.symbol, book.depth(self._book_limit), received_ms=self._now()))
+            self._fresh(FeedKind.BOOK, book.symbol, self._now())
             self._wake.set()
 
     def _on_trades(self, trades: list[TradeEvent], received_ms: int) -> None:
@@ -345,13 +396,18 @@ class StreamingFeed:
         mine = [t for t in trades if t.symbol == tape.symbol]
         if mine and tape.add_stream(mine, received_ms):
             self._emit_trades(tape, received_ms)
+        if mine:
+            self._fresh(FeedKind.TRADES, tape.symbol, self._local_ms(max(t.event_time for t in mine)))
 
     def _emit_trades(self, tape: TradeTape, received_ms: int) -> None:
         self._emit(TradesUpdate(tape.symbol, tape.newest_first(), True, received_ms=received_ms))
 
     async def _backfill(self, tape: TradeTape) -> None:
         if not self._client.has_api_key:
-            return  # recent trades without ids cannot be merged: the stream alone fills the tape
+            # Recent trades without ids cannot be merged: the stream alone fills
+            # the tape, which is complete from now on (empty until a trade).
+            self._emit_trades(tape, self._now())
+            return
         try:
             trades = await self._client.historical_trades(tape.symbol, TRADES_LIMIT)
         except JexError as exc:
@@ -382,6 +438,7 @@ class StreamingFeed:
         if merged is not None:
             self._klines = merged
             self._emit(KlinesUpdate(event.symbol, self._interval, merged, received_ms=received_ms))
+        self._fresh(FeedKind.KLINES, event.symbol, self._local_ms(event.event_time))
 
     async def _fetch_klines(self) -> None:
         symbol, interval = self._active, self._interval
@@ -410,6 +467,10 @@ class StreamingFeed:
                     event, self._tickers.get(event.symbol))
         if changed:
             self._emit_tickers(changed, received_ms)
+        if events and self._watch:  # a push lists every change: symbols left out are unchanged
+            at_ms = self._local_ms(max(e.event_time for e in events))
+            self._fresh(FeedKind.TICKERS, None, at_ms)
+            self._fresh(FeedKind.PRICES, None, at_ms)
 
     def _emit_tickers(self, tickers: dict[str, Ticker24hr], received_ms: int) -> None:
         self._emit(TickersUpdate(MappingProxyType(dict(tickers)), received_ms=received_ms))
@@ -456,7 +517,7 @@ class StreamingFeed:
     # --- the account -------------------------------------------------------------------------
 
     def _on_user_event(self, event: UserEvent, received_ms: int) -> None:
-        self._sequencer.push(event, received_ms)
+        self._sequencer.push(event, self._timer())
         self._wake.set()
 
     def _on_user_status(self, status: StreamStatus) -> None:
@@ -470,7 +531,7 @@ class StreamingFeed:
         self._wake.set()
 
     def _release_user_events(self) -> None:
-        released = self._sequencer.release(self._now())
+        released = self._sequencer.release(self._timer())
         if not released:
             return
         now = self._now()
@@ -550,7 +611,7 @@ class StreamingFeed:
 
     def stream_status(self) -> StreamStatusUpdate:
         """The streams' state now (also emitted whenever it changes)."""
-        now = self._now()
+        now = self._timer()
         live: set[str] = set()
         fallback: set[str] = set()
         waiting = False
@@ -573,7 +634,7 @@ class StreamingFeed:
             "polling": f"streams: polling {', '.join(sorted(fallback))}",
         }[state]
         return StreamStatusUpdate(state, frozenset(live), frozenset(fallback), message,
-                                  self._latest_error if state != "live" else None, received_ms=now)
+                                  self._latest_error if state != "live" else None, received_ms=self._now())
 
     def _emit_status(self) -> None:
         status = self.stream_status()

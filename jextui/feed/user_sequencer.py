@@ -61,6 +61,7 @@ class FillNotice:
     order_qty: Decimal
     status: str
     event_time: int
+    order: Order | None = None  # the order as this report left it (its limit price, total quote filled)
 
     @property
     def price(self) -> Decimal | None:
@@ -214,6 +215,7 @@ class UserSequencer:
                     order_qty=report.qty,
                     status=report.status,
                     event_time=report.event_time,
+                    order=_order_from(report, state.order if state else None),
                 )
             )
             self._announced[oid] = (report.filled_qty, max(report.filled_quote, announced_quote))

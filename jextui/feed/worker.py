@@ -14,6 +14,10 @@ loop and turns each event into a message; the control methods
   changes: a pane never shows the previous symbol's data under the new name.
 * During a 429/418 block nothing is sent until Retry-After has passed; the
   status events say so (``connection`` "rate-limited" or "banned").
+* Feeds the WebSocket streams carry are not polled (:meth:`set_streamed`);
+  their freshness is what the stream reports (:meth:`record_streamed`, the
+  data's event time on this machine's clock), aged against the stream's
+  cadence, so the panes' age and STALE mark stay honest.
 """
 
 from __future__ import annotations
@@ -90,6 +94,13 @@ KLINES_LIMIT = 200  # one candle per column of a wide pane
 SPARKLINE_INTERVAL = "1h"
 SPARKLINE_POINTS = 24  # the last 24 hours, like the 24 h change beside it
 STATUS_PERIOD_MS = 1000
+#: How often a stream refreshes what a feed shows (its stale mark comes at 3
+#: of these, or 3 desired periods if longer).  The account's streams push
+#: on change only: while their stream is live they are as fresh as it is.
+STREAM_PERIOD_MS: Mapping[FeedKind, int] = {
+    FeedKind.BOOK: 1000, FeedKind.TRADES: 1000, FeedKind.KLINES: 1000,
+    FeedKind.TICKERS: 1000, FeedKind.PRICES: 1000,
+}
 _LATENCY_SMOOTHING = 0.3
 # Errors that retrying soon will not fix: retry slowly.
 _PERMANENT_ERRORS = (AuthError, BadRequest, MissingCredentials, DecodeError, InvalidArgument)
@@ -225,6 +236,7 @@ class FeedWorker:
         self._last_transport_error: str | None = None
         self._next_status_ms = 0
         self._last_connection: ConnectionState | None = None
+        self._stream_live: frozenset[FeedKind] = frozenset()
         self.set_kline_interval(kline_interval)
         self.set_watchlist(watchlist)
         if active_symbol:
@@ -269,6 +281,25 @@ class FeedWorker:
     def set_book_rows(self, rows_per_side: int) -> None:
         """Fetch enough depth levels to fill ``rows_per_side`` (the tallest book pane)."""
         self._book_limit = depth_limit_for(max(1, int(rows_per_side)))
+
+    def set_streamed(self, feed_kinds: Iterable[str], *, live: Iterable[str] = ()) -> None:
+        """Leave the feeds named here to the streams (``live``: those the streams
+        serve right now); every other pane feed is polled.  A feed handed back
+        is polled at once."""
+        self._scheduler.set_streamed(list(feed_kinds))
+        self._stream_live = frozenset(FeedKind(k) for k in live) & self._scheduler.streamed
+        self._wake.set()
+
+    def record_streamed(self, kind: str, symbol: str | None, at_ms: int) -> None:
+        """A stream delivered ``kind``'s data, true as of ``at_ms`` (this machine's clock)."""
+        feed = FeedKind(kind)
+        if feed in ACTIVE_SYMBOL_KINDS and symbol != self._scheduler.active_symbol:
+            return
+        if feed not in self._scheduler.streamed:
+            return  # polling carries it: its own record counts
+        previous = self._health.last_success_ms(feed)
+        if previous is None or at_ms > previous:
+            self._health.record_success(feed, symbol, at_ms)
 
     def refresh_now(self, kind: str) -> None:
         """Poll ``kind`` at once (e.g. open orders and account right after an order)."""
@@ -521,14 +552,23 @@ class FeedWorker:
             feed = plan.feed(kind)
             desired = self._scheduler.desired_period_ms(kind)
             effective = int(feed.effective_period_s * 1000) if feed else desired
+            reason = self._scheduler.inactive_reason(kind)
+            if reason == "streamed":
+                reason = None
+                desired = effective = max(desired, STREAM_PERIOD_MS.get(kind, desired))
+                if kind in self._stream_live and kind not in STREAM_PERIOD_MS:
+                    self._health.record_success(kind, self._health_symbol(kind), now)
             health[kind.value] = self._health.snapshot(
                 kind,
                 now_ms=now,
                 desired_period_ms=desired,
                 effective_period_ms=effective,
-                inactive_reason=self._scheduler.inactive_reason(kind),
+                inactive_reason=reason,
             )
         return health
+
+    def _health_symbol(self, kind: FeedKind) -> str | None:
+        return self._scheduler.active_symbol if kind in ACTIVE_SYMBOL_KINDS else None
 
     def _maybe_emit_status(self, now: int) -> None:
         plan = self._scheduler.plan(now)

@@ -147,6 +147,16 @@ class FillTracker:
             self._finish(order_id)
         return events
 
+    def observe_reported(self, order: OrderLike, *, filled_before: Decimal) -> list[FillEvent]:
+        """An order's state from the account stream's report of a fill, any
+        order of the account (placed here or elsewhere).  An order not seen
+        before is taken as having had ``filled_before`` filled, so the rise is
+        announced; one already announced this far announces nothing again."""
+        order_id = int(order.order_id)
+        if order_id not in self._finished and order_id not in self._known:
+            self._known[order_id] = _Known(order.symbol, max(Decimal(0), filled_before), "NEW")
+        return self.observe_order(order)
+
     def take_lookups(self) -> list[tuple[str, int]]:
         """Known orders that left the open-orders list: ``(symbol, order_id)`` to ask get_order about."""
         pending = [(symbol, order_id) for order_id, symbol in self._lookups.items()]

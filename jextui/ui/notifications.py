@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
 from jextui.api.models import Order, OrderResult
+from jextui.feed.user_sequencer import FillNotice
 from jextui.trading.errors_text import describe_error
 from jextui.trading.fills import FillEvent, FillEventKind, FillTracker
 from jextui.trading.reconcile import ReconcileReport
@@ -154,6 +155,19 @@ class FillWatcher:
                 self._on_events(events)
             except Exception:
                 log.exception("recording order states failed")
+
+    def observe_stream_fills(self, notices: Iterable[FillNotice]) -> None:
+        """Fill notices from the account stream: each fill announced once, whichever
+        of the stream and the open-orders snapshots tells it first."""
+        for notice in notices:
+            if notice.order is None:
+                continue
+            try:
+                events = self.tracker.observe_reported(notice.order, filled_before=notice.filled_qty - notice.qty)
+            except Exception:  # one odd notice must not stop the next ones
+                log.exception("fill tracking failed")
+                continue
+            self._publish(events)
 
     def observe_snapshot(self, symbol: str, orders: Sequence[Order]) -> None:
         """A complete open-orders snapshot of ``symbol`` (from the feed)."""

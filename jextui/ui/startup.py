@@ -127,6 +127,7 @@ def build_parts(
     lost (the trading controller, once it exists).
     """
     from jextui.feed.events import FeedEvent, StatusUpdate
+    from jextui.feed.stream_events import StreamStatusUpdate
     from jextui.ui.feed_bridge import FeedBridge
     from jextui.ui.messages import FeedArrived
     from jextui.ui.routing import FeedRouter
@@ -166,6 +167,7 @@ def build_parts(
         panes_on_screen=on_screen, show_latency=show_latency,
     )  # fmt: skip
     router.subscribe(StatusUpdate, status_view.show_status)
+    router.subscribe(StreamStatusUpdate, status_view.show_streams)
     router.hold()  # for trading, built once the book is shown
     return ConsoleParts(store=store, panes=panes, bridge=bridge, router=router, status_view=status_view,
                         session=session)  # fmt: skip

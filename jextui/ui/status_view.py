@@ -18,6 +18,7 @@ from jextui.ui.feed_bridge import STATUS_AGE_LABELS
 
 if TYPE_CHECKING:
     from jextui.feed.events import StatusUpdate
+    from jextui.feed.stream_events import StreamStatusUpdate
     from jextui.ui.feed_bridge import FeedBridge
     from jextui.session import Session
     from jextui.market_store import Changed
@@ -64,6 +65,10 @@ class StatusView:
             self.banner.show_limit(status.connection, status.blocked_until_ms, seconds)
         else:
             self.banner.clear()
+
+    def show_streams(self, status: StreamStatusUpdate, _changed: Changed | None = None) -> None:
+        """Where the live data comes from: "streams: live / reconnecting / polling"."""
+        self.status.update_status(streams=status.state)
 
     def tick(self) -> None:
         """Data ages and stale marks (from the health the feed last pushed)."""

@@ -60,6 +60,7 @@ from jextui.feed.events import (
     TickersUpdate,
     TradesUpdate,
 )
+from jextui.feed.stream_events import FillsUpdate
 from jextui.trading.errors_text import describe_error
 from jextui.trading.reconcile import Reconciler
 from jextui.trading.replace import start_replace
@@ -728,7 +729,11 @@ class TradingController:
         handlers: dict[type[FeedEvent], Handler] = {event_type: self.on_market for event_type in MARKET_EVENTS}
         handlers[StatusUpdate] = self.on_status
         handlers[OpenOrdersUpdate] = self.on_open_orders
+        handlers[FillsUpdate] = self.on_stream_fills
         return handlers
+
+    def on_stream_fills(self, event: FillsUpdate, _changed: Changed) -> None:
+        self.fills.observe_stream_fills(event.notices)
 
     def on_status(self, event: StatusUpdate, _changed: Changed) -> None:
         answering = event.connection in _ANSWERING

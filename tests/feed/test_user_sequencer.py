@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from decimal import Decimal
 
 import pytest
@@ -277,9 +279,13 @@ def test_a_notice_carries_the_report_fields() -> None:
     seq = UserSequencer(hold_ms=0)
     seq.push(report(8, 55, "PARTIALLY_FILLED", "0.5", "0.25", symbol="JEXBTC", side="SELL", qty="2"), 0)
     (notice,) = seq.release(0).notices
-    assert notice == FillNotice(symbol="JEXBTC", order_id=8, side="SELL", qty=D("0.5"), quote=D("0.25"),
-                                filled_qty=D("0.5"), order_qty=D(2), status="PARTIALLY_FILLED", event_time=55)
+    assert dataclasses.replace(notice, order=None) == FillNotice(
+        symbol="JEXBTC", order_id=8, side="SELL", qty=D("0.5"), quote=D("0.25"),
+        filled_qty=D("0.5"), order_qty=D(2), status="PARTIALLY_FILLED", event_time=55)
     assert notice.price == D("0.5")
+    assert notice.order is not None  # the order as the report left it, for the fill announcement
+    assert (notice.order.order_id, notice.order.side, notice.order.executed_qty) == (8, "SELL", D("0.5"))
+    assert (notice.order.orig_qty, notice.order.cummulative_quote_qty) == (D(2), D("0.25"))
 
 
 def test_a_buy_report_stays_a_buy() -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from jextui.ui.screens.account import DepositAddressScreen, PagedAccountScreen
 
-from .app_harness import make_test_app, wait_for_data, wait_until
+from .app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
 from .test_trading_helpers import SYMBOL, resting_buy_price
 
 
@@ -57,5 +57,5 @@ def _screen_of(key: str, *, orders: int = 0, private: bool = False) -> Any:
          "withdraw_history", "trade_fees"],
 )
 def test_account_screen_80x24(snap_compare: Any, tmp_path: Path, key: str, orders: int, private: bool) -> None:
-    app = make_test_app(tmp_path, size=(80, 24))
+    app = make_test_app(tmp_path, size=(80, 24), streams=SNAPSHOT_STREAMS)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_screen_of(key, orders=orders, private=private))

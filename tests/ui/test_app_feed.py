@@ -13,7 +13,8 @@ from .app_harness import make_test_app, settle, wait_for_data, wait_until
 
 
 async def test_panes_say_stale_when_the_exchange_stops_answering(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path)
+    # streams = false: the polling thresholds (3 desired periods per feed), as before streams.
+    app = make_test_app(tmp_path, streams=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         panes = app.main.panes
@@ -82,7 +83,9 @@ async def test_without_credentials_account_panes_say_why_and_market_data_still_f
         assert "no API key: balances need an API key and secret" in balances
         assert "no API key: open orders need an API key and secret" in orders
         assert panes.book.has_data and panes.trades.has_data and panes.klines.has_data
-        assert not panes.trades.colours_by_side  # without a key: colours by tick direction
+        # Without a key the REST trades say no side; the trade stream does, so
+        # with streams on the tape is coloured by side all the same.
+        assert panes.trades.colours_by_side
 
 
 async def test_compact_layout_at_80x24_polls_only_what_is_on_screen(tmp_path: Path) -> None:

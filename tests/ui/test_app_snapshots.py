@@ -12,14 +12,14 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from .app_harness import HarnessJexApp, make_test_app, wait_for_data
+from .app_harness import SNAPSHOT_STREAMS, HarnessJexApp, make_test_app, wait_for_data
 
 #: The product's weight limit, so the status bar reads as it would for a user.
 REAL_LIMITS = {"weight_per_minute": 1200}
 
 
 def _app(tmp_path: Path, size: tuple[int, int], **changes: Any) -> HarnessJexApp:
-    return make_test_app(tmp_path, size=size, sandbox_overrides=REAL_LIMITS, **changes)
+    return make_test_app(tmp_path, size=size, sandbox_overrides=REAL_LIMITS, streams=SNAPSHOT_STREAMS, **changes)
 
 
 def test_snapshot_main_160x48(snap_compare: Any, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from textual.widgets import Input
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.ticket import TicketScreen
 
-from .app_harness import make_test_app, wait_for_data, wait_until
+from .app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
 from .test_trading_helpers import type_into
 
 
@@ -41,12 +41,12 @@ def _ticket_with(price: str | None, quantity: str, *, enter: bool = False) -> An
 
 
 def test_buy_ticket_160x48(snap_compare: Any, tmp_path: Path) -> None:
-    app = make_test_app(tmp_path, size=(160, 48))
+    app = make_test_app(tmp_path, size=(160, 48), streams=SNAPSHOT_STREAMS)
     assert snap_compare(app, terminal_size=(160, 48), run_before=_ticket_with(None, "0.25"))
 
 
 def test_ticket_with_problems_80x24(snap_compare: Any, tmp_path: Path) -> None:
-    app = make_test_app(tmp_path, size=(80, 24))
+    app = make_test_app(tmp_path, size=(80, 24), streams=SNAPSHOT_STREAMS)
     assert snap_compare(app, terminal_size=(80, 24), run_before=_ticket_with("64000.123", "0.000001"))
 
 

@@ -61,6 +61,7 @@ class StatusInfo:
     weight_limit: int | None = None
     weight_budget: int | None = None
     pane_ages: Mapping[str, tuple[int | None, bool]] = field(default_factory=dict)
+    streams: str | None = None  # "live", "reconnecting" or "polling"; None: streams off
 
 
 def shorten_url(url: str, width: int) -> str:
@@ -157,6 +158,7 @@ class StatusBar(Widget):
         weight_limit: int | None | _Keep = KEEP,
         weight_budget: int | None | _Keep = KEEP,
         pane_ages: Mapping[str, tuple[int | None, bool]] | _Keep = KEEP,
+        streams: str | None | _Keep = KEEP,
     ) -> None:
         """Change what the bar shows; parameters left out keep their value.
 
@@ -174,6 +176,9 @@ class StatusBar(Widget):
           75 % of the budget and ``$error`` at the budget.
         - ``pane_ages``: label → (age in ms or None, stale), in display order,
           e.g. ``{"book": (400, False), "trades": (14_000, True)}``.
+        - ``streams``: where the live data comes from, "live" (the streams),
+          "reconnecting" or "polling" (REST while a stream is away); None
+          (streams off) shows nothing.
         """
         changes: dict[str, Any] = {
             name: value
@@ -190,6 +195,7 @@ class StatusBar(Widget):
                 "weight_limit": weight_limit,
                 "weight_budget": weight_budget,
                 "pane_ages": pane_ages,
+                "streams": streams,
             }.items()
             if value is not KEEP
         }
@@ -278,6 +284,9 @@ class StatusBar(Widget):
             items.append(_Item(Text(format_latency(info.latency_ms), style=self._style("status--muted")), 5))
         if info.clock_offset_ms is not None:
             items.append(_Item(Text(f"Δ{format_offset(info.clock_offset_ms)}", style=self._style("status--muted")), 6))
+        if info.streams is not None:
+            component = "status--muted" if info.streams == "live" else "status--degraded"
+            items.append(_Item(Text(f"streams: {info.streams}", style=self._style(component)), 3))
         if info.used_weight is not None and info.weight_limit:
             items.append(_Item(self._weight_text(info.used_weight, info.weight_limit, info.weight_budget), 2))
         ages = self._ages_text()
