@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.sandbox import root_logging_restored
 
-from conftest import root_logging_restored
 from jextui import logs
 from jextui.api.secret import Secret
 

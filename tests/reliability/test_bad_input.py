@@ -33,6 +33,7 @@ import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
 from jextui.api.models import ExchangeInfo, SymbolInfo, dec_hook
 from jextui.config import ConfigError, Overrides, load_settings
@@ -43,7 +44,6 @@ from jextui.sandbox.engine import EngineError
 from jextui.sandbox.exchange import Exchange
 from jextui.sandbox.ratelimit import RateLimitSettings
 from jextui.trading.ticket import FIELD_BALANCE, OrderTicket
-from conftest import DOC_API_KEY, DOC_API_SECRET
 
 D = Decimal
 

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.trading_ui import SYMBOL, resting_buy_price
 
 from jextui.ui.screens.account import (
     AssetDetailsScreen,
@@ -20,9 +22,6 @@ from jextui.ui.screens.account import (
 )
 from jextui.ui.screens.account import history as history_module
 from jextui.ui.widgets.table import TableView
-
-from .app_harness import make_test_app, wait_for_data, wait_until
-from .test_trading_helpers import SYMBOL, resting_buy_price
 
 SCREENS_BY_KEY = {
     "H": OrderHistoryScreen,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
 from textual.command import CommandPalette
 
 from jextui.config.state import load_state
@@ -14,8 +15,6 @@ from jextui.ui.keymap import KEYMAP, key_label
 from jextui.ui.screens.help import HelpScreen, help_rows
 from jextui.ui.screens.main import QuitScreen
 from jextui.ui.trading_actions import TradingController
-
-from .app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
 
 
 def test_the_help_lists_every_binding_of_the_keymap() -> None:

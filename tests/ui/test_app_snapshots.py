@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from support.app_harness import HarnessJexApp, make_test_app, wait_for_data
 from textual.pilot import Pilot
-
-from .app_harness import HarnessJexApp, make_test_app, wait_for_data
 
 #: The product's weight limit, so the status bar reads as it would for a user.
 REAL_LIMITS = {"weight_per_minute": 1200}

@@ -13,10 +13,10 @@ import socket
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
-from jextui.trading.journal import RESOLVED
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.trading_ui import SYMBOL, exchange_orders, open_ticket, resting_buy_price, type_into
 
-from .app_harness import make_test_app, wait_for_data, wait_until
-from .test_trading_helpers import SYMBOL, exchange_orders, open_ticket, resting_buy_price, type_into
+from jextui.trading.journal import RESOLVED
 
 ORDER_PATH = "/api/v1/spot/order"
 
