@@ -14,7 +14,7 @@ import pytest
 from support.sandbox import root_logging_restored
 
 from jextui import __version__
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.cli import main
 from jextui.config import DEFAULT_WATCHLIST, Settings
 

@@ -19,7 +19,7 @@ from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 from support.sandbox import root_logging_restored
 
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.cli import main
 from jextui.config import (
     DEFAULT_WATCHLIST,

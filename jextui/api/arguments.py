@@ -9,7 +9,7 @@ from decimal import Decimal
 import httpx
 
 from .errors import InsecureTransport, InvalidArgument
-from .secret import Secret
+from jextui.secret import Secret
 from .transport import Params, format_decimal, is_loopback_host
 
 _SIDES = ("BUY", "SELL")

@@ -78,7 +78,7 @@ from .limits import (
     parse_retry_after,
 )
 from .limits import weight_of as _weight_of
-from .secret import Secret
+from jextui.secret import Secret
 from .signing import sign, total_params
 from .transport import (
     Params,

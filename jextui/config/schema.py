@@ -22,7 +22,7 @@ from typing import Any
 
 import msgspec
 
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 
 __all__ = [
     "DEFAULT_WATCHLIST",

@@ -25,7 +25,7 @@ from support.app_harness import make_settings, wait_until
 
 from jextui.api import JexClient
 from jextui.api.errors import AuthError, JexError, TimestampError
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.sandbox.clock import FixedClock
 from jextui.session import Session, SessionError, SessionOptions
 from jextui.ui.app import JexApp

@@ -39,7 +39,7 @@ from support.sandbox import root_logging_restored
 
 from jextui import logs
 from jextui.api.errors import JexError
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.sandbox.clock import FixedClock
 from jextui.session import SessionOptions
 from jextui.ui.app import AppOptions
