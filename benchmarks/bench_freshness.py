@@ -37,7 +37,7 @@ from typing import Any
 
 from jextui.api.client import JexClient
 from jextui.api.limits import RequestEvent
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.feed.events import (
     AccountUpdate,
     BookTickersUpdate,

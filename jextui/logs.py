@@ -24,7 +24,7 @@ import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
 
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.locations import ensure_private_dir
 
 __all__ = [

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.logs import register_secret
 
 if TYPE_CHECKING:  # the rest is imported by start(): after the first frame

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from support.sandbox import root_logging_restored
 
-from conftest import root_logging_restored
 from jextui import __version__
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.cli import main
 from jextui.config import DEFAULT_WATCHLIST, Settings
 

@@ -14,16 +14,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
+from support.sandbox import root_logging_restored
 
-from conftest import root_logging_restored
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.cli import main
 from jextui.config import (
-    Overrides,
     DEFAULT_WATCHLIST,
     REFRESH_LIMITS,
     ConfigError,
+    Overrides,
     config_template,
     load_config,
     load_settings,

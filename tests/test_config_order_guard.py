@@ -8,8 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from support.sandbox import root_logging_restored
 
-from conftest import root_logging_restored
 from jextui.cli import main
 from jextui.config import Overrides, config_template, load_config, load_settings
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_config import Home
 
-from conftest import root_logging_restored
+from support.sandbox import root_logging_restored
 from jextui.cli import main
 from jextui.config import ConfigError, Overrides, config_template, effective_stream_url, load_settings
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from conftest import DOC_API_KEY, DOC_API_SECRET, root_logging_restored
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET, root_logging_restored
 from jextui.alerts import AlertStore
 from jextui.api import JexClient
 from jextui.cli import main

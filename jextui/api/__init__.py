@@ -7,129 +7,62 @@ Everything a caller needs is importable from here::
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from jextui.secret import Secret
 
-from jextui.lazy import lazy_exports
-
-# Names are imported on first use (PEP 562), so that a caller needing only
-# ``jextui.api.secret`` or ``jextui.api.models`` does not pay for httpx: the
-# console's first frame is drawn before the client is needed.
-_EXPORTS: dict[str, str] = {
-    "JexClient": "client",
-    "ServerClock": "clock",
-    "ApiError": "errors",
-    "AuthError": "errors",
-    "BadRequest": "errors",
-    "ConnectionFailed": "errors",
-    "ConnectTimedOut": "errors",
-    "DecodeError": "errors",
-    "InsecureTransport": "errors",
-    "InsufficientBalance": "errors",
-    "InvalidArgument": "errors",
-    "InvalidSymbol": "errors",
-    "IpBanned": "errors",
-    "JexError": "errors",
-    "MissingCredentials": "errors",
-    "NotSent": "errors",
-    "OrderRejected": "errors",
-    "RateLimited": "errors",
-    "RequestTimeout": "errors",
-    "ServerError": "errors",
-    "TimestampError": "errors",
-    "TransportError": "errors",
-    "UnknownOrder": "errors",
-    "ENDPOINTS": "limits",
-    "WEIGHTS": "limits",
-    "Endpoint": "limits",
-    "RateState": "limits",
-    "RequestEvent": "limits",
-    "Security": "limits",
-    "weight_of": "limits",
-    "KLINE_INTERVALS": "models",
-    "Account": "models",
-    "AssetDetail": "models",
-    "AvgPrice": "models",
-    "Balance": "models",
-    "BookTicker": "models",
-    "CancelResult": "models",
-    "Deposit": "models",
-    "DepositAddress": "models",
-    "Depth": "models",
-    "DepthLevel": "models",
-    "ExchangeInfo": "models",
-    "HistoricalTrade": "models",
-    "Kline": "models",
-    "Order": "models",
-    "OrderAck": "models",
-    "OrderResult": "models",
-    "PriceTicker": "models",
-    "RateLimit": "models",
-    "SymbolFilter": "models",
-    "SymbolInfo": "models",
-    "Ticker24hr": "models",
-    "Trade": "models",
-    "TradeFee": "models",
-    "WithdrawHistory": "models",
-    "Withdrawal": "models",
-    "Secret": "secret",
-}
-
-if TYPE_CHECKING:
-    from .client import JexClient
-    from .clock import ServerClock
-    from .errors import (
-        ApiError,
-        AuthError,
-        BadRequest,
-        ConnectionFailed,
-        ConnectTimedOut,
-        DecodeError,
-        InsecureTransport,
-        InsufficientBalance,
-        InvalidArgument,
-        InvalidSymbol,
-        IpBanned,
-        JexError,
-        MissingCredentials,
-        NotSent,
-        OrderRejected,
-        RateLimited,
-        RequestTimeout,
-        ServerError,
-        TimestampError,
-        TransportError,
-        UnknownOrder,
-    )
-    from .limits import ENDPOINTS, WEIGHTS, Endpoint, RateState, RequestEvent, Security, weight_of
-    from .models import (
-        KLINE_INTERVALS,
-        Account,
-        AssetDetail,
-        AvgPrice,
-        Balance,
-        BookTicker,
-        CancelResult,
-        Deposit,
-        DepositAddress,
-        Depth,
-        DepthLevel,
-        ExchangeInfo,
-        HistoricalTrade,
-        Kline,
-        Order,
-        OrderAck,
-        OrderResult,
-        PriceTicker,
-        RateLimit,
-        SymbolFilter,
-        SymbolInfo,
-        Ticker24hr,
-        Trade,
-        TradeFee,
-        Withdrawal,
-        WithdrawHistory,
-    )
-    from .secret import Secret
+from .client import JexClient
+from .clock import ServerClock
+from .errors import (
+    ApiError,
+    AuthError,
+    BadRequest,
+    ConnectionFailed,
+    ConnectTimedOut,
+    DecodeError,
+    InsecureTransport,
+    InsufficientBalance,
+    InvalidArgument,
+    InvalidSymbol,
+    IpBanned,
+    JexError,
+    MissingCredentials,
+    NotSent,
+    OrderRejected,
+    RateLimited,
+    RequestTimeout,
+    ServerError,
+    TimestampError,
+    TransportError,
+    UnknownOrder,
+)
+from .limits import ENDPOINTS, WEIGHTS, Endpoint, RateState, RequestEvent, Security, weight_of
+from .models import (
+    KLINE_INTERVALS,
+    Account,
+    AssetDetail,
+    AvgPrice,
+    Balance,
+    BookTicker,
+    CancelResult,
+    Deposit,
+    DepositAddress,
+    Depth,
+    DepthLevel,
+    ExchangeInfo,
+    HistoricalTrade,
+    Kline,
+    Order,
+    OrderAck,
+    OrderResult,
+    PriceTicker,
+    RateLimit,
+    SymbolFilter,
+    SymbolInfo,
+    Ticker24hr,
+    Trade,
+    TradeFee,
+    Withdrawal,
+    WithdrawHistory,
+)
 
 __all__ = [
     "JexClient",
@@ -144,6 +77,8 @@ __all__ = [
     "weight_of",
     # errors
     "JexError",
+    "NotSent",
+    "ConnectTimedOut",
     "ApiError",
     "AuthError",
     "TimestampError",
@@ -158,8 +93,6 @@ __all__ = [
     "TransportError",
     "RequestTimeout",
     "ConnectionFailed",
-    "NotSent",
-    "ConnectTimedOut",
     "DecodeError",
     "MissingCredentials",
     "InsecureTransport",
@@ -193,5 +126,3 @@ __all__ = [
     "Withdrawal",
 ]
 
-
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -23,6 +23,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from jextui.kline_intervals import KLINE_INTERVALS
+
 __all__ = [
     "OrderId",
     "dec_hook",
@@ -61,9 +63,6 @@ __all__ = [
     "OrderStatus",
 ]
 
-KLINE_INTERVALS: tuple[str, ...] = (
-    "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d", "3d", "1w",
-)
 
 Side = Literal["BUY", "SELL"]
 TimeInForce = Literal["GTC", "IOC", "FOK"]

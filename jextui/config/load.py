@@ -27,7 +27,7 @@ from typing import Any
 
 import msgspec
 
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.config.schema import (
     FAT_FINGER_PASSIVE_CHOICES,
     MAX_WATCHLIST,

@@ -18,7 +18,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.config.load import file_error, known_profiles_text, load_config
 from jextui.config.schema import (
     DEFAULT_LOG_LEVEL,

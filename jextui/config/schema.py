@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 
 if TYPE_CHECKING:
     from jextui.alerts.model import Alert

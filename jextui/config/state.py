@@ -26,7 +26,6 @@ from pathlib import Path
 
 import msgspec
 
-from jextui.api.models import KLINE_INTERVALS
 from jextui.config.schema import (
     DEFAULT_WATCHLIST,
     SYMBOL_PATTERN,
@@ -40,6 +39,7 @@ from jextui.config.themes import (
     no_color_requested,
     theme_names,
 )
+from jextui.kline_intervals import KLINE_INTERVALS
 from jextui.locations import ensure_private_dir
 
 __all__ = [

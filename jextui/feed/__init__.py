@@ -33,69 +33,74 @@ when the connection state changes) carries each feed's :class:`FeedHealth`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from jextui.feed.events import (
+    AccountUpdate,
+    BookTickersUpdate,
+    BookUpdate,
+    ConnectionState,
+    ExchangeInfoUpdate,
+    FeedEvent,
+    FeedFailed,
+    KlinesUpdate,
+    OpenOrdersUpdate,
+    PricesUpdate,
+    SparklineUpdate,
+    StatusUpdate,
+    TickersUpdate,
+    TradesUpdate,
+)
+from jextui.feed.health import STALE_AFTER_PERIODS, FeedHealth, FeedState, HealthTracker
+from jextui.feed.scheduler import (
+    ACTIVE_SYMBOL_KINDS,
+    BACKGROUND_KINDS,
+    DEFAULT_PERIODS_S,
+    PANE_KINDS,
+    PRIORITY,
+    WATCHLIST_KINDS,
+    BudgetPlan,
+    FeedKind,
+    FeedPlan,
+    FeedScheduler,
+    Request,
+    describe_plan,
+    parse_periods,
+)
+from jextui.feed.worker import DEPTH_LIMITS, FeedClient, FeedWorker, depth_limit_for
 
-from jextui.lazy import lazy_exports
-
-# Names are imported on first use (PEP 562): ``jextui.feed.events`` alone
-# (what the UI's store needs) does not load the scheduler and the worker.
-_EXPORTS: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "AccountUpdate", "BookTickersUpdate", "BookUpdate", "ConnectionState", "ExchangeInfoUpdate",
-            "FeedEvent", "FeedFailed", "KlinesUpdate", "OpenOrdersUpdate", "PricesUpdate", "SparklineUpdate",
-            "StatusUpdate", "TickersUpdate", "TradesUpdate",
-        ),
-        "events",
-    ),
-    **dict.fromkeys(("STALE_AFTER_PERIODS", "FeedHealth", "FeedState", "HealthTracker"), "health"),
-    **dict.fromkeys(
-        (
-            "ACTIVE_SYMBOL_KINDS", "BACKGROUND_KINDS", "DEFAULT_PERIODS_S", "PANE_KINDS", "PRIORITY",
-            "WATCHLIST_KINDS", "BudgetPlan", "FeedKind", "FeedPlan", "FeedScheduler", "Request", "describe_plan",
-            "parse_periods",
-        ),
-        "scheduler",
-    ),
-    **dict.fromkeys(("DEPTH_LIMITS", "FeedClient", "FeedWorker", "depth_limit_for"), "worker"),
-}  # fmt: skip
-
-if TYPE_CHECKING:
-    from jextui.feed.events import (
-        AccountUpdate,
-        BookTickersUpdate,
-        BookUpdate,
-        ConnectionState,
-        ExchangeInfoUpdate,
-        FeedEvent,
-        FeedFailed,
-        KlinesUpdate,
-        OpenOrdersUpdate,
-        PricesUpdate,
-        SparklineUpdate,
-        StatusUpdate,
-        TickersUpdate,
-        TradesUpdate,
-    )
-    from jextui.feed.health import STALE_AFTER_PERIODS, FeedHealth, FeedState, HealthTracker
-    from jextui.feed.scheduler import (
-        ACTIVE_SYMBOL_KINDS,
-        BACKGROUND_KINDS,
-        DEFAULT_PERIODS_S,
-        PANE_KINDS,
-        PRIORITY,
-        WATCHLIST_KINDS,
-        BudgetPlan,
-        FeedKind,
-        FeedPlan,
-        FeedScheduler,
-        Request,
-        describe_plan,
-        parse_periods,
-    )
-    from jextui.feed.worker import DEPTH_LIMITS, FeedClient, FeedWorker, depth_limit_for
-
-__all__ = sorted(_EXPORTS)
-
-
-__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
+__all__ = [
+    "ACTIVE_SYMBOL_KINDS",
+    "BACKGROUND_KINDS",
+    "DEFAULT_PERIODS_S",
+    "DEPTH_LIMITS",
+    "PANE_KINDS",
+    "PRIORITY",
+    "STALE_AFTER_PERIODS",
+    "WATCHLIST_KINDS",
+    "AccountUpdate",
+    "BookTickersUpdate",
+    "BookUpdate",
+    "BudgetPlan",
+    "ConnectionState",
+    "ExchangeInfoUpdate",
+    "FeedClient",
+    "FeedEvent",
+    "FeedFailed",
+    "FeedHealth",
+    "FeedKind",
+    "FeedPlan",
+    "FeedScheduler",
+    "FeedState",
+    "FeedWorker",
+    "HealthTracker",
+    "KlinesUpdate",
+    "OpenOrdersUpdate",
+    "PricesUpdate",
+    "Request",
+    "SparklineUpdate",
+    "StatusUpdate",
+    "TickersUpdate",
+    "TradesUpdate",
+    "depth_limit_for",
+    "describe_plan",
+    "parse_periods",
+]

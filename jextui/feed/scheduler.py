@@ -97,10 +97,31 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from enum import StrEnum
+from dataclasses import dataclass, field
 
 from jextui.api.limits import weight_of
+from jextui.feed.feed_plan import (
+    ACTIVE_SYMBOL_KINDS,
+    BACKGROUND_KINDS,
+    DEFAULT_PERIODS_S,
+    HAS_ALL_SYMBOL_FORM,
+    KIND_ORDER,
+    MAX_STRETCHED_PERIOD_S,
+    MIN_PERIOD_S,
+    PANE_KINDS,
+    PRIORITY,
+    SIGNED_KINDS,
+    WATCHLIST_KINDS,
+    BudgetPlan,
+    FeedKind,
+    FeedPlan,
+    Request,
+    describe_plan,
+    endpoint_of,
+    feed_kind,
+    parse_periods,
+    stretch_to_budget,
+)
 from jextui.feed.server_weight import ServerWeightView
 
 __all__ = [
@@ -122,83 +143,6 @@ __all__ = [
 ]
 
 
-class FeedKind(StrEnum):
-    """The feeds the worker polls; the value is the name used in config and events."""
-
-    BOOK = "book"
-    TRADES = "trades"
-    KLINES = "klines"
-    OPEN_ORDERS = "open_orders"
-    ACCOUNT = "account"
-    PRICES = "prices"
-    BOOK_TICKERS = "book_tickers"
-    TICKERS = "tickers"
-    SPARKLINES = "sparklines"
-    SERVER_TIME = "server_time"
-    EXCHANGE_INFO = "exchange_info"
-
-
-#: Feeds that fill a pane: polled only while listed in ``set_visible``.
-PANE_KINDS: frozenset[FeedKind] = frozenset(
-    {
-        FeedKind.BOOK,
-        FeedKind.TRADES,
-        FeedKind.KLINES,
-        FeedKind.OPEN_ORDERS,
-        FeedKind.ACCOUNT,
-        FeedKind.PRICES,
-        FeedKind.BOOK_TICKERS,
-        FeedKind.TICKERS,
-        FeedKind.SPARKLINES,
-    }
-)
-#: Housekeeping feeds: always polled, whatever is on screen.
-BACKGROUND_KINDS: frozenset[FeedKind] = frozenset(
-    {FeedKind.SERVER_TIME, FeedKind.EXCHANGE_INFO}
-)
-#: Feeds about the active symbol: restarted at once when it changes.
-ACTIVE_SYMBOL_KINDS: frozenset[FeedKind] = frozenset(
-    {FeedKind.BOOK, FeedKind.TRADES, FeedKind.KLINES, FeedKind.OPEN_ORDERS}
-)
-#: Feeds about every watched symbol.
-WATCHLIST_KINDS: frozenset[FeedKind] = frozenset(
-    {FeedKind.PRICES, FeedKind.BOOK_TICKERS, FeedKind.TICKERS, FeedKind.SPARKLINES}
-)
-_SIGNED_KINDS = frozenset({FeedKind.OPEN_ORDERS, FeedKind.ACCOUNT})
-
-DEFAULT_PERIODS_S: Mapping[FeedKind, float] = {
-    FeedKind.BOOK: 0.4,
-    FeedKind.TRADES: 1.0,
-    FeedKind.KLINES: 5.0,
-    FeedKind.OPEN_ORDERS: 5.0,
-    FeedKind.ACCOUNT: 5.0,
-    FeedKind.PRICES: 1.0,
-    FeedKind.BOOK_TICKERS: 2.0,
-    FeedKind.TICKERS: 10.0,
-    FeedKind.SPARKLINES: 60.0,
-    FeedKind.SERVER_TIME: 60.0,
-    FeedKind.EXCHANGE_INFO: 3600.0,
-}
-
-#: Lower number = more important: stretched last, started first.
-PRIORITY: Mapping[FeedKind, int] = {
-    FeedKind.BOOK: 0,
-    FeedKind.TRADES: 1,
-    FeedKind.KLINES: 2,
-    FeedKind.OPEN_ORDERS: 3,
-    FeedKind.ACCOUNT: 3,
-    FeedKind.SERVER_TIME: 3,
-    FeedKind.EXCHANGE_INFO: 3,
-    FeedKind.PRICES: 4,
-    FeedKind.BOOK_TICKERS: 4,
-    FeedKind.TICKERS: 4,
-    FeedKind.SPARKLINES: 5,
-}
-
-MIN_PERIOD_S = 0.1
-MAX_PERIOD_S = 86_400.0
-#: However tight the budget, a feed is still polled at least this often.
-MAX_STRETCHED_PERIOD_S = 120.0
 #: Failures back off exponentially up to this (network trouble, 5xx ...).
 MAX_RETRY_BACKOFF_MS = 10_000
 #: Errors that will not go away by themselves (bad key, bad symbol) retry slowly.
@@ -220,149 +164,6 @@ WeightOf = Callable[[str, "str | None"], int]
 """``(endpoint path, symbol or None for all symbols) -> request weight``."""
 
 
-def _endpoint(kind: FeedKind, historical_trades: bool) -> str:
-    if kind is FeedKind.TRADES:
-        return "/api/v1/spot/historicalTrades" if historical_trades else "/api/v1/spot/trades"
-    return _ENDPOINTS[kind]
-
-
-_ENDPOINTS: Mapping[FeedKind, str] = {
-    FeedKind.BOOK: "/api/v1/spot/depth",
-    FeedKind.KLINES: "/api/v1/spot/klines",
-    FeedKind.OPEN_ORDERS: "/api/v1/spot/openOrders",
-    FeedKind.ACCOUNT: "/api/v1/account",
-    FeedKind.PRICES: "/api/v1/spot/ticker/price",
-    FeedKind.BOOK_TICKERS: "/api/v1/spot/ticker/bookTicker",
-    FeedKind.TICKERS: "/api/v1/spot/ticker/24hr",
-    FeedKind.SPARKLINES: "/api/v1/spot/klines",
-    FeedKind.SERVER_TIME: "/api/v1/time",
-    FeedKind.EXCHANGE_INFO: "/api/v1/exchangeInfo",
-}
-# Watchlist feeds that have an all-symbol form (klines has none).
-_HAS_ALL_SYMBOL_FORM = frozenset({FeedKind.PRICES, FeedKind.BOOK_TICKERS, FeedKind.TICKERS})
-
-
-def parse_periods(periods: Mapping[str, float] | None) -> dict[FeedKind, float]:
-    """Default periods overridden by ``periods`` (seconds per feed name).
-
-    Raises ``ValueError`` with a message naming the feed for an unknown name
-    or a period that is not a number between 0.1 s and one day.
-    """
-    merged = dict(DEFAULT_PERIODS_S)
-    for name, value in (periods or {}).items():
-        kind = _kind(name)
-        try:
-            seconds = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"refresh period for {kind.value!r} must be a number of seconds, got {value!r}") from None
-        if not (MIN_PERIOD_S <= seconds <= MAX_PERIOD_S) or math.isnan(seconds):
-            raise ValueError(
-                f"refresh period for {kind.value!r} must be between {MIN_PERIOD_S} s "
-                f"and {MAX_PERIOD_S:.0f} s, got {value!r}"
-            )
-        merged[kind] = seconds
-    return merged
-
-
-def _kind(name: str | FeedKind) -> FeedKind:
-    try:
-        return FeedKind(name)
-    except ValueError:
-        known = ", ".join(k.value for k in FeedKind)
-        raise ValueError(f"unknown feed {name!r}; known feeds: {known}") from None
-
-
-# --- value objects ----------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Request:
-    """One request the worker should send now.
-
-    ``symbol`` is None for the account, server time, exchange info and the
-    all-symbol form of a watchlist feed (``all_symbols`` True).  ``interval``
-    is the kline interval for :attr:`FeedKind.KLINES`.  ``seq`` tells two
-    requests of the same feed apart.
-    """
-
-    kind: FeedKind
-    symbol: str | None
-    weight: int
-    endpoint: str
-    all_symbols: bool = False
-    interval: str | None = None
-    seq: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class FeedPlan:
-    """How one feed is planned right now."""
-
-    kind: FeedKind
-    priority: int
-    desired_period_s: float
-    effective_period_s: float  # after stretching for the budget
-    requests_per_cycle: int  # requests to refresh everything the feed covers once
-    weight_per_cycle: int
-    all_symbols: bool
-    endpoint: str
-
-    @property
-    def weight_per_minute(self) -> float:
-        return self.weight_per_cycle * 60.0 / self.effective_period_s
-
-    @property
-    def stretched(self) -> bool:
-        return self.effective_period_s > self.desired_period_s * 1.0001
-
-
-@dataclass(frozen=True, slots=True)
-class BudgetPlan:
-    """The whole plan: active feeds (highest priority first) and the budget."""
-
-    feeds: tuple[FeedPlan, ...]
-    weight_limit: int
-    weight_share: float
-    external_weight_1m: int  # weight other programs on this IP use per minute (estimate)
-
-    @property
-    def budget_1m(self) -> int:
-        """Weight per minute we allow everything (ours + others') to use."""
-        return int(self.weight_limit * self.weight_share)
-
-    @property
-    def planned_weight_1m(self) -> float:
-        return sum(f.weight_per_minute for f in self.feeds)
-
-    def feed(self, kind: str) -> FeedPlan | None:
-        wanted = _kind(kind)
-        return next((f for f in self.feeds if f.kind is wanted), None)
-
-
-# --- the budget -------------------------------------------------------------
-
-
-def _stretch(feeds: list[FeedPlan], available_1m: float) -> list[FeedPlan]:
-    """Stretch periods, lowest priority first, until the feeds fit ``available_1m``."""
-    total = sum(f.weight_per_minute for f in feeds)
-    result = {f.kind: f for f in feeds}
-    for plan in sorted(feeds, key=lambda f: (-f.priority, -_ORDER[f.kind])):
-        excess = total - available_1m
-        if excess <= 0:
-            break
-        slowest = max(MAX_STRETCHED_PERIOD_S, plan.desired_period_s)
-        floor_rate = plan.weight_per_cycle * 60.0 / slowest
-        cut = min(excess, plan.weight_per_minute - floor_rate)
-        if cut <= 0:
-            continue
-        new_rate = plan.weight_per_minute - cut
-        period = plan.weight_per_cycle * 60.0 / new_rate
-        result[plan.kind] = replace(plan, effective_period_s=period)
-        total -= cut
-    return [result[f.kind] for f in feeds]
-
-
-_ORDER: Mapping[FeedKind, int] = {kind: index for index, kind in enumerate(FeedKind)}
 
 
 # --- per-feed timing ---------------------------------------------------------
@@ -472,7 +273,7 @@ class FeedScheduler:
 
     def set_visible(self, kinds: Iterable[str]) -> None:
         """Poll only these pane feeds; feeds that come back on screen are fetched at once."""
-        wanted = frozenset(_kind(k) for k in kinds) & PANE_KINDS
+        wanted = frozenset(feed_kind(k) for k in kinds) & PANE_KINDS
         for kind in wanted - self._visible:
             self._timing[kind].forced = True
         self._visible = wanted
@@ -505,7 +306,7 @@ class FeedScheduler:
 
     def refresh_now(self, kind: str) -> None:
         """Poll ``kind`` as soon as the budget and any block allow."""
-        timing = self._timing[_kind(kind)]
+        timing = self._timing[feed_kind(kind)]
         timing.forced = True
         timing.retry_at_ms = None
 
@@ -572,7 +373,7 @@ class FeedScheduler:
             return None
         if kind not in self._visible:
             return "hidden"
-        if kind in _SIGNED_KINDS and not self._signed:
+        if kind in SIGNED_KINDS and not self._signed:
             return "no API key and secret configured"
         if kind in ACTIVE_SYMBOL_KINDS and self._active_symbol is None:
             return "no active symbol"
@@ -590,7 +391,7 @@ class FeedScheduler:
         if external:
             # Leave headroom so the guard in due() need not hold requests back.
             budget *= PLAN_HEADROOM
-        stretched = _stretch(feeds, max(0.0, budget - external))
+        stretched = stretch_to_budget(feeds, max(0.0, budget - external))
         return BudgetPlan(
             feeds=tuple(stretched),
             weight_limit=self._weight_limit,
@@ -601,14 +402,14 @@ class FeedScheduler:
     def effective_period_ms(self, kind: str, now_ms: int = 0) -> int:
         """The period ``kind`` is polled at now (its desired one when not active)."""
         plan = self.plan(now_ms).feed(kind)
-        seconds = plan.effective_period_s if plan else self._periods[_kind(kind)]
+        seconds = plan.effective_period_s if plan else self._periods[feed_kind(kind)]
         return int(seconds * 1000)
 
     def desired_period_ms(self, kind: str) -> int:
-        return int(self._periods[_kind(kind)] * 1000)
+        return int(self._periods[feed_kind(kind)] * 1000)
 
     def _desired_plan(self, kind: FeedKind) -> FeedPlan:
-        endpoint = _endpoint(kind, self._api_key)
+        endpoint = endpoint_of(kind, self._api_key)
         requests, weight, all_symbols = self._cycle_cost(kind, endpoint)
         return FeedPlan(
             kind=kind,
@@ -628,14 +429,14 @@ class FeedScheduler:
             return 1, self._weight_of(endpoint, symbol), False
         count = len(self._watchlist)
         per_symbol = count * self._weight_of(endpoint, self._watchlist[0]) if count else 0
-        if kind in _HAS_ALL_SYMBOL_FORM:
+        if kind in HAS_ALL_SYMBOL_FORM:
             all_weight = self._weight_of(endpoint, None)
             if all_weight <= per_symbol:
                 return 1, all_weight, True
         return count, per_symbol, False
 
     def _kinds_by_priority(self) -> list[FeedKind]:
-        return sorted(FeedKind, key=lambda k: (PRIORITY[k], _ORDER[k]))
+        return sorted(FeedKind, key=lambda k: (PRIORITY[k], KIND_ORDER[k]))
 
     # --- timing -----------------------------------------------------------------
 
@@ -862,30 +663,4 @@ class FeedScheduler:
             timing.forced = True
 
     def failures(self, kind: str) -> int:
-        return self._timing[_kind(kind)].failures
-
-
-def describe_plan(plan: BudgetPlan) -> str:
-    """A text table of ``plan`` (feed, period, requests, weight per minute)."""
-    lines = [
-        f"{'feed':<14} {'period':>7} {'requests/poll':<16} {'weight/poll':>11} "
-        f"{'weight/min':>11} {'freshness':>10}"
-    ]
-    for feed in plan.feeds:
-        requests = "1 all-symbol" if feed.all_symbols else (
-            f"{feed.requests_per_cycle} per symbol" if feed.kind in WATCHLIST_KINDS else "1"
-        )
-        lines.append(
-            f"{feed.kind.value:<14} {_seconds(feed.effective_period_s):>7} {requests:<16} "
-            f"{feed.weight_per_cycle:>11} {feed.weight_per_minute:>11.1f} "
-            f"{_seconds(feed.effective_period_s):>10}"
-        )
-    lines.append(
-        f"{'total':<14} {'':>7} {'':<16} {'':>11} {plan.planned_weight_1m:>11.1f}  "
-        f"(budget {plan.budget_1m})"
-    )
-    return "\n".join(lines)
-
-
-def _seconds(value: float) -> str:
-    return f"{value:.0f} s" if value >= 1000 else f"{value:.1f} s"
+        return self._timing[feed_kind(kind)].failures

@@ -40,7 +40,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from jextui.api.models import KLINE_INTERVALS
+from jextui.kline_intervals import KLINE_INTERVALS
 from jextui.sandbox import responses
 from jextui.sandbox.auth import API_KEY_HEADER, ApiKeyRecord, KeyStore, Security, check_signed_request
 from jextui.sandbox.engine import EngineError

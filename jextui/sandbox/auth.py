@@ -11,7 +11,7 @@
   60000) is -1021.
 * A read-only key is refused on TRADE endpoints with -2015.
 
-Secrets are held as :class:`~jextui.api.secret.Secret` and never appear in a
+Secrets are held as :class:`~jextui.secret.Secret` and never appear in a
 message, a repr or a log line.
 """
 
@@ -24,7 +24,7 @@ import string
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.api.signing import total_params, verify
 from jextui.sandbox.params import ApiRejection, ParamReader, RawParams, duplicate, mandatory
 

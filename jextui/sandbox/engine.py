@@ -41,14 +41,42 @@ Rules (where the API documentation is silent, the choice is noted):
 
 from __future__ import annotations
 
-import bisect
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from jextui.sandbox.clock import Clock
-from jextui.sandbox.symbols import ASSET_DECIMALS, SymbolSpec, unit
+from jextui.sandbox.engine_records import (
+    BUY,
+    CANCEL_NOT_OPEN,
+    CANCELED,
+    DEFAULT_MAKER_FEE,
+    DEFAULT_TAKER_FEE,
+    FEE_UNIT,
+    FILLED,
+    FOK,
+    GTC,
+    IOC,
+    MAX_OPEN_ORDERS,
+    NEW,
+    OPEN_STATUSES,
+    ORDER_DOES_NOT_EXIST,
+    PARTIALLY_FILLED,
+    SELL,
+    SIDES,
+    TIME_IN_FORCES,
+    ZERO,
+    AssetBalance,
+    EngineError,
+    EngineOrder,
+    Fill,
+    filter_failure,
+    insufficient_balance,
+    invalid_symbol,
+    malformed,
+    scale_error,
+)
+from jextui.sandbox.symbol_book import SymbolBook
+from jextui.sandbox.symbols import SymbolSpec, unit
 
 __all__ = [
     "EngineError",
@@ -67,131 +95,8 @@ __all__ = [
     "CANCELED",
     "DEFAULT_MAKER_FEE",
     "DEFAULT_TAKER_FEE",
+    "invalid_symbol",
 ]
-
-BUY = "BUY"
-SELL = "SELL"
-GTC = "GTC"
-IOC = "IOC"
-FOK = "FOK"
-NEW = "NEW"
-PARTIALLY_FILLED = "PARTIALLY_FILLED"
-FILLED = "FILLED"
-CANCELED = "CANCELED"
-
-SIDES = (BUY, SELL)
-TIME_IN_FORCES = (GTC, IOC, FOK)
-OPEN_STATUSES = frozenset((NEW, PARTIALLY_FILLED))
-
-DEFAULT_MAKER_FEE = Decimal("0.0008")
-DEFAULT_TAKER_FEE = Decimal("0.001")
-
-ZERO = Decimal(0)
-FEE_UNIT = unit(ASSET_DECIMALS)
-
-
-class EngineError(Exception):
-    """An order or query refused, with the exchange API's code and message."""
-
-    def __init__(self, code: int, msg: str) -> None:
-        super().__init__(f"{code} {msg}")
-        self.code = code
-        self.msg = msg
-
-
-def invalid_symbol() -> EngineError:
-    return EngineError(-1121, "Invalid symbol.")
-
-
-def _insufficient_balance() -> EngineError:
-    return EngineError(-2010, "Account has insufficient balance for requested action.")
-
-
-def _malformed(name: str) -> EngineError:
-    return EngineError(
-        -1102, f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
-    )
-
-
-def _filter_failure(name: str) -> EngineError:
-    return EngineError(-9000, f"Filter failure: {name}")
-
-
-def _scale_error(name: str, decimals: int) -> EngineError:
-    return EngineError(
-        -1129, f"error scale in parameter '{name}', should be scale no more than '{decimals}'"
-    )
-
-
-ORDER_DOES_NOT_EXIST = (-2013, "Order does not exist.")
-CANCEL_NOT_OPEN = (-2011, "Unknown order sent.")
-MAX_OPEN_ORDERS = (-2019, "has reach max order number")
-
-
-@dataclass(slots=True, eq=False)
-class EngineOrder:
-    """An order as the engine keeps it (mutable while open)."""
-
-    order_id: int
-    account_id: str
-    symbol: str
-    side: str
-    price: Decimal
-    orig_qty: Decimal
-    executed_qty: Decimal
-    cummulative_quote_qty: Decimal
-    status: str
-    time_in_force: str
-    type: str = "LIMIT"
-    time: int = 0
-    update_time: int = 0
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES
-
-    @property
-    def remaining_qty(self) -> Decimal:
-        return self.orig_qty - self.executed_qty
-
-    def copy(self) -> EngineOrder:
-        return EngineOrder(
-            self.order_id, self.account_id, self.symbol, self.side, self.price, self.orig_qty,
-            self.executed_qty, self.cummulative_quote_qty, self.status, self.time_in_force,
-            self.type, self.time, self.update_time,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Fill:
-    """One trade between a resting (maker) and an incoming (taker) order."""
-
-    trade_id: int
-    symbol: str
-    price: Decimal
-    qty: Decimal
-    quote_qty: Decimal
-    time: int
-    buyer_maker: bool
-    maker_order_id: int
-    taker_order_id: int
-    maker_account: str
-    taker_account: str
-    maker_fee: Decimal
-    taker_fee: Decimal
-    maker_fee_asset: str
-    taker_fee_asset: str
-
-
-@dataclass(frozen=True, slots=True)
-class AssetBalance:
-    free: Decimal
-    locked: Decimal
-
-    @property
-    def total(self) -> Decimal:
-        return self.free + self.locked
-
 
 class _Balance:
     __slots__ = ("free", "locked")
@@ -235,79 +140,6 @@ class _Account:
         return override if override is not None else (self.maker_fee, self.taker_fee)
 
 
-class _Book:
-    """One symbol's order book.
-
-    Each side is a dict price-key -> deque of orders (time priority) plus a
-    sorted list of keys whose LAST element is the best level: bid keys are
-    prices ascending, ask keys are negated prices ascending.
-    """
-
-    __slots__ = ("spec", "bid_keys", "ask_keys", "bids", "asks", "update_id", "next_trade_id")
-
-    def __init__(self, spec: SymbolSpec) -> None:
-        self.spec = spec
-        self.bid_keys: list[Decimal] = []
-        self.ask_keys: list[Decimal] = []
-        self.bids: dict[Decimal, deque[EngineOrder]] = {}
-        self.asks: dict[Decimal, deque[EngineOrder]] = {}
-        self.update_id = 1
-        self.next_trade_id = 1
-
-    def rest(self, order: EngineOrder) -> None:
-        if order.side == BUY:
-            key, keys, levels = order.price, self.bid_keys, self.bids
-        else:
-            key, keys, levels = -order.price, self.ask_keys, self.asks
-        level = levels.get(key)
-        if level is None:
-            level = levels[key] = deque()
-            bisect.insort(keys, key)
-        level.append(order)
-
-    def unrest(self, order: EngineOrder) -> None:
-        if order.side == BUY:
-            key, keys, levels = order.price, self.bid_keys, self.bids
-        else:
-            key, keys, levels = -order.price, self.ask_keys, self.asks
-        level = levels[key]
-        for index, candidate in enumerate(level):
-            if candidate is order:
-                del level[index]
-                break
-        if not level:
-            del levels[key]
-            del keys[bisect.bisect_left(keys, key)]
-
-    def levels(self, side: str, limit: int) -> list[tuple[Decimal, Decimal]]:
-        bids = side == BUY  # ask keys are negated prices
-        keys, levels = (self.bid_keys, self.bids) if bids else (self.ask_keys, self.asks)
-        out: list[tuple[Decimal, Decimal]] = []
-        for key in reversed(keys[-limit:] if limit > 0 else ()):
-            qty = ZERO
-            for order in levels[key]:
-                qty += order.remaining_qty
-            out.append((key if bids else -key, qty))
-        return out
-
-    def fillable_qty(self, side: str, price: Decimal, wanted: Decimal) -> Decimal:
-        """Quantity available to a taker on ``side`` at ``price`` or better (stops at ``wanted``)."""
-        # Both sides are keyed so that the best level comes last and worse levels have smaller keys.
-        if side == BUY:
-            keys, levels, worst_key = self.ask_keys, self.asks, -price
-        else:
-            keys, levels, worst_key = self.bid_keys, self.bids, price
-        total = ZERO
-        for key in reversed(keys):
-            if key < worst_key:
-                break
-            for order in levels[key]:
-                total += order.remaining_qty
-            if total >= wanted:
-                break
-        return total
-
-
 def _scale_ok(value: Decimal, decimals: int) -> bool:
     exponent = value.as_tuple().exponent
     if not isinstance(exponent, int):
@@ -337,12 +169,12 @@ class Engine:
         self.default_maker_fee = default_maker_fee
         self.default_taker_fee = default_taker_fee
         self.symbols: dict[str, SymbolSpec] = {}
-        self._books: dict[str, _Book] = {}
+        self._books: dict[str, SymbolBook] = {}
         for spec in symbols:
             if spec.symbol in self.symbols:
                 raise ValueError(f"symbol {spec.symbol} listed twice")
             self.symbols[spec.symbol] = spec
-            self._books[spec.symbol] = _Book(spec)
+            self._books[spec.symbol] = SymbolBook(spec)
         self._accounts: dict[str, _Account] = {}
         self._orders: dict[int, EngineOrder] = {}
         self._next_order_id = 1
@@ -437,14 +269,14 @@ class Engine:
 
     # --- orders ---------------------------------------------------------------
 
-    def _book(self, symbol: str) -> _Book:
+    def _book(self, symbol: str) -> SymbolBook:
         book = self._books.get(symbol)
         if book is None:
             raise invalid_symbol()
         return book
 
     def _validate(
-        self, book: _Book, side: str, price: Decimal, qty: Decimal, time_in_force: str
+        self, book: SymbolBook, side: str, price: Decimal, qty: Decimal, time_in_force: str
     ) -> tuple[Decimal, Decimal]:
         """Check an order against the symbol's rules; returns price and qty quantised."""
         spec = book.spec
@@ -455,28 +287,28 @@ class Engine:
         if time_in_force not in TIME_IN_FORCES:
             raise EngineError(-1115, "Invalid timeInForce.")
         if not isinstance(price, Decimal) or not price.is_finite():
-            raise _malformed("price")
+            raise malformed("price")
         if not isinstance(qty, Decimal) or not qty.is_finite():
-            raise _malformed("quantity")
+            raise malformed("quantity")
         if price <= 0 or qty <= 0:
             raise EngineError(-2010, "Price * QTY is zero or less.")
         if not _scale_ok(price, spec.quote_precision):
-            raise _scale_error("price", spec.quote_precision)
+            raise scale_error("price", spec.quote_precision)
         if not _scale_ok(qty, spec.base_precision):
-            raise _scale_error("quantity", spec.base_precision)
+            raise scale_error("quantity", spec.base_precision)
         if price < spec.min_price or price > spec.max_price or price % spec.tick_size:
-            raise _filter_failure("PRICE_FILTER")
+            raise filter_failure("PRICE_FILTER")
         if qty < spec.min_qty or qty > spec.max_qty or qty % spec.step_size:
-            raise _filter_failure("LOT_SIZE")
+            raise filter_failure("LOT_SIZE")
         if price * qty < spec.min_notional:
-            raise _filter_failure("MIN_NOTIONAL")
+            raise filter_failure("MIN_NOTIONAL")
         return price.quantize(spec.price_exp), qty.quantize(spec.qty_exp)
 
     def _check_funds(
-        self, account: _Account | None, book: _Book, side: str, price: Decimal, qty: Decimal
+        self, account: _Account | None, book: SymbolBook, side: str, price: Decimal, qty: Decimal
     ) -> tuple[_Balance, Decimal]:
         if account is None:
-            raise _insufficient_balance()
+            raise insufficient_balance()
         open_here = account.open_orders.get(book.spec.symbol)
         if open_here is not None and len(open_here) >= self.max_open_orders:
             raise EngineError(*MAX_OPEN_ORDERS)
@@ -486,7 +318,7 @@ class Engine:
             asset, amount = book.spec.base_asset, qty
         bal = account.balances.get(asset)
         if bal is None or bal.free < amount:
-            raise _insufficient_balance()
+            raise insufficient_balance()
         return bal, amount
 
     def check_order(
@@ -544,7 +376,7 @@ class Engine:
             self._notify_orders(order, makers)
         return order, fills
 
-    def _settle_taker(self, book: _Book, order: EngineOrder, account: _Account) -> None:
+    def _settle_taker(self, book: SymbolBook, order: EngineOrder, account: _Account) -> None:
         """Rest a GTC remainder, or cancel an IOC/FOK remainder and release its funds."""
         remaining = order.remaining_qty
         if not remaining:
@@ -581,7 +413,7 @@ class Engine:
 
     def _match(
         self,
-        book: _Book,
+        book: SymbolBook,
         taker: EngineOrder,
         taker_account: _Account,
         now: int,

@@ -25,7 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jextui.sandbox.engine import OPEN_STATUSES, AssetBalance, Engine, EngineOrder
+from jextui.sandbox.engine import AssetBalance, Engine, EngineOrder
+from jextui.sandbox.engine_records import OPEN_STATUSES
 from jextui.sandbox.marketdata import Candle, MarketData, TradeRecord
 
 if TYPE_CHECKING:

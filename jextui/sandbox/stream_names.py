@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Container
 from dataclasses import dataclass
 
-from jextui.api.models import KLINE_INTERVALS
+from jextui.kline_intervals import KLINE_INTERVALS
 
 __all__ = [
     "MAX_STREAMS",

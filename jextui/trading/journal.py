@@ -59,6 +59,8 @@ Times are int milliseconds (the caller passes the exchange-time estimate as
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import os
 import sqlite3
@@ -66,10 +68,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import ParamSpec, TypeVar
 
 __all__ = [
     "KIND_ORDER",
@@ -261,6 +265,10 @@ class JournalEvent:
     detail: str
 
 
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
 def _plain(value: Decimal | None) -> str:
     return "?" if value is None else f"{value:f}"
 
@@ -296,6 +304,9 @@ class OrderJournal:
         self._now_ms = now_ms or _wall_clock_ms
         self._lock = threading.RLock()
         self._db = self._open(self.path)
+        # Every write is committed with synchronous=FULL (an fsync): callers on
+        # the event loop run them here, one at a time, in the order they asked.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jextui-journal")
 
     # -- opening --
 
@@ -322,8 +333,24 @@ class OrderJournal:
         return db
 
     def close(self) -> None:
+        """Finish the writes already asked for, then close the file (never call it from ``call``)."""
+        self._worker.shutdown(wait=True)
         with self._lock:
             self._db.close()
+
+    def call(self, method: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs) -> asyncio.Future[_T]:
+        """Run ``method`` (one of this journal's) on the journal's own thread, off the event loop.
+
+        The call is queued at once, so calls run in the order they were made:
+        awaiting the intent's future before sending a request means the intent
+        is committed before the request leaves.  A failure is raised by the
+        await, as the method itself would have raised it.
+        """
+        loop = asyncio.get_running_loop()
+        try:
+            return loop.run_in_executor(self._worker, functools.partial(method, *args, **kwargs))
+        except RuntimeError as exc:  # the worker was shut down by close()
+            raise JournalError(f"the order journal {self.path} is closed") from exc
 
     def __enter__(self) -> OrderJournal:
         return self

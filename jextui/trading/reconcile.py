@@ -149,7 +149,7 @@ class Reconciler:
         concerns are reported as still open.
         """
         try:
-            pending = self.journal.needing_reconciliation()
+            pending = await self.journal.call(self.journal.needing_reconciliation)
         except _JOURNAL_FAILURES as exc:
             log.error("cannot read the order journal to reconcile: %s", exc)
             return []
@@ -176,13 +176,14 @@ class Reconciler:
 
     async def reconcile(self, entry_id: str) -> ReconcileReport:
         """One look at the exchange for one intent."""
-        entry = self.journal.get(entry_id)
+        entry = await self.journal.call(self.journal.get, entry_id)
         if not entry.is_open_question:
             return ReconcileReport(entry, True, None, f"{entry.describe()}: already settled ({entry.state}).")
         if entry.state == PENDING:
             if entry.session == self.journal.session:
                 return ReconcileReport(entry, False, None, f"{entry.describe()}: the request is still in flight.")
-            entry = self.journal.mark_unknown(entry.id, "left without an answer by an earlier run")
+            entry = await self.journal.call(
+                self.journal.mark_unknown, entry.id, "left without an answer by an earlier run")
         if entry.kind == KIND_CANCEL:
             return await self._reconcile_cancel(entry)
         return await self._reconcile_order(entry)
@@ -193,11 +194,11 @@ class Reconciler:
         try:
             candidates, complete = await self._candidates(entry)
         except Exception as exc:  # any failure to look leaves the question open
-            return self._still_unknown(entry, f"could not check yet ({describe_error(exc)})")
+            return await self._still_unknown(entry, f"could not check yet ({describe_error(exc)})")
         contested: list[tuple[Order, JournalEntry]] = []
         for order in self._matching(entry, candidates):
             order_id = int(order.order_id)
-            owner = self.journal.claim_owner(entry.symbol, order_id)
+            owner = await self.journal.call(self.journal.claim_owner, entry.symbol, order_id)
             reused_by = None
             if owner is not None and owner.id != entry.id:
                 if _another_order(owner, order):
@@ -208,8 +209,8 @@ class Reconciler:
                     contested.append((order, owner))
                     continue
             try:
-                resolved = self.journal.mark_resolved(
-                    entry.id, order_id=order_id, order_status=order.status,
+                resolved = await self.journal.call(
+                    self.journal.mark_resolved, entry.id, order_id=order_id, order_status=order.status,
                     message=f"found on the exchange: order {order_id} ({order.status})",
                     order_time_ms=int(order.time), reused_by=reused_by,
                 )
@@ -220,23 +221,24 @@ class Reconciler:
             text = f"{entry.describe()}: the order did reach the exchange ({found})."
             return ReconcileReport(resolved, True, order, text)
         if contested:
-            return self._contested(entry, contested)
+            return await self._contested(entry, contested)
         if not complete:
-            return self._still_unknown(entry, "the exchange's order history is longer than one page; "
+            return await self._still_unknown(entry, "the exchange's order history is longer than one page; "
                                               "look it up in order history")
         if self._now_ms() - entry.created_ms >= self.grace_ms:
-            settled = self.journal.mark_not_placed(entry.id, "no matching order on the exchange")
+            settled = await self.journal.call(
+                self.journal.mark_not_placed, entry.id, "no matching order on the exchange")
             text = f"{entry.describe()} was NOT placed: no matching order on the exchange."
             return ReconcileReport(settled, True, None, text)
-        return self._still_unknown(entry, "not visible on the exchange yet; looking again shortly")
+        return await self._still_unknown(entry, "not visible on the exchange yet; looking again shortly")
 
-    def _contested(self, entry: JournalEntry, contested: list[tuple[Order, JournalEntry]]) -> ReconcileReport:
+    async def _contested(self, entry: JournalEntry, contested: list[tuple[Order, JournalEntry]]) -> ReconcileReport:
         """Matching orders exist but the journal links each to another request: say so, decide nothing."""
         ids = ", ".join(str(int(order.order_id)) for order, _ in contested)
         plural = "s" if len(contested) > 1 else ""
         why = (f"order{plural} {ids} on {entry.symbol} match{'' if plural else 'es'} this request, but the journal "
                f"links {'them' if plural else 'it'} to another request, so it may or may not be this one")
-        noted = self.journal.note_attempt(entry.id, why)
+        noted = await self.journal.call(self.journal.note_attempt, entry.id, why)
         text = (f"{entry.describe()}: outcome still UNKNOWN: {why}. It may have been placed; do not send it again "
                 f"before looking at order {ids} in order history (H). It is looked up again automatically.")
         return ReconcileReport(noted, False, None, text)
@@ -272,18 +274,19 @@ class Reconciler:
         try:
             order = await self.client.get_order(entry.symbol, entry.order_id)
         except UnknownOrder:
-            settled = self.journal.mark_resolved(entry.id, order_id=None, order_status=None,
-                                                 message="the order no longer exists on the exchange")
+            settled = await self.journal.call(self.journal.mark_resolved, entry.id, order_id=None, order_status=None,
+                                              message="the order no longer exists on the exchange")
             return ReconcileReport(settled, True, None, f"Order {entry.order_id} no longer exists on the exchange.")
         except Exception as exc:
-            return self._still_unknown(entry, f"could not check yet ({describe_error(exc)})")
+            return await self._still_unknown(entry, f"could not check yet ({describe_error(exc)})")
         status = order.status
         done = status in ("CANCELED", "CANCLEFILLED")
         words = "the cancel took effect" if done else f"the order is {status}: the cancel did not take effect"
-        settled = self.journal.mark_resolved(entry.id, order_id=None, order_status=status, message=words)
+        settled = await self.journal.call(
+            self.journal.mark_resolved, entry.id, order_id=None, order_status=status, message=words)
         return ReconcileReport(settled, True, order, f"Order {entry.order_id} on {entry.symbol}: {words}.")
 
-    def _still_unknown(self, entry: JournalEntry, why: str) -> ReconcileReport:
-        noted = self.journal.note_attempt(entry.id, why)
+    async def _still_unknown(self, entry: JournalEntry, why: str) -> ReconcileReport:
+        noted = await self.journal.call(self.journal.note_attempt, entry.id, why)
         return ReconcileReport(noted, False, None, f"{entry.describe()}: outcome still unknown, {why}.")
 

@@ -230,9 +230,10 @@ class OrderSubmitter:
             return outcome
         return await cancel_at_once(self, request, outcome, problem)
 
-    def _write_intent(self, request: OrderRequest, *, dry_run: bool) -> JournalEntry | SubmitOutcome:
+    async def _write_intent(self, request: OrderRequest, *, dry_run: bool) -> JournalEntry | SubmitOutcome:
         try:
-            return self.journal.record_order_intent(
+            return await self.journal.call(
+                self.journal.record_order_intent,
                 request.symbol, request.side, request.price, request.quantity, request.time_in_force,
                 dry_run=dry_run, created_ms=self._now_ms(),
             )
@@ -241,12 +242,12 @@ class OrderSubmitter:
             text = f"Not sent: the order journal could not be written ({exc})."
             return SubmitOutcome(OutcomeKind.NOT_SENT, text, dry_run=dry_run, error=exc)
 
-    def _record(
+    async def _record(
         self, entry: JournalEntry, mark: Callable[..., JournalEntry], *args: Any, **kwargs: Any
     ) -> JournalEntry:
         """Record an answer; a journal failure now is logged, not raised (the intent stays open on disk)."""
         try:
-            return mark(entry.id, *args, **kwargs)
+            return await self.journal.call(mark, entry.id, *args, **kwargs)
         except _JOURNAL_FAILURES as exc:
             log.error("order journal update failed for %s: %s", entry.describe(), exc)
             self._journal_problem = (
@@ -266,7 +267,7 @@ class OrderSubmitter:
         return replace(outcome, journal_problem=problem) if problem else outcome
 
     async def _send_order_once(self, request: OrderRequest) -> SubmitOutcome:
-        entry = self._write_intent(request, dry_run=False)
+        entry = await self._write_intent(request, dry_run=False)
         if isinstance(entry, SubmitOutcome):
             return entry
         try:
@@ -275,7 +276,7 @@ class OrderSubmitter:
                 type="LIMIT", time_in_force=request.time_in_force, resp_type="RESULT",
             )
         except asyncio.CancelledError:
-            self._record(entry, self.journal.mark_unknown, "interrupted while waiting for the answer")
+            await self._record(entry, self.journal.mark_unknown, "interrupted while waiting for the answer")
             raise
         except Exception as exc:
             if isinstance(exc, NotSent):  # no connection was made: certainly not placed
@@ -283,10 +284,10 @@ class OrderSubmitter:
             if is_unknown_outcome(exc):
                 return await self._after_unknown(entry, exc)
             words = describe_error(exc)
-            rejected = self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
+            rejected = await self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
             return SubmitOutcome(OutcomeKind.REJECTED, f"{entry.describe()}: {words}", entry=rejected, error=exc)
         status = getattr(result, "status", None)
-        accepted = self._record(entry, self.journal.mark_accepted, order_id=int(result.order_id),
+        accepted = await self._record(entry, self.journal.mark_accepted, order_id=int(result.order_id),
                                 order_status=status, order_time_ms=_int_or_none(getattr(result, "transact_time", None)),
                                 executed_qty=getattr(result, "executed_qty", None))
         shown = f", {status}" if status else ""
@@ -302,7 +303,7 @@ class OrderSubmitter:
     async def _after_unknown(self, entry: JournalEntry, error: BaseException) -> SubmitOutcome:
         reason = _unknown_reason(error)
         try:
-            self.journal.mark_unknown(entry.id, reason)
+            await self.journal.call(self.journal.mark_unknown, entry.id, reason)
             report = await self.reconciler.settle(entry.id, looks=self.looks_after_unknown)
         except _JOURNAL_FAILURES as exc:
             log.error("order journal failed while reconciling %s: %s", entry.describe(), exc)
@@ -313,7 +314,7 @@ class OrderSubmitter:
         return _outcome_from_report(report, error, reason)
 
     async def _send_test(self, request: OrderRequest) -> SubmitOutcome:
-        entry = self._write_intent(request, dry_run=True)
+        entry = await self._write_intent(request, dry_run=True)
         if isinstance(entry, SubmitOutcome):
             return entry
         try:
@@ -322,18 +323,18 @@ class OrderSubmitter:
                 type="LIMIT", time_in_force=request.time_in_force, resp_type="RESULT",
             )
         except asyncio.CancelledError:
-            self._record(entry, self.journal.mark_failed, "dry run interrupted (nothing was placed)")
+            await self._record(entry, self.journal.mark_failed, "dry run interrupted (nothing was placed)")
             raise
         except Exception as exc:
             words = describe_error(exc).replace(f" {UNKNOWN_OUTCOME_TEXT}", "")
             if is_unknown_outcome(exc):
-                saved = self._record(entry, self.journal.mark_failed, f"dry run got no answer: {words}")
+                saved = await self._record(entry, self.journal.mark_failed, f"dry run got no answer: {words}")
                 text = f"Dry run (nothing placed): no answer from the exchange. {words}"
             else:
-                saved = self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
+                saved = await self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
                 text = f"Dry run (nothing placed): the exchange would refuse this order. {words}"
             return SubmitOutcome(OutcomeKind.TEST_FAILED, text, dry_run=True, entry=saved, error=exc)
-        saved = self._record(entry, self.journal.mark_accepted)
+        saved = await self._record(entry, self.journal.mark_accepted)
         what = entry.describe().removeprefix("test ")
         text = f"Dry run passed: the exchange would accept {what} (nothing was placed)."
         return SubmitOutcome(OutcomeKind.TEST_PASSED, text, dry_run=True, entry=saved)
@@ -353,7 +354,8 @@ class OrderSubmitter:
 
     async def _cancel_once(self, order_id: int, symbol: str) -> CancelOutcome:
         try:
-            entry: JournalEntry | None = self.journal.record_cancel_intent(symbol, order_id, created_ms=self._now_ms())
+            entry: JournalEntry | None = await self.journal.call(
+                self.journal.record_cancel_intent, symbol, order_id, created_ms=self._now_ms())
         except _JOURNAL_FAILURES as exc:
             log.error("order journal not writable; cancelling order %s anyway: %s", order_id, exc)
             self._journal_problem = f"The order journal could not record this cancel ({exc}); it was sent anyway."
@@ -362,7 +364,7 @@ class OrderSubmitter:
             result = await self.client.cancel_order(symbol, order_id)
         except asyncio.CancelledError:
             if entry is not None:
-                self._record(entry, self.journal.mark_unknown, "interrupted while waiting for the answer")
+                await self._record(entry, self.journal.mark_unknown, "interrupted while waiting for the answer")
             raise
         except Exception as exc:
             if is_unknown_outcome(exc):
@@ -370,10 +372,10 @@ class OrderSubmitter:
             words = describe_error(exc)
             if isinstance(exc, UnknownOrder):
                 words = "The order is no longer open (already filled or cancelled)."
-            saved = entry and self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
+            saved = entry and await self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
             return CancelOutcome(symbol, order_id, OutcomeKind.REJECTED,
                                  f"Cancel of order {order_id} refused: {words}", entry=saved, error=exc)
-        saved = entry and self._record(entry, self.journal.mark_accepted, order_status=result.status,
+        saved = entry and await self._record(entry, self.journal.mark_accepted, order_status=result.status,
                                        executed_qty=result.executed_qty)
         text = f"Order {order_id} on {symbol} cancelled ({result.status})."
         return CancelOutcome(symbol, order_id, OutcomeKind.ACCEPTED, text, entry=saved, result=result,
@@ -386,7 +388,7 @@ class OrderSubmitter:
             text = f"Cancel of order {order_id}: the answer was lost; check open orders."
             return CancelOutcome(symbol, order_id, OutcomeKind.UNKNOWN, text, error=error)
         try:
-            self.journal.mark_unknown(entry.id, _unknown_reason(error))
+            await self.journal.call(self.journal.mark_unknown, entry.id, _unknown_reason(error))
             report = await self.reconciler.reconcile(entry.id)
         except _JOURNAL_FAILURES as exc:
             log.error("order journal failed while checking a cancel of order %s: %s", order_id, exc)

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jextui.api.errors import UnknownOrder
 from jextui.trading.errors_text import describe_error
-from jextui.trading.journal import JournalEntry, JournalError
+from jextui.trading.journal import JournalEntry, JournalError, OrderJournal
 
 if TYPE_CHECKING:
     from jextui.trading.submit import CancelOutcome, OrderSubmitter, SubmitOutcome
@@ -73,8 +74,8 @@ async def cancel_at_once(
     journal = submitter.journal
     entry: JournalEntry | None
     try:
-        entry = journal.record_cancel_intent(symbol, order_id, side=request.side, price=request.price,
-                                             quantity=request.quantity)
+        entry = await journal.call(journal.record_cancel_intent, symbol, order_id, side=request.side,
+                                   price=request.price, quantity=request.quantity)
     except _JOURNAL_FAILURES as exc:
         log.error("order journal not writable; cancelling order %s anyway: %s", order_id, exc)
         entry = None
@@ -84,8 +85,8 @@ async def cancel_at_once(
     except Exception as exc:  # any failure is reported in words, never raised
         cancel = await _cancel_failed(submitter, symbol, order_id, entry, exc, why)
     else:
-        saved = _journal(lambda e: journal.mark_accepted(e.id, order_status=result.status,
-                                                         message=f"{why} ({result.status})"), entry)
+        saved = await _journal(journal, entry, journal.mark_accepted, order_status=result.status,
+                               message=f"{why} ({result.status})")
         cancel = CancelOutcome(symbol, order_id, OutcomeKind.ACCEPTED,
                                f"Order {order_id} on {symbol} cancelled ({result.status}).", entry=saved,
                                result=result, status=result.status)
@@ -100,7 +101,7 @@ async def _cancel_failed(
     journal = submitter.journal
     if is_unknown_outcome(error) and entry is not None:
         try:
-            journal.mark_unknown(entry.id, f"{why}, but the cancel's answer was lost")
+            await journal.call(journal.mark_unknown, entry.id, f"{why}, but the cancel's answer was lost")
             report = await submitter.reconciler.reconcile(entry.id)
         except _JOURNAL_FAILURES as exc:
             log.error("order journal failed while checking the cancel of order %s: %s", order_id, exc)
@@ -114,18 +115,20 @@ async def _cancel_failed(
                              f"Cancel of order {order_id}: the answer was lost; check open orders.", error=error)
     words = "the order is no longer open (already filled or cancelled)" if isinstance(error, UnknownOrder) \
         else describe_error(error)
-    saved = _journal(lambda e: journal.mark_rejected(e.id, code=_code_of(error), message=f"{why}: refused: {words}"),
-                     entry)
+    saved = await _journal(journal, entry, journal.mark_rejected, code=_code_of(error),
+                           message=f"{why}: refused: {words}")
     return CancelOutcome(symbol, order_id, OutcomeKind.REJECTED, f"Cancel of order {order_id} refused: {words}",
                          entry=saved, error=error)
 
 
-def _journal(write, entry: JournalEntry | None) -> JournalEntry | None:  # type: ignore[no-untyped-def]
+async def _journal(
+    journal: OrderJournal, entry: JournalEntry | None, mark: Callable[..., JournalEntry], **fields: Any
+) -> JournalEntry | None:
+    """Record an answer on ``entry`` (off the event loop); a failure is logged and the entry kept."""
     if entry is None:
         return None
     try:
-        saved: JournalEntry = write(entry)
-        return saved
+        return await journal.call(mark, entry.id, **fields)
     except _JOURNAL_FAILURES as exc:
         log.error("order journal update failed for %s: %s", entry.describe(), exc)
         return entry

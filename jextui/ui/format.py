@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from typing import TYPE_CHECKING
 
-from jextui.api.models import SymbolInfo
+if TYPE_CHECKING:
+    from jextui.api.models import SymbolInfo
 
 __all__ = [
     "MASK",

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jextui.api.models import KLINE_INTERVALS
 from jextui.config.state import update_state
+from jextui.kline_intervals import KLINE_INTERVALS
 
 if TYPE_CHECKING:
     from jextui.api.models import SymbolInfo

@@ -42,7 +42,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 from decimal import Decimal
@@ -436,16 +436,30 @@ class TradingController:
     def _journal_order_states(self, events: Sequence[Any]) -> None:
         """Keep each journalled order's latest known state (fills, cancels) in the journal."""
         journal = self.session.journal
-        if journal is None:
+        if journal is None or not events:
             return
+        # Queued now, in the order seen; written on the journal's thread, off the event loop.
+        writes: list[tuple[Any, Awaitable[object]]] = []
         for event in events:
             try:
-                journal.note_order_status(event.symbol, event.order_id, event.status,
-                                          executed_qty=event.executed_qty)
+                writes.append((event, journal.call(journal.note_order_status, event.symbol, event.order_id,
+                                                   event.status, executed_qty=event.executed_qty)))
+            except Exception as error:  # the journal is closed
+                self._tell_order_state_failed(event, error)
+        if writes:
+            self._in_background("order-journal")(self._await_order_states(writes))
+
+    async def _await_order_states(self, writes: list[tuple[Any, Awaitable[object]]]) -> None:
+        for event, write in writes:
+            try:
+                await write
             except Exception as error:
-                log.error("order journal update failed for order %s: %s", event.order_id, error)
-                self._tell_journal_problem(
-                    f"The order journal could not record that order {event.order_id} is {event.status} ({error}).")
+                self._tell_order_state_failed(event, error)
+
+    def _tell_order_state_failed(self, event: Any, error: Exception) -> None:
+        log.error("order journal update failed for order %s: %s", event.order_id, error)
+        self._tell_journal_problem(
+            f"The order journal could not record that order {event.order_id} is {event.status} ({error}).")
 
     def _tell(self, ticket: TicketScreen, progress: OrderProgress) -> bool:
         """Post ``progress`` to ``ticket`` if it is still open; False when it was closed."""

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+from support.api_fake import BASE, KEY, SECRET, FakeClock, FakeExchange
 
 from jextui.api import JexClient
-
-from .fake import BASE, KEY, SECRET, FakeClock, FakeExchange
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ from decimal import Decimal as D
 
 import httpx
 import pytest
+from support import spec_json as fx
+from support.api_fake import SECRET, FakeClock, FakeExchange, reply, split_signature
 
 from jextui.api import AuthError, JexClient, OrderAck, ServerClock, TimestampError
 from jextui.api.signing import verify
-
-from . import fixtures as fx
-from .fake import SECRET, FakeClock, FakeExchange, reply, split_signature
 
 TOO_OLD = {"code": -1021, "msg": "Timestamp for this request is outside of the recvWindow."}
 

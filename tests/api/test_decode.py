@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from support import spec_json as fx
+from support.api_fake import FakeExchange
 
 from jextui.api import DecodeError, JexClient
-
-from . import fixtures as fx
-from .fake import FakeExchange
 
 
 def without(example: str, index: int, field: str) -> list[dict[str, object]]:

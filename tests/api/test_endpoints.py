@@ -9,9 +9,12 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from support import spec_json as fx
+from support.api_fake import KEY, SECRET, FakeClock, FakeExchange, Sent, split_signature
 
 from jextui.api import (
     Account,
+    BookTicker,
     CancelResult,
     ExchangeInfo,
     JexClient,
@@ -20,12 +23,8 @@ from jextui.api import (
     OrderResult,
     PriceTicker,
     Ticker24hr,
-    BookTicker,
 )
 from jextui.api.signing import verify
-
-from . import fixtures as fx
-from .fake import KEY, SECRET, FakeClock, FakeExchange, Sent, split_signature
 
 FORM = "application/x-www-form-urlencoded"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from support.api_fake import BASE, KEY, FakeClock, FakeExchange
 
 from jextui.api import (
     ApiError,
@@ -24,8 +25,6 @@ from jextui.api import (
     UnknownOrder,
 )
 from jextui.api.errors import error_from_response
-
-from .fake import BASE, KEY, FakeClock, FakeExchange
 
 BALANCE = "Account has insufficient balance for requested action."
 

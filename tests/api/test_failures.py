@@ -8,6 +8,8 @@ from decimal import Decimal as D
 
 import httpx
 import pytest
+from support import spec_json as fx
+from support.api_fake import FakeExchange
 
 from jextui.api import (
     ConnectionFailed,
@@ -17,9 +19,6 @@ from jextui.api import (
     ServerError,
     TransportError,
 )
-
-from . import fixtures as fx
-from .fake import FakeExchange
 
 ORDER_PATH = "/api/v1/spot/order"
 
@@ -155,9 +154,9 @@ async def test_an_order_cancelled_in_flight_is_reported_as_unknown(
 ) -> None:
     import asyncio
 
-    from jextui.api import RequestEvent
+    from support.api_fake import BASE, KEY, SECRET, FakeClock
 
-    from .fake import BASE, KEY, SECRET, FakeClock
+    from jextui.api import RequestEvent
 
     started = asyncio.Event()
 

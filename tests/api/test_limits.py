@@ -7,12 +7,11 @@ from decimal import Decimal as D
 
 import httpx
 import pytest
+from support import spec_json as fx
+from support.api_fake import BASE, KEY, SECRET, FakeClock, FakeExchange
 
 from jextui.api import ENDPOINTS, IpBanned, JexClient, RateLimited, RequestEvent, weight_of
 from jextui.api.limits import RateHeaders, RateState, parse_rate_headers, parse_retry_after
-
-from . import fixtures as fx
-from .fake import BASE, KEY, SECRET, FakeClock, FakeExchange
 
 METHODS = (
     "ping server_time exchange_info depth trades historical_trades klines avg_price "

@@ -9,6 +9,8 @@ from decimal import Decimal as D
 
 import httpx
 import pytest
+from support import spec_json as fx
+from support.api_fake import BASE, KEY, SECRET, FakeClock, FakeExchange, split_signature
 
 from jextui.api import (
     InsecureTransport,
@@ -18,9 +20,6 @@ from jextui.api import (
     RequestEvent,
     Secret,
 )
-
-from . import fixtures as fx
-from .fake import BASE, KEY, SECRET, FakeClock, FakeExchange, split_signature
 
 
 def assert_hidden(text: str, *signatures: str) -> None:

@@ -6,12 +6,11 @@ from __future__ import annotations
 from decimal import Decimal as D
 
 import pytest
+from support import spec_json as fx
+from support.api_fake import KEY, SECRET, VECTOR_TIMESTAMP, FakeClock, FakeExchange, split_signature
 
 from jextui.api import JexClient
 from jextui.api.signing import sign, total_params, verify
-
-from . import fixtures as fx
-from .fake import KEY, SECRET, VECTOR_TIMESTAMP, FakeClock, FakeExchange, split_signature
 
 VECTOR_1_PARAMS = (
     "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from support import stream_payloads as p
 
 from jextui.api.errors import JexError
 from jextui.api.streams import (
@@ -36,8 +37,6 @@ from jextui.api.streams import (
     trade_stream,
 )
 from jextui.api.streams.names import payload_type
-
-from . import stream_payloads as p
 
 
 def test_trades_decode_as_a_list_with_exact_values() -> None:

@@ -122,9 +122,9 @@ def test_live_book_pattern_matches_the_book_spread_line() -> None:
 
 async def test_live_book_pattern_matches_what_the_order_book_pane_draws() -> None:
     """Coordination with the widget: its spread line, wide and narrow, is what the benchmarks look for."""
-    from jextui.ui.widgets.order_book import OrderBookView
+    from support.widget_harness import HarnessApp
 
-    from ui.widget_harness import HarnessApp  # tests/ is on the path, as for every test package
+    from jextui.ui.widgets.order_book import OrderBookView
 
     depth = Depth(
         last_update_id=1,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import pytest
+from support.feed_fakes import FakeClient, FakeClock, symbol_id
 
 from jextui.api.errors import IpBanned, JexError, RateLimited, ServerError
 from jextui.api.models import HistoricalTrade, Trade
@@ -28,8 +29,6 @@ from jextui.feed import (
     TradesUpdate,
     depth_limit_for,
 )
-
-from .fakes import FakeClient, FakeClock, symbol_id
 
 E = TypeVar("E", bound=FeedEvent)
 

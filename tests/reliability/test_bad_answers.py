@@ -25,10 +25,10 @@ import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import spec_json as fx
 
 from jextui.api import JexClient
 from jextui.api.errors import ApiError, DecodeError, JexError
-from api import fixtures as fx
 
 NOW_MS = 1_700_000_000_000
 KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"

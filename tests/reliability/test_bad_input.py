@@ -43,7 +43,7 @@ from jextui.sandbox.engine import EngineError
 from jextui.sandbox.exchange import Exchange
 from jextui.sandbox.ratelimit import RateLimitSettings
 from jextui.trading.ticket import FIELD_BALANCE, FIELD_PRICE, FIELD_QUANTITY, OrderTicket
-from conftest import DOC_API_KEY, DOC_API_SECRET
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
 D = Decimal
 

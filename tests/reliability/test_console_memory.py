@@ -16,9 +16,8 @@ import gc
 from pathlib import Path
 
 import pytest
+from support.app_harness import make_test_app, wait_for_data
 from textual.widget import Widget
-
-from ui.app_harness import make_test_app, wait_for_data
 
 
 def detached_widgets() -> int:

@@ -21,14 +21,14 @@ from urllib.parse import parse_qsl, urlencode
 
 import httpx
 import pytest
+from support.app_harness import make_settings, wait_until
 
 from jextui.api import JexClient
 from jextui.api.errors import AuthError, JexError, TimestampError
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.sandbox.clock import FixedClock
-from jextui.ui.app import JexApp
 from jextui.session import Session, SessionError, SessionOptions
-from ui.app_harness import make_settings, wait_until
+from jextui.ui.app import JexApp
 
 KEY = "ProfileKeyForTransportChecks0123456789abcdefABCDEF"
 SECRET = "ProfileSecretForTransportChecks0123456789abcdefAB"

@@ -31,12 +31,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support.app_harness import wait_until
+from support.fault_harness import PANES, PERIOD_MS, Console, PaneMark, make_fault_app
 
 from jextui.ui.feed_bridge import PANE_FEEDS
-
-from ui.app_harness import wait_until
-
-from .fault_harness import PANES, PERIOD_MS, Console, PaneMark, make_fault_app
 
 LONG_OUTAGE_PERIODS = 12
 ORDER_PATH = "/api/v1/spot/order"

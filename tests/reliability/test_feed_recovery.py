@@ -19,10 +19,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from support.feed_fakes import FakeClient, FakeClock
+
 from jextui.api.errors import ConnectionFailed, DecodeError
 from jextui.feed import FeedWorker
 from jextui.feed.scheduler import PANE_KINDS, FeedKind, FeedScheduler, Request
-from feed.fakes import FakeClient, FakeClock
 
 T0 = 1_700_000_000_000
 PERIODS = {"book": 1.0, "trades": 1.0, "klines": 2.0, "open_orders": 5.0, "account": 5.0, "prices": 1.0,

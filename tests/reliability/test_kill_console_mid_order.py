@@ -33,6 +33,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
 from jextui.api.client import JexClient
 from jextui.trading.journal import (
@@ -46,8 +47,6 @@ from jextui.trading.journal import (
     read_entries,
 )
 from jextui.trading.reconcile import Reconciler
-
-from conftest import DOC_API_KEY, DOC_API_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 SYMBOL = "BTCUSDT"

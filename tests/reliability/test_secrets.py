@@ -35,15 +35,15 @@ import pytest
 
 from jextui import logs
 from jextui.api.errors import JexError
-from jextui.api.secret import Secret
+from jextui.secret import Secret
 from jextui.sandbox.clock import FixedClock
 from jextui.ui.app import AppOptions
 from jextui.session import SessionOptions
-from conftest import root_logging_restored
-from ui.app_harness import FIXED_TIME_MS, HarnessJexApp, make_settings, wait_for_data, wait_until
-from ui.test_account_screens import open_screen
+from support.sandbox import root_logging_restored
+from support.app_harness import FIXED_TIME_MS, HarnessJexApp, make_settings, wait_for_data, wait_until
+from support.account_screens import open_screen
 
-from .fault_harness import SYMBOL
+from support.fault_harness import SYMBOL
 
 CANARY_KEY = "CanaryKeyJextuiReliability7d41b9c2e8f05a63ABCDEFGHIJKLMNOPQRSTUVWXYZ0123"
 CANARY_SECRET = "CanarySecretJextuiReliability93fe1a7c05b28d4e6QRSTUVWXYZabcdefghijk4567"

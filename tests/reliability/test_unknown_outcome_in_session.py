@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jextui.trading.journal import RESOLVED
-from ui.app_harness import wait_until
+from support.app_harness import wait_until
+from support.fault_harness import Console, make_fault_app
 
-from .fault_harness import Console, make_fault_app
+from jextui.trading.journal import RESOLVED
 
 
 async def test_an_order_left_unknown_by_an_outage_is_resolved_without_a_restart(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from support.sandbox import shared_http
 
 from jextui.api import (
     ApiError,
@@ -22,8 +23,6 @@ from jextui.api import (
 )
 from jextui.api.models import KLINE_INTERVALS
 from jextui.sandbox.clock import FixedClock
-
-from conftest import shared_http
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from support.sandbox import shared_http
 
-from conftest import shared_http
 from jextui.sandbox.cli import _config_from, build_parser
 from jextui.sandbox.faults import FaultSettings
 

@@ -23,10 +23,9 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
 from jextui.api.signing import sign
-
-from conftest import DOC_API_KEY, DOC_API_SECRET
 
 DESCRIPTOR_LIMIT = 128
 IDLE_CONNECTIONS = 300

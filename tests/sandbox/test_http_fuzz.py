@@ -10,11 +10,10 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
 from jextui.api.signing import sign
 from jextui.sandbox.app import ENDPOINTS
-
-from conftest import DOC_API_KEY, DOC_API_SECRET
 
 PARAM_NAMES = ["symbol", "side", "type", "timeInForce", "quantity", "price", "newOrderRespType", "recvWindow",
                "timestamp", "orderId", "startTime", "endTime", "limit", "fromId", "interval", "asset", "status",

@@ -6,8 +6,7 @@ from typing import Any
 
 import httpx
 import pytest
-
-from conftest import shared_http
+from support.sandbox import shared_http
 
 http = shared_http()
 

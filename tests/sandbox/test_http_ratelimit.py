@@ -6,10 +6,9 @@ from typing import Any
 
 import httpx
 import pytest
+from support.sandbox import shared_http
 
 from jextui.sandbox.clock import FixedClock
-
-from conftest import shared_http
 
 http = shared_http()
 

@@ -6,10 +6,9 @@ from typing import Any
 
 import httpx
 import pytest
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET, shared_http
 
 from jextui.sandbox import SandboxConfig, SandboxServer
-
-from conftest import DOC_API_KEY, DOC_API_SECRET, shared_http
 
 http = shared_http()
 

@@ -17,27 +17,20 @@ the README there), not our own Structs.  Rules of the comparison:
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET, send_signed, shared_http
+from support.spec_json import spec_example as _example
 
 from jextui.sandbox.responses import fmt
 
-from conftest import DOC_API_KEY, DOC_API_SECRET, send_signed, shared_http
-
 http = shared_http()
 
-EXAMPLES = Path(__file__).parent / "spec_examples"
 FILTER_FIELDS = {"filterType", "minPrice", "maxPrice", "tickSize", "minQty", "maxQty", "stepSize", "minNotional"}
-
-
-def _example(name: str) -> Any:
-    return json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
 
 
 def _json_type(value: Any) -> str:

@@ -24,11 +24,10 @@ from typing import Any
 
 import httpx
 import pytest
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET, send_signed, shared_http
 
 from jextui.sandbox.cli import SECRET_ENV
 from jextui.sandbox.clock import SystemClock
-
-from conftest import DOC_API_KEY, DOC_API_SECRET, send_signed, shared_http
 
 SYMBOL = "ETHUSDT"
 

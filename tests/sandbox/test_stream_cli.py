@@ -8,11 +8,9 @@ from typing import Any
 
 import pytest
 import websockets
+from support.streams import collect
 
 from jextui.sandbox.cli import main
-
-from .stream_helpers import collect
-from .test_cli import run_cli  # noqa: F401 - the fixture
 
 
 def test_the_process_serves_streams_with_its_flags(run_cli: Any) -> None:  # noqa: F811

@@ -14,13 +14,12 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.streams import cancel, connect, place, receive, receive_until, rest_depth
 
 from jextui.sandbox.clock import FixedClock
 from jextui.sandbox.depth_diffs import DepthDiffs, apply_diff
 from jextui.sandbox.engine import Engine, EngineError
 from jextui.sandbox.symbols import DEFAULT_SYMBOLS
-
-from .stream_helpers import cancel, connect, place, receive, receive_until, rest_depth
 
 SYMBOL = "BTCUSDT"
 SPEC = next(spec for spec in DEFAULT_SYMBOLS if spec.symbol == SYMBOL)

@@ -9,11 +9,8 @@ from typing import Any
 
 import pytest
 import websockets
-from websockets.client import ClientProtocol
-from websockets.frames import Opcode
-from websockets.uri import parse_uri
-
-from .stream_helpers import (
+from support.sandbox import shared_http
+from support.streams import (
     best,
     closed_with,
     collect,
@@ -24,8 +21,9 @@ from .stream_helpers import (
     receive_until,
     rest_depth,
 )
-
-from conftest import shared_http
+from websockets.client import ClientProtocol
+from websockets.frames import Opcode
+from websockets.uri import parse_uri
 
 
 async def _cut(ws: Any) -> Any:

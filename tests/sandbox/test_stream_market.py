@@ -8,8 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-
-from .stream_helpers import closed_with, collect, connect, place, receive, receive_until
+from support.streams import closed_with, collect, connect, place, receive, receive_until
 
 DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
 

@@ -6,9 +6,7 @@ import asyncio
 from decimal import Decimal
 from typing import Any
 
-from jextui.sandbox.clock import FixedClock
-
-from .stream_helpers import (
+from support.streams import (
     best,
     cancel,
     closed_with,
@@ -20,6 +18,8 @@ from .stream_helpers import (
     receive_until,
     user_stream_call,
 )
+
+from jextui.sandbox.clock import FixedClock
 
 REPORT_FIELDS = {"E", "e", "s", "S", "q", "p", "X", "i", "z", "Z", "O"}
 BALANCE_FIELDS = {"a", "f", "l", "T", "W", "D"}

@@ -4,11 +4,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from support.trading_fakes import FakeClock, FakeExchange
 
 from jextui.api.client import JexClient
 from jextui.trading.journal import OrderJournal, account_identity
-
-from .fakes import FakeClock, FakeExchange
 
 
 @pytest.fixture

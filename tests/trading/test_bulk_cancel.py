@@ -8,6 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from support.open_orders import cancel, fill_part, resting_order, synthetic
 
 from jextui.api import JexClient
 from jextui.api.errors import (
@@ -30,8 +31,6 @@ from jextui.trading.bulk_cancel import (
     summary,
 )
 from jextui.trading.order_discovery import OrderDiscovery
-
-from .open_orders_helpers import cancel, fill_part, resting_order, synthetic
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jextui.trading.fills import FillEventKind, FillTracker
+from support.trading_fakes import FakeExchange, order
 
-from .fakes import FakeExchange, order
+from jextui.trading.fills import FillEventKind, FillTracker
 
 D = Decimal
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from support.trading_fakes import symbol_info
+
 from jextui.trading.guard import GUARD_CLEAR, GUARD_CONFIRM, GUARD_HINT, guard_order
 from jextui.trading.ticket import OrderTicket
-
-from .fakes import symbol_info
 
 D = Decimal
 DASH = symbol_info(symbol="DASHUSDT", base="DASH", tick="0.01", step="0.001", qty_decimals=3, min_notional=None)

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.trading_fakes import symbol_info
 
 from jextui.api.models import DepthLevel
 from jextui.trading.marketable import (
@@ -17,8 +18,6 @@ from jextui.trading.marketable import (
     walk_book,
 )
 from jextui.trading.ticket import SymbolRules
-
-from .fakes import symbol_info
 
 D = Decimal
 RULES = SymbolRules.from_symbol_info(symbol_info(tick="0.01", step="0.001", qty_decimals=3))

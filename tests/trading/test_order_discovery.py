@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from support.open_orders import cancel, fill_part, resting_order, synthetic
 
 from jextui.api import JexClient
 from jextui.trading.account_orders import AccountOrders, DiscoveryState
@@ -15,8 +16,6 @@ from jextui.trading.order_discovery import (
     OrderDiscovery,
     journal_symbols,
 )
-
-from .open_orders_helpers import cancel, fill_part, resting_order, synthetic
 
 EVERY_SYMBOL = 108  # 8 listed + 100 synthetic
 

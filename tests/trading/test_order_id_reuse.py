@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from support.trading_fakes import DROP_AFTER, FakeExchange
 
 from jextui.trading.journal import (
     ACCEPTED,
@@ -28,8 +29,6 @@ from jextui.trading.journal import (
 from jextui.trading.reconcile import Reconciler
 from jextui.trading.submit import OrderSubmitter, OutcomeKind
 from jextui.trading.ticket import OrderRequest
-
-from .fakes import DROP_AFTER, FakeExchange
 
 D = Decimal
 SYMBOL = "BTCUSDT"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from support.trading_fakes import FakeExchange
+
 from jextui.trading.journal import NOT_PLACED, PENDING, RESOLVED, UNKNOWN, OrderJournal, account_identity
 from jextui.trading.reconcile import Reconciler
-
-from .fakes import FakeExchange
 
 D = Decimal
 

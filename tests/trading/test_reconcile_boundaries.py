@@ -8,7 +8,7 @@ from decimal import Decimal
 from jextui.trading.journal import RESOLVED, UNKNOWN, OrderAlreadyClaimed, OrderJournal
 from jextui.trading.reconcile import DEFAULT_GRACE_MS, DEFAULT_SKEW_MS, Reconciler
 
-from .fakes import FakeExchange
+from support.trading_fakes import FakeExchange
 
 D = Decimal
 

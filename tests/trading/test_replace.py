@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from support.trading_fakes import order, symbol_info
 
 from jextui.api.client import JexClient
 from jextui.api.errors import UnknownOrder, error_from_response
@@ -13,8 +14,6 @@ from jextui.trading.journal import OrderJournal, account_identity
 from jextui.trading.replace import ReplacePlan, ReplaceStep, start_replace
 from jextui.trading.submit import CancelOutcome, OrderSubmitter, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest, SymbolRules
-
-from .fakes import order, symbol_info
 
 D = Decimal
 RULES = SymbolRules.from_symbol_info(symbol_info(min_qty="0.01", min_notional="10"))

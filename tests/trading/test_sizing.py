@@ -8,6 +8,7 @@ import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.trading_fakes import fee, symbol_info
 
 from jextui.config.state import UiState, load_state, update_state
 from jextui.trading.sizing import (
@@ -20,8 +21,6 @@ from jextui.trading.sizing import (
     parse_size,
 )
 from jextui.trading.ticket import OrderTicket
-
-from .fakes import fee, symbol_info
 
 D = Decimal
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from support import trading_fakes as fakes
+from support.trading_fakes import FakeExchange, symbol_info
 
 from jextui.trading.journal import (
     ACCEPTED,
@@ -21,9 +23,6 @@ from jextui.trading.journal import (
 from jextui.trading.reconcile import Reconciler
 from jextui.trading.submit import OrderSubmitter, OutcomeKind
 from jextui.trading.ticket import OrderRequest, OrderTicket
-
-from . import fakes
-from .fakes import FakeExchange, symbol_info
 
 D = Decimal
 

@@ -21,7 +21,7 @@ from jextui.trading.ticket import (
     parse_amount,
 )
 
-from .fakes import fee, symbol_info
+from support.trading_fakes import fee, symbol_info
 
 D = Decimal
 

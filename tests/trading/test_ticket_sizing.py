@@ -7,11 +7,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from support.trading_fakes import fee, symbol_info
 
 from jextui.api.models import SymbolFilter, SymbolInfo, TradeFee
 from jextui.trading.ticket import FIELD_BALANCE, FIELD_QUANTITY, FIELD_TOTAL, OrderTicket, SymbolRules
-
-from .fakes import fee, symbol_info
 
 D = Decimal
 

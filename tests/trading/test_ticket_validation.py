@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from support.trading_fakes import fee, symbol_info
 
 from jextui.trading.ticket import (
     FIELD_BALANCE,
@@ -17,8 +18,6 @@ from jextui.trading.ticket import (
     OrderRequest,
     OrderTicket,
 )
-
-from .fakes import fee, symbol_info
 
 D = Decimal
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from support.trading_fakes import DROP_AFTER, DROP_BEFORE, FakeExchange
 
 from jextui.api.client import JexClient
 from jextui.api.models import OrderResult
@@ -22,8 +23,6 @@ from jextui.trading.reconcile import Reconciler
 from jextui.trading.submit import OrderSubmitter, OutcomeKind
 from jextui.trading.ticket import OrderRequest
 from jextui.trading.time_in_force import time_in_force_problem
-
-from .fakes import DROP_AFTER, DROP_BEFORE, FakeExchange
 
 SYMBOL = "BTCUSDT"
 D = Decimal

@@ -7,6 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.trading_ui import SYMBOL, resting_buy_price
+
+from support.account_screens import SCREENS_BY_KEY, open_screen
 
 from jextui.ui.screens.account import (
     AssetDetailsScreen,
@@ -21,32 +25,8 @@ from jextui.ui.screens.account import (
 from jextui.ui.screens.account import history as history_module
 from jextui.ui.widgets.table import TableView
 
-from .app_harness import make_test_app, wait_for_data, wait_until
-from .test_trading_helpers import SYMBOL, resting_buy_price
-
-SCREENS_BY_KEY = {
-    "H": OrderHistoryScreen,
-    "M": MarketTradesScreen,
-    "A": AssetDetailsScreen,
-    "D": DepositAddressScreen,
-    "I": DepositHistoryScreen,
-    "W": WithdrawHistoryScreen,
-    "F": TradeFeesScreen,
-}
-
-
 def table_lines(screen: PagedAccountScreen[Any]) -> list[str]:
     return str(screen.query_one(TableView).render()).splitlines()
-
-
-async def open_screen(pilot: Any, key: str) -> Any:
-    app = pilot.app
-    await pilot.press(key)
-    await wait_until(pilot, lambda: isinstance(app.screen, SCREENS_BY_KEY[key]), what=f"the screen of {key}")
-    screen = app.screen
-    if isinstance(screen, PagedAccountScreen):
-        await wait_until(pilot, lambda: not screen.busy and screen.status_text, what="the screen's data")
-    return screen
 
 
 async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path) -> None:

@@ -15,8 +15,8 @@ import pytest
 
 from jextui.ui.screens.account import DepositAddressScreen, PagedAccountScreen
 
-from .app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
-from .test_trading_helpers import SYMBOL, resting_buy_price
+from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
+from support.trading_ui import SYMBOL, resting_buy_price
 
 
 def _screen_of(key: str, *, orders: int = 0, private: bool = False) -> Any:

@@ -6,10 +6,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from support.app_harness import make_test_app, settle, wait_for_data, wait_until
 
 from jextui.ui import startup
-
-from .app_harness import make_test_app, settle, wait_for_data, wait_until
 
 
 async def test_panes_say_stale_when_the_exchange_stops_answering(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .app_harness import TEST_WATCHLIST, make_test_app, wait_for_data, wait_for_start
+from support.app_harness import TEST_WATCHLIST, make_test_app, wait_for_data, wait_for_start
 
 
 async def test_every_pane_fills_from_the_sandbox(tmp_path: Path) -> None:

@@ -15,8 +15,8 @@ from jextui.ui.keymap import KEYMAP, key_label
 from jextui.ui.screens.help import HelpScreen, help_rows
 from jextui.ui.screens.main import QuitScreen
 
-from .app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
-from .test_trading_helpers import open_ticket
+from support.app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
+from support.trading_ui import open_ticket
 
 
 def test_the_help_lists_every_binding_of_the_keymap() -> None:

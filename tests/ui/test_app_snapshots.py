@@ -12,7 +12,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from .app_harness import SNAPSHOT_STREAMS, HarnessJexApp, make_test_app, wait_for_data
+from support.app_harness import SNAPSHOT_STREAMS, HarnessJexApp, make_test_app, wait_for_data
 
 #: The product's weight limit, so the status bar reads as it would for a user.
 REAL_LIMITS = {"weight_per_minute": 1200}

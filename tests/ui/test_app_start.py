@@ -15,19 +15,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.app_harness import TEST_WATCHLIST, make_settings, make_test_app, wait_for_data, wait_for_start, wait_until
 from textual.widgets import LoadingIndicator
 
 from jextui.api.client import JexClient
+from jextui.session import Session, SessionError, SessionOptions
 from jextui.ui import startup
 from jextui.ui.app import JexApp
-from jextui.ui.widgets.placeholder import CONNECTING, PanePlaceholder
-from jextui.ui.widgets.pane_names import PANE_ORDER, PANE_TITLES
-from jextui.ui.widgets.pane_set import PaneSet
-from jextui.session import Session, SessionError, SessionOptions
 from jextui.ui.themes import load_themes
 from jextui.ui.trading_actions import TradingController
-
-from .app_harness import TEST_WATCHLIST, make_settings, make_test_app, wait_for_data, wait_for_start, wait_until
+from jextui.ui.widgets.pane_names import PANE_ORDER, PANE_TITLES
+from jextui.ui.widgets.pane_set import PaneSet
+from jextui.ui.widgets.placeholder import CONNECTING, PanePlaceholder
 
 
 async def _held(_app: Any) -> None:
@@ -113,9 +112,9 @@ def test_each_frame_carries_its_panes_title() -> None:
 def test_the_first_frame_needs_no_pane_client_sandbox_feed_or_trading_code() -> None:
     code = (
         "import sys, jextui.cli, jextui.config, jextui.ui.app\n"
-        "heavy = ('jextui.sandbox', 'jextui.feed.worker', 'jextui.feed.scheduler', 'jextui.trading',"
-        " 'jextui.ui.trading_actions', 'jextui.ui.widgets.order_book', 'jextui.ui.feed_bridge', 'httpx',"
-        " 'uvicorn', 'starlette', 'sqlite3')\n"
+        "heavy = ('jextui.sandbox', 'jextui.feed', 'jextui.api.client', 'jextui.api.transport', 'jextui.trading',"
+        " 'jextui.session', 'jextui.market_store', 'jextui.ui.startup', 'jextui.ui.trading_actions',"
+        " 'jextui.ui.widgets.order_book', 'jextui.ui.feed_bridge', 'httpx', 'uvicorn', 'starlette', 'sqlite3')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from support.app_harness import TEST_WATCHLIST, make_test_app, wait_for_data, wait_for_start, wait_until
+
 from jextui.config.state import load_state
 from jextui.ui.screens.symbol_search import SymbolSearchScreen
-
-from .app_harness import TEST_WATCHLIST, make_test_app, wait_for_data, wait_for_start, wait_until
 
 
 def _book_prices(app: object) -> list[Decimal]:

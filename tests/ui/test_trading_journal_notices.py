@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from jextui.trading.journal import JournalError, read_entries
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.trading_ui import SYMBOL, place_from_ticket, resting_buy_price, second_trader, wait_for_open_order
 
-from .app_harness import make_test_app, wait_for_data, wait_until
-from .test_trading_helpers import SYMBOL, place_from_ticket, resting_buy_price, second_trader, wait_for_open_order
+from jextui.trading.journal import JournalError, read_entries
 
 
 async def test_a_journal_that_cannot_record_the_answer_is_shown_to_the_trader(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.ticket import TicketScreen
 from jextui.ui.screens.ticket_modes import BookView, marketable_plan
 
-from .app_harness import make_test_app, wait_for_data, wait_until
-from .test_trading_helpers import (
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.trading_ui import (
     SYMBOL,
     exchange_orders,
     open_ticket,

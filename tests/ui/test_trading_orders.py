@@ -5,11 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from jextui.ui.screens.confirm import ConfirmScreen
-from jextui.ui.screens.order_detail import OrderDetailScreen
-
-from .app_harness import make_test_app, wait_for_data, wait_until
-from .test_trading_helpers import (
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.trading_ui import (
     SYMBOL,
     exchange_orders,
     place_from_ticket,
@@ -17,6 +14,9 @@ from .test_trading_helpers import (
     second_trader,
     wait_for_open_order,
 )
+
+from jextui.ui.screens.confirm import ConfirmScreen
+from jextui.ui.screens.order_detail import OrderDetailScreen
 
 
 def notifications(app) -> list[str]:  # type: ignore[no-untyped-def]

@@ -13,8 +13,8 @@ import pytest
 from jextui.trading.submit import OrderSubmitter
 from jextui.ui.screens.confirm import ConfirmScreen
 
-from .app_harness import make_test_app, wait_for_data, wait_until
-from .test_trading_helpers import (
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.trading_ui import (
     SYMBOL,
     exchange_orders,
     open_ticket,

@@ -9,6 +9,17 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.trading_ui import (
+    SYMBOL,
+    burst,
+    exchange_orders,
+    open_ticket,
+    resting_buy_price,
+    text_of,
+    type_into,
+    wait_for_open_order,
+)
 from textual.widgets import Input
 
 from jextui.trading.journal import KIND_ORDER, KIND_TEST_ORDER
@@ -23,19 +34,6 @@ from jextui.ui.screens.account import (
 )
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.ticket import TicketScreen
-
-from .app_harness import make_test_app, wait_for_data, wait_until
-from .test_trading_helpers import (
-    SYMBOL,
-    burst,
-    exchange_orders,
-    open_ticket,
-    resting_buy_price,
-    text_of,
-    type_into,
-    wait_for_open_order,
-)
-
 
 ACCOUNT_KEYS = {
     "H": OrderHistoryScreen,

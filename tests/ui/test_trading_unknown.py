@@ -18,8 +18,8 @@ import pytest
 from jextui.api.errors import TransportError
 from jextui.trading.journal import RESOLVED
 
-from .app_harness import make_test_app, wait_for_data, wait_until
-from .test_trading_helpers import SYMBOL, exchange_orders, open_ticket, resting_buy_price, type_into
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.trading_ui import SYMBOL, exchange_orders, open_ticket, resting_buy_price, type_into
 
 ORDER_PATH = "/api/v1/spot/order"
 

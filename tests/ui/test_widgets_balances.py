@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .widget_harness import UTC, HarnessApp, line_with, sample_account
+from support.widget_harness import UTC, HarnessApp, line_with, sample_account
+
 from jextui.ui.widgets.balances import BalancesView
 
 

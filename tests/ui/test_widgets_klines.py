@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .widget_harness import UTC, HarnessApp, kline, d, sample_klines
+from support.widget_harness import UTC, HarnessApp, d, kline, sample_klines
+
 from jextui.api.models import KLINE_INTERVALS
 from jextui.ui.widgets.klines import KlinesView
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from support.widget_harness import UTC, HarnessApp, line_with, order, sample_orders, style_in_line
 
-from .widget_harness import UTC, HarnessApp, line_with, order, sample_orders, style_in_line
 from jextui.ui.messages import OrderActivated, OrderHighlighted
 from jextui.ui.widgets.open_orders import OpenOrdersView
 

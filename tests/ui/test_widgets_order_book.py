@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .widget_harness import (
+from support.widget_harness import (
     UTC,
     HarnessApp,
     level,
@@ -12,6 +12,7 @@ from .widget_harness import (
     sample_depth,
     sample_orders,
 )
+
 from jextui.api.models import Depth
 from jextui.ui.messages import LevelSelected
 from jextui.ui.widgets.order_book import BookLevel, OrderBookView

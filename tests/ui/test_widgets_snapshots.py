@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from .widget_harness import BASE_TIME_MS, SAMPLE_SPARKS, UTC, DashboardApp, HarnessApp, sample_book_ticker, sample_tickers
+from support.widget_harness import (
+    BASE_TIME_MS,
+    SAMPLE_SPARKS,
+    UTC,
+    DashboardApp,
+    HarnessApp,
+    sample_book_ticker,
+    sample_tickers,
+)
+
 from jextui.ui.widgets import SymbolTile
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .widget_harness import BASE_TIME_MS, UTC, HarnessApp
+from support.widget_harness import BASE_TIME_MS, UTC, HarnessApp
+
 from jextui.ui.widgets.rate_limit_banner import RateLimitBanner
 from jextui.ui.widgets.status_bar import StatusBar, shorten_url
 

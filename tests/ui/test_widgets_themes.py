@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from support.widget_harness import DashboardApp
 from textual.theme import BUILTIN_THEMES
 
-from .widget_harness import DashboardApp
 from jextui.ui.themes import load_themes
 
 SHIPPED = load_themes(None)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .widget_harness import SAMPLE_SPARKS, UTC, HarnessApp, sample_book_ticker, sample_tickers
+from support.widget_harness import SAMPLE_SPARKS, UTC, HarnessApp, sample_book_ticker, sample_tickers
+
 from jextui.ui.messages import SymbolActivated
 from jextui.ui.widgets.symbol_tile import TILE_HEIGHT, TILE_WIDTH, SymbolTile
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from .widget_harness import (
+from support.widget_harness import (
     UTC,
     HarnessApp,
     line_with,
@@ -13,6 +13,7 @@ from .widget_harness import (
     sample_trades,
     style_in_line,
 )
+
 from jextui.ui.widgets.trades import TradesView, classify_trades
 
 

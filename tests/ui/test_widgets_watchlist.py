@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .widget_harness import (
+from support.widget_harness import (
     SAMPLE_PRECISIONS,
     SAMPLE_SPARKS,
     UTC,
@@ -13,6 +13,7 @@ from .widget_harness import (
     sample_tickers,
     style_in_line,
 )
+
 from jextui.ui.messages import SymbolActivated
 from jextui.ui.widgets.watchlist import WatchlistView
 

@@ -8,7 +8,7 @@ polled once and then waits for the clock to move — which only a test does
 (``app.clock.advance(ms)``).  Times render in UTC, the round-trip latency is
 hidden, and every file (state, journal, log, themes) lives under
 ``tmp_path``.  The sandbox's demo account answers to the documented key pair
-(``tests/conftest.py``).
+(``tests/conftest.py``, helpers in ``tests/support/sandbox.py``).
 
     async def test_something(tmp_path):
         app = make_test_app(tmp_path)
@@ -36,9 +36,9 @@ from jextui.api.errors import JexError
 from jextui.config import RefreshPeriods, Settings
 from jextui.sandbox import SandboxConfig
 from jextui.sandbox.clock import FixedClock
-from jextui.ui.app import AppOptions, JexApp
 from jextui.session import SessionOptions
-from conftest import DOC_API_KEY, DOC_API_SECRET
+from jextui.ui.app import AppOptions, JexApp
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
 __all__ = [
     "FIXED_TIME_MS",

@@ -12,7 +12,7 @@ from typing import Any
 import websockets
 from websockets.asyncio.client import ClientConnection
 
-from conftest import shared_http
+from support.sandbox import shared_http
 
 WAIT_S = 10.0
 """Longest a test waits for something that should come within a second or two."""

@@ -7,7 +7,6 @@ quiet sandbox with a fixed clock, the documented key pair, UTC times.
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -16,8 +15,7 @@ from textual.widgets import Input, Static
 from jextui.api.client import JexClient
 from jextui.api.models import Order
 from jextui.ui.screens.ticket import TicketScreen
-
-from .app_harness import HarnessJexApp, wait_until
+from support.app_harness import HarnessJexApp, wait_until
 
 SYMBOL = "BTCUSDT"
 

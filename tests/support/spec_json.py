@@ -14,6 +14,19 @@ fixed here:
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
+#: The spec's example answers as JSON files, one per endpoint (``spec_example``).
+EXAMPLES_DIR = Path(__file__).parent / "spec_examples"
+
+
+def spec_example(name: str) -> Any:
+    """The decoded example answer ``spec_examples/<name>.json``."""
+    return json.loads((EXAMPLES_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
 # Each constant is the JSON text of one example (str; the handler encodes it).
 
 PING = """\

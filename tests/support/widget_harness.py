@@ -29,9 +29,9 @@ from jextui.api.models import (
     Ticker24hr,
     Trade,
 )
-from jextui.ui.widgets.pane import Pane
 from jextui.ui.messages import LevelSelected, OrderActivated, OrderHighlighted, SymbolActivated
 from jextui.ui.themes import theme_variable_defaults
+from jextui.ui.widgets.pane import Pane
 
 UTC = timezone.utc
 BASE_TIME_MS = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC

@@ -42,7 +42,7 @@ from jextui.trading.reconcile import Reconciler
 from jextui.trading.submit import OrderSubmitter
 from jextui.ui.screens.help import HelpScreen
 from jextui.ui.screens.ticket import TicketScreen
-from ui.app_harness import HarnessJexApp, make_test_app, wait_for_data, wait_until
+from support.app_harness import HarnessJexApp, make_test_app, wait_for_data, wait_until
 
 __all__ = [
     "PERIOD_MS",
