@@ -10,7 +10,7 @@ import pytest
 from support.app_harness import make_test_app, wait_for_data, wait_until
 from support.trading_ui import SYMBOL, resting_buy_price
 
-from support.account_screens import SCREENS_BY_KEY, open_screen
+from support.account_screens import open_screen
 
 from jextui.ui.screens.account import (
     AssetDetailsScreen,
