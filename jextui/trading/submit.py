@@ -280,7 +280,7 @@ class OrderSubmitter:
             raise
         except Exception as exc:
             if isinstance(exc, NotSent):  # no connection was made: certainly not placed
-                return self._not_sent(entry, exc)
+                return await self._not_sent(entry, exc)
             if is_unknown_outcome(exc):
                 return await self._after_unknown(entry, exc)
             words = describe_error(exc)
@@ -294,10 +294,10 @@ class OrderSubmitter:
         text = f"{entry.describe()}: placed, order {int(result.order_id)}{shown}."
         return SubmitOutcome(OutcomeKind.ACCEPTED, text, entry=accepted, result=result)
 
-    def _not_sent(self, entry: JournalEntry, error: NotSent) -> SubmitOutcome:
+    async def _not_sent(self, entry: JournalEntry, error: NotSent) -> SubmitOutcome:
         """The exchange was unreachable: the journal records the order as not placed."""
         text = f"Not sent: the exchange is unreachable ({error.reason})."
-        saved = self._record(entry, self.journal.mark_not_placed, f"not sent: {error.reason}")
+        saved = await self._record(entry, self.journal.mark_not_placed, f"not sent: {error.reason}")
         return SubmitOutcome(OutcomeKind.NOT_SENT, text, entry=saved, error=error)
 
     async def _after_unknown(self, entry: JournalEntry, error: BaseException) -> SubmitOutcome:
