@@ -1,0 +1,80 @@
+"""What a contested or undecided reconciliation tells the user, word for word, and what it writes down.
+
+A lost answer whose lookalike order the journal already links to another
+request must not be settled either way; the notification is the only thing
+that tells the user which order to look at, so its words are pinned here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jextui.trading.journal import UNKNOWN, OrderJournal
+from jextui.trading.reconcile import Reconciler
+
+from .fakes import FakeExchange
+
+D = Decimal
+SYMBOL = "BTCUSDT"
+
+
+def held_without_time(journal: OrderJournal, exchange: FakeExchange, clock, price: str) -> int:
+    """An order the exchange answered for another request whose creation time is unknown."""
+    holder = journal.record_order_intent(SYMBOL, "BUY", D(price), D("1"), "GTC", created_ms=clock.now)
+    order = exchange.place(SYMBOL, "BUY", D("1"), D(price), time=clock.now)
+    journal.mark_accepted(holder.id, order_id=order.order_id, order_status="NEW")
+    return int(order.order_id)
+
+
+def lost(journal: OrderJournal, clock, price: str = "100") -> str:
+    entry = journal.record_order_intent(SYMBOL, "BUY", D(price), D("1"), "GTC", created_ms=clock.now)
+    journal.mark_unknown(entry.id, "timeout")
+    return entry.id
+
+
+async def test_one_contested_order_is_named_in_the_singular(exchange: FakeExchange, journal, clock) -> None:
+    order_id = held_without_time(journal, exchange, clock, "100")
+    entry_id = lost(journal, clock)
+    clock.now += 60_000
+
+    report = await Reconciler(exchange, journal).reconcile(entry_id)
+
+    why = (f"order {order_id} on {SYMBOL} matches this request, but the journal links it to another "
+           "request, so it may or may not be this one")
+    entry = journal.get(entry_id)
+    assert report.message == (
+        f"{entry.describe()}: outcome still UNKNOWN: {why}. It may have been placed; do not send it again "
+        f"before looking at order {order_id} in order history (H). It is looked up again automatically.")
+    assert (entry.state, entry.message, entry.attempts) == (UNKNOWN, why, 1)
+    assert report.entry == entry and not report.settled and report.order is None
+
+
+async def test_two_contested_orders_are_both_named_in_the_plural(exchange: FakeExchange, journal, clock) -> None:
+    first = held_without_time(journal, exchange, clock, "100")
+    second = held_without_time(journal, exchange, clock, "100")
+    entry_id = lost(journal, clock)
+    clock.now += 60_000
+
+    report = await Reconciler(exchange, journal).reconcile(entry_id)
+
+    ids = f"{first}, {second}"
+    why = (f"orders {ids} on {SYMBOL} match this request, but the journal links them to another "
+           "request, so it may or may not be this one")
+    entry = journal.get(entry_id)
+    assert report.message == (
+        f"{entry.describe()}: outcome still UNKNOWN: {why}. It may have been placed; do not send it again "
+        f"before looking at order {ids} in order history (H). It is looked up again automatically.")
+    assert (entry.state, entry.message) == (UNKNOWN, why)
+
+
+async def test_each_undecided_look_is_counted_and_its_reason_kept(exchange: FakeExchange, journal, clock) -> None:
+    entry_id = lost(journal, clock)
+    reconciler = Reconciler(exchange, journal)
+
+    first = await reconciler.reconcile(entry_id)  # inside the grace period: nothing seen yet
+    second = await reconciler.reconcile(entry_id)
+
+    reason = "not visible on the exchange yet; looking again shortly"
+    assert first.message == f"{first.entry.describe()}: outcome still unknown, {reason}."
+    assert (first.entry.attempts, second.entry.attempts) == (1, 2)
+    assert journal.get(entry_id).message == reason
