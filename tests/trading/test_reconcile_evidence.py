@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jextui.trading.journal import UNKNOWN, OrderJournal
+from jextui.trading.journal import SAME_ORDER_TOLERANCE_MS, UNKNOWN, OrderJournal
 from jextui.trading.reconcile import Reconciler
 
 from .fakes import FakeExchange
@@ -78,3 +78,20 @@ async def test_each_undecided_look_is_counted_and_its_reason_kept(exchange: Fake
     assert first.message == f"{first.entry.describe()}: outcome still unknown, {reason}."
     assert (first.entry.attempts, second.entry.attempts) == (1, 2)
     assert journal.get(entry_id).message == reason
+
+
+async def test_an_order_whose_time_differs_by_exactly_the_tolerance_is_still_the_owners(
+    exchange: FakeExchange, journal, clock
+) -> None:
+    """Creation times that differ by the tolerance (1 s) or less are one order, not a reused id."""
+    order = exchange.place(SYMBOL, "BUY", D("1"), D("100"), time=clock.now)
+    holder = journal.record_order_intent(SYMBOL, "BUY", D("100"), D("1"), "GTC", created_ms=clock.now)
+    journal.mark_accepted(holder.id, order_id=order.order_id, order_status="NEW",
+                          order_time_ms=int(order.time) - SAME_ORDER_TOLERANCE_MS)
+    entry_id = lost(journal, clock)
+    clock.now += 60_000
+
+    report = await Reconciler(exchange, journal).reconcile(entry_id)
+
+    assert report.order is None  # the exchange's answer gave that order to the holder
+    assert journal.get(holder.id).id_reused_ms is None and journal.get(holder.id).order_id == order.order_id
