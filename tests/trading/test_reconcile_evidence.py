@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jextui.trading.journal import SAME_ORDER_TOLERANCE_MS, UNKNOWN, OrderJournal
+from jextui.trading.journal import SAME_ORDER_TOLERANCE_MS, UNKNOWN, OrderAlreadyClaimed, OrderJournal
 from jextui.trading.reconcile import Reconciler
 
 from .fakes import FakeExchange
@@ -95,3 +95,64 @@ async def test_an_order_whose_time_differs_by_exactly_the_tolerance_is_still_the
 
     assert report.order is None  # the exchange's answer gave that order to the holder
     assert journal.get(holder.id).id_reused_ms is None and journal.get(holder.id).order_id == order.order_id
+
+
+async def test_a_found_order_is_journalled_with_its_creation_time(exchange: FakeExchange, journal, clock) -> None:
+    """The creation time is what later tells this order from another that gets the same id."""
+    order = exchange.place(SYMBOL, "BUY", D("1"), D("100"), time=clock.now + 250)
+    entry_id = lost(journal, clock)
+    report = await Reconciler(exchange, journal).reconcile(entry_id)
+    assert report.placed is True
+    assert journal.get(entry_id).order_time_ms == int(order.time) == clock.now + 250
+
+
+async def test_after_an_order_the_exchange_gave_to_another_request_the_next_lookalike_is_claimed(
+    exchange: FakeExchange, journal, clock
+) -> None:
+    taken = exchange.place(SYMBOL, "BUY", D("1"), D("100"), time=clock.now)  # the nearer in time
+    holder = journal.record_order_intent(SYMBOL, "BUY", D("100"), D("1"), "GTC", created_ms=clock.now)
+    journal.mark_accepted(holder.id, order_id=taken.order_id, order_status="NEW", order_time_ms=int(taken.time))
+    free = exchange.place(SYMBOL, "BUY", D("1"), D("100"), time=clock.now + 400)
+    entry_id = lost(journal, clock)
+
+    report = await Reconciler(exchange, journal).reconcile(entry_id)
+
+    assert report.order is not None and report.order.order_id == free.order_id
+    assert journal.get(entry_id).order_id == free.order_id
+
+
+async def test_an_order_claimed_between_the_read_and_the_write_is_contested(
+    exchange: FakeExchange, journal, clock, monkeypatch
+) -> None:
+    order = exchange.place(SYMBOL, "BUY", D("1"), D("100"), time=clock.now)
+    entry_id = lost(journal, clock)
+    clock.now += 60_000
+
+    def taken_meanwhile(entry, *, order_id, **kwargs):
+        raise OrderAlreadyClaimed(f"order {order_id} already belongs to another journal entry")
+
+    monkeypatch.setattr(journal, "mark_resolved", taken_meanwhile)
+    report = await Reconciler(exchange, journal).reconcile(entry_id)
+
+    assert not report.settled and journal.get(entry_id).state == UNKNOWN
+    assert f"order {order.order_id} on {SYMBOL} matches this request" in report.message
+
+
+async def test_a_full_history_page_says_where_to_look(exchange: FakeExchange, journal, clock) -> None:
+    for index in range(500):
+        exchange.place(SYMBOL, "SELL", D("1"), D(200 + index), time=clock.now)
+    entry_id = lost(journal, clock)
+    clock.now += 60_000
+    report = await Reconciler(exchange, journal).reconcile(entry_id)
+    reason = "the exchange's order history is longer than one page; look it up in order history"
+    assert report.message == f"{report.entry.describe()}: outcome still unknown, {reason}."
+    assert journal.get(entry_id).message == reason
+
+
+async def test_not_placed_is_journalled_with_its_reason(exchange: FakeExchange, journal, clock) -> None:
+    entry_id = lost(journal, clock)
+    clock.now += 60_000
+    report = await Reconciler(exchange, journal).reconcile(entry_id)
+    assert report.placed is False
+    assert report.message == f"{report.entry.describe()} was NOT placed: no matching order on the exchange."
+    assert journal.get(entry_id).message == "no matching order on the exchange"
