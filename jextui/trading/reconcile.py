@@ -15,8 +15,9 @@ or may not be on the exchange.  It is never resent; instead the
   order — another side, price, quantity or creation time: the exchange
   handed the same id out again, e.g. after a restart, and the older claim is
   marked reused.  It is skipped when the exchange's own answer gave that very
-  order to the other entry (an ACCEPTED row, same terms, same creation time).  Otherwise — the other entry only *guessed* it, or
-  its time is not known — the match is **contested**: the entry stays
+  order to the other entry (an ACCEPTED row, same terms, same creation time).
+  Otherwise — the other entry only *guessed* it, or its time is not known —
+  the match is **contested**: the entry stays
   ``UNKNOWN`` and the report says which order to look at.
 * ``NOT_PLACED`` needs positive evidence: both lists answered, the history
   page was complete, the grace period is over, and no order on the exchange
@@ -57,11 +58,11 @@ from jextui.trading.journal import (
     KIND_ORDER,
     PENDING,
     RESOLVED,
+    SAME_ORDER_TOLERANCE_MS,
     JournalEntry,
     JournalError,
     OrderAlreadyClaimed,
     OrderJournal,
-    SAME_ORDER_TOLERANCE_MS,
 )
 
 __all__ = ["ReconcileReport", "Reconciler", "DEFAULT_SKEW_MS", "DEFAULT_GRACE_MS"]
