@@ -523,7 +523,10 @@ class OrderJournal:
 
     def _mark_reused(self, db: sqlite3.Connection, other: JournalEntry, order_id: int) -> None:
         now = self._now_ms()
-        db.execute("UPDATE journal SET id_reused_ms = ?, updated_ms = ? WHERE id = ?", (now, now, other.id))
+        db.execute(
+            "UPDATE journal SET id_reused_ms = ?, updated_ms = ? WHERE id = ?",
+            (now, now, other.id),
+        )
         self._log_event(db, other.id, now, other.state,
                         f"the exchange gave order id {order_id} to a later order (it was restarted or reuses "
                         "ids): this row's order is the earlier one")
@@ -610,7 +613,7 @@ class OrderJournal:
         params: list[object] = []
         if not all_scopes:
             query += " WHERE base_url = ? AND account = ?"
-            params += [self.base_url, self.account]
+            params = [self.base_url, self.account]
         query += " ORDER BY created_ms DESC, rowid DESC"
         if limit is not None:
             query += " LIMIT ?"
@@ -642,7 +645,8 @@ class OrderJournal:
         """The history of one intent, oldest first."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT entry_id, at_ms, state, detail FROM events WHERE entry_id = ? ORDER BY seq", (entry_id,)
+                "SELECT entry_id, at_ms, state, detail FROM events WHERE entry_id = ? ORDER BY seq",
+                (entry_id,),
             ).fetchall()
         return [JournalEvent(*row) for row in rows]
 
