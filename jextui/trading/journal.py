@@ -199,7 +199,7 @@ def account_identity(api_key: str | None) -> str:
     """A short, one-way identity for an API key (``key:`` + 12 hex digits of SHA-256)."""
     if not api_key:
         return PUBLIC_ACCOUNT
-    return "key:" + hashlib.sha256(api_key.encode("utf-8")).hexdigest()[:12]
+    return "key:" + hashlib.sha256(api_key.encode()).hexdigest()[:12]  # UTF-8
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +311,7 @@ class OrderJournal:
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
             db.executescript(_SCHEMA)
-            present = {row[1] for row in db.execute("PRAGMA table_info(journal)").fetchall()}
+            present = _column_names(db)
             for name, kind in _ADDED_COLUMNS:
                 if name not in present:
                     db.execute(f"ALTER TABLE journal ADD COLUMN {name} {kind}")
@@ -480,11 +480,11 @@ class OrderJournal:
                 if reused_by is not None and order_id is not None:
                     self._mark_reused(db, self._get(db, reused_by), order_id)
                 target_id = entry.order_id if entry.kind == KIND_CANCEL else order_id
-                extra: dict[str, object] = {}
-                if entry.kind == KIND_ORDER:
-                    extra = {"order_time_ms": order_time_ms, "status_ms": self._now_ms()}
+                is_order = entry.kind == KIND_ORDER  # a cancel's row holds no order time or order state
                 self._update(db, entry, RESOLVED, message, order_id=target_id, order_status=order_status,
-                             attempts=entry.attempts + 1, **extra)
+                             attempts=entry.attempts + 1,
+                             order_time_ms=order_time_ms if is_order else entry.order_time_ms,
+                             status_ms=self._now_ms() if is_order else entry.status_ms)
                 if entry.kind == KIND_CANCEL and entry.order_id is not None and order_status:
                     self._note_status(db, entry.symbol, entry.order_id, order_status, None)
         except sqlite3.IntegrityError as exc:
@@ -584,7 +584,7 @@ class OrderJournal:
     def _update(self, db: sqlite3.Connection, entry: JournalEntry, state: str, message: str, **fields: object) -> None:
         self._check(entry, state)
         now = self._now_ms()
-        assignments = {"state": state, "message": message, "updated_ms": now, **fields}
+        assignments = dict(state=state, message=message, updated_ms=now, **fields)  # column names as keywords
         columns = ", ".join(f"{name} = ?" for name in assignments)
         db.execute(f"UPDATE journal SET {columns} WHERE id = ?", (*assignments.values(), entry.id))
         self._log_event(db, entry.id, now, state, message)
@@ -706,9 +706,16 @@ def read_entries(path: str | os.PathLike[str], *, limit: int | None = None) -> l
         raise JournalError(f"cannot read the order journal {location}: {exc}") from exc
 
 
+def _column_names(db: sqlite3.Connection) -> set[str]:
+    rows = db.execute(
+        "PRAGMA table_info(journal)"
+    ).fetchall()
+    return {row[1] for row in rows}
+
+
 def _readable_columns(db: sqlite3.Connection) -> str:
     """The select list for a journal written by this or an earlier version (missing columns as NULL)."""
-    present = {row[1] for row in db.execute("PRAGMA table_info(journal)").fetchall()}
+    present = _column_names(db)
     return ", ".join(name if name in present else f"NULL AS {name}"
                      for name in (column.strip() for column in _COLUMNS.split(",")))
 

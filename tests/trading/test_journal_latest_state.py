@@ -73,3 +73,38 @@ def test_a_found_order_whose_id_an_older_row_held_names_it_in_the_older_rows_sto
     assert found.state == RESOLVED and journal.get(older).id_reused_ms == clock.now
     assert details(journal, older)[-1] == ("the exchange gave order id 12 to a later order (it was restarted or "
                                           "reuses ids): this row's order is the earlier one")
+
+
+def test_a_resolved_cancel_writes_the_status_to_its_orders_row_only(journal, clock) -> None:
+    order_row = accepted(journal, clock)
+    cancel = journal.record_cancel_intent(SYMBOL, 7, created_ms=clock.now)
+    journal.mark_unknown(cancel.id, "timeout")
+    clock.now += 2_000
+
+    resolved = journal.mark_resolved(cancel.id, order_id=None, order_status="CANCELED", message="took effect")
+
+    assert (resolved.state, resolved.order_id, resolved.order_status) == (RESOLVED, 7, "CANCELED")
+    assert (resolved.order_time_ms, resolved.status_ms) == (None, None)  # the cancel is not an order
+    order = journal.get(order_row)
+    assert (order.order_status, order.status_ms) == ("CANCELED", clock.now)
+    assert details(journal, order_row)[-1] == "order 7 is CANCELED"
+
+
+def test_a_cancel_whose_order_is_gone_leaves_the_orders_row_as_it_was(journal, clock) -> None:
+    order_row = accepted(journal, clock)
+    cancel = journal.record_cancel_intent(SYMBOL, 7, created_ms=clock.now)
+    journal.mark_unknown(cancel.id, "timeout")
+    before = journal.get(order_row)
+
+    journal.mark_resolved(cancel.id, order_id=None, order_status=None, message="the order no longer exists")
+
+    assert journal.get(order_row) == before
+
+
+def test_a_found_order_records_when_its_state_was_learned(journal, clock) -> None:
+    lost = journal.record_order_intent(SYMBOL, "BUY", D("100"), D("1"), "GTC", created_ms=clock.now)
+    journal.mark_unknown(lost.id, "timeout")
+    clock.now += 3_000
+    found = journal.mark_resolved(lost.id, order_id=30, order_status="FILLED", message="found",
+                                  order_time_ms=clock.now - 2_500)
+    assert (found.order_status, found.order_time_ms, found.status_ms) == ("FILLED", clock.now - 2_500, clock.now)
