@@ -15,8 +15,9 @@ or may not be on the exchange.  It is never resent; instead the
   order — another side, price, quantity or creation time: the exchange
   handed the same id out again, e.g. after a restart, and the older claim is
   marked reused.  It is skipped when the exchange's own answer gave that very
-  order to the other entry (an ACCEPTED row, same terms, same creation time).  Otherwise — the other entry only *guessed* it, or
-  its time is not known — the match is **contested**: the entry stays
+  order to the other entry (an ACCEPTED row, same terms, same creation time).
+  Otherwise — the other entry only *guessed* it, or its time is not known —
+  the match is **contested**: the entry stays
   ``UNKNOWN`` and the report says which order to look at.
 * ``NOT_PLACED`` needs positive evidence: both lists answered, the history
   page was complete, the grace period is over, and no order on the exchange
@@ -57,11 +58,11 @@ from jextui.trading.journal import (
     KIND_ORDER,
     PENDING,
     RESOLVED,
+    SAME_ORDER_TOLERANCE_MS,
     JournalEntry,
     JournalError,
     OrderAlreadyClaimed,
     OrderJournal,
-    SAME_ORDER_TOLERANCE_MS,
 )
 
 __all__ = ["ReconcileReport", "Reconciler", "DEFAULT_SKEW_MS", "DEFAULT_GRACE_MS"]
@@ -119,7 +120,8 @@ def _server_now(client: object) -> Callable[[], int]:
     now: Callable[[], int] | None = getattr(clock, "now_ms", None)
     if callable(now):
         return now
-    return lambda: time.time_ns() // 1_000_000
+    # pragma: no mutate below: '/' gives the same instant as a float, and it is only compared and subtracted
+    return lambda: time.time_ns() // 1_000_000  # pragma: no mutate
 
 
 class Reconciler:
@@ -195,7 +197,7 @@ class Reconciler:
             candidates, complete = await self._candidates(entry)
         except Exception as exc:  # any failure to look leaves the question open
             return await self._still_unknown(entry, f"could not check yet ({describe_error(exc)})")
-        contested: list[tuple[Order, JournalEntry]] = []
+        contested: list[Order] = []  # matches the journal links to another request
         for order in self._matching(entry, candidates):
             order_id = int(order.order_id)
             owner = await self.journal.call(self.journal.claim_owner, entry.symbol, order_id)
@@ -206,7 +208,7 @@ class Reconciler:
                 elif owner.state == ACCEPTED and owner.order_time_ms is not None:
                     continue  # the exchange's own answer gave this order to the owner
                 else:
-                    contested.append((order, owner))
+                    contested.append(order)
                     continue
             try:
                 resolved = await self.journal.call(
@@ -215,7 +217,7 @@ class Reconciler:
                     order_time_ms=int(order.time), reused_by=reused_by,
                 )
             except OrderAlreadyClaimed:
-                contested.append((order, owner or entry))
+                contested.append(order)
                 continue
             found = f"order {order_id}, {order.status}"
             text = f"{entry.describe()}: the order did reach the exchange ({found})."
@@ -232,9 +234,9 @@ class Reconciler:
             return ReconcileReport(settled, True, None, text)
         return await self._still_unknown(entry, "not visible on the exchange yet; looking again shortly")
 
-    async def _contested(self, entry: JournalEntry, contested: list[tuple[Order, JournalEntry]]) -> ReconcileReport:
+    async def _contested(self, entry: JournalEntry, contested: list[Order]) -> ReconcileReport:
         """Matching orders exist but the journal links each to another request: say so, decide nothing."""
-        ids = ", ".join(str(int(order.order_id)) for order, _ in contested)
+        ids = ", ".join(str(int(order.order_id)) for order in contested)
         plural = "s" if len(contested) > 1 else ""
         why = (f"order{plural} {ids} on {entry.symbol} match{'' if plural else 'es'} this request, but the journal "
                f"links {'them' if plural else 'it'} to another request, so it may or may not be this one")

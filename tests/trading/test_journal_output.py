@@ -33,7 +33,9 @@ def test_a_reader_that_closes_the_pipe_early_ends_the_command_quietly(tmp_path: 
            "JEXTUI_DATA_DIR": str(tmp_path / "data"), "JEXTUI_CONFIG_DIR": str(tmp_path / "config")}
     process = subprocess.Popen(
         [sys.executable, "-m", "jextui", "journal", "--limit", "0", "--journal", str(journal)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path,
+        # From the project folder: a tool that swaps in changed copies of the code (mutation
+        # testing) reads its settings there, in this child process too.
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT,
     )
     assert process.stdout is not None and process.stderr is not None
     first = process.stdout.read(200)  # like `head -c 200`: read a little, then hang up
