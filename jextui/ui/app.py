@@ -543,6 +543,11 @@ class _Unexpected(Exception):
 
 def run_console(settings: Settings) -> int:
     """Run the console until the user quits; the exit code."""
+    import os
+
+    from jextui.ui.terminal import apply_escape_delay
+
+    apply_escape_delay(os.environ)
     app = JexApp(settings)
     app.run()
     return int(app.return_code or 0)
