@@ -39,7 +39,7 @@ from textual.screen import Screen
 from jextui.logs import current_log_path
 from jextui.config.state import load_state
 from jextui.ui import selection
-from jextui.ui.commands import SymbolCommands, system_commands
+from jextui.ui.commands import SymbolCommands, system_commands, textual_commands_kept
 from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for
 from jextui.ui.screens.main import MainScreen
 from jextui.ui.themes import register_themes, theme_variable_defaults
@@ -501,7 +501,7 @@ class JexApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from system_commands(self.run_action, self.available_themes, self._set_theme)
-        yield from super().get_system_commands(screen)
+        yield from textual_commands_kept(super().get_system_commands(screen))
 
     # --- errors: to the log, never a traceback on screen ----------------------------------------
 

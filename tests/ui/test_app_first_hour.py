@@ -1,0 +1,17 @@
+"""What a new user meets in the first hour: the palette, quitting, notices, small terminals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .app_harness import make_test_app, wait_for_start
+
+
+async def test_the_palette_lists_one_quit_and_no_keys_panel_or_screenshot(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, start_feed=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)
+        titles = [command.title for command in app.get_system_commands(app.main)]
+        assert [title for title in titles if "quit" in title.lower()] == ["Quit (q)"]
+        assert "Keys" not in titles and "Screenshot" not in titles and "Theme" not in titles
+        assert "Theme: jextui-light" in titles and "Help (?)" in titles
