@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 
     from jextui.config import Settings
     from jextui.ui.feed_bridge import FeedBridge
+    from textual.notifications import Notify
+
     from jextui.ui.messages import FeedArrived
     from jextui.ui.screens.symbol_search import SearchChoice, SearchMode, SymbolEntry
     from jextui.session import Session, SessionOptions
@@ -502,6 +504,16 @@ class JexApp(App[int]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from system_commands(self.run_action, self.available_themes, self._set_theme)
         yield from textual_commands_kept(super().get_system_commands(screen))
+
+    # --- notices: one of a kind (jextui.ui.notices) -------------------------------------------
+
+    def _on_notify(self, event: Notify) -> None:
+        """A notice replaces any still shown of the same kind, then shows as Textual shows it."""
+        from jextui.ui.notices import replaced_notices
+
+        for notice in list(replaced_notices(self._notifications, event.notification)):
+            self._unnotify(notice, refresh=False)
+        super()._on_notify(event)
 
     # --- errors: to the log, never a traceback on screen ----------------------------------------
 
