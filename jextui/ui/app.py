@@ -66,9 +66,11 @@ __all__ = ["JexApp", "AppOptions", "run_console"]
 log = logging.getLogger("jextui.ui")
 
 #: App actions that still work while a dialog (ticket, search, help) is on top.
-_ACTIONS_OVER_DIALOGS = frozenset({"request_quit", "help", "command_palette", "quit"})
+#: ``q`` (request_quit) is not among them: over a dialog q may type a letter, so the
+#: footer must not offer it there; ctrl+c / ctrl+q (priority keys) quit from anywhere.
+_ACTIONS_OVER_DIALOGS = frozenset({"quit_anywhere", "help", "command_palette", "quit"})
 #: ... and before the panes are in place (they are within a moment of the first frame).
-_ACTIONS_DURING_START = frozenset({"request_quit", "quit"})
+_ACTIONS_DURING_START = frozenset({"request_quit", "quit_anywhere", "quit"})
 
 
 @dataclass(frozen=True)
@@ -409,16 +411,37 @@ class JexApp(App[int]):
         return True
 
     def action_request_quit(self) -> None:
-        if self._trading is None or not self._trading.has_open_ticket:
+        """``q`` on the main screen, ctrl+c / ctrl+q anywhere: quit, asking first only while
+        an order's answer is awaited or a ticket holds an order not sent (pressed again
+        over that question: quit)."""
+        from jextui.ui.screens.main import QuitScreen
+
+        reason = self._quit_question()
+        if reason is None or isinstance(self.screen, QuitScreen):
             self.exit(0)
             return
-        from jextui.ui.screens.main import QuitScreen
 
         def answered(quit_app: bool | None) -> None:
             if quit_app:
                 self.exit(0)
 
-        self.push_screen(QuitScreen(), answered)
+        self.push_screen(QuitScreen(*reason), answered)
+
+    def action_quit_anywhere(self) -> None:
+        """ctrl+c / ctrl+q: what ``q`` does on the main screen, from any screen."""
+        self.action_request_quit()
+
+    def _quit_question(self) -> tuple[str, str] | None:
+        """Why quitting asks first (the reason and what quitting means), or None."""
+        trading = self._trading
+        if trading is None:
+            return None
+        if trading.orders_in_flight:
+            return ("An order is being sent: its answer has not arrived.",
+                    "The order may still be placed; the next start looks it up.")  # fmt: skip
+        if trading.has_open_ticket:
+            return ("An order ticket is open.", "Its order is not sent.")
+        return None
 
     def action_help(self) -> None:
         from jextui.ui.screens.help import HelpScreen

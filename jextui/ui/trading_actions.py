@@ -304,6 +304,11 @@ class TradingController:
     def has_open_ticket(self) -> bool:
         return self._ticket is not None
 
+    @property
+    def orders_in_flight(self) -> int:
+        """Orders sent whose answer has not arrived yet."""
+        return self._orders_in_flight
+
     def open_ticket(self, side: str) -> None:
         from jextui.ui.screens.ticket import TicketScreen
 

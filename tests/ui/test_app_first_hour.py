@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .app_harness import make_test_app, wait_for_start
+from .app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
 
 
 async def test_the_palette_lists_one_quit_and_no_keys_panel_or_screenshot(tmp_path: Path) -> None:
@@ -37,3 +37,55 @@ async def test_fill_notices_still_stack(tmp_path: Path) -> None:
         app.notify("BTCUSDT is already in the watchlist.")
         await pilot.pause()
         assert len(list(app._notifications)) == 3
+
+
+async def test_ctrl_c_quits_like_q_with_no_ctrl_q_toast(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, start_feed=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert not app.is_running and app.return_code == 0
+        assert not any("quit" in notice.message.lower() for notice in app._notifications)
+
+
+async def test_over_the_ticket_no_footer_says_q_quits_and_ctrl_c_still_quits(tmp_path: Path) -> None:
+    from jextui.ui.screens.ticket import TicketScreen
+    from jextui.ui.widgets.footer import KeyFooter
+
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        footer = app.main.query_one(KeyFooter)
+        assert footer.visible
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen), what="the ticket")
+        await pilot.pause()
+        assert not footer.visible  # the main screen's "q Quit" is not shown over the ticket
+        assert "q" not in [key for key, active in app.active_bindings.items() if active.binding.show]
+        await pilot.press("q")
+        assert app.is_running and isinstance(app.screen, TicketScreen)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is app.main, what="the ticket closed")
+        assert footer.visible
+        await pilot.press("b")
+        await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen), what="the ticket again")
+        await pilot.press("ctrl+c", "y")  # a ticket holds an order not sent: asked first
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_quitting_asks_first_while_an_order_is_being_sent(tmp_path: Path) -> None:
+    from jextui.ui.screens.main import QuitScreen
+
+    app = make_test_app(tmp_path, start_feed=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)
+        app.trading._orders_in_flight = 1
+        await pilot.press("q")
+        assert isinstance(app.screen, QuitScreen)
+        await pilot.press("n")
+        assert app.screen is app.main and app.is_running
+        await pilot.press("ctrl+c", "ctrl+c")  # pressed again over the question: quit
+        await pilot.pause()
+        assert not app.is_running
