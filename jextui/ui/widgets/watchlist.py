@@ -25,7 +25,7 @@ from jextui.ui.messages import SymbolActivated
 from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import ListPane, fit, join_cells
 
-__all__ = ["WatchlistView", "DEFAULT_PRICE_DECIMALS"]
+__all__ = ["WatchlistView", "DEFAULT_PRICE_DECIMALS", "EMPTY_WATCHLIST"]
 
 DEFAULT_PRICE_DECIMALS = 2
 """Used for a symbol whose precision the app has not given yet."""
@@ -43,6 +43,10 @@ class _Columns:
     change: int
     volume: int
     spark: int
+
+
+EMPTY_WATCHLIST = "The watchlist is empty: press a to add a symbol, or / to search every symbol."
+"""What an empty watchlist says (the grid view says the same)."""
 
 
 class WatchlistView(ListPane):
@@ -220,7 +224,7 @@ class WatchlistView(ListPane):
 
     def render_body(self, width: int, height: int) -> list[Text]:
         if not self._symbols:
-            return [Text("no symbols in the watchlist", style=self.style_of("pane--placeholder"))]
+            return self._message_lines(EMPTY_WATCHLIST, "pane--placeholder", width)[:height]
         columns = self._layout(width)
         lines = [self._column_titles(columns)]
         rows = self._cursor.window(len(self._symbols), height - 1)
