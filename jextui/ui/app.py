@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.reactive import var
@@ -215,6 +216,7 @@ class JexApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._check_terminal_size(*self.size)
 
     def on_ready(self) -> None:
         """The first frame is on screen: build the panes, show them, connect."""
@@ -307,8 +309,22 @@ class JexApp(App[int]):
             # Which feeds are hidden or unavailable changed at our word: read it now, not at the next push.
             self.bridge.health = self.session.feed_health()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.update_visibility)
+        self._check_terminal_size(event.size.width, event.size.height)
+
+    def _check_terminal_size(self, width: int, height: int) -> None:
+        """Below 80x24 a screen says the size needed instead of drawing slivers (jextui.ui.screens.too_small)."""
+        from jextui.ui.screens.too_small import TooSmallScreen, is_too_small
+
+        shown = self.screen if isinstance(self.screen, TooSmallScreen) else None
+        if is_too_small(width, height):
+            if shown is None:
+                self.push_screen(TooSmallScreen(width, height))
+            else:
+                shown.show_size(width, height)
+        elif shown is not None:
+            self.pop_screen()
 
     # --- symbols and the watchlist (jextui.ui.selection) ---------------------------------
 
@@ -579,9 +595,16 @@ class _Unexpected(Exception):
 def run_console(settings: Settings) -> int:
     """Run the console until the user quits; the exit code."""
     import os
+    import sys
 
     from jextui.ui.terminal import apply_escape_delay
 
+    from jextui.ui.terminal import terminal_refusal
+
+    refusal = terminal_refusal(os.environ)
+    if refusal is not None:
+        print(f"jextui: {refusal}", file=sys.stderr)
+        return 2
     apply_escape_delay(os.environ)
     app = JexApp(settings)
     app.run()

@@ -89,3 +89,30 @@ async def test_quitting_asks_first_while_an_order_is_being_sent(tmp_path: Path) 
         await pilot.press("ctrl+c", "ctrl+c")  # pressed again over the question: quit
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_below_80x24_a_screen_says_the_size_needed(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from jextui.ui.screens.too_small import TooSmallScreen
+
+    app = make_test_app(tmp_path, start_feed=False)
+    async with app.run_test(size=(70, 20)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen), what="the too-small screen")
+        text = str(app.screen.query_one(Static).render())
+        assert "terminal too small: 70×20, needs 80×24" in text
+        await pilot.resize_terminal(79, 30)
+        await wait_until(pilot, lambda: "79×30" in str(app.screen.query_one(Static).render()), what="the new size")
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: app.screen is app.main, what="the console back")
+
+
+def test_a_dumb_terminal_gets_one_line_not_escape_codes(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from jextui.ui.app import run_console
+
+    from .app_harness import make_settings
+
+    monkeypatch.setenv("TERM", "dumb")
+    assert run_console(make_settings(tmp_path)) == 2
+    printed = capsys.readouterr()
+    assert "TERM=dumb" in printed.err and "\x1b" not in printed.err + printed.out
