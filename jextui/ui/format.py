@@ -18,6 +18,7 @@ __all__ = [
     "MASK",
     "decimals_of_step",
     "auto_decimals",
+    "format_as_sent",
     "symbol_precisions",
     "format_fixed",
     "format_price",
@@ -137,6 +138,15 @@ def format_amount(value: Decimal, *, max_decimals: int = 8, min_decimals: int = 
     assert isinstance(exponent, int)
     decimals = min(max_decimals, max(min_decimals, -exponent))
     return format_fixed(rounded, decimals)
+
+
+def format_as_sent(value: Decimal) -> str:
+    """A price whose symbol precision is not known yet, exactly as the server wrote it
+    (a Decimal keeps every digit it was given, trailing zeros too): never rounded,
+    because a wrong price is worse than a long one."""
+    if not value.is_finite():
+        return "—"
+    return f"{value:f}"
 
 
 def format_plain(value: Decimal) -> str:

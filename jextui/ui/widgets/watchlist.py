@@ -20,7 +20,7 @@ from textual.binding import BindingType
 
 from jextui.api.models import Ticker24hr
 from jextui.ui.charts import sparkline
-from jextui.ui.format import format_compact, format_percent, format_price, percent_change
+from jextui.ui.format import format_as_sent, format_compact, format_percent, format_price, percent_change
 from jextui.ui.messages import SymbolActivated
 from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import ListPane, fit, join_cells
@@ -28,7 +28,7 @@ from jextui.ui.widgets.pane import ListPane, fit, join_cells
 __all__ = ["WatchlistView", "DEFAULT_PRICE_DECIMALS", "EMPTY_WATCHLIST"]
 
 DEFAULT_PRICE_DECIMALS = 2
-"""Used for a symbol whose precision the app has not given yet."""
+"""Kept for callers; a symbol whose precision is not known yet shows the server's own digits."""
 
 _MISSING = "—"
 Direction = Literal["up", "down"]
@@ -195,7 +195,8 @@ class WatchlistView(ListPane):
         price = self._prices.get(symbol)
         if price is None:
             return _MISSING
-        return format_price(price, self._precisions.get(symbol, DEFAULT_PRICE_DECIMALS))
+        decimals = self._precisions.get(symbol)
+        return format_as_sent(price) if decimals is None else format_price(price, decimals)
 
     def _change_text(self, symbol: str) -> str:
         change = self._change_percent(symbol)
