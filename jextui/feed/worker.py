@@ -243,6 +243,16 @@ class FeedWorker:
         self._cancel_orphans()
         self._wake.set()
 
+    def clear_active_symbol(self) -> None:
+        """No active symbol (the last one was dropped): the active symbol's feeds stop."""
+        if self._scheduler.active_symbol is None:
+            return
+        self._scheduler.set_active_symbol(None)
+        for kind in ACTIVE_SYMBOL_KINDS:
+            self._health.forget(kind)
+        self._cancel_orphans()
+        self._wake.set()
+
     def set_watchlist(self, symbols: Iterable[str]) -> None:
         """Watch these symbols (prices, 24 h tickers, best bid/ask, sparklines)."""
         self._scheduler.set_watchlist([_checked_symbol(s) for s in symbols])

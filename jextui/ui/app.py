@@ -233,6 +233,7 @@ class JexApp(App[int]):
         try:
             await asyncio.sleep(startup.FRAME_OUT_S)  # the first frame to the terminal before the imports
             parts = self.parts
+            self._watch_listings(parts)
             await self.main.install_panes(parts.panes, ("book",))
             self.update_visibility()  # sizes the book's depth to its pane
             error = await startup.connect(parts, demo=self.settings.demo, book_first=self.active_symbol is not None)
@@ -259,6 +260,27 @@ class JexApp(App[int]):
                 log.exception("trading start-up failed")
                 self.notify("Trading could not start (details in the log).", severity="error")
         self.started = True
+
+    def _watch_listings(self, parts: ConsoleParts) -> None:
+        """Each exchangeInfo: symbols it does not list are said once and dropped (jextui.ui.unlisted)."""
+        from jextui.feed.events import ExchangeInfoUpdate
+
+        listed_before: list[str] = []
+
+        def drop_unlisted(event: ExchangeInfoUpdate, _changed: object) -> None:
+            from jextui.ui.unlisted import NOTICE_TITLE, find_unlisted
+
+            listed = [info.symbol for info in event.info.spot_symbols]
+            found = find_unlisted(listed, self.watchlist, self.active_symbol, listed_before=listed_before)
+            listed_before[:] = listed or listed_before
+            if found is None:
+                return
+            log.warning("dropped symbols the exchange does not list: %s", ", ".join(found.symbols))
+            self.watchlist = found.watchlist
+            self.active_symbol = found.active_symbol
+            self.notify(found.message, title=NOTICE_TITLE, severity="warning", timeout=15)
+
+        parts.router.subscribe(ExchangeInfoUpdate, drop_unlisted)
 
     def _session_failed(self, message: str) -> None:
         self.session_error = message
@@ -342,11 +364,14 @@ class JexApp(App[int]):
             self.bridge.apply_active_precision()
             if symbol is not None:
                 self.session.set_active_symbol(symbol)
+            else:
+                self.session.clear_active_symbol()
         selection.save_ui_state(self.settings.state_path, active_symbol=symbol)
 
     def watch_watchlist(self, symbols: tuple[str, ...]) -> None:
         if self.parts_built:
-            self.run_worker(self._sync_grid(), group="grid", exclusive=True)
+            if self.main.panes_installed:  # before that, start-up builds the grid from the list it then holds
+                self.run_worker(self._sync_grid(), group="grid", exclusive=True)
             self.session.set_watchlist(symbols)
         selection.save_ui_state(self.settings.state_path, watchlist=symbols)
 
