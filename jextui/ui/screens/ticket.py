@@ -263,6 +263,9 @@ class TicketScreen(ModalScreen[None]):
         self.query_one("#quantity", Input).focus()
         self.query_one("#ticket-result", Static).display = False
         self.redraw()
+        stale = self._stale_note()
+        if stale is not None:  # opened on stale data: said from the start
+            self.show_result(stale, "warn")
 
     # -- model <-> widgets --
 
@@ -473,10 +476,36 @@ class TicketScreen(ModalScreen[None]):
         if self._other_problems():
             self.show_result("Not sent: fix what is marked above.", "error")
             return
+        if self._asked_about_stale_data(dry_run):
+            return
         if self.ticket.needs_fat_finger_confirmation:
             self._ask_fat_finger(dry_run)
             return
         self._confirm_and_send(dry_run)
+
+    def _stale_note(self) -> str | None:
+        note = getattr(self.host, "stale_market_note", None)
+        return note(self.symbol) if callable(note) else None
+
+    def _asked_about_stale_data(self, dry_run: bool) -> bool:
+        """On stale market data, ask before sending (jextui.ui.stale_ticket); True when asked."""
+        from jextui.ui.stale_ticket import STALE_TITLE, stale_question
+
+        note = self._stale_note()
+        if note is None:
+            return False
+
+        def send() -> None:
+            if self.ticket.needs_fat_finger_confirmation:
+                self._ask_fat_finger(dry_run)
+            else:
+                self._confirm_and_send(dry_run)
+
+        lines, answered = stale_question(note, send, lambda: self.show_result("Not sent: the market data is stale.",
+                                                                              "warn"))
+        self.app.push_screen(ConfirmScreen(STALE_TITLE, lines, yes_label="Send anyway", no_label="Back",
+                                           yes_keys=("y",), danger=True), answered)  # fmt: skip
+        return True
 
     def _other_problems(self) -> dict[str, str]:
         """Everything wrong except a price that only needs the fat-finger confirmation."""
