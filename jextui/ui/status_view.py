@@ -58,12 +58,18 @@ class StatusView:
             used_weight=status.used_weight_1m if status.used_weight_1m is not None else None,
             weight_limit=status.weight_limit,
             weight_budget=status.budget,
+            refresh_slowed=self._refresh_slowed(),
         )
         if status.connection in ("rate-limited", "banned") and status.blocked_until_ms is not None:
             seconds = max(1, -(-(status.blocked_until_ms - status.received_ms) // 1000))
             self.banner.show_limit(status.connection, status.blocked_until_ms, seconds)
         else:
             self.banner.clear()
+
+    def _refresh_slowed(self) -> bool:
+        """Whether the feed's plan stretches any period to stay within the weight budget."""
+        worker = self.session.worker
+        return worker is not None and any(feed.stretched for feed in worker.plan.feeds)
 
     def tick(self) -> None:
         """Data ages and stale marks (from the health the feed last pushed)."""

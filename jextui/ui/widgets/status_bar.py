@@ -60,6 +60,7 @@ class StatusInfo:
     used_weight: int | None = None
     weight_limit: int | None = None
     weight_budget: int | None = None
+    refresh_slowed: bool = False  # the feed refreshes less often than asked, to stay within the weight budget
     pane_ages: Mapping[str, tuple[int | None, bool]] = field(default_factory=dict)
 
 
@@ -157,6 +158,7 @@ class StatusBar(Widget):
         weight_limit: int | None | _Keep = KEEP,
         weight_budget: int | None | _Keep = KEEP,
         pane_ages: Mapping[str, tuple[int | None, bool]] | _Keep = KEEP,
+        refresh_slowed: bool | _Keep = KEEP,
     ) -> None:
         """Change what the bar shows; parameters left out keep their value.
 
@@ -172,6 +174,8 @@ class StatusBar(Widget):
           per-minute limit; ``weight_budget`` the scheduler's share of it
           (default 80 % of the limit) — the figure turns ``$warning`` from
           75 % of the budget and ``$error`` at the budget.
+        - ``refresh_slowed``: the feed refreshes less often than its periods ask,
+          to stay within the weight budget (shown as "refresh slowed").
         - ``pane_ages``: label → (age in ms or None, stale), in display order,
           e.g. ``{"book": (400, False), "trades": (14_000, True)}``.
         """
@@ -190,6 +194,7 @@ class StatusBar(Widget):
                 "weight_limit": weight_limit,
                 "weight_budget": weight_budget,
                 "pane_ages": pane_ages,
+                "refresh_slowed": refresh_slowed,
             }.items()
             if value is not KEEP
         }
@@ -280,6 +285,8 @@ class StatusBar(Widget):
             items.append(_Item(Text(f"Δ{format_offset(info.clock_offset_ms)}", style=self._style("status--muted")), 6))
         if info.used_weight is not None and info.weight_limit:
             items.append(_Item(self._weight_text(info.used_weight, info.weight_limit, info.weight_budget), 2))
+        if info.refresh_slowed:
+            items.append(_Item(Text("refresh slowed", style=self._style("status--weight-near")), 2))
         ages = self._ages_text()
         if ages is not None:
             items.append(_Item(ages, 7))
