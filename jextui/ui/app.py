@@ -627,7 +627,7 @@ def run_console(settings: Settings) -> int:
     import os
     import sys
 
-    from jextui.ui.terminal import apply_escape_delay
+    from jextui.ui.terminal import apply_escape_delay, use_prompt_escape_parser
 
     from jextui.ui.terminal import terminal_refusal
 
@@ -636,6 +636,7 @@ def run_console(settings: Settings) -> int:
         print(f"jextui: {refusal}", file=sys.stderr)
         return 2
     apply_escape_delay(os.environ)
+    use_prompt_escape_parser()
     app = JexApp(settings)
     app.run()
     return int(app.return_code or 0)

@@ -7,6 +7,10 @@
   ``q`` becomes Alt+q, the help screen stays open and the q is lost.  The
   console waits :data:`ESCAPE_DELAY_MS` instead, unless ``ESCDELAY`` is set
   (a slow link where escape sequences arrive split may need more).
+  Textual's Linux driver checks that delay only when its input wait (100 ms)
+  ends without input, so a key arriving within 100 ms of Esc was still read
+  as Alt+key whatever the delay: :func:`use_prompt_escape_parser` gives the
+  driver a parser that settles an expired lone Esc before reading new input.
 * **Terminals that cannot draw a screen.**  ``TERM=dumb`` has no cursor
   movement and no colour: :func:`terminal_refusal` says so in one line
   instead of filling it with escape codes.
@@ -16,7 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-__all__ = ["ESCAPE_DELAY_MS", "apply_escape_delay", "escape_delay_s", "terminal_refusal"]
+__all__ = [
+    "ESCAPE_DELAY_MS",
+    "apply_escape_delay",
+    "escape_delay_s",
+    "prompt_escape_parser",
+    "terminal_refusal",
+    "use_prompt_escape_parser",
+]
 
 ESCAPE_DELAY_MS = 25
 """How long a lone Esc waits for the rest of a key sequence (milliseconds)."""
@@ -37,6 +48,32 @@ def apply_escape_delay(env: Mapping[str, str]) -> float:
     delay = escape_delay_s(env)
     constants.ESCAPE_DELAY = delay  # type: ignore[misc]  # Final in Textual, read at each Esc
     return delay
+
+
+def prompt_escape_parser() -> type:
+    """Textual's key parser, but one that first settles a lone Esc whose delay has passed
+    (as the Escape key) before it reads the bytes that came after it."""
+    from collections.abc import Iterable
+
+    from textual._xterm_parser import XTermParser
+
+    class PromptEscapeParser(XTermParser):
+        def feed(self, data: str) -> Iterable[object]:  # type: ignore[override]
+            if data:
+                yield from self.tick()  # an expired lone Esc is the Escape key, not Alt+ the next key
+            yield from super().feed(data)
+
+    return PromptEscapeParser
+
+
+def use_prompt_escape_parser() -> None:
+    """Have Textual's Linux driver read keys with :func:`prompt_escape_parser` (Textual 8.2)."""
+    try:
+        from textual.drivers import linux_driver
+    except ImportError:  # not on this platform
+        return
+    if hasattr(linux_driver, "XTermParser"):
+        linux_driver.XTermParser = prompt_escape_parser()  # type: ignore[attr-defined]
 
 
 def terminal_refusal(env: Mapping[str, str]) -> str | None:

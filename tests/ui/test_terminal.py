@@ -9,7 +9,13 @@ import pytest
 from textual import constants, events
 from textual._xterm_parser import XTermParser
 
-from jextui.ui.terminal import ESCAPE_DELAY_MS, apply_escape_delay, escape_delay_s, terminal_refusal
+from jextui.ui.terminal import (
+    ESCAPE_DELAY_MS,
+    apply_escape_delay,
+    escape_delay_s,
+    prompt_escape_parser,
+    terminal_refusal,
+)
 
 
 @pytest.fixture
@@ -46,6 +52,17 @@ def test_escape_then_a_key_80_ms_later_is_two_keys_not_alt(restore_escape_delay:
     parser = XTermParser()
     keys = _keys(parser, "\x1b")
     keys += _wait_for_escape(parser, 0.08)
+    keys += _keys(parser, "q")
+    assert keys == ["escape", "q"]
+
+
+def test_a_key_read_after_the_delay_without_a_tick_between_is_still_two_keys(restore_escape_delay: None) -> None:
+    """Textual's Linux driver ticks the parser only when its 100 ms input wait ends empty:
+    Esc, then q 60 ms later, reaches the parser with no tick in between."""
+    apply_escape_delay({})
+    parser = prompt_escape_parser()()
+    keys = _keys(parser, "\x1b")
+    time.sleep(0.06)
     keys += _keys(parser, "q")
     assert keys == ["escape", "q"]
 
