@@ -86,7 +86,7 @@ class StatusView:
             for pane, label in STATUS_AGE_LABELS.items()
             if pane in marks and pane in on_screen and marks[pane].unavailable is None
         }
-        self.status.update_status(pane_ages=ages)
+        self.status.update_status(pane_ages=ages, refresh_slowed=self._refresh_slowed())
 
     def refresh_now(self) -> None:
         """Repaint ages, stale marks and the used weight at once (tests, screenshots):

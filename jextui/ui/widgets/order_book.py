@@ -313,9 +313,7 @@ class OrderBookView(Pane):
         best_ask, best_bid = depth.asks[0].price, depth.bids[0].price
         spread = best_ask - best_bid
         mid = (best_ask + best_bid) / 2
-        # Half a tick needs one more decimal; a whole tick does not.
-        mid_decimals = price_decimals if mid == mid.quantize(Decimal(1).scaleb(-price_decimals)) else price_decimals + 1
-        mid_text = format_price(mid, mid_decimals)
+        mid_text = format_price(mid, price_decimals)  # at the price's own precision (half a tick rounds up)
         spread_text = format_price(spread, price_decimals)
         line = Text(no_wrap=True, end="")
         line.append(f"spread {spread_text}", muted)

@@ -189,9 +189,12 @@ class SymbolTile(Pane):
             return Text("")
         bid = self._price_text(book.bid_price)
         ask = self._price_text(book.ask_price)
-        labelled = len(bid) + len(ask) + 5 <= width
-        bid_text = f"b {bid}" if labelled else bid
-        ask_text = f"a {ask}" if labelled else ask
+        if len(bid) + len(ask) + 5 <= width:  # "b 1.00  a 1.01": labels with room
+            bid_text, ask_text = f"b {bid}", f"a {ask}"
+        elif len(bid) + len(ask) + 3 <= width:  # long prices keep their labels, closer
+            bid_text, ask_text = f"b{bid}", f"a{ask}"
+        else:
+            bid_text, ask_text = bid, ask
         left = Text(bid_text, style=self.style_of("pane--buy"))
         right = Text(ask_text, style=self.style_of("pane--sell"))
         gap = max(1, width - left.cell_len - right.cell_len)
