@@ -627,9 +627,7 @@ def run_console(settings: Settings) -> int:
     import os
     import sys
 
-    from jextui.ui.terminal import apply_escape_delay, use_prompt_escape_parser
-
-    from jextui.ui.terminal import terminal_refusal
+    from jextui.ui.terminal import apply_escape_delay, terminal_refusal, use_prompt_escape_parser
 
     refusal = terminal_refusal(os.environ)
     if refusal is not None:

@@ -12,7 +12,7 @@ what happened, and every one of them matters.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from jextui.ui.notifications import FILL_TITLES
 
@@ -34,7 +34,10 @@ def notice_kind(title: str, message: str) -> str | None:
     return f"title:{title}" if title else f"text:{message}"
 
 
-def replaced_notices(shown: Iterable[_Notice], new: _Notice) -> Iterator[_Notice]:
+N = TypeVar("N", bound=_Notice)
+
+
+def replaced_notices(shown: Iterable[N], new: _Notice) -> Iterator[N]:
     """The notices on screen that ``new`` replaces."""
     kind = notice_kind(new.title, new.message)
     if kind is None:

@@ -34,7 +34,9 @@ def stale_market_note(health: Mapping[str, FeedHealth], symbol: str, now_ms: int
     return None
 
 
-def stale_question(note: str, send: Callable[[], None], not_sent: Callable[[], None]) -> tuple[list[str], Callable[[bool | None], None]]:
+def stale_question(
+    note: str, send: Callable[[], None], not_sent: Callable[[], None]
+) -> tuple[list[str], Callable[[bool | None], None]]:
     """The confirmation's lines and its answer handler: ``send`` on yes, ``not_sent`` otherwise."""
 
     def answered(confirmed: bool | None) -> None:

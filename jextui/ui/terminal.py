@@ -73,7 +73,7 @@ def use_prompt_escape_parser() -> None:
     except ImportError:  # not on this platform
         return
     if hasattr(linux_driver, "XTermParser"):
-        linux_driver.XTermParser = prompt_escape_parser()  # type: ignore[attr-defined]
+        linux_driver.XTermParser = prompt_escape_parser()
 
 
 def terminal_refusal(env: Mapping[str, str]) -> str | None:

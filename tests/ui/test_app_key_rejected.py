@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from .app_harness import make_test_app, wait_for_start, wait_until
 from jextui.api.secret import Secret
 from jextui.session import Session
+
+from .app_harness import make_test_app, wait_for_start, wait_until
 
 
 @pytest.fixture

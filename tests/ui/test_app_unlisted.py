@@ -6,9 +6,10 @@ from pathlib import Path
 
 import msgspec
 
-from .app_harness import make_test_app, wait_for_start, wait_until
 from jextui.feed.events import ExchangeInfoUpdate
 from jextui.ui.unlisted import find_unlisted
+
+from .app_harness import make_test_app, wait_for_start, wait_until
 
 
 def test_find_unlisted_says_which_and_what_is_left() -> None:

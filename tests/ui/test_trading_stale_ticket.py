@@ -49,7 +49,8 @@ async def test_a_ticket_on_a_stale_book_says_so_and_asks_before_sending(tmp_path
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the stale question again")
         await pilot.press("y")  # send anyway: then the usual order confirmation
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen)
-                         and app.screen.question_title.startswith("Send this BUY"), what="the order confirmation")  # fmt: skip
+                         and app.screen.question_title.startswith("Send this BUY"),
+                         what="the order confirmation")  # fmt: skip
 
 
 async def test_a_ticket_on_fresh_data_asks_nothing_extra(tmp_path: Path) -> None:

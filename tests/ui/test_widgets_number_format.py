@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .widget_harness import UTC, HarnessApp
 from jextui.api.models import BookTicker, Depth, DepthLevel
 from jextui.ui.widgets.order_book import OrderBookView
 from jextui.ui.widgets.symbol_tile import TILE_WIDTH, SymbolTile
+
+from .widget_harness import UTC, HarnessApp
 
 
 async def test_the_mid_price_has_no_extra_digit() -> None:

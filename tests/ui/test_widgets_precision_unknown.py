@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .widget_harness import UTC, HarnessApp
 from jextui.api.models import BookTicker, Depth, DepthLevel
 from jextui.ui.format import format_as_sent
 from jextui.ui.widgets.order_book import OrderBookView
 from jextui.ui.widgets.symbol_tile import SymbolTile
 from jextui.ui.widgets.watchlist import WatchlistView
+
+from .widget_harness import UTC, HarnessApp
 
 
 def test_format_as_sent_keeps_every_digit() -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from jextui.ui.widgets.watchlist import WatchlistView
+
 from .app_harness import make_test_app, wait_for_start, wait_until
 from .widget_harness import UTC, HarnessApp
-from jextui.ui.widgets.watchlist import WatchlistView
 
 
 async def test_an_empty_watchlist_says_how_to_add_a_symbol() -> None:
