@@ -37,7 +37,7 @@ async def test_symbols_nope_is_said_once_dropped_and_not_degraded(tmp_path: Path
         assert app.active_symbol == "BTCUSDT"
         said = [text for text in _notices(app) if "NOPE" in text]
         assert said == ["NOPE is not listed on this exchange: dropped from this run and no longer polled "
-                        "(a adds a listed symbol)."]  # fmt: skip
+                        "(press a to add a listed symbol)."]  # fmt: skip
         scheduler = app.session.worker._scheduler
         assert scheduler.active_symbol == "BTCUSDT" and "NOPE" not in scheduler.watchlist
         for _ in range(3):  # polls go on: the connection is not called degraded
