@@ -339,6 +339,11 @@ class Session:
         if self.streaming is not None:
             self.streaming.set_active_symbol(symbol)
 
+    def clear_active_symbol(self) -> None:
+        self._active_symbol = None
+        if self.worker is not None:
+            self.worker.clear_active_symbol()
+
     def set_watchlist(self, symbols: Sequence[str]) -> None:
         self._watchlist = tuple(symbols)
         if self.worker is not None:

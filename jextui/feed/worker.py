@@ -234,6 +234,7 @@ class FeedWorker:
         self._last_answer_ms: int | None = None  # any HTTP answer, success or error
         self._last_transport_failure_ms: int | None = None
         self._last_transport_error: str | None = None
+        self._historical_refused = False  # the exchange refused the key for historicalTrades
         self._next_status_ms = 0
         self._last_connection: ConnectionState | None = None
         self._stream_live: frozenset[FeedKind] = frozenset()
@@ -250,6 +251,16 @@ class FeedWorker:
         if symbol == self._scheduler.active_symbol:
             return
         self._scheduler.set_active_symbol(symbol)
+        for kind in ACTIVE_SYMBOL_KINDS:
+            self._health.forget(kind)
+        self._cancel_orphans()
+        self._wake.set()
+
+    def clear_active_symbol(self) -> None:
+        """No active symbol (the last one was dropped): the active symbol's feeds stop."""
+        if self._scheduler.active_symbol is None:
+            return
+        self._scheduler.set_active_symbol(None)
         for kind in ACTIVE_SYMBOL_KINDS:
             self._health.forget(kind)
         self._cancel_orphans()
@@ -425,8 +436,12 @@ class FeedWorker:
         if kind is FeedKind.BOOK:
             return await client.depth(_req(symbol), limit=self._book_limit)
         if kind is FeedKind.TRADES:
-            if self._scheduler.uses_historical_trades:
-                return await client.historical_trades(_req(symbol), limit=TRADES_LIMIT)
+            if self._keyed_trades():
+                try:
+                    return await client.historical_trades(_req(symbol), limit=TRADES_LIMIT)
+                except AuthError as error:  # a rejected key: the public trades (no side) from now on
+                    logger.warning("historicalTrades refused (%s): the trades pane uses the public trades", error)
+                    self._historical_refused = True
             return await client.trades(_req(symbol), limit=TRADES_LIMIT)
         if kind is FeedKind.KLINES:
             return await client.klines(_req(symbol), _req(request.interval), limit=KLINES_LIMIT)
@@ -481,6 +496,11 @@ class FeedWorker:
         self._health.record_failure(request.kind, str(error), now)
         self._emit(FeedFailed(request.kind.value, request.symbol, error, received_ms=now))
 
+    def _keyed_trades(self) -> bool:
+        """Whether trades come from the keyed historicalTrades (it has the taker's side):
+        not once the exchange has refused the key for it."""
+        return self._scheduler.uses_historical_trades and not self._historical_refused
+
     def _relevant(self, request: Request) -> bool:
         """Whether an answer to ``request`` still belongs on screen."""
         scheduler = self._scheduler
@@ -502,7 +522,7 @@ class FeedWorker:
             trades = _newest_first(result)
             has_side = bool(trades) and all(isinstance(t, HistoricalTrade) for t in trades)
             if not trades:
-                has_side = self._scheduler.uses_historical_trades
+                has_side = self._keyed_trades()
             return TradesUpdate(_req(symbol), trades, has_side, received_ms=now)
         if kind is FeedKind.KLINES:
             return KlinesUpdate(_req(symbol), _req(request.interval), tuple(result), received_ms=now)

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.css.query import NoMatches
@@ -40,7 +41,7 @@ from textual.screen import Screen
 from jextui.logs import current_log_path
 from jextui.config.state import load_state
 from jextui.ui import selection
-from jextui.ui.commands import SymbolCommands, system_commands
+from jextui.ui.commands import SymbolCommands, system_commands, textual_commands_kept
 from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for
 from jextui.ui.screens.main import MainScreen
 from jextui.ui.themes import register_themes, theme_variable_defaults
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
 
     from jextui.config import Settings
     from jextui.ui.feed_bridge import FeedBridge
+    from textual.notifications import Notify
+
     from jextui.ui.messages import FeedArrived
     from jextui.ui.screens.symbol_search import SearchChoice, SearchMode, SymbolEntry
     from jextui.session import Session, SessionOptions
@@ -65,9 +68,11 @@ __all__ = ["JexApp", "AppOptions", "run_console"]
 log = logging.getLogger("jextui.ui")
 
 #: App actions that still work while a dialog (ticket, search, help) is on top.
-_ACTIONS_OVER_DIALOGS = frozenset({"request_quit", "help", "command_palette", "quit"})
+#: ``q`` (request_quit) is not among them: over a dialog q may type a letter, so the
+#: footer must not offer it there; ctrl+c / ctrl+q (priority keys) quit from anywhere.
+_ACTIONS_OVER_DIALOGS = frozenset({"quit_anywhere", "help", "command_palette", "quit"})
 #: ... and before the panes are in place (they are within a moment of the first frame).
-_ACTIONS_DURING_START = frozenset({"request_quit", "quit"})
+_ACTIONS_DURING_START = frozenset({"request_quit", "quit_anywhere", "quit"})
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,9 @@ class JexApp(App[int]):
         self.started = False
         """True once the console has finished starting (panes, session, trading)."""
         self._visibility: FeedVisibility | None = None
+        from jextui.ui.key_watch import KeyWatch
+
+        self._key_watch = KeyWatch(None if settings.demo else settings.profile_name)
         register_themes(self, settings.themes_dir, settings.theme)
 
     # --- the parts built after the first frame ------------------------------------
@@ -215,6 +223,7 @@ class JexApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._check_terminal_size(*self.size)
 
     def on_ready(self) -> None:
         """The first frame is on screen: build the panes, show them, connect."""
@@ -231,6 +240,8 @@ class JexApp(App[int]):
         try:
             await asyncio.sleep(startup.FRAME_OUT_S)  # the first frame to the terminal before the imports
             parts = self.parts
+            self._watch_listings(parts)
+            self._key_watch.attach(parts.router)
             await self.main.install_panes(parts.panes, ("book",))
             self.update_visibility()  # sizes the book's depth to its pane
             error = await startup.connect(parts, demo=self.settings.demo, book_first=self.active_symbol is not None)
@@ -240,6 +251,7 @@ class JexApp(App[int]):
             elif parts.session.worker is not None and self.active_symbol is not None:
                 await startup.wait_for_book(parts, self.main)
             await self.main.install_panes(parts.panes)
+            await self._key_watch.mount_in(self.main, after=parts.panes.banner)
             parts.panes.watchlist.focus()
             self.set_interval(self.options.freshness_interval_s, self._tick)
             self.update_visibility(resend=True)  # every pane's feed
@@ -261,6 +273,27 @@ class JexApp(App[int]):
                 log.exception("trading start-up failed")
                 self.notify("Trading could not start (details in the log).", severity="error")
         self.started = True
+
+    def _watch_listings(self, parts: ConsoleParts) -> None:
+        """Each exchangeInfo: symbols it does not list are said once and dropped (jextui.ui.unlisted)."""
+        from jextui.feed.events import ExchangeInfoUpdate
+
+        listed_before: list[str] = []
+
+        def drop_unlisted(event: ExchangeInfoUpdate, _changed: object) -> None:
+            from jextui.ui.unlisted import NOTICE_TITLE, find_unlisted
+
+            listed = [info.symbol for info in event.info.spot_symbols]
+            found = find_unlisted(listed, self.watchlist, self.active_symbol, listed_before=listed_before)
+            listed_before[:] = listed or listed_before
+            if found is None:
+                return
+            log.warning("dropped symbols the exchange does not list: %s", ", ".join(found.symbols))
+            self.watchlist = found.watchlist
+            self.active_symbol = found.active_symbol
+            self.notify(found.message, title=NOTICE_TITLE, severity="warning", timeout=15)
+
+        parts.router.subscribe(ExchangeInfoUpdate, drop_unlisted)
 
     def _session_failed(self, message: str) -> None:
         self.session_error = message
@@ -311,8 +344,22 @@ class JexApp(App[int]):
             # Which feeds are hidden or unavailable changed at our word: read it now, not at the next push.
             self.bridge.health = self.session.feed_health()
 
-    def on_resize(self) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.update_visibility)
+        self._check_terminal_size(event.size.width, event.size.height)
+
+    def _check_terminal_size(self, width: int, height: int) -> None:
+        """Below 80x24 a screen says the size needed instead of drawing slivers (jextui.ui.screens.too_small)."""
+        from jextui.ui.screens.too_small import TooSmallScreen, is_too_small
+
+        shown = self.screen if isinstance(self.screen, TooSmallScreen) else None
+        if is_too_small(width, height):
+            if shown is None:
+                self.push_screen(TooSmallScreen(width, height))
+            else:
+                shown.show_size(width, height)
+        elif shown is not None:
+            self.pop_screen()
 
     # --- symbols and the watchlist (jextui.ui.selection) ---------------------------------
 
@@ -330,11 +377,14 @@ class JexApp(App[int]):
             self.bridge.apply_active_precision()
             if symbol is not None:
                 self.session.set_active_symbol(symbol)
+            else:
+                self.session.clear_active_symbol()
         selection.save_ui_state(self.settings.state_path, active_symbol=symbol)
 
     def watch_watchlist(self, symbols: tuple[str, ...]) -> None:
         if self.parts_built:
-            self.run_worker(self._sync_grid(), group="grid", exclusive=True)
+            if self.main.panes_installed:  # before that, start-up builds the grid from the list it then holds
+                self.run_worker(self._sync_grid(), group="grid", exclusive=True)
             self.session.set_watchlist(symbols)
         selection.save_ui_state(self.settings.state_path, watchlist=symbols)
 
@@ -415,16 +465,37 @@ class JexApp(App[int]):
         return True
 
     def action_request_quit(self) -> None:
-        if self._trading is None or not self._trading.has_open_ticket:
+        """``q`` on the main screen, ctrl+c / ctrl+q anywhere: quit, asking first only while
+        an order's answer is awaited or a ticket holds an order not sent (pressed again
+        over that question: quit)."""
+        from jextui.ui.screens.main import QuitScreen
+
+        reason = self._quit_question()
+        if reason is None or isinstance(self.screen, QuitScreen):
             self.exit(0)
             return
-        from jextui.ui.screens.main import QuitScreen
 
         def answered(quit_app: bool | None) -> None:
             if quit_app:
                 self.exit(0)
 
-        self.push_screen(QuitScreen(), answered)
+        self.push_screen(QuitScreen(*reason), answered)
+
+    def action_quit_anywhere(self) -> None:
+        """ctrl+c / ctrl+q: what ``q`` does on the main screen, from any screen."""
+        self.action_request_quit()
+
+    def _quit_question(self) -> tuple[str, str] | None:
+        """Why quitting asks first (the reason and what quitting means), or None."""
+        trading = self._trading
+        if trading is None:
+            return None
+        if trading.orders_in_flight:
+            return ("An order is being sent: its answer has not arrived.",
+                    "The order may still be placed; the next start looks it up.")  # fmt: skip
+        if trading.has_open_ticket:
+            return ("An order ticket is open.", "Its order is not sent.")
+        return None
 
     def action_help(self) -> None:
         from jextui.ui.screens.help import HelpScreen
@@ -512,7 +583,17 @@ class JexApp(App[int]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from system_commands(self.run_action, self.available_themes, self._set_theme)
-        yield from super().get_system_commands(screen)
+        yield from textual_commands_kept(super().get_system_commands(screen))
+
+    # --- notices: one of a kind (jextui.ui.notices) -------------------------------------------
+
+    def _on_notify(self, event: Notify) -> None:
+        """A notice replaces any still shown of the same kind, then shows as Textual shows it."""
+        from jextui.ui.notices import replaced_notices
+
+        for notice in list(replaced_notices(self._notifications, event.notification)):
+            self._unnotify(notice, refresh=False)
+        super()._on_notify(event)
 
     # --- errors: to the log, never a traceback on screen ----------------------------------------
 
@@ -554,6 +635,17 @@ class _Unexpected(Exception):
 
 def run_console(settings: Settings) -> int:
     """Run the console until the user quits; the exit code."""
+    import os
+    import sys
+
+    from jextui.ui.terminal import apply_escape_delay, terminal_refusal, use_prompt_escape_parser
+
+    refusal = terminal_refusal(os.environ)
+    if refusal is not None:
+        print(f"jextui: {refusal}", file=sys.stderr)
+        return 2
+    apply_escape_delay(os.environ)
+    use_prompt_escape_parser()
     app = JexApp(settings)
     app.run()
     return int(app.return_code or 0)

@@ -2,7 +2,8 @@
 
 * :func:`system_commands`: every app-scope key's action (from the keymap,
   with its key), every theme (jextui's first; the choice is remembered),
-  then Textual's own commands; ``JexApp.get_system_commands`` returns them.
+  then the few of Textual's own commands kept by :func:`textual_commands_kept`;
+  ``JexApp.get_system_commands`` returns them.
 * :class:`SymbolCommands`: typing part of a symbol offers "BTCUSDT — make
   active" and "Watch BTCUSDT — add to the watchlist" for every match.
 """
@@ -23,7 +24,13 @@ if TYPE_CHECKING:
 
     from jextui.ui.screens.symbol_search import SymbolEntry
 
-__all__ = ["SymbolCommands", "SymbolHost", "system_commands"]
+__all__ = ["SymbolCommands", "SymbolHost", "system_commands", "textual_commands_kept", "TEXTUAL_COMMANDS_KEPT"]
+
+#: Textual's own palette entries the console keeps (Textual 8.2 also offers
+#: "Theme", "Quit", "Keys" and "Screenshot": the console lists its own themes and
+#: its own quit (with its key); the keys panel duplicates ``?`` and Esc does
+#: not close it; a screenshot silently writes a file into the working folder).
+TEXTUAL_COMMANDS_KEPT = frozenset({"Maximize", "Minimize"})
 
 MAX_HITS = 30
 
@@ -79,3 +86,8 @@ def system_commands(
     for name in sorted(themes, key=lambda theme: (not theme.startswith("jextui-"), theme)):
         yield SystemCommand(f"Theme: {name}", "Switch to this colour theme (remembered)", partial(set_theme, name),
                             discover=False)  # fmt: skip
+
+
+def textual_commands_kept(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:
+    """Textual's own palette entries, less those the console replaces or leaves out."""
+    return (command for command in commands if command.title in TEXTUAL_COMMANDS_KEPT)

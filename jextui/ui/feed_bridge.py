@@ -111,11 +111,13 @@ def pane_freshness(
     degraded: str | None = None
     for kind in kinds:
         entry = health.get(kind)
-        if entry is None or entry.state in ("hidden", "disabled"):
+        if entry is None or entry.state == "disabled":
             continue
         if (pane, kind) in _SECONDARY and kind != kinds[0]:
             continue
         stale = stale or entry.is_stale(now_ms)
+        if entry.state == "hidden":  # off screen: its age still counts (shown at once when revealed), not its errors
+            continue
         if degraded is None and entry.failing:
             degraded = _short(entry.last_error)
     return PaneFreshness(primary.age_ms(now_ms), stale, degraded, None)

@@ -20,6 +20,7 @@ __all__ = [
     "MASK",
     "decimals_of_step",
     "auto_decimals",
+    "format_as_sent",
     "symbol_precisions",
     "format_fixed",
     "format_price",
@@ -39,8 +40,9 @@ __all__ = [
 MASK = "•••"
 """What privacy mode shows instead of an amount."""
 
-GROUPING_THRESHOLD = Decimal(10_000)
-"""Thousands separators are used from this magnitude up (where they help)."""
+GROUPING_THRESHOLD = Decimal(1_000)
+"""Thousands separators are used from this magnitude up: every number with a thousands
+digit has them, so "3,150.00" sits above "64,250.00" in the same column style."""
 
 _COMPACT_UNITS: tuple[tuple[str, int], ...] = (("", 0), ("K", 3), ("M", 6), ("B", 9), ("T", 12))
 _SECOND_MS = 1_000
@@ -104,8 +106,8 @@ def symbol_precisions(info: SymbolInfo) -> tuple[int, int]:
 def format_fixed(value: Decimal, decimals: int, *, grouping: bool | None = None) -> str:
     """``value`` with exactly ``decimals`` decimals.
 
-    ``grouping``: thousands separators; ``None`` means "where it helps", i.e.
-    from 10,000 up (``1234.5`` stays compact, ``43,210.50`` gets commas).
+    ``grouping``: thousands separators; ``None`` means from 1,000 up
+    (``999.50`` has none to show, ``1,234.50`` and ``43,210.50`` get commas).
     """
     if not value.is_finite():
         return "—"
@@ -139,6 +141,15 @@ def format_amount(value: Decimal, *, max_decimals: int = 8, min_decimals: int = 
     assert isinstance(exponent, int)
     decimals = min(max_decimals, max(min_decimals, -exponent))
     return format_fixed(rounded, decimals)
+
+
+def format_as_sent(value: Decimal) -> str:
+    """A price whose symbol precision is not known yet, exactly as the server wrote it
+    (a Decimal keeps every digit it was given, trailing zeros too): never rounded,
+    because a wrong price is worse than a long one."""
+    if not value.is_finite():
+        return "—"
+    return f"{value:f}"
 
 
 def format_plain(value: Decimal) -> str:

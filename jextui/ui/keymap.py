@@ -110,7 +110,9 @@ def _account_specs() -> list[KeySpec]:
 
 KEYMAP: tuple[KeySpec, ...] = (
     # --- general ------------------------------------------------------------
-    KeySpec("q", "request_quit", "Quit", "Quit (asks first while an order ticket is open)", footer=True),
+    KeySpec("q", "request_quit", "Quit", "Quit (asks first while an order is being sent)", footer=True),
+    KeySpec("ctrl+c,ctrl+q", "quit_anywhere", "Quit", "Quit from any screen, as q does (asks first while an "
+            "order is being sent or a ticket is open)", palette=False, priority=True),  # fmt: skip
     KeySpec("question_mark", "help", "Help", "Show every key binding", footer=True),
     KeySpec("ctrl+p", "command_palette", "Palette", "Command palette: symbols, themes, screens, actions",
             palette=False),  # fmt: skip

@@ -59,6 +59,7 @@ class StatusView:
             used_weight=status.used_weight_1m if status.used_weight_1m is not None else None,
             weight_limit=status.weight_limit,
             weight_budget=status.budget,
+            refresh_slowed=self._refresh_slowed(),
         )
         if status.connection in ("rate-limited", "banned") and status.blocked_until_ms is not None:
             seconds = max(1, -(-(status.blocked_until_ms - status.received_ms) // 1000))
@@ -69,6 +70,10 @@ class StatusView:
     def show_streams(self, status: StreamStatusUpdate, _changed: Changed | None = None) -> None:
         """Where the live data comes from: "streams: live / reconnecting / polling"."""
         self.status.update_status(streams=status.state)
+    def _refresh_slowed(self) -> bool:
+        """Whether the feed's plan stretches any period to stay within the weight budget."""
+        worker = self.session.worker
+        return worker is not None and any(feed.stretched for feed in worker.plan.feeds)
 
     def tick(self) -> None:
         """Data ages and stale marks (from the health the feed last pushed)."""
@@ -85,7 +90,7 @@ class StatusView:
             for pane, label in STATUS_AGE_LABELS.items()
             if pane in marks and pane in on_screen and marks[pane].unavailable is None
         }
-        self.status.update_status(pane_ages=ages)
+        self.status.update_status(pane_ages=ages, refresh_slowed=self._refresh_slowed())
 
     def refresh_now(self) -> None:
         """Repaint ages, stale marks and the used weight at once (tests, screenshots):

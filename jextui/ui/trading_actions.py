@@ -344,6 +344,17 @@ class TradingController:
     def has_open_ticket(self) -> bool:
         return self._ticket is not None
 
+    def stale_market_note(self, symbol: str) -> str | None:
+        """Why the market data a ticket on ``symbol`` relies on is stale, or None (jextui.ui.stale_ticket)."""
+        from jextui.ui.stale_ticket import stale_market_note
+
+        return stale_market_note(self.session.feed_health(), symbol, self.session.now_ms())
+
+    @property
+    def orders_in_flight(self) -> int:
+        """Orders sent whose answer has not arrived yet."""
+        return self._orders_in_flight
+
     def open_ticket(self, side: str, amend: Order | None = None) -> None:
         from jextui.ui.screens.ticket import TicketScreen
 

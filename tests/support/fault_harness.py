@@ -40,8 +40,10 @@ from jextui.sandbox.app import DEMO_ACCOUNT
 from jextui.trading.journal import ACCEPTED, KIND_ORDER, NOT_PLACED, REJECTED, RESOLVED, JournalEntry
 from jextui.trading.reconcile import Reconciler
 from jextui.trading.submit import OrderSubmitter
+from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.help import HelpScreen
 from jextui.ui.screens.ticket import TicketScreen
+from jextui.ui.stale_ticket import STALE_TITLE
 from support.app_harness import HarnessJexApp, make_test_app, wait_for_data, wait_until
 
 __all__ = [
@@ -228,6 +230,9 @@ class Console:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
+        if isinstance(app.screen, ConfirmScreen) and app.screen.question_title == STALE_TITLE:
+            await pilot.press("y")  # the book is STALE under this fault: the trader sends knowingly
+            await pilot.pause()
         self.orders_tried += 1
         if final:
             await self.ticket_settled(ticket)
@@ -235,7 +240,8 @@ class Console:
 
     async def ticket_settled(self, ticket: TicketScreen) -> str:
         """Wait for the ticket's final word on the order (not "Sending…", not "checking…"); close it."""
-        await wait_until(self.pilot, lambda: bool(ticket.result_text) and not ticket.in_flight,
+        await wait_until(self.pilot, lambda: bool(ticket.result_text) and not ticket.in_flight
+                         and not ticket.result_text.startswith("STALE market data"),  # the flag shown at opening
                          timeout_s=_FINAL_WAIT_S, what="the ticket's final word")  # fmt: skip
         text = ticket.result_text
         if self.app.screen is ticket:

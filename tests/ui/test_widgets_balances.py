@@ -12,7 +12,7 @@ async def test_spot_balances_with_free_locked_total() -> None:
     async with HarnessApp(view).run_test(size=(60, 12)) as pilot:
         view.update_account(sample_account())
         await pilot.pause()
-        assert line_with(view, "USDT").split() == ["USDT", "10,250.12345678", "2160.25", "12,410.37345678"]
+        assert line_with(view, "USDT").split() == ["USDT", "10,250.12345678", "2,160.25", "12,410.37345678"]
         assert line_with(view, "BTC").split() == ["BTC", "0.525", "0.15", "0.675"]
         assert "2 zero hidden (z)" in view.plain_lines()[0]
 

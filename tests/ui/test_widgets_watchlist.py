@@ -51,7 +51,7 @@ async def test_rows_show_price_change_volume_and_trend() -> None:
         assert "43,210.50" in btc and "+2.88%" in btc and "12.3K" in btc
         assert "▁" in btc and "█" in btc  # sparkline of closes
         eth = row_of(watchlist, "ETHUSDT")
-        assert "2250.25" in eth and "-2.16%" in eth and "457K" in eth
+        assert "2,250.25" in eth and "-2.16%" in eth and "457K" in eth
         assert "0.081234" in row_of(watchlist, "DOGEUSDT")  # the symbol's own precision
         assert "—" in row_of(watchlist, "XRPUSDT")  # no ticker yet: a dash, not a zero
 

@@ -164,6 +164,14 @@ class MainScreen(Screen[None]):
 
     # --- arrangement ----------------------------------------------------------
 
+    def on_screen_suspend(self) -> None:
+        """A dialog is on top: its keys are not the main screen's, so the footer is hidden
+        (``q`` there may type a letter; the footer must not say it quits)."""
+        self.query(KeyFooter).set_styles("visibility: hidden;")
+
+    def on_screen_resume(self) -> None:
+        self.query(KeyFooter).set_styles("visibility: visible;")
+
     def on_resize(self, event: events.Resize) -> None:
         self.arrange_for(event.size.width, event.size.height)
 
@@ -235,7 +243,7 @@ class MainScreen(Screen[None]):
 
 
 class QuitScreen(ModalScreen[bool]):
-    """Asked before quitting while an order ticket is open."""
+    """Asked before quitting while an order ticket is open or an order's answer is awaited."""
 
     DEFAULT_CSS = """
     QuitScreen { align: center middle; }
@@ -250,10 +258,15 @@ class QuitScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "Stay", show=True),
     ]
 
+    def __init__(self, reason: str = "An order ticket is open.", consequence: str = "Nothing is sent.") -> None:
+        super().__init__()
+        self._reason = reason
+        self._consequence = consequence
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("[b]An order ticket is open.[/b]\n\nQuit anyway? Nothing is sent.\n\n"
-                         "[b]y[/b] quit    [b]n[/b] / [b]esc[/b] stay")  # fmt: skip
+            yield Static(f"[b]{self._reason}[/b]\n\nQuit anyway? {self._consequence}\n\n"
+                         "[b]y[/b] quit    [b]n[/b] / [b]esc[/b] stay", markup=True)  # fmt: skip
 
     def action_answer(self, quit_app: bool) -> None:
         self.dismiss(quit_app)

@@ -339,6 +339,9 @@ class TicketScreen(ModalScreen[None]):
             self.query_one("#quantity", Input).select_all()  # the last size is offered: typing replaces it
         self.query_one("#ticket-result", Static).display = False
         self.redraw()
+        stale = self._stale_note()
+        if stale is not None:  # opened on stale data: said from the start
+            self.show_result(stale, "warn")
 
     # -- model <-> widgets --
 
@@ -609,6 +612,12 @@ class TicketScreen(ModalScreen[None]):
         if self._other_problems():
             self.show_result("Not sent: fix what is marked above.", "error")
             return
+        if self._asked_about_stale_data(dry_run):
+            return
+        self._check_and_send(dry_run)
+
+    def _check_and_send(self, dry_run: bool) -> None:
+        """The marketable price, the guard, then the confirmation and the send."""
         if self.marketable and not self._price_the_marketable():
             return
         verdict = self._guard()
@@ -646,6 +655,24 @@ class TicketScreen(ModalScreen[None]):
         self.query_one("#ticket", Vertical).border_title = self._title()
         self.show_result("", "")
         self.redraw()
+
+    def _stale_note(self) -> str | None:
+        note = getattr(self.host, "stale_market_note", None)
+        return note(self.symbol) if callable(note) else None
+
+    def _asked_about_stale_data(self, dry_run: bool) -> bool:
+        """On stale market data, ask before sending (jextui.ui.stale_ticket); True when asked."""
+        from jextui.ui.stale_ticket import STALE_TITLE, stale_question
+
+        note = self._stale_note()
+        if note is None:
+            return False
+
+        lines, answered = stale_question(note, lambda: self._check_and_send(dry_run), lambda: self.show_result("Not sent: the market data is stale.",
+                                                                              "warn"))
+        self.app.push_screen(ConfirmScreen(STALE_TITLE, lines, yes_label="Send anyway", no_label="Back",
+                                           yes_keys=("y",), danger=True), answered)  # fmt: skip
+        return True
 
     def _other_problems(self) -> dict[str, str]:
         """Everything wrong except a price that only needs the fat-finger confirmation."""

@@ -24,11 +24,12 @@ from jextui.ui.keymap import bindings_for
 from jextui.ui.messages import SymbolActivated
 from jextui.ui.widgets import SymbolTile
 from jextui.ui.widgets.symbol_tile import TILE_HEIGHT, TILE_WIDTH
+from jextui.ui.widgets.watchlist import EMPTY_WATCHLIST
 
 __all__ = ["GridView", "columns_for"]
 
 _GUTTER = 1
-_EMPTY = "the watchlist is empty: press a to add a symbol"
+_EMPTY = EMPTY_WATCHLIST
 
 
 def columns_for(width: int) -> int:

@@ -31,6 +31,8 @@ from jextui.ui.widgets.pane import Pane, fit, join_cells
 __all__ = ["OrderBookView", "BookLevel"]
 
 _OWN_MARK = "●"
+UNKNOWN_PRECISION_CAP = 18
+"""Decimals shown at most before the symbol's precision is known (every digit a price is given with)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,10 +219,10 @@ class OrderBookView(Pane):
         levels = [] if depth is None else [*depth.asks[:50], *depth.bids[:50]]
         price_decimals = self._price_decimals
         if price_decimals is None:
-            price_decimals = auto_decimals([level.price for level in levels])
+            price_decimals = auto_decimals([level.price for level in levels], cap=UNKNOWN_PRECISION_CAP)
         qty_decimals = self._qty_decimals
         if qty_decimals is None:
-            qty_decimals = auto_decimals([level.qty for level in levels])
+            qty_decimals = auto_decimals([level.qty for level in levels], cap=UNKNOWN_PRECISION_CAP)
         return price_decimals, qty_decimals
 
     def render_body(self, width: int, height: int) -> list[Text]:
@@ -311,9 +313,7 @@ class OrderBookView(Pane):
         best_ask, best_bid = depth.asks[0].price, depth.bids[0].price
         spread = best_ask - best_bid
         mid = (best_ask + best_bid) / 2
-        # Half a tick needs one more decimal; a whole tick does not.
-        mid_decimals = price_decimals if mid == mid.quantize(Decimal(1).scaleb(-price_decimals)) else price_decimals + 1
-        mid_text = format_price(mid, mid_decimals)
+        mid_text = format_price(mid, price_decimals)  # at the price's own precision (half a tick rounds up)
         spread_text = format_price(spread, price_decimals)
         line = Text(no_wrap=True, end="")
         line.append(f"spread {spread_text}", muted)

@@ -60,6 +60,7 @@ class StatusInfo:
     used_weight: int | None = None
     weight_limit: int | None = None
     weight_budget: int | None = None
+    refresh_slowed: bool = False  # the feed refreshes less often than asked, to stay within the weight budget
     pane_ages: Mapping[str, tuple[int | None, bool]] = field(default_factory=dict)
     streams: str | None = None  # "live", "reconnecting" or "polling"; None: streams off
 
@@ -159,6 +160,7 @@ class StatusBar(Widget):
         weight_budget: int | None | _Keep = KEEP,
         pane_ages: Mapping[str, tuple[int | None, bool]] | _Keep = KEEP,
         streams: str | None | _Keep = KEEP,
+        refresh_slowed: bool | _Keep = KEEP,
     ) -> None:
         """Change what the bar shows; parameters left out keep their value.
 
@@ -174,6 +176,8 @@ class StatusBar(Widget):
           per-minute limit; ``weight_budget`` the scheduler's share of it
           (default 80 % of the limit) — the figure turns ``$warning`` from
           75 % of the budget and ``$error`` at the budget.
+        - ``refresh_slowed``: the feed refreshes less often than its periods ask,
+          to stay within the weight budget (shown as "refresh slowed").
         - ``pane_ages``: label → (age in ms or None, stale), in display order,
           e.g. ``{"book": (400, False), "trades": (14_000, True)}``.
         - ``streams``: where the live data comes from, "live" (the streams),
@@ -196,6 +200,7 @@ class StatusBar(Widget):
                 "weight_budget": weight_budget,
                 "pane_ages": pane_ages,
                 "streams": streams,
+                "refresh_slowed": refresh_slowed,
             }.items()
             if value is not KEEP
         }
@@ -289,6 +294,8 @@ class StatusBar(Widget):
             items.append(_Item(Text(f"streams: {info.streams}", style=self._style(component)), 3))
         if info.used_weight is not None and info.weight_limit:
             items.append(_Item(self._weight_text(info.used_weight, info.weight_limit, info.weight_budget), 2))
+        if info.refresh_slowed:
+            items.append(_Item(Text("refresh slowed", style=self._style("status--weight-near")), 2))
         ages = self._ages_text()
         if ages is not None:
             items.append(_Item(ages, 7))

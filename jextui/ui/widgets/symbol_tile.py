@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 
 from jextui.api.models import BookTicker, Ticker24hr
 from jextui.ui.charts import sparkline
-from jextui.ui.format import format_age, format_percent, format_price, percent_change
+from jextui.ui.format import format_age, format_as_sent, format_percent, format_price, percent_change
 from jextui.ui.messages import SymbolActivated
 from jextui.ui.widgets.pane import Pane, fit, join_cells
 
@@ -58,7 +58,7 @@ class SymbolTile(Pane):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "activate", "Activate", show=False)]
 
-    def __init__(self, symbol: str, *, price_decimals: int = 2, **kwargs: Any) -> None:
+    def __init__(self, symbol: str, *, price_decimals: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.symbol = symbol
         self._price_decimals = price_decimals
@@ -96,6 +96,11 @@ class SymbolTile(Pane):
         if price_decimals != self._price_decimals:
             self._price_decimals = price_decimals
             self.refresh_lines()
+
+    def _price_text(self, price: Decimal) -> str:
+        """At the symbol's precision once known; until then the server's own digits."""
+        decimals = self._price_decimals
+        return format_as_sent(price) if decimals is None else format_price(price, decimals)
 
     def set_active(self, active: bool) -> None:
         """Mark the tile of the active symbol."""
@@ -164,7 +169,7 @@ class SymbolTile(Pane):
         symbol_cell = fit(self.symbol, max(0, width - change_cell.cell_len - 1), style=self.style_of("pane--caption"))
         lines = [join_cells([symbol_cell, change_cell])]
 
-        price = _MISSING if self._price is None else format_price(self._price, self._price_decimals)
+        price = _MISSING if self._price is None else self._price_text(self._price)
         price_cell = fit(price, width, style=self.style_of("tile--price"))
         if self._flash is not None:
             price_cell.stylize_before(self.background_of(f"pane--flash-{self._flash}"), 0, len(price))
@@ -182,11 +187,14 @@ class SymbolTile(Pane):
         book = self._book
         if book is None:
             return Text("")
-        bid = format_price(book.bid_price, self._price_decimals)
-        ask = format_price(book.ask_price, self._price_decimals)
-        labelled = len(bid) + len(ask) + 5 <= width
-        bid_text = f"b {bid}" if labelled else bid
-        ask_text = f"a {ask}" if labelled else ask
+        bid = self._price_text(book.bid_price)
+        ask = self._price_text(book.ask_price)
+        if len(bid) + len(ask) + 5 <= width:  # "b 1.00  a 1.01": labels with room
+            bid_text, ask_text = f"b {bid}", f"a {ask}"
+        elif len(bid) + len(ask) + 3 <= width:  # long prices keep their labels, closer
+            bid_text, ask_text = f"b{bid}", f"a{ask}"
+        else:
+            bid_text, ask_text = bid, ask
         left = Text(bid_text, style=self.style_of("pane--buy"))
         right = Text(ask_text, style=self.style_of("pane--sell"))
         gap = max(1, width - left.cell_len - right.cell_len)

@@ -20,15 +20,15 @@ from textual.binding import BindingType
 
 from jextui.api.models import Ticker24hr
 from jextui.ui.charts import sparkline
-from jextui.ui.format import format_compact, format_percent, format_price, percent_change
+from jextui.ui.format import format_as_sent, format_compact, format_percent, format_price, percent_change
 from jextui.ui.messages import SymbolActivated
 from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import ListPane, fit, join_cells
 
-__all__ = ["WatchlistView", "DEFAULT_PRICE_DECIMALS"]
+__all__ = ["WatchlistView", "DEFAULT_PRICE_DECIMALS", "EMPTY_WATCHLIST"]
 
 DEFAULT_PRICE_DECIMALS = 2
-"""Used for a symbol whose precision the app has not given yet."""
+"""Kept for callers; a symbol whose precision is not known yet shows the server's own digits."""
 
 _MISSING = "—"
 Direction = Literal["up", "down"]
@@ -43,6 +43,10 @@ class _Columns:
     change: int
     volume: int
     spark: int
+
+
+EMPTY_WATCHLIST = "The watchlist is empty: press a to add a symbol, or / to search every symbol."
+"""What an empty watchlist says (the grid view says the same)."""
 
 
 class WatchlistView(ListPane):
@@ -191,7 +195,8 @@ class WatchlistView(ListPane):
         price = self._prices.get(symbol)
         if price is None:
             return _MISSING
-        return format_price(price, self._precisions.get(symbol, DEFAULT_PRICE_DECIMALS))
+        decimals = self._precisions.get(symbol)
+        return format_as_sent(price) if decimals is None else format_price(price, decimals)
 
     def _change_text(self, symbol: str) -> str:
         change = self._change_percent(symbol)
@@ -220,7 +225,7 @@ class WatchlistView(ListPane):
 
     def render_body(self, width: int, height: int) -> list[Text]:
         if not self._symbols:
-            return [Text("no symbols in the watchlist", style=self.style_of("pane--placeholder"))]
+            return self._message_lines(EMPTY_WATCHLIST, "pane--placeholder", width)[:height]
         columns = self._layout(width)
         lines = [self._column_titles(columns)]
         rows = self._cursor.window(len(self._symbols), height - 1)
