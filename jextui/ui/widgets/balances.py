@@ -8,6 +8,7 @@ Privacy mode (:meth:`Pane.set_private`) replaces every amount with ``•••``
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
@@ -188,6 +189,9 @@ class BalancesView(Pane):
             title_cells.append(fit("Total", total_width, "right", titles))
         lines.append(join_cells(title_cells))
         notes = self._unexplained if self._kind == "spot" else []
+        if self.private and notes:  # the amounts are hidden, the fact is not
+            notes = ["locked funds not in any order found yet"]
+        notes = [part for note in notes for part in (textwrap.wrap(note, max(8, width)) or [""])]
         visible_rows = max(0, height - 2 - len(notes))
         self._offset = min(self._offset, max(0, len(rows) - visible_rows))
         for asset, free, locked, total in rows[self._offset : self._offset + visible_rows]:
@@ -198,8 +202,6 @@ class BalancesView(Pane):
                 cells.append(fit(total, total_width, "right"))
             lines.append(join_cells(cells))
         warning = self.style_of("pane--degraded")
-        if self.private and notes:  # the amounts are hidden, the fact is not
-            notes = ["locked funds not in any order found yet"]
         lines += [fit(note, width, style=warning) for note in notes]
         return lines
 
