@@ -117,6 +117,7 @@ class AccountOrdersWatch:
         self.reports: list[DiscoveryReport] = []
         """What each discovery pass did (the first is the start's)."""
         self.started = False
+        """True once the start's discovery is over (or there was nothing to list)."""
 
     # ------------------------------------------------------------------ the routing table
 
@@ -212,7 +213,7 @@ class AccountOrdersWatch:
         """Discover at start, then keep looking and reconciling (a worker; cancelled at exit)."""
         discovery = self._discovery_for()
         if discovery is None:
-            self.render()
+            self.started = True
             return
         if not self.book.symbol_names and self._listed_symbols():  # exchangeInfo came before this watch
             self.book.set_symbols(symbol_assets_from_info(self._listed_symbols()))
@@ -286,7 +287,6 @@ class AccountOrdersWatch:
         if unwatched:
             names = ", ".join(unwatched[:3]) + (f" +{len(unwatched) - 3}" if len(unwatched) > 3 else "")
             title += f" · not watched: {names}"
-        title += " · o: this symbol" if not only_active else " · o: all symbols"
         notes = {o.order_id: SHORT_NOTE if o.note == UNLISTED_NOTE else o.note
                  for o in book.rows(active, only_active=only_active) if o.note}
         return OrdersListing(rows=rows, title=title, empty_text=self.empty_text(active, only_active), notes=notes)
@@ -307,6 +307,9 @@ class AccountOrdersWatch:
 
     def render(self) -> None:
         """Show what the book knows: the pane, the marks, the Balances pane's sentences."""
+        client = self.session.client
+        if client is None or not client.has_credentials:  # no account to list: the panes say why
+            return
         panes = self.panes
         try:
             pane = panes.open_orders
