@@ -111,13 +111,16 @@ class _NotConfirmed(JexError):
 class _JournalledCancels:
     """What :func:`cancel_orders` needs of a client, with each cancel journalled by the submitter."""
 
-    def __init__(self, submitter: OrderSubmitter, client: Any) -> None:
+    def __init__(self, submitter: OrderSubmitter, client: Any, controller: TradingController) -> None:
         self._submitter = submitter
+        self._controller = controller
         self.rate = client.rate
 
     async def cancel_order(self, symbol: str, order_id: int) -> Any:
         outcome = await self._submitter.cancel(symbol, order_id)
-        if outcome.result is not None:
+        self._controller._tell_journal_problem(outcome.journal_problem)
+        if outcome.result is not None:  # the fill watcher learns the final state (its cancel is said here)
+            self._controller.fills.observe_order(outcome.result, announce_cancel=False)
             return outcome.result
         if outcome.error is not None:
             raise outcome.error
@@ -140,7 +143,7 @@ async def _cancel_everything(controller: TradingController, watch: AccountOrders
             controller.announcer.say(outcome.message, title="Cancel", severity=severity)
 
     try:
-        outcomes = await cancel_orders(_JournalledCancels(submitter, client), orders, book=watch.book,
+        outcomes = await cancel_orders(_JournalledCancels(submitter, client, controller), orders, book=watch.book,
                                        on_outcome=each)
     except Exception as error:
         log.exception("cancelling across symbols failed unexpectedly")

@@ -283,6 +283,8 @@ class AccountOrdersWatch:
         book = self.book
         rows = [self._raw.get(o.order_id, o) for o in book.rows(active, only_active=only_active)]
         title = book.title(active, only_active=only_active)
+        if title == "no open orders":  # the body says it; the header keeps the count
+            title = f"0 open on {active}" if only_active and active else "0 open on the account"
         unwatched = book.unwatched_symbols_with_orders()
         if unwatched:
             names = ", ".join(unwatched[:3]) + (f" +{len(unwatched) - 3}" if len(unwatched) > 3 else "")

@@ -125,8 +125,9 @@ async def test_cancel_all_asks_the_scope_symbol_then_account(tmp_path: Path, mon
         await pilot.press("y")
         summary = "Cancel all on the account (3 on BNBBTC, DASHUSDT and ETHBTC): 3 cancelled."
         await wait_until(pilot, lambda: summary in app.trading.announcer.announced, what="the account's report")
-        for order_id in placed[:3]:  # each outcome said
-            assert any(f"#{order_id} canceled" in text for text in app.trading.announcer.announced)
+        for order_id in placed[:3]:  # each outcome said, once
+            assert sum(f"#{order_id} canceled" in text for text in app.trading.announcer.announced) == 1
+            assert not any(f"order {order_id})" in text for text in app.trading.announcer.announced)
         for symbol in ("DASHUSDT", "BNBBTC", "ETHBTC"):
             assert await client.open_orders(symbol) == []
         await wait_until(pilot, lambda: pane_ids(app) == [], what="an empty pane")
