@@ -32,6 +32,7 @@ know:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -80,7 +81,7 @@ class _RecordingClient:
         return getattr(self._client, name)
 
     async def open_orders(self, symbol: str, **kwargs: Any) -> list[Any]:
-        page = await self._client.open_orders(symbol, **kwargs)
+        page: list[Any] = await self._client.open_orders(symbol, **kwargs)
         for order in page:
             self._raw[int(order.order_id)] = order
         self._listed(symbol, list(page))
@@ -223,10 +224,8 @@ class AccountOrdersWatch:
         self.started = True
         while True:
             timeout = LOOK_AGAIN_S if not self.book.explained else RECONCILE_S
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
-            except TimeoutError:
-                pass
             gap = MIN_REFRESH_GAP_S - (self._monotonic() - self._last_pass)
             if gap > 0:
                 await asyncio.sleep(gap)

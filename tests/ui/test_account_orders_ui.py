@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
+from conftest import send_signed
 from jextui.session import Session
 from jextui.ui.screens.cancel_scope import CancelScopeScreen
 from jextui.ui.screens.confirm import ConfirmScreen
-from conftest import send_signed
 from tests.trading.open_orders_helpers import resting_order, synthetic
 
 from .app_harness import make_test_app, wait_for_data, wait_until

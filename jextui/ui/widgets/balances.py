@@ -180,7 +180,8 @@ class BalancesView(Pane):
         show_locked = show_total and asset_width + free_width + locked_width + total_width + 3 <= width
         if not show_locked and any(b.locked for b in balances):  # funds held by orders: Locked before Total
             show_locked = asset_width + free_width + locked_width + 2 <= width
-            show_total = show_total and show_locked and asset_width + free_width + locked_width + total_width + 3 <= width
+            all_four = asset_width + free_width + locked_width + total_width + 3 <= width
+            show_total = show_total and show_locked and all_four
         titles = self.style_of("pane--column")
         title_cells = [fit("Asset", asset_width, style=titles), fit("Free", free_width, "right", titles)]
         if show_locked:
