@@ -74,6 +74,14 @@ async def test_orders_on_unwatched_symbols_placed_before_start_are_shown_and_o_n
         watchlist_text = "\n".join(app.main.panes.watchlist.plain_lines())
         assert "BTCUSDT ◆1" in watchlist_text and "ETHUSDT ◆" not in watchlist_text
 
+        # the grid marks the tile of each symbol with orders
+        await pilot.press("g")
+        grid = app.main.panes.grid
+        await wait_until(pilot, lambda: grid.tile("BTCUSDT") is not None, what="the grid's tiles")
+        assert grid.tile("BTCUSDT").border_title == "BTCUSDT ◆1" and grid.tile("ETHUSDT").border_title == "ETHUSDT"
+        await pilot.press("g")
+        await pilot.pause()
+
         await pilot.press("o")
         await pilot.pause()
         assert pane.only_active and pane_ids(app) == [placed[3]]
