@@ -174,7 +174,8 @@ class JexApp(App[int]):
             self._orders_watch = AccountOrdersWatch(session=self.session, panes=self.parts.panes,
                                                     watchlist=lambda: self.watchlist,
                                                     listed_symbols=lambda: list(self.store.symbols.values()))
-            self.parts.router.subscribe_all(self._orders_watch.feed_handlers())
+            for event_type, handler in self._orders_watch.feed_handlers().items():  # held events stay for trading
+                self.parts.router.subscribe(event_type, handler)
         return self._orders_watch
 
     def _trading_deps(self) -> TradingDeps:
