@@ -58,6 +58,7 @@ if TYPE_CHECKING:
     from jextui.session import Session, SessionOptions
     from jextui.ui.startup import ConsoleParts
     from jextui.market_store import MarketStore
+    from jextui.ui.account_orders_watch import AccountOrdersWatch
     from jextui.ui.trading_actions import TradingController, TradingDeps
     from jextui.ui.visibility import FeedVisibility
     from jextui.ui.messages import OrderActivated, SymbolActivated
@@ -128,6 +129,7 @@ class JexApp(App[int]):
         from jextui.ui.key_watch import KeyWatch
 
         self._key_watch = KeyWatch(None if settings.demo else settings.profile_name)
+        self._orders_watch: AccountOrdersWatch | None = None
         register_themes(self, settings.themes_dir, settings.theme)
 
     # --- the parts built after the first frame ------------------------------------
@@ -169,7 +171,21 @@ class JexApp(App[int]):
 
             self._trading = TradingController(self._trading_deps())
             self.parts.router.subscribe_all(self._trading.feed_handlers())
+            self.orders_watch.on_snapshot = self._trading.fills.observe_snapshot
         return self._trading
+
+    @property
+    def orders_watch(self) -> AccountOrdersWatch:
+        """Every open order on the account (jextui.ui.account_orders_watch)."""
+        if self._orders_watch is None:
+            from jextui.ui.account_orders_watch import AccountOrdersWatch
+
+            self._orders_watch = AccountOrdersWatch(session=self.session, panes=self.parts.panes,
+                                                    watchlist=lambda: self.watchlist,
+                                                    listed_symbols=lambda: list(self.store.symbols.values()))
+            for event_type, handler in self._orders_watch.feed_handlers().items():  # held events stay for trading
+                self.parts.router.subscribe(event_type, handler)
+        return self._orders_watch
 
     def _trading_deps(self) -> TradingDeps:
         from jextui.ui.trading_actions import TradingDeps
@@ -198,6 +214,7 @@ class JexApp(App[int]):
             order_in_view=lambda: panes.open_orders.selected_row_in_view,
             listed_orders=lambda: panes.open_orders.orders,
             select_order_when_listed=panes.open_orders.select_when_listed,
+            account_orders=self.orders_watch,
         )
 
     def trading_ready(self) -> None:
@@ -267,6 +284,8 @@ class JexApp(App[int]):
         finally:
             startup.resume_collection()
         if connected:
+            self.run_worker(self.orders_watch.run(), name="account-orders", group="account-orders",
+                            exit_on_error=False)
             try:
                 await self.trading.startup()
             except Exception:
@@ -571,6 +590,15 @@ class JexApp(App[int]):
 
     def action_cancel_all(self) -> None:
         self.trading.cancel_all()
+
+    def action_orders_scope(self) -> None:
+        """The open-orders pane: every open order on the account ⇄ the active symbol's only."""
+        pane = self.main.panes.open_orders
+        if not pane.account_wide:
+            self.orders_watch.render()
+        narrowed = pane.toggle_scope()
+        self.notify(f"Open orders: {'the active symbol only' if narrowed else 'every symbol'} (o toggles).",
+                    timeout=3)
 
     def action_privacy(self) -> None:
         self.private = not self.private

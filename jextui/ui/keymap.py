@@ -148,8 +148,11 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("e", "amend_order", "Amend",
             "Amend the selected order: a ticket with its side, remaining quantity and price; Enter replaces it",
             group="Trading"),  # fmt: skip
-    KeySpec("C", "cancel_all", "Cancel all", "Cancel every open order of the active symbol (asks first)",
+    KeySpec("C", "cancel_all", "Cancel all",
+            "Cancel open orders: asks which (the active symbol's, or every one on the account), then confirms",
             group="Trading"),  # fmt: skip
+    KeySpec("o", "orders_scope", "Orders: all/this",
+            "Open orders pane: every open order on the account, or the active symbol's only", group="Trading"),
     KeySpec("p", "privacy", "Privacy", "Hide or show every balance and amount (screen sharing)", group="Trading"),
     *_account_specs(),
     # --- panes (bound by the pane while it has focus) ----------------------

@@ -80,6 +80,7 @@ if TYPE_CHECKING:
 
     from jextui.api.client import JexClient
     from jextui.config import Settings
+    from jextui.ui.account_orders_watch import AccountOrdersWatch
     from jextui.ui.screens.order_detail import OrderDetailScreen
     from jextui.ui.screens.ticket import TicketScreen
     from jextui.session import Session
@@ -149,6 +150,8 @@ class TradingDeps:
     """The orders the open-orders pane lists (the cancel question offers the newest)."""
     select_order_when_listed: Callable[[int], None] = lambda _order_id: None
     """An order placed here becomes the open-orders pane's selected row once it is listed."""
+    account_orders: AccountOrdersWatch | None = None
+    """Every open order on the account (``C`` asks which scope; cancels update it)."""
 
 
 class TradingController:
@@ -647,6 +650,7 @@ class TradingController:
         self._tell_journal_problem(outcome.journal_problem)
         if outcome.result is not None:
             self.fills.observe_order(outcome.result, announce_cancel=False)
+        self._tell_account_orders(outcome)
         if outcome.cancelled:
             severity = "information"
         elif outcome.cancelled is None or outcome.order_gone:  # unknown, or a fill won the race
@@ -663,7 +667,27 @@ class TradingController:
             if int(screen.order.order_id) == order_id:
                 screen.action_reload()
 
+    def _tell_account_orders(self, outcome: Any) -> None:
+        """A cancel's answer goes to the account-wide open orders (a gone order leaves them)."""
+        watch = self.deps.account_orders
+        if watch is None:
+            return
+        if outcome.result is not None:
+            watch.on_order_update(outcome.result)
+        elif outcome.order_gone:
+            watch.book.forget(int(outcome.order_id))
+            watch.render()
+
     def cancel_all(self) -> None:
+        """``C``: which scope (the active symbol, or the whole account), then a confirmation."""
+        if self.deps.account_orders is not None:
+            from jextui.ui.account_cancel import ask_cancel_all
+
+            ask_cancel_all(self, self.deps.account_orders)
+            return
+        self._cancel_all_of_symbol()
+
+    def _cancel_all_of_symbol(self) -> None:
         from jextui.ui.screens.confirm import ConfirmScreen
 
         reason = self.trading_off_reason()
@@ -708,6 +732,7 @@ class TradingController:
         for outcome in outcomes:
             if outcome.result is not None:
                 self.fills.observe_order(outcome.result, announce_cancel=False)
+            self._tell_account_orders(outcome)
         text, title, severity = _cancel_all_summary(symbol, outcomes)
         self.announcer.say(text, title=title, severity=severity)
         self._refresh_orders()

@@ -211,9 +211,15 @@ async def wait_for_data(pilot: Pilot[Any], *, timeout_s: float = 10.0) -> None:
     """
     app = pilot.app
     assert isinstance(app, JexApp)
-    await wait_until(pilot, lambda: app.started and feed_settled(app) and _panes_with_data(app), timeout_s=timeout_s,
-                     what="every pane's first data")  # fmt: skip
+    await wait_until(pilot, lambda: app.started and feed_settled(app) and _panes_with_data(app)
+                     and _orders_discovered(app), timeout_s=timeout_s, what="every pane's first data")  # fmt: skip
     await settle(pilot)
+
+
+def _orders_discovered(app: JexApp) -> bool:
+    """The start's discovery of every open order on the account is over (or was never started)."""
+    watch = app._orders_watch
+    return app.session_error is not None or watch is None or watch.started
 
 
 async def settle(pilot: Pilot[Any]) -> None:

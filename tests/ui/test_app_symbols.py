@@ -40,9 +40,11 @@ async def test_enter_on_a_watchlist_row_activates_it_and_clears_the_old_symbols_
 
         app.activate_symbol("LTCBTC")
         # At once, before LTCBTC's data arrives: nothing of ETHUSDT under the new name.
-        for pane in (panes.book, panes.trades, panes.klines, panes.open_orders):
+        for pane in (panes.book, panes.trades, panes.klines):
             assert not pane.has_data and pane.plain_lines()[0].startswith("LTCBTC")
             assert "waiting for data" in pane.plain_lines()[1]
+        # the open orders are the account's: still listed, counted against the new symbol
+        assert panes.open_orders.account_wide and panes.open_orders.plain_lines()[0].startswith("0 open on the account")
     assert load_state(app.settings.state_path).active_symbol == "LTCBTC"
 
 

@@ -15,6 +15,7 @@ from support.trading_ui import (
     wait_for_open_order,
 )
 
+from jextui.ui.screens.cancel_scope import CancelScopeScreen
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.order_detail import OrderDetailScreen
 
@@ -30,7 +31,7 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         await pilot.press("c")  # nothing to cancel yet: said, not an error
         assert "There is no open order to cancel." in app.trading.announcer.announced[-1]
         await pilot.press("C")
-        assert app.trading.announcer.announced[-1] == f"No open orders on {SYMBOL} to cancel."
+        assert app.trading.announcer.announced[-1] == "No open orders on the account to cancel."
 
         price = await resting_buy_price(app)
         first = await place_from_ticket(pilot, price)
@@ -76,6 +77,9 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         # C: a declined confirmation cancels nothing
         await pilot.press("C")
         await pilot.pause()
+        assert isinstance(app.screen, CancelScopeScreen)
+        await pilot.press("s")
+        await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("escape")
         await pilot.pause()
@@ -83,6 +87,8 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
 
         # C: after a confirmation, every open order of the symbol; it reports how many
         await pilot.press("C")
+        await pilot.pause()
+        await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert "2 open orders on BTCUSDT will be cancelled" in str(app.screen.lines[0])

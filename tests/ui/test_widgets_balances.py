@@ -64,12 +64,13 @@ async def test_privacy_hides_every_amount() -> None:
         assert "10,250.12345678" in line_with(view, "USDT")
 
 
-async def test_narrow_drops_locked_then_total() -> None:
+async def test_narrow_keeps_locked_funds_before_the_total_then_drops_both() -> None:
     view = BalancesView(time_zone=UTC)
     async with HarnessApp(view).run_test(size=(44, 12)) as pilot:
         view.update_account(sample_account())
         await pilot.pause()
-        assert line_with(view, "BTC").split() == ["BTC", "0.525", "0.675"]
+        assert "Locked" in view.plain_lines()[2] and "Total" not in view.plain_lines()[2]
+        assert line_with(view, "BTC").split() == ["BTC", "0.525", "0.15"]
     view = BalancesView(time_zone=UTC)
     async with HarnessApp(view).run_test(size=(30, 12)) as pilot:
         view.update_account(sample_account())
@@ -97,3 +98,19 @@ async def test_asset_decimals_when_known() -> None:
         view.set_asset_decimals({"BTC": 8})
         await pilot.pause()
         assert line_with(view, "BTC").split()[1] == "0.52500000"
+
+
+async def test_unexplained_locked_funds_are_said_under_the_spot_balances() -> None:
+    view = BalancesView(time_zone=UTC)
+    async with HarnessApp(view).run_test(size=(60, 12)) as pilot:
+        view.update_account(sample_account())
+        view.set_unexplained(["12.5 USDT locked, not in any order found yet"])
+        await pilot.pause()
+        assert any("12.5 USDT locked, not in any order found yet" in line for line in view.plain_lines())
+        view.set_private(True)
+        await pilot.pause()
+        text = "\n".join(view.plain_lines())
+        assert "12.5" not in text and "locked funds not in any order found yet" in text
+        view.set_unexplained([])
+        await pilot.pause()
+        assert not any("not in any order" in line for line in view.plain_lines())

@@ -8,7 +8,8 @@ Privacy mode (:meth:`Pane.set_private`) replaces every amount with ``•••``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import textwrap
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
@@ -49,6 +50,7 @@ class BalancesView(Pane):
         self._show_zero = False
         self._asset_decimals: dict[str, int] = {}
         self._offset = 0
+        self._unexplained: list[str] = []
 
     # --- data in ----------------------------------------------------------------
 
@@ -56,6 +58,17 @@ class BalancesView(Pane):
         if account != self._account or not self.has_data:
             self._account = account
             self.data_changed()
+
+    def set_unexplained(self, lines: Sequence[str]) -> None:
+        """Locked funds no open order found explains, one sentence each (shown under the spot balances)."""
+        lines = list(lines)
+        if lines != self._unexplained:
+            self._unexplained = lines
+            self.refresh_lines()
+
+    @property
+    def unexplained(self) -> list[str]:
+        return list(self._unexplained)
 
     def set_asset_decimals(self, decimals: Mapping[str, int]) -> None:
         """Decimals to show per asset (others: as many as the amount needs, up to 8)."""
@@ -165,6 +178,10 @@ class BalancesView(Pane):
         total_width = max([5, *(len(row[3]) for row in rows)])
         show_total = asset_width + free_width + total_width + 2 <= width
         show_locked = show_total and asset_width + free_width + locked_width + total_width + 3 <= width
+        if not show_locked and any(b.locked for b in balances):  # funds held by orders: Locked before Total
+            show_locked = asset_width + free_width + locked_width + 2 <= width
+            all_four = asset_width + free_width + locked_width + total_width + 3 <= width
+            show_total = show_total and show_locked and all_four
         titles = self.style_of("pane--column")
         title_cells = [fit("Asset", asset_width, style=titles), fit("Free", free_width, "right", titles)]
         if show_locked:
@@ -172,7 +189,11 @@ class BalancesView(Pane):
         if show_total:
             title_cells.append(fit("Total", total_width, "right", titles))
         lines.append(join_cells(title_cells))
-        visible_rows = max(0, height - 2)
+        notes = self._unexplained if self._kind == "spot" else []
+        if self.private and notes:  # the amounts are hidden, the fact is not
+            notes = ["locked funds not in any order found yet"]
+        notes = [part for note in notes for part in (textwrap.wrap(note, max(8, width)) or [""])]
+        visible_rows = max(0, height - 2 - len(notes))
         self._offset = min(self._offset, max(0, len(rows) - visible_rows))
         for asset, free, locked, total in rows[self._offset : self._offset + visible_rows]:
             cells = [fit(asset, asset_width, style=self.style_of("pane--caption")), fit(free, free_width, "right")]
@@ -181,6 +202,8 @@ class BalancesView(Pane):
             if show_total:
                 cells.append(fit(total, total_width, "right"))
             lines.append(join_cells(cells))
+        warning = self.style_of("pane--degraded")
+        lines += [fit(note, width, style=warning) for note in notes]
         return lines
 
     def _tabs_line(self, width: int) -> Text:

@@ -73,6 +73,7 @@ class GridView(ScrollableContainer, can_focus=False):
         self._active: str | None = None
         self._private = False
         self._tiles_built = not tiles_later
+        self._order_counts: dict[str, int] = {}
 
     @property
     def tiles_built(self) -> bool:
@@ -132,7 +133,14 @@ class GridView(ScrollableContainer, can_focus=False):
             await self.mount(Static(_EMPTY, classes="grid--empty"))
         self._symbols = wanted
         self.set_active(self._active)
+        self.set_order_counts(self._order_counts)
         return new
+
+    def set_order_counts(self, counts: Mapping[str, int]) -> None:
+        """Open orders per symbol: each tile with orders is marked."""
+        self._order_counts = dict(counts)
+        for tile in self.query(SymbolTile):
+            tile.set_order_count(self._order_counts.get(tile.symbol, 0))
 
     def set_active(self, symbol: str | None) -> None:
         self._active = symbol

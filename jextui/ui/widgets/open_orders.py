@@ -8,12 +8,19 @@ order id across updates; a change of the highlighted order posts
 :class:`~jextui.ui.messages.OrderActivated`.  Cancelling is the
 app's job: it reads :attr:`OpenOrdersView.selected_order`.  Privacy mode
 hides quantities.
+
+Account-wide: given a source (:meth:`OpenOrdersView.set_source`), the pane
+shows what the source lists, in the source's order (every open order on the
+account, the active symbol's first), with the symbol in each row and the
+source's title in the header; :meth:`OpenOrdersView.toggle_scope` narrows it
+to the active symbol and back.  An order with a note (a symbol the exchange
+does not list) shows its fields as received and the note.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -26,7 +33,7 @@ from jextui.ui.messages import OrderActivated, OrderHighlighted
 from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import ListCursor, ListPane, fit, join_cells
 
-__all__ = ["OpenOrdersView", "status_label", "filled_percent"]
+__all__ = ["OpenOrdersView", "OrdersListing", "status_label", "filled_percent"]
 
 _STATUS_LABELS = {
     "NEW": "new",
@@ -54,6 +61,24 @@ def filled_percent(order: Order) -> Decimal:
 
 
 @dataclass(frozen=True)
+class OrdersListing:
+    """What an account-wide source gives the pane for one view."""
+
+    rows: Sequence[Any]
+    """The orders, in display order (API orders or anything with their fields and an optional ``note``)."""
+    title: str
+    """The header, e.g. ``3 open · 1 on BTCUSDT``."""
+    empty_text: str = "no open orders"
+    """Shown when ``rows`` is empty (never "no open orders" while locked funds are unexplained)."""
+    notes: Mapping[int, str] = field(default_factory=dict)
+    """Order id -> a note shown in its row (e.g. a symbol the exchange does not list)."""
+
+
+ListingSource = Callable[[str | None, bool], OrdersListing]
+"""(active symbol, only the active symbol's orders) -> what to show."""
+
+
+@dataclass(frozen=True)
 class _Columns:
     time: bool
     symbol: int
@@ -62,6 +87,7 @@ class _Columns:
     filled: bool
     status: bool
     order_id: int
+    note: int = 0
 
 
 class OpenOrdersView(ListPane):
@@ -77,13 +103,63 @@ class OpenOrdersView(ListPane):
         self._selected_id: int | None = None
         self._precisions: dict[str, tuple[int, int]] = {}
         self._select_when_listed: int | None = None  # an order placed here, selected once it is listed
+        self._source: ListingSource | None = None
+        self._listing: OrdersListing | None = None
+        self._only_active = False
+
+    # --- account-wide source --------------------------------------------------------
+
+    def set_source(self, source: ListingSource | None) -> None:
+        """Show what ``source`` lists from now on (None: back to :meth:`update_orders`)."""
+        self._source = source
+        self.refresh_from_source()
+
+    @property
+    def account_wide(self) -> bool:
+        return self._source is not None
+
+    @property
+    def only_active(self) -> bool:
+        """True while the pane is narrowed to the active symbol."""
+        return self._only_active
+
+    @property
+    def listing(self) -> OrdersListing | None:
+        return self._listing
+
+    def toggle_scope(self) -> bool:
+        """Every open order on the account ⇄ the active symbol's only; the new ``only_active``."""
+        self._only_active = not self._only_active
+        self.refresh_from_source()
+        return self._only_active
+
+    def refresh_from_source(self) -> None:
+        """Ask the source again (its data changed, or the active symbol did)."""
+        if self._source is None:
+            return
+        listing = self._source(self.shown_symbol, self._only_active)
+        changed = listing != self._listing
+        self._listing = listing
+        self._set_orders(list(listing.rows), force=changed)
+
+    def watch_shown_symbol(self, old: str | None, new: str | None) -> None:
+        if self._source is None:
+            super().watch_shown_symbol(old, new)
+            return
+        self.set_caption(new or "")
+        self.refresh_from_source()
 
     # --- data in ----------------------------------------------------------------
 
     def update_orders(self, orders: Sequence[Order]) -> None:
-        """The open orders (any order); shown newest first."""
+        """The open orders (any order); shown newest first.  Ignored once a source is set."""
+        if self._source is not None:
+            return
         ordered = sorted(orders, key=lambda order: (order.time, int(order.order_id)), reverse=True)
-        if ordered == self._orders and self.has_data:
+        self._set_orders(ordered)
+
+    def _set_orders(self, ordered: list[Any], *, force: bool = False) -> None:
+        if ordered == self._orders and self.has_data and not force:
             return
         previous_index = self._cursor.index
         self._orders = ordered
@@ -171,6 +247,8 @@ class OpenOrdersView(ListPane):
     # --- drawing --------------------------------------------------------------------
 
     def header_text(self) -> Text:
+        if self._listing is not None:
+            return Text(self._listing.title, style=self.style_of("pane--caption"), end="")
         count = len(self._orders)
         caption = f"{count} open" if not self._caption else f"{self._caption} · {count} open"
         return Text(caption, style=self.style_of("pane--caption"), end="")
@@ -204,13 +282,22 @@ class OpenOrdersView(ListPane):
         used += 1 + order_id if order_id else 0
         symbol_width = max([6, *(len(order.symbol) for order in self._orders)])
         symbol = symbol_width if used + 1 + symbol_width <= width else 0
-        return _Columns(time, symbol, price, qty, filled, status, order_id)
+        notes = self._listing.notes if self._listing is not None else {}
+        note = width - used - 1 - symbol - 1 if notes and width - used - 1 - symbol - 1 >= 8 else 0
+        return _Columns(time, symbol, price, qty, filled, status, order_id, note)
+
+    def _account_layout(self, width: int, texts: list[tuple[str, str, str]]) -> _Columns:
+        """Account-wide: the symbol comes right after side, price and quantity."""
+        symbol = max([6, *(len(order.symbol) for order in self._orders)])
+        base = self._layout(max(0, width - symbol - 1), texts)
+        return _Columns(base.time, symbol, base.price, base.qty, base.filled, base.status, base.order_id, base.note)
 
     def render_body(self, width: int, height: int) -> list[Text]:
         if not self._orders:
-            return [Text("no open orders", style=self.style_of("pane--placeholder"))]
+            empty = "no open orders" if self._listing is None else self._listing.empty_text
+            return [Text(empty, style=self.style_of("pane--placeholder"))]
         texts = [self._cells(order) for order in self._orders]
-        columns = self._layout(width, texts)
+        columns = self._layout(width, texts) if self._listing is None else self._account_layout(width, texts)
         lines = [self._column_titles(columns, width)]
         for index in self._cursor.window(len(self._orders), height - 1):
             lines.append(self._row(index, texts[index], columns, width))
@@ -234,6 +321,8 @@ class OpenOrdersView(ListPane):
             cells.append(fit("Status", 9, style=style))
         if columns.order_id:
             cells.append(fit("Id", columns.order_id, "right", style))
+        if columns.note:
+            cells.append(fit("Note", columns.note, style=style))
         return fit(join_cells(cells), width)
 
     def _row(self, index: int, texts: tuple[str, str, str], columns: _Columns, width: int) -> Text:
@@ -257,6 +346,9 @@ class OpenOrdersView(ListPane):
             cells.append(fit(status_label(order.status), 9))
         if columns.order_id:
             cells.append(fit(str(int(order.order_id)), columns.order_id, "right", muted))
+        if columns.note:
+            note = self._listing.notes.get(int(order.order_id), "") if self._listing is not None else ""
+            cells.append(fit(note, columns.note, style=self.style_of("pane--degraded")))
         row = fit(join_cells(cells), width)
         if index == self._cursor.index:
             row.stylize_before(self.cursor_background())

@@ -70,9 +70,20 @@ class SymbolTile(Pane):
         self._flash_serial = 0
         self._last_subtitle_paint = float("-inf")
         self._has_data = True  # the symbol itself is shown from the start
+        self._order_count = 0
         self.border_title = symbol
 
     # --- data in ----------------------------------------------------------------
+
+    def set_order_count(self, count: int) -> None:
+        """Open orders on this symbol: marked in the border (``◆2``) when there are any."""
+        if count != self._order_count:
+            self._order_count = count
+            self.border_title = f"{self.symbol} ◆{count}" if count else self.symbol
+
+    @property
+    def order_count(self) -> int:
+        return self._order_count
 
     def update_ticker(self, ticker: Ticker24hr) -> None:
         self._ticker = ticker

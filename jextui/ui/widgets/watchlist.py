@@ -68,6 +68,7 @@ class WatchlistView(ListPane):
         self._active: str | None = None
         self._flashes: dict[str, tuple[Direction, int]] = {}
         self._flash_serial = 0
+        self._order_counts: dict[str, int] = {}
 
     # --- data in ----------------------------------------------------------------
 
@@ -79,6 +80,17 @@ class WatchlistView(ListPane):
             self._cursor.index = self._symbols.index(current)
         self._cursor.clamp(len(self._symbols))
         self.data_changed()
+
+    def set_order_counts(self, counts: Mapping[str, int]) -> None:
+        """Open orders per symbol: a watched symbol with orders is marked ``◆2``."""
+        counts = {symbol: count for symbol, count in counts.items() if count}
+        if counts != self._order_counts:
+            self._order_counts = counts
+            self.refresh_lines()
+
+    def order_mark(self, symbol: str) -> str:
+        count = self._order_counts.get(symbol, 0)
+        return f"◆{count}" if count else ""
 
     def update_tickers(self, tickers: Mapping[str, Ticker24hr]) -> None:
         """24 h statistics; their last price counts as a price update."""
@@ -209,6 +221,8 @@ class WatchlistView(ListPane):
     def _layout(self, width: int) -> _Columns:
         """Columns by priority: symbol, price, change, marker, number, volume, trend."""
         symbol_width = min(12, max([6, *(len(symbol) for symbol in self._symbols)]))
+        if self._order_counts:
+            symbol_width += 1 + max(len(self.order_mark(symbol)) for symbol in self._symbols)
         price_width = max([4, *(len(self._price_text(symbol)) for symbol in self._symbols)])
         change_width = max([6, *(len(self._change_text(symbol)) for symbol in self._symbols)])
         used = symbol_width + 1 + price_width
@@ -255,7 +269,13 @@ class WatchlistView(ListPane):
             number = str(index + 1) if index < 9 else ""
             cells.append(fit(number, 1, style=self.style_of("pane--muted")))
         symbol_style = self.style_of("pane--active") if active else ""
-        cells.append(fit(symbol, columns.symbol, style=symbol_style))
+        mark = self.order_mark(symbol)
+        if mark:
+            name = Text(symbol, style=symbol_style, end="")
+            name.append(" " + mark, style=self.style_of("pane--active"))
+            cells.append(fit(name, columns.symbol))
+        else:
+            cells.append(fit(symbol, columns.symbol, style=symbol_style))
         cells.append(self._price_cell(symbol, columns.price))
         change = self._change_percent(symbol)
         if columns.change:
