@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from support.app_harness import make_test_app, wait_for_data, wait_until
-from .test_account_orders_ui import place_before_start
+from support.account_orders_ui import place_before_start
 
 
 async def _all_orders(pilot: Pilot[Any]) -> None:
