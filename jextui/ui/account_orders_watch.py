@@ -40,6 +40,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from jextui.feed.events import AccountUpdate, ExchangeInfoUpdate, FeedEvent, OpenOrdersUpdate
+from jextui.feed.stream_events import StreamStatusUpdate
 from jextui.trading.account_orders import (
     UNLISTED_NOTE,
     AccountOrders,
@@ -127,7 +128,12 @@ class AccountOrdersWatch:
             ExchangeInfoUpdate: self.on_exchange_info,
             AccountUpdate: self.on_account,
             OpenOrdersUpdate: self.on_open_orders,
+            StreamStatusUpdate: self.on_stream_status,
         }
+
+    def on_stream_status(self, event: StreamStatusUpdate, _changed: Changed) -> None:
+        """While the account stream is live it reports every order: no re-checks on account changes."""
+        self.streaming = "open_orders" in event.live
 
     def on_exchange_info(self, event: ExchangeInfoUpdate, _changed: Changed) -> None:
         self.book.set_symbols(symbol_assets_from_info(event.info.spot_symbols))
@@ -152,7 +158,10 @@ class AccountOrdersWatch:
             if self.book.get(int(order.order_id)) is None:
                 self.book.apply_update(order)
         missing = [o for o in self.book.orders if o.symbol == event.symbol and o.order_id not in listed]
-        if missing and self.started:
+        if missing and self.streaming:  # the stream's list is the account's own: a missing order has closed
+            for order in missing:
+                self.book.forget(order.order_id)
+        elif missing and self.started:
             self._resync(event.symbol)
         self.render()
 

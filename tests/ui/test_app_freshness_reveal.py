@@ -38,7 +38,8 @@ async def _show(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_under_a_tight_weight_budget_the_status_bar_says_refresh_is_slowed(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path, sandbox_overrides={"weight_per_minute": 60})
+    # Polling only: the slowed plan is the REST poller's (the streams carry the rest at no weight).
+    app = make_test_app(tmp_path, sandbox_overrides={"weight_per_minute": 60}, streams=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         status = app.main.status

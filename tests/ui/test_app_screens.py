@@ -8,15 +8,12 @@ from typing import Any
 
 import pytest
 from textual.command import CommandPalette
-from textual.widgets import Input
 
 from jextui.config.state import load_state
 from jextui.ui.keymap import KEYMAP, key_label
 from jextui.ui.screens.help import HelpScreen, help_rows
-from jextui.ui.screens.main import QuitScreen
 
 from support.app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
-from support.trading_ui import open_ticket
 
 
 def test_the_help_lists_every_binding_of_the_keymap() -> None:
@@ -46,24 +43,6 @@ async def test_q_quits_at_once_without_an_open_ticket(tmp_path: Path) -> None:
         await pilot.press("q")
         await pilot.pause()
         assert app.return_code == 0 and not app.is_running
-
-
-async def test_q_asks_first_while_an_order_ticket_is_open(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path)
-    async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_for_data(pilot)
-        ticket = await open_ticket(pilot)
-        await pilot.press("q")  # the quantity field has the focus: q is typed there
-        assert app.screen is ticket and ticket.query_one("#quantity", Input).value == "q"
-        ticket.query_one("#tif").focus()  # a field that types nothing: q reaches the console
-        await pilot.press("q")
-        await wait_until(pilot, lambda: isinstance(app.screen, QuitScreen), what="the quit question")
-        await pilot.press("n")
-        await wait_until(pilot, lambda: app.screen is ticket, what="the ticket back")
-        assert app.is_running
-        await pilot.press("q", "y")
-        await pilot.pause()
-        assert not app.is_running and app.return_code == 0
 
 
 async def test_a_theme_chosen_in_the_palette_is_remembered(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ async def test_cancel_all_uses_the_listed_orders_when_the_exchange_cannot_list_t
         sandbox = app.session.sandbox
         sandbox.set_faults(error_5xx_rate=1.0, paths=(OPEN_ORDERS_PATH,))  # no fresh list to be had
         try:
-            await pilot.press("C")
+            await pilot.press("C", "s")  # the active symbol's orders
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
             await pilot.press("y")
             await wait_until(pilot, lambda: f"Cancelled 1 of 1 open order on {SYMBOL}." in

@@ -229,8 +229,6 @@ class TicketScreen(ModalScreen[None]):
     # them reach the new field; every other key goes through the focused field in typing order.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close"),
-        # A modal screen hides the console's keys; q still asks before quitting from a field that types nothing.
-        Binding("q", "app.request_quit", "Quit", show=False),
         Binding("enter", "send", "Send", show=False),
         Binding("ctrl+t", "test_order", "Test order"),
         Binding("tab", "next_field(1)", "Next field", show=False, priority=True),
