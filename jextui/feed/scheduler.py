@@ -284,7 +284,7 @@ class FeedScheduler:
 
     def set_streamed(self, kinds: Iterable[str]) -> None:
         """Do not poll these pane feeds (the streams carry them); feeds handed back are polled at once."""
-        wanted = frozenset(_kind(k) for k in kinds) & PANE_KINDS
+        wanted = frozenset(feed_kind(k) for k in kinds) & PANE_KINDS
         for kind in self._streamed - wanted:
             self._timing[kind].forced = True
         self._streamed = wanted

@@ -224,7 +224,7 @@ async def test_the_marketable_estimate_matches_what_the_engine_filled(tmp_path: 
 def test_a_stale_or_unread_book_is_refused_in_words() -> None:
     from jextui.trading.ticket import OrderTicket
 
-    from tests.trading.fakes import symbol_info
+    from support.trading_fakes import symbol_info
 
     class Host:
         fat_finger_passive = "hint"
