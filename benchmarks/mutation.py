@@ -71,6 +71,13 @@ MODULES = (
         "tests/sandbox/test_store.py",
         "tests/sandbox/test_http_trading.py",
     )),
+    # The engine's records and one symbol's book, split out of engine.py, with the same tests.
+    Module("symbol_book", "jextui/sandbox/symbol_book.py", (
+        "tests/sandbox/test_engine.py",
+        "tests/sandbox/test_engine_properties.py",
+        "tests/sandbox/test_engine_boundaries.py",
+        "tests/sandbox/test_exchange.py",
+    )),
     # Money-touching code of the stream, open-orders and order-handling work.
     Module("local_book", "jextui/feed/local_book.py", ("tests/feed/test_local_book.py",)),
     Module("user_sequencer", "jextui/feed/user_sequencer.py", ("tests/feed/test_user_sequencer.py",)),

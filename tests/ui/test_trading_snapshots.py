@@ -76,7 +76,7 @@ def test_amend_ticket_160x48(snap_compare: Any, tmp_path: Path) -> None:
         _no_blink(pilot.app.screen)
         await pilot.pause()
 
-    app = make_test_app(tmp_path, size=(160, 48))
+    app = make_test_app(tmp_path, size=(160, 48), streams=SNAPSHOT_STREAMS)
     assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
 
 
@@ -93,7 +93,7 @@ def test_marketable_preview_160x48(snap_compare: Any, tmp_path: Path) -> None:
         _no_blink(ticket)
         await pilot.pause()
 
-    app = make_test_app(tmp_path, size=(160, 48))
+    app = make_test_app(tmp_path, size=(160, 48), streams=SNAPSHOT_STREAMS)
     assert snap_compare(app, terminal_size=(160, 48), run_before=run_before)
 
 
@@ -104,5 +104,5 @@ def test_cancel_question_80x24(snap_compare: Any, tmp_path: Path) -> None:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), what="the cancel question")
         await pilot.pause()
 
-    app = make_test_app(tmp_path, size=(80, 24))
+    app = make_test_app(tmp_path, size=(80, 24), streams=SNAPSHOT_STREAMS)
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
