@@ -36,7 +36,7 @@ from types import MappingProxyType
 from typing import Any, Protocol
 
 from jextui.api.clock import local_time_ms
-from jextui.api.errors import JexError
+from jextui.api.errors import AuthError, JexError
 from jextui.api.models import Account, Depth, HistoricalTrade, Kline, Order, Ticker24hr
 from jextui.api.streams import (
     ALL_TICKERS,
@@ -162,6 +162,7 @@ class StreamingFeed:
         self._watch: tuple[str, ...] = ()
         self._book: LocalBook | None = None
         self._tape: TradeTape | None = None
+        self._historical_refused = False  # the exchange refused the key for historicalTrades
         self._klines: tuple[Kline, ...] | None = None
         self._early_bar: KlineEvent | None = None
         self._tickers: dict[str, Ticker24hr] = {}
@@ -403,13 +404,21 @@ class StreamingFeed:
         self._emit(TradesUpdate(tape.symbol, tape.newest_first(), True, received_ms=received_ms))
 
     async def _backfill(self, tape: TradeTape) -> None:
-        if not self._client.has_api_key:
+        if not self._client.has_api_key or self._historical_refused:
             # Recent trades without ids cannot be merged: the stream alone fills
             # the tape, which is complete from now on (empty until a trade).
             self._emit_trades(tape, self._now())
             return
         try:
             trades = await self._client.historical_trades(tape.symbol, TRADES_LIMIT)
+        except AuthError as exc:
+            # A refused key: the public stream alone fills the tape from now on,
+            # and the trades pane is not called degraded for the key's sake.
+            logger.warning("historicalTrades refused (%s): trades come from the stream alone", exc)
+            self._historical_refused = True
+            if tape is self._tape:
+                self._emit_trades(tape, self._now())
+            return
         except JexError as exc:
             self._failed(FeedKind.TRADES, tape.symbol, exc)
             return

@@ -28,7 +28,8 @@ def wrong_key(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_a_rejected_key_gets_a_banner_and_trades_come_from_the_public_endpoint(
     tmp_path: Path, wrong_key: None
 ) -> None:
-    app: Any = make_test_app(tmp_path)
+    """Polling: the trades pane falls back from the keyed historicalTrades to the public trades."""
+    app: Any = make_test_app(tmp_path, streams=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_start(pilot)
         banner = app.main.query_one("#key-banner")
@@ -40,6 +41,20 @@ async def test_a_rejected_key_gets_a_banner_and_trades_come_from_the_public_endp
         await wait_until(pilot, lambda: app.store.trades.get("BTCUSDT"), what="public trades")
         await wait_until(pilot, lambda: trades.has_data and not trades.degraded_reason, what="the trades pane")
         assert app.main.panes.book.has_data
+
+
+async def test_a_rejected_key_leaves_the_streamed_trades_pane_working(
+    tmp_path: Path, wrong_key: None
+) -> None:
+    """Streams: the refused backfill is not a degraded pane; the public trade stream fills the tape."""
+    app: Any = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)
+        banner = app.main.query_one("#key-banner")
+        await wait_until(pilot, lambda: banner.active, what="the key banner")
+        trades = app.main.panes.trades
+        await wait_until(pilot, lambda: trades.has_data and not trades.degraded_reason, what="the trades pane")
+        assert not trades.degraded_reason
 
 
 async def test_a_working_key_shows_no_banner(tmp_path: Path) -> None:
