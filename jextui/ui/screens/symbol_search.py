@@ -21,6 +21,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from jextui.ui.keymap import bindings_for
+from jextui.ui.widgets.in_order_input import InOrderInput
 
 __all__ = ["SymbolSearchScreen", "SearchChoice", "SymbolEntry", "match_symbols"]
 
@@ -94,7 +95,7 @@ class SymbolSearchScreen(ModalScreen[SearchChoice | None]):
         box = Vertical(id="search-box")
         box.border_title = "Add to watchlist" if self.mode == "add" else "Go to symbol"
         with box:
-            yield Input(placeholder="symbol or asset, e.g. eth or btcusdt", id="search-input")
+            yield InOrderInput(placeholder="symbol or asset, e.g. eth or btcusdt", id="search-input")
             yield OptionList(id="search-results")
             enter = "add to watchlist" if self.mode == "add" else "make active"
             yield Static(f"enter {enter} · ctrl+t add to watchlist · esc close", classes="search--hint")

@@ -54,6 +54,9 @@ from textual.widgets import Input, Static
 
 from jextui.api.models import Order, SymbolInfo
 from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
+from jextui.trading.guard import GuardVerdict
+from jextui.trading.marketable import MarketableRefusal
+from jextui.trading.sizing import SizeResult
 from jextui.trading.submit import OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import (
     FIELD_BALANCE,
@@ -84,9 +87,7 @@ from jextui.ui.screens.ticket_modes import (
     size_hint,
     size_key_in,
 )
-from jextui.trading.guard import GuardVerdict
-from jextui.trading.marketable import MarketableRefusal
-from jextui.trading.sizing import SizeResult
+from jextui.ui.widgets.in_order_input import InOrderInput
 
 __all__ = ["TicketHost", "TicketScreen", "TimeInForceSelector", "MarketContext", "outcome_text"]
 
@@ -289,13 +290,13 @@ class TicketScreen(ModalScreen[None]):
             yield Static("", id="general-msg", classes="ticket-msg", markup=False)
             with Horizontal(classes="ticket-row"):
                 yield Static(f"Price ({rules.quote_asset})", classes="ticket-label", markup=False)
-                yield Input(self.ticket.price_text, id="price", select_on_focus=False)
+                yield InOrderInput(self.ticket.price_text, id="price", select_on_focus=False)
                 yield Static(f"↑/↓ one tick ({format_plain(rules.price_grid)})", id="price-hint",
                              classes="ticket-hint", markup=False)
             yield Static("", id="price-msg", classes="ticket-msg", markup=False)
             with Horizontal(classes="ticket-row"):
                 yield Static(f"Quantity ({rules.base_asset})", classes="ticket-label", markup=False)
-                yield Input(self.size_text, id="quantity", select_on_focus=False, password=self.host.private)
+                yield InOrderInput(self.size_text, id="quantity", select_on_focus=False, password=self.host.private)
                 yield Static("", id="quantity-hint", classes="ticket-hint", markup=False)
             yield Static("", id="quantity-msg", classes="ticket-msg", markup=False)
             with Horizontal(classes="ticket-row"):
