@@ -36,13 +36,12 @@ class InOrderInput(Input):
     """An ``Input`` whose keys all take effect in the order they arrive."""
 
     async def _on_key(self, event: events.Key) -> None:
-        if not event.is_printable:
-            # Textual would bubble the key to the App and run the binding later, after
-            # the characters typed behind it; run it now instead.  ``_check_bindings``
-            # is the App's own lookup (focused widget first, up to the App, honouring
-            # the keymap and modal screens), so the same action runs as before.
-            if await self.app._check_bindings(event.key):
-                event.stop()
-                event.prevent_default()
-                return
+        # Textual would bubble a non-character key to the App and run its binding later,
+        # after the characters typed behind it; run it now instead.  ``_check_bindings``
+        # is the App's own lookup (focused widget first, up to the App, honouring the
+        # keymap and modal screens), so the same action runs as before.
+        if not event.is_printable and await self.app._check_bindings(event.key):
+            event.stop()
+            event.prevent_default()
+            return
         await super()._on_key(event)
