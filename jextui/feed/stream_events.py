@@ -3,7 +3,8 @@
 * :class:`StreamStatusUpdate`: whether the live data comes from the streams,
   for the status bar ("streams: live / reconnecting / polling") and for
   deciding which feeds the poller must carry meanwhile;
-* :class:`FillsUpdate`: fill notices from the account stream, each fill once.
+* :class:`FillsUpdate`: fill notices from the account stream, each fill once;
+* :class:`OrdersPushed`: the account stream's new order states, on any symbol.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from jextui.api.errors import JexError
+from jextui.api.models import Order
 from jextui.feed.events import FeedEvent
 from jextui.feed.user_sequencer import FillNotice
 
-__all__ = ["StreamsState", "StreamStatusUpdate", "FillsUpdate"]
+__all__ = ["StreamsState", "StreamStatusUpdate", "FillsUpdate", "OrdersPushed"]
 
 StreamsState = Literal["live", "reconnecting", "polling"]
 """* ``live``: every stream is open and every stream-fed pane is in sync;
@@ -44,3 +46,13 @@ class FillsUpdate(FeedEvent):
     """New fills of the account's orders, oldest first."""
 
     notices: tuple[FillNotice, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersPushed(FeedEvent):
+    """Orders whose state the account stream changed, on any symbol (new, partly
+    filled, filled, cancelled), each in its latest state.  Unlike
+    ``OpenOrdersUpdate`` this is no symbol's whole list: orders not named here
+    are unchanged, not closed."""
+
+    orders: tuple[Order, ...]

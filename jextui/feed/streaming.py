@@ -68,7 +68,7 @@ from jextui.feed.events import (
 from jextui.feed.local_book import LocalBook
 from jextui.feed.scheduler import FeedKind
 from jextui.feed.stream_convert import merge_kline, ticker_from_stream
-from jextui.feed.stream_events import FillsUpdate, StreamsState, StreamStatusUpdate
+from jextui.feed.stream_events import FillsUpdate, OrdersPushed, StreamsState, StreamStatusUpdate
 from jextui.feed.trade_tape import TradeTape
 from jextui.feed.user_sequencer import UserSequencer
 from jextui.feed.worker import DEPTH_LIMITS, depth_limit_for
@@ -546,6 +546,8 @@ class StreamingFeed:
         now = self._now()
         if self._active is not None and self._active in released.order_symbols:
             self._emit_orders(now)
+        if released.orders:
+            self._emit(OrdersPushed(tuple(released.orders.values()), received_ms=now))
         if released.balances_changed:
             self._emit_account(now)
         if released.notices:

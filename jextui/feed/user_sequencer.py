@@ -73,6 +73,7 @@ class Released:
     """What one :meth:`UserSequencer.release` changed."""
 
     order_symbols: set[str] = field(default_factory=set)
+    orders: dict[int, Order] = field(default_factory=dict)  # each changed order's latest state, by id
     balances_changed: bool = False
     notices: list[FillNotice] = field(default_factory=list)
     latest_event_ms: int | None = None
@@ -199,6 +200,7 @@ class UserSequencer:
             previous = state.order if state else None
             self._orders[oid] = _OrderState(_order_from(report, previous), key)
             result.order_symbols.add(report.symbol)
+            result.orders[oid] = self._orders[oid].order
         else:
             self.duplicates += 1
         announced_qty, announced_quote = self._announced.get(oid, (Decimal(0), Decimal(0)))

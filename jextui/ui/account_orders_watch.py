@@ -17,10 +17,12 @@ know:
 * **Feed snapshots** of the active symbol add the orders they list; an
   order they no longer list makes that symbol be asked again (with a
   snapshot token, so nothing is closed on an older list).
-* **Push** (the user data stream): :meth:`on_order_update` and
-  :meth:`on_locked_update` are the hooks an order or balance event calls;
-  with :attr:`streaming` set, the account refresh no longer triggers a
-  reconcile (the slow one every :data:`RECONCILE_S` stays).
+* **Push** (the user data stream): :meth:`on_orders_pushed` takes every
+  order event, on any symbol (:meth:`on_order_update` also takes a cancel's
+  answer); the stream's balances come as account updates, whose locked
+  amounts are taken as they are.  With :attr:`streaming` set, a change of
+  the locked amounts no longer triggers a reconcile (the slow one every
+  :data:`RECONCILE_S` stays).
 * **Fills on any symbol**: every symbol's list goes to the fill watcher
   (``on_snapshot``) so an order that leaves a list is looked up and its
   fill announced once.
@@ -35,12 +37,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from jextui.feed.events import AccountUpdate, ExchangeInfoUpdate, FeedEvent, OpenOrdersUpdate
-from jextui.feed.stream_events import StreamStatusUpdate
+from jextui.feed.stream_events import OrdersPushed, StreamStatusUpdate
 from jextui.trading.account_orders import (
     UNLISTED_NOTE,
     AccountOrders,
@@ -128,6 +129,7 @@ class AccountOrdersWatch:
             ExchangeInfoUpdate: self.on_exchange_info,
             AccountUpdate: self.on_account,
             OpenOrdersUpdate: self.on_open_orders,
+            OrdersPushed: self.on_orders_pushed,
             StreamStatusUpdate: self.on_stream_status,
         }
 
@@ -140,14 +142,23 @@ class AccountOrdersWatch:
         self.render()
 
     def on_account(self, event: AccountUpdate, _changed: Changed) -> None:
-        """An account refresh: a reconcile when the locked amounts moved (without streams)."""
-        if self.streaming or not self.started:
+        """An account (a REST refresh, or the stream's balances): the locked amounts to explain.
+
+        With the account stream live, orders arrive by push and the new amounts are
+        simply taken; without it, a change wakes discovery to look for the orders.
+        """
+        if not self.started:
             return
         try:
             locked = locked_from_account(event.account)
         except Exception:  # an account answer without spot balances: nothing to compare
             return
-        if locked != self.book.locked:
+        if locked == self.book.locked:
+            return
+        if self.streaming:
+            self.book.set_locked(locked)
+            self.render()
+        else:
             self._wake.set()
 
     def on_open_orders(self, event: OpenOrdersUpdate, _changed: Changed) -> None:
@@ -178,10 +189,10 @@ class AccountOrdersWatch:
             self._raw[int(order.order_id)] = order
         self.render()
 
-    def on_locked_update(self, locked: Mapping[str, Decimal]) -> None:
-        """Some assets' locked amounts changed (a stream's balance event)."""
-        self.book.update_locked(locked)
-        self.render()
+    def on_orders_pushed(self, event: OrdersPushed, _changed: Changed) -> None:
+        """The account stream's order events, on any symbol: each order's new state."""
+        for order in event.orders:
+            self.on_order_update(order)
 
     # ------------------------------------------------------------------ discovery
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 from decimal import Decimal
 
 import pytest
@@ -49,6 +48,8 @@ def test_events_wait_the_hold_then_come_in_event_time_order() -> None:
     assert not seq.release(1109)
     out = seq.release(1110)
     assert out.order_symbols == {"BTCUSDT"} and out.latest_event_ms == 20
+    assert list(out.orders) == [1] and out.orders[1].status == "PARTIALLY_FILLED"  # the latest state only
+    assert out.orders[1].executed_qty == D("0.4")
     assert [n.qty for n in out.notices] == [D("0.4")]
     assert seq.open_orders("BTCUSDT")[0].status == "PARTIALLY_FILLED"
     assert seq.next_release_ms() is None
@@ -83,7 +84,7 @@ def test_a_report_later_than_the_hold_never_moves_an_order_back_or_announces_twi
     assert [n.qty for n in first.notices] == [D("0.5")]
     seq.push(report(7, 40, "PARTIALLY_FILLED", "0.2", "20"), 1)
     late = seq.release(1)
-    assert late.notices == [] and not late.order_symbols
+    assert late.notices == [] and not late.order_symbols and late.orders == {}
     assert seq.order(7).status == "CANCLEFILLED"  # type: ignore[union-attr]
 
 
@@ -326,3 +327,15 @@ def test_stale_balances_are_counted_and_do_not_hide_newer_ones() -> None:
     out = seq.release(0)
     assert out.balances_changed and seq.duplicates == 2
     assert [(b.asset, b.free) for b in seq.balances()] == [("BTC", D(1)), ("ETH", D(3))]
+
+
+def test_released_orders_name_every_changed_order_on_every_symbol() -> None:
+    seq = UserSequencer(hold_ms=0)
+    seq.push(report(1, 10, "NEW", symbol="DASHUSDT"), 0)
+    seq.push(report(2, 11, "NEW", symbol="ETHBTC", side="SELL"), 0)
+    out = seq.release(0)
+    assert sorted(out.orders) == [1, 2]
+    assert (out.orders[1].symbol, out.orders[2].symbol, out.orders[2].side) == ("DASHUSDT", "ETHBTC", "SELL")
+    seq.push(report(1, 12, "CANCELED", symbol="DASHUSDT"), 1)
+    cancelled = seq.release(1)
+    assert list(cancelled.orders) == [1] and cancelled.orders[1].status == "CANCELED"

@@ -6,15 +6,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
+from support.account_orders_ui import place_before_start
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.open_orders import resting_order, synthetic
+from support.sandbox import send_signed
 
-from jextui.session import Session
+from jextui.feed.events import AccountUpdate
+from jextui.market_store import NOTHING
 from jextui.ui.screens.cancel_scope import CancelScopeScreen
 from jextui.ui.screens.confirm import ConfirmScreen
-from support.open_orders import resting_order, synthetic
 
-from support.app_harness import make_test_app, wait_for_data, wait_until
-from support.account_orders_ui import BEFORE_START, place_before_start
 
 def pane_ids(app: Any) -> list[int]:
     return [int(order.order_id) for order in app.main.panes.open_orders.orders]
@@ -120,10 +123,13 @@ async def test_unexplained_locked_funds_are_said_and_never_no_open_orders(
         await wait_for_data(pilot)
         watch = app.orders_watch
         await wait_until(pilot, lambda: watch.reports, what="the start's discovery")
-        # a balance push (the stream's hook): 12.5 USDT more locked than any order found explains
-        locked = dict(watch.book.locked or {})
-        locked["USDT"] = locked.get("USDT", Decimal(0)) + Decimal("12.5")
-        watch.on_locked_update(locked)
+        # the stream's balances (an account update while the account stream is live):
+        # 12.5 USDT more locked than any order found explains
+        await wait_until(pilot, lambda: watch.streaming and app.store.account is not None, what="the account stream")
+        account = app.store.account
+        spot = [msgspec.structs.replace(b, locked=b.locked + Decimal("12.5")) if b.asset == "USDT" else b
+                for b in account.spot_balances]
+        watch.on_account(AccountUpdate(msgspec.structs.replace(account, spot_balances=spot), received_ms=0), NOTHING)
         await pilot.pause()
         balances = " ".join(line.strip() for line in app.main.panes.balances.plain_lines())
         assert "12.5 USDT locked, not in any order found yet" in balances
@@ -155,3 +161,34 @@ async def test_three_hundred_orders_over_twenty_symbols_scroll(tmp_path: Path, m
         await pilot.press("home")
         await pilot.pause()
         assert str(int(pane.orders[0].order_id)) in "\n".join(pane.plain_lines())
+
+
+async def test_the_account_stream_shows_an_order_placed_elsewhere_on_another_symbol_and_its_cancel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Placed by another client after start on a symbol that is neither active nor watched: the user
+    data stream brings it to the pane (no REST look), the locked funds stay explained, and the
+    other client's cancel takes it away."""
+    place_before_start(monkeypatch, ())
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        watch = app.orders_watch
+        await wait_until(pilot, lambda: watch.reports and watch.streaming, what="discovery, and the account stream")
+        server = app.session.sandbox
+        app.clock.advance(1000)  # the push comes after the account was read (the clock is fixed in tests)
+        answer = send_signed(server, "POST", "/api/v1/spot/order",
+                             {"symbol": "DASHUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
+                              "quantity": "1.0000", "price": "20.00"}, where="body")
+        assert answer.status_code == 200, answer.text
+        order_id = int(answer.json()["orderId"])
+        await wait_until(pilot, lambda: order_id in pane_ids(app), what="the pushed order in the pane")
+        await wait_until(pilot, lambda: watch.book.explained, what="the 20 USDT it locks, explained")
+        header = app.main.panes.open_orders.plain_lines()[0]
+        assert "1 open · 0 on BTCUSDT" in header and "more may exist" not in header
+        app.clock.advance(1000)
+        answer = send_signed(server, "DELETE", "/api/v1/spot/order", {"symbol": "DASHUSDT", "orderId": order_id})
+        assert answer.status_code == 200, answer.text
+        await wait_until(pilot, lambda: order_id not in pane_ids(app), what="the cancelled order gone")
+        await wait_until(pilot, lambda: "no open orders" in "\n".join(app.main.panes.open_orders.plain_lines()),
+                         what="no open orders, once the locked funds are free again")
