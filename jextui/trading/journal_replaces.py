@@ -49,13 +49,14 @@ class ReplaceState(StrEnum):
     CANCEL_REFUSED = "CANCEL_REFUSED"  # the exchange refused the cancel: the old order stays, nothing placed
     NOT_CANCELLED = "NOT_CANCELLED"  # the old order is still open after the cancel: nothing placed
     CANCELLED_ONLY = "CANCELLED_ONLY"  # interrupted after the cancel: the new order was never sent
+    NOT_SENT = "NOT_SENT"  # the replace could not be journalled: nothing was sent (never in the journal itself)
 
 
 #: A replace in one of these states is over: its record never changes again.
 FINAL_STATES = frozenset({
     ReplaceState.PLACED, ReplaceState.NOT_PLACED, ReplaceState.FILLED_INSTEAD, ReplaceState.NOTHING_LEFT,
     ReplaceState.REMAINDER_DECLINED, ReplaceState.CANCEL_REFUSED, ReplaceState.NOT_CANCELLED,
-    ReplaceState.CANCELLED_ONLY,
+    ReplaceState.CANCELLED_ONLY, ReplaceState.NOT_SENT,
 })
 
 SCHEMA = """

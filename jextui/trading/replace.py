@@ -8,7 +8,7 @@ API client) and feeds the answer back; each transition returns a new plan.
 
 Steps::
 
-    CANCEL ──cancel_answered──▶ PLACE | OFFER_REMAINDER | LOOK_UP | DONE
+    CANCEL ──cancel_answered──▶ PLACE | OFFER_REMAINDER | LOOK_UP | DONE   (not_sent: DONE)
     LOOK_UP ──looked_up──────▶ PLACE | OFFER_REMAINDER | DONE   (look_up_failed: stays)
     OFFER_REMAINDER ──remainder_accepted──▶ PLACE   (remainder_declined: DONE)
     PLACE ──placed──────────▶ DONE
@@ -147,6 +147,12 @@ class ReplacePlan:
         self._expect(ReplaceStep.LOOK_UP)
         return self._to(ReplaceStep.LOOK_UP, f"Order {self.order_id}'s state is not known yet ({reason}); "
                                              "nothing new is placed until it is.")
+
+    def not_sent(self, reason: str) -> ReplacePlan:
+        """The replace could not start (its journal record was not written): nothing is sent."""
+        self._expect(ReplaceStep.CANCEL)
+        return self._finish(False, f"Order {self.order_id} was not replaced: {reason}; nothing was sent.",
+                            ReplaceState.NOT_SENT)
 
     def remainder_accepted(self) -> ReplacePlan:
         self._expect(ReplaceStep.OFFER_REMAINDER)
