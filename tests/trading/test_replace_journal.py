@@ -335,6 +335,22 @@ async def test_a_replace_is_not_started_when_the_journal_cannot_record_it(sandbo
     assert cancels == [] and [o.order_id for o in await sandbox_client.open_orders(SYMBOL)] == [old.order_id]
 
 
+def test_the_table_shows_an_unfinished_replace_as_one_row_and_keeps_the_newest(journal: OrderJournal,
+                                                                                 clock) -> None:
+    journal.record_order_intent(SYMBOL, "BUY", D("100"), D("1"), "GTC")
+    clock.now += 1_000
+    journal.record_replace("r1", SYMBOL, "BUY", 5, D("101"), D("1"))
+    journal.record_cancel_intent(SYMBOL, 5, replace_id="r1")
+    journal.record_order_intent(SYMBOL, "BUY", D("101"), D("1"), "GTC", replace_id="r1")
+    journal.note_replace("r1", ReplaceState.PLACE_UNKNOWN, "the new order's answer was lost")
+    table = format_table(journal.entries(), journal.replaces()).splitlines()
+    assert len(table) == 3
+    assert table[1].split()[2:9] == ["BTCUSDT", "REPLACE", "BUY", "101", "1", "PLACE_UNKNOWN", "5→?"]
+    assert table[1].endswith("the new order's answer was lost") and "PENDING" in table[2]
+    newest = format_table(journal.entries(), journal.replaces(), limit=1).splitlines()
+    assert newest == table[:2]
+
+
 # --- an old journal file ----------------------------------------------------------------------
 
 _VERSION_2 = """
