@@ -35,6 +35,9 @@ The latest state the console learns about an accepted order (partly filled,
 filled, cancelled) is written to the row as it arrives: ``order_status``,
 ``executed_qty`` and ``status_ms`` (when it was learned).
 
+A replace (amend) is one ``replaces`` row linking its cancel and new order, whose rows name it in
+``replace_id`` (:mod:`jextui.trading.journal_replaces`; schema 3, older files are updated on opening).
+
 API (all methods commit before returning)::
 
     journal = OrderJournal(path, base_url=client.base_url, account=account_identity(api_key))
@@ -50,6 +53,7 @@ API (all methods commit before returning)::
     journal.mark_not_placed(entry.id, "...")
     journal.mark_failed(entry.id, "...")                      # test orders only
     journal.get(id); journal.entries(limit=None, all_scopes=False)   # newest first
+    journal.record_replace(replace_id, symbol, side, old_order_id, price, quantity); journal.note_replace(...)
     journal.needing_reconciliation(); journal.claimed_order_ids(symbol); journal.events(id)
     read_entries(path, limit=None)      # read-only, every scope, newest first (for ``jextui journal``)
 
@@ -75,27 +79,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-__all__ = [
-    "KIND_ORDER",
-    "KIND_TEST_ORDER",
-    "KIND_CANCEL",
-    "PENDING",
-    "ACCEPTED",
-    "REJECTED",
-    "UNKNOWN",
-    "RESOLVED",
-    "NOT_PLACED",
-    "FAILED",
-    "PUBLIC_ACCOUNT",
-    "JournalError",
-    "OrderAlreadyClaimed",
-    "JournalEntry",
-    "JournalEvent",
-    "OrderJournal",
-    "account_identity",
-    "read_entries",
-    "SAME_ORDER_TOLERANCE_MS",
-]
+from jextui.trading import journal_replaces as _replaces
+from jextui.trading.journal_replaces import ReplaceRecord
+
+__all__ = ["KIND_ORDER", "KIND_TEST_ORDER", "KIND_CANCEL", "PENDING", "ACCEPTED", "REJECTED", "UNKNOWN", "RESOLVED",
+    "NOT_PLACED", "FAILED", "PUBLIC_ACCOUNT", "JournalError", "OrderAlreadyClaimed", "JournalEntry", "JournalEvent",
+    "OrderJournal", "account_identity", "read_entries", "read_replaces", "SAME_ORDER_TOLERANCE_MS"]
 
 KIND_ORDER = "ORDER"
 KIND_TEST_ORDER = "TEST_ORDER"
@@ -110,7 +99,7 @@ NOT_PLACED = "NOT_PLACED"
 FAILED = "FAILED"
 
 PUBLIC_ACCOUNT = "public"
-_SCHEMA_VERSION = 2
+_SCHEMA_VERSION = 3
 
 _ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     KIND_ORDER: {
@@ -156,7 +145,8 @@ CREATE TABLE IF NOT EXISTS journal (
     order_time_ms INTEGER,
     id_reused_ms  INTEGER,
     executed_qty  TEXT,
-    status_ms     INTEGER
+    status_ms     INTEGER,
+    replace_id    TEXT
 );
 CREATE INDEX IF NOT EXISTS journal_by_time ON journal (created_ms);
 CREATE INDEX IF NOT EXISTS journal_by_state ON journal (state);
@@ -173,6 +163,7 @@ CREATE INDEX IF NOT EXISTS events_by_entry ON events (entry_id);
 # Columns added after the first schema: (name, SQL type) for ALTER TABLE.
 _ADDED_COLUMNS = (
     ("order_time_ms", "INTEGER"), ("id_reused_ms", "INTEGER"), ("executed_qty", "TEXT"), ("status_ms", "INTEGER"),
+    ("replace_id", "TEXT"),
 )
 
 _CLAIM_INDEX = """
@@ -185,7 +176,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS journal_one_live_claim_per_order
 _COLUMNS = (
     "id, kind, base_url, account, session, symbol, side, price, quantity, time_in_force, "
     "created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts, "
-    "order_time_ms, id_reused_ms, executed_qty, status_ms"
+    "order_time_ms, id_reused_ms, executed_qty, status_ms, replace_id"
 )
 #: Two readings of one order's creation time further apart than this are two orders.
 SAME_ORDER_TOLERANCE_MS = 1_000
@@ -232,6 +223,7 @@ class JournalEntry:
     id_reused_ms: int | None = None
     executed_qty: Decimal | None = None
     status_ms: int | None = None
+    replace_id: str | None = None  # the replace this cancel or new order is a step of
 
     @property
     def holds_live_claim(self) -> bool:
@@ -327,6 +319,7 @@ class OrderJournal:
                 if name not in present:
                     db.execute(f"ALTER TABLE journal ADD COLUMN {name} {kind}")
             db.executescript(_CLAIM_INDEX)
+            db.executescript(_replaces.SCHEMA)
             db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"cannot open the order journal {path}: {exc}") from exc
@@ -384,11 +377,16 @@ class OrderJournal:
         *,
         dry_run: bool = False,
         created_ms: int | None = None,
+        replace_id: str | None = None,
     ) -> JournalEntry:
-        """Write (and commit) an order intent; call before sending the request."""
+        """Write (and commit) an order intent; call before sending the request.
+
+        ``replace_id``: the new order of that replace (linked in the same transaction).
+        """
         kind = KIND_TEST_ORDER if dry_run else KIND_ORDER
         detail = "dry run: sent to order/test, never to the matching engine" if dry_run else "intent written"
-        return self._insert(kind, symbol, side, price, quantity, time_in_force, None, created_ms, detail)
+        return self._insert(kind, symbol, side, price, quantity, time_in_force, None, created_ms, detail,
+                            replace_id)
 
     def record_cancel_intent(
         self,
@@ -399,9 +397,11 @@ class OrderJournal:
         price: Decimal | None = None,
         quantity: Decimal | None = None,
         created_ms: int | None = None,
+        replace_id: str | None = None,
     ) -> JournalEntry:
-        """Write (and commit) the intent to cancel ``order_id``; call before sending."""
-        return self._insert(KIND_CANCEL, symbol, side, price, quantity, None, order_id, created_ms, "intent written")
+        """Write (and commit) the intent to cancel ``order_id``; call before sending (``replace_id``: its replace)."""
+        return self._insert(KIND_CANCEL, symbol, side, price, quantity, None, order_id, created_ms, "intent written",
+                            replace_id)
 
     def _insert(
         self,
@@ -414,6 +414,7 @@ class OrderJournal:
         order_id: int | None,
         created_ms: int | None,
         detail: str,
+        replace_id: str | None = None,
     ) -> JournalEntry:
         entry_id = uuid.uuid4().hex
         now = self._now_ms()
@@ -421,12 +422,42 @@ class OrderJournal:
         row = (
             entry_id, kind, self.base_url, self.account, self.session, symbol, side,
             None if price is None else f"{price:f}", None if quantity is None else f"{quantity:f}",
-            time_in_force, created, now, PENDING, order_id, None, None, "", 0, None, None, None, None,
+            time_in_force, created, now, PENDING, order_id, None, None, "", 0, None, None, None, None, replace_id,
         )
         with self._transaction() as db:
             db.execute(f"INSERT INTO journal ({_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
             self._log_event(db, entry_id, now, PENDING, detail)
+            if replace_id is not None:
+                _replaces.link(db, replace_id, kind, entry_id, now)
         return self.get(entry_id)
+
+    # -- replaces: one record linking a replace's cancel and new order --
+
+    def record_replace(self, replace_id: str, symbol: str, side: str, old_order_id: int, price: Decimal,
+                       quantity: Decimal, *, message: str = "", created_ms: int | None = None) -> ReplaceRecord:
+        """Write (and commit) a replace of ``old_order_id`` by ``price`` x ``quantity``, before its cancel."""
+        now = self._now_ms()
+        with self._transaction() as db:
+            _replaces.insert(db, replace_id, (self.base_url, self.account, self.session), symbol, side, old_order_id,
+                             price, quantity, created_ms=now if created_ms is None else created_ms, now=now,
+                             message=message)
+        return self.get_replace(replace_id)
+
+    def note_replace(self, replace_id: str, state: str, message: str, *, new_order_id: int | None = None,
+                     attempt: bool = False) -> ReplaceRecord:
+        """Move an open replace to ``state`` (a ``ReplaceState``); ``attempt``: one more look that settled nothing."""
+        with self._transaction() as db:
+            _replaces.change(db, replace_id, state, message, self._now_ms(), new_order_id=new_order_id,
+                             attempt=attempt)
+        return self.get_replace(replace_id)
+
+    def get_replace(self, replace_id: str) -> ReplaceRecord:
+        with self._lock:
+            return _replaces.fetch(self._db, replace_id)
+
+    def replaces(self) -> list[ReplaceRecord]:  # this scope's, oldest first
+        with self._lock:
+            return _replaces.in_scope(self._db, self.base_url, self.account)
 
     # -- recording answers --
 
@@ -680,7 +711,7 @@ class OrderJournal:
 def _entry_from_row(row: tuple[object, ...]) -> JournalEntry:
     (entry_id, kind, base_url, account, session, symbol, side, price, quantity, tif,
      created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts,
-     order_time_ms, id_reused_ms, executed_qty, status_ms) = row
+     order_time_ms, id_reused_ms, executed_qty, status_ms, replace_id) = row
     return JournalEntry(
         id=str(entry_id), kind=str(kind), base_url=str(base_url), account=str(account), session=str(session),
         symbol=str(symbol), side=None if side is None else str(side),
@@ -696,6 +727,7 @@ def _entry_from_row(row: tuple[object, ...]) -> JournalEntry:
         id_reused_ms=None if id_reused_ms is None else int(id_reused_ms),  # type: ignore[call-overload]
         executed_qty=_decimal_or_none(executed_qty if isinstance(executed_qty, str) else None),
         status_ms=None if status_ms is None else int(status_ms),  # type: ignore[call-overload]
+        replace_id=None if replace_id is None else str(replace_id),
     )
 
 
@@ -713,19 +745,28 @@ def read_entries(path: str | os.PathLike[str], *, limit: int | None = None) -> l
     Raises :class:`FileNotFoundError` when there is no journal yet and
     :class:`JournalError` when the file cannot be read as one.
     """
+    def query(db: sqlite3.Connection) -> list[JournalEntry]:
+        sql = f"SELECT {_readable_columns(db)} FROM journal ORDER BY created_ms DESC, rowid DESC"
+        params = () if limit is None else (max(0, int(limit)),)
+        rows = db.execute(sql + (" LIMIT ?" if params else ""), params).fetchall()
+        return [_entry_from_row(row) for row in rows]
+
+    return _read_only(path, query)
+
+
+def read_replaces(path: str | os.PathLike[str], *, limit: int | None = None) -> list[ReplaceRecord]:
+    """Every replace in the file at ``path``, newest first (as :func:`read_entries` reads intents)."""
+    return _read_only(path, functools.partial(_replaces.read_replaces, limit=limit))
+
+
+def _read_only(path: str | os.PathLike[str], query: Callable[[sqlite3.Connection], list[_T]]) -> list[_T]:
     location = Path(path)
     if not location.is_file():
         raise FileNotFoundError(str(location))
-    params: tuple[object, ...] = ()
-    if limit is not None:
-        params = (max(0, int(limit)),)
     try:
         db = _connect_read_only(location)
         try:
-            query = f"SELECT {_readable_columns(db)} FROM journal ORDER BY created_ms DESC, rowid DESC"
-            if limit is not None:
-                query += " LIMIT ?"
-            return [_entry_from_row(row) for row in db.execute(query, params).fetchall()]
+            return query(db)
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
@@ -733,10 +774,7 @@ def read_entries(path: str | os.PathLike[str], *, limit: int | None = None) -> l
 
 
 def _column_names(db: sqlite3.Connection) -> set[str]:
-    rows = db.execute(
-        "PRAGMA table_info(journal)"
-    ).fetchall()
-    return {row[1] for row in rows}
+    return {row[1] for row in db.execute("PRAGMA table_info(journal)").fetchall()}
 
 
 def _readable_columns(db: sqlite3.Connection) -> str:

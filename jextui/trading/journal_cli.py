@@ -5,6 +5,13 @@
     jextui journal --csv orders.csv   # every intent as CSV (``-`` = standard output)
     jextui journal --journal PATH     # another journal file
 
+A replace (amend) is shown as one linked entry: ``REPLACE`` and the side,
+the new price and quantity, the replace's state, and both order ids (the old
+order → the new one); its cancel and its new order are folded into it.  The
+CSV keeps every intent (each names its replace in ``replace_id``) and adds a
+``REPLACE`` row per replace, with the old order in ``order_id`` and the new
+one in ``new_order_id``.
+
 The journal holds no secret (an account is a short hash of its API key), so
 everything in it can be shown.  A CSV file is still written private (0600),
 like the journal: it lists a trader's orders.  Output cut short by its reader
@@ -23,7 +30,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
-from jextui.trading.journal import KIND_CANCEL, KIND_TEST_ORDER, JournalEntry, JournalError, read_entries
+from jextui.trading.journal import (
+    KIND_CANCEL,
+    KIND_TEST_ORDER,
+    JournalEntry,
+    JournalError,
+    read_entries,
+    read_replaces,
+)
+from jextui.trading.journal_replaces import ReplaceRecord
 
 __all__ = ["main", "build_parser", "default_journal_path", "format_table", "write_csv"]
 
@@ -32,8 +47,9 @@ TABLE_COLUMNS = ("time", "symbol", "side", "price", "quantity", "state", "order 
 CSV_COLUMNS = (
     "id", "created", "created_ms", "updated_ms", "kind", "exchange", "account", "symbol", "side", "price",
     "quantity", "time_in_force", "state", "order_id", "order_status", "error_code", "message",
-    "executed_qty", "status_ms", "order_time_ms", "id_reused_ms",
+    "executed_qty", "status_ms", "order_time_ms", "id_reused_ms", "replace_id", "new_order_id",
 )
+KIND_REPLACE = "REPLACE"
 
 
 def default_journal_path() -> Path:
@@ -95,6 +111,7 @@ def _main(argv: Sequence[str] | None) -> int:
     limit = args.limit if args.limit is not None else (None if args.csv else DEFAULT_TABLE_LIMIT)
     try:
         entries = read_entries(path, limit=limit or None)
+        replaces = read_replaces(path, limit=limit or None)
     except FileNotFoundError:
         print(f"No order journal yet at {path} (it is created when the first order is sent).")
         return 0
@@ -102,21 +119,21 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"jextui journal: {exc}", file=sys.stderr)
         return 1
     if args.csv:
-        return _export(entries, args.csv)
+        return _export(entries, replaces, args.csv)
     if not entries:
         print(f"The order journal at {path} is empty.")
         return 0
-    print(format_table(entries))
+    print(format_table(entries, replaces, limit=limit or None))
     return 0
 
 
-def _export(entries: list[JournalEntry], target: str) -> int:
+def _export(entries: list[JournalEntry], replaces: list[ReplaceRecord], target: str) -> int:
     if target == "-":
-        write_csv(entries, sys.stdout)
+        write_csv(entries, sys.stdout, replaces)
         return 0
     try:
         with _open_private(target) as handle:
-            write_csv(entries, handle)
+            write_csv(entries, handle, replaces)
     except OSError as exc:
         print(f"jextui journal: cannot write {target}: {exc.strerror or exc}", file=sys.stderr)
         return 1
@@ -160,9 +177,29 @@ def _row(entry: JournalEntry) -> tuple[str, ...]:
     )
 
 
-def format_table(entries: Sequence[JournalEntry]) -> str:
-    """The entries as an aligned plain-text table, in the order given."""
-    rows = [TABLE_COLUMNS, *(_row(entry) for entry in entries)]
+def _replace_row(record: ReplaceRecord) -> tuple[str, ...]:
+    new = "?" if record.new_order_id is None else str(record.new_order_id)
+    return (
+        local_time(record.created_ms), record.symbol, f"{KIND_REPLACE} {record.side}", _amount(record.price),
+        _amount(record.quantity), record.state, f"{record.old_order_id}→{new}", " ".join(record.message.split()),
+    )
+
+
+def _linked_rows(
+    entries: Sequence[JournalEntry], replaces: Sequence[ReplaceRecord], limit: int | None
+) -> list[tuple[str, ...]]:
+    """One row per intent, and one per replace in place of its cancel and new order; newest first."""
+    known = {record.id for record in replaces}
+    timed = [(entry.created_ms, _row(entry)) for entry in entries if entry.replace_id not in known]
+    timed += [(record.created_ms, _replace_row(record)) for record in replaces]
+    timed.sort(key=lambda pair: pair[0], reverse=True)  # stable: the order given within one millisecond
+    return [row for _, row in timed[:limit]]
+
+
+def format_table(entries: Sequence[JournalEntry], replaces: Sequence[ReplaceRecord] = (), *,
+                 limit: int | None = None) -> str:
+    """The entries (and replaces, each as one linked row) as an aligned plain-text table, newest first."""
+    rows = [TABLE_COLUMNS, *_linked_rows(entries, replaces, limit)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS) - 1)]
     numeric = {3, 4, 6}
     lines = []
@@ -180,8 +217,8 @@ def _text_cell(text: str) -> str:
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def write_csv(entries: Sequence[JournalEntry], handle: TextIO) -> None:
-    """Every field of every entry, one row each, with a header row."""
+def write_csv(entries: Sequence[JournalEntry], handle: TextIO, replaces: Sequence[ReplaceRecord] = ()) -> None:
+    """Every field of every entry, one row each, then one row per replace, with a header row."""
     writer = csv.writer(handle)
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
@@ -192,7 +229,14 @@ def write_csv(entries: Sequence[JournalEntry], handle: TextIO) -> None:
             entry.time_in_force or "", entry.state, "" if entry.order_id is None else entry.order_id,
             entry.order_status or "", "" if entry.error_code is None else entry.error_code, _text_cell(entry.message),
             _amount(entry.executed_qty), _optional(entry.status_ms), _optional(entry.order_time_ms),
-            _optional(entry.id_reused_ms),
+            _optional(entry.id_reused_ms), entry.replace_id or "", "",
+        ])
+    for record in replaces:
+        writer.writerow([
+            record.id, local_time(record.created_ms), record.created_ms, record.updated_ms, KIND_REPLACE,
+            _text_cell(record.base_url), record.account, _text_cell(record.symbol), record.side,
+            _amount(record.price), _amount(record.quantity), "", record.state, record.old_order_id, "", "",
+            _text_cell(record.message), "", "", "", "", record.id, _optional(record.new_order_id),
         ])
 
 

@@ -25,6 +25,8 @@ or may not be on the exchange.  It is never resent; instead the
   Before the grace period the entry stays ``UNKNOWN`` and one more look is
   due (:meth:`Reconciler.settle` waits and looks again).
 * **cancels** — ``get_order`` tells the order's status now → ``RESOLVED``.
+* **replaces** left between their steps by an earlier run are settled after
+  their intents (:mod:`jextui.trading.replace_reconcile`).
 
 Why ``grace_ms`` defaults to recvWindow + 1 s: the exchange refuses a signed
 request whose timestamp is more than recvWindow old, so once that much time
@@ -163,7 +165,9 @@ class Reconciler:
                 log.error("cannot update the order journal for %s: %s", entry.describe(), exc)
                 text = f"{entry.describe()}: outcome still unknown (the journal could not be updated)."
                 reports.append(ReconcileReport(entry, False, None, text))
-        return reports
+        from jextui.trading.replace_reconcile import settle_replaces  # it builds on this module
+
+        return await settle_replaces(self, reports)
 
     async def settle(self, entry_id: str, *, looks: int = 2) -> ReconcileReport:
         """Look, and if still unsettled wait until the grace period is over and look again."""

@@ -8,7 +8,7 @@ API client) and feeds the answer back; each transition returns a new plan.
 
 Steps::
 
-    CANCEL ──cancel_answered──▶ PLACE | OFFER_REMAINDER | LOOK_UP | DONE
+    CANCEL ──cancel_answered──▶ PLACE | OFFER_REMAINDER | LOOK_UP | DONE   (not_sent: DONE)
     LOOK_UP ──looked_up──────▶ PLACE | OFFER_REMAINDER | DONE   (look_up_failed: stays)
     OFFER_REMAINDER ──remainder_accepted──▶ PLACE   (remainder_declined: DONE)
     PLACE ──placed──────────▶ DONE
@@ -31,7 +31,9 @@ Rules (all deliberate):
 * A remainder below the symbol's minimum quantity or minimum total (when the
   rules are given) is not offered.
 
-``replace_id`` names the replace so the journal can link its two steps.
+``replace_id`` names the replace so the journal can link its two steps, and
+:attr:`ReplacePlan.state` is what the journal records of it (a
+:class:`ReplaceState`): the step it is at, or why it ended.
 """
 
 from __future__ import annotations
@@ -42,10 +44,11 @@ from decimal import Decimal
 from enum import StrEnum
 
 from jextui.api.models import Order
+from jextui.trading.journal_replaces import FINAL_STATES, ReplaceState
 from jextui.trading.submit import CancelOutcome, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest, SymbolRules, format_decimal
 
-__all__ = ["ReplaceStep", "ReplacePlan", "OPEN_STATUSES", "start_replace"]
+__all__ = ["ReplaceStep", "ReplaceState", "FINAL_STATES", "ReplacePlan", "OPEN_STATUSES", "start_replace"]
 
 #: Statuses of an order still on the book.
 OPEN_STATUSES = frozenset({"NEW", "PARTIALLY_FILLED"})
@@ -57,6 +60,14 @@ class ReplaceStep(StrEnum):
     OFFER_REMAINDER = "offer_remainder"  # ask the trader whether to place the remainder
     PLACE = "place"  # send the new order (``request``)
     DONE = "done"  # finished: ``message`` says how; ``placed`` whether a new order went out
+
+
+_STEP_STATES = {
+    ReplaceStep.CANCEL: ReplaceState.CANCEL_SENT,
+    ReplaceStep.LOOK_UP: ReplaceState.CANCEL_UNKNOWN,
+    ReplaceStep.OFFER_REMAINDER: ReplaceState.REMAINDER_OFFERED,
+    ReplaceStep.PLACE: ReplaceState.CANCELLED,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +87,7 @@ class ReplacePlan:
     message: str = ""
     place_quantity: Decimal | None = None  # the quantity to place (PLACE) or offer (OFFER_REMAINDER)
     placed: bool | None = False  # DONE: True placed, False nothing placed, None unknown
+    ending: ReplaceState | None = None  # DONE: why it ended
     replace_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     cancel: CancelOutcome | None = None
     outcome: SubmitOutcome | None = None
@@ -94,6 +106,13 @@ class ReplacePlan:
     def done(self) -> bool:
         return self.step == ReplaceStep.DONE
 
+    @property
+    def state(self) -> ReplaceState:
+        """What the journal records: the step under way, or (when done) why it ended."""
+        if self.ending is not None:
+            return self.ending
+        return _STEP_STATES[self.step]
+
     # -- transitions --
 
     def cancel_answered(self, outcome: CancelOutcome) -> ReplacePlan:
@@ -108,7 +127,8 @@ class ReplacePlan:
                 return plan._to(ReplaceStep.LOOK_UP, f"Order {self.order_id} was no longer open: looking at how "
                                                      "it ended before placing anything.")
             return plan._finish(False, f"The cancel of order {self.order_id} was refused ({outcome.message}); "
-                                       "the order stays as it was and nothing new was placed.")
+                                       "the order stays as it was and nothing new was placed.",
+                                ReplaceState.CANCEL_REFUSED)
         executed = outcome.result.executed_qty if outcome.result is not None else None
         if outcome.cancelled and executed is not None:
             return plan._decide(executed)
@@ -119,7 +139,7 @@ class ReplacePlan:
         self._expect(ReplaceStep.LOOK_UP)
         if status in OPEN_STATUSES:
             return self._finish(False, f"Order {self.order_id} is still open ({status}): the cancel did not take "
-                                       "effect, so nothing new was placed.")
+                                       "effect, so nothing new was placed.", ReplaceState.NOT_CANCELLED)
         return self._decide(executed_qty, status=status)
 
     def look_up_failed(self, reason: str) -> ReplacePlan:
@@ -127,6 +147,12 @@ class ReplacePlan:
         self._expect(ReplaceStep.LOOK_UP)
         return self._to(ReplaceStep.LOOK_UP, f"Order {self.order_id}'s state is not known yet ({reason}); "
                                              "nothing new is placed until it is.")
+
+    def not_sent(self, reason: str) -> ReplacePlan:
+        """The replace could not start (its journal record was not written): nothing is sent."""
+        self._expect(ReplaceStep.CANCEL)
+        return self._finish(False, f"Order {self.order_id} was not replaced: {reason}; nothing was sent.",
+                            ReplaceState.NOT_SENT)
 
     def remainder_accepted(self) -> ReplacePlan:
         self._expect(ReplaceStep.OFFER_REMAINDER)
@@ -136,22 +162,25 @@ class ReplacePlan:
     def remainder_declined(self) -> ReplacePlan:
         self._expect(ReplaceStep.OFFER_REMAINDER)
         return self._finish(False, f"Order {self.order_id} was cancelled after a partial fill; "
-                                   "the remainder was not placed.")
+                                   "the remainder was not placed.", ReplaceState.REMAINDER_DECLINED)
 
     def placed_outcome(self, outcome: SubmitOutcome) -> ReplacePlan:
         """The answer to the new order."""
         self._expect(ReplaceStep.PLACE)
         plan = replace(self, outcome=outcome)
-        return plan._finish(outcome.placed, f"Order {self.order_id} replaced: {outcome.message}"
-                            if outcome.placed else f"Order {self.order_id} was cancelled; the new order: "
-                            f"{outcome.message}")
+        placed = outcome.placed
+        ending = ReplaceState.PLACE_UNKNOWN if placed is None else (
+            ReplaceState.PLACED if placed else ReplaceState.NOT_PLACED)
+        return plan._finish(placed, f"Order {self.order_id} replaced: {outcome.message}"
+                            if placed else f"Order {self.order_id} was cancelled; the new order: "
+                            f"{outcome.message}", ending)
 
     # -- inside --
 
     def _decide(self, executed: Decimal, *, status: str | None = None) -> ReplacePlan:
         if executed >= self.orig_qty or status == "FILLED":
             return self._finish(False, f"Order {self.order_id} had filled completely before the cancel; "
-                                       "nothing new was placed.")
+                                       "nothing new was placed.", ReplaceState.FILLED_INSTEAD)
         extra = executed - self.executed_at_start
         if extra <= 0:
             return self._to(ReplaceStep.PLACE, f"Order {self.order_id} cancelled; placing the new order.",
@@ -159,11 +188,11 @@ class ReplacePlan:
         remainder = self.new_quantity - extra
         filled = f"{self._qty(extra)} more of order {self.order_id} filled before the cancel"
         if remainder <= 0:
-            return self._finish(False, f"{filled}: nothing is left to place.")
+            return self._finish(False, f"{filled}: nothing is left to place.", ReplaceState.NOTHING_LEFT)
         too_small = self._below_minimum(remainder)
         if too_small:
             return self._finish(False, f"{filled}; the remainder {self._qty(remainder)} is {too_small}, "
-                                       "so nothing new was placed.")
+                                       "so nothing new was placed.", ReplaceState.NOTHING_LEFT)
         return self._to(ReplaceStep.OFFER_REMAINDER, f"{filled}. Place the remainder {self._qty(remainder)} at "
                                                      f"{format_decimal(self.new_price)}?", remainder)
 
@@ -184,8 +213,9 @@ class ReplacePlan:
     def _to(self, step: ReplaceStep, message: str, quantity: Decimal | None = None) -> ReplacePlan:
         return replace(self, step=step, message=message, place_quantity=quantity)
 
-    def _finish(self, placed: bool | None, message: str) -> ReplacePlan:
-        return replace(self, step=ReplaceStep.DONE, message=message, placed=placed, place_quantity=None)
+    def _finish(self, placed: bool | None, message: str, ending: ReplaceState) -> ReplacePlan:
+        return replace(self, step=ReplaceStep.DONE, message=message, placed=placed, place_quantity=None,
+                       ending=ending)
 
     def _expect(self, step: ReplaceStep) -> None:
         if self.step != step:

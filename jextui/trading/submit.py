@@ -208,8 +208,12 @@ class OrderSubmitter:
 
     # -- orders --
 
-    async def submit(self, ticket: OrderTicket | OrderRequest, dry_run: bool = False) -> SubmitOutcome:
-        """Validate, journal, send (RESULT response), record; reconcile if the answer is lost."""
+    async def submit(self, ticket: OrderTicket | OrderRequest, dry_run: bool = False, *,
+                     replace_id: str | None = None) -> SubmitOutcome:
+        """Validate, journal, send (RESULT response), record; reconcile if the answer is lost.
+
+        ``replace_id``: the order is the new order of that replace (its journal row links to it).
+        """
         if isinstance(ticket, OrderTicket):
             errors = ticket.validate()
             request = None if errors else ticket.order_request()
@@ -221,7 +225,7 @@ class OrderSubmitter:
         async with self._lock():
             if dry_run:
                 return await self._send_test(request)
-            return await self._checked_time_in_force(request, await self._send_order(request))
+            return await self._checked_time_in_force(request, await self._send_order(request, replace_id))
 
     async def _checked_time_in_force(self, request: OrderRequest, outcome: SubmitOutcome) -> SubmitOutcome:
         """An IOC/FOK order answered as resting (GTC, NEW) is cancelled at once; see time_in_force."""
@@ -230,12 +234,14 @@ class OrderSubmitter:
             return outcome
         return await cancel_at_once(self, request, outcome, problem)
 
-    async def _write_intent(self, request: OrderRequest, *, dry_run: bool) -> JournalEntry | SubmitOutcome:
+    async def _write_intent(
+        self, request: OrderRequest, *, dry_run: bool, replace_id: str | None = None
+    ) -> JournalEntry | SubmitOutcome:
         try:
             return await self.journal.call(
                 self.journal.record_order_intent,
                 request.symbol, request.side, request.price, request.quantity, request.time_in_force,
-                dry_run=dry_run, created_ms=self._now_ms(),
+                dry_run=dry_run, created_ms=self._now_ms(), replace_id=replace_id,
             )
         except _JOURNAL_FAILURES as exc:
             log.error("order journal not writable, order not sent: %s", exc)
@@ -260,14 +266,14 @@ class OrderSubmitter:
         problem, self._journal_problem = self._journal_problem, ""
         return problem
 
-    async def _send_order(self, request: OrderRequest) -> SubmitOutcome:
+    async def _send_order(self, request: OrderRequest, replace_id: str | None = None) -> SubmitOutcome:
         self._journal_problem = ""
-        outcome = await self._send_order_once(request)
+        outcome = await self._send_order_once(request, replace_id)
         problem = self._take_journal_problem()
         return replace(outcome, journal_problem=problem) if problem else outcome
 
-    async def _send_order_once(self, request: OrderRequest) -> SubmitOutcome:
-        entry = await self._write_intent(request, dry_run=False)
+    async def _send_order_once(self, request: OrderRequest, replace_id: str | None = None) -> SubmitOutcome:
+        entry = await self._write_intent(request, dry_run=False, replace_id=replace_id)
         if isinstance(entry, SubmitOutcome):
             return entry
         try:
@@ -341,21 +347,22 @@ class OrderSubmitter:
 
     # -- cancels --
 
-    async def cancel(self, symbol: str, order_id: int) -> CancelOutcome:
+    async def cancel(self, symbol: str, order_id: int, *, replace_id: str | None = None) -> CancelOutcome:
         """Cancel one order; an unknown outcome is checked with get_order, never resent.
 
         A cancel only lowers risk, so it is sent even when the journal cannot
         be written (the failure is logged and named in ``journal_problem``).
+        ``replace_id``: the cancel is the first step of that replace.
         """
         self._journal_problem = ""
-        outcome = await self._cancel_once(int(order_id), symbol)
+        outcome = await self._cancel_once(int(order_id), symbol, replace_id)
         problem = self._take_journal_problem()
         return replace(outcome, journal_problem=problem) if problem else outcome
 
-    async def _cancel_once(self, order_id: int, symbol: str) -> CancelOutcome:
+    async def _cancel_once(self, order_id: int, symbol: str, replace_id: str | None = None) -> CancelOutcome:
         try:
             entry: JournalEntry | None = await self.journal.call(
-                self.journal.record_cancel_intent, symbol, order_id, created_ms=self._now_ms())
+                self.journal.record_cancel_intent, symbol, order_id, created_ms=self._now_ms(), replace_id=replace_id)
         except _JOURNAL_FAILURES as exc:
             log.error("order journal not writable; cancelling order %s anyway: %s", order_id, exc)
             self._journal_problem = f"The order journal could not record this cancel ({exc}); it was sent anyway."

@@ -11,21 +11,21 @@
   confirm the cancel's outcome (looking the order up when it is unknown),
   then place.  A fill that beats the cancel places nothing and says so; a
   partial fill offers the remainder (a yes/no question); an unknown outcome
-  places nothing until the order's state is known.  Every step is told to
-  the ticket as :class:`~jextui.ui.messages.OrderProgress`.
+  places nothing until the order's state is known.  Both steps are journalled
+  as one linked replace (:mod:`jextui.trading.replace_run`).  Every step is
+  told to the ticket as :class:`~jextui.ui.messages.OrderProgress`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from jextui.api.models import Order
-from jextui.trading.errors_text import describe_error
-from jextui.trading.replace import ReplacePlan, ReplaceStep
+from jextui.trading.replace import ReplacePlan
+from jextui.trading.replace_run import LOOK_UP_PAUSE_S, LOOK_UP_TRIES, drive_replace
 from jextui.ui.format import MASK, format_plain
 
 if TYPE_CHECKING:
@@ -37,10 +37,6 @@ __all__ = ["newest_order", "order_words", "cancel_question_lines", "run_replace"
 
 log = logging.getLogger("jextui.trading.ui")
 
-#: How often an order whose cancel has no known outcome is looked up before the replace gives up
-#: (placing nothing), and the pause between looks.
-LOOK_UP_TRIES = 5
-LOOK_UP_PAUSE_S = 1.0
 
 
 def newest_order(orders: Sequence[Order]) -> Order | None:
@@ -78,39 +74,10 @@ async def run_replace(
     ask_remainder: Callable[[str], Awaitable[bool]],
     pause_s: float = LOOK_UP_PAUSE_S,
 ) -> ReplacePlan:
-    """Drive ``plan`` to its end; ``tell(text, level)`` reports each step, never raises."""
-    tries = 0
-    while not plan.done:
-        try:
-            if plan.step == ReplaceStep.CANCEL:
-                tell(plan.message, "warn")
-                plan = plan.cancel_answered(await submitter.cancel(plan.symbol, plan.order_id))
-            elif plan.step == ReplaceStep.LOOK_UP:
-                tell(plan.message, "warn")
-                if tries >= LOOK_UP_TRIES:
-                    return plan  # still unknown: nothing was placed
-                tries += 1
-                try:
-                    found = await client.get_order(plan.symbol, plan.order_id)
-                except Exception as error:
-                    plan = plan.look_up_failed(describe_error(error))
-                    await asyncio.sleep(pause_s)
-                    continue
-                plan = plan.looked_up(found.status, found.executed_qty)
-            elif plan.step == ReplaceStep.OFFER_REMAINDER:
-                accepted = await ask_remainder(plan.message)
-                plan = plan.remainder_accepted() if accepted else plan.remainder_declined()
-            else:
-                request = plan.request
-                assert request is not None
-                tell(plan.message, "warn")
-                plan = plan.placed_outcome(await submitter.submit(request))
-        except Exception as error:  # never a traceback: the step's outcome is unknown
-            log.exception("replace failed at step %s", plan.step)
-            tell(f"The replace stopped at step {plan.step}: {describe_error(error)} Check the open orders.",
-                 "error")
-            return plan
-    return plan
+    """Drive ``plan`` to its end (:func:`jextui.trading.replace_run.drive_replace`, journalled as one
+    linked replace); ``tell(text, level)`` reports each step, never raises."""
+    return await drive_replace(plan, submitter, client, tell=tell, ask_remainder=ask_remainder, pause_s=pause_s,
+                               tries=LOOK_UP_TRIES)
 
 
 def remaining_quantity(order: Order) -> Decimal:

@@ -11,7 +11,7 @@ from jextui.api.client import JexClient
 from jextui.api.errors import UnknownOrder, error_from_response
 from jextui.api.models import CancelResult
 from jextui.trading.journal import OrderJournal, account_identity
-from jextui.trading.replace import ReplacePlan, ReplaceStep, start_replace
+from jextui.trading.replace import ReplacePlan, ReplaceState, ReplaceStep, start_replace
 from jextui.trading.submit import CancelOutcome, OrderSubmitter, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest, SymbolRules
 
@@ -185,3 +185,188 @@ async def test_a_partial_fill_before_the_cancel_places_only_the_remainder(sandbo
     journal.close()
     assert done.placed is True and done.outcome is not None and done.outcome.result is not None
     assert done.outcome.result.orig_qty == D("0.015")
+
+
+# --- every outcome, in the words the trader reads and the state the journal records -------------
+
+
+def test_a_new_replace_says_it_cancels_first_and_keeps_the_order_terms() -> None:
+    start = plan()
+    assert start.message == "Cancelling order 42 first."
+    assert (start.state, start.placed, start.place_quantity, start.ending, start.cancel) == (
+        ReplaceState.CANCEL_SENT, False, None, None, None)
+    assert (start.symbol, start.side, start.orig_qty, start.new_price, start.new_quantity) == (
+        "BTCUSDT", "BUY", D("1"), D("101"), D("1"))
+    assert start.rules is RULES
+    # the new order keeps the old one's time in force; an order that names none is sent GTC
+    kept = start_replace(order(7, tif="IOC"), D("101"), D("1")).cancel_answered(cancelled("0"))
+    assert kept.request is not None and kept.request.time_in_force == "IOC"
+    plain = start_replace(order(7, tif=""), D("101"), D("1")).cancel_answered(cancelled("0"))
+    assert plain.request is not None and plain.request.time_in_force == "GTC"
+
+
+def test_the_smallest_price_and_quantity_above_zero_are_accepted_and_zero_is_not() -> None:
+    tiny = start_replace(order(7), D("0.5"), D("0.001"))
+    assert (tiny.new_price, tiny.new_quantity) == (D("0.5"), D("0.001"))
+    for price, quantity in ((D("0"), D("1")), (D("1"), D("0")), (D("-1"), D("1")), (D("1"), D("-0.1"))):
+        with pytest.raises(ValueError) as refused:
+            start_replace(order(7), price, quantity)
+        assert str(refused.value) == "the new price and quantity must be more than zero"
+    with pytest.raises(ValueError) as closed:
+        start_replace(order(9, status="CANCELED"), D("1"), D("1"))
+    assert str(closed.value) == "order 9 is not open (status CANCELED); nothing to replace"
+    assert start_replace(order(9, status="PARTIALLY_FILLED", executed="0.2"), D("1"), D("0.8")).order_id == 9
+
+
+def test_each_step_names_its_journal_state() -> None:
+    unknown = CancelOutcome("BTCUSDT", 42, OutcomeKind.UNKNOWN, "answer lost")
+    looking = plan().cancel_answered(unknown)
+    assert looking.state == ReplaceState.CANCEL_UNKNOWN and looking.cancel is unknown
+    assert looking.message == ("The cancel of order 42 has no known outcome yet: nothing new is placed until it is "
+                               "known.")
+    ready = plan().cancel_answered(cancelled("0"))
+    assert ready.state == ReplaceState.CANCELLED and ready.message == "Order 42 cancelled; placing the new order."
+    assert ready.place_quantity == D("1") and ready.placed is False and not ready.done
+    offered = plan().cancel_answered(cancelled("0.3"))
+    assert offered.state == ReplaceState.REMAINDER_OFFERED and not offered.done
+
+
+def test_an_order_gone_before_the_cancel_is_looked_up_in_words() -> None:
+    unknown_order = error_from_response(status=400, code=-2011, msg="Unknown order sent.", endpoint="cancel_order",
+                                        is_order=False)
+    gone = CancelOutcome("BTCUSDT", 42, OutcomeKind.REJECTED, "no longer open", error=unknown_order)
+    looking = plan().cancel_answered(gone)
+    assert looking.message == "Order 42 was no longer open: looking at how it ended before placing anything."
+    assert looking.state == ReplaceState.CANCEL_UNKNOWN and looking.cancel is gone
+    resolved = CancelOutcome("BTCUSDT", 42, OutcomeKind.RESOLVED, "found cancelled", status="CANCELED")
+    checking = plan().cancel_answered(resolved)
+    assert checking.message == "Checking how order 42 ended before placing anything."
+    assert checking.step == ReplaceStep.LOOK_UP and checking.request is None
+
+
+def test_a_cancel_answered_without_the_order_cancelled_is_looked_up() -> None:
+    still = cancelled("0", status="NEW")  # an answer that does not say the order is cancelled
+    assert plan().cancel_answered(still).step == ReplaceStep.LOOK_UP
+
+
+def test_a_refused_cancel_is_said_in_full_and_journalled_as_refused() -> None:
+    refused = CancelOutcome("BTCUSDT", 42, OutcomeKind.REJECTED, "too many requests")
+    done = plan().cancel_answered(refused)
+    assert done.message == ("The cancel of order 42 was refused (too many requests); the order stays as it was "
+                            "and nothing new was placed.")
+    assert (done.state, done.placed, done.place_quantity, done.request) == (
+        ReplaceState.CANCEL_REFUSED, False, None, None)
+
+
+def test_an_order_still_open_after_the_cancel_places_nothing() -> None:
+    waiting = plan().cancel_answered(CancelOutcome("BTCUSDT", 42, OutcomeKind.UNKNOWN, "lost"))
+    for status in ("NEW", "PARTIALLY_FILLED"):
+        done = waiting.looked_up(status, D("0"))
+        assert done.message == (f"Order 42 is still open ({status}): the cancel did not take effect, so nothing "
+                                "new was placed.")
+        assert (done.state, done.placed, done.done) == (ReplaceState.NOT_CANCELLED, False, True)
+
+
+def test_filled_is_told_by_the_quantity_or_by_the_status() -> None:
+    waiting = plan().cancel_answered(CancelOutcome("BTCUSDT", 42, OutcomeKind.UNKNOWN, "lost"))
+    words = "Order 42 had filled completely before the cancel; nothing new was placed."
+    by_quantity = waiting.looked_up("CANCELED", D("1"))  # exactly the whole order
+    by_status = waiting.looked_up("FILLED", D("0.4"))  # the status alone says so
+    for done in (by_quantity, by_status):
+        assert (done.message, done.state, done.placed, done.request) == (words, ReplaceState.FILLED_INSTEAD,
+                                                                         False, None)
+    assert plan().cancel_answered(cancelled("1")).state == ReplaceState.FILLED_INSTEAD
+    partly = waiting.looked_up("CANCELED", D("0.9"))  # not all of it: the remainder is offered
+    assert partly.step == ReplaceStep.OFFER_REMAINDER and partly.place_quantity == D("0.1")
+
+
+def test_a_look_up_that_fails_says_why_and_waits() -> None:
+    waiting = plan().cancel_answered(CancelOutcome("BTCUSDT", 42, OutcomeKind.UNKNOWN, "lost"))
+    still = waiting.look_up_failed("timeout")
+    assert still.message == "Order 42's state is not known yet (timeout); nothing new is placed until it is."
+    assert (still.state, still.place_quantity, still.done) == (ReplaceState.CANCEL_UNKNOWN, None, False)
+
+
+def test_the_remainder_is_placed_or_declined_in_words() -> None:
+    offered = plan().cancel_answered(cancelled("0.3"))
+    accepted = offered.remainder_accepted()
+    assert accepted.message == "Placing the remainder 0.7 BTC."
+    assert (accepted.state, accepted.place_quantity) == (ReplaceState.CANCELLED, D("0.7"))
+    declined = offered.remainder_declined()
+    assert declined.message == "Order 42 was cancelled after a partial fill; the remainder was not placed."
+    assert (declined.state, declined.placed, declined.place_quantity) == (
+        ReplaceState.REMAINDER_DECLINED, False, None)
+
+
+def test_words_without_symbol_rules_name_no_asset() -> None:
+    bare = start_replace(order(42), D("101"), D("1"))  # no rules: no asset name, no minimum
+    offered = bare.cancel_answered(cancelled("0.3"))
+    assert offered.message == "0.3 more of order 42 filled before the cancel. Place the remainder 0.7 at 101?"
+    assert bare.cancel_answered(cancelled("0.9999")).place_quantity == D("0.0001")
+
+
+def test_a_fill_that_leaves_exactly_nothing_to_place_places_nothing() -> None:
+    two = start_replace(order(42, qty="2"), D("101"), D("1"), rules=RULES)  # the trader moved only 1 of 2
+    done = two.cancel_answered(cancelled("1"))
+    assert done.message == "1 BTC more of order 42 filled before the cancel: nothing is left to place."
+    assert (done.state, done.placed, done.request) == (ReplaceState.NOTHING_LEFT, False, None)
+    more = two.cancel_answered(cancelled("1.5"))
+    assert more.state == ReplaceState.NOTHING_LEFT and more.placed is False
+
+
+def test_a_remainder_exactly_at_the_minimums_is_offered_and_one_below_is_not() -> None:
+    small_total = SymbolRules.from_symbol_info(symbol_info(min_qty="0.01", min_notional="1"))
+    by_qty = start_replace(order(42), D("101"), D("1"), rules=small_total)
+    at_qty = by_qty.cancel_answered(cancelled("0.99"))  # 0.01 left: the minimum quantity
+    assert at_qty.step == ReplaceStep.OFFER_REMAINDER and at_qty.place_quantity == D("0.01")
+    below_qty = by_qty.cancel_answered(cancelled("0.995"))
+    assert below_qty.message == ("0.995 BTC more of order 42 filled before the cancel; the remainder 0.005 BTC is "
+                                 "below the minimum quantity 0.01, so nothing new was placed.")
+    assert (below_qty.state, below_qty.placed) == (ReplaceState.NOTHING_LEFT, False)
+    at_100 = start_replace(order(42), D("100"), D("1"), rules=RULES)
+    at_total = at_100.cancel_answered(cancelled("0.9"))  # 0.1 x 100 = 10: the minimum total
+    assert at_total.step == ReplaceStep.OFFER_REMAINDER and at_total.place_quantity == D("0.1")
+    below_total = at_100.cancel_answered(cancelled("0.91"))  # 0.09 x 100 = 9
+    assert below_total.message == ("0.91 BTC more of order 42 filled before the cancel; the remainder 0.09 BTC is "
+                                   "below the minimum total 10 USDT, so nothing new was placed.")
+
+
+def test_the_new_orders_answer_ends_the_replace_as_placed_not_placed_or_unknown() -> None:
+    ready = plan().cancel_answered(cancelled("0"))
+    placed = ready.placed_outcome(SubmitOutcome(OutcomeKind.ACCEPTED, "placed, order 43."))
+    assert (placed.state, placed.placed, placed.message) == (ReplaceState.PLACED, True,
+                                                             "Order 42 replaced: placed, order 43.")
+    found = ready.placed_outcome(SubmitOutcome(OutcomeKind.RESOLVED, "found."))
+    assert (found.state, found.placed) == (ReplaceState.PLACED, True)
+    refused = ready.placed_outcome(SubmitOutcome(OutcomeKind.REJECTED, "refused."))
+    assert (refused.state, refused.placed, refused.message) == (
+        ReplaceState.NOT_PLACED, False, "Order 42 was cancelled; the new order: refused.")
+    lost = SubmitOutcome(OutcomeKind.UNKNOWN, "outcome unknown.")
+    unknown = ready.placed_outcome(lost)
+    assert (unknown.state, unknown.placed, unknown.outcome, unknown.done) == (
+        ReplaceState.PLACE_UNKNOWN, None, lost, True)
+    assert unknown.message == "Order 42 was cancelled; the new order: outcome unknown."
+
+
+def test_a_replace_the_journal_cannot_record_is_not_sent() -> None:
+    done = plan().not_sent("the order journal could not be written (disk full)")
+    assert done.message == ("Order 42 was not replaced: the order journal could not be written (disk full); "
+                            "nothing was sent.")
+    assert (done.state, done.placed, done.done, done.request) == (ReplaceState.NOT_SENT, False, True, None)
+    with pytest.raises(ValueError, match="at step place, not cancel"):
+        plan().cancel_answered(cancelled("0")).not_sent("late")
+
+
+def test_every_step_checks_where_the_plan_is() -> None:
+    start, ready = plan(), plan().cancel_answered(cancelled("0"))
+    offered = plan().cancel_answered(cancelled("0.3"))
+    with pytest.raises(ValueError, match="at step cancel, not look_up"):
+        start.looked_up("CANCELED", D("0"))
+    with pytest.raises(ValueError, match="at step cancel, not look_up"):
+        start.look_up_failed("x")
+    with pytest.raises(ValueError, match="at step place, not offer_remainder"):
+        ready.remainder_accepted()
+    with pytest.raises(ValueError, match="at step place, not offer_remainder"):
+        ready.remainder_declined()
+    with pytest.raises(ValueError, match="at step offer_remainder, not cancel"):
+        offered.cancel_answered(cancelled("0"))

@@ -11,13 +11,6 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
-from textual import events
-
-from jextui.trading.marketable import MarketableEstimate, MarketableRefusal
-from jextui.ui.screens.confirm import ConfirmScreen
-from jextui.ui.screens.ticket import TicketScreen
-from jextui.ui.screens.ticket_modes import BookView, marketable_plan
-
 from support.app_harness import make_test_app, wait_for_data, wait_until
 from support.trading_ui import (
     SYMBOL,
@@ -30,6 +23,12 @@ from support.trading_ui import (
     type_into,
     wait_for_open_order,
 )
+from textual import events
+
+from jextui.trading.marketable import MarketableEstimate, MarketableRefusal
+from jextui.ui.screens.confirm import ConfirmScreen
+from jextui.ui.screens.ticket import TicketScreen
+from jextui.ui.screens.ticket_modes import BookView, marketable_plan
 
 D = Decimal
 
@@ -103,6 +102,10 @@ async def test_amend_moves_an_order_one_tick_in_three_keys(tmp_path: Path) -> No
         orders = await exchange_orders(app)
         assert [(o.price, o.orig_qty, o.side) for o in orders] == [(price + D("0.01"), D("0.002"), "BUY")]
         assert int(orders[0].order_id) != old
+        journal = app.session.journal  # both steps journalled as one linked replace
+        assert journal is not None
+        (record,) = journal.replaces()
+        assert (record.state, record.old_order_id, record.new_order_id) == ("PLACED", old, int(orders[0].order_id))
 
 
 async def test_amend_places_nothing_when_the_cancel_loses_to_a_fill(tmp_path: Path) -> None:
@@ -132,6 +135,10 @@ async def test_amend_places_nothing_when_the_cancel_loses_to_a_fill(tmp_path: Pa
                          what="the replace's verdict")
         assert "nothing new was placed" in ticket.result_text
         assert await exchange_orders(app) == []
+        journal = app.session.journal
+        assert journal is not None
+        assert [(r.state, r.old_order_id, r.order_entry_id) for r in journal.replaces()] == [
+            ("FILLED_INSTEAD", old, None)]
 
 
 def floor_to(value: Decimal, step: Decimal) -> Decimal:
@@ -222,9 +229,9 @@ async def test_the_marketable_estimate_matches_what_the_engine_filled(tmp_path: 
 
 
 def test_a_stale_or_unread_book_is_refused_in_words() -> None:
-    from jextui.trading.ticket import OrderTicket
-
     from support.trading_fakes import symbol_info
+
+    from jextui.trading.ticket import OrderTicket
 
     class Host:
         fat_finger_passive = "hint"
