@@ -28,7 +28,7 @@ from jextui.api import JexClient
 from jextui.cli import main
 from jextui.config import ConfigError, load_config
 
-from .sandbox_prices import trade_at
+from support.sandbox_prices import trade_at
 
 D = Decimal
 
