@@ -72,10 +72,10 @@ COMMAND_NOTICE_TITLE = "Alert command"
 FILLS_ROW_ID = "fills"
 #: Each condition in a few words, for the alerts screen and the dialog.
 CONDITION_WORDS: dict[str, str] = {
-    "above": "last price at or above",
-    "below": "last price at or below",
-    "change_pct": "24 h change beyond ±",
-    "spread_pct": "spread at least",
+    "above": "last price ≥",
+    "below": "last price ≤",
+    "change_pct": "24 h change ≥ ±",
+    "spread_pct": "spread ≥",
 }
 NOTICE_SECONDS = 10.0
 #: Terminals that show OSC 777 notifications and not OSC 9 (by ``TERM`` prefix).
@@ -307,7 +307,7 @@ class AlertsWatch:
                                  f"{alert.threshold}{unit}", state, self.last_fired.get(alert.id),
                                  "config" if alert.from_config else "console", not alert.from_config, why,
                                  alert))  # fmt: skip
-        rows.append(AlertRow(FILLS_ROW_ID, "every", "fills of your orders", "",
+        rows.append(AlertRow(FILLS_ROW_ID, "all", "your orders' fills", "",
                              "on" if center.fill_alerts else "off", self.last_fired.get(FILLS_ROW_ID), "built-in",
                              False, "alert_fills in the config file switches it", None))  # fmt: skip
         return rows

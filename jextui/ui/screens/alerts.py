@@ -111,9 +111,8 @@ class AlertsScreen(ModalScreen[None]):
         self.rows = self.watch_.rows()
         table.clear()
         for row in self.rows:
-            source = "config (read-only)" if row.source == "config" else row.source
             table.add_row(row.symbol, row.condition, row.level or "—", row.state,
-                          fired_text(row.last_fired_ms, self._time_zone), source, key=row.id)  # fmt: skip
+                          fired_text(row.last_fired_ms, self._time_zone), row.source, key=row.id)  # fmt: skip
         ids = [row.id for row in self.rows]
         if selected is not None and selected.id in ids:
             table.move_cursor(row=ids.index(selected.id))
