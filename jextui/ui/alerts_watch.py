@@ -46,6 +46,7 @@ from jextui.alerts.center import NOTIFY_TITLE
 from jextui.alerts.deliver import CommandOutcome, osc_notification
 from jextui.feed.events import BookTickersUpdate, ExchangeInfoUpdate, PricesUpdate, TickersUpdate, TradesUpdate
 from jextui.trading.fills import FillEvent, FillEventKind
+from jextui.ui.notifications import fill_text
 
 if TYPE_CHECKING:
     from jextui.config import Settings
@@ -238,7 +239,7 @@ class AlertsWatch:
             self.delivered.append(delivery)
             self.last_fired[FILLS_ROW_ID] = delivery.fired.time_ms
             if delivery.escape:  # the notice and the bell are the fill announcement's own
-                body = _fill_body(event) if self._private() else delivery.fired.text
+                body = fill_text(event, private=self._private())  # the fill notice's own words
                 self._write(osc_notification(NOTIFY_TITLE, body, kind=self.center.notify_escape or "9"))
             self._changed()
 
@@ -354,8 +355,3 @@ class AlertsWatch:
             except Exception:
                 log.debug("alerts screen not refreshed", exc_info=True)
 
-
-def _fill_body(event: FillEvent) -> str:
-    """A fill without amounts (privacy mode)."""
-    what = "filled" if event.kind == FillEventKind.FILLED else "partly filled"
-    return f"{event.symbol}: {event.side.upper()} order {event.order_id} {what}"

@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.sandbox_prices import trade_at
+from textual.widgets import Input, Select
 
 from jextui.alerts import AlertStore, parse_alerts
 from jextui.alerts.deliver import ENV_CONDITION, ENV_PRICE, ENV_SYMBOL, ENV_TIME
 from jextui.ui.alerts_watch import ALERT_NOTICE_TITLE, AlertsWatch
 from jextui.ui.screens.alert_edit import AlertEditScreen
 from jextui.ui.screens.alerts import AlertsScreen
-
-from support.app_harness import make_test_app, wait_for_data, wait_until
-from support.sandbox_prices import trade_at
 
 D = Decimal
 SYMBOL = "BTCUSDT"
@@ -31,6 +31,10 @@ FAST_ORDERS = {"orders_per_second": 10_000}  # the price script places four orde
 def _price_fired(app: Any) -> list[str]:
     """The ids of the price alerts delivered so far, in order (fills left out)."""
     return [d.fired.alert.id for d in app.alerts.delivered if d.fired.alert is not None]
+
+
+def _on_main(app: Any) -> bool:
+    return bool(app.screen is app.main)
 
 
 def _notices(app: Any, title: str) -> list[str]:
@@ -69,7 +73,9 @@ async def test_alerts_fire_once_and_rearm_on_a_scripted_price_path(tmp_path: Pat
             price = price.quantize(D("0.01"))
             await _step(pilot, app, price, streams=streams)
             expected += fires
-            await wait_until(pilot, lambda: len(_price_fired(app)) >= len(expected), what=f"alerts at {price}")
+            count = len(expected)
+            await wait_until(pilot, lambda count=count: len(_price_fired(app)) >= count,
+                             what=f"alerts at {price}")
             await pilot.pause()
             assert _price_fired(app) == expected, price
             marked = app.main.panes.watchlist.symbol_marks(SYMBOL).endswith("!")
@@ -79,7 +85,7 @@ async def test_alerts_fire_once_and_rearm_on_a_scripted_price_path(tmp_path: Pat
         assert len(notices) == 1  # the second firing replaced the first notice (one of a kind)
         assert app.alerts.last_fired["console-1"] > 0
         tile = app.main.panes.grid.tile(SYMBOL)
-        assert tile is not None and tile.alert_mark and tile.border_title.endswith("!")
+        assert tile is not None and tile.alert_mark and str(tile.border_title).endswith("!")
 
 
 async def test_a_command_alert_runs_with_its_details_in_the_environment(tmp_path: Path) -> None:
@@ -132,14 +138,14 @@ async def test_the_add_dialog_refuses_bad_input_then_keeps_the_alert(tmp_path: P
         dialog = app.screen
         assert isinstance(dialog, AlertEditScreen)
         assert dialog.condition == "above" and D(dialog.level) == last  # prefilled with the last price
-        condition = dialog.query_one("#alert-condition")
+        condition = dialog.query_one("#alert-condition", Select)
         condition.value = "change_pct"
         await pilot.pause()
         assert dialog.level == "5"  # an untouched level follows the condition
         condition.value = "above"
         await pilot.pause()
         assert D(dialog.level) == last
-        level = dialog.query_one("#alert-level")
+        level = dialog.query_one("#alert-level", Input)
         level.value = ""
         for key in "12x":
             await pilot.press(key)
@@ -154,7 +160,7 @@ async def test_the_add_dialog_refuses_bad_input_then_keeps_the_alert(tmp_path: P
         await pilot.pause()
         assert dialog.level == ""  # typed over: left as it is
         await pilot.press("0", ".", "2", "5", "enter")
-        await wait_until(pilot, lambda: app.screen is app.main, what="the dialog to close")
+        await wait_until(pilot, lambda: _on_main(app), what="the dialog to close")
         again = AlertStore.in_folder(app.settings.data_dir)  # kept on disk: a restart finds it
         assert [(a.id, a.symbol, a.condition.value, a.threshold) for a in again.list()] == [
             ("console-1", SYMBOL, "spread_pct", D("0.25"))]
@@ -186,7 +192,7 @@ async def test_the_alerts_screen_lists_edits_and_deletes(tmp_path: Path) -> None
         await wait_until(pilot, lambda: isinstance(app.screen, AlertEditScreen), what="the dialog")
         dialog = app.screen
         assert isinstance(dialog, AlertEditScreen) and dialog.condition == "change_pct" and dialog.level == "50"
-        dialog.query_one("#alert-level").value = "40"
+        dialog.query_one("#alert-level", Input).value = "40"
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is screen, what="back to the list")
         assert [(a.id, a.threshold) for a in AlertStore.in_folder(app.settings.data_dir).list()] == [
@@ -238,3 +244,40 @@ def _with(settings: Any, **changes: Any) -> Any:
     import dataclasses
 
     return dataclasses.replace(settings, **changes)
+
+
+async def test_a_fill_of_ones_own_order_alerts_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from support.trading_ui import place_from_ticket, resting_buy_price
+
+    monkeypatch.setenv("TERM", "xterm-256color")  # a terminal that takes OSC 9
+    for name in ("TMUX", "VTE_VERSION"):
+        monkeypatch.delenv(name, raising=False)
+
+    app = make_test_app(tmp_path, sandbox_overrides=FAST_ORDERS)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        price = await resting_buy_price(app, ticks_below_bid=5)
+        order_id = await place_from_ticket(pilot, price)
+        client = app.session.client
+        assert client is not None
+        await client.new_order(SYMBOL, "SELL", D("1"), price, time_in_force="IOC")  # takes it
+
+        def fills() -> list[Any]:  # the resting BUY's (the SELL that took it is a fill of one's own too)
+            return [d for d in app.alerts.delivered if d.fired.condition == "fill" and "BUY" in d.fired.text]
+
+        await wait_until(pilot, lambda: bool(fills()), what="the fill alert")
+        app.session.refresh_now("open_orders")  # the snapshot sees the fill too: still one alert
+        await wait_until(pilot, lambda: all(o.order_id != order_id for o in app.store.orders_of(SYMBOL)),
+                         what="the order to leave the list")  # fmt: skip
+        await pilot.pause()
+        assert len(fills()) == 1 and fills()[0].fired.symbol == SYMBOL
+        notified = [text for text in app.alerts.written if f"(order {order_id})" in text]
+        assert len(notified) == 1 and notified[0].startswith("\x1b]9;jextui: Filled: BUY")  # the notice's words
+        assert [r.last_fired_ms for r in app.alerts.rows() if r.id == "fills"] == [app.alerts.last_fired["fills"]]
+
+
+def test_the_palette_offers_the_alert_commands() -> None:
+    from jextui.ui.commands import system_commands
+
+    titles = [command.title for command in system_commands(lambda action: None, [], lambda name: None)]  # type: ignore[arg-type, return-value]
+    assert "Add alert (!)" in titles and "Alerts (L)" in titles

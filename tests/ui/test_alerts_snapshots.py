@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
 
 from jextui.alerts import AlertStore, parse_alerts
 from jextui.ui.screens.alert_edit import AlertEditScreen
 from jextui.ui.screens.alerts import AlertsScreen
-
-from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
 
 CONFIG_ALERTS = [
     {"symbol": "ETHUSDT", "above": "0.01"},  # holds: fires at start
