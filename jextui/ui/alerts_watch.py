@@ -308,7 +308,7 @@ class AlertsWatch:
                                  f"{alert.threshold}{unit}", state, self.last_fired.get(alert.id),
                                  "config" if alert.from_config else "console", not alert.from_config, why,
                                  alert))  # fmt: skip
-        rows.append(AlertRow(FILLS_ROW_ID, "all", "your orders' fills", "",
+        rows.append(AlertRow(FILLS_ROW_ID, "all", "own fills", "",
                              "on" if center.fill_alerts else "off", self.last_fired.get(FILLS_ROW_ID), "built-in",
                              False, "alert_fills in the config file switches it", None))  # fmt: skip
         return rows
@@ -318,7 +318,13 @@ class AlertsWatch:
         return self._change(lambda: self.center.add(table))
 
     def edit(self, alert_id: str, table: Mapping[str, Any]) -> str | None:
-        return self._change(lambda: self.center.edit(alert_id, table))
+        """Change a console alert (it starts armed again, never fired)."""
+        def change() -> object:
+            self.center.edit(alert_id, table)
+            self.last_fired.pop(alert_id, None)
+            return None
+
+        return self._change(change)
 
     def delete(self, alert_id: str) -> str | None:
         def remove() -> object:

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from support.app_harness import make_test_app, wait_for_data, wait_until
 from support.sandbox_prices import trade_at
-from textual.widgets import Input, Select
+from textual.command import CommandPalette
+from textual.widgets import Input, OptionList, Select
 
 from jextui.alerts import AlertStore, parse_alerts
 from jextui.alerts.deliver import ENV_CONDITION, ENV_PRICE, ENV_SYMBOL, ENV_TIME
@@ -145,13 +146,18 @@ async def test_the_add_dialog_refuses_bad_input_then_keeps_the_alert(tmp_path: P
         condition.value = "above"
         await pilot.pause()
         assert D(dialog.level) == last
+        condition.value = "below"  # a price condition to another: the level stays
+        await pilot.pause()
+        assert D(dialog.level) == last
+        condition.value = "above"
+        await pilot.pause()
         level = dialog.query_one("#alert-level", Input)
         level.value = ""
         for key in "12x":
             await pilot.press(key)
         await pilot.press("enter")
         assert isinstance(app.screen, AlertEditScreen)
-        assert "'12x' is not a number" in dialog.message
+        assert dialog.message.startswith("Level: '12x' is not a number")
         assert app.alerts.center.store.list() == [] and not (app.settings.data_dir / "alerts.json").exists()
         level.value = ""
         await pilot.press("enter")
@@ -274,6 +280,19 @@ async def test_a_fill_of_ones_own_order_alerts_once(tmp_path: Path, monkeypatch:
         notified = [text for text in app.alerts.written if f"(order {order_id})" in text]
         assert len(notified) == 1 and notified[0].startswith("\x1b]9;jextui: Filled: BUY")  # the notice's words
         assert [r.last_fired_ms for r in app.alerts.rows() if r.id == "fills"] == [app.alerts.last_fired["fills"]]
+
+
+async def test_the_palette_opens_the_alert_dialog(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"add alert")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette)
+                         and app.screen.query_one(OptionList).option_count > 0, what="the palette's hits")  # fmt: skip
+        await pilot.press("down")  # the first hit is highlighted
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertEditScreen), what="the alert dialog")
 
 
 def test_the_palette_offers_the_alert_commands() -> None:

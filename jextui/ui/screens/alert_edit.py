@@ -2,9 +2,10 @@
 
 One symbol, one condition (above / below a price, 24 h change beyond ±N %,
 spread at least N %) and its level.  A new alert starts as "above" the last
-price; switching to a percent condition puts a typical percentage in the
-level field (and switching back, the last price again) as long as the field
-still holds what the dialog put there.
+price; switching from a price condition to a percent one puts a typical
+percentage in the level field (and switching back, the last price again) as
+long as the field still holds what the dialog put there; above and below
+keep the level.
 
 Enter in the level field (or ctrl+s anywhere) saves through ``save`` (the alerts watch): it returns ``None`` or the
 reason in words, which the dialog shows on its message line while it stays
@@ -125,7 +126,10 @@ class AlertEditScreen(ModalScreen[bool]):
         if new == old:
             return
         level = self.query_one("#alert-level", Input)
-        if level.value.strip() == self._prefilled.get(old, "").strip():  # untouched: suggest one for the new kind
+        same_kind = (old in DEFAULT_PERCENT) == (new in DEFAULT_PERCENT)  # price to price, percent to percent
+        if same_kind:
+            self._prefilled[new] = self._prefilled.get(old, "")
+        elif level.value.strip() == self._prefilled.get(old, "").strip():  # untouched: suggest one for the new kind
             suggestion = DEFAULT_PERCENT.get(new)
             if suggestion is None:
                 suggestion = format(self.last_price, "f") if self.last_price is not None else ""
@@ -158,8 +162,11 @@ class AlertEditScreen(ModalScreen[bool]):
         if not self.level.strip():
             self.show_message("Level: type a number, e.g. 70000 or 0.5.", error=True)
             return
+        condition = self.condition
         problem = self._save(self.table())
         if problem is not None:
+            if problem.startswith(f"{condition}: "):  # the level is the condition's value
+                problem = "Level: " + problem.removeprefix(f"{condition}: ")
             self.show_message(_sentence(problem), error=True)
             return
         self.dismiss(True)
