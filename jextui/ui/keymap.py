@@ -158,7 +158,7 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("exclamation_mark", "add_alert", "Add alert",
             "Set a price alert on the active symbol (the dialog starts at its last price)", group="Alerts"),
     KeySpec("L", "alerts", "Alerts", "The alerts screen: every alert, its state and last firing; change or delete "
-            "the console's own", group="Alerts"),  # fmt: skip
+            "the console's own", group="Alerts"),
     *_account_specs(),
     # --- panes (bound by the pane while it has focus) ----------------------
     KeySpec("up,k", "cursor_up", "Up", "Move the cursor up", scope="watchlist"),

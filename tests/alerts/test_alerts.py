@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.sandbox_prices import trade_at
 
 from jextui.alerts import (
     Alert,
@@ -27,8 +28,6 @@ from jextui.alerts.evaluate import fill_alert, spread_pct
 from jextui.api import JexClient
 from jextui.cli import main
 from jextui.config import ConfigError, load_config
-
-from support.sandbox_prices import trade_at
 
 D = Decimal
 
