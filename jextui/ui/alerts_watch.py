@@ -216,15 +216,23 @@ class AlertsWatch:
         self._changed()
 
     def check(self, update: PriceUpdate) -> None:
-        """One symbol's news: deliver whatever fires, keep the marks in step."""
+        """One symbol's news: deliver whatever fires, keep the marks (and an open list) in step."""
+        watched = self.on_change is not None  # the alerts screen is up: a re-arm changes what it shows
+        before = self._states(update.symbol) if watched else ()
         deliveries = self.center.on_price(update)
         for delivery in deliveries:
             self._deliver(delivery)
         marks = frozenset(self.center.marked_symbols())
+        changed = bool(deliveries) or (watched and self._states(update.symbol) != before)
         if marks != self._shown_marks:
             self._shown_marks = marks
             self._show_marks(marks)
+            changed = True
+        if changed:
             self._changed()
+
+    def _states(self, symbol: str) -> tuple[bool, ...]:
+        return tuple(self.center.is_armed(alert) for alert in self.center.active() if alert.symbol == symbol)
 
     # --- fills -------------------------------------------------------------------------
 

@@ -81,6 +81,17 @@ async def test_alerts_fire_once_and_rearm_on_a_scripted_price_path(tmp_path: Pat
             assert _price_fired(app) == expected, price
             marked = app.main.panes.watchlist.symbol_marks(SYMBOL).endswith("!")
             assert marked == (app.alerts.center.is_armed(app.alerts.center.active()[0]) is False), price
+        # The alerts screen, open while the alert re-arms and fires again, follows both.
+        await pilot.press("L")
+        await wait_until(pilot, lambda: isinstance(app.screen, AlertsScreen), what="the alerts screen")
+        screen = app.screen
+        assert isinstance(screen, AlertsScreen) and screen.rows[0].state == "fired"
+        await _step(pilot, app, (level * D("0.994")).quantize(D("0.01")), streams=streams)
+        await wait_until(pilot, lambda: screen.rows[0].state == "armed", what="the list to show the re-arm")
+        await _step(pilot, app, level + 2, streams=streams)
+        await wait_until(pilot, lambda: screen.rows[0].state == "fired", what="the list to show the firing")
+        assert len(_price_fired(app)) == 3 and screen.rows[0].last_fired_ms == app.alerts.last_fired["console-1"]
+        await pilot.press("escape")
         notices = _notices(app, ALERT_NOTICE_TITLE)
         assert notices and f"(alert: above {level})" in notices[-1]
         assert len(notices) == 1  # the second firing replaced the first notice (one of a kind)
