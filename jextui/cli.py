@@ -183,7 +183,9 @@ def _config_check(env: Mapping[str, str], profile: str | None) -> int:
         _stderr(str(exc))
         return EXIT_USAGE
     print(_describe(settings))
-    return EXIT_OK
+    for problem in settings.alert_problems:  # the rest of the config is fine and used
+        _stderr(problem)
+    return EXIT_FAILURE if settings.alert_problems else EXIT_OK
 
 
 def run_config(argv: Sequence[str], env: Mapping[str, str]) -> int:

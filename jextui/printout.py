@@ -220,7 +220,7 @@ def _alerts(settings: Settings, exchange: str) -> tuple[dict[str, Any], str]:
          "condition": a.condition.value, "threshold": a.threshold, "command": list(a.command) if a.command else None}
         for a in alerts
     ]
-    notes = [problem] if (problem := store.load_problem()) else []
+    notes = [*settings.alert_problems, *([problem] if (problem := store.load_problem()) else [])]
     columns = [("id", "ID"), ("symbol", "SYMBOL"), ("condition", "CONDITION"), ("threshold", "LEVEL"),
                ("command", "COMMAND")]
     doc = _doc("alerts", exchange, alerts=rows, fill_alerts=settings.alert_fills, notes=notes)

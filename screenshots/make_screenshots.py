@@ -8,7 +8,7 @@ round trip hidden: the same command always writes the same files.
     python screenshots/make_screenshots.py [--out screenshots/]
 
 Files: main-160x48.svg, main-80x24.svg, grid-160x48.svg, candles-160x48.svg,
-help-160x48.svg, light-160x48.svg.
+help-160x48.svg, light-160x48.svg, alerts-160x48.svg.
 """
 
 from __future__ import annotations
@@ -47,6 +47,17 @@ class Shot:
     size: tuple[int, int]
     theme: str = "jextui-dark"
     keys: tuple[str, ...] = ()
+    prepare: Callable[[Path], None] | None = None  # given the data folder before the start
+
+
+def _seed_alerts(data: Path) -> None:
+    """A few alerts made in the console (the first holds at the start, so it has fired)."""
+    from jextui.alerts import AlertStore
+
+    store = AlertStore.in_folder(data)
+    for table in ({"symbol": "ETHUSDT", "below": "5000"}, {"symbol": "BTCUSDT", "above": "70000"},
+                  {"symbol": "LTCBTC", "spread_pct": "0.5"}, {"symbol": "BTCUSDT", "change_pct": "7.5"}):
+        store.add(table)
 
 
 SHOTS: tuple[Shot, ...] = (
@@ -56,6 +67,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("candles-160x48", (160, 48), keys=("v", "right_square_bracket", "right_square_bracket")),
     Shot("help-160x48", (160, 48), keys=("question_mark",)),
     Shot("light-160x48", (160, 48), theme="jextui-light"),
+    Shot("alerts-160x48", (160, 48), keys=("L",), prepare=_seed_alerts),
 )
 
 
@@ -110,6 +122,8 @@ async def _wait_for_data(pilot: Pilot[Any], timeout_s: float = 15.0) -> None:
 
 async def take(shot: Shot, out: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="jextui-shot-") as folder:
+        if shot.prepare is not None:
+            shot.prepare(Path(folder) / "data")
         app = _app(Path(folder), shot.theme)
         async with app.run_test(size=shot.size) as pilot:
             await _wait_for_data(pilot)

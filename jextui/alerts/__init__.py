@@ -27,6 +27,7 @@ from jextui.alerts.model import (
     Condition,
     parse_alert,
     parse_alerts,
+    parse_alerts_leniently,
     unknown_symbol_messages,
 )
 from jextui.alerts.store import AlertStore
@@ -47,5 +48,6 @@ __all__ = [
     "fill_alert",
     "parse_alert",
     "parse_alerts",
+    "parse_alerts_leniently",
     "unknown_symbol_messages",
 ]

@@ -35,6 +35,7 @@ __all__ = [
     "Condition",
     "parse_alert",
     "parse_alerts",
+    "parse_alerts_leniently",
     "parse_number",
     "unknown_symbol_messages",
 ]
@@ -183,6 +184,27 @@ def parse_alerts(tables: Sequence[Any]) -> tuple[Alert, ...]:
             where = f"alerts[{index}]" + (f".{exc.key}" if exc.key else "")
             raise AlertError(where, exc.message) from None
     return tuple(alerts)
+
+
+def parse_alerts_leniently(tables: object) -> tuple[tuple[Alert, ...], tuple[str, ...]]:
+    """The ``[[alerts]]`` list, good tables kept and bad ones left out: ``(alerts, problems)``.
+
+    One message per bad table (``alerts[N].key: what is wrong; this alert is
+    ignored``), so one mistyped alert costs only itself.  Ids stay those of
+    :func:`parse_alerts` (``config-N``, N the table's place from 1).
+    """
+    if not isinstance(tables, (list, tuple)):
+        return (), (f"alerts: expected a list of [[alerts]] tables, got {type(tables).__name__}; "
+                    "every config-file alert is ignored",)
+    alerts: list[Alert] = []
+    problems: list[str] = []
+    for index, table in enumerate(tables):
+        try:
+            alerts.append(parse_alert(table, alert_id=f"config-{index + 1}", from_config=True))
+        except AlertError as exc:
+            where = f"alerts[{index}]" + (f".{exc.key}" if exc.key else "")
+            problems.append(f"{where}: {exc.message}; this alert is ignored")
+    return tuple(alerts), tuple(problems)
 
 
 def unknown_symbol_messages(alerts: Iterable[Alert], known_symbols: Collection[str]) -> list[str]:

@@ -294,7 +294,7 @@ def load_config(path: Path) -> Config:
     if doc.theme is not None and not doc.theme.strip():
         raise file_error(path, "theme", "is empty")
     profiles = {name: _load_profile(path, name, value) for name, value in doc.profiles.items()}
-    alerts = _load_alerts(path, doc.alerts)
+    alerts, alert_problems = _load_alerts(path, doc.alerts)
     if not _ASSET_NAME.match(doc.valuation_asset):
         raise file_error(path, "valuation_asset", f"{doc.valuation_asset!r} is not an asset (e.g. USDT or BTC)")
     if doc.default_profile is not None and doc.default_profile not in profiles:
@@ -315,18 +315,18 @@ def load_config(path: Path) -> Config:
         refresh=doc.refresh,
         profiles=profiles,
         alerts=alerts,
+        alert_problems=alert_problems,
         alert_fills=doc.alert_fills,
         valuation_asset=doc.valuation_asset,
     )
 
 
-def _load_alerts(path: Path, tables: list[Any]) -> tuple[Any, ...]:
-    from jextui.alerts.model import AlertError, parse_alerts
+def _load_alerts(path: Path, tables: Any) -> tuple[tuple[Any, ...], tuple[str, ...]]:
+    """The good alerts and one message per bad table: a bad alert costs only itself."""
+    from jextui.alerts.model import parse_alerts_leniently
 
-    try:
-        return parse_alerts(tables)
-    except AlertError as exc:
-        raise file_error(path, exc.key, exc.message) from None
+    alerts, problems = parse_alerts_leniently(tables)
+    return alerts, tuple(f"{path}: {problem}" for problem in problems)
 
 
 def known_profiles_text(profiles: Mapping[str, Profile]) -> str:

@@ -199,6 +199,7 @@ def load_settings(overrides: Overrides = Overrides(), env: Mapping[str, str] = o
         state_path=locs.state_file,
         journal_path=locs.journal_file,
         alerts=config.alerts,
+        alert_problems=config.alert_problems,
         alert_fills=config.alert_fills,
         valuation_asset=config.valuation_asset,
     )

@@ -158,7 +158,7 @@ class ConfigFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     weight_share: float = 0.8
     refresh: RefreshPeriods = RefreshPeriods()
     profiles: dict[str, Any] = {}
-    alerts: list[Any] = []  # [[alerts]] tables, checked by jextui.alerts.parse_alerts
+    alerts: Any = []  # [[alerts]] tables, checked one by one by jextui.alerts.parse_alerts_leniently
     alert_fills: bool = True
     valuation_asset: str = "USDT"
 
@@ -182,6 +182,7 @@ class Config:
     alerts: tuple[Alert, ...] = ()
     alert_fills: bool = True
     valuation_asset: str = "USDT"
+    alert_problems: tuple[str, ...] = ()  # bad [[alerts]] tables, left out (one message each)
 
 
 @dataclass(frozen=True)
@@ -217,6 +218,7 @@ class Settings:
     journal_path: Path  # the order journal (SQLite)
     alerts: tuple[Alert, ...] = ()  # from the config file; the console's own: jextui.alerts.AlertStore
     alert_fills: bool = True  # notify fills of the account's own orders
+    alert_problems: tuple[str, ...] = ()  # bad [[alerts]] tables left out: said at start and by config check
     valuation_asset: str = "USDT"  # the portfolio's valuation asset
     # Demo mode: the sandbox already starting in its own process (a
     # jextui.sandbox.child.SandboxChild, started by the command line); None: in-process.

@@ -111,8 +111,9 @@ _TEMPLATE = """\
 ## Price alerts: one [[alerts]] table each, with exactly one of above, below,
 ## change_pct (24 h, either way) or spread_pct.  An optional command is a list
 ## (no shell); it finds JEXTUI_ALERT_SYMBOL/CONDITION/PRICE/TIME in its
-## environment.  (Top-level keys: alert_fills = false stops the notices on
-## fills of your orders; valuation_asset = "BTC" values the portfolio in BTC.)
+## environment.  (Top-level keys: alert_fills = false stops the desktop
+## notification on fills of your orders, their notices stay; valuation_asset =
+## "BTC" values the portfolio in BTC.)
 # [[alerts]]
 # symbol = "BTCUSDT"
 # above = "70000"

@@ -59,6 +59,8 @@ if TYPE_CHECKING:
     from jextui.ui.startup import ConsoleParts
     from jextui.market_store import MarketStore
     from jextui.ui.account_orders_watch import AccountOrdersWatch
+    from jextui.ui.alerts_keys import AlertKeys
+    from jextui.ui.alerts_watch import AlertsWatch
     from jextui.ui.trading_actions import TradingController, TradingDeps
     from jextui.ui.visibility import FeedVisibility
     from jextui.ui.messages import OrderActivated, SymbolActivated
@@ -130,6 +132,8 @@ class JexApp(App[int]):
 
         self._key_watch = KeyWatch(None if settings.demo else settings.profile_name)
         self._orders_watch: AccountOrdersWatch | None = None
+        self._alerts: AlertsWatch | None = None
+        self._alert_keys: AlertKeys | None = None
         register_themes(self, settings.themes_dir, settings.theme)
 
     # --- the parts built after the first frame ------------------------------------
@@ -172,7 +176,42 @@ class JexApp(App[int]):
             self._trading = TradingController(self._trading_deps())
             self.parts.router.subscribe_all(self._trading.feed_handlers())
             self.orders_watch.on_snapshot = self._trading.fills.observe_snapshot
+            self._trading.announcer.listeners.append(self.alerts.on_fills)  # each fill announced once
         return self._trading
+
+    @property
+    def alerts(self) -> AlertsWatch:
+        """Price and fill alerts, checked on every price update (jextui.ui.alerts_watch)."""
+        if self._alerts is None:
+            from jextui.ui.alerts_watch import AlertsWatch
+
+            panes = self.parts.panes
+
+            def show_marks(symbols: Iterable[str]) -> None:
+                panes.watchlist.set_alert_marks(set(symbols))
+                panes.grid.set_alert_marks(set(symbols))
+
+            self._alerts = AlertsWatch(self.settings, notify=self.notify, bell=self.bell,
+                                       write_terminal=self.write_to_terminal, show_marks=show_marks,
+                                       private=lambda: self.private)  # fmt: skip
+            for event_type, handler in self._alerts.feed_handlers().items():
+                self.parts.router.subscribe(event_type, handler)
+        return self._alerts
+
+    @property
+    def alert_keys(self) -> AlertKeys:
+        if self._alert_keys is None:
+            from jextui.ui.alerts_keys import AlertKeys
+
+            self._alert_keys = AlertKeys(self.alerts, push_screen=self.push_screen,
+                                         active_symbol=lambda: self.active_symbol, last_price=self.store.last_price,
+                                         notify=self.notify, time_zone=self.options.time_zone)  # fmt: skip
+        return self._alert_keys
+
+    def write_to_terminal(self, text: str) -> None:
+        """Escape text for the terminal itself (a desktop notification), between frames."""
+        if not self.is_headless and self._driver is not None:
+            self._driver.write(text)
 
     @property
     def orders_watch(self) -> AccountOrdersWatch:
@@ -258,6 +297,7 @@ class JexApp(App[int]):
             await asyncio.sleep(startup.FRAME_OUT_S)  # the first frame to the terminal before the imports
             parts = self.parts
             self._watch_listings(parts)
+            self.alerts.start_notices()
             self._key_watch.attach(parts.router)
             await self.main.install_panes(parts.panes, ("book",))
             self.update_visibility()  # sizes the book's depth to its pane
@@ -320,6 +360,8 @@ class JexApp(App[int]):
         self.notify(message, title="Not connected", severity="error", timeout=15)
 
     async def on_unmount(self) -> None:
+        if self._alerts is not None:
+            self._alerts.stop()
         if self.parts_built:
             await self.session.stop()
 
@@ -359,7 +401,8 @@ class JexApp(App[int]):
             self._visibility.size_book_depth(self.main, self.session)
             return
         ticket_open = self._trading is not None and self._trading.has_open_ticket
-        if self._visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend):
+        also = self._alerts.feeds_needed() if self._alerts is not None else frozenset()
+        if self._visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend, also=also):
             # Which feeds are hidden or unavailable changed at our word: read it now, not at the next push.
             self.bridge.health = self.session.feed_health()
 
@@ -602,6 +645,12 @@ class JexApp(App[int]):
 
     def action_privacy(self) -> None:
         self.private = not self.private
+
+    def action_add_alert(self) -> None:
+        self.alert_keys.new_alert()
+
+    def action_alerts(self) -> None:
+        self.alert_keys.show_alerts()
 
     def action_account_screen(self, name: str) -> None:
         if name in ACCOUNT_SCREENS:

@@ -154,6 +154,11 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("o", "orders_scope", "Orders: all/this",
             "Open orders pane: every open order on the account, or the active symbol's only", group="Trading"),
     KeySpec("p", "privacy", "Privacy", "Hide or show every balance and amount (screen sharing)", group="Trading"),
+    # --- alerts -------------------------------------------------------------
+    KeySpec("exclamation_mark", "add_alert", "Add alert",
+            "Set a price alert on the active symbol (the dialog starts at its last price)", group="Alerts"),
+    KeySpec("L", "alerts", "Alerts", "The alerts screen: every alert, its state and last firing; change or delete "
+            "the console's own", group="Alerts"),
     *_account_specs(),
     # --- panes (bound by the pane while it has focus) ----------------------
     KeySpec("up,k", "cursor_up", "Up", "Move the cursor up", scope="watchlist"),
@@ -231,6 +236,7 @@ _KEY_LABELS = {
     "right_square_bracket": "]",
     "shift+tab": "shift+tab",
     "escape": "esc",
+    "exclamation_mark": "!",
 }
 
 

@@ -74,8 +74,16 @@ class FillAnnouncer:
         self._private = private
         self.announced: list[str] = []
         """Every sentence announced so far (newest last), for the trader's record and for tests."""
+        self.listeners: list[Callable[[list[FillEvent]], None]] = []
+        """Also told of every event announced (the alerts: jextui.ui.alerts_watch)."""
 
     def announce(self, events: Iterable[FillEvent]) -> None:
+        events = list(events)
+        for listener in self.listeners:
+            try:
+                listener(events)
+            except Exception:  # an alert's trouble must not lose the fill's own notice
+                log.exception("a fill listener failed")
         for event in events:
             text = fill_text(event, private=self._private())
             self.announced.append(text)

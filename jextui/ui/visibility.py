@@ -47,10 +47,14 @@ class FeedVisibility:
         self.visible: frozenset[str] | None = None
         self.book_depth_limit: int | None = None
 
-    def update(self, main: MainScreen, session: Session, *, ticket_open: bool, resend: bool = False) -> bool:
+    def update(
+        self, main: MainScreen, session: Session, *, ticket_open: bool, resend: bool = False,
+        also: frozenset[str] = frozenset(),
+    ) -> bool:
         """Tell the feed which panes are on screen (and size the book's depth); ``resend``: even if unchanged.
+        ``also``: feeds wanted whatever is on screen (the tickers, while alerts are checked).
         True when the feed was told."""
-        visible = visible_feeds(main, ticket_open)
+        visible = visible_feeds(main, ticket_open) | also
         told = resend or visible != self.visible
         if told:
             self.visible = visible

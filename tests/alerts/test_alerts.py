@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.sandbox_prices import trade_at
 
 from jextui.alerts import (
     Alert,
@@ -27,8 +28,6 @@ from jextui.alerts.evaluate import fill_alert, spread_pct
 from jextui.api import JexClient
 from jextui.cli import main
 from jextui.config import ConfigError, load_config
-
-from .sandbox_prices import trade_at
 
 D = Decimal
 
@@ -189,21 +188,34 @@ BAD_CONFIG_ALERTS = [
      "alerts[1].above", "'x' is not a number"),
     ('[[alerts]]\nsymbol = "BTC-USDT"\nabove = "1"\n', "alerts[0].symbol", "is not a symbol"),
     ('alerts = 3\n', "alerts", "expected a list"),
-    ('valuation_asset = "usd t"\n', "valuation_asset", "is not an asset"),
 ]
 
 
 @pytest.mark.parametrize(("text", "key", "words"), BAD_CONFIG_ALERTS)
-def test_config_check_reports_bad_alerts(
+def test_config_check_reports_bad_alerts_and_keeps_the_rest(
     config_home: Path, capfd: pytest.CaptureFixture[str], text: str, key: str, words: str
 ) -> None:
-    path = _write(config_home, text)
-    with pytest.raises(ConfigError, match=re.escape(f"{path}: {key}: ")):
+    path = _write(config_home, 'watchlist = ["ETHUSDT"]\nbell = true\n' + text)
+    config = load_config(path)  # a bad alert costs only itself
+    assert config.watchlist == ("ETHUSDT",) and config.bell is True
+    assert len(config.alert_problems) == 1
+    assert config.alert_problems[0].startswith(f"{path}: {key}: ") and words in config.alert_problems[0]
+    good = [a.id for a in config.alerts]
+    assert good == (["config-1"] if key == "alerts[1].above" else [])
+    assert main(["config", "check"]) == 1
+    captured = capfd.readouterr()
+    assert re.search(r"watchlist\s+ETHUSDT", captured.out)
+    err = captured.err
+    assert err.startswith(f"jextui: {path}: {key}: ") and words in err and "ignored" in err, err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_other_config_mistakes_still_stop_the_config(config_home: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    path = _write(config_home, 'valuation_asset = "usd t"\n')
+    with pytest.raises(ConfigError, match=re.escape(f"{path}: valuation_asset: ")):
         load_config(path)
     assert main(["config", "check"]) == 2
-    err = capfd.readouterr().err
-    assert err.startswith(f"jextui: {path}: {key}: ") and words in err, err
-    assert "Traceback" not in err and err.count("\n") == 1
+    assert "is not an asset" in capfd.readouterr().err
 
 
 def test_config_alerts_are_loaded_and_shown(config_home: Path, capfd: pytest.CaptureFixture[str]) -> None:

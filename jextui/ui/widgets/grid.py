@@ -74,6 +74,7 @@ class GridView(ScrollableContainer, can_focus=False):
         self._private = False
         self._tiles_built = not tiles_later
         self._order_counts: dict[str, int] = {}
+        self._alert_marks: frozenset[str] = frozenset()
 
     @property
     def tiles_built(self) -> bool:
@@ -134,6 +135,7 @@ class GridView(ScrollableContainer, can_focus=False):
         self._symbols = wanted
         self.set_active(self._active)
         self.set_order_counts(self._order_counts)
+        self.set_alert_marks(self._alert_marks)
         return new
 
     def set_order_counts(self, counts: Mapping[str, int]) -> None:
@@ -141,6 +143,12 @@ class GridView(ScrollableContainer, can_focus=False):
         self._order_counts = dict(counts)
         for tile in self.query(SymbolTile):
             tile.set_order_count(self._order_counts.get(tile.symbol, 0))
+
+    def set_alert_marks(self, symbols: frozenset[str] | set[str]) -> None:
+        """Symbols with an alert fired and not re-armed: their tiles are marked ``!``."""
+        self._alert_marks = frozenset(symbols)
+        for tile in self.query(SymbolTile):
+            tile.set_alert_mark(tile.symbol in self._alert_marks)
 
     def set_active(self, symbol: str | None) -> None:
         self._active = symbol

@@ -71,6 +71,7 @@ class SymbolTile(Pane):
         self._last_subtitle_paint = float("-inf")
         self._has_data = True  # the symbol itself is shown from the start
         self._order_count = 0
+        self._alert_mark = False
         self.border_title = symbol
 
     # --- data in ----------------------------------------------------------------
@@ -79,7 +80,22 @@ class SymbolTile(Pane):
         """Open orders on this symbol: marked in the border (``◆2``) when there are any."""
         if count != self._order_count:
             self._order_count = count
-            self.border_title = f"{self.symbol} ◆{count}" if count else self.symbol
+            self._title_marks()
+
+    def set_alert_mark(self, marked: bool) -> None:
+        """An alert on this symbol fired and has not re-armed: ``!`` in the border."""
+        if marked != self._alert_mark:
+            self._alert_mark = marked
+            self._title_marks()
+
+    @property
+    def alert_mark(self) -> bool:
+        return self._alert_mark
+
+    def _title_marks(self) -> None:
+        count = self._order_count
+        orders = f" ◆{count}" if count else ""
+        self.border_title = f"{self.symbol}{orders}{' !' if self._alert_mark else ''}"
 
     @property
     def order_count(self) -> int:

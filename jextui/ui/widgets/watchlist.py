@@ -69,6 +69,7 @@ class WatchlistView(ListPane):
         self._flashes: dict[str, tuple[Direction, int]] = {}
         self._flash_serial = 0
         self._order_counts: dict[str, int] = {}
+        self._alert_marks: frozenset[str] = frozenset()
 
     # --- data in ----------------------------------------------------------------
 
@@ -91,6 +92,18 @@ class WatchlistView(ListPane):
     def order_mark(self, symbol: str) -> str:
         count = self._order_counts.get(symbol, 0)
         return f"◆{count}" if count else ""
+
+    def set_alert_marks(self, symbols: frozenset[str] | set[str]) -> None:
+        """Symbols with an alert that fired and has not re-armed: marked ``!`` (jextui.ui.alerts_watch)."""
+        symbols = frozenset(symbols)
+        if symbols != self._alert_marks:
+            self._alert_marks = symbols
+            self.refresh_lines()
+
+    def symbol_marks(self, symbol: str) -> str:
+        """The marks after a symbol: open orders (``◆2``) and a fired alert (``!``)."""
+        return " ".join(mark for mark in (self.order_mark(symbol), "!" if symbol in self._alert_marks else "")
+                        if mark)  # fmt: skip
 
     def update_tickers(self, tickers: Mapping[str, Ticker24hr]) -> None:
         """24 h statistics; their last price counts as a price update."""
@@ -221,8 +234,8 @@ class WatchlistView(ListPane):
     def _layout(self, width: int) -> _Columns:
         """Columns by priority: symbol, price, change, marker, number, volume, trend."""
         symbol_width = min(12, max([6, *(len(symbol) for symbol in self._symbols)]))
-        if self._order_counts:
-            symbol_width += 1 + max(len(self.order_mark(symbol)) for symbol in self._symbols)
+        if self._order_counts or self._alert_marks:
+            symbol_width += 1 + max(len(self.symbol_marks(symbol)) for symbol in self._symbols)
         price_width = max([4, *(len(self._price_text(symbol)) for symbol in self._symbols)])
         change_width = max([6, *(len(self._change_text(symbol)) for symbol in self._symbols)])
         used = symbol_width + 1 + price_width
@@ -269,7 +282,7 @@ class WatchlistView(ListPane):
             number = str(index + 1) if index < 9 else ""
             cells.append(fit(number, 1, style=self.style_of("pane--muted")))
         symbol_style = self.style_of("pane--active") if active else ""
-        mark = self.order_mark(symbol)
+        mark = self.symbol_marks(symbol)
         if mark:
             name = Text(symbol, style=symbol_style, end="")
             name.append(" " + mark, style=self.style_of("pane--active"))
