@@ -28,6 +28,7 @@ from textual.widgets import Input, Select, Static
 
 from jextui.alerts import Alert
 from jextui.ui.alerts_watch import CONDITION_WORDS
+from jextui.ui.widgets.in_order_input import InOrderInput
 
 __all__ = ["AlertEditScreen", "DEFAULT_PERCENT"]
 
@@ -100,7 +101,7 @@ class AlertEditScreen(ModalScreen[bool]):
                              allow_blank=False, id="alert-condition")  # fmt: skip
             with Horizontal(classes="alert-row"):
                 yield Static("Level", classes="alert-label")
-                yield Input(self._level, placeholder="a number, e.g. 70000 or 0.5", id="alert-level")
+                yield InOrderInput(self._level, placeholder="a number, e.g. 70000 or 0.5", id="alert-level")
                 yield Static(_UNITS.get(self._condition, ""), id="alert-unit")
             yield Static("", id="alert-message", markup=False)
             yield Static("Enter: save    Esc: cancel    Tab: condition ⇄ level", id="alert-keys", markup=False)
