@@ -161,6 +161,7 @@ class ConfigFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     alerts: list[Any] = []  # [[alerts]] tables, checked by jextui.alerts.parse_alerts
     alert_fills: bool = True
     valuation_asset: str = "USDT"
+    keys: dict[str, Any] = {}  # [keys]: action id -> keys, checked by jextui.ui.keymap_user (never fatal)
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ class Config:
     alerts: tuple[Alert, ...] = ()
     alert_fills: bool = True
     valuation_asset: str = "USDT"
+    keys: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -218,6 +220,9 @@ class Settings:
     alerts: tuple[Alert, ...] = ()  # from the config file; the console's own: jextui.alerts.AlertStore
     alert_fills: bool = True  # notify fills of the account's own orders
     valuation_asset: str = "USDT"  # the portfolio's valuation asset
+    # The [keys] table as written (action id -> keys); the console checks it at start
+    # (jextui.ui.keymap_user), and what is wrong there keeps its default keys.
+    keys: Mapping[str, Any] = field(default_factory=dict, kw_only=True)
     # Demo mode: the sandbox already starting in its own process (a
     # jextui.sandbox.child.SandboxChild, started by the command line); None: in-process.
     sandbox_child: Any = field(default=None, compare=False)

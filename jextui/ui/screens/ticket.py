@@ -44,7 +44,7 @@ from typing import ClassVar, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -54,6 +54,9 @@ from textual.widgets import Input, Static
 
 from jextui.api.models import Order, SymbolInfo
 from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
+from jextui.trading.guard import GuardVerdict
+from jextui.trading.marketable import MarketableRefusal
+from jextui.trading.sizing import SizeResult
 from jextui.trading.submit import OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import (
     FIELD_BALANCE,
@@ -63,19 +66,17 @@ from jextui.trading.ticket import (
     FIELD_SYMBOL,
     FIELD_TIME_IN_FORCE,
     FIELD_TOTAL,
-    SIZE_PERCENTAGES,
     TIME_IN_FORCE_CHOICES,
     OrderRequest,
     OrderTicket,
     format_decimal,
 )
 from jextui.ui.format import MASK, format_amount, format_plain, format_price
+from jextui.ui.keymap import bindings_for, keys_label
 from jextui.ui.messages import OrderProgress
 from jextui.ui.screens.account.words import order_status_words
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.ticket_modes import (
-    MARKETABLE_KEY,
-    SIZE_KEYS,
     BookView,
     effective_ticket,
     fill_words,
@@ -84,16 +85,11 @@ from jextui.ui.screens.ticket_modes import (
     size_hint,
     size_key_in,
 )
-from jextui.trading.guard import GuardVerdict
-from jextui.trading.marketable import MarketableRefusal
-from jextui.trading.sizing import SizeResult
 
 __all__ = ["TicketHost", "TicketScreen", "TimeInForceSelector", "MarketContext", "outcome_text"]
 
 MarketContext = Mapping[str, object]
 """Keyword arguments for the ticket model: free_balances, fee, last_price, best_bid, best_ask."""
-
-_SIZE_KEYS = ("f1", "f2", "f3", "f4")
 
 
 class TicketHost(Protocol):
@@ -139,13 +135,7 @@ class TimeInForceSelector(Widget, can_focus=True):
     TimeInForceSelector:focus { background: $boost; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", "Previous", show=False),
-        Binding("right,space", "move(1)", "Next", show=False),
-        Binding("g", "choose('GTC')", show=False),
-        Binding("i", "choose('IOC')", show=False),
-        Binding("f", "choose('FOK')", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("time_in_force"))
 
     value: reactive[str] = reactive("GTC")
 
@@ -227,24 +217,7 @@ class TicketScreen(ModalScreen[None]):
 
     # Tab and Shift+Tab act the moment they are read (priority), so that keys typed right after
     # them reach the new field; every other key goes through the focused field in typing order.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "send", "Send", show=False),
-        Binding("ctrl+t", "test_order", "Test order"),
-        Binding("tab", "next_field(1)", "Next field", show=False, priority=True),
-        Binding("shift+tab", "next_field(-1)", "Previous field", show=False, priority=True),
-        Binding("up", "nudge(1)", "Up one tick", show=False),
-        Binding("down", "nudge(-1)", "Down one tick", show=False),
-        *(
-            Binding(key, f"size({pct})", f"{pct} %", show=False)
-            for key, pct in zip(_SIZE_KEYS, SIZE_PERCENTAGES, strict=True)
-        ),
-        *(
-            Binding(key, f"size({pct})", f"{pct} %", show=False)
-            for key, pct in zip(SIZE_KEYS, SIZE_PERCENTAGES, strict=True)
-        ),
-        Binding(MARKETABLE_KEY, "toggle_marketable", "Limit/marketable", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("ticket"))  # the keymap's ticket scope
 
     def __init__(self, host: TicketHost, side: str, info: SymbolInfo, level_price: Decimal | None = None,
                  *, amend: Order | None = None) -> None:
@@ -322,6 +295,9 @@ class TicketScreen(ModalScreen[None]):
     def _keys_line(self) -> str:
         """The keys, with ↑/↓ said for the field that has the focus."""
         focused = self.focused.id if self.is_mounted and self.focused is not None else None
+        remapped = getattr(getattr(self.app, "user_keys", None), "remapped", None)
+        if remapped:  # the config file's [keys] changed some: say every key as it is bound
+            return _remapped_keys_line(remapped, focused == "quantity", self.amend is not None)
         arrows = "↑↓ quantity step" if focused == "quantity" else "↑↓ price tick"
         send = "Enter replace" if self.amend is not None else "Enter send"
         mode = "" if self.amend is not None else " · Ctrl+O limit/marketable"
@@ -808,3 +784,14 @@ def outcome_text(outcome: SubmitOutcome, *, private: bool = False) -> tuple[str,
         return "Not sent: fix what is marked above.", "error"
     return outcome.message, "error"
 
+
+def _remapped_keys_line(remapped: Mapping[str, str], on_quantity: bool, amend: bool) -> str:
+    """The ticket's key line with the keys as the config file binds them."""
+    def key(action_id: str) -> str:
+        return keys_label(f"ticket.{action_id}", remapped)
+
+    sizes = "/".join(key(f"size_{share}") for share in (25, 50, 75, 100))
+    arrows = f"{key('up')} {key('down')} {'quantity step' if on_quantity else 'price tick'}"
+    mode = "" if amend else f" · {key('marketable')} limit/marketable"
+    return (f"{key('send')} {'replace' if amend else 'send'} · {key('test_order')} test · {sizes} 25-100 % · "
+            f"{arrows}{mode} · {key('next_field')} field · {key('close')} close")

@@ -18,7 +18,7 @@ from datetime import tzinfo
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -26,8 +26,9 @@ from textual.widgets import Static
 from jextui.api.client import JexClient
 from jextui.api.models import TradeFee
 from jextui.trading.errors_text import describe_error
-from jextui.ui.widgets.table import Cell, Column, TableView
+from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.footer import KeyFooter
+from jextui.ui.widgets.table import Cell, Column, TableView
 
 __all__ = ["TradingHost", "AccountScreen", "PagedAccountScreen"]
 
@@ -87,11 +88,7 @@ class AccountScreen(ModalScreen[None]):
     DEFAULT_CSS = ACCOUNT_SCREEN_CSS
     SCREEN_TITLE = "Account"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close"),
-        Binding("r", "reload", "Reload"),
-        Binding("p", "privacy", "Privacy"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("account"))
 
     def __init__(self, host: TradingHost) -> None:
         super().__init__()
@@ -161,11 +158,7 @@ class AccountScreen(ModalScreen[None]):
 class PagedAccountScreen(AccountScreen, Generic[Record]):
     """A table of records, newest first, paged; older records fetched on demand."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,right_square_bracket,pagedown", "older", "Older page"),
-        Binding("left,left_square_bracket,pageup", "newer", "Newer page"),
-        Binding("home", "newest", "Newest", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("account_pages"))
 
     NOUN = "records"
     KEY_ONLY = False  # True: the API key is enough (no secret needed)
