@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from textual.keys import Keys, _character_to_key, key_to_character
+from textual.keys import KEY_NAME_REPLACEMENTS, KEY_TO_UNICODE_NAME, Keys, _character_to_key, key_to_character
 
 from jextui.ui.keymap import KEYMAP, SCOPE_TITLES, SHARED_SCOPES, TWIN_ACTIONS, KeySpec, Scope, key_label
 
@@ -30,6 +30,8 @@ __all__ = ["UserKeys", "resolve_user_keys", "normalize_key", "is_key_name"]
 _MODIFIERS = frozenset({"ctrl", "alt", "shift", "super", "meta", "hyper"})
 _NAMED_KEYS = frozenset(
     {key.value.rpartition("+")[2] for key in Keys}
+    | set(KEY_NAME_REPLACEMENTS.values())  # slash, backslash, at, minus, plus, underscore
+    | set(KEY_TO_UNICODE_NAME)
     | {"enter", "space", "tab", "escape", "backspace", "delete", "insert", "home", "end", "pageup", "pagedown"}
 )
 
