@@ -82,9 +82,9 @@ def test_every_binding_of_the_console_comes_from_the_keymap_with_its_id() -> Non
 
 
 def test_a_remap_replaces_the_default_keys() -> None:
-    user = resolve_user_keys({"buy": "B", "sell": ["S", "f5"], "watchlist": {"up": "w"}, "ticket.close": "ctrl+w"})
+    user = resolve_user_keys({"buy": "B", "sell": ["S", "f5"], "watchlist": {"up": "w"}, "ticket.close": "f9"})
     assert user.problems == ()
-    assert user.remapped == {"buy": "B", "sell": "S,f5", "watchlist.up": "w", "ticket.close": "ctrl+w"}
+    assert user.remapped == {"buy": "B", "sell": "S,f5", "watchlist.up": "w", "ticket.close": "f9"}
 
 
 def test_keys_are_read_as_textual_names() -> None:
@@ -116,7 +116,7 @@ def test_a_conflict_keeps_the_defaults_of_the_action_in_question() -> None:
 def test_keys_of_one_screen_conflict_across_its_scopes_but_not_with_other_screens() -> None:
     problem = resolve_user_keys({"account_pages.older": "r"}).problems
     assert problem and "account.reload" in problem[0]
-    assert resolve_user_keys({"ticket.test_order": "b"}).problems == ()  # the app's b is another scope
+    assert resolve_user_keys({"order_detail.reload": "b"}).problems == ()  # the app's b is another scope
 
 
 def test_unknown_ids_and_key_names_are_said_and_change_nothing() -> None:
@@ -126,6 +126,18 @@ def test_unknown_ids_and_key_names_are_said_and_change_nothing() -> None:
     assert "keys.byu: no action has this id (did you mean buy?)" in words
     assert "'ctrl+bogus' is not a key name" in words and "sell keeps its default s" in words
     assert "keys.help: give a key as a string" in words and "keys.grid: no key given" in words
+
+
+def test_a_ticket_or_search_key_the_text_field_would_swallow_is_refused() -> None:
+    user = resolve_user_keys({"ticket.send": "x", "ticket.close": "ctrl+w", "search.watch": "ctrl+a",
+                              "ticket.test_order": ["enter", "f8"]})  # fmt: skip
+    words = "\n".join(user.problems)
+    assert "keys.ticket.send: x cannot work in the order ticket (it types into the text field)" in words
+    assert "keys.ticket.close: ctrl+w cannot work in the order ticket (the text field uses it for editing)" in words
+    assert "keys.search.watch: ctrl+a cannot work" in words
+    assert "keys.ticket.test_order" in words  # enter is already ticket.send's: a conflict
+    assert user.remapped == {}
+    assert resolve_user_keys({"ticket.send": ["enter", "f8"]}).remapped == {"ticket.send": "enter,f8"}
 
 
 def test_binding_quit_to_its_twins_key_takes_q_away_and_keeps_ctrl_q_everywhere() -> None:

@@ -133,6 +133,43 @@ def _unknown_id(action_id: str, known: Mapping[str, KeySpec]) -> str:
     return f"keys.{action_id}: no action has this id{hint}; ignored"
 
 
+#: Scopes whose keys are read while a text field has the focus: a character types into it,
+#: and the field's own editing keys (ctrl+a, ctrl+k ...) come first.
+_TYPING_SCOPES: frozenset[Scope] = frozenset({"ticket", "search"})
+
+
+def _text_field_keys() -> frozenset[str]:
+    from textual.binding import Binding
+    from textual.widgets import Input
+
+    return frozenset(
+        key.strip() for binding in Input.BINDINGS if isinstance(binding, Binding) for key in binding.key.split(",")
+    )
+
+
+def _typed_key_problem(spec: KeySpec, keys: list[str]) -> str | None:
+    """Why a key of a ticket or search action would never reach it, or None."""
+    if spec.scope not in _TYPING_SCOPES or spec.priority:
+        return None
+    field_keys = _text_field_keys()
+    for key in keys:
+        if key in spec.keys.split(","):  # a default key works as it always has
+            continue
+        typed = key_to_character(key)
+        if typed is not None and typed.isprintable():
+            why = "it types into the text field"
+        elif key in field_keys:
+            why = "the text field uses it for editing"
+        else:
+            continue
+        where = SCOPE_TITLES[spec.scope].lower()
+        default = key_label(spec.keys)
+        return (
+            f"keys.{spec.action_id}: {key_label(key)} cannot work in the {where} ({why}); keeps its default {default}"
+        )
+    return None
+
+
 def _scope_group(scope: Scope) -> Scope:
     return SHARED_SCOPES.get(scope, scope)
 
@@ -172,6 +209,10 @@ def resolve_user_keys(table: Mapping[str, Any] | None) -> UserKeys:
         if problem is not None or keys is None:
             default = key_label(known[action_id].keys)
             problems.append(f"{problem or f'keys.{action_id}: no key given'}; {action_id} keeps its default {default}")
+            continue
+        typed = _typed_key_problem(known[action_id], keys)
+        if typed is not None:
+            problems.append(typed)
             continue
         if ",".join(keys) != known[action_id].keys:
             wanted[action_id] = ",".join(keys)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from support.app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
 from textual.pilot import Pilot
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
@@ -13,8 +14,6 @@ from textual.widgets._footer import FooterKey
 from jextui.ui.screens.help import HelpScreen
 from jextui.ui.screens.main import QuitScreen
 from jextui.ui.screens.ticket import TicketScreen
-
-from support.app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
 
 
 def _footer_keys(app: Any) -> dict[str, str]:
@@ -28,6 +27,16 @@ def _help_text(screen: HelpScreen) -> str:
     return console.export_text()
 
 
+def _ticket_side(app: Any) -> str | None:
+    """The open ticket's side, or None when no ticket is on top."""
+    screen = app.screen
+    return screen.ticket.side if isinstance(screen, TicketScreen) else None
+
+
+def _on_main(app: Any) -> bool:
+    return bool(app.screen is app.main)
+
+
 async def _press_until(pilot: Pilot[Any], key: str, condition: Any, what: str) -> None:
     await pilot.press(key)
     await wait_until(pilot, condition, what=what)
@@ -37,15 +46,15 @@ async def test_a_remapped_key_works_and_the_old_key_no_longer_does(tmp_path: Pat
     app = make_test_app(tmp_path, keys={"buy": "B", "sell": "b"})
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
-        await _press_until(pilot, "B", lambda: isinstance(app.screen, TicketScreen), "a ticket from B")
-        assert isinstance(app.screen, TicketScreen) and app.screen.ticket.side == "BUY"
-        await _press_until(pilot, "escape", lambda: app.screen is app.main, "the ticket closed")
-        await _press_until(pilot, "b", lambda: isinstance(app.screen, TicketScreen), "a ticket from b")
-        assert isinstance(app.screen, TicketScreen) and app.screen.ticket.side == "SELL"  # b sells now
-        await _press_until(pilot, "escape", lambda: app.screen is app.main, "the ticket closed")
+        await _press_until(pilot, "B", lambda: _ticket_side(app) is not None, "a ticket from B")
+        assert _ticket_side(app) == "BUY"
+        await _press_until(pilot, "escape", lambda: _on_main(app), "the ticket closed")
+        await _press_until(pilot, "b", lambda: _ticket_side(app) is not None, "a ticket from b")
+        assert _ticket_side(app) == "SELL"  # b sells now
+        await _press_until(pilot, "escape", lambda: _on_main(app), "the ticket closed")
         await pilot.press("s")  # s sells no more: nothing opens
         await pilot.pause()
-        assert app.screen is app.main
+        assert _on_main(app)
 
 
 async def test_the_footer_the_help_and_the_palette_show_the_new_key(tmp_path: Path) -> None:
@@ -55,11 +64,11 @@ async def test_the_footer_the_help_and_the_palette_show_the_new_key(tmp_path: Pa
         await wait_until(pilot, lambda: "Buy" in _footer_keys(app), what="the footer")
         footer = _footer_keys(app)
         assert footer["Buy"] == "B" and footer["Help"] == "f1" and footer["Sell"] == "s"
-        titles = [command.title for command in app.get_system_commands(app.main)]
+        titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Buy (B)" in titles and "Help (f1)" in titles and "Buy (b)" not in titles
         await pilot.press("question_mark")  # ? is no longer help
         await pilot.pause()
-        assert app.screen is app.main
+        assert _on_main(app)
         await _press_until(pilot, "f1", lambda: isinstance(app.screen, HelpScreen), "the help from f1")
         assert isinstance(app.screen, HelpScreen)
         text = _help_text(app.screen)
@@ -76,9 +85,8 @@ async def test_a_ticket_key_and_a_dialog_key_follow_the_table(tmp_path: Path) ->
                                         "quit_dialog.yes": "Y"})  # fmt: skip
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
-        await _press_until(pilot, "b", lambda: isinstance(app.screen, TicketScreen), "the ticket")
+        await _press_until(pilot, "b", lambda: _ticket_side(app) is not None, "the ticket")
         ticket = app.screen
-        assert isinstance(ticket, TicketScreen)
         assert "f9 close" in str(ticket.query_one("#ticket-keys", Static).content)
         await pilot.press("escape")  # Esc no longer closes the ticket
         await pilot.pause()
@@ -89,7 +97,7 @@ async def test_a_ticket_key_and_a_dialog_key_follow_the_table(tmp_path: Path) ->
         assert isinstance(app.screen, QuitScreen) and app.is_running
         await pilot.press("n")
         await wait_until(pilot, lambda: app.screen is ticket, what="back to the ticket")
-        await _press_until(pilot, "f9", lambda: app.screen is app.main, "the ticket closed by f9")
+        await _press_until(pilot, "f9", lambda: _on_main(app), "the ticket closed by f9")
 
 
 async def test_binding_quit_elsewhere_takes_q_away(tmp_path: Path) -> None:
@@ -114,12 +122,12 @@ async def test_problems_are_said_at_start_and_the_defaults_kept(tmp_path: Path) 
         assert "keys.buy" in message and "buy keeps its default b" in message
         assert "keys.nope: no action has this id" in message and "'ctrl+bogus' is not a key name" in message
         assert app.user_keys.remapped == {"help": "f1"}  # the sound remap is kept
-        await _press_until(pilot, "b", lambda: isinstance(app.screen, TicketScreen), "a buy ticket from b")
-        assert isinstance(app.screen, TicketScreen) and app.screen.ticket.side == "BUY"
-        await _press_until(pilot, "escape", lambda: app.screen is app.main, "the ticket closed")
-        await _press_until(pilot, "s", lambda: isinstance(app.screen, TicketScreen), "a sell ticket from s")
-        assert isinstance(app.screen, TicketScreen) and app.screen.ticket.side == "SELL"
-        await _press_until(pilot, "escape", lambda: app.screen is app.main, "the ticket closed")
+        await _press_until(pilot, "b", lambda: _ticket_side(app) is not None, "a buy ticket from b")
+        assert _ticket_side(app) == "BUY"
+        await _press_until(pilot, "escape", lambda: _on_main(app), "the ticket closed")
+        await _press_until(pilot, "s", lambda: _ticket_side(app) is not None, "a sell ticket from s")
+        assert _ticket_side(app) == "SELL"
+        await _press_until(pilot, "escape", lambda: _on_main(app), "the ticket closed")
         await _press_until(pilot, "g", lambda: app.main.grid_shown, "the grid from its default g")
 
 
