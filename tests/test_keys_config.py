@@ -203,3 +203,26 @@ def test_jextui_keys_json(home: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert actions["sell"]["keys"] == ["s"] and not actions["sell"]["remapped"]
     assert document["scopes"]["ticket"] == "Order ticket"
     assert len(document["problems"]) == 1 and "keys.nope" in captured.err
+
+
+def test_jextui_keys_markdown(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    write_config(home, '[keys]\nbuy = "B"\n')
+    assert main(["keys", "--markdown"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[:2] == ["| Action | Scope | Keys | What it does |", "|---|---|---|---|"]
+    assert len(lines) == 2 + len(KEYMAP)
+    assert f"| `buy` | Everywhere | `B` | {spec_by_id('buy').help} |" in lines
+    assert f"| `watchlist.up` | Watchlist pane | `↑` `k` | {spec_by_id('watchlist.up').help} |" in lines
+
+
+def test_the_readmes_keys_example_is_sound() -> None:
+    import re
+    import textwrap
+    import tomllib
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    found = re.search(r"```toml\n( *\[keys\]\n.*?)```", readme, re.DOTALL)
+    assert found is not None
+    table = tomllib.loads(textwrap.dedent(found.group(1)))["keys"]
+    user = resolve_user_keys(table)
+    assert user.problems == () and len(user.remapped) == 5, user

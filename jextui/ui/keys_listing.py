@@ -1,6 +1,8 @@
 """``jextui keys``: every action id, its scope and its keys, with the user's ``[keys]`` applied.
 
-Plain aligned text by default, one JSON document with ``--json``.  The
+Plain aligned text by default, one JSON document with ``--json``, a
+Markdown table with ``--markdown`` (what the README's key tables are made
+from).  The
 ``[keys]`` table's problems go to stderr (the listing then shows the default
 keys for them, as the console would bind them) and make the exit status 2.
 """
@@ -16,7 +18,7 @@ from typing import Any
 from jextui.ui.keymap import KEYMAP, SCOPE_TITLES, key_label
 from jextui.ui.keymap_user import UserKeys, resolve_user_keys
 
-__all__ = ["key_rows", "keys_text", "keys_json", "keys_summary", "main"]
+__all__ = ["key_rows", "keys_text", "keys_json", "keys_markdown", "keys_summary", "main"]
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -71,6 +73,16 @@ def keys_json(user: UserKeys) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
+def keys_markdown(user: UserKeys) -> str:
+    """A Markdown table (action, scope, keys, what it does), as the README's key tables are written."""
+    lines = ["| Action | Scope | Keys | What it does |", "|---|---|---|---|"]
+    for row in key_rows(user):
+        keys = " ".join(f"`{label}`" for label in key_label(",".join(row["keys"])).split(" "))
+        description = str(row["description"]).replace("|", "\\|")
+        lines.append(f"| `{row['id']}` | {SCOPE_TITLES[row['scope']]} | {keys} | {description} |")
+    return "\n".join(lines)
+
+
 def keys_summary(user: UserKeys) -> str:
     """One line for ``jextui config check``: which actions the config file remaps."""
     if not user.remapped:
@@ -83,10 +95,12 @@ def main(argv: Sequence[str], keys_table: Mapping[str, Any]) -> int:
         prog="jextui keys",
         description="List every action id, its scope and its keys (the config file's [keys] table applied).",
     )
-    parser.add_argument("--json", action="store_true", help="one JSON document instead of aligned text")
+    form = parser.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="one JSON document instead of aligned text")
+    form.add_argument("--markdown", action="store_true", help="a Markdown table (the README's key tables)")
     args = parser.parse_args(list(argv))
     user = resolve_user_keys(keys_table)
-    print(keys_json(user) if args.json else keys_text(user))
+    print(keys_json(user) if args.json else keys_markdown(user) if args.markdown else keys_text(user))
     for problem in user.problems:
         print(f"jextui: {problem}", file=sys.stderr)
     return EXIT_USAGE if user.problems else EXIT_OK
