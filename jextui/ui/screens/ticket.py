@@ -786,12 +786,16 @@ def outcome_text(outcome: SubmitOutcome, *, private: bool = False) -> tuple[str,
 
 
 def _remapped_keys_line(remapped: Mapping[str, str], on_quantity: bool, amend: bool) -> str:
-    """The ticket's key line with the keys as the config file binds them."""
-    def key(action_id: str) -> str:
-        return keys_label(f"ticket.{action_id}", remapped)
+    """The ticket's key line with the keys the config file's [keys] rebinds; the others as always."""
 
-    sizes = "/".join(key(f"size_{share}") for share in (25, 50, 75, 100))
-    arrows = f"{key('up')} {key('down')} {'quantity step' if on_quantity else 'price tick'}"
-    mode = "" if amend else f" · {key('marketable')} limit/marketable"
-    return (f"{key('send')} {'replace' if amend else 'send'} · {key('test_order')} test · {sizes} 25-100 % · "
-            f"{arrows}{mode} · {key('next_field')} field · {key('close')} close")
+    def key(default: str, *action_ids: str) -> str:
+        ids = [f"ticket.{action_id}" for action_id in action_ids]
+        if not any(action_id in remapped for action_id in ids):
+            return default
+        return "/".join(keys_label(action_id, remapped) for action_id in ids)
+
+    sizes = key("Alt+1-4 (F1-F4)", "size_25", "size_50", "size_75", "size_100")
+    arrows = f"{key('↑↓', 'up', 'down')} {'quantity step' if on_quantity else 'price tick'}"
+    mode = "" if amend else f" · {key('Ctrl+O', 'marketable')} limit/marketable"
+    return (f"{key('Enter', 'send')} {'replace' if amend else 'send'} · {key('Ctrl+T', 'test_order')} test · "
+            f"{sizes} 25-100 % · {arrows}{mode} · {key('Tab', 'next_field')} field · {key('Esc', 'close')} close")
