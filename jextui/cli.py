@@ -227,11 +227,10 @@ def run_keys(argv: Sequence[str], env: Mapping[str, str]) -> int:
     from jextui.ui.keys_listing import main as keys_main
 
     try:
-        config = load_config(locations(env).config_file)
+        return keys_main(argv, lambda: load_config(locations(env).config_file).keys)
     except ConfigError as exc:
         _stderr(str(exc))
         return EXIT_USAGE
-    return keys_main(argv, config.keys)
 
 
 def quiet_on_closed_pipe(run: Callable[[], int]) -> int:

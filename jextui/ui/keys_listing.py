@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from jextui.ui.keymap import KEYMAP, SCOPE_TITLES, key_label
@@ -90,7 +90,8 @@ def keys_summary(user: UserKeys) -> str:
     return ", ".join(f"{action_id}={key_label(keys)}" for action_id, keys in user.remapped.items())
 
 
-def main(argv: Sequence[str], keys_table: Mapping[str, Any]) -> int:
+def main(argv: Sequence[str], load_keys_table: Callable[[], Mapping[str, Any]]) -> int:
+    """``jextui keys``: the options first (``--help`` needs no config file), then the table."""
     parser = argparse.ArgumentParser(
         prog="jextui keys",
         description="List every action id, its scope and its keys (the config file's [keys] table applied).",
@@ -99,7 +100,7 @@ def main(argv: Sequence[str], keys_table: Mapping[str, Any]) -> int:
     form.add_argument("--json", action="store_true", help="one JSON document instead of aligned text")
     form.add_argument("--markdown", action="store_true", help="a Markdown table (the README's key tables)")
     args = parser.parse_args(list(argv))
-    user = resolve_user_keys(keys_table)
+    user = resolve_user_keys(load_keys_table())
     print(keys_json(user) if args.json else keys_markdown(user) if args.markdown else keys_text(user))
     for problem in user.problems:
         print(f"jextui: {problem}", file=sys.stderr)
