@@ -6,9 +6,18 @@ screen lists is exactly what is bound.
 
 A :class:`KeySpec` belongs to a *scope*: ``"app"`` keys work everywhere on
 the main screen; a pane scope (``"watchlist"``, ``"book"`` ...) holds the
-keys that pane binds while it has focus.  ``action`` is the Textual action
-the key runs in its scope (an app action for ``"app"``, the pane's own
-action otherwise).
+keys that pane binds while it has focus; the ticket, the account screens,
+the order detail, the dialogs and the help each have a scope too.
+``action`` is the Textual action the key runs in its scope (an app action for
+``"app"``, the pane's or screen's own action otherwise).
+
+Each spec has a stable *action id* (:attr:`KeySpec.action_id`: ``buy``,
+``watchlist.up``, ``ticket.send``), which is also its Textual binding id: the
+config file's ``[keys]`` table remaps keys by it through Textual's keymap
+(:mod:`jextui.ui.keymap_user` checks the table), and ``jextui keys`` lists
+them.  Whatever shows keys (help, footer, palette, key lines) asks
+:func:`keys_of` / :func:`keys_label` with the remapped table, so it shows the
+keys as bound.
 """
 
 from __future__ import annotations
