@@ -137,3 +137,30 @@ async def test_without_a_keys_table_nothing_is_said(tmp_path: Path) -> None:
         await wait_for_start(pilot)
         assert app.user_keys.remapped == {} and app.user_keys.problems == ()
         assert not [notice for notice in app._notifications if notice.title == "Keys in the config file"]
+
+
+async def test_the_confirmation_and_cancel_all_dialogs_follow_the_table(tmp_path: Path) -> None:
+    from jextui.ui.screens.cancel_scope import CancelScopeScreen
+    from jextui.ui.screens.confirm import ConfirmScreen
+
+    app = make_test_app(tmp_path, start_feed=False,
+                        keys={"confirm.yes": "o", "confirm.no": "x", "cancel_scope.account": "e"})  # fmt: skip
+    answers: list[object] = []
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)
+        dialog = ConfirmScreen("Send?", ["BUY 1 BTCUSDT"])
+        app.push_screen(dialog, answers.append)
+        await wait_until(pilot, lambda: app.screen is dialog, what="the confirmation")
+        assert str(dialog.query_one("#confirm-keys", Static).content) == "o / Enter: Confirm    x: Back"
+        await pilot.press("y", "n", "escape")  # the old keys answer nothing
+        await pilot.pause()
+        assert app.screen is dialog and answers == []
+        await _press_until(pilot, "o", lambda: answers == [True], "yes from o")
+        scope = CancelScopeScreen("BTCUSDT", 1, 3, 2)
+        app.push_screen(scope, answers.append)
+        await wait_until(pilot, lambda: app.screen is scope, what="the cancel-all question")
+        assert "e: the whole account" in str(scope.query_one("#scope-keys", Static).content)
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen is scope
+        await _press_until(pilot, "e", lambda: answers == [True, "account"], "the account from e")
