@@ -37,6 +37,10 @@ def _on_main(app: Any) -> bool:
     return bool(app.screen is app.main)
 
 
+def _on(app: Any, screen: object) -> bool:
+    return bool(app.screen is screen)
+
+
 async def _press_until(pilot: Pilot[Any], key: str, condition: Any, what: str) -> None:
     await pilot.press(key)
     await wait_until(pilot, condition, what=what)
@@ -150,17 +154,17 @@ async def test_the_confirmation_and_cancel_all_dialogs_follow_the_table(tmp_path
         await wait_for_start(pilot)
         dialog = ConfirmScreen("Send?", ["BUY 1 BTCUSDT"])
         app.push_screen(dialog, answers.append)
-        await wait_until(pilot, lambda: app.screen is dialog, what="the confirmation")
+        await wait_until(pilot, lambda: _on(app, dialog), what="the confirmation")
         assert str(dialog.query_one("#confirm-keys", Static).content) == "o / Enter: Confirm    x: Back"
         await pilot.press("y", "n", "escape")  # the old keys answer nothing
         await pilot.pause()
-        assert app.screen is dialog and answers == []
+        assert _on(app, dialog) and answers == []
         await _press_until(pilot, "o", lambda: answers == [True], "yes from o")
         scope = CancelScopeScreen("BTCUSDT", 1, 3, 2)
         app.push_screen(scope, answers.append)
-        await wait_until(pilot, lambda: app.screen is scope, what="the cancel-all question")
+        await wait_until(pilot, lambda: _on(app, scope), what="the cancel-all question")
         assert "e: the whole account" in str(scope.query_one("#scope-keys", Static).content)
         await pilot.press("a")
         await pilot.pause()
-        assert app.screen is scope
+        assert _on(app, scope)
         await _press_until(pilot, "e", lambda: answers == [True, "account"], "the account from e")
