@@ -26,7 +26,7 @@ from textual.widgets import Static
 from jextui.api.client import JexClient
 from jextui.api.models import TradeFee
 from jextui.trading.errors_text import describe_error
-from jextui.ui.keymap import bindings_for
+from jextui.ui.keymap import bindings_for, keys_label
 from jextui.ui.widgets.footer import KeyFooter
 from jextui.ui.widgets.table import Cell, Column, TableView
 
@@ -148,6 +148,11 @@ class AccountScreen(ModalScreen[None]):
     def redraw(self) -> None:
         """Draw again from what is loaded."""
 
+    def retry_words(self) -> str:
+        """``Press r to try again.``, with the reload key as bound (the config file's [keys])."""
+        remapped = getattr(getattr(self.app, "user_keys", None), "remapped", None)
+        return f"Press {keys_label('account.reload', remapped)} to try again."
+
     def time_zone(self) -> tzinfo | None:
         return self.host.time_zone
 
@@ -258,7 +263,7 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False
-        self._load_error = f"Could not load {self.NOUN}: {self.describe(error)} Press r to try again."
+        self._load_error = f"Could not load {self.NOUN}: {self.describe(error)} {self.retry_words()}"
         self.redraw()
 
     def _row(self, record: Record, width: int) -> list[Cell]:

@@ -121,7 +121,7 @@ class DepositAddressScreen(AccountScreen):
         except Exception as error:  # fall back on the assets of the balances
             assets = self.host.known_assets()
             if not assets:
-                self.set_status(f"Could not load the assets: {self.describe(error)} Press r to try again.", "error")
+                self.set_status(f"Could not load the assets: {self.describe(error)} {self.retry_words()}", "error")
                 return
         options = self.query_one("#deposit-assets", OptionList)
         options.clear_options()
@@ -158,7 +158,7 @@ class DepositAddressScreen(AccountScreen):
             if asset == self.asset:
                 self.query_one("#deposit-text", Static).update(asset)
                 self.set_status(f"Could not load the {asset} address: {self.describe(error)} "
-                                "Press r to try again.", "error")
+                                f"{self.retry_words()}", "error")
             return
         self.addresses[asset] = answer
         if asset == self.asset:
