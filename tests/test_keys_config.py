@@ -226,3 +226,15 @@ def test_the_readmes_keys_example_is_sound() -> None:
     table = tomllib.loads(textwrap.dedent(found.group(1)))["keys"]
     user = resolve_user_keys(table)
     assert user.problems == () and len(user.remapped) == 5, user
+
+
+def test_the_templates_keys_example_is_sound() -> None:
+    import tomllib
+
+    from jextui.config import config_template
+
+    template = config_template()
+    example = template[template.index("# [keys]") :].splitlines()
+    table = tomllib.loads("\n".join(line.removeprefix("# ") for line in example if line.startswith("# ")))["keys"]
+    user = resolve_user_keys(table)
+    assert user.problems == () and set(user.remapped) == {"buy", "sell", "quit", "watchlist.up"}
