@@ -36,6 +36,7 @@ SUBCOMMANDS = {
     "config": "show, create or check the configuration file (jextui config path|init|check)",
     "journal": "list or export the local order journal (jextui journal --help)",
     "print": "print watchlist|balances|portfolio|orders|alerts once, as text or --json (jextui print --help)",
+    "keys": "list every action id, its scope and its keys, [keys] remaps applied (jextui keys [--json])",
 }
 
 _ENVIRONMENT_HELP = """\
@@ -176,15 +177,23 @@ def _streams_text(settings: Settings) -> str:
 
 def _config_check(env: Mapping[str, str], profile: str | None) -> int:
     from jextui.config import ConfigError, Overrides, load_settings
+    from jextui.ui.keymap_user import resolve_user_keys
+    from jextui.ui.keys_listing import keys_summary
 
     try:
         settings = load_settings(Overrides(profile=profile), env)
     except ConfigError as exc:
         _stderr(str(exc))
         return EXIT_USAGE
+    user_keys = resolve_user_keys(settings.keys)
     print(_describe(settings))
+    print(f"{'keys':<15} {keys_summary(user_keys)}")
     for problem in settings.alert_problems:  # the rest of the config is fine and used
         _stderr(problem)
+    for problem in user_keys.problems:  # the console starts anyway, with these actions' default keys
+        _stderr(f"{settings.config_path}: {problem}")
+    if user_keys.problems:
+        return EXIT_USAGE
     return EXIT_FAILURE if settings.alert_problems else EXIT_OK
 
 
@@ -214,6 +223,18 @@ def run_print(argv: Sequence[str], env: Mapping[str, str]) -> int:
     from jextui.printout import main as print_main
 
     return print_main(list(argv), env)
+
+
+def run_keys(argv: Sequence[str], env: Mapping[str, str]) -> int:
+    from jextui.config import ConfigError, load_config
+    from jextui.locations import locations
+    from jextui.ui.keys_listing import main as keys_main
+
+    try:
+        return keys_main(argv, lambda: load_config(locations(env).config_file).keys)
+    except ConfigError as exc:
+        _stderr(str(exc))
+        return EXIT_USAGE
 
 
 def quiet_on_closed_pipe(run: Callable[[], int]) -> int:
@@ -373,6 +394,7 @@ def _dispatch(args: list[str], env: Mapping[str, str]) -> int:
         "config": lambda rest: run_config(rest, env),
         "journal": lambda rest: quiet_on_closed_pipe(lambda: run_journal(rest)),
         "print": lambda rest: quiet_on_closed_pipe(lambda: run_print(rest, env)),
+        "keys": lambda rest: quiet_on_closed_pipe(lambda: run_keys(rest, env)),
     }
     if command in handlers:
         return handlers[command](args[1:])

@@ -161,6 +161,7 @@ class ConfigFile(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     alerts: Any = []  # [[alerts]] tables, checked one by one by jextui.alerts.parse_alerts_leniently
     alert_fills: bool = True
     valuation_asset: str = "USDT"
+    keys: dict[str, Any] = {}  # [keys]: action id -> keys, checked by jextui.ui.keymap_user (never fatal)
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,7 @@ class Config:
     alert_fills: bool = True
     valuation_asset: str = "USDT"
     alert_problems: tuple[str, ...] = ()  # bad [[alerts]] tables, left out (one message each)
+    keys: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -220,6 +222,9 @@ class Settings:
     alert_fills: bool = True  # notify fills of the account's own orders
     alert_problems: tuple[str, ...] = ()  # bad [[alerts]] tables left out: said at start and by config check
     valuation_asset: str = "USDT"  # the portfolio's valuation asset
+    # The [keys] table as written (action id -> keys); the console checks it at start
+    # (jextui.ui.keymap_user), and what is wrong there keeps its default keys.
+    keys: Mapping[str, Any] = field(default_factory=dict, kw_only=True)
     # Demo mode: the sandbox already starting in its own process (a
     # jextui.sandbox.child.SandboxChild, started by the command line); None: in-process.
     sandbox_child: Any = field(default=None, compare=False)

@@ -118,6 +118,16 @@ _TEMPLATE = """\
 # symbol = "BTCUSDT"
 # above = "70000"
 # command = ["notify-send", "jextui"]
+
+## Keys: bind an action to other keys by its id (`jextui keys` lists every id,
+## its scope and its keys).  The new keys replace the old ones; several keys go
+## in a list.  A conflict, an unknown id or an unknown key name is reported
+## (`jextui config check`, and at start) and that action keeps its default keys.
+# [keys]
+# buy = "B"
+# sell = "S"
+# quit = "ctrl+q"
+# watchlist.up = "w"
 """
 
 

@@ -42,7 +42,7 @@ from jextui.logs import current_log_path
 from jextui.config.state import load_state
 from jextui.ui import selection
 from jextui.ui.commands import SymbolCommands, system_commands, textual_commands_kept
-from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for
+from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for, keys_label
 from jextui.ui.screens.main import MainScreen
 from jextui.ui.themes import register_themes, theme_variable_defaults
 
@@ -135,6 +135,12 @@ class JexApp(App[int]):
         self._alerts: AlertsWatch | None = None
         self._alert_keys: AlertKeys | None = None
         register_themes(self, settings.themes_dir, settings.theme)
+        from jextui.ui.keymap_user import resolve_user_keys
+
+        self.user_keys = resolve_user_keys(settings.keys)
+        """The config file's [keys]: what is remapped (Textual's keymap) and what was refused."""
+        if self.user_keys.remapped:
+            self.set_keymap(self.user_keys.textual_keymap())
 
     # --- the parts built after the first frame ------------------------------------
 
@@ -280,6 +286,9 @@ class JexApp(App[int]):
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._check_terminal_size(*self.size)
+        if self.user_keys.problems:  # those actions keep their default keys
+            self.notify("\n".join(self.user_keys.problems), title="Keys in the config file", severity="warning",
+                        timeout=20)  # fmt: skip
 
     def on_ready(self) -> None:
         """The first frame is on screen: build the panes, show them, connect."""
@@ -457,7 +466,8 @@ class JexApp(App[int]):
 
     def watch_private(self, private: bool) -> None:
         state = "on: balances and amounts are hidden" if private else "off: amounts are shown"
-        self.notify(f"Privacy {state} (p toggles).", title="Privacy", timeout=3)
+        self.notify(f"Privacy {state} ({keys_label('privacy', self.user_keys.remapped)} toggles).", title="Privacy",
+                    timeout=3)  # fmt: skip
 
     async def _sync_grid(self) -> None:
         from jextui.ui.startup import sync_grid
@@ -640,7 +650,8 @@ class JexApp(App[int]):
         if not pane.account_wide:
             self.orders_watch.render()
         narrowed = pane.toggle_scope()
-        self.notify(f"Open orders: {'the active symbol only' if narrowed else 'every symbol'} (o toggles).",
+        toggle = keys_label("orders_scope", self.user_keys.remapped)
+        self.notify(f"Open orders: {'the active symbol only' if narrowed else 'every symbol'} ({toggle} toggles).",
                     timeout=3)
 
     def action_privacy(self) -> None:
@@ -659,7 +670,7 @@ class JexApp(App[int]):
     # --- command palette (jextui.ui.commands) --------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from system_commands(self.run_action, self.available_themes, self._set_theme)
+        yield from system_commands(self.run_action, self.available_themes, self._set_theme, self.user_keys.remapped)
         yield from textual_commands_kept(super().get_system_commands(screen))
 
     # --- notices: one of a kind (jextui.ui.notices) -------------------------------------------

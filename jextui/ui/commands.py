@@ -10,14 +10,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from jextui.ui.keymap import key_label, palette_specs
+from jextui.ui.keymap import key_label, keys_of, palette_specs
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -78,11 +78,15 @@ class SymbolCommands(Provider):
 
 
 def system_commands(
-    run_action: Callable[[str], Awaitable[object]], themes: Iterable[str], set_theme: Callable[[str], None]
+    run_action: Callable[[str], Awaitable[object]],
+    themes: Iterable[str],
+    set_theme: Callable[[str], None],
+    remapped: Mapping[str, str] | None = None,
 ) -> Iterator[SystemCommand]:
-    """The console's own palette entries: actions (with their keys), then themes."""
+    """The console's own palette entries: actions (with their keys, as ``remapped`` binds them), then themes."""
     for spec in palette_specs():
-        yield SystemCommand(f"{spec.description} ({key_label(spec.keys)})", spec.help, partial(run_action, spec.action))
+        keys = key_label(keys_of(spec, remapped))
+        yield SystemCommand(f"{spec.description} ({keys})", spec.help, partial(run_action, spec.action))
     for name in sorted(themes, key=lambda theme: (not theme.startswith("jextui-"), theme)):
         yield SystemCommand(f"Theme: {name}", "Switch to this colour theme (remembered)", partial(set_theme, name),
                             discover=False)  # fmt: skip

@@ -11,9 +11,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from jextui.ui.keymap import key_names
+
 __all__ = ["CancelScope", "CancelScopeScreen"]
 
 CancelScope = Literal["symbol", "account"]
+_KEY_NAMES = {"escape": "Esc"}
 
 
 class CancelScopeScreen(ModalScreen["CancelScope | None"]):
@@ -42,31 +45,44 @@ class CancelScopeScreen(ModalScreen["CancelScope | None"]):
         self.on_account = on_account
         self.symbols = symbols
 
+    def _keys(self, action_id: str) -> tuple[str, ...]:
+        """The keys of one of the dialog's answers, as the keymap (and the config file's [keys]) binds them."""
+        try:
+            remapped = getattr(getattr(self.app, "user_keys", None), "remapped", None)
+        except RuntimeError:  # no running console (Textual's NoActiveAppError): the defaults
+            remapped = None
+        return key_names(f"cancel_scope.{action_id}", remapped)
+
+    def _label(self, action_id: str) -> str:
+        return " / ".join(_KEY_NAMES.get(key, key) for key in self._keys(action_id))
+
     @property
     def lines(self) -> list[str]:
         lines = []
         if self.symbol is not None:
-            lines.append(f"s  the active symbol: {_orders(self.on_symbol)} on {self.symbol}")
+            lines.append(f"{self._label('symbol')}  the active symbol: {_orders(self.on_symbol)} on {self.symbol}")
         where = f"on {self.symbols} symbol{'s' if self.symbols != 1 else ''}" if self.symbols else ""
-        lines.append(f"a  every open order on the account: {_orders(self.on_account)} {where}".rstrip())
+        account = f"every open order on the account: {_orders(self.on_account)} {where}".rstrip()
+        lines.append(f"{self._label('account')}  {account}")
         return lines
 
     def compose(self) -> ComposeResult:
         with Vertical(id="scope-dialog") as dialog:
             dialog.border_title = "Cancel which open orders?"
             yield Static(Text("\n".join(self.lines)), id="scope-body")
-            keys = "s: this symbol    a: the whole account    n / Esc: neither" if self.symbol else \
-                "a: the whole account    n / Esc: neither"
+            keys = f"{self._label('account')}: the whole account    {self._label('none')}: neither"
+            if self.symbol:
+                keys = f"{self._label('symbol')}: this symbol    {keys}"
             yield Static(keys, id="scope-keys", markup=False)
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
         event.prevent_default()
-        if event.key == "s" and self.symbol is not None:
+        if event.key in self._keys("symbol") and self.symbol is not None:
             self.dismiss("symbol")
-        elif event.key == "a":
+        elif event.key in self._keys("account"):
             self.dismiss("account")
-        elif event.key in ("n", "escape"):
+        elif event.key in self._keys("none"):
             self.dismiss(None)
 
 

@@ -4,12 +4,14 @@ The answer comes back through ``dismiss(True | False)``.  Which keys say
 "yes" is chosen per question: an order confirmation accepts ``y`` and
 Enter, while the fat-finger check accepts only ``y`` so that a second press
 of Enter can never send a far-off price by accident.  ``n`` and Esc always
-say no.  The dialog lists its keys on its last line.
+say no.  ``y``, ``n`` and Esc are the keymap's ``confirm.yes`` / ``confirm.no``
+(the config file's ``[keys]`` may change them).  The dialog lists its keys on
+its last line.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual import events
@@ -17,6 +19,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from jextui.ui.keymap import key_names
 
 __all__ = ["ConfirmScreen"]
 
@@ -71,14 +75,33 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(body, id="confirm-body")
             yield Static(self.keys_text(), id="confirm-keys", markup=False)
 
+    def _remapped(self) -> Mapping[str, str] | None:
+        try:
+            return getattr(getattr(self.app, "user_keys", None), "remapped", None)
+        except RuntimeError:  # no running console (Textual's NoActiveAppError): the defaults
+            return None
+
+    def answer_keys(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(yes keys, no keys) as bound: ``y`` stands for the keymap's ``confirm.yes``."""
+        remapped = self._remapped()
+        yes: list[str] = []
+        for key in self.yes_keys:
+            for name in key_names("confirm.yes", remapped) if key == "y" else (key,):
+                if name not in yes:
+                    yes.append(name)
+        return tuple(yes), key_names("confirm.no", remapped)
+
     def keys_text(self) -> str:
-        yes = " / ".join(_KEY_NAMES.get(key, key) for key in self.yes_keys)
-        return f"{yes}: {self.yes_label}    n / Esc: {self.no_label}"
+        yes_keys, no_keys = self.answer_keys()
+        yes = " / ".join(_KEY_NAMES.get(key, key) for key in yes_keys)
+        no = " / ".join(_KEY_NAMES.get(key, key) for key in no_keys)
+        return f"{yes}: {self.yes_label}    {no}: {self.no_label}"
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
         event.prevent_default()
-        if event.key in self.yes_keys:
+        yes_keys, no_keys = self.answer_keys()
+        if event.key in yes_keys:
             self.dismiss(True)
-        elif event.key in ("n", "escape"):
+        elif event.key in no_keys:
             self.dismiss(False)

@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Container, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
+from jextui.ui.keymap import bindings_for, keys_label
 from jextui.ui.screens.layout import (
     EXTRA_WIDE_MIN_WIDTH,
     WIDE_MIN_HEIGHT,
@@ -253,10 +254,7 @@ class QuitScreen(ModalScreen[bool]):
     }
     QuitScreen Static { width: 1fr; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,q", "answer(True)", "Quit", show=True),
-        Binding("n,escape", "answer(False)", "Stay", show=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("quit_dialog"))
 
     def __init__(self, reason: str = "An order ticket is open.", consequence: str = "Nothing is sent.") -> None:
         super().__init__()
@@ -266,7 +264,15 @@ class QuitScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"[b]{self._reason}[/b]\n\nQuit anyway? {self._consequence}\n\n"
-                         "[b]y[/b] quit    [b]n[/b] / [b]esc[/b] stay", markup=True)  # fmt: skip
+                         f"{self._keys_words()}", markup=True)  # fmt: skip
+
+    def _keys_words(self) -> str:
+        remapped = getattr(getattr(self.app, "user_keys", None), "remapped", None) or {}
+        if not {"quit_dialog.yes", "quit_dialog.no"} & set(remapped):
+            return "[b]y[/b] quit    [b]n[/b] / [b]esc[/b] stay"
+        yes, no = (" / ".join(f"[b]{key}[/b]" for key in keys_label(f"quit_dialog.{answer}", remapped).split())
+                   for answer in ("yes", "no"))  # fmt: skip
+        return f"{yes} quit    {no} stay"
 
     def action_answer(self, quit_app: bool) -> None:
         self.dismiss(quit_app)

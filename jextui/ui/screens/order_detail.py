@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import ClassVar, Protocol
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -22,6 +22,7 @@ from jextui.api.client import JexClient
 from jextui.api.models import Order
 from jextui.trading.errors_text import describe_error
 from jextui.ui.format import MASK, auto_decimals, format_datetime, format_percent, format_price, format_qty
+from jextui.ui.keymap import bindings_for
 from jextui.ui.screens.account.words import order_status_words
 from jextui.ui.widgets.footer import KeyFooter
 
@@ -95,13 +96,7 @@ class OrderDetailScreen(ModalScreen[None]):
     OrderDetailScreen #order-fields { height: auto; margin-top: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close"),
-        Binding("r", "reload", "Read again"),
-        Binding("c", "cancel_order", "Cancel order"),
-        Binding("e", "amend_order", "Amend"),
-        Binding("p", "privacy", "Privacy"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("order_detail"))
 
     def __init__(self, host: OrderDetailHost, order: Order) -> None:
         super().__init__()

@@ -44,7 +44,7 @@ from typing import ClassVar, Protocol
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import reactive
@@ -66,19 +66,17 @@ from jextui.trading.ticket import (
     FIELD_SYMBOL,
     FIELD_TIME_IN_FORCE,
     FIELD_TOTAL,
-    SIZE_PERCENTAGES,
     TIME_IN_FORCE_CHOICES,
     OrderRequest,
     OrderTicket,
     format_decimal,
 )
 from jextui.ui.format import MASK, format_amount, format_plain, format_price
+from jextui.ui.keymap import bindings_for, keys_label
 from jextui.ui.messages import OrderProgress
 from jextui.ui.screens.account.words import order_status_words
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.ticket_modes import (
-    MARKETABLE_KEY,
-    SIZE_KEYS,
     BookView,
     effective_ticket,
     fill_words,
@@ -93,8 +91,6 @@ __all__ = ["TicketHost", "TicketScreen", "TimeInForceSelector", "MarketContext",
 
 MarketContext = Mapping[str, object]
 """Keyword arguments for the ticket model: free_balances, fee, last_price, best_bid, best_ask."""
-
-_SIZE_KEYS = ("f1", "f2", "f3", "f4")
 
 
 class TicketHost(Protocol):
@@ -140,13 +136,7 @@ class TimeInForceSelector(Widget, can_focus=True):
     TimeInForceSelector:focus { background: $boost; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "move(-1)", "Previous", show=False),
-        Binding("right,space", "move(1)", "Next", show=False),
-        Binding("g", "choose('GTC')", show=False),
-        Binding("i", "choose('IOC')", show=False),
-        Binding("f", "choose('FOK')", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("time_in_force"))
 
     value: reactive[str] = reactive("GTC")
 
@@ -228,24 +218,7 @@ class TicketScreen(ModalScreen[None]):
 
     # Tab and Shift+Tab act the moment they are read (priority), so that keys typed right after
     # them reach the new field; every other key goes through the focused field in typing order.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("enter", "send", "Send", show=False),
-        Binding("ctrl+t", "test_order", "Test order"),
-        Binding("tab", "next_field(1)", "Next field", show=False, priority=True),
-        Binding("shift+tab", "next_field(-1)", "Previous field", show=False, priority=True),
-        Binding("up", "nudge(1)", "Up one tick", show=False),
-        Binding("down", "nudge(-1)", "Down one tick", show=False),
-        *(
-            Binding(key, f"size({pct})", f"{pct} %", show=False)
-            for key, pct in zip(_SIZE_KEYS, SIZE_PERCENTAGES, strict=True)
-        ),
-        *(
-            Binding(key, f"size({pct})", f"{pct} %", show=False)
-            for key, pct in zip(SIZE_KEYS, SIZE_PERCENTAGES, strict=True)
-        ),
-        Binding(MARKETABLE_KEY, "toggle_marketable", "Limit/marketable", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("ticket"))  # the keymap's ticket scope
 
     def __init__(self, host: TicketHost, side: str, info: SymbolInfo, level_price: Decimal | None = None,
                  *, amend: Order | None = None) -> None:
@@ -323,6 +296,9 @@ class TicketScreen(ModalScreen[None]):
     def _keys_line(self) -> str:
         """The keys, with ↑/↓ said for the field that has the focus."""
         focused = self.focused.id if self.is_mounted and self.focused is not None else None
+        remapped = getattr(getattr(self.app, "user_keys", None), "remapped", None)
+        if remapped:  # the config file's [keys] changed some: say every key as it is bound
+            return _remapped_keys_line(remapped, focused == "quantity", self.amend is not None)
         arrows = "↑↓ quantity step" if focused == "quantity" else "↑↓ price tick"
         send = "Enter replace" if self.amend is not None else "Enter send"
         mode = "" if self.amend is not None else " · Ctrl+O limit/marketable"
@@ -809,3 +785,18 @@ def outcome_text(outcome: SubmitOutcome, *, private: bool = False) -> tuple[str,
         return "Not sent: fix what is marked above.", "error"
     return outcome.message, "error"
 
+
+def _remapped_keys_line(remapped: Mapping[str, str], on_quantity: bool, amend: bool) -> str:
+    """The ticket's key line with the keys the config file's [keys] rebinds; the others as always."""
+
+    def key(default: str, *action_ids: str) -> str:
+        ids = [f"ticket.{action_id}" for action_id in action_ids]
+        if not any(action_id in remapped for action_id in ids):
+            return default
+        return "/".join(keys_label(action_id, remapped) for action_id in ids)
+
+    sizes = key("Alt+1-4 (F1-F4)", "size_25", "size_50", "size_75", "size_100")
+    arrows = f"{key('↑↓', 'up', 'down')} {'quantity step' if on_quantity else 'price tick'}"
+    mode = "" if amend else f" · {key('Ctrl+O', 'marketable')} limit/marketable"
+    return (f"{key('Enter', 'send')} {'replace' if amend else 'send'} · {key('Ctrl+T', 'test_order')} test · "
+            f"{sizes} 25-100 % · {arrows}{mode} · {key('Tab', 'next_field')} field · {key('Esc', 'close')} close")

@@ -14,11 +14,12 @@ from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from rich.text import Text
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from jextui.api.models import BookTicker, Ticker24hr
 from jextui.ui.charts import sparkline
 from jextui.ui.format import format_age, format_as_sent, format_percent, format_price, percent_change
+from jextui.ui.keymap import spec_by_id
 from jextui.ui.messages import SymbolActivated
 from jextui.ui.widgets.pane import Pane, fit, join_cells
 
@@ -56,7 +57,7 @@ class SymbolTile(Pane):
     """
     COMPONENT_CLASSES: ClassVar[set[str]] = {"tile--price"}
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "activate", "Activate", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [spec_by_id("grid.activate").binding()]  # as the grid's Enter
 
     def __init__(self, symbol: str, *, price_decimals: int | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -18,7 +18,7 @@ from datetime import tzinfo
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -26,8 +26,9 @@ from textual.widgets import Static
 from jextui.api.client import JexClient
 from jextui.api.models import TradeFee
 from jextui.trading.errors_text import describe_error
-from jextui.ui.widgets.table import Cell, Column, TableView
+from jextui.ui.keymap import bindings_for, keys_label
 from jextui.ui.widgets.footer import KeyFooter
+from jextui.ui.widgets.table import Cell, Column, TableView
 
 __all__ = ["TradingHost", "AccountScreen", "PagedAccountScreen"]
 
@@ -87,11 +88,7 @@ class AccountScreen(ModalScreen[None]):
     DEFAULT_CSS = ACCOUNT_SCREEN_CSS
     SCREEN_TITLE = "Account"
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close"),
-        Binding("r", "reload", "Reload"),
-        Binding("p", "privacy", "Privacy"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("account"))
 
     def __init__(self, host: TradingHost) -> None:
         super().__init__()
@@ -151,6 +148,11 @@ class AccountScreen(ModalScreen[None]):
     def redraw(self) -> None:
         """Draw again from what is loaded."""
 
+    def retry_words(self) -> str:
+        """``Press r to try again.``, with the reload key as bound (the config file's [keys])."""
+        remapped = getattr(getattr(self.app, "user_keys", None), "remapped", None)
+        return f"Press {keys_label('account.reload', remapped)} to try again."
+
     def time_zone(self) -> tzinfo | None:
         return self.host.time_zone
 
@@ -161,11 +163,7 @@ class AccountScreen(ModalScreen[None]):
 class PagedAccountScreen(AccountScreen, Generic[Record]):
     """A table of records, newest first, paged; older records fetched on demand."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right,right_square_bracket,pagedown", "older", "Older page"),
-        Binding("left,left_square_bracket,pageup", "newer", "Newer page"),
-        Binding("home", "newest", "Newest", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("account_pages"))
 
     NOUN = "records"
     KEY_ONLY = False  # True: the API key is enough (no secret needed)
@@ -265,7 +263,7 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
 
     def _failed(self, error: BaseException) -> None:
         self.busy = False
-        self._load_error = f"Could not load {self.NOUN}: {self.describe(error)} Press r to try again."
+        self._load_error = f"Could not load {self.NOUN}: {self.describe(error)} {self.retry_words()}"
         self.redraw()
 
     def _row(self, record: Record, width: int) -> list[Cell]:

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
@@ -22,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from jextui.api.client import JexClient
 from jextui.api.models import AssetDetail, DepositAddress
+from jextui.ui.keymap import bindings_for
 from jextui.ui.screens.account.base import AccountScreen, TradingHost
 from jextui.ui.widgets.qr import QUIET_ZONE, matrix_text, qr_matrix
 
@@ -79,9 +80,7 @@ class DepositAddressScreen(AccountScreen):
     DepositAddressScreen #deposit-info { width: 1fr; min-width: 16; height: auto; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "copy_address", "Copy address"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("deposit_address"))
 
     def __init__(self, host: TradingHost, asset: str | None) -> None:
         super().__init__(host)
@@ -122,7 +121,7 @@ class DepositAddressScreen(AccountScreen):
         except Exception as error:  # fall back on the assets of the balances
             assets = self.host.known_assets()
             if not assets:
-                self.set_status(f"Could not load the assets: {self.describe(error)} Press r to try again.", "error")
+                self.set_status(f"Could not load the assets: {self.describe(error)} {self.retry_words()}", "error")
                 return
         options = self.query_one("#deposit-assets", OptionList)
         options.clear_options()
@@ -159,7 +158,7 @@ class DepositAddressScreen(AccountScreen):
             if asset == self.asset:
                 self.query_one("#deposit-text", Static).update(asset)
                 self.set_status(f"Could not load the {asset} address: {self.describe(error)} "
-                                "Press r to try again.", "error")
+                                f"{self.retry_words()}", "error")
             return
         self.addresses[asset] = answer
         if asset == self.asset:
