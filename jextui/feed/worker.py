@@ -31,7 +31,6 @@ from types import MappingProxyType
 from typing import Any, Protocol, overload
 
 from jextui.api.clock import local_time_ms
-from jextui.api.limits import DEFAULT_WEIGHT_LIMIT
 from jextui.api.errors import (
     ApiError,
     AuthError,
@@ -44,6 +43,7 @@ from jextui.api.errors import (
     RateLimited,
     TransportError,
 )
+from jextui.api.limits import DEFAULT_WEIGHT_LIMIT
 from jextui.api.models import (
     KLINE_INTERVALS,
     Account,
@@ -307,7 +307,13 @@ class FeedWorker:
         if feed in ACTIVE_SYMBOL_KINDS and symbol != self._scheduler.active_symbol:
             return
         if feed not in self._scheduler.streamed:
-            return  # polling carries it: its own record counts
+            # Polling carries it: its own record counts.  The active book is
+            # polled beside its diff stream: a push newer than the last poll's
+            # answer moves the next poll, so the polls fall between the pushes.
+            last_poll = self._health.last_success_ms(feed)
+            if feed is FeedKind.BOOK and last_poll is not None and at_ms > last_poll:
+                self._scheduler.pushed(feed, at_ms)
+            return
         previous = self._health.last_success_ms(feed)
         if previous is None or at_ms > previous:
             self._health.record_success(feed, symbol, at_ms)
