@@ -18,10 +18,11 @@ Textual frame before it is painted.
   - a balance change: that order locks quote funds; from the order's time
     to the first account event with the new locked amount;
   - the active book's best bid/ask: the second client places a bid one tick
-    above the best bid; from the order's time to the first book whose best
-    bid is that price.  A bid the market filled before the console showed it
-    is left out (counted apart: "filled first"); one still resting and never
-    shown within 5 s counts as 5 s ("never shown").
+    above the best bid; from the order's time to the first book that holds
+    that price (its best bid, unless another bid came above it since).  A
+    bid the market filled before the console showed it is left out (counted
+    apart: "filled first"); one still resting and never shown within 5 s
+    counts as 5 s ("never shown").
 * **REST weight per minute** of the console's own client (20 watched
   symbols), and the count of 429 / 418 answers.
 * **100 watched symbols**: p95 age of the watchlist prices, as the feed's
@@ -228,8 +229,9 @@ async def one_round(session: Any, other: JexClient, watch: Watch, latencies: dic
     best_bid, best_ask = depth.bids[0].price, depth.asks[0].price
     better = best_bid + tick
     if better < best_ask:
-        moved = watch.wait(lambda e: isinstance(e, BookUpdate) and e.symbol == ACTIVE and e.depth.bids
-                           and e.depth.bids[0].price == better)
+        # Shown: the book holds the new level (the best bid then, unless someone bid higher since).
+        moved = watch.wait(lambda e: isinstance(e, BookUpdate) and e.symbol == ACTIVE
+                           and any(level.price == better for level in e.depth.bids))
         answer = await other.new_order(ACTIVE, "BUY", Decimal("0.01"), better, type="LIMIT", time_in_force="GTC")
         order_time = int(getattr(answer, "transact_time", 0) or local_time_ms())
         at = await _at(moved, BOOK_WAIT_S)
