@@ -467,3 +467,20 @@ async def test_a_book_push_newer_than_the_last_poll_moves_the_next_poll(make: An
     await h.advance(400)
     polls = [t for t, _ in h.client.called("depth")]
     assert polls[1] == pushed_at + 260
+
+
+async def test_a_clock_reading_with_a_long_round_trip_is_read_again_a_few_times(make: Any) -> None:
+    h = await make()
+    await h.advance(100)
+    assert len(h.client.called("sync_time")) == 1  # a quick reading: the next one a minute later
+    h.client.clock.rtt_ms = 2_000  # every reading from now on took 2 s: uncertain by 1 s
+    h.worker.refresh_now("server_time")
+    await h.advance(1_000)
+    assert len(h.client.called("sync_time")) == 1 + 1 + 3  # the forced one, then three more at once
+    h.client.clock.rtt_ms = 20
+    h.worker.refresh_now("server_time")
+    await h.advance(1_000)
+    h.client.clock.rtt_ms = 2_000  # a certain reading in between: rereads are allowed again
+    h.worker.refresh_now("server_time")
+    await h.advance(1_000)
+    assert len(h.client.called("sync_time")) == 5 + 1 + 1 + 3
