@@ -9,7 +9,8 @@ Textual frame before it is painted.
 
 * **event -> sink latency**, from the sandbox's own event time to the event
   arriving at the sink:
-  - trades: each new trade id, from its trade time;
+  - trades: each new trade id, from its trade time (the second client buys
+    a little at the best ask every round, so that there are trades);
   - another client's order placed / cancelled: a second REST client on the
     same account places a resting order far from the market, then cancels
     it; from the order's time (placed) and from the moment the cancel was
@@ -245,6 +246,12 @@ async def one_round(session: Any, other: JexClient, watch: Watch, latencies: dic
             latencies["best bid/ask: not shown"].append(0)
         else:
             latencies["best bid/ask"].append(at - order_time)
+    # A trade of its own (the market alone may trade rarely): a small IOC buy at the best ask.
+    depth = await other.depth(ACTIVE, 5)
+    if depth.asks:
+        with contextlib.suppress(Exception):  # the ask moved away: no trade this round
+            await other.new_order(ACTIVE, "BUY", Decimal("0.001"), depth.asks[0].price, type="LIMIT",
+                                  time_in_force="IOC")
     await asyncio.sleep(0.3)
 
 
