@@ -23,15 +23,15 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
-import secrets
-import subprocess
-import sys
 import fcntl
 import os
 import re
+import secrets
 import select
 import signal
 import struct
+import subprocess
+import sys
 import termios
 import time
 import unicodedata
@@ -625,10 +625,13 @@ class ExternalSandbox:
 
     _URL = re.compile(r"(http://[\w.\[\]:-]+)")
 
-    def __init__(self, env: Mapping[str, str], cwd: str, start_timeout_s: float = 60.0) -> None:
+    def __init__(self, env: Mapping[str, str], cwd: str, start_timeout_s: float = 60.0, *, seed: int = 1,
+                 extra_symbols: int = 0) -> None:
         self.key, self.secret = secrets.token_hex(16), secrets.token_hex(16)
-        command = [sys.executable, "-m", "jextui", "sandbox", "--port", "0", "--seed", "1",
+        command = [sys.executable, "-m", "jextui", "sandbox", "--port", "0", "--seed", str(seed),
                    "--api-key", self.key, "--api-secret", self.secret]
+        if extra_symbols:
+            command += ["--symbols", str(extra_symbols)]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                         env=dict(env), cwd=cwd)
         self.base_url = self._read_address(start_timeout_s)

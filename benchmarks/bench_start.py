@@ -51,11 +51,14 @@ import sys
 
 def run_bare_app() -> None:
     """The floor: the smallest Textual app with a header, some text and a footer."""
+    from typing import ClassVar
+
     from textual.app import App, ComposeResult
+    from textual.binding import BindingType
     from textual.widgets import Footer, Header, Static
 
     class BareApp(App[None]):
-        BINDINGS = [("q", "quit", "Quit")]
+        BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit")]
 
         def compose(self) -> ComposeResult:
             yield Header()
@@ -239,7 +242,8 @@ def report(results: Results, runs: int) -> dict[str, Any]:
         if pairs:
             cpu = statistics.median(c for c, _ in pairs)
             share = statistics.median(c / w for c, w in pairs)
-            print(f"  {PROGRAMS[name].label + ', ' + last + ':':<40}{cpu * 1000:>6.0f} ms CPU ({share:.0%} of the wall time)")
+            print(f"  {PROGRAMS[name].label + ', ' + last + ':':<40}{cpu * 1000:>6.0f} ms CPU "
+                  f"({share:.0%} of the wall time)")
             if name == "jextui":
                 metrics.append({
                     "metric": "start: CPU time to the live book, all threads (vs wall time)",
@@ -266,8 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     names = [name for name in PROGRAMS if not (args.no_external and PROGRAMS[name].external_sandbox)]
+    load_start = os.getloadavg()
+    print(f"load average at the start: {'/'.join(f'{v:.2f}' for v in load_start)} ({os.cpu_count()} cores)")
     results = measure(args.runs, names)
     summary = report(results, args.runs)
+    summary["load_average"] = {"start": load_start, "end": os.getloadavg()}
     if args.json:
         write_json(args.json, summary)
     return 0

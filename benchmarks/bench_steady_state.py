@@ -24,17 +24,27 @@ The console's screen is checked at the end of the window (through the
 ``_pty.Screen`` model): its order book must show live numbers, so an idle
 error screen cannot pass for a light console.
 
-    python benchmarks/bench_steady_state.py [--warmup 20] [--seconds 60] [--no-split] [--json FILE]
+4. streams off and on (issue 12): the console alone with a ``--profile`` of
+   ``streams = false`` and of streams on (the default), on one external
+   sandbox with the demo's market, the two alternating for ``--streams-rounds``
+   rounds: CPU % of the console process and bytes/s to its terminal, medians.
+   The screen must show the live book, and with streams on "streams: live".
+
+    python benchmarks/bench_steady_state.py [--warmup 20] [--seconds 60] [--no-split]
+                                            [--streams-rounds 3] [--only-streams] [--json FILE]
 
 Goals (issue 7): the console (demo, sandbox included) <= 15 % of one core and
-<= 25 KB/s written to the terminal.
+<= 25 KB/s written to the terminal.  Issue 12: with streams on, <= 10 % of one
+core and <= 15 KB/s.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -43,8 +53,8 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _pty import ExternalSandbox, PtyProcess, Screen, cpu_seconds, isolated_env, shows_live_book, spawn  # noqa: E402
-from _report import write_json  # noqa: E402
+from _pty import ExternalSandbox, PtyProcess, Screen, cpu_seconds, isolated_env, shows_live_book, spawn
+from _report import write_json
 
 COLS, ROWS = 160, 48
 GOAL_CPU_PERCENT = 15.0
@@ -138,6 +148,93 @@ def measure_split(warmup_s: float, seconds: float) -> tuple[Measurement, Measure
     return console, server
 
 
+STREAMS_LIVE = re.compile(r"streams: live")
+GOAL_STREAMS_CPU_PERCENT = 10.0
+GOAL_STREAMS_BYTES_PER_S = 15_000
+
+
+@dataclass
+class StreamsRun:
+    streams: bool
+    cpu_percent: float
+    bytes_per_s: float
+    live_book: bool
+    streams_live: bool
+    load: tuple[float, float, float]
+
+
+def _profile_config(directory: str, base_url: str, streams: bool) -> None:
+    path = os.path.join(directory, "config", "config.toml")
+    with open(path, "w", encoding="utf-8") as config:
+        config.write(f'[profiles.bench]\nbase_url = "{base_url}"\nstreams = {"true" if streams else "false"}\n')
+
+
+def measure_streams(warmup_s: float, seconds: float, rounds: int) -> list[StreamsRun]:
+    """The console alone on one external sandbox (the demo's market), ``streams = false`` and
+    streams on, in alternating order, one at a time: CPU of the console process (the sandbox
+    is not counted) and bytes to its terminal."""
+    runs: list[StreamsRun] = []
+    with tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory, \
+            ExternalSandbox(isolated_env(os.environ, directory), cwd=directory) as sandbox:
+        for round_no in range(rounds):
+            order = (False, True) if round_no % 2 == 0 else (True, False)
+            for streams in order:
+                run_dir = os.path.join(directory, f"run{round_no}-{int(streams)}")
+                os.makedirs(run_dir)
+                env = sandbox.console_env(isolated_env(os.environ, run_dir))
+                _profile_config(run_dir, sandbox.base_url, streams)
+                process = spawn([sys.executable, "-m", "jextui", "--profile", "bench"], cols=COLS, rows=ROWS,
+                                env=env, cwd=run_dir)
+                screen = Screen(COLS, ROWS)
+                try:
+                    load = os.getloadavg()
+                    elapsed, cpu, written, _ = _window(process, screen, warmup_s, seconds)
+                finally:
+                    process.stop(b"q")
+                runs.append(StreamsRun(streams, 100 * cpu / elapsed, written / elapsed, shows_live_book(screen),
+                                       screen.find(STREAMS_LIVE) is not None, load))
+    return runs
+
+
+def report_streams(runs: list[StreamsRun], warmup_s: float, seconds: float) -> list[dict[str, Any]]:
+    print()
+    print(f"Streams off / on: the console alone (--profile with streams = false / true) on one external "
+          f"sandbox (the demo's market), {warmup_s:g} s warm-up, {seconds:g} s measured, alternating")
+    print(f"{'run':<6}{'streams':<9}{'CPU % of a core':>16}{'terminal KB/s':>15}  {'book live':<10}"
+          f"{'streams: live':<14}{'load 1/5/15 min':>16}")
+    for index, run in enumerate(runs):
+        load = "/".join(f"{value:.1f}" for value in run.load)
+        print(f"{index + 1:<6}{'on' if run.streams else 'off':<9}{run.cpu_percent:>16.1f}"
+              f"{run.bytes_per_s / 1000:>15.1f}  {'yes' if run.live_book else 'NO':<10}"
+              f"{'yes' if run.streams_live else 'no':<14}{load:>16}")
+    metrics: list[dict[str, Any]] = []
+    medians: dict[bool, tuple[float, float]] = {}
+    for streams in (False, True):
+        chosen = [run for run in runs if run.streams == streams]
+        if chosen:
+            medians[streams] = (statistics.median(r.cpu_percent for r in chosen),
+                                statistics.median(r.bytes_per_s for r in chosen))
+    if len(medians) == 2:
+        (off_cpu, off_bytes), (on_cpu, on_bytes) = medians[False], medians[True]
+        on_runs = [run for run in runs if run.streams]
+        honest = all(run.live_book and run.streams_live for run in on_runs)
+        print(f"median: streams off {off_cpu:.1f} % and {off_bytes / 1000:.1f} KB/s; "
+              f"streams on {on_cpu:.1f} % and {on_bytes / 1000:.1f} KB/s")
+        cpu_met = on_cpu <= GOAL_STREAMS_CPU_PERCENT and honest
+        bytes_met = on_bytes <= GOAL_STREAMS_BYTES_PER_S and honest
+        print(f"goal: streams on <= {GOAL_STREAMS_CPU_PERCENT:g} % of one core: {'met' if cpu_met else 'NOT met'}; "
+              f"<= {GOAL_STREAMS_BYTES_PER_S / 1000:g} KB/s: {'met' if bytes_met else 'NOT met'}")
+        metrics += [
+            {"metric": "steady state, streams on: CPU of the console (streams off before)",
+             "measured": f"{on_cpu:.1f} % (off: {off_cpu:.1f} %)", "value": on_cpu,
+             "goal": f"<= {GOAL_STREAMS_CPU_PERCENT:g} % of one core", "met": cpu_met},
+            {"metric": "steady state, streams on: bytes to the terminal (streams off before)",
+             "measured": f"{on_bytes / 1000:.1f} KB/s (off: {off_bytes / 1000:.1f} KB/s)", "value": on_bytes,
+             "goal": f"<= {GOAL_STREAMS_BYTES_PER_S / 1000:g} KB/s", "met": bytes_met},
+        ]
+    return metrics
+
+
 def measure_top(warmup_s: float, seconds: float) -> Measurement | None:
     top = shutil.which("top")
     if top is None:
@@ -199,17 +296,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=20.0, help="seconds before measuring (default: 20)")
     parser.add_argument("--seconds", type=float, default=60.0, help="measured seconds per program (default: 60)")
     parser.add_argument("--no-split", action="store_true", help="skip the external-sandbox run")
+    parser.add_argument("--streams-rounds", type=int, default=3, metavar="N",
+                        help="rounds of streams off / on, the console alone (default: 3; 0: none)")
+    parser.add_argument("--only-streams", action="store_true", help="only the streams off / on rounds")
     parser.add_argument("--json", metavar="FILE", help="also write the key figures as JSON ('-': stdout)")
     args = parser.parse_args(argv)
     if args.seconds <= 0 or args.warmup < 0:
         parser.error("--seconds must be > 0 and --warmup >= 0")
-    rows = [measure_demo(args.warmup, args.seconds)]
-    if not args.no_split:
-        rows.extend(measure_split(args.warmup, args.seconds))
-    top = measure_top(min(args.warmup, 5.0), args.seconds)
-    if top is not None:
-        rows.append(top)
-    summary = report(rows, args.warmup)
+    print(f"load average at start: {'/'.join(f'{v:.2f}' for v in os.getloadavg())} ({os.cpu_count()} cores)")
+    summary: dict[str, Any] = {"benchmark": "steady_state", "metrics": [], "rows": []}
+    if not args.only_streams:
+        rows = [measure_demo(args.warmup, args.seconds)]
+        if not args.no_split:
+            rows.extend(measure_split(args.warmup, args.seconds))
+        top = measure_top(min(args.warmup, 5.0), args.seconds)
+        if top is not None:
+            rows.append(top)
+        summary = report(rows, args.warmup)
+    if args.streams_rounds > 0:
+        runs = measure_streams(args.warmup, args.seconds, args.streams_rounds)
+        summary["metrics"] += report_streams(runs, args.warmup, args.seconds)
+        summary["streams_runs"] = [run.__dict__ for run in runs]
+    print(f"load average at the end: {'/'.join(f'{v:.2f}' for v in os.getloadavg())}")
     if args.json:
         write_json(args.json, summary)
     return 0

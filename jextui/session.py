@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jextui.secret import Secret
 from jextui.logs import register_secret
+from jextui.secret import Secret
 
 if TYPE_CHECKING:  # the rest is imported by start(): after the first frame
     from jextui.api.client import JexClient
@@ -151,7 +151,7 @@ class Session:
             self.worker = FeedWorker(
                 self.client,
                 self._from_worker,
-                periods=self.settings.refresh.as_mapping(),
+                periods=self._feed_periods(),
                 weight_share=self.settings.weight_share,
                 now_ms=self.client.clock.local_ms,
                 active_symbol=self._active_symbol,
@@ -165,6 +165,16 @@ class Session:
             self._streams_pending = base_url
             if self._visible != {"book"}:  # book first: the streams once the rest is wanted
                 self._start_streams()
+
+    def _feed_periods(self) -> dict[str, float]:
+        """The periods the user set; with streams, the active book polled faster
+        between its diffs (the weight the streams free goes to it)."""
+        from jextui.feed.feed_plan import STREAMED_BOOK_PERIOD_S
+
+        periods = self.settings.refresh.as_mapping()
+        if self.streams_on:
+            periods.setdefault("book", STREAMED_BOOK_PERIOD_S)
+        return periods
 
     def _from_worker(self, event: FeedEvent) -> None:
         """The worker's events; a polled book goes into the stream's local book (which shows it)."""

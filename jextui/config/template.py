@@ -69,7 +69,7 @@ _TEMPLATE = """\
 ## The console still stretches a period when the budget requires it; data
 ## older than 3 periods is shown as stale.
 # [refresh]
-# book = 0.4           # order book of the active symbol (0.2 - 60)
+# book = 0.4           # order book of the active symbol (0.2 - 60; 0.26 with streams)
 # trades = 1.0         # recent trades of the active symbol (0.2 - 60)
 # klines = 5.0         # candles of the active symbol (1 - 600)
 # open_orders = 5.0    # open orders of the active symbol (1 - 600)

@@ -73,6 +73,13 @@ DEFAULT_PERIODS_S: Mapping[FeedKind, float] = {
     FeedKind.EXCHANGE_INFO: 3600.0,
 }
 
+#: The active book's poll period while its diff stream runs (unless the
+#: user set one): the polls fall between the diffs (see
+#: ``FeedScheduler.pushed``), about three a second beside the diff, so a
+#: change is on screen within about a quarter of a second, for about 180
+#: weight a minute (``benchmarks/bench_streams.py`` measured it).
+STREAMED_BOOK_PERIOD_S = 0.26
+
 #: Lower number = more important: stretched last, started first.
 PRIORITY: Mapping[FeedKind, int] = {
     FeedKind.BOOK: 0,

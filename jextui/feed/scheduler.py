@@ -289,6 +289,19 @@ class FeedScheduler:
             self._timing[kind].forced = True
         self._streamed = wanted
 
+    def pushed(self, kind: str, at_ms: int) -> None:
+        """A stream brought ``kind`` up to date at ``at_ms``: its next poll counts from then.
+
+        For a feed polled beside its stream (the active book beside its
+        once-a-second diffs): a poll just after a push would show nothing
+        new, so the polls fill the gaps between the pushes instead of
+        falling anywhere.  Nothing changes while a poll is in flight or
+        before the first one.
+        """
+        timing = self._timing[feed_kind(kind)]
+        if timing.in_flight is None and timing.last_start_ms is not None and at_ms > timing.last_start_ms:
+            timing.last_start_ms = at_ms
+
     def set_credentials(self, *, api_key: bool, signed: bool) -> None:
         """``api_key``: historicalTrades is available; ``signed``: account and open orders."""
         if api_key != self._api_key:

@@ -31,7 +31,6 @@ from types import MappingProxyType
 from typing import Any, Protocol, overload
 
 from jextui.api.clock import local_time_ms
-from jextui.api.limits import DEFAULT_WEIGHT_LIMIT
 from jextui.api.errors import (
     ApiError,
     AuthError,
@@ -44,6 +43,7 @@ from jextui.api.errors import (
     RateLimited,
     TransportError,
 )
+from jextui.api.limits import DEFAULT_WEIGHT_LIMIT
 from jextui.api.models import (
     KLINE_INTERVALS,
     Account,
@@ -93,6 +93,10 @@ TRADES_LIMIT = 60  # enough to fill the tallest trades pane
 KLINES_LIMIT = 200  # one candle per column of a wide pane
 SPARKLINE_INTERVAL = "1h"
 SPARKLINE_POINTS = 24  # the last 24 hours, like the 24 h change beside it
+#: A server-time reading whose round trip took longer is read again at once
+#: (at most CLOCK_REREADS times in a row): its offset may be off by half of it.
+UNCERTAIN_CLOCK_RTT_MS = 500
+CLOCK_REREADS = 3
 STATUS_PERIOD_MS = 1000
 #: How often a stream refreshes what a feed shows (its stale mark comes at 3
 #: of these, or 3 desired periods if longer).  The account's streams push
@@ -238,6 +242,7 @@ class FeedWorker:
         self._next_status_ms = 0
         self._last_connection: ConnectionState | None = None
         self._stream_live: frozenset[FeedKind] = frozenset()
+        self._clock_rereads = 0
         self.set_kline_interval(kline_interval)
         self.set_watchlist(watchlist)
         if active_symbol:
@@ -307,7 +312,13 @@ class FeedWorker:
         if feed in ACTIVE_SYMBOL_KINDS and symbol != self._scheduler.active_symbol:
             return
         if feed not in self._scheduler.streamed:
-            return  # polling carries it: its own record counts
+            # Polling carries it: its own record counts.  The active book is
+            # polled beside its diff stream: a push newer than the last poll's
+            # answer moves the next poll, so the polls fall between the pushes.
+            last_poll = self._health.last_success_ms(feed)
+            if feed is FeedKind.BOOK and last_poll is not None and at_ms > last_poll:
+                self._scheduler.pushed(feed, at_ms)
+            return
         previous = self._health.last_success_ms(feed)
         if previous is None or at_ms > previous:
             self._health.record_success(feed, symbol, at_ms)
@@ -477,6 +488,18 @@ class FeedWorker:
             self._emit(event)
         if request.kind is FeedKind.SERVER_TIME:
             self._next_status_ms = now  # show the new clock offset at once
+            self._check_clock_reading()
+
+    def _check_clock_reading(self) -> None:
+        """A clock reading whose round trip took long (a busy server, say at start) is
+        wrong by up to half of it, and the stream data's age counts from it: read the
+        clock again at once, up to :data:`CLOCK_REREADS` times in a row."""
+        rtt = getattr(self._client.clock, "rtt_ms", None)
+        if rtt is None or rtt <= UNCERTAIN_CLOCK_RTT_MS:
+            self._clock_rereads = 0
+        elif self._clock_rereads < CLOCK_REREADS:
+            self._clock_rereads += 1
+            self._scheduler.refresh_now(FeedKind.SERVER_TIME)
 
     def _on_failure(self, request: Request, error: JexError, *, finished: bool = False) -> None:
         now = self._now()

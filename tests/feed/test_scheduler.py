@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -288,7 +290,7 @@ def test_a_slot_is_kept_for_the_book_when_other_requests_are_slow() -> None:
 
 def test_switching_symbol_orphans_old_requests_and_restarts_at_once() -> None:
     s = make_scheduler(1)
-    old = [r for r in s.due(T0) if r.kind is FeedKind.BOOK][0]
+    old = next(r for r in s.due(T0) if r.kind is FeedKind.BOOK)
     s.set_active_symbol("ETHUSDT")
     new = s.due(T0 + 1)
     assert [r.symbol for r in new if r.kind is FeedKind.BOOK] == ["ETHUSDT"]
@@ -329,7 +331,7 @@ def test_failures_back_off_and_recover() -> None:
         request = next(r for r in s.due(now) if r.kind is FeedKind.BOOK)
         times.append(now)
         s.finished(request, now, ok=False)
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert gaps == sorted(gaps) and max(gaps) == 10_000
     s.finished(next(r for r in s.due(s.next_wake_ms(now) or now) if r.kind is FeedKind.BOOK), now, ok=True)
     assert s.failures("book") == 0
@@ -373,3 +375,51 @@ def test_a_lower_weight_share_shrinks_the_budget() -> None:
     assert plan.budget_1m == 600
     assert plan.planned_weight_1m <= 600
     assert plan.feed("book").effective_period_s == DEFAULT_PERIODS_S[FeedKind.BOOK]  # type: ignore[union-attr]
+
+
+# --- the active book polled beside its diff stream --------------------------------
+
+
+def _book_polls(sent: list[tuple[int, Request]]) -> list[int]:
+    return [t for t, r in sent if r.kind is FeedKind.BOOK]
+
+
+def test_a_push_moves_the_next_book_poll() -> None:
+    s = make_scheduler(1, periods={"book": 0.26})
+    first = _book_polls(run(s, T0, T0 + 50, step=10))
+    assert first == [T0]
+    s.pushed("book", T0 + 100)
+    later = _book_polls(run(s, T0 + 50, T0 + 400, step=10))
+    assert later == [T0 + 360]  # 260 ms after the push, not after the poll
+
+
+def test_a_push_changes_nothing_before_the_first_poll_while_one_is_in_flight_or_when_older() -> None:
+    s = make_scheduler(1, periods={"book": 0.26})
+    s.pushed("book", T0)  # nothing polled yet: the first poll still goes at once
+    book = next(r for r in s.due(T0) if r.kind is FeedKind.BOOK)
+    s.pushed("book", T0 + 100)  # in flight: its answer is on its way
+    s.finished(book, T0 + 120, ok=True)
+    s.pushed("book", T0 - 5)  # older than the poll
+    polls = _book_polls(run(s, T0 + 120, T0 + 300, step=10))
+    assert polls == [T0 + 260]
+
+
+def test_polls_between_pushes_every_second_keep_the_book_within_a_period_at_three_polls_a_second() -> None:
+    s = make_scheduler(20, periods={"book": 0.26})
+    polls: list[int] = []
+    refreshed: list[int] = []
+    now = T0
+    while now < T0 + 10_000:
+        if (now - T0) % 1000 == 500:  # the diff stream's push, once a second
+            s.pushed("book", now)
+            refreshed.append(now)
+        for request in s.due(now):
+            if request.kind is FeedKind.BOOK:
+                polls.append(now)
+                refreshed.append(now)
+            s.finished(request, now, ok=True)
+        now += 10
+    steady = [t for t in polls if t >= T0 + 1500]
+    assert len(steady) == 3 * 8 + 1  # three polls between two pushes (the last second: one so far)
+    gaps = [b - a for a, b in itertools.pairwise(refreshed) if a >= T0 + 1500]
+    assert max(gaps) <= 260

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -277,7 +278,7 @@ async def test_a_broken_sink_does_not_stop_the_worker(make: Any) -> None:
         seen.append(event)
         raise ValueError("the UI choked")
 
-    h.worker._sink = sink  # noqa: SLF001 - replace the sink of the harness
+    h.worker._sink = sink
     await h.start()
     await h.advance(2000)
     await h.stop()
@@ -308,7 +309,7 @@ async def test_a_slow_request_does_not_delay_the_book(make: Any) -> None:
     await h.advance(4000)
     books = [t for t, name, _ in h.client.calls if name == "depth"]
     assert len(books) >= 9
-    gaps = [b - a for a, b in zip(books, books[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(books)]
     assert max(gaps) <= 450
     await h.stop()  # returns although requests are still waiting
 
@@ -448,3 +449,38 @@ async def test_stop_before_run_starts_makes_run_return_at_once(make: Any) -> Non
     h.worker.stop()
     await asyncio.wait_for(h.worker.run(), timeout=5)
     assert h.client.calls == []
+
+
+# --- the active book beside its diff stream ----------------------------------------
+
+
+async def test_a_book_push_newer_than_the_last_poll_moves_the_next_poll(make: Any) -> None:
+    h = await make(periods={"book": 0.26})
+    started = h.clock.now
+    await h.advance(100)
+    first = [t for t, _ in h.client.called("depth")]
+    assert len(first) == 1 and first[0] - started <= 100
+    pushed_at = h.clock.now
+    h.worker.record_streamed("book", "BTCUSDT", pushed_at)  # a diff arrived now
+    h.worker.record_streamed("book", "BTCUSDT", first[0])  # the poll's own answer: no newer, no move
+    h.worker.record_streamed("book", "ETHUSDT", pushed_at + 50)  # not the active symbol
+    await h.advance(400)
+    polls = [t for t, _ in h.client.called("depth")]
+    assert polls[1] == pushed_at + 260
+
+
+async def test_a_clock_reading_with_a_long_round_trip_is_read_again_a_few_times(make: Any) -> None:
+    h = await make()
+    await h.advance(100)
+    assert len(h.client.called("sync_time")) == 1  # a quick reading: the next one a minute later
+    h.client.clock.rtt_ms = 2_000  # every reading from now on took 2 s: uncertain by 1 s
+    h.worker.refresh_now("server_time")
+    await h.advance(1_000)
+    assert len(h.client.called("sync_time")) == 1 + 1 + 3  # the forced one, then three more at once
+    h.client.clock.rtt_ms = 20
+    h.worker.refresh_now("server_time")
+    await h.advance(1_000)
+    h.client.clock.rtt_ms = 2_000  # a certain reading in between: rereads are allowed again
+    h.worker.refresh_now("server_time")
+    await h.advance(1_000)
+    assert len(h.client.called("sync_time")) == 5 + 1 + 1 + 3

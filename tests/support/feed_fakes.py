@@ -72,6 +72,7 @@ class FakeServerClock:
     def __init__(self) -> None:
         self.offset_ms = 0
         self.synced = False
+        self.rtt_ms: int | None = None
 
 
 Responder = Callable[..., Any]
