@@ -154,6 +154,8 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("o", "orders_scope", "Orders: all/this",
             "Open orders pane: every open order on the account, or the active symbol's only", group="Trading"),
     KeySpec("p", "privacy", "Privacy", "Hide or show every balance and amount (screen sharing)", group="Trading"),
+    KeySpec("P", "portfolio", "Portfolio", "Portfolio: value, share, average cost and P&L of every asset",
+            group="Account"),  # fmt: skip
     *_account_specs(),
     # --- panes (bound by the pane while it has focus) ----------------------
     KeySpec("up,k", "cursor_up", "Up", "Move the cursor up", scope="watchlist"),
@@ -171,6 +173,8 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("left,h", "previous_kind", "Previous account", "Option → contract → spot balances",
             scope="balances"),  # fmt: skip
     KeySpec("z", "toggle_zero", "Zero balances", "Show or hide zero balances", scope="balances"),
+    KeySpec("m", "toggle_portfolio", "Portfolio mode", "Balances ⇄ portfolio: value, share, unrealised P&L",
+            scope="balances"),  # fmt: skip
     KeySpec("down,j", "scroll_down", "Down", "Scroll down", scope="balances"),
     KeySpec("up,k", "scroll_up", "Up", "Scroll up", scope="balances"),
     KeySpec("up,k", "cursor_up", "Up", "Move the cursor up", scope="open_orders"),
