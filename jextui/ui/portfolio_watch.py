@@ -153,7 +153,8 @@ class PortfolioWatch:
             self._changed()
             return
         self.state, self.message = "ready", ""
-        self._totals = None
+        account = self.store.account or self._account
+        self._totals = None if account is None else {b.asset: b.free + b.locked for b in account.spot_balances}
         self.rebuild(force=True)
 
     async def _journal_symbols(self) -> set[str]:
@@ -265,7 +266,4 @@ class PaneLink:
             self.watch.release("pane")
 
     def show(self) -> None:
-        from jextui.ui.widgets.portfolio_table import asset_decimals
-
-        watch = self.watch
-        self.pane.set_portfolio(watch.portfolio, watch.message, asset_decimals(watch.store.symbols.values()))
+        self.pane.set_portfolio(self.watch.portfolio, self.watch.message)

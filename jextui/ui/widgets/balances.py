@@ -59,7 +59,6 @@ class BalancesView(Pane):
         self._portfolio_mode = False
         self._portfolio: Portfolio | None = None
         self._portfolio_message = ""
-        self._portfolio_decimals: dict[str, int] = {}
         self.on_portfolio_mode: Callable[[bool], None] | None = None  # set by the console
 
     # --- data in ----------------------------------------------------------------
@@ -98,14 +97,10 @@ class BalancesView(Pane):
         self.refresh_lines()
         return self._show_zero
 
-    def set_portfolio(self, portfolio: Portfolio | None, message: str = "",
-                      decimals: Mapping[str, int] | None = None) -> None:  # fmt: skip
-        """What the portfolio mode shows (``message``: why there is no portfolio yet;
-        ``decimals``: each asset's precision)."""
-        decimals = dict(decimals or {})
-        if (portfolio, message, decimals) != (self._portfolio, self._portfolio_message, self._portfolio_decimals):
+    def set_portfolio(self, portfolio: Portfolio | None, message: str = "") -> None:
+        """What the portfolio mode shows (``message``: why there is no portfolio yet)."""
+        if (portfolio, message) != (self._portfolio, self._portfolio_message):
             self._portfolio, self._portfolio_message = portfolio, message
-            self._portfolio_decimals = decimals
             if self._portfolio_mode:
                 self.refresh_lines()
 
@@ -252,7 +247,7 @@ class BalancesView(Pane):
 
         notes = ["locked funds not in any order found yet"] if self.private and self._unexplained else self._unexplained
         return portfolio_body(self._portfolio, self._portfolio_message, width=width, height=height,
-                              private=self.private, decimals=self._portfolio_decimals, notes=notes,
+                              private=self.private, notes=notes,
                               style_of=self.style_of, offset=self._offset)  # fmt: skip
 
     def _tabs_line(self, width: int) -> Text:

@@ -3,15 +3,16 @@
 A compact view of :class:`jextui.portfolio.Portfolio` for the pane (the
 portfolio screen has the full table): a total line, then one row per asset
 with its value in the valuation asset, its share, unrealised P&L and
-Locked.  Columns that do not fit are left out from the right, Locked last
-of all while anything is locked.  The pane's note about locked funds that no
+Locked, at full precision when the pane is wide enough, else in 3 significant
+digits (``4.70M``).  When not every column fits even so, the share goes first, then the P&L:
+Locked stays in view, as in the plain mode.  The pane's note about locked funds that no
 open order explains stays under the rows, as in the plain mode.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from rich.text import Text
@@ -23,6 +24,10 @@ from jextui.ui.widgets.portfolio_table import compact_row, shown, signed
 __all__ = ["portfolio_body", "TITLES"]
 
 TITLES = ("Asset", "Value", "Share", "Unrl P&L", "Locked")
+
+
+def _widths(rows: Sequence[Sequence[str]]) -> list[int]:
+    return [max([len(TITLES[i]), *(len(row[i]) for row in rows)]) for i in range(len(TITLES))]
 
 
 def _total_line(portfolio: Portfolio, private: bool) -> str:
@@ -38,7 +43,6 @@ def portfolio_body(
     width: int,
     height: int,
     private: bool,
-    decimals: Mapping[str, int],
     notes: Sequence[str],
     style_of: Callable[[str], Style],
     offset: int = 0,
@@ -50,11 +54,13 @@ def portfolio_body(
         lines = [fit(message or "loading the portfolio…", width, style=style_of("pane--placeholder"))]
         return lines + [fit(note, width, style=warning) for note in wrapped]
     lines = [fit(_total_line(portfolio, private), width, style=style_of("pane--caption"))]
-    rows = [compact_row(line, decimals, private) for line in portfolio.lines if line.total or line.value]
-    widths = [max([len(TITLES[i]), *(len(row[i]) for row in rows)]) for i in range(len(TITLES))]
-    any_locked = any(line.locked for line in portfolio.lines)
-    # drop columns from the right until the row fits; Locked is kept before P&L and share when anything is locked
-    order = [0, 1, 4, 2, 3] if any_locked else [0, 1, 2, 3, 4]
+    listed = [line for line in portfolio.lines if line.total or line.value]
+    rows = [compact_row(line, private) for line in listed]
+    widths = _widths(rows)
+    if sum(widths) + len(widths) - 1 > width:  # every column, in 3 significant digits
+        rows = [compact_row(line, private, short=True) for line in listed]
+        widths = _widths(rows)
+    order = [0, 1, 4, 3, 2]  # what is kept when not all fit: Locked before P&L, P&L before share
     kept = []
     used = -1
     for index in order:

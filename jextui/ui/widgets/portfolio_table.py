@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from jextui.api.models import SymbolInfo
 from jextui.portfolio.build import AssetLine, Portfolio
-from jextui.ui.format import MASK, format_amount, format_fixed
+from jextui.ui.format import MASK, format_amount, format_compact, format_fixed
 from jextui.ui.widgets.table import Cell, Column, Role
 
 __all__ = [
@@ -23,6 +23,7 @@ __all__ = [
     "shown",
     "signed",
     "quantity",
+    "quantity_short",
     "summary_text",
     "screen_columns",
     "screen_cells",
@@ -75,6 +76,11 @@ def quantity(asset: str, value: Decimal, decimals: Mapping[str, int], private: b
     return format_amount(value) if places is None else format_fixed(value, places)
 
 
+def quantity_short(value: Decimal, private: bool) -> str:
+    """A quantity with its trailing zeros dropped (down to 2 decimals), as the plain balances show it."""
+    return MASK if private else format_amount(value)
+
+
 def summary_text(portfolio: Portfolio, private: bool) -> str:
     """``Total 123,456.78 USDT · 24 h +1,234.56 (+1.01 %) · realised +12.00``."""
     valuation = portfolio.valuation_asset
@@ -118,18 +124,24 @@ def screen_cells(line: AssetLine, decimals: Mapping[str, int], private: bool) ->
     )
 
 
-def compact_row(line: AssetLine, decimals: Mapping[str, int], private: bool) -> tuple[str, str, str, str, str]:
-    """(asset, value, share, unrealised P&L, locked) for the balances pane's portfolio mode."""
+def compact_row(
+    line: AssetLine, private: bool, *, short: bool = False
+) -> tuple[str, str, str, str, str]:
+    """(asset, value, share, unrealised P&L, locked) for the balances pane's portfolio mode;
+    ``short``: value and P&L in 3 significant digits (``4.70M``), for a narrow pane."""
     share = "—" if line.share_pct is None else f"{shown(line.share_pct, private)}%"
-    unrealised = signed(line.unrealised, private) if line.unrealised is not None or private else (
-        "unknown" if line.cost_note else "—")  # fmt: skip
-    return (
-        line.asset,
-        shown(line.value, private),
-        share,
-        unrealised,
-        quantity(line.asset, line.locked, decimals, private),
-    )
+    if private:
+        value = unrealised = MASK
+    elif short:
+        value = "—" if line.value is None else format_compact(line.value)
+        unrealised = "—" if line.unrealised is None else format_compact(line.unrealised)
+        if line.unrealised is not None and line.unrealised > 0:
+            unrealised = f"+{unrealised}"
+    else:
+        value, unrealised = shown(line.value, private), signed(line.unrealised, private)
+    if line.unrealised is None and line.cost_note and not private:
+        unrealised = "?" if short else "unknown"
+    return line.asset, value, share, unrealised, quantity_short(line.locked, private)
 
 
 def cost_unknown_note(portfolio: Portfolio) -> str:
@@ -138,4 +150,4 @@ def cost_unknown_note(portfolio: Portfolio) -> str:
     if not unknown:
         return ""
     first = next(line.cost_note for line in portfolio.lines if line.cost_note.startswith("cost unknown before"))
-    return f"{first.capitalize()} for {', '.join(unknown)}: the order history does not reach back far enough."
+    return f"{first[0].upper()}{first[1:]} for {', '.join(unknown)}: the order history does not reach back far enough."
