@@ -38,7 +38,8 @@ async def market(app: Any, side: str, qty: str) -> OrderResult:
     book = await client.book_ticker(ETH)
     price = (book.ask_price * Decimal("1.02") if side == "BUY" else book.bid_price * Decimal("0.98")).quantize(
         Decimal("0.01"))  # fmt: skip
-    result = await client.new_order(ETH, side, Decimal(qty), price, time_in_force="IOC", resp_type="RESULT")
+    result: OrderResult = await client.new_order(ETH, side, Decimal(qty), price, time_in_force="IOC",
+                                                 resp_type="RESULT")  # fmt: skip
     assert result.executed_qty == Decimal(qty), result
     return result
 
@@ -64,7 +65,7 @@ def hand_costs(fills: list[OrderResult], taker: Decimal) -> tuple[Decimal, Decim
 
 async def trade_eth(pilot: Pilot[Any]) -> list[OrderResult]:
     """Empty ETH, buy 2, buy 1, sell 0.5 ETH; wait until the console's balances show it."""
-    app = pilot.app
+    app: Any = pilot.app
     empty_balance(app, "ETH")
     fills = [await market(app, "BUY", "2"), await market(app, "BUY", "1"), await market(app, "SELL", "0.5")]
     await refresh_account(pilot, lambda eth: Decimal("2.4") < eth < Decimal("2.5"))
@@ -73,19 +74,24 @@ async def trade_eth(pilot: Pilot[Any]) -> list[OrderResult]:
 
 async def refresh_account(pilot: Pilot[Any], eth_ok: Any) -> None:
     """Move the fixed clock so the feed polls again; wait until the ETH balance satisfies ``eth_ok``."""
-    app = pilot.app
+    app: Any = pilot.app
 
     def eth() -> Decimal:
         account = app.store.account
+        if account is None:
+            return Decimal(-1)
         return next((b.free + b.locked for b in account.spot_balances if b.asset == "ETH"), Decimal(-1))
 
     app.clock.advance(5_000)
     app.session.refresh_now("account", "prices", "tickers")
+    if app.store.account is None:  # no balances pane on screen (80x24): the portfolio reads them when shown
+        await wait_until(pilot, lambda: app.store.prices.get(ETH) is not None, what="the ETH price")
+        return
     await wait_until(pilot, lambda: eth_ok(eth()), what=f"the new ETH balance (now {eth()})")
 
 
 async def open_portfolio(pilot: Pilot[Any]) -> PortfolioScreen:
-    app = pilot.app
+    app: Any = pilot.app
     await pilot.press("P")
     await wait_until(pilot, lambda: isinstance(app.screen, PortfolioScreen), what="the portfolio screen")
     await wait_until(pilot, lambda: app.portfolio_watch.portfolio is not None or app.portfolio_watch.state == "failed",

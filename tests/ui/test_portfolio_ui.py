@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.app_harness import FIXED_TIME_MS, make_test_app, wait_for_data, wait_until
+from support.portfolio_ui import hand_costs, market, open_portfolio, refresh_account, trade_eth
 
 from jextui.portfolio import format_time_ms
 from jextui.secret import Secret
@@ -20,8 +22,6 @@ from jextui.session import Session
 from jextui.ui.format import MASK
 from jextui.ui.portfolio_watch import NO_KEY_TEXT
 from jextui.ui.widgets.table import TableView
-from support.app_harness import FIXED_TIME_MS, make_test_app, wait_for_data, wait_until
-from support.portfolio_ui import hand_costs, market, open_portfolio, refresh_account, trade_eth
 
 D = Decimal
 USDT_EXP = D("0.0001")  # the finest quote precision of the sandbox's USDT pairs (JEXUSDT)
@@ -32,7 +32,7 @@ def q(value: Decimal, exp: Decimal = USDT_EXP) -> Decimal:
 
 
 def table_text(screen: Any) -> str:
-    return screen.query_one("#portfolio-table", TableView).render().plain
+    return str(screen.query_one("#portfolio-table", TableView).render().plain)
 
 
 def text(screen: Any, selector: str) -> str:

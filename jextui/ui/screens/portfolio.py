@@ -30,11 +30,12 @@ from jextui.ui.widgets.portfolio_table import (
     screen_columns,
     summary_text,
 )
-from jextui.ui.widgets.table import TableView
+from jextui.ui.widgets.table import TableView, choose_columns
 
 __all__ = ["PortfolioScreen", "SCREEN_TITLE"]
 
 SCREEN_TITLE = "Portfolio"
+AVERAGE_COLUMN = 5  # screen_columns(): "Avg cost"
 
 
 class PortfolioScreen(ModalScreen[None]):
@@ -143,8 +144,11 @@ class PortfolioScreen(ModalScreen[None]):
             status.set_class(False, "-error")
         decimals = asset_decimals(watch.store.symbols.values())
         summary.update(summary_text(portfolio, private))
+        columns = screen_columns(portfolio.valuation_asset)
         rows = [screen_cells(line, decimals, private) for line in portfolio.lines]
-        table.set_table(screen_columns(portfolio.valuation_asset), rows, self._offset)
+        if AVERAGE_COLUMN not in {index for index, _ in choose_columns(columns, rows, table.size.width)}:
+            rows = [screen_cells(line, decimals, private, short_notes=True) for line in portfolio.lines]
+        table.set_table(columns, rows, self._offset)
         lines = [cost_unknown_note(portfolio)]
         if portfolio.unpriced:
             lines.append(f"No price in {portfolio.valuation_asset} for {', '.join(portfolio.unpriced)}.")

@@ -96,20 +96,24 @@ def summary_text(portfolio: Portfolio, private: bool) -> str:
 def screen_columns(valuation: str) -> tuple[Column, ...]:
     return (
         Column("Asset", priority=0),
-        Column("Free", "right", priority=2),
+        Column("Free", "right", priority=3),
         Column("Locked", "right", priority=1),
         Column(f"Value {valuation}", "right", priority=0),
         Column("Share", "right", priority=0),
-        Column("Avg cost", "right", priority=2),
-        Column("Realised", "right", priority=3),
+        Column("Avg cost", "right", priority=1),
+        Column("Realised", "right", priority=2),
         Column("Unrealised", "right", priority=1),
     )
 
 
-def screen_cells(line: AssetLine, decimals: Mapping[str, int], private: bool) -> tuple[Cell, ...]:
+def screen_cells(
+    line: AssetLine, decimals: Mapping[str, int], private: bool, *, short_notes: bool = False
+) -> tuple[Cell, ...]:
+    """One asset's row; ``short_notes``: "cost unknown" without its date (said under the table)."""
     share = "—" if line.share_pct is None else f"{shown(line.share_pct, private)} %"
     if line.cost_note and line.average_cost is None:
-        average = Cell(MASK if private else line.cost_note, "" if private else "warn")
+        note = "cost unknown" if short_notes and line.cost_note.startswith("cost unknown") else line.cost_note
+        average = Cell(MASK if private else note, "" if private else "warn")
     else:
         average = Cell(shown(line.average_cost, private))
     return (
