@@ -167,3 +167,25 @@ async def test_a_refused_key_is_said_in_words(tmp_path: Path, wrong_key: None) -
         assert status.startswith("Could not load the portfolio: ") and status.endswith("Press r to try again.")
         assert "Traceback" not in status and "not-the-secret" not in status
         assert app.is_running
+
+
+async def test_the_command_palette_opens_the_portfolio(tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import OptionList
+
+    from jextui.ui.screens.portfolio import PortfolioScreen
+
+    def offered() -> bool:
+        if not isinstance(app.screen, CommandPalette):
+            return False
+        options = app.screen.query_one(OptionList)
+        return options.option_count > 0 and "Portfolio (P)" in str(options.get_option_at_index(0).prompt)
+
+    app: Any = make_test_app(tmp_path, credentials=False, streams=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Portfolio")
+        await wait_until(pilot, offered, what="the palette's Portfolio command")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, PortfolioScreen), what="the portfolio from the palette")
