@@ -7,7 +7,8 @@ pane's portfolio mode.  Nothing is read until one of them is first shown
 balance, price and 24 h ticker that reaches the store (pushed or polled)
 rebuilds the portfolio, with no request.  A fill -- a stream fill notice,
 or a balance whose total changed -- re-reads the history of the symbols of
-the assets it touched, one request per symbol, after the burst settles.
+the assets it touched, one request per symbol, after the burst settles and
+at most every :data:`RELOAD_GAP_S` seconds.
 
 What cannot be shown is said in a sentence (:attr:`PortfolioWatch.message`):
 no credentials, not connected, a refused key, a failed request.
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from jextui.market_store import Changed, MarketStore
     from jextui.session import Session
 
-__all__ = ["PortfolioWatch", "NO_KEY_TEXT", "FILL_SETTLE_S"]
+__all__ = ["PortfolioWatch", "PaneLink", "NO_KEY_TEXT", "FILL_SETTLE_S", "RELOAD_GAP_S"]
 
 log = logging.getLogger("jextui.ui.portfolio")
 
@@ -40,6 +41,8 @@ NO_KEY_TEXT = ("There is no portfolio to show: no API key and secret are configu
                "(jextui config path shows where to add them; jextui --demo runs on a built-in sandbox).")
 #: After a fill, wait this long for the rest of the burst before re-reading the history.
 FILL_SETTLE_S = 0.3
+#: At least this long between two re-reads (an order filling bit by bit is read every 5 s at most).
+RELOAD_GAP_S = 5.0
 
 State = Literal["idle", "loading", "ready", "failed"]
 
@@ -71,6 +74,7 @@ class PortfolioWatch:
         self._totals: dict[str, Decimal] | None = None
         self._pending: set[str] = set()
         self._reloading = False
+        self._last_reload = float("-inf")
         self.loads = 0  # history loads started (tests)
         self.reloads = 0  # fill re-reads done (tests)
 
@@ -198,8 +202,10 @@ class PortfolioWatch:
             self._schedule({notice.symbol for notice in event.notices})
 
     def _reload_for(self, assets: set[str]) -> None:
-        """A balance total changed (a fill, or a transfer): the symbols of those assets."""
-        symbols = {s for s, p in self.history.pairs.items() if {p.base, p.quote} & assets
+        """Balance totals changed: a trade moves both assets of its pair, so the symbols read
+        (or watched) whose base and quote both moved.  A deposit or withdrawal moves one asset
+        only and reads nothing."""
+        symbols = {s for s, p in self.history.pairs.items() if p.base in assets and p.quote in assets
                    and (s in self.history.orders or s in self._watchlist())}  # fmt: skip
         self._schedule(symbols)
 
@@ -214,7 +220,9 @@ class PortfolioWatch:
     async def _reload_pending(self) -> None:
         try:
             while self._pending:
-                await asyncio.sleep(FILL_SETTLE_S)  # the rest of the burst
+                loop = asyncio.get_running_loop()
+                wait = max(FILL_SETTLE_S, self._last_reload + RELOAD_GAP_S - loop.time())
+                await asyncio.sleep(wait)  # the rest of the burst, and the gap since the last re-read
                 symbols, self._pending = sorted(self._pending), set()
                 client = self.session.client
                 if client is None:
@@ -225,6 +233,7 @@ class PortfolioWatch:
                     log.info("portfolio reload failed: %s", type(error).__name__)
                     self.message = f"Costs may be out of date: {describe_error(error)} Press r to reload."
                 self.reloads += 1
+                self._last_reload = loop.time()
                 self.rebuild(force=True)
         finally:
             self._reloading = False

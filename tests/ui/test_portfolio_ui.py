@@ -70,6 +70,15 @@ async def test_pnl_of_hand_computed_fills_fees_included_and_a_new_fill_reloads_c
 
         # another fill: the costs are read again (only that symbol's history) and follow it
         loads, reloads = watch.loads, watch.reloads
+        client = app.session.client
+        read: list[str] = []
+        history_orders = client.history_orders
+
+        async def counted(symbol: str, **kwargs: Any) -> Any:
+            read.append(symbol)
+            return await history_orders(symbol, **kwargs)
+
+        client.history_orders = counted
         fills.append(await market(app, "BUY", "1"))
         await refresh_account(pilot, lambda eth: eth > D("3.4"))
         await wait_until(pilot, lambda: watch.reloads > reloads, what="the costs read again")
@@ -77,7 +86,8 @@ async def test_pnl_of_hand_computed_fills_fees_included_and_a_new_fill_reloads_c
         await wait_until(pilot, lambda: eth_line().average_cost == q(cost / held, USDT_EXP * D("0.0001")),
                          what="the new average cost")  # fmt: skip
         assert eth_line().realised == q(realised)
-        assert watch.loads == loads  # no full reload
+        assert watch.loads == loads  # no full reload: one page of the one symbol traded
+        assert read == ["ETHUSDT"]
 
 
 async def test_cost_unknown_before_the_history_and_privacy_hides_every_figure(tmp_path: Path) -> None:
