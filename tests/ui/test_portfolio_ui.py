@@ -17,11 +17,10 @@ from support.app_harness import FIXED_TIME_MS, make_test_app, wait_for_data, wai
 from support.portfolio_ui import hand_costs, market, open_portfolio, refresh_account, trade_eth
 
 from jextui.portfolio import format_time_ms
-from jextui.secret import Secret
-from jextui.session import Session
 from jextui.ui.format import MASK
 from jextui.ui.portfolio_watch import NO_KEY_TEXT
 from jextui.ui.widgets.table import TableView
+from ui.test_app_key_rejected import wrong_key  # noqa: F401 - the fixture: a key the exchange does not know
 
 D = Decimal
 USDT_EXP = D("0.0001")  # the finest quote precision of the sandbox's USDT pairs (JEXUSDT)
@@ -157,18 +156,8 @@ async def test_without_credentials_the_portfolio_says_why(tmp_path: Path) -> Non
         assert app.portfolio_watch.loads == 0  # nothing was asked of the exchange
 
 
-@pytest.fixture
-def wrong_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    endpoint = Session._endpoint
-
-    async def with_wrong_key(self: Session) -> tuple[str, str | None, Secret | None]:
-        base_url, _key, _secret = await endpoint(self)
-        return base_url, "NotAKeyTheExchangeKnows0123456789", Secret("not-the-secret")
-
-    monkeypatch.setattr(Session, "_endpoint", with_wrong_key)
-
-
-async def test_a_refused_key_is_said_in_words(tmp_path: Path, wrong_key: None) -> None:
+@pytest.mark.usefixtures("wrong_key")
+async def test_a_refused_key_is_said_in_words(tmp_path: Path) -> None:
     app: Any = make_test_app(tmp_path, streams=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_until(pilot, lambda: app.started, what="the console's start")

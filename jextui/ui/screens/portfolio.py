@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from jextui.ui.portfolio_watch import PortfolioWatch
+from jextui.ui.screens.account.base import ACCOUNT_SCREEN_CSS
 from jextui.ui.widgets.footer import KeyFooter
 from jextui.ui.widgets.portfolio_table import (
     asset_decimals,
@@ -41,19 +42,8 @@ AVERAGE_COLUMN = 5  # screen_columns(): "Avg cost"
 class PortfolioScreen(ModalScreen[None]):
     """See the module docstring."""
 
-    DEFAULT_CSS = """
-    PortfolioScreen { align: center middle; background: $background 60%; }
-    PortfolioScreen > #portfolio-frame {
-        width: 100%;
-        height: 100%;
-        border: round $border;
-        border-title-color: $foreground;
-        border-title-style: bold;
-        padding: 0 1;
-        background: $surface;
-    }
-    PortfolioScreen #portfolio-status { color: $foreground-muted; height: auto; }
-    PortfolioScreen #portfolio-status.-error { color: $error; }
+    # the account screens' frame and status line, plus the summary and the notes
+    DEFAULT_CSS = ACCOUNT_SCREEN_CSS.replace("AccountScreen", "PortfolioScreen").replace("#account", "#portfolio") + """
     PortfolioScreen #portfolio-summary { text-style: bold; height: auto; }
     PortfolioScreen #portfolio-notes { color: $foreground-muted; height: auto; max-height: 6; }
     """
