@@ -13,10 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.pilot import Pilot
-
 from support.app_harness import SNAPSHOT_STREAMS, make_test_app, settle, wait_for_data, wait_until
 from support.portfolio_ui import open_portfolio, trade_eth
+from textual.pilot import Pilot
 
 REAL_LIMITS = {"weight_per_minute": 1200}
 
