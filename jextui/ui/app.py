@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from jextui.ui.account_orders_watch import AccountOrdersWatch
     from jextui.ui.alerts_keys import AlertKeys
     from jextui.ui.alerts_watch import AlertsWatch
+    from jextui.ui.portfolio_watch import PaneLink, PortfolioWatch
     from jextui.ui.trading_actions import TradingController, TradingDeps
     from jextui.ui.visibility import FeedVisibility
     from jextui.ui.messages import OrderActivated, SymbolActivated
@@ -134,6 +135,8 @@ class JexApp(App[int]):
         self._orders_watch: AccountOrdersWatch | None = None
         self._alerts: AlertsWatch | None = None
         self._alert_keys: AlertKeys | None = None
+        self._portfolio_watch: PortfolioWatch | None = None
+        self._portfolio_pane: PaneLink | None = None
         register_themes(self, settings.themes_dir, settings.theme)
         from jextui.ui.keymap_user import resolve_user_keys
 
@@ -232,6 +235,29 @@ class JexApp(App[int]):
                 self.parts.router.subscribe(event_type, handler)
         return self._orders_watch
 
+    @property
+    def portfolio_watch(self) -> PortfolioWatch:
+        """The portfolio the screen and the balances pane show (jextui.ui.portfolio_watch)."""
+        if self._portfolio_watch is None:
+            from jextui.ui.portfolio_watch import PortfolioWatch
+
+            self._portfolio_watch = PortfolioWatch(
+                session=self.session, store=self.store, valuation=self.settings.valuation_asset,
+                watchlist=lambda: self.watchlist,
+                run=lambda work: self.run_worker(work, group="portfolio", exit_on_error=False),
+            )  # fmt: skip
+            for event_type, handler in self._portfolio_watch.feed_handlers().items():
+                self.parts.router.subscribe(event_type, handler)
+        return self._portfolio_watch
+
+    def _balances_portfolio_mode(self, shown: bool) -> None:
+        from jextui.ui.portfolio_watch import PaneLink
+
+        if self._portfolio_pane is None:
+            self._portfolio_pane = PaneLink(self.portfolio_watch, self.main.panes.balances)
+        self._portfolio_pane.toggle(shown)
+        self.update_visibility()
+
     def _trading_deps(self) -> TradingDeps:
         from jextui.ui.trading_actions import TradingDeps
 
@@ -317,6 +343,7 @@ class JexApp(App[int]):
             elif parts.session.worker is not None and self.active_symbol is not None:
                 await startup.wait_for_book(parts, self.main)
             await self.main.install_panes(parts.panes)
+            parts.panes.balances.on_portfolio_mode = self._balances_portfolio_mode
             await self._key_watch.mount_in(self.main, after=parts.panes.banner)
             parts.panes.watchlist.focus()
             self.set_interval(self.options.freshness_interval_s, self._tick)
@@ -410,6 +437,7 @@ class JexApp(App[int]):
             self._visibility.size_book_depth(self.main, self.session)
             return
         ticket_open = self._trading is not None and self._trading.has_open_ticket
+        ticket_open |= self._portfolio_watch is not None and self._portfolio_watch.in_use  # it reads the balances
         also = self._alerts.feeds_needed() if self._alerts is not None else frozenset()
         if self._visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend, also=also):
             # Which feeds are hidden or unavailable changed at our word: read it now, not at the next push.
@@ -662,6 +690,16 @@ class JexApp(App[int]):
 
     def action_alerts(self) -> None:
         self.alert_keys.show_alerts()
+
+    def action_portfolio(self) -> None:
+        from jextui.ui.screens.portfolio import PortfolioScreen
+
+        def toggle_privacy() -> None:
+            self.private = not self.private
+
+        screen = PortfolioScreen(self.portfolio_watch, private=lambda: self.private, toggle_privacy=toggle_privacy)
+        self.push_screen(screen, lambda _: self.update_visibility())
+        self.update_visibility()
 
     def action_account_screen(self, name: str) -> None:
         if name in ACCOUNT_SCREENS:

@@ -333,6 +333,14 @@ KEYMAP: tuple[KeySpec, ...] = (
         group="Alerts",
         id="alerts",
     ),
+    KeySpec(
+        "P",
+        "portfolio",
+        "Portfolio",
+        "Portfolio: value, share, average cost and P&L of every asset",
+        group="Account",
+        id="portfolio",
+    ),
     *_account_specs(),
     # --- panes (bound by the pane while it has focus) ----------------------
     KeySpec("up,k", "cursor_up", "Up", "Move the cursor up", scope="watchlist", id="watchlist.up"),
@@ -386,6 +394,14 @@ KEYMAP: tuple[KeySpec, ...] = (
     ),
     KeySpec(
         "z", "toggle_zero", "Zero balances", "Show or hide zero balances", scope="balances", id="balances.zero_balances"
+    ),
+    KeySpec(
+        "m",
+        "toggle_portfolio",
+        "Portfolio mode",
+        "Balances ⇄ portfolio: value, share, unrealised P&L",
+        scope="balances",
+        id="balances.portfolio_mode",
     ),
     KeySpec("down,j", "scroll_down", "Down", "Scroll down", scope="balances", id="balances.down"),
     KeySpec("up,k", "scroll_up", "Up", "Scroll up", scope="balances", id="balances.up"),

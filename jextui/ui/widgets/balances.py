@@ -4,14 +4,16 @@ A tab line switches between the three account kinds (left/right or h/l, or
 :meth:`BalancesView.set_kind`).  Rows show asset, free, locked and total;
 zero balances are hidden until ``z`` (:meth:`BalancesView.toggle_zero`).
 Privacy mode (:meth:`Pane.set_private`) replaces every amount with ``•••``.
+``m`` switches the pane to its portfolio mode and back
+(:mod:`jextui.ui.widgets.portfolio_rows`: value, share, unrealised P&L, locked).
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
 from textual.binding import BindingType
@@ -20,6 +22,9 @@ from jextui.api.models import Account, Balance
 from jextui.ui.format import format_amount, format_fixed
 from jextui.ui.keymap import bindings_for
 from jextui.ui.widgets.pane import Pane, fit, join_cells
+
+if TYPE_CHECKING:
+    from jextui.portfolio.build import Portfolio
 
 __all__ = ["BalancesView", "AccountKind", "ACCOUNT_KINDS"]
 
@@ -51,6 +56,10 @@ class BalancesView(Pane):
         self._asset_decimals: dict[str, int] = {}
         self._offset = 0
         self._unexplained: list[str] = []
+        self._portfolio_mode = False
+        self._portfolio: Portfolio | None = None
+        self._portfolio_message = ""
+        self.on_portfolio_mode: Callable[[bool], None] | None = None  # set by the console
 
     # --- data in ----------------------------------------------------------------
 
@@ -87,6 +96,26 @@ class BalancesView(Pane):
         self._offset = 0
         self.refresh_lines()
         return self._show_zero
+
+    def set_portfolio(self, portfolio: Portfolio | None, message: str = "") -> None:
+        """What the portfolio mode shows (``message``: why there is no portfolio yet)."""
+        if (portfolio, message) != (self._portfolio, self._portfolio_message):
+            self._portfolio, self._portfolio_message = portfolio, message
+            if self._portfolio_mode:
+                self.refresh_lines()
+
+    def toggle_portfolio(self) -> bool:
+        """Plain balances ⇄ portfolio mode; True when the portfolio is now shown."""
+        self._portfolio_mode = not self._portfolio_mode
+        self._offset = 0
+        if self.on_portfolio_mode is not None:
+            self.on_portfolio_mode(self._portfolio_mode)
+        self.refresh_lines()
+        return self._portfolio_mode
+
+    @property
+    def portfolio_mode(self) -> bool:
+        return self._portfolio_mode
 
     # --- state out ----------------------------------------------------------------
 
@@ -127,6 +156,9 @@ class BalancesView(Pane):
     def action_toggle_zero(self) -> None:
         self.toggle_zero()
 
+    def action_toggle_portfolio(self) -> None:
+        self.toggle_portfolio()
+
     def action_scroll_down(self) -> None:
         self._scroll(1)
 
@@ -148,7 +180,9 @@ class BalancesView(Pane):
     def header_text(self) -> Text:
         hidden = len(self.balances_of(self._kind)) - len(self.visible_balances())
         parts = [self._caption] if self._caption else []
-        if hidden:
+        if self._portfolio_mode:
+            parts.append("portfolio (m)")
+        elif hidden:
             parts.append(f"{hidden} zero hidden (z)")
         elif self._show_zero:
             parts.append("zero shown (z)")
@@ -161,6 +195,8 @@ class BalancesView(Pane):
         return format_amount(value) if decimals is None else format_fixed(value, decimals)
 
     def render_body(self, width: int, height: int) -> list[Text]:
+        if self._portfolio_mode:
+            return self._portfolio_body(width, height)
         lines = [self._tabs_line(width)]
         balances = self.visible_balances()
         if not balances:
@@ -205,6 +241,14 @@ class BalancesView(Pane):
         warning = self.style_of("pane--degraded")
         lines += [fit(note, width, style=warning) for note in notes]
         return lines
+
+    def _portfolio_body(self, width: int, height: int) -> list[Text]:
+        from jextui.ui.widgets.portfolio_rows import portfolio_body
+
+        notes = ["locked funds not in any order found yet"] if self.private and self._unexplained else self._unexplained
+        return portfolio_body(self._portfolio, self._portfolio_message, width=width, height=height,
+                              private=self.private, notes=notes,
+                              style_of=self.style_of, offset=self._offset)  # fmt: skip
 
     def _tabs_line(self, width: int) -> Text:
         """The three account kinds, the current one highlighted: with their
