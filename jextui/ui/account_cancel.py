@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from jextui.trading.submit import OrderSubmitter
     from jextui.ui.account_orders_watch import AccountOrdersWatch
     from jextui.ui.screens.cancel_scope import CancelScope
-    from jextui.ui.trading_actions import TradingController
+    from jextui.ui.trading_cancels import CancelActions
 
 __all__ = ["ask_cancel_all", "symbols_text", "EACH_OUTCOME_SAID_UP_TO"]
 
@@ -42,7 +42,7 @@ def symbols_text(orders: Sequence[Any], shown: int = 6) -> str:
     return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
 
 
-def ask_cancel_all(controller: TradingController, watch: AccountOrdersWatch) -> None:
+def ask_cancel_all(controller: CancelActions, watch: AccountOrdersWatch) -> None:
     """`C`: which scope, then the confirmation, then the cancels (in a worker)."""
     from jextui.ui.screens.cancel_scope import CancelScopeScreen
 
@@ -74,7 +74,7 @@ def ask_cancel_all(controller: TradingController, watch: AccountOrdersWatch) -> 
     controller.console.push_screen(CancelScopeScreen(symbol, len(on_symbol), len(everything), symbols), scoped)
 
 
-def _confirm(controller: TradingController, watch: AccountOrdersWatch, scope: CancelScope,
+def _confirm(controller: CancelActions, watch: AccountOrdersWatch, scope: CancelScope,
              orders: list[OpenOrder]) -> None:
     from jextui.ui.screens.confirm import ConfirmScreen
 
@@ -111,7 +111,7 @@ class _NotConfirmed(JexError):
 class _JournalledCancels:
     """What :func:`cancel_orders` needs of a client, with each cancel journalled by the submitter."""
 
-    def __init__(self, submitter: OrderSubmitter, client: Any, controller: TradingController) -> None:
+    def __init__(self, submitter: OrderSubmitter, client: Any, controller: CancelActions) -> None:
         self._submitter = submitter
         self._controller = controller
         self.rate = client.rate
@@ -127,7 +127,7 @@ class _JournalledCancels:
         raise _NotConfirmed(outcome.message, outcome_unknown=outcome.cancelled is None)
 
 
-async def _cancel_everything(controller: TradingController, watch: AccountOrdersWatch,
+async def _cancel_everything(controller: CancelActions, watch: AccountOrdersWatch,
                              submitter: OrderSubmitter, orders: list[OpenOrder]) -> list[CancelOutcome]:
     client = controller.client
     if client is None:
