@@ -44,7 +44,7 @@ from jextui.ui import selection
 from jextui.ui.commands import SymbolCommands, system_commands, textual_commands_kept
 from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for
 from jextui.ui.screens.main import MainScreen
-from jextui.ui.themes import register_themes, theme_variable_defaults
+from jextui.ui.themes import load_themes, theme_variable_defaults
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -130,7 +130,10 @@ class JexApp(App[int]):
 
         self._key_watch = KeyWatch(None if settings.demo else settings.profile_name)
         self._orders_watch: AccountOrdersWatch | None = None
-        register_themes(self, settings.themes_dir, settings.theme)
+        for theme in load_themes(settings.themes_dir).values():  # built-in and the user's
+            self.register_theme(theme)
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
 
     # --- the parts built after the first frame ------------------------------------
 

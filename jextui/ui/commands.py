@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -35,6 +35,7 @@ TEXTUAL_COMMANDS_KEPT = frozenset({"Maximize", "Minimize"})
 MAX_HITS = 30
 
 
+@runtime_checkable
 class SymbolHost(Protocol):
     """What the provider needs of the app."""
 
@@ -48,7 +49,7 @@ class SymbolCommands(Provider):
 
     def _host(self) -> SymbolHost | None:
         app = self.app
-        return app if hasattr(app, "symbol_entries") else None  # type: ignore[return-value]
+        return app if isinstance(app, SymbolHost) else None
 
     async def search(self, query: str) -> Hits:
         from jextui.ui.screens.symbol_search import match_symbols
