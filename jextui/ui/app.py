@@ -126,9 +126,6 @@ class JexApp(App[int]):
         self.started = False
         """True once the console has finished starting (panes, session, trading)."""
         self._visibility: FeedVisibility | None = None
-        from jextui.ui.key_watch import KeyWatch
-
-        self._key_watch = KeyWatch(None if settings.demo else settings.profile_name)
         self._orders_watch: AccountOrdersWatch | None = None
         for theme in load_themes(settings.themes_dir).values():  # built-in and the user's
             self.register_theme(theme)
@@ -261,7 +258,6 @@ class JexApp(App[int]):
             await asyncio.sleep(startup.FRAME_OUT_S)  # the first frame to the terminal before the imports
             parts = self.parts
             self._watch_listings(parts)
-            self._key_watch.attach(parts.router)
             await self.main.install_panes(parts.panes, ("book",))
             self.update_visibility()  # sizes the book's depth to its pane
             error = await startup.connect(parts, demo=self.settings.demo, book_first=self.active_symbol is not None)
@@ -271,7 +267,7 @@ class JexApp(App[int]):
             elif parts.session.worker is not None and self.active_symbol is not None:
                 await startup.wait_for_book(parts, self.main)
             await self.main.install_panes(parts.panes)
-            await self._key_watch.mount_in(self.main, after=parts.panes.banner)
+            await parts.key_watch.mount_in(self.main, after=parts.panes.banner)
             parts.panes.watchlist.focus()
             self.set_interval(self.options.freshness_interval_s, self._tick)
             self.update_visibility(resend=True)  # every pane's feed

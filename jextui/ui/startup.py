@@ -6,8 +6,8 @@ imported.  Right after it, the app (``JexApp._start_console``) works in the
 order a user waits for things, with the pieces here:
 
 1. the parts (:func:`build_parts`): the market store, every pane, the
-   routing table, the status view and the session — their modules are
-   imported only now;
+   routing table, the status view, the rejected-key watch and the session —
+   their modules are imported only now;
 2. the order book in place of its empty frame;
 3. the connection (:func:`connect`): the demo sandbox or the profile's
    exchange, the API client and the feed, which asks for the active
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from jextui.config import Settings
     from jextui.ui.feed_bridge import FeedBridge
+    from jextui.ui.key_watch import KeyWatch
     from jextui.ui.routing import FeedRouter
     from jextui.ui.screens.main import MainScreen
     from jextui.ui.widgets.pane_set import PaneSet
@@ -107,6 +108,8 @@ class ConsoleParts:
     router: FeedRouter
     status_view: StatusView
     session: Session
+    key_watch: KeyWatch
+    """The rejected-key banner's watch (mounted with the panes)."""
 
 
 def build_parts(
@@ -129,6 +132,7 @@ def build_parts(
     from jextui.feed.events import FeedEvent, StatusUpdate
     from jextui.feed.stream_events import StreamStatusUpdate
     from jextui.ui.feed_bridge import FeedBridge
+    from jextui.ui.key_watch import KeyWatch
     from jextui.ui.messages import FeedArrived
     from jextui.ui.routing import FeedRouter
     from jextui.ui.widgets.pane_set import build_panes
@@ -168,9 +172,11 @@ def build_parts(
     )  # fmt: skip
     router.subscribe(StatusUpdate, status_view.show_status)
     router.subscribe(StreamStatusUpdate, status_view.show_streams)
+    key_watch = KeyWatch(None if settings.demo else settings.profile_name)
+    key_watch.attach(router)
     router.hold()  # for trading, built once the book is shown
     return ConsoleParts(store=store, panes=panes, bridge=bridge, router=router, status_view=status_view,
-                        session=session)  # fmt: skip
+                        session=session, key_watch=key_watch)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -121,6 +121,44 @@ def test_the_first_frame_needs_no_pane_client_sandbox_feed_or_trading_code() -> 
     assert loaded.stdout.strip() == "[]"
 
 
+#: What the first frame must not wait for: the parts built after it (jextui.ui.startup is the boundary).
+_HEAVY = (
+    "jextui.sandbox", "jextui.feed", "jextui.api.client", "jextui.api.transport", "jextui.trading",
+    "jextui.session", "jextui.market_store", "jextui.ui.trading_actions", "jextui.ui.widgets.order_book",
+    "jextui.ui.feed_bridge", "jextui.ui.routing", "httpx", "uvicorn", "starlette", "sqlite3",
+)
+
+_FIRST_FRAME = """
+import os, sys
+from jextui.cli import build_parser, overrides_from
+from jextui.config import load_settings
+from jextui.ui.app import JexApp
+
+heavy = tuple(sys.argv[1].split(","))
+settings = load_settings(overrides_from(build_parser().parse_args(["--demo"])), os.environ)
+
+async def first_frame(app):
+    from jextui.ui import startup  # the boundary: imported first thing after the first frame
+    print("first frame:", sorted(m for m in sys.modules if m.startswith(heavy)))
+    startup.build_parts  # what comes next is behind it
+    app.exit()
+
+JexApp._start_console = first_frame
+JexApp(settings).run(headless=True, size=(160, 48))
+"""
+
+
+def test_the_first_frame_is_drawn_before_any_heavy_module_is_imported(tmp_path: Path) -> None:
+    """A real console in a fresh process, up to its first frame (the app's ready event): the main screen,
+    the pane frames and the status bar are drawn, and none of the parts behind the boundary is loaded."""
+    env = {"JEXTUI_CONFIG_DIR": str(tmp_path / "config"), "JEXTUI_DATA_DIR": str(tmp_path / "data"),
+           "TERM": "xterm-256color", "PATH": "", "PYTHONPATH": ":".join(sys.path)}
+    run = subprocess.run([sys.executable, "-c", _FIRST_FRAME, ",".join(_HEAVY)], capture_output=True, text=True,
+                         timeout=60, env=env)
+    assert run.returncode == 0, run.stderr
+    assert "first frame: []" in run.stdout, run.stdout
+
+
 async def test_the_feed_asks_for_the_book_alone_first_then_for_every_pane(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
