@@ -37,9 +37,9 @@ from textual import events
 
 from jextui.config import RefreshPeriods, Settings
 from jextui.sandbox import SandboxConfig
+from jextui.session import SessionOptions
 from jextui.ui.app import AppOptions, JexApp
 from jextui.ui.screens.ticket import TicketScreen
-from jextui.session import SessionOptions
 
 SYMBOL = "BTCUSDT"
 GOAL_P50_MS = 150.0

@@ -43,8 +43,8 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _pty import ExternalSandbox, PtyProcess, Screen, cpu_seconds, isolated_env, shows_live_book, spawn  # noqa: E402
-from _report import write_json  # noqa: E402
+from _pty import ExternalSandbox, PtyProcess, Screen, cpu_seconds, isolated_env, shows_live_book, spawn
+from _report import write_json
 
 COLS, ROWS = 160, 48
 GOAL_CPU_PERCENT = 15.0

@@ -24,8 +24,8 @@ import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
 
-from jextui.secret import Secret
 from jextui.locations import ensure_private_dir
+from jextui.secret import Secret
 
 __all__ = [
     "MASK",
@@ -111,7 +111,7 @@ class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating file whose files are created readable by the owner only."""
 
     def _open(self):  # type: ignore[no-untyped-def]
-        return open(  # noqa: SIM115 - the handler owns the stream
+        return open(
             self.baseFilename,
             self.mode,
             encoding=self.encoding,

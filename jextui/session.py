@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jextui.secret import Secret
 from jextui.logs import register_secret
+from jextui.secret import Secret
 
 if TYPE_CHECKING:  # the rest is imported by start(): after the first frame
     from jextui.api.client import JexClient

@@ -14,9 +14,9 @@ import pytest
 from support.sandbox import root_logging_restored
 
 from jextui import __version__
-from jextui.secret import Secret
 from jextui.cli import main
 from jextui.config import DEFAULT_WATCHLIST, Settings
+from jextui.secret import Secret
 
 SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
@@ -65,7 +65,7 @@ def test_help_lists_every_option_and_subcommand(home: Path, capsys: pytest.Captu
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     for word in ("--profile", "--base-url", "--symbols", "--theme", "--demo", "--log-level", "--version",
-                 "sandbox", "config", "journal", "JEX_API_KEY", "NO_COLOR", "demo mode"):  # fmt: skip
+                 "sandbox", "config", "journal", "JEX_API_KEY", "NO_COLOR", "demo mode"):
         assert word in out, word
 
 
@@ -116,7 +116,9 @@ def test_config_without_action_is_a_usage_error(home: Path, capsys: pytest.Captu
 
 
 def test_config_check_shows_the_resolution_without_secrets(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_config(home, f"[profiles.main]\nbase_url = 'https://jex.example.com'\napi_key = '{KEY}'\napi_secret = '{SECRET}'\n")
+    write_config(
+        home, f"[profiles.main]\nbase_url = 'https://jex.example.com'\napi_key = '{KEY}'\napi_secret = '{SECRET}'\n"
+    )
     assert main(["config", "check"]) == 0
     out = capsys.readouterr().out
     assert "https://jex.example.com" in out and "main" in out and KEY[:4] + "…" in out
@@ -163,7 +165,9 @@ def test_unexpected_error_is_one_line_and_the_traceback_goes_to_the_log(
     home: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     def crash(settings: Settings) -> int:
-        raise RuntimeError(f"signature mismatch for {settings.api_secret.reveal() if settings.api_secret else ''}\nsecond line")
+        raise RuntimeError(
+            f"signature mismatch for {settings.api_secret.reveal() if settings.api_secret else ''}\nsecond line"
+        )
 
     fake_app(monkeypatch, crash)
     monkeypatch.setenv("JEX_API_KEY", KEY)
@@ -179,7 +183,9 @@ def test_unexpected_error_is_one_line_and_the_traceback_goes_to_the_log(
     assert SECRET not in err and SECRET not in log_text and KEY not in log_text
 
 
-def test_unexpected_error_before_logging_is_set_up(home: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+def test_unexpected_error_before_logging_is_set_up(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     def broken(argv: list[str]) -> int:
         raise OSError("disk on fire")
 
@@ -190,7 +196,9 @@ def test_unexpected_error_before_logging_is_set_up(home: Path, monkeypatch: pyte
     assert "Traceback" in (home / "log" / "jextui.log").read_text()
 
 
-def test_interrupt_exits_quietly(home: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+def test_interrupt_exits_quietly(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     def interrupted(settings: Settings) -> int:
         raise KeyboardInterrupt
 
@@ -199,7 +207,9 @@ def test_interrupt_exits_quietly(home: Path, monkeypatch: pytest.MonkeyPatch, ca
     assert "Traceback" not in capfd.readouterr().err
 
 
-def test_missing_console_module_is_explained(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_console_module_is_explained(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(sys.modules, "jextui.ui.app", None)  # makes the import fail
     assert main(["--demo"]) == 1
     assert "the console is not available" in capsys.readouterr().err
@@ -227,7 +237,9 @@ def test_journal_is_dispatched_with_its_arguments(home: Path, monkeypatch: pytes
     assert calls == [["--csv", "out.csv", "--limit", "5"]]
 
 
-def test_journal_missing_is_explained(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_journal_missing_is_explained(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(sys.modules, "jextui.trading.journal_cli", None)
     assert main(["journal"]) == 1
     assert "order journal command is not available" in capsys.readouterr().err

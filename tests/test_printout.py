@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from support.sandbox import DOC_API_KEY, DOC_API_SECRET, root_logging_restored
+
 from jextui.alerts import AlertStore
 from jextui.api import JexClient
 from jextui.cli import main

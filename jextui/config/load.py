@@ -27,7 +27,6 @@ from typing import Any
 
 import msgspec
 
-from jextui.secret import Secret
 from jextui.config.schema import (
     FAT_FINGER_PASSIVE_CHOICES,
     MAX_WATCHLIST,
@@ -41,6 +40,7 @@ from jextui.config.schema import (
     validate_base_url,
     validate_stream_url,
 )
+from jextui.secret import Secret
 
 __all__ = ["load_config", "check_permissions", "file_error", "known_profiles_text"]
 

@@ -18,7 +18,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from jextui.secret import Secret
 from jextui.config.load import file_error, known_profiles_text, load_config
 from jextui.config.schema import (
     DEFAULT_LOG_LEVEL,
@@ -37,6 +36,7 @@ from jextui.config.schema import (
 from jextui.config.state import load_state, merged_theme, merged_watchlist
 from jextui.locations import locations
 from jextui.logs import LOG_LEVELS
+from jextui.secret import Secret
 
 __all__ = ["Overrides", "load_settings"]
 

@@ -505,20 +505,21 @@ class StreamingFeed:
     def _on_market_status(self, streams: tuple[str, ...], status: StreamStatus) -> None:
         if status.error is not None:
             self._latest_error = status.error
-        if self._active is not None and diff_depth_stream(self._active) in streams:
-            if status.state == "live" and status.connection_id != self._book_connection:
-                self._book_connection = status.connection_id
-                if self._book is not None:
-                    self._book.invalidate()  # resynchronise from a new snapshot after the first diff
-                if self._tape is not None:
-                    self._tape.reset()
-                    self._spawn("backfill", self._backfill(self._tape))
-        if self._active is not None and kline_stream(self._active, self._interval) in streams:
-            if status.state == "live" and status.connection_id != self._kline_connection:
-                first = self._kline_connection == 0
-                self._kline_connection = status.connection_id
-                if not first and self._running:
-                    self._spawn("klines", self._fetch_klines())  # candles closed while it was away
+        live = status.state == "live"
+        book_reopened = live and status.connection_id != self._book_connection
+        if book_reopened and self._active is not None and diff_depth_stream(self._active) in streams:
+            self._book_connection = status.connection_id
+            if self._book is not None:
+                self._book.invalidate()  # resynchronise from a new snapshot after the first diff
+            if self._tape is not None:
+                self._tape.reset()
+                self._spawn("backfill", self._backfill(self._tape))
+        klines_reopened = live and status.connection_id != self._kline_connection
+        if klines_reopened and self._active is not None and kline_stream(self._active, self._interval) in streams:
+            first = self._kline_connection == 0
+            self._kline_connection = status.connection_id
+            if not first and self._running:
+                self._spawn("klines", self._fetch_klines())  # candles closed while it was away
         if ALL_TICKERS in streams and status.state == "live" and status.connection_id > 1:
             self._spawn("tickers", self._fetch_tickers())
         self._wake.set()

@@ -31,7 +31,6 @@ from types import MappingProxyType
 from typing import Any, Protocol, overload
 
 from jextui.api.clock import local_time_ms
-from jextui.api.limits import DEFAULT_WEIGHT_LIMIT
 from jextui.api.errors import (
     ApiError,
     AuthError,
@@ -44,6 +43,7 @@ from jextui.api.errors import (
     RateLimited,
     TransportError,
 )
+from jextui.api.limits import DEFAULT_WEIGHT_LIMIT
 from jextui.api.models import (
     KLINE_INTERVALS,
     Account,

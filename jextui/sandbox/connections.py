@@ -32,6 +32,7 @@ Every answer is the API's ``{"code": ..., "msg": ...}`` error body.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import resource
@@ -325,8 +326,6 @@ class GuardedH11Protocol(H11Protocol):
         self._cancel_read_timer()
         self._unset_keepalive_if_required()
         if self.conn.our_state in (h11.IDLE, h11.DONE):
-            try:
+            with contextlib.suppress(h11.LocalProtocolError):
                 self.conn.send(h11.ConnectionClosed())
-            except h11.LocalProtocolError:
-                pass
         self.transport.close()

@@ -17,6 +17,7 @@ become exact ``Decimal`` prices on the symbol's tick grid.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -33,9 +34,9 @@ from jextui.sandbox.marketdata import (
     CandleBlock,
     HistoryTier,
     MarketData,
-    scaler,
     TradeRecord,
     interval_start,
+    scaler,
 )
 from jextui.sandbox.symbols import ASSET_DECIMALS, SymbolSpec, stable_seed, unit
 
@@ -394,12 +395,10 @@ class MarketSimulator:
                tif: str = "GTC") -> None:
         if price is None:
             return
-        try:
+        with contextlib.suppress(EngineError):  # a quote the filters refuse (extreme prices): skip it
             self.engine.place_order(
                 MAKER_ACCOUNT if tif == "GTC" else TAKER_ACCOUNT, symbol, side, price, qty, tif
             )
-        except EngineError:
-            pass  # a quote the filters refuse (extreme prices): skip it
 
     def _level_price(self, quoting: _Quoting, side: str, level: int) -> Decimal | None:
         offset = self._half_spread(quoting) + level * self._gap(quoting)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import uvicorn
+
 from jextui.sandbox.app import ABORT_EXTENSION, DEMO_ACCOUNT, STREAM_LIFETIME_MS, SandboxState, create_app
 from jextui.sandbox.auth import KeyStore, generate_credential, is_valid_credential
 from jextui.sandbox.clock import Clock, SystemClock
@@ -413,7 +414,7 @@ class SandboxServer:
         try:
             with asyncio.Runner() as runner:
                 runner.run(serve())
-        except BaseException as exc:  # noqa: BLE001 - reported by start(), never printed
+        except BaseException as exc:
             self._failure = exc
         finally:
             self._loop = None

@@ -362,5 +362,5 @@ class OrderDiscovery:
             return
         try:
             self._on_change()
-        except Exception as exc:  # noqa: BLE001 - a broken listener must not stop discovery
+        except Exception as exc:
             logger.warning("order discovery listener failed: %s", type(exc).__name__)

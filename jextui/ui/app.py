@@ -38,8 +38,8 @@ from textual.css.query import NoMatches
 from textual.reactive import var
 from textual.screen import Screen
 
-from jextui.logs import current_log_path
 from jextui.config.state import load_state
+from jextui.logs import current_log_path
 from jextui.ui import selection
 from jextui.ui.commands import SymbolCommands, system_commands, textual_commands_kept
 from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for
@@ -49,19 +49,18 @@ from jextui.ui.themes import load_themes, theme_variable_defaults
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from jextui.config import Settings
-    from jextui.ui.feed_bridge import FeedBridge
     from textual.notifications import Notify
 
-    from jextui.ui.messages import FeedArrived
-    from jextui.ui.screens.symbol_search import SearchChoice, SearchMode, SymbolEntry
-    from jextui.session import Session, SessionOptions
-    from jextui.ui.startup import ConsoleParts
+    from jextui.config import Settings
     from jextui.market_store import MarketStore
+    from jextui.session import Session, SessionOptions
     from jextui.ui.account_orders_watch import AccountOrdersWatch
+    from jextui.ui.feed_bridge import FeedBridge
+    from jextui.ui.messages import FeedArrived, OrderActivated, SymbolActivated
+    from jextui.ui.screens.symbol_search import SearchChoice, SearchMode, SymbolEntry
+    from jextui.ui.startup import ConsoleParts
     from jextui.ui.trading_actions import TradingController, TradingDeps
     from jextui.ui.visibility import FeedVisibility
-    from jextui.ui.messages import OrderActivated, SymbolActivated
     from jextui.ui.widgets import BookLevel
 
 __all__ = ["JexApp", "AppOptions", "run_console"]
@@ -114,12 +113,12 @@ class JexApp(App[int]):
         self.set_reactive(JexApp.kline_interval, saved.kline_interval or "1m")
         self.session_error: str | None = None
         self.main = MainScreen(time_zone=self.options.time_zone, watchlist=self.watchlist,
-                               active_symbol=self.active_symbol, kline_interval=self.kline_interval)  # fmt: skip
+                               active_symbol=self.active_symbol, kline_interval=self.kline_interval)
         demo = settings.demo  # the DEMO badge says it all: no profile, no loopback URL
         self.main.status.update_status(
             profile=None if demo else settings.profile_name, base_url=None if demo else settings.base_url,
             demo=demo, connection="connecting",
-        )  # fmt: skip
+        )
         self._parts: ConsoleParts | None = None
         self._trading: TradingController | None = None
         self._trading_ready = False
@@ -144,7 +143,7 @@ class JexApp(App[int]):
                 self.settings, self.main, choices=choices, post=self.post_message,
                 outcome_unknown=lambda: self.trading.outcome_unknown(), time_zone=self.options.time_zone,
                 session_options=self.options.session, show_latency=self.options.show_latency,
-            )  # fmt: skip
+            )
         return self._parts
 
     @property
@@ -167,7 +166,7 @@ class JexApp(App[int]):
     def trading(self) -> TradingController:
         """The trading controller (built once trading starts, or when first needed)."""
         if self._trading is None:
-            from jextui.ui.trading_actions import TradingController, TradingDeps
+            from jextui.ui.trading_actions import TradingController
 
             self._trading = TradingController(self._trading_deps())
             self.parts.router.subscribe_all(self._trading.feed_handlers())
@@ -510,7 +509,7 @@ class JexApp(App[int]):
             return None
         if trading.orders_in_flight:
             return ("An order is being sent: its answer has not arrived.",
-                    "The order may still be placed; the next start looks it up.")  # fmt: skip
+                    "The order may still be placed; the next start looks it up.")
         if trading.has_open_ticket:
             return ("An order ticket is open.", "Its order is not sent.")
         return None

@@ -62,11 +62,11 @@ class SymbolCommands(Provider):
             title = f"{entry.symbol} — make active"
             score = matcher.match(entry.symbol) or 0.5
             yield Hit(score, matcher.highlight(title), partial(host.activate_symbol, entry.symbol),
-                      text=title, help=f"{entry.base}/{entry.quote}")  # fmt: skip
+                      text=title, help=f"{entry.base}/{entry.quote}")
             if not entry.watched:
                 watch = f"Watch {entry.symbol} — add to the watchlist"
                 yield Hit(score * 0.9, matcher.highlight(watch), partial(host.add_to_watchlist, entry.symbol),
-                          text=watch)  # fmt: skip
+                          text=watch)
 
     async def discover(self) -> Hits:
         host = self._host()
@@ -86,7 +86,7 @@ def system_commands(
         yield SystemCommand(f"{spec.description} ({key_label(spec.keys)})", spec.help, partial(run_action, spec.action))
     for name in sorted(themes, key=lambda theme: (not theme.startswith("jextui-"), theme)):
         yield SystemCommand(f"Theme: {name}", "Switch to this colour theme (remembered)", partial(set_theme, name),
-                            discover=False)  # fmt: skip
+                            discover=False)
 
 
 def textual_commands_kept(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:

@@ -112,45 +112,45 @@ KEYMAP: tuple[KeySpec, ...] = (
     # --- general ------------------------------------------------------------
     KeySpec("q", "request_quit", "Quit", "Quit (asks first while an order is being sent)", footer=True),
     KeySpec("ctrl+c,ctrl+q", "quit_anywhere", "Quit", "Quit from any screen, as q does (asks first while an "
-            "order is being sent or a ticket is open)", palette=False, priority=True),  # fmt: skip
+            "order is being sent or a ticket is open)", palette=False, priority=True),
     KeySpec("question_mark", "help", "Help", "Show every key binding", footer=True),
     KeySpec("ctrl+p", "command_palette", "Palette", "Command palette: symbols, themes, screens, actions",
-            palette=False),  # fmt: skip
+            palette=False),
     KeySpec("tab", "focus_pane(1)", "Next pane", "Move the focus to the next pane", palette=False, priority=True),
     KeySpec("shift+tab", "focus_pane(-1)", "Previous pane", "Move the focus to the previous pane", palette=False,
-            priority=True),  # fmt: skip
+            priority=True),
     KeySpec("g", "toggle_grid", "Grid", "Grid view: one tile per watched symbol (press again to go back)",
-            footer=True),  # fmt: skip
+            footer=True),
     # --- symbols ------------------------------------------------------------
     KeySpec("slash", "search", "Search", "Search every symbol of the exchange; Enter makes it active",
-            group="Symbols", footer=True),  # fmt: skip
+            group="Symbols", footer=True),
     KeySpec("a", "add_symbol", "Add symbol", "Add a symbol to the watchlist (search)", group="Symbols"),
     KeySpec("x", "remove_symbol", "Remove symbol", "Remove the highlighted symbol from the watchlist",
-            group="Symbols"),  # fmt: skip
+            group="Symbols"),
     *(
         KeySpec(str(n), f"jump({n})", f"Symbol {n}", f"Make watchlist symbol {n} active", group="Symbols",
-                palette=False)  # fmt: skip
+                palette=False)
         for n in range(1, 10)
     ),
     # --- market -------------------------------------------------------------
     KeySpec("left_square_bracket", "interval(-1)", "Shorter interval", "Previous (shorter) kline interval",
-            group="Market"),  # fmt: skip
+            group="Market"),
     KeySpec("right_square_bracket", "interval(1)", "Longer interval", "Next (longer) kline interval",
-            group="Market"),  # fmt: skip
+            group="Market"),
     KeySpec("v", "toggle_chart", "Candles/line", "Switch the klines chart between line and candlesticks",
-            group="Market"),  # fmt: skip
+            group="Market"),
     # --- trading ------------------------------------------------------------
     KeySpec("b", "buy", "Buy", "Open a buy ticket for the active symbol", group="Trading", footer=True),
     KeySpec("s", "sell", "Sell", "Open a sell ticket for the active symbol", group="Trading", footer=True),
     KeySpec("c", "cancel_order", "Cancel",
             "Cancel the selected order at once in the focused open-orders pane; elsewhere ask first, "
-            "offering the newest order", group="Trading"),  # fmt: skip
+            "offering the newest order", group="Trading"),
     KeySpec("e", "amend_order", "Amend",
             "Amend the selected order: a ticket with its side, remaining quantity and price; Enter replaces it",
-            group="Trading"),  # fmt: skip
+            group="Trading"),
     KeySpec("C", "cancel_all", "Cancel all",
             "Cancel open orders: asks which (the active symbol's, or every one on the account), then confirms",
-            group="Trading"),  # fmt: skip
+            group="Trading"),
     KeySpec("o", "orders_scope", "Orders: all/this",
             "Open orders pane: every open order on the account, or the active symbol's only", group="Trading"),
     KeySpec("p", "privacy", "Privacy", "Hide or show every balance and amount (screen sharing)", group="Trading"),
@@ -164,12 +164,12 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("up,k", "cursor_up", "Level up", "Select the level above", scope="book"),
     KeySpec("down,j", "cursor_down", "Level down", "Select the level below", scope="book"),
     KeySpec("enter", "select_level", "Use level", "Use the selected level's price in the next ticket",
-            scope="book"),  # fmt: skip
+            scope="book"),
     KeySpec("escape", "clear_selection", "Clear level", "Forget the selected level", scope="book"),
     KeySpec("v", "toggle_mode", "Candles/line", "Switch between line and candlesticks", scope="klines"),
     KeySpec("right,l", "next_kind", "Next account", "Spot → contract → option balances", scope="balances"),
     KeySpec("left,h", "previous_kind", "Previous account", "Option → contract → spot balances",
-            scope="balances"),  # fmt: skip
+            scope="balances"),
     KeySpec("z", "toggle_zero", "Zero balances", "Show or hide zero balances", scope="balances"),
     KeySpec("down,j", "scroll_down", "Down", "Scroll down", scope="balances"),
     KeySpec("up,k", "scroll_up", "Up", "Scroll up", scope="balances"),
@@ -183,28 +183,28 @@ KEYMAP: tuple[KeySpec, ...] = (
     KeySpec("up,k", "move_row(-1)", "Up", "Tile above", scope="grid"),
     KeySpec("down,j", "move_row(1)", "Down", "Tile below", scope="grid"),
     KeySpec("enter", "activate", "Activate", "Make the tile's symbol active (back to the main view)",
-            scope="grid"),  # fmt: skip
+            scope="grid"),
     KeySpec("enter", "choose", "Choose", "Activate the highlighted symbol (or add it, from `a`)", scope="search"),
     KeySpec("ctrl+t", "watch", "Add to watchlist", "Add the highlighted symbol to the watchlist",
-            scope="search"),  # fmt: skip
+            scope="search"),
     KeySpec("up", "cursor(-1)", "Up", "Previous match", scope="search"),
     KeySpec("down", "cursor(1)", "Down", "Next match", scope="search"),
     KeySpec("escape", "dismiss_search", "Close", "Close the search", scope="search"),
     # --- the order ticket (bound by the ticket screen itself; listed here for the help screen) ---
     KeySpec("enter", "send", "Send / replace", "Send the order (an amend ticket replaces its order)",
-            scope="ticket"),  # fmt: skip
+            scope="ticket"),
     KeySpec("ctrl+t", "test_order", "Test order", "A dry run: order/test, nothing is placed", scope="ticket"),
     KeySpec("up", "nudge(1)", "Up", "One tick up on the price field, one lot step up on the quantity field",
-            scope="ticket"),  # fmt: skip
+            scope="ticket"),
     KeySpec("down", "nudge(-1)", "Down", "One tick down on the price field, one lot step down on the quantity "
-            "field", scope="ticket"),  # fmt: skip
+            "field", scope="ticket"),
     KeySpec("alt+1,f1", "size(25)", "25 %", "Quantity: 25 % of what the free balance allows", scope="ticket"),
     KeySpec("alt+2,f2", "size(50)", "50 %", "Quantity: 50 % of what the free balance allows", scope="ticket"),
     KeySpec("alt+3,f3", "size(75)", "75 %", "Quantity: 75 % of what the free balance allows", scope="ticket"),
     KeySpec("alt+4,f4", "size(100)", "100 %", "Quantity: all the free balance allows", scope="ticket"),
     KeySpec("ctrl+o", "toggle_marketable", "Limit/marketable",
             "Switch between a limit order and a capped marketable order (IOC priced from the book)",
-            scope="ticket"),  # fmt: skip
+            scope="ticket"),
     KeySpec("escape", "close", "Close", "Close the ticket (an order in flight is still followed)", scope="ticket"),
 )
 

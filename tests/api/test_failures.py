@@ -137,7 +137,7 @@ async def test_a_real_timeout_is_a_request_timeout(exchange: FakeExchange) -> No
                 raise httpx.ReadTimeout("timed out", request=request) from None
 
     async with JexClient("https://x.test", transport=SlowTransport(), timeout=0.05) as jex:
-        with pytest.raises(RequestTimeout, match="x.test: no answer in time"):
+        with pytest.raises(RequestTimeout, match=r"x\.test: no answer in time"):
             await jex.ping()
 
 

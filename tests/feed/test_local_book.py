@@ -191,7 +191,7 @@ def test_a_full_buffer_drops_the_oldest_and_refuses_older_snapshots() -> None:
 
 
 def test_buffer_limit_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="^buffer_limit must be at least 1$"):
+    with pytest.raises(ValueError, match=r"^buffer_limit must be at least 1$"):
         LocalBook("X", buffer_limit=0)
     assert LocalBook("X", buffer_limit=1).buffer_limit == 1
 
@@ -315,7 +315,7 @@ def test_stall_watch_default_and_bad_values() -> None:
     watch.seen(5)
     assert watch.last_ms == 5
     for bad in ((0, 3), (100, 0), (-1, 3)):
-        with pytest.raises(ValueError, match="^cadence_ms and cadences must be positive$"):
+        with pytest.raises(ValueError, match=r"^cadence_ms and cadences must be positive$"):
             StallWatch(bad[0], cadences=bad[1])
     assert StallWatch(1, cadences=1).limit_ms == 1
 

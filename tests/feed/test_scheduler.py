@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -288,7 +290,7 @@ def test_a_slot_is_kept_for_the_book_when_other_requests_are_slow() -> None:
 
 def test_switching_symbol_orphans_old_requests_and_restarts_at_once() -> None:
     s = make_scheduler(1)
-    old = [r for r in s.due(T0) if r.kind is FeedKind.BOOK][0]
+    old = next(r for r in s.due(T0) if r.kind is FeedKind.BOOK)
     s.set_active_symbol("ETHUSDT")
     new = s.due(T0 + 1)
     assert [r.symbol for r in new if r.kind is FeedKind.BOOK] == ["ETHUSDT"]
@@ -329,7 +331,7 @@ def test_failures_back_off_and_recover() -> None:
         request = next(r for r in s.due(now) if r.kind is FeedKind.BOOK)
         times.append(now)
         s.finished(request, now, ok=False)
-    gaps = [b - a for a, b in zip(times, times[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert gaps == sorted(gaps) and max(gaps) == 10_000
     s.finished(next(r for r in s.due(s.next_wake_ms(now) or now) if r.kind is FeedKind.BOOK), now, ok=True)
     assert s.failures("book") == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -277,7 +278,7 @@ async def test_a_broken_sink_does_not_stop_the_worker(make: Any) -> None:
         seen.append(event)
         raise ValueError("the UI choked")
 
-    h.worker._sink = sink  # noqa: SLF001 - replace the sink of the harness
+    h.worker._sink = sink
     await h.start()
     await h.advance(2000)
     await h.stop()
@@ -308,7 +309,7 @@ async def test_a_slow_request_does_not_delay_the_book(make: Any) -> None:
     await h.advance(4000)
     books = [t for t, name, _ in h.client.calls if name == "depth"]
     assert len(books) >= 9
-    gaps = [b - a for a, b in zip(books, books[1:])]
+    gaps = [b - a for a, b in itertools.pairwise(books)]
     assert max(gaps) <= 450
     await h.stop()  # returns although requests are still waiting
 

@@ -250,7 +250,7 @@ async def test_kill_9_of_the_real_console_mid_order_then_its_next_start_agrees_w
     sandbox = SandboxProcess(tmp_path, state)
     sandboxes.append(sandbox)
     sandbox.set_faults(latency_ms=LATENCY_MS, paths=[ORDER_PATH], phase="after")
-    console, screen, data_dir = start_console(tmp_path, sandbox.base_url)
+    console, _screen, data_dir = start_console(tmp_path, sandbox.base_url)
     try:
         console.send(b"b")  # a BUY ticket, its price from the book, the quantity field focused
         console.drain(1.0)
@@ -277,7 +277,7 @@ async def test_kill_9_of_the_real_console_mid_order_then_its_next_start_agrees_w
         sandbox = SandboxProcess(tmp_path, state, port=sandbox.port)
         sandboxes.append(sandbox)
 
-    console, screen, _ = start_console(tmp_path, sandbox.base_url)  # the next start reconciles
+    console, _screen, _ = start_console(tmp_path, sandbox.base_url)  # the next start reconciles
     try:
         wait_for(lambda: journal_orders(journal)[0].state not in ("PENDING", "UNKNOWN"), 60,
                  "the next start to settle the order")

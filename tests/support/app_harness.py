@@ -24,8 +24,9 @@ nothing in flight, or fails the test after a bounded wait.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
-from datetime import timezone
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,7 @@ def make_test_app(
             start_feed=start_feed,
             streams=streams,
         ),
-        time_zone=timezone.utc,
+        time_zone=UTC,
         show_latency=False,
     )
     settings = make_settings(tmp_path, watchlist=watchlist, theme=theme, **settings_changes)
@@ -212,7 +213,7 @@ async def wait_for_data(pilot: Pilot[Any], *, timeout_s: float = 10.0) -> None:
     app = pilot.app
     assert isinstance(app, JexApp)
     await wait_until(pilot, lambda: app.started and feed_settled(app) and _panes_with_data(app)
-                     and _orders_discovered(app), timeout_s=timeout_s, what="every pane's first data")  # fmt: skip
+                     and _orders_discovered(app), timeout_s=timeout_s, what="every pane's first data")
     await settle(pilot)
 
 
@@ -233,9 +234,7 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     client = app.session.client
     if client is not None and app.session.sandbox is not None and app.session.sandbox.running:
-        try:
+        with contextlib.suppress(JexError):  # rate-limited or stopped: the status bar says so already
             await client.ping()
-        except JexError:  # rate-limited or stopped: the status bar says so already
-            pass
     app.refresh_status_now()
     await pilot.pause()

@@ -175,7 +175,7 @@ async def test_the_clients_own_budget_is_respected() -> None:
 
 
 def test_arguments_are_checked() -> None:
-    with pytest.raises(ValueError, match="^concurrency must be at least 1$"):
+    with pytest.raises(ValueError, match=r"^concurrency must be at least 1$"):
         OrderDiscovery(Scripted([]), assets_book(), concurrency=0)
     with pytest.raises(ValueError, match=r"^weight_share must be in \(0, 1\]$"):
         OrderDiscovery(Scripted([]), assets_book(), weight_share=0)

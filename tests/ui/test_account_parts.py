@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from decimal import Decimal
 
 import segno
 from rich.style import Style
 
-from jextui.ui.widgets.qr import QR_DARK, QR_LIGHT, QUIET_ZONE, qr_text
-from jextui.ui.widgets.table import Cell, Column, choose_columns
 from jextui.ui.format import format_rate
 from jextui.ui.screens.account.wallet import withdraw_fee_text
 from jextui.ui.screens.account.words import deposit_status_words, order_status_words, withdraw_status_words
+from jextui.ui.widgets.qr import QR_DARK, QR_LIGHT, QUIET_ZONE, qr_text
+from jextui.ui.widgets.table import Cell, Column, choose_columns
 
 ADDRESS = "bc1q68d5c4a3dad3414dfa54a42d9f6ba7b75537b6"
 
@@ -77,14 +78,13 @@ def test_fee_rates_and_withdrawal_fees_read_as_people_write_them() -> None:
 
 
 def test_a_record_that_cannot_be_shown_says_so_instead_of_failing() -> None:
-    from datetime import timezone
 
     from jextui.api.models import Deposit
     from jextui.ui.screens.account import DepositHistoryScreen
 
     class Host:
         private = False
-        time_zone = timezone.utc
+        time_zone = UTC
 
     screen = DepositHistoryScreen(Host())  # type: ignore[arg-type]
     fine = Deposit(insert_time=1_700_000_000_000, amount=Decimal("1.5"), asset="BTC", address="bc1q", tx_id="ab",

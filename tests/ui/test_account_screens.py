@@ -7,23 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.account_screens import open_screen
 from support.app_harness import make_test_app, wait_for_data, wait_until
 from support.trading_ui import SYMBOL, resting_buy_price
 
-from support.account_screens import open_screen
-
 from jextui.ui.screens.account import (
-    AssetDetailsScreen,
-    DepositAddressScreen,
     DepositHistoryScreen,
-    MarketTradesScreen,
-    OrderHistoryScreen,
     PagedAccountScreen,
-    TradeFeesScreen,
-    WithdrawHistoryScreen,
 )
 from jextui.ui.screens.account import history as history_module
 from jextui.ui.widgets.table import TableView
+
 
 def table_lines(screen: PagedAccountScreen[Any]) -> list[str]:
     return str(screen.query_one(TableView).render()).splitlines()

@@ -55,14 +55,14 @@ async def test_a_429_shows_the_banner_and_nothing_is_sent_until_retry_after(
     app = make_test_app(tmp_path, sandbox_overrides={"weight_per_minute": 2, "ban_after_strikes": 1000})
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_until(pilot, lambda: app.main.panes_installed and app.main.panes.banner.active,
-                         what="the rate-limit banner")  # fmt: skip
+                         what="the rate-limit banner")
         banner = app.main.panes.banner
         assert "Rate limited by the exchange" in banner.message and "paused until" in banner.message
         assert "RATE LIMITED until" in app.main.panes.status.plain_text()
         client = app.session.client
         assert client is not None
         sent = client.rate.used_weight_1m
-        scheduler = app.session.worker._scheduler  # noqa: SLF001 - watch the worker's next look at what is due
+        scheduler = app.session.worker._scheduler
         looks: list[list[object]] = []
         due = scheduler.due
         monkeypatch.setattr(scheduler, "due", lambda now_ms: looks.append(due(now_ms)) or looks[-1])

@@ -108,9 +108,9 @@ async def test_below_80x24_a_screen_says_the_size_needed(tmp_path: Path) -> None
 
 
 def test_a_dumb_terminal_gets_one_line_not_escape_codes(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from jextui.ui.app import run_console
-
     from support.app_harness import make_settings
+
+    from jextui.ui.app import run_console
 
     monkeypatch.setenv("TERM", "dumb")
     assert run_console(make_settings(tmp_path)) == 2

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
 from textual.command import CommandPalette
 
 from jextui.config.state import load_state
 from jextui.ui.keymap import KEYMAP, key_label
 from jextui.ui.screens.help import HelpScreen, help_rows
-
-from support.app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
 
 
 def test_the_help_lists_every_binding_of_the_keymap() -> None:

@@ -9,10 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from jextui.trading.submit import OrderSubmitter
-from jextui.ui.screens.confirm import ConfirmScreen
-
 from support.app_harness import make_test_app, wait_for_data, wait_until
 from support.trading_ui import (
     SYMBOL,
@@ -25,11 +21,14 @@ from support.trading_ui import (
     wait_for_open_order,
 )
 
+from jextui.trading.submit import OrderSubmitter
+from jextui.ui.screens.confirm import ConfirmScreen
+
 OPEN_ORDERS_PATH = "/api/v1/spot/openOrders"
 
 
 def said(app: Any, severity: str) -> list[str]:
-    return [str(n.message) for n in app._notifications if n.severity == severity]  # noqa: SLF001
+    return [str(n.message) for n in app._notifications if n.severity == severity]
 
 
 async def test_a_fill_that_beats_the_cancel_is_a_warning_not_an_error(tmp_path: Path) -> None:
@@ -63,7 +62,7 @@ async def test_cancel_all_uses_the_listed_orders_when_the_exchange_cannot_list_t
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
             await pilot.press("y")
             await wait_until(pilot, lambda: f"Cancelled 1 of 1 open order on {SYMBOL}." in
-                             app.trading.announcer.announced, what="the cancel-all report")  # fmt: skip
+                             app.trading.announcer.announced, what="the cancel-all report")
         finally:
             sandbox.set_faults(error_5xx_rate=0.0, paths=())
         assert await exchange_orders(app) == []
@@ -107,7 +106,7 @@ async def test_an_unexpected_failure_while_cancelling_is_said_and_the_order_can_
         assert pane.select_order(order_id)
         await pilot.press("c")
         await wait_until(pilot, lambda: any(text.startswith(f"Cancel of order {order_id}:")
-                                            for text in said(app, "error")), what="the failed cancel")  # fmt: skip
+                                            for text in said(app, "error")), what="the failed cancel")
         assert [int(o.order_id) for o in await exchange_orders(app)] == [order_id]  # still open
         monkeypatch.setattr(OrderSubmitter, "cancel", working_cancel)
         await pilot.press("c")  # not "already being cancelled": the failed attempt is over

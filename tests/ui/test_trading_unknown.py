@@ -14,12 +14,11 @@ from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
 import pytest
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.trading_ui import SYMBOL, exchange_orders, open_ticket, resting_buy_price, type_into
 
 from jextui.api.errors import TransportError
 from jextui.trading.journal import RESOLVED
-
-from support.app_harness import make_test_app, wait_for_data, wait_until
-from support.trading_ui import SYMBOL, exchange_orders, open_ticket, resting_buy_price, type_into
 
 ORDER_PATH = "/api/v1/spot/order"
 

@@ -111,10 +111,9 @@ class MainScreen(Screen[None]):
         self.arrangement = apply_arrangement(self, *self.app.size)  # before the first frame: one layout
         self.tabs.show_current(self.stacked_current)
         self._placeholders[self.stacked_current].add_class("-current", "-focused", update=False)
-        with ContentSwitcher(initial="dashboard", id="views"):
-            with Container(id="dashboard"):
-                yield self.tabs
-                yield from self._placeholders.values()  # PANE_ORDER: the wide grid places them in this order
+        with ContentSwitcher(initial="dashboard", id="views"), Container(id="dashboard"):
+            yield self.tabs
+            yield from self._placeholders.values()  # PANE_ORDER: the wide grid places them in this order
         yield self.status
         yield KeyFooter()
 
@@ -266,7 +265,7 @@ class QuitScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"[b]{self._reason}[/b]\n\nQuit anyway? {self._consequence}\n\n"
-                         "[b]y[/b] quit    [b]n[/b] / [b]esc[/b] stay", markup=True)  # fmt: skip
+                         "[b]y[/b] quit    [b]n[/b] / [b]esc[/b] stay", markup=True)
 
     def action_answer(self, quit_app: bool) -> None:
         self.dismiss(quit_app)

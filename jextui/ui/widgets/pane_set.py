@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from jextui.ui.widgets.grid import GridView
-from jextui.ui.widgets.pane_names import PANE_ORDER, PaneName
 from jextui.ui.widgets.balances import BalancesView
+from jextui.ui.widgets.grid import GridView
 from jextui.ui.widgets.klines import KlinesView
 from jextui.ui.widgets.open_orders import OpenOrdersView
 from jextui.ui.widgets.order_book import OrderBookView
 from jextui.ui.widgets.pane import Pane
+from jextui.ui.widgets.pane_names import PANE_ORDER, PaneName
 from jextui.ui.widgets.rate_limit_banner import RateLimitBanner
 from jextui.ui.widgets.status_bar import StatusBar
 from jextui.ui.widgets.trades import TradesView

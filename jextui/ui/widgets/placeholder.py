@@ -93,6 +93,9 @@ class PanePlaceholder(Widget):
                 return base + Style(**attributes)
             return base + Style(color=(background + Color.parse(colour)).rich_color, **attributes)
 
-        lines = [(self.caption, coloured("foreground", bold=True)), (CONNECTING, coloured("foreground-muted", italic=True))]
+        lines = [
+            (self.caption, coloured("foreground", bold=True)),
+            (CONNECTING, coloured("foreground-muted", italic=True)),
+        ]
         strips = [Strip([Segment(text, style)]).crop_extend(0, width, base) for text, style in lines]
         return [*strips, Strip.blank(width, base)]  # the caption, "connecting…", then blank lines

@@ -21,8 +21,8 @@ from textual.binding import BindingType
 from jextui.api.models import Ticker24hr
 from jextui.ui.charts import sparkline
 from jextui.ui.format import format_as_sent, format_compact, format_percent, format_price, percent_change
-from jextui.ui.messages import SymbolActivated
 from jextui.ui.keymap import bindings_for
+from jextui.ui.messages import SymbolActivated
 from jextui.ui.widgets.pane import ListPane, fit, join_cells
 
 __all__ = ["WatchlistView", "DEFAULT_PRICE_DECIMALS", "EMPTY_WATCHLIST"]

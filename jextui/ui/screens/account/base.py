@@ -26,8 +26,8 @@ from textual.widgets import Static
 from jextui.api.client import JexClient
 from jextui.api.models import TradeFee
 from jextui.trading.errors_text import describe_error
-from jextui.ui.widgets.table import Cell, Column, TableView
 from jextui.ui.widgets.footer import KeyFooter
+from jextui.ui.widgets.table import Cell, Column, TableView
 
 __all__ = ["TradingHost", "AccountScreen", "PagedAccountScreen"]
 
