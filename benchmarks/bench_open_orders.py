@@ -83,7 +83,7 @@ def place(server: SandboxServer, symbol: str, side: str, ticks_away: int) -> int
         qty = max(spec.min_qty, spec.step_size * steps).quantize(spec.qty_exp)
         order, fills = engine.place_order("demo", symbol, side, price, qty)
         assert order.is_open and not fills
-        return order.order_id
+        return int(order.order_id)
 
     return server.call(run)
 

@@ -25,7 +25,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._report import write_json
+from _report import write_json  # benchmarks/: the script's own folder
+
 from jextui.api.streams import decode_combined
 from jextui.api.streams.models import StreamLevel
 from jextui.feed.local_book import LocalBook

@@ -42,6 +42,7 @@ import os
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -50,8 +51,9 @@ from _report import write_json  # benchmarks/: the script's own folder
 from jextui.api.client import JexClient
 from jextui.api.clock import local_time_ms
 from jextui.api.limits import RequestEvent
-from jextui.api.secret import Secret
+from jextui.api.models import Order
 from jextui.feed.events import AccountUpdate, BookUpdate, FeedEvent, OpenOrdersUpdate, TradesUpdate
+from jextui.secret import Secret
 
 ACTIVE = "BTCUSDT"
 KEY, SECRET = "benchkey" + "0" * 24, "benchsecret" + "1" * 21
@@ -160,7 +162,10 @@ async def one_round(session: Any, other: JexClient, watch: Watch, latencies: dic
     tick = Decimal("0.01")
     # A resting order far below the market: placed, balance locked, cancelled.
     price = (best_bid * Decimal("0.5")).quantize(tick)
-    holds = lambda orders, oid: any(int(o.order_id) == oid for o in orders)  # noqa: E731
+
+    def holds(orders: Sequence[Order], oid: int) -> bool:
+        return any(int(o.order_id) == oid for o in orders)
+
     placed_at: dict[str, int] = {}
     appear = watch.wait(lambda e: isinstance(e, OpenOrdersUpdate) and e.symbol == ACTIVE
                         and "oid" in placed_at and holds(e.orders, placed_at["oid"]))

@@ -244,7 +244,7 @@ class User:
         symbol = app.active_symbol
         info = app.store.symbol_info(symbol) if symbol else None
         bid, _ = app.store.best_bid_ask(symbol) if symbol else (None, None)
-        if info is None or bid is None or len(app.store.orders_of(symbol)) >= MAX_OPEN_ORDERS:
+        if symbol is None or info is None or bid is None or len(app.store.orders_of(symbol)) >= MAX_OPEN_ORDERS:
             return
         price, quantity = small_order(info, bid)
         await self.press("b", wait=0.3)

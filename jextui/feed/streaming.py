@@ -151,7 +151,14 @@ class StreamingFeed:
         self._now = now_ms
         if server_now_ms is None:
             clock = getattr(client, "clock", None)  # JexClient's: server minus local time
-            server_now_ms = (lambda: now_ms() + int(getattr(clock, "offset_ms", 0) or 0)) if clock else now_ms
+            if clock:
+
+                def server_now() -> int:
+                    return now_ms() + int(getattr(clock, "offset_ms", 0) or 0)
+
+                server_now_ms = server_now
+            else:
+                server_now_ms = now_ms
         self._server_now = server_now_ms
         self.stream_url = stream_url
         self._book_limit = depth_limit_for(book_rows)

@@ -22,6 +22,7 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import partial
 from math import isqrt
 
 from jextui.sandbox.clock import Clock
@@ -161,7 +162,7 @@ class HistoryBackfill:
             (start, price), (end, end_price) = bounds[index], bounds[index + 1]
             tiers.append(HistoryTier(
                 MINUTE_MS, start, end,
-                lambda s=start, e=end, p=price, q=end_price: self._minute_candles(symbol, s, e, p, q),
+                partial(self._minute_candles, symbol, start, end, price, end_price),
             ))
         tiers.append(HistoryTier(MINUTE_MS, plan.trade_start, genesis_minute_end,
                                  lambda: self._trade_candles(symbol)))
@@ -264,7 +265,7 @@ class HistoryBackfill:
         return CandleBlock(spec, start_ms, granularity, ticks[:-1], highs, lows, ticks[1:],
                            lots, buy_lots, trades)
 
-    def _day_candles(self, symbol: str) -> list[Candle]:
+    def _day_candles(self, symbol: str) -> CandleBlock:
         plan = self._plan(symbol)
         vol = self._specs[symbol].volatility_bps * 38  # ~ sqrt(1440) one-minute moves
         steps = (plan.hour_start - plan.day_start) // DAY_MS
@@ -272,7 +273,7 @@ class HistoryBackfill:
                        steps, vol, 20)
         return self._block(symbol, "days", plan.day_start, DAY_MS, path, vol, 17 * 1440)
 
-    def _hour_candles(self, symbol: str) -> list[Candle]:
+    def _hour_candles(self, symbol: str) -> CandleBlock:
         plan = self._plan(symbol)
         vol = self._specs[symbol].volatility_bps * 8  # ~ sqrt(60)
         steps = (plan.minute_start - plan.hour_start) // HOUR_MS
@@ -465,7 +466,7 @@ class MarketSimulator:
         for side, side_orders in ((BUY, bids), (SELL, asks)):
             missing = self.BOOK_LEVELS - len(side_orders)
             new_levels = max(missing, 1 if rng.random() < 0.6 else 0)
-            quoted = {o.price for o in side_orders}
+            quoted: set[Decimal | None] = {o.price for o in side_orders}
             for index in range(new_levels):
                 if index < missing:  # a thin side: fill the empty levels nearest the top
                     level = self._first_empty_level(quoting, side, quoted)

@@ -226,7 +226,12 @@ async def wait_for_book(parts: ConsoleParts, main: MainScreen, timeout_s: float 
     if not bridge.book_shown.is_set():
         return False
     painted = asyncio.get_running_loop().create_future()
-    main.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+
+    def painted_now() -> None:
+        if not painted.done():
+            painted.set_result(None)
+
+    main.call_after_refresh(painted_now)
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(painted, 1.0)
     await asyncio.sleep(FRAME_OUT_S)

@@ -157,8 +157,8 @@ class MainScreen(Screen[None]):
         self.watch(app, "active_symbol", panes.grid.set_active)
         self.watch(app, "watchlist", panes.watchlist.set_symbols)
         self.watch(app, "kline_interval", panes.klines.follow_interval)
-        for pane in panes.all_panes():
-            self.watch(app, "private", pane.set_private)
+        for shown in panes.all_panes():
+            self.watch(app, "private", shown.set_private)
         self.watch(app, "private", panes.grid.set_private)
 
     # --- arrangement ----------------------------------------------------------
