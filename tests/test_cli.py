@@ -9,6 +9,7 @@ import sys
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.sandbox import root_logging_restored
@@ -23,6 +24,17 @@ KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
 
 
 @pytest.fixture
+
+def recorder(into: list[Any]) -> Callable[[Any], int]:
+    """A stand-in entry point: remembers what it was called with and exits with 0."""
+
+    def run(argument: Any) -> int:
+        into.append(argument)
+        return 0
+
+    return run
+
+
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Temporary config/data/log folders; the real home is never touched."""
     for name in ("JEX_API_KEY", "JEX_API_SECRET", "NO_COLOR"):
@@ -137,7 +149,7 @@ def test_config_check_reports_errors_with_exit_2(home: Path, capsys: pytest.Capt
 
 def test_console_starts_with_resolved_settings_and_a_log(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Settings] = []
-    fake_app(monkeypatch, lambda settings: seen.append(settings) or 0)
+    fake_app(monkeypatch, recorder(seen))
     assert main(["--symbols", "ethbtc,BTCUSDT", "--theme", "jextui-amber", "--log-level", "debug"]) == 0
     (settings,) = seen
     assert settings.demo and settings.watchlist == ("ETHBTC", "BTCUSDT") and settings.theme == "jextui-amber"
@@ -153,7 +165,7 @@ def test_console_exit_code_is_the_apps(home: Path, monkeypatch: pytest.MonkeyPat
 
 def test_console_with_environment_credentials(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Settings] = []
-    fake_app(monkeypatch, lambda settings: seen.append(settings) or 0)
+    fake_app(monkeypatch, recorder(seen))
     monkeypatch.setenv("JEX_API_KEY", KEY)
     monkeypatch.setenv("JEX_API_SECRET", SECRET)
     assert main(["--base-url", "https://jex.example.com"]) == 0
@@ -232,7 +244,7 @@ def test_log_folder_that_cannot_be_created_is_a_warning_not_a_crash(
 
 def test_journal_is_dispatched_with_its_arguments(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    fake_module(monkeypatch, "jextui.trading.journal_cli", main=lambda argv: calls.append(argv) or 0)
+    fake_module(monkeypatch, "jextui.trading.journal_cli", main=recorder(calls))
     assert main(["journal", "--csv", "out.csv", "--limit", "5"]) == 0
     assert calls == [["--csv", "out.csv", "--limit", "5"]]
 
@@ -247,7 +259,7 @@ def test_journal_missing_is_explained(
 
 def test_sandbox_is_dispatched(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    fake_module(monkeypatch, "jextui.sandbox.cli", main=lambda argv: calls.append(argv) or 0)
+    fake_module(monkeypatch, "jextui.sandbox.cli", main=recorder(calls))
     assert main(["sandbox", "--quiet"]) == 0
     assert calls == [["--quiet"]]
 

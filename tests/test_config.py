@@ -87,7 +87,12 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """A stand-in for the Textual app: records the settings it is started with."""
     calls: list[object] = []
     fake = types.ModuleType("jextui.ui.app")
-    fake.run_console = lambda settings: calls.append(settings) or 0  # type: ignore[attr-defined]
+
+    def run_console(settings: object) -> int:
+        calls.append(settings)
+        return 0
+
+    fake.run_console = run_console  # type: ignore[attr-defined]  # a module built here, not the real one
     monkeypatch.setitem(sys.modules, "jextui.ui.app", fake)
     return calls
 

@@ -152,7 +152,8 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     assert main(["print", *argv, "--json"]) == 0, capsys.readouterr().err
     captured = capsys.readouterr()
     assert captured.err == ""
-    return json.loads(captured.out)
+    answer: dict[str, Any] = json.loads(captured.out)
+    return answer
 
 
 @pytest.mark.parametrize("view", ["watchlist", "balances", "portfolio", "orders"])

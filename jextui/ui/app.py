@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -607,7 +607,7 @@ class JexApp(App[int]):
 
     # --- command palette (jextui.ui.commands) --------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from system_commands(self.run_action, self.available_themes, self._set_theme)
         yield from textual_commands_kept(super().get_system_commands(screen))
 

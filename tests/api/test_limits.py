@@ -213,7 +213,7 @@ async def test_missing_retry_after_uses_a_default(
     exchange: FakeExchange,
     clock: FakeClock,
     status: int,
-    cls: type,
+    cls: type[RateLimited | IpBanned],
     default_s: float,
 ) -> None:
     exchange.on("GET", "/api/v1/ping", "", status=status)

@@ -78,7 +78,7 @@ async def test_market_streams_deliver_typed_payloads(sandbox: Any) -> None:
     streams.set_streams([kline_stream("BTCUSDT", "1m"), ticker_stream("ETHUSDT"), diff_depth_stream("BTCUSDT")])
     task = await running(streams)
     try:
-        await wait_for(lambda: rec.of(KlineEvent) and rec.of(TickerEvent) and rec.of(DiffDepthEvent))
+        await wait_for(lambda: bool(rec.of(KlineEvent) and rec.of(TickerEvent) and rec.of(DiffDepthEvent)))
         kline = rec.of(KlineEvent)[0]
         assert kline.symbol == "BTCUSDT" and kline.bar.interval == "1m"
         assert isinstance(kline.bar.close, Decimal)
@@ -152,7 +152,7 @@ async def test_a_stalled_connection_is_replaced(make_sandbox: Callable[..., Any]
     streams.set_streams([kline_stream("BTCUSDT", "1m")])
     task = await running(streams)
     try:
-        await wait_for(lambda: rec.of(KlineEvent))
+        await wait_for(lambda: bool(rec.of(KlineEvent)))
         sandbox.set_faults(stream_stall=True)
         await wait_for(lambda: any(isinstance(s.error, StreamStalled) for s in rec.statuses))
         sandbox.set_faults(stream_stall=False)

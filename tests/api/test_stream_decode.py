@@ -48,6 +48,7 @@ def test_trades_decode_as_a_list_with_exact_values() -> None:
     assert first.price == Decimal("43010.50") and str(first.price) == "43010.50"
     assert first.qty == Decimal("0.0120")
     assert first.event_time == 1765100000100 and first.trade_time == 1765100000090
+    assert isinstance(first, TradeEvent) and isinstance(trades[1], TradeEvent)
     assert first.buyer_maker is True and trades[1].buyer_maker is False
     assert first.symbol == "BTCUSDT"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -240,7 +241,7 @@ step = st.one_of(change, st.just("push"), st.just("snapshot"))
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(step, max_size=80), st.integers(0, 10))
-def test_snapshot_plus_diffs_equals_the_exchange_book(steps: list[object], subscribe_after: int) -> None:
+def test_snapshot_plus_diffs_equals_the_exchange_book(steps: list[Any], subscribe_after: int) -> None:
     """Subscribe (after some pushes nobody saw), snapshot at a random moment,
     then follow the diffs: the local book equals the exchange's at its version."""
     exchange = ExchangeModel()
@@ -258,7 +259,7 @@ def test_snapshot_plus_diffs_equals_the_exchange_book(steps: list[object], subsc
                 assert book.apply_snapshot(exchange.snapshot(), 0)
                 snapshot_taken = True
         else:
-            side, price, qty = item  # type: ignore[misc]
+            side, price, qty = item
             exchange.change(side, price if side == "b" else price + 20, qty)
     if book.needs_snapshot:  # the stream only started with the very last push
         book.apply_snapshot(exchange.snapshot(), 0)

@@ -210,10 +210,11 @@ async def test_a_drop_means_reconnecting_then_live_with_a_resynced_book(make_san
         sandbox.set_faults(stream_drop=True)
         await wait_for(
             lambda: (
-                last_status(run.events).state == "polling"  # type: ignore[union-attr]
-                and "book" in last_status(run.events).fallback
+                (status := last_status(run.events)) is not None
+                and status.state == "polling"
+                and "book" in status.fallback
             )
-        )  # type: ignore[union-attr]
+        )
         sandbox.set_faults(stream_drop=False)
         await wait_for(lambda: is_live(run.events))
         states = [s.state for s in seen(run.events, StreamStatusUpdate)]

@@ -35,7 +35,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
-from jextui.api.models import ExchangeInfo, SymbolInfo, dec_hook
+from jextui.api.models import ExchangeInfo, Side, SymbolInfo, dec_hook
 from jextui.config import ConfigError, Overrides, load_settings
 from jextui.sandbox import responses
 from jextui.sandbox.app import DEMO_ACCOUNT, ENDPOINTS
@@ -94,7 +94,7 @@ def test_an_order_the_ticket_lets_through_is_one_the_exchange_accepts(data: st.D
     symbol = data.draw(st.sampled_from(sorted(infos)))
     info = infos[symbol]
     spec = ex.engine.symbols[symbol]
-    side = data.draw(st.sampled_from(["BUY", "SELL"]))
+    side: Side = data.draw(st.sampled_from(["BUY", "SELL"]))
     balances = {asset: bal.free for asset, bal in ex.engine.balances(DEMO_ACCOUNT).items()}
     ticket = OrderTicket.for_symbol(
         side, info,

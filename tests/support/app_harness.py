@@ -33,11 +33,14 @@ from typing import Any
 
 from textual.pilot import Pilot
 
+from jextui.api.client import JexClient
 from jextui.api.errors import JexError
 from jextui.config import RefreshPeriods, Settings
-from jextui.sandbox import SandboxConfig
+from jextui.feed.worker import FeedWorker
+from jextui.sandbox import SandboxConfig, SandboxServer
 from jextui.sandbox.clock import FixedClock
 from jextui.session import SessionOptions
+from jextui.trading.journal import OrderJournal
 from jextui.ui.app import AppOptions, JexApp
 from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
@@ -47,6 +50,10 @@ __all__ = [
     "TEST_WATCHLIST",
     "HarnessJexApp",
     "make_test_app",
+    "journal_of",
+    "client_of",
+    "sandbox_of",
+    "worker_of",
     "make_settings",
     "wait_for_data",
     "wait_for_start",
@@ -75,6 +82,34 @@ class HarnessJexApp(JexApp):
         super().__init__(settings, options=options)
         self.clock = clock
         self.size_for_tests = size
+
+
+def journal_of(app: JexApp) -> OrderJournal:
+    """The session's order journal (open once trading has started)."""
+    journal = app.session.journal
+    assert journal is not None, "the order journal is not open"
+    return journal
+
+
+def client_of(app: JexApp) -> JexClient:
+    """The session's API client (there once the session has started)."""
+    client = app.session.client
+    assert client is not None, "the session has no client yet"
+    return client
+
+
+def worker_of(app: JexApp) -> FeedWorker:
+    """The session's polling feed worker."""
+    worker = app.session.worker
+    assert worker is not None, "the session has no feed worker"
+    return worker
+
+
+def sandbox_of(app: JexApp) -> SandboxServer:
+    """The demo session's in-process sandbox exchange."""
+    sandbox = app.session.sandbox
+    assert sandbox is not None, "the session runs no sandbox"
+    return sandbox
 
 
 def make_settings(

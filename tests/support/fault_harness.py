@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from jextui.config import RefreshPeriods
@@ -244,7 +245,8 @@ class Console:
                          and not ticket.result_text.startswith("STALE market data"),  # the flag shown at opening
                          timeout_s=_FINAL_WAIT_S, what="the ticket's final word")
         text = ticket.result_text
-        if self.app.screen is ticket:
+        shown: Screen[Any] = self.app.screen
+        if shown is ticket:
             await self.pilot.press("escape")
             await wait_until(self.pilot, lambda: self.app.screen is self.app.main, timeout_s=5,
                              what="the ticket closed")
@@ -279,8 +281,9 @@ class Console:
         assert len(entries) == self.orders_tried, f"one journal entry per order tried: {entries}"
         open_questions = [entry for entry in entries if entry.state not in (ACCEPTED, RESOLVED, REJECTED, NOT_PLACED)]
         assert not open_questions, f"still unknown after the exchange answers again: {open_questions}"
-        claimed = sorted(entry.order_id for entry in entries if entry.state in (ACCEPTED, RESOLVED))
-        assert all(order_id is not None for order_id in claimed)
+        claimed_ids = [entry.order_id for entry in entries if entry.state in (ACCEPTED, RESOLVED)]
+        assert all(order_id is not None for order_id in claimed_ids)
+        claimed = sorted(order_id for order_id in claimed_ids if order_id is not None)
         on_exchange = self.exchange_orders()
         assert sorted(order.order_id for order in on_exchange) == claimed, (entries, on_exchange)
         by_id = {order.order_id: order for order in on_exchange}

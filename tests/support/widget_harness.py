@@ -7,8 +7,9 @@ times render in UTC, so snapshots are the same on every machine.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC
+from datetime import UTC as UTC  # the tests import the zone from here
 from decimal import Decimal
+from typing import Any
 
 from rich.style import Style
 from textual.app import App, ComposeResult
@@ -33,7 +34,6 @@ from jextui.ui.messages import LevelSelected, OrderActivated, OrderHighlighted, 
 from jextui.ui.themes import theme_variable_defaults
 from jextui.ui.widgets.pane import Pane
 
-UTC = UTC
 BASE_TIME_MS = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC
 
 HARNESS_THEME = Theme(
@@ -66,7 +66,7 @@ class HarnessApp(App[None]):
 
     CSS = "Screen { layout: vertical; }"
 
-    def __init__(self, *widgets: Widget, setup: Callable[[HarnessApp], None] | None = None) -> None:
+    def __init__(self, *widgets: Widget, setup: Callable[[Any], None] | None = None) -> None:
         super().__init__()
         self._widgets = widgets
         self._setup = setup
@@ -414,14 +414,14 @@ class DashboardApp(HarnessApp):
         self.balances.update_account(sample_account())
         self.orders.set_precisions({"BTCUSDT": (2, 3)})
         self.orders.update_orders(sample_orders())
-        for age, pane in zip((300, 400, 1_200, 2_500, 4_000, 3_000), self.panes(), strict=True):
-            pane.set_freshness(age, stale=False)
+        for age, shown in zip((300, 400, 1_200, 2_500, 4_000, 3_000), self.panes(), strict=True):
+            shown.set_freshness(age, stale=False)
         if self._stale:
             self.trades.set_freshness(14_000, stale=True)
             self.balances.set_freshness(31_000, stale=True)
         if self._private:
-            for pane in self.panes():
-                pane.set_private(True)
+            for shown in self.panes():
+                shown.set_private(True)
         self.status.update_status(
             profile="demo",
             base_url="http://127.0.0.1:8765",

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from jextui.api.client import JexClient
+from jextui.api.models import OrderResult
 from jextui.trading.guard import GUARD_CONFIRM, GUARD_HINT, guard_order
 from jextui.trading.journal import OrderJournal, account_identity
 from jextui.trading.marketable import MarketableEstimate, plan_marketable
@@ -46,7 +47,7 @@ async def test_the_estimate_matches_what_the_engine_fills(sandbox, client, tmp_p
 
     assert outcome.kind == OutcomeKind.ACCEPTED, outcome.message
     result = outcome.result
-    assert result is not None and result.time_in_force == "IOC"
+    assert isinstance(result, OrderResult) and result.time_in_force == "IOC"
     assert result.executed_qty == plan.filled
     assert result.cummulative_quote_qty == plan.total
     assert result.orig_qty - result.executed_qty == plan.expired

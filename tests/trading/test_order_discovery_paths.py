@@ -18,7 +18,7 @@ from jextui.api.errors import (
     ServerError,
 )
 from jextui.api.limits import RateHeaders, RateState
-from jextui.api.models import Order
+from jextui.api.models import Order, OrderId
 from jextui.trading.account_orders import AccountOrders, DiscoveryState, SymbolAssets
 from jextui.trading.order_discovery import (
     DEFAULT_START_ALLOWANCE,
@@ -32,7 +32,7 @@ SYMBOLS = [("AUSDT", "A", "USDT"), ("BUSDT", "B", "USDT"), ("CUSDT", "C", "USDT"
 
 
 def order(order_id: int, symbol: str, side: str = "BUY", price: str = "10", qty: str = "1") -> Order:
-    return Order(symbol=symbol, order_id=order_id, price=D(price), orig_qty=D(qty), executed_qty=D(0),
+    return Order(symbol=symbol, order_id=OrderId(order_id), price=D(price), orig_qty=D(qty), executed_qty=D(0),
                  cummulative_quote_qty=D(0), status="NEW", time_in_force="GTC", type="LIMIT", side=side,  # type: ignore[arg-type]
                  time=1, update_time=1)
 
@@ -164,7 +164,7 @@ async def test_the_allowance_is_never_overspent_and_the_gap_is_said() -> None:
 
 async def test_the_clients_own_budget_is_respected() -> None:
     client = Scripted([order(1, "FUSDT")])
-    client.rate.record_response(SimpleNamespace(used_weight_1m=950, order_count_1s=None, order_count_1d=None),
+    client.rate.record_response(RateHeaders(used_weight_1m=950, order_count_1s=None, order_count_1d=None),
                                 weight=1, now_ms=client.clock.ms)
     discovery = OrderDiscovery(client, assets_book(), weight_share=0.8)
     assert discovery.client_headroom() == 10
@@ -327,7 +327,7 @@ async def test_keep_looking_backs_off_when_rate_limited_and_when_the_client_is_b
     report = await discovery.keep_looking(weight_per_minute=100)
     assert report.explained and slept[0] == 30.0
     busy = Scripted([order(1, "AUSDT", "SELL")])
-    busy.rate.record_response(SimpleNamespace(used_weight_1m=958, order_count_1s=None, order_count_1d=None),
+    busy.rate.record_response(RateHeaders(used_weight_1m=958, order_count_1s=None, order_count_1d=None),
                               weight=1, now_ms=busy.clock.ms - 20_000)
     slept.clear()
 
@@ -414,7 +414,7 @@ async def test_keep_looking_with_no_pass_allowed_reports_the_books_state() -> No
 
 async def test_keep_looking_runs_when_the_headroom_is_exactly_enough() -> None:
     client = Scripted([order(1, "AUSDT", "SELL")])
-    client.rate.record_response(SimpleNamespace(used_weight_1m=954, order_count_1s=None, order_count_1d=None),
+    client.rate.record_response(RateHeaders(used_weight_1m=954, order_count_1s=None, order_count_1d=None),
                                 weight=1, now_ms=client.clock.ms)
     time = FakeTime(client)
     discovery = OrderDiscovery(client, assets_book(), monotonic=time.monotonic, sleep=time.sleep)

@@ -45,7 +45,9 @@ async def test_orders_on_unwatched_symbols_placed_before_start_are_shown_and_o_n
         await pilot.press("g")
         grid = app.main.panes.grid
         await wait_until(pilot, lambda: grid.tile("BTCUSDT") is not None, what="the grid's tiles")
-        assert grid.tile("BTCUSDT").border_title == "BTCUSDT ◆1" and grid.tile("ETHUSDT").border_title == "ETHUSDT"
+        btc, eth = grid.tile("BTCUSDT"), grid.tile("ETHUSDT")
+        assert btc is not None and eth is not None
+        assert btc.border_title == "BTCUSDT ◆1" and eth.border_title == "ETHUSDT"
         await pilot.press("g")
         await pilot.pause()
 

@@ -6,8 +6,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from support.app_harness import make_test_app, settle, wait_for_data, wait_until
+from support.app_harness import make_test_app, settle, wait_for_data, wait_until, worker_of
 
+from jextui.feed.feed_plan import Request
 from jextui.ui import startup
 
 
@@ -62,10 +63,15 @@ async def test_a_429_shows_the_banner_and_nothing_is_sent_until_retry_after(
         client = app.session.client
         assert client is not None
         sent = client.rate.used_weight_1m
-        scheduler = app.session.worker._scheduler
-        looks: list[list[object]] = []
+        scheduler = worker_of(app)._scheduler
+        looks: list[list[Request]] = []
         due = scheduler.due
-        monkeypatch.setattr(scheduler, "due", lambda now_ms: looks.append(due(now_ms)) or looks[-1])
+
+        def looked(now_ms: int) -> list[Request]:
+            looks.append(due(now_ms))
+            return looks[-1]
+
+        monkeypatch.setattr(scheduler, "due", looked)
         app.session.refresh_now("book", "trades", "klines", "prices")
         await wait_until(pilot, lambda: bool(looks), what="the feed worker woken by the refresh")
         assert looks[0] == []  # the refresh was asked for and held back

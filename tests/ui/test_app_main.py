@@ -45,7 +45,7 @@ async def test_the_trading_controller_is_created_and_keys_reach_it(tmp_path: Pat
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         trading = app.trading
-        trading.open_ticket = lambda side: calls.append(("ticket", side))  # type: ignore[method-assign]
+        trading.open_ticket = lambda side, amend=None: calls.append(("ticket", side))  # type: ignore[method-assign]  # records the call instead
         trading.cancel_by_key = lambda: calls.append(("cancel", None))  # type: ignore[method-assign]
         trading.amend_selected = lambda: calls.append(("amend", None))  # type: ignore[method-assign]
         trading.cancel_all = lambda: calls.append(("cancel_all", None))  # type: ignore[method-assign]

@@ -69,7 +69,7 @@ async def test_the_palette_offers_symbols_and_account_screens(tmp_path: Path) ->
         await wait_until(pilot, lambda: app.active_symbol == "DASHUSDT", what="DASHUSDT active")
 
         opened: list[str] = []
-        app.trading.open_account_screen = opened.append  # type: ignore[method-assign]
+        app.trading.open_account_screen = opened.append  # type: ignore[method-assign,assignment]  # records the call instead
         await pilot.press("ctrl+p", *"deposit h")
         await wait_until(pilot, lambda: "Deposit history (I)" in _palette_hits(app), what="the account screen")
         await pilot.press("enter")

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from support.app_harness import TEST_WATCHLIST, make_test_app, wait_for_data, wait_for_start, wait_until
+from textual.widgets import OptionList
 
 from jextui.config.state import load_state
 from jextui.ui.screens.symbol_search import SymbolSearchScreen
@@ -103,7 +104,7 @@ async def test_search_goes_to_any_exchange_symbol(tmp_path: Path) -> None:
         assert search.matches == ["BNBBTC"]
         await pilot.press(*"xyz")
         assert search.matches == [] and "no symbol matches" in str(
-            search.query_one("OptionList").get_option_at_index(0).prompt
+            search.query_one(OptionList).get_option_at_index(0).prompt
         )
         for _ in range(3):
             await pilot.press("backspace")

@@ -169,7 +169,9 @@ async def test_sizing_by_amount_and_share_at_two_lot_steps_and_the_last_size_off
             half = ticket.size_text
             alt_4_in_tmux = events.Key("cent_sign", "¢")  # what Textual reads from ESC 4 (tmux, xterm)
             alt_4_in_tmux.set_sender(app)
-            app._driver.send_message(alt_4_in_tmux)
+            driver = app._driver
+            assert driver is not None
+            driver.send_message(alt_4_in_tmux)
             await wait_until(pilot, lambda h=half, t=ticket: t.size_text != h, what="the Alt+4 key")
             assert ticket.ticket.quantity == floor_to(free_base, rules.quantity_grid), symbol
             assert "¢" not in ticket.size_text

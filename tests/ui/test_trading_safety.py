@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.app_harness import make_test_app, sandbox_of, wait_for_data, wait_until
 from support.trading_ui import (
     SYMBOL,
     exchange_orders,
@@ -36,6 +36,7 @@ async def test_a_fill_that_beats_the_cancel_is_a_warning_not_an_error(tmp_path: 
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         bid, ask = app.store.best_bid_ask(SYMBOL)
+        assert bid is not None and ask is not None
         inside = ((bid + ask) / 2).quantize(Decimal("0.01"))
         order_id = await place_from_ticket(pilot, inside)
         await wait_for_open_order(pilot, order_id)
@@ -55,7 +56,7 @@ async def test_cancel_all_uses_the_listed_orders_when_the_exchange_cannot_list_t
         await wait_for_data(pilot)
         order_id = await place_from_ticket(pilot, await resting_buy_price(app))
         await wait_for_open_order(pilot, order_id)
-        sandbox = app.session.sandbox
+        sandbox = sandbox_of(app)
         sandbox.set_faults(error_5xx_rate=1.0, paths=(OPEN_ORDERS_PATH,))  # no fresh list to be had
         try:
             await pilot.press("C", "s")  # the active symbol's orders
