@@ -23,8 +23,6 @@ SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
 
 
-@pytest.fixture
-
 def recorder(into: list[Any]) -> Callable[[Any], int]:
     """A stand-in entry point: remembers what it was called with and exits with 0."""
 
@@ -35,6 +33,7 @@ def recorder(into: list[Any]) -> Callable[[Any], int]:
     return run
 
 
+@pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """Temporary config/data/log folders; the real home is never touched."""
     for name in ("JEX_API_KEY", "JEX_API_SECRET", "NO_COLOR"):

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from jextui.sandbox.engine import AssetBalance, Engine, EngineOrder
 from jextui.sandbox.engine_records import OPEN_STATUSES
@@ -398,13 +398,13 @@ def _order_row(order: EngineOrder) -> tuple[object, ...]:
     )
 
 
-def _order_from_row(row: tuple[object, ...]) -> EngineOrder:
+def _order_from_row(row: tuple[Any, ...]) -> EngineOrder:  # a SQLite row: its values are untyped
     (order_id, account_id, symbol, side, price, orig_qty, executed_qty, quote_qty, status,
      time_in_force, type_, time_ms, update_time) = row
     return EngineOrder(
-        int(order_id), str(account_id), str(symbol), str(side), Decimal(str(price)),  # type: ignore[call-overload]
+        int(order_id), str(account_id), str(symbol), str(side), Decimal(str(price)),
         Decimal(str(orig_qty)), Decimal(str(executed_qty)), Decimal(str(quote_qty)), str(status),
-        str(time_in_force), str(type_), int(time_ms), int(update_time),  # type: ignore[call-overload]
+        str(time_in_force), str(type_), int(time_ms), int(update_time),
     )
 
 

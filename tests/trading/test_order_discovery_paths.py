@@ -18,7 +18,7 @@ from jextui.api.errors import (
     ServerError,
 )
 from jextui.api.limits import RateHeaders, RateState
-from jextui.api.models import Order, OrderId
+from jextui.api.models import Order, OrderId, Side
 from jextui.trading.account_orders import AccountOrders, DiscoveryState, SymbolAssets
 from jextui.trading.order_discovery import (
     DEFAULT_START_ALLOWANCE,
@@ -31,9 +31,9 @@ SYMBOLS = [("AUSDT", "A", "USDT"), ("BUSDT", "B", "USDT"), ("CUSDT", "C", "USDT"
            ("EUSDT", "E", "USDT"), ("FUSDT", "F", "USDT")]
 
 
-def order(order_id: int, symbol: str, side: str = "BUY", price: str = "10", qty: str = "1") -> Order:
+def order(order_id: int, symbol: str, side: Side = "BUY", price: str = "10", qty: str = "1") -> Order:
     return Order(symbol=symbol, order_id=OrderId(order_id), price=D(price), orig_qty=D(qty), executed_qty=D(0),
-                 cummulative_quote_qty=D(0), status="NEW", time_in_force="GTC", type="LIMIT", side=side,  # type: ignore[arg-type]
+                 cummulative_quote_qty=D(0), status="NEW", time_in_force="GTC", type="LIMIT", side=side,
                  time=1, update_time=1)
 
 

@@ -24,6 +24,7 @@ from support.trading_ui import (
     wait_for_open_order,
 )
 from textual import events
+from textual.binding import Binding
 
 from jextui.trading.marketable import MarketableEstimate, MarketableRefusal
 from jextui.ui.screens.confirm import ConfirmScreen
@@ -280,7 +281,8 @@ async def test_a_sweeping_buy_needs_the_second_confirmation_and_a_passive_far_bi
 def test_every_ticket_key_the_help_lists_is_bound_by_the_ticket() -> None:
     from jextui.ui.keymap import specs_for
 
-    bound = {(key, binding.action) for binding in TicketScreen.BINDINGS  # type: ignore[union-attr]
-             for key in binding.key.split(",")}  # type: ignore[union-attr]
+    bindings = [binding for binding in TicketScreen.BINDINGS if isinstance(binding, Binding)]
+    assert len(bindings) == len(TicketScreen.BINDINGS)  # the ticket declares Binding objects only
+    bound = {(key, binding.action) for binding in bindings for key in binding.key.split(",")}
     listed = {(key, spec.action) for spec in specs_for("ticket") for key in spec.keys.split(",")}
     assert listed and listed <= bound, listed - bound
