@@ -255,7 +255,7 @@ class User:
         for name, value in (("price", price), ("quantity", quantity)):
             widget = ticket.query_one(f"#{name}")
             widget.focus()
-            widget.value = f"{value:f}"  # type: ignore[attr-defined]
+            widget.value = f"{value:f}"  # type: ignore[attr-defined]  # the widget is an Input
         await self.press("enter")
         await wait_for(lambda: bool(ticket.result_text) and not ticket.in_flight, 15)
         if ticket.result_text.startswith("PLACED"):
@@ -298,7 +298,7 @@ async def soak(minutes: float, pace_s: float, seed: int) -> Report:
                 report.error_notifications.append(str(message)[:160])
             notify(message, *args, **kwargs)
 
-        app.notify = counting_notify  # type: ignore[method-assign]
+        app.notify = counting_notify  # type: ignore[method-assign]  # counts the notifications
         async with app.run_test(size=SIZE) as pilot:
             def showing_data() -> bool:  # the panes are installed once start-up has finished
                 return app.started and app.main.panes.book.has_data and app.main.panes.watchlist.has_data

@@ -272,7 +272,7 @@ class JexClient:
 
     async def _ticker(self, name: str, symbol: str | None, one: type[T]) -> T | list[T]:
         if symbol is None:
-            many: type[list[T]] = list[one]  # type: ignore[valid-type]
+            many: type[list[T]] = list[one]  # type: ignore[valid-type]  # a list type built at run time for msgspec
             return await self._call(name, [], many, all_symbols=True)
         return await self._call(name, [_symbol(symbol)], one)
 

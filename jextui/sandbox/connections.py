@@ -213,7 +213,7 @@ class GuardedH11Protocol(H11Protocol):
                 self._protocol_error = exc
                 raise
 
-        self.conn.next_event = next_event_noting_errors  # type: ignore[method-assign]
+        self.conn.next_event = next_event_noting_errors  # type: ignore[method-assign]  # wraps h11's reader to note protocol errors
 
     # --- state -------------------------------------------------------------------------
 
@@ -236,7 +236,7 @@ class GuardedH11Protocol(H11Protocol):
 
     # --- uvicorn's hooks ------------------------------------------------------------------
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # a TCP server: the transport is always a Transport
         super().connection_made(transport)
         self._last_active = self.loop.time()
         if len(self.connections) > self.limits.max_connections and not self._evict_one():

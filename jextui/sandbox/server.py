@@ -135,7 +135,7 @@ class SandboxConfig:
         return FaultSettings(
             latency_ms=self.fault_latency_ms, error_5xx_rate=self.fault_5xx_rate,
             malformed_rate=self.fault_malformed_rate, drop_rate=self.fault_drop_rate,
-            clock_skew_ms=self.clock_skew_ms, phase=self.fault_phase,  # type: ignore[arg-type]
+            clock_skew_ms=self.clock_skew_ms, phase=self.fault_phase,  # type: ignore[arg-type]  # checked against PHASES in __post_init__
             paths=tuple(self.fault_paths), limit=self.fault_limit,
             stream_drop=self.fault_stream_drop, stream_stall=self.fault_stream_stall,
             stream_gap=self.fault_stream_gap, stream_reorder=self.fault_stream_reorder,
@@ -183,7 +183,7 @@ def _skewable(clock: Clock | None, skew_ms: int) -> Any:
 class _AbortableH11Protocol(GuardedH11Protocol):
     """uvicorn's h11 protocol, plus a scope extension that drops the connection."""
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # a TCP server: the transport is always a Transport
         super().connection_made(transport)
         app = self.app
 

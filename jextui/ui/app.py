@@ -635,7 +635,7 @@ class JexApp(App[int]):
         detail = f"details in {where}" if where is not None else "no log file is configured"
         line = Text(f"jextui: unexpected error ({type(error).__name__}); {detail}")
         try:
-            error.__rich__ = lambda: line  # type: ignore[attr-defined]
+            error.__rich__ = lambda: line  # type: ignore[attr-defined]  # how Textual prints an exception: its __rich__
         except AttributeError:  # an error that takes no attributes: shown in the words above all the same
             error = _Unexpected(line)
         super()._handle_exception(error)

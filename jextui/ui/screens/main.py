@@ -197,7 +197,7 @@ class MainScreen(Screen[None]):
     def _pane_and_frame(self, name: str) -> list[Widget]:
         """The pane (once built) and its empty frame (until the pane is in place)."""
         widgets: list[Widget] = [self._panes.by_name(name)] if self._panes is not None else []
-        frame = self._placeholders.get(name)  # type: ignore[call-overload]
+        frame = self._placeholders.get(name)  # type: ignore[call-overload]  # name is a pane name given as str
         return [*widgets, frame] if frame is not None else widgets
 
     @property

@@ -48,7 +48,7 @@ def classify_trades(trades: Sequence[Trade | HistoricalTrade], has_side: bool) -
     """
     if has_side:
         return [
-            TradeRow(trade.time, trade.price, trade.qty, "sell" if trade.buyer_maker else "buy")  # type: ignore[union-attr]
+            TradeRow(trade.time, trade.price, trade.qty, "sell" if trade.buyer_maker else "buy")  # type: ignore[union-attr]  # has_side: every trade carries buyer_maker
             for trade in trades
         ]
     rows: list[TradeRow | None] = [None] * len(trades)
