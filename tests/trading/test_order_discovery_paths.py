@@ -14,6 +14,7 @@ from jextui.api.errors import (
     ConnectionFailed,
     InvalidSymbol,
     IpBanned,
+    JexError,
     RateLimited,
     ServerError,
 )
@@ -111,7 +112,7 @@ def lists(client: Scripted) -> list[str]:
     return [call.split()[1] for call in client.calls if call.startswith("open_orders")]
 
 
-def err(cls: type, code: int = -1, msg: str = "boom") -> Exception:
+def err(cls: Any, code: int = -1, msg: str = "boom") -> JexError:  # cls: an error class (constructors differ)
     if cls in (RateLimited, IpBanned):
         return cls(retry_after=30.0, code=code, msg=msg, status=429, endpoint="/api/v1/spot/openOrders")
     if cls is ConnectionFailed:
@@ -207,7 +208,7 @@ async def test_being_told_to_wait_or_refused_stops_the_pass(cls: type) -> None:
 
 
 def client_error_text(cls: type, code: int = -1, msg: str = "boom") -> str:
-    return err(cls, code, msg).message  # type: ignore[attr-defined]
+    return err(cls, code, msg).message
 
 
 async def test_a_failed_list_is_skipped_for_this_pass_and_others_are_asked() -> None:
@@ -448,7 +449,7 @@ async def test_a_stop_is_logged_with_what_failed(caplog: pytest.LogCaptureFixtur
     with caplog.at_level("WARNING", logger="jextui.trading.discovery"):
         await OrderDiscovery(client, assets_book()).discover()
     assert [r.getMessage() for r in caplog.records] == [
-        f"order discovery stopped (AUSDT): {err(RateLimited, -1003, 'too many').message}"]  # type: ignore[attr-defined]
+        f"order discovery stopped (AUSDT): {err(RateLimited, -1003, 'too many').message}"]
 
 
 async def test_only_needed_symbols_are_asked_together() -> None:
