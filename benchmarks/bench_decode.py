@@ -33,10 +33,9 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
+from _report import write_json  # benchmarks/: the script's own folder
 
 from jextui.api.models import Kline, Ticker24hr, dec_hook
-
-from _report import write_json  # benchmarks/: the script's own folder
 
 SYMBOLS = 500
 KLINES_PATH = "/api/v1/spot/klines?symbol=BTCUSDT&interval=1m&limit=1000"

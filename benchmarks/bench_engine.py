@@ -28,9 +28,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from jextui.sandbox import store
 from jextui.sandbox.clock import FixedClock
 from jextui.sandbox.engine import Engine, EngineError
-from jextui.sandbox import store
 from jextui.sandbox.exchange import Exchange
 from jextui.sandbox.symbols import DEFAULT_SYMBOLS
 

@@ -35,9 +35,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from _report import write_json  # benchmarks/: the script's own folder
+
 from jextui.api.client import JexClient
 from jextui.api.limits import RequestEvent
-from jextui.secret import Secret
 from jextui.feed.events import (
     AccountUpdate,
     BookTickersUpdate,
@@ -52,8 +53,7 @@ from jextui.feed.events import (
     TradesUpdate,
 )
 from jextui.feed.worker import FeedWorker
-
-from _report import write_json  # benchmarks/: the script's own folder
+from jextui.secret import Secret
 
 ACTIVE = "BTCUSDT"
 WATCHED = 20

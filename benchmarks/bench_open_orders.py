@@ -78,15 +78,12 @@ def place(server: SandboxServer, symbol: str, side: str, ticks_away: int) -> int
         engine = exchange.engine
         spec = engine.symbols[symbol]
         bid, ask = engine.best_bid_ask(symbol)
-        if side == "BUY":
-            price = bid[0] - ticks_away * spec.tick_size
-        else:
-            price = ask[0] + ticks_away * spec.tick_size
+        price = bid[0] - ticks_away * spec.tick_size if side == "BUY" else ask[0] + ticks_away * spec.tick_size
         steps = max(1, -(-spec.min_notional * 2 // (price * spec.step_size)))
         qty = max(spec.min_qty, spec.step_size * steps).quantize(spec.qty_exp)
         order, fills = engine.place_order("demo", symbol, side, price, qty)
         assert order.is_open and not fills
-        return order.order_id
+        return int(order.order_id)
 
     return server.call(run)
 

@@ -37,9 +37,9 @@ from textual import events
 
 from jextui.config import RefreshPeriods, Settings
 from jextui.sandbox import SandboxConfig
+from jextui.session import SessionOptions
 from jextui.ui.app import AppOptions, JexApp
 from jextui.ui.screens.ticket import TicketScreen
-from jextui.session import SessionOptions
 
 SYMBOL = "BTCUSDT"
 GOAL_P50_MS = 150.0
@@ -97,7 +97,7 @@ def press(app: JexApp, key: str, character: str | None) -> float:
     event = events.Key(key, character)
     event.set_sender(app)
     sent = time.perf_counter()
-    app._driver.send_message(event)  # type: ignore[union-attr]
+    app._driver.send_message(event)  # type: ignore[union-attr]  # the app is running: it has a driver
     return sent
 
 
@@ -110,8 +110,8 @@ async def one_run(app: JexApp, watch: PaneWatch) -> dict[str, float]:
     ticket_ready = time.perf_counter() - started
     bid, _ = app.store.best_bid_ask(SYMBOL)
     assert bid is not None
-    ticket.query_one("#price").value = f"{bid - Decimal(50):f}"  # type: ignore[attr-defined]
-    ticket.query_one("#quantity").value = "0.001"  # type: ignore[attr-defined]
+    ticket.query_one("#price").value = f"{bid - Decimal(50):f}"  # type: ignore[attr-defined]  # an Input
+    ticket.query_one("#quantity").value = "0.001"  # type: ignore[attr-defined]  # an Input
     await asyncio.sleep(0.05)
 
     watch.expect(None)

@@ -26,7 +26,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_sandbox_http import DEPTH_PATH, _free_port, _wait_listening  # noqa: E402
+from bench_sandbox_http import DEPTH_PATH, _free_port, _wait_listening
 
 SYMBOL_PAIRS = (("btcusdt", "ethusdt"), ("ltcbtc", "ethbtc"), ("jexusdt", "bnbbtc"), ("dashusdt", "jexbtc"))
 KINDS = ("spotTrade", "spotDepth", "spotDepth20", "spotKline_1m", "spotTicker")

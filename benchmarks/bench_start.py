@@ -221,9 +221,10 @@ def report(results: Results, runs: int) -> dict[str, Any]:
             ratio, paired = median / floor, paired_ratio(checks[check], floors)
             print(_row(PROGRAMS[name].label, check, values, ratio, paired, goal))
             if goal is not None:
+                measured = f"{median * 1000:.0f} ms vs {floor * 1000:.0f} ms ({ratio:.2f}x; paired {paired:.2f}x)"
                 metrics.append({
                     "metric": f"start: {check} (vs bare Textual app)",
-                    "measured": f"{median * 1000:.0f} ms vs {floor * 1000:.0f} ms ({ratio:.2f}x; paired {paired:.2f}x)",
+                    "measured": measured,
                     "value": ratio, "goal": f"<= {goal:g}x the floor", "met": ratio <= goal,
                 })
             elif name == "external":
@@ -242,29 +243,39 @@ def report(results: Results, runs: int) -> dict[str, Any]:
         if pairs:
             cpu = statistics.median(c for c, _ in pairs)
             share = statistics.median(c / w for c, w in pairs)
-            print(f"  {PROGRAMS[name].label + ', ' + last + ':':<40}{cpu * 1000:>6.0f} ms CPU "
-                  f"({share:.0%} of the wall time)")
+            label = PROGRAMS[name].label + ", " + last + ":"
+            print(f"  {label:<40}{cpu * 1000:>6.0f} ms CPU ({share:.0%} of the wall time)")
             if name == "jextui":
-                metrics.append({
-                    "metric": "start: CPU time to the live book, all threads (vs wall time)",
-                    "measured": f"{cpu * 1000:.0f} ms ({share:.0%} of the wall time)", "value": cpu,
-                    "goal": "report", "met": None,
-                })
+                metrics.append(
+                    {
+                        "metric": "start: CPU time to the live book, all threads (vs wall time)",
+                        "measured": f"{cpu * 1000:.0f} ms ({share:.0%} of the wall time)",
+                        "value": cpu,
+                        "goal": "report",
+                        "met": None,
+                    }
+                )
     print()
     print("first frame: every row painted after the alternate-screen switch, with visible text;")
     print("live book: the order book's spread/mid line (drawn once it holds a depth snapshot) on screen.")
     print("vs floor: median / the floor's median (the goal's measure); paired: median of each launch / the floor")
     print("launch of the same round (steadier when the machine is busy).")
-    return {"benchmark": "start", "metrics": metrics,
-            "samples_ms": {name: {check: [None if v is None else v * 1000 for v in values]
-                                  for check, values in checks.items()} for name, checks in results.items()}}
+    return {
+        "benchmark": "start",
+        "metrics": metrics,
+        "samples_ms": {
+            name: {check: [None if v is None else v * 1000 for v in values] for check, values in checks.items()}
+            for name, checks in results.items()
+        },
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=10, help="timed launches of each program (default: 10)")
-    parser.add_argument("--no-external", action="store_true",
-                        help="skip the console on a sandbox already running in its own process")
+    parser.add_argument(
+        "--no-external", action="store_true", help="skip the console on a sandbox already running in its own process"
+    )
     parser.add_argument("--json", metavar="FILE", help="also write the key figures as JSON ('-': stdout)")
     args = parser.parse_args(argv)
     if args.runs < 1:

@@ -25,10 +25,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks._report import write_json  # noqa: E402
-from jextui.api.streams import decode_combined  # noqa: E402
-from jextui.api.streams.models import StreamLevel  # noqa: E402
-from jextui.feed.local_book import LocalBook  # noqa: E402
+from _report import write_json  # benchmarks/: the script's own folder
+
+from jextui.api.streams import decode_combined
+from jextui.api.streams.models import StreamLevel
+from jextui.feed.local_book import LocalBook
 
 RECOVERY_GOAL_S = 2.0
 
@@ -36,10 +37,15 @@ RECOVERY_GOAL_S = 2.0
 def _frames() -> dict[str, bytes]:
     levels = ",".join(f'["{43000 + i}.50","{i}.125"]' for i in range(20))
     diff = f'{{"e":"spotDepthUpdate","s":"BTCUSDT","v":123456,"b":[{levels}],"a":[{levels}]}}'
-    trade = '{"e":"spotTrade","E":1765100000100,"s":"BTCUSDT","t":%d,"p":"43010.50","q":"0.0120","T":1765100000090,"m":true}'
+    trade = (
+        '{"e":"spotTrade","E":1765100000100,"s":"BTCUSDT","t":%d,'
+        '"p":"43010.50","q":"0.0120","T":1765100000090,"m":true}'
+    )
     trades = "[" + ",".join(trade % i for i in range(10)) + "]"
-    ticker = ('{"e":"24hrSpotTicker","E":1765100001000,"s":"S%dUSDT","p":"-120.50","P":"-0.279","c":"43010.50",'
-              '"h":"43500","l":"42800.1","v":"812.004","q":"34938211.7","O":1765013601000,"C":1765100001000}')
+    ticker = (
+        '{"e":"24hrSpotTicker","E":1765100001000,"s":"S%dUSDT","p":"-120.50","P":"-0.279","c":"43010.50",'
+        '"h":"43500","l":"42800.1","v":"812.004","q":"34938211.7","O":1765013601000,"C":1765100001000}'
+    )
     tickers = "[" + ",".join(ticker % i for i in range(100)) + "]"
     wrap = '{{"stream":"{}","data":{}}}'
     return {
@@ -64,8 +70,9 @@ def bench_decode() -> list[dict[str, Any]]:
     for name, frame in _frames().items():
         ours = _per_call_us(decode_combined, frame, 2000)
         plain = _per_call_us(json.loads, frame, 2000)
-        rows.append({"frame": name, "bytes": len(frame), "structs_us": ours, "json_loads_us": plain,
-                     "ratio": ours / plain})
+        rows.append(
+            {"frame": name, "bytes": len(frame), "structs_us": ours, "json_loads_us": plain, "ratio": ours / plain}
+        )
     return rows
 
 
@@ -73,11 +80,21 @@ def bench_book(diffs: int = 20_000) -> float:
     book = LocalBook("X")
     from jextui.api.models import Depth, DepthLevel
 
-    book.apply_snapshot(Depth(last_update_id=0, bids=[DepthLevel(Decimal(100 - i), Decimal(1)) for i in range(50)],
-                              asks=[DepthLevel(Decimal(101 + i), Decimal(1)) for i in range(50)]), 0)
-    batches = [([StreamLevel(Decimal(100 - (i + k) % 50), Decimal((i + k) % 3)) for k in range(5)],
-                [StreamLevel(Decimal(101 + (i + k) % 50), Decimal((i + k) % 3)) for k in range(5)])
-               for i in range(diffs)]
+    book.apply_snapshot(
+        Depth(
+            last_update_id=0,
+            bids=[DepthLevel(Decimal(100 - i), Decimal(1)) for i in range(50)],
+            asks=[DepthLevel(Decimal(101 + i), Decimal(1)) for i in range(50)],
+        ),
+        0,
+    )
+    batches = [
+        (
+            [StreamLevel(Decimal(100 - (i + k) % 50), Decimal((i + k) % 3)) for k in range(5)],
+            [StreamLevel(Decimal(101 + (i + k) % 50), Decimal((i + k) % 3)) for k in range(5)],
+        )
+        for i in range(diffs)
+    ]
     start = time.perf_counter()
     for version, (bids, asks) in enumerate(batches, start=1):
         book.apply_diff(version, bids, asks, version)
@@ -102,8 +119,13 @@ async def bench_recovery(drops: int) -> list[float]:
                 if isinstance(event, StreamStatusUpdate):
                     statuses.append(event)
 
-            feed = StreamingFeed(client, sink, stream_url=stream_url_from_rest(server.base_url),
-                                 active_symbol="BTCUSDT", watchlist=["BTCUSDT", "ETHUSDT"])
+            feed = StreamingFeed(
+                client,
+                sink,
+                stream_url=stream_url_from_rest(server.base_url),
+                active_symbol="BTCUSDT",
+                watchlist=["BTCUSDT", "ETHUSDT"],
+            )
             task = asyncio.create_task(feed.run())
 
             async def until(condition: Any) -> None:
@@ -138,19 +160,31 @@ def main() -> int:
     print("| frame | bytes | our Structs (µs) | json.loads (µs) | ratio |")
     print("|---|---:|---:|---:|---:|")
     for row in decode:
-        print(f"| {row['frame']} | {row['bytes']} | {row['structs_us']:.1f} | {row['json_loads_us']:.1f} "
-              f"| {row['ratio']:.2f} |")
+        print(
+            f"| {row['frame']} | {row['bytes']} | {row['structs_us']:.1f} | {row['json_loads_us']:.1f} "
+            f"| {row['ratio']:.2f} |"
+        )
     rate = bench_book()
     print(f"\nlocal book: {rate:,.0f} diffs/s applied (5 levels a side each, plus a 20-level view)")
     times = asyncio.run(bench_recovery(args.drops))
     p50 = statistics.median(times)
     p95 = sorted(times)[max(0, round(0.95 * len(times)) - 1)]
     verdict = "met" if p95 <= RECOVERY_GOAL_S else "MISSED"
-    print(f"\nrecovery after a drop ({len(times)} drops): p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-          f"max {max(times) * 1000:.0f} ms (goal p95 <= {RECOVERY_GOAL_S:g} s: {verdict})")
+    print(
+        f"\nrecovery after a drop ({len(times)} drops): p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
+        f"max {max(times) * 1000:.0f} ms (goal p95 <= {RECOVERY_GOAL_S:g} s: {verdict})"
+    )
     if args.json:
-        write_json(args.json, {"decode": decode, "book_diffs_per_s": rate, "recovery_s": times,
-                               "recovery_p50_s": p50, "recovery_p95_s": p95})
+        write_json(
+            args.json,
+            {
+                "decode": decode,
+                "book_diffs_per_s": rate,
+                "recovery_s": times,
+                "recovery_p50_s": p50,
+                "recovery_p95_s": p95,
+            },
+        )
     return 0
 
 

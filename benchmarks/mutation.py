@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _report import write_json  # noqa: E402
+from _report import write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_PERCENT = 95.0

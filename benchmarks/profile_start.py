@@ -27,7 +27,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _pty import Screen, isolated_env, shows_live_book, spawn  # noqa: E402
+from _pty import Screen, isolated_env, shows_live_book, spawn
 
 COLS, ROWS = 160, 48
 LAUNCH_TIMEOUT_S = 60.0

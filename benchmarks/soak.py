@@ -44,9 +44,9 @@ from jextui.config import RefreshPeriods, Settings
 from jextui.logs import setup_logging
 from jextui.sandbox import SandboxConfig
 from jextui.sandbox.symbols import DEFAULT_SYMBOLS, synthetic_symbols
+from jextui.session import SessionOptions
 from jextui.ui.app import AppOptions, JexApp
 from jextui.ui.screens.ticket import TicketScreen
-from jextui.session import SessionOptions
 
 SIZE = (160, 48)
 EXTRA_SYMBOLS = 12  # 8 built in + 12 synthetic = 20 watched symbols
@@ -85,7 +85,7 @@ class LogTally(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a bad record still counts
+        except Exception:
             message = str(record.msg)
         if _LIMITED.search(message):
             self.limited += 1
@@ -135,7 +135,7 @@ def make_app(folder: Path, seed: int) -> JexApp:
         confirm_orders=False, bell=False, fat_finger_pct=Decimal(5), config_path=folder / "config" / "config.toml",
         log_path=folder / "log" / "jextui.log", data_dir=data, log_level="INFO",
         themes_dir=folder / "config" / "themes", state_path=data / "state.json", journal_path=data / "journal.sqlite",
-    )  # fmt: skip
+    )
     sandbox = SandboxConfig(seed=seed, extra_symbols=EXTRA_SYMBOLS, simulate=True)
     return JexApp(settings, options=AppOptions(session=SessionOptions(sandbox_config=sandbox)))
 
@@ -182,7 +182,7 @@ class User:
             (self.jump, 4), (self.grid, 1), (self.help, 1), (self.search, 1), (self.account_screen, 2),
             (self.interval, 1), (self.chart, 1), (self.focus, 2), (self.privacy, 1), (self.order, 3),
             (self.cancel_one, 2), (self.cancel_all, 1),
-        ]  # fmt: skip
+        ]
 
     async def act(self) -> None:
         action = self.rng.choices([a for a, _ in self.actions], weights=[w for _, w in self.actions])[0]
@@ -192,7 +192,7 @@ class User:
         try:
             await self.back_to_main()
             await action()
-        except Exception as error:  # noqa: BLE001 - reported, the soak goes on
+        except Exception as error:
             self.report.action_failures.append(f"{name}: {type(error).__name__}: {error}"[:200])
 
     async def back_to_main(self) -> None:
@@ -244,7 +244,7 @@ class User:
         symbol = app.active_symbol
         info = app.store.symbol_info(symbol) if symbol else None
         bid, _ = app.store.best_bid_ask(symbol) if symbol else (None, None)
-        if info is None or bid is None or len(app.store.orders_of(symbol)) >= MAX_OPEN_ORDERS:
+        if symbol is None or info is None or bid is None or len(app.store.orders_of(symbol)) >= MAX_OPEN_ORDERS:
             return
         price, quantity = small_order(info, bid)
         await self.press("b", wait=0.3)
@@ -255,7 +255,7 @@ class User:
         for name, value in (("price", price), ("quantity", quantity)):
             widget = ticket.query_one(f"#{name}")
             widget.focus()
-            widget.value = f"{value:f}"  # type: ignore[attr-defined]
+            widget.value = f"{value:f}"  # type: ignore[attr-defined]  # the widget is an Input
         await self.press("enter")
         await wait_for(lambda: bool(ticket.result_text) and not ticket.in_flight, 15)
         if ticket.result_text.startswith("PLACED"):
@@ -298,7 +298,7 @@ async def soak(minutes: float, pace_s: float, seed: int) -> Report:
                 report.error_notifications.append(str(message)[:160])
             notify(message, *args, **kwargs)
 
-        app.notify = counting_notify  # type: ignore[method-assign]
+        app.notify = counting_notify  # type: ignore[method-assign]  # counts the notifications
         async with app.run_test(size=SIZE) as pilot:
             def showing_data() -> bool:  # the panes are installed once start-up has finished
                 return app.started and app.main.panes.book.has_data and app.main.panes.watchlist.has_data
@@ -318,7 +318,7 @@ async def soak(minutes: float, pace_s: float, seed: int) -> Report:
                     elapsed = minutes * 60 - (end - time.monotonic())
                     print(f"  {elapsed / 60:5.1f} min: {report.actions} actions, RSS {rss_mib():.0f} MiB, "
                           f"{len(asyncio.all_tasks())} tasks, {tally.limited} x 429/418, "
-                          f"{tally.errors} errors", flush=True)  # fmt: skip
+                          f"{tally.errors} errors", flush=True)
             await user.back_to_main()
             await pilot.pause(2)
             report.rss_end_mib, report.tasks_end = rss_mib(), len(asyncio.all_tasks())
@@ -346,7 +346,7 @@ def print_table(report: Report) -> None:
         ("orders placed / refused", "", f"{report.orders_placed} / {report.orders_refused}", ""),
         ("cancel actions", "", str(report.cancels), ""),
         ("app ended", "", "normally" if report.exit_code in (None, 0) else f"exit code {report.exit_code}", ""),
-    ]  # fmt: skip
+    ]
     print(f"\n{'metric':<28} {'start':>8} {'end':>14} {'':>10}")
     for name, start, end, extra in rows:
         print(f"{name:<28} {start:>8} {end:>14} {extra:>10}")
@@ -355,7 +355,7 @@ def print_table(report: Report) -> None:
         for kind, count in list(report.warnings_by_kind.items())[:15]:
             print(f"  {count:6d}  {kind}")
     for title, lines in (("error notifications", report.error_notifications),
-                         ("failed actions", report.action_failures)):  # fmt: skip
+                         ("failed actions", report.action_failures)):
         if lines:
             print(f"\n{title} (first 10 of {len(lines)}):")
             for line in lines[:10]:
@@ -371,13 +371,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
     print(f"soak: {args.minutes:g} min, {len(watched_symbols(args.seed))} watched symbols, "
-          f"an action every ~{args.pace:g} s (seed {args.seed})", flush=True)  # fmt: skip
+          f"an action every ~{args.pace:g} s (seed {args.seed})", flush=True)
     report = asyncio.run(soak(args.minutes, args.pace, args.seed))
     print_table(report)
     if args.json:
         args.json.write_text(json.dumps(asdict(report), indent=2))
     healthy = (report.limited_answers == 0 and report.errors_logged == 0 and not report.error_notifications
-               and report.exit_code in (None, 0))  # fmt: skip
+               and report.exit_code in (None, 0))
     return 0 if healthy else 1
 
 

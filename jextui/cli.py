@@ -76,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--base-url", metavar="URL", help="exchange REST address; overrides the profile's")
     parser.add_argument("--symbols", metavar="A,B,C", help="watchlist for this run, e.g. BTCUSDT,ETHUSDT")
     parser.add_argument("--theme", metavar="NAME", help="colour theme (e.g. jextui-light, jextui-amber)")
-    parser.add_argument("--demo", action="store_true", help="run on the built-in sandbox exchange, whatever is configured")
+    parser.add_argument(
+        "--demo", action="store_true", help="run on the built-in sandbox exchange, whatever is configured"
+    )
     parser.add_argument(
         "--log-level",
         metavar="LEVEL",
@@ -131,10 +133,7 @@ def _config_init(env: Mapping[str, str], force: bool) -> int:
 def _describe(settings: Settings) -> str:
     from jextui.config import mask_key
 
-    if settings.demo:
-        connection = "demo mode (built-in sandbox exchange)"
-    else:
-        connection = f"{settings.base_url}"
+    connection = "demo mode (built-in sandbox exchange)" if settings.demo else f"{settings.base_url}"
     if settings.api_key is None:
         credentials = "none (market data only)" if not settings.demo else "the sandbox's demo account"
     else:
@@ -267,7 +266,9 @@ def _start_logging(settings: Settings) -> None:
         setup_logging(settings.log_level, settings.log_path, [settings.api_key, settings.api_secret])
     except OSError as exc:
         logging.getLogger().addHandler(logging.NullHandler())  # never fall back to stderr under the TUI
-        _stderr(f"warning: cannot write the log file {settings.log_path} ({exc.strerror or exc}); running without a log")
+        _stderr(
+            f"warning: cannot write the log file {settings.log_path} ({exc.strerror or exc}); running without a log"
+        )
 
 
 @contextlib.contextmanager
@@ -343,7 +344,7 @@ def _run_app(settings: Settings) -> int:
         "jextui %s starting: profile=%s demo=%s base_url=%s theme=%s symbols=%d sandbox=%s",
         __version__, settings.profile_name, settings.demo, settings.base_url, settings.theme,
         len(settings.watchlist), settings.sandbox_child or ("in-process" if settings.demo else "-"),
-    )  # fmt: skip
+    )
     try:
         from jextui.ui.app import run_console as start_app
     except ModuleNotFoundError as exc:

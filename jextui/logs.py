@@ -24,8 +24,8 @@ import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
 
-from jextui.secret import Secret
 from jextui.locations import ensure_private_dir
+from jextui.secret import Secret
 
 __all__ = [
     "MASK",
@@ -110,8 +110,8 @@ class RedactingFilter(logging.Filter):
 class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """A rotating file whose files are created readable by the owner only."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
-        return open(  # noqa: SIM115 - the handler owns the stream
+    def _open(self):  # type: ignore[no-untyped-def]  # overrides the handler's untyped _open
+        return open(
             self.baseFilename,
             self.mode,
             encoding=self.encoding,
@@ -124,7 +124,7 @@ def current_log_path() -> Path | None:
     """The file :func:`setup_logging` is writing to, if it is still in use."""
     if _handler is None or _handler not in logging.getLogger().handlers:
         return None
-    return Path(_handler.baseFilename)  # type: ignore[attr-defined]
+    return Path(_handler.baseFilename)  # type: ignore[attr-defined]  # the handler set up here is a file handler
 
 
 def setup_logging(level: str, log_path: Path, secrets: Iterable[str | Secret | None] = ()) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 __all__ = ["Secret"]
 
 
@@ -41,5 +43,5 @@ class Secret:
     def __format__(self, spec: str) -> str:
         return "***"
 
-    def __reduce__(self) -> object:  # never pickled into a file by accident
+    def __reduce__(self) -> NoReturn:  # never pickled into a file by accident
         raise TypeError("a Secret cannot be pickled")

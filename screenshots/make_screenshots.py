@@ -19,7 +19,7 @@ import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timezone
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -29,8 +29,8 @@ from textual.pilot import Pilot
 from jextui.config import DEFAULT_WATCHLIST, RefreshPeriods, Settings
 from jextui.sandbox import SandboxConfig
 from jextui.sandbox.clock import FixedClock
-from jextui.ui.app import AppOptions, JexApp
 from jextui.session import SessionOptions
+from jextui.ui.app import AppOptions, JexApp
 
 FIXED_TIME_MS = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC
 SEED = 7
@@ -79,7 +79,7 @@ def _settings(folder: Path, theme: str) -> Settings:
         confirm_orders=True, bell=False, fat_finger_pct=Decimal(5),
         config_path=folder / "config.toml", log_path=folder / "jextui.log", data_dir=data, log_level="WARNING",
         themes_dir=folder / "themes", state_path=data / "state.json", journal_path=data / "journal.sqlite",
-    )  # fmt: skip
+    )
 
 
 def _app(folder: Path, theme: str) -> JexApp:
@@ -87,7 +87,7 @@ def _app(folder: Path, theme: str) -> JexApp:
     sandbox = SandboxConfig(seed=SEED, simulate=False, clock=clock, api_key=DEMO_KEY, api_secret=DEMO_SECRET)
     options = AppOptions(
         session=SessionOptions(sandbox_config=sandbox, time_ms=clock.now_ms),
-        time_zone=timezone.utc,
+        time_zone=UTC,
         show_latency=False,
     )
     return JexApp(_settings(folder, theme), options=options)

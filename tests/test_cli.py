@@ -9,17 +9,28 @@ import sys
 import types
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.sandbox import root_logging_restored
 
 from jextui import __version__
-from jextui.secret import Secret
 from jextui.cli import main
 from jextui.config import DEFAULT_WATCHLIST, Settings
+from jextui.secret import Secret
 
 SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
 KEY = "vmPUZE6mv9SD5VNHk4HlWFsOr6aKE2zvsw0MuIgwCIPy6utIco14y7Ju91duEh8A"
+
+
+def recorder(into: list[Any]) -> Callable[[Any], int]:
+    """A stand-in entry point: remembers what it was called with and exits with 0."""
+
+    def run(argument: Any) -> int:
+        into.append(argument)
+        return 0
+
+    return run
 
 
 @pytest.fixture
@@ -65,7 +76,7 @@ def test_help_lists_every_option_and_subcommand(home: Path, capsys: pytest.Captu
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     for word in ("--profile", "--base-url", "--symbols", "--theme", "--demo", "--log-level", "--version",
-                 "sandbox", "config", "journal", "JEX_API_KEY", "NO_COLOR", "demo mode"):  # fmt: skip
+                 "sandbox", "config", "journal", "JEX_API_KEY", "NO_COLOR", "demo mode"):
         assert word in out, word
 
 
@@ -116,7 +127,9 @@ def test_config_without_action_is_a_usage_error(home: Path, capsys: pytest.Captu
 
 
 def test_config_check_shows_the_resolution_without_secrets(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_config(home, f"[profiles.main]\nbase_url = 'https://jex.example.com'\napi_key = '{KEY}'\napi_secret = '{SECRET}'\n")
+    write_config(
+        home, f"[profiles.main]\nbase_url = 'https://jex.example.com'\napi_key = '{KEY}'\napi_secret = '{SECRET}'\n"
+    )
     assert main(["config", "check"]) == 0
     out = capsys.readouterr().out
     assert "https://jex.example.com" in out and "main" in out and KEY[:4] + "…" in out
@@ -135,7 +148,7 @@ def test_config_check_reports_errors_with_exit_2(home: Path, capsys: pytest.Capt
 
 def test_console_starts_with_resolved_settings_and_a_log(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Settings] = []
-    fake_app(monkeypatch, lambda settings: seen.append(settings) or 0)
+    fake_app(monkeypatch, recorder(seen))
     assert main(["--symbols", "ethbtc,BTCUSDT", "--theme", "jextui-amber", "--log-level", "debug"]) == 0
     (settings,) = seen
     assert settings.demo and settings.watchlist == ("ETHBTC", "BTCUSDT") and settings.theme == "jextui-amber"
@@ -151,7 +164,7 @@ def test_console_exit_code_is_the_apps(home: Path, monkeypatch: pytest.MonkeyPat
 
 def test_console_with_environment_credentials(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[Settings] = []
-    fake_app(monkeypatch, lambda settings: seen.append(settings) or 0)
+    fake_app(monkeypatch, recorder(seen))
     monkeypatch.setenv("JEX_API_KEY", KEY)
     monkeypatch.setenv("JEX_API_SECRET", SECRET)
     assert main(["--base-url", "https://jex.example.com"]) == 0
@@ -163,7 +176,9 @@ def test_unexpected_error_is_one_line_and_the_traceback_goes_to_the_log(
     home: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     def crash(settings: Settings) -> int:
-        raise RuntimeError(f"signature mismatch for {settings.api_secret.reveal() if settings.api_secret else ''}\nsecond line")
+        raise RuntimeError(
+            f"signature mismatch for {settings.api_secret.reveal() if settings.api_secret else ''}\nsecond line"
+        )
 
     fake_app(monkeypatch, crash)
     monkeypatch.setenv("JEX_API_KEY", KEY)
@@ -179,7 +194,9 @@ def test_unexpected_error_is_one_line_and_the_traceback_goes_to_the_log(
     assert SECRET not in err and SECRET not in log_text and KEY not in log_text
 
 
-def test_unexpected_error_before_logging_is_set_up(home: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+def test_unexpected_error_before_logging_is_set_up(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     def broken(argv: list[str]) -> int:
         raise OSError("disk on fire")
 
@@ -190,7 +207,9 @@ def test_unexpected_error_before_logging_is_set_up(home: Path, monkeypatch: pyte
     assert "Traceback" in (home / "log" / "jextui.log").read_text()
 
 
-def test_interrupt_exits_quietly(home: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+def test_interrupt_exits_quietly(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
     def interrupted(settings: Settings) -> int:
         raise KeyboardInterrupt
 
@@ -199,7 +218,9 @@ def test_interrupt_exits_quietly(home: Path, monkeypatch: pytest.MonkeyPatch, ca
     assert "Traceback" not in capfd.readouterr().err
 
 
-def test_missing_console_module_is_explained(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_console_module_is_explained(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(sys.modules, "jextui.ui.app", None)  # makes the import fail
     assert main(["--demo"]) == 1
     assert "the console is not available" in capsys.readouterr().err
@@ -222,12 +243,14 @@ def test_log_folder_that_cannot_be_created_is_a_warning_not_a_crash(
 
 def test_journal_is_dispatched_with_its_arguments(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    fake_module(monkeypatch, "jextui.trading.journal_cli", main=lambda argv: calls.append(argv) or 0)
+    fake_module(monkeypatch, "jextui.trading.journal_cli", main=recorder(calls))
     assert main(["journal", "--csv", "out.csv", "--limit", "5"]) == 0
     assert calls == [["--csv", "out.csv", "--limit", "5"]]
 
 
-def test_journal_missing_is_explained(home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_journal_missing_is_explained(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setitem(sys.modules, "jextui.trading.journal_cli", None)
     assert main(["journal"]) == 1
     assert "order journal command is not available" in capsys.readouterr().err
@@ -235,7 +258,7 @@ def test_journal_missing_is_explained(home: Path, monkeypatch: pytest.MonkeyPatc
 
 def test_sandbox_is_dispatched(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
-    fake_module(monkeypatch, "jextui.sandbox.cli", main=lambda argv: calls.append(argv) or 0)
+    fake_module(monkeypatch, "jextui.sandbox.cli", main=recorder(calls))
     assert main(["sandbox", "--quiet"]) == 0
     assert calls == [["--quiet"]]
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.sandbox import root_logging_restored
 from test_config import Home
 
-from support.sandbox import root_logging_restored
 from jextui.cli import main
 from jextui.config import ConfigError, Overrides, config_template, effective_stream_url, load_settings
 

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from support.sandbox import DOC_API_KEY, DOC_API_SECRET, root_logging_restored
+
 from jextui.alerts import AlertStore
 from jextui.api import JexClient
 from jextui.cli import main
@@ -152,7 +152,8 @@ def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     assert main(["print", *argv, "--json"]) == 0, capsys.readouterr().err
     captured = capsys.readouterr()
     assert captured.err == ""
-    return json.loads(captured.out)
+    answer: dict[str, Any] = json.loads(captured.out)
+    return answer
 
 
 @pytest.mark.parametrize("view", ["watchlist", "balances", "portfolio", "orders"])

@@ -38,7 +38,9 @@ def test_missing_file_is_an_empty_state(tmp_path: Path) -> None:
         b"",
     ],
 )
-def test_corrupt_file_is_ignored_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture, content: bytes) -> None:
+def test_corrupt_file_is_ignored_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, content: bytes
+) -> None:
     path = tmp_path / "state.json"
     path.write_bytes(content)
     with caplog.at_level(logging.WARNING, logger="jextui.config.state"):

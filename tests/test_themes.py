@@ -194,7 +194,7 @@ def test_theme_names_include_textuals_own() -> None:
 
 
 def test_catalogue_knows_textuals_own_themes_by_name() -> None:
-    assert catalogue.TEXTUAL_THEME_NAMES == set(BUILTIN_THEMES), "Textual's themes changed: update the list"
+    assert set(BUILTIN_THEMES) == catalogue.TEXTUAL_THEME_NAMES, "Textual's themes changed: update the list"
 
 
 def test_catalogue_lists_user_themes_and_leaves_unreadable_ones_out(tmp_path: Path) -> None:
@@ -204,7 +204,8 @@ def test_catalogue_lists_user_themes_and_leaves_unreadable_ones_out(tmp_path: Pa
     _write(user, "badname.toml", 'name = "has space"\nprimary = "#123456"\n')
     found = catalogue.theme_catalogue(user)
     assert "my-green" in found.names() and "unknown" not in found.names() and "has space" not in found.names()
-    assert {message.split(": ")[1] for _, message in found.notes} == {str(user / "unknown.toml"), str(user / "badname.toml")}
+    skipped = {str(user / "unknown.toml"), str(user / "badname.toml")}
+    assert {message.split(": ")[1] for _, message in found.notes} == skipped
 
 
 def test_settings_are_resolved_without_importing_textual(tmp_path: Path) -> None:
@@ -221,6 +222,8 @@ def test_settings_are_resolved_without_importing_textual(tmp_path: Path) -> None
         "print(load_settings(Overrides()).theme, load_settings(Overrides(theme='nord')).theme)\n"
         "print(sorted(m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'jextui.ui'))))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["my-green nord", "[]"]

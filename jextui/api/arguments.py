@@ -8,8 +8,9 @@ from decimal import Decimal
 
 import httpx
 
-from .errors import InsecureTransport, InvalidArgument
 from jextui.secret import Secret
+
+from .errors import InsecureTransport, InvalidArgument
 from .transport import Params, format_decimal, is_loopback_host
 
 _SIDES = ("BUY", "SELL")
@@ -101,9 +102,7 @@ def _order_list_params(
     limit: int | None,
 ) -> Params:
     """The parameters of the open-orders and order-history lists."""
-    return [_symbol(symbol)] + _optional_ints(
-        orderId=order_id, startTime=start_time, endTime=end_time, limit=limit
-    )
+    return [_symbol(symbol), *_optional_ints(orderId=order_id, startTime=start_time, endTime=end_time, limit=limit)]
 
 
 def _wallet_history_params(

@@ -36,6 +36,8 @@ from typing import Literal, TypeVar, overload
 import httpx
 import msgspec
 
+from jextui.secret import Secret
+
 from .. import __version__
 from . import models as m
 from .answers import _decode_error, _decoder, _error_body, _short_error
@@ -78,7 +80,6 @@ from .limits import (
     parse_retry_after,
 )
 from .limits import weight_of as _weight_of
-from jextui.secret import Secret
 from .signing import sign, total_params
 from .transport import (
     Params,
@@ -210,17 +211,17 @@ class JexClient:
     # --- market data -----------------------------------------------------------------
 
     async def depth(self, symbol: str, limit: int | None = None) -> m.Depth:
-        params = [_symbol(symbol)] + _optional_ints(limit=limit)
+        params = [_symbol(symbol), *_optional_ints(limit=limit)]
         return await self._call("depth", params, m.Depth)
 
     async def trades(self, symbol: str, limit: int | None = None) -> list[m.Trade]:
-        params = [_symbol(symbol)] + _optional_ints(limit=limit)
+        params = [_symbol(symbol), *_optional_ints(limit=limit)]
         return await self._call("trades", params, list[m.Trade])
 
     async def historical_trades(
         self, symbol: str, limit: int | None = None, from_id: int | None = None
     ) -> list[m.HistoricalTrade]:
-        params = [_symbol(symbol)] + _optional_ints(limit=limit, fromId=from_id)
+        params = [_symbol(symbol), *_optional_ints(limit=limit, fromId=from_id)]
         return await self._call("historical_trades", params, list[m.HistoricalTrade])
 
     async def klines(
@@ -271,7 +272,7 @@ class JexClient:
 
     async def _ticker(self, name: str, symbol: str | None, one: type[T]) -> T | list[T]:
         if symbol is None:
-            many: type[list[T]] = list[one]  # type: ignore[valid-type]
+            many: type[list[T]] = list[one]  # type: ignore[valid-type]  # a list type built at run time for msgspec
             return await self._call(name, [], many, all_symbols=True)
         return await self._call(name, [_symbol(symbol)], one)
 

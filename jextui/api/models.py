@@ -95,25 +95,25 @@ class _Model(msgspec.Struct, rename="camel", frozen=True, kw_only=True):
     """Base of every response object: camelCase on the wire, immutable."""
 
 
-class Empty(_Model):
+class Empty(_Model, frozen=True):
     """``{}`` (ping, test order, keepalive/close of a user stream)."""
 
 
-class ServerTime(_Model):
+class ServerTime(_Model, frozen=True):
     server_time: int
 
 
 # --- exchangeInfo -----------------------------------------------------------
 
 
-class RateLimit(_Model):
+class RateLimit(_Model, frozen=True):
     rate_limit_type: str  # requestsWeight | orders | rawRequests
     interval: str  # second | minute | hour | day
     limit: int
     interval_num: int = 1
 
 
-class SymbolFilter(_Model):
+class SymbolFilter(_Model, frozen=True):
     filter_type: str  # PRICE_FILTER | LOT_SIZE | MIN_NOTIONAL | MAX_NUM_ORDERS ...
     min_price: Decimal | None = None
     max_price: Decimal | None = None
@@ -125,7 +125,7 @@ class SymbolFilter(_Model):
     max_num_orders: int | None = None
 
 
-class SymbolInfo(_Model):
+class SymbolInfo(_Model, frozen=True):
     symbol: str
     status: str
     base_asset: str
@@ -137,7 +137,7 @@ class SymbolInfo(_Model):
     filters: list[SymbolFilter] = []
 
 
-class ExchangeInfo(_Model):
+class ExchangeInfo(_Model, frozen=True):
     timezone: str
     server_time: int
     rate_limits: list[RateLimit] = []
@@ -157,13 +157,13 @@ class DepthLevel(msgspec.Struct, array_like=True, frozen=True):
     ignore: Any = None
 
 
-class Depth(_Model):
+class Depth(_Model, frozen=True):
     last_update_id: int
     bids: list[DepthLevel]
     asks: list[DepthLevel]
 
 
-class Trade(_Model):
+class Trade(_Model, frozen=True):
     """``/spot/trades``: no id and no side."""
 
     price: Decimal
@@ -171,7 +171,7 @@ class Trade(_Model):
     time: int
 
 
-class HistoricalTrade(_Model):
+class HistoricalTrade(_Model, frozen=True):
     """``/spot/historicalTrades``: the id arrives as a string."""
 
     id: OrderId
@@ -198,12 +198,12 @@ class Kline(msgspec.Struct, array_like=True, frozen=True):
     ignore: Any = None
 
 
-class AvgPrice(_Model):
+class AvgPrice(_Model, frozen=True):
     mins: int
     price: Decimal
 
 
-class Ticker24hr(_Model):
+class Ticker24hr(_Model, frozen=True):
     symbol: str
     price_change: Decimal
     price_change_percent: Decimal
@@ -222,12 +222,12 @@ class Ticker24hr(_Model):
     close_time: int
 
 
-class PriceTicker(_Model):
+class PriceTicker(_Model, frozen=True):
     symbol: str
     price: Decimal
 
 
-class BookTicker(_Model):
+class BookTicker(_Model, frozen=True):
     symbol: str
     bid_price: Decimal
     bid_qty: Decimal
@@ -238,7 +238,7 @@ class BookTicker(_Model):
 # --- orders -----------------------------------------------------------------
 
 
-class OrderAck(_Model):
+class OrderAck(_Model, frozen=True):
     """new order, ``newOrderRespType=ACK``."""
 
     symbol: str
@@ -246,7 +246,7 @@ class OrderAck(_Model):
     transact_time: int
 
 
-class OrderResult(_Model):
+class OrderResult(_Model, frozen=True):
     """new order, ``newOrderRespType=RESULT``."""
 
     symbol: str
@@ -262,11 +262,11 @@ class OrderResult(_Model):
     side: Side
 
 
-class CancelResult(OrderResult):
+class CancelResult(OrderResult, frozen=True):
     """``DELETE /spot/order``: same shape as a RESULT order response."""
 
 
-class Order(_Model):
+class Order(_Model, frozen=True):
     """get order, openOrders, historyOrders (``orderId`` arrives as a string)."""
 
     symbol: str
@@ -287,7 +287,7 @@ class Order(_Model):
 # --- account ----------------------------------------------------------------
 
 
-class Balance(_Model):
+class Balance(_Model, frozen=True):
     asset: str
     can_deposit: bool
     can_trade: bool
@@ -296,14 +296,14 @@ class Balance(_Model):
     locked: Decimal
 
 
-class Account(_Model):
+class Account(_Model, frozen=True):
     update_time: int
     spot_balances: list[Balance] = []
     contract_balances: list[Balance] = []
     option_balances: list[Balance] = []
 
 
-class AssetDetail(_Model):
+class AssetDetail(_Model, frozen=True):
     """One value of the ``/wapi/v1/assetDetail`` mapping (keyed by asset)."""
 
     min_withdraw_amount: Decimal
@@ -313,13 +313,13 @@ class AssetDetail(_Model):
     withdraw_status: bool
 
 
-class DepositAddress(_Model):
+class DepositAddress(_Model, frozen=True):
     address: str
     asset: str
     success: bool
 
 
-class Deposit(_Model):
+class Deposit(_Model, frozen=True):
     insert_time: int
     amount: Decimal
     asset: str
@@ -328,13 +328,13 @@ class Deposit(_Model):
     status: int  # 0 pending, 1 success (2 seen in the examples)
 
 
-class TradeFee(_Model):
+class TradeFee(_Model, frozen=True):
     symbol: str
     maker: Decimal
     taker: Decimal
 
 
-class Withdrawal(_Model):
+class Withdrawal(_Model, frozen=True):
     id: str
     amount: Decimal
     address: str
@@ -344,16 +344,16 @@ class Withdrawal(_Model):
     status: int  # 0 email sent .. 6 completed
 
 
-class WithdrawHistory(_Model):
+class WithdrawHistory(_Model, frozen=True):
     withdraw_record_list: list[Withdrawal]
     success: bool
 
 
-class ListenKey(_Model):
+class ListenKey(_Model, frozen=True):
     listen_key: str
 
 
-class ApiErrorBody(_Model):
+class ApiErrorBody(_Model, frozen=True):
     """``{"code": -1121, "msg": "Invalid symbol."}``."""
 
     code: int

@@ -50,7 +50,7 @@ def format_decimal(value: object, name: str) -> str:
     not changed, only its notation), ``Decimal("1E-8")`` as ``0.00000001``.
     Floats are refused: they cannot hold most decimal prices exactly.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise InvalidArgument(
             f"{name} must be a Decimal (or int/str), not {type(value).__name__}",
             hint="Pass money as decimal.Decimal so it is sent exactly.",

@@ -60,7 +60,7 @@ class ServerWeightView:
         if at_ms < self.ignore_before_ms:
             return  # read before a block ended: the server's count has moved on since
         if self.used_weight is not None and used_weight < self.used_weight:
-            if sent_ms is not None and sent_ms <= self.used_at_ms:  # type: ignore[operator]
+            if sent_ms is not None and sent_ms <= self.used_at_ms:  # type: ignore[operator]  # used_at_ms is set whenever used_weight is
                 # Its request left before the reading we have arrived: the server
                 # may have counted it first (answers overtake each other, e.g.
                 # under latency).  A lower count proves no new window then.

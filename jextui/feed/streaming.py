@@ -151,7 +151,14 @@ class StreamingFeed:
         self._now = now_ms
         if server_now_ms is None:
             clock = getattr(client, "clock", None)  # JexClient's: server minus local time
-            server_now_ms = (lambda: now_ms() + int(getattr(clock, "offset_ms", 0) or 0)) if clock else now_ms
+            if clock:
+
+                def server_now() -> int:
+                    return now_ms() + int(getattr(clock, "offset_ms", 0) or 0)
+
+                server_now_ms = server_now
+            else:
+                server_now_ms = now_ms
         self._server_now = server_now_ms
         self.stream_url = stream_url
         self._book_limit = depth_limit_for(book_rows)
@@ -505,20 +512,21 @@ class StreamingFeed:
     def _on_market_status(self, streams: tuple[str, ...], status: StreamStatus) -> None:
         if status.error is not None:
             self._latest_error = status.error
-        if self._active is not None and diff_depth_stream(self._active) in streams:
-            if status.state == "live" and status.connection_id != self._book_connection:
-                self._book_connection = status.connection_id
-                if self._book is not None:
-                    self._book.invalidate()  # resynchronise from a new snapshot after the first diff
-                if self._tape is not None:
-                    self._tape.reset()
-                    self._spawn("backfill", self._backfill(self._tape))
-        if self._active is not None and kline_stream(self._active, self._interval) in streams:
-            if status.state == "live" and status.connection_id != self._kline_connection:
-                first = self._kline_connection == 0
-                self._kline_connection = status.connection_id
-                if not first and self._running:
-                    self._spawn("klines", self._fetch_klines())  # candles closed while it was away
+        live = status.state == "live"
+        book_reopened = live and status.connection_id != self._book_connection
+        if book_reopened and self._active is not None and diff_depth_stream(self._active) in streams:
+            self._book_connection = status.connection_id
+            if self._book is not None:
+                self._book.invalidate()  # resynchronise from a new snapshot after the first diff
+            if self._tape is not None:
+                self._tape.reset()
+                self._spawn("backfill", self._backfill(self._tape))
+        klines_reopened = live and status.connection_id != self._kline_connection
+        if klines_reopened and self._active is not None and kline_stream(self._active, self._interval) in streams:
+            first = self._kline_connection == 0
+            self._kline_connection = status.connection_id
+            if not first and self._running:
+                self._spawn("klines", self._fetch_klines())  # candles closed while it was away
         if ALL_TICKERS in streams and status.state == "live" and status.connection_id > 1:
             self._spawn("tickers", self._fetch_tickers())
         self._wake.set()

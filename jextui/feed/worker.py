@@ -387,7 +387,7 @@ class FeedWorker:
         # Only the server's own readings: the client's local count (answers
         # without the header) is no reading of the server's window.
         used: int | None
-        if hasattr(rate, "server_weight_1m"):
+        if hasattr(rate, "server_weight_1m") and hasattr(rate, "server_weight_at_ms"):
             used, at = rate.server_weight_1m, rate.server_weight_at_ms
             sent = getattr(rate, "server_weight_sent_ms", None)
         else:  # a rate source that keeps no separate readings

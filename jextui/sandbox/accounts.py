@@ -169,7 +169,7 @@ class AccountData:
                 "amount": self._amount(rng, asset),
                 "asset": asset,
                 "address": self.deposit_address(account, asset),
-                "txId": "%064x" % rng.getrandbits(256),
+                "txId": f"{rng.getrandbits(256):064x}",
                 "status": status,
             })
         return records
@@ -185,12 +185,12 @@ class AccountData:
             asset = rng.choice(assets)
             external = hashlib.sha256(f"{account}|{time_ms}".encode()).hexdigest()
             records.append({
-                "id": "%016X" % rng.getrandbits(64),
+                "id": f"{rng.getrandbits(64):016X}",
                 "amount": self._amount(rng, asset),
                 "address": ("0x" + external[:40]) if asset not in _ADDRESS_PREFIX
                 else _ADDRESS_PREFIX[asset] + external[:38],
                 "asset": asset,
-                "txId": "%064x" % rng.getrandbits(256) if status in (4, 6) else "",
+                "txId": f"{rng.getrandbits(256):064x}" if status in (4, 6) else "",
                 "applyTime": time_ms,
                 "status": status,
             })

@@ -24,9 +24,9 @@ import string
 from dataclasses import dataclass
 from urllib.parse import unquote_plus
 
-from jextui.secret import Secret
 from jextui.api.signing import total_params, verify
 from jextui.sandbox.params import ApiRejection, ParamReader, RawParams, duplicate, mandatory
+from jextui.secret import Secret
 
 __all__ = [
     "API_KEY_HEADER",

@@ -231,7 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from jextui.sandbox.store import StoreError
 
     try:
-        server = SandboxServer(config)  # type: ignore[arg-type]
+        server = SandboxServer(config)  # type: ignore[arg-type]  # the config is checked by SandboxServer itself
     except (ValueError, OSError, sqlite3.Error, StoreError) as exc:  # e.g. a --state file that is not a sandbox state
         print(f"jextui sandbox: cannot start: {exc}", file=sys.stderr)
         return 1

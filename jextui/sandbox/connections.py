@@ -32,6 +32,7 @@ Every answer is the API's ``{"code": ..., "msg": ...}`` error body.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import logging
 import resource
@@ -212,7 +213,7 @@ class GuardedH11Protocol(H11Protocol):
                 self._protocol_error = exc
                 raise
 
-        self.conn.next_event = next_event_noting_errors  # type: ignore[method-assign]
+        self.conn.next_event = next_event_noting_errors  # type: ignore[method-assign]  # wraps h11's reader to note protocol errors
 
     # --- state -------------------------------------------------------------------------
 
@@ -235,7 +236,7 @@ class GuardedH11Protocol(H11Protocol):
 
     # --- uvicorn's hooks ------------------------------------------------------------------
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # a TCP server: the transport is always a Transport
         super().connection_made(transport)
         self._last_active = self.loop.time()
         if len(self.connections) > self.limits.max_connections and not self._evict_one():
@@ -325,8 +326,6 @@ class GuardedH11Protocol(H11Protocol):
         self._cancel_read_timer()
         self._unset_keepalive_if_required()
         if self.conn.our_state in (h11.IDLE, h11.DONE):
-            try:
+            with contextlib.suppress(h11.LocalProtocolError):
                 self.conn.send(h11.ConnectionClosed())
-            except h11.LocalProtocolError:
-                pass
         self.transport.close()

@@ -17,10 +17,12 @@ become exact ``Decimal`` prices on the symbol's tick grid.
 
 from __future__ import annotations
 
+import contextlib
 import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from functools import partial
 from math import isqrt
 
 from jextui.sandbox.clock import Clock
@@ -33,9 +35,9 @@ from jextui.sandbox.marketdata import (
     CandleBlock,
     HistoryTier,
     MarketData,
-    scaler,
     TradeRecord,
     interval_start,
+    scaler,
 )
 from jextui.sandbox.symbols import ASSET_DECIMALS, SymbolSpec, stable_seed, unit
 
@@ -160,7 +162,7 @@ class HistoryBackfill:
             (start, price), (end, end_price) = bounds[index], bounds[index + 1]
             tiers.append(HistoryTier(
                 MINUTE_MS, start, end,
-                lambda s=start, e=end, p=price, q=end_price: self._minute_candles(symbol, s, e, p, q),
+                partial(self._minute_candles, symbol, start, end, price, end_price),
             ))
         tiers.append(HistoryTier(MINUTE_MS, plan.trade_start, genesis_minute_end,
                                  lambda: self._trade_candles(symbol)))
@@ -263,7 +265,7 @@ class HistoryBackfill:
         return CandleBlock(spec, start_ms, granularity, ticks[:-1], highs, lows, ticks[1:],
                            lots, buy_lots, trades)
 
-    def _day_candles(self, symbol: str) -> list[Candle]:
+    def _day_candles(self, symbol: str) -> CandleBlock:
         plan = self._plan(symbol)
         vol = self._specs[symbol].volatility_bps * 38  # ~ sqrt(1440) one-minute moves
         steps = (plan.hour_start - plan.day_start) // DAY_MS
@@ -271,7 +273,7 @@ class HistoryBackfill:
                        steps, vol, 20)
         return self._block(symbol, "days", plan.day_start, DAY_MS, path, vol, 17 * 1440)
 
-    def _hour_candles(self, symbol: str) -> list[Candle]:
+    def _hour_candles(self, symbol: str) -> CandleBlock:
         plan = self._plan(symbol)
         vol = self._specs[symbol].volatility_bps * 8  # ~ sqrt(60)
         steps = (plan.minute_start - plan.hour_start) // HOUR_MS
@@ -394,12 +396,10 @@ class MarketSimulator:
                tif: str = "GTC") -> None:
         if price is None:
             return
-        try:
+        with contextlib.suppress(EngineError):  # a quote the filters refuse (extreme prices): skip it
             self.engine.place_order(
                 MAKER_ACCOUNT if tif == "GTC" else TAKER_ACCOUNT, symbol, side, price, qty, tif
             )
-        except EngineError:
-            pass  # a quote the filters refuse (extreme prices): skip it
 
     def _level_price(self, quoting: _Quoting, side: str, level: int) -> Decimal | None:
         offset = self._half_spread(quoting) + level * self._gap(quoting)
@@ -466,7 +466,7 @@ class MarketSimulator:
         for side, side_orders in ((BUY, bids), (SELL, asks)):
             missing = self.BOOK_LEVELS - len(side_orders)
             new_levels = max(missing, 1 if rng.random() < 0.6 else 0)
-            quoted = {o.price for o in side_orders}
+            quoted: set[Decimal | None] = {o.price for o in side_orders}
             for index in range(new_levels):
                 if index < missing:  # a thin side: fill the empty levels nearest the top
                     level = self._first_empty_level(quoting, side, quoted)

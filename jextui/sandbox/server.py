@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 import uvicorn
+
 from jextui.sandbox.app import ABORT_EXTENSION, DEMO_ACCOUNT, STREAM_LIFETIME_MS, SandboxState, create_app
 from jextui.sandbox.auth import KeyStore, generate_credential, is_valid_credential
 from jextui.sandbox.clock import Clock, SystemClock
@@ -134,7 +135,7 @@ class SandboxConfig:
         return FaultSettings(
             latency_ms=self.fault_latency_ms, error_5xx_rate=self.fault_5xx_rate,
             malformed_rate=self.fault_malformed_rate, drop_rate=self.fault_drop_rate,
-            clock_skew_ms=self.clock_skew_ms, phase=self.fault_phase,  # type: ignore[arg-type]
+            clock_skew_ms=self.clock_skew_ms, phase=self.fault_phase,  # type: ignore[arg-type]  # checked against PHASES in __post_init__
             paths=tuple(self.fault_paths), limit=self.fault_limit,
             stream_drop=self.fault_stream_drop, stream_stall=self.fault_stream_stall,
             stream_gap=self.fault_stream_gap, stream_reorder=self.fault_stream_reorder,
@@ -182,7 +183,7 @@ def _skewable(clock: Clock | None, skew_ms: int) -> Any:
 class _AbortableH11Protocol(GuardedH11Protocol):
     """uvicorn's h11 protocol, plus a scope extension that drops the connection."""
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]  # a TCP server: the transport is always a Transport
         super().connection_made(transport)
         app = self.app
 
@@ -413,7 +414,7 @@ class SandboxServer:
         try:
             with asyncio.Runner() as runner:
                 runner.run(serve())
-        except BaseException as exc:  # noqa: BLE001 - reported by start(), never printed
+        except BaseException as exc:
             self._failure = exc
         finally:
             self._loop = None

@@ -23,16 +23,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from jextui.sandbox.engine import AssetBalance, Engine, EngineOrder
 from jextui.sandbox.engine_records import OPEN_STATUSES
 from jextui.sandbox.marketdata import Candle, MarketData, TradeRecord
 
-if TYPE_CHECKING:
-    from jextui.sandbox.exchange import Exchange
-
-__all__ = ["Store", "StoreError", "SavedMeta", "SCHEMA_VERSION", "new_instance_id"]
+__all__ = ["Store", "StoreError", "SavedMeta", "SavedExchange", "SCHEMA_VERSION", "new_instance_id"]
 
 SCHEMA_VERSION = 1
 TRADES_KEPT = 1000
@@ -71,6 +68,33 @@ CREATE TABLE IF NOT EXISTS candles (
     trades INTEGER NOT NULL, taker_buy_base TEXT NOT NULL, taker_buy_quote TEXT NOT NULL,
     PRIMARY KEY (symbol, open_time));
 """
+
+
+class _TradeHistory(Protocol):
+    @property
+    def first_trade_id(self) -> int: ...
+
+
+class SavedExchange(Protocol):
+    """What a save reads from the exchange (:class:`jextui.sandbox.exchange.Exchange` is one)."""
+
+    @property
+    def engine(self) -> Engine: ...
+
+    @property
+    def market(self) -> MarketData: ...
+
+    @property
+    def history(self) -> _TradeHistory: ...
+
+    @property
+    def seed(self) -> int: ...
+
+    @property
+    def genesis_ms(self) -> int: ...
+
+    @property
+    def instance_id(self) -> str: ...
 
 
 class StoreError(Exception):
@@ -217,7 +241,7 @@ class Store:
 
     # --- write-through --------------------------------------------------------
 
-    def commit(self, exchange: Exchange) -> None:
+    def commit(self, exchange: SavedExchange) -> None:
         """Write the orders, balances and counters changed since the last commit, in one transaction."""
         if self._full_save_needed:
             self.save(exchange)
@@ -254,7 +278,7 @@ class Store:
 
     # --- save -----------------------------------------------------------------
 
-    def save(self, exchange: Exchange) -> None:
+    def save(self, exchange: SavedExchange) -> None:
         """Write what changed since the last save, in one transaction."""
         engine, market = exchange.engine, exchange.market
         users = [a for a in engine.account_ids() if engine.account_state(a)[3]]
@@ -286,7 +310,7 @@ class Store:
             ],
         )
 
-    def _save_meta(self, exchange: Exchange) -> None:
+    def _save_meta(self, exchange: SavedExchange) -> None:
         values = {
             "schema": str(SCHEMA_VERSION),
             "seed": str(exchange.seed),
@@ -374,13 +398,13 @@ def _order_row(order: EngineOrder) -> tuple[object, ...]:
     )
 
 
-def _order_from_row(row: tuple[object, ...]) -> EngineOrder:
+def _order_from_row(row: tuple[Any, ...]) -> EngineOrder:  # a SQLite row: its values are untyped
     (order_id, account_id, symbol, side, price, orig_qty, executed_qty, quote_qty, status,
      time_in_force, type_, time_ms, update_time) = row
     return EngineOrder(
-        int(order_id), str(account_id), str(symbol), str(side), Decimal(str(price)),  # type: ignore[call-overload]
+        int(order_id), str(account_id), str(symbol), str(side), Decimal(str(price)),
         Decimal(str(orig_qty)), Decimal(str(executed_qty)), Decimal(str(quote_qty)), str(status),
-        str(time_in_force), str(type_), int(time_ms), int(update_time),  # type: ignore[call-overload]
+        str(time_in_force), str(type_), int(time_ms), int(update_time),
     )
 
 

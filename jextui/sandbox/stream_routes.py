@@ -138,14 +138,14 @@ class StreamConnection:
                     code, reason = self._closing
                     await websocket.close(code, reason)
                     return
-        except Exception:  # noqa: BLE001 - the client went away while we wrote: nothing to report
+        except Exception:
             return
 
     async def _receive_loop(self) -> None:
         try:
             while (await self._websocket.receive())["type"] != "websocket.disconnect":
                 pass  # the streams are read-only: anything a client sends is ignored
-        except Exception:  # noqa: BLE001 - a broken connection ends it like a disconnect
+        except Exception:
             return
 
 

@@ -77,7 +77,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from jextui.trading import journal_replaces as _replaces
 from jextui.trading.journal_replaces import ReplaceRecord
@@ -708,7 +708,7 @@ class OrderJournal:
         return [JournalEvent(*row) for row in rows]
 
 
-def _entry_from_row(row: tuple[object, ...]) -> JournalEntry:
+def _entry_from_row(row: tuple[Any, ...]) -> JournalEntry:  # a SQLite row: its values are untyped
     (entry_id, kind, base_url, account, session, symbol, side, price, quantity, tif,
      created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts,
      order_time_ms, id_reused_ms, executed_qty, status_ms, replace_id) = row
@@ -718,15 +718,15 @@ def _entry_from_row(row: tuple[object, ...]) -> JournalEntry:
         price=_decimal_or_none(price if isinstance(price, str) else None),
         quantity=_decimal_or_none(quantity if isinstance(quantity, str) else None),
         time_in_force=None if tif is None else str(tif),
-        created_ms=int(created_ms), updated_ms=int(updated_ms), state=str(state),  # type: ignore[call-overload]
-        order_id=None if order_id is None else int(order_id),  # type: ignore[call-overload]
+        created_ms=int(created_ms), updated_ms=int(updated_ms), state=str(state),
+        order_id=None if order_id is None else int(order_id),
         order_status=None if order_status is None else str(order_status),
-        error_code=None if error_code is None else int(error_code),  # type: ignore[call-overload]
-        message=str(message or ""), attempts=int(attempts),  # type: ignore[call-overload]
-        order_time_ms=None if order_time_ms is None else int(order_time_ms),  # type: ignore[call-overload]
-        id_reused_ms=None if id_reused_ms is None else int(id_reused_ms),  # type: ignore[call-overload]
+        error_code=None if error_code is None else int(error_code),
+        message=str(message or ""), attempts=int(attempts),
+        order_time_ms=None if order_time_ms is None else int(order_time_ms),
+        id_reused_ms=None if id_reused_ms is None else int(id_reused_ms),
         executed_qty=_decimal_or_none(executed_qty if isinstance(executed_qty, str) else None),
-        status_ms=None if status_ms is None else int(status_ms),  # type: ignore[call-overload]
+        status_ms=None if status_ms is None else int(status_ms),
         replace_id=None if replace_id is None else str(replace_id),
     )
 

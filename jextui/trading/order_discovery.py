@@ -174,8 +174,9 @@ class OrderDiscovery:
     def client_headroom(self) -> int:
         """Weight the client may still spend this minute without passing its share of the limit."""
         rate = self.client.rate
-        now = self.client.clock.local_ms()
-        return int(rate.weight_limit * self.weight_share) - rate.used_weight_at(now)
+        now: int = self.client.clock.local_ms()
+        used: int = rate.used_weight_at(now)
+        return int(rate.weight_limit * self.weight_share) - used
 
     # --- the public passes ----------------------------------------------------------------
 
@@ -225,7 +226,8 @@ class OrderDiscovery:
         return report
 
     def _seconds_to_next_minute(self) -> float:
-        return 60.0 - (self.client.clock.local_ms() % 60_000) / 1000
+        now: int = self.client.clock.local_ms()
+        return 60.0 - (now % 60_000) / 1000
 
     # --- one pass ------------------------------------------------------------------------
 
@@ -362,5 +364,5 @@ class OrderDiscovery:
             return
         try:
             self._on_change()
-        except Exception as exc:  # noqa: BLE001 - a broken listener must not stop discovery
+        except Exception as exc:
             logger.warning("order discovery listener failed: %s", type(exc).__name__)

@@ -51,5 +51,5 @@ class SlidingWindow:
         for when, spent in self._spent:  # the oldest first; together they hold more than excess
             excess -= spent
             if excess <= 0:
-                break
-        return when + self.window_s - now
+                return when + self.window_s - now
+        return self._spent[-1][0] + self.window_s - now

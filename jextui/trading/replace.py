@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from jextui.api.models import Order
+from jextui.api.models import Order, Side
 from jextui.trading.journal_replaces import FINAL_STATES, ReplaceState
 from jextui.trading.submit import CancelOutcome, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest, SymbolRules, format_decimal
@@ -76,7 +76,7 @@ class ReplacePlan:
 
     symbol: str
     order_id: int
-    side: str
+    side: Side
     orig_qty: Decimal
     executed_at_start: Decimal
     new_price: Decimal
@@ -99,7 +99,7 @@ class ReplacePlan:
         """The new order to send, in the PLACE step only."""
         if self.step != ReplaceStep.PLACE or self.place_quantity is None:
             return None
-        return OrderRequest(self.symbol, self.side, self.new_price, self.place_quantity,  # type: ignore[arg-type]
+        return OrderRequest(self.symbol, self.side, self.new_price, self.place_quantity,
                             self.time_in_force)
 
     @property

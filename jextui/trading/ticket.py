@@ -346,7 +346,7 @@ class OrderTicket:
     @classmethod
     def for_symbol(cls, side: Side, info: SymbolInfo, **context: object) -> OrderTicket:
         """Build a ticket from an exchangeInfo symbol entry (keyword args set the context)."""
-        return cls(side=side, rules=SymbolRules.from_symbol_info(info), **context)  # type: ignore[arg-type]
+        return cls(side=side, rules=SymbolRules.from_symbol_info(info), **context)  # type: ignore[arg-type]  # the context's keywords are the ticket's own fields
 
     # -- parsed values --
 

@@ -20,14 +20,16 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jextui.api.errors import UnknownOrder
+from jextui.api.models import CancelResult
 from jextui.trading.errors_text import describe_error
 from jextui.trading.journal import JournalEntry, JournalError, OrderJournal
+from jextui.trading.outcomes import CancelOutcome, OutcomeKind, SubmitOutcome, is_unknown_outcome
+from jextui.trading.reconcile import Reconciler
 
 if TYPE_CHECKING:
-    from jextui.trading.submit import CancelOutcome, OrderSubmitter, SubmitOutcome
     from jextui.trading.ticket import OrderRequest
 
 __all__ = ["IMMEDIATE_TIME_IN_FORCE", "FINAL_STATUSES", "time_in_force_problem", "cancel_at_once"]
@@ -38,6 +40,23 @@ _JOURNAL_FAILURES = (JournalError, sqlite3.Error, OSError)
 IMMEDIATE_TIME_IN_FORCE: tuple[str, ...] = ("IOC", "FOK")
 #: Statuses after which nothing of the order is left on the book.
 FINAL_STATUSES = frozenset({"FILLED", "CANCELED", "CANCLEFILLED", "EXPIRED", "REJECTED", "FAIL"})
+
+
+class _CancelApi(Protocol):
+    async def cancel_order(self, symbol: str, order_id: int) -> CancelResult: ...
+
+
+class Canceller(Protocol):
+    """What cancelling at once needs of the submitter (:class:`jextui.trading.submit.OrderSubmitter`)."""
+
+    @property
+    def client(self) -> _CancelApi: ...
+
+    @property
+    def journal(self) -> OrderJournal: ...
+
+    @property
+    def reconciler(self) -> Reconciler: ...
 
 
 def time_in_force_problem(requested: str, result: object) -> str | None:
@@ -61,11 +80,9 @@ def time_in_force_problem(requested: str, result: object) -> str | None:
 
 
 async def cancel_at_once(
-    submitter: OrderSubmitter, request: OrderRequest, outcome: SubmitOutcome, problem: str
+    submitter: Canceller, request: OrderRequest, outcome: SubmitOutcome, problem: str
 ) -> SubmitOutcome:
     """Cancel the order ``outcome`` placed, journal why, and return the outcome told in words."""
-    from jextui.trading.submit import CancelOutcome, OutcomeKind
-
     order_id = outcome.order_id
     assert order_id is not None
     symbol = request.symbol
@@ -94,10 +111,8 @@ async def cancel_at_once(
 
 
 async def _cancel_failed(
-    submitter: OrderSubmitter, symbol: str, order_id: int, entry: JournalEntry | None, error: Exception, why: str
+    submitter: Canceller, symbol: str, order_id: int, entry: JournalEntry | None, error: Exception, why: str
 ) -> CancelOutcome:
-    from jextui.trading.submit import CancelOutcome, OutcomeKind, is_unknown_outcome
-
     journal = submitter.journal
     if is_unknown_outcome(error) and entry is not None:
         try:

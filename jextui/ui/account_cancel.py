@@ -14,24 +14,55 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Coroutine, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jextui.api.errors import JexError
 from jextui.trading.account_orders import OpenOrder
 from jextui.trading.bulk_cancel import CANCELLED, CancelOutcome, cancel_orders, summary
 
 if TYPE_CHECKING:
+    from jextui.api.client import JexClient
+    from jextui.session import Session
     from jextui.trading.submit import OrderSubmitter
     from jextui.ui.account_orders_watch import AccountOrdersWatch
+    from jextui.ui.notifications import FillAnnouncer, FillWatcher
     from jextui.ui.screens.cancel_scope import CancelScope
-    from jextui.ui.trading_actions import TradingController
+    from jextui.ui.trading_deps import ConsoleServices
 
-__all__ = ["ask_cancel_all", "symbols_text", "EACH_OUTCOME_SAID_UP_TO"]
+__all__ = ["CancelHost", "ask_cancel_all", "symbols_text", "EACH_OUTCOME_SAID_UP_TO"]
 
 log = logging.getLogger("jextui.trading.ui")
 
 EACH_OUTCOME_SAID_UP_TO = 5  # more cancelled orders than this: one summary instead of one line each
+
+
+class CancelHost(Protocol):
+    """What the account-wide cancel needs of the trading controller (its cancels)."""
+
+    @property
+    def console(self) -> ConsoleServices: ...
+
+    @property
+    def announcer(self) -> FillAnnouncer: ...
+
+    @property
+    def fills(self) -> FillWatcher: ...
+
+    @property
+    def session(self) -> Session: ...
+
+    @property
+    def client(self) -> JexClient | None: ...
+
+    @property
+    def active_symbol(self) -> str | None: ...
+
+    def trading_off_reason(self) -> str | None: ...
+
+    def _tell_journal_problem(self, problem: str) -> None: ...
+
+    def _cancel_all(self, submitter: OrderSubmitter, symbol: str) -> Coroutine[Any, Any, None]: ...
 
 
 def symbols_text(orders: Sequence[Any], shown: int = 6) -> str:
@@ -42,7 +73,7 @@ def symbols_text(orders: Sequence[Any], shown: int = 6) -> str:
     return ", ".join(names[:shown]) + f" and {len(names) - shown} more"
 
 
-def ask_cancel_all(controller: TradingController, watch: AccountOrdersWatch) -> None:
+def ask_cancel_all(controller: CancelHost, watch: AccountOrdersWatch) -> None:
     """`C`: which scope, then the confirmation, then the cancels (in a worker)."""
     from jextui.ui.screens.cancel_scope import CancelScopeScreen
 
@@ -74,7 +105,7 @@ def ask_cancel_all(controller: TradingController, watch: AccountOrdersWatch) -> 
     controller.console.push_screen(CancelScopeScreen(symbol, len(on_symbol), len(everything), symbols), scoped)
 
 
-def _confirm(controller: TradingController, watch: AccountOrdersWatch, scope: CancelScope,
+def _confirm(controller: CancelHost, watch: AccountOrdersWatch, scope: CancelScope,
              orders: list[OpenOrder]) -> None:
     from jextui.ui.screens.confirm import ConfirmScreen
 
@@ -111,7 +142,7 @@ class _NotConfirmed(JexError):
 class _JournalledCancels:
     """What :func:`cancel_orders` needs of a client, with each cancel journalled by the submitter."""
 
-    def __init__(self, submitter: OrderSubmitter, client: Any, controller: TradingController) -> None:
+    def __init__(self, submitter: OrderSubmitter, client: Any, controller: CancelHost) -> None:
         self._submitter = submitter
         self._controller = controller
         self.rate = client.rate
@@ -127,7 +158,7 @@ class _JournalledCancels:
         raise _NotConfirmed(outcome.message, outcome_unknown=outcome.cancelled is None)
 
 
-async def _cancel_everything(controller: TradingController, watch: AccountOrdersWatch,
+async def _cancel_everything(controller: CancelHost, watch: AccountOrdersWatch,
                              submitter: OrderSubmitter, orders: list[OpenOrder]) -> list[CancelOutcome]:
     client = controller.client
     if client is None:

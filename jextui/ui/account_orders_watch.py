@@ -170,8 +170,8 @@ class AccountOrdersWatch:
                 self.book.apply_update(order)
         missing = [o for o in self.book.orders if o.symbol == event.symbol and o.order_id not in listed]
         if missing and self.streaming:  # the stream's list is the account's own: a missing order has closed
-            for order in missing:
-                self.book.forget(order.order_id)
+            for gone in missing:
+                self.book.forget(gone.order_id)
         elif missing and self.started:
             self._resync(event.symbol)
         self.render()

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -38,33 +38,32 @@ from textual.css.query import NoMatches
 from textual.reactive import var
 from textual.screen import Screen
 
-from jextui.logs import current_log_path
 from jextui.config.state import load_state
+from jextui.logs import current_log_path
 from jextui.ui import selection
 from jextui.ui.commands import SymbolCommands, system_commands, textual_commands_kept
 from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for, keys_label
 from jextui.ui.screens.main import MainScreen
-from jextui.ui.themes import register_themes, theme_variable_defaults
+from jextui.ui.themes import load_themes, theme_variable_defaults
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from jextui.config import Settings
-    from jextui.ui.feed_bridge import FeedBridge
     from textual.notifications import Notify
 
-    from jextui.ui.messages import FeedArrived
-    from jextui.ui.screens.symbol_search import SearchChoice, SearchMode, SymbolEntry
-    from jextui.session import Session, SessionOptions
-    from jextui.ui.startup import ConsoleParts
+    from jextui.config import Settings
     from jextui.market_store import MarketStore
+    from jextui.session import Session, SessionOptions
     from jextui.ui.account_orders_watch import AccountOrdersWatch
     from jextui.ui.alerts_keys import AlertKeys
     from jextui.ui.alerts_watch import AlertsWatch
+    from jextui.ui.feed_bridge import FeedBridge
+    from jextui.ui.messages import FeedArrived, OrderActivated, SymbolActivated
     from jextui.ui.portfolio_watch import PaneLink, PortfolioWatch
+    from jextui.ui.screens.symbol_search import SearchChoice, SearchMode, SymbolEntry
+    from jextui.ui.startup import ConsoleParts
     from jextui.ui.trading_actions import TradingController, TradingDeps
     from jextui.ui.visibility import FeedVisibility
-    from jextui.ui.messages import OrderActivated, SymbolActivated
     from jextui.ui.widgets import BookLevel
 
 __all__ = ["JexApp", "AppOptions", "run_console"]
@@ -117,27 +116,27 @@ class JexApp(App[int]):
         self.set_reactive(JexApp.kline_interval, saved.kline_interval or "1m")
         self.session_error: str | None = None
         self.main = MainScreen(time_zone=self.options.time_zone, watchlist=self.watchlist,
-                               active_symbol=self.active_symbol, kline_interval=self.kline_interval)  # fmt: skip
+                               active_symbol=self.active_symbol, kline_interval=self.kline_interval)
         demo = settings.demo  # the DEMO badge says it all: no profile, no loopback URL
         self.main.status.update_status(
             profile=None if demo else settings.profile_name, base_url=None if demo else settings.base_url,
             demo=demo, connection="connecting",
-        )  # fmt: skip
+        )
         self._parts: ConsoleParts | None = None
         self._trading: TradingController | None = None
         self._trading_ready = False
         self.started = False
         """True once the console has finished starting (panes, session, trading)."""
         self._visibility: FeedVisibility | None = None
-        from jextui.ui.key_watch import KeyWatch
-
-        self._key_watch = KeyWatch(None if settings.demo else settings.profile_name)
         self._orders_watch: AccountOrdersWatch | None = None
         self._alerts: AlertsWatch | None = None
         self._alert_keys: AlertKeys | None = None
         self._portfolio_watch: PortfolioWatch | None = None
         self._portfolio_pane: PaneLink | None = None
-        register_themes(self, settings.themes_dir, settings.theme)
+        for theme in load_themes(settings.themes_dir).values():  # built-in and the user's
+            self.register_theme(theme)
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
         from jextui.ui.keymap_user import resolve_user_keys
 
         self.user_keys = resolve_user_keys(settings.keys)
@@ -157,7 +156,7 @@ class JexApp(App[int]):
                 self.settings, self.main, choices=choices, post=self.post_message,
                 outcome_unknown=lambda: self.trading.outcome_unknown(), time_zone=self.options.time_zone,
                 session_options=self.options.session, show_latency=self.options.show_latency,
-            )  # fmt: skip
+            )
         return self._parts
 
     @property
@@ -180,7 +179,7 @@ class JexApp(App[int]):
     def trading(self) -> TradingController:
         """The trading controller (built once trading starts, or when first needed)."""
         if self._trading is None:
-            from jextui.ui.trading_actions import TradingController, TradingDeps
+            from jextui.ui.trading_actions import TradingController
 
             self._trading = TradingController(self._trading_deps())
             self.parts.router.subscribe_all(self._trading.feed_handlers())
@@ -333,7 +332,6 @@ class JexApp(App[int]):
             parts = self.parts
             self._watch_listings(parts)
             self.alerts.start_notices()
-            self._key_watch.attach(parts.router)
             await self.main.install_panes(parts.panes, ("book",))
             self.update_visibility()  # sizes the book's depth to its pane
             error = await startup.connect(parts, demo=self.settings.demo, book_first=self.active_symbol is not None)
@@ -344,7 +342,7 @@ class JexApp(App[int]):
                 await startup.wait_for_book(parts, self.main)
             await self.main.install_panes(parts.panes)
             parts.panes.balances.on_portfolio_mode = self._balances_portfolio_mode
-            await self._key_watch.mount_in(self.main, after=parts.panes.banner)
+            await parts.key_watch.mount_in(self.main, after=parts.panes.banner)
             parts.panes.watchlist.focus()
             self.set_interval(self.options.freshness_interval_s, self._tick)
             self.update_visibility(resend=True)  # every pane's feed
@@ -592,7 +590,7 @@ class JexApp(App[int]):
             return None
         if trading.orders_in_flight:
             return ("An order is being sent: its answer has not arrived.",
-                    "The order may still be placed; the next start looks it up.")  # fmt: skip
+                    "The order may still be placed; the next start looks it up.")
         if trading.has_open_ticket:
             return ("An order ticket is open.", "Its order is not sent.")
         return None
@@ -707,7 +705,7 @@ class JexApp(App[int]):
 
     # --- command palette (jextui.ui.commands) --------------------------------------------------
 
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from system_commands(self.run_action, self.available_themes, self._set_theme, self.user_keys.remapped)
         yield from textual_commands_kept(super().get_system_commands(screen))
 
@@ -735,7 +733,7 @@ class JexApp(App[int]):
         detail = f"details in {where}" if where is not None else "no log file is configured"
         line = Text(f"jextui: unexpected error ({type(error).__name__}); {detail}")
         try:
-            error.__rich__ = lambda: line  # type: ignore[attr-defined]
+            error.__rich__ = lambda: line  # type: ignore[attr-defined]  # how Textual prints an exception: its __rich__
         except AttributeError:  # an error that takes no attributes: shown in the words above all the same
             error = _Unexpected(line)
         super()._handle_exception(error)

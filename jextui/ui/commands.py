@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from functools import partial
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -35,6 +35,7 @@ TEXTUAL_COMMANDS_KEPT = frozenset({"Maximize", "Minimize"})
 MAX_HITS = 30
 
 
+@runtime_checkable
 class SymbolHost(Protocol):
     """What the provider needs of the app."""
 
@@ -48,7 +49,7 @@ class SymbolCommands(Provider):
 
     def _host(self) -> SymbolHost | None:
         app = self.app
-        return app if hasattr(app, "symbol_entries") else None  # type: ignore[return-value]
+        return app if isinstance(app, SymbolHost) else None
 
     async def search(self, query: str) -> Hits:
         from jextui.ui.screens.symbol_search import match_symbols
@@ -61,11 +62,11 @@ class SymbolCommands(Provider):
             title = f"{entry.symbol} — make active"
             score = matcher.match(entry.symbol) or 0.5
             yield Hit(score, matcher.highlight(title), partial(host.activate_symbol, entry.symbol),
-                      text=title, help=f"{entry.base}/{entry.quote}")  # fmt: skip
+                      text=title, help=f"{entry.base}/{entry.quote}")
             if not entry.watched:
                 watch = f"Watch {entry.symbol} — add to the watchlist"
                 yield Hit(score * 0.9, matcher.highlight(watch), partial(host.add_to_watchlist, entry.symbol),
-                          text=watch)  # fmt: skip
+                          text=watch)
 
     async def discover(self) -> Hits:
         host = self._host()
@@ -89,7 +90,7 @@ def system_commands(
         yield SystemCommand(f"{spec.description} ({keys})", spec.help, partial(run_action, spec.action))
     for name in sorted(themes, key=lambda theme: (not theme.startswith("jextui-"), theme)):
         yield SystemCommand(f"Theme: {name}", "Switch to this colour theme (remembered)", partial(set_theme, name),
-                            discover=False)  # fmt: skip
+                            discover=False)
 
 
 def textual_commands_kept(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:

@@ -36,10 +36,10 @@ from jextui.feed.events import (
     TradesUpdate,
 )
 from jextui.feed.health import FeedHealth
-from jextui.ui.format import symbol_precisions
-from jextui.ui.widgets.pane_set import PaneSet
-from jextui.ui.routing import FeedRouter
 from jextui.market_store import NOTHING, Changed, MarketStore
+from jextui.ui.format import symbol_precisions
+from jextui.ui.routing import FeedRouter
+from jextui.ui.widgets.pane_set import PaneSet
 
 __all__ = [
     "FeedBridge",
@@ -256,7 +256,9 @@ class FeedBridge:
 
     # --- freshness ---------------------------------------------------------------
 
-    def mark_freshness(self, health: Mapping[str, FeedHealth], now_ms: int, *, has_api_key: bool) -> dict[str, PaneFreshness]:
+    def mark_freshness(
+        self, health: Mapping[str, FeedHealth], now_ms: int, *, has_api_key: bool
+    ) -> dict[str, PaneFreshness]:
         """Age, stale mark and unavailability of every pane (and the grid's tiles)."""
         marks: dict[str, PaneFreshness] = {}
         for name in PANE_FEEDS:

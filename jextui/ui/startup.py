@@ -6,8 +6,8 @@ imported.  Right after it, the app (``JexApp._start_console``) works in the
 order a user waits for things, with the pieces here:
 
 1. the parts (:func:`build_parts`): the market store, every pane, the
-   routing table, the status view and the session — their modules are
-   imported only now;
+   routing table, the status view, the rejected-key watch and the session —
+   their modules are imported only now;
 2. the order book in place of its empty frame;
 3. the connection (:func:`connect`): the demo sandbox or the profile's
    exchange, the API client and the feed, which asks for the active
@@ -24,6 +24,7 @@ and in a notification) and logged, never as a traceback.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 from dataclasses import dataclass
@@ -36,13 +37,14 @@ if TYPE_CHECKING:
     from textual.message import Message
 
     from jextui.config import Settings
+    from jextui.market_store import MarketStore
+    from jextui.session import Session, SessionOptions
     from jextui.ui.feed_bridge import FeedBridge
+    from jextui.ui.key_watch import KeyWatch
     from jextui.ui.routing import FeedRouter
     from jextui.ui.screens.main import MainScreen
-    from jextui.ui.widgets.pane_set import PaneSet
-    from jextui.session import Session, SessionOptions
     from jextui.ui.status_view import StatusView
-    from jextui.market_store import MarketStore
+    from jextui.ui.widgets.pane_set import PaneSet
 
 __all__ = [
     "BOOK_WAIT_S",
@@ -107,6 +109,8 @@ class ConsoleParts:
     router: FeedRouter
     status_view: StatusView
     session: Session
+    key_watch: KeyWatch
+    """The rejected-key banner's watch (mounted with the panes)."""
 
 
 def build_parts(
@@ -128,19 +132,20 @@ def build_parts(
     """
     from jextui.feed.events import FeedEvent, StatusUpdate
     from jextui.feed.stream_events import StreamStatusUpdate
+    from jextui.market_store import MarketStore
+    from jextui.session import Session
     from jextui.ui.feed_bridge import FeedBridge
+    from jextui.ui.key_watch import KeyWatch
     from jextui.ui.messages import FeedArrived
     from jextui.ui.routing import FeedRouter
-    from jextui.ui.widgets.pane_set import build_panes
-    from jextui.session import Session
     from jextui.ui.status_view import StatusView
-    from jextui.market_store import MarketStore
+    from jextui.ui.widgets.pane_set import build_panes
 
     store = MarketStore()
     panes = build_panes(
         status=main.status, watchlist=choices.watchlist(), time_zone=time_zone,
         stacked_current=main.stacked_current, tiles_later=True,
-    )  # fmt: skip
+    )
     bridge = FeedBridge(store, panes, active_symbol=choices.active_symbol, kline_interval=choices.kline_interval)
     router = FeedRouter()
     bridge.attach(router)
@@ -165,12 +170,14 @@ def build_parts(
     status_view = StatusView(
         status=panes.status, banner=panes.banner, bridge=bridge, session=session,
         panes_on_screen=on_screen, show_latency=show_latency,
-    )  # fmt: skip
+    )
     router.subscribe(StatusUpdate, status_view.show_status)
     router.subscribe(StreamStatusUpdate, status_view.show_streams)
+    key_watch = KeyWatch(None if settings.demo else settings.profile_name)
+    key_watch.attach(router)
     router.hold()  # for trading, built once the book is shown
     return ConsoleParts(store=store, panes=panes, bridge=bridge, router=router, status_view=status_view,
-                        session=session)  # fmt: skip
+                        session=session, key_watch=key_watch)
 
 
 @dataclass(frozen=True)
@@ -219,11 +226,14 @@ async def wait_for_book(parts: ConsoleParts, main: MainScreen, timeout_s: float 
     if not bridge.book_shown.is_set():
         return False
     painted = asyncio.get_running_loop().create_future()
-    main.call_after_refresh(lambda: painted.done() or painted.set_result(None))
-    try:
+
+    def painted_now() -> None:
+        if not painted.done():
+            painted.set_result(None)
+
+    main.call_after_refresh(painted_now)
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(painted, 1.0)
-    except TimeoutError:
-        pass
     await asyncio.sleep(FRAME_OUT_S)
     return True
 

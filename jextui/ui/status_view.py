@@ -19,9 +19,9 @@ from jextui.ui.feed_bridge import STATUS_AGE_LABELS
 if TYPE_CHECKING:
     from jextui.feed.events import StatusUpdate
     from jextui.feed.stream_events import StreamStatusUpdate
-    from jextui.ui.feed_bridge import FeedBridge
-    from jextui.session import Session
     from jextui.market_store import Changed
+    from jextui.session import Session
+    from jextui.ui.feed_bridge import FeedBridge
     from jextui.ui.widgets.rate_limit_banner import RateLimitBanner
     from jextui.ui.widgets.status_bar import StatusBar
 

@@ -58,7 +58,7 @@ def prompt_escape_parser() -> type:
     from textual._xterm_parser import XTermParser
 
     class PromptEscapeParser(XTermParser):
-        def feed(self, data: str) -> Iterable[object]:  # type: ignore[override]
+        def feed(self, data: str) -> Iterable[object]:  # type: ignore[override]  # yields the same events as Textual's parser
             if data:
                 yield from self.tick()  # an expired lone Esc is the Escape key, not Alt+ the next key
             yield from super().feed(data)

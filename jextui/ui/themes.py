@@ -2,7 +2,7 @@
 
 :mod:`jextui.config.themes` (the catalogue, without Textual) finds and reads
 the theme files; this module turns each into a Textual ``Theme``, checks its
-colours the way Textual applies them, and registers them with the app.  A
+colours the way Textual applies them (the app registers them).  A
 user theme that cannot be used is skipped with a logged warning.  Trading
 variables a user theme leaves out are taken from the default dark or light
 theme.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual.color import Color
 from textual.theme import Theme
@@ -35,9 +34,6 @@ from jextui.config.themes import (
     theme_variable_defaults,
 )
 
-if TYPE_CHECKING:
-    from textual.app import App
-
 __all__ = [
     "DEFAULT_THEME",
     "MONO_THEME",
@@ -48,7 +44,6 @@ __all__ = [
     "builtin_themes_dir",
     "load_theme_file",
     "load_themes",
-    "register_themes",
     "theme_names",
     "theme_variable_defaults",
     "no_color_requested",
@@ -146,11 +141,3 @@ def _build_themes(entries: tuple[ThemeEntry, ...]) -> tuple[dict[str, Theme], li
             notes.append((logging.INFO, f"user theme {theme.name} ({entry.path}) replaces the built-in one"))
         themes[theme.name] = theme
     return themes, notes
-
-
-def register_themes(app: App[object], user_dir: Path | None, chosen: str) -> None:
-    """Make every theme (built-in and the user's) available to ``app``, and use ``chosen`` if known."""
-    for theme in load_themes(user_dir).values():
-        app.register_theme(theme)
-    if chosen in app.available_themes:
-        app.theme = chosen

@@ -42,11 +42,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import tzinfo
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from jextui.api.models import Order, OrderResult, TradeFee
 from jextui.feed.events import (
@@ -61,30 +60,29 @@ from jextui.feed.events import (
     TradesUpdate,
 )
 from jextui.feed.stream_events import FillsUpdate
+from jextui.market_store import Changed
 from jextui.trading.errors_text import describe_error
 from jextui.trading.reconcile import Reconciler
 from jextui.trading.replace import start_replace
 from jextui.trading.sizing import LastSizes
 from jextui.trading.submit import OrderSubmitter, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest
+from jextui.ui import order_handling
 from jextui.ui.keymap import ACCOUNT_SCREENS  # screen name -> title, with their keys
 from jextui.ui.messages import OrderProgress
 from jextui.ui.notifications import FillAnnouncer, FillWatcher
-from jextui.ui.screens.ticket_modes import BookView
-from jextui.ui import order_handling
 from jextui.ui.routing import Handler
-from jextui.market_store import Changed
+from jextui.ui.screens.ticket_modes import BookView
+from jextui.ui.trading_cancels import CancelActions
+from jextui.ui.trading_deps import NO_CREDENTIALS, ConsoleServices, TradingDeps
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from jextui.api.client import JexClient
     from jextui.config import Settings
-    from jextui.ui.account_orders_watch import AccountOrdersWatch
+    from jextui.market_store import MarketStore
+    from jextui.session import Session
     from jextui.ui.screens.order_detail import OrderDetailScreen
     from jextui.ui.screens.ticket import TicketScreen
-    from jextui.session import Session
-    from jextui.market_store import MarketStore
 
 __all__ = ["ACCOUNT_SCREENS", "ConsoleServices", "TradingDeps", "TradingController", "PERIODIC_CHECK_S"]
 
@@ -102,59 +100,9 @@ MARKET_EVENTS: tuple[type[FeedEvent], ...] = (
     TickersUpdate,
     BookTickersUpdate,
 )
-NO_CREDENTIALS = (
-    "no API key and secret are configured for this profile. Add them to the config file "
-    "(jextui config path) or set JEX_API_KEY / JEX_API_SECRET; jextui --demo trades on a built-in sandbox."
-)
 
 
-class ConsoleServices(Protocol):
-    """What the controller asks of the console: screens, background work, notifications."""
-
-    def push_screen(self, screen: Screen[Any], callback: Callable[[Any], object] | None = None) -> object: ...
-
-    def run_worker(self, work: Coroutine[Any, Any, Any], *, group: str, exit_on_error: bool) -> object: ...
-
-    def set_interval(self, interval: float, callback: Callable[[], object], *, name: str | None = None) -> object: ...
-
-    def call_after_refresh(self, callback: Callable[[], object]) -> bool: ...
-
-    def notify(self, message: str, *, title: str = "", severity: Any = "information", timeout: float | None = None) -> None: ...
-
-    def bell(self) -> None: ...
-
-
-@dataclass(frozen=True)
-class TradingDeps:
-    """Everything the trading controller works with."""
-
-    console: ConsoleServices
-    session: Session
-    store: MarketStore
-    settings: Settings
-    time_zone: tzinfo | None
-    """The zone times are shown in (None: local time)."""
-    active_symbol: Callable[[], str | None]
-    selected_level_price: Callable[[], Decimal | None]
-    """The order book's selected level's price while the book has focus, else None."""
-    selected_order: Callable[[], Order | None]
-    """The open-orders pane's selected order."""
-    private: Callable[[], bool]
-    set_private: Callable[[bool], None]
-    on_screen_changed: Callable[[], None]
-    """A ticket opened or closed: the feed is told what to poll (a ticket sizes
-    against the balances and the book, polled while it is open)."""
-    order_in_view: Callable[[], bool] = lambda: False
-    """Whether the open-orders pane has the focus with its selected row on screen (``c`` cancels at once)."""
-    listed_orders: Callable[[], Sequence[Order]] = lambda: ()
-    """The orders the open-orders pane lists (the cancel question offers the newest)."""
-    select_order_when_listed: Callable[[int], None] = lambda _order_id: None
-    """An order placed here becomes the open-orders pane's selected row once it is listed."""
-    account_orders: AccountOrdersWatch | None = None
-    """Every open order on the account (``C`` asks which scope; cancels update it)."""
-
-
-class TradingController:
+class TradingController(CancelActions):
     """Tickets, cancels, order detail, account screens and fill announcements."""
 
     def __init__(self, deps: TradingDeps) -> None:
@@ -435,7 +383,7 @@ class TradingController:
         self._tell_journal_problem(outcome.journal_problem)
         self._after_submit(outcome)
         if not self._tell(ticket, OrderProgress("done", dry_run=dry_run, outcome=outcome, request=request)):
-            from jextui.ui.screens.ticket import outcome_text
+            from jextui.ui.order_outcome_text import outcome_text
 
             text, level = outcome_text(outcome, private=self.private)
             self.announcer.say(text, title="Order", severity="error" if level == "error" else
@@ -493,31 +441,6 @@ class TradingController:
             self.session.refresh_now("open_orders", "account")
         except Exception:
             log.debug("refresh_now failed", exc_info=True)
-
-    # ------------------------------------------------------------------ cancels
-
-    def cancel_by_key(self) -> None:
-        """``c``: at once when the selected order is in view in the focused pane; else ask, naming the newest."""
-        from jextui.ui.screens.confirm import ConfirmScreen
-
-        if self.deps.order_in_view():
-            self.cancel_selected()
-            return
-        listed = list(self.deps.listed_orders())
-        order = order_handling.newest_order(listed)
-        if order is None:
-            self.announcer.say("There is no open order to cancel.", severity="warning")
-            return
-
-        def answered(confirmed: bool | None) -> None:
-            if confirmed:
-                self.cancel_order(order)
-            else:
-                self.announcer.say(f"Nothing cancelled; order {int(order.order_id)} stays.")
-
-        lines = order_handling.cancel_question_lines(order, private=self.private, count=len(listed))
-        self.console.push_screen(ConfirmScreen("Cancel the newest order?", lines, yes_label="Cancel it",
-                                               no_label="Keep it", yes_keys=("y",), danger=True), answered)
 
     # ------------------------------------------------------------------ amend
 
@@ -614,128 +537,11 @@ class TradingController:
         if self.last_sizes.remember(symbol, side, text):
             save_ui_state(self.settings.state_path, last_sizes=self.last_sizes.to_state())
 
-    def cancel_selected(self) -> None:
-        order = self.deps.selected_order()
-        if order is None:
-            self.announcer.say("No open order is selected: Tab to the open-orders pane and pick one with ↑/↓.",
-                               severity="warning")
-            return
-        self.cancel_order(order)
-
-    def cancel_order(self, order: Order) -> None:
-        """Cancel one order (the outcome is announced)."""
-        reason = self.trading_off_reason()
-        submitter = self.session.submitter
-        if reason is not None or submitter is None:
-            self.announcer.say(f"Cannot cancel: trading is off ({reason or 'no journal'})", severity="error")
-            return
-        order_id = int(order.order_id)
-        if order_id in self._cancelling:
-            self.announcer.say(f"Order {order_id} is already being cancelled.", severity="warning")
-            return
-        self._cancelling.add(order_id)
-        self.console.run_worker(self._cancel(submitter, order.symbol, order_id), group="trading-cancels",
-                                exit_on_error=False)
-
-    async def _cancel(self, submitter: OrderSubmitter, symbol: str, order_id: int) -> None:
-        try:
-            outcome = await submitter.cancel(symbol, order_id)
-        except Exception as error:
-            log.exception("cancel failed unexpectedly")
-            self.announcer.say(f"Cancel of order {order_id}: {describe_error(error)}", title="Cancel",
-                               severity="error")
-            return
-        finally:
-            self._cancelling.discard(order_id)
-        self._tell_journal_problem(outcome.journal_problem)
-        if outcome.result is not None:
-            self.fills.observe_order(outcome.result, announce_cancel=False)
-        self._tell_account_orders(outcome)
-        if outcome.cancelled:
-            severity = "information"
-        elif outcome.cancelled is None or outcome.order_gone:  # unknown, or a fill won the race
-            severity = "warning"
-        else:
-            severity = "error"
-        self.announcer.say(outcome.message, title="Cancel", severity=severity)
-        self._refresh_orders()
-        self._reread_detail_of(order_id)
-
     def _reread_detail_of(self, order_id: int) -> None:
         """An order-detail screen showing this order reads it again (its status changed)."""
         for screen in self._details:
             if int(screen.order.order_id) == order_id:
                 screen.action_reload()
-
-    def _tell_account_orders(self, outcome: Any) -> None:
-        """A cancel's answer goes to the account-wide open orders (a gone order leaves them)."""
-        watch = self.deps.account_orders
-        if watch is None:
-            return
-        if outcome.result is not None:
-            watch.on_order_update(outcome.result)
-        elif outcome.order_gone:
-            watch.book.forget(int(outcome.order_id))
-            watch.render()
-
-    def cancel_all(self) -> None:
-        """``C``: which scope (the active symbol, or the whole account), then a confirmation."""
-        if self.deps.account_orders is not None:
-            from jextui.ui.account_cancel import ask_cancel_all
-
-            ask_cancel_all(self, self.deps.account_orders)
-            return
-        self._cancel_all_of_symbol()
-
-    def _cancel_all_of_symbol(self) -> None:
-        from jextui.ui.screens.confirm import ConfirmScreen
-
-        reason = self.trading_off_reason()
-        if reason is not None:
-            self.announcer.say(f"Cannot cancel: trading is off ({reason})", severity="error")
-            return
-        symbol = self.active_symbol
-        if symbol is None:
-            self.announcer.say("Choose a symbol first.", severity="warning")
-            return
-        orders = self.store.orders_of(symbol)
-        if not orders:
-            self.announcer.say(f"No open orders on {symbol} to cancel.")
-            return
-
-        def answered(confirmed: bool | None) -> None:
-            submitter = self.session.submitter
-            if confirmed and submitter is not None:
-                self.console.run_worker(self._cancel_all(submitter, symbol), group="trading-cancels",
-                                        exit_on_error=False)
-
-        count = len(orders)
-        lines = [f"{count} open order{'s' if count != 1 else ''} on {symbol} will be cancelled, one by one.",
-                 "Orders on other symbols are not touched."]
-        self.console.push_screen(ConfirmScreen(f"Cancel all open orders on {symbol}?", lines,
-                                               yes_label="Cancel them all", no_label="Keep them", danger=True),
-                                 answered)
-
-    async def _cancel_all(self, submitter: OrderSubmitter, symbol: str) -> None:
-        client = self.client
-        try:
-            orders = await client.open_orders(symbol) if client is not None else []
-        except Exception:  # fall back on the last list the feed delivered
-            orders = list(self.store.orders_of(symbol))
-        try:
-            outcomes = await submitter.cancel_all(symbol, orders)
-        except Exception as error:
-            log.exception("cancel-all failed unexpectedly")
-            self.announcer.say(f"Cancel all on {symbol}: {describe_error(error)}", title="Cancel all",
-                               severity="error")
-            return
-        for outcome in outcomes:
-            if outcome.result is not None:
-                self.fills.observe_order(outcome.result, announce_cancel=False)
-            self._tell_account_orders(outcome)
-        text, title, severity = _cancel_all_summary(symbol, outcomes)
-        self.announcer.say(text, title=title, severity=severity)
-        self._refresh_orders()
 
     # ------------------------------------------------------------------ order detail, account screens
 
@@ -834,20 +640,3 @@ class TradingController:
         self._unsettled = any(not report.settled for report in reports)
         if any(report.placed for report in reports):
             self._refresh_orders()
-
-
-def _cancel_all_summary(symbol: str, outcomes: Sequence[Any]) -> tuple[str, str, str]:
-    """(sentence, title, severity) reporting how many of the open orders were cancelled."""
-    total = len(outcomes)
-    if total == 0:
-        return f"No open orders on {symbol} were left to cancel.", "Cancel all", "information"
-    cancelled = sum(1 for outcome in outcomes if outcome.cancelled is True)
-    unknown = sum(1 for outcome in outcomes if outcome.cancelled is None)
-    refused = total - cancelled - unknown
-    text = f"Cancelled {cancelled} of {total} open order{'s' if total != 1 else ''} on {symbol}."
-    if refused:
-        text += f" {refused} could not be cancelled (already filled or closed)."
-    if unknown:
-        text += f" {unknown} cancel(s) got no answer: check the open orders."
-    severity = "information" if cancelled == total else "warning"
-    return text, "Cancel all", severity

@@ -15,8 +15,8 @@ from jextui.feed.worker import depth_limit_for
 from jextui.ui.feed_bridge import GRID_FEEDS, PANE_FEEDS
 
 if TYPE_CHECKING:
-    from jextui.ui.screens.main import MainScreen
     from jextui.session import Session
+    from jextui.ui.screens.main import MainScreen
 
 __all__ = ["FeedVisibility", "visible_feeds", "book_rows_per_side", "TICKET_FEEDS"]
 
@@ -26,10 +26,7 @@ TICKET_FEEDS: frozenset[str] = frozenset({"account", "open_orders", "book"})
 
 def visible_feeds(main: MainScreen, ticket_open: bool) -> frozenset[str]:
     """The feeds of what ``main`` shows now."""
-    if main.grid_shown:
-        kinds = set(GRID_FEEDS)
-    else:
-        kinds = {kind for pane in main.visible_panes() for kind in PANE_FEEDS[pane]}
+    kinds = set(GRID_FEEDS) if main.grid_shown else {kind for pane in main.visible_panes() for kind in PANE_FEEDS[pane]}
     if ticket_open:
         kinds |= TICKET_FEEDS
     return frozenset(kinds)

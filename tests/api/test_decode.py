@@ -92,7 +92,7 @@ async def test_unknown_extra_fields_are_ignored(public_client: JexClient, exchan
 
 async def test_an_empty_answer_to_ping_is_accepted(public_client: JexClient, exchange: FakeExchange) -> None:
     exchange.on("GET", "/api/v1/ping", "")
-    assert await public_client.ping() is None
+    await public_client.ping()
     exchange.routes.clear()
     exchange.on("GET", "/api/v1/spot/avgPrice", "")
     with pytest.raises(DecodeError):  # but not where data is expected

@@ -59,7 +59,7 @@ def assert_signed(sent: Sent, clock: FakeClock, *, in_body: bool) -> dict[str, s
 
 async def test_ping(client: JexClient, exchange: FakeExchange) -> None:
     exchange.on("GET", "/api/v1/ping", fx.PING)
-    assert await client.ping() is None
+    await client.ping()
     sent = exchange.last
     assert (sent.method, sent.path, sent.raw_query, sent.raw_body) == ("GET", "/api/v1/ping", "", "")
     assert_unsigned(sent, with_key=False)  # a public endpoint does not get the key
@@ -294,7 +294,7 @@ async def test_per_call_recv_window(client: JexClient, exchange: FakeExchange) -
 
 async def test_test_order(client: JexClient, exchange: FakeExchange, clock: FakeClock) -> None:
     exchange.on("POST", "/api/v1/spot/order/test", fx.TEST_ORDER)
-    assert await client.test_order("JEXBTC", "BUY", D("1"), D("0.1"), resp_type="RESULT") is None
+    await client.test_order("JEXBTC", "BUY", D("1"), D("0.1"), resp_type="RESULT")
     params = assert_signed(exchange.last, clock, in_body=True)
     assert params["symbol"] == "JEXBTC" and params["price"] == "0.1"
     assert exchange.last.path == "/api/v1/spot/order/test"
@@ -426,12 +426,12 @@ async def test_user_stream_lifecycle(client: JexClient, exchange: FakeExchange) 
     assert start.method == "POST" and start.raw_body == "" and start.raw_query == ""
     assert_unsigned(start, with_key=True)
 
-    assert await client.keepalive_user_stream(key) is None
+    await client.keepalive_user_stream(key)
     assert exchange.last.method == "PUT" and exchange.last.body == [("listenKey", key)]
     assert exchange.last.headers["Content-Type"] == FORM
     assert_unsigned(exchange.last, with_key=True)
 
-    assert await client.close_user_stream(key) is None
+    await client.close_user_stream(key)
     assert exchange.last.method == "DELETE" and exchange.last.query == [("listenKey", key)]
     assert_unsigned(exchange.last, with_key=True)
     assert exchange.requests_to("/api/v1/time") == []

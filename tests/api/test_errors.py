@@ -111,7 +111,7 @@ async def test_error_bodies_through_the_client(
     exchange: FakeExchange,
     status: int,
     body: object,
-    cls: type,
+    cls: type[ApiError],
     code: int | None,
     msg: str,
 ) -> None:

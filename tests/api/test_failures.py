@@ -23,7 +23,7 @@ from jextui.api import (
 ORDER_PATH = "/api/v1/spot/order"
 
 
-def raiser(exc_type: type[httpx.HTTPError], text: str = "boom") -> Callable[[httpx.Request], httpx.Response]:
+def raiser(exc_type: type[httpx.RequestError], text: str = "boom") -> Callable[[httpx.Request], httpx.Response]:
     def handler(request: httpx.Request) -> httpx.Response:
         raise exc_type(text, request=request)
 
@@ -44,7 +44,7 @@ async def place(client: JexClient) -> object:
     ],
 )
 async def test_order_timeout_or_drop_is_not_retried_and_flagged_unknown(
-    client: JexClient, exchange: FakeExchange, exc_type: type[httpx.HTTPError], cls: type
+    client: JexClient, exchange: FakeExchange, exc_type: type[httpx.RequestError], cls: type[JexError]
 ) -> None:
     exchange.on_call("POST", ORDER_PATH, raiser(exc_type))
     exchange.on("POST", ORDER_PATH, fx.ORDER_ACK)  # a retry would succeed: it must not happen
@@ -108,7 +108,7 @@ async def test_read_failures_are_not_retried_either(
     ],
 )
 async def test_every_transport_failure_becomes_a_jex_error(
-    public_client: JexClient, exchange: FakeExchange, exc_type: type[httpx.HTTPError], cls: type
+    public_client: JexClient, exchange: FakeExchange, exc_type: type[httpx.RequestError], cls: type[JexError]
 ) -> None:
     exchange.on_call("GET", "/api/v1/ping", raiser(exc_type, "detail with https://x/?signature=ab"))
     with pytest.raises(JexError) as caught:
@@ -137,7 +137,7 @@ async def test_a_real_timeout_is_a_request_timeout(exchange: FakeExchange) -> No
                 raise httpx.ReadTimeout("timed out", request=request) from None
 
     async with JexClient("https://x.test", transport=SlowTransport(), timeout=0.05) as jex:
-        with pytest.raises(RequestTimeout, match="x.test: no answer in time"):
+        with pytest.raises(RequestTimeout, match=r"x\.test: no answer in time"):
             await jex.ping()
 
 

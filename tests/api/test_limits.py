@@ -13,12 +13,34 @@ from support.api_fake import BASE, KEY, SECRET, FakeClock, FakeExchange
 from jextui.api import ENDPOINTS, IpBanned, JexClient, RateLimited, RequestEvent, weight_of
 from jextui.api.limits import RateHeaders, RateState, parse_rate_headers, parse_retry_after
 
-METHODS = (
-    "ping server_time exchange_info depth trades historical_trades klines avg_price "
-    "ticker_24hr ticker_price book_ticker new_order test_order get_order cancel_order "
-    "open_orders account history_orders asset_detail deposit_address deposit_history "
-    "trade_fee withdraw_history start_user_stream keepalive_user_stream close_user_stream"
-).split()
+METHODS = [
+    "ping",
+    "server_time",
+    "exchange_info",
+    "depth",
+    "trades",
+    "historical_trades",
+    "klines",
+    "avg_price",
+    "ticker_24hr",
+    "ticker_price",
+    "book_ticker",
+    "new_order",
+    "test_order",
+    "get_order",
+    "cancel_order",
+    "open_orders",
+    "account",
+    "history_orders",
+    "asset_detail",
+    "deposit_address",
+    "deposit_history",
+    "trade_fee",
+    "withdraw_history",
+    "start_user_stream",
+    "keepalive_user_stream",
+    "close_user_stream",
+]
 
 
 def test_every_endpoint_of_the_issue_is_a_coroutine_method_with_a_weight() -> None:
@@ -64,9 +86,7 @@ def test_unknown_endpoint_weight_is_an_error() -> None:
 
 
 def test_parse_rate_headers() -> None:
-    headers = httpx.Headers(
-        {"x-mbx-used-weight-1m": "57", "X-MBX-ORDER-COUNT-1S": "3", "X-MBX-ORDER-COUNT-1D": "120"}
-    )
+    headers = httpx.Headers({"x-mbx-used-weight-1m": "57", "X-MBX-ORDER-COUNT-1S": "3", "X-MBX-ORDER-COUNT-1D": "120"})
     assert parse_rate_headers(headers) == RateHeaders(57, 3, 120)
 
 
@@ -81,9 +101,7 @@ def test_garbage_headers_are_ignored() -> None:
     assert parse_rate_headers(headers) == RateHeaders(None, None, None)
 
 
-async def test_usage_headers_update_the_rate_state_and_events(
-    exchange: FakeExchange, clock: FakeClock
-) -> None:
+async def test_usage_headers_update_the_rate_state_and_events(exchange: FakeExchange, clock: FakeClock) -> None:
     events: list[RequestEvent] = []
     exchange.on(
         "POST",
@@ -156,8 +174,12 @@ async def test_after_a_429_nothing_is_sent_until_retry_after(
     sent_before = len(exchange.sent)
 
     clock.advance(10_000)
-    for call in (client.depth("JEXBTC"), client.ping(), client.account(),
-                 client.new_order("JEXBTC", "BUY", D("1"), D("1"))):
+    for call in (
+        client.depth("JEXBTC"),
+        client.ping(),
+        client.account(),
+        client.new_order("JEXBTC", "BUY", D("1"), D("1")),
+    ):
         with pytest.raises(RateLimited) as later:
             await call
         assert later.value.retry_after == 20.0
@@ -174,8 +196,7 @@ async def test_after_a_429_nothing_is_sent_until_retry_after(
 async def test_after_a_418_calls_fail_with_ip_banned(
     public_client: JexClient, exchange: FakeExchange, clock: FakeClock
 ) -> None:
-    exchange.on("GET", "/api/v1/ping", {"code": -1003, "msg": "banned"}, status=418,
-                headers={"Retry-After": "600"})
+    exchange.on("GET", "/api/v1/ping", {"code": -1003, "msg": "banned"}, status=418, headers={"Retry-After": "600"})
     with pytest.raises(IpBanned) as caught:
         await public_client.ping()
     assert caught.value.retry_after == 600.0
@@ -188,8 +209,12 @@ async def test_after_a_418_calls_fail_with_ip_banned(
 
 @pytest.mark.parametrize(("status", "cls", "default_s"), [(429, RateLimited, 60.0), (418, IpBanned, 120.0)])
 async def test_missing_retry_after_uses_a_default(
-    public_client: JexClient, exchange: FakeExchange, clock: FakeClock,
-    status: int, cls: type, default_s: float,
+    public_client: JexClient,
+    exchange: FakeExchange,
+    clock: FakeClock,
+    status: int,
+    cls: type[RateLimited | IpBanned],
+    default_s: float,
 ) -> None:
     exchange.on("GET", "/api/v1/ping", "", status=status)
     with pytest.raises(cls) as caught:

@@ -78,7 +78,7 @@ async def test_market_streams_deliver_typed_payloads(sandbox: Any) -> None:
     streams.set_streams([kline_stream("BTCUSDT", "1m"), ticker_stream("ETHUSDT"), diff_depth_stream("BTCUSDT")])
     task = await running(streams)
     try:
-        await wait_for(lambda: rec.of(KlineEvent) and rec.of(TickerEvent) and rec.of(DiffDepthEvent))
+        await wait_for(lambda: bool(rec.of(KlineEvent) and rec.of(TickerEvent) and rec.of(DiffDepthEvent)))
         kline = rec.of(KlineEvent)[0]
         assert kline.symbol == "BTCUSDT" and kline.bar.interval == "1m"
         assert isinstance(kline.bar.close, Decimal)
@@ -152,7 +152,7 @@ async def test_a_stalled_connection_is_replaced(make_sandbox: Callable[..., Any]
     streams.set_streams([kline_stream("BTCUSDT", "1m")])
     task = await running(streams)
     try:
-        await wait_for(lambda: rec.of(KlineEvent))
+        await wait_for(lambda: bool(rec.of(KlineEvent)))
         sandbox.set_faults(stream_stall=True)
         await wait_for(lambda: any(isinstance(s.error, StreamStalled) for s in rec.statuses))
         sandbox.set_faults(stream_stall=False)
@@ -203,10 +203,10 @@ async def test_changing_the_streams_keeps_unchanged_connections(sandbox: Any) ->
     try:
         await wait_for(lambda: sum(1 for s in streams.statuses().values() if s.state == "live") == 2)
         assert [len(c) for c in streams.statuses()] == [10, 1]
-        kept = streams._connections[tuple(first[:10])]  # noqa: SLF001
+        kept = streams._connections[tuple(first[:10])]
         streams.set_streams(first[:10])
         await wait_for(lambda: len(streams.statuses()) == 1)
-        assert streams._connections[tuple(first[:10])] is kept  # noqa: SLF001
+        assert streams._connections[tuple(first[:10])] is kept
         assert streams.streams == tuple(first[:10])
         rec.events.clear()
         await wait_for(lambda: {p.symbol for p in rec.of(KlineEvent)} >= {"BTCUSDT", "DASHUSDT"})
@@ -414,14 +414,21 @@ async def test_a_bad_address_is_a_refusal() -> None:
         await asyncio.wait_for(task, 5)
 
 
-async def test_repeated_single_drops_of_a_quiet_stream_do_not_grow_the_backoff(make_sandbox: Callable[..., Any]) -> None:
+async def test_repeated_single_drops_of_a_quiet_stream_do_not_grow_the_backoff(
+    make_sandbox: Callable[..., Any],
+) -> None:
     """The account stream receives nothing while the account is idle: each drop after
     a stable second starts the backoff again from its shortest delay."""
     sandbox = make_sandbox(admin=True)
     rec = UserRecorder()
     async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as client:
-        user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status,
-                              backoff=Backoff(initial_s=0.05, max_s=5.0))
+        user = UserDataStream(
+            client,
+            stream_url_from_rest(sandbox.base_url),
+            rec.on_event,
+            rec.on_status,
+            backoff=Backoff(initial_s=0.05, max_s=5.0),
+        )
         task = await running(user)
         try:
             for drop in range(1, 4):

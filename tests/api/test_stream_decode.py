@@ -48,6 +48,7 @@ def test_trades_decode_as_a_list_with_exact_values() -> None:
     assert first.price == Decimal("43010.50") and str(first.price) == "43010.50"
     assert first.qty == Decimal("0.0120")
     assert first.event_time == 1765100000100 and first.trade_time == 1765100000090
+    assert isinstance(first, TradeEvent) and isinstance(trades[1], TradeEvent)
     assert first.buyer_maker is True and trades[1].buyer_maker is False
     assert first.symbol == "BTCUSDT"
 
@@ -188,7 +189,7 @@ def test_stream_url_from_rest(rest: str, stream: str) -> None:
 
 @pytest.mark.parametrize("bad", ["ftp://x", "127.0.0.1:80", "", "http://", "ws://h:1", "wss://h"])
 def test_stream_url_from_a_bad_rest_address(bad: str) -> None:
-    with pytest.raises(ValueError, match="^the REST address must be an http:// or https:// URL$"):
+    with pytest.raises(ValueError, match=r"^the REST address must be an http:// or https:// URL$"):
         stream_url_from_rest(bad)
 
 
@@ -243,16 +244,16 @@ def test_an_event_type_of_the_wrong_kind_is_an_error_not_skipped() -> None:
 
 
 def test_name_errors_say_what_was_wrong() -> None:
-    with pytest.raises(ValueError, match="^not a symbol: 'BTC/USDT'$"):
+    with pytest.raises(ValueError, match=r"^not a symbol: 'BTC/USDT'$"):
         trade_stream("BTC/USDT")
-    with pytest.raises(ValueError, match="^unknown kline interval '1M'$"):
+    with pytest.raises(ValueError, match=r"^unknown kline interval '1M'$"):
         kline_stream("BTCUSDT", "1M")
-    with pytest.raises(ValueError, match="^partial depth has 5, 10 or 20 levels, not 50$"):
+    with pytest.raises(ValueError, match=r"^partial depth has 5, 10 or 20 levels, not 50$"):
         partial_depth_stream("BTCUSDT", 50)
-    with pytest.raises(ValueError, match="^a combined connection needs at least one stream$"):
+    with pytest.raises(ValueError, match=r"^a combined connection needs at least one stream$"):
         combined_url("ws://h", [])
-    with pytest.raises(ValueError, match="^at most 10 streams per connection, not 11$"):
+    with pytest.raises(ValueError, match=r"^at most 10 streams per connection, not 11$"):
         combined_url("ws://h", [f"s{i}@spotTrade" for i in range(11)])
-    with pytest.raises(ValueError, match="^not a market stream: 'x'$"):
+    with pytest.raises(ValueError, match=r"^not a market stream: 'x'$"):
         payload_type("x")
     assert combined_url("ws://h/", ["a@spotTrade"]) == "ws://h/stream?streams=a@spotTrade"

@@ -121,7 +121,7 @@ async def test_a_slow_answer_names_the_host(make_sandbox: Any) -> None:
     assert caught.value.reason == f"127.0.0.1:{server.port}: no answer in time"
 
 
-def _failure(kind: type[httpx.HTTPError], cause: BaseException | None, url: str = "https://api.jex.test/x") -> Any:
+def _failure(kind: type[httpx.RequestError], cause: BaseException | None, url: str = "https://api.jex.test/x") -> Any:
     request = httpx.Request("GET", url)
     try:
         try:
@@ -148,7 +148,7 @@ def _failure(kind: type[httpx.HTTPError], cause: BaseException | None, url: str 
     (httpx.RemoteProtocolError, None, "api.jex.test dropped the connection"),
 ])
 def test_each_failure_has_short_words_naming_the_host(
-    kind: type[httpx.HTTPError], cause: BaseException | None, words: str
+    kind: type[httpx.RequestError], cause: BaseException | None, words: str
 ) -> None:
     exc = _failure(kind, cause)
     assert describe_failure(exc) == words

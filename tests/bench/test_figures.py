@@ -9,9 +9,11 @@ from __future__ import annotations
 import os
 import sys
 import urllib.request
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType, SimpleNamespace
+from typing import cast
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -21,6 +23,7 @@ import run_all  # noqa: E402
 from _pty import ExternalSandbox, isolated_env  # noqa: E402
 
 from jextui.api.limits import RequestEvent  # noqa: E402
+from jextui.api.models import Depth, Ticker24hr  # noqa: E402
 from jextui.feed.events import BookUpdate, PricesUpdate, TickersUpdate  # noqa: E402
 
 MINUTE = 60_000
@@ -33,12 +36,14 @@ def request(status: int | None, weight: int, used: int | None) -> RequestEvent:
 def test_watchlist_price_age_is_the_newer_of_price_and_ticker() -> None:
     recorder = freshness.Recorder(("BTCUSDT", "ETHUSDT"))
     recorder.on_event(PricesUpdate(MappingProxyType({"BTCUSDT": Decimal(1), "ETHUSDT": Decimal(2)}), received_ms=1_000))
-    recorder.on_event(TickersUpdate(MappingProxyType({"ETHUSDT": SimpleNamespace()}), received_ms=1_600))
-    recorder.on_event(BookUpdate("ETHUSDT", SimpleNamespace(), received_ms=1_700))  # not the active symbol
+    recorder.on_event(
+        TickersUpdate(MappingProxyType({"ETHUSDT": cast(Ticker24hr, SimpleNamespace())}), received_ms=1_600)
+    )
+    recorder.on_event(BookUpdate("ETHUSDT", cast(Depth, SimpleNamespace()), received_ms=1_700))  # not the active symbol
     ages = recorder.ages(2_000)
     assert sorted(ages["watch_prices"]) == [400, 1_000]
     assert "book" not in ages
-    recorder.on_event(BookUpdate(freshness.ACTIVE, SimpleNamespace(), received_ms=1_900))
+    recorder.on_event(BookUpdate(freshness.ACTIVE, cast(Depth, SimpleNamespace()), received_ms=1_900))
     assert recorder.ages(2_000)["book"] == [100]
 
 
@@ -59,8 +64,9 @@ def test_weight_per_minute_counts_whole_minutes_of_the_server_window() -> None:
         (12 * MINUTE + 5_000, request(200, 2, 2)),
     ]
     plan = SimpleNamespace(feeds=(), weight_limit=1200, budget_1m=960, planned_weight_1m=855.0)
-    result = freshness.analyse({"book": [100, 300, 200]}, events, {"book": 3}, plan, start, 12 * MINUTE + 20_000,
-                               freshness.Counter(), ("BTCUSDT",))
+    result = freshness.analyse(
+        {"book": [100, 300, 200]}, events, {"book": 3}, plan, start, 12 * MINUTE + 20_000, Counter(), ("BTCUSDT",)
+    )
     assert result["full_minutes"] == 1
     assert result["weight_per_minute"] == [900]
     assert result["own_weight_per_minute"] == [41]
@@ -95,15 +101,27 @@ def test_tables_of_the_older_scripts_are_read() -> None:
 
 
 def test_markdown_table_says_what_was_not_measured() -> None:
-    good = run_all.Outcome(run_all.BENCHMARKS[0], metrics=[
-        {"metric": "a | b", "measured": "1 ms", "goal": "<= 2 ms", "met": True},
-        {"metric": "c", "measured": "9 ms", "goal": "<= 2 ms", "met": False},
-        {"metric": "d", "measured": "3", "goal": "report", "met": None},
-    ])
+    good = run_all.Outcome(
+        run_all.BENCHMARKS[0],
+        metrics=[
+            {"metric": "a | b", "measured": "1 ms", "goal": "<= 2 ms", "met": True},
+            {"metric": "c", "measured": "9 ms", "goal": "<= 2 ms", "met": False},
+            {"metric": "d", "measured": "3", "goal": "report", "met": None},
+        ],
+    )
     latency = next(b for b in run_all.BENCHMARKS if b.name == "order_latency")
     missing = run_all.Outcome(latency, problem="bench_order_latency.py is not there")
-    host = {"cpu": "CPU X", "cores": "2", "memory": "4.0 GB RAM", "os": "Linux", "python": "CPython 3.11.7",
-            "load": "0.10", "jextui": "0.1.0", "commit": "abc1234", "date": "2026-01-01 00:00 UTC"}
+    host = {
+        "cpu": "CPU X",
+        "cores": "2",
+        "memory": "4.0 GB RAM",
+        "os": "Linux",
+        "python": "CPython 3.11.7",
+        "load": "0.10",
+        "jextui": "0.1.0",
+        "commit": "abc1234",
+        "date": "2026-01-01 00:00 UTC",
+    }
     table = run_all.markdown([good, missing], host, quick=False, total_s=120)
     assert "CPU X, 2 cores, 4.0 GB RAM; Linux; CPython 3.11.7" in table
     assert "| a \\| b | 1 ms | <= 2 ms | yes |" in table
@@ -124,8 +142,17 @@ def test_external_sandbox_serves_and_stops(tmp_path: Path) -> None:
 
 
 def test_soak_report_becomes_rows_and_is_run_only_when_asked() -> None:
-    rows = run_all.read_soak({"minutes": 30.0, "symbols": 20, "limited_answers": 0, "errors_logged": 2,
-                              "rss_start_mib": 80.4, "rss_end_mib": 95.0, "rss_peak_mib": 99.6})
+    rows = run_all.read_soak(
+        {
+            "minutes": 30.0,
+            "symbols": 20,
+            "limited_answers": 0,
+            "errors_logged": 2,
+            "rss_start_mib": 80.4,
+            "rss_end_mib": 95.0,
+            "rss_peak_mib": 99.6,
+        }
+    )
     assert rows[0]["measured"] == "0 / 2" and rows[0]["met"] is False
     assert rows[1]["measured"] == "80 / 95 / 100 MiB"
     soak = next(b for b in run_all.BENCHMARKS if b.name == "soak")

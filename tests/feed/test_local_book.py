@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -191,7 +192,7 @@ def test_a_full_buffer_drops_the_oldest_and_refuses_older_snapshots() -> None:
 
 
 def test_buffer_limit_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="^buffer_limit must be at least 1$"):
+    with pytest.raises(ValueError, match=r"^buffer_limit must be at least 1$"):
         LocalBook("X", buffer_limit=0)
     assert LocalBook("X", buffer_limit=1).buffer_limit == 1
 
@@ -240,7 +241,7 @@ step = st.one_of(change, st.just("push"), st.just("snapshot"))
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(step, max_size=80), st.integers(0, 10))
-def test_snapshot_plus_diffs_equals_the_exchange_book(steps: list[object], subscribe_after: int) -> None:
+def test_snapshot_plus_diffs_equals_the_exchange_book(steps: list[Any], subscribe_after: int) -> None:
     """Subscribe (after some pushes nobody saw), snapshot at a random moment,
     then follow the diffs: the local book equals the exchange's at its version."""
     exchange = ExchangeModel()
@@ -258,7 +259,7 @@ def test_snapshot_plus_diffs_equals_the_exchange_book(steps: list[object], subsc
                 assert book.apply_snapshot(exchange.snapshot(), 0)
                 snapshot_taken = True
         else:
-            side, price, qty = item  # type: ignore[misc]
+            side, price, qty = item
             exchange.change(side, price if side == "b" else price + 20, qty)
     if book.needs_snapshot:  # the stream only started with the very last push
         book.apply_snapshot(exchange.snapshot(), 0)
@@ -315,7 +316,7 @@ def test_stall_watch_default_and_bad_values() -> None:
     watch.seen(5)
     assert watch.last_ms == 5
     for bad in ((0, 3), (100, 0), (-1, 3)):
-        with pytest.raises(ValueError, match="^cadence_ms and cadences must be positive$"):
+        with pytest.raises(ValueError, match=r"^cadence_ms and cadences must be positive$"):
             StallWatch(bad[0], cadences=bad[1])
     assert StallWatch(1, cadences=1).limit_ms == 1
 

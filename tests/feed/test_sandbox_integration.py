@@ -6,9 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from jextui.api import JexClient
+from jextui.api import JexClient, RequestEvent
 from jextui.api.errors import RateLimited
-from jextui.api import RequestEvent
 from jextui.feed import (
     AccountUpdate,
     BookTickersUpdate,

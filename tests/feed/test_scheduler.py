@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -126,7 +127,7 @@ def test_per_symbol_feed_refreshes_every_symbol_once_per_period() -> None:
     tickers = [(t, r.symbol) for t, r in sent if r.kind is FeedKind.TICKERS]
     # at start every symbol at once, then one every 10 s / 20 = 0.5 s, oldest first
     assert {sym for t, sym in tickers if t < T0 + 1000} == set(watchlist(20))
-    steady = [sym for t, sym in tickers if T0 + 10_000 <= t < T0 + 20_000]
+    steady = [sym for t, sym in tickers if T0 + 10_000 <= t < T0 + 20_000 and sym is not None]
     assert sorted(steady) == sorted(watchlist(20))
 
 
@@ -356,7 +357,8 @@ def test_a_bad_watched_symbol_does_not_hold_up_the_others() -> None:
 
 
 def test_periods_override_the_defaults_and_bad_ones_are_named() -> None:
-    periods = parse_periods({"book": 1, "tickers": "30"})
+    given: dict[str, Any] = {"book": 1, "tickers": "30"}  # a number in words is read too
+    periods = parse_periods(given)
     assert periods[FeedKind.BOOK] == 1.0 and periods[FeedKind.TICKERS] == 30.0
     assert periods[FeedKind.TRADES] == DEFAULT_PERIODS_S[FeedKind.TRADES]
     with pytest.raises(ValueError, match="unknown feed 'bok'"):
@@ -364,7 +366,7 @@ def test_periods_override_the_defaults_and_bad_ones_are_named() -> None:
     with pytest.raises(ValueError, match="'book' must be between"):
         parse_periods({"book": 0})
     with pytest.raises(ValueError, match="'klines' must be a number"):
-        parse_periods({"klines": "soon"})
+        parse_periods(dict[str, Any](klines="soon"))
     with pytest.raises(ValueError, match="weight_share"):
         FeedScheduler(weight_share=1.5)
 

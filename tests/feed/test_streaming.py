@@ -60,8 +60,15 @@ class Running:
     async def __aenter__(self) -> Running:
         self.client = JexClient(self.sandbox.base_url, self.sandbox.api_key, self.sandbox.api_secret)
         await self.client.__aenter__()
-        self.feed = StreamingFeed(self.client, self.events.append, stream_url=stream_url_from_rest(self.sandbox.base_url),
-                                  active_symbol=SYMBOL, watchlist=WATCHED, backoff=FAST, **self.options)
+        self.feed = StreamingFeed(
+            self.client,
+            self.events.append,
+            stream_url=stream_url_from_rest(self.sandbox.base_url),
+            active_symbol=SYMBOL,
+            watchlist=WATCHED,
+            backoff=FAST,
+            **self.options,
+        )
         self.task = asyncio.create_task(self.feed.run())
         return self
 
@@ -95,9 +102,16 @@ async def check(condition: Callable[[], Any], *, limit_s: float = 20.0) -> None:
 async def test_every_stream_fed_pane_fills_and_the_status_goes_live(sandbox: Any) -> None:
     async with Running(sandbox) as run:
         await wait_for(lambda: is_live(run.events))
-        await wait_for(lambda: seen(run.events, BookUpdate) and seen(run.events, KlinesUpdate)
-                       and seen(run.events, TickersUpdate) and seen(run.events, AccountUpdate)
-                       and seen(run.events, OpenOrdersUpdate) and seen(run.events, TradesUpdate))
+        await wait_for(
+            lambda: (
+                seen(run.events, BookUpdate)
+                and seen(run.events, KlinesUpdate)
+                and seen(run.events, TickersUpdate)
+                and seen(run.events, AccountUpdate)
+                and seen(run.events, OpenOrdersUpdate)
+                and seen(run.events, TradesUpdate)
+            )
+        )
         klines = seen(run.events, KlinesUpdate)[-1]
         assert klines.symbol == SYMBOL and klines.interval == "1m" and len(klines.klines) > 1
         assert set(seen(run.events, TickersUpdate)[0].tickers) <= set(WATCHED)
@@ -120,11 +134,21 @@ async def test_orders_balances_and_trades_from_another_client_arrive_by_stream(s
             depth = await other.depth(SYMBOL, 5)
             low = depth.bids[-1].price
             placed = await other.new_order(SYMBOL, "BUY", Decimal("0.001"), low)
-            await wait_for(lambda: any(int(o.order_id) == int(placed.order_id)
-                                       for e in seen(run.events, OpenOrdersUpdate) for o in e.orders))
+            await wait_for(
+                lambda: any(
+                    int(o.order_id) == int(placed.order_id)
+                    for e in seen(run.events, OpenOrdersUpdate)
+                    for o in e.orders
+                )
+            )
             await other.cancel_order(SYMBOL, order_id=int(placed.order_id))
-            await wait_for(lambda: not any(int(o.order_id) == int(placed.order_id)
-                                           for o in seen(run.events, OpenOrdersUpdate)[-1].orders))
+            await wait_for(
+                lambda: (
+                    not any(
+                        int(o.order_id) == int(placed.order_id) for o in seen(run.events, OpenOrdersUpdate)[-1].orders
+                    )
+                )
+            )
             before = len(seen(run.events, TradesUpdate))
             await other.new_order(SYMBOL, "BUY", Decimal("0.001"), depth.asks[0].price, time_in_force="IOC")
             await wait_for(lambda: len(seen(run.events, TradesUpdate)) > before)
@@ -166,7 +190,7 @@ async def test_the_book_resyncs_after_a_gap(make_sandbox: Callable[..., Any]) ->
     async with Running(sandbox) as run:
         await wait_for(lambda: is_live(run.events))
         await check(run.book_matches_the_exchange)
-        book = run.feed._book  # noqa: SLF001
+        book = run.feed._book
         assert book is not None and book.gaps == 0
         snapshots = book.snapshots
         sandbox.set_faults(stream_gap=True)
@@ -184,8 +208,13 @@ async def test_a_drop_means_reconnecting_then_live_with_a_resynced_book(make_san
     async with Running(sandbox, fallback_after_s=0.3) as run:
         await wait_for(lambda: is_live(run.events))
         sandbox.set_faults(stream_drop=True)
-        await wait_for(lambda: last_status(run.events).state == "polling"  # type: ignore[union-attr]
-                       and "book" in last_status(run.events).fallback)  # type: ignore[union-attr]
+        await wait_for(
+            lambda: (
+                (status := last_status(run.events)) is not None
+                and status.state == "polling"
+                and "book" in status.fallback
+            )
+        )
         sandbox.set_faults(stream_drop=False)
         await wait_for(lambda: is_live(run.events))
         states = [s.state for s in seen(run.events, StreamStatusUpdate)]
@@ -212,8 +241,9 @@ async def test_switching_symbol_and_interval(sandbox: Any) -> None:
         await wait_for(lambda: is_live(run.events))
         run.feed.set_active_symbol("ETHUSDT")
         run.feed.set_kline_interval("5m")
-        await wait_for(lambda: any(e.symbol == "ETHUSDT" and e.interval == "5m"
-                                   for e in seen(run.events, KlinesUpdate)))
+        await wait_for(
+            lambda: any(e.symbol == "ETHUSDT" and e.interval == "5m" for e in seen(run.events, KlinesUpdate))
+        )
         await wait_for(lambda: any(e.symbol == "ETHUSDT" for e in seen(run.events, BookUpdate)))
         await wait_for(lambda: is_live(run.events))
         assert run.feed.active_symbol == "ETHUSDT"
@@ -240,12 +270,23 @@ async def test_after_a_drop_the_trades_missed_meanwhile_are_filled_in(make_sandb
 async def test_without_credentials_the_market_streams_alone(sandbox: Any) -> None:
     events: list[FeedEvent] = []
     async with JexClient(sandbox.base_url) as client:
-        feed = StreamingFeed(client, events.append, stream_url=stream_url_from_rest(sandbox.base_url),
-                             active_symbol=SYMBOL, watchlist=WATCHED, backoff=FAST)
+        feed = StreamingFeed(
+            client,
+            events.append,
+            stream_url=stream_url_from_rest(sandbox.base_url),
+            active_symbol=SYMBOL,
+            watchlist=WATCHED,
+            backoff=FAST,
+        )
         task = asyncio.create_task(feed.run())
         try:
-            await wait_for(lambda: (s := last_status(events)) is not None and s.state == "live"
-                           and {"book", "klines", "tickers"} <= s.live)
+            await wait_for(
+                lambda: (
+                    (s := last_status(events)) is not None
+                    and s.state == "live"
+                    and {"book", "klines", "tickers"} <= s.live
+                )
+            )
             status = last_status(events)
             assert status is not None and not ({"open_orders", "account"} & (status.live | status.fallback))
             assert not seen(events, AccountUpdate) and not seen(events, OpenOrdersUpdate)

@@ -116,7 +116,7 @@ def test_flags_and_messages_exactly() -> None:
     assert tape.backfilled is True
     tape.reset()
     assert tape.backfilled is False
-    with pytest.raises(ValueError, match="^limit must be at least 1$"):
+    with pytest.raises(ValueError, match=r"^limit must be at least 1$"):
         TradeTape("X", limit=-1)
 
 

@@ -214,7 +214,7 @@ def test_fill_notice_price() -> None:
 
 
 def test_bad_hold_and_released_truthiness() -> None:
-    with pytest.raises(ValueError, match="^hold_ms must not be negative$"):
+    with pytest.raises(ValueError, match=r"^hold_ms must not be negative$"):
         UserSequencer(hold_ms=-1)
     assert UserSequencer(hold_ms=0).hold_ms == 0 and UserSequencer().hold_ms == 100
     assert not Released() and Released(balances_changed=True) and Released(order_symbols={"X"})

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from jextui.api import JexClient
-from jextui.api.models import Order
+from jextui.api.models import Order, OrderId, Side
 from jextui.portfolio import (
     Fill,
     Holding,
@@ -118,8 +118,8 @@ def test_routes_direct_inverse_and_through_btc() -> None:
     assert price_in(PriceBook(PAIRS, {}), "BTC", "USDT") is None
 
 
-def _order(side: str, qty: str, quote: str, time: int, update: int, order_id: int = 1) -> Order:
-    return Order(symbol="BTCUSDT", order_id=order_id, price=D("1"), orig_qty=D(qty), executed_qty=D(qty),
+def _order(side: Side, qty: str, quote: str, time: int, update: int, order_id: int = 1) -> Order:
+    return Order(symbol="BTCUSDT", order_id=OrderId(order_id), price=D("1"), orig_qty=D(qty), executed_qty=D(qty),
                  cummulative_quote_qty=D(quote), status="FILLED", time_in_force="GTC", type="LIMIT", side=side,
                  time=time, update_time=update)
 

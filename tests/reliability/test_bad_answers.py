@@ -83,7 +83,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("start_user_stream", "/api/v1/userDataStream", fx.LISTEN_KEY, lambda c: c.start_user_stream()),
     Endpoint("keepalive_user_stream", "/api/v1/userDataStream", fx.PING,
              lambda c: c.keepalive_user_stream("pqia91ma19a5s61cv6a81va6")),
-)  # fmt: skip
+)
 
 
 # --- answers ---------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ _texts = st.one_of(
     st.text(max_size=12),
     st.sampled_from(["", "NaN", "Infinity", "-0", "1e999", "1e-999", "0x1F", "1_000", " 1", "1,5", "١٢", "nul",
                      "9" * 40, "-1", "0.00000000", "true", "{}", "[]", "2019-02-26T10:00:00Z"]),
-)  # fmt: skip
+)
 _scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -102,13 +102,13 @@ _scalars = st.one_of(
 )
 _json = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                        st.dictionaries(_texts, inner, max_size=4)),
-                     max_leaves=10)  # fmt: skip
+                     max_leaves=10)
 
 
 def _mutate(value: Any, data: st.DataObject, depth: int = 0) -> Any:
     """``value`` with one change somewhere in it."""
     children = list(value.items()) if isinstance(value, dict) else list(enumerate(value)) if isinstance(
-        value, list) else []  # fmt: skip
+        value, list) else []
     if children and depth < 6 and data.draw(st.integers(0, 3)) > 0:
         key, child = data.draw(st.sampled_from(children))
         copy: Any = dict(value) if isinstance(value, dict) else list(value)
@@ -159,12 +159,12 @@ _header_values = st.one_of(
                      "Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", "soon"]),
     st.integers(min_value=-(2**64), max_value=2**64).map(str),
     st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=20),
-)  # fmt: skip
+)
 _headers = st.dictionaries(st.sampled_from(["X-MBX-USED-WEIGHT-1M", "X-MBX-USED-WEIGHT", "Retry-After",
                                             "X-MBX-ORDER-COUNT-1S", "X-MBX-ORDER-COUNT-1D"]),
-                           _header_values, max_size=3)  # fmt: skip
+                           _header_values, max_size=3)
 _statuses = st.one_of(st.just(200), st.sampled_from([200, 201, 204, 301, 400, 401, 403, 404, 418, 429, 429, 500,
-                                                     502, 503, 504, 599]))  # fmt: skip
+                                                     502, 503, 504, 599]))
 
 
 # --- the check ---------------------------------------------------------------------------------
@@ -190,14 +190,14 @@ async def _ask(endpoint: Endpoint, status: int, body: bytes, headers: dict[str, 
         return httpx.Response(status, content=body, headers=headers)
 
     async with JexClient("https://api.jex.test", KEY, SECRET, transport=httpx.MockTransport(exchange),
-                         time_ms=lambda: NOW_MS) as client:  # fmt: skip
+                         time_ms=lambda: NOW_MS) as client:
         return await endpoint.call(client)
 
 
 def ask(endpoint: Endpoint, status: int, body: bytes, headers: dict[str, str]) -> tuple[Any, BaseException | None]:
     try:
         return asyncio.run(_ask(endpoint, status, body, headers)), None
-    except BaseException as error:  # noqa: BLE001 - judged by the caller
+    except BaseException as error:
         return None, error
 
 
@@ -233,7 +233,7 @@ def test_any_status_and_rate_headers_raise_only_documented_errors(data: st.DataO
     status = data.draw(_statuses)
     body = data.draw(st.one_of(answers(endpoint.golden),
                                st.builds(lambda code, msg: json.dumps({"code": code, "msg": msg}).encode(),
-                                         st.one_of(st.integers(-10_000, 10), st.none(), _texts), _texts)))  # fmt: skip
+                                         st.one_of(st.integers(-10_000, 10), st.none(), _texts), _texts)))
     headers = data.draw(_headers)
     result, error = ask(endpoint, status, body, headers)
     assert_documented(endpoint, status, result, error)
@@ -246,7 +246,8 @@ def test_every_golden_example_decodes_without_a_float(endpoint: Endpoint) -> Non
     assert not floats_in(result)
 
 
-#: The longest ban the exchange documents (docs/protocol.md#429-and-418): no Retry-After may stop the console for longer.
+#: The longest ban the exchange documents (docs/protocol.md#429-and-418): no Retry-After may stop
+#: the console for longer.
 LONGEST_BAN_S = 3 * 86_400
 
 

@@ -33,8 +33,9 @@ import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
-from jextui.api.models import ExchangeInfo, SymbolInfo, dec_hook
+from jextui.api.models import ExchangeInfo, Side, SymbolInfo, dec_hook
 from jextui.config import ConfigError, Overrides, load_settings
 from jextui.sandbox import responses
 from jextui.sandbox.app import DEMO_ACCOUNT, ENDPOINTS
@@ -43,7 +44,6 @@ from jextui.sandbox.engine import EngineError
 from jextui.sandbox.exchange import Exchange
 from jextui.sandbox.ratelimit import RateLimitSettings
 from jextui.trading.ticket import FIELD_BALANCE, FIELD_PRICE, FIELD_QUANTITY, OrderTicket
-from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
 D = Decimal
 
@@ -79,7 +79,7 @@ def typed_amount(draw: st.DrawFn, around: Decimal, grid: Decimal) -> str:
         value = around * D(draw(st.integers(1, 300))) / 100
         return f"{value.quantize(D(10) ** -draw(st.integers(0, 12))):f}"
     return draw(st.one_of(st.text(max_size=12), st.sampled_from(["", "0", "-1", "1e3", "1,000.5", ".", "00.10",
-                                                                 "NaN", "1/2", "٣"])))  # fmt: skip
+                                                                 "NaN", "1/2", "٣"])))
 
 
 def _typical_quantity(spec: Any) -> Decimal:
@@ -94,7 +94,7 @@ def test_an_order_the_ticket_lets_through_is_one_the_exchange_accepts(data: st.D
     symbol = data.draw(st.sampled_from(sorted(infos)))
     info = infos[symbol]
     spec = ex.engine.symbols[symbol]
-    side = data.draw(st.sampled_from(["BUY", "SELL"]))
+    side: Side = data.draw(st.sampled_from(["BUY", "SELL"]))
     balances = {asset: bal.free for asset, bal in ex.engine.balances(DEMO_ACCOUNT).items()}
     ticket = OrderTicket.for_symbol(
         side, info,
@@ -102,7 +102,7 @@ def test_an_order_the_ticket_lets_through_is_one_the_exchange_accepts(data: st.D
         quantity_text=data.draw(typed_amount(_typical_quantity(spec), spec.step_size)),
         time_in_force=data.draw(st.sampled_from(["GTC", "IOC", "FOK"])),
         free_balances=balances, last_price=spec.initial_price,
-    )  # fmt: skip
+    )
     if data.draw(st.booleans()):
         ticket.confirm_fat_finger()
     errors = ticket.validate()  # never raises
@@ -148,7 +148,7 @@ _urls = st.one_of(
                      "https://", "http://127.0.0.1.evil.test", "HTTPS://JEX.EXAMPLE.COM", "https://x.test/path?q=1",
                      "http://0x7f.0.0.1", "http://[::ffff:127.0.0.1]:80", " https://jex.example.com"]),
     st.text(max_size=30),
-)  # fmt: skip
+)
 _env_texts = st.one_of(st.just(CANARY), st.just(CANARY + " \n"), st.text(max_size=20), st.just(""))
 _configs = st.sampled_from([
     "",
@@ -156,7 +156,7 @@ _configs = st.sampled_from([
     '[profiles.lab]\nbase_url = "http://10.1.2.3:8080"\nallow_insecure_http = true\n',
     '[profiles.lab]\nbase_url = "http://10.1.2.3:8080"\n',
     'default_profile = "main"\n[profiles.main]\nbase_url = "http://jex.example.com"\n',
-])  # fmt: skip
+])
 
 
 def _is_loopback(url: str) -> bool:
@@ -192,7 +192,7 @@ def dirs(tmp_path: Path) -> Iterator[dict[str, str]]:
 def test_any_environment_and_flags_give_settings_or_one_clear_line(
     dirs: dict[str, str], config: str, env_key: str | None, env_secret: str | None, base_url: str | None,
     symbols: str | None, profile: str | None, theme: str | None, log_level: str | None, demo: bool,
-) -> None:  # fmt: skip
+) -> None:
     config_file = Path(dirs["JEXTUI_CONFIG_DIR"]) / "config.toml"
     config_file.write_text(config)
     config_file.chmod(0o600)
@@ -202,7 +202,7 @@ def test_any_environment_and_flags_give_settings_or_one_clear_line(
     if env_secret is not None:
         env["JEX_API_SECRET"] = env_secret
     overrides = Overrides(base_url=base_url, symbols=symbols, profile=profile, theme=theme,
-                          log_level=log_level, demo=demo)  # fmt: skip
+                          log_level=log_level, demo=demo)
     try:
         resolved = load_settings(overrides, env)
     except ConfigError as error:
@@ -224,7 +224,7 @@ def test_any_environment_and_flags_give_settings_or_one_clear_line(
 _PATHS = sorted({endpoint.path for endpoint in ENDPOINTS})
 _DOCUMENTED_CODES = {-1000, -1002, -1003, -1014, -1015, -1020, -1021, -1022, -1100, -1101, -1102, -1105, -1111,
                      -1115, -1116, -1117, -1120, -1121, -1125, -1127, -1129, -2010, -2011, -2013, -2014, -2015,
-                     -2019, -8006, -9000}  # fmt: skip
+                     -2019, -8006, -9000}
 
 
 @pytest.fixture(scope="module")
@@ -232,7 +232,7 @@ def target() -> Iterator[tuple[Any, httpx.Client]]:
     from jextui.sandbox import SandboxConfig, SandboxServer
 
     config = SandboxConfig(simulate=False, api_key=DOC_API_KEY, api_secret=DOC_API_SECRET, weight_per_minute=10**9,
-                           raw_requests_per_5m=10**9, orders_per_second=10**9, orders_per_day=10**9)  # fmt: skip
+                           raw_requests_per_5m=10**9, orders_per_second=10**9, orders_per_day=10**9)
     with SandboxServer(config) as server, httpx.Client(base_url=server.base_url, timeout=10) as client:
         yield server, client
 
@@ -245,13 +245,13 @@ _paths = st.one_of(
                      "/api/v1/ping%00", "/admin/faults", "/" + "a" * 3000, "/api/v1/spot/order;x=1"]),
     st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters="?#"), max_size=30)
     .map(lambda text: "/" + text),
-)  # fmt: skip
+)
 _content_types = st.one_of(
     st.none(),
     st.sampled_from(["application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=latin-1",
                      "application/json", "multipart/form-data; boundary=x", "text/plain", "", "*/*",
                      "application/x-www-form-urlencoded; charset=utf-16"]),
-)  # fmt: skip
+)
 _header_text = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
 
 
@@ -266,10 +266,10 @@ _header_text = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=12
     api_key=st.one_of(st.none(), st.just(DOC_API_KEY), _header_text),
     extra=st.dictionaries(st.sampled_from(["X-Forwarded-For", "Content-Encoding", "Transfer-Encoding",
                                            "Expect", "Accept"]), _header_text, max_size=2),
-)  # fmt: skip
+)
 def test_no_request_gets_a_500(target: tuple[Any, httpx.Client], method: str, path: str, query: str,
                                content_type: str | None, body: bytes, api_key: str | None,
-                               extra: dict[str, str]) -> None:  # fmt: skip
+                               extra: dict[str, str]) -> None:
     _, client = target
     headers = dict(extra)
     for name in ("Transfer-Encoding", "Content-Encoding", "Expect"):

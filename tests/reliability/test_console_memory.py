@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-import pytest
 from support.app_harness import make_test_app, wait_for_data
 from textual.widget import Widget
 

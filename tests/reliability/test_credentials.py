@@ -25,8 +25,8 @@ from support.app_harness import make_settings, wait_until
 
 from jextui.api import JexClient
 from jextui.api.errors import AuthError, JexError, TimestampError
-from jextui.secret import Secret
 from jextui.sandbox.clock import FixedClock
+from jextui.secret import Secret
 from jextui.session import Session, SessionError, SessionOptions
 from jextui.ui.app import JexApp
 
@@ -41,7 +41,7 @@ QUANTITY = Decimal("0.01")
 
 def remote_settings(tmp_path: Path, *, allow: bool) -> Any:
     return make_settings(tmp_path, demo=False, profile_name="remote", base_url=REMOTE_HTTP, api_key=KEY,
-                         api_secret=Secret(SECRET), allow_insecure_http=allow)  # fmt: skip
+                         api_secret=Secret(SECRET), allow_insecure_http=allow)
 
 
 # --- where credentials may go ------------------------------------------------------------
@@ -59,7 +59,7 @@ async def test_the_console_refuses_a_plain_http_profile_with_credentials_and_say
 
 async def test_only_the_explicit_flag_lets_a_session_use_a_plain_http_profile(tmp_path: Path) -> None:
     session = Session(remote_settings(tmp_path, allow=True), lambda event: None, active_symbol=SYMBOL,
-                      watchlist=(SYMBOL,), options=SessionOptions(start_feed=False, open_journal=False))  # fmt: skip
+                      watchlist=(SYMBOL,), options=SessionOptions(start_feed=False, open_journal=False))
     await session.start()  # builds the client only: nothing is sent to the documentation address
     try:
         assert session.client is not None and session.client.has_credentials
@@ -68,7 +68,7 @@ async def test_only_the_explicit_flag_lets_a_session_use_a_plain_http_profile(tm
         await session.stop()
     with pytest.raises(SessionError, match="plain http"):
         await Session(remote_settings(tmp_path, allow=False), lambda event: None, active_symbol=SYMBOL,
-                      watchlist=(SYMBOL,)).start()  # fmt: skip
+                      watchlist=(SYMBOL,)).start()
 
 
 async def test_a_redirect_never_carries_a_signed_request_elsewhere() -> None:
@@ -84,7 +84,7 @@ async def test_a_redirect_never_carries_a_signed_request_elsewhere() -> None:
         return httpx.Response(307, headers={"Location": elsewhere})
 
     async with JexClient("https://api.jex.test", KEY, SECRET, transport=httpx.MockTransport(exchange),
-                         time_ms=lambda: 1_700_000_000_000) as client:  # fmt: skip
+                         time_ms=lambda: 1_700_000_000_000) as client:
         with pytest.raises(JexError):
             await client.account()
     assert [request.url.host for request in seen] == ["api.jex.test", "api.jex.test"]
@@ -117,7 +117,7 @@ async def test_an_unknown_key_is_refused_on_keyed_and_signed_endpoints(make_sand
     server = make_sandbox()
     async with JexClient(server.base_url, "UnknownKey" * 6, server.api_secret) as stranger:
         for attempt in (lambda: stranger.historical_trades(SYMBOL), stranger.account,
-                        lambda: stranger.new_order(SYMBOL, "BUY", QUANTITY, PRICE)):  # fmt: skip
+                        lambda: stranger.new_order(SYMBOL, "BUY", QUANTITY, PRICE)):
             with pytest.raises(AuthError) as refused:
                 await attempt()
             assert refused.value.code == -2015
@@ -192,7 +192,7 @@ async def test_a_request_arriving_outside_recv_window_is_refused_then_resent_onc
 
     transit = InTransit(slow_first_order)
     async with JexClient(server.base_url, server.api_key, server.api_secret, transport=transit,
-                         time_ms=clock.now_ms) as client:  # fmt: skip
+                         time_ms=clock.now_ms) as client:
         placed = await client.new_order(SYMBOL, "BUY", QUANTITY, PRICE)
     paths = [path for path, _, _ in transit.answers]
     assert paths == ["/api/v1/time", "/api/v1/spot/order", "/api/v1/time", "/api/v1/spot/order"]  # re-synced
@@ -211,7 +211,7 @@ async def test_requests_that_always_arrive_too_late_are_refused_and_never_execut
         return request
 
     async with JexClient(server.base_url, server.api_key, server.api_secret, transport=InTransit(always_slow),
-                         time_ms=clock.now_ms) as client:  # fmt: skip
+                         time_ms=clock.now_ms) as client:
         with pytest.raises(TimestampError) as refused:
             await client.new_order(SYMBOL, "BUY", QUANTITY, PRICE)
     assert refused.value.code == -1021 and not refused.value.outcome_unknown

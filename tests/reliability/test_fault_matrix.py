@@ -161,7 +161,7 @@ async def test_two_seconds_of_latency(tmp_path: Path) -> None:
         await console.keys_answer()  # while the order's answer is on its way
         announced = app.trading.announcer.announced
         await wait_until(pilot, lambda: any(text.startswith("PLACED") for text in announced), timeout_s=10,
-                         what="the order's outcome announced")  # fmt: skip
+                         what="the order's outcome announced")
         console.sandbox.set_faults(latency_ms=0)  # the answers still on their way arrive late
         await console.idle()
         assert_marks_tell_the_truth(console)
@@ -323,7 +323,8 @@ async def test_sandbox_stopped_and_restarted(tmp_path: Path) -> None:
         await console.keys_answer()
         outcome = await console.ticket_settled(await console.place_order(console.resting_buy_price()))
         # refused: no connection was made, so the order certainly was not sent (not UNKNOWN)
-        assert outcome.startswith(f"Not sent: the exchange is unreachable (127.0.0.1:{sandbox.port} refused to connect)"), outcome
+        refused = f"Not sent: the exchange is unreachable (127.0.0.1:{sandbox.port} refused to connect)"
+        assert outcome.startswith(refused), outcome
         await outage(console, LONG_OUTAGE_PERIODS)
         await asyncio.to_thread(sandbox.start)  # the same port, the same exchange state
         await assert_recovers_within_two_periods(console)

@@ -122,7 +122,7 @@ def sandboxes(tmp_path: Path) -> Iterator[list[SandboxProcess]]:
         sandbox.stop()
 
 
-def wait_for(condition, timeout_s: float, what: str) -> None:  # type: ignore[no-untyped-def]
+def wait_for(condition, timeout_s: float, what: str) -> None:
     deadline = time.monotonic() + timeout_s
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
@@ -215,14 +215,14 @@ async def test_kill_9_of_the_console_mid_order_leaves_a_journal_that_agrees_with
 BENCHMARKS = ROOT / "benchmarks"
 
 
-def _pty_tools():  # type: ignore[no-untyped-def]
+def _pty_tools():
     sys.path.insert(0, str(BENCHMARKS))
     import _pty
 
     return _pty
 
 
-def start_console(tmp_path: Path, base_url: str):  # type: ignore[no-untyped-def]
+def start_console(tmp_path: Path, base_url: str):
     """``jextui --base-url`` on a 160x48 pseudo-terminal, its folders under ``tmp_path``; waits for a live book."""
     pty = _pty_tools()
     env = pty.isolated_env(os.environ, str(tmp_path / "console"))
@@ -250,7 +250,7 @@ async def test_kill_9_of_the_real_console_mid_order_then_its_next_start_agrees_w
     sandbox = SandboxProcess(tmp_path, state)
     sandboxes.append(sandbox)
     sandbox.set_faults(latency_ms=LATENCY_MS, paths=[ORDER_PATH], phase="after")
-    console, screen, data_dir = start_console(tmp_path, sandbox.base_url)
+    console, _screen, data_dir = start_console(tmp_path, sandbox.base_url)
     try:
         console.send(b"b")  # a BUY ticket, its price from the book, the quantity field focused
         console.drain(1.0)
@@ -277,7 +277,7 @@ async def test_kill_9_of_the_real_console_mid_order_then_its_next_start_agrees_w
         sandbox = SandboxProcess(tmp_path, state, port=sandbox.port)
         sandboxes.append(sandbox)
 
-    console, screen, _ = start_console(tmp_path, sandbox.base_url)  # the next start reconciles
+    console, _screen, _ = start_console(tmp_path, sandbox.base_url)  # the next start reconciles
     try:
         wait_for(lambda: journal_orders(journal)[0].state not in ("PENDING", "UNKNOWN"), 60,
                  "the next start to settle the order")
@@ -285,7 +285,7 @@ async def test_kill_9_of_the_real_console_mid_order_then_its_next_start_agrees_w
         console.stop()
         console.close()
     [entry] = journal_orders(journal)
-    on_exchange = await exchange_orders_at(sandbox.base_url, entry.price)  # type: ignore[arg-type]
+    on_exchange = await exchange_orders_at(sandbox.base_url, entry.price)
     assert len(on_exchange) == 1, "the engine took the order once"
     assert entry.state == RESOLVED and entry.order_id == int(on_exchange[0].order_id)
     assert entry.order_status == on_exchange[0].status

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -32,8 +33,8 @@ from typing import Any
 import httpx
 import pytest
 
-from jextui.api.clock import local_time_ms
 from jextui.api.client import JexClient
+from jextui.api.clock import local_time_ms
 from jextui.feed.events import (
     AccountUpdate,
     BookTickersUpdate,
@@ -126,7 +127,7 @@ def assert_back_within_two_periods(feed: Feed, healthy_ms: int, end_ms: int) -> 
                         f"(limit {limit})")
             continue
         points = [*after, end_ms]
-        gap = max(b - a for a, b in zip(points, points[1:], strict=False))
+        gap = max(b - a for a, b in itertools.pairwise(points))
         if gap > limit:
             late.append(f"{name}: a gap of {gap} ms after recovering (limit {limit})")
     assert not late, "; ".join(late)

@@ -25,25 +25,24 @@ import os
 import stat
 import traceback
 from collections.abc import Iterator
-from datetime import timezone
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
+from support.account_screens import open_screen
+from support.app_harness import FIXED_TIME_MS, HarnessJexApp, make_settings, wait_for_data, wait_until
+from support.fault_harness import SYMBOL
+from support.sandbox import root_logging_restored
 
 from jextui import logs
 from jextui.api.errors import JexError
-from jextui.secret import Secret
 from jextui.sandbox.clock import FixedClock
-from jextui.ui.app import AppOptions
+from jextui.secret import Secret
 from jextui.session import SessionOptions
-from support.sandbox import root_logging_restored
-from support.app_harness import FIXED_TIME_MS, HarnessJexApp, make_settings, wait_for_data, wait_until
-from support.account_screens import open_screen
-
-from support.fault_harness import SYMBOL
+from jextui.ui.app import AppOptions
 
 CANARY_KEY = "CanaryKeyJextuiReliability7d41b9c2e8f05a63ABCDEFGHIJKLMNOPQRSTUVWXYZ0123"
 CANARY_SECRET = "CanarySecretJextuiReliability93fe1a7c05b28d4e6QRSTUVWXYZabcdefghijk4567"
@@ -70,8 +69,8 @@ def canary_app(tmp_path: Path, base_url: str, clock: FixedClock) -> HarnessJexAp
     settings = make_settings(
         tmp_path, demo=False, profile_name="canary", base_url=base_url, api_key=CANARY_KEY,
         api_secret=Secret(CANARY_SECRET), log_level="DEBUG", confirm_orders=False,
-    )  # fmt: skip
-    options = AppOptions(session=SessionOptions(time_ms=clock.now_ms), time_zone=timezone.utc, show_latency=False)
+    )
+    options = AppOptions(session=SessionOptions(time_ms=clock.now_ms), time_zone=UTC, show_latency=False)
     return HarnessJexApp(settings, options=options, clock=clock, size=(160, 48))
 
 
@@ -86,7 +85,7 @@ class Evidence:
 
     def add_error(self, where: str, error: BaseException) -> None:
         self.add(where, "\n".join([str(error), repr(error), getattr(error, "hint", ""),
-                                   *traceback.format_exception(error)]))  # fmt: skip
+                                   *traceback.format_exception(error)]))
 
     def add_files(self, folder: Path) -> None:
         for path in sorted(folder.rglob("*")):
@@ -128,14 +127,16 @@ async def trade_and_fail(pilot: Any, app: HarnessJexApp, sandbox: Any, evidence:
     [order] = await client.open_orders(SYMBOL)
     app.trading.cancel_order(order)
     await wait_until(pilot, lambda: any("cancelled" in text for text in app.trading.announcer.announced),
-                     what="the cancel")  # fmt: skip
+                     what="the cancel")
     for faults in ({"error_5xx_rate": 1.0}, {"drop_rate": 1.0, "phase": "after"}, {"malformed_rate": 1.0},
-                   {"clock_skew_ms": 30_000}):  # fmt: skip
+                   {"clock_skew_ms": 30_000}):
         sandbox.set_faults(**faults)
         app.clock.advance(2_000)
         now = app.clock.now_ms()
         app.session.refresh_now("book", "trades", "account", "open_orders")
-        await wait_until(pilot, lambda: _account_answered_since(app, now), what=f"the account refresh under {faults}")
+        await wait_until(
+            pilot, lambda now=now: _account_answered_since(app, now), what=f"the account refresh under {faults}"
+        )
         sandbox.set_faults(error_5xx_rate=0.0, drop_rate=0.0, malformed_rate=0.0, clock_skew_ms=0)
     try:
         await client.new_order(SYMBOL, "BUY", Decimal("0.001"), price, resp_type="RESULT", recv_window=1)
@@ -154,7 +155,7 @@ async def test_a_session_leaves_the_secret_nowhere(
 ) -> None:
     clock = FixedClock(FIXED_TIME_MS)
     sandbox = make_sandbox(api_key=CANARY_KEY, api_secret=CANARY_SECRET, clock=clock,
-                           weight_per_minute=10**7, raw_requests_per_5m=10**7)  # fmt: skip
+                           weight_per_minute=10**7, raw_requests_per_5m=10**7)
     app = canary_app(tmp_path, sandbox.base_url, clock)
     settings = app.settings
     logs.setup_logging(settings.log_level, settings.log_path, [settings.api_key, settings.api_secret])
@@ -176,12 +177,12 @@ async def test_a_session_leaves_the_secret_nowhere(
                 await pilot.press("escape")
                 await wait_until(pilot, lambda: app.screen is app.main, what="the main screen back")
             evidence.add("notifications", "\n".join(app.trading.announcer.announced))
-            evidence.add("notifications", "\n".join(str(n.message) for n in app._notifications))  # noqa: SLF001
+            evidence.add("notifications", "\n".join(str(n.message) for n in app._notifications))
             session = app.session
             for thing in (app, settings, session, session.client, session.client and session.client.rate,
                           session.client and session.client.clock, session.worker, session.journal,
                           session.submitter, session.reconciler, app.trading, app.store, app.bridge,
-                          *(session.journal.entries() if session.journal else ())):  # fmt: skip
+                          *(session.journal.entries() if session.journal else ())):
                 evidence.add("reprs", repr(thing))
             app.call_later(crash)
             await pilot.pause()

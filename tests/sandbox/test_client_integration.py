@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -96,7 +97,7 @@ async def test_account_and_wallet(client: JexClient) -> None:
     address = await client.deposit_address("BTC")
     assert address.asset == "BTC" and address.success and address.address
     deposits = await client.deposit_history()
-    assert deposits and all(d.insert_time <= later.insert_time for d, later in zip(deposits, deposits[1:]))
+    assert deposits and all(d.insert_time <= later.insert_time for d, later in itertools.pairwise(deposits))
     confirmed = await client.deposit_history(status=1)
     assert confirmed and all(d.status == 1 for d in confirmed)
     assert len(confirmed) == sum(1 for d in deposits if d.status == 1)  # the filter drops only the others

@@ -60,7 +60,7 @@ def code_of(excinfo: pytest.ExceptionInfo[EngineError]) -> tuple[int, str]:
 
 def test_gtc_order_rests_and_locks_exactly_what_it_needs(engine: Engine) -> None:
     buy, fills = engine.place_order("alice", "TSTUSDT", "BUY", D("99.5"), D("2"))
-    sell, _ = engine.place_order("alice", "TSTUSDT", "SELL", D("101"), D("3"))
+    _sell, _ = engine.place_order("alice", "TSTUSDT", "SELL", D("101"), D("3"))
     assert fills == []
     assert (buy.status, buy.executed_qty, buy.is_open) == (NEW, 0, True)
     assert bal(engine, "alice", "USDT") == (D("9801"), D("199"))

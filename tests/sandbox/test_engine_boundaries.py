@@ -414,5 +414,5 @@ def test_a_new_order_is_a_limit_order_stamped_now_and_ids_start_at_one(clock: Fi
 
 
 def test_a_symbol_listed_twice_is_refused() -> None:
-    with pytest.raises(ValueError, match="^symbol TSTUSDT listed twice$"):
+    with pytest.raises(ValueError, match=r"^symbol TSTUSDT listed twice$"):
         Engine([spec(), spec()], FixedClock(T0))

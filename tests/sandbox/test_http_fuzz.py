@@ -93,7 +93,7 @@ def test_validly_signed_garbage_gets_a_documented_answer(fuzz_target: tuple[Any,
                                                          params: dict[str, str], split: int) -> None:
     server, client = fuzz_target
     params = {name: value for name, value in params.items() if name not in ("timestamp", "signature")}
-    items = list(params.items()) + [("timestamp", str(server.clock.now_ms()))]
+    items = [*list(params.items()), ("timestamp", str(server.clock.now_ms()))]
     query = urlencode(items[:split]) if endpoint.method != "GET" else urlencode(items)
     body = urlencode(items[split:]) if endpoint.method != "GET" else ""
     signature = sign(DOC_API_SECRET, query + body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import httpx
@@ -100,10 +101,8 @@ def test_port_in_use_is_reported(sandbox: Any) -> None:
 def test_the_server_prints_nothing(capfd: pytest.CaptureFixture[str], make_sandbox: Any) -> None:
     server = make_sandbox(fault_drop_rate=0.5)
     for _ in range(6):
-        try:
+        with contextlib.suppress(httpx.RemoteProtocolError):
             http.get(f"{server.base_url}/api/v1/spot/depth?symbol=BTCUSDT")
-        except httpx.RemoteProtocolError:
-            pass
     server.stop()
     captured = capfd.readouterr()
     assert (captured.out, captured.err) == ("", "")

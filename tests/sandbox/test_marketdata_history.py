@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from decimal import Decimal as D
 
 import pytest
@@ -32,7 +33,7 @@ def test_every_interval_has_history_at_start(exchange: Exchange, interval: str) 
     assert len(rows) >= EXPECTED_AT_LEAST[interval]
     assert rows[-1].open_time == interval_start(START, length)  # the current candle is there
     assert rows[-1].close == D("3150.00")  # and ends where the live market starts
-    for previous, row in zip(rows, rows[1:], strict=False):
+    for previous, row in itertools.pairwise(rows):
         assert row.open_time - previous.open_time == length
     for row in rows:
         assert row.close_time == row.open_time + length - 1
@@ -77,7 +78,7 @@ def test_backfilled_trades_fill_the_lists_and_end_at_the_start_price(exchange: E
     recent = market.recent_trades("JEXBTC", 60)
     assert len(recent) == 60
     assert recent[-1].price == D("0.00001464") == market.last_price("JEXBTC")
-    assert all(a.time <= b.time for a, b in zip(recent, recent[1:], strict=False))
+    assert all(a.time <= b.time for a, b in itertools.pairwise(recent))
     assert all(t.time < START for t in recent)
     history = market.historical_trades("JEXBTC", limit=500)
     assert [t.id for t in history] == list(range(1, BACKFILL_TRADES + 1))

@@ -111,7 +111,9 @@ def shape_mismatches(example: Any, live: Any, path: str = "$", *, mapping_paths:
 def test_oracle_catches_a_missing_key_a_wrong_type_and_a_short_tuple() -> None:
     example = {"a": "1", "b": [[1, "x", []]], "c": True}
     assert shape_mismatches(example, {"a": "2", "b": [[5, "y", []]], "c": False}) == []
-    assert shape_mismatches(example, {"a": 2, "b": [[5, "y", []]], "c": False}) == ["$.a: expected string, got number (2)"]
+    assert shape_mismatches(example, {"a": 2, "b": [[5, "y", []]], "c": False}) == [
+        "$.a: expected string, got number (2)"
+    ]
     assert shape_mismatches(example, {"a": "2", "b": [[5, "y"]], "c": False}) == ["$.b[0]: expected 3 elements, got 2"]
     assert shape_mismatches(example, {"a": "2", "b": [], "c": False}) == ["$.b: empty array, nothing to compare"]
     assert shape_mismatches(example, {"a": "2", "b": [[5, "y", []]], "c": 1})[0].startswith("$.c: expected boolean")
@@ -136,13 +138,19 @@ def orders(live: Any) -> dict[str, Any]:
     """A resting order, a filled one and a canceled one on JEXBTC (the spec's example symbol)."""
     book = http.get(f"{live.base_url}/api/v1/spot/ticker/bookTicker", params={"symbol": "JEXBTC"}).json()
     base = {"symbol": "JEXBTC", "type": "LIMIT", "timeInForce": "GTC", "quantity": "200"}
-    resting = send_signed(live, "POST", "/api/v1/spot/order", {**base, "side": "BUY", "price": "0.00000100",
-                                                           "newOrderRespType": "ACK"}).json()
-    filled = send_signed(live, "POST", "/api/v1/spot/order", {**base, "side": "BUY", "price": book["askPrice"],
-                                                          "newOrderRespType": "RESULT"}).json()
+    resting = send_signed(
+        live, "POST", "/api/v1/spot/order", {**base, "side": "BUY", "price": "0.00000100", "newOrderRespType": "ACK"}
+    ).json()
+    filled = send_signed(
+        live,
+        "POST",
+        "/api/v1/spot/order",
+        {**base, "side": "BUY", "price": book["askPrice"], "newOrderRespType": "RESULT"},
+    ).json()
     to_cancel = send_signed(live, "POST", "/api/v1/spot/order", {**base, "side": "BUY", "price": "0.00000101"}).json()
-    canceled = send_signed(live, "DELETE", "/api/v1/spot/order", {"symbol": "JEXBTC",
-                                                              "orderId": to_cancel["orderId"]}).json()
+    canceled = send_signed(
+        live, "DELETE", "/api/v1/spot/order", {"symbol": "JEXBTC", "orderId": to_cancel["orderId"]}
+    ).json()
     return {"resting": resting, "filled": filled, "canceled": canceled}
 
 
@@ -168,7 +176,8 @@ def test_general_endpoints(live: Any) -> None:
     info = _public(live, "/api/v1/exchangeInfo")
     _check("exchange_info", info)
     assert {"BTCUSDT", "ETHUSDT", "DASHUSDT", "LTCBTC", "ETHBTC", "JEXBTC", "JEXUSDT", "BNBBTC"} <= {
-        item["symbol"] for item in info["spotSymbols"]}
+        item["symbol"] for item in info["spotSymbols"]
+    }
     spot_filters = {item["filterType"] for item in info["spotSymbols"][0]["filters"]}
     assert spot_filters == {"PRICE_FILTER", "LOT_SIZE", "MIN_NOTIONAL"}
 
@@ -178,17 +187,25 @@ def test_market_data_endpoints(live: Any, orders: dict[str, Any]) -> None:
     _check("depth", depth)
     assert len(depth["bids"]) == len(depth["asks"]) == 5
     _check("trades", _public(live, "/api/v1/spot/trades", symbol="JEXBTC"))
-    historical = http.get(f"{live.base_url}/api/v1/spot/historicalTrades", params={"symbol": "JEXBTC"},
-                          headers={"X-JEX-APIKEY": live.api_key}).json()
+    historical = http.get(
+        f"{live.base_url}/api/v1/spot/historicalTrades",
+        params={"symbol": "JEXBTC"},
+        headers={"X-JEX-APIKEY": live.api_key},
+    ).json()
     _check("historical_trades", historical)
     for interval in ("1m", "1h", "1w"):
         _check("klines", _public(live, "/api/v1/spot/klines", symbol="JEXBTC", interval=interval, limit=3))
     _check("avg_price", _public(live, "/api/v1/spot/avgPrice", symbol="JEXBTC"))
 
 
-@pytest.mark.parametrize("path, name", [("/api/v1/spot/ticker/24hr", "ticker_24hr"),
-                                        ("/api/v1/spot/ticker/price", "ticker_price"),
-                                        ("/api/v1/spot/ticker/bookTicker", "book_ticker")])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/api/v1/spot/ticker/24hr", "ticker_24hr"),
+        ("/api/v1/spot/ticker/price", "ticker_price"),
+        ("/api/v1/spot/ticker/bookTicker", "book_ticker"),
+    ],
+)
 def test_tickers_for_one_symbol_and_for_all(live: Any, path: str, name: str) -> None:
     _check(name, _public(live, path, symbol="BNBBTC"))
     everything = _public(live, path)
@@ -201,8 +218,19 @@ def test_order_endpoints(live: Any, orders: dict[str, Any]) -> None:
     _check("order_result", orders["filled"])
     assert orders["filled"]["status"] == "FILLED"
     _check("order_cancel", orders["canceled"])
-    _check("order_test", _user(live, "POST", "/api/v1/spot/order/test", symbol="JEXBTC", side="BUY", type="LIMIT",
-                               quantity="200", price="0.00000100"))
+    _check(
+        "order_test",
+        _user(
+            live,
+            "POST",
+            "/api/v1/spot/order/test",
+            symbol="JEXBTC",
+            side="BUY",
+            type="LIMIT",
+            quantity="200",
+            price="0.00000100",
+        ),
+    )
     order = _user(live, "GET", "/api/v1/spot/order", symbol="JEXBTC", orderId=orders["filled"]["orderId"])
     _check("order_get", order)
     _check("open_orders", _user(live, "GET", "/api/v1/spot/openOrders", symbol="JEXBTC"))
@@ -237,8 +265,10 @@ def test_decimals_are_strings_at_the_symbol_precision(live: Any) -> None:
     assert len(kline[1].split(".")[1]) == 8
 
 
-@given(st.decimals(allow_nan=False, allow_infinity=False, min_value=-10**12, max_value=10**12, places=12),
-       st.integers(min_value=0, max_value=8))
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, min_value=-(10**12), max_value=10**12, places=12),
+    st.integers(min_value=0, max_value=8),
+)
 def test_decimal_strings_are_exact_plain_and_padded(value: Decimal, places: int) -> None:
     text = fmt(value, places)
     assert "E" not in text and "e" not in text

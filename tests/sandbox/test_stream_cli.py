@@ -13,7 +13,7 @@ from support.streams import collect
 from jextui.sandbox.cli import main
 
 
-def test_the_process_serves_streams_with_its_flags(run_cli: Any) -> None:  # noqa: F811
+def test_the_process_serves_streams_with_its_flags(run_cli: Any) -> None:
     run = run_cli("--quiet", "--fault-stream-duplicate", "--stream-lifetime", "1500")
     base_url = run.base_url()
     match = re.search(r"streams:\s+(ws://127\.0\.0\.1:\d+)/ws/<stream>", run.out)

@@ -75,7 +75,9 @@ def test_snapshot_plus_diffs_equals_the_engine_book(steps: list[Any]) -> None:
             placed.append(order.order_id)
         elif step[0] == "cancel" and placed:
             order_id = placed[step[1] % len(placed)]
-            order = engine.stored_order(order_id)
+            stored = engine.stored_order(order_id)
+            assert stored is not None
+            order = stored
             if order is not None and order.is_open:
                 engine.cancel_order(order.account_id, SYMBOL, order_id)
         elif step[0] == "push":

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -54,7 +54,7 @@ async def setup() -> Any:
 
 async def test_each_stream_is_computed_once_per_tick_for_every_subscriber(setup: _Setup, monkeypatch: Any) -> None:
     hub = setup.hub
-    market = hub._exchange.market  # noqa: SLF001 - counting the calls the producers make
+    market = hub._exchange.market
     calls = {"klines": 0, "ticker": 0}
     klines, ticker = market.klines, market.ticker_24hr
 
@@ -108,12 +108,12 @@ async def test_listen_key_expiry_closes_its_subscribers(setup: _Setup) -> None:
 
 async def test_user_events_reach_only_the_accounts_subscribers(setup: _Setup) -> None:
     hub = setup.hub
-    hub._exchange.open_account("other")  # noqa: SLF001
+    hub._exchange.open_account("other")
     demo, other = _Subscriber(), _Subscriber(combined=True)
     demo_key, other_key = setup.keys.open("demo"), setup.keys.open("other")
     hub.subscribe(demo, [demo_key])
     hub.subscribe(other, [other_key])
-    hub._engine.place_order("demo", "BTCUSDT", "BUY", Decimal("1000.00"), Decimal("0.1"))  # noqa: SLF001
+    hub._engine.place_order("demo", "BTCUSDT", "BUY", Decimal("1000.00"), Decimal("0.1"))
     hub.user_events.flush()
     assert [json.loads(t)["e"] for t in demo.texts] == ["execSpotReport", "accountSpotInfo"]
     assert other.texts == []

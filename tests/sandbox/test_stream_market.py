@@ -58,7 +58,7 @@ async def test_trade_stream_pushes_an_array_of_the_new_trades(sandbox: Any) -> N
 async def test_kline_stream_pushes_the_current_candle_in_either_interval_spelling(sandbox: Any) -> None:
     async with connect(sandbox, "/stream?streams=btcusdt@spotKline_1m/btcusdt@spotKline_1H") as ws:
         await _cross(sandbox)
-        seen = {}
+        seen: dict[str, Any] = {}
         while len(seen) < 2:
             message = await receive(ws)
             seen[message["stream"]] = message["data"]

@@ -71,7 +71,7 @@ async def test_new_partial_fill_and_cancel_are_reported_with_balances(sandbox: A
         else:
             assert set(event) == {"e", "E", "m", "t", "u", "B"} and event["e"] == "accountSpotInfo"
             assert event["B"] and all(set(bal) == BALANCE_FIELDS for bal in event["B"])
-    filled = [e for e in events if e["e"] == "execSpotReport" and e["X"] == "FILLED"][0]
+    filled = next(e for e in events if e["e"] == "execSpotReport" and e["X"] == "FILLED")
     assert (Decimal(filled["q"]), Decimal(filled["p"]), Decimal(filled["Z"])) == (
         Decimal("0.3"), first_price, first_price * Decimal("0.3"))
     # the balances the stream reported are the engine's, for every asset it mentioned

@@ -48,7 +48,9 @@ def test_reports_and_balances_follow_the_engine(steps: list[Any]) -> None:
                 mine.append(order.order_id)
         elif placed:
             account, order_id = placed[step[1] % len(placed)]
-            order = engine.stored_order(order_id)
+            stored = engine.stored_order(order_id)
+            assert stored is not None
+            order = stored
             if order is not None and order.is_open:
                 engine.cancel_order(account, "BTCUSDT", order_id)
         events.flush()  # what the server's loop does right after each call

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from support.sandbox import send_signed
 
 from jextui.session import Session
+from support.sandbox import send_signed
 
 # Resting orders on symbols the test watchlist (BTCUSDT, ETHUSDT, LTCBTC, JEXUSDT) does not hold,
 # and one on the active symbol: placed by plain REST as soon as the sandbox listens, before the console connects.

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from support.app_harness import wait_until
-
 from jextui.ui.screens.account import (
     AssetDetailsScreen,
     DepositAddressScreen,
@@ -16,6 +14,7 @@ from jextui.ui.screens.account import (
     TradeFeesScreen,
     WithdrawHistoryScreen,
 )
+from support.app_harness import wait_until
 
 SCREENS_BY_KEY = {
     "H": OrderHistoryScreen,

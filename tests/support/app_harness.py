@@ -24,19 +24,23 @@ nothing in flight, or fails the test after a bounded wait.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
-from datetime import timezone
+from datetime import UTC
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
 
+from jextui.api.client import JexClient
 from jextui.api.errors import JexError
 from jextui.config import RefreshPeriods, Settings
-from jextui.sandbox import SandboxConfig
+from jextui.feed.worker import FeedWorker
+from jextui.sandbox import SandboxConfig, SandboxServer
 from jextui.sandbox.clock import FixedClock
 from jextui.session import SessionOptions
+from jextui.trading.journal import OrderJournal
 from jextui.ui.app import AppOptions, JexApp
 from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 
@@ -46,6 +50,10 @@ __all__ = [
     "TEST_WATCHLIST",
     "HarnessJexApp",
     "make_test_app",
+    "journal_of",
+    "client_of",
+    "sandbox_of",
+    "worker_of",
     "make_settings",
     "wait_for_data",
     "wait_for_start",
@@ -74,6 +82,34 @@ class HarnessJexApp(JexApp):
         super().__init__(settings, options=options)
         self.clock = clock
         self.size_for_tests = size
+
+
+def journal_of(app: JexApp) -> OrderJournal:
+    """The session's order journal (open once trading has started)."""
+    journal = app.session.journal
+    assert journal is not None, "the order journal is not open"
+    return journal
+
+
+def client_of(app: JexApp) -> JexClient:
+    """The session's API client (there once the session has started)."""
+    client = app.session.client
+    assert client is not None, "the session has no client yet"
+    return client
+
+
+def worker_of(app: JexApp) -> FeedWorker:
+    """The session's polling feed worker."""
+    worker = app.session.worker
+    assert worker is not None, "the session has no feed worker"
+    return worker
+
+
+def sandbox_of(app: JexApp) -> SandboxServer:
+    """The demo session's in-process sandbox exchange."""
+    sandbox = app.session.sandbox
+    assert sandbox is not None, "the session runs no sandbox"
+    return sandbox
 
 
 def make_settings(
@@ -153,7 +189,7 @@ def make_test_app(
             start_feed=start_feed,
             streams=streams,
         ),
-        time_zone=timezone.utc,
+        time_zone=UTC,
         show_latency=False,
     )
     settings = make_settings(tmp_path, watchlist=watchlist, theme=theme, **settings_changes)
@@ -212,7 +248,7 @@ async def wait_for_data(pilot: Pilot[Any], *, timeout_s: float = 10.0) -> None:
     app = pilot.app
     assert isinstance(app, JexApp)
     await wait_until(pilot, lambda: app.started and feed_settled(app) and _panes_with_data(app)
-                     and _orders_discovered(app), timeout_s=timeout_s, what="every pane's first data")  # fmt: skip
+                     and _orders_discovered(app), timeout_s=timeout_s, what="every pane's first data")
     await settle(pilot)
 
 
@@ -233,9 +269,7 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     client = app.session.client
     if client is not None and app.session.sandbox is not None and app.session.sandbox.running:
-        try:
+        with contextlib.suppress(JexError):  # rate-limited or stopped: the status bar says so already
             await client.ping()
-        except JexError:  # rate-limited or stopped: the status bar says so already
-            pass
     app.refresh_status_now()
     await pilot.pause()

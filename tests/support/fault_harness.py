@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input
 
 from jextui.config import RefreshPeriods
@@ -61,7 +62,7 @@ PERIOD_MS = 1000
 FAULT_REFRESH = RefreshPeriods(
     book=1.0, trades=1.0, klines=1.0, open_orders=1.0, account=1.0,
     prices=1.0, book_tickers=1.0, tickers=1.0, sparklines=5.0,
-)  # fmt: skip
+)
 PANES: tuple[str, ...] = ("watchlist", "book", "trades", "klines", "open_orders", "balances")
 SYMBOL = "BTCUSDT"
 _FINAL_WAIT_S = 20.0
@@ -242,12 +243,13 @@ class Console:
         """Wait for the ticket's final word on the order (not "Sending…", not "checking…"); close it."""
         await wait_until(self.pilot, lambda: bool(ticket.result_text) and not ticket.in_flight
                          and not ticket.result_text.startswith("STALE market data"),  # the flag shown at opening
-                         timeout_s=_FINAL_WAIT_S, what="the ticket's final word")  # fmt: skip
+                         timeout_s=_FINAL_WAIT_S, what="the ticket's final word")
         text = ticket.result_text
-        if self.app.screen is ticket:
+        shown: Screen[Any] = self.app.screen
+        if shown is ticket:
             await self.pilot.press("escape")
             await wait_until(self.pilot, lambda: self.app.screen is self.app.main, timeout_s=5,
-                             what="the ticket closed")  # fmt: skip
+                             what="the ticket closed")
         return text
 
     def exchange_orders(self) -> list[Any]:
@@ -271,7 +273,7 @@ class Console:
         """Wait (bounded) until the console itself has settled every open journal question."""
         settled = (ACCEPTED, RESOLVED, REJECTED, NOT_PLACED)
         await wait_until(self.pilot, lambda: all(entry.state in settled for entry in self.journal_orders()),
-                         timeout_s=timeout_s, what="the console to settle the orders left unknown")  # fmt: skip
+                         timeout_s=timeout_s, what="the console to settle the orders left unknown")
 
     def assert_journal_matches_exchange(self) -> None:
         """Exactly the orders the journal says exist are on the exchange, each claimed once; nothing else."""
@@ -279,8 +281,9 @@ class Console:
         assert len(entries) == self.orders_tried, f"one journal entry per order tried: {entries}"
         open_questions = [entry for entry in entries if entry.state not in (ACCEPTED, RESOLVED, REJECTED, NOT_PLACED)]
         assert not open_questions, f"still unknown after the exchange answers again: {open_questions}"
-        claimed = sorted(entry.order_id for entry in entries if entry.state in (ACCEPTED, RESOLVED))
-        assert all(order_id is not None for order_id in claimed)
+        claimed_ids = [entry.order_id for entry in entries if entry.state in (ACCEPTED, RESOLVED)]
+        assert all(order_id is not None for order_id in claimed_ids)
+        claimed = sorted(order_id for order_id in claimed_ids if order_id is not None)
         on_exchange = self.exchange_orders()
         assert sorted(order.order_id for order in on_exchange) == claimed, (entries, on_exchange)
         by_id = {order.order_id: order for order in on_exchange}

@@ -42,7 +42,7 @@ def root_logging_restored() -> Iterator[None]:
                 root.addHandler(handler)
         root.setLevel(level)
         logging.captureWarnings(False)
-        logs._forget_secrets()  # noqa: SLF001 - the registry is process-wide: leave it as found
+        logs._forget_secrets()
 
 
 class _ReopeningClient:

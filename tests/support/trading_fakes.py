@@ -6,9 +6,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from jextui.api.errors import ConnectionFailed, RequestTimeout, error_from_response
-from jextui.api.models import CancelResult, Order, OrderResult, SymbolFilter, SymbolInfo, TradeFee
+from jextui.api.models import CancelResult, Order, OrderId, OrderResult, Side, SymbolFilter, SymbolInfo, TradeFee
 from jextui.trading.journal import PENDING, read_entries
 
 D = Decimal
@@ -54,7 +55,7 @@ def order(
     order_id: int,
     *,
     symbol: str = "BTCUSDT",
-    side: str = "BUY",
+    side: Side = "BUY",
     price: str = "100",
     qty: str = "1",
     executed: str = "0",
@@ -65,7 +66,7 @@ def order(
 ) -> Order:
     cumulative = Decimal(quote) if quote is not None else Decimal(executed) * Decimal(price)
     return Order(
-        symbol=symbol, order_id=order_id, price=Decimal(price), orig_qty=Decimal(qty),
+        symbol=symbol, order_id=OrderId(order_id), price=Decimal(price), orig_qty=Decimal(qty),
         executed_qty=Decimal(executed), cummulative_quote_qty=cumulative, status=status,
         time_in_force=tif, type="LIMIT", side=side, time=time, update_time=time,
     )
@@ -102,8 +103,8 @@ class FakeExchange:
     order_script: deque[str] = field(default_factory=deque)
     cancel_script: deque[str] = field(default_factory=deque)
     read_failures: int = 0
-    new_order_calls: list[tuple[str, str, Decimal, Decimal, dict]] = field(default_factory=list)
-    test_order_calls: list[tuple[str, str, Decimal, Decimal, dict]] = field(default_factory=list)
+    new_order_calls: list[tuple[str, str, Decimal, Decimal, dict[str, Any]]] = field(default_factory=list)
+    test_order_calls: list[tuple[str, str, Decimal, Decimal, dict[str, Any]]] = field(default_factory=list)
     cancel_calls: list[tuple[str, int]] = field(default_factory=list)
     journal_states_seen_at_send: list[list[str]] = field(default_factory=list)
     fill_on_place: Decimal = Decimal(0)
@@ -155,7 +156,7 @@ class FakeExchange:
         executed = min(self.fill_on_place, Decimal(quantity))
         status = "NEW" if executed == 0 else ("FILLED" if executed == quantity else "PARTIALLY_FILLED")
         placed = Order(
-            symbol=symbol, order_id=order_id, price=Decimal(price), orig_qty=Decimal(quantity),
+            symbol=symbol, order_id=OrderId(order_id), price=Decimal(price), orig_qty=Decimal(quantity),
             executed_qty=executed, cummulative_quote_qty=executed * Decimal(price), status=status,
             time_in_force=tif, type="LIMIT", side=side, time=self.clock.now if time is None else time,
             update_time=self.clock.now if time is None else time,

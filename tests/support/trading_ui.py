@@ -14,6 +14,7 @@ from textual.widgets import Input, Static
 
 from jextui.api.client import JexClient
 from jextui.api.models import Order
+from jextui.ui.app import JexApp
 from jextui.ui.screens.ticket import TicketScreen
 from support.app_harness import HarnessJexApp, wait_until
 
@@ -77,7 +78,9 @@ async def place_from_ticket(pilot: Pilot[Any], price: Decimal, quantity: str = "
     await type_into(pilot, ticket, "quantity", quantity)
     await pilot.press("enter")
     await pilot.pause()
-    if pilot.app.settings.confirm_orders:
+    app = pilot.app
+    assert isinstance(app, JexApp)
+    if app.settings.confirm_orders:
         await pilot.press("y")
     await wait_until(pilot, lambda: ticket.result_text.startswith("PLACED"), what="the order to be placed")
     order_id = int(ticket.result_text.split("order ")[1].split(",")[0])
@@ -88,6 +91,7 @@ async def place_from_ticket(pilot: Pilot[Any], price: Decimal, quantity: str = "
 
 async def wait_for_open_order(pilot: Pilot[Any], order_id: int, present: bool = True) -> None:
     app = pilot.app
+    assert isinstance(app, JexApp)
     listed = lambda: any(int(o.order_id) == order_id for o in app.main.panes.open_orders.orders)  # noqa: E731
     await wait_until(pilot, lambda: listed() == present,
                      what=f"order {order_id} {'in' if present else 'out of'} the open-orders pane")

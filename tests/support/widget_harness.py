@@ -7,8 +7,9 @@ times render in UTC, so snapshots are the same on every machine.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import timezone
+from datetime import UTC as UTC  # the tests import the zone from here
 from decimal import Decimal
+from typing import Any
 
 from rich.style import Style
 from textual.app import App, ComposeResult
@@ -33,7 +34,6 @@ from jextui.ui.messages import LevelSelected, OrderActivated, OrderHighlighted, 
 from jextui.ui.themes import theme_variable_defaults
 from jextui.ui.widgets.pane import Pane
 
-UTC = timezone.utc
 BASE_TIME_MS = 1_700_000_000_000  # 2023-11-14 22:13:20 UTC
 
 HARNESS_THEME = Theme(
@@ -66,7 +66,7 @@ class HarnessApp(App[None]):
 
     CSS = "Screen { layout: vertical; }"
 
-    def __init__(self, *widgets: Widget, setup: Callable[[HarnessApp], None] | None = None) -> None:
+    def __init__(self, *widgets: Widget, setup: Callable[[Any], None] | None = None) -> None:
         super().__init__()
         self._widgets = widgets
         self._setup = setup
@@ -169,8 +169,13 @@ def sample_closes(start: str, steps: Iterable[str]) -> list[Decimal]:
 
 
 SAMPLE_SPARKS = {
-    "BTCUSDT": sample_closes("42000", "120 80 -40 200 150 -60 90 300 -20 110 50 -30 170 40 -10 60".split()),
-    "ETHUSDT": sample_closes("2300", "-5 -3 4 -8 -2 -6 3 -4 -1 -7 2 -5 -3 1 -4 -2".split()),
+    "BTCUSDT": sample_closes(
+        "42000",
+        ["120", "80", "-40", "200", "150", "-60", "90", "300", "-20", "110", "50", "-30", "170", "40", "-10", "60"],
+    ),
+    "ETHUSDT": sample_closes(
+        "2300", ["-5", "-3", "4", "-8", "-2", "-6", "3", "-4", "-1", "-7", "2", "-5", "-3", "1", "-4", "-2"]
+    ),
 }
 
 
@@ -246,13 +251,22 @@ def sample_trades() -> list[Trade]:
         ("43210.50", "0.042"),
         ("43211.00", "0.300"),
     ]
-    return [Trade(price=d(price), qty=d(qty), time=BASE_TIME_MS + index * 1_500) for index, (price, qty) in enumerate(rows)]
+    return [
+        Trade(price=d(price), qty=d(qty), time=BASE_TIME_MS + index * 1_500) for index, (price, qty) in enumerate(rows)
+    ]
 
 
 def sample_historical_trades() -> list[HistoricalTrade]:
-    rows = [("43208.00", "0.010", False), ("43209.50", "0.250", True), ("43207.00", "1.500", True), ("43211.00", "0.300", False)]
+    rows = [
+        ("43208.00", "0.010", False),
+        ("43209.50", "0.250", True),
+        ("43207.00", "1.500", True),
+        ("43211.00", "0.300", False),
+    ]
     return [
-        HistoricalTrade(id=OrderId(500 + index), price=d(price), qty=d(qty), time=BASE_TIME_MS + index * 1_500, buyer_maker=maker)
+        HistoricalTrade(
+            id=OrderId(500 + index), price=d(price), qty=d(qty), time=BASE_TIME_MS + index * 1_500, buyer_maker=maker
+        )
         for index, (price, qty, maker) in enumerate(rows)
     ]
 
@@ -275,7 +289,28 @@ def kline(index: int, open_: Decimal, close: Decimal, interval_ms: int = 60_000)
 
 
 def sample_klines(count: int = 60) -> list[Kline]:
-    steps = "12 -8 5 20 -15 -3 9 14 -22 6 18 -4 -11 7 25 -9 3 -16 10 4".split()
+    steps = [
+        "12",
+        "-8",
+        "5",
+        "20",
+        "-15",
+        "-3",
+        "9",
+        "14",
+        "-22",
+        "6",
+        "18",
+        "-4",
+        "-11",
+        "7",
+        "25",
+        "-9",
+        "3",
+        "-16",
+        "10",
+        "4",
+    ]
     klines = []
     price = d("43000.00")
     for index in range(count):
@@ -305,7 +340,9 @@ def sample_account() -> Account:
 
 
 def sample_book_ticker(symbol: str = "BTCUSDT") -> BookTicker:
-    return BookTicker(symbol=symbol, bid_price=d("43209.50"), bid_qty=d("0.8"), ask_price=d("43210.50"), ask_qty=d("0.5"))
+    return BookTicker(
+        symbol=symbol, bid_price=d("43209.50"), bid_qty=d("0.8"), ask_price=d("43210.50"), ask_qty=d("0.5")
+    )
 
 
 # --- a whole console of panes, for snapshots ---------------------------------------
@@ -369,20 +406,22 @@ class DashboardApp(HarnessApp):
         self.book.update_book(sample_depth())
         self.book.set_own_orders(sample_orders())
         self.trades.set_precision(2, 3)
-        self.trades.update_trades(sample_historical_trades()[::-1], has_side=True)  # newest first, as the feed sends them
+        self.trades.update_trades(
+            sample_historical_trades()[::-1], has_side=True
+        )  # newest first, as the feed sends them
         self.klines.set_precision(2)
         self.klines.update_klines("1m", sample_klines(120))
         self.balances.update_account(sample_account())
         self.orders.set_precisions({"BTCUSDT": (2, 3)})
         self.orders.update_orders(sample_orders())
-        for age, pane in zip((300, 400, 1_200, 2_500, 4_000, 3_000), self.panes(), strict=True):
-            pane.set_freshness(age, stale=False)
+        for age, shown in zip((300, 400, 1_200, 2_500, 4_000, 3_000), self.panes(), strict=True):
+            shown.set_freshness(age, stale=False)
         if self._stale:
             self.trades.set_freshness(14_000, stale=True)
             self.balances.set_freshness(31_000, stale=True)
         if self._private:
-            for pane in self.panes():
-                pane.set_private(True)
+            for shown in self.panes():
+                shown.set_private(True)
         self.status.update_status(
             profile="demo",
             base_url="http://127.0.0.1:8765",
@@ -392,7 +431,11 @@ class DashboardApp(HarnessApp):
             clock_offset_ms=3,
             used_weight=312,
             weight_limit=1200,
-            pane_ages={"book": (400, False), "trades": (14_000, True) if self._stale else (1_200, False), "kl": (2_500, False)},
+            pane_ages={
+                "book": (400, False),
+                "trades": (14_000, True) if self._stale else (1_200, False),
+                "kl": (2_500, False),
+            },
         )
         self.book.focus()
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jextui.api.models import Order, OrderResult
+from jextui.api.models import Order, OrderId, OrderResult
 from jextui.trading.account_orders import (
     AccountOrders,
     DiscoveryState,
@@ -35,7 +35,7 @@ SYMBOLS = {
 
 def order(order_id: int, symbol: str = "BTCUSDT", side: str = "BUY", price: str = "100", qty: str = "1",
           executed: str = "0", status: str = "NEW", time: int = 0) -> Order:
-    return Order(symbol=symbol, order_id=order_id, price=D(price), orig_qty=D(qty), executed_qty=D(executed),
+    return Order(symbol=symbol, order_id=OrderId(order_id), price=D(price), orig_qty=D(qty), executed_qty=D(executed),
                  cummulative_quote_qty=D(0), status=status, time_in_force="GTC", type="LIMIT", side=side,  # type: ignore[arg-type]
                  time=time or 1000 + order_id, update_time=time or 1000 + order_id)
 
@@ -70,7 +70,7 @@ def test_from_api_reads_every_field_and_keeps_an_open_order_as_is() -> None:
     assert got == OpenOrder("ETHUSDT", 7, "SELL", D(3100), D(2), D("0.5"), "PARTIALLY_FILLED", 5, 5, "GTC", "LIMIT")
     assert got.remaining_qty == D("1.5") and got.is_open
     assert OpenOrder.from_api(got) is got
-    result = OrderResult(symbol="BTCUSDT", order_id=9, transact_time=77, price=D(1), orig_qty=D(2),
+    result = OrderResult(symbol="BTCUSDT", order_id=OrderId(9), transact_time=77, price=D(1), orig_qty=D(2),
                          executed_qty=D(2), cummulative_quote_qty=D(2), status="CANCELED", time_in_force="IOC",
                          type="LIMIT", side="BUY")
     from_result = OpenOrder.from_api(result)

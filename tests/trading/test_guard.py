@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from support.trading_fakes import symbol_info
 
+from jextui.api.models import Side
 from jextui.trading.guard import GUARD_CLEAR, GUARD_CONFIRM, GUARD_HINT, guard_order
 from jextui.trading.ticket import OrderTicket
 
@@ -15,7 +17,7 @@ ASKS = [(D("28.60"), D("0.5")), (D("28.70"), D("0.5")), (D("29.50"), D("0.5")), 
 BIDS = [(D("28.50"), D("1")), (D("28.40"), D("2"))]
 
 
-def ticket(side: str, price: str, qty: str, tif: str = "GTC", **context: object) -> OrderTicket:
+def ticket(side: Side, price: str, qty: str, tif: str = "GTC", **context: Any) -> OrderTicket:
     context.setdefault("last_price", D("28.55"))
     context.setdefault("best_bid", D("28.50"))
     context.setdefault("best_ask", D("28.60"))

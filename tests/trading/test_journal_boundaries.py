@@ -156,9 +156,9 @@ def test_a_change_a_kind_never_allows_is_a_journal_error(journal: OrderJournal, 
 
 
 def test_an_unknown_entry_is_a_journal_error(journal: OrderJournal) -> None:
-    with pytest.raises(JournalError, match="^no journal entry nope$"):
+    with pytest.raises(JournalError, match=r"^no journal entry nope$"):
         journal.get("nope")
-    with pytest.raises(JournalError, match="^no journal entry nope$"):
+    with pytest.raises(JournalError, match=r"^no journal entry nope$"):
         journal.mark_unknown("nope", "timeout")
 
 
@@ -182,7 +182,7 @@ def test_a_second_claim_of_an_order_is_refused_and_changes_nothing(journal: Orde
     for entry_id in (first, second):
         journal.mark_unknown(entry_id, "timeout")
     journal.mark_resolved(first, order_id=90, order_status="NEW", message="found")
-    with pytest.raises(OrderAlreadyClaimed, match="^order 90 already belongs to another journal entry$"):
+    with pytest.raises(OrderAlreadyClaimed, match=r"^order 90 already belongs to another journal entry$"):
         journal.mark_resolved(second, order_id=90, order_status="NEW", message="found")
     after = journal.get(second)
     assert (after.state, after.attempts, after.order_id) == (UNKNOWN, 0, None)
@@ -295,7 +295,7 @@ def test_an_amount_stored_as_bytes_reads_as_unknown(journal: OrderJournal, journ
 def test_a_kind_this_version_does_not_know_cannot_change_state(journal: OrderJournal, journal_path: Path) -> None:
     entry_id = order_intent(journal)
     _write_raw(journal_path, "UPDATE journal SET kind = 'AMEND' WHERE id = ?", entry_id)
-    with pytest.raises(JournalError, match="^a AMEND intent cannot go from PENDING to UNKNOWN$"):
+    with pytest.raises(JournalError, match=r"^a AMEND intent cannot go from PENDING to UNKNOWN$"):
         journal.mark_unknown(entry_id, "timeout")
     assert journal.get(entry_id).state == PENDING
 

@@ -9,6 +9,7 @@ before the request leaves; and a failing write still reaches the user.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -31,22 +32,22 @@ class SlowJournal(OrderJournal):
 
     fail_marks = False
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.intent_prices: list[Decimal] = []  # in the order the intents were written
 
-    def record_order_intent(self, symbol, side, price, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+    def record_order_intent(self, symbol, side, price, *args, **kwargs):
         entry = super().record_order_intent(symbol, side, price, *args, **kwargs)
         self.intent_prices.append(price)
         return entry
 
     @contextmanager
-    def _transaction(self) -> Iterator:  # type: ignore[override]
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
         time.sleep(SLOW_WRITE_S)
         with super()._transaction() as db:
             yield db
 
-    def mark_accepted(self, entry_id: str, **fields):  # type: ignore[no-untyped-def, override]
+    def mark_accepted(self, entry_id: str, **fields):
         if self.fail_marks:
             raise JournalError("disk full")
         return super().mark_accepted(entry_id, **fields)
@@ -77,10 +78,10 @@ class WatchedClient:
         self._path = path
         self.on_disk_at_send: list[list[str]] = []
 
-    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+    def __getattr__(self, name: str):
         return getattr(self._client, name)
 
-    async def new_order(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    async def new_order(self, *args, **kwargs):
         self.on_disk_at_send.append([entry.state for entry in read_entries(self._path)])
         return await self._client.new_order(*args, **kwargs)
 
@@ -113,7 +114,7 @@ def journal(tmp_path: Path, client: JexClient, sandbox) -> Iterator[SlowJournal]
     opened.close()
 
 
-async def submit_while_ticking(submitter: OrderSubmitter, ticket: OrderTicket):  # type: ignore[no-untyped-def]
+async def submit_while_ticking(submitter: OrderSubmitter, ticket: OrderTicket):
     ticker = Ticker()
     ticking = asyncio.create_task(ticker.run())
     try:
@@ -127,7 +128,7 @@ async def test_slow_journal_writes_leave_the_loop_running_and_keep_their_order(
     client: JexClient, journal: SlowJournal, tmp_path: Path
 ) -> None:
     watched = WatchedClient(client, journal.path)
-    submitter = OrderSubmitter(watched, journal)  # type: ignore[arg-type]
+    submitter = OrderSubmitter(watched, journal)
     outcome, ticker = await submit_while_ticking(submitter, await resting_buy(client))
     assert outcome.kind == OutcomeKind.ACCEPTED, outcome.message
     # Two slow writes (intent, answer) took at least 2 * SLOW_WRITE_S; on the loop they

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from support.trading_fakes import symbol_info
 
-from jextui.api.models import DepthLevel
+from jextui.api.models import DepthLevel, Side
 from jextui.trading.marketable import (
     DEFAULT_MAX_SLIPPAGE_PCT,
     MarketableEstimate,
@@ -25,10 +25,10 @@ ASKS = [(D("100.00"), D("0.5")), (D("100.20"), D("0.3")), (D("100.40"), D("1")),
 BIDS = [(D("99.90"), D("0.4")), (D("99.70"), D("0.6")), (D("98.00"), D("3"))]
 
 
-def plan(side: str, qty: str, levels=None, **kwargs) -> MarketableEstimate:
+def plan(side: Side, qty: str, levels=None, **kwargs) -> MarketableEstimate:
     kwargs.setdefault("book_age_ms", 100)
     kwargs.setdefault("stale_after_ms", 1200)
-    result = plan_marketable(side, D(qty), ASKS if levels is None and side == "BUY" else levels or BIDS,  # type: ignore[arg-type]
+    result = plan_marketable(side, D(qty), ASKS if levels is None and side == "BUY" else levels or BIDS,
                              RULES, **kwargs)
     assert isinstance(result, MarketableEstimate), result
     return result
@@ -86,8 +86,8 @@ def test_the_cap_stays_within_the_symbol_price_bounds() -> None:
         ("BUY", "0", ASKS, 0, "Enter a quantity first"),
     ],
 )
-def test_refusals_are_in_words(side: str, qty: str, levels, age, words: str) -> None:
-    result = plan_marketable(side, D(qty), levels, RULES, book_age_ms=age, stale_after_ms=1200)  # type: ignore[arg-type]
+def test_refusals_are_in_words(side: Side, qty: str, levels, age, words: str) -> None:
+    result = plan_marketable(side, D(qty), levels, RULES, book_age_ms=age, stale_after_ms=1200)
     assert isinstance(result, MarketableRefusal) and words in result.reason
 
 
@@ -108,9 +108,9 @@ quantities = st.integers(min_value=1, max_value=10**5).map(lambda n: D(n) / 1000
     qty=quantities,
     cap=st.sampled_from([D("0"), D("0.1"), D("0.5"), D("2"), D("10")]),
 )
-def test_property_never_past_the_cap_and_the_sums_add_up(side: str, levels, qty: Decimal, cap: Decimal) -> None:
+def test_property_never_past_the_cap_and_the_sums_add_up(side: Side, levels, qty: Decimal, cap: Decimal) -> None:
     rules = SymbolRules.from_symbol_info(symbol_info(tick="0.01", max_price=None, min_price=None))
-    result = plan_marketable(side, qty, levels, rules, book_age_ms=0, stale_after_ms=1, max_slippage_pct=cap)  # type: ignore[arg-type]
+    result = plan_marketable(side, qty, levels, rules, book_age_ms=0, stale_after_ms=1, max_slippage_pct=cap)
     assert isinstance(result, MarketableEstimate)
     best = min(p for p, _ in levels) if side == "BUY" else max(p for p, _ in levels)
     assert result.best_price == best

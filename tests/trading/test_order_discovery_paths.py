@@ -14,11 +14,12 @@ from jextui.api.errors import (
     ConnectionFailed,
     InvalidSymbol,
     IpBanned,
+    JexError,
     RateLimited,
     ServerError,
 )
 from jextui.api.limits import RateHeaders, RateState
-from jextui.api.models import Order
+from jextui.api.models import Order, OrderId, Side
 from jextui.trading.account_orders import AccountOrders, DiscoveryState, SymbolAssets
 from jextui.trading.order_discovery import (
     DEFAULT_START_ALLOWANCE,
@@ -31,9 +32,9 @@ SYMBOLS = [("AUSDT", "A", "USDT"), ("BUSDT", "B", "USDT"), ("CUSDT", "C", "USDT"
            ("EUSDT", "E", "USDT"), ("FUSDT", "F", "USDT")]
 
 
-def order(order_id: int, symbol: str, side: str = "BUY", price: str = "10", qty: str = "1") -> Order:
-    return Order(symbol=symbol, order_id=order_id, price=D(price), orig_qty=D(qty), executed_qty=D(0),
-                 cummulative_quote_qty=D(0), status="NEW", time_in_force="GTC", type="LIMIT", side=side,  # type: ignore[arg-type]
+def order(order_id: int, symbol: str, side: Side = "BUY", price: str = "10", qty: str = "1") -> Order:
+    return Order(symbol=symbol, order_id=OrderId(order_id), price=D(price), orig_qty=D(qty), executed_qty=D(0),
+                 cummulative_quote_qty=D(0), status="NEW", time_in_force="GTC", type="LIMIT", side=side,
                  time=1, update_time=1)
 
 
@@ -111,7 +112,7 @@ def lists(client: Scripted) -> list[str]:
     return [call.split()[1] for call in client.calls if call.startswith("open_orders")]
 
 
-def err(cls: type, code: int = -1, msg: str = "boom") -> Exception:
+def err(cls: Any, code: int = -1, msg: str = "boom") -> JexError:  # cls: an error class (constructors differ)
     if cls in (RateLimited, IpBanned):
         return cls(retry_after=30.0, code=code, msg=msg, status=429, endpoint="/api/v1/spot/openOrders")
     if cls is ConnectionFailed:
@@ -164,7 +165,7 @@ async def test_the_allowance_is_never_overspent_and_the_gap_is_said() -> None:
 
 async def test_the_clients_own_budget_is_respected() -> None:
     client = Scripted([order(1, "FUSDT")])
-    client.rate.record_response(SimpleNamespace(used_weight_1m=950, order_count_1s=None, order_count_1d=None),
+    client.rate.record_response(RateHeaders(used_weight_1m=950, order_count_1s=None, order_count_1d=None),
                                 weight=1, now_ms=client.clock.ms)
     discovery = OrderDiscovery(client, assets_book(), weight_share=0.8)
     assert discovery.client_headroom() == 10
@@ -175,7 +176,7 @@ async def test_the_clients_own_budget_is_respected() -> None:
 
 
 def test_arguments_are_checked() -> None:
-    with pytest.raises(ValueError, match="^concurrency must be at least 1$"):
+    with pytest.raises(ValueError, match=r"^concurrency must be at least 1$"):
         OrderDiscovery(Scripted([]), assets_book(), concurrency=0)
     with pytest.raises(ValueError, match=r"^weight_share must be in \(0, 1\]$"):
         OrderDiscovery(Scripted([]), assets_book(), weight_share=0)
@@ -207,7 +208,7 @@ async def test_being_told_to_wait_or_refused_stops_the_pass(cls: type) -> None:
 
 
 def client_error_text(cls: type, code: int = -1, msg: str = "boom") -> str:
-    return err(cls, code, msg).message  # type: ignore[attr-defined]
+    return err(cls, code, msg).message
 
 
 async def test_a_failed_list_is_skipped_for_this_pass_and_others_are_asked() -> None:
@@ -327,7 +328,7 @@ async def test_keep_looking_backs_off_when_rate_limited_and_when_the_client_is_b
     report = await discovery.keep_looking(weight_per_minute=100)
     assert report.explained and slept[0] == 30.0
     busy = Scripted([order(1, "AUSDT", "SELL")])
-    busy.rate.record_response(SimpleNamespace(used_weight_1m=958, order_count_1s=None, order_count_1d=None),
+    busy.rate.record_response(RateHeaders(used_weight_1m=958, order_count_1s=None, order_count_1d=None),
                               weight=1, now_ms=busy.clock.ms - 20_000)
     slept.clear()
 
@@ -414,7 +415,7 @@ async def test_keep_looking_with_no_pass_allowed_reports_the_books_state() -> No
 
 async def test_keep_looking_runs_when_the_headroom_is_exactly_enough() -> None:
     client = Scripted([order(1, "AUSDT", "SELL")])
-    client.rate.record_response(SimpleNamespace(used_weight_1m=954, order_count_1s=None, order_count_1d=None),
+    client.rate.record_response(RateHeaders(used_weight_1m=954, order_count_1s=None, order_count_1d=None),
                                 weight=1, now_ms=client.clock.ms)
     time = FakeTime(client)
     discovery = OrderDiscovery(client, assets_book(), monotonic=time.monotonic, sleep=time.sleep)
@@ -448,7 +449,7 @@ async def test_a_stop_is_logged_with_what_failed(caplog: pytest.LogCaptureFixtur
     with caplog.at_level("WARNING", logger="jextui.trading.discovery"):
         await OrderDiscovery(client, assets_book()).discover()
     assert [r.getMessage() for r in caplog.records] == [
-        f"order discovery stopped (AUSDT): {err(RateLimited, -1003, 'too many').message}"]  # type: ignore[attr-defined]
+        f"order discovery stopped (AUSDT): {err(RateLimited, -1003, 'too many').message}"]
 
 
 async def test_only_needed_symbols_are_asked_together() -> None:

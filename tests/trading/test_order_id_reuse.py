@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from support.trading_fakes import DROP_AFTER, FakeExchange
 
+from jextui.api.models import Side
 from jextui.trading.journal import (
     ACCEPTED,
     NOT_PLACED,
@@ -34,7 +35,7 @@ D = Decimal
 SYMBOL = "BTCUSDT"
 
 
-def request(price: str = "100", qty: str = "1", side: str = "BUY") -> OrderRequest:
+def request(price: str = "100", qty: str = "1", side: Side = "BUY") -> OrderRequest:
     return OrderRequest(symbol=SYMBOL, side=side, price=D(price), quantity=D(qty), time_in_force="GTC")
 
 
@@ -76,7 +77,7 @@ def test_a_guessed_claim_gives_way_to_a_direct_answer(journal, clock) -> None:
     answered = journal.record_order_intent(SYMBOL, "BUY", D("100"), D("1"), "GTC", created_ms=clock.now)
     journal.mark_accepted(answered.id, order_id=9, order_status="NEW", order_time_ms=clock.now)
     assert journal.get(guessed.id).state == UNKNOWN and journal.get(guessed.id).order_id is None
-    assert journal.claim_owner(SYMBOL, 9).id == answered.id  # type: ignore[union-attr]
+    assert journal.claim_owner(SYMBOL, 9).id == answered.id
 
 
 def test_a_journal_of_the_first_schema_is_upgraded_and_still_readable(tmp_path: Path) -> None:
@@ -256,7 +257,7 @@ async def test_with_complete_evidence_an_absent_order_is_still_not_placed(exchan
 class _FailingAnswers(OrderJournal):
     """A journal whose disk fails once the intent is written (the answers cannot be saved)."""
 
-    def mark_accepted(self, entry_id: str, **kwargs):  # type: ignore[override]
+    def mark_accepted(self, entry_id: str, **kwargs):
         raise JournalError("disk I/O error")
 
 

@@ -40,9 +40,9 @@ def test_wait_for_says_when_an_amount_fits() -> None:
 
 
 def test_arguments_are_checked() -> None:
-    with pytest.raises(ValueError, match="^limit must be at least 1$"):
+    with pytest.raises(ValueError, match=r"^limit must be at least 1$"):
         SlidingWindow(0, 1.0)
-    with pytest.raises(ValueError, match="^window_s must be positive$"):
+    with pytest.raises(ValueError, match=r"^window_s must be positive$"):
         SlidingWindow(1, 0.0)
     SlidingWindow(1, 0.001)
 

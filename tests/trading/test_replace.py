@@ -9,7 +9,7 @@ from support.trading_fakes import order, symbol_info
 
 from jextui.api.client import JexClient
 from jextui.api.errors import UnknownOrder, error_from_response
-from jextui.api.models import CancelResult
+from jextui.api.models import CancelResult, OrderId, OrderResult
 from jextui.trading.journal import OrderJournal, account_identity
 from jextui.trading.replace import ReplacePlan, ReplaceState, ReplaceStep, start_replace
 from jextui.trading.submit import CancelOutcome, OrderSubmitter, OutcomeKind, SubmitOutcome
@@ -25,7 +25,7 @@ def plan(executed: str = "0", qty: str = "1", new_qty: str = "1") -> ReplacePlan
 
 
 def cancelled(executed: str, status: str = "CANCELED", kind: OutcomeKind = OutcomeKind.ACCEPTED) -> CancelOutcome:
-    result = CancelResult(symbol="BTCUSDT", order_id=42, transact_time=1, price=D("100"), orig_qty=D("1"),
+    result = CancelResult(symbol="BTCUSDT", order_id=OrderId(42), transact_time=1, price=D("100"), orig_qty=D("1"),
                           executed_qty=D(executed), cummulative_quote_qty=D("0"), status=status,
                           time_in_force="GTC", type="LIMIT", side="BUY")
     return CancelOutcome("BTCUSDT", 42, kind, "cancelled", result=result, status=status)
@@ -184,7 +184,7 @@ async def test_a_partial_fill_before_the_cancel_places_only_the_remainder(sandbo
     done = await drive(plan_, submitter, client)
     journal.close()
     assert done.placed is True and done.outcome is not None and done.outcome.result is not None
-    assert done.outcome.result.orig_qty == D("0.015")
+    assert isinstance(done.outcome.result, OrderResult) and done.outcome.result.orig_qty == D("0.015")
 
 
 # --- every outcome, in the words the trader reads and the state the journal records -------------

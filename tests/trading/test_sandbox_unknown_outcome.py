@@ -10,6 +10,7 @@ import pytest
 
 from jextui.api.client import JexClient
 from jextui.api.errors import ConnectionFailed
+from jextui.api.models import Order, OrderResult
 from jextui.trading.fills import FillEventKind, FillTracker
 from jextui.trading.journal import NOT_PLACED, RESOLVED, OrderJournal, account_identity
 from jextui.trading.reconcile import Reconciler
@@ -46,7 +47,7 @@ async def resting_buy(client: JexClient) -> OrderTicket:
     return ticket
 
 
-def ours(orders, price: Decimal) -> list:
+def ours(orders: list[Order], price: Decimal | None) -> list[Order]:
     return [o for o in orders if o.side == "BUY" and o.price == price and o.orig_qty == Decimal("0.01")]
 
 
@@ -78,12 +79,13 @@ async def test_a_lost_answer_leaves_at_most_one_order_and_the_journal_says_which
     if reached_engine:
         assert outcome.kind == OutcomeKind.RESOLVED and outcome.placed is True
         assert len(on_exchange) == 1
+        assert outcome.entry is not None
         entry = journal.get(outcome.entry.id)
         assert (entry.state, entry.order_id) == (RESOLVED, int(on_exchange[0].order_id))
     else:
         assert outcome.kind == OutcomeKind.NOT_PLACED and outcome.placed is False
         assert on_exchange == []
-        assert journal.get(outcome.entry.id).state == NOT_PLACED
+        assert outcome.entry is not None and journal.get(outcome.entry.id).state == NOT_PLACED
     journal.close()
 
 
@@ -95,6 +97,7 @@ async def test_a_dropped_answer_is_a_connection_failure_resolved_without_resendi
     assert isinstance(outcome.error, ConnectionFailed)
     assert outcome.kind == OutcomeKind.RESOLVED
     assert len(ours(await client.open_orders(SYMBOL), ticket.price)) == 1
+    assert outcome.entry is not None
     assert [e.state for e in journal.events(outcome.entry.id)] == ["PENDING", "UNKNOWN", "RESOLVED"]
     journal.close()
 
@@ -135,10 +138,12 @@ async def test_a_fill_is_announced_and_a_lost_cancel_is_checked(sandbox, client,
     crossing.prefill_price()
     filled = await submitter.submit(crossing)
     assert filled.kind == OutcomeKind.ACCEPTED and filled.order_status == "FILLED"
+    assert isinstance(filled.result, OrderResult)
     assert [e.kind for e in tracker.track(filled.result)] == [FillEventKind.FILLED]
 
     resting = await submitter.submit(await resting_buy(client))
     sandbox.set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
+    assert resting.order_id is not None
     cancelled = await submitter.cancel(SYMBOL, resting.order_id)
     assert cancelled.kind == OutcomeKind.RESOLVED and cancelled.cancelled is True
     assert resting.order_id not in {int(o.order_id) for o in await client.open_orders(SYMBOL)}

@@ -5,10 +5,12 @@ order in which problems are reported."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from support.trading_fakes import fee, symbol_info
 
-from jextui.api.models import SymbolFilter, SymbolInfo
+from jextui.api.models import Side, SymbolFilter, SymbolInfo
 from jextui.trading.ticket import (
     FIELD_BALANCE,
     FIELD_PRICE,
@@ -21,19 +23,17 @@ from jextui.trading.ticket import (
     parse_amount,
 )
 
-from support.trading_fakes import fee, symbol_info
-
 D = Decimal
 
 
-def ticket(side: str = "BUY", *, price: str = "100", qty: str = "1", info=None, **context) -> OrderTicket:
+def ticket(side: Side = "BUY", *, price: str = "100", qty: str = "1", info=None, **context) -> OrderTicket:
     context.setdefault("free_balances", {"USDT": D("1000"), "BTC": D("2")})
     return OrderTicket.for_symbol(side, info or symbol_info(), price_text=price, quantity_text=qty, **context)
 
 
 def fine_rules(**bounds) -> SymbolRules:
     """A symbol priced and sized to 18 decimals (the most a typed amount can have)."""
-    settings = {"price_decimals": 18, "quantity_decimals": 18}
+    settings: dict[str, Any] = {"price_decimals": 18, "quantity_decimals": 18}
     settings.update(bounds)
     return SymbolRules("FINEUSDT", "TRADING", "FINE", "USDT", **settings)
 

@@ -63,7 +63,7 @@ def test_bad_text_gets_a_sentence(text: str, words: str) -> None:
 
 
 def test_non_text_input_gets_a_sentence() -> None:
-    assert parse_amount(None).error == "Enter a number, e.g. 12.5."  # type: ignore[arg-type]
+    assert parse_amount(None).error == "Enter a number, e.g. 12.5."
 
 
 @settings(max_examples=400, deadline=None)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from support.trading_fakes import fee, symbol_info
 
-from jextui.api.models import SymbolFilter, SymbolInfo, TradeFee
+from jextui.api.models import Side, SymbolFilter, SymbolInfo, TradeFee
 from jextui.trading.ticket import FIELD_BALANCE, FIELD_QUANTITY, FIELD_TOTAL, OrderTicket, SymbolRules
 
 D = Decimal
 
 
-def ticket(side: str = "BUY", *, price: str = "", qty: str = "", info=None, **context) -> OrderTicket:
+def ticket(side: Side = "BUY", *, price: str = "", qty: str = "", info=None, **context) -> OrderTicket:
     context.setdefault("free_balances", {"USDT": D("1000"), "BTC": D("2")})
     return OrderTicket.for_symbol(side, info or symbol_info(), price_text=price, quantity_text=qty, **context)
 
@@ -24,7 +25,7 @@ def ticket(side: str = "BUY", *, price: str = "", qty: str = "", info=None, **co
 
 
 def test_buy_prefills_the_best_ask_and_sell_the_best_bid() -> None:
-    book = {"best_bid": D("99.95"), "best_ask": D("100.05"), "last_price": D("100")}
+    book: dict[str, Any] = {"best_bid": D("99.95"), "best_ask": D("100.05"), "last_price": D("100")}
     buy, sell = ticket("BUY", **book), ticket("SELL", **book)
     assert buy.prefill_price() and buy.price_text == "100.05"
     assert sell.prefill_price() and sell.price_text == "99.95"
@@ -150,6 +151,7 @@ def test_sized_quantity_is_affordable_and_passes_the_filters(
         assert quantity <= free_base
     else:
         rate = subject.fee_rate if not fee_from_received else D(0)
+        assert rate is not None
         assert price * quantity * (1 + max(rate, D(0))) <= free_quote
 
 
@@ -217,7 +219,7 @@ def test_estimate_of_a_crossing_sell_uses_the_taker_rate_and_charges_quote() -> 
 
 
 def test_ioc_and_fok_and_an_unknown_book_are_taker() -> None:
-    resting = dict(price="90", qty="1", best_ask=D("100"), best_bid=D("95"))
+    resting: dict[str, Any] = dict(price="90", qty="1", best_ask=D("100"), best_bid=D("95"))
     assert ticket("BUY", **resting).liquidity == "maker"
     assert ticket("BUY", time_in_force="IOC", **resting).liquidity == "taker"
     assert ticket("BUY", time_in_force="FOK", **resting).liquidity == "taker"

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from support.trading_fakes import fee, symbol_info
 
+from jextui.api.models import Side
 from jextui.trading.ticket import (
     FIELD_BALANCE,
     FIELD_PRICE,
@@ -22,7 +23,7 @@ from jextui.trading.ticket import (
 D = Decimal
 
 
-def ticket(side: str = "BUY", *, price: str = "100", qty: str = "1", info=None, **context) -> OrderTicket:
+def ticket(side: Side = "BUY", *, price: str = "100", qty: str = "1", info=None, **context) -> OrderTicket:
     context.setdefault("free_balances", {"USDT": D("1000"), "BTC": D("2")})
     context.setdefault("last_price", D("100"))
     return OrderTicket.for_symbol(side, info or symbol_info(), price_text=price, quantity_text=qty, **context)

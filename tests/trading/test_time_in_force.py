@@ -9,7 +9,7 @@ import pytest
 from support.trading_fakes import DROP_AFTER, DROP_BEFORE, FakeExchange
 
 from jextui.api.client import JexClient
-from jextui.api.models import OrderResult
+from jextui.api.models import OrderId, OrderResult
 from jextui.trading.journal import (
     ACCEPTED,
     KIND_CANCEL,
@@ -29,8 +29,19 @@ D = Decimal
 
 
 def result(tif: str, status: str) -> OrderResult:
-    return OrderResult(symbol=SYMBOL, order_id=7, transact_time=1, price=D("1"), orig_qty=D("1"), executed_qty=D("0"),
-                       cummulative_quote_qty=D("0"), status=status, time_in_force=tif, type="LIMIT", side="BUY")
+    return OrderResult(
+        symbol=SYMBOL,
+        order_id=OrderId(7),
+        transact_time=1,
+        price=D("1"),
+        orig_qty=D("1"),
+        executed_qty=D("0"),
+        cummulative_quote_qty=D("0"),
+        status=status,
+        time_in_force=tif,
+        type="LIMIT",
+        side="BUY",
+    )
 
 
 @pytest.mark.parametrize(
@@ -85,7 +96,7 @@ async def test_an_ignored_time_in_force_is_cancelled_at_once_and_journalled(sand
     outcome = await OrderSubmitter(client, journal).submit(OrderRequest(SYMBOL, "BUY", price, D("0.01"), tif))
 
     assert outcome.kind == OutcomeKind.ACCEPTED and outcome.placed
-    assert outcome.result is not None and outcome.result.time_in_force == "GTC"
+    assert isinstance(outcome.result, OrderResult) and outcome.result.time_in_force == "GTC"
     cancel = outcome.time_in_force_cancel
     assert cancel is not None and cancel.cancelled and cancel.status == "CANCELED"
     order_id = outcome.order_id
@@ -111,7 +122,7 @@ async def test_a_partly_filled_remainder_left_resting_is_cancelled_too(sandbox, 
     journal = journal_for(tmp_path / "journal.sqlite", client, sandbox)
     outcome = await OrderSubmitter(client, journal).submit(OrderRequest(SYMBOL, "BUY", best.price, quantity, "IOC"))
     journal.close()
-    assert outcome.result is not None and outcome.result.status == "PARTIALLY_FILLED"
+    assert isinstance(outcome.result, OrderResult) and outcome.result.status == "PARTIALLY_FILLED"
     assert outcome.time_in_force_cancel is not None and outcome.time_in_force_cancel.cancelled
     assert f"{best.qty:f} had filled before that" in outcome.message
     assert [o for o in await client.open_orders(SYMBOL) if int(o.order_id) == outcome.order_id] == []
@@ -122,7 +133,7 @@ async def test_with_the_switch_off_nothing_is_cancelled(sandbox, client, tmp_pat
     journal = journal_for(tmp_path / "journal.sqlite", client, sandbox)
     outcome = await OrderSubmitter(client, journal).submit(OrderRequest(SYMBOL, "BUY", price, D("0.01"), "IOC"))
     journal.close()
-    assert outcome.result is not None and outcome.result.status == "CANCELED"  # the exchange expired it
+    assert isinstance(outcome.result, OrderResult) and outcome.result.status == "CANCELED"  # the exchange expired it
     assert outcome.time_in_force_cancel is None
     assert [r.kind for r in read_entries(tmp_path / "journal.sqlite")] == [KIND_ORDER]
 

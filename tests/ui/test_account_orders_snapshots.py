@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
-
-from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
 from support.account_orders_ui import place_before_start
+from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
+from textual.pilot import Pilot
 
 
 async def _all_orders(pilot: Pilot[Any]) -> None:

@@ -49,7 +49,9 @@ async def test_orders_on_unwatched_symbols_placed_before_start_are_shown_and_o_n
         await pilot.press("g")
         grid = app.main.panes.grid
         await wait_until(pilot, lambda: grid.tile("BTCUSDT") is not None, what="the grid's tiles")
-        assert grid.tile("BTCUSDT").border_title == "BTCUSDT ◆1" and grid.tile("ETHUSDT").border_title == "ETHUSDT"
+        btc, eth = grid.tile("BTCUSDT"), grid.tile("ETHUSDT")
+        assert btc is not None and eth is not None
+        assert btc.border_title == "BTCUSDT ◆1" and eth.border_title == "ETHUSDT"
         await pilot.press("g")
         await pilot.pause()
 
@@ -127,6 +129,7 @@ async def test_unexplained_locked_funds_are_said_and_never_no_open_orders(
         # 12.5 USDT more locked than any order found explains
         await wait_until(pilot, lambda: watch.streaming and app.store.account is not None, what="the account stream")
         account = app.store.account
+        assert account is not None
         spot = [msgspec.structs.replace(b, locked=b.locked + Decimal("12.5")) if b.asset == "USDT" else b
                 for b in account.spot_balances]
         watch.on_account(AccountUpdate(msgspec.structs.replace(account, spot_balances=spot), received_ms=0), NOTHING)

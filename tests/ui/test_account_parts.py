@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from decimal import Decimal
 
 import segno
 from rich.style import Style
 
-from jextui.ui.widgets.qr import QR_DARK, QR_LIGHT, QUIET_ZONE, qr_text
-from jextui.ui.widgets.table import Cell, Column, choose_columns
 from jextui.ui.format import format_rate
 from jextui.ui.screens.account.wallet import withdraw_fee_text
 from jextui.ui.screens.account.words import deposit_status_words, order_status_words, withdraw_status_words
+from jextui.ui.widgets.qr import QR_DARK, QR_LIGHT, QUIET_ZONE, qr_text
+from jextui.ui.widgets.table import Cell, Column, choose_columns
 
 ADDRESS = "bc1q68d5c4a3dad3414dfa54a42d9f6ba7b75537b6"
 
@@ -31,7 +32,7 @@ def _modules_from_drawing(address: str, border: int) -> list[list[bool]]:
     return rows
 
 
-def _cells(line):  # type: ignore[no-untyped-def]
+def _cells(line):
     for span in line.spans:
         for offset in range(span.start, span.end):
             yield line.plain[offset], span.style
@@ -45,7 +46,9 @@ def test_the_drawing_is_exactly_the_code_with_its_quiet_zone() -> None:
     assert drawn[:height] == expected
     assert all(not module for row in drawn[height:] for module in row)  # an odd last row is padded light
     assert not any(expected[0]) and not any(row[0] for row in expected)  # the quiet zone is light
-    colours = {span.style.color.name for line in qr_text(ADDRESS).split("\n") for span in line.spans}
+    styles = [span.style for line in qr_text(ADDRESS).split("\n") for span in line.spans]
+    assert all(isinstance(style, Style) and style.color is not None for style in styles)
+    colours = {style.color.name for style in styles if isinstance(style, Style) and style.color is not None}
     assert colours <= {QR_DARK, QR_LIGHT}  # fixed black on white whatever the theme
 
 
@@ -77,14 +80,13 @@ def test_fee_rates_and_withdrawal_fees_read_as_people_write_them() -> None:
 
 
 def test_a_record_that_cannot_be_shown_says_so_instead_of_failing() -> None:
-    from datetime import timezone
 
     from jextui.api.models import Deposit
     from jextui.ui.screens.account import DepositHistoryScreen
 
     class Host:
         private = False
-        time_zone = timezone.utc
+        time_zone = UTC
 
     screen = DepositHistoryScreen(Host())  # type: ignore[arg-type]
     fine = Deposit(insert_time=1_700_000_000_000, amount=Decimal("1.5"), asset="BTC", address="bc1q", tx_id="ab",

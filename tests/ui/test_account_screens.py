@@ -7,23 +7,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.account_screens import open_screen
+from support.app_harness import client_of, make_test_app, sandbox_of, wait_for_data, wait_until
 from support.trading_ui import SYMBOL, resting_buy_price
 
-from support.account_screens import open_screen
-
 from jextui.ui.screens.account import (
-    AssetDetailsScreen,
-    DepositAddressScreen,
     DepositHistoryScreen,
-    MarketTradesScreen,
-    OrderHistoryScreen,
     PagedAccountScreen,
-    TradeFeesScreen,
-    WithdrawHistoryScreen,
 )
 from jextui.ui.screens.account import history as history_module
 from jextui.ui.widgets.table import TableView
+
 
 def table_lines(screen: PagedAccountScreen[Any]) -> list[str]:
     return str(screen.query_one(TableView).render()).splitlines()
@@ -33,7 +27,7 @@ async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path)
     app = make_test_app(tmp_path, size=(120, 36))
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
-        client = app.session.client
+        client = client_of(app)
         await client.new_order(SYMBOL, "BUY", Decimal("0.002"), await resting_buy_price(app), resp_type="RESULT")
 
         history = await open_screen(pilot, "H")
@@ -81,14 +75,14 @@ async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path)
         await pilot.press("escape")
 
         # a failure is said in words, and r tries again
-        app.session.sandbox.set_faults(error_5xx_rate=1.0, phase="before", paths=("/wapi/v1/depositHistory",))
+        sandbox_of(app).set_faults(error_5xx_rate=1.0, phase="before", paths=("/wapi/v1/depositHistory",))
         await pilot.press("I")
         await wait_until(pilot, lambda: isinstance(app.screen, DepositHistoryScreen) and not app.screen.busy
                          and app.screen.status_text.startswith("Could not"), what="the failure")
         screen = app.screen
         assert screen.status_text.startswith("Could not load deposits: The exchange")
         assert screen.status_text.endswith("Press r to try again.")
-        app.session.sandbox.set_faults(error_5xx_rate=0.0)
+        sandbox_of(app).set_faults(error_5xx_rate=0.0)
         await pilot.press("r")
         await wait_until(pilot, lambda: screen.status_text.startswith("Deposits 1–"), what="the retry")
 
@@ -99,7 +93,7 @@ async def test_pages_go_back_in_time_and_the_deposit_address_has_a_qr_code_at_80
     monkeypatch.setattr(history_module, "FETCH_SIZE", 10)  # so older pages come from the exchange
     app = make_test_app(tmp_path, size=(80, 24), sandbox_overrides={"orders_per_second": 1000})
     copied: list[str] = []
-    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign,assignment]  # records the copy instead
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         trades = await open_screen(pilot, "M")
@@ -116,7 +110,7 @@ async def test_pages_go_back_in_time_and_the_deposit_address_has_a_qr_code_at_80
         assert "newest page" in trades.status_text
         await pilot.press("escape")
 
-        client = app.session.client
+        client = client_of(app)
         price = await resting_buy_price(app)
         placed = []
         for step in range(25):

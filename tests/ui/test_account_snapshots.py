@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from jextui.ui.screens.account import DepositAddressScreen, PagedAccountScreen
-
 from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
 from support.trading_ui import SYMBOL, resting_buy_price
+
+from jextui.ui.screens.account import DepositAddressScreen, PagedAccountScreen
 
 
 def _screen_of(key: str, *, orders: int = 0, private: bool = False) -> Any:

@@ -6,8 +6,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from support.app_harness import make_test_app, settle, wait_for_data, wait_until
+from support.app_harness import make_test_app, settle, wait_for_data, wait_until, worker_of
 
+from jextui.feed.feed_plan import Request
 from jextui.ui import startup
 
 
@@ -55,17 +56,22 @@ async def test_a_429_shows_the_banner_and_nothing_is_sent_until_retry_after(
     app = make_test_app(tmp_path, sandbox_overrides={"weight_per_minute": 2, "ban_after_strikes": 1000})
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_until(pilot, lambda: app.main.panes_installed and app.main.panes.banner.active,
-                         what="the rate-limit banner")  # fmt: skip
+                         what="the rate-limit banner")
         banner = app.main.panes.banner
         assert "Rate limited by the exchange" in banner.message and "paused until" in banner.message
         assert "RATE LIMITED until" in app.main.panes.status.plain_text()
         client = app.session.client
         assert client is not None
         sent = client.rate.used_weight_1m
-        scheduler = app.session.worker._scheduler  # noqa: SLF001 - watch the worker's next look at what is due
-        looks: list[list[object]] = []
+        scheduler = worker_of(app)._scheduler
+        looks: list[list[Request]] = []
         due = scheduler.due
-        monkeypatch.setattr(scheduler, "due", lambda now_ms: looks.append(due(now_ms)) or looks[-1])
+
+        def looked(now_ms: int) -> list[Request]:
+            looks.append(due(now_ms))
+            return looks[-1]
+
+        monkeypatch.setattr(scheduler, "due", looked)
         app.session.refresh_now("book", "trades", "klines", "prices")
         await wait_until(pilot, lambda: bool(looks), what="the feed worker woken by the refresh")
         assert looks[0] == []  # the refresh was asked for and held back

@@ -107,10 +107,10 @@ async def test_below_80x24_a_screen_says_the_size_needed(tmp_path: Path) -> None
         await wait_until(pilot, lambda: app.screen is app.main, what="the console back")
 
 
-def test_a_dumb_terminal_gets_one_line_not_escape_codes(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    from jextui.ui.app import run_console
-
+def test_a_dumb_terminal_gets_one_line_not_escape_codes(tmp_path: Path, monkeypatch, capsys) -> None:
     from support.app_harness import make_settings
+
+    from jextui.ui.app import run_console
 
     monkeypatch.setenv("TERM", "dumb")
     assert run_console(make_settings(tmp_path)) == 2

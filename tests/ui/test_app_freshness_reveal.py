@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.app_harness import make_test_app, sandbox_of, wait_for_data, wait_until
 
 
 async def test_a_tab_revealed_at_80x24_is_stale_at_once_when_its_data_is_old(tmp_path: Path) -> None:
@@ -18,8 +18,8 @@ async def test_a_tab_revealed_at_80x24_is_stale_at_once_when_its_data_is_old(tmp
         await _show(pilot, "watchlist")
         assert not trades.stale
         # The trades pane is off screen, so not polled: its data ages while the shown panes refresh.
-        app.session.sandbox.set_faults(error_5xx_rate=1.0, phase="before",
-                                       paths=("/api/v1/spot/trades", "/api/v1/spot/historicalTrades"))  # fmt: skip
+        sandbox_of(app).set_faults(error_5xx_rate=1.0, phase="before",
+                                       paths=("/api/v1/spot/trades", "/api/v1/spot/historicalTrades"))
         app.clock.advance(60_000)
         app.refresh_status_now()
         assert trades.stale  # marked while hidden ...
@@ -28,7 +28,7 @@ async def test_a_tab_revealed_at_80x24_is_stale_at_once_when_its_data_is_old(tmp
         await wait_until(pilot, lambda: "STALE" in trades.freshness_text().plain, what="STALE in the header")
 
 
-async def _show(pilot, name: str) -> None:  # type: ignore[no-untyped-def]
+async def _show(pilot, name: str) -> None:
     main = pilot.app.main
     for _ in range(8):
         if main.stacked_current == name:
@@ -44,7 +44,7 @@ async def test_under_a_tight_weight_budget_the_status_bar_says_refresh_is_slowed
         await wait_for_data(pilot)
         status = app.main.status
         await wait_until(pilot, lambda: status._info.refresh_slowed, what="the slowed refresh noted")
-        assert "refresh slowed" in status.render().plain  # type: ignore[union-attr]
+        assert "refresh slowed" in status.render().plain
 
 
 async def test_with_room_in_the_budget_nothing_says_slowed(tmp_path: Path) -> None:
@@ -53,4 +53,4 @@ async def test_with_room_in_the_budget_nothing_says_slowed(tmp_path: Path) -> No
         await wait_for_data(pilot)
         app.refresh_status_now()
         assert not app.main.status._info.refresh_slowed
-        assert "refresh slowed" not in app.main.status.render().plain  # type: ignore[union-attr]
+        assert "refresh slowed" not in app.main.status.render().plain

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.app_harness import make_test_app, wait_for_start, wait_until
 
 from jextui.secret import Secret
 from jextui.session import Session
-
-from support.app_harness import make_test_app, wait_for_start, wait_until
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from support.app_harness import TEST_WATCHLIST, make_test_app, wait_for_data, wait_for_start
@@ -18,7 +19,7 @@ async def test_every_pane_fills_from_the_sandbox(tmp_path: Path) -> None:
         assert book[0].startswith("BTCUSDT")
         assert any("spread" in line and "mid" in line for line in book)
         trades = panes.trades.rows
-        assert trades and all(a.time >= b.time for a, b in zip(trades, trades[1:]))  # newest first
+        assert trades and all(a.time >= b.time for a, b in itertools.pairwise(trades))  # newest first
         assert panes.klines.has_data and panes.klines.interval == "1m"
         assert panes.balances.visible_balances()  # the demo account has money
         assert "no open orders" in " ".join(panes.open_orders.plain_lines())
@@ -44,7 +45,7 @@ async def test_the_trading_controller_is_created_and_keys_reach_it(tmp_path: Pat
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         trading = app.trading
-        trading.open_ticket = lambda side: calls.append(("ticket", side))  # type: ignore[method-assign]
+        trading.open_ticket = lambda side, amend=None: calls.append(("ticket", side))  # type: ignore[method-assign]  # records the call instead
         trading.cancel_by_key = lambda: calls.append(("cancel", None))  # type: ignore[method-assign]
         trading.amend_selected = lambda: calls.append(("amend", None))  # type: ignore[method-assign]
         trading.cancel_all = lambda: calls.append(("cancel_all", None))  # type: ignore[method-assign]

@@ -7,13 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
 from textual.command import CommandPalette
 
 from jextui.config.state import load_state
 from jextui.ui.keymap import KEYMAP, key_label
 from jextui.ui.screens.help import HelpScreen, help_rows
-
-from support.app_harness import make_test_app, wait_for_data, wait_for_start, wait_until
 
 
 def test_the_help_lists_every_binding_of_the_keymap() -> None:
@@ -70,7 +69,7 @@ async def test_the_palette_offers_symbols_and_account_screens(tmp_path: Path) ->
         await wait_until(pilot, lambda: app.active_symbol == "DASHUSDT", what="DASHUSDT active")
 
         opened: list[str] = []
-        app.trading.open_account_screen = opened.append  # type: ignore[method-assign]
+        app.trading.open_account_screen = opened.append  # type: ignore[method-assign,assignment]  # records the call instead
         await pilot.press("ctrl+p", *"deposit h")
         await wait_until(pilot, lambda: "Deposit history (I)" in _palette_hits(app), what="the account screen")
         await pilot.press("enter")

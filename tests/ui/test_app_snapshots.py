@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from textual.pilot import Pilot
-
 from support.app_harness import SNAPSHOT_STREAMS, HarnessJexApp, make_test_app, wait_for_data
+from textual.pilot import Pilot
 
 #: The product's weight limit, so the status bar reads as it would for a user.
 REAL_LIMITS = {"weight_per_minute": 1200}
@@ -34,7 +33,7 @@ def test_snapshot_main_80x24(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_snapshot_grid_160x48(snap_compare: Any, tmp_path: Path) -> None:
     app = _app(tmp_path, (160, 48), watchlist=("BTCUSDT", "ETHUSDT", "DASHUSDT", "LTCBTC", "ETHBTC", "JEXBTC",
-                                                "JEXUSDT", "BNBBTC"))  # fmt: skip
+                                                "JEXUSDT", "BNBBTC"))
 
     async def grid(pilot: Pilot[Any]) -> None:
         await wait_for_data(pilot)

@@ -92,7 +92,9 @@ async def test_the_order_book_comes_first_and_the_other_panes_once_it_shows_data
         assert app.check_action("toggle_grid", ()) is True
 
 
-async def test_the_other_panes_do_not_wait_for_a_book_that_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_other_panes_do_not_wait_for_a_book_that_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(startup, "BOOK_WAIT_S", 600.0)
     app = make_test_app(tmp_path, sandbox_overrides={"fault_5xx_rate": 1.0, "fault_paths": ("/api/v1/spot/depth",)})
     async with app.run_test(size=app.size_for_tests) as pilot:
@@ -104,9 +106,9 @@ async def test_the_other_panes_do_not_wait_for_a_book_that_fails(tmp_path: Path,
 def test_each_frame_carries_its_panes_title() -> None:
     panes = PaneSet.__dataclass_fields__
     for name in PANE_ORDER:
-        pane_class = panes[name].type
+        pane_class = str(panes[name].type)  # the annotation's text (annotations are postponed)
         module = __import__("jextui.ui.widgets", fromlist=[pane_class])
-        assert getattr(module, pane_class).PANE_TITLE == PANE_TITLES[name]
+        assert PANE_TITLES[name] == getattr(module, pane_class).PANE_TITLE
 
 
 def test_the_first_frame_needs_no_pane_client_sandbox_feed_or_trading_code() -> None:
@@ -119,6 +121,62 @@ def test_the_first_frame_needs_no_pane_client_sandbox_feed_or_trading_code() -> 
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert loaded.stdout.strip() == "[]"
+
+
+#: What the first frame must not wait for: the parts built after it (jextui.ui.startup is the boundary).
+_HEAVY = (
+    "jextui.sandbox",
+    "jextui.feed",
+    "jextui.api.client",
+    "jextui.api.transport",
+    "jextui.trading",
+    "jextui.session",
+    "jextui.market_store",
+    "jextui.ui.trading_actions",
+    "jextui.ui.widgets.order_book",
+    "jextui.ui.feed_bridge",
+    "jextui.ui.routing",
+    "httpx",
+    "uvicorn",
+    "starlette",
+    "sqlite3",
+)
+
+_FIRST_FRAME = """
+import os, sys
+from jextui.cli import build_parser, overrides_from
+from jextui.config import load_settings
+from jextui.ui.app import JexApp
+
+heavy = tuple(sys.argv[1].split(","))
+settings = load_settings(overrides_from(build_parser().parse_args(["--demo"])), os.environ)
+
+async def first_frame(app):
+    from jextui.ui import startup  # the boundary: imported first thing after the first frame
+    print("first frame:", sorted(m for m in sys.modules if m.startswith(heavy)))
+    startup.build_parts  # what comes next is behind it
+    app.exit()
+
+JexApp._start_console = first_frame
+JexApp(settings).run(headless=True, size=(160, 48))
+"""
+
+
+def test_the_first_frame_is_drawn_before_any_heavy_module_is_imported(tmp_path: Path) -> None:
+    """A real console in a fresh process, up to its first frame (the app's ready event): the main screen,
+    the pane frames and the status bar are drawn, and none of the parts behind the boundary is loaded."""
+    env = {
+        "JEXTUI_CONFIG_DIR": str(tmp_path / "config"),
+        "JEXTUI_DATA_DIR": str(tmp_path / "data"),
+        "TERM": "xterm-256color",
+        "PATH": "",
+        "PYTHONPATH": ":".join(sys.path),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", _FIRST_FRAME, ",".join(_HEAVY)], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert run.returncode == 0, run.stderr
+    assert "first frame: []" in run.stdout, run.stdout
 
 
 async def test_the_feed_asks_for_the_book_alone_first_then_for_every_pane(
@@ -206,7 +264,7 @@ async def test_the_grid_tiles_come_after_the_start_or_at_once_when_asked_for(
 async def test_a_session_stopped_while_its_sandbox_starts_leaves_no_sandbox_running(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
     session = Session(settings, lambda event: None, active_symbol="BTCUSDT", watchlist=("BTCUSDT",),
-                      options=SessionOptions(start_feed=False))  # fmt: skip
+                      options=SessionOptions(start_feed=False))
     starting = asyncio.create_task(session.start())
     await session.stop()
     with pytest.raises(SessionError):
@@ -243,7 +301,7 @@ def test_a_changed_user_theme_is_read_again(tmp_path: Path) -> None:
     ("url", "plain"),
     [("http://127.0.0.1:8765", True), ("http://localhost:8765", True), ("http://[::1]:8765", True),
      ("https://127.0.0.1:8765", False), ("http://jex.example.com", False), ("https://jex.example.com", False)],
-)  # fmt: skip
+)
 def test_only_plain_http_on_this_machine_skips_the_certificate_authorities(url: str, plain: bool) -> None:
     from jextui.session import _loopback_transport
 

@@ -12,11 +12,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from support.app_harness import make_test_app, wait_for_data, wait_until
 from support.sandbox import DOC_API_KEY, DOC_API_SECRET
+
 from jextui.api.client import JexClient
 from jextui.secret import Secret
-
-from support.app_harness import make_test_app, wait_for_data, wait_until
 
 SYMBOL = "BTCUSDT"
 

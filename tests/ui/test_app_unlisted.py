@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import msgspec
+from support.app_harness import make_test_app, wait_for_start, wait_until, worker_of
 
 from jextui.feed.events import ExchangeInfoUpdate
 from jextui.ui.unlisted import find_unlisted
-
-from support.app_harness import make_test_app, wait_for_start, wait_until
 
 
 def test_find_unlisted_says_which_and_what_is_left() -> None:
@@ -37,14 +36,14 @@ async def test_symbols_nope_is_said_once_dropped_and_not_degraded(tmp_path: Path
         assert app.active_symbol == "BTCUSDT"
         said = [text for text in _notices(app) if "NOPE" in text]
         assert said == ["NOPE is not listed on this exchange: dropped from this run and no longer polled "
-                        "(press a to add a listed symbol)."]  # fmt: skip
-        scheduler = app.session.worker._scheduler
+                        "(press a to add a listed symbol)."]
+        scheduler = worker_of(app)._scheduler
         assert scheduler.active_symbol == "BTCUSDT" and "NOPE" not in scheduler.watchlist
         for _ in range(3):  # polls go on: the connection is not called degraded
             app.clock.advance(5_000)
             await pilot.pause(0.2)
         await wait_until(pilot, lambda: app.store.status is not None and app.store.status.connection == "online",
-                         what="online")  # fmt: skip
+                         what="online")
         assert len([text for text in _notices(app) if "NOPE" in text]) == 1
 
 
@@ -54,6 +53,7 @@ async def test_a_symbol_delisted_while_running_is_dropped(tmp_path: Path) -> Non
         await wait_for_start(pilot)
         await wait_until(pilot, lambda: app.store.exchange_info is not None, what="exchangeInfo")
         info = app.store.exchange_info
+        assert info is not None
         fewer = msgspec.structs.replace(info, spot_symbols=[s for s in info.spot_symbols if s.symbol != "BTCUSDT"])
         app.parts.router.route(ExchangeInfoUpdate(received_ms=app.clock.now_ms(), info=fewer))
         await wait_until(pilot, lambda: app.watchlist == ("ETHUSDT",), what="BTCUSDT dropped")
@@ -66,10 +66,10 @@ async def test_only_nope_leaves_an_empty_watchlist_that_says_how_to_add(tmp_path
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_start(pilot)
         await wait_until(pilot, lambda: app.watchlist == () and app.active_symbol is None, what="NOPE dropped")
-        assert app.session.worker._scheduler.active_symbol is None
+        assert worker_of(app)._scheduler.active_symbol is None
         watchlist = app.main.panes.watchlist
         await wait_until(pilot, lambda: "press a to add a symbol" in " ".join(watchlist.plain_lines()),
-                         what="the empty watchlist's hint")  # fmt: skip
+                         what="the empty watchlist's hint")
         await pilot.press("b")  # no symbol: said, not a crash
         await pilot.pause()
         assert app.is_running

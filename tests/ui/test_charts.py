@@ -104,7 +104,11 @@ def test_candlesticks_draw_bodies_wicks_and_dojis_with_gaps() -> None:
 def test_candle_colours_follow_direction() -> None:
     rows = candlestick_chart(candles(), 20, 8, up_style="up", down_style="down")
     row = rows[4]  # "█ █ █   █": candles 1 (rising), 2 and 3 (falling), 5 (rising)
-    drawn = [(row.plain[span.start:span.end], str(span.style)) for span in row.spans if "█" in row.plain[span.start:span.end]]
+    drawn = [
+        (row.plain[span.start : span.end], str(span.style))
+        for span in row.spans
+        if "█" in row.plain[span.start : span.end]
+    ]
     assert drawn == [("█", "up"), ("█", "down"), ("█", "down"), ("█", "up")]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -26,7 +26,7 @@ from jextui.ui.format import (
     symbol_precisions,
 )
 
-UTC = timezone.utc
+UTC = UTC
 # 2023-11-14 22:13:20.123 UTC
 MOMENT_MS = 1_700_000_000_123
 
@@ -98,7 +98,14 @@ def test_compact_volume(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("1.234", "+1.23%"), ("-0.5", "-0.50%"), ("0", "0.00%"), ("0.004", "0.00%"), ("-0.004", "0.00%"), ("12.345", "+12.35%")],
+    [
+        ("1.234", "+1.23%"),
+        ("-0.5", "-0.50%"),
+        ("0", "0.00%"),
+        ("0.004", "0.00%"),
+        ("-0.004", "0.00%"),
+        ("12.345", "+12.35%"),
+    ],
 )
 def test_signed_percent(value: str, expected: str) -> None:
     assert format_percent(Decimal(value)) == expected
@@ -156,16 +163,23 @@ def test_decimals_of_step() -> None:
 
 def _symbol(filters: list[SymbolFilter]) -> SymbolInfo:
     return SymbolInfo(
-        symbol="BTCUSDT", status="TRADING", base_asset="BTC", base_asset_precision=8,
-        quote_asset="USDT", quote_precision=8, filters=filters,
+        symbol="BTCUSDT",
+        status="TRADING",
+        base_asset="BTC",
+        base_asset_precision=8,
+        quote_asset="USDT",
+        quote_precision=8,
+        filters=filters,
     )
 
 
 def test_symbol_precisions_follow_the_filters() -> None:
-    info = _symbol([
-        SymbolFilter(filter_type="PRICE_FILTER", tick_size=Decimal("0.01000000")),
-        SymbolFilter(filter_type="LOT_SIZE", step_size=Decimal("0.00010000")),
-    ])
+    info = _symbol(
+        [
+            SymbolFilter(filter_type="PRICE_FILTER", tick_size=Decimal("0.01000000")),
+            SymbolFilter(filter_type="LOT_SIZE", step_size=Decimal("0.00010000")),
+        ]
+    )
     assert symbol_precisions(info) == (2, 4)
 
 

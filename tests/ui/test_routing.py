@@ -6,12 +6,12 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
-from jextui.feed.events import BookUpdate, FeedFailed, PricesUpdate, TickersUpdate, TradesUpdate
 from jextui.api.errors import TransportError
 from jextui.api.models import Depth, Trade
+from jextui.feed.events import BookUpdate, FeedFailed, PricesUpdate, TickersUpdate, TradesUpdate
+from jextui.market_store import Changed, MarketStore
 from jextui.ui.messages import FeedArrived
 from jextui.ui.routing import FeedRouter
-from jextui.market_store import Changed, MarketStore
 
 
 def prices(**values: str) -> PricesUpdate:

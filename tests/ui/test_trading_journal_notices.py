@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.app_harness import client_of, journal_of, make_test_app, wait_for_data, wait_until
 from support.trading_ui import SYMBOL, place_from_ticket, resting_buy_price, second_trader, wait_for_open_order
 
 from jextui.trading.journal import JournalError, read_entries
@@ -15,12 +15,12 @@ async def test_a_journal_that_cannot_record_the_answer_is_shown_to_the_trader(tm
     app = make_test_app(tmp_path, confirm_orders=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
-        journal = app.session.journal
+        journal = journal_of(app)
 
         def broken(*args: object, **kwargs: object) -> None:
             raise JournalError("disk I/O error")
 
-        journal.mark_accepted = broken  # type: ignore[method-assign]
+        journal.mark_accepted = broken  # type: ignore[method-assign,assignment]  # a disk that fails
         order_id = await place_from_ticket(pilot, await resting_buy_price(app))
         await wait_until(pilot, lambda: any("could not record" in text and "disk I/O error" in text
                                             for text in app.trading.announcer.announced),
@@ -32,7 +32,7 @@ async def test_a_contested_match_at_start_is_said_in_words_and_looked_up_again(t
     app = make_test_app(tmp_path, confirm_orders=False)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
-        client, journal = app.session.client, app.session.journal
+        client, journal = client_of(app), journal_of(app)
         price = await resting_buy_price(app)
         placed = await client.new_order(SYMBOL, "BUY", Decimal("0.001"), price, resp_type="RESULT")
         # an earlier row holds the order without its creation time (a journal of an older version) ...
@@ -57,6 +57,7 @@ async def test_the_journal_row_follows_the_order_to_filled(tmp_path: Path) -> No
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         bid, ask = app.store.best_bid_ask(SYMBOL)
+        assert bid is not None and ask is not None
         inside = ((bid + ask) / 2).quantize(Decimal("0.01"))
         order_id = await place_from_ticket(pilot, inside, quantity="0.002")
         await wait_for_open_order(pilot, order_id)
@@ -64,7 +65,7 @@ async def test_the_journal_row_follows_the_order_to_filled(tmp_path: Path) -> No
             await other.sync_time()
             await other.new_order(SYMBOL, "SELL", Decimal("0.002"), inside, resp_type="RESULT")
             app.session.refresh_now("open_orders")
-            journal_path = app.session.journal.path
+            journal_path = journal_of(app).path
 
             def row_status() -> str | None:
                 rows = [e for e in read_entries(journal_path) if e.order_id == order_id and e.kind == "ORDER"]

@@ -24,6 +24,7 @@ from support.trading_ui import (
     wait_for_open_order,
 )
 from textual import events
+from textual.binding import Binding
 
 from jextui.trading.marketable import MarketableEstimate, MarketableRefusal
 from jextui.ui.screens.confirm import ConfirmScreen
@@ -177,7 +178,9 @@ async def test_sizing_by_amount_and_share_at_two_lot_steps_and_the_last_size_off
             half = ticket.size_text
             alt_4_in_tmux = events.Key("cent_sign", "¢")  # what Textual reads from ESC 4 (tmux, xterm)
             alt_4_in_tmux.set_sender(app)
-            app._driver.send_message(alt_4_in_tmux)
+            driver = app._driver
+            assert driver is not None
+            driver.send_message(alt_4_in_tmux)
             await wait_until(pilot, lambda h=half, t=ticket: t.size_text != h, what="the Alt+4 key")
             assert ticket.ticket.quantity == floor_to(free_base, rules.quantity_grid), symbol
             assert "¢" not in ticket.size_text
@@ -286,7 +289,8 @@ async def test_a_sweeping_buy_needs_the_second_confirmation_and_a_passive_far_bi
 def test_every_ticket_key_the_help_lists_is_bound_by_the_ticket() -> None:
     from jextui.ui.keymap import specs_for
 
-    bound = {(key, binding.action) for binding in TicketScreen.BINDINGS  # type: ignore[union-attr]
-             for key in binding.key.split(",")}  # type: ignore[union-attr]
+    bindings = [binding for binding in TicketScreen.BINDINGS if isinstance(binding, Binding)]
+    assert len(bindings) == len(TicketScreen.BINDINGS)  # the ticket declares Binding objects only
+    bound = {(key, binding.action) for binding in bindings for key in binding.key.split(",")}
     listed = {(key, spec.action) for spec in specs_for("ticket") for key in spec.keys.split(",")}
     assert listed and listed <= bound, listed - bound

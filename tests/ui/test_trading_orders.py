@@ -14,13 +14,14 @@ from support.trading_ui import (
     second_trader,
     wait_for_open_order,
 )
+from textual.widgets import Static
 
 from jextui.ui.screens.cancel_scope import CancelScopeScreen
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.order_detail import OrderDetailScreen
 
 
-def notifications(app) -> list[str]:  # type: ignore[no-untyped-def]
+def notifications(app) -> list[str]:
     return [notification.message for notification in app._notifications]
 
 
@@ -49,8 +50,9 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         await wait_until(pilot, lambda: isinstance(app.screen, OrderDetailScreen) and app.screen.fresh,
                          what="the order detail")
         detail = app.screen
-        assert f"Order {second}" in detail.query_one("#order-detail").border_title
-        fields = str(detail.query_one("#order-fields").content)
+        assert isinstance(detail, OrderDetailScreen)
+        assert f"Order {second}" in str(detail.query_one("#order-detail").border_title)
+        fields = str(detail.query_one("#order-fields", Static).content)
         assert "NEW — open, nothing filled yet" in fields and "0.001000" in fields
         await pilot.press("escape")
         await pilot.pause()
@@ -61,9 +63,10 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         await wait_until(pilot, lambda: isinstance(app.screen, OrderDetailScreen) and app.screen.fresh,
                          what="the third order's detail")
         detail = app.screen
+        assert isinstance(detail, OrderDetailScreen)
         await pilot.press("c")
         await wait_until(pilot, lambda: detail.order.status == "CANCELED", what="the detail to show CANCELED")
-        assert "CANCELED — cancelled" in str(detail.query_one("#order-fields").content)
+        assert "CANCELED — cancelled" in str(detail.query_one("#order-fields", Static).content)
         await pilot.press("escape")
         await wait_for_open_order(pilot, third, present=False)
 
@@ -107,6 +110,7 @@ async def test_fills_of_known_orders_are_announced_with_the_bell(tmp_path: Path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         bid, ask = app.store.best_bid_ask(SYMBOL)
+        assert bid is not None and ask is not None
         inside = ((bid + ask) / 2).quantize(Decimal("0.01"))  # the best bid once placed: filled first
         order_id = await place_from_ticket(pilot, inside, quantity="0.004")
         await wait_for_open_order(pilot, order_id)

@@ -9,11 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from jextui.trading.submit import OrderSubmitter
-from jextui.ui.screens.confirm import ConfirmScreen
-
-from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.app_harness import make_test_app, sandbox_of, wait_for_data, wait_until
 from support.trading_ui import (
     SYMBOL,
     exchange_orders,
@@ -25,11 +21,14 @@ from support.trading_ui import (
     wait_for_open_order,
 )
 
+from jextui.trading.submit import OrderSubmitter
+from jextui.ui.screens.confirm import ConfirmScreen
+
 OPEN_ORDERS_PATH = "/api/v1/spot/openOrders"
 
 
 def said(app: Any, severity: str) -> list[str]:
-    return [str(n.message) for n in app._notifications if n.severity == severity]  # noqa: SLF001
+    return [str(n.message) for n in app._notifications if n.severity == severity]
 
 
 async def test_a_fill_that_beats_the_cancel_is_a_warning_not_an_error(tmp_path: Path) -> None:
@@ -37,6 +36,7 @@ async def test_a_fill_that_beats_the_cancel_is_a_warning_not_an_error(tmp_path: 
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         bid, ask = app.store.best_bid_ask(SYMBOL)
+        assert bid is not None and ask is not None
         inside = ((bid + ask) / 2).quantize(Decimal("0.01"))
         order_id = await place_from_ticket(pilot, inside)
         await wait_for_open_order(pilot, order_id)
@@ -56,14 +56,14 @@ async def test_cancel_all_uses_the_listed_orders_when_the_exchange_cannot_list_t
         await wait_for_data(pilot)
         order_id = await place_from_ticket(pilot, await resting_buy_price(app))
         await wait_for_open_order(pilot, order_id)
-        sandbox = app.session.sandbox
+        sandbox = sandbox_of(app)
         sandbox.set_faults(error_5xx_rate=1.0, paths=(OPEN_ORDERS_PATH,))  # no fresh list to be had
         try:
             await pilot.press("C", "s")  # the active symbol's orders
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
             await pilot.press("y")
             await wait_until(pilot, lambda: f"Cancelled 1 of 1 open order on {SYMBOL}." in
-                             app.trading.announcer.announced, what="the cancel-all report")  # fmt: skip
+                             app.trading.announcer.announced, what="the cancel-all report")
         finally:
             sandbox.set_faults(error_5xx_rate=0.0, paths=())
         assert await exchange_orders(app) == []
@@ -107,7 +107,7 @@ async def test_an_unexpected_failure_while_cancelling_is_said_and_the_order_can_
         assert pane.select_order(order_id)
         await pilot.press("c")
         await wait_until(pilot, lambda: any(text.startswith(f"Cancel of order {order_id}:")
-                                            for text in said(app, "error")), what="the failed cancel")  # fmt: skip
+                                            for text in said(app, "error")), what="the failed cancel")
         assert [int(o.order_id) for o in await exchange_orders(app)] == [order_id]  # still open
         monkeypatch.setattr(OrderSubmitter, "cancel", working_cancel)
         await pilot.press("c")  # not "already being cancelled": the failed attempt is over

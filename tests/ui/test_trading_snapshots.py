@@ -11,13 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
+from support.trading_ui import type_into
 from textual.widgets import Input
 
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.ticket import TicketScreen
-
-from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
-from support.trading_ui import type_into
 
 
 def _ticket_with(price: str | None, quantity: str, *, enter: bool = False) -> Any:

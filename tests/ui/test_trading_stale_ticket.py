@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from support.app_harness import make_test_app, sandbox_of, wait_for_data, wait_until
+from support.trading_ui import SYMBOL, open_ticket, type_into
+
 from jextui.feed.health import FeedHealth
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.stale_ticket import STALE_TITLE, stale_market_note
-
-from support.app_harness import make_test_app, wait_for_data, wait_until
-from support.trading_ui import SYMBOL, open_ticket, type_into
 
 
 def _book(last_success_ms: int, symbol: str = SYMBOL) -> FeedHealth:
     return FeedHealth(kind="book", state="ok", symbol=symbol, last_success_ms=last_success_ms, last_error=None,
                       last_error_ms=None, consecutive_failures=0, desired_period_ms=1_000,
-                      effective_period_ms=1_000, checked_ms=last_success_ms)  # fmt: skip
+                      effective_period_ms=1_000, checked_ms=last_success_ms)
 
 
 def test_the_note_names_the_stale_book_and_its_age() -> None:
@@ -30,7 +30,7 @@ async def test_a_ticket_on_a_stale_book_says_so_and_asks_before_sending(tmp_path
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
-        app.session.sandbox.set_faults(error_5xx_rate=1.0, phase="before", paths=("/api/v1/spot/depth",))
+        sandbox_of(app).set_faults(error_5xx_rate=1.0, phase="before", paths=("/api/v1/spot/depth",))
         app.clock.advance(30_000)
         app.session.refresh_now("book")
         await wait_until(pilot, lambda: app.trading.stale_market_note(SYMBOL) is not None, what="a stale book")
@@ -42,7 +42,9 @@ async def test_a_ticket_on_a_stale_book_says_so_and_asks_before_sending(tmp_path
         await type_into(pilot, ticket, "quantity", "0.001")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the stale question")
-        assert app.screen.question_title == STALE_TITLE
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert question.question_title == STALE_TITLE
         await pilot.press("n")
         await wait_until(pilot, lambda: ticket.result_text == "Not sent: the market data is stale.", what="not sent")
         await pilot.press("enter")
@@ -50,7 +52,7 @@ async def test_a_ticket_on_a_stale_book_says_so_and_asks_before_sending(tmp_path
         await pilot.press("y")  # send anyway: then the usual order confirmation
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen)
                          and app.screen.question_title.startswith("Send this BUY"),
-                         what="the order confirmation")  # fmt: skip
+                         what="the order confirmation")
 
 
 async def test_a_ticket_on_fresh_data_asks_nothing_extra(tmp_path: Path) -> None:
@@ -65,4 +67,6 @@ async def test_a_ticket_on_fresh_data_asks_nothing_extra(tmp_path: Path) -> None
         await type_into(pilot, ticket, "quantity", "0.001")
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the order confirmation")
-        assert app.screen.question_title.startswith("Send this BUY")
+        question = app.screen
+        assert isinstance(question, ConfirmScreen)
+        assert question.question_title.startswith("Send this BUY")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
-from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.app_harness import journal_of, make_test_app, wait_for_data, wait_until
 from support.trading_ui import (
     SYMBOL,
     burst,
@@ -55,7 +55,9 @@ async def test_prefill_size_keys_tick_keys_time_in_force_and_privacy(tmp_path: P
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         bid, ask = app.store.best_bid_ask(SYMBOL)
+        assert bid is not None and ask is not None
         free = app.store.free_balances()
+        assert free is not None
 
         # BUY: the best ask; the quantity field has the focus; F1-F4 size from the free USDT
         ticket = await open_ticket(pilot, "BUY")
@@ -146,12 +148,13 @@ async def test_every_problem_is_said_next_to_its_field_and_a_far_price_needs_a_s
             await pilot.pause()
             assert app.screen is ticket, "no confirmation while something is wrong"
             assert ticket.result_text == "Not sent: fix what is marked above."
-        assert app.session.journal.entries() == []  # nothing was even journalled
+        assert journal_of(app).entries() == []  # nothing was even journalled
         assert await exchange_orders(app) == []
         await pilot.press("escape")
 
         # a passive price far from the last price: a hint while typing, and no second dialog
         last = app.store.last_price(SYMBOL)
+        assert last is not None
         far = (last * Decimal("1.2")).quantize(Decimal("0.01"))
         ticket = await open_ticket(pilot, "SELL")
         await type_into(pilot, ticket, "price", f"{far:f}")
@@ -202,13 +205,14 @@ async def test_test_order_then_confirmed_order_shows_in_open_orders(tmp_path: Pa
         await pilot.pause()
         assert "just placed" in ticket.result_text
         assert [int(o.order_id) for o in await exchange_orders(app)] == [order_id]
-        kinds = sorted(entry.kind for entry in app.session.journal.entries())
+        kinds = sorted(entry.kind for entry in journal_of(app).entries())
         assert kinds == sorted([KIND_TEST_ORDER, KIND_ORDER])
         await pilot.press("escape")
 
         # a fast typist (or a paste): every key lands in the field it was meant for
         ticket = await open_ticket(pilot, "BUY")
         ask = ticket.ticket.price
+        assert ask is not None
         burst(app, "0", ".", "0", "0", "3", "shift+tab", "down", "down", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
         await pilot.press("y")
@@ -224,6 +228,7 @@ async def test_without_credentials_nothing_is_sent_and_every_account_screen_says
         await pilot.press("b")
         await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen), what="the ticket")
         ticket = app.screen
+        assert isinstance(ticket, TicketScreen)
         assert "Trading is off: no API key and secret" in text_of(ticket, "#ticket-off")
         await type_into(pilot, ticket, "quantity", "0.001")
         await pilot.press("enter")
@@ -234,9 +239,11 @@ async def test_without_credentials_nothing_is_sent_and_every_account_screen_says
 
         for key, screen_type in ACCOUNT_KEYS.items():
             await pilot.press(key)
-            await wait_until(pilot, lambda: isinstance(app.screen, screen_type), what=key)
+            await wait_until(pilot, lambda screen_type=screen_type: isinstance(app.screen, screen_type), what=key)
             expected = "This needs an API key" if key == "M" else "no API key and secret are configured"
-            assert expected in app.screen.status_text, key
+            shown = app.screen
+            assert isinstance(shown, screen_type)
+            assert expected in shown.status_text, key
             await pilot.press("escape")
 
 

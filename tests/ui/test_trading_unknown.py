@@ -14,12 +14,11 @@ from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
 import pytest
+from support.app_harness import client_of, journal_of, make_test_app, sandbox_of, wait_for_data, wait_until
+from support.trading_ui import SYMBOL, exchange_orders, open_ticket, resting_buy_price, type_into
 
 from jextui.api.errors import TransportError
 from jextui.trading.journal import RESOLVED
-
-from support.app_harness import make_test_app, wait_for_data, wait_until
-from support.trading_ui import SYMBOL, exchange_orders, open_ticket, resting_buy_price, type_into
 
 ORDER_PATH = "/api/v1/spot/order"
 
@@ -35,10 +34,12 @@ async def test_a_refusal_shows_its_code_and_a_dropped_answer_shows_checking_then
         await type_into(pilot, ticket, "price", f"{await resting_buy_price(app):f}")
         await type_into(pilot, ticket, "quantity", "1")
         # another program spends the balance; the ticket's (last polled) balances still show it
-        client = app.session.client
+        client = client_of(app)
         assert client is not None
         lock_price = await resting_buy_price(app, ticks_below_bid=20_000)
-        free_usdt = app.store.free_balances()["USDT"]
+        balances = app.store.free_balances()
+        assert balances is not None
+        free_usdt = balances["USDT"]
         lock_qty = ((free_usdt - 1000) / lock_price).quantize(Decimal("0.000001"), rounding=ROUND_FLOOR)
         await client.new_order(SYMBOL, "BUY", lock_qty, lock_price, resp_type="RESULT")
         await pilot.press("enter")  # no confirmation step: sent at once
@@ -54,7 +55,7 @@ async def test_a_refusal_shows_its_code_and_a_dropped_answer_shows_checking_then
         ticket = await open_ticket(pilot, "BUY")
         await type_into(pilot, ticket, "price", f"{price:f}")
         await type_into(pilot, ticket, "quantity", "0.003")
-        app.session.sandbox.set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
+        sandbox_of(app).set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
         await pilot.press("enter")
         await wait_until(pilot, lambda: "reached the exchange" in ticket.result_text, what="the reconciled outcome")
 
@@ -64,7 +65,7 @@ async def test_a_refusal_shows_its_code_and_a_dropped_answer_shows_checking_then
         mine = [o for o in await exchange_orders(app) if o.price == price and o.orig_qty == Decimal("0.003")]
         assert len(mine) == 1  # exactly one order: nothing was resent
         assert f"order {int(mine[0].order_id)}" in ticket.result_text
-        entry = app.session.journal.entries()[0]  # newest first
+        entry = journal_of(app).entries()[0]  # newest first
         assert (entry.state, entry.order_id) == (RESOLVED, int(mine[0].order_id))
         await wait_until(pilot, lambda: any(int(o.order_id) == entry.order_id
                                             for o in app.main.panes.open_orders.orders), what="the order listed")
@@ -82,11 +83,11 @@ async def test_an_intent_left_pending_by_a_dead_run_is_resolved_at_the_next_star
     async with first.run_test(size=first.size_for_tests) as pilot:
         await wait_for_data(pilot)
         price = await resting_buy_price(first)
-        client, journal = first.session.client, first.session.journal
+        client, journal = client_of(first), journal_of(first)
         # the intent is on disk, the order reaches the exchange, the app dies before the answer
         intent = journal.record_order_intent(SYMBOL, "BUY", price, Decimal("0.004"), "GTC",
                                              created_ms=client.clock.now_ms())
-        first.session.sandbox.set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
+        sandbox_of(first).set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
         with pytest.raises(TransportError) as lost:
             await client.new_order(SYMBOL, "BUY", Decimal("0.004"), price, resp_type="RESULT")
         assert lost.value.outcome_unknown  # the answer was lost, not refused
@@ -98,7 +99,7 @@ async def test_an_intent_left_pending_by_a_dead_run_is_resolved_at_the_next_star
         await wait_until(pilot, lambda: any("did reach the exchange" in text
                                             for text in second.trading.announcer.announced),
                          what="the start-up reconciliation")
-        entry = second.session.journal.get(intent.id)
+        entry = journal_of(second).get(intent.id)
         mine = [o for o in await exchange_orders(second) if o.price == price]
         assert len(mine) == 1
         assert (entry.state, entry.order_id) == (RESOLVED, int(mine[0].order_id))
@@ -111,7 +112,7 @@ async def test_an_outcome_still_unknown_is_looked_for_again_while_the_app_runs(t
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         price = await resting_buy_price(app)
-        client, journal = app.session.client, app.session.journal
+        client, journal = client_of(app), journal_of(app)
         # this run sent an order whose answer was lost, and its first looks found nothing conclusive
         intent = journal.record_order_intent(SYMBOL, "BUY", price, Decimal("0.005"), "GTC",
                                              created_ms=client.clock.now_ms())

@@ -34,7 +34,7 @@ async def test_everything_on_a_wide_line() -> None:
         full_status(bar)
         await pilot.pause()
         text = bar.plain_text()
-        expected = ("main", "api.jex.example.com", "● online", "45ms", "Δ-12ms", "w 312/1200")
+        expected: tuple[str, ...] = ("main", "api.jex.example.com", "● online", "45ms", "Δ-12ms", "w 312/1200")
         expected += ("book 0.4s", "trades 1s", "bal 31s!")
         for fragment in expected:
             assert fragment in text, fragment

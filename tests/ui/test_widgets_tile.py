@@ -31,7 +31,9 @@ async def test_tile_fits_26_by_6_with_everything() -> None:
         assert lines[1].strip() == "43,210.50"
         assert set(lines[2].strip()) <= set("▁▂▃▄▅▆▇█") and len(lines[2].strip()) == 17
         rising = symbol_tile.style_of("pane--up").color
-        assert next(seg.style.color for seg in symbol_tile.content_strips()[2] if "▁" in seg.text and seg.style) == rising
+        assert (
+            next(seg.style.color for seg in symbol_tile.content_strips()[2] if "▁" in seg.text and seg.style) == rising
+        )
         assert lines[3].split() == ["b43,209.50", "a43,210.50"]  # long prices keep their labels
         assert symbol_tile.style_of("pane--buy").color == next(
             seg.style.color for seg in symbol_tile.content_strips()[3] if "43,209.50" in seg.text and seg.style

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jextui.ui.widgets.watchlist import WatchlistView
-
 from support.app_harness import make_test_app, wait_for_start, wait_until
 from support.widget_harness import UTC, HarnessApp
+
+from jextui.ui.widgets.watchlist import WatchlistView
 
 
 async def test_an_empty_watchlist_says_how_to_add_a_symbol() -> None:
@@ -25,4 +25,4 @@ async def test_the_console_with_no_watched_symbol_says_how_to_add_one(tmp_path: 
         await wait_for_start(pilot)
         watchlist = app.main.panes.watchlist
         await wait_until(pilot, lambda: "press a to add a symbol" in " ".join(watchlist.plain_lines()),
-                         what="the empty watchlist's hint")  # fmt: skip
+                         what="the empty watchlist's hint")

@@ -57,7 +57,7 @@ class _Event(msgspec.Struct, frozen=True, kw_only=True):
     """Base of the stream payloads: immutable, explicit wire names."""
 
 
-class TradeEvent(_Event):
+class TradeEvent(_Event, frozen=True):
     """One trade of ``<symbol>@spotTrade`` (the stream pushes a list of them)."""
 
     event_time: int = msgspec.field(name="E")
@@ -69,7 +69,7 @@ class TradeEvent(_Event):
     buyer_maker: bool = msgspec.field(name="m")
 
 
-class KlineBar(_Event):
+class KlineBar(_Event, frozen=True):
     """The candle inside a kline event (``k``)."""
 
     open_time: int = msgspec.field(name="t")
@@ -84,7 +84,7 @@ class KlineBar(_Event):
     quote_volume: Decimal = msgspec.field(name="q")
 
 
-class KlineEvent(_Event):
+class KlineEvent(_Event, frozen=True):
     """``<symbol>@spotKline_<interval>``: the current candle, every second."""
 
     event_time: int = msgspec.field(name="E")
@@ -92,7 +92,7 @@ class KlineEvent(_Event):
     bar: KlineBar = msgspec.field(name="k")
 
 
-class MiniTickerEvent(_Event):
+class MiniTickerEvent(_Event, frozen=True):
     """``<symbol>@spotMiniTicker`` (and the items of ``!spotMiniTicker@arr``)."""
 
     event_time: int = msgspec.field(name="E")
@@ -105,7 +105,7 @@ class MiniTickerEvent(_Event):
     quote_volume: Decimal = msgspec.field(name="q")
 
 
-class TickerEvent(_Event):
+class TickerEvent(_Event, frozen=True):
     """``<symbol>@spotTicker`` (and the items of ``!spotTicker@arr``)."""
 
     event_time: int = msgspec.field(name="E")
@@ -121,14 +121,14 @@ class TickerEvent(_Event):
     close_time: int = msgspec.field(name="C")
 
 
-class PartialDepthEvent(_Event):
+class PartialDepthEvent(_Event, frozen=True):
     """``<symbol>@spotDepth<5|10|20>``: the top levels (no event time: age from receipt)."""
 
     bids: list[StreamLevel]
     asks: list[StreamLevel]
 
 
-class DiffDepthEvent(_Event):
+class DiffDepthEvent(_Event, frozen=True):
     """``<symbol>@spotDepth``: the levels that changed; ``version`` is the book's
     version after the change, on the same counter as REST depth's ``lastUpdateId``."""
 
@@ -142,7 +142,7 @@ class DiffDepthEvent(_Event):
 # --- the user data stream ----------------------------------------------------
 
 
-class UserBalance(_Event):
+class UserBalance(_Event, frozen=True):
     """One asset in ``accountSpotInfo.B``."""
 
     asset: str = msgspec.field(name="a")
@@ -153,7 +153,7 @@ class UserBalance(_Event):
     can_deposit: bool = msgspec.field(name="D", default=True)
 
 
-class AccountSpotInfo(_Event, tag_field="e", tag="accountSpotInfo"):
+class AccountSpotInfo(_Event, frozen=True, tag_field="e", tag="accountSpotInfo"):
     """Pushed when a spot balance changes; ``balances`` lists the changed assets."""
 
     event_time: int = msgspec.field(name="E")
@@ -163,7 +163,7 @@ class AccountSpotInfo(_Event, tag_field="e", tag="accountSpotInfo"):
     balances: list[UserBalance] = msgspec.field(name="B", default_factory=list)
 
 
-class ExecSpotReport(_Event, tag_field="e", tag="execSpotReport"):
+class ExecSpotReport(_Event, frozen=True, tag_field="e", tag="execSpotReport"):
     """Pushed when an order changes state (``status`` is one of :data:`EXEC_STATUSES`)."""
 
     event_time: int = msgspec.field(name="E")

@@ -112,10 +112,9 @@ class MainScreen(Screen[None]):
         self.arrangement = apply_arrangement(self, *self.app.size)  # before the first frame: one layout
         self.tabs.show_current(self.stacked_current)
         self._placeholders[self.stacked_current].add_class("-current", "-focused", update=False)
-        with ContentSwitcher(initial="dashboard", id="views"):
-            with Container(id="dashboard"):
-                yield self.tabs
-                yield from self._placeholders.values()  # PANE_ORDER: the wide grid places them in this order
+        with ContentSwitcher(initial="dashboard", id="views"), Container(id="dashboard"):
+            yield self.tabs
+            yield from self._placeholders.values()  # PANE_ORDER: the wide grid places them in this order
         yield self.status
         yield KeyFooter()
 
@@ -159,8 +158,8 @@ class MainScreen(Screen[None]):
         self.watch(app, "active_symbol", panes.grid.set_active)
         self.watch(app, "watchlist", panes.watchlist.set_symbols)
         self.watch(app, "kline_interval", panes.klines.follow_interval)
-        for pane in panes.all_panes():
-            self.watch(app, "private", pane.set_private)
+        for shown in panes.all_panes():
+            self.watch(app, "private", shown.set_private)
         self.watch(app, "private", panes.grid.set_private)
 
     # --- arrangement ----------------------------------------------------------
@@ -199,7 +198,7 @@ class MainScreen(Screen[None]):
     def _pane_and_frame(self, name: str) -> list[Widget]:
         """The pane (once built) and its empty frame (until the pane is in place)."""
         widgets: list[Widget] = [self._panes.by_name(name)] if self._panes is not None else []
-        frame = self._placeholders.get(name)  # type: ignore[call-overload]
+        frame = self._placeholders.get(name)  # type: ignore[call-overload]  # name is a pane name given as str
         return [*widgets, frame] if frame is not None else widgets
 
     @property

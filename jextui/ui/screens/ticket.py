@@ -42,18 +42,13 @@ from collections.abc import Mapping
 from decimal import ROUND_FLOOR, Decimal
 from typing import ClassVar, Protocol
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from jextui.api.models import Order, SymbolInfo
-from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
 from jextui.trading.guard import GuardVerdict
 from jextui.trading.marketable import MarketableRefusal
 from jextui.trading.sizing import SizeResult
@@ -66,7 +61,6 @@ from jextui.trading.ticket import (
     FIELD_SYMBOL,
     FIELD_TIME_IN_FORCE,
     FIELD_TOTAL,
-    TIME_IN_FORCE_CHOICES,
     OrderRequest,
     OrderTicket,
     format_decimal,
@@ -74,7 +68,7 @@ from jextui.trading.ticket import (
 from jextui.ui.format import MASK, format_amount, format_plain, format_price
 from jextui.ui.keymap import bindings_for, keys_label
 from jextui.ui.messages import OrderProgress
-from jextui.ui.screens.account.words import order_status_words
+from jextui.ui.order_outcome_text import outcome_text
 from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.ticket_modes import (
     BookView,
@@ -86,6 +80,7 @@ from jextui.ui.screens.ticket_modes import (
     size_key_in,
 )
 from jextui.ui.widgets.in_order_input import InOrderInput
+from jextui.ui.widgets.time_in_force import TimeInForceSelector
 
 __all__ = ["TicketHost", "TicketScreen", "TimeInForceSelector", "MarketContext", "outcome_text"]
 
@@ -126,45 +121,6 @@ class TicketHost(Protocol):
     def last_size(self, symbol: str, side: str) -> str | None: ...
 
     def remember_size(self, symbol: str, side: str, text: str) -> None: ...
-
-
-class TimeInForceSelector(Widget, can_focus=True):
-    """GTC / IOC / FOK, changed with ←/→ or the first letter."""
-
-    DEFAULT_CSS = """
-    TimeInForceSelector { width: auto; height: 1; }
-    TimeInForceSelector:focus { background: $boost; }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("time_in_force"))
-
-    value: reactive[str] = reactive("GTC")
-
-    class Changed(Message):
-        def __init__(self, value: str) -> None:
-            super().__init__()
-            self.value = value
-
-    def render(self) -> Text:
-        text = Text(no_wrap=True, end="")
-        for index, choice in enumerate(TIME_IN_FORCE_CHOICES):
-            if index:
-                text.append(" ")
-            chosen = choice == self.value
-            text.append(f" {choice} ", style="bold reverse" if chosen else "dim")
-        return text
-
-    def get_content_width(self, container: object, viewport: object) -> int:
-        return len(TIME_IN_FORCE_CHOICES) * 6 - 1
-
-    def action_move(self, step: int) -> None:
-        index = TIME_IN_FORCE_CHOICES.index(self.value) if self.value in TIME_IN_FORCE_CHOICES else 0
-        self.action_choose(TIME_IN_FORCE_CHOICES[(index + step) % len(TIME_IN_FORCE_CHOICES)])
-
-    def action_choose(self, value: str) -> None:
-        if value != self.value:
-            self.value = value
-            self.post_message(self.Changed(value))
 
 
 _FIELD_MESSAGE_IDS = {
@@ -643,10 +599,15 @@ class TicketScreen(ModalScreen[None]):
         if note is None:
             return False
 
-        lines, answered = stale_question(note, lambda: self._check_and_send(dry_run), lambda: self.show_result("Not sent: the market data is stale.",
-                                                                              "warn"))
-        self.app.push_screen(ConfirmScreen(STALE_TITLE, lines, yes_label="Send anyway", no_label="Back",
-                                           yes_keys=("y",), danger=True), answered)  # fmt: skip
+        lines, answered = stale_question(
+            note,
+            lambda: self._check_and_send(dry_run),
+            lambda: self.show_result("Not sent: the market data is stale.", "warn"),
+        )
+        confirm = ConfirmScreen(
+            STALE_TITLE, lines, yes_label="Send anyway", no_label="Back", yes_keys=("y",), danger=True
+        )
+        self.app.push_screen(confirm, answered)
         return True
 
     def _other_problems(self) -> dict[str, str]:
@@ -752,38 +713,6 @@ class TicketScreen(ModalScreen[None]):
         self.show_result(text, level)
         if outcome.field_errors:
             self.redraw()
-
-
-def outcome_text(outcome: SubmitOutcome, *, private: bool = False) -> tuple[str, str]:
-    """(sentence, level) for the ticket's result line."""
-    kind = outcome.kind
-    order_id, status = outcome.order_id, outcome.order_status
-    status_words = f"{status} — {order_status_words(status)}" if status else "status not given"
-    code = outcome.error_code
-    code_text = f" (code {code})" if code is not None else ""
-    if kind == OutcomeKind.ACCEPTED:
-        return f"PLACED: order {order_id}, {status_words}.", "ok"
-    if kind == OutcomeKind.RESOLVED:
-        return (f"The answer was lost, but the order reached the exchange: order {order_id}, {status_words}. "
-                "Nothing was resent.", "ok")
-    if kind == OutcomeKind.NOT_PLACED:
-        return ("The answer was lost and the order is NOT on the exchange (checked): nothing was placed, "
-                "nothing was resent.", "error")
-    if kind == OutcomeKind.UNKNOWN:
-        detail = "" if private else f" {outcome.message}"
-        return (f"OUTCOME UNKNOWN: not resent; it is checked again at the next start.{detail}", "warn")
-    if kind == OutcomeKind.REJECTED:
-        words = describe_error(outcome.error) if outcome.error is not None else outcome.message
-        return f"REFUSED{code_text}: {words}", "error"
-    if kind == OutcomeKind.TEST_PASSED:
-        return "TEST ORDER — nothing was placed. The exchange would accept this order.", "test"
-    if kind == OutcomeKind.TEST_FAILED:
-        words = describe_error(outcome.error) if outcome.error is not None else outcome.message
-        words = words.replace(f" {UNKNOWN_OUTCOME_TEXT}", "")
-        return f"TEST ORDER — nothing was placed. It failed{code_text}: {words}", "error"
-    if kind == OutcomeKind.INVALID:
-        return "Not sent: fix what is marked above.", "error"
-    return outcome.message, "error"
 
 
 def _remapped_keys_line(remapped: Mapping[str, str], on_quantity: bool, amend: bool) -> str:

@@ -43,7 +43,19 @@ if TYPE_CHECKING:
     from jextui.ui.widgets.trades import TradesView
     from jextui.ui.widgets.watchlist import WatchlistView
 
-__all__ = sorted(_EXPORTS)
+__all__ = [  # the names of _EXPORTS, spelled out for the type checker and the linter
+    "BalancesView",
+    "BookLevel",
+    "KlinesView",
+    "OpenOrdersView",
+    "OrderBookView",
+    "Pane",
+    "RateLimitBanner",
+    "StatusBar",
+    "SymbolTile",
+    "TradesView",
+    "WatchlistView",
+]
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -201,11 +201,17 @@ class BalancesView(Pane):
         balances = self.visible_balances()
         if not balances:
             what = _KIND_TITLES[self._kind].lower()
-            message = f"no {what} balances" if not self.balances_of(self._kind) else f"only zero {what} balances (z shows them)"
+            has_any = bool(self.balances_of(self._kind))
+            message = f"only zero {what} balances (z shows them)" if has_any else f"no {what} balances"
             lines.append(Text(message, style=self.style_of("pane--placeholder")))
             return lines
         rows = [
-            (b.asset, self._amount(b.asset, b.free), self._amount(b.asset, b.locked), self._amount(b.asset, b.free + b.locked))
+            (
+                b.asset,
+                self._amount(b.asset, b.free),
+                self._amount(b.asset, b.locked),
+                self._amount(b.asset, b.free + b.locked),
+            )
             for b in balances
         ]
         asset_width = max([5, *(len(row[0]) for row in rows)])

@@ -29,8 +29,8 @@ from textual.binding import BindingType
 
 from jextui.api.models import Order
 from jextui.ui.format import auto_decimals, format_clock, format_fixed, format_price, format_qty
-from jextui.ui.messages import OrderActivated, OrderHighlighted
 from jextui.ui.keymap import bindings_for
+from jextui.ui.messages import OrderActivated, OrderHighlighted
 from jextui.ui.widgets.pane import ListCursor, ListPane, fit, join_cells
 
 __all__ = ["OpenOrdersView", "OrdersListing", "status_label", "filled_percent"]

@@ -24,8 +24,8 @@ from textual.binding import BindingType
 
 from jextui.api.models import Depth, DepthLevel, Order
 from jextui.ui.format import auto_decimals, format_fixed, format_price, format_qty
-from jextui.ui.messages import BookSide, LevelSelected
 from jextui.ui.keymap import bindings_for
+from jextui.ui.messages import BookSide, LevelSelected
 from jextui.ui.widgets.pane import Pane, fit, join_cells
 
 __all__ = ["OrderBookView", "BookLevel"]
@@ -245,8 +245,12 @@ class OrderBookView(Pane):
 
         lines: list[Text] = [self._column_titles(widths, width)]
         lines.extend(Text("") for _ in range(ask_count - len(asks)))  # keep the best ask by the spread
-        lines.extend(self._level_line(row, widths, width, scale, price_decimals, qty_decimals) for row in reversed(asks))
-        table_width = min(width, 2 + widths.price + 1 + widths.qty + sum(1 + w for w in (widths.total, widths.mine) if w))
+        lines.extend(
+            self._level_line(row, widths, width, scale, price_decimals, qty_decimals) for row in reversed(asks)
+        )
+        table_width = min(
+            width, 2 + widths.price + 1 + widths.qty + sum(1 + w for w in (widths.total, widths.mine) if w)
+        )
         lines.append(fit(self._spread_line(table_width, price_decimals), width))
         lines.extend(self._level_line(row, widths, width, scale, price_decimals, qty_decimals) for row in bids)
         return lines
@@ -340,4 +344,3 @@ def _bar_cells(total: Decimal, scale: Decimal, width: int) -> int:
         return 0
     cells = int((total * width / scale).to_integral_value(rounding=ROUND_HALF_UP))
     return min(width, max(1, cells))
-

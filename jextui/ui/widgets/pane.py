@@ -493,7 +493,12 @@ def _merge_blank_runs(segments: Iterable[Segment]) -> list[Segment]:
             previous = merged[-1]
             previous_style = previous.style
             same_look = style == previous_style
-            if not same_look and style is not None and previous_style is not None and style.bgcolor == previous_style.bgcolor:
+            if (
+                not same_look
+                and style is not None
+                and previous_style is not None
+                and style.bgcolor == previous_style.bgcolor
+            ):
                 if not text.strip(" ") and not _shows_blank(style):
                     same_look = True  # blank cells: keep the previous style
                 elif not previous.text.strip(" ") and not _shows_blank(previous_style):

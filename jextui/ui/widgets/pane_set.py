@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from jextui.ui.widgets.grid import GridView
-from jextui.ui.widgets.pane_names import PANE_ORDER, PaneName
 from jextui.ui.widgets.balances import BalancesView
+from jextui.ui.widgets.grid import GridView
 from jextui.ui.widgets.klines import KlinesView
 from jextui.ui.widgets.open_orders import OpenOrdersView
 from jextui.ui.widgets.order_book import OrderBookView
 from jextui.ui.widgets.pane import Pane
+from jextui.ui.widgets.pane_names import PANE_ORDER, PaneName
 from jextui.ui.widgets.rate_limit_banner import RateLimitBanner
 from jextui.ui.widgets.status_bar import StatusBar
 from jextui.ui.widgets.trades import TradesView
@@ -67,16 +67,15 @@ def build_panes(
     def stacked(name: PaneName) -> str:
         return "stacked -current" if name == stacked_current else "stacked"
 
-    zone = {"time_zone": time_zone}
     return PaneSet(
-        watchlist=WatchlistView(id="watchlist", classes=stacked("watchlist"), **zone),
-        book=OrderBookView(id="book", **zone),
-        trades=TradesView(id="trades", classes=stacked("trades"), **zone),
-        klines=KlinesView(id="klines", classes=stacked("klines"), **zone),
-        balances=BalancesView(id="balances", classes=stacked("balances"), **zone),
-        open_orders=OpenOrdersView(id="open_orders", classes=stacked("open_orders"), **zone),
+        watchlist=WatchlistView(id="watchlist", classes=stacked("watchlist"), time_zone=time_zone),
+        book=OrderBookView(id="book", time_zone=time_zone),
+        trades=TradesView(id="trades", classes=stacked("trades"), time_zone=time_zone),
+        klines=KlinesView(id="klines", classes=stacked("klines"), time_zone=time_zone),
+        balances=BalancesView(id="balances", classes=stacked("balances"), time_zone=time_zone),
+        open_orders=OpenOrdersView(id="open_orders", classes=stacked("open_orders"), time_zone=time_zone),
         grid=GridView(watchlist, id="grid", time_zone=time_zone, tiles_later=tiles_later),
         status=status,
-        banner=RateLimitBanner(id="banner", **zone),
+        banner=RateLimitBanner(id="banner", time_zone=time_zone),
     )
 

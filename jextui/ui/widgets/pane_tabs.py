@@ -27,7 +27,7 @@ class PaneTabs(Static):
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        super().__init__("", **kwargs)  # type: ignore[arg-type]  # Static's keyword arguments, passed through
         self._current: str = STACKED_PANES[0]
 
     def show_current(self, name: str) -> None:

@@ -87,12 +87,15 @@ class PanePlaceholder(Widget):
         background = Color.from_rich_color(base.bgcolor) if base.bgcolor is not None else Color(0, 0, 0)
         variables = self.app.theme_variables
 
-        def coloured(variable: str, **attributes: bool) -> Style:
+        def coloured(variable: str, *, bold: bool | None = None, italic: bool | None = None) -> Style:
             colour = variables.get(variable)
             if colour is None:
-                return base + Style(**attributes)
-            return base + Style(color=(background + Color.parse(colour)).rich_color, **attributes)
+                return base + Style(bold=bold, italic=italic)
+            return base + Style(color=(background + Color.parse(colour)).rich_color, bold=bold, italic=italic)
 
-        lines = [(self.caption, coloured("foreground", bold=True)), (CONNECTING, coloured("foreground-muted", italic=True))]
+        lines = [
+            (self.caption, coloured("foreground", bold=True)),
+            (CONNECTING, coloured("foreground-muted", italic=True)),
+        ]
         strips = [Strip([Segment(text, style)]).crop_extend(0, width, base) for text, style in lines]
         return [*strips, Strip.blank(width, base)]  # the caption, "connecting…", then blank lines

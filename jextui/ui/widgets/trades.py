@@ -48,7 +48,7 @@ def classify_trades(trades: Sequence[Trade | HistoricalTrade], has_side: bool) -
     """
     if has_side:
         return [
-            TradeRow(trade.time, trade.price, trade.qty, "sell" if trade.buyer_maker else "buy")  # type: ignore[union-attr]
+            TradeRow(trade.time, trade.price, trade.qty, "sell" if trade.buyer_maker else "buy")  # type: ignore[union-attr]  # has_side: every trade carries buyer_maker
             for trade in trades
         ]
     rows: list[TradeRow | None] = [None] * len(trades)
@@ -115,7 +115,9 @@ class TradesView(Pane):
         if not self._rows:
             return [Text("no trades yet", style=self.style_of("pane--placeholder"))]
         shown = self._rows[: max(0, height - 1)]
-        price_decimals = self._price_decimals if self._price_decimals is not None else auto_decimals(r.price for r in shown)
+        price_decimals = (
+            self._price_decimals if self._price_decimals is not None else auto_decimals(r.price for r in shown)
+        )
         qty_decimals = self._qty_decimals if self._qty_decimals is not None else auto_decimals(r.qty for r in shown)
         prices = [format_price(row.price, price_decimals) for row in shown]
         qtys = [format_qty(row.qty, qty_decimals) for row in shown]
@@ -148,4 +150,3 @@ class TradesView(Pane):
                 cells.append(fit(_ARROWS[row.mark], 1, style=style))
             lines.append(join_cells(cells))
         return lines
-

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from jextui.ui.screens.account.base import AccountScreen, PagedAccountScreen, TradingHost
 from jextui.ui.screens.account.deposit_address import DepositAddressScreen
 from jextui.ui.screens.account.history import MarketTradesScreen, OrderHistoryScreen
@@ -40,7 +42,7 @@ def make_account_screen(name: str, host: TradingHost, symbol: str | None, asset:
         if symbol is None:
             raise ValueError("choose a symbol first")
         return OrderHistoryScreen(host, symbol) if name == "history" else MarketTradesScreen(host, symbol)
-    simple = {
+    simple: dict[str, Callable[[TradingHost], AccountScreen]] = {
         "assets": AssetDetailsScreen,
         "deposits": DepositHistoryScreen,
         "withdrawals": WithdrawHistoryScreen,

@@ -17,8 +17,8 @@ from jextui.api.client import JexClient
 from jextui.api.models import AssetDetail, Deposit, TradeFee, Withdrawal
 from jextui.ui.format import MASK, format_amount, format_datetime, format_rate
 from jextui.ui.screens.account.base import PagedAccountScreen, TradingHost
-from jextui.ui.widgets.table import Cell, Column
 from jextui.ui.screens.account.words import deposit_status_words, status_role, withdraw_status_words
+from jextui.ui.widgets.table import Cell, Column
 
 __all__ = [
     "AssetDetailsScreen",
