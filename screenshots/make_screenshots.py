@@ -8,7 +8,7 @@ round trip hidden: the same command always writes the same files.
     python screenshots/make_screenshots.py [--out screenshots/]
 
 Files: main-160x48.svg, main-80x24.svg, grid-160x48.svg, candles-160x48.svg,
-help-160x48.svg, light-160x48.svg, alerts-160x48.svg.
+help-160x48.svg, light-160x48.svg, alerts-160x48.svg, portfolio-160x48.svg.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class Shot:
     theme: str = "jextui-dark"
     keys: tuple[str, ...] = ()
     prepare: Callable[[Path], None] | None = None  # given the data folder before the start
+    ready: Callable[[JexApp], bool] | None = None  # what to wait for after the keys (besides the panes)
 
 
 def _seed_alerts(data: Path) -> None:
@@ -68,6 +69,7 @@ SHOTS: tuple[Shot, ...] = (
     Shot("help-160x48", (160, 48), keys=("question_mark",)),
     Shot("light-160x48", (160, 48), theme="jextui-light"),
     Shot("alerts-160x48", (160, 48), keys=("L",), prepare=_seed_alerts),
+    Shot("portfolio-160x48", (160, 48), keys=("P",), ready=lambda app: app.portfolio_watch.state == "ready"),
 )
 
 
@@ -130,6 +132,13 @@ async def take(shot: Shot, out: Path) -> Path:
             if shot.keys:
                 await pilot.press(*shot.keys)
                 await _wait_for_data(pilot)
+            if shot.ready is not None:
+                deadline = asyncio.get_running_loop().time() + 15.0
+                while not shot.ready(app):
+                    if asyncio.get_running_loop().time() > deadline:
+                        raise RuntimeError(f"{shot.name}: the screen did not finish loading in time")
+                    await asyncio.sleep(0.02)
+                await pilot.pause()
             path = out / f"{shot.name}.svg"
             app.save_screenshot(filename=path.name, path=str(out))
     return path
