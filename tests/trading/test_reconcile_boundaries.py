@@ -1,5 +1,14 @@
 """Reconciliation at its edges: the time window, ties between lookalikes, the
-history look-back, the second look of ``settle``, and lost cancels."""
+history look-back, the second look of ``settle``, and lost cancels.
+
+On the scripted exchange (``FakeExchange``) with a scripted clock: every
+edge here is a millisecond (an order exactly at the skew, one past it, two
+equally near), a history view that lags the open-orders view, and waits
+counted without waiting; the sandbox stamps orders with its own running
+clock and keeps its two views in step, so it cannot hold these cases.  The
+same paths against the sandbox: ``test_reconcile`` and
+``test_sandbox_unknown_outcome``.
+"""
 
 from __future__ import annotations
 
