@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from _report import write_json  # noqa: E402
+from _report import write_json
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_PERCENT = 95.0
@@ -91,6 +91,11 @@ MODULES = (
         "tests/trading/test_marketable.py",
         "tests/trading/test_marketable_sandbox.py",
     )),
+    Module("order_discovery", "jextui/trading/order_discovery.py", (
+        "tests/trading/test_order_discovery.py",
+        "tests/trading/test_order_discovery_paths.py",
+    )),
+    Module("bulk_cancel", "jextui/trading/bulk_cancel.py", ("tests/trading/test_bulk_cancel.py",)),
 )
 
 KILLED_STATUSES = ("killed", "timeout")
