@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from support.trading_fakes import FakeExchange
+
 from jextui.trading.journal import RESOLVED, UNKNOWN, OrderAlreadyClaimed, OrderJournal
 from jextui.trading.reconcile import DEFAULT_GRACE_MS, DEFAULT_SKEW_MS, Reconciler
-
-from support.trading_fakes import FakeExchange
 
 D = Decimal
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from support.trading_fakes import FakeExchange
+
 from jextui.trading.journal import SAME_ORDER_TOLERANCE_MS, UNKNOWN, OrderAlreadyClaimed, OrderJournal
 from jextui.trading.reconcile import Reconciler
-
-from support.trading_fakes import FakeExchange
 
 D = Decimal
 SYMBOL = "BTCUSDT"
