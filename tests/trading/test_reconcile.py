@@ -257,3 +257,41 @@ async def test_a_journal_update_failure_leaves_the_entry_open(
     assert not report.settled and report.entry.id == entry_id
     assert report.message == (f"BUY 0.01 BTCUSDT @ {format_decimal(price)}: outcome still unknown "
                               "(the journal could not be updated).")
+
+
+async def test_a_lost_cancel_whose_check_fails_stays_open_and_counts_the_look(
+    sandbox: Any, sandbox_client: JexClient, real_journal: OrderJournal
+) -> None:
+    client = sandbox_client
+    placed = await client.new_order(SYMBOL, "BUY", QTY, await resting_price(client))
+    order_id = int(placed.order_id)
+    cancel = real_journal.record_cancel_intent(SYMBOL, order_id)
+    real_journal.mark_unknown(cancel.id, "timeout")
+    sandbox.set_faults(error_5xx_rate=1.0, phase="before", paths=("/api/v1/spot/order",), limit=1)
+    report = await Reconciler(client, real_journal).reconcile(cancel.id)
+    assert not report.settled and report.placed is None
+    assert report.message.startswith(
+        f"cancel order {order_id} on BTCUSDT: outcome still unknown, could not check yet (The exchange ")
+    entry = recorded(real_journal, cancel.id)
+    assert (entry.state, entry.attempts, entry.order_id) == (UNKNOWN, 1, order_id)
+
+
+async def test_a_lost_cancel_that_took_effect_or_not_says_which(
+    sandbox_client: JexClient, real_journal: OrderJournal
+) -> None:
+    client = sandbox_client
+    price = await resting_price(client)
+    kept = int((await client.new_order(SYMBOL, "BUY", QTY, price)).order_id)
+    gone = int((await client.new_order(SYMBOL, "BUY", QTY, price - 1)).order_id)
+    await client.cancel_order(SYMBOL, gone)  # the cancel reached the exchange; its answer was lost
+    reports = {}
+    for order_id in (kept, gone):
+        cancel = real_journal.record_cancel_intent(SYMBOL, order_id)
+        real_journal.mark_unknown(cancel.id, "timeout")
+        reports[order_id] = await Reconciler(client, real_journal).reconcile(cancel.id)
+    assert reports[kept].message == f"Order {kept} on BTCUSDT: the order is NEW: the cancel did not take effect."
+    assert reports[gone].message == f"Order {gone} on BTCUSDT: the cancel took effect."
+    assert all(r.settled and r.placed is None for r in reports.values())
+    for order_id in (kept, gone):
+        [entry] = [e for e in real_journal.entries() if e.order_id == order_id]
+        assert entry.state == RESOLVED and entry.order_id == order_id  # the order id is kept
