@@ -155,18 +155,20 @@ async def test_an_order_already_owned_by_an_answered_intent_is_not_claimed(
 
 
 async def test_nothing_matching_means_not_placed_but_only_after_the_grace_period(
-    sandbox_client: JexClient, real_journal: OrderJournal, now: ShiftedClock
+    sandbox_client: JexClient, real_journal: OrderJournal
 ) -> None:
     client = sandbox_client
     price = await resting_price(client)
     words = f"BUY 0.01 BTCUSDT @ {format_decimal(price)}"
-    entry_id = lost(real_journal, price, client.clock.now_ms())
-    reconciler = Reconciler(client, real_journal, grace_ms=6_000, now_ms=now.now_ms)
+    created = client.clock.now_ms()
+    entry_id = lost(real_journal, price, created)
+    since = [5_999]  # the reconciler's "now", frozen to the millisecond: created + since[0]
+    reconciler = Reconciler(client, real_journal, grace_ms=6_000, now_ms=lambda: created + since[0])
     early = await reconciler.reconcile(entry_id)
     assert not early.settled and early.placed is None
     assert early.message == f"{words}: outcome still unknown, not visible on the exchange yet; looking again shortly."
     assert recorded(real_journal, entry_id).state == UNKNOWN
-    now.ahead_ms = 6_000
+    since[0] = 6_000  # the grace period is over exactly now
     late = await reconciler.reconcile(entry_id)
     assert late.settled and late.placed is False
     assert late.message == f"{words} was NOT placed: no matching order on the exchange."
