@@ -91,6 +91,11 @@ MODULES = (
         "tests/trading/test_marketable.py",
         "tests/trading/test_marketable_sandbox.py",
     )),
+    Module("order_discovery", "jextui/trading/order_discovery.py", (
+        "tests/trading/test_order_discovery.py",
+        "tests/trading/test_order_discovery_paths.py",
+    )),
+    Module("bulk_cancel", "jextui/trading/bulk_cancel.py", ("tests/trading/test_bulk_cancel.py",)),
 )
 
 KILLED_STATUSES = ("killed", "timeout")

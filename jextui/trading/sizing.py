@@ -90,7 +90,7 @@ def parse_size(text: object, *, base_asset: str, quote_asset: str) -> SizeText:
         example = f"500{quote_asset.lower()}"
         return SizeText(None, None, f"Enter a quantity, an amount such as {example}, or a share such as 25%.")
     stripped = text.strip()
-    plain = parse_amount(stripped, "quantity")
+    plain = parse_amount(stripped)  # never empty here, so the reader's "Enter a ..." words cannot show
     if plain.value is not None:
         return _checked(SizeText(SIZE_QUANTITY, plain.value))
     match = _SIZE_TEXT.fullmatch(stripped)
@@ -99,7 +99,7 @@ def parse_size(text: object, *, base_asset: str, quote_asset: str) -> SizeText:
         if _LETTERS_BUT_E.search(stripped) is None:
             return SizeText(None, None, plain.error)  # a number, badly written: the number reader's words
         return SizeText(None, None, _not_a_size(quote_asset))
-    number = parse_amount(match.group("number"), "quantity")
+    number = parse_amount(match.group("number"))
     if number.value is None:
         return SizeText(None, None, number.error)
     if unit.upper() == base_asset.upper():
@@ -223,9 +223,11 @@ class LastSizes:
     def get(self, symbol: str, side: str) -> str | None:
         return self._sizes.get((symbol, side))
 
-    def remember(self, symbol: str, side: str, text: str) -> bool:
+    def remember(self, symbol: str, side: str, text: object) -> bool:
         """Keep ``text`` for the pair; False (nothing kept) when it is not a size at all."""
-        cleaned = text.strip() if isinstance(text, str) else ""
+        if not isinstance(text, str):
+            return False
+        cleaned = text.strip()
         if not _looks_like_size(cleaned) or _STATE_KEY.match(f"{symbol}:{side}") is None:
             return False
         self._sizes.pop((symbol, side), None)

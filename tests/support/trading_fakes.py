@@ -80,6 +80,8 @@ class FakeClock:
         return self.now
 
 
+HISTORY_LIMIT = 500  # the sandbox's largest (and default) page of the order history
+
 # What the fake exchange does with the next new_order / cancel request.
 OK = "ok"
 REJECT = "reject"
@@ -186,12 +188,26 @@ class FakeExchange:
         self._maybe_fail_read("open_orders")
         return [o for o in self.orders.values() if o.symbol == symbol and o.status in ("NEW", "PARTIALLY_FILLED")]
 
-    async def history_orders(self, symbol, *, start_time=None, **kwargs):
+    async def history_orders(
+        self, symbol: str, *, order_id: int | None = None, start_time: int | None = None,
+        end_time: int | None = None, limit: int | None = None,
+    ) -> list[Order]:
+        """The sandbox's page: at most ``limit`` (default and most 500) orders in the time range, oldest
+        first; the oldest ones from ``order_id`` on when it is given, else the newest ones."""
         self._maybe_fail_read("history_orders")
-        return [
-            o for o in sorted(self.orders.values(), key=lambda o: o.time)
-            if o.symbol == symbol and (start_time is None or o.time >= start_time)
+        limit = HISTORY_LIMIT if limit is None else limit
+        if not 1 <= limit <= HISTORY_LIMIT:
+            raise error_from_response(status=400, code=-1100, msg=f"Illegal characters found in parameter 'limit'; "
+                                      f"legal range is '1 - {HISTORY_LIMIT}'.", endpoint="history_orders",
+                                      is_order=False)
+        selected = [
+            o for o in sorted(self.orders.values(), key=lambda o: (o.time, o.order_id))
+            if o.symbol == symbol
+            and (order_id is None or o.order_id >= order_id)
+            and (start_time is None or o.time >= start_time)
+            and (end_time is None or o.time <= end_time)
         ]
+        return selected[:limit] if order_id is not None else selected[-limit:]
 
     async def get_order(self, symbol, order_id):
         self._maybe_fail_read("get_order")

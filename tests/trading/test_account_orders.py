@@ -357,6 +357,26 @@ def test_closed_memory_is_bounded_oldest_forgotten_first() -> None:
     assert [o.order_id for o in book.orders] == [1, 3]
 
 
+def test_a_stale_line_in_a_list_does_not_stop_the_lines_after_it() -> None:
+    book = book_with({"USDT": "500"})
+    token = book.begin_snapshot()
+    book.apply_update(order(1, qty="2", executed="1", status="PARTIALLY_FILLED"))  # newer than the list
+    book.apply_snapshot("BTCUSDT", [order(1, qty="2"), order(2), order(3)], token)
+    assert [o.order_id for o in book.orders] == [1, 2, 3]
+    assert book.get(1).executed_qty == 1  # type: ignore[union-attr]
+
+
+def test_ten_thousand_closed_orders_are_remembered_by_default() -> None:
+    book = AccountOrders(SYMBOLS)
+    book.set_locked({})
+    for order_id in range(1, 10_002):
+        book.forget(order_id)
+    book.apply_update(order(1))  # the oldest of 10,001: forgotten, so it may show again
+    book.apply_update(order(2))  # the 10,000 newest are still known closed
+    book.apply_update(order(10_001))
+    assert [o.order_id for o in book.orders] == [1]
+
+
 def test_orders_on_unlisted_symbols_are_kept_with_a_note_and_not_counted() -> None:
     book = book_with({"USDT": "10"})
     book.apply_update(order(1, symbol="GONEUSDT", price="10"))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from support.trading_fakes import FakeExchange, order
+from support.trading_fakes import order
 
+from jextui.api.client import JexClient
 from jextui.trading.fills import FillEventKind, FillTracker
 
 D = Decimal
@@ -63,42 +65,42 @@ def test_a_tracked_new_order_announces_an_immediate_fill() -> None:
     ]
 
 
-async def test_refresh_polls_and_looks_up_with_the_client(clock) -> None:
-    exchange = FakeExchange(clock=clock)
-    resting = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
+# --- polling the sandbox ---------------------------------------------------------------------
+
+SYMBOL = "BTCUSDT"
+ORDER_PATH = "/api/v1/spot/order"  # the get-order look-up among others
+
+
+async def best_bid_buy(client: JexClient) -> int:
+    """A resting BUY that is the best bid of all, so a seller at its price meets it first."""
+    book = await client.book_ticker(SYMBOL)
+    price = book.bid_price + D("0.01")
+    assert price < book.ask_price
+    placed = await client.new_order(SYMBOL, "BUY", D("0.01"), price)
+    return int(placed.order_id)
+
+
+async def test_refresh_polls_and_looks_up_with_the_client(sandbox_client: JexClient) -> None:
+    client = sandbox_client
+    resting = await best_bid_buy(client)
     tracker = FillTracker()
-    assert await tracker.refresh(exchange, "BTCUSDT") == []
-    exchange.set_order(resting.order_id, executed_qty=D("1"), cummulative_quote_qty=D("100"), status="FILLED")
-    events = await tracker.refresh(exchange, "BTCUSDT")
-    assert kinds(events) == [(resting.order_id, FillEventKind.FILLED)]
-    assert await tracker.refresh(exchange, "BTCUSDT") == []
+    assert await tracker.refresh(client, SYMBOL) == []  # the baseline
+    mine = await client.get_order(SYMBOL, resting)
+    await client.new_order(SYMBOL, "SELL", D("0.01"), mine.price)  # a seller takes it all (a self-trade here)
+    events = await tracker.refresh(client, SYMBOL)
+    assert kinds(events) == [(resting, FillEventKind.FILLED)]
+    assert events[0].executed_qty == D("0.01") and events[0].average_price == mine.price
+    assert await tracker.refresh(client, SYMBOL) == []
 
 
-class FlakyLookups:
-    """Open orders answer; the first get_order fails."""
-
-    def __init__(self, exchange: FakeExchange) -> None:
-        self.exchange = exchange
-        self.failures = 1
-
-    async def open_orders(self, symbol, **kwargs):
-        return await self.exchange.open_orders(symbol, **kwargs)
-
-    async def get_order(self, symbol, order_id):
-        if self.failures:
-            self.failures -= 1
-            raise TimeoutError("no answer")
-        return await self.exchange.get_order(symbol, order_id)
-
-
-async def test_a_failed_lookup_is_tried_again_next_time(clock) -> None:
-    exchange = FakeExchange(clock=clock)
-    resting = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
-    client = FlakyLookups(exchange)
+async def test_a_failed_lookup_is_tried_again_next_time(sandbox: Any, sandbox_client: JexClient) -> None:
+    client = sandbox_client
+    resting = await best_bid_buy(client)
     tracker = FillTracker()
-    await tracker.refresh(client, "BTCUSDT")
-    exchange.set_order(resting.order_id, status="CANCELED")
-    assert await tracker.refresh(client, "BTCUSDT") == []
-    events = await tracker.refresh(client, "BTCUSDT")
-    assert kinds(events) == [(resting.order_id, FillEventKind.CANCELED)]
-    assert await tracker.refresh(client, "BTCUSDT") == []
+    await tracker.refresh(client, SYMBOL)
+    await client.cancel_order(SYMBOL, resting)
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, error_5xx_rate=1.0, phase="before")  # the look-up fails once
+    assert await tracker.refresh(client, SYMBOL) == []
+    events = await tracker.refresh(client, SYMBOL)
+    assert kinds(events) == [(resting, FillEventKind.CANCELED)]
+    assert await tracker.refresh(client, SYMBOL) == []

@@ -14,6 +14,7 @@ from jextui.trading.marketable import (
     DEFAULT_MAX_SLIPPAGE_PCT,
     MarketableEstimate,
     MarketableRefusal,
+    as_levels,
     plan_marketable,
     walk_book,
 )
@@ -125,3 +126,89 @@ def test_property_never_past_the_cap_and_the_sums_add_up(side: Side, levels, qty
     assert result.levels[0].price == best
     if result.slippage_pct is not None:
         assert D(0) <= result.slippage_pct <= cap
+
+
+# --- the preview's words, and every refusal word for word --------------------------------------
+
+
+def test_the_preview_says_one_level_in_the_singular() -> None:
+    assert plan("BUY", "0.3").describe(RULES) == (
+        "BUY 0.3 BTC IOC at 100.5: fills about 0.3 BTC at an average 100 over 1 level, total 30 USDT, "
+        "slippage 0.00 %.")
+
+
+def test_the_preview_cuts_the_average_and_rounds_the_slippage_up() -> None:
+    # 70.04 / 0.7 = 100.0571...: shown as 100.05 (never better than it is), slippage 0.0571 % -> 0.06 %
+    assert plan("BUY", "0.7").describe(RULES) == (
+        "BUY 0.7 BTC IOC at 100.5: fills about 0.7 BTC at an average 100.05 over 2 levels, total 70.04 USDT, "
+        "slippage 0.06 %.")
+    # 60.02 / 0.6 = 100.0333...: slippage 0.0333 % is shown as 0.04 %, never as the smaller 0.03 %
+    assert plan("BUY", "0.6").describe(RULES).endswith("total 60.02 USDT, slippage 0.04 %.")
+
+
+def test_the_estimate_keeps_the_cap_it_was_planned_with() -> None:
+    assert plan("SELL", "1", BIDS, max_slippage_pct=D("0.3")).max_slippage_pct == D("0.3")
+
+
+@pytest.mark.parametrize(
+    ("side", "qty", "levels", "age", "cap", "words"),
+    [
+        ("HOLD", "1", ASKS, 0, "0.5", "Choose BUY or SELL."),
+        ("BUY", "0", ASKS, 0, "0.5", "Enter a quantity first."),
+        ("BUY", "NaN", ASKS, 0, "0.5", "Enter a quantity first."),
+        ("BUY", "Infinity", ASKS, 0, "0.5", "Enter a quantity first."),
+        ("BUY", "1", ASKS, 0, "-0.1", "The slippage cap must be 0 % or more."),
+        ("BUY", "1", ASKS, 0, "NaN", "The slippage cap must be 0 % or more."),
+        ("BUY", "1", ASKS, None, "0.5",
+         "The order book has not been read yet: a marketable order needs a fresh book."),
+        ("BUY", "1", ASKS, 1050, "0.5",
+         "The order book is 1.1 s old (stale after 1.0 s): a marketable order is priced from the book, "
+         "so it waits for a fresh one."),
+        ("BUY", "1", [], 0, "0.5", "There are no asks on the book: nothing to buy from now."),
+        ("SELL", "1", [], 0, "0.5", "There are no bids on the book: nothing to sell from now."),
+    ],
+)
+def test_each_refusal_word_for_word(side: str, qty: str, levels: list[tuple[Decimal, Decimal]], age: int | None,
+                                    cap: str, words: str) -> None:
+    result = plan_marketable(side, D(qty), levels, RULES, book_age_ms=age, stale_after_ms=1000,  # type: ignore[arg-type]
+                             max_slippage_pct=D(cap))
+    assert result == MarketableRefusal(words)
+
+
+def test_a_book_exactly_as_old_as_the_limit_is_still_fresh() -> None:
+    assert plan("BUY", "1", book_age_ms=1200, stale_after_ms=1200).filled == D("1")
+
+
+def test_levels_that_are_not_price_and_quantity_are_left_out() -> None:
+    odd = [(D("1"), None), object(), "100", DepthLevel(price=D("2"), qty=D("3")), (D("4"), D("5"))]
+    assert as_levels(odd) == [(D("2"), D("3")), (D("4"), D("5"))]
+    free = plan("BUY", "1", [(D("0"), D("9")), *ASKS])  # a level at price 0 is no level
+    assert free.best_price == D("100.00") and free.levels[0].price == D("100.00")
+
+
+def test_levels_of_one_price_are_taken_in_the_order_listed() -> None:
+    walk = walk_book("BUY", D("0.6"), [(D("100"), D("0.5")), (D("100"), D("0.2"))])
+    assert walk is not None
+    assert [(lv.price, lv.quantity) for lv in walk.taken] == [(D("100"), D("0.5")), (D("100"), D("0.1"))]
+    sell = walk_book("SELL", D("0.6"), [(D("100"), D("0.5")), (D("100"), D("0.2"))])
+    assert sell is not None and [lv.quantity for lv in sell.taken] == [D("0.5"), D("0.1")]
+
+
+def test_a_price_bound_off_the_grid_is_rounded_inside_it() -> None:
+    odd = SymbolRules.from_symbol_info(symbol_info(tick="0.01", max_price="100.309", min_price="0.011"))
+    buy = plan_marketable("BUY", D("1"), ASKS, odd, book_age_ms=0, stale_after_ms=1000)
+    assert isinstance(buy, MarketableEstimate) and buy.limit_price == D("100.30")  # not 100.31, above the maximum
+    low_bids = [(D("0.05"), D("10"))]
+    sell = plan_marketable("SELL", D("1"), low_bids, odd, book_age_ms=0, stale_after_ms=1000,
+                           max_slippage_pct=D("90"))
+    assert isinstance(sell, MarketableEstimate) and sell.limit_price == D("0.02")  # not 0.01, below the minimum
+
+
+def test_huge_amounts_are_exact() -> None:
+    rules = SymbolRules.from_symbol_info(symbol_info(tick="0.01", max_price=None, min_price=None))
+    best_cents = 123456789012345678901234567  # 27 digits
+    best = D(f"{best_cents}e-2")  # read from text: exact, whatever the context
+    buy = plan_marketable("BUY", D("1.001"), [(best, D("1.001"))], rules, book_age_ms=0, stale_after_ms=1000)
+    assert isinstance(buy, MarketableEstimate)
+    assert buy.limit_price == D(f"{best_cents * 1005 // 1000}e-2")  # the cap, cut to the cent, in whole numbers
+    assert buy.total == D(f"{best_cents * 1001}e-5")  # 30 digits, nothing rounded

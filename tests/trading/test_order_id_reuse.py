@@ -4,6 +4,11 @@ The story these tests guard: an order journalled with id N, the exchange
 restarted without its memory, a later order got id N again and filled.  The
 console must record the second order, and must never conclude that an order
 which reached the exchange was "NOT placed".
+
+The scripted exchange (``FakeExchange``) hands out an id a second time at
+will and places lookalikes at chosen instants; the sandbox never reuses an
+id while it runs (its restart without a state file is covered against the
+real sandbox in ``test_sandbox_restart_journal``), so these stay scripted.
 """
 
 from __future__ import annotations

@@ -3,6 +3,12 @@
 A lost answer whose lookalike order the journal already links to another
 request must not be settled either way; the notification is the only thing
 that tells the user which order to look at, so its words are pinned here.
+
+These run on the scripted exchange (``FakeExchange``), not the sandbox: the
+lookalikes must carry times chosen to the millisecond against the intent
+(exactly the tolerance apart, two at one instant), and a full page of 500
+history rows is set up in a moment; the sandbox stamps every order with its
+own clock, so neither can be arranged there.
 """
 
 from __future__ import annotations

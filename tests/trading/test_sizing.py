@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import msgspec
 import pytest
@@ -272,7 +273,7 @@ def test_the_last_size_is_kept_per_symbol_and_side() -> None:
     assert sizes.get("BTCUSDT", "BUY") == "0.5"
 
 
-def test_last_sizes_round_trip_through_the_ui_state_file(tmp_path) -> None:
+def test_last_sizes_round_trip_through_the_ui_state_file(tmp_path: Path) -> None:
     path = tmp_path / "state.json"
     sizes = LastSizes({("BTCUSDT", "BUY"): "500usdt", ("DASHUSDT", "SELL"): "100%"})
     update_state(path, last_sizes=sizes.to_state(), theme="jextui-light")
@@ -297,3 +298,114 @@ def test_only_the_newest_pairs_are_kept() -> None:
         sizes.remember(f"SYM{n}USDT", "BUY", "1")
     assert len(sizes) == MAX_REMEMBERED_SIZES
     assert sizes.get("SYM0USDT", "BUY") is None and sizes.get(f"SYM{MAX_REMEMBERED_SIZES + 4}USDT", "BUY") == "1"
+
+
+# --- what the ticket screen reads from a result ----------------------------------------
+
+
+def test_every_result_carries_the_text_it_was_read_from() -> None:
+    # the ticket screen decides from result.text whether to show the computed quantity beside the field
+    cases = [
+        ("nonsense", ticket(), None),
+        ("1%", ticket(step="1", price="100", free_quote="1000"), SIZE_SHARE),  # the share is refused
+        ("500usdt", ticket(price=""), SIZE_QUOTE),  # no price
+        ("5usdt", ticket(step="1", price="24", min_notional=None), SIZE_QUOTE),  # below one step
+        ("9.99usdt", ticket(step="0.001", price="1"), SIZE_QUOTE),  # the ticket's checks refuse it
+        ("500usdt", ticket(), SIZE_QUOTE),  # accepted
+        ("0.5", ticket(), SIZE_QUANTITY),  # accepted as typed
+    ]
+    for text, on, kind in cases:
+        result = evaluate_size(text, on)
+        assert result.text == parse_size(text, base_asset="BTC", quote_asset="USDT"), text
+        assert result.text.kind == kind, text
+
+
+def test_a_text_that_is_no_size_gives_the_readers_words() -> None:
+    for text in ("nonsense", "500eur", "-5", ""):
+        result = evaluate_size(text, ticket())
+        expected = parse_size(text, base_asset="BTC", quote_asset="USDT").error
+        assert expected and result.error == expected and result.quantity is None and not result.ok
+
+
+def test_the_words_give_examples_in_the_symbols_own_quote_asset() -> None:
+    assert "(500usdt)" in (parse_size("abc", base_asset="BTC", quote_asset="USDT").error or "")
+    assert "(e.g. 500usdt)" in (parse_size("5 eur", base_asset="BTC", quote_asset="USDT").error or "")
+    for share in ("0%", "100.01 %"):
+        error = parse_size(share, base_asset="BTC", quote_asset="USDT").error
+        assert error == "A share must be more than 0 % and at most 100 %."
+
+
+def test_a_quote_amount_at_a_zero_price_asks_for_a_price() -> None:
+    result = evaluate_size("500usdt", ticket(price="0"))
+    assert result.error == "Set a valid price first: an amount becomes a quantity at the price."
+    assert result.quantity is None and result.total is None
+
+
+def test_below_one_step_the_quantity_and_total_are_zero() -> None:
+    result = evaluate_size("5usdt", ticket(step="1", price="24", min_notional=None))
+    assert result.quantity == 0 and result.total == 0 and not result.ok
+
+
+def test_a_refused_size_still_shows_its_total() -> None:
+    result = evaluate_size("9.99usdt", ticket(step="0.001", price="1"))
+    assert result.total == D("9.99") and not result.ok
+    over = evaluate_size("5000usdt", ticket(price="100", free_quote="1000"))
+    assert over.total == D("5000") and not over.ok
+
+
+def test_a_quantity_without_a_price_has_no_total() -> None:
+    result = evaluate_size("0.5", ticket(price=""))
+    assert result.quantity == D("0.5") and result.total is None
+
+
+def test_huge_amounts_are_computed_exactly_not_rounded_up() -> None:
+    # 36 significant digits: an ordinary 28-digit context would round the quotient up to 10**18
+    typed = "999999999999999999.999999999999999999usdt"
+    result = evaluate_size(typed, ticket(step="0.00001", price="1", free_quote="10000000000000000000"))
+    assert result.quantity == D("999999999999999999.99999")
+    plain = evaluate_size("123456789012.345", ticket(price="123456789012345678.12"))
+    # 123456789012345 * 12345678901234567812 in whole numbers, then 5 decimals: 34 digits, nothing rounded
+    assert plain.total == D("15241578753238752839080164076.39140")
+
+
+def test_the_quantity_as_the_field_would_hold_it() -> None:
+    result = evaluate_size("9.99usdt", ticket(step="0.001", price="1"))
+    assert result.quantity_text(3) == "9.990" and result.quantity_text(1) == "9.9"  # cut, never rounded up
+    assert evaluate_size("500usdt", ticket(price="")).quantity_text(3) is None
+
+
+def test_looks_like_size_knows_the_shapes() -> None:
+    from jextui.trading.sizing import looks_like_size
+
+    for text in (" 25% ", "0.5", "500usdt", "1 BTC"):
+        assert looks_like_size(text), text
+    for text in ("", "  ", "abc", "%", "1e5x!"):
+        assert not looks_like_size(text), text
+
+
+def test_a_size_text_of_at_most_forty_characters_is_remembered() -> None:
+    sizes = LastSizes()
+    forty = "1" + " " * 38 + "%"
+    assert len(forty) == 40 and sizes.remember("BTCUSDT", "BUY", forty)
+    assert not sizes.remember("BTCUSDT", "SELL", "1" + " " * 39 + "%")
+    assert sizes.get("BTCUSDT", "SELL") is None
+    assert not sizes.remember("BTCUSDT", "SELL", "")
+    assert not sizes.remember("BTCUSDT", "SELL", 5)
+
+
+def test_remembering_again_makes_the_pair_the_newest() -> None:
+    sizes = LastSizes()
+    sizes.remember("BTCUSDT", "BUY", "1")
+    sizes.remember("ETHUSDT", "BUY", "2")
+    sizes.remember("BTCUSDT", "BUY", "3")
+    assert list(sizes) == [("ETHUSDT", "BUY"), ("BTCUSDT", "BUY")]
+    for n in range(MAX_REMEMBERED_SIZES - 1):
+        sizes.remember(f"SYM{n}USDT", "SELL", "1")
+    assert sizes.get("ETHUSDT", "BUY") is None and sizes.get("BTCUSDT", "BUY") == "3"
+
+
+def test_sizes_given_at_construction_are_kept_and_compared() -> None:
+    sizes = LastSizes({("BTCUSDT", "BUY"): "500usdt", ("DASHUSDT", "SELL"): "100%"})
+    assert sizes.get("BTCUSDT", "BUY") == "500usdt" and sizes.get("DASHUSDT", "SELL") == "100%"
+    assert sizes != LastSizes() and sizes != sizes.to_state()
+    assert LastSizes.from_state({7: "1", "BTCUSDT:BUY": "2"}).to_state() == {"BTCUSDT:BUY": "2"}

@@ -1,13 +1,22 @@
-"""Submitting from a ticket: write-ahead, answers in words, unknown outcomes never resent."""
+"""Submitting from a ticket: write-ahead, answers in words, unknown outcomes never resent.
+
+Every test runs against the real in-process sandbox; lost answers and lost
+requests are the sandbox's own faults (a dropped connection, a 5xx or a late
+answer, before or after the engine took the order).  The client is wrapped
+only to write down what was sent and what the journal held at that moment.
+"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from collections.abc import AsyncIterator
+from decimal import ROUND_UP, Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
-from support import trading_fakes as fakes
-from support.trading_fakes import FakeExchange, symbol_info
 
+from jextui.api.client import JexClient
+from jextui.api.models import SymbolInfo
 from jextui.trading.journal import (
     ACCEPTED,
     FAILED,
@@ -17,210 +26,443 @@ from jextui.trading.journal import (
     REJECTED,
     RESOLVED,
     UNKNOWN,
+    JournalEntry,
     JournalError,
     OrderJournal,
+    account_identity,
+    read_entries,
 )
 from jextui.trading.reconcile import Reconciler
-from jextui.trading.submit import OrderSubmitter, OutcomeKind
-from jextui.trading.ticket import OrderRequest, OrderTicket
+from jextui.trading.submit import CancelOutcome, OrderSubmitter, OutcomeKind, SubmitOutcome
+from jextui.trading.ticket import OrderRequest, OrderTicket, SymbolRules
 
 D = Decimal
+SYMBOL = "BTCUSDT"
+ORDER_PATH = "/api/v1/spot/order"
+TEST_ORDER_PATH = "/api/v1/spot/order/test"
+QTY = D("0.01")
+UNFILLED_AND_CLOSED = ("CANCELED", "EXPIRED")  # an IOC or FOK order that found nothing to trade with
 
 
-def buy_ticket(price: str = "100", qty: str = "1") -> OrderTicket:
-    return OrderTicket.for_symbol("BUY", symbol_info(), price_text=price, quantity_text=qty,
-                                  free_balances={"USDT": D("10000")}, last_price=D("100"))
+class Recorded:
+    """The real client; each order request is written down with the journal's states for it at that moment."""
+
+    def __init__(self, client: JexClient, journal_path: Path) -> None:
+        self._client = client
+        self._journal_path = journal_path
+        self.new_order_calls: list[tuple[str, str, Decimal, Decimal, dict[str, Any]]] = []
+        self.test_order_calls: list[tuple[str, str, Decimal, Decimal, dict[str, Any]]] = []
+        self.cancel_calls: list[tuple[str, int]] = []
+        self.journal_states_at_send: list[list[str]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+    async def new_order(self, symbol: str, side: str, quantity: Decimal, price: Decimal, **options: Any) -> Any:
+        self.new_order_calls.append((symbol, side, quantity, price, options))
+        # a connection of its own: only what was committed is seen
+        self.journal_states_at_send.append(
+            [
+                e.state
+                for e in read_entries(self._journal_path)
+                if (e.symbol, e.side, e.quantity, e.price) == (symbol, side, quantity, price)
+            ]
+        )
+        return await self._client.new_order(symbol, side, quantity, price, **options)
+
+    async def test_order(self, symbol: str, side: str, quantity: Decimal, price: Decimal, **options: Any) -> Any:
+        self.test_order_calls.append((symbol, side, quantity, price, options))
+        return await self._client.test_order(symbol, side, quantity, price, **options)
+
+    async def cancel_order(self, symbol: str, order_id: int) -> Any:
+        self.cancel_calls.append((symbol, int(order_id)))
+        return await self._client.cancel_order(symbol, order_id)
 
 
 class NoSleep:
-    """Stands in for asyncio.sleep: time passes on the fake clock instead."""
+    """Stands in for asyncio.sleep: the reconciler's clock moves on instead of the test waiting."""
 
-    def __init__(self, clock) -> None:
-        self.clock = clock
+    def __init__(self, client: JexClient) -> None:
+        self.client = client
         self.slept: list[float] = []
+        self.skipped_ms = 0
+
+    def now_ms(self) -> int:
+        return self.client.clock.now_ms() + self.skipped_ms
 
     async def __call__(self, seconds: float) -> None:
         self.slept.append(seconds)
-        self.clock.now += int(seconds * 1000)
+        self.skipped_ms += int(seconds * 1000)
 
 
 @pytest.fixture
-def sleeper(clock) -> NoSleep:
-    return NoSleep(clock)
+async def client(sandbox: Any) -> AsyncIterator[JexClient]:
+    # a short timeout, so that the sandbox's late answer is a lost one
+    async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret, timeout=2.0) as opened:
+        await opened.sync_time()
+        yield opened
 
 
 @pytest.fixture
-def submitter(exchange: FakeExchange, journal: OrderJournal, clock, sleeper) -> OrderSubmitter:
-    reconciler = Reconciler(exchange, journal, now_ms=clock.now_ms, sleep=sleeper)
-    return OrderSubmitter(exchange, journal, clock, reconciler=reconciler)
+def journal_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "journal.sqlite"
 
 
-async def test_the_intent_is_committed_before_the_order_is_sent(submitter, exchange, journal) -> None:
-    outcome = await submitter.submit(buy_ticket())
-    assert exchange.journal_states_seen_at_send == [["PENDING"]]
-    assert outcome.kind == OutcomeKind.ACCEPTED
-    assert outcome.order_id == 100 and outcome.order_status == "NEW" and outcome.placed is True
-    assert outcome.message == "BUY 1 BTCUSDT @ 100: placed, order 100, NEW."
+@pytest.fixture
+def journal(journal_path: Path, client: JexClient, sandbox: Any) -> Any:
+    opened = OrderJournal(journal_path, base_url=client.base_url, account=account_identity(sandbox.api_key))
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def exchange(client: JexClient, journal_path: Path) -> Recorded:
+    return Recorded(client, journal_path)
+
+
+@pytest.fixture
+def sleeper(client: JexClient) -> NoSleep:
+    return NoSleep(client)
+
+
+@pytest.fixture
+def submitter(exchange: Recorded, journal: OrderJournal, sleeper: NoSleep) -> OrderSubmitter:
+    reconciler = Reconciler(exchange, journal, now_ms=sleeper.now_ms, sleep=sleeper)
+    return OrderSubmitter(exchange, journal, reconciler=reconciler)
+
+
+@pytest.fixture
+async def info(client: JexClient) -> SymbolInfo:
+    return next(s for s in (await client.exchange_info()).spot_symbols if s.symbol == SYMBOL)
+
+
+def rules(info: SymbolInfo) -> SymbolRules:
+    return OrderTicket.for_symbol("BUY", info).rules
+
+
+async def resting_buy(client: JexClient, info: SymbolInfo, *, qty: Decimal = QTY, **context: Any) -> OrderTicket:
+    """A BUY ticket a hundred ticks under the best bid: it rests on the book."""
+    book = await client.book_ticker(SYMBOL)
+    context.setdefault("free_balances", {b.asset: b.free for b in (await client.account()).spot_balances})
+    ticket = OrderTicket.for_symbol(
+        "BUY",
+        info,
+        quantity_text=f"{qty}",
+        best_bid=book.bid_price,
+        best_ask=book.ask_price,
+        last_price=book.bid_price,
+        **context,
+    )
+    assert ticket.prefill_price(book.bid_price) and ticket.nudge_price(-100)
+    assert ticket.validate() == {}
+    return ticket
+
+
+def recorded(journal: OrderJournal, outcome: SubmitOutcome | CancelOutcome) -> JournalEntry:
+    """The journal's entry for ``outcome``, as it stands now."""
+    assert outcome.entry is not None
     entry = journal.get(outcome.entry.id)
-    assert (entry.state, entry.order_id, entry.order_status) == (ACCEPTED, 100, "NEW")
+    assert entry is not None
+    return entry
 
 
-async def test_the_order_goes_out_as_limit_with_a_result_response(submitter, exchange) -> None:
-    ticket = buy_ticket("100.05", "0.5")
+async def ours(client: JexClient, price: Decimal | None, qty: Decimal = QTY) -> list[Any]:
+    """Our open BUY orders at ``price`` on the sandbox."""
+    return [o for o in await client.open_orders(SYMBOL) if o.side == "BUY" and o.price == price and o.orig_qty == qty]
+
+
+async def test_the_intent_is_committed_before_the_order_is_sent(
+    submitter: OrderSubmitter, exchange: Recorded, journal: OrderJournal, client: JexClient, info: SymbolInfo
+) -> None:
+    ticket = await resting_buy(client, info)
+    outcome = await submitter.submit(ticket)
+    assert exchange.journal_states_at_send == [[PENDING]]
+    assert outcome.kind == OutcomeKind.ACCEPTED and outcome.order_status == "NEW" and outcome.placed is True
+    [placed] = await ours(client, ticket.price)
+    assert outcome.order_id == int(placed.order_id)
+    assert outcome.message.startswith("BUY 0.01 BTCUSDT @ ")
+    assert outcome.message.endswith(f": placed, order {placed.order_id}, NEW.")
+    entry = recorded(journal, outcome)
+    assert (entry.state, entry.order_id, entry.order_status) == (ACCEPTED, int(placed.order_id), "NEW")
+
+
+async def test_the_order_goes_out_as_limit_with_a_result_response(
+    submitter: OrderSubmitter, exchange: Recorded, client: JexClient, info: SymbolInfo
+) -> None:
+    ticket = await resting_buy(client, info, qty=D("0.5"))
     ticket.time_in_force = "IOC"
-    await submitter.submit(ticket)
+    outcome = await submitter.submit(ticket)
     [(symbol, side, quantity, price, options)] = exchange.new_order_calls
-    assert (symbol, side, quantity, price) == ("BTCUSDT", "BUY", D("0.5"), D("100.05"))
+    assert (symbol, side, quantity, price) == (SYMBOL, "BUY", D("0.5"), ticket.price)
     assert options == {"type": "LIMIT", "time_in_force": "IOC", "resp_type": "RESULT"}
+    # the exchange took it as IOC: nothing crossed, so nothing rests
+    assert outcome.order_status in UNFILLED_AND_CLOSED and await ours(client, ticket.price, D("0.5")) == []
 
 
-async def test_an_invalid_ticket_sends_and_journals_nothing(submitter, exchange, journal) -> None:
-    outcome = await submitter.submit(buy_ticket(price="100.03"))
+async def test_an_invalid_ticket_sends_and_journals_nothing(
+    submitter: OrderSubmitter, exchange: Recorded, journal: OrderJournal, client: JexClient, info: SymbolInfo
+) -> None:
+    ticket = await resting_buy(client, info)
+    tick = rules(info).price_grid
+    assert ticket.price is not None
+    ticket.price_text = f"{ticket.price + tick / 2}"
+    outcome = await submitter.submit(ticket)
     assert outcome.kind == OutcomeKind.INVALID and outcome.placed is False
-    assert outcome.field_errors == {"price": "The price must be a multiple of the tick size 0.05 (e.g. 100 or 100.05)."}
-    assert outcome.message.startswith("Not sent: The price must be a multiple")
+    assert list(outcome.field_errors) == ["price"]
+    assert outcome.message == f"Not sent: {outcome.field_errors['price']}"
     assert exchange.new_order_calls == [] and journal.entries() == []
+    assert await client.open_orders(SYMBOL) == []
 
 
-async def test_a_rejection_is_said_in_words_with_its_code(submitter, exchange, journal) -> None:
-    exchange.order_script.append(fakes.INSUFFICIENT)
-    outcome = await submitter.submit(buy_ticket())
+async def test_a_rejection_is_said_in_words_with_its_code(
+    submitter: OrderSubmitter, journal: OrderJournal, client: JexClient, info: SymbolInfo
+) -> None:
+    free_usdt = next(b.free for b in (await client.account()).spot_balances if b.asset == "USDT")
+    ticket = await resting_buy(client, info, qty=D("0.01"), free_balances={"USDT": free_usdt * 1000})
+    assert ticket.price is not None
+    step = rules(info).quantity_grid
+    ticket.quantity_text = f"{(free_usdt * 2 / ticket.price).quantize(step)}"  # the console's balance was stale
+    assert ticket.validate() == {}
+    outcome = await submitter.submit(ticket)
     assert outcome.kind == OutcomeKind.REJECTED and outcome.placed is False
     assert outcome.error_code == -2010
-    assert outcome.message == (
-        "BUY 1 BTCUSDT @ 100: Not enough free balance for this order; nothing was placed. "
+    assert outcome.message.endswith(
+        ": Not enough free balance for this order; nothing was placed. "
         "Reduce the quantity or cancel open orders that lock funds."
     )
-    entry = journal.get(outcome.entry.id)
+    entry = recorded(journal, outcome)
     assert (entry.state, entry.error_code) == (REJECTED, -2010)
+    assert await client.open_orders(SYMBOL) == []
 
 
-@pytest.mark.parametrize("failure", [fakes.TIMEOUT_AFTER, fakes.DROP_AFTER, fakes.SERVER_ERROR_AFTER])
-async def test_a_lost_answer_is_never_resent_and_the_order_is_found(submitter, exchange, journal, failure) -> None:
-    exchange.order_script.append(failure)
-    outcome = await submitter.submit(buy_ticket())
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"latency_ms": 3_000, "phase": "after"},
+        {"drop_rate": 1.0, "phase": "after"},
+        {"error_5xx_rate": 1.0, "phase": "after"},
+    ],
+    ids=["late-answer", "dropped-answer", "5xx-answer"],
+)
+async def test_a_lost_answer_is_never_resent_and_the_order_is_found(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    sandbox: Any,
+    fault: dict[str, Any],
+) -> None:
+    ticket = await resting_buy(client, info)
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, **fault)
+    outcome = await submitter.submit(ticket)
     assert len(exchange.new_order_calls) == 1
-    assert len(exchange.orders) == 1
+    [placed] = await ours(client, ticket.price)
     assert outcome.kind == OutcomeKind.RESOLVED and outcome.placed is True
-    assert outcome.order_id == 100
+    assert outcome.order_id == int(placed.order_id)
     assert "the order was not resent" in outcome.message
-    assert "the order did reach the exchange (order 100, NEW)" in outcome.message
-    entry = journal.get(outcome.entry.id)
-    assert (entry.state, entry.order_id) == (RESOLVED, 100)
+    assert f"the order did reach the exchange (order {placed.order_id}, NEW)" in outcome.message
+    entry = recorded(journal, outcome)
+    assert (entry.state, entry.order_id) == (RESOLVED, int(placed.order_id))
     assert [e.state for e in journal.events(entry.id)] == ["PENDING", "UNKNOWN", "RESOLVED"]
 
 
-@pytest.mark.parametrize("failure", [fakes.DROP_BEFORE, fakes.SERVER_ERROR_BEFORE])
+@pytest.mark.parametrize("fault", [{"drop_rate": 1.0}, {"error_5xx_rate": 1.0}], ids=["dropped", "5xx"])
 async def test_a_lost_request_is_confirmed_not_placed_after_the_grace_period(
-    submitter, exchange, journal, sleeper, failure
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    sleeper: NoSleep,
+    client: JexClient,
+    info: SymbolInfo,
+    sandbox: Any,
+    fault: dict[str, Any],
 ) -> None:
-    exchange.order_script.append(failure)
-    outcome = await submitter.submit(buy_ticket())
-    assert len(exchange.new_order_calls) == 1 and exchange.orders == {}
+    ticket = await resting_buy(client, info)
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, phase="before", **fault)
+    outcome = await submitter.submit(ticket)
+    assert len(exchange.new_order_calls) == 1 and await client.open_orders(SYMBOL) == []
     assert outcome.kind == OutcomeKind.NOT_PLACED and outcome.placed is False
     assert "was NOT placed: no matching order on the exchange" in outcome.message
-    assert sleeper.slept == [6.0]  # one more look once recvWindow + 1 s had passed
-    assert journal.get(outcome.entry.id).state == NOT_PLACED
+    # one more look, once recvWindow + 1 s had passed since the intent (the exact wait: test_reconcile_boundaries)
+    entry = recorded(journal, outcome)
+    assert len(sleeper.slept) == 1 and 0 < sleeper.slept[0] <= 6.0
+    assert sleeper.now_ms() >= entry.created_ms + 6_000
+    assert entry.state == NOT_PLACED
 
 
-async def test_when_the_exchange_cannot_be_asked_the_outcome_stays_unknown(submitter, exchange, journal) -> None:
-    exchange.order_script.append(fakes.DROP_AFTER)
-    exchange.read_failures = 10
-    outcome = await submitter.submit(buy_ticket())
+async def test_when_the_exchange_cannot_be_asked_the_outcome_stays_unknown(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    sandbox: Any,
+) -> None:
+    ticket = await resting_buy(client, info)
+    sandbox.set_faults(drop_rate=1.0, phase="after")  # every answer lost, the order's and the look-ups'
+    outcome = await submitter.submit(ticket)
+    sandbox.set_faults(drop_rate=0.0)
     assert outcome.kind == OutcomeKind.UNKNOWN and outcome.placed is None
     assert "outcome still unknown, could not check yet" in outcome.message
     assert len(exchange.new_order_calls) == 1
-    assert journal.get(outcome.entry.id).state == UNKNOWN
+    assert recorded(journal, outcome).state == UNKNOWN
+    assert len(await ours(client, ticket.price)) == 1  # it did reach the exchange: not for the console to say yet
 
 
-async def test_a_dry_run_goes_to_order_test_and_says_so(submitter, exchange, journal) -> None:
-    outcome = await submitter.submit(buy_ticket(), dry_run=True)
+async def test_a_dry_run_goes_to_order_test_and_says_so(
+    submitter: OrderSubmitter, exchange: Recorded, journal: OrderJournal, client: JexClient, info: SymbolInfo
+) -> None:
+    ticket = await resting_buy(client, info)
+    outcome = await submitter.submit(ticket, dry_run=True)
     assert outcome.kind == OutcomeKind.TEST_PASSED and outcome.dry_run and outcome.placed is False
-    assert outcome.message == "Dry run passed: the exchange would accept BUY 1 BTCUSDT @ 100 (nothing was placed)."
+    assert outcome.message.startswith("Dry run passed: the exchange would accept BUY 0.01 BTCUSDT @ ")
+    assert outcome.message.endswith(" (nothing was placed).")
     assert exchange.new_order_calls == [] and len(exchange.test_order_calls) == 1
-    entry = journal.get(outcome.entry.id)
+    assert await client.open_orders(SYMBOL) == []
+    entry = recorded(journal, outcome)
     assert (entry.kind, entry.state) == (KIND_TEST_ORDER, ACCEPTED)
 
 
-async def test_a_refused_or_unanswered_dry_run_places_nothing(submitter, exchange, journal) -> None:
-    exchange.order_script.extend([fakes.REJECT, fakes.TIMEOUT_AFTER])
-    refused = await submitter.submit(buy_ticket(), dry_run=True)
-    unanswered = await submitter.submit(buy_ticket(), dry_run=True)
+async def test_a_refused_or_unanswered_dry_run_places_nothing(
+    submitter: OrderSubmitter, journal: OrderJournal, client: JexClient, info: SymbolInfo, sandbox: Any
+) -> None:
+    ticket = await resting_buy(client, info)
+    assert ticket.price is not None
+    off_step = OrderRequest(SYMBOL, "BUY", ticket.price, QTY + rules(info).quantity_grid / 2, "GTC")
+    refused = await submitter.submit(off_step, dry_run=True)
+    sandbox.set_faults(paths=(TEST_ORDER_PATH,), limit=1, drop_rate=1.0, phase="before")
+    unanswered = await submitter.submit(ticket, dry_run=True)
     assert refused.kind == unanswered.kind == OutcomeKind.TEST_FAILED
-    assert refused.message.startswith("Dry run (nothing placed): the exchange would refuse this order. The quantity")
+    assert refused.message.startswith(
+        "Dry run (nothing placed): the exchange would refuse this order. Too many decimals in 'quantity'"
+    )
     assert unanswered.message.startswith("Dry run (nothing placed): no answer from the exchange.")
-    assert [journal.get(o.entry.id).state for o in (refused, unanswered)] == [REJECTED, FAILED]
+    assert [recorded(journal, o).state for o in (refused, unanswered)] == [REJECTED, FAILED]
     assert journal.needing_reconciliation() == []  # a dry run is never an open question
+    assert await client.open_orders(SYMBOL) == []
 
 
-async def test_a_prepared_request_can_be_submitted(submitter, exchange) -> None:
-    outcome = await submitter.submit(OrderRequest("BTCUSDT", "SELL", D("101"), D("2"), "FOK"))
-    assert outcome.kind == OutcomeKind.ACCEPTED
+async def test_a_prepared_request_can_be_submitted(
+    submitter: OrderSubmitter, exchange: Recorded, client: JexClient, info: SymbolInfo
+) -> None:
+    book = await client.book_ticker(SYMBOL)
+    far_above = book.ask_price + 100 * rules(info).price_grid
+    outcome = await submitter.submit(OrderRequest(SYMBOL, "SELL", far_above, QTY, "FOK"))
+    assert outcome.kind == OutcomeKind.ACCEPTED and outcome.order_status in UNFILLED_AND_CLOSED  # all or nothing
     assert exchange.new_order_calls[0][4]["time_in_force"] == "FOK"
+    [sent] = [o for o in await client.history_orders(SYMBOL) if o.order_id == outcome.order_id]
+    assert (sent.side, sent.price, sent.time_in_force) == ("SELL", far_above, "FOK")
 
 
-async def test_cancel_and_its_refusal(submitter, exchange, journal) -> None:
-    placed = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
-    done = await submitter.cancel("BTCUSDT", placed.order_id)
+async def test_cancel_and_its_refusal(
+    submitter: OrderSubmitter, journal: OrderJournal, client: JexClient, info: SymbolInfo
+) -> None:
+    placed = await submitter.submit(await resting_buy(client, info))
+    order_id = placed.order_id
+    assert order_id is not None
+    done = await submitter.cancel(SYMBOL, order_id)
     assert (done.kind, done.cancelled, done.status) == (OutcomeKind.ACCEPTED, True, "CANCELED")
-    assert done.message == "Order 100 on BTCUSDT cancelled (CANCELED)."
-    again = await submitter.cancel("BTCUSDT", placed.order_id)
+    assert done.message == f"Order {order_id} on BTCUSDT cancelled (CANCELED)."
+    again = await submitter.cancel(SYMBOL, order_id)
     assert again.kind == OutcomeKind.REJECTED and again.cancelled is False
     assert again.order_gone and not done.order_gone  # a race lost to a fill, not a failure
-    assert again.message == "Cancel of order 100 refused: The order is no longer open (already filled or cancelled)."
-    assert [journal.get(o.entry.id).state for o in (done, again)] == [ACCEPTED, REJECTED]
+    assert again.message == (
+        f"Cancel of order {order_id} refused: The order is no longer open (already filled or cancelled)."
+    )
+    assert [recorded(journal, o).state for o in (done, again)] == [ACCEPTED, REJECTED]
+    assert await client.open_orders(SYMBOL) == []
 
 
-async def test_a_cancel_whose_answer_is_lost_is_checked_not_resent(submitter, exchange, journal) -> None:
-    placed = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
-    exchange.cancel_script.append(fakes.DROP_AFTER)
-    outcome = await submitter.cancel("BTCUSDT", placed.order_id)
-    assert len(exchange.cancel_calls) == 1
+async def test_a_cancel_whose_answer_is_lost_is_checked_not_resent(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    sandbox: Any,
+) -> None:
+    first = await submitter.submit(await resting_buy(client, info))
+    assert first.order_id is not None
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, drop_rate=1.0, phase="after")
+    outcome = await submitter.cancel(SYMBOL, first.order_id)
+    assert exchange.cancel_calls == [(SYMBOL, first.order_id)]
     assert (outcome.kind, outcome.cancelled) == (OutcomeKind.RESOLVED, True)
-    assert outcome.message == "Order 100 on BTCUSDT: the cancel took effect."
-    other = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
-    exchange.cancel_script.append(fakes.DROP_BEFORE)
-    missed = await submitter.cancel("BTCUSDT", other.order_id)
+    assert outcome.message == f"Order {first.order_id} on BTCUSDT: the cancel took effect."
+    other = await submitter.submit(await resting_buy(client, info))
+    assert other.order_id is not None
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, drop_rate=1.0, phase="before")
+    missed = await submitter.cancel(SYMBOL, other.order_id)
     assert (missed.kind, missed.cancelled) == (OutcomeKind.RESOLVED, False)
-    assert missed.message == "Order 101 on BTCUSDT: the order is NEW: the cancel did not take effect."
-    assert journal.get(missed.entry.id).state == RESOLVED
+    assert missed.message == f"Order {other.order_id} on BTCUSDT: the order is NEW: the cancel did not take effect."
+    assert recorded(journal, missed).state == RESOLVED
+    assert [int(o.order_id) for o in await client.open_orders(SYMBOL)] == [other.order_id]
 
 
-async def test_cancel_all_goes_one_by_one_and_reports_each(submitter, exchange) -> None:
-    first = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
-    second = exchange.place("BTCUSDT", "SELL", D("1"), D("110"))
-    elsewhere = exchange.place("ETHUSDT", "BUY", D("1"), D("10"))
-    gone = fakes.order(999)  # listed, but already closed on the exchange
-    outcomes = await submitter.cancel_all("BTCUSDT", [first, gone, second, elsewhere])
+async def test_cancel_all_goes_one_by_one_and_reports_each(
+    submitter: OrderSubmitter, client: JexClient, info: SymbolInfo
+) -> None:
+    first = await submitter.submit(await resting_buy(client, info))
+    gone = await submitter.submit(await resting_buy(client, info, qty=D("0.02")))
+    second = await submitter.submit(await resting_buy(client, info, qty=D("0.03")))
+    assert first.order_id is not None and gone.order_id is not None and second.order_id is not None
+    listed = await client.open_orders(SYMBOL)
+    await client.cancel_order(SYMBOL, gone.order_id)  # listed, but already closed on the exchange
+    eth = next(s for s in (await client.exchange_info()).spot_symbols if s.symbol == "ETHUSDT")
+    eth_book = await client.book_ticker("ETHUSDT")
+    eth_price = eth_book.bid_price - 100 * rules(eth).price_grid
+    eth_qty = (D("20") / eth_price).quantize(rules(eth).quantity_grid, rounding=ROUND_UP)  # over the minimum total
+    await client.new_order("ETHUSDT", "BUY", eth_qty, eth_price)
+    [elsewhere] = await client.open_orders("ETHUSDT")
+    by_id = {int(o.order_id): o for o in listed}
+    in_order = [by_id[first.order_id], by_id[gone.order_id], by_id[second.order_id]]
+    outcomes = await submitter.cancel_all(SYMBOL, [*in_order, elsewhere])
     assert [(o.order_id, o.kind) for o in outcomes] == [
-        (first.order_id, OutcomeKind.ACCEPTED), (999, OutcomeKind.REJECTED), (second.order_id, OutcomeKind.ACCEPTED)
+        (first.order_id, OutcomeKind.ACCEPTED),
+        (gone.order_id, OutcomeKind.REJECTED),
+        (second.order_id, OutcomeKind.ACCEPTED),
     ]
-    assert exchange.orders[elsewhere.order_id].status == "NEW"
+    assert await client.open_orders(SYMBOL) == []
+    assert [int(o.order_id) for o in await client.open_orders("ETHUSDT")] == [int(elsewhere.order_id)]
 
 
-async def test_nothing_is_sent_when_the_journal_cannot_be_written(submitter, exchange, journal) -> None:
+async def test_nothing_is_sent_when_the_journal_cannot_be_written(
+    submitter: OrderSubmitter, exchange: Recorded, journal: OrderJournal, client: JexClient, info: SymbolInfo
+) -> None:
+    ticket = await resting_buy(client, info)
     journal.close()
-    outcome = await submitter.submit(buy_ticket())
+    outcome = await submitter.submit(ticket)
     assert outcome.kind == OutcomeKind.NOT_SENT and outcome.placed is False
     assert outcome.message.startswith("Not sent: the order journal could not be written")
-    assert exchange.new_order_calls == []
-    dry = await submitter.submit(buy_ticket(), dry_run=True)
+    assert exchange.new_order_calls == [] and await client.open_orders(SYMBOL) == []
+    dry = await submitter.submit(ticket, dry_run=True)
     assert dry.kind == OutcomeKind.NOT_SENT and exchange.test_order_calls == []
 
 
-async def test_a_journal_failure_after_sending_still_reports_the_answer(submitter, exchange, journal, monkeypatch):
-    def broken(*args, **kwargs):
+async def test_a_journal_failure_after_sending_still_reports_the_answer(
+    submitter: OrderSubmitter,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise JournalError("disk full")
 
+    ticket = await resting_buy(client, info)
     monkeypatch.setattr(journal, "mark_accepted", broken)
-    outcome = await submitter.submit(buy_ticket())
-    assert outcome.kind == OutcomeKind.ACCEPTED and outcome.order_id == 100
-    assert journal.get(outcome.entry.id).state == PENDING  # reconciled at the next start
+    outcome = await submitter.submit(ticket)
+    [placed] = await ours(client, ticket.price)
+    assert outcome.kind == OutcomeKind.ACCEPTED and outcome.order_id == int(placed.order_id)
+    assert recorded(journal, outcome).state == PENDING  # reconciled at the next start
 
 
-async def test_a_cancel_goes_out_even_when_the_journal_cannot_be_written(submitter, exchange, journal) -> None:
-    placed = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
+async def test_a_cancel_goes_out_even_when_the_journal_cannot_be_written(
+    submitter: OrderSubmitter, journal: OrderJournal, client: JexClient, info: SymbolInfo
+) -> None:
+    placed = await submitter.submit(await resting_buy(client, info))
+    assert placed.order_id is not None
     journal.close()
-    outcome = await submitter.cancel("BTCUSDT", placed.order_id)
+    outcome = await submitter.cancel(SYMBOL, placed.order_id)
     assert outcome.kind == OutcomeKind.ACCEPTED and outcome.entry is None
-    assert exchange.orders[placed.order_id].status == "CANCELED"
+    assert await client.open_orders(SYMBOL) == []

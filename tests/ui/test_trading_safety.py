@@ -113,3 +113,31 @@ async def test_an_unexpected_failure_while_cancelling_is_said_and_the_order_can_
         await pilot.press("c")  # not "already being cancelled": the failed attempt is over
         await wait_for_open_order(pilot, order_id, present=False)
         assert await exchange_orders(app) == []
+
+
+async def test_amend_with_no_order_selected_says_how_to_pick_one(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, confirm_orders=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        assert app.main.panes.open_orders.orders == []
+        await pilot.press("e")
+        hint = "No open order is selected: Tab to the open-orders pane and pick one with ↑/↓."
+        await wait_until(pilot, lambda: hint in said(app, "warning"), what="the hint to pick an order")
+        assert not isinstance(app.screen, ConfirmScreen)
+
+
+async def test_with_trading_off_a_listed_order_is_not_cancelled(tmp_path: Path) -> None:
+    unusable = tmp_path / "journal-is-a-directory"
+    unusable.mkdir()  # the journal cannot be opened: trading is off, the account is still shown
+    app = make_test_app(tmp_path, journal_path=unusable, confirm_orders=False)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        client = app.session.client
+        assert client is not None
+        placed = await client.new_order(SYMBOL, "BUY", Decimal("0.001"), await resting_buy_price(app))
+        order_id = int(placed.order_id)
+        [listed] = [o for o in await exchange_orders(app) if int(o.order_id) == order_id]
+        app.trading.cancel_order(listed)
+        refused = lambda: any(t.startswith("Cannot cancel: trading is off (") for t in said(app, "error"))  # noqa: E731
+        await wait_until(pilot, refused, what="the refusal to cancel")
+        assert [int(o.order_id) for o in await exchange_orders(app)] == [order_id]  # nothing was sent
