@@ -268,10 +268,13 @@ class Reconciler:
             and order.side == entry.side
             and entry.price is not None and order.price == entry.price
             and entry.quantity is not None and order.orig_qty == entry.quantity
-            and (not entry.time_in_force or not order.time_in_force or order.time_in_force == entry.time_in_force)
             and earliest <= order.time <= latest
         ]
-        return sorted(found, key=lambda order: (abs(order.time - entry.created_ms), int(order.order_id)))
+        # The time in force ranks candidates but never rules one out: an exchange that ignores
+        # it lists an IOC order as GTC, and an order that reached the exchange must never be
+        # called NOT placed (the time-in-force check then cancels the resting one at once).
+        return sorted(found, key=lambda order: (_other_time_in_force(entry, order),
+                                                abs(order.time - entry.created_ms), int(order.order_id)))
 
     # -- cancels --
 
@@ -296,3 +299,7 @@ class Reconciler:
         noted = await self.journal.call(self.journal.note_attempt, entry.id, why)
         return ReconcileReport(noted, False, None, f"{entry.describe()}: outcome still unknown, {why}.")
 
+
+def _other_time_in_force(entry: JournalEntry, order: Order) -> bool:
+    """Whether ``order`` says a time in force other than the one ``entry`` asked for."""
+    return bool(entry.time_in_force and order.time_in_force and order.time_in_force != entry.time_in_force)

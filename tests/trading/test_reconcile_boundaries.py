@@ -83,6 +83,22 @@ async def test_an_order_without_a_time_in_force_matches_any(exchange: FakeExchan
     assert report.order is not None and report.order.order_id == placed.order_id
 
 
+async def test_the_asked_time_in_force_ranks_first_but_another_never_rules_an_order_out(
+    exchange: FakeExchange, journal, clock
+) -> None:
+    created = clock.now
+    # nearer in time but GTC, against an IOC at the same terms a little further: the IOC is ours
+    exchange.place("BTCUSDT", "BUY", D("1"), D("100"), "GTC", time=created + 10)
+    asked = exchange.place("BTCUSDT", "BUY", D("1"), D("100"), "IOC", time=created + 400)
+    report = await Reconciler(exchange, journal).reconcile(lost_intent(journal, created_ms=created, tif="IOC"))
+    assert report.order is not None and report.order.order_id == asked.order_id
+    # only a GTC lookalike (an exchange that ignored the IOC): it is ours, never "NOT placed"
+    kept = exchange.place("BTCUSDT", "SELL", D("1"), D("100"), "GTC", time=created + 20)
+    report = await Reconciler(exchange, journal).reconcile(
+        lost_intent(journal, created_ms=created, side="SELL", tif="FOK"))
+    assert report.settled and report.order is not None and report.order.order_id == kept.order_id
+
+
 async def test_the_history_is_read_from_the_skew_before_the_intent(exchange: FakeExchange, journal, clock) -> None:
     asked: list[int | None] = []
     history = exchange.history_orders

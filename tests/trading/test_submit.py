@@ -171,6 +171,31 @@ async def ours(client: JexClient, price: Decimal | None, qty: Decimal = QTY) -> 
     return [o for o in await client.open_orders(SYMBOL) if o.side == "BUY" and o.price == price and o.orig_qty == qty]
 
 
+async def test_an_ioc_kept_as_gtc_whose_answer_is_lost_is_found_not_called_not_placed_and_cancelled(
+    submitter: OrderSubmitter, exchange: Recorded, journal: OrderJournal, client: JexClient, info: SymbolInfo,
+    sandbox: Any,
+) -> None:
+    """An exchange that ignores timeInForce lists the IOC order as a resting GTC one: the look-up
+    after a lost answer still recognises it (an order that reached the exchange is never called NOT
+    placed), and the time-in-force check then cancels it at once."""
+    ticket = await resting_buy(client, info)
+    request = ticket.order_request()
+    assert request is not None
+    ioc = OrderRequest(request.symbol, request.side, request.price, request.quantity, "IOC")
+    sandbox.set_faults(ignore_time_in_force=True)
+    sandbox.set_faults(ignore_time_in_force=True, paths=(ORDER_PATH,), limit=1, drop_rate=1.0, phase="after")
+    outcome = await submitter.submit(ioc)
+    assert len(exchange.new_order_calls) == 1
+    assert outcome.kind == OutcomeKind.RESOLVED and outcome.placed is True, outcome.message
+    assert outcome.found is not None and outcome.found.time_in_force == "GTC"
+    cancel = outcome.time_in_force_cancel
+    assert cancel is not None and cancel.cancelled
+    assert await ours(client, ioc.price) == []  # nothing left resting
+    assert (await client.get_order(SYMBOL, outcome.order_id)).status == "CANCELED"  # type: ignore[arg-type]
+    entry = recorded(journal, outcome)
+    assert (entry.state, entry.order_id) == (RESOLVED, outcome.order_id)
+
+
 async def test_the_intent_is_committed_before_the_order_is_sent(
     submitter: OrderSubmitter, exchange: Recorded, journal: OrderJournal, client: JexClient, info: SymbolInfo
 ) -> None:
