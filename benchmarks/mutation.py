@@ -61,6 +61,9 @@ MODULES = (
     Module("ticket", "jextui/trading/ticket.py", ("tests/trading",)),
     Module("reconcile", "jextui/trading/reconcile.py", ("tests/trading",)),
     Module("journal", "jextui/trading/journal.py", ("tests/trading",)),
+    # The journal's read-only reader and its replaces, split out of journal.py.
+    Module("journal_read", "jextui/trading/journal_read.py", ("tests/trading",)),
+    Module("journal_replaces", "jextui/trading/journal_replaces.py", ("tests/trading",)),
     # The engine's own tests, not all of tests/sandbox: the HTTP, fuzz and CLI tests reach the
     # engine too but take over a minute per surviving mutant (hours in all).
     Module("engine", "jextui/sandbox/engine.py", (

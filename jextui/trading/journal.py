@@ -55,7 +55,7 @@ API (all methods commit before returning)::
     journal.get(id); journal.entries(limit=None, all_scopes=False)   # newest first
     journal.record_replace(replace_id, symbol, side, old_order_id, price, quantity); journal.note_replace(...)
     journal.needing_reconciliation(); journal.claimed_order_ids(symbol); journal.events(id)
-    read_entries(path, limit=None)      # read-only, every scope, newest first (for ``jextui journal``)
+    journal_read.read_entries(path)     # read-only, every scope, newest first (for ``jextui journal``)
 
 Times are int milliseconds (the caller passes the exchange-time estimate as
 ``created_ms`` so it can be compared with the exchange's order times).
@@ -80,11 +80,13 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from jextui.trading import journal_replaces as _replaces
+from jextui.trading.journal_errors import JournalError, OrderAlreadyClaimed
 from jextui.trading.journal_replaces import ReplaceRecord
+from jextui.trading.journal_schema import ADDED_COLUMNS, CLAIM_INDEX, COLUMNS, SCHEMA, SCHEMA_VERSION
 
 __all__ = ["KIND_ORDER", "KIND_TEST_ORDER", "KIND_CANCEL", "PENDING", "ACCEPTED", "REJECTED", "UNKNOWN", "RESOLVED",
     "NOT_PLACED", "FAILED", "PUBLIC_ACCOUNT", "JournalError", "OrderAlreadyClaimed", "JournalEntry", "JournalEvent",
-    "OrderJournal", "account_identity", "read_entries", "read_replaces", "SAME_ORDER_TOLERANCE_MS"]
+    "OrderJournal", "account_identity", "SAME_ORDER_TOLERANCE_MS", "column_names", "entry_from_row"]
 
 KIND_ORDER = "ORDER"
 KIND_TEST_ORDER = "TEST_ORDER"
@@ -99,7 +101,6 @@ NOT_PLACED = "NOT_PLACED"
 FAILED = "FAILED"
 
 PUBLIC_ACCOUNT = "public"
-_SCHEMA_VERSION = 3
 
 _ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     KIND_ORDER: {
@@ -122,72 +123,8 @@ _ALLOWED: dict[str, dict[str, frozenset[str]]] = {
     },
 }
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS journal (
-    id            TEXT PRIMARY KEY,
-    kind          TEXT NOT NULL,
-    base_url      TEXT NOT NULL,
-    account       TEXT NOT NULL,
-    session       TEXT NOT NULL,
-    symbol        TEXT NOT NULL,
-    side          TEXT,
-    price         TEXT,
-    quantity      TEXT,
-    time_in_force TEXT,
-    created_ms    INTEGER NOT NULL,
-    updated_ms    INTEGER NOT NULL,
-    state         TEXT NOT NULL,
-    order_id      INTEGER,
-    order_status  TEXT,
-    error_code    INTEGER,
-    message       TEXT NOT NULL DEFAULT '',
-    attempts      INTEGER NOT NULL DEFAULT 0,
-    order_time_ms INTEGER,
-    id_reused_ms  INTEGER,
-    executed_qty  TEXT,
-    status_ms     INTEGER,
-    replace_id    TEXT
-);
-CREATE INDEX IF NOT EXISTS journal_by_time ON journal (created_ms);
-CREATE INDEX IF NOT EXISTS journal_by_state ON journal (state);
-CREATE TABLE IF NOT EXISTS events (
-    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
-    entry_id  TEXT NOT NULL REFERENCES journal (id),
-    at_ms     INTEGER NOT NULL,
-    state     TEXT NOT NULL,
-    detail    TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS events_by_entry ON events (entry_id);
-"""
-
-# Columns added after the first schema: (name, SQL type) for ALTER TABLE.
-_ADDED_COLUMNS = (
-    ("order_time_ms", "INTEGER"), ("id_reused_ms", "INTEGER"), ("executed_qty", "TEXT"), ("status_ms", "INTEGER"),
-    ("replace_id", "TEXT"),
-)
-
-_CLAIM_INDEX = """
-DROP INDEX IF EXISTS journal_one_claim_per_order;
-CREATE UNIQUE INDEX IF NOT EXISTS journal_one_live_claim_per_order
-    ON journal (base_url, account, symbol, order_id)
-    WHERE kind = 'ORDER' AND order_id IS NOT NULL AND id_reused_ms IS NULL;
-"""
-
-_COLUMNS = (
-    "id, kind, base_url, account, session, symbol, side, price, quantity, time_in_force, "
-    "created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts, "
-    "order_time_ms, id_reused_ms, executed_qty, status_ms, replace_id"
-)
 #: Two readings of one order's creation time further apart than this are two orders.
 SAME_ORDER_TOLERANCE_MS = 1_000
-
-
-class JournalError(Exception):
-    """The journal cannot do what was asked (unknown entry, illegal state change, bad file)."""
-
-
-class OrderAlreadyClaimed(JournalError):
-    """Another intent already owns this exchange order id."""
 
 
 def account_identity(api_key: str | None) -> str:
@@ -313,14 +250,14 @@ class OrderJournal:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
-            db.executescript(_SCHEMA)
-            present = _column_names(db)
-            for name, kind in _ADDED_COLUMNS:
+            db.executescript(SCHEMA)
+            present = column_names(db)
+            for name, kind in ADDED_COLUMNS:
                 if name not in present:
                     db.execute(f"ALTER TABLE journal ADD COLUMN {name} {kind}")
-            db.executescript(_CLAIM_INDEX)
+            db.executescript(CLAIM_INDEX)
             db.executescript(_replaces.SCHEMA)
-            db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise JournalError(f"cannot open the order journal {path}: {exc}") from exc
         return db
@@ -425,7 +362,7 @@ class OrderJournal:
             time_in_force, created, now, PENDING, order_id, None, None, "", 0, None, None, None, None, replace_id,
         )
         with self._transaction() as db:
-            db.execute(f"INSERT INTO journal ({_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
+            db.execute(f"INSERT INTO journal ({COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
             self._log_event(db, entry_id, now, PENDING, detail)
             if replace_id is not None:
                 _replaces.link(db, replace_id, kind, entry_id, now)
@@ -593,11 +530,11 @@ class OrderJournal:
         db: sqlite3.Connection, base_url: str, account: str, symbol: str, order_id: int
     ) -> list[JournalEntry]:
         rows = db.execute(
-            f"SELECT {_COLUMNS} FROM journal WHERE kind = ? AND base_url = ? AND account = ? AND symbol = ? "
+            f"SELECT {COLUMNS} FROM journal WHERE kind = ? AND base_url = ? AND account = ? AND symbol = ? "
             "AND order_id = ? AND id_reused_ms IS NULL",
             (KIND_ORDER, base_url, account, symbol, order_id),
         ).fetchall()
-        return [_entry_from_row(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     def claim_owner(self, symbol: str, order_id: int) -> JournalEntry | None:
         """The ORDER row of this scope holding a live claim on ``order_id`` (None: nobody)."""
@@ -659,14 +596,14 @@ class OrderJournal:
 
     @staticmethod
     def _get(db: sqlite3.Connection, entry_id: str) -> JournalEntry:
-        row = db.execute(f"SELECT {_COLUMNS} FROM journal WHERE id = ?", (entry_id,)).fetchone()
+        row = db.execute(f"SELECT {COLUMNS} FROM journal WHERE id = ?", (entry_id,)).fetchone()
         if row is None:
             raise JournalError(f"no journal entry {entry_id}")
-        return _entry_from_row(row)
+        return entry_from_row(row)
 
     def entries(self, *, limit: int | None = None, all_scopes: bool = False) -> list[JournalEntry]:
         """Intents, newest first; only this exchange and account unless ``all_scopes``."""
-        query = f"SELECT {_COLUMNS} FROM journal"
+        query = f"SELECT {COLUMNS} FROM journal"
         params: list[object] = []
         if not all_scopes:
             query += " WHERE base_url = ? AND account = ?"
@@ -676,17 +613,17 @@ class OrderJournal:
             query += " LIMIT ?"
             params.append(max(0, int(limit)))
         with self._lock:
-            return [_entry_from_row(row) for row in self._db.execute(query, params).fetchall()]
+            return [entry_from_row(row) for row in self._db.execute(query, params).fetchall()]
 
     def needing_reconciliation(self) -> list[JournalEntry]:
         """This scope's open questions, oldest first: UNKNOWN, and PENDING left by earlier runs."""
         with self._lock:
             rows = self._db.execute(
-                f"SELECT {_COLUMNS} FROM journal WHERE base_url = ? AND account = ? AND kind != ? "
+                f"SELECT {COLUMNS} FROM journal WHERE base_url = ? AND account = ? AND kind != ? "
                 "AND (state = ? OR (state = ? AND session != ?)) ORDER BY created_ms, rowid",
                 (self.base_url, self.account, KIND_TEST_ORDER, UNKNOWN, PENDING, self.session),
             ).fetchall()
-        return [_entry_from_row(row) for row in rows]
+        return [entry_from_row(row) for row in rows]
 
     def claimed_order_ids(self, symbol: str) -> set[int]:
         """Exchange order ids with a live claim by an ORDER intent of this scope."""
@@ -708,7 +645,7 @@ class OrderJournal:
         return [JournalEvent(*row) for row in rows]
 
 
-def _entry_from_row(row: tuple[Any, ...]) -> JournalEntry:  # a SQLite row: its values are untyped
+def entry_from_row(row: tuple[Any, ...]) -> JournalEntry:  # a SQLite row: its values are untyped
     (entry_id, kind, base_url, account, session, symbol, side, price, quantity, tif,
      created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts,
      order_time_ms, id_reused_ms, executed_qty, status_ms, replace_id) = row
@@ -739,60 +676,5 @@ def _accepted_words(entry: JournalEntry, order_status: str | None) -> str:
     return f"accepted ({order_status})" if order_status else "accepted"
 
 
-def read_entries(path: str | os.PathLike[str], *, limit: int | None = None) -> list[JournalEntry]:
-    """Every intent in the file at ``path``, newest first, without writing to it.
-
-    Raises :class:`FileNotFoundError` when there is no journal yet and
-    :class:`JournalError` when the file cannot be read as one.
-    """
-    def query(db: sqlite3.Connection) -> list[JournalEntry]:
-        sql = f"SELECT {_readable_columns(db)} FROM journal ORDER BY created_ms DESC, rowid DESC"
-        params = () if limit is None else (max(0, int(limit)),)
-        rows = db.execute(sql + (" LIMIT ?" if params else ""), params).fetchall()
-        return [_entry_from_row(row) for row in rows]
-
-    return _read_only(path, query)
-
-
-def read_replaces(path: str | os.PathLike[str], *, limit: int | None = None) -> list[ReplaceRecord]:
-    """Every replace in the file at ``path``, newest first (as :func:`read_entries` reads intents)."""
-    return _read_only(path, functools.partial(_replaces.read_replaces, limit=limit))
-
-
-def _read_only(path: str | os.PathLike[str], query: Callable[[sqlite3.Connection], list[_T]]) -> list[_T]:
-    location = Path(path)
-    if not location.is_file():
-        raise FileNotFoundError(str(location))
-    try:
-        db = _connect_read_only(location)
-        try:
-            return query(db)
-        finally:
-            db.close()
-    except sqlite3.DatabaseError as exc:
-        raise JournalError(f"cannot read the order journal {location}: {exc}") from exc
-
-
-def _column_names(db: sqlite3.Connection) -> set[str]:
+def column_names(db: sqlite3.Connection) -> set[str]:
     return {row[1] for row in db.execute("PRAGMA table_info(journal)").fetchall()}
-
-
-def _readable_columns(db: sqlite3.Connection) -> str:
-    """The select list for a journal written by this or an earlier version (missing columns as NULL)."""
-    present = _column_names(db)
-    return ", ".join(name if name in present else f"NULL AS {name}"
-                     for name in (column.strip() for column in _COLUMNS.split(",")))
-
-
-def _connect_read_only(location: Path) -> sqlite3.Connection:
-    uri = location.resolve().as_uri()
-    # pragma: no mutate below: SQLite built with SQLITE_USE_URI (as here) reads a 'file:' name as a URI
-    # without the flag, so dropping it cannot be noticed on this build; other builds need it.
-    db = sqlite3.connect(f"{uri}?mode=ro", uri=True)  # pragma: no mutate
-    try:
-        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        return db
-    except sqlite3.OperationalError:
-        # A WAL file without its shared-memory index needs write access to open.
-        db.close()
-        return sqlite3.connect(f"{uri}?mode=rw", uri=True)

@@ -35,9 +35,8 @@ from jextui.trading.journal import (
     KIND_TEST_ORDER,
     JournalEntry,
     JournalError,
-    read_entries,
-    read_replaces,
 )
+from jextui.trading.journal_read import read_entries, read_replaces
 from jextui.trading.journal_replaces import ReplaceRecord
 
 __all__ = ["main", "build_parser", "default_journal_path", "format_table", "write_csv"]

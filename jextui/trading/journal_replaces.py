@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from jextui.trading.journal_errors import JournalError
+
 __all__ = ["ReplaceState", "FINAL_STATES", "SCHEMA", "ReplaceRecord", "insert", "link", "change", "fetch",
            "in_scope", "read_replaces"]
 
@@ -122,7 +124,6 @@ class ReplaceRecord:
 
 
 def _refused(text: str) -> Exception:
-    from jextui.trading.journal import JournalError  # the journal imports this module
 
     return JournalError(text)
 

@@ -48,7 +48,6 @@ import logging
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 from typing import Protocol
 
 from jextui.api.errors import UnknownOrder
@@ -57,15 +56,14 @@ from jextui.trading.errors_text import describe_error
 from jextui.trading.journal import (
     ACCEPTED,
     KIND_CANCEL,
-    KIND_ORDER,
     PENDING,
-    RESOLVED,
     SAME_ORDER_TOLERANCE_MS,
     JournalEntry,
     JournalError,
     OrderAlreadyClaimed,
     OrderJournal,
 )
+from jextui.trading.reconcile_report import ReconcileReport
 
 __all__ = ["ReconcileReport", "Reconciler", "DEFAULT_SKEW_MS", "DEFAULT_GRACE_MS"]
 
@@ -84,23 +82,6 @@ class OrderReader(Protocol):
     async def open_orders(self, symbol: str) -> list[Order]: ...
     async def history_orders(self, symbol: str, *, start_time: int | None = None) -> list[Order]: ...
     async def get_order(self, symbol: str, order_id: int) -> Order: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ReconcileReport:
-    """What one reconciliation found; ``settled`` once the question is answered."""
-
-    entry: JournalEntry
-    settled: bool
-    order: Order | None
-    message: str
-
-    @property
-    def placed(self) -> bool | None:
-        """For an order: True found, False not placed, None still unknown."""
-        if not self.settled or self.entry.kind != KIND_ORDER:
-            return None
-        return self.entry.state == RESOLVED
 
 
 def _another_order(owner: JournalEntry, order: Order) -> bool:

@@ -45,7 +45,7 @@ from enum import StrEnum
 
 from jextui.api.models import Order, Side
 from jextui.trading.journal_replaces import FINAL_STATES, ReplaceState
-from jextui.trading.submit import CancelOutcome, OutcomeKind, SubmitOutcome
+from jextui.trading.outcomes import CancelOutcome, OutcomeKind, SubmitOutcome
 from jextui.trading.ticket import OrderRequest, SymbolRules, format_decimal
 
 __all__ = ["ReplaceStep", "ReplaceState", "FINAL_STATES", "ReplacePlan", "OPEN_STATUSES", "start_replace"]

@@ -27,18 +27,35 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sqlite3
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from jextui.api.errors import UnknownOrder
 from jextui.trading.errors_text import describe_error
 from jextui.trading.journal import ACCEPTED, NOT_PLACED, REJECTED, RESOLVED, JournalError
 from jextui.trading.journal_replaces import ReplaceRecord, ReplaceState
+from jextui.trading.reconcile_report import ReconcileReport
 from jextui.trading.replace import OPEN_STATUSES
 
 if TYPE_CHECKING:
-    from jextui.trading.reconcile import Reconciler, ReconcileReport
+    from jextui.api.models import Order
+    from jextui.trading.journal import OrderJournal
 
 __all__ = ["settle_replaces"]
+
+
+
+class _OrderLookUp(Protocol):
+    async def get_order(self, symbol: str, order_id: int) -> Order: ...
+
+
+class Reconciler(Protocol):
+    """What settling a replace needs of :class:`jextui.trading.reconcile.Reconciler`."""
+
+    @property
+    def journal(self) -> OrderJournal: ...
+    @property
+    def client(self) -> _OrderLookUp: ...
+
 
 log = logging.getLogger("jextui.trading")
 _JOURNAL_FAILURES = (JournalError, sqlite3.Error, OSError)
@@ -79,7 +96,6 @@ async def _settle(reconciler: Reconciler, record: ReplaceRecord,
     if record.cancel_entry_id is None:  # the cancel was never journalled: nothing to hang a report on
         log.warning("%s", text)
         return reports
-    from jextui.trading.reconcile import ReconcileReport
 
     cancel = await journal.call(journal.get, record.cancel_entry_id)
     reports.append(ReconcileReport(cancel, not open_question, None, text))

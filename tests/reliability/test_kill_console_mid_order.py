@@ -44,8 +44,8 @@ from jextui.trading.journal import (
     JournalError,
     OrderJournal,
     account_identity,
-    read_entries,
 )
+from jextui.trading.journal_read import read_entries
 from jextui.trading.reconcile import Reconciler
 
 ROOT = Path(__file__).resolve().parents[2]

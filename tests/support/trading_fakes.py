@@ -10,7 +10,8 @@ from typing import Any
 
 from jextui.api.errors import ConnectionFailed, RequestTimeout, error_from_response
 from jextui.api.models import CancelResult, Order, OrderId, OrderResult, Side, SymbolFilter, SymbolInfo, TradeFee
-from jextui.trading.journal import PENDING, read_entries
+from jextui.trading.journal import PENDING
+from jextui.trading.journal_read import read_entries
 
 D = Decimal
 

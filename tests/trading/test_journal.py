@@ -23,8 +23,8 @@ from jextui.trading.journal import (
     OrderAlreadyClaimed,
     OrderJournal,
     account_identity,
-    read_entries,
 )
+from jextui.trading.journal_read import read_entries
 
 D = Decimal
 

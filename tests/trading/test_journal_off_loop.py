@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from jextui.api.client import JexClient
-from jextui.trading.journal import ACCEPTED, PENDING, JournalError, OrderJournal, account_identity, read_entries
+from jextui.trading.journal import ACCEPTED, PENDING, JournalError, OrderJournal, account_identity
+from jextui.trading.journal_read import read_entries
 from jextui.trading.submit import OrderSubmitter, OutcomeKind
 from jextui.trading.ticket import OrderTicket
 

@@ -9,9 +9,10 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from jextui.trading.journal import OrderJournal, read_entries
+from jextui.trading.journal import OrderJournal
 from jextui.trading.journal_cli import format_table
 from jextui.trading.journal_cli import main as journal_main
+from jextui.trading.journal_read import read_entries
 
 ROOT = Path(__file__).resolve().parents[2]
 

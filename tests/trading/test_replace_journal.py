@@ -33,10 +33,9 @@ from jextui.trading.journal import (
     JournalError,
     OrderJournal,
     account_identity,
-    read_entries,
-    read_replaces,
 )
 from jextui.trading.journal_cli import format_table, main, write_csv
+from jextui.trading.journal_read import read_entries, read_replaces
 from jextui.trading.journal_replaces import ReplaceState
 from jextui.trading.reconcile import Reconciler
 from jextui.trading.replace import ReplacePlan, ReplaceStep, start_replace

@@ -27,8 +27,8 @@ from jextui.trading.journal import (
     REJECTED,
     OrderJournal,
     account_identity,
-    read_entries,
 )
+from jextui.trading.journal_read import read_entries
 from jextui.trading.reconcile import Reconciler
 from jextui.trading.submit import OrderSubmitter, OutcomeKind
 from jextui.trading.ticket import OrderRequest

@@ -8,7 +8,8 @@ from pathlib import Path
 from support.app_harness import client_of, journal_of, make_test_app, wait_for_data, wait_until
 from support.trading_ui import SYMBOL, place_from_ticket, resting_buy_price, second_trader, wait_for_open_order
 
-from jextui.trading.journal import JournalError, read_entries
+from jextui.trading.journal import JournalError
+from jextui.trading.journal_read import read_entries
 
 
 async def test_a_journal_that_cannot_record_the_answer_is_shown_to_the_trader(tmp_path: Path) -> None:
