@@ -118,7 +118,8 @@ def journal_symbols(journal_path: Path | None, base_url: str, api_key: str | Non
     """Symbols of the orders the journal holds for this exchange and key (empty if none)."""
     if journal_path is None or not journal_path.is_file():
         return set()
-    from jextui.trading.journal import KIND_ORDER, JournalError, account_identity, read_entries
+    from jextui.trading.journal import KIND_ORDER, JournalError, account_identity
+    from jextui.trading.journal_read import read_entries
 
     try:
         entries = read_entries(journal_path)
