@@ -161,7 +161,8 @@ class TradingController:
         self.deps = deps
         self.console = deps.console
         self.announcer = FillAnnouncer(
-            notify=deps.console.notify, bell=deps.console.bell, bell_on=self._bell_enabled, private=deps.private
+            notify=deps.console.notify, bell=deps.console.bell, bell_on=self._bell_enabled, private=deps.private,
+            precision=deps.store.precision,
         )
         self.fills = FillWatcher(self.announcer, lambda: self.client, self._in_background("trading-lookups"),
                                  on_events=self._journal_order_states)
