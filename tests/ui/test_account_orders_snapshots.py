@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
-
-from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
 from support.account_orders_ui import place_before_start
+from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
+from textual.pilot import Pilot
 
 
 async def _all_orders(pilot: Pilot[Any]) -> None:
@@ -34,10 +33,7 @@ async def _active_only(pilot: Pilot[Any]) -> None:
 
 
 @pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["160x48", "80x24"])
-# The account-wide view is not snapshotted yet: its screen differed between runs (a colour on the
-# main screen), so only the narrowed view is; tests/ui/test_account_orders_ui.py asserts the
-# account-wide rows, title and marks.
-@pytest.mark.parametrize("view", ["active"])
+@pytest.mark.parametrize("view", ["all", "active"])
 def test_snapshot_open_orders_pane(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    size: tuple[int, int], view: str) -> None:
     place_before_start(monkeypatch)
