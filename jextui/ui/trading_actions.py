@@ -261,6 +261,10 @@ class TradingController:
     def precision(self, symbol: str) -> tuple[int, int] | None:
         return self.store.precision(symbol)
 
+    @property
+    def demo(self) -> bool:
+        return bool(self.settings.demo)
+
     def known_assets(self) -> list[str]:
         return sorted(self.store.free_balances() or {})
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from decimal import Decimal
 
 import segno
 from rich.style import Style
 
-from jextui.ui.widgets.qr import QR_DARK, QR_LIGHT, QUIET_ZONE, qr_text
-from jextui.ui.widgets.table import Cell, Column, choose_columns
 from jextui.ui.format import format_rate
 from jextui.ui.screens.account.wallet import withdraw_fee_text
 from jextui.ui.screens.account.words import deposit_status_words, order_status_words, withdraw_status_words
+from jextui.ui.widgets.qr import QR_DARK, QR_LIGHT, QUIET_ZONE, qr_text
+from jextui.ui.widgets.table import Cell, Column, choose_columns
 
 ADDRESS = "bc1q68d5c4a3dad3414dfa54a42d9f6ba7b75537b6"
 
@@ -59,11 +60,24 @@ def test_narrow_tables_keep_the_important_columns() -> None:
     assert dict(choose_columns(columns, rows, 200))[0] == len("2023-11-14 22:13:20")
 
 
+def test_cut_columns_take_the_room_the_others_leave() -> None:
+    address = "bc1q" + "8" * 38  # 42 characters
+    tx_id = "f" * 64
+    columns = [Column("Status"), Column("Address", priority=2, max_width=24),
+               Column("Transaction", priority=3, max_width=20)]
+    rows = [[Cell("awaiting approval"), Cell(address), Cell(tx_id)]]
+    assert choose_columns(columns, rows, 42) == [(0, 17), (1, 24)]  # cut at its width when the screen is full
+    assert choose_columns(columns, rows, 60) == [(0, 17), (1, 42)]  # the whole address once there is room
+    assert choose_columns(columns, rows, 81) == [(0, 17), (1, 42), (2, 20)]  # the address first, then the id
+    assert choose_columns(columns, rows, 200) == [(0, 17), (1, 42), (2, 64)]
+
+
 def test_status_codes_in_words() -> None:
     assert [deposit_status_words(code) for code in (0, 1, 2, 9)] == [
-        "pending", "success", "code 2 (undocumented)", "code 9 (unknown)"]
+        "pending", "success", "other", "unknown (code 9)"]
     assert [withdraw_status_words(code) for code in range(7)] == [
         "email sent", "cancelled", "awaiting approval", "rejected", "processing", "failure", "completed"]
+    assert withdraw_status_words(7) == "unknown (code 7)"
     assert order_status_words("CANCLEFILLED") == "cancelled after a partial fill"
     assert order_status_words("SOMETHING_NEW") == "something new"
 
@@ -77,14 +91,13 @@ def test_fee_rates_and_withdrawal_fees_read_as_people_write_them() -> None:
 
 
 def test_a_record_that_cannot_be_shown_says_so_instead_of_failing() -> None:
-    from datetime import timezone
 
     from jextui.api.models import Deposit
     from jextui.ui.screens.account import DepositHistoryScreen
 
     class Host:
         private = False
-        time_zone = timezone.utc
+        time_zone = UTC
 
     screen = DepositHistoryScreen(Host())  # type: ignore[arg-type]
     fine = Deposit(insert_time=1_700_000_000_000, amount=Decimal("1.5"), asset="BTC", address="bc1q", tx_id="ab",

@@ -43,17 +43,19 @@ class Cell:
     role: Role = ""
 
 
-def _natural_widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[int]:
-    widths = []
-    for index, column in enumerate(columns):
-        widest = max([len(column.title), *(len(row[index].text) for row in rows)])
-        widths.append(min(widest, column.max_width) if column.max_width else widest)
-    return widths
+def _widest(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[int]:
+    return [max([len(column.title), *(len(row[index].text) for row in rows)]) for index, column in enumerate(columns)]
 
 
 def choose_columns(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int) -> list[tuple[int, int]]:
-    """``(column index, width)`` of the columns that fit in ``width``, in display order."""
-    widths = _natural_widths(columns, rows)
+    """``(column index, width)`` of the columns that fit in ``width``, in display order.
+
+    A column with a ``max_width`` is chosen at that width; the room the chosen columns
+    leave then widens the ones cut short (most important first), up to their widest
+    cell, so that long addresses and ids are cut only when the screen is full.
+    """
+    widest = _widest(columns, rows)
+    widths = [min(w, column.max_width) if column.max_width else w for w, column in zip(widest, columns, strict=True)]
     by_importance = sorted(range(len(columns)), key=lambda index: (columns[index].priority, index))
     kept: list[int] = []
     used = 0
@@ -62,6 +64,11 @@ def choose_columns(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], wi
         if used + extra <= width:
             kept.append(index)
             used += extra
+    for index in kept:  # by importance
+        grow = min(widest[index] - widths[index], width - used)
+        if grow > 0:
+            widths[index] += grow
+            used += grow
     return [(index, widths[index]) for index in sorted(kept)]
 
 

@@ -26,8 +26,8 @@ from textual.widgets import Static
 from jextui.api.client import JexClient
 from jextui.api.models import TradeFee
 from jextui.trading.errors_text import describe_error
-from jextui.ui.widgets.table import Cell, Column, TableView
 from jextui.ui.widgets.footer import KeyFooter
+from jextui.ui.widgets.table import Cell, Column, TableView
 
 __all__ = ["TradingHost", "AccountScreen", "PagedAccountScreen"]
 
@@ -60,6 +60,11 @@ class TradingHost(Protocol):
 
     def account_unavailable_reason(self, *, key_only: bool = False) -> str | None: ...
 
+    @property
+    def demo(self) -> bool:
+        """Whether the console runs on the built-in sandbox (the screens show the DEMO badge)."""
+        ...
+
 
 ACCOUNT_SCREEN_CSS = """
 AccountScreen {
@@ -72,6 +77,10 @@ AccountScreen > #account-frame {
     border: round $border;
     border-title-color: $foreground;
     border-title-style: bold;
+    border-subtitle-align: left;
+    border-subtitle-background: $warning;
+    border-subtitle-color: $background;
+    border-subtitle-style: bold;
     padding: 0 1;
     background: $surface;
 }
@@ -103,6 +112,8 @@ class AccountScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="account-frame") as frame:
             frame.border_title = self.title_text()
+            if getattr(self.host, "demo", False):  # as on the main screen's status bar
+                frame.border_subtitle = " DEMO "
             yield Static("", id="account-status", markup=False)
             yield from self.compose_body()
         yield KeyFooter()

@@ -15,8 +15,8 @@ from jextui.api.client import JexClient
 from jextui.api.models import HistoricalTrade, Order
 from jextui.ui.format import MASK, auto_decimals, format_datetime, format_price, format_qty
 from jextui.ui.screens.account.base import PagedAccountScreen, TradingHost
-from jextui.ui.widgets.table import Cell, Column
 from jextui.ui.screens.account.words import status_role
+from jextui.ui.widgets.table import Cell, Column
 
 __all__ = ["OrderHistoryScreen", "MarketTradesScreen", "FETCH_SIZE"]
 
