@@ -14,8 +14,10 @@ from support.trading_ui import SYMBOL, resting_buy_price
 from jextui.ui.screens.account import (
     DepositHistoryScreen,
     PagedAccountScreen,
+    WithdrawHistoryScreen,
 )
 from jextui.ui.screens.account import history as history_module
+from jextui.ui.screens.account.record_detail import RecordDetailScreen
 from jextui.ui.widgets.table import TableView
 
 
@@ -55,6 +57,27 @@ async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path)
         for status in ("email sent", "cancelled", "awaiting approval", "rejected", "processing", "failure",
                        "completed"):
             assert status in words
+        # a row in full: ↓ picks the first record with a transaction id, Enter shows it whole
+        copies: list[str] = []
+        app.copy_to_clipboard = copies.append  # type: ignore[method-assign]
+        assert isinstance(withdrawals, WithdrawHistoryScreen)
+        assert withdrawals.table.selected == 0
+        row = next(index for index, record in enumerate(withdrawals.records) if record.tx_id and index > 0)
+        await pilot.press(*["down"] * row)
+        record = withdrawals.records[row]
+        assert withdrawals.picked == record and withdrawals.table.selected == row
+        await pilot.press("y")
+        assert copies == [record.address]  # straight from the table
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordDetailScreen), what="the record's detail")
+        detail = app.screen
+        shown = [str(widget.content) for widget in detail.query(".record-value")]
+        assert record.address in shown and record.tx_id in shown  # whole, not cut
+        await pilot.press("t")
+        assert copies == [record.address, record.tx_id]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is withdrawals
         await pilot.press("escape")
 
         fees = await open_screen(pilot, "F")

@@ -84,6 +84,7 @@ class TableView(Widget):
     TableView > .table--bad { color: $error; }
     TableView > .table--warn { color: $warning; }
     TableView > .table--muted { color: $foreground-muted; }
+    TableView > .table--cursor { text-style: reverse; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -94,6 +95,7 @@ class TableView(Widget):
         "table--bad",
         "table--warn",
         "table--muted",
+        "table--cursor",
     }
 
     class Resized(Message):
@@ -104,12 +106,21 @@ class TableView(Widget):
         self._columns: list[Column] = []
         self._rows: list[list[Cell]] = []
         self._offset = 0
+        self._selected: int | None = None
 
-    def set_table(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], offset: int) -> None:
+    def set_table(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], offset: int,
+                  selected: int | None = None) -> None:
+        """The rows from ``offset`` are shown; ``selected`` (a row index) is drawn reversed."""
         self._columns = list(columns)
         self._rows = [list(row) for row in rows]
         self._offset = max(0, offset)
+        self._selected = selected
         self.refresh()
+
+    @property
+    def selected(self) -> int | None:
+        """The row drawn as selected, if any."""
+        return self._selected
 
     def on_resize(self, event: events.Resize) -> None:
         self.post_message(self.Resized())
@@ -137,10 +148,13 @@ class TableView(Widget):
                 for index, size in chosen
             )
         ]
-        for row in shown:
+        for number, row in enumerate(shown, start=self._offset):
             cells = (
                 fit(row[index].text, size, self._columns[index].justify, self._style(row[index].role))
                 for index, size in chosen
             )
-            lines.append(join_cells(cells))
+            line = join_cells(cells)
+            if number == self._selected:
+                line.stylize(self._style("cursor"))
+            lines.append(line)
         return Text("\n").join(lines)

@@ -287,6 +287,10 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
             log.warning("an unreadable %s record was not shown", self.NOUN, exc_info=True)
             return [Cell("(unreadable record)", "warn"), *(Cell("") for _ in range(width - 1))]
 
+    def selected_row(self) -> int | None:
+        """The row drawn as selected (None: the screen has no row cursor)."""
+        return None
+
     def record_key(self, record: Record) -> Any:
         """What identifies a record (duplicates across pages are dropped)."""
         return id(record)
@@ -333,7 +337,7 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
             return
         columns = self.columns()
         rows = [self._row(record, len(columns)) for record in self.records]
-        self.table.set_table(columns, rows, self.first_row)
+        self.table.set_table(columns, rows, self.first_row, self.selected_row())
         if self.busy:
             return
         if self._unavailable is not None:

@@ -16,7 +16,7 @@ from jextui.api.models import HistoricalTrade, Order
 from jextui.ui.format import MASK, auto_decimals, format_datetime, format_price, format_qty
 from jextui.ui.screens.account.base import PagedAccountScreen, TradingHost
 from jextui.ui.screens.account.words import status_role
-from jextui.ui.widgets.table import Cell, Column
+from jextui.ui.widgets.table import Cell, Column, Role
 
 __all__ = ["OrderHistoryScreen", "MarketTradesScreen", "FETCH_SIZE"]
 
@@ -82,7 +82,7 @@ class OrderHistoryScreen(_SymbolScreen, PagedAccountScreen[Order]):
         price_decimals, qty_decimals = self.decimals([record.price], [record.orig_qty])
         private = self.host.private
         average = record.cummulative_quote_qty / record.executed_qty if record.executed_qty > 0 else None
-        side_role = "buy" if record.side == "BUY" else "sell"
+        side_role: Role = "buy" if record.side == "BUY" else "sell"
         return (
             Cell(format_datetime(record.time, self.time_zone()), "muted"),
             Cell(record.side, side_role),
@@ -145,7 +145,7 @@ class MarketTradesScreen(_SymbolScreen, PagedAccountScreen[HistoricalTrade]):
 
     def cells(self, record: HistoricalTrade) -> Sequence[Cell]:
         price_decimals, qty_decimals = self.decimals([record.price], [record.qty])
-        taker = "sell" if record.buyer_maker else "buy"
+        taker: Role = "sell" if record.buyer_maker else "buy"
         return (
             Cell(format_datetime(record.time, self.time_zone()), "muted"),
             Cell(format_price(record.price, price_decimals), taker),

@@ -6,6 +6,8 @@ withdrawal statuses").
 
 from __future__ import annotations
 
+from jextui.ui.widgets.table import Role
+
 __all__ = [
     "ORDER_STATUS_WORDS",
     "DEPOSIT_STATUS_WORDS",
@@ -61,7 +63,7 @@ def withdraw_status_words(status: int) -> str:
     return WITHDRAW_STATUS_WORDS.get(status, f"unknown (code {status})")
 
 
-def status_role(status: str) -> str:
+def status_role(status: str) -> Role:
     """The colour role of a status (an order status or the words of a wallet status)."""
     if status in _GOOD:
         return "good"
