@@ -73,6 +73,7 @@ async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path)
         detail = app.screen
         shown = [str(widget.content) for widget in detail.query(".record-value")]
         assert record.address in shown and record.tx_id in shown  # whole, not cut
+        assert detail.query_one("#record-frame").border_subtitle == " DEMO "
         await pilot.press("t")
         assert copies == [record.address, record.tx_id]
         await pilot.press("escape")

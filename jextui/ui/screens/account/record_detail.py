@@ -33,6 +33,10 @@ class RecordDetailScreen(ModalScreen[None]):
         max-height: 100%;
         border: round $border;
         border-title-style: bold;
+        border-subtitle-align: left;
+        border-subtitle-background: $warning;
+        border-subtitle-color: $background;
+        border-subtitle-style: bold;
         padding: 0 1;
         background: $surface;
     }
@@ -46,8 +50,10 @@ class RecordDetailScreen(ModalScreen[None]):
         Binding("t", "copy('tx_id')", "Copy transaction id"),
     ]
 
-    def __init__(self, title: str, fields: Sequence[tuple[str, str]], *, address: str, tx_id: str) -> None:
+    def __init__(self, title: str, fields: Sequence[tuple[str, str]], *, address: str, tx_id: str,
+                 demo: bool = False) -> None:
         super().__init__()
+        self.demo = demo
         self.record_title = title
         self.fields = list(fields)
         self.values = {"address": address, "tx_id": tx_id}
@@ -55,6 +61,8 @@ class RecordDetailScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="record-frame") as frame:
             frame.border_title = self.record_title
+            if self.demo:
+                frame.border_subtitle = " DEMO "
             for label, value in self.fields:
                 yield Static(label, classes="record-label", markup=False)
                 yield Static(value, classes="record-value", markup=False)
