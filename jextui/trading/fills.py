@@ -29,8 +29,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from jextui.amount_text import amount_text
 from jextui.api.models import Order, OrderResult
-from jextui.trading.amount_text import amount_text
 
 __all__ = ["FillEventKind", "FillEvent", "FillTracker", "TERMINAL_CANCEL_STATUSES", "fill_sentence", "expiry_words"]
 

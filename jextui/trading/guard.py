@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
 from typing import Final, Literal
 
+from jextui.amount_text import amount_text
 from jextui.config.schema import FAT_FINGER_PASSIVE_CHOICES
-from jextui.trading.amount_text import amount_text
 from jextui.trading.marketable import BookWalk, walk_book
 from jextui.trading.ticket import OrderTicket, format_decimal
 

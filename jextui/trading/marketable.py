@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
 from typing import Literal
 
-from jextui.trading.amount_text import amount_text
+from jextui.amount_text import amount_text
 from jextui.trading.ticket import SymbolRules
 
 __all__ = [

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
 from typing import Final, Literal
 
-from jextui.trading.amount_text import amount_text
+from jextui.amount_text import amount_text
 from jextui.trading.ticket import (
     FIELD_BALANCE,
     FIELD_QUANTITY,

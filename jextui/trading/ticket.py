@@ -58,8 +58,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
 from typing import Literal
 
+from jextui.amount_text import amount_text
 from jextui.api.models import SymbolFilter, SymbolInfo, TradeFee
-from jextui.trading.amount_text import amount_text
 
 __all__ = [
     "FIELD_SYMBOL",

@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING
 
-from jextui.trading.amount_text import amount_text
+from jextui.amount_text import amount_text
 
 if TYPE_CHECKING:
     from jextui.api.models import SymbolInfo

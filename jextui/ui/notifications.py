@@ -17,9 +17,9 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
+from jextui.amount_text import amount_text
 from jextui.api.models import Order, OrderResult
 from jextui.feed.user_sequencer import FillNotice
-from jextui.trading.amount_text import amount_text
 from jextui.trading.errors_text import describe_error
 from jextui.trading.fills import FillEvent, FillEventKind, FillTracker, fill_sentence
 from jextui.trading.reconcile import ReconcileReport

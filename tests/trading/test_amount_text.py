@@ -7,8 +7,8 @@ from decimal import Decimal as D
 
 import pytest
 
+from jextui.amount_text import amount_text
 from jextui.api.models import Order, OrderId
-from jextui.trading.amount_text import amount_text
 from jextui.trading.fills import FillTracker, expiry_words, fill_sentence
 
 
