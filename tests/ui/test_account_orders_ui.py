@@ -7,15 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.account_orders_ui import place_before_start
+from support.app_harness import make_test_app, wait_for_data, wait_until
+from support.open_orders import resting_order, synthetic
 
-from jextui.session import Session
 from jextui.ui import account_orders_watch
 from jextui.ui.screens.cancel_scope import CancelScopeScreen
 from jextui.ui.screens.confirm import ConfirmScreen
-from support.open_orders import resting_order, synthetic
 
-from support.app_harness import make_test_app, wait_for_data, wait_until
-from support.account_orders_ui import BEFORE_START, place_before_start
 
 def pane_ids(app: Any) -> list[int]:
     return [int(order.order_id) for order in app.main.panes.open_orders.orders]
