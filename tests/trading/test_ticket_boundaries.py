@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from support.trading_fakes import fee, symbol_info
 
 from jextui.api.models import SymbolFilter, SymbolInfo
 from jextui.trading.ticket import (
@@ -20,8 +21,6 @@ from jextui.trading.ticket import (
     format_decimal,
     parse_amount,
 )
-
-from support.trading_fakes import fee, symbol_info
 
 D = Decimal
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -26,7 +26,7 @@ from jextui.ui.format import (
     symbol_precisions,
 )
 
-UTC = timezone.utc
+UTC = UTC
 # 2023-11-14 22:13:20.123 UTC
 MOMENT_MS = 1_700_000_000_123
 
@@ -98,7 +98,8 @@ def test_compact_volume(value: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("1.234", "+1.23%"), ("-0.5", "-0.50%"), ("0", "0.00%"), ("0.004", "0.00%"), ("-0.004", "0.00%"), ("12.345", "+12.35%")],
+    [("1.234", "+1.23%"), ("-0.5", "-0.50%"), ("0", "0.00%"), ("0.004", "0.00%"), ("-0.004", "0.00%"),
+     ("12.345", "+12.35%")],
 )
 def test_signed_percent(value: str, expected: str) -> None:
     assert format_percent(Decimal(value)) == expected

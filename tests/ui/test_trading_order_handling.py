@@ -11,13 +11,6 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
-from textual import events
-
-from jextui.trading.marketable import MarketableEstimate, MarketableRefusal
-from jextui.ui.screens.confirm import ConfirmScreen
-from jextui.ui.screens.ticket import TicketScreen
-from jextui.ui.screens.ticket_modes import BookView, marketable_plan
-
 from support.app_harness import make_test_app, wait_for_data, wait_until
 from support.trading_ui import (
     SYMBOL,
@@ -30,6 +23,12 @@ from support.trading_ui import (
     type_into,
     wait_for_open_order,
 )
+from textual import events
+
+from jextui.trading.marketable import MarketableEstimate, MarketableRefusal
+from jextui.ui.screens.confirm import ConfirmScreen
+from jextui.ui.screens.ticket import TicketScreen
+from jextui.ui.screens.ticket_modes import BookView, marketable_plan
 
 D = Decimal
 
@@ -222,9 +221,9 @@ async def test_the_marketable_estimate_matches_what_the_engine_filled(tmp_path: 
 
 
 def test_a_stale_or_unread_book_is_refused_in_words() -> None:
-    from jextui.trading.ticket import OrderTicket
-
     from support.trading_fakes import symbol_info
+
+    from jextui.trading.ticket import OrderTicket
 
     class Host:
         fat_finger_passive = "hint"

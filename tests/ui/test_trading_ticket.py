@@ -234,7 +234,7 @@ async def test_without_credentials_nothing_is_sent_and_every_account_screen_says
 
         for key, screen_type in ACCOUNT_KEYS.items():
             await pilot.press(key)
-            await wait_until(pilot, lambda: isinstance(app.screen, screen_type), what=key)
+            await wait_until(pilot, lambda kind=screen_type: isinstance(app.screen, kind), what=key)
             expected = "This needs an API key" if key == "M" else "no API key and secret are configured"
             assert expected in app.screen.status_text, key
             await pilot.press("escape")
