@@ -28,6 +28,7 @@ RANKS: dict[str, int] = {
     "secret": 0,
     "locations": 0,
     "lazy": 0,
+    "amount_text": 0,
     # the wire, the alert rules, logging
     "api": 1,
     "alerts": 1,

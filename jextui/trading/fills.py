@@ -24,16 +24,19 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from jextui.amount_text import amount_text
 from jextui.api.models import Order, OrderResult
 
-__all__ = ["FillEventKind", "FillEvent", "FillTracker", "TERMINAL_CANCEL_STATUSES"]
+__all__ = ["FillEventKind", "FillEvent", "FillTracker", "TERMINAL_CANCEL_STATUSES", "fill_sentence", "expiry_words"]
 
 TERMINAL_CANCEL_STATUSES = frozenset({"CANCELED", "CANCLEFILLED", "EXPIRED", "REJECTED", "FAIL"})
+_IMMEDIATE = frozenset({"IOC", "FOK"})
+_ENDED_BY_EXCHANGE = frozenset({"CANCELED", "CANCLEFILLED", "EXPIRED"})
 
 OrderLike = Order | OrderResult
 
@@ -59,6 +62,21 @@ class FillEvent:
     average_price: Decimal | None
     status: str
     message: str
+    time_in_force: str = ""
+
+    @property
+    def expired(self) -> str | None:
+        """An IOC or FOK order the exchange ended: its words; None for any other end."""
+        return expiry_words(self.status, self.time_in_force, self.executed_qty)
+
+
+def expiry_words(status: str | None, time_in_force: str | None, executed_qty: Decimal) -> str | None:
+    """The words for an IOC or FOK order ended by the exchange (the exchange reports it
+    CANCELED, like a cancel): "expired, nothing filled" or "expired after a partial fill";
+    None for every other order or status."""
+    if time_in_force not in _IMMEDIATE or status not in _ENDED_BY_EXCHANGE:
+        return None
+    return "expired, nothing filled" if executed_qty <= 0 else "expired after a partial fill"
 
 
 @dataclass(slots=True)
@@ -185,32 +203,44 @@ class FillTracker:
 def _event(kind: FillEventKind, order: OrderLike, filled_now: Decimal) -> FillEvent:
     executed = order.executed_qty
     average = order.cummulative_quote_qty / executed if executed > 0 else None
-    return FillEvent(
+    event = FillEvent(
         kind=kind, symbol=order.symbol, order_id=int(order.order_id), side=order.side, price=order.price,
         orig_qty=order.orig_qty, executed_qty=executed, filled_now=filled_now, average_price=average,
-        status=order.status, message=_words(kind, order, average),
+        status=order.status, message="", time_in_force=order.time_in_force,
     )
+    return replace(event, message=fill_sentence(event))
 
 
-def _words(kind: FillEventKind, order: OrderLike, average: Decimal | None) -> str:
-    what = f"{order.side} {_plain(order.orig_qty)} {order.symbol} @ {_plain(order.price)} (order {int(order.order_id)})"
-    at = f" at {_plain(_for_display(average, order.price))} on average" if average is not None else ""
-    if kind == FillEventKind.FILLED:
+def fill_sentence(event: FillEvent, precision: tuple[int, int] | None = None) -> str:
+    """The words for ``event``; ``precision`` is the symbol's (price, quantity) decimals when known.
+
+    Without it, amounts are shown exactly as the exchange wrote them and the average
+    to at most 8 decimals (trailing zeros dropped).  Thousands are grouped as in the panes.
+    """
+    places, lots = precision if precision is not None else (None, None)
+    price = amount_text(event.price, places)
+
+    def qty(value: Decimal) -> str:
+        return amount_text(value, lots)
+
+    what = f"{event.side} {qty(event.orig_qty)} {event.symbol} @ {price} (order {event.order_id})"
+    average = event.average_price
+    at = f" at {_average_text(average, places)} on average" if average is not None else ""
+    if event.kind == FillEventKind.FILLED:
         return f"Filled: {what}{at}."
-    if kind == FillEventKind.PARTIAL_FILL:
-        left = order.orig_qty - order.executed_qty
-        return f"Partly filled: {_plain(order.executed_qty)} of {what}{at}; {_plain(left)} left."
-    executed_note = f", {_plain(order.executed_qty)} had filled" if order.executed_qty > 0 else ""
-    return f"Cancelled: {what}{executed_note} ({order.status})."
+    if event.kind == FillEventKind.PARTIAL_FILL:
+        left = event.orig_qty - event.executed_qty
+        return f"Partly filled: {qty(event.executed_qty)} of {what}{at}; {qty(left)} left."
+    executed_note = f", {qty(event.executed_qty)} had filled" if event.executed_qty > 0 else ""
+    expired = event.expired
+    if expired is not None:
+        return f"{expired.capitalize()}: {what}{executed_note} ({event.time_in_force})."
+    return f"Cancelled: {what}{executed_note} ({event.status})."
 
 
-def _for_display(average: Decimal, limit_price: Decimal) -> Decimal:
-    """An average price rounded to two decimals more than the limit price shows."""
-    exponent = limit_price.as_tuple().exponent
-    decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-    return average.quantize(Decimal(1).scaleb(-(decimals + 2)))
-
-
-def _plain(value: Decimal) -> str:
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def _average_text(average: Decimal, places: int | None) -> str:
+    """The average at the symbol's price decimals; of unknown precision, at most 8 decimals
+    (a division can give 28 digits), trailing zeros dropped."""
+    if places is not None:
+        return amount_text(average, places)
+    return amount_text(average.quantize(Decimal("1E-8")).normalize())

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
 from typing import Final, Literal
 
+from jextui.amount_text import amount_text
 from jextui.config.schema import FAT_FINGER_PASSIVE_CHOICES
 from jextui.trading.marketable import BookWalk, walk_book
 from jextui.trading.ticket import OrderTicket, format_decimal
@@ -128,10 +129,11 @@ def _crossing_verdict(
     if distance <= limit_pct:
         return GuardVerdict(GUARD_CLEAR, walk=walk, crossing=True)
     rules = ticket.rules
+    places, lots = rules.price_decimals, rules.quantity_decimals
     past = f"{_pct(distance)} % {'above' if ticket.side == 'BUY' else 'below'} the best {side_name} " \
-           f"{format_decimal(best)} (guard {format_decimal(limit_pct)} %)"
+           f"{amount_text(best, places)} (guard {format_decimal(limit_pct)} %)"
     if walk is None or not walk.taken:
-        text = (f"This {ticket.side} at {format_decimal(price)} crosses the book and could trade up to {past}; "
+        text = (f"This {ticket.side} at {amount_text(price, places)} crosses the book and could trade up to {past}; "
                 "the book's depth is not known, so no average can be estimated.")
         return GuardVerdict(GUARD_CONFIRM, text, walk=walk, crossing=True)
     average = walk.average_price
@@ -139,19 +141,20 @@ def _crossing_verdict(
     count = len(walk.taken)
     text = (
         f"This {ticket.side} would take {count} level{'s' if count != 1 else ''} "
-        f"({format_decimal(walk.taken[0].price)} to {format_decimal(walk.taken[-1].price)}) at an estimated "
+        f"({amount_text(walk.taken[0].price, places)} to {amount_text(walk.taken[-1].price, places)}) at an estimated "
         f"average {_price(average, rules.price_decimals)} {rules.quote_asset}, and trade as far as {past}."
     )
     if walk.unfilled:
-        left = f"{format_decimal(walk.unfilled)} {rules.base_asset}"
+        left = f"{amount_text(walk.unfilled, lots)} {rules.base_asset}"
         if ticket.time_in_force == "GTC":
-            text += f" The remaining {left} would rest at {format_decimal(price)}."
+            text += f" The remaining {left} would rest at {amount_text(price, places)}."
         elif ticket.time_in_force == "FOK":
             text += f" The book holds {left} too little now: as FOK it would fill wholly at up to " \
-                    f"{format_decimal(price)}, or not at all."
+                    f"{amount_text(price, places)}, or not at all."
         else:
             text += f" The remaining {left} would expire."
-    return GuardVerdict(GUARD_CONFIRM, text, lines=_level_lines(walk, rules.base_asset), walk=walk, crossing=True)
+    lines = _level_lines(walk, rules.base_asset, places, lots)
+    return GuardVerdict(GUARD_CONFIRM, text, lines=lines, walk=walk, crossing=True)
 
 
 def _worst_price(ticket: OrderTicket, price: Decimal, walk: BookWalk | None) -> Decimal:
@@ -168,14 +171,15 @@ def _passive_verdict(ticket: OrderTicket, limit_pct: Decimal, passive: str) -> G
         return _CLEAR
     value, name = reference
     direction = "above" if distance > 0 else "below"
-    text = (f"This price is {_pct(abs(distance))} % {direction} {name} {format_decimal(value)} "
+    shown = amount_text(value, ticket.rules.price_decimals)
+    text = (f"This price is {_pct(abs(distance))} % {direction} {name} {shown} "
             f"(guard {format_decimal(limit_pct)} %); the order would rest on the book.")
     kind: VerdictKind = GUARD_CONFIRM if passive == "confirm" else GUARD_HINT
     return GuardVerdict(kind, text)
 
 
-def _level_lines(walk: BookWalk, base_asset: str) -> tuple[str, ...]:
-    lines = [f"{format_decimal(level.price)} × {format_decimal(level.quantity)} {base_asset}"
+def _level_lines(walk: BookWalk, base_asset: str, places: int, lots: int) -> tuple[str, ...]:
+    lines = [f"{amount_text(level.price, places)} × {amount_text(level.quantity, lots)} {base_asset}"
              for level in walk.taken[:_MAX_LEVEL_LINES]]
     hidden = len(walk.taken) - _MAX_LEVEL_LINES
     if hidden > 0:
@@ -188,4 +192,4 @@ def _pct(value: Decimal) -> str:
 
 
 def _price(value: Decimal, decimals: int) -> str:
-    return format_decimal(value, decimals)
+    return amount_text(value, decimals)

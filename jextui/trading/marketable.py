@@ -32,7 +32,8 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
 from typing import Literal
 
-from jextui.trading.ticket import SymbolRules, format_decimal
+from jextui.amount_text import amount_text
+from jextui.trading.ticket import SymbolRules
 
 __all__ = [
     "DEFAULT_MAX_SLIPPAGE_PCT",
@@ -132,20 +133,21 @@ class MarketableEstimate:
     def describe(self, rules: SymbolRules) -> str:
         """One or two sentences for the ticket's preview."""
         base, quote = rules.base_asset, rules.quote_asset
-        qty = format_decimal(self.quantity)
-        limit = format_decimal(self.limit_price)
+        lots = rules.quantity_decimals
+        qty = amount_text(self.quantity, lots)
+        limit = amount_text(self.limit_price, rules.price_decimals)
         average = self.average_price
         if average is None:
             return f"{self.side} {qty} {base} IOC at {limit}: nothing on the book within the cap would fill."
         levels = len(self.levels)
         text = (
-            f"{self.side} {qty} {base} IOC at {limit}: fills about {format_decimal(self.filled)} {base} "
+            f"{self.side} {qty} {base} IOC at {limit}: fills about {amount_text(self.filled, lots)} {base} "
             f"at an average {_shown(average, rules.price_decimals)} over {levels} "
             f"level{'s' if levels != 1 else ''}, total {_shown(self.total, rules.price_decimals)} {quote}, "
             f"slippage {_pct(self.slippage_pct)} %."
         )
         if self.expired:
-            text += f" {format_decimal(self.expired)} {base} would expire unfilled (nothing within the cap)."
+            text += f" {amount_text(self.expired, lots)} {base} would expire unfilled (nothing within the cap)."
         return text
 
 
@@ -265,4 +267,4 @@ def _pct(value: Decimal | None) -> str:
 
 
 def _shown(value: Decimal, decimals: int) -> str:
-    return format_decimal(value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_FLOOR, context=_EXACT))
+    return amount_text(value, decimals, rounding=ROUND_FLOOR)

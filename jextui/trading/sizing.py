@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
 from typing import Final, Literal
 
+from jextui.amount_text import amount_text
 from jextui.trading.ticket import (
     FIELD_BALANCE,
     FIELD_QUANTITY,
@@ -176,10 +177,10 @@ def evaluate_size(text: object, ticket: OrderTicket) -> SizeResult:
             steps = (size.value / price / rules.quantity_grid).to_integral_value(rounding=ROUND_FLOOR)
             quantity = (steps * rules.quantity_grid).normalize()
         if quantity <= 0:
-            step = format_decimal(rules.quantity_grid)
+            step = amount_text(rules.quantity_grid)
             return SizeResult(size, quantity=Decimal(0), total=Decimal(0), error=(
-                f"{format_decimal(size.value)} {rules.quote_asset} buys less than one quantity step "
-                f"({step} {rules.base_asset}) at {format_decimal(price)}."))
+                f"{amount_text(size.value)} {rules.quote_asset} buys less than one quantity step "
+                f"({step} {rules.base_asset}) at {amount_text(price, rules.price_decimals)}."))
     else:
         quantity = size.value
     assert quantity is not None

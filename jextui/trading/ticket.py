@@ -58,6 +58,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Context, Decimal, InvalidOperation, localcontext
 from typing import Literal
 
+from jextui.amount_text import amount_text
 from jextui.api.models import SymbolFilter, SymbolInfo, TradeFee
 
 __all__ = [
@@ -629,9 +630,9 @@ class OrderTicket:
         if _decimals_of(price) > rules.price_decimals:
             return {FIELD_PRICE: _too_many_decimals("price", rules.price_decimals, rules.symbol)}
         if rules.min_price is not None and price < rules.min_price:
-            return {FIELD_PRICE: f"The price is below the minimum {format_decimal(rules.min_price)}."}
+            return {FIELD_PRICE: f"The price is below the minimum {amount_text(rules.min_price)}."}
         if rules.max_price is not None and price > rules.max_price:
-            return {FIELD_PRICE: f"The price is above the maximum {format_decimal(rules.max_price)}."}
+            return {FIELD_PRICE: f"The price is above the maximum {amount_text(rules.max_price)}."}
         if rules.tick_size is not None and not _is_multiple(price, rules.tick_size):
             return {FIELD_PRICE: _off_grid_message("price", price, rules.tick_size, "tick size")}
         return {}
@@ -643,10 +644,10 @@ class OrderTicket:
         if _decimals_of(quantity) > rules.quantity_decimals:
             return {FIELD_QUANTITY: _too_many_decimals("quantity", rules.quantity_decimals, rules.symbol)}
         if rules.min_qty is not None and quantity < rules.min_qty:
-            minimum = format_decimal(rules.min_qty)
+            minimum = amount_text(rules.min_qty)
             return {FIELD_QUANTITY: f"The quantity is below the minimum {minimum} {rules.base_asset}."}
         if rules.max_qty is not None and quantity > rules.max_qty:
-            maximum = format_decimal(rules.max_qty)
+            maximum = amount_text(rules.max_qty)
             return {FIELD_QUANTITY: f"The quantity is above the maximum {maximum} {rules.base_asset}."}
         if rules.step_size is not None and not _is_multiple(quantity, rules.step_size):
             return {FIELD_QUANTITY: _off_grid_message("quantity", quantity, rules.step_size, "step size")}
@@ -660,7 +661,7 @@ class OrderTicket:
             total = price * quantity
         if total < minimum:
             quote = self.rules.quote_asset
-            shown, least = format_decimal(total), format_decimal(minimum)
+            shown, least = amount_text(total, self.rules.price_decimals, rounding=ROUND_FLOOR), amount_text(minimum)
             return {FIELD_TOTAL: f"The order total {shown} {quote} is below the minimum {least} {quote}."}
         return {}
 
@@ -678,7 +679,9 @@ class OrderTicket:
             return {}
         fee_on_top = asset == self.rules.quote_asset and self._buy_fee_rate_on_top() > 0
         fee_note = " including the fee" if fee_on_top else ""
-        need, have = format_decimal(needed), format_decimal(free)
+        decimals = self.rules.quantity_decimals if asset == self.rules.base_asset else self.rules.price_decimals
+        need = amount_text(needed, decimals, rounding=ROUND_CEILING)
+        have = amount_text(free, decimals, rounding=ROUND_FLOOR)
         return {FIELD_BALANCE: f"Not enough {asset}: this order needs {need}{fee_note}, you have {have} free."}
 
     def _fat_finger_message(self) -> str:
@@ -688,7 +691,7 @@ class OrderTicket:
         shown = distance.copy_abs().quantize(Decimal("0.01"), rounding=ROUND_FLOOR, context=_EXACT)
         value, name = reference
         return (
-            f"This price is {shown:f} % {direction} {name} {format_decimal(value)} "
+            f"This price is {shown:f} % {direction} {name} {amount_text(value, self.rules.price_decimals)} "
             f"(guard: {format_decimal(self.fat_finger_pct)} %). Confirm it to send anyway."
         )
 
@@ -703,5 +706,5 @@ def _too_many_decimals(what: str, decimals: int, symbol: str) -> str:
 def _off_grid_message(what: str, value: Decimal, step: Decimal, step_name: str) -> str:
     below = _round_to_grid(value, step, ROUND_FLOOR)
     above = _round_to_grid(value, step, ROUND_CEILING)
-    options = f"{format_decimal(above)}" if below <= 0 else f"{format_decimal(below)} or {format_decimal(above)}"
-    return f"The {what} must be a multiple of the {step_name} {format_decimal(step)} (e.g. {options})."
+    options = amount_text(above) if below <= 0 else f"{amount_text(below)} or {amount_text(above)}"
+    return f"The {what} must be a multiple of the {step_name} {amount_text(step)} (e.g. {options})."

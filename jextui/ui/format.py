@@ -13,6 +13,8 @@ from datetime import datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING
 
+from jextui.amount_text import amount_text
+
 if TYPE_CHECKING:
     from jextui.api.models import SymbolInfo
 
@@ -153,12 +155,10 @@ def format_as_sent(value: Decimal) -> str:
 
 
 def format_plain(value: Decimal) -> str:
-    """Exactly ``value``, without an exponent or trailing zeros: ``43000.50`` → ``43000.5``
-    (prices and quantities in sentences, where the symbol's precision is not at hand)."""
-    if not value.is_finite():
-        return "—"
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    """Exactly ``value``, without an exponent or trailing zeros, thousands grouped as in the
+    panes: ``43000.50`` → ``43,000.5`` (prices and quantities in sentences, where the symbol's
+    precision is not at hand)."""
+    return amount_text(value)
 
 
 def format_rate(rate: Decimal) -> str:

@@ -17,12 +17,12 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
+from jextui.amount_text import amount_text
 from jextui.api.models import Order, OrderResult
 from jextui.feed.user_sequencer import FillNotice
 from jextui.trading.errors_text import describe_error
-from jextui.trading.fills import FillEvent, FillEventKind, FillTracker
+from jextui.trading.fills import FillEvent, FillEventKind, FillTracker, fill_sentence
 from jextui.trading.reconcile import ReconcileReport
-from jextui.ui.format import format_plain
 
 __all__ = ["FillAnnouncer", "FillWatcher", "fill_text", "FILL_TITLES", "OTHER_SYMBOLS_PER_CHECK"]
 
@@ -39,15 +39,20 @@ FILL_TITLES: dict[FillEventKind, str] = {
 NOTIFICATION_SECONDS = 8.0
 
 
-def fill_text(event: FillEvent, *, private: bool) -> str:
-    """The sentence for one event (the tracker's own, or one without amounts)."""
+def fill_text(event: FillEvent, *, private: bool, precision: tuple[int, int] | None = None) -> str:
+    """The sentence for one event, at the symbol's ``precision`` (price, quantity decimals) when
+    known; in privacy mode, without amounts."""
     if not private:
-        return event.message
-    what = f"{event.side} {event.symbol} @ {format_plain(event.price)} (order {event.order_id})"
+        return fill_sentence(event, precision)
+    price = amount_text(event.price, None if precision is None else precision[0])
+    what = f"{event.side} {event.symbol} @ {price} (order {event.order_id})"
     if event.kind == FillEventKind.FILLED:
         return f"Filled: {what}."
     if event.kind == FillEventKind.PARTIAL_FILL:
         return f"Partly filled: {what}."
+    expired = event.expired
+    if expired is not None:
+        return f"{expired.capitalize()}: {what} ({event.time_in_force})."
     return f"Cancelled: {what} ({event.status})."
 
 
@@ -67,8 +72,10 @@ class FillAnnouncer:
         bell: Callable[[], None],
         bell_on: Callable[[], bool],
         private: Callable[[], bool],
+        precision: Callable[[str], tuple[int, int] | None] = lambda _symbol: None,
     ) -> None:
         self._notify = notify
+        self._precision = precision
         self._ring = bell
         self._bell = bell_on
         self._private = private
@@ -85,10 +92,11 @@ class FillAnnouncer:
             except Exception:  # an alert's trouble must not lose the fill's own notice
                 log.exception("a fill listener failed")
         for event in events:
-            text = fill_text(event, private=self._private())
+            text = fill_text(event, private=self._private(), precision=self._precision(event.symbol))
             self.announced.append(text)
             is_fill = event.kind in (FillEventKind.FILLED, FillEventKind.PARTIAL_FILL)
-            self._notify(text, title=FILL_TITLES[event.kind], timeout=NOTIFICATION_SECONDS)
+            title = "Order expired" if event.expired is not None else FILL_TITLES[event.kind]
+            self._notify(text, title=title, timeout=NOTIFICATION_SECONDS)
             if is_fill and self._bell():
                 self._ring()
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from jextui.trading.errors_text import UNKNOWN_OUTCOME_TEXT, describe_error
+from jextui.trading.fills import expiry_words
 from jextui.trading.submit import OutcomeKind, SubmitOutcome
 from jextui.ui.screens.account.words import order_status_words
 
@@ -14,6 +17,11 @@ def outcome_text(outcome: SubmitOutcome, *, private: bool = False) -> tuple[str,
     kind = outcome.kind
     order_id, status = outcome.order_id, outcome.order_status
     status_words = f"{status} — {order_status_words(status)}" if status else "status not given"
+    source = outcome.result or outcome.found
+    time_in_force = getattr(source, "time_in_force", None)
+    expired = expiry_words(status, time_in_force, getattr(source, "executed_qty", Decimal(0)))
+    if expired is not None:
+        status_words = f"{expired} ({time_in_force}; the exchange says {status})"
     code = outcome.error_code
     code_text = f" (code {code})" if code is not None else ""
     if kind == OutcomeKind.ACCEPTED:

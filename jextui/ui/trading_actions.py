@@ -109,7 +109,8 @@ class TradingController(CancelActions):
         self.deps = deps
         self.console = deps.console
         self.announcer = FillAnnouncer(
-            notify=deps.console.notify, bell=deps.console.bell, bell_on=self._bell_enabled, private=deps.private
+            notify=deps.console.notify, bell=deps.console.bell, bell_on=self._bell_enabled, private=deps.private,
+            precision=deps.store.precision,
         )
         self.fills = FillWatcher(self.announcer, lambda: self.client, self._in_background("trading-lookups"),
                                  on_events=self._journal_order_states)
@@ -207,6 +208,10 @@ class TradingController(CancelActions):
 
     def precision(self, symbol: str) -> tuple[int, int] | None:
         return self.store.precision(symbol)
+
+    @property
+    def demo(self) -> bool:
+        return bool(self.settings.demo)
 
     def known_assets(self) -> list[str]:
         return sorted(self.store.free_balances() or {})

@@ -28,10 +28,10 @@ def ticket(side: Side, price: str, qty: str, tif: str = "GTC", **context: Any) -
 def test_a_sweeping_buy_needs_a_confirmation_naming_the_average_and_the_levels() -> None:
     verdict = guard_order(ticket("BUY", "31.00", "2", "IOC"), asks=ASKS, bids=BIDS, fat_finger_pct=D("5"))
     assert verdict.kind == GUARD_CONFIRM and verdict.needs_confirmation and verdict.crossing
-    assert "would take 4 levels (28.6 to 31)" in verdict.text
+    assert "would take 4 levels (28.60 to 31.00)" in verdict.text
     assert "estimated average 29.45 USDT" in verdict.text  # (14.3 + 14.35 + 14.75 + 15.5) / 2
-    assert "8.39 % above the best ask 28.6 (guard 5 %)" in verdict.text
-    assert verdict.lines == ("28.6 × 0.5 DASH", "28.7 × 0.5 DASH", "29.5 × 0.5 DASH", "31 × 0.5 DASH")
+    assert "8.39 % above the best ask 28.60 (guard 5 %)" in verdict.text
+    assert verdict.lines == ("28.60 × 0.500 DASH", "28.70 × 0.500 DASH", "29.50 × 0.500 DASH", "31.00 × 0.500 DASH")
     assert verdict.title == "Order would sweep the book"
 
 
@@ -59,7 +59,7 @@ def test_a_buy_far_above_the_ask_that_the_best_level_fills_is_clear() -> None:
 def test_a_gtc_remainder_resting_far_above_the_ask_needs_a_confirmation() -> None:
     verdict = guard_order(ticket("BUY", "40", "5"), asks=ASKS, bids=BIDS, fat_finger_pct=D("5"))
     assert verdict.kind == GUARD_CONFIRM
-    assert "The remaining 1.5 DASH would rest at 40." in verdict.text
+    assert "The remaining 1.500 DASH would rest at 40.00." in verdict.text
     assert "39.86 % above the best ask" in verdict.text
 
 

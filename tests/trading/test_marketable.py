@@ -52,7 +52,7 @@ def test_what_finds_nothing_within_the_cap_would_expire() -> None:
     assert estimate.filled == D("1.8") and estimate.expired == D("1.2")
     assert all(level.price <= estimate.limit_price for level in estimate.levels)
     text = estimate.describe(RULES)
-    assert "1.2 BTC would expire unfilled" in text and "over 3 levels" in text
+    assert "1.200 BTC would expire unfilled" in text and "over 3 levels" in text
 
 
 def test_a_sell_is_capped_below_the_best_bid_rounded_up_to_the_tick() -> None:

@@ -47,7 +47,7 @@ def test_a_price_exactly_at_the_minimum_or_the_maximum_is_allowed() -> None:
     assert ticket(price="1000", qty="0.01", info=info, free_balances={"USDT": D("10")}).validate() == {}
     assert ticket(price="0.99", qty="20", info=info).validate()[FIELD_PRICE] == "The price is below the minimum 1."
     assert ticket(price="1000.01", qty="0.01", info=info).validate()[FIELD_PRICE] == (
-        "The price is above the maximum 1000."
+        "The price is above the maximum 1,000."
     )
 
 
@@ -60,7 +60,7 @@ def test_a_quantity_exactly_at_the_minimum_is_allowed() -> None:
 def test_a_total_exactly_at_the_minimum_notional_is_allowed() -> None:
     assert ticket(price="100", qty="0.1").validate() == {}  # 10 USDT, the minimum
     assert ticket(price="100", qty="0.099").validate()[FIELD_TOTAL] == (
-        "The order total 9.9 USDT is below the minimum 10 USDT."
+        "The order total 9.90 USDT is below the minimum 10 USDT."
     )
 
 
@@ -149,24 +149,25 @@ def test_a_long_price_off_the_grid_names_the_exact_neighbours() -> None:
                           quantity_text="1")
     assert subject.validate()[FIELD_PRICE] == (
         "The price must be a multiple of the tick size 0.00000000000000001 "
-        "(e.g. 123456789012345678.12345678901234567 or 123456789012345678.12345678901234568)."
+        "(e.g. 123,456,789,012,345,678.12345678901234567 or 123,456,789,012,345,678.12345678901234568)."
     )
 
 
-def test_a_long_total_below_the_minimum_is_shown_unrounded() -> None:
+def test_a_long_total_below_the_minimum_is_shown_at_the_quote_precision_rounded_down() -> None:
     subject = OrderTicket("BUY", fine_rules(min_notional=D(10)), price_text="1.000000000000000001",
                           quantity_text="1.000000000000000001")
     assert subject.validate()[FIELD_TOTAL] == (
-        "The order total 1.000000000000000002000000000000000001 USDT is below the minimum 10 USDT."
+        "The order total 1.000000000000000002 USDT is below the minimum 10 USDT."
     )
 
 
-def test_a_long_need_is_compared_and_shown_unrounded() -> None:
+def test_a_long_need_is_compared_unrounded_and_shown_rounded_up() -> None:
     # 1.000000000000000001 squared is a hair above 1 USDT: rounding it to 28 digits would make it affordable.
+    # Shown at the quote precision (18 here), the need is rounded up and the free balance down.
     subject = OrderTicket("BUY", fine_rules(), price_text="1.000000000000000001", quantity_text="1.000000000000000001",
                           free_balances={"USDT": D("1.000000000000000002")})
     assert subject.validate()[FIELD_BALANCE] == (
-        "Not enough USDT: this order needs 1.000000000000000002000000000000000001, you have 1.000000000000000002 free."
+        "Not enough USDT: this order needs 1.000000000000000003, you have 1.000000000000000002 free."
     )
 
 
@@ -289,7 +290,7 @@ def test_a_buy_too_poor_for_one_step_names_the_quote_asset() -> None:
 
 def test_an_empty_balance_mapping_counts_as_nothing_free() -> None:
     sell = ticket("SELL", price="100", qty="0.5", free_balances={})
-    assert sell.validate()[FIELD_BALANCE] == "Not enough BTC: this order needs 0.5, you have 0 free."
+    assert sell.validate()[FIELD_BALANCE] == "Not enough BTC: this order needs 0.5000, you have 0.0000 free."
 
 
 # --- fees unknown, fees on top ---------------------------------------------------------
@@ -304,7 +305,7 @@ def test_a_buy_with_an_unknown_fee_needs_the_notional_and_gets_the_whole_quantit
     sized = ticket("BUY", price="100", qty="", fee_from_received=False, fee=None)
     assert sized.size_pct(100) is None and sized.quantity_text == "10.0000"
     too_much = ticket("BUY", price="100", qty="10.001", fee_from_received=False, fee=None)
-    assert too_much.validate()[FIELD_BALANCE] == "Not enough USDT: this order needs 1000.1, you have 1000 free."
+    assert too_much.validate()[FIELD_BALANCE] == "Not enough USDT: this order needs 1,000.10, you have 1,000.00 free."
 
 
 def test_a_sell_never_pays_a_fee_on_top_of_its_base() -> None:
@@ -330,7 +331,7 @@ def test_a_bad_quantity_hides_the_total_and_balance_problems() -> None:
 def test_the_fat_finger_message_says_above_for_a_small_guard() -> None:
     subject = ticket(price="100.80", qty="1", last_price=D("100"), fat_finger_pct=D("0.5"))
     assert subject.validate()[FIELD_PRICE] == (
-        "This price is 0.80 % above the last price 100 (guard: 0.5 %). Confirm it to send anyway."
+        "This price is 0.80 % above the last price 100.00 (guard: 0.5 %). Confirm it to send anyway."
     )
 
 

@@ -87,7 +87,7 @@ def test_sizing_explains_why_it_cannot() -> None:
     nothing = ticket("SELL", price="100", free_balances={"BTC": D("0")})
     assert nothing.size_pct(100) == "100 % of your free BTC is less than one quantity step (0.001)."
     below_notional = ticket("SELL", price="100", free_balances={"BTC": D("0.05")})
-    assert below_notional.size_pct(25) == "The order total 1.2 USDT is below the minimum 10 USDT."
+    assert below_notional.size_pct(25) == "The order total 1.20 USDT is below the minimum 10 USDT."
     assert ticket("BUY", price="100").size_pct(0) == "Choose a percentage between 1 and 100."
     assert ticket("BUY", price="100").size_pct(150) == "Choose a percentage between 1 and 100."
     assert ticket("BUY", price="100", free_balances=None).size_pct(50) == "Balances are not loaded yet."

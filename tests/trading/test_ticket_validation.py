@@ -51,7 +51,7 @@ def test_request_drops_trailing_zeros_so_the_exchange_sees_few_decimals() -> Non
         ("0.005", "Too many decimals: the price allows at most 2 decimals for BTCUSDT."),
         ("100.03", "The price must be a multiple of the tick size 0.05 (e.g. 100 or 100.05)."),
         ("0.03", "The price must be a multiple of the tick size 0.05 (e.g. 0.05)."),
-        ("200000", "The price is above the maximum 100000."),
+        ("200000", "The price is above the maximum 100,000."),
     ],
 )
 def test_price_messages(price: str, message: str) -> None:
@@ -89,7 +89,7 @@ def test_quantity_messages(qty: str, message: str) -> None:
 
 def test_minimum_notional() -> None:
     errors = ticket(price="5", qty="1", last_price=None).validate()
-    assert errors == {FIELD_TOTAL: "The order total 5 USDT is below the minimum 10 USDT."}
+    assert errors == {FIELD_TOTAL: "The order total 5.00 USDT is below the minimum 10 USDT."}
 
 
 def test_missing_filter_fields_are_not_checked() -> None:
@@ -100,17 +100,17 @@ def test_missing_filter_fields_are_not_checked() -> None:
 
 def test_buy_needs_the_notional_in_free_quote() -> None:
     errors = ticket(price="100", qty="10.5", free_balances={"USDT": D("1000")}).validate()
-    assert errors == {FIELD_BALANCE: "Not enough USDT: this order needs 1050, you have 1000 free."}
+    assert errors == {FIELD_BALANCE: "Not enough USDT: this order needs 1,050.00, you have 1,000.00 free."}
 
 
 def test_sell_needs_the_quantity_in_free_base() -> None:
     errors = ticket("SELL", price="100", qty="2.5", free_balances={"BTC": D("2")}).validate()
-    assert errors == {FIELD_BALANCE: "Not enough BTC: this order needs 2.5, you have 2 free."}
+    assert errors == {FIELD_BALANCE: "Not enough BTC: this order needs 2.5000, you have 2.0000 free."}
 
 
 def test_an_asset_missing_from_the_balances_counts_as_zero() -> None:
     errors = ticket("SELL", free_balances={"USDT": D("5000")}).validate()
-    assert errors[FIELD_BALANCE] == "Not enough BTC: this order needs 1, you have 0 free."
+    assert errors[FIELD_BALANCE] == "Not enough BTC: this order needs 1.0000, you have 0.0000 free."
 
 
 def test_balance_check_waits_for_balances() -> None:
@@ -123,7 +123,7 @@ def test_fee_charged_in_quote_on_top_of_a_buy_counts() -> None:
     assert fits_without_fee.validate() == {}  # default: the fee is taken from the BTC received
     on_top = ticket(price="100", qty="1", free_balances=balances, fee=fee("0.001", "0.002"), fee_from_received=False)
     assert on_top.validate() == {
-        FIELD_BALANCE: "Not enough USDT: this order needs 100.2 including the fee, you have 100 free."
+        FIELD_BALANCE: "Not enough USDT: this order needs 100.20 including the fee, you have 100.00 free."
     }
 
 
@@ -150,7 +150,7 @@ def test_fat_finger_needs_a_second_confirmation_then_passes() -> None:
     far = ticket(price="110", qty="1", last_price=D("100"))
     assert far.needs_fat_finger_confirmation
     assert far.validate() == {
-        FIELD_PRICE: "This price is 10.00 % above the last price 100 (guard: 5 %). Confirm it to send anyway."
+        FIELD_PRICE: "This price is 10.00 % above the last price 100.00 (guard: 5 %). Confirm it to send anyway."
     }
     assert far.order_request() is None
     far.confirm_fat_finger()
@@ -174,7 +174,7 @@ def test_fat_finger_guard_edge_and_custom_distance() -> None:
     assert ticket(price="500", last_price=None).validate() == {}  # nothing to compare with, no guard
     mid_only = ticket(price="110", last_price=None, best_bid=D("99.9"), best_ask=D("100.1"))
     assert mid_only.validate() == {
-        FIELD_PRICE: "This price is 10.00 % above the mid price 100 (guard: 5 %). Confirm it to send anyway."
+        FIELD_PRICE: "This price is 10.00 % above the mid price 100.00 (guard: 5 %). Confirm it to send anyway."
     }
 
 

@@ -14,14 +14,19 @@ from support.account_orders_ui import place_before_start
 from support.app_harness import SNAPSHOT_STREAMS, make_test_app, wait_for_data, wait_until
 from textual.pilot import Pilot
 
+# Generous bounds: the waits end as soon as their condition holds; on a loaded machine the
+# account-wide start (discovery, then every pane's data) took more than the usual 10 s.
+WAIT_S = 30.0
+
 
 async def _all_orders(pilot: Pilot[Any]) -> None:
-    await wait_for_data(pilot)
+    await wait_for_data(pilot, timeout_s=WAIT_S)
     app: Any = pilot.app
-    await wait_until(pilot, lambda: len(app.main.panes.open_orders.orders) == 4, what="every order in the pane")
+    await wait_until(pilot, lambda: len(app.main.panes.open_orders.orders) == 4, timeout_s=WAIT_S,
+                     what="every order in the pane")
     if app.size[0] < 100:  # the narrow layout stacks the panes: bring the open orders up
         app.main.focus_pane("open_orders")
-    await wait_for_data(pilot)
+    await wait_for_data(pilot, timeout_s=WAIT_S)
 
 
 async def _active_only(pilot: Pilot[Any]) -> None:
@@ -29,14 +34,11 @@ async def _active_only(pilot: Pilot[Any]) -> None:
     await pilot.press("o")
     await pilot.pause()
     pilot.app.clear_notifications()
-    await wait_for_data(pilot)
+    await wait_for_data(pilot, timeout_s=WAIT_S)
 
 
 @pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["160x48", "80x24"])
-# The account-wide view is not snapshotted yet: its screen differed between runs (a colour on the
-# main screen), so only the narrowed view is; tests/ui/test_account_orders_ui.py asserts the
-# account-wide rows, title and marks.
-@pytest.mark.parametrize("view", ["active"])
+@pytest.mark.parametrize("view", ["all", "active"])
 def test_snapshot_open_orders_pane(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                    size: tuple[int, int], view: str) -> None:
     place_before_start(monkeypatch)

@@ -15,6 +15,7 @@ from support.sandbox import send_signed
 
 from jextui.feed.events import AccountUpdate
 from jextui.market_store import NOTHING
+from jextui.ui import account_orders_watch
 from jextui.ui.screens.cancel_scope import CancelScopeScreen
 from jextui.ui.screens.confirm import ConfirmScreen
 
@@ -74,6 +75,9 @@ async def test_orders_on_unwatched_symbols_placed_before_start_are_shown_and_o_n
 
 async def test_cancel_all_asks_the_scope_symbol_then_account(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     placed = place_before_start(monkeypatch)
+    # The reconcile a bulk cancel asks for runs at most every MIN_REFRESH_GAP_S (10 s): 1 s here, so
+    # that "no open orders" is said once it is a fact without waiting out the product's spacing.
+    monkeypatch.setattr(account_orders_watch, "MIN_REFRESH_GAP_S", 1.0)
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)

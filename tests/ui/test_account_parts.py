@@ -62,11 +62,24 @@ def test_narrow_tables_keep_the_important_columns() -> None:
     assert dict(choose_columns(columns, rows, 200))[0] == len("2023-11-14 22:13:20")
 
 
+def test_cut_columns_take_the_room_the_others_leave() -> None:
+    address = "bc1q" + "8" * 38  # 42 characters
+    tx_id = "f" * 64
+    columns = [Column("Status"), Column("Address", priority=2, max_width=24),
+               Column("Transaction", priority=3, max_width=20)]
+    rows = [[Cell("awaiting approval"), Cell(address), Cell(tx_id)]]
+    assert choose_columns(columns, rows, 42) == [(0, 17), (1, 24)]  # cut at its width when the screen is full
+    assert choose_columns(columns, rows, 60) == [(0, 17), (1, 42)]  # the whole address once there is room
+    assert choose_columns(columns, rows, 81) == [(0, 17), (1, 42), (2, 20)]  # the address first, then the id
+    assert choose_columns(columns, rows, 200) == [(0, 17), (1, 42), (2, 64)]
+
+
 def test_status_codes_in_words() -> None:
     assert [deposit_status_words(code) for code in (0, 1, 2, 9)] == [
-        "pending", "success", "code 2 (undocumented)", "code 9 (unknown)"]
+        "pending", "success", "other", "unknown (code 9)"]
     assert [withdraw_status_words(code) for code in range(7)] == [
         "email sent", "cancelled", "awaiting approval", "rejected", "processing", "failure", "completed"]
+    assert withdraw_status_words(7) == "unknown (code 7)"
     assert order_status_words("CANCLEFILLED") == "cancelled after a partial fill"
     assert order_status_words("SOMETHING_NEW") == "something new"
 

@@ -10,12 +10,15 @@ import pytest
 from support.account_screens import open_screen
 from support.app_harness import client_of, make_test_app, sandbox_of, wait_for_data, wait_until
 from support.trading_ui import SYMBOL, resting_buy_price
+from textual.widgets import Static
 
 from jextui.ui.screens.account import (
     DepositHistoryScreen,
     PagedAccountScreen,
+    WithdrawHistoryScreen,
 )
 from jextui.ui.screens.account import history as history_module
+from jextui.ui.screens.account.record_detail import RecordDetailScreen
 from jextui.ui.widgets.table import TableView
 
 
@@ -46,7 +49,8 @@ async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path)
 
         deposits = await open_screen(pilot, "I")
         words = " ".join(table_lines(deposits))
-        assert all(status in words for status in ("pending", "success", "code 2 (undocumented)"))
+        assert all(status in words for status in ("pending", "success", "other"))
+        assert "code" not in words and "undocumented" not in words  # every status the sandbox gives has a word
         await pilot.press("escape")
 
         withdrawals = await open_screen(pilot, "W")
@@ -54,6 +58,28 @@ async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path)
         for status in ("email sent", "cancelled", "awaiting approval", "rejected", "processing", "failure",
                        "completed"):
             assert status in words
+        # a row in full: ↓ picks the first record with a transaction id, Enter shows it whole
+        copies: list[str] = []
+        app.copy_to_clipboard = copies.append  # type: ignore[method-assign,assignment]  # a recorder, not a clipboard
+        assert isinstance(withdrawals, WithdrawHistoryScreen)
+        assert withdrawals.table.selected == 0
+        row = next(index for index, record in enumerate(withdrawals.records) if record.tx_id and index > 0)
+        await pilot.press(*["down"] * row)
+        record = withdrawals.records[row]
+        assert withdrawals.picked == record and withdrawals.table.selected == row
+        await pilot.press("y")
+        assert copies == [record.address]  # straight from the table
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, RecordDetailScreen), what="the record's detail")
+        detail = app.screen
+        shown = [str(widget.content) for widget in detail.query(".record-value").results(Static)]
+        assert record.address in shown and record.tx_id in shown  # whole, not cut
+        assert detail.query_one("#record-frame").border_subtitle == " DEMO "
+        await pilot.press("t")
+        assert copies == [record.address, record.tx_id]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is withdrawals
         await pilot.press("escape")
 
         fees = await open_screen(pilot, "F")
@@ -141,7 +167,9 @@ async def test_pages_go_back_in_time_and_the_deposit_address_has_a_qr_code_at_80
         qr = screen.query_one("#deposit-qr")
         assert qr.content_text == btc
         assert "▀" in str(qr.render())
-        assert btc in str(screen.query_one("#deposit-text").content).replace("\n", "")
+        assert str(screen.query_one("#deposit-address").content) == btc  # whole, on a line of its own
+        assert screen.query_one("#deposit-address").size.height == 1
+        assert screen.query_one("#account-frame").border_subtitle == " DEMO "
         await pilot.press("y")
         assert copied == [btc]
         await pilot.press("down")

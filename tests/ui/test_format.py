@@ -202,7 +202,7 @@ def test_auto_decimals_shows_every_value_exactly() -> None:
 def test_plain_text_is_exact_without_exponent_or_trailing_zeros() -> None:
     from jextui.ui.format import format_plain
 
-    assert format_plain(Decimal("43000.50")) == "43000.5"
+    assert format_plain(Decimal("43000.50")) == "43,000.5"
     assert format_plain(Decimal("1E+2")) == "100"
     assert format_plain(Decimal("0.00001000")) == "0.00001"
     assert format_plain(Decimal("NaN")) == "—"

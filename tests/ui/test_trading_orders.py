@@ -118,12 +118,14 @@ async def test_fills_of_known_orders_are_announced_with_the_bell(tmp_path: Path)
             await other.sync_time()
             await other.new_order(SYMBOL, "SELL", Decimal("0.001"), inside, resp_type="RESULT")
             app.session.refresh_now("open_orders")
-            await wait_until(pilot, lambda: any(text.startswith("Partly filled: 0.001 of BUY 0.004")
-                                                for text in app.trading.announcer.announced),
+            # amounts at the symbol's precisions and grouped digits, as the panes show them
+            partial = f"Partly filled: 0.001000 of BUY 0.004000 {SYMBOL} @ {inside:,.2f} (order {order_id}) " \
+                      f"at {inside:,.2f} on average; 0.003000 left."
+            await wait_until(pilot, lambda: partial in app.trading.announcer.announced,
                              what="the partial fill notification")
             await other.new_order(SYMBOL, "SELL", Decimal("0.003"), inside, resp_type="RESULT")
             app.session.refresh_now("open_orders")
-            await wait_until(pilot, lambda: any(text.startswith(f"Filled: BUY 0.004 {SYMBOL}")
+            await wait_until(pilot, lambda: any(text.startswith(f"Filled: BUY 0.004000 {SYMBOL}")
                                                 for text in app.trading.announcer.announced),
                              what="the fill notification")
         fills = [text for text in notifications(app) if text.startswith(("Filled", "Partly filled"))]

@@ -189,7 +189,7 @@ async def test_test_order_then_confirmed_order_shows_in_open_orders(tmp_path: Pa
         await pilot.pause()
         confirm = app.screen
         assert isinstance(confirm, ConfirmScreen)
-        assert "BUY 0.002 BTC at" in str(confirm.lines[0])
+        assert "BUY 0.002000 BTC at" in str(confirm.lines[0])  # at the symbol's precisions, as the panes show it
         await pilot.press("n")
         await pilot.pause()
         assert ticket.result_text == "Not sent." and await exchange_orders(app) == []

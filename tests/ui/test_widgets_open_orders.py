@@ -75,6 +75,23 @@ async def test_selection_survives_updates_by_order_id() -> None:
         assert "no open orders" in orders.plain_lines()[1]
 
 
+async def test_an_unpicked_cursor_stays_on_the_top_row_whatever_order_the_listings_arrive_in() -> None:
+    # The account-wide listing grows as discovery finds orders: the first order found must not
+    # become the selection, or the highlighted row would depend on which answer came first.
+    oldest, middle, newest = sample_orders()  # 1001, 1002, 1003
+    for arrivals in ([[oldest], [middle, oldest], [newest, middle, oldest]], [[middle], [newest, middle, oldest]]):
+        orders = view()
+        async with HarnessApp(orders).run_test(size=(90, 10)):
+            for listed in arrivals:
+                orders.update_orders(listed)
+            assert int(orders.selected_order.order_id) == 1003  # type: ignore[union-attr]
+            orders.focus()
+            orders.action_cursor_down()  # picked: from now on the choice is kept by order id
+            newer = order(1004, "BUY", "43000.00", "2.000", time_offset_ms=9_000)
+            orders.update_orders([newer, newest, middle, oldest])
+            assert int(orders.selected_order.order_id) == 1002  # type: ignore[union-attr]
+
+
 async def test_privacy_hides_quantities() -> None:
     orders = view()
     async with HarnessApp(orders).run_test(size=(90, 10)) as pilot:

@@ -71,7 +71,7 @@ def detail_lines(
         ("Quantity", qty(order.orig_qty)),
         ("Filled", f"{qty(order.executed_qty)} ({format_percent(filled_pct, 1).lstrip('+')})"),
         ("Remaining", qty(order.orig_qty - order.executed_qty)),
-        ("Average price", "—" if average is None else format_price(average, price_decimals + 2)),
+        ("Average price", "—" if average is None else format_price(average, price_decimals)),
         ("Filled total", MASK if private else format_price(order.cummulative_quote_qty, price_decimals)),
         ("Placed", format_datetime(order.time, tz)),
         ("Last update", format_datetime(order.update_time, tz)),

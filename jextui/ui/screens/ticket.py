@@ -65,7 +65,7 @@ from jextui.trading.ticket import (
     OrderTicket,
     format_decimal,
 )
-from jextui.ui.format import MASK, format_amount, format_plain, format_price
+from jextui.ui.format import MASK, format_amount, format_fixed, format_plain, format_price
 from jextui.ui.keymap import bindings_for, keys_label
 from jextui.ui.messages import OrderProgress
 from jextui.ui.order_outcome_text import outcome_text
@@ -305,10 +305,13 @@ class TicketScreen(ModalScreen[None]):
             self._set_input(event.input.id or "", cleaned)
             self.action_size(share)
             return
+        before = self.ticket.price_text, self.size_text
         if event.input.id == "price":
             self.ticket.price_text = event.value
         elif event.input.id == "quantity":
             self.size_text = event.value
+        if self.result_text.startswith("Not sent") and before != (self.ticket.price_text, self.size_text):
+            self.show_result("", "")  # it spoke of the order as it was; it has changed since
         self._apply_size()
         self._repeat_armed = False
         self.redraw()
@@ -436,10 +439,11 @@ class TicketScreen(ModalScreen[None]):
             widget.display = bool(text)
         return widget
 
-    def _amount(self, value: Decimal | None, asset: str) -> str:
+    def _amount(self, value: Decimal | None, asset: str, decimals: int | None = None) -> str:
         if value is None:
             return "—"
-        return f"{MASK if self.host.private else format_amount(value)} {asset}"
+        shown = format_amount(value) if decimals is None else format_fixed(value, decimals)
+        return f"{MASK if self.host.private else shown} {asset}"
 
     def _draw_summary(self) -> None:
         ticket, rules = self.ticket, self.ticket.rules
@@ -449,7 +453,7 @@ class TicketScreen(ModalScreen[None]):
         if estimate is None:
             lines.append(f"{'Total':<17}—")
         else:
-            lines.append(f"{'Total':<17}{self._amount(estimate.notional, rules.quote_asset)}")
+            lines.append(f"{'Total':<17}{self._amount(estimate.notional, rules.quote_asset, rules.price_decimals)}")
             fee_label = f"Fee ({estimate.liquidity})"
             if estimate.fee_amount is None or estimate.fee_rate is None:
                 lines.append(f"{fee_label:<17}unknown (trade fees not loaded)")
@@ -629,10 +633,14 @@ class TicketScreen(ModalScreen[None]):
                 self.query_one("#price", Input).focus()
 
         lines = [verdict.text, *verdict.lines, "",
-                 f"Send {self.ticket.side} at {price} {self.ticket.rules.quote_asset} anyway?"]
+                 f"Send {self.ticket.side} at {self._price_words()} {self.ticket.rules.quote_asset} anyway?"]
         screen = ConfirmScreen(verdict.title, lines, yes_label="Yes, this price",
                                no_label="Change it", yes_keys=("y",), danger=True)
         self.app.push_screen(screen, answered)
+
+    def _price_words(self) -> str:
+        price = self.ticket.price
+        return self.ticket.price_text if price is None else format_fixed(price, self.ticket.rules.price_decimals)
 
     def _confirm_and_send(self, dry_run: bool) -> None:
         request = self.ticket.order_request()
@@ -664,12 +672,12 @@ class TicketScreen(ModalScreen[None]):
 
     def summary_lines(self, request: OrderRequest) -> list[str]:
         rules = self.ticket.rules
-        quantity = MASK if self.host.private else format_plain(request.quantity)
-        lines = [f"{request.side} {quantity} {rules.base_asset} at {format_plain(request.price)} "
+        quantity = MASK if self.host.private else format_fixed(request.quantity, rules.quantity_decimals)
+        lines = [f"{request.side} {quantity} {rules.base_asset} at {format_fixed(request.price, rules.price_decimals)} "
                  f"{rules.quote_asset}, {request.time_in_force}, limit order on {rules.symbol}."]
         estimate = self.ticket.estimate()
         if estimate is not None:
-            lines.append(f"Total {self._amount(estimate.notional, rules.quote_asset)}"
+            lines.append(f"Total {self._amount(estimate.notional, rules.quote_asset, rules.price_decimals)}"
                          + ("" if estimate.fee_amount is None
                             else f", fee ≈ {self._amount(estimate.fee_amount, estimate.fee_asset)}")
                          + ".")
@@ -709,7 +717,7 @@ class TicketScreen(ModalScreen[None]):
         if outcome.kind in (OutcomeKind.ACCEPTED, OutcomeKind.RESOLVED) and request is not None:
             self.last_placed = request
             if self.sent_marketable:
-                text += " " + fill_words(outcome, self.ticket.rules.base_asset, private=self.host.private)
+                text += " " + fill_words(outcome, self.ticket.rules, private=self.host.private)
         self.show_result(text, level)
         if outcome.field_errors:
             self.redraw()

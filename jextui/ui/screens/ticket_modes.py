@@ -26,8 +26,8 @@ from jextui.trading.guard import GuardVerdict, guard_order
 from jextui.trading.marketable import MarketableEstimate, MarketableRefusal, plan_marketable
 from jextui.trading.sizing import SIZE_QUANTITY, SizeResult, evaluate_size
 from jextui.trading.submit import SubmitOutcome
-from jextui.trading.ticket import OrderTicket, format_decimal
-from jextui.ui.format import MASK, format_amount, format_plain
+from jextui.trading.ticket import OrderTicket, SymbolRules, format_decimal
+from jextui.ui.format import MASK, format_fixed
 
 __all__ = ["BookView", "ModeHost", "size_hint", "effective_ticket", "marketable_plan", "guard_verdict",
            "fill_words", "SIZE_KEYS", "SIZE_CHARACTERS", "size_key_in", "MARKETABLE_KEY"]
@@ -90,8 +90,8 @@ def size_hint(text: str, ticket: OrderTicket, *, private: bool) -> tuple[SizeRes
         return result, ""
     if private:
         return result, f"= {MASK} {rules.base_asset}"
-    total = "" if result.total is None else f" · {format_amount(result.total)} {rules.quote_asset}"
-    return result, f"= {format_plain(result.quantity)} {rules.base_asset}{total}"
+    total = "" if result.total is None else f" · {format_fixed(result.total, rules.price_decimals)} {rules.quote_asset}"
+    return result, f"= {format_fixed(result.quantity, rules.quantity_decimals)} {rules.base_asset}{total}"
 
 
 def effective_ticket(ticket: OrderTicket, size_text: str) -> OrderTicket:
@@ -121,8 +121,9 @@ def guard_verdict(ticket: OrderTicket, host: ModeHost, fat_finger_pct: Decimal) 
                        passive=host.fat_finger_passive)
 
 
-def fill_words(outcome: SubmitOutcome, base_asset: str, *, private: bool) -> str:
-    """After a marketable (IOC) order's answer: how much filled, at what average, and what expired."""
+def fill_words(outcome: SubmitOutcome, rules: SymbolRules, *, private: bool) -> str:
+    """After a marketable (IOC) order's answer: how much filled, at what average (at the symbol's
+    price precision), and what expired."""
     result = outcome.result
     if not isinstance(result, OrderResult):
         return ""
@@ -130,9 +131,11 @@ def fill_words(outcome: SubmitOutcome, base_asset: str, *, private: bool) -> str
     expired = max(Decimal(0), ordered - filled)
     if private:
         return "Filled and expired amounts are hidden (privacy)."
+    base_asset, lots = rules.base_asset, rules.quantity_decimals
     if filled <= 0:
-        return f"Nothing filled; {format_plain(expired)} {base_asset} expired."
+        return f"Nothing filled; {format_fixed(expired, lots)} {base_asset} expired."
     average = result.cummulative_quote_qty / filled
-    text = f"Filled {format_plain(filled)} {base_asset} at an average {format_plain(average.normalize())}"
-    text += f"; {format_plain(expired)} {base_asset} expired." if expired else "; nothing expired."
+    text = (f"Filled {format_fixed(filled, lots)} {base_asset} at an average "
+            f"{format_fixed(average, rules.price_decimals)} {rules.quote_asset}")
+    text += f"; {format_fixed(expired, lots)} {base_asset} expired." if expired else "; nothing expired."
     return text

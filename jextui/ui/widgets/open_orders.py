@@ -2,8 +2,10 @@
 
 Newest first: time, symbol (when wide), side (``$buy`` / ``$sell``), price,
 quantity, filled %, status and order id; narrow panes drop the id, status,
-symbol and time in that order.  The cursor (up/down, j/k) stays on the same
-order id across updates; a change of the highlighted order posts
+symbol and time in that order.  Until the trader picks a row (a cursor key,
+or an order placed here), the cursor stays on the top row, whatever order the
+listings arrive in; once picked, it stays on the same order id across
+updates; a change of the highlighted order posts
 :class:`~jextui.ui.messages.OrderHighlighted` and Enter posts
 :class:`~jextui.ui.messages.OrderActivated`.  Cancelling is the
 app's job: it reads :attr:`OpenOrdersView.selected_order`.  Privacy mode
@@ -103,6 +105,7 @@ class OpenOrdersView(ListPane):
         self._selected_id: int | None = None
         self._precisions: dict[str, tuple[int, int]] = {}
         self._select_when_listed: int | None = None  # an order placed here, selected once it is listed
+        self._picked = False  # the trader chose the row (until then the cursor stays on the top row)
         self._source: ListingSource | None = None
         self._listing: OrdersListing | None = None
         self._only_active = False
@@ -166,7 +169,10 @@ class OpenOrdersView(ListPane):
         ids = [int(order.order_id) for order in ordered]
         if self._select_when_listed in ids:
             self._selected_id, self._select_when_listed = self._select_when_listed, None
-        if self._selected_id in ids:
+            self._picked = True
+        if not self._picked:
+            self._cursor.index = 0  # the first listing to arrive does not choose the row
+        elif self._selected_id in ids:
             self._cursor.index = ids.index(self._selected_id)
         else:
             self._cursor.index = previous_index  # the neighbour takes the gone order's place
@@ -178,6 +184,7 @@ class OpenOrdersView(ListPane):
         """Forget the orders (e.g. when the active symbol changes)."""
         self._orders = []
         self._cursor = ListCursor()
+        self._picked = False
         self._has_data = False
         self.refresh_lines()
         self._announce_if_changed()
@@ -220,6 +227,7 @@ class OpenOrdersView(ListPane):
         if order_id not in ids:
             return False
         self._cursor.index = ids.index(order_id)
+        self._picked = True
         self.refresh_lines()
         self._announce_if_changed()
         return True
@@ -235,6 +243,7 @@ class OpenOrdersView(ListPane):
         return len(self._orders)
 
     def _cursor_moved(self) -> None:
+        self._picked = True
         self._announce_if_changed()
 
     def _announce_if_changed(self) -> None:

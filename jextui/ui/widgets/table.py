@@ -43,17 +43,19 @@ class Cell:
     role: Role = ""
 
 
-def _natural_widths(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[int]:
-    widths = []
-    for index, column in enumerate(columns):
-        widest = max([len(column.title), *(len(row[index].text) for row in rows)])
-        widths.append(min(widest, column.max_width) if column.max_width else widest)
-    return widths
+def _widest(columns: Sequence[Column], rows: Sequence[Sequence[Cell]]) -> list[int]:
+    return [max([len(column.title), *(len(row[index].text) for row in rows)]) for index, column in enumerate(columns)]
 
 
 def choose_columns(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], width: int) -> list[tuple[int, int]]:
-    """``(column index, width)`` of the columns that fit in ``width``, in display order."""
-    widths = _natural_widths(columns, rows)
+    """``(column index, width)`` of the columns that fit in ``width``, in display order.
+
+    A column with a ``max_width`` is chosen at that width; the room the chosen columns
+    leave then widens the ones cut short (most important first), up to their widest
+    cell, so that long addresses and ids are cut only when the screen is full.
+    """
+    widest = _widest(columns, rows)
+    widths = [min(w, column.max_width) if column.max_width else w for w, column in zip(widest, columns, strict=True)]
     by_importance = sorted(range(len(columns)), key=lambda index: (columns[index].priority, index))
     kept: list[int] = []
     used = 0
@@ -62,6 +64,11 @@ def choose_columns(columns: Sequence[Column], rows: Sequence[Sequence[Cell]], wi
         if used + extra <= width:
             kept.append(index)
             used += extra
+    for index in kept:  # by importance
+        grow = min(widest[index] - widths[index], width - used)
+        if grow > 0:
+            widths[index] += grow
+            used += grow
     return [(index, widths[index]) for index in sorted(kept)]
 
 
@@ -77,6 +84,7 @@ class TableView(Widget):
     TableView > .table--bad { color: $error; }
     TableView > .table--warn { color: $warning; }
     TableView > .table--muted { color: $foreground-muted; }
+    TableView > .table--cursor { text-style: reverse; }
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -87,6 +95,7 @@ class TableView(Widget):
         "table--bad",
         "table--warn",
         "table--muted",
+        "table--cursor",
     }
 
     class Resized(Message):
@@ -97,12 +106,21 @@ class TableView(Widget):
         self._columns: list[Column] = []
         self._rows: list[list[Cell]] = []
         self._offset = 0
+        self._selected: int | None = None
 
-    def set_table(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], offset: int) -> None:
+    def set_table(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], offset: int,
+                  selected: int | None = None) -> None:
+        """The rows from ``offset`` are shown; ``selected`` (a row index) is drawn reversed."""
         self._columns = list(columns)
         self._rows = [list(row) for row in rows]
         self._offset = max(0, offset)
+        self._selected = selected
         self.refresh()
+
+    @property
+    def selected(self) -> int | None:
+        """The row drawn as selected, if any."""
+        return self._selected
 
     def on_resize(self, event: events.Resize) -> None:
         self.post_message(self.Resized())
@@ -130,10 +148,13 @@ class TableView(Widget):
                 for index, size in chosen
             )
         ]
-        for row in shown:
+        for number, row in enumerate(shown, start=self._offset):
             cells = (
                 fit(row[index].text, size, self._columns[index].justify, self._style(row[index].role))
                 for index, size in chosen
             )
-            lines.append(join_cells(cells))
+            line = join_cells(cells)
+            if number == self._selected:
+                line.stylize(self._style("cursor"))
+            lines.append(line)
         return Text("\n").join(lines)

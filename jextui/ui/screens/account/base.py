@@ -61,6 +61,11 @@ class TradingHost(Protocol):
 
     def account_unavailable_reason(self, *, key_only: bool = False) -> str | None: ...
 
+    @property
+    def demo(self) -> bool:
+        """Whether the console runs on the built-in sandbox (the screens show the DEMO badge)."""
+        ...
+
 
 ACCOUNT_SCREEN_CSS = """
 AccountScreen {
@@ -73,6 +78,10 @@ AccountScreen > #account-frame {
     border: round $border;
     border-title-color: $foreground;
     border-title-style: bold;
+    border-subtitle-align: left;
+    border-subtitle-background: $warning;
+    border-subtitle-color: $background;
+    border-subtitle-style: bold;
     padding: 0 1;
     background: $surface;
 }
@@ -100,6 +109,8 @@ class AccountScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="account-frame") as frame:
             frame.border_title = self.title_text()
+            if getattr(self.host, "demo", False):  # as on the main screen's status bar
+                frame.border_subtitle = " DEMO "
             yield Static("", id="account-status", markup=False)
             yield from self.compose_body()
         yield KeyFooter()
@@ -274,6 +285,10 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
             log.warning("an unreadable %s record was not shown", self.NOUN, exc_info=True)
             return [Cell("(unreadable record)", "warn"), *(Cell("") for _ in range(width - 1))]
 
+    def selected_row(self) -> int | None:
+        """The row drawn as selected (None: the screen has no row cursor)."""
+        return None
+
     def record_key(self, record: Record) -> Any:
         """What identifies a record (duplicates across pages are dropped)."""
         return id(record)
@@ -320,7 +335,7 @@ class PagedAccountScreen(AccountScreen, Generic[Record]):
             return
         columns = self.columns()
         rows = [self._row(record, len(columns)) for record in self.records]
-        self.table.set_table(columns, rows, self.first_row)
+        self.table.set_table(columns, rows, self.first_row, self.selected_row())
         if self.busy:
             return
         if self._unavailable is not None:

@@ -2,9 +2,12 @@
 
 The left column lists the assets (from assetDetail, else the account's
 balances); moving through it (↑/↓) shows that asset's address, fetched once
-and remembered.  The QR code keeps its full quiet zone when there is room,
-a narrower one when the terminal is short, and says how much room it needs
-when even that does not fit.  ``y`` copies the address to the clipboard
+and remembered.  The address itself has a line of its own under the QR code,
+the whole width of the screen, so that it is never broken in mid-string
+(at 80x24 the column beside the code is narrower than an address).  The QR
+code keeps its full quiet zone when there is room, a narrower one when the
+terminal is short, and says how much room it needs when even that does not
+fit.  ``y`` copies the address to the clipboard
 (through the terminal, where it allows it).
 """
 
@@ -78,6 +81,7 @@ class DepositAddressScreen(AccountScreen):
     DepositAddressScreen #deposit-assets { width: 14; height: 1fr; border: none; padding: 0; }
     DepositAddressScreen #deposit-qr { margin: 0 1; height: 1fr; }
     DepositAddressScreen #deposit-info { width: 1fr; min-width: 16; height: auto; }
+    DepositAddressScreen #deposit-address { height: auto; text-style: bold; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("deposit_address"))
@@ -95,6 +99,7 @@ class DepositAddressScreen(AccountScreen):
             yield QrCode(id="deposit-qr")
             with Vertical(id="deposit-info"):
                 yield Static("", id="deposit-text", markup=False)
+        yield Static("", id="deposit-address", markup=False)
 
     @property
     def address(self) -> str | None:
@@ -147,6 +152,7 @@ class DepositAddressScreen(AccountScreen):
         if client is None:
             return
         self.query_one("#deposit-qr", QrCode).show("")
+        self.query_one("#deposit-address", Static).update("")
         self.query_one("#deposit-text", Static).update(f"{asset}\n\nLoading the deposit address…")
         self.set_status(f"Loading the {asset} deposit address…")
         self.run_worker(self._load_address(client, asset), exclusive=True, group="address", exit_on_error=False)
@@ -172,13 +178,16 @@ class DepositAddressScreen(AccountScreen):
         asset, answer = self.asset, self.addresses[self.asset]
         qr = self.query_one("#deposit-qr", QrCode)
         text = self.query_one("#deposit-text", Static)
+        line = self.query_one("#deposit-address", Static)
         if not answer.success or not answer.address:
             qr.show("")
+            line.update("")
             text.update(f"{asset}\n\nThe exchange gave no deposit address for {asset}.")
             self.set_status(f"No deposit address for {asset}.", "warn")
             return
         qr.show(answer.address)
-        lines = [f"{asset} deposit address", "", answer.address, ""]
+        line.update(answer.address)
+        lines = [f"{asset} deposit address", "(the whole address is under the code)", ""]
         detail = self.details.get(asset)
         if detail is not None:
             lines.append("Deposits: " + ("enabled" if detail.deposit_status else "DISABLED for this asset"))

@@ -89,7 +89,7 @@ class OrderHistoryScreen(_SymbolScreen, PagedAccountScreen[Order]):
             Cell(format_price(record.price, price_decimals)),
             Cell(MASK if private else format_qty(record.orig_qty, qty_decimals)),
             Cell(MASK if private else format_qty(record.executed_qty, qty_decimals)),
-            Cell("—" if average is None else format_price(average, price_decimals + 2), "muted"),
+            Cell("—" if average is None else format_price(average, price_decimals), "muted"),
             Cell(MASK if private else format_price(record.cummulative_quote_qty, price_decimals)),
             Cell(record.status, status_role(record.status)),
             Cell(record.time_in_force, "muted"),

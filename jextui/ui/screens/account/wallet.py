@@ -5,18 +5,24 @@ Deposit and withdraw histories start with what the exchange returns by
 default; older pages ask for the 90 days before the oldest record shown
 (the widest range the exchange accepts), until a window comes back empty.
 Status codes are spelled out (docs/protocol.md#deposit-and-withdrawal-statuses); amounts hide in privacy mode.
+In the two histories ↑/↓ pick a row and Enter shows it in full (address and
+transaction id whole, ``y`` / ``t`` copy them); ``y`` and ``t`` also copy
+straight from the table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
-from typing import TypeVar
+from typing import ClassVar, TypeVar
+
+from textual.binding import Binding, BindingType
 
 from jextui.api.client import JexClient
 from jextui.api.models import AssetDetail, Deposit, TradeFee, Withdrawal
 from jextui.ui.format import MASK, format_amount, format_datetime, format_rate
 from jextui.ui.screens.account.base import PagedAccountScreen, TradingHost
+from jextui.ui.screens.account.record_detail import RecordDetailScreen
 from jextui.ui.screens.account.words import deposit_status_words, status_role, withdraw_status_words
 from jextui.ui.widgets.table import Cell, Column
 
@@ -73,15 +79,72 @@ class AssetDetailsScreen(PagedAccountScreen[tuple[str, AssetDetail]]):
         )
 
 
-class _WalletHistoryScreen:
-    host: TradingHost
+WalletRecord = TypeVar("WalletRecord", Deposit, Withdrawal)
+
+
+class _WalletHistoryScreen(PagedAccountScreen[WalletRecord]):
+    """A wallet history with a row cursor on the page shown, a detail view and copy keys."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "pick(-1)", "Row up", show=False),
+        Binding("down,j", "pick(1)", "Row down", show=False),
+        Binding("enter", "detail", "Detail"),
+        Binding("y", "copy('address')", "Copy"),  # the address; t the transaction id
+        Binding("t", "copy('tx_id')", "Copy tx id", show=False),
+    ]
+
+    def __init__(self, host: TradingHost) -> None:
+        super().__init__(host)
+        self.cursor = 0  # the picked row, counted from the first row of the page shown
 
     def amount(self, value: Decimal, asset: str) -> str:
         shown = MASK if self.host.private else format_amount(value, min_decimals=0)
         return f"{shown} {asset}"
 
+    def time_of(self, record: WalletRecord) -> int:
+        raise NotImplementedError
 
-class DepositHistoryScreen(_WalletHistoryScreen, PagedAccountScreen[Deposit]):
+    def selected_row(self) -> int | None:
+        if not self.records:
+            return None
+        last = min(len(self.records), self.first_row + self.page_rows) - 1
+        return max(self.first_row, min(self.first_row + self.cursor, last))
+
+    @property
+    def picked(self) -> WalletRecord | None:
+        """The record under the row cursor."""
+        row = self.selected_row()
+        return None if row is None else self.records[row]
+
+    def action_pick(self, step: int) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        self.cursor = row + step - self.first_row
+        self.cursor = max(0, min(self.cursor, self.page_rows - 1))
+        self.redraw()
+
+    def action_detail(self) -> None:
+        record = self.picked
+        if record is None:
+            return
+        words = self.cells(record)[2].text
+        fields = [("Time", format_datetime(self.time_of(record), self.time_zone())),
+                  ("Amount", self.amount(record.amount, record.asset)), ("Status", words),
+                  ("Address", record.address or "—"), ("Transaction id", record.tx_id or "—")]
+        self.app.push_screen(RecordDetailScreen(f"{self.SCREEN_TITLE}: {record.asset}", fields,
+                                                address=record.address, tx_id=record.tx_id or "",
+                                                demo=bool(getattr(self.host, "demo", False))))
+
+    def action_copy(self, which: str) -> None:
+        record = self.picked
+        if record is None:
+            self.app.notify("Nothing to copy yet.", severity="warning")
+            return
+        RecordDetailScreen.copy_value(self.app, which, record.address if which == "address" else record.tx_id or "")
+
+
+class DepositHistoryScreen(_WalletHistoryScreen[Deposit]):
     SCREEN_TITLE = "Deposit history"
     NOUN = "deposits"
 
@@ -90,6 +153,9 @@ class DepositHistoryScreen(_WalletHistoryScreen, PagedAccountScreen[Deposit]):
 
     def record_key(self, record: Deposit) -> tuple[int, str, str]:
         return record.insert_time, record.tx_id, record.asset
+
+    def time_of(self, record: Deposit) -> int:
+        return record.insert_time
 
     async def fetch_newest(self, client: JexClient) -> list[Deposit]:
         return _by_time(await client.deposit_history(), lambda record: record.insert_time)
@@ -113,7 +179,7 @@ class DepositHistoryScreen(_WalletHistoryScreen, PagedAccountScreen[Deposit]):
         )
 
 
-class WithdrawHistoryScreen(_WalletHistoryScreen, PagedAccountScreen[Withdrawal]):
+class WithdrawHistoryScreen(_WalletHistoryScreen[Withdrawal]):
     SCREEN_TITLE = "Withdraw history"
     NOUN = "withdrawals"
 
@@ -122,6 +188,9 @@ class WithdrawHistoryScreen(_WalletHistoryScreen, PagedAccountScreen[Withdrawal]
 
     def record_key(self, record: Withdrawal) -> str:
         return record.id
+
+    def time_of(self, record: Withdrawal) -> int:
+        return record.apply_time
 
     async def fetch_newest(self, client: JexClient) -> list[Withdrawal]:
         answer = await client.withdraw_history()

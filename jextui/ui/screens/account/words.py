@@ -36,7 +36,7 @@ ORDER_STATUS_WORDS: dict[str, str] = {
 DEPOSIT_STATUS_WORDS: dict[int, str] = {
     0: "pending",
     1: "success",
-    2: "code 2 (undocumented)",
+    2: "other",  # used by the API's own example, defined nowhere: a word that claims nothing
 }
 
 WITHDRAW_STATUS_WORDS: dict[int, str] = {
@@ -59,11 +59,11 @@ def order_status_words(status: str) -> str:
 
 
 def deposit_status_words(status: int) -> str:
-    return DEPOSIT_STATUS_WORDS.get(status, f"code {status} (unknown)")
+    return DEPOSIT_STATUS_WORDS.get(status, f"unknown (code {status})")
 
 
 def withdraw_status_words(status: int) -> str:
-    return WITHDRAW_STATUS_WORDS.get(status, f"code {status} (unknown)")
+    return WITHDRAW_STATUS_WORDS.get(status, f"unknown (code {status})")
 
 
 def status_role(status: str) -> Role:

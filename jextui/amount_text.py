@@ -1,0 +1,40 @@
+"""Prices, quantities and totals inside sentences (messages, questions, notices).
+
+They read like the panes: thousands separators from 1,000 up and, when the
+symbol's precision is known, exactly that many decimals ("at 64,000.00 USDT",
+"needs 6,430,012.50 USDT").  Without a precision the value is shown exactly,
+trailing zeros dropped ("0.015"), never rounded.  Only ``Decimal`` is involved.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+__all__ = ["GROUPING_FROM", "amount_text"]
+
+GROUPING_FROM = Decimal(1_000)
+"""Thousands separators are shown from this magnitude up, as in the panes."""
+
+
+def amount_text(value: Decimal, decimals: int | None = None, *, rounding: str = ROUND_HALF_UP) -> str:
+    """``value`` for a sentence: ``64000`` at 2 decimals → ``64,000.00``; ``0.0150`` without → ``0.015``.
+
+    ``rounding`` applies when ``decimals`` is given (a balance the user has is rounded
+    down, an amount an order needs is rounded up, so the words never promise too much).
+    """
+    if not value.is_finite():
+        return "—"
+    with localcontext() as context:
+        context.prec = 80
+        if decimals is None:
+            shown = value.normalize()
+            exponent = shown.as_tuple().exponent
+            assert isinstance(exponent, int)
+            places = max(0, -exponent)
+        else:
+            places = max(0, decimals)
+            shown = value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
+    if shown.is_zero():
+        shown = abs(shown)  # never "-0"
+    grouped = abs(shown) >= GROUPING_FROM
+    return format(shown, f",.{places}f" if grouped else f".{places}f")
