@@ -56,8 +56,12 @@ def _seed_alerts(data: Path) -> None:
     from jextui.alerts import AlertStore
 
     store = AlertStore.in_folder(data)
-    for table in ({"symbol": "ETHUSDT", "below": "5000"}, {"symbol": "BTCUSDT", "above": "70000"},
-                  {"symbol": "LTCBTC", "spread_pct": "0.5"}, {"symbol": "BTCUSDT", "change_pct": "7.5"}):
+    for table in (
+        {"symbol": "ETHUSDT", "below": "5000"},
+        {"symbol": "BTCUSDT", "above": "70000"},
+        {"symbol": "LTCBTC", "spread_pct": "0.5"},
+        {"symbol": "BTCUSDT", "change_pct": "7.5"},
+    ):
         store.add(table)
 
 
@@ -76,11 +80,26 @@ SHOTS: tuple[Shot, ...] = (
 def _settings(folder: Path, theme: str) -> Settings:
     data = folder / "data"
     return Settings(
-        profile_name="demo", demo=True, base_url=None, api_key=None, api_secret=None, allow_insecure_http=False,
-        watchlist=DEFAULT_WATCHLIST, theme=theme, refresh=RefreshPeriods(), weight_share=0.8,
-        confirm_orders=True, bell=False, fat_finger_pct=Decimal(5),
-        config_path=folder / "config.toml", log_path=folder / "jextui.log", data_dir=data, log_level="WARNING",
-        themes_dir=folder / "themes", state_path=data / "state.json", journal_path=data / "journal.sqlite",
+        profile_name="demo",
+        demo=True,
+        base_url=None,
+        api_key=None,
+        api_secret=None,
+        allow_insecure_http=False,
+        watchlist=DEFAULT_WATCHLIST,
+        theme=theme,
+        refresh=RefreshPeriods(),
+        weight_share=0.8,
+        confirm_orders=True,
+        bell=False,
+        fat_finger_pct=Decimal(5),
+        config_path=folder / "config.toml",
+        log_path=folder / "jextui.log",
+        data_dir=data,
+        log_level="WARNING",
+        themes_dir=folder / "themes",
+        state_path=data / "state.json",
+        journal_path=data / "journal.sqlite",
     )
 
 
