@@ -158,7 +158,7 @@ class Screen:
         self._pending = ""
         incomplete = _INCOMPLETE.search(text)
         if incomplete is not None:
-            self._pending = text[incomplete.start():]
+            self._pending = text[incomplete.start() :]
             text = text[: incomplete.start()]
         for match in _TOKEN.finditer(text):
             kind = match.lastgroup
@@ -565,9 +565,7 @@ def _set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
-def spawn(
-    argv: Sequence[str], *, cols: int, rows: int, env: Mapping[str, str], cwd: str | None = None
-) -> PtyProcess:
+def spawn(argv: Sequence[str], *, cols: int, rows: int, env: Mapping[str, str], cwd: str | None = None) -> PtyProcess:
     """Start ``argv`` on a new ``cols`` x ``rows`` pseudo-terminal with exactly ``env``.
 
     ``cwd``: the program's working folder.  Give one outside the source tree
@@ -625,15 +623,29 @@ class ExternalSandbox:
 
     _URL = re.compile(r"(http://[\w.\[\]:-]+)")
 
-    def __init__(self, env: Mapping[str, str], cwd: str, start_timeout_s: float = 60.0, *, seed: int = 1,
-                 extra_symbols: int = 0) -> None:
+    def __init__(
+        self, env: Mapping[str, str], cwd: str, start_timeout_s: float = 60.0, *, seed: int = 1, extra_symbols: int = 0
+    ) -> None:
         self.key, self.secret = secrets.token_hex(16), secrets.token_hex(16)
-        command = [sys.executable, "-m", "jextui", "sandbox", "--port", "0", "--seed", str(seed),
-                   "--api-key", self.key, "--api-secret", self.secret]
+        command = [
+            sys.executable,
+            "-m",
+            "jextui",
+            "sandbox",
+            "--port",
+            "0",
+            "--seed",
+            str(seed),
+            "--api-key",
+            self.key,
+            "--api-secret",
+            self.secret,
+        ]
         if extra_symbols:
             command += ["--symbols", str(extra_symbols)]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                        env=dict(env), cwd=cwd)
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=dict(env), cwd=cwd
+        )
         self.base_url = self._read_address(start_timeout_s)
 
     def _read_address(self, timeout_s: float) -> str:

@@ -52,8 +52,9 @@ def fetch_payloads() -> dict[str, bytes]:
 
     from jextui.sandbox import SandboxConfig, SandboxServer
 
-    config = SandboxConfig(seed=1, simulate=False, extra_symbols=SYMBOLS - 8,
-                           weight_per_minute=10**9, raw_requests_per_5m=10**9)
+    config = SandboxConfig(
+        seed=1, simulate=False, extra_symbols=SYMBOLS - 8, weight_per_minute=10**9, raw_requests_per_5m=10**9
+    )
     with SandboxServer(config) as server, httpx.Client(base_url=server.base_url, timeout=120) as http:
         klines = http.get(KLINES_PATH)
         tickers = http.get(TICKERS_PATH)
@@ -75,8 +76,20 @@ _TICKERS_DECODER = msgspec.json.Decoder(list[Ticker24hr], dec_hook=dec_hook)
 
 def klines_with_json(body: bytes) -> list[Kline]:
     return [
-        Kline(int(r[0]), Decimal(r[1]), Decimal(r[2]), Decimal(r[3]), Decimal(r[4]), Decimal(r[5]), int(r[6]),
-              Decimal(r[7]), int(r[8]), Decimal(r[9]), Decimal(r[10]), r[11])
+        Kline(
+            int(r[0]),
+            Decimal(r[1]),
+            Decimal(r[2]),
+            Decimal(r[3]),
+            Decimal(r[4]),
+            Decimal(r[5]),
+            int(r[6]),
+            Decimal(r[7]),
+            int(r[8]),
+            Decimal(r[9]),
+            Decimal(r[10]),
+            r[11],
+        )
         for r in json.loads(body)
     ]
 
@@ -139,24 +152,36 @@ def measure(name: str, body: bytes, samples: int) -> dict[str, Any]:
         fast_times.append(_sample(fast, body, fast_loops))
         slow_times.append(_sample(slow, body, slow_loops))
     fast_s, slow_s = statistics.median(fast_times), statistics.median(slow_times)
-    return {"payload": name, "bytes": len(body), "items": len(msgspec.json.decode(body)),
-            "msgspec_ms": fast_s * 1000, "json_ms": slow_s * 1000, "ratio": slow_s / fast_s}
+    return {
+        "payload": name,
+        "bytes": len(body),
+        "items": len(msgspec.json.decode(body)),
+        "msgspec_ms": fast_s * 1000,
+        "json_ms": slow_s * 1000,
+        "ratio": slow_s / fast_s,
+    }
 
 
 # --- output ---------------------------------------------------------------------------------
 
 
 def print_table(rows: list[dict[str, Any]], samples: int) -> None:
-    print("Decoding real sandbox answers into jextui.api.models Structs "
-          f"(median of {samples} samples, milliseconds per decode)")
+    print(
+        "Decoding real sandbox answers into jextui.api.models Structs "
+        f"(median of {samples} samples, milliseconds per decode)"
+    )
     print()
-    print(f"{'payload':<28}{'bytes':>10}{'items':>7}{'msgspec ms':>12}{'json+build ms':>15}"
-          f"{'msgspec MB/s':>14}{'ratio':>8}")
+    print(
+        f"{'payload':<28}{'bytes':>10}{'items':>7}{'msgspec ms':>12}{'json+build ms':>15}"
+        f"{'msgspec MB/s':>14}{'ratio':>8}"
+    )
     print("-" * 94)
     for row in rows:
         rate = row["bytes"] / (row["msgspec_ms"] / 1000) / 1e6
-        print(f"{row['payload']:<28}{row['bytes']:>10,}{row['items']:>7}{row['msgspec_ms']:>12.3f}"
-              f"{row['json_ms']:>15.3f}{rate:>14.0f}{row['ratio']:>7.1f}x")
+        print(
+            f"{row['payload']:<28}{row['bytes']:>10,}{row['items']:>7}{row['msgspec_ms']:>12.3f}"
+            f"{row['json_ms']:>15.3f}{rate:>14.0f}{row['ratio']:>7.1f}x"
+        )
     print()
     print("ratio = (json.loads + building the Structs) / msgspec; > 1 means msgspec is faster.")
 

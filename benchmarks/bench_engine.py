@@ -83,8 +83,9 @@ def _matching_run(count: int, seed: int) -> tuple[float, int, int]:
 def _durable_run(count: int, seed: int, state: Path | None, synchronous: str = "FULL") -> float:
     """Orders per second through an Exchange, each committed before the next (as before an HTTP answer)."""
     store.SYNCHRONOUS = synchronous
-    exchange = Exchange(seed=1, clock=FixedClock(1_700_000_000_000), simulate=False,
-                        state_path=str(state) if state else None)
+    exchange = Exchange(
+        seed=1, clock=FixedClock(1_700_000_000_000), simulate=False, state_path=str(state) if state else None
+    )
     engine = exchange.engine
     for account in ACCOUNTS:
         engine.add_account(account, {"USDT": Decimal(10) ** 11, "BTC": Decimal(10) ** 7})
@@ -109,15 +110,19 @@ def _durable_run(count: int, seed: int, state: Path | None, synchronous: str = "
 
 
 def _durability_table(count: int, runs: int) -> None:
-    cases: dict[str, list[float]] = {"no state file": [], "state file, synchronous=FULL (default)": [],
-                                     "state file, synchronous=NORMAL": []}
+    cases: dict[str, list[float]] = {
+        "no state file": [],
+        "state file, synchronous=FULL (default)": [],
+        "state file, synchronous=NORMAL": [],
+    }
     with tempfile.TemporaryDirectory() as folder:
         for seed in range(runs):
             cases["no state file"].append(_durable_run(count, seed, None))
             full = _durable_run(count, seed, Path(folder, f"full{seed}.sqlite"), "FULL")
             cases["state file, synchronous=FULL (default)"].append(full)
             cases["state file, synchronous=NORMAL"].append(
-                _durable_run(count, seed, Path(folder, f"normal{seed}.sqlite"), "NORMAL"))
+                _durable_run(count, seed, Path(folder, f"normal{seed}.sqlite"), "NORMAL")
+            )
     base = statistics.median(cases["no state file"])
     print(f"Write-through: {count:,} orders through an Exchange, each committed; median of {runs} runs")
     print(f"{'case':<42}{'orders/s':>12}{'ms/order':>10}{'vs none':>9}")
@@ -160,8 +165,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=100_000, help="orders per matching run")
     parser.add_argument("--runs", type=int, default=5, help="matching runs (the median is reported)")
-    parser.add_argument("--durable-orders", type=int, default=2_000,
-                        help="orders per write-through run (0 skips the table)")
+    parser.add_argument(
+        "--durable-orders", type=int, default=2_000, help="orders per write-through run (0 skips the table)"
+    )
     args = parser.parse_args()
 
     runs = [_matching_run(args.orders, seed) for seed in range(args.runs)]
@@ -177,15 +183,15 @@ def main() -> None:
     if args.durable_orders > 0:
         _durability_table(args.durable_orders, min(args.runs, 3))
 
-    results = {count: [_startup(count - len(DEFAULT_SYMBOLS)) for _ in range(3)]
-               for count in (len(DEFAULT_SYMBOLS), len(DEFAULT_SYMBOLS) + 100)}
+    results = {
+        count: [_startup(count - len(DEFAULT_SYMBOLS)) for _ in range(3)]
+        for count in (len(DEFAULT_SYMBOLS), len(DEFAULT_SYMBOLS) + 100)
+    }
     steps = list(results[len(DEFAULT_SYMBOLS)][0])
     print("Exchange start-up (median of 3, milliseconds)")
     print(f"{'step':<36}" + "".join(f"{f'{count} symbols':>14}" for count in results))
     for name in steps:
-        cells = "".join(
-            f"{statistics.median(run[name] for run in runs_) * 1000:>14.1f}" for runs_ in results.values()
-        )
+        cells = "".join(f"{statistics.median(run[name] for run in runs_) * 1000:>14.1f}" for runs_ in results.values())
         print(f"{name:<36}{cells}")
 
 

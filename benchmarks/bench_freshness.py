@@ -163,11 +163,19 @@ async def run(minutes: float, warmup_s: float, watched: int) -> dict[str, Any]:
     await asyncio.to_thread(server.start)
     symbols = tuple(spec.symbol for spec in server.exchange.spot_symbols)[:watched]
     recorder = Recorder(symbols)
-    client = JexClient(server.base_url, key, Secret(secret), allow_insecure=settings.allow_insecure_http,
-                       on_event=recorder.on_request)
-    worker = FeedWorker(client, recorder.on_event, periods=settings.refresh.as_mapping(),
-                        weight_share=settings.weight_share, now_ms=client.clock.local_ms,
-                        active_symbol=ACTIVE, watchlist=symbols, kline_interval="1m")
+    client = JexClient(
+        server.base_url, key, Secret(secret), allow_insecure=settings.allow_insecure_http, on_event=recorder.on_request
+    )
+    worker = FeedWorker(
+        client,
+        recorder.on_event,
+        periods=settings.refresh.as_mapping(),
+        weight_share=settings.weight_share,
+        now_ms=client.clock.local_ms,
+        active_symbol=ACTIVE,
+        watchlist=symbols,
+        kline_interval="1m",
+    )
     task = asyncio.create_task(worker.run())
     samples: dict[str, list[int]] = defaultdict(list)
     try:
@@ -196,14 +204,26 @@ async def run(minutes: float, warmup_s: float, watched: int) -> dict[str, Any]:
     return analyse(samples, measured, updates, plan, started_ms, ended_ms, recorder.failures, symbols)
 
 
-def analyse(samples: dict[str, list[int]], requests: list[tuple[int, RequestEvent]], updates: dict[str, int],
-            plan: Any, started_ms: int, ended_ms: int, failures: Counter[str], symbols: tuple[str, ...]
-            ) -> dict[str, Any]:
+def analyse(
+    samples: dict[str, list[int]],
+    requests: list[tuple[int, RequestEvent]],
+    updates: dict[str, int],
+    plan: Any,
+    started_ms: int,
+    ended_ms: int,
+    failures: Counter[str],
+    symbols: tuple[str, ...],
+) -> dict[str, Any]:
     window_min = (ended_ms - started_ms) / MINUTE_MS
     ages = {
-        feed: {"p50": percentile(values, 0.5), "p95": percentile(values, 0.95), "max": float(max(values)),
-               "samples": len(values)}
-        for feed, values in samples.items() if values
+        feed: {
+            "p50": percentile(values, 0.5),
+            "p95": percentile(values, 0.95),
+            "max": float(max(values)),
+            "samples": len(values),
+        }
+        for feed, values in samples.items()
+        if values
     }
     # Weight per full minute of the server's window (its calendar minutes): the
     # largest X-MBX-USED-WEIGHT-1M it answered in that minute is its count at
@@ -229,17 +249,32 @@ def analyse(samples: dict[str, list[int]], requests: list[tuple[int, RequestEven
         own = [own_weight[m] for m in full]
         raw = [raw_per_minute[m] for m in full]
     feeds = [
-        {"feed": f.kind.value, "weight_per_cycle": f.weight_per_cycle, "requests_per_cycle": f.requests_per_cycle,
-         "desired_period_s": f.desired_period_s, "effective_period_s": f.effective_period_s,
-         "planned_weight_1m": f.weight_per_minute}
+        {
+            "feed": f.kind.value,
+            "weight_per_cycle": f.weight_per_cycle,
+            "requests_per_cycle": f.requests_per_cycle,
+            "desired_period_s": f.desired_period_s,
+            "effective_period_s": f.effective_period_s,
+            "planned_weight_1m": f.weight_per_minute,
+        }
         for f in plan.feeds
     ]
     return {
-        "window_min": window_min, "full_minutes": len(full), "symbols": list(symbols), "ages": ages,
-        "updates": updates, "weight_per_minute": weights, "own_weight_per_minute": own,
-        "raw_requests_per_minute": raw, "requests": len(requests), "statuses": dict(statuses),
-        "failures": dict(failures), "weight_limit": plan.weight_limit, "budget_1m": plan.budget_1m,
-        "planned_weight_1m": plan.planned_weight_1m, "feeds": feeds,
+        "window_min": window_min,
+        "full_minutes": len(full),
+        "symbols": list(symbols),
+        "ages": ages,
+        "updates": updates,
+        "weight_per_minute": weights,
+        "own_weight_per_minute": own,
+        "raw_requests_per_minute": raw,
+        "requests": len(requests),
+        "statuses": dict(statuses),
+        "failures": dict(failures),
+        "weight_limit": plan.weight_limit,
+        "budget_1m": plan.budget_1m,
+        "planned_weight_1m": plan.planned_weight_1m,
+        "feeds": feeds,
     }
 
 
@@ -260,20 +295,26 @@ def budget_figures(result: dict[str, Any]) -> dict[str, float]:
     others = used - book_polls_per_s * 60 * book_weight
     best_book_per_s = max(0.0, budget - others) / book_weight / 60
     return {
-        "budget": budget, "used_mean": used, "used_max": max(result["weight_per_minute"]),
+        "budget": budget,
+        "used_mean": used,
+        "used_max": max(result["weight_per_minute"]),
         "all_feeds_factor": budget / used if used else math.inf,
-        "book_per_s": book_polls_per_s, "best_book_per_s": best_book_per_s,
+        "book_per_s": book_polls_per_s,
+        "best_book_per_s": best_book_per_s,
         "book_ratio": book_polls_per_s / best_book_per_s if best_book_per_s else math.nan,
     }
 
 
 def print_report(result: dict[str, Any], warmup_s: float) -> dict[str, Any]:
     symbols = result["symbols"]
-    print(f"Freshness on the sandbox: active {ACTIVE}, {len(symbols)} watched symbols, default settings, "
-          f"{result['window_min']:.1f} min after a {warmup_s:g} s warm-up, sampled every {SAMPLE_MS} ms")
+    print(
+        f"Freshness on the sandbox: active {ACTIVE}, {len(symbols)} watched symbols, default settings, "
+        f"{result['window_min']:.1f} min after a {warmup_s:g} s warm-up, sampled every {SAMPLE_MS} ms"
+    )
     print()
-    print(f"{'pane data':<22}{'feed period':>12}{'updates/s':>11}{'age p50 ms':>12}{'age p95 ms':>12}"
-          f"{'age max ms':>12}")
+    print(
+        f"{'pane data':<22}{'feed period':>12}{'updates/s':>11}{'age p50 ms':>12}{'age p95 ms':>12}{'age max ms':>12}"
+    )
     print("-" * 81)
     periods = {f["feed"]: f["effective_period_s"] for f in result["feeds"]}
     periods["watch_prices"] = periods.get("prices", math.nan)
@@ -283,8 +324,9 @@ def print_report(result: dict[str, Any], warmup_s: float) -> dict[str, Any]:
             continue
         rate = result["updates"].get(feed if feed != "watch_prices" else "prices", 0) / (result["window_min"] * 60)
         period = periods.get(feed, math.nan)
-        print(f"{label:<22}{period:>11.1f}s{rate:>11.2f}{_ms(age['p50']):>12}{_ms(age['p95']):>12}"
-              f"{_ms(age['max']):>12}")
+        print(
+            f"{label:<22}{period:>11.1f}s{rate:>11.2f}{_ms(age['p50']):>12}{_ms(age['p95']):>12}{_ms(age['max']):>12}"
+        )
     print("(watchlist prices: per symbol, the newer of the price ticker and the 24 h ticker)")
     print()
     figures = budget_figures(result)
@@ -296,13 +338,14 @@ def print_report(result: dict[str, Any], warmup_s: float) -> dict[str, Any]:
     rows = [
         ("weight limit / budget (80 %) per minute", f"{limit} / {figures['budget']}"),
         ("planned weight per minute (feed plan)", f"{result['planned_weight_1m']:.0f}"),
-        (f"used weight per minute, mean / max ({result['full_minutes']} min)",
-         f"{figures['used_mean']:.0f} / {figures['used_max']}"),
+        (
+            f"used weight per minute, mean / max ({result['full_minutes']} min)",
+            f"{figures['used_mean']:.0f} / {figures['used_max']}",
+        ),
         ("own count of request weights, max", f"{max(result['own_weight_per_minute'])}"),
         ("used weight, max share of the limit", f"{figures['used_max'] / limit:.0%}"),
         ("raw requests per min, max (5000 per 5 min)", f"{max(result['raw_requests_per_minute'] or [0])}"),
-        ("requests / 429 / 418 answers", f"{result['requests']} / {statuses.get('429', 0)} / "
-                                         f"{statuses.get('418', 0)}"),
+        ("requests / 429 / 418 answers", f"{result['requests']} / {statuses.get('429', 0)} / {statuses.get('418', 0)}"),
         ("best refresh, all feeds (budget / used)", f"{figures['all_feeds_factor']:.2f}x today's"),
         ("active book refreshes per second", f"{figures['book_per_s']:.2f}"),
         ("best book refresh within the budget", f"{figures['best_book_per_s']:.2f}/s"),
@@ -318,10 +361,13 @@ def print_report(result: dict[str, Any], warmup_s: float) -> dict[str, Any]:
     print("before the budget is spent (budget / used weight).")
     book = result["ages"].get("book", {"p95": math.nan})
     goals = [
-        ("active book age p95", f"{_ms(book['p95'])} ms", f"<= {GOAL_BOOK_P95_MS} ms",
-         book["p95"] <= GOAL_BOOK_P95_MS),
-        ("used weight per minute (max)", f"{figures['used_max']} ({figures['used_max'] / limit:.0%} of {limit})",
-         f"<= {GOAL_WEIGHT_SHARE:.0%} of the limit", figures["used_max"] <= GOAL_WEIGHT_SHARE * limit),
+        ("active book age p95", f"{_ms(book['p95'])} ms", f"<= {GOAL_BOOK_P95_MS} ms", book["p95"] <= GOAL_BOOK_P95_MS),
+        (
+            "used weight per minute (max)",
+            f"{figures['used_max']} ({figures['used_max'] / limit:.0%} of {limit})",
+            f"<= {GOAL_WEIGHT_SHARE:.0%} of the limit",
+            figures["used_max"] <= GOAL_WEIGHT_SHARE * limit,
+        ),
         ("429/418 answers", str(rate_limited), "0", rate_limited == 0),
     ]
     print()
@@ -331,14 +377,28 @@ def print_report(result: dict[str, Any], warmup_s: float) -> dict[str, Any]:
     prices = result["ages"].get("watch_prices", {"p50": math.nan, "p95": math.nan})
     metrics = [{"metric": name, "measured": measured, "goal": goal, "met": met} for name, measured, goal, met in goals]
     metrics[1:1] = [
-        {"metric": "active trades age p50 / p95", "measured": f"{_ms(trades['p50'])} / {_ms(trades['p95'])} ms",
-         "goal": "report", "met": None},
-        {"metric": "watchlist prices age p50 / p95", "measured": f"{_ms(prices['p50'])} / {_ms(prices['p95'])} ms",
-         "goal": "report", "met": None},
+        {
+            "metric": "active trades age p50 / p95",
+            "measured": f"{_ms(trades['p50'])} / {_ms(trades['p95'])} ms",
+            "goal": "report",
+            "met": None,
+        },
+        {
+            "metric": "watchlist prices age p50 / p95",
+            "measured": f"{_ms(prices['p50'])} / {_ms(prices['p95'])} ms",
+            "goal": "report",
+            "met": None,
+        },
     ]
-    metrics.append({"metric": "active book refresh vs best the budget allows",
-                    "measured": f"{figures['book_per_s']:.2f}/s of {figures['best_book_per_s']:.2f}/s "
-                                f"({figures['book_ratio']:.0%})", "goal": "report", "met": None})
+    metrics.append(
+        {
+            "metric": "active book refresh vs best the budget allows",
+            "measured": f"{figures['book_per_s']:.2f}/s of {figures['best_book_per_s']:.2f}/s "
+            f"({figures['book_ratio']:.0%})",
+            "goal": "report",
+            "met": None,
+        }
+    )
     return {"benchmark": "freshness", "metrics": metrics, "result": result, "budget": figures}
 
 

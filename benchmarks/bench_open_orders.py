@@ -116,14 +116,16 @@ class Case:
 
 def open_owner(server: SandboxServer, unexplained: bool) -> tuple[str, str]:
     """The orders' account and a key for it; ``unexplained``: with 12.5 USDT locked by no order."""
+
     def restore(exchange: Any) -> None:
         engine = exchange.engine
         balances = engine.balances("demo")  # funded like the demo account
         usdt = balances["USDT"]
         balances["USDT"] = AssetBalance(usdt.free - UNEXPLAINED_USDT, usdt.locked + UNEXPLAINED_USDT)
         maker, taker, overrides, keep_history = engine.account_state("demo")
-        engine.restore_account(OWNER, balances, maker_fee=maker, taker_fee=taker, fee_overrides=overrides,
-                               keep_history=keep_history)
+        engine.restore_account(
+            OWNER, balances, maker_fee=maker, taker_fee=taker, fee_overrides=overrides, keep_history=keep_history
+        )
 
     if unexplained:
         server.call(restore)
@@ -131,8 +133,13 @@ def open_owner(server: SandboxServer, unexplained: bool) -> tuple[str, str]:
 
 
 async def run_case(case: Case, runs: int) -> None:
-    config = SandboxConfig(simulate=False, seed=7, extra_symbols=EXTRA_SYMBOLS, weight_per_minute=10_000_000,
-                           raw_requests_per_5m=10_000_000)
+    config = SandboxConfig(
+        simulate=False,
+        seed=7,
+        extra_symbols=EXTRA_SYMBOLS,
+        weight_per_minute=10_000_000,
+        raw_requests_per_5m=10_000_000,
+    )
     server = SandboxServer(config).start()
     try:
         key, secret = open_owner(server, case.kind == UNEXPLAINED)
@@ -216,27 +223,51 @@ def main() -> int:
         asyncio.run(run_case(case, args.runs))
     print(f"Open-order discovery, in-process sandbox (loopback HTTP), 108 symbols, {args.runs} runs, medians")
     print()
-    header = ("| account | orders | all found ms | discovery ms | weight | lists | account reads "
-              "| every symbol ms | every symbol weight | weight ratio |")
+    header = (
+        "| account | orders | all found ms | discovery ms | weight | lists | account reads "
+        "| every symbol ms | every symbol weight | weight ratio |"
+    )
     print(header)
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     rows = []
     for case in cases:
         ratio = case.weight / every_weight
-        print(f"| {case.kind} | {case.count} | {median(case.found_ms):.1f} | {median(case.done_ms):.1f} "
-              f"| {case.weight} | {case.asked} | {case.account_reads} | {median(case.every_ms):.1f} "
-              f"| {every_weight} | {ratio:.2f} |")
-        rows.append({"kind": case.kind, "orders": case.count, "found_ms": median(case.found_ms),
-                     "discovery_ms": median(case.done_ms), "weight": case.weight, "lists": case.asked,
-                     "account_reads": case.account_reads, "every_symbol_ms": median(case.every_ms),
-                     "every_symbol_weight": every_weight, "said": case.said})
+        print(
+            f"| {case.kind} | {case.count} | {median(case.found_ms):.1f} | {median(case.done_ms):.1f} "
+            f"| {case.weight} | {case.asked} | {case.account_reads} | {median(case.every_ms):.1f} "
+            f"| {every_weight} | {ratio:.2f} |"
+        )
+        rows.append(
+            {
+                "kind": case.kind,
+                "orders": case.count,
+                "found_ms": median(case.found_ms),
+                "discovery_ms": median(case.done_ms),
+                "weight": case.weight,
+                "lists": case.asked,
+                "account_reads": case.account_reads,
+                "every_symbol_ms": median(case.every_ms),
+                "every_symbol_weight": every_weight,
+                "said": case.said,
+            }
+        )
     print()
     print("weight ratio: discovery's weight / asking every symbol's (lower is better)")
-    print(f"unexplained: discovery ran with the start allowance of {DEFAULT_START_ALLOWANCE} weight and said: "
-          + "; ".join(sorted({line for case in cases for line in case.said})))
+    print(
+        f"unexplained: discovery ran with the start allowance of {DEFAULT_START_ALLOWANCE} weight and said: "
+        + "; ".join(sorted({line for case in cases for line in case.said}))
+    )
     if args.json:
-        write_json(args.json, {"runs": args.runs, "symbols": 8 + EXTRA_SYMBOLS, "cases": rows,
-                               "python": sys.version.split()[0], "decimal": str(Decimal(1))})
+        write_json(
+            args.json,
+            {
+                "runs": args.runs,
+                "symbols": 8 + EXTRA_SYMBOLS,
+                "cases": rows,
+                "python": sys.version.split()[0],
+                "decimal": str(Decimal(1)),
+            },
+        )
     return 0
 
 

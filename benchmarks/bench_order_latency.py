@@ -48,11 +48,26 @@ GOAL_P50_MS = 150.0
 def settings_in(directory: Path) -> Settings:
     data = directory / "data"
     return Settings(
-        profile_name="demo", demo=True, base_url=None, api_key=None, api_secret=None, allow_insecure_http=False,
-        watchlist=(SYMBOL, "ETHUSDT", "LTCBTC"), theme="jextui-dark", refresh=RefreshPeriods(), weight_share=0.8,
-        confirm_orders=False, bell=False, fat_finger_pct=Decimal(5), config_path=directory / "config.toml",
-        log_path=directory / "jextui.log", data_dir=data, log_level="WARNING", themes_dir=directory / "themes",
-        state_path=data / "state.json", journal_path=data / "journal.sqlite",
+        profile_name="demo",
+        demo=True,
+        base_url=None,
+        api_key=None,
+        api_secret=None,
+        allow_insecure_http=False,
+        watchlist=(SYMBOL, "ETHUSDT", "LTCBTC"),
+        theme="jextui-dark",
+        refresh=RefreshPeriods(),
+        weight_share=0.8,
+        confirm_orders=False,
+        bell=False,
+        fat_finger_pct=Decimal(5),
+        config_path=directory / "config.toml",
+        log_path=directory / "jextui.log",
+        data_dir=data,
+        log_level="WARNING",
+        themes_dir=directory / "themes",
+        state_path=data / "state.json",
+        journal_path=data / "journal.sqlite",
     )
 
 
@@ -103,8 +118,13 @@ def press(app: JexApp, key: str, character: str | None) -> float:
 
 async def one_run(app: JexApp, watch: PaneWatch) -> dict[str, float]:
     started = press(app, "b", "b")
-    await wait_for(lambda: isinstance(app.screen, TicketScreen) and app.screen.ticket.free_balances is not None
-                   and bool(app.screen.query("#quantity")))
+    await wait_for(
+        lambda: (
+            isinstance(app.screen, TicketScreen)
+            and app.screen.ticket.free_balances is not None
+            and bool(app.screen.query("#quantity"))
+        )
+    )
     ticket = app.screen
     assert isinstance(ticket, TicketScreen)
     ticket_ready = time.perf_counter() - started
@@ -134,8 +154,7 @@ async def one_run(app: JexApp, watch: PaneWatch) -> dict[str, float]:
     app.session.refresh_now("open_orders")
     await wait_for(lambda: not any(int(order.order_id) == order_id for order in watch.pane.orders))
     await asyncio.sleep(0.15)  # stay well under the sandbox's 10 orders per second
-    return {"ticket": ticket_ready, "answer": answered, "store": watch.data_at - sent,
-            "pane": watch.painted_at - sent}
+    return {"ticket": ticket_ready, "answer": answered, "store": watch.data_at - sent, "pane": watch.painted_at - sent}
 
 
 async def measure(runs: int, size: tuple[int, int]) -> list[dict[str, float]]:
@@ -144,9 +163,15 @@ async def measure(runs: int, size: tuple[int, int]) -> list[dict[str, float]]:
         app = JexApp(settings_in(Path(directory)), options=options)
         results = []
         async with app.run_test(size=size):
-            await wait_for(lambda: app.trading.trading_off_reason() is None and bool(app.store.symbols)
-                           and app.store.best_bid_ask(SYMBOL)[0] is not None and app.store.account is not None,
-                           timeout_s=30)
+            await wait_for(
+                lambda: (
+                    app.trading.trading_off_reason() is None
+                    and bool(app.store.symbols)
+                    and app.store.best_bid_ask(SYMBOL)[0] is not None
+                    and app.store.account is not None
+                ),
+                timeout_s=30,
+            )
             await asyncio.sleep(1.0)  # let the first polls of every pane settle
             watch = PaneWatch(app.main.panes.open_orders)
             for _ in range(runs + 2):
@@ -164,11 +189,14 @@ def report(results: list[dict[str, float]], size: tuple[int, int]) -> int:
     ms = {key: [run[key] * 1000 for run in results] for key in results[0]}
     p50, p95 = statistics.median(ms["pane"]), percentile(ms["pane"], 95)
     verdict = "meets" if p50 <= GOAL_P50_MS else "MISSES"
-    print(f"Enter keystroke to order in the open-orders pane: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
-          f"({verdict} the goal p50 <= {GOAL_P50_MS:.0f} ms)")
+    print(
+        f"Enter keystroke to order in the open-orders pane: p50 {p50:.1f} ms, p95 {p95:.1f} ms "
+        f"({verdict} the goal p50 <= {GOAL_P50_MS:.0f} ms)"
+    )
     print()
-    print(f"demo mode, headless console {size[0]}x{size[1]}, living sandbox market, confirmation off, "
-          f"{len(results)} runs")
+    print(
+        f"demo mode, headless console {size[0]}x{size[1]}, living sandbox market, confirmation off, {len(results)} runs"
+    )
     rows = (
         ("Enter -> order in the open-orders pane", "pane"),
         ("Enter -> order id in the pane's data", "store"),
@@ -178,8 +206,10 @@ def report(results: list[dict[str, float]], size: tuple[int, int]) -> int:
     print(f"{'span':<44}{'median':>9}{'95th pct':>10}{'min':>8}{'max':>8}   (ms)")
     for label, key in rows:
         values = ms[key]
-        print(f"{label:<44}{statistics.median(values):>9.1f}{percentile(values, 95):>10.1f}"
-              f"{min(values):>8.1f}{max(values):>8.1f}")
+        print(
+            f"{label:<44}{statistics.median(values):>9.1f}{percentile(values, 95):>10.1f}"
+            f"{min(values):>8.1f}{max(values):>8.1f}"
+        )
     return 0
 
 

@@ -54,17 +54,35 @@ def _uvicorn_config(app: Any, port: int) -> Any:
 
     from jextui.sandbox.server import _AbortableH11Protocol
 
-    return uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, log_level="warning",
-                          access_log=False, lifespan="on", http=_AbortableH11Protocol, ws="none",
-                          proxy_headers=False, server_header=False)
+    return uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        log_level="warning",
+        access_log=False,
+        lifespan="on",
+        http=_AbortableH11Protocol,
+        ws="none",
+        proxy_headers=False,
+        server_header=False,
+    )
 
 
 def _sandbox_server(simulate: bool = False, state_path: str | None = None) -> Any:
     from jextui.sandbox import SandboxConfig, SandboxServer
 
-    config = SandboxConfig(simulate=simulate, seed=1, weight_per_minute=10**9, raw_requests_per_5m=10**9,
-                           orders_per_second=10**9, orders_per_day=10**9, api_key=BENCH_KEY,
-                           api_secret=BENCH_SECRET, state_path=state_path)
+    config = SandboxConfig(
+        simulate=simulate,
+        seed=1,
+        weight_per_minute=10**9,
+        raw_requests_per_5m=10**9,
+        orders_per_second=10**9,
+        orders_per_day=10**9,
+        api_key=BENCH_KEY,
+        api_secret=BENCH_SECRET,
+        state_path=state_path,
+    )
     return SandboxServer(config)
 
 
@@ -134,22 +152,32 @@ def _signed(method: str, port: int, params: dict[str, Any]) -> bytes:
 
     params["timestamp"] = time.time_ns() // 1_000_000
     text = urlencode(params)
-    return (f"{method} /api/v1/spot/order?{text}&signature={sign(BENCH_SECRET, text)} HTTP/1.1\r\n"
-            f"Host: 127.0.0.1:{port}\r\nX-JEX-APIKEY: {BENCH_KEY}\r\n\r\n").encode()
+    return (
+        f"{method} /api/v1/spot/order?{text}&signature={sign(BENCH_SECRET, text)} HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{port}\r\nX-JEX-APIKEY: {BENCH_KEY}\r\n\r\n"
+    ).encode()
 
 
 async def _order_connection(port: int, stop_at: float, counts: list[int]) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         while time.perf_counter() < stop_at:
-            status, body = await _exchange(reader, writer, _signed("POST", port, {
-                "symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "quantity": "0.01", "price": "1000.00"}))
+            status, body = await _exchange(
+                reader,
+                writer,
+                _signed(
+                    "POST",
+                    port,
+                    {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "quantity": "0.01", "price": "1000.00"},
+                ),
+            )
             if status != 200:
                 counts[1] += 1
                 continue
             order_id = json.loads(body)["orderId"]
-            status, _ = await _exchange(reader, writer, _signed("DELETE", port, {
-                "symbol": "BTCUSDT", "orderId": order_id}))
+            status, _ = await _exchange(
+                reader, writer, _signed("DELETE", port, {"symbol": "BTCUSDT", "orderId": order_id})
+            )
             counts[0 if status == 200 else 1] += 1
     finally:
         writer.close()
@@ -207,8 +235,17 @@ def measure(kind: str, seconds: float, connections: int) -> tuple[float, int]:
     server = subprocess.Popen([sys.executable, me, "--serve", kind, "--port", str(port)])
     try:
         _wait_listening(port, server)
-        command = [sys.executable, me, "--load", "--port", str(port), "--seconds", str(seconds),
-                   "--connections", str(connections)] + (["--orders"] if kind in ORDER_KINDS else [])
+        command = [
+            sys.executable,
+            me,
+            "--load",
+            "--port",
+            str(port),
+            "--seconds",
+            str(seconds),
+            "--connections",
+            str(connections),
+        ] + (["--orders"] if kind in ORDER_KINDS else [])
         result = subprocess.run(command, capture_output=True, text=True, check=True)
         answer = json.loads(result.stdout.strip().splitlines()[-1])
         return float(answer["rps"]), int(answer["errors"])
@@ -244,8 +281,10 @@ def main(argv: list[str] | None = None) -> int:
     rates = {kind: statistics.median(values) for kind, values in runs.items()}
     bare = rates["bare"]
     print(f"depth endpoint, {DEPTH_PATH}")
-    print(f"one uvicorn worker (h11) per server on loopback; load: {args.connections} keep-alive connections "
-          f"from a separate process, {args.seconds:g} s x {args.rounds} rounds (median)")
+    print(
+        f"one uvicorn worker (h11) per server on loopback; load: {args.connections} keep-alive connections "
+        f"from a separate process, {args.seconds:g} s x {args.rounds} rounds (median)"
+    )
     print()
     print(f"{'server':<36}{'requests/s':>12}{'vs bare':>10}")
     print("-" * 58)
@@ -258,8 +297,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'server':<42}{'round trips/s':>14}{'ms each':>9}{'vs no state':>13}")
     print("-" * 78)
     for kind in ORDER_KINDS:
-        print(f"{LABELS[kind]:<42}{rates[kind]:>14,.0f}{1000 / rates[kind]:>9.2f}"
-              f"{rates[kind] / rates['orders']:>13.2f}")
+        print(
+            f"{LABELS[kind]:<42}{rates[kind]:>14,.0f}{1000 / rates[kind]:>9.2f}{rates[kind] / rates['orders']:>13.2f}"
+        )
     if errors:
         print(f"warning: {errors} answers were not 200")
     return 0 if worst >= GOAL and not errors else 1

@@ -108,8 +108,22 @@ def producer_cost(subscribers: int, ticks: int = 30) -> float:
 
 def measure(port: int, seconds: float, connections: int) -> float:
     me = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_sandbox_http.py")
-    result = subprocess.run([sys.executable, me, "--load", "--port", str(port), "--seconds", str(seconds),
-                             "--connections", str(connections)], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            me,
+            "--load",
+            "--port",
+            str(port),
+            "--seconds",
+            str(seconds),
+            "--connections",
+            str(connections),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     answer = json.loads(result.stdout.strip().splitlines()[-1])
     if answer["errors"]:
         raise RuntimeError(f"{answer['errors']} depth answers were not 200")
@@ -118,9 +132,21 @@ def measure(port: int, seconds: float, connections: int) -> float:
 
 def _with_subscribers(me: str, port: int, args: argparse.Namespace) -> tuple[float, float]:
     """Depth requests/s while another process holds the stream connections; their messages per second."""
-    subscribers = subprocess.Popen([sys.executable, me, "--subscribe", "--port", str(port), "--subscribers",
-                                    str(args.subscribers), "--seconds", str(args.seconds + 3.0)],
-                                   stdout=subprocess.PIPE, text=True)
+    subscribers = subprocess.Popen(
+        [
+            sys.executable,
+            me,
+            "--subscribe",
+            "--port",
+            str(port),
+            "--subscribers",
+            str(args.subscribers),
+            "--seconds",
+            str(args.seconds + 3.0),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert subscribers.stdout is not None
     json.loads(subscribers.stdout.readline())  # connecting
     time.sleep(1.0)  # every connection open and streaming
@@ -168,16 +194,20 @@ def main(argv: list[str] | None = None) -> int:
         server.wait(30)
     base, loaded = statistics.median(without), statistics.median(with_streams)
     print(f"depth endpoint, {DEPTH_PATH}; sandbox with a living market, one uvicorn worker")
-    print(f"load: {args.connections} keep-alive connections, {args.seconds:g} s x {args.rounds} rounds (median); "
-          f"subscribers: {args.subscribers} combined connections x 10 streams")
+    print(
+        f"load: {args.connections} keep-alive connections, {args.seconds:g} s x {args.rounds} rounds (median); "
+        f"subscribers: {args.subscribers} combined connections x 10 streams"
+    )
     print()
     print(f"{'sandbox':<44}{'requests/s':>12}{'ratio':>8}")
     print("-" * 64)
     print(f"{'no stream connection':<44}{base:>12,.0f}{1.0:>8.2f}")
     print(f"{f'{args.subscribers} stream connections':<44}{loaded:>12,.0f}{loaded / base:>8.2f}")
     print(f"\nstream messages received per second (median): {statistics.median(pushed):,.0f}")
-    print(f"producers' CPU for {args.subscribers} such connections, in-process without sockets: "
-          f"{producer_cost(args.subscribers):.1f} ms per second")
+    print(
+        f"producers' CPU for {args.subscribers} such connections, in-process without sockets: "
+        f"{producer_cost(args.subscribers):.1f} ms per second"
+    )
     print("rounds without:", ", ".join(f"{rate:,.0f}" for rate in without))
     print("rounds with:   ", ", ".join(f"{rate:,.0f}" for rate in with_streams))
     return 0

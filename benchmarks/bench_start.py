@@ -111,8 +111,9 @@ BOTH: dict[str, Check] = {"first frame": first_frame, "live book": shows_live_bo
 PROGRAMS: dict[str, Program] = {
     "floor": Program("floor", [sys.executable, os.path.abspath(__file__), "--bare-app"], {"first frame": first_frame}),
     "jextui": Program("jextui", [sys.executable, "-m", "jextui", "--demo"], BOTH),
-    "external": Program("jextui, external sandbox", [sys.executable, "-m", "jextui", "--base-url"],
-                        BOTH, external_sandbox=True),
+    "external": Program(
+        "jextui, external sandbox", [sys.executable, "-m", "jextui", "--base-url"], BOTH, external_sandbox=True
+    ),
 }
 
 
@@ -137,8 +138,10 @@ def launch(program: Program, pycache: str, sandbox: ExternalSandbox | None) -> d
     if len(times) < len(program.checks):
         missing = ", ".join(sorted(set(program.checks) - set(times)))
         tail = "\n".join(line.rstrip() for line in screen.lines() if line.strip())[-1500:]
-        print(f"warning: {program.label}: no {missing} within {LAUNCH_TIMEOUT_S:g} s; the screen showed:\n{tail}",
-              file=sys.stderr)
+        print(
+            f"warning: {program.label}: no {missing} within {LAUNCH_TIMEOUT_S:g} s; the screen showed:\n{tail}",
+            file=sys.stderr,
+        )
     return {"times": times, "ended": ended, "cpu": cpu}
 
 
@@ -171,8 +174,10 @@ def measure(runs: int, names: list[str]) -> Results:
     for name, ends in endings.items():
         unclean = [e for e in ends if e != "quit"]
         if unclean:
-            print(f"note: {name} did not quit on 'q' in {len(unclean)} of {len(ends)} runs ({', '.join(unclean)})",
-                  file=sys.stderr)
+            print(
+                f"note: {name} did not quit on 'q' in {len(unclean)} of {len(ends)} runs ({', '.join(unclean)})",
+                file=sys.stderr,
+            )
     return results
 
 
@@ -189,24 +194,31 @@ def paired_ratio(values: list[float | None], floors: list[float | None]) -> floa
 def _row(label: str, check: str, values: list[float], ratio: float, paired: float, goal: float | None) -> str:
     goal_text = "" if goal is None else f"<={goal:g}x"
     met_text = "" if goal is None else ("yes" if ratio <= goal else "NO")
-    return (f"{label:<26}{check:<13}{statistics.median(values) * 1000:>10.0f}{min(values) * 1000:>7.0f}"
-            f"{max(values) * 1000:>7.0f}{len(values):>5}{ratio:>9.2f}x{paired:>8.2f}x{goal_text:>8}{met_text:>5}")
+    return (
+        f"{label:<26}{check:<13}{statistics.median(values) * 1000:>10.0f}{min(values) * 1000:>7.0f}"
+        f"{max(values) * 1000:>7.0f}{len(values):>5}{ratio:>9.2f}x{paired:>8.2f}x{goal_text:>8}{met_text:>5}"
+    )
 
 
 def report(results: Results, runs: int) -> dict[str, Any]:
     floors = results["floor"].get("first frame", [])
     floor = statistics.median(_seen(floors)) if _seen(floors) else float("nan")
     load = os.getloadavg()[0]
-    print(f"Start-up in a {COLS}x{ROWS} pseudo-terminal (TERM=xterm-256color), {runs} runs each, "
-          f"fresh config/data/log folders per launch (load average {load:.2f} at the end)")
+    print(
+        f"Start-up in a {COLS}x{ROWS} pseudo-terminal (TERM=xterm-256color), {runs} runs each, "
+        f"fresh config/data/log folders per launch (load average {load:.2f} at the end)"
+    )
     for name in results:
         program = PROGRAMS[name]
-        print(f"  {program.label + ':':<26} python {' '.join(program.argv[1:])}"
-              + (" <address of a jextui sandbox already running in its own process>"
-                 if program.external_sandbox else ""))
+        print(
+            f"  {program.label + ':':<26} python {' '.join(program.argv[1:])}"
+            + (" <address of a jextui sandbox already running in its own process>" if program.external_sandbox else "")
+        )
     print()
-    print(f"{'program':<26}{'measure':<13}{'median ms':>10}{'min':>7}{'max':>7}{'runs':>5}{'vs floor':>10}"
-          f"{'paired':>9}{'goal':>8}{'met':>5}")
+    print(
+        f"{'program':<26}{'measure':<13}{'median ms':>10}{'min':>7}{'max':>7}{'runs':>5}{'vs floor':>10}"
+        f"{'paired':>9}{'goal':>8}{'met':>5}"
+    )
     print("-" * 100)
     goals = {("jextui", "first frame"): GOAL_FIRST_FRAME, ("jextui", "live book"): GOAL_LIVE_BOOK}
     metrics = []
@@ -222,24 +234,33 @@ def report(results: Results, runs: int) -> dict[str, Any]:
             print(_row(PROGRAMS[name].label, check, values, ratio, paired, goal))
             if goal is not None:
                 measured = f"{median * 1000:.0f} ms vs {floor * 1000:.0f} ms ({ratio:.2f}x; paired {paired:.2f}x)"
-                metrics.append({
-                    "metric": f"start: {check} (vs bare Textual app)",
-                    "measured": measured,
-                    "value": ratio, "goal": f"<= {goal:g}x the floor", "met": ratio <= goal,
-                })
+                metrics.append(
+                    {
+                        "metric": f"start: {check} (vs bare Textual app)",
+                        "measured": measured,
+                        "value": ratio,
+                        "goal": f"<= {goal:g}x the floor",
+                        "met": ratio <= goal,
+                    }
+                )
             elif name == "external":
-                metrics.append({
-                    "metric": f"start: {check}, sandbox already running in its own process",
-                    "measured": f"{median * 1000:.0f} ms ({ratio:.2f}x)", "value": ratio,
-                    "goal": "report", "met": None,
-                })
+                metrics.append(
+                    {
+                        "metric": f"start: {check}, sandbox already running in its own process",
+                        "measured": f"{median * 1000:.0f} ms ({ratio:.2f}x)",
+                        "value": ratio,
+                        "goal": "report",
+                        "met": None,
+                    }
+                )
     print()
-    print("CPU time of the process (all threads, child processes included) when its last measure appeared, "
-          "against that wall time:")
+    print(
+        "CPU time of the process (all threads, child processes included) when its last measure appeared, "
+        "against that wall time:"
+    )
     for name, checks in results.items():
         last = list(PROGRAMS[name].checks)[-1]
-        pairs = [(c, w) for c, w in zip(checks.get(CPU, []), checks.get(last, []), strict=False)
-                 if c is not None and w]
+        pairs = [(c, w) for c, w in zip(checks.get(CPU, []), checks.get(last, []), strict=False) if c is not None and w]
         if pairs:
             cpu = statistics.median(c for c, _ in pairs)
             share = statistics.median(c / w for c, w in pairs)

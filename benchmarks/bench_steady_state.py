@@ -83,8 +83,9 @@ def rss_mb(pid: int) -> float | None:
     return None
 
 
-def _window(process: PtyProcess, screen: Screen | None, warmup_s: float, seconds: float,
-            others: tuple[int, ...] = ()) -> tuple[float, float, int, list[float]]:
+def _window(
+    process: PtyProcess, screen: Screen | None, warmup_s: float, seconds: float, others: tuple[int, ...] = ()
+) -> tuple[float, float, int, list[float]]:
     """Warm up, then measure: (window s, CPU s of the process, bytes, CPU s of ``others``)."""
     _pump(process, screen, warmup_s)
     cpu_before = process.cpu_seconds()
@@ -107,8 +108,9 @@ def _pump(process: PtyProcess, screen: Screen | None, seconds: float) -> None:
                 screen.feed(chunk.data)
 
 
-def _console_measurement(label: str, process: PtyProcess, screen: Screen, warmup_s: float, seconds: float,
-                         others: tuple[int, ...] = ()) -> tuple[Measurement, list[float]]:
+def _console_measurement(
+    label: str, process: PtyProcess, screen: Screen, warmup_s: float, seconds: float, others: tuple[int, ...] = ()
+) -> tuple[Measurement, list[float]]:
     elapsed, cpu, written, others_cpu = _window(process, screen, warmup_s, seconds, others)
     live = shows_live_book(screen)
     note = "" if live else "the order book showed no numbers at the end of the window"
@@ -124,8 +126,7 @@ def measure_demo(warmup_s: float, seconds: float) -> Measurement:
         process = spawn([sys.executable, "-m", "jextui", "--demo"], cols=COLS, rows=ROWS, env=env, cwd=directory)
         screen = Screen(COLS, ROWS)
         try:
-            measurement, _ = _console_measurement("jextui --demo (sandbox inside)", process, screen, warmup_s,
-                                                  seconds)
+            measurement, _ = _console_measurement("jextui --demo (sandbox inside)", process, screen, warmup_s, seconds)
         finally:
             process.stop(b"q")
     return measurement
@@ -135,16 +136,23 @@ def measure_split(warmup_s: float, seconds: float) -> tuple[Measurement, Measure
     with tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory:
         env = isolated_env(os.environ, directory)
         with ExternalSandbox(env, cwd=directory) as sandbox:
-            process = spawn([sys.executable, "-m", "jextui", "--base-url", sandbox.base_url], cols=COLS, rows=ROWS,
-                            env=sandbox.console_env(env), cwd=directory)
+            process = spawn(
+                [sys.executable, "-m", "jextui", "--base-url", sandbox.base_url],
+                cols=COLS,
+                rows=ROWS,
+                env=sandbox.console_env(env),
+                cwd=directory,
+            )
             screen = Screen(COLS, ROWS)
             try:
                 console, (sandbox_cpu,) = _console_measurement(
-                    "jextui --base-url (console only)", process, screen, warmup_s, seconds, (sandbox.pid,))
+                    "jextui --base-url (console only)", process, screen, warmup_s, seconds, (sandbox.pid,)
+                )
             finally:
                 process.stop(b"q")
-            server = Measurement("jextui sandbox (its own process)", console.seconds, sandbox_cpu, None,
-                                 rss_mb(sandbox.pid))
+            server = Measurement(
+                "jextui sandbox (its own process)", console.seconds, sandbox_cpu, None, rss_mb(sandbox.pid)
+            )
     return console, server
 
 
@@ -174,8 +182,10 @@ def measure_streams(warmup_s: float, seconds: float, rounds: int) -> list[Stream
     streams on, in alternating order, one at a time: CPU of the console process (the sandbox
     is not counted) and bytes to its terminal."""
     runs: list[StreamsRun] = []
-    with tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory, \
-            ExternalSandbox(isolated_env(os.environ, directory), cwd=directory) as sandbox:
+    with (
+        tempfile.TemporaryDirectory(prefix="jextui-bench-") as directory,
+        ExternalSandbox(isolated_env(os.environ, directory), cwd=directory) as sandbox,
+    ):
         for round_no in range(rounds):
             order = (False, True) if round_no % 2 == 0 else (True, False)
             for streams in order:
@@ -183,54 +193,83 @@ def measure_streams(warmup_s: float, seconds: float, rounds: int) -> list[Stream
                 os.makedirs(run_dir)
                 env = sandbox.console_env(isolated_env(os.environ, run_dir))
                 _profile_config(run_dir, sandbox.base_url, streams)
-                process = spawn([sys.executable, "-m", "jextui", "--profile", "bench"], cols=COLS, rows=ROWS,
-                                env=env, cwd=run_dir)
+                process = spawn(
+                    [sys.executable, "-m", "jextui", "--profile", "bench"], cols=COLS, rows=ROWS, env=env, cwd=run_dir
+                )
                 screen = Screen(COLS, ROWS)
                 try:
                     load = os.getloadavg()
                     elapsed, cpu, written, _ = _window(process, screen, warmup_s, seconds)
                 finally:
                     process.stop(b"q")
-                runs.append(StreamsRun(streams, 100 * cpu / elapsed, written / elapsed, shows_live_book(screen),
-                                       screen.find(STREAMS_LIVE) is not None, load))
+                runs.append(
+                    StreamsRun(
+                        streams,
+                        100 * cpu / elapsed,
+                        written / elapsed,
+                        shows_live_book(screen),
+                        screen.find(STREAMS_LIVE) is not None,
+                        load,
+                    )
+                )
     return runs
 
 
 def report_streams(runs: list[StreamsRun], warmup_s: float, seconds: float) -> list[dict[str, Any]]:
     print()
-    print(f"Streams off / on: the console alone (--profile with streams = false / true) on one external "
-          f"sandbox (the demo's market), {warmup_s:g} s warm-up, {seconds:g} s measured, alternating")
-    print(f"{'run':<6}{'streams':<9}{'CPU % of a core':>16}{'terminal KB/s':>15}  {'book live':<10}"
-          f"{'streams: live':<14}{'load 1/5/15 min':>16}")
+    print(
+        f"Streams off / on: the console alone (--profile with streams = false / true) on one external "
+        f"sandbox (the demo's market), {warmup_s:g} s warm-up, {seconds:g} s measured, alternating"
+    )
+    print(
+        f"{'run':<6}{'streams':<9}{'CPU % of a core':>16}{'terminal KB/s':>15}  {'book live':<10}"
+        f"{'streams: live':<14}{'load 1/5/15 min':>16}"
+    )
     for index, run in enumerate(runs):
         load = "/".join(f"{value:.1f}" for value in run.load)
-        print(f"{index + 1:<6}{'on' if run.streams else 'off':<9}{run.cpu_percent:>16.1f}"
-              f"{run.bytes_per_s / 1000:>15.1f}  {'yes' if run.live_book else 'NO':<10}"
-              f"{'yes' if run.streams_live else 'no':<14}{load:>16}")
+        print(
+            f"{index + 1:<6}{'on' if run.streams else 'off':<9}{run.cpu_percent:>16.1f}"
+            f"{run.bytes_per_s / 1000:>15.1f}  {'yes' if run.live_book else 'NO':<10}"
+            f"{'yes' if run.streams_live else 'no':<14}{load:>16}"
+        )
     metrics: list[dict[str, Any]] = []
     medians: dict[bool, tuple[float, float]] = {}
     for streams in (False, True):
         chosen = [run for run in runs if run.streams == streams]
         if chosen:
-            medians[streams] = (statistics.median(r.cpu_percent for r in chosen),
-                                statistics.median(r.bytes_per_s for r in chosen))
+            medians[streams] = (
+                statistics.median(r.cpu_percent for r in chosen),
+                statistics.median(r.bytes_per_s for r in chosen),
+            )
     if len(medians) == 2:
         (off_cpu, off_bytes), (on_cpu, on_bytes) = medians[False], medians[True]
         on_runs = [run for run in runs if run.streams]
         honest = all(run.live_book and run.streams_live for run in on_runs)
-        print(f"median: streams off {off_cpu:.1f} % and {off_bytes / 1000:.1f} KB/s; "
-              f"streams on {on_cpu:.1f} % and {on_bytes / 1000:.1f} KB/s")
+        print(
+            f"median: streams off {off_cpu:.1f} % and {off_bytes / 1000:.1f} KB/s; "
+            f"streams on {on_cpu:.1f} % and {on_bytes / 1000:.1f} KB/s"
+        )
         cpu_met = on_cpu <= GOAL_STREAMS_CPU_PERCENT and honest
         bytes_met = on_bytes <= GOAL_STREAMS_BYTES_PER_S and honest
-        print(f"goal: streams on <= {GOAL_STREAMS_CPU_PERCENT:g} % of one core: {'met' if cpu_met else 'NOT met'}; "
-              f"<= {GOAL_STREAMS_BYTES_PER_S / 1000:g} KB/s: {'met' if bytes_met else 'NOT met'}")
+        print(
+            f"goal: streams on <= {GOAL_STREAMS_CPU_PERCENT:g} % of one core: {'met' if cpu_met else 'NOT met'}; "
+            f"<= {GOAL_STREAMS_BYTES_PER_S / 1000:g} KB/s: {'met' if bytes_met else 'NOT met'}"
+        )
         metrics += [
-            {"metric": "steady state, streams on: CPU of the console (streams off before)",
-             "measured": f"{on_cpu:.1f} % (off: {off_cpu:.1f} %)", "value": on_cpu,
-             "goal": f"<= {GOAL_STREAMS_CPU_PERCENT:g} % of one core", "met": cpu_met},
-            {"metric": "steady state, streams on: bytes to the terminal (streams off before)",
-             "measured": f"{on_bytes / 1000:.1f} KB/s (off: {off_bytes / 1000:.1f} KB/s)", "value": on_bytes,
-             "goal": f"<= {GOAL_STREAMS_BYTES_PER_S / 1000:g} KB/s", "met": bytes_met},
+            {
+                "metric": "steady state, streams on: CPU of the console (streams off before)",
+                "measured": f"{on_cpu:.1f} % (off: {off_cpu:.1f} %)",
+                "value": on_cpu,
+                "goal": f"<= {GOAL_STREAMS_CPU_PERCENT:g} % of one core",
+                "met": cpu_met,
+            },
+            {
+                "metric": "steady state, streams on: bytes to the terminal (streams off before)",
+                "measured": f"{on_bytes / 1000:.1f} KB/s (off: {off_bytes / 1000:.1f} KB/s)",
+                "value": on_bytes,
+                "goal": f"<= {GOAL_STREAMS_BYTES_PER_S / 1000:g} KB/s",
+                "met": bytes_met,
+            },
         ]
     return metrics
 
@@ -244,8 +283,9 @@ def measure_top(warmup_s: float, seconds: float) -> Measurement | None:
         process = spawn([top, "-d", "1"], cols=COLS, rows=ROWS, env=env, cwd=directory)
         try:
             elapsed, cpu, written, _ = _window(process, None, warmup_s, seconds)
-            measurement = Measurement("top -d 1 (reference)", elapsed, 100 * cpu / elapsed, written / elapsed,
-                                      rss_mb(process.pid))
+            measurement = Measurement(
+                "top -d 1 (reference)", elapsed, 100 * cpu / elapsed, written / elapsed, rss_mb(process.pid)
+            )
         finally:
             process.stop(b"q")
     return measurement
@@ -255,8 +295,10 @@ def measure_top(warmup_s: float, seconds: float) -> Measurement | None:
 
 
 def report(rows: list[Measurement], warmup_s: float) -> dict[str, Any]:
-    print(f"Steady state in a {COLS}x{ROWS} pseudo-terminal (TERM=xterm-256color), no input, "
-          f"{warmup_s:g} s warm-up, then {rows[0].seconds:.0f} s measured per program, one program at a time")
+    print(
+        f"Steady state in a {COLS}x{ROWS} pseudo-terminal (TERM=xterm-256color), no input, "
+        f"{warmup_s:g} s warm-up, then {rows[0].seconds:.0f} s measured per program, one program at a time"
+    )
     print()
     print(f"{'program':<36}{'CPU % of a core':>16}{'terminal KB/s':>15}{'RSS MB':>9}  {'book live':<9}")
     print("-" * 87)
@@ -271,23 +313,43 @@ def report(rows: list[Measurement], warmup_s: float) -> dict[str, Any]:
     cpu_met = demo.cpu_percent <= GOAL_CPU_PERCENT and bool(demo.live_book)
     bytes_met = demo.bytes_per_s is not None and demo.bytes_per_s <= GOAL_BYTES_PER_S and bool(demo.live_book)
     print()
-    print(f"goal: jextui --demo <= {GOAL_CPU_PERCENT:g} % of one core: {'met' if cpu_met else 'NOT met'} "
-          f"({demo.cpu_percent:.1f} %)")
-    print(f"goal: jextui --demo <= {GOAL_BYTES_PER_S / 1000:g} KB/s to the terminal: "
-          f"{'met' if bytes_met else 'NOT met'} ({(demo.bytes_per_s or 0) / 1000:.1f} KB/s)")
+    print(
+        f"goal: jextui --demo <= {GOAL_CPU_PERCENT:g} % of one core: {'met' if cpu_met else 'NOT met'} "
+        f"({demo.cpu_percent:.1f} %)"
+    )
+    print(
+        f"goal: jextui --demo <= {GOAL_BYTES_PER_S / 1000:g} KB/s to the terminal: "
+        f"{'met' if bytes_met else 'NOT met'} ({(demo.bytes_per_s or 0) / 1000:.1f} KB/s)"
+    )
     top = next((row for row in rows if row.label.startswith("top")), None)
     reference = "" if top is None else f"; top -d 1: {top.cpu_percent:.1f} %, {(top.bytes_per_s or 0) / 1000:.1f} KB/s"
     metrics = [
-        {"metric": "steady state: CPU (demo, sandbox inside)", "measured": f"{demo.cpu_percent:.1f} %{reference}",
-         "value": demo.cpu_percent, "goal": f"<= {GOAL_CPU_PERCENT:g} % of one core", "met": cpu_met},
-        {"metric": "steady state: bytes to the terminal", "measured": f"{(demo.bytes_per_s or 0) / 1000:.1f} KB/s",
-         "value": demo.bytes_per_s, "goal": f"<= {GOAL_BYTES_PER_S / 1000:g} KB/s", "met": bytes_met},
+        {
+            "metric": "steady state: CPU (demo, sandbox inside)",
+            "measured": f"{demo.cpu_percent:.1f} %{reference}",
+            "value": demo.cpu_percent,
+            "goal": f"<= {GOAL_CPU_PERCENT:g} % of one core",
+            "met": cpu_met,
+        },
+        {
+            "metric": "steady state: bytes to the terminal",
+            "measured": f"{(demo.bytes_per_s or 0) / 1000:.1f} KB/s",
+            "value": demo.bytes_per_s,
+            "goal": f"<= {GOAL_BYTES_PER_S / 1000:g} KB/s",
+            "met": bytes_met,
+        },
     ]
     split = [row for row in rows if "console only" in row.label or "its own process" in row.label]
     if len(split) == 2:
-        metrics.append({"metric": "steady state: CPU split, console / external sandbox",
-                        "measured": f"{split[0].cpu_percent:.1f} % / {split[1].cpu_percent:.1f} %",
-                        "value": split[0].cpu_percent, "goal": "report", "met": None})
+        metrics.append(
+            {
+                "metric": "steady state: CPU split, console / external sandbox",
+                "measured": f"{split[0].cpu_percent:.1f} % / {split[1].cpu_percent:.1f} %",
+                "value": split[0].cpu_percent,
+                "goal": "report",
+                "met": None,
+            }
+        )
     return {"benchmark": "steady_state", "metrics": metrics, "rows": [row.__dict__ for row in rows]}
 
 
@@ -296,8 +358,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=20.0, help="seconds before measuring (default: 20)")
     parser.add_argument("--seconds", type=float, default=60.0, help="measured seconds per program (default: 60)")
     parser.add_argument("--no-split", action="store_true", help="skip the external-sandbox run")
-    parser.add_argument("--streams-rounds", type=int, default=3, metavar="N",
-                        help="rounds of streams off / on, the console alone (default: 3; 0: none)")
+    parser.add_argument(
+        "--streams-rounds",
+        type=int,
+        default=3,
+        metavar="N",
+        help="rounds of streams off / on, the console alone (default: 3; 0: none)",
+    )
     parser.add_argument("--only-streams", action="store_true", help="only the streams off / on rounds")
     parser.add_argument("--json", metavar="FILE", help="also write the key figures as JSON ('-': stdout)")
     args = parser.parse_args(argv)

@@ -78,8 +78,9 @@ def percentile(values: list[float], share: float) -> float:
     return float(ordered[max(1, math.ceil(share * len(ordered))) - 1])
 
 
-def settings_in(directory: str, streams: bool, *, base_url: str | None = None, key: str | None = None,
-                secret: str | None = None) -> Any:
+def settings_in(
+    directory: str, streams: bool, *, base_url: str | None = None, key: str | None = None, secret: str | None = None
+) -> Any:
     """The console's settings: demo mode, or ``base_url`` with the key pair as in the environment."""
     from dataclasses import replace
 
@@ -134,8 +135,9 @@ async def _at(future: asyncio.Future[int], timeout: float = 15.0) -> int | None:
 
 
 @contextlib.asynccontextmanager
-async def session_on_sandbox(directory: str, streams: bool, sink: Any, seed: int, watched: int,
-                             in_process: bool) -> AsyncIterator[tuple[Any, JexClient, tuple[str, ...]]]:
+async def session_on_sandbox(
+    directory: str, streams: bool, sink: Any, seed: int, watched: int, in_process: bool
+) -> AsyncIterator[tuple[Any, JexClient, tuple[str, ...]]]:
     """The console's session on a living sandbox, a second client of the same account,
     and the first ``watched`` symbols.  The sandbox runs in its own process (as the demo's
     does: ``jextui/sandbox/child.py``), or with ``in_process`` in a thread of this one."""
@@ -145,8 +147,14 @@ async def session_on_sandbox(directory: str, streams: bool, sink: Any, seed: int
     extra = max(0, watched - 8)
     if in_process:
         config = SandboxConfig(seed=seed, extra_symbols=extra, api_key=KEY, api_secret=SECRET)
-        session = Session(settings_in(directory, streams), sink, active_symbol=ACTIVE, watchlist=(),
-                          kline_interval="1m", options=SessionOptions(sandbox_config=config, open_journal=False))
+        session = Session(
+            settings_in(directory, streams),
+            sink,
+            active_symbol=ACTIVE,
+            watchlist=(),
+            kline_interval="1m",
+            options=SessionOptions(sandbox_config=config, open_journal=False),
+        )
         await session.start()
         assert session.sandbox is not None
         other = JexClient(session.sandbox.base_url, KEY, Secret(SECRET))
@@ -156,12 +164,16 @@ async def session_on_sandbox(directory: str, streams: bool, sink: Any, seed: int
             await other.aclose()
             await session.stop()
         return
-    with ExternalSandbox(isolated_env(os.environ, directory), cwd=directory, seed=seed,
-                         extra_symbols=extra) as sandbox:
-        settings = settings_in(directory, streams, base_url=sandbox.base_url, key=sandbox.key,
-                               secret=sandbox.secret)
-        session = Session(settings, sink, active_symbol=ACTIVE, watchlist=(), kline_interval="1m",
-                          options=SessionOptions(open_journal=False))
+    with ExternalSandbox(isolated_env(os.environ, directory), cwd=directory, seed=seed, extra_symbols=extra) as sandbox:
+        settings = settings_in(directory, streams, base_url=sandbox.base_url, key=sandbox.key, secret=sandbox.secret)
+        session = Session(
+            settings,
+            sink,
+            active_symbol=ACTIVE,
+            watchlist=(),
+            kline_interval="1m",
+            options=SessionOptions(open_journal=False),
+        )
         await session.start()
         other = JexClient(sandbox.base_url, sandbox.key, Secret(sandbox.secret))
         try:
@@ -196,8 +208,13 @@ async def latency_run(streams: bool, rounds: int, watched: int, in_process: bool
     by_path: dict[str, float] = defaultdict(float)
     for _, e in measured:
         by_path[e.path.split("?")[0]] += e.weight / max(elapsed_min, 1e-9)
-    return {"latency": dict(latencies), "weight_per_min": weight / max(elapsed_min, 1e-9),
-            "weight_per_min_by_path": dict(by_path), "limited": limited, "minutes": elapsed_min}
+    return {
+        "latency": dict(latencies),
+        "weight_per_min": weight / max(elapsed_min, 1e-9),
+        "weight_per_min_by_path": dict(by_path),
+        "limited": limited,
+        "minutes": elapsed_min,
+    }
 
 
 async def one_round(session: Any, other: JexClient, watch: Watch, latencies: dict[str, list[float]]) -> None:
@@ -207,8 +224,14 @@ async def one_round(session: Any, other: JexClient, watch: Watch, latencies: dic
     # A resting order far below the market: placed, balance locked, cancelled.
     price = (best_bid * Decimal("0.5")).quantize(tick)
     placed_at: dict[str, int] = {}
-    appear = watch.wait(lambda e: isinstance(e, OpenOrdersUpdate) and e.symbol == ACTIVE
-                        and "oid" in placed_at and holds(e.orders, placed_at["oid"]))
+    appear = watch.wait(
+        lambda e: (
+            isinstance(e, OpenOrdersUpdate)
+            and e.symbol == ACTIVE
+            and "oid" in placed_at
+            and holds(e.orders, placed_at["oid"])
+        )
+    )
     locked_before = await _usdt_locked(other)
     balance = watch.wait(lambda e: isinstance(e, AccountUpdate) and _locked(e) not in (None, locked_before))
     answer = await other.new_order(ACTIVE, "BUY", Decimal("0.01"), price, type="LIMIT", time_in_force="GTC")
@@ -218,8 +241,9 @@ async def one_round(session: Any, other: JexClient, watch: Watch, latencies: dic
         at = await _at(future)
         if at is not None:
             latencies[name].append(at - order_time)
-    gone = watch.wait(lambda e: isinstance(e, OpenOrdersUpdate) and e.symbol == ACTIVE
-                      and not holds(e.orders, placed_at["oid"]))
+    gone = watch.wait(
+        lambda e: isinstance(e, OpenOrdersUpdate) and e.symbol == ACTIVE and not holds(e.orders, placed_at["oid"])
+    )
     sent = local_time_ms()
     await other.cancel_order(ACTIVE, placed_at["oid"])
     at = await _at(gone)
@@ -231,8 +255,13 @@ async def one_round(session: Any, other: JexClient, watch: Watch, latencies: dic
     better = best_bid + tick
     if better < best_ask:
         # Shown: the book holds the new level (the best bid then, unless someone bid higher since).
-        moved = watch.wait(lambda e: isinstance(e, BookUpdate) and e.symbol == ACTIVE
-                           and any(level.price == better for level in e.depth.bids))
+        moved = watch.wait(
+            lambda e: (
+                isinstance(e, BookUpdate)
+                and e.symbol == ACTIVE
+                and any(level.price == better for level in e.depth.bids)
+            )
+        )
         answer = await other.new_order(ACTIVE, "BUY", Decimal("0.01"), better, type="LIMIT", time_in_force="GTC")
         order_time = int(getattr(answer, "transact_time", 0) or local_time_ms())
         at = await _at(moved, BOOK_WAIT_S)
@@ -250,8 +279,9 @@ async def one_round(session: Any, other: JexClient, watch: Watch, latencies: dic
     depth = await other.depth(ACTIVE, 5)
     if depth.asks:
         with contextlib.suppress(Exception):  # the ask moved away: no trade this round
-            await other.new_order(ACTIVE, "BUY", Decimal("0.001"), depth.asks[0].price, type="LIMIT",
-                                  time_in_force="IOC")
+            await other.new_order(
+                ACTIVE, "BUY", Decimal("0.001"), depth.asks[0].price, type="LIMIT", time_in_force="IOC"
+            )
     await asyncio.sleep(0.3)
 
 
@@ -304,8 +334,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--only", choices=("before", "after"), help="run one of the two (default: both)")
     parser.add_argument("--no-price-age", action="store_true", help="skip the 100-symbol price age runs")
-    parser.add_argument("--in-process", action="store_true",
-                        help="run the sandbox in a thread of this process (default: its own process, as the demo)")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="run the sandbox in a thread of this process (default: its own process, as the demo)",
+    )
     parser.add_argument("--json")
     args = parser.parse_args()
     load = os.getloadavg()
@@ -315,12 +348,15 @@ def main() -> None:
             results[label] = {"latency": {}, "weight_per_min": math.nan, "limited": 0, "price_age_100": []}
             continue
         results[label] = asyncio.run(latency_run(streams, args.rounds, 20, args.in_process))
-        price_ages = [] if args.no_price_age else asyncio.run(price_age_run(streams, 100, args.seconds,
-                                                                            args.in_process))
+        price_ages = (
+            [] if args.no_price_age else asyncio.run(price_age_run(streams, 100, args.seconds, args.in_process))
+        )
         results[label]["price_age_100"] = price_ages
     results["load_average_end"] = os.getloadavg()
-    print(f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
-          f"at end {results['load_average_end'][0]:.2f} (2 cores)")
+    print(
+        f"load average at start {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+        f"at end {results['load_average_end'][0]:.2f} (2 cores)"
+    )
     print(f"{'figure':<34}{'before (polling)':>18}{'after (streams)':>18}{'goal':>10}")
     for name, goal in GOALS_MS.items():
         row = []
@@ -338,8 +374,9 @@ def main() -> None:
     print(f"{'REST weight/min, 20 symbols':<34}{weights[0]:>18}{weights[1]:>18}{'<= 300':>10}")
     for label in ("before", "after"):
         paths = results[label].get("weight_per_min_by_path") or {}
-        spent = ", ".join(f"{path.rsplit('/', 1)[-1]} {rate:.0f}" for path, rate in
-                          sorted(paths.items(), key=lambda item: -item[1]))
+        spent = ", ".join(
+            f"{path.rsplit('/', 1)[-1]} {rate:.0f}" for path, rate in sorted(paths.items(), key=lambda item: -item[1])
+        )
         if spent:
             print(f"  weight/min {label}: {spent}")
     limited = [str(results[label]["limited"]) for label in ("before", "after")]

@@ -66,38 +66,58 @@ MODULES = (
     Module("journal_replaces", "jextui/trading/journal_replaces.py", ("tests/trading",)),
     # The engine's own tests, not all of tests/sandbox: the HTTP, fuzz and CLI tests reach the
     # engine too but take over a minute per surviving mutant (hours in all).
-    Module("engine", "jextui/sandbox/engine.py", (
-        "tests/sandbox/test_engine.py",
-        "tests/sandbox/test_engine_properties.py",
-        "tests/sandbox/test_engine_boundaries.py",
-        "tests/sandbox/test_exchange.py",
-        "tests/sandbox/test_store.py",
-        "tests/sandbox/test_http_trading.py",
-    )),
+    Module(
+        "engine",
+        "jextui/sandbox/engine.py",
+        (
+            "tests/sandbox/test_engine.py",
+            "tests/sandbox/test_engine_properties.py",
+            "tests/sandbox/test_engine_boundaries.py",
+            "tests/sandbox/test_exchange.py",
+            "tests/sandbox/test_store.py",
+            "tests/sandbox/test_http_trading.py",
+        ),
+    ),
     # The engine's records and one symbol's book, split out of engine.py, with the same tests.
-    Module("symbol_book", "jextui/sandbox/symbol_book.py", (
-        "tests/sandbox/test_engine.py",
-        "tests/sandbox/test_engine_properties.py",
-        "tests/sandbox/test_engine_boundaries.py",
-        "tests/sandbox/test_exchange.py",
-    )),
+    Module(
+        "symbol_book",
+        "jextui/sandbox/symbol_book.py",
+        (
+            "tests/sandbox/test_engine.py",
+            "tests/sandbox/test_engine_properties.py",
+            "tests/sandbox/test_engine_boundaries.py",
+            "tests/sandbox/test_exchange.py",
+        ),
+    ),
     # Money-touching code of the stream, open-orders and order-handling work.
     Module("local_book", "jextui/feed/local_book.py", ("tests/feed/test_local_book.py",)),
     Module("user_sequencer", "jextui/feed/user_sequencer.py", ("tests/feed/test_user_sequencer.py",)),
-    Module("account_orders", "jextui/trading/account_orders.py", (
-        "tests/trading/test_account_orders.py",
-        "tests/trading/test_locked_funds_rule.py",
-    )),
+    Module(
+        "account_orders",
+        "jextui/trading/account_orders.py",
+        (
+            "tests/trading/test_account_orders.py",
+            "tests/trading/test_locked_funds_rule.py",
+        ),
+    ),
     Module("replace", "jextui/trading/replace.py", ("tests/trading/test_replace.py",)),
     Module("sizing", "jextui/trading/sizing.py", ("tests/trading/test_sizing.py",)),
-    Module("marketable", "jextui/trading/marketable.py", (
-        "tests/trading/test_marketable.py",
-        "tests/trading/test_marketable_sandbox.py",
-    )),
-    Module("order_discovery", "jextui/trading/order_discovery.py", (
-        "tests/trading/test_order_discovery.py",
-        "tests/trading/test_order_discovery_paths.py",
-    )),
+    Module(
+        "marketable",
+        "jextui/trading/marketable.py",
+        (
+            "tests/trading/test_marketable.py",
+            "tests/trading/test_marketable_sandbox.py",
+        ),
+    ),
+    Module(
+        "order_discovery",
+        "jextui/trading/order_discovery.py",
+        (
+            "tests/trading/test_order_discovery.py",
+            "tests/trading/test_order_discovery_paths.py",
+        ),
+    ),
     Module("bulk_cancel", "jextui/trading/bulk_cancel.py", ("tests/trading/test_bulk_cancel.py",)),
 )
 
@@ -151,8 +171,15 @@ def _copy_project(target: Path, module: Module) -> None:
 
 def _mutmut(args: list[str], cwd: Path, log: Any) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MUTANT_UNDER_TEST")}
-    return subprocess.run([sys.executable, "-m", "mutmut", *args], cwd=cwd, env=env, text=True,
-                          stdout=log, stderr=subprocess.STDOUT, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "mutmut", *args],
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        check=False,
+    )
 
 
 def _statuses(workdir: Path, module: Module) -> dict[str, str]:
@@ -193,11 +220,12 @@ def run_module(module: Module, max_children: int, keep: Path | None) -> Result:
 
 
 def _table(results: list[Result]) -> str:
-    lines = ["| module | tests | mutants | killed | survived | score | minutes |",
-             "|---|---|---|---|---|---:|---:|"]
+    lines = ["| module | tests | mutants | killed | survived | score | minutes |", "|---|---|---|---|---|---:|---:|"]
     for r in results:
-        lines.append(f"| {r.module.path} | {' '.join(r.module.tests)} | {r.mutants} | {r.killed} | {r.survived} "
-                     f"| {r.score:.1f} % | {r.minutes:.1f} |")
+        lines.append(
+            f"| {r.module.path} | {' '.join(r.module.tests)} | {r.mutants} | {r.killed} | {r.survived} "
+            f"| {r.score:.1f} % | {r.minutes:.1f} |"
+        )
     return "\n".join(lines)
 
 
@@ -216,8 +244,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mutating {module.path} against {' '.join(module.tests)} ...", file=sys.stderr, flush=True)
         result = run_module(module, args.max_children, args.keep.resolve() if args.keep else None)
         results.append(result)
-        print(f"  {result.killed}/{result.mutants} killed ({result.score:.1f} %) in {result.minutes:.1f} min",
-              file=sys.stderr, flush=True)
+        print(
+            f"  {result.killed}/{result.mutants} killed ({result.score:.1f} %) in {result.minutes:.1f} min",
+            file=sys.stderr,
+            flush=True,
+        )
         if result.error:
             print(f"  {result.error}", file=sys.stderr)
     print(f"mutmut, --max-children {args.max_children}; goal: >= {GOAL_PERCENT:.0f} % killed in each module")
@@ -228,14 +259,27 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"\nsurvivors in {r.module.path}:")
                 print("\n".join(f"  {name}" for name in r.survivors))
     if args.json:
-        write_json(args.json, {
-            "goal_percent": GOAL_PERCENT,
-            "max_children": args.max_children,
-            "modules": [{"module": r.module.path, "tests": list(r.module.tests), "mutants": r.mutants,
-                         "killed": r.killed, "survived": r.survived, "score": round(r.score, 1),
-                         "minutes": round(r.minutes, 2), "survivors": r.survivors, "error": r.error}
-                        for r in results],
-        })
+        write_json(
+            args.json,
+            {
+                "goal_percent": GOAL_PERCENT,
+                "max_children": args.max_children,
+                "modules": [
+                    {
+                        "module": r.module.path,
+                        "tests": list(r.module.tests),
+                        "mutants": r.mutants,
+                        "killed": r.killed,
+                        "survived": r.survived,
+                        "score": round(r.score, 1),
+                        "minutes": round(r.minutes, 2),
+                        "survivors": r.survivors,
+                        "error": r.error,
+                    }
+                    for r in results
+                ],
+            },
+        )
     return 0 if all(r.score >= GOAL_PERCENT and not r.error for r in results) else 1
 
 

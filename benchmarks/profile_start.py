@@ -43,8 +43,22 @@ def profile(output: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="jextui-profile-") as workdir:
         pycache = os.path.join(workdir, "pycache")
         warm_up = [sys.executable, "-m", "jextui", "--demo"]
-        profiled = [sys.executable, "-m", "pyinstrument", "-t", "-i", "0.001", "--no-color", "-r", "text",
-                    "-o", output, "-m", "jextui", "--demo"]
+        profiled = [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "-t",
+            "-i",
+            "0.001",
+            "--no-color",
+            "-r",
+            "text",
+            "-o",
+            output,
+            "-m",
+            "jextui",
+            "--demo",
+        ]
         times: dict[str, float] = {}
         for argv in (warm_up, profiled):
             directory = tempfile.mkdtemp(dir=workdir)
@@ -60,8 +74,11 @@ def profile(output: str) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--output", default=os.path.join(tempfile.gettempdir(), "jextui-start-profile.txt"),
-                        help="where to keep the whole profile (default: %(default)s)")
+    parser.add_argument(
+        "--output",
+        default=os.path.join(tempfile.gettempdir(), "jextui-start-profile.txt"),
+        help="where to keep the whole profile (default: %(default)s)",
+    )
     parser.add_argument("--lines", type=int, default=120, help="lines of the profile to print (default: 120)")
     args = parser.parse_args(argv)
     if importlib.util.find_spec("pyinstrument") is None:

@@ -64,22 +64,41 @@ def parse_engine(output: str) -> list[Metric]:
     if found is None:
         return []
     rate, verdict, goal = _number(found.group(1)), found.group(2), found.group(3)
-    return [{"metric": "engine: limit orders matched per second (in-process)", "measured": f"{rate:,.0f}/s",
-             "goal": f">= {goal}/s", "met": verdict == "meets", "value": rate}]
+    return [
+        {
+            "metric": "engine: limit orders matched per second (in-process)",
+            "measured": f"{rate:,.0f}/s",
+            "goal": f">= {goal}/s",
+            "met": verdict == "meets",
+            "value": rate,
+        }
+    ]
 
 
 def parse_sandbox_http(output: str) -> list[Metric]:
-    rates = {label: _number(rate) for label, rate in
-             re.findall(r"^(bare Starlette|jextui sandbox, quiet book|jextui sandbox, living market)\S*.*?"
-                        r"\s([\d,]+)\s+[\d.]+\s*$", output, re.M)}
+    rates = {
+        label: _number(rate)
+        for label, rate in re.findall(
+            r"^(bare Starlette|jextui sandbox, quiet book|jextui sandbox, living market)\S*.*?"
+            r"\s([\d,]+)\s+[\d.]+\s*$",
+            output,
+            re.M,
+        )
+    }
     verdict = re.search(r"goal: sandbox / bare >= ([\d.]+): (met|NOT met) \(worst ratio ([\d.]+)\)", output)
     if verdict is None or "bare Starlette" not in rates:
         return []
     bare = rates["bare Starlette"]
     sandbox = min(v for k, v in rates.items() if k != "bare Starlette") if len(rates) > 1 else float("nan")
-    return [{"metric": "sandbox HTTP: depth requests/s vs a bare Starlette endpoint",
-             "measured": f"{sandbox:,.0f} vs {bare:,.0f} req/s ({verdict.group(3)}x)",
-             "goal": f">= {verdict.group(1)}x", "met": verdict.group(2) == "met", "value": float(verdict.group(3))}]
+    return [
+        {
+            "metric": "sandbox HTTP: depth requests/s vs a bare Starlette endpoint",
+            "measured": f"{sandbox:,.0f} vs {bare:,.0f} req/s ({verdict.group(3)}x)",
+            "goal": f">= {verdict.group(1)}x",
+            "met": verdict.group(2) == "met",
+            "value": float(verdict.group(3)),
+        }
+    ]
 
 
 def parse_order_latency(output: str) -> list[Metric]:
@@ -90,8 +109,15 @@ def parse_order_latency(output: str) -> list[Metric]:
         return []
     median = float(p50.group(1))
     tail = f" / {float(p95.group(1)):.0f}" if p95 else ""
-    return [{"metric": "keystroke to order in open orders, p50 / p95 (demo)", "measured": f"{median:.0f}{tail} ms",
-             "goal": "p50 <= 150 ms", "met": median <= 150, "value": median}]
+    return [
+        {
+            "metric": "keystroke to order in open orders, p50 / p95 (demo)",
+            "measured": f"{median:.0f}{tail} ms",
+            "goal": "p50 <= 150 ms",
+            "met": median <= 150,
+            "value": median,
+        }
+    ]
 
 
 def read_soak(report: dict[str, Any]) -> list[Metric]:
@@ -99,11 +125,19 @@ def read_soak(report: dict[str, Any]) -> list[Metric]:
     minutes = report.get("minutes", 0)
     limited, errors = report.get("limited_answers"), report.get("errors_logged")
     return [
-        {"metric": f"soak ({minutes:g} min, {report.get('symbols')} symbols): 429/418 answers, errors logged",
-         "measured": f"{limited} / {errors}", "goal": "0 / 0", "met": limited == 0 and errors == 0},
-        {"metric": "soak: resident memory start / end / peak",
-         "measured": f"{report.get('rss_start_mib', 0):.0f} / {report.get('rss_end_mib', 0):.0f} / "
-                     f"{report.get('rss_peak_mib', 0):.0f} MiB", "goal": "report", "met": None},
+        {
+            "metric": f"soak ({minutes:g} min, {report.get('symbols')} symbols): 429/418 answers, errors logged",
+            "measured": f"{limited} / {errors}",
+            "goal": "0 / 0",
+            "met": limited == 0 and errors == 0,
+        },
+        {
+            "metric": "soak: resident memory start / end / peak",
+            "measured": f"{report.get('rss_start_mib', 0):.0f} / {report.get('rss_end_mib', 0):.0f} / "
+            f"{report.get('rss_peak_mib', 0):.0f} MiB",
+            "goal": "report",
+            "met": None,
+        },
     ]
 
 
@@ -113,8 +147,9 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark("steady_state", "bench_steady_state.py", (), ("--warmup", "8", "--seconds", "15")),
     Benchmark("decode", "bench_decode.py", (), ("--samples", "7")),
     Benchmark("engine", "bench_engine.py", (), ("--orders", "20000", "--runs", "3"), False, parse_engine),
-    Benchmark("sandbox_http", "bench_sandbox_http.py", (), ("--seconds", "2", "--rounds", "1"), False,
-              parse_sandbox_http),
+    Benchmark(
+        "sandbox_http", "bench_sandbox_http.py", (), ("--seconds", "2", "--rounds", "1"), False, parse_sandbox_http
+    ),
     Benchmark("order_latency", "bench_order_latency.py", (), ("--runs", "30"), False, parse_order_latency),
     Benchmark("soak", "soak.py", (), ("--minutes", "1"), read_json=read_soak, by_default=False, timeout_s=3600),
 )
@@ -148,8 +183,9 @@ def run_one(benchmark: Benchmark, quick: bool, log: Any) -> Outcome:
         print(f"== {benchmark.name}: {' '.join(command[1:])}", file=sys.stderr, flush=True)
         started = time.monotonic()
         try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=benchmark.timeout_s,
-                                    cwd=os.path.dirname(HERE))
+            result = subprocess.run(
+                command, capture_output=True, text=True, timeout=benchmark.timeout_s, cwd=os.path.dirname(HERE)
+            )
         except subprocess.TimeoutExpired:
             outcome.seconds = time.monotonic() - started
             outcome.problem = f"did not finish within {benchmark.timeout_s:.0f} s"
@@ -241,8 +277,9 @@ def _version() -> str:
 
 def _commit() -> str:
     try:
-        result = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=HERE, timeout=10)
+        result = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=HERE, timeout=10
+        )
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return result.stdout.strip() if result.returncode == 0 else ""
@@ -251,9 +288,14 @@ def _commit() -> str:
 def machine() -> dict[str, str]:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     return {
-        "cpu": _cpu_model(), "cores": str(os.cpu_count()), "memory": _memory_gb(), "os": _os_name(),
+        "cpu": _cpu_model(),
+        "cores": str(os.cpu_count()),
+        "memory": _memory_gb(),
+        "os": _os_name(),
         "python": f"{platform.python_implementation()} {platform.python_version()}",
-        "load": f"{load:.2f}", "jextui": _version(), "commit": _commit(),
+        "load": f"{load:.2f}",
+        "jextui": _version(),
+        "commit": _commit(),
         "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -288,8 +330,10 @@ def markdown(outcomes: list[Outcome], host: dict[str, str], quick: bool, total_s
     ]
     for outcome in outcomes:
         for metric in outcome.metrics:
-            lines.append(f"| {_cell(metric.get('metric', '?'))} | {_cell(metric.get('measured', '?'))} | "
-                         f"{_cell(metric.get('goal', ''))} | {_met(metric.get('met'))} |")
+            lines.append(
+                f"| {_cell(metric.get('metric', '?'))} | {_cell(metric.get('measured', '?'))} | "
+                f"{_cell(metric.get('goal', ''))} | {_met(metric.get('met'))} |"
+            )
         if outcome.problem:
             lines.append(f"| {_cell(outcome.benchmark.script)} | not measured: {_cell(outcome.problem)} | | — |")
     return "\n".join(lines) + "\n"
@@ -301,13 +345,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="short runs (a few minutes in all)")
     parser.add_argument("--only", nargs="+", choices=names, metavar="NAME", help=f"run only these: {', '.join(names)}")
     parser.add_argument("--skip", nargs="+", choices=names, default=[], metavar="NAME", help="leave these out")
-    parser.add_argument("--with", dest="extra", nargs="+", choices=names, default=[], metavar="NAME",
-                        help="also run these (soak: 30 min, or 1 with --quick; not run by default)")
+    parser.add_argument(
+        "--with",
+        dest="extra",
+        nargs="+",
+        choices=names,
+        default=[],
+        metavar="NAME",
+        help="also run these (soak: 30 min, or 1 with --quick; not run by default)",
+    )
     parser.add_argument("--output", metavar="FILE", help="also write the Markdown table to FILE")
     parser.add_argument("--log", metavar="FILE", help="also write every script's own output to FILE")
     args = parser.parse_args(argv)
     chosen = [
-        b for b in BENCHMARKS
+        b
+        for b in BENCHMARKS
         if (b.name in args.only if args.only else b.by_default or b.name in args.extra) and b.name not in args.skip
     ]
     host = machine()

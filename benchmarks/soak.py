@@ -130,11 +130,26 @@ def watched_symbols(seed: int) -> tuple[str, ...]:
 def make_app(folder: Path, seed: int) -> JexApp:
     data = folder / "data"
     settings = Settings(
-        profile_name="demo", demo=True, base_url=None, api_key=None, api_secret=None, allow_insecure_http=False,
-        watchlist=watched_symbols(seed), theme="jextui-dark", refresh=RefreshPeriods(), weight_share=0.8,
-        confirm_orders=False, bell=False, fat_finger_pct=Decimal(5), config_path=folder / "config" / "config.toml",
-        log_path=folder / "log" / "jextui.log", data_dir=data, log_level="INFO",
-        themes_dir=folder / "config" / "themes", state_path=data / "state.json", journal_path=data / "journal.sqlite",
+        profile_name="demo",
+        demo=True,
+        base_url=None,
+        api_key=None,
+        api_secret=None,
+        allow_insecure_http=False,
+        watchlist=watched_symbols(seed),
+        theme="jextui-dark",
+        refresh=RefreshPeriods(),
+        weight_share=0.8,
+        confirm_orders=False,
+        bell=False,
+        fat_finger_pct=Decimal(5),
+        config_path=folder / "config" / "config.toml",
+        log_path=folder / "log" / "jextui.log",
+        data_dir=data,
+        log_level="INFO",
+        themes_dir=folder / "config" / "themes",
+        state_path=data / "state.json",
+        journal_path=data / "journal.sqlite",
     )
     sandbox = SandboxConfig(seed=seed, extra_symbols=EXTRA_SYMBOLS, simulate=True)
     return JexApp(settings, options=AppOptions(session=SessionOptions(sandbox_config=sandbox)))
@@ -179,9 +194,18 @@ class User:
         self.report = report
         self.rng = rng
         self.actions = [
-            (self.jump, 4), (self.grid, 1), (self.help, 1), (self.search, 1), (self.account_screen, 2),
-            (self.interval, 1), (self.chart, 1), (self.focus, 2), (self.privacy, 1), (self.order, 3),
-            (self.cancel_one, 2), (self.cancel_all, 1),
+            (self.jump, 4),
+            (self.grid, 1),
+            (self.help, 1),
+            (self.search, 1),
+            (self.account_screen, 2),
+            (self.interval, 1),
+            (self.chart, 1),
+            (self.focus, 2),
+            (self.privacy, 1),
+            (self.order, 3),
+            (self.cancel_one, 2),
+            (self.cancel_all, 1),
         ]
 
     async def act(self) -> None:
@@ -300,6 +324,7 @@ async def soak(minutes: float, pace_s: float, seed: int) -> Report:
 
         app.notify = counting_notify  # type: ignore[method-assign]  # counts the notifications
         async with app.run_test(size=SIZE) as pilot:
+
             def showing_data() -> bool:  # the panes are installed once start-up has finished
                 return app.started and app.main.panes.book.has_data and app.main.panes.watchlist.has_data
 
@@ -316,9 +341,12 @@ async def soak(minutes: float, pace_s: float, seed: int) -> Report:
                 if time.monotonic() >= next_line:
                     next_line += 60
                     elapsed = minutes * 60 - (end - time.monotonic())
-                    print(f"  {elapsed / 60:5.1f} min: {report.actions} actions, RSS {rss_mib():.0f} MiB, "
-                          f"{len(asyncio.all_tasks())} tasks, {tally.limited} x 429/418, "
-                          f"{tally.errors} errors", flush=True)
+                    print(
+                        f"  {elapsed / 60:5.1f} min: {report.actions} actions, RSS {rss_mib():.0f} MiB, "
+                        f"{len(asyncio.all_tasks())} tasks, {tally.limited} x 429/418, "
+                        f"{tally.errors} errors",
+                        flush=True,
+                    )
             await user.back_to_main()
             await pilot.pause(2)
             report.rss_end_mib, report.tasks_end = rss_mib(), len(asyncio.all_tasks())
@@ -335,8 +363,12 @@ def print_table(report: Report) -> None:
     rows = [
         ("duration", f"{report.minutes:g} min", "", ""),
         ("watched symbols", str(report.symbols), "", ""),
-        ("resident memory (MiB)", f"{report.rss_start_mib:.0f}", f"{report.rss_end_mib:.0f}",
-         f"peak {report.rss_peak_mib:.0f}"),
+        (
+            "resident memory (MiB)",
+            f"{report.rss_start_mib:.0f}",
+            f"{report.rss_end_mib:.0f}",
+            f"peak {report.rss_peak_mib:.0f}",
+        ),
         ("asyncio tasks", str(report.tasks_start), str(report.tasks_end), ""),
         ("429/418 answers (goal 0)", "", str(report.limited_answers), ""),
         ("errors logged", "", str(report.errors_logged), ""),
@@ -354,8 +386,10 @@ def print_table(report: Report) -> None:
         print("\nwarnings and errors by kind:")
         for kind, count in list(report.warnings_by_kind.items())[:15]:
             print(f"  {count:6d}  {kind}")
-    for title, lines in (("error notifications", report.error_notifications),
-                         ("failed actions", report.action_failures)):
+    for title, lines in (
+        ("error notifications", report.error_notifications),
+        ("failed actions", report.action_failures),
+    ):
         if lines:
             print(f"\n{title} (first 10 of {len(lines)}):")
             for line in lines[:10]:
@@ -370,14 +404,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
-    print(f"soak: {args.minutes:g} min, {len(watched_symbols(args.seed))} watched symbols, "
-          f"an action every ~{args.pace:g} s (seed {args.seed})", flush=True)
+    print(
+        f"soak: {args.minutes:g} min, {len(watched_symbols(args.seed))} watched symbols, "
+        f"an action every ~{args.pace:g} s (seed {args.seed})",
+        flush=True,
+    )
     report = asyncio.run(soak(args.minutes, args.pace, args.seed))
     print_table(report)
     if args.json:
         args.json.write_text(json.dumps(asdict(report), indent=2))
-    healthy = (report.limited_answers == 0 and report.errors_logged == 0 and not report.error_notifications
-               and report.exit_code in (None, 0))
+    healthy = (
+        report.limited_answers == 0
+        and report.errors_logged == 0
+        and not report.error_notifications
+        and report.exit_code in (None, 0)
+    )
     return 0 if healthy else 1
 
 

@@ -342,8 +342,13 @@ def run_console(argv: Sequence[str], env: Mapping[str, str]) -> int:
 def _run_app(settings: Settings) -> int:
     log.info(
         "jextui %s starting: profile=%s demo=%s base_url=%s theme=%s symbols=%d sandbox=%s",
-        __version__, settings.profile_name, settings.demo, settings.base_url, settings.theme,
-        len(settings.watchlist), settings.sandbox_child or ("in-process" if settings.demo else "-"),
+        __version__,
+        settings.profile_name,
+        settings.demo,
+        settings.base_url,
+        settings.theme,
+        len(settings.watchlist),
+        settings.sandbox_child or ("in-process" if settings.demo else "-"),
     )
     try:
         from jextui.ui.app import run_console as start_app

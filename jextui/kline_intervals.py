@@ -7,5 +7,17 @@ from __future__ import annotations
 __all__ = ["KLINE_INTERVALS"]
 
 KLINE_INTERVALS: tuple[str, ...] = (
-    "1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d", "3d", "1w",
+    "1m",
+    "3m",
+    "5m",
+    "15m",
+    "30m",
+    "1h",
+    "2h",
+    "4h",
+    "6h",
+    "12h",
+    "1d",
+    "3d",
+    "1w",
 )

@@ -133,14 +133,31 @@ def _doc(kind: str, exchange: str, **fields: Any) -> dict[str, Any]:
 async def _watchlist(client: Any, settings: Settings, exchange: str) -> tuple[dict[str, Any], str]:
     tickers = {t.symbol: t for t in await client.ticker_24hr()}
     rows = [
-        {"symbol": s, "last": t.last_price, "change_pct": t.price_change_percent, "bid": t.bid_price,
-         "ask": t.ask_price, "high": t.high_price, "low": t.low_price, "volume": t.volume}
-        for s in settings.watchlist if (t := tickers.get(s)) is not None
+        {
+            "symbol": s,
+            "last": t.last_price,
+            "change_pct": t.price_change_percent,
+            "bid": t.bid_price,
+            "ask": t.ask_price,
+            "high": t.high_price,
+            "low": t.low_price,
+            "volume": t.volume,
+        }
+        for s in settings.watchlist
+        if (t := tickers.get(s)) is not None
     ]
     missing = [s for s in settings.watchlist if s not in tickers]
     notes = [f"not listed by this exchange: {', '.join(missing)}"] if missing else []
-    columns = [("symbol", "SYMBOL"), ("last", "LAST"), ("change_pct", "24H %"), ("bid", "BID"), ("ask", "ASK"),
-               ("high", "HIGH"), ("low", "LOW"), ("volume", "VOLUME")]
+    columns = [
+        ("symbol", "SYMBOL"),
+        ("last", "LAST"),
+        ("change_pct", "24H %"),
+        ("bid", "BID"),
+        ("ask", "ASK"),
+        ("high", "HIGH"),
+        ("low", "LOW"),
+        ("volume", "VOLUME"),
+    ]
     return _doc("watchlist", exchange, symbols=rows, missing=missing), render_text(columns, rows, notes)
 
 
@@ -154,7 +171,8 @@ async def _balances(client: Any, settings: Settings, exchange: str) -> tuple[dic
     account = await client.account()
     rows = [
         {"asset": b.asset, "free": b.free, "locked": b.locked, "total": b.free + b.locked}
-        for b in account.spot_balances if b.free or b.locked
+        for b in account.spot_balances
+        if b.free or b.locked
     ]
     columns = [("asset", "ASSET"), ("free", "FREE"), ("locked", "LOCKED"), ("total", "TOTAL")]
     return _doc("balances", exchange, balances=rows), render_text(columns, rows, empty="no balance")
@@ -164,22 +182,50 @@ async def _portfolio(client: Any, settings: Settings, exchange: str) -> tuple[di
     from jextui.portfolio import load_portfolio
 
     _need_key(client, "portfolio")
-    p = await load_portfolio(client, settings.watchlist, valuation=settings.valuation_asset,
-                             journal_path=settings.journal_path, api_key=settings.api_key)
+    p = await load_portfolio(
+        client,
+        settings.watchlist,
+        valuation=settings.valuation_asset,
+        journal_path=settings.journal_path,
+        api_key=settings.api_key,
+    )
     rows = [
-        {"asset": ln.asset, "free": ln.free, "locked": ln.locked, "total": ln.total, "price": ln.price,
-         "value": ln.value, "share_pct": ln.share_pct, "average_cost": ln.average_cost, "realised": ln.realised,
-         "unrealised": ln.unrealised, "note": ln.cost_note}
+        {
+            "asset": ln.asset,
+            "free": ln.free,
+            "locked": ln.locked,
+            "total": ln.total,
+            "price": ln.price,
+            "value": ln.value,
+            "share_pct": ln.share_pct,
+            "average_cost": ln.average_cost,
+            "realised": ln.realised,
+            "unrealised": ln.unrealised,
+            "note": ln.cost_note,
+        }
         for ln in p.lines
     ]
-    summary = {"valuation_asset": p.valuation_asset, "total_value": p.total_value,
-               "value_24h_ago": p.value_24h_ago, "change_24h": p.change_24h, "change_24h_pct": p.change_24h_pct,
-               "realised_total": p.realised_total}
+    summary = {
+        "valuation_asset": p.valuation_asset,
+        "total_value": p.total_value,
+        "value_24h_ago": p.value_24h_ago,
+        "change_24h": p.change_24h,
+        "change_24h_pct": p.change_24h_pct,
+        "realised_total": p.realised_total,
+    }
     change = "-" if p.change_24h is None else f"{p.change_24h:+f} ({_cell(p.change_24h_pct)} %)"
     head = f"total {p.total_value} {p.valuation_asset}   24 h {change}   realised {p.realised_total}\n\n"
-    columns = [("asset", "ASSET"), ("total", "TOTAL"), ("locked", "LOCKED"), ("value", f"VALUE {p.valuation_asset}"),
-               ("share_pct", "SHARE %"), ("average_cost", "AVG COST"), ("realised", "REALISED"),
-               ("unrealised", "UNREALISED"), ("note", "NOTE")]
+    columns = [
+        ("asset", "ASSET"),
+        ("total", "TOTAL"),
+        ("locked", "LOCKED"),
+        ("value", f"VALUE {p.valuation_asset}"),
+        ("share_pct", "SHARE %"),
+        ("average_cost", "AVG COST"),
+        ("realised", "REALISED"),
+        ("unrealised", "UNREALISED"),
+        ("note", "NOTE"),
+    ]
     doc = _doc("portfolio", exchange, **summary, assets=rows, unpriced=list(p.unpriced), notes=list(p.notes))
     return doc, head + render_text(columns, rows, p.notes)
 
@@ -196,16 +242,32 @@ async def _orders(client: Any, settings: Settings, exchange: str) -> tuple[dict[
     if report.errors and not book.account_read:
         raise PrintError("; ".join(report.errors))
     rows = [
-        {"symbol": o.symbol, "order_id": o.order_id, "side": o.side, "price": o.price, "quantity": o.orig_qty,
-         "executed": o.executed_qty, "remaining": o.remaining_qty, "status": o.status, "time": o.time}
+        {
+            "symbol": o.symbol,
+            "order_id": o.order_id,
+            "side": o.side,
+            "price": o.price,
+            "quantity": o.orig_qty,
+            "executed": o.executed_qty,
+            "remaining": o.remaining_qty,
+            "status": o.status,
+            "time": o.time,
+        }
         for o in book.orders
     ]
     notes = list(book.unexplained_lines()) + list(report.errors)
     complete = report.explained
     if not complete:
         notes.append("the list may be incomplete: not every locked amount is explained by the orders found")
-    columns = [("symbol", "SYMBOL"), ("order_id", "ORDER ID"), ("side", "SIDE"), ("price", "PRICE"),
-               ("quantity", "QTY"), ("executed", "EXECUTED"), ("status", "STATUS")]
+    columns = [
+        ("symbol", "SYMBOL"),
+        ("order_id", "ORDER ID"),
+        ("side", "SIDE"),
+        ("price", "PRICE"),
+        ("quantity", "QTY"),
+        ("executed", "EXECUTED"),
+        ("status", "STATUS"),
+    ]
     doc = _doc("orders", exchange, orders=rows, complete=complete, notes=notes)
     return doc, render_text(columns, rows, notes, empty="no open orders")
 
@@ -216,19 +278,33 @@ def _alerts(settings: Settings, exchange: str) -> tuple[dict[str, Any], str]:
     store = AlertStore.in_folder(settings.data_dir)
     alerts = [*settings.alerts, *store.list()]
     rows = [
-        {"id": a.id, "source": "config" if a.from_config else "console", "symbol": a.symbol,
-         "condition": a.condition.value, "threshold": a.threshold, "command": list(a.command) if a.command else None}
+        {
+            "id": a.id,
+            "source": "config" if a.from_config else "console",
+            "symbol": a.symbol,
+            "condition": a.condition.value,
+            "threshold": a.threshold,
+            "command": list(a.command) if a.command else None,
+        }
         for a in alerts
     ]
     notes = [*settings.alert_problems, *([problem] if (problem := store.load_problem()) else [])]
-    columns = [("id", "ID"), ("symbol", "SYMBOL"), ("condition", "CONDITION"), ("threshold", "LEVEL"),
-               ("command", "COMMAND")]
+    columns = [
+        ("id", "ID"),
+        ("symbol", "SYMBOL"),
+        ("condition", "CONDITION"),
+        ("threshold", "LEVEL"),
+        ("command", "COMMAND"),
+    ]
     doc = _doc("alerts", exchange, alerts=rows, fill_alerts=settings.alert_fills, notes=notes)
     return doc, render_text(columns, rows, notes, empty="no alerts")
 
 
 _NETWORK_VIEWS: dict[str, Callable[[Any, Settings, str], Awaitable[tuple[dict[str, Any], str]]]] = {
-    "watchlist": _watchlist, "balances": _balances, "portfolio": _portfolio, "orders": _orders,
+    "watchlist": _watchlist,
+    "balances": _balances,
+    "portfolio": _portfolio,
+    "orders": _orders,
 }
 
 
@@ -271,8 +347,9 @@ async def _fetch(view: str, settings: Settings) -> tuple[dict[str, Any], str]:
 def _settings(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
     from jextui.config import Overrides, load_settings
 
-    return load_settings(Overrides(profile=args.profile, base_url=args.base_url, symbols=args.symbols,
-                                   demo=args.demo), env)
+    return load_settings(
+        Overrides(profile=args.profile, base_url=args.base_url, symbols=args.symbols, demo=args.demo), env
+    )
 
 
 def _start_logging(settings: Settings) -> None:

@@ -181,8 +181,11 @@ class Session:
         from jextui.feed.events import BookUpdate
 
         streaming = self.streaming
-        if (isinstance(event, BookUpdate) and streaming is not None
-                and streaming.offer_snapshot(event.symbol, event.depth, event.received_ms)):
+        if (
+            isinstance(event, BookUpdate)
+            and streaming is not None
+            and streaming.offer_snapshot(event.symbol, event.depth, event.received_ms)
+        ):
             return
         self._sink(event)
 

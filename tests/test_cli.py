@@ -75,8 +75,21 @@ def test_version(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_help_lists_every_option_and_subcommand(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for word in ("--profile", "--base-url", "--symbols", "--theme", "--demo", "--log-level", "--version",
-                 "sandbox", "config", "journal", "JEX_API_KEY", "NO_COLOR", "demo mode"):
+    for word in (
+        "--profile",
+        "--base-url",
+        "--symbols",
+        "--theme",
+        "--demo",
+        "--log-level",
+        "--version",
+        "sandbox",
+        "config",
+        "journal",
+        "JEX_API_KEY",
+        "NO_COLOR",
+        "demo mode",
+    ):
         assert word in out, word
 
 

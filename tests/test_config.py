@@ -570,10 +570,30 @@ def test_template_examples_are_valid_when_uncommented(home: Home) -> None:
 def test_template_documents_every_key() -> None:
     template = config_template()
     for key in (
-        "default_profile", "theme", "watchlist", "confirm_orders", "bell", "fat_finger_pct", "weight_share",
-        "[refresh]", "book", "trades", "klines", "tickers", "account", "open_orders", "prices", "book_tickers",
+        "default_profile",
+        "theme",
+        "watchlist",
+        "confirm_orders",
+        "bell",
+        "fat_finger_pct",
+        "weight_share",
+        "[refresh]",
+        "book",
+        "trades",
+        "klines",
+        "tickers",
+        "account",
+        "open_orders",
+        "prices",
+        "book_tickers",
         "sparklines",
-        "base_url", "api_key", "api_secret", "api_secret_env", "allow_insecure_http", "JEX_API_KEY", "JEX_API_SECRET",
+        "base_url",
+        "api_key",
+        "api_secret",
+        "api_secret_env",
+        "allow_insecure_http",
+        "JEX_API_KEY",
+        "JEX_API_SECRET",
     ):
         assert key in template, key
 
@@ -593,8 +613,22 @@ def test_template_is_not_written_over_an_existing_file(home: Home) -> None:
 # property: any document → a Config or a ConfigError, nothing else
 
 _KEYS = [
-    "default_profile", "theme", "watchlist", "confirm_orders", "bell", "fat_finger_pct", "weight_share",
-    "refresh", "profiles", "book", "base_url", "api_key", "api_secret", "api_secret_env", "allow_insecure_http", "main",
+    "default_profile",
+    "theme",
+    "watchlist",
+    "confirm_orders",
+    "bell",
+    "fat_finger_pct",
+    "weight_share",
+    "refresh",
+    "profiles",
+    "book",
+    "base_url",
+    "api_key",
+    "api_secret",
+    "api_secret_env",
+    "allow_insecure_http",
+    "main",
 ]
 _scalars = st.one_of(
     st.booleans(),

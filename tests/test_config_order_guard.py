@@ -18,8 +18,11 @@ from jextui.config import Overrides, config_template, load_config, load_settings
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for name in ("JEX_API_KEY", "JEX_API_SECRET", "NO_COLOR"):
         monkeypatch.delenv(name, raising=False)
-    dirs = {"JEXTUI_CONFIG_DIR": tmp_path / "config", "JEXTUI_DATA_DIR": tmp_path / "data",
-            "JEXTUI_LOG_DIR": tmp_path / "log"}
+    dirs = {
+        "JEXTUI_CONFIG_DIR": tmp_path / "config",
+        "JEXTUI_DATA_DIR": tmp_path / "data",
+        "JEXTUI_LOG_DIR": tmp_path / "log",
+    }
     for name, path in dirs.items():
         monkeypatch.setenv(name, str(path))
     return {name: str(path) for name, path in dirs.items()}

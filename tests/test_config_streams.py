@@ -18,13 +18,20 @@ from jextui.config import ConfigError, Overrides, config_template, effective_str
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Home]:
     for name in ("JEX_API_KEY", "JEX_API_SECRET"):
         monkeypatch.delenv(name, raising=False)
-    dirs = {name: tmp_path / part for name, part in
-            (("JEXTUI_CONFIG_DIR", "config"), ("JEXTUI_DATA_DIR", "data"), ("JEXTUI_LOG_DIR", "log"))}
+    dirs = {
+        name: tmp_path / part
+        for name, part in (("JEXTUI_CONFIG_DIR", "config"), ("JEXTUI_DATA_DIR", "data"), ("JEXTUI_LOG_DIR", "log"))
+    }
     for name, path in dirs.items():
         monkeypatch.setenv(name, str(path))
     with root_logging_restored():
-        yield Home(dirs["JEXTUI_CONFIG_DIR"], dirs["JEXTUI_DATA_DIR"], dirs["JEXTUI_LOG_DIR"],
-                   {k: str(v) for k, v in dirs.items()})
+        yield Home(
+            dirs["JEXTUI_CONFIG_DIR"],
+            dirs["JEXTUI_DATA_DIR"],
+            dirs["JEXTUI_LOG_DIR"],
+            {k: str(v) for k, v in dirs.items()},
+        )
+
 
 PROFILE = "[profiles.main]\nbase_url = 'https://jex.example.com'\n"
 LOCAL = "[profiles.local]\nbase_url = 'http://127.0.0.1:8765'\n"

@@ -56,9 +56,25 @@ def _bound_classes() -> list[type]:
     from jextui.ui.widgets.symbol_tile import SymbolTile
     from jextui.ui.widgets.watchlist import WatchlistView
 
-    return [JexApp, AccountScreen, PagedAccountScreen, DepositAddressScreen, HelpScreen, QuitScreen,
-            OrderDetailScreen, SymbolSearchScreen, TicketScreen, TimeInForceSelector, BalancesView, GridView,
-            KlinesView, OpenOrdersView, OrderBookView, SymbolTile, WatchlistView]  # fmt: skip
+    return [
+        JexApp,
+        AccountScreen,
+        PagedAccountScreen,
+        DepositAddressScreen,
+        HelpScreen,
+        QuitScreen,
+        OrderDetailScreen,
+        SymbolSearchScreen,
+        TicketScreen,
+        TimeInForceSelector,
+        BalancesView,
+        GridView,
+        KlinesView,
+        OpenOrdersView,
+        OrderBookView,
+        SymbolTile,
+        WatchlistView,
+    ]
 
 
 def test_every_action_has_one_stable_id() -> None:
@@ -129,8 +145,9 @@ def test_unknown_ids_and_key_names_are_said_and_change_nothing() -> None:
 
 
 def test_a_ticket_or_search_key_the_text_field_would_swallow_is_refused() -> None:
-    user = resolve_user_keys({"ticket.send": "x", "ticket.close": "ctrl+w", "search.watch": "ctrl+a",
-                              "ticket.test_order": ["enter", "f8"]})  # fmt: skip
+    user = resolve_user_keys(
+        {"ticket.send": "x", "ticket.close": "ctrl+w", "search.watch": "ctrl+a", "ticket.test_order": ["enter", "f8"]}
+    )
     words = "\n".join(user.problems)
     assert "keys.ticket.send: x cannot work in the order ticket (it types into the text field)" in words
     assert "keys.ticket.close: ctrl+w cannot work in the order ticket (the text field uses it for editing)" in words
@@ -198,8 +215,13 @@ def test_jextui_keys_json(home: Path, capsys: pytest.CaptureFixture[str]) -> Non
     captured = capsys.readouterr()
     document = json.loads(captured.out)
     actions = {action["id"]: action for action in document["actions"]}
-    assert actions["buy"] == {"id": "buy", "scope": "app", "keys": ["B", "f5"], "remapped": True,
-                              "description": spec_by_id("buy").help}  # fmt: skip
+    assert actions["buy"] == {
+        "id": "buy",
+        "scope": "app",
+        "keys": ["B", "f5"],
+        "remapped": True,
+        "description": spec_by_id("buy").help,
+    }
     assert actions["sell"]["keys"] == ["s"] and not actions["sell"]["remapped"]
     assert document["scopes"]["ticket"] == "Order ticket"
     assert len(document["problems"]) == 1 and "keys.nope" in captured.err

@@ -86,34 +86,105 @@ INT = {"type": "integer"}
 
 
 def envelope(kind: str, **props: Any) -> dict[str, Any]:
-    return {"type": "object", "properties": {
-        "kind": {"type": "string", "enum": [kind]}, "exchange": STR, "time": INT, **props}}
+    return {
+        "type": "object",
+        "properties": {"kind": {"type": "string", "enum": [kind]}, "exchange": STR, "time": INT, **props},
+    }
 
 
 SCHEMAS = {
-    "watchlist": envelope("watchlist", missing={"type": "array", "items": STR}, symbols={"type": "array", "items": {
-        "type": "object", "properties": {k: (STR if k == "symbol" else D_) for k in (
-            "symbol", "last", "change_pct", "bid", "ask", "high", "low", "volume")}}}),
-    "balances": envelope("balances", balances={"type": "array", "items": {"type": "object", "properties": {
-        "asset": STR, "free": D_, "locked": D_, "total": D_}}}),
+    "watchlist": envelope(
+        "watchlist",
+        missing={"type": "array", "items": STR},
+        symbols={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    k: (STR if k == "symbol" else D_)
+                    for k in ("symbol", "last", "change_pct", "bid", "ask", "high", "low", "volume")
+                },
+            },
+        },
+    ),
+    "balances": envelope(
+        "balances",
+        balances={
+            "type": "array",
+            "items": {"type": "object", "properties": {"asset": STR, "free": D_, "locked": D_, "total": D_}},
+        },
+    ),
     "portfolio": envelope(
-        "portfolio", valuation_asset=STR, total_value=D_, value_24h_ago=D_OR_NULL, change_24h=D_OR_NULL,
-        change_24h_pct=D_OR_NULL, realised_total=D_, unpriced={"type": "array", "items": STR},
+        "portfolio",
+        valuation_asset=STR,
+        total_value=D_,
+        value_24h_ago=D_OR_NULL,
+        change_24h=D_OR_NULL,
+        change_24h_pct=D_OR_NULL,
+        realised_total=D_,
+        unpriced={"type": "array", "items": STR},
         notes={"type": "array", "items": STR},
-        assets={"type": "array", "items": {"type": "object", "properties": {
-            "asset": STR, "free": D_, "locked": D_, "total": D_, "price": D_OR_NULL, "value": D_OR_NULL,
-            "share_pct": D_OR_NULL, "average_cost": D_OR_NULL, "realised": D_OR_NULL, "unrealised": D_OR_NULL,
-            "note": STR}}}),
-    "orders": envelope("orders", complete={"type": "boolean"}, notes={"type": "array", "items": STR},
-                       orders={"type": "array", "items": {"type": "object", "properties": {
-                           "symbol": STR, "order_id": INT, "side": {"type": "string", "enum": ["BUY", "SELL"]},
-                           "price": D_, "quantity": D_, "executed": D_, "remaining": D_, "status": STR,
-                           "time": INT}}}),
-    "alerts": envelope("alerts", fill_alerts={"type": "boolean"}, notes={"type": "array", "items": STR},
-                       alerts={"type": "array", "items": {"type": "object", "properties": {
-                           "id": STR, "source": {"type": "string", "enum": ["config", "console"]}, "symbol": STR,
-                           "condition": {"type": "string", "enum": ["above", "below", "change_pct", "spread_pct"]},
-                           "threshold": D_, "command": {"type": ["null", "array"], "items": STR}}}}),
+        assets={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "asset": STR,
+                    "free": D_,
+                    "locked": D_,
+                    "total": D_,
+                    "price": D_OR_NULL,
+                    "value": D_OR_NULL,
+                    "share_pct": D_OR_NULL,
+                    "average_cost": D_OR_NULL,
+                    "realised": D_OR_NULL,
+                    "unrealised": D_OR_NULL,
+                    "note": STR,
+                },
+            },
+        },
+    ),
+    "orders": envelope(
+        "orders",
+        complete={"type": "boolean"},
+        notes={"type": "array", "items": STR},
+        orders={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "symbol": STR,
+                    "order_id": INT,
+                    "side": {"type": "string", "enum": ["BUY", "SELL"]},
+                    "price": D_,
+                    "quantity": D_,
+                    "executed": D_,
+                    "remaining": D_,
+                    "status": STR,
+                    "time": INT,
+                },
+            },
+        },
+    ),
+    "alerts": envelope(
+        "alerts",
+        fill_alerts={"type": "boolean"},
+        notes={"type": "array", "items": STR},
+        alerts={
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": STR,
+                    "source": {"type": "string", "enum": ["config", "console"]},
+                    "symbol": STR,
+                    "condition": {"type": "string", "enum": ["above", "below", "change_pct", "spread_pct"]},
+                    "threshold": D_,
+                    "command": {"type": ["null", "array"], "items": STR},
+                },
+            },
+        },
+    ),
 }
 
 
@@ -187,7 +258,9 @@ def test_alerts_view_lists_config_and_console_alerts(home: dict[str, str], capsy
     doc = run_json(capsys, "alerts")
     check(doc, SCHEMAS["alerts"])
     assert [(a["id"], a["source"], a["threshold"]) for a in doc["alerts"]] == [
-        ("config-1", "config", "70000.123456789"), ("console-1", "console", "0.5")]
+        ("config-1", "config", "70000.123456789"),
+        ("console-1", "console", "0.5"),
+    ]
     assert main(["print", "alerts"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].split() == ["ID", "SYMBOL", "CONDITION", "LEVEL", "COMMAND"]
@@ -243,8 +316,14 @@ def _closed_pipe_run(argv: list[str], env: dict[str, str]) -> subprocess.Complet
     read_end, write_end = os.pipe()
     os.close(read_end)  # nobody will read: the first write fails with EPIPE
     try:
-        return subprocess.run([sys.executable, "-m", "jextui", *argv], stdout=write_end, stderr=subprocess.PIPE,
-                              env=env, timeout=120, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "jextui", *argv],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+            check=False,
+        )
     finally:
         os.close(write_end)
 

@@ -70,7 +70,7 @@ def osc_notification(title: str, body: str, *, kind: str = "9") -> str:
         return f"\x1b]9;{_clean(f'{title}: {body}' if title else body)}\x07"
     if kind == "777":
         return f"\x1b]777;notify;{_clean(title).replace(';', ',')};{_clean(body)}\x07"
-    raise ValueError(f"unknown notification escape {kind!r}: use \"9\" or \"777\"")
+    raise ValueError(f'unknown notification escape {kind!r}: use "9" or "777"')
 
 
 def alert_environment(fired: FiredAlert, base: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -135,8 +135,11 @@ async def run_alert_command(
         with contextlib.suppress(Exception):
             await process.wait()
         return CommandOutcome(
-            False, f"alert command {name} was still running after {timeout:g} s and was stopped",
-            process.returncode, timed_out=True, seconds=time.monotonic() - started,
+            False,
+            f"alert command {name} was still running after {timeout:g} s and was stopped",
+            process.returncode,
+            timed_out=True,
+            seconds=time.monotonic() - started,
         )
     except asyncio.CancelledError:
         _kill_group(process)

@@ -202,8 +202,9 @@ class AlertEvaluator:
                 if _holds(alert, value):
                     self._armed[key] = False
                     fired.append(
-                        FiredAlert(alert, alert.symbol, alert.condition.value, value, update.time_ms,
-                                   _notice(alert, value))
+                        FiredAlert(
+                            alert, alert.symbol, alert.condition.value, value, update.time_ms, _notice(alert, value)
+                        )
                     )
             elif _rearms(alert, value):
                 self._armed[key] = True

@@ -107,12 +107,12 @@ class Alert:
 def parse_number(value: object, *, key: str) -> Decimal:
     """A positive finite Decimal from a string or a TOML number; :class:`AlertError` if not."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-        raise AlertError(key, f"expected a number such as \"70000\", got {type(value).__name__}")
+        raise AlertError(key, f'expected a number such as "70000", got {type(value).__name__}')
     text = str(value).strip().replace("_", "") if not isinstance(value, Decimal) else None
     try:
         number = value if isinstance(value, Decimal) else Decimal(text or "")
     except InvalidOperation:
-        raise AlertError(key, f"{value!r} is not a number (write it like \"70000\" or \"0.5\")") from None
+        raise AlertError(key, f'{value!r} is not a number (write it like "70000" or "0.5")') from None
     if not number.is_finite():
         raise AlertError(key, f"{value!r} is not a finite number")
     if number <= 0:
@@ -123,11 +123,12 @@ def parse_number(value: object, *, key: str) -> Decimal:
 def _parse_command(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         raise AlertError(
-            "command", "must be a list of strings (the program and its arguments), not one string: "
-            "it is run without a shell, e.g. command = [\"notify-send\", \"jextui\"]",
+            "command",
+            "must be a list of strings (the program and its arguments), not one string: "
+            'it is run without a shell, e.g. command = ["notify-send", "jextui"]',
         )
     if not isinstance(value, (list, tuple)) or not value:
-        raise AlertError("command", "must be a non-empty list of strings, e.g. [\"notify-send\", \"jextui\"]")
+        raise AlertError("command", 'must be a non-empty list of strings, e.g. ["notify-send", "jextui"]')
     if len(value) > MAX_COMMAND_ARGS:
         raise AlertError("command", f"at most {MAX_COMMAND_ARGS} items")
     for index, item in enumerate(value):
@@ -154,7 +155,7 @@ def parse_alert(raw: Mapping[str, Any], *, alert_id: str = "", from_config: bool
         raise AlertError(unknown[0], f"unknown key; known keys here: {', '.join(_KNOWN_KEYS)}")
     symbol = raw.get("symbol")
     if symbol is None:
-        raise AlertError("symbol", "missing (this key is required), e.g. symbol = \"BTCUSDT\"")
+        raise AlertError("symbol", 'missing (this key is required), e.g. symbol = "BTCUSDT"')
     if not isinstance(symbol, str) or not _SYMBOL.match(symbol.strip().upper()):
         raise AlertError("symbol", f"{symbol!r} is not a symbol (letters and digits, e.g. BTCUSDT)")
     given = [c for c in Condition if c.value in raw]
@@ -194,8 +195,10 @@ def parse_alerts_leniently(tables: object) -> tuple[tuple[Alert, ...], tuple[str
     :func:`parse_alerts` (``config-N``, N the table's place from 1).
     """
     if not isinstance(tables, (list, tuple)):
-        return (), (f"alerts: expected a list of [[alerts]] tables, got {type(tables).__name__}; "
-                    "every config-file alert is ignored",)
+        return (), (
+            f"alerts: expected a list of [[alerts]] tables, got {type(tables).__name__}; "
+            "every config-file alert is ignored",
+        )
     alerts: list[Alert] = []
     problems: list[str] = []
     for index, table in enumerate(tables):
@@ -211,8 +214,7 @@ def unknown_symbol_messages(alerts: Iterable[Alert], known_symbols: Collection[s
     """One message per alert whose symbol the exchange does not list (checked at start
     against exchangeInfo); such alerts are left out, nothing else is affected."""
     return [
-        f"alert {alert.id or alert.describe()}: {alert.symbol} is not a symbol of this exchange; "
-        "the alert is ignored"
+        f"alert {alert.id or alert.describe()}: {alert.symbol} is not a symbol of this exchange; the alert is ignored"
         for alert in alerts
         if alert.symbol not in known_symbols
     ]

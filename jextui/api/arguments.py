@@ -26,9 +26,7 @@ def _parse_base_url(base_url: str) -> httpx.URL:
     except (httpx.InvalidURL, TypeError) as exc:
         raise InvalidArgument(f"invalid base URL: {exc}") from None
     if url.scheme not in ("http", "https") or not url.host:
-        raise InvalidArgument(
-            f"base URL must be http:// or https:// with a host, not {base_url!r}"
-        )
+        raise InvalidArgument(f"base URL must be http:// or https:// with a host, not {base_url!r}")
     if url.query or url.fragment:
         raise InvalidArgument("base URL must not carry a query string or fragment")
     return url
@@ -37,9 +35,7 @@ def _parse_base_url(base_url: str) -> httpx.URL:
 def _refuse_plain_http(url: httpx.URL) -> None:
     if url.scheme == "https" or is_loopback_host(url.host):
         return
-    raise InsecureTransport(
-        f"refusing to send API credentials over plain http to {url.host}"
-    )
+    raise InsecureTransport(f"refusing to send API credentials over plain http to {url.host}")
 
 
 def _check_api_key(api_key: str | None) -> str | None:
@@ -67,9 +63,7 @@ def _check_recv_window(recv_window: int) -> int:
     if isinstance(recv_window, bool) or not isinstance(recv_window, int):
         raise InvalidArgument("recv_window must be an int (milliseconds)")
     if not 1 <= recv_window <= _MAX_RECV_WINDOW:
-        raise InvalidArgument(
-            f"recv_window must be between 1 and {_MAX_RECV_WINDOW} ms, not {recv_window}"
-        )
+        raise InvalidArgument(f"recv_window must be between 1 and {_MAX_RECV_WINDOW} ms, not {recv_window}")
     return recv_window
 
 

@@ -95,7 +95,6 @@ logger = logging.getLogger("jextui.api")
 T = TypeVar("T")
 
 
-
 class JexClient:
     """Async client for the JEX spot REST API (see the module docstring)."""
 
@@ -234,9 +233,7 @@ class JexClient:
         limit: int | None = None,
     ) -> list[m.Kline]:
         if interval not in m.KLINE_INTERVALS:
-            raise InvalidArgument(
-                f"unknown kline interval {interval!r}; use one of {', '.join(m.KLINE_INTERVALS)}"
-            )
+            raise InvalidArgument(f"unknown kline interval {interval!r}; use one of {', '.join(m.KLINE_INTERVALS)}")
         params = [_symbol(symbol), ("interval", interval)]
         params += _optional_ints(startTime=start_time, endTime=end_time, limit=limit)
         return await self._call("klines", params, list[m.Kline])
@@ -257,9 +254,7 @@ class JexClient:
     @overload
     async def ticker_price(self, symbol: None = None) -> list[m.PriceTicker]: ...
 
-    async def ticker_price(
-        self, symbol: str | None = None
-    ) -> m.PriceTicker | list[m.PriceTicker]:
+    async def ticker_price(self, symbol: str | None = None) -> m.PriceTicker | list[m.PriceTicker]:
         return await self._ticker("ticker_price", symbol, m.PriceTicker)
 
     @overload
@@ -495,9 +490,7 @@ class JexClient:
             endpoint=endpoint.path,
         )
 
-    def _build_request(
-        self, endpoint: Endpoint, params: Params, recv_window: int | None
-    ) -> httpx.Request:
+    def _build_request(self, endpoint: Endpoint, params: Params, recv_window: int | None) -> httpx.Request:
         fields = list(params)
         if recv_window is not None:  # a signed call
             fields += [("recvWindow", str(recv_window)), ("timestamp", str(self.clock.now_ms()))]
@@ -519,9 +512,7 @@ class JexClient:
         url = f"{self._base_url}{endpoint.path}"
         if query:
             url = f"{url}?{query}"
-        return self._http.build_request(
-            endpoint.method, url, headers=headers, content=body.encode() if body else None
-        )
+        return self._http.build_request(endpoint.method, url, headers=headers, content=body.encode() if body else None)
 
     async def _send(
         self,
@@ -566,9 +557,7 @@ class JexClient:
         now = self.clock.local_ms()
         self.rate.record_response(parse_rate_headers(response.headers), weight=weight, now_ms=now, sent_ms=sent_ms)
 
-    def _read_answer(
-        self, endpoint: Endpoint, response: httpx.Response, decode_as: type[T]
-    ) -> T:
+    def _read_answer(self, endpoint: Endpoint, response: httpx.Response, decode_as: type[T]) -> T:
         status = response.status_code
         if not 200 <= status < 300:  # a redirect (never followed) is no answer either
             raise self._error_for(endpoint, response)
@@ -593,9 +582,7 @@ class JexClient:
         if status in (418, 429):
             now = self.clock.local_ms()
             default = DEFAULT_RETRY_AFTER_418_S if status == 418 else DEFAULT_RETRY_AFTER_429_S
-            retry_after = parse_retry_after(
-                response.headers.get("Retry-After"), now_ms=now, default_s=default
-            )
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), now_ms=now, default_s=default)
             self.rate.block(str(status), retry_after, now_ms=now, code=code, msg=msg)
         return error_from_response(
             status=status,

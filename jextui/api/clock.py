@@ -53,7 +53,4 @@ class ServerClock:
         return self.offset_ms
 
     def __repr__(self) -> str:
-        return (
-            f"ServerClock(offset_ms={self.offset_ms}, rtt_ms={self.rtt_ms}, "
-            f"synced={self.synced})"
-        )
+        return f"ServerClock(offset_ms={self.offset_ms}, rtt_ms={self.rtt_ms}, synced={self.synced})"

@@ -38,13 +38,8 @@ __all__ = [
     "OUTCOME_UNKNOWN_TEXT",
 ]
 
-OUTCOME_UNKNOWN_TEXT = (
-    "The order's outcome is UNKNOWN: it may or may not have been placed."
-)
-_CHECK_ORDERS_HINT = (
-    "Do not resend blindly: check open orders and order history first, "
-    "then decide."
-)
+OUTCOME_UNKNOWN_TEXT = "The order's outcome is UNKNOWN: it may or may not have been placed."
+_CHECK_ORDERS_HINT = "Do not resend blindly: check open orders and order history first, then decide."
 
 
 class JexError(Exception):
@@ -52,9 +47,7 @@ class JexError(Exception):
 
     default_hint = "See the message for details."
 
-    def __init__(
-        self, message: str, *, hint: str | None = None, outcome_unknown: bool = False
-    ) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, outcome_unknown: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint or self.default_hint
@@ -96,9 +89,7 @@ class ApiError(JexError):
         )
 
 
-def _api_message(
-    code: int | None, msg: str, status: int | None, endpoint: str, outcome_unknown: bool
-) -> str:
+def _api_message(code: int | None, msg: str, status: int | None, endpoint: str, outcome_unknown: bool) -> str:
     where = endpoint or "request"
     parts = [f"{where}:"]
     if status is not None:
@@ -156,8 +147,7 @@ class InsufficientBalance(OrderRejected):
     """Not enough free balance for the order."""
 
     default_hint = (
-        "The order was not placed: free balance is too low. Reduce the quantity "
-        "or cancel open orders that lock funds."
+        "The order was not placed: free balance is too low. Reduce the quantity or cancel open orders that lock funds."
     )
 
 
@@ -191,18 +181,14 @@ class RateLimited(_ToldToWait):
     """HTTP 429: a rate limit was broken.  Nothing is sent until ``retry_after`` passes."""
 
     default_hint = (
-        "Slow down: the client sends nothing until the Retry-After time has "
-        "passed; continuing would get the IP banned."
+        "Slow down: the client sends nothing until the Retry-After time has passed; continuing would get the IP banned."
     )
 
 
 class IpBanned(_ToldToWait):
     """HTTP 418: the IP is banned for having kept sending after 429s."""
 
-    default_hint = (
-        "The IP is banned by the exchange; wait until the ban ends. Repeat "
-        "offences make the ban longer."
-    )
+    default_hint = "The IP is banned by the exchange; wait until the ban ends. Repeat offences make the ban longer."
     _wait_text = "banned for {:.0f} s more"
 
 
@@ -274,8 +260,7 @@ class DecodeError(JexError):
     """The response did not have the documented shape."""
 
     default_hint = (
-        "The exchange's answer did not match the API's documented shape; the "
-        "client or the server may be out of date."
+        "The exchange's answer did not match the API's documented shape; the client or the server may be out of date."
     )
 
     def __init__(self, *, endpoint: str, field: str | None, detail: str) -> None:

@@ -135,9 +135,7 @@ def endpoint_named(endpoint: str) -> Endpoint:
     """The endpoint for a method name (``"depth"``), a path or ``"GET /path"``."""
     found = ENDPOINTS.get(endpoint) or _BY_PATH.get(endpoint)
     if found is None:
-        raise ValueError(
-            f"unknown endpoint {endpoint!r}; expected one of: {', '.join(ENDPOINTS)}"
-        )
+        raise ValueError(f"unknown endpoint {endpoint!r}; expected one of: {', '.join(ENDPOINTS)}")
     return found
 
 
@@ -291,9 +289,7 @@ class RateState:
     def remaining_at(self, now_ms: int) -> int:
         return max(0, self.weight_limit - self.used_weight_at(now_ms))
 
-    def record_response(
-        self, headers: RateHeaders, *, weight: int, now_ms: int, sent_ms: int | None = None
-    ) -> None:
+    def record_response(self, headers: RateHeaders, *, weight: int, now_ms: int, sent_ms: int | None = None) -> None:
         """Update the counters from one answer (any status); ``sent_ms``: when its request left."""
         if headers.used_weight_1m is not None:
             self.used_weight_1m = headers.used_weight_1m
@@ -326,15 +322,11 @@ class RateState:
                 self.order_limit_1d = limit.limit
             elif kind == "rawrequests":
                 self.raw_request_limit = limit.limit
-                self.raw_request_interval_s = _interval_seconds(
-                    limit.interval, limit.interval_num
-                )
+                self.raw_request_interval_s = _interval_seconds(limit.interval, limit.interval_num)
 
     # ban ------------------------------------------------------------------
 
-    def block(
-        self, reason: str, seconds: float, *, now_ms: int, code: int | None, msg: str
-    ) -> None:
+    def block(self, reason: str, seconds: float, *, now_ms: int, code: int | None, msg: str) -> None:
         """Stop sending for ``seconds`` (a longer ban already running is kept)."""
         until = now_ms + int(seconds * 1000)
         if self.blocked_until_ms is not None and self.blocked_until_ms > until:

@@ -80,9 +80,7 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def transport_error(
-    exc: httpx.HTTPError, *, endpoint: str, is_order: bool
-) -> TransportError:
+def transport_error(exc: httpx.HTTPError, *, endpoint: str, is_order: bool) -> TransportError:
     """Our error for a failure without an HTTP answer.
 
     A connection that was never made (refused, no such host, no route, a
@@ -107,11 +105,7 @@ def transport_error(
     message = f"{reason} ({endpoint})"
     if is_order and never_sent:
         message += "; the order was not sent"
-    hint = (
-        "Do not resend blindly: check open orders and order history first."
-        if unknown
-        else None
-    )
+    hint = "Do not resend blindly: check open orders and order history first." if unknown else None
     return cls(message, endpoint=endpoint, hint=hint, outcome_unknown=unknown, reason=reason)
 
 

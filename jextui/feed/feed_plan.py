@@ -46,9 +46,7 @@ PANE_KINDS: frozenset[FeedKind] = frozenset(
     }
 )
 #: Housekeeping feeds: always polled, whatever is on screen.
-BACKGROUND_KINDS: frozenset[FeedKind] = frozenset(
-    {FeedKind.SERVER_TIME, FeedKind.EXCHANGE_INFO}
-)
+BACKGROUND_KINDS: frozenset[FeedKind] = frozenset({FeedKind.SERVER_TIME, FeedKind.EXCHANGE_INFO})
 #: Feeds about the active symbol: restarted at once when it changes.
 ACTIVE_SYMBOL_KINDS: frozenset[FeedKind] = frozenset(
     {FeedKind.BOOK, FeedKind.TRADES, FeedKind.KLINES, FeedKind.OPEN_ORDERS}
@@ -249,22 +247,20 @@ KIND_ORDER: Mapping[FeedKind, int] = {kind: index for index, kind in enumerate(F
 def describe_plan(plan: BudgetPlan) -> str:
     """A text table of ``plan`` (feed, period, requests, weight per minute)."""
     lines = [
-        f"{'feed':<14} {'period':>7} {'requests/poll':<16} {'weight/poll':>11} "
-        f"{'weight/min':>11} {'freshness':>10}"
+        f"{'feed':<14} {'period':>7} {'requests/poll':<16} {'weight/poll':>11} {'weight/min':>11} {'freshness':>10}"
     ]
     for feed in plan.feeds:
-        requests = "1 all-symbol" if feed.all_symbols else (
-            f"{feed.requests_per_cycle} per symbol" if feed.kind in WATCHLIST_KINDS else "1"
+        requests = (
+            "1 all-symbol"
+            if feed.all_symbols
+            else (f"{feed.requests_per_cycle} per symbol" if feed.kind in WATCHLIST_KINDS else "1")
         )
         lines.append(
             f"{feed.kind.value:<14} {_seconds(feed.effective_period_s):>7} {requests:<16} "
             f"{feed.weight_per_cycle:>11} {feed.weight_per_minute:>11.1f} "
             f"{_seconds(feed.effective_period_s):>10}"
         )
-    lines.append(
-        f"{'total':<14} {'':>7} {'':<16} {'':>11} {plan.planned_weight_1m:>11.1f}  "
-        f"(budget {plan.budget_1m})"
-    )
+    lines.append(f"{'total':<14} {'':>7} {'':<16} {'':>11} {plan.planned_weight_1m:>11.1f}  (budget {plan.budget_1m})")
     return "\n".join(lines)
 
 

@@ -149,4 +149,3 @@ def _state_of(health: FeedHealth, inactive_reason: str | None) -> tuple[FeedStat
     if health.failing:
         return "failing", failing_reason
     return "ok", None
-

@@ -164,8 +164,6 @@ WeightOf = Callable[[str, "str | None"], int]
 """``(endpoint path, symbol or None for all symbols) -> request weight``."""
 
 
-
-
 # --- per-feed timing ---------------------------------------------------------
 
 
@@ -531,11 +529,7 @@ class FeedScheduler:
         if self._probe_after_block:
             return now_ms + GUARD_RECHECK_MS if self.in_flight() else now_ms
         plan = self.plan(now_ms)
-        times = [
-            self._next_start_ms(feed, now_ms)
-            for feed in plan.feeds
-            if self._timing[feed.kind].in_flight is None
-        ]
+        times = [self._next_start_ms(feed, now_ms) for feed in plan.feeds if self._timing[feed.kind].in_flight is None]
         # A time not in the future belongs to a feed the last due() held back
         # (budget guard or no free slot): look at it again a little later (a
         # finished request wakes the worker sooner anyway).
@@ -553,9 +547,7 @@ class FeedScheduler:
         if kind is FeedKind.BOOK:
             return True  # its slot is always kept free for it
         # Every other feed shares the remaining slots: a slow request never delays the book.
-        others = sum(
-            1 for k, t in self._timing.items() if t.in_flight is not None and k is not FeedKind.BOOK
-        )
+        others = sum(1 for k, t in self._timing.items() if t.in_flight is not None and k is not FeedKind.BOOK)
         return others < self._max_in_flight - 1
 
     def _next_start_ms(self, feed: FeedPlan, now_ms: int) -> int:

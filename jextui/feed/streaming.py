@@ -181,16 +181,30 @@ class StreamingFeed:
         self._last_status: tuple[StreamsState, frozenset[str], frozenset[str]] | None = None
         self._not_live_since: dict[str, int] = {}
         self._latest_error: JexError | None = None
-        self._book_conn = MarketStreams(stream_url, self._on_market, self._on_market_status,
-                                        stall_after_s=stall_after_s, backoff=backoff, now_ms=now_ms)
-        self._kline_conn = MarketStreams(stream_url, self._on_market, self._on_market_status,
-                                         stall_after_s=stall_after_s, backoff=backoff, now_ms=now_ms)
-        self._ticker_conn = MarketStreams(stream_url, self._on_market, self._on_market_status,
-                                          backoff=backoff, now_ms=now_ms)
+        self._book_conn = MarketStreams(
+            stream_url,
+            self._on_market,
+            self._on_market_status,
+            stall_after_s=stall_after_s,
+            backoff=backoff,
+            now_ms=now_ms,
+        )
+        self._kline_conn = MarketStreams(
+            stream_url,
+            self._on_market,
+            self._on_market_status,
+            stall_after_s=stall_after_s,
+            backoff=backoff,
+            now_ms=now_ms,
+        )
+        self._ticker_conn = MarketStreams(
+            stream_url, self._on_market, self._on_market_status, backoff=backoff, now_ms=now_ms
+        )
         self._user: UserDataStream | None = None
         if account and client.has_credentials:
-            self._user = UserDataStream(client, stream_url, self._on_user_event, self._on_user_status,
-                                        backoff=backoff, now_ms=now_ms)
+            self._user = UserDataStream(
+                client, stream_url, self._on_user_event, self._on_user_status, backoff=backoff, now_ms=now_ms
+            )
         self._user_connection = 0
         self._book_connection = 0
         self._kline_connection = 0
@@ -435,7 +449,8 @@ class StreamingFeed:
         for low, high in tape.gaps()[:_GAP_FETCHES]:  # trades missed while disconnected
             try:
                 missed = await self._client.historical_trades(
-                    tape.symbol, min(TRADES_LIMIT, high - low + 1), from_id=low)
+                    tape.symbol, min(TRADES_LIMIT, high - low + 1), from_id=low
+                )
             except JexError as exc:
                 self._failed(FeedKind.TRADES, tape.symbol, exc)
                 break
@@ -480,7 +495,8 @@ class StreamingFeed:
         for event in events:
             if event.symbol in watched:
                 changed[event.symbol] = self._tickers[event.symbol] = ticker_from_stream(
-                    event, self._tickers.get(event.symbol))
+                    event, self._tickers.get(event.symbol)
+                )
         if changed:
             self._emit_tickers(changed, received_ms)
         if events and self._watch:  # a push lists every change: symbols left out are unchanged
@@ -501,9 +517,10 @@ class StreamingFeed:
             return
         watched = set(self._watch)
         fresh = {
-            t.symbol: t for t in tickers
-            if t.symbol in watched and (t.symbol not in self._tickers
-                                        or t.close_time >= self._tickers[t.symbol].close_time)
+            t.symbol: t
+            for t in tickers
+            if t.symbol in watched
+            and (t.symbol not in self._tickers or t.close_time >= self._tickers[t.symbol].close_time)
         }
         self._tickers.update(fresh)
         if fresh:
@@ -567,8 +584,7 @@ class StreamingFeed:
 
     def _emit_account(self, now: int) -> None:
         rest = self._rest_account
-        update_time = max((self._sequencer.balance_time(b.asset) or 0 for b in self._sequencer.balances()),
-                          default=0)
+        update_time = max((self._sequencer.balance_time(b.asset) or 0 for b in self._sequencer.balances()), default=0)
         account = Account(
             update_time=update_time,
             spot_balances=list(self._sequencer.balances()),
@@ -652,8 +668,14 @@ class StreamingFeed:
             "reconnecting": "streams: reconnecting",
             "polling": f"streams: polling {', '.join(sorted(fallback))}",
         }[state]
-        return StreamStatusUpdate(state, frozenset(live), frozenset(fallback), message,
-                                  self._latest_error if state != "live" else None, received_ms=self._now())
+        return StreamStatusUpdate(
+            state,
+            frozenset(live),
+            frozenset(fallback),
+            message,
+            self._latest_error if state != "live" else None,
+            received_ms=self._now(),
+        )
 
     def _emit_status(self) -> None:
         status = self.stream_status()

@@ -131,9 +131,7 @@ class UserSequencer:
             result.latest_event_ms = max(result.latest_event_ms or event_time, event_time)
         return result
 
-    def reconcile_orders(
-        self, symbol: str, orders: Sequence[Order], as_of_ms: int
-    ) -> bool:
+    def reconcile_orders(self, symbol: str, orders: Sequence[Order], as_of_ms: int) -> bool:
         """Merge a REST list of ``symbol``'s open orders taken at ``as_of_ms``
         (exchange time).  Orders the stream updated after that keep the stream's
         state; fills already done are not announced.  True when something changed."""
@@ -173,7 +171,8 @@ class UserSequencer:
     def open_orders(self, symbol: str | None = None) -> tuple[Order, ...]:
         """Open orders (of ``symbol``, or all), oldest first."""
         found = [
-            s.order for s in self._orders.values()
+            s.order
+            for s in self._orders.values()
             if s.order.status in OPEN_STATUSES and (symbol is None or s.order.symbol == symbol)
         ]
         return tuple(sorted(found, key=lambda o: (o.time, int(o.order_id))))

@@ -102,8 +102,11 @@ STATUS_PERIOD_MS = 1000
 #: of these, or 3 desired periods if longer).  The account's streams push
 #: on change only: while their stream is live they are as fresh as it is.
 STREAM_PERIOD_MS: Mapping[FeedKind, int] = {
-    FeedKind.BOOK: 1000, FeedKind.TRADES: 1000, FeedKind.KLINES: 1000,
-    FeedKind.TICKERS: 1000, FeedKind.PRICES: 1000,
+    FeedKind.BOOK: 1000,
+    FeedKind.TRADES: 1000,
+    FeedKind.KLINES: 1000,
+    FeedKind.TICKERS: 1000,
+    FeedKind.PRICES: 1000,
 }
 _LATENCY_SMOOTHING = 0.3
 # Errors that retrying soon will not fix: retry slowly.
@@ -284,9 +287,7 @@ class FeedWorker:
     def set_kline_interval(self, interval: str) -> None:
         """Switch the active klines to ``interval`` (one of ``KLINE_INTERVALS``)."""
         if interval not in KLINE_INTERVALS:
-            raise ValueError(
-                f"unknown kline interval {interval!r}; use one of {', '.join(KLINE_INTERVALS)}"
-            )
+            raise ValueError(f"unknown kline interval {interval!r}; use one of {', '.join(KLINE_INTERVALS)}")
         if interval == self._scheduler.kline_interval:
             return
         self._scheduler.set_kline_interval(interval)
@@ -688,9 +689,7 @@ def _degraded_message(health: Mapping[str, FeedHealth]) -> str:
 def _newest_first(trades: Sequence[Trade | HistoricalTrade]) -> tuple[Trade | HistoricalTrade, ...]:
     """Newest first: by time, then (historical trades) by id; ties keep the server's order reversed."""
     reversed_order = list(reversed(trades))
-    return tuple(
-        sorted(reversed_order, key=lambda t: (t.time, getattr(t, "id", 0)), reverse=True)
-    )
+    return tuple(sorted(reversed_order, key=lambda t: (t.time, getattr(t, "id", 0)), reverse=True))
 
 
 def _checked_symbol(symbol: str) -> str:
@@ -703,4 +702,3 @@ def _req(value: str | None) -> str:
     if value is None:
         raise ValueError("this request needs a symbol")
     return value
-

@@ -163,13 +163,41 @@ def build_portfolio(
             else _cost_view(costs.get(holding.asset), total, value, history_from_ms, exp)
         )
         price = value / total
-        lines.append(AssetLine(holding.asset, holding.free, holding.locked, total, _q(price, exp * Decimal("0.0001")),
-                               route, _q(value, exp), share, average, realised, unrealised, note))
+        lines.append(
+            AssetLine(
+                holding.asset,
+                holding.free,
+                holding.locked,
+                total,
+                _q(price, exp * Decimal("0.0001")),
+                route,
+                _q(value, exp),
+                share,
+                average,
+                realised,
+                unrealised,
+                note,
+            )
+        )
     for holding in unpriced:
         total = holding.free + holding.locked
         average, realised, unrealised, note = _cost_view(costs.get(holding.asset), total, None, history_from_ms, exp)
-        lines.append(AssetLine(holding.asset, holding.free, holding.locked, total, None, "", None, None,
-                               average, realised, None, "; ".join(filter(None, (f"no price in {valuation}", note)))))
+        lines.append(
+            AssetLine(
+                holding.asset,
+                holding.free,
+                holding.locked,
+                total,
+                None,
+                "",
+                None,
+                None,
+                average,
+                realised,
+                None,
+                "; ".join(filter(None, (f"no price in {valuation}", note))),
+            )
+        )
     realised_total = sum((line.realised for line in lines if line.realised is not None), ZERO)
     change = change_pct = None
     if then_total is not None:

@@ -134,22 +134,27 @@ class CostHistory:
     def _fills(self) -> list[Any]:
         if self._fill_cache is None:
             orders = [order for found in self.orders.values() for order in found]
-            self._fill_cache = fills_from_orders(orders, self.pairs, self.fee_rates, self.valuation,
-                                                 rate_at=lambda asset, ms: self.rates.get((asset, minute_of(ms))))
+            self._fill_cache = fills_from_orders(
+                orders,
+                self.pairs,
+                self.fee_rates,
+                self.valuation,
+                rate_at=lambda asset, ms: self.rates.get((asset, minute_of(ms))),
+            )
         return self._fill_cache
 
     def notes(self) -> list[str]:
-        notes = [f"costs from the order history of {', '.join(self.symbols_read) or 'no symbol'}",
-                 "fees computed from the account's maker/taker rates (the order history does not list them)"]
+        notes = [
+            f"costs from the order history of {', '.join(self.symbols_read) or 'no symbol'}",
+            "fees computed from the account's maker/taker rates (the order history does not list them)",
+        ]
         if self.left_out:
             notes.append(f"not read (weight budget; r reloads): {', '.join(self.left_out)}")
         if self.cut:
             notes.append(f"history cut at {PAGE * MAX_PAGES} orders for {', '.join(sorted(self.cut))}")
         return notes
 
-    def build(
-        self, account: Account, prices: Mapping[str, Decimal], tickers: Mapping[str, Ticker24hr]
-    ) -> Portfolio:
+    def build(self, account: Account, prices: Mapping[str, Decimal], tickers: Mapping[str, Ticker24hr]) -> Portfolio:
         """The portfolio from ``account`` and the newest ``prices``/``tickers`` the console holds,
         over the load's ticker snapshot for the symbols it does not poll."""
         last = {symbol: t.last_price for symbol, t in self.tickers.items()}
@@ -159,5 +164,13 @@ class CostHistory:
             opens[symbol] = ticker.open_price
         last.update(prices)
         holdings = [Holding(b.asset, b.free, b.locked) for b in account.spot_balances]
-        return build_portfolio(holdings, self.pairs, last, opens, self._fills(), valuation=self.valuation,
-                               quote_precisions=self.quote_precisions, notes=self.notes())  # fmt: skip
+        return build_portfolio(
+            holdings,
+            self.pairs,
+            last,
+            opens,
+            self._fills(),
+            valuation=self.valuation,
+            quote_precisions=self.quote_precisions,
+            notes=self.notes(),
+        )

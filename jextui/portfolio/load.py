@@ -84,8 +84,21 @@ def fills_from_orders(
         else:
             quote_rate = rate_at(pair.quote, order.update_time) if rate_at is not None else None
             value = order.cummulative_quote_qty * quote_rate if quote_rate is not None else None
-        fills.append(Fill(order.symbol, pair.base, pair.quote, order.side, order.executed_qty,
-                          order.cummulative_quote_qty, fee, fee_asset, order.update_time, value, int(order.order_id)))
+        fills.append(
+            Fill(
+                order.symbol,
+                pair.base,
+                pair.quote,
+                order.side,
+                order.executed_qty,
+                order.cummulative_quote_qty,
+                fee,
+                fee_asset,
+                order.update_time,
+                value,
+                int(order.order_id),
+            )
+        )
     return fills
 
 
@@ -127,7 +140,8 @@ def journal_symbols(journal_path: Path | None, base_url: str, api_key: str | Non
         return set()
     account = account_identity(api_key)
     return {
-        e.symbol for e in entries
+        e.symbol
+        for e in entries
         if e.kind == KIND_ORDER and e.order_id is not None and e.base_url == base_url and e.account == account
     }
 
@@ -177,13 +191,15 @@ async def load_portfolio(
     needs = [(f.quote, minute_of(f.time_ms)) for f in fills if f.value is None]
     if needs:  # cross pairs: value their fills at the quote asset's price of that minute
         past = await historical_rates(client, needs, pairs, valuation)
-        fills = fills_from_orders(orders, pairs, rates, valuation,
-                                  rate_at=lambda asset, ms: past.get((asset, minute_of(ms))))
+        fills = fills_from_orders(
+            orders, pairs, rates, valuation, rate_at=lambda asset, ms: past.get((asset, minute_of(ms)))
+        )
     notes = [f"costs from the order history of {', '.join(traded) or 'no symbol'}"]
     notes.append("fees computed from the account's maker/taker rates (the order history does not list them)")
     if needs:
         notes.append(f"fills on pairs not quoted in {valuation} valued at the 1-minute close of their time")
     if cut:
         notes.append(f"history cut at {PAGE * MAX_PAGES} orders for {', '.join(cut)}")
-    return build_portfolio(holdings, pairs, last, opens, fills, valuation=valuation,
-                           quote_precisions=quote_precisions, notes=notes)
+    return build_portfolio(
+        holdings, pairs, last, opens, fills, valuation=valuation, quote_precisions=quote_precisions, notes=notes
+    )

@@ -164,14 +164,16 @@ class AccountData:
         records = []
         for time_ms, status in zip(self._times(rng, count), statuses, strict=True):
             asset = rng.choice(assets)
-            records.append({
-                "insertTime": time_ms,
-                "amount": self._amount(rng, asset),
-                "asset": asset,
-                "address": self.deposit_address(account, asset),
-                "txId": f"{rng.getrandbits(256):064x}",
-                "status": status,
-            })
+            records.append(
+                {
+                    "insertTime": time_ms,
+                    "amount": self._amount(rng, asset),
+                    "asset": asset,
+                    "address": self.deposit_address(account, asset),
+                    "txId": f"{rng.getrandbits(256):064x}",
+                    "status": status,
+                }
+            )
         return records
 
     def _make_withdrawals(self, account: str) -> list[dict[str, Any]]:
@@ -184,16 +186,19 @@ class AccountData:
         for time_ms, status in zip(self._times(rng, count), statuses, strict=True):
             asset = rng.choice(assets)
             external = hashlib.sha256(f"{account}|{time_ms}".encode()).hexdigest()
-            records.append({
-                "id": f"{rng.getrandbits(64):016X}",
-                "amount": self._amount(rng, asset),
-                "address": ("0x" + external[:40]) if asset not in _ADDRESS_PREFIX
-                else _ADDRESS_PREFIX[asset] + external[:38],
-                "asset": asset,
-                "txId": f"{rng.getrandbits(256):064x}" if status in (4, 6) else "",
-                "applyTime": time_ms,
-                "status": status,
-            })
+            records.append(
+                {
+                    "id": f"{rng.getrandbits(64):016X}",
+                    "amount": self._amount(rng, asset),
+                    "address": ("0x" + external[:40])
+                    if asset not in _ADDRESS_PREFIX
+                    else _ADDRESS_PREFIX[asset] + external[:38],
+                    "asset": asset,
+                    "txId": f"{rng.getrandbits(256):064x}" if status in (4, 6) else "",
+                    "applyTime": time_ms,
+                    "status": status,
+                }
+            )
         return records
 
 

@@ -159,8 +159,13 @@ def _time(call: Call) -> Any:
 
 def _exchange_info(call: Call) -> Any:
     ex = call.exchange
-    return responses.exchange_info(call.state.now_ms(), call.state.limiter.settings.exchange_info(),
-                                   ex.spot_symbols, ex.contract_symbols, ex.option_symbols)
+    return responses.exchange_info(
+        call.state.now_ms(),
+        call.state.limiter.settings.exchange_info(),
+        ex.spot_symbols,
+        ex.contract_symbols,
+        ex.option_symbols,
+    )
 
 
 def _depth(call: Call) -> Any:
@@ -221,20 +226,23 @@ def _per_symbol(call: Call, one: Callable[[str], Any]) -> Any:
 def _ticker_24hr(call: Call) -> Any:
     ex = call.exchange
 
-    return _per_symbol(call, lambda symbol: responses.ticker_24hr(call.state.symbol_spec(symbol),
-                                                                  ex.market.ticker_24hr(symbol)))
+    return _per_symbol(
+        call, lambda symbol: responses.ticker_24hr(call.state.symbol_spec(symbol), ex.market.ticker_24hr(symbol))
+    )
 
 
 def _ticker_price(call: Call) -> Any:
     ex = call.exchange
-    return _per_symbol(call, lambda symbol: responses.price_ticker(call.state.symbol_spec(symbol),
-                                                                   ex.market.last_price(symbol)))
+    return _per_symbol(
+        call, lambda symbol: responses.price_ticker(call.state.symbol_spec(symbol), ex.market.last_price(symbol))
+    )
 
 
 def _book_ticker(call: Call) -> Any:
     ex = call.exchange
-    return _per_symbol(call, lambda symbol: responses.book_ticker(call.state.symbol_spec(symbol),
-                                                                  ex.engine.best_bid_ask(symbol)))
+    return _per_symbol(
+        call, lambda symbol: responses.book_ticker(call.state.symbol_spec(symbol), ex.engine.best_bid_ask(symbol))
+    )
 
 
 # --- handlers: orders ---------------------------------------------------------------
@@ -260,8 +268,9 @@ def _order_request(call: Call) -> _OrderRequest:
     order_type = params.enum("type", _ORDER_TYPES_KNOWN, invalid=ApiRejection(-1116, "Invalid orderType."))
     if order_type != "LIMIT":
         raise ApiRejection(-1014, "Unsupported order combination.")
-    time_in_force = params.enum("timeInForce", ("GTC", "IOC", "FOK"),
-                                invalid=ApiRejection(-1115, "Invalid timeInForce."), default="GTC")
+    time_in_force = params.enum(
+        "timeInForce", ("GTC", "IOC", "FOK"), invalid=ApiRejection(-1115, "Invalid timeInForce."), default="GTC"
+    )
     quantity = params.decimal("quantity")
     price = params.decimal("price")
     response_type = params.enum("newOrderRespType", ("ACK", "RESULT"), invalid=None, default="ACK")
@@ -274,8 +283,9 @@ def _new_order(call: Call) -> Any:
     call.headers.update(usage.headers())
     # fault injection: an exchange that ignores timeInForce makes every order GTC
     time_in_force = "GTC" if call.state.faults.settings.ignore_time_in_force else order.time_in_force
-    placed, _fills = call.exchange.engine.place_order(call.account_id, order.symbol, order.side, order.price,
-                                                       order.quantity, time_in_force)
+    placed, _fills = call.exchange.engine.place_order(
+        call.account_id, order.symbol, order.side, order.price, order.quantity, time_in_force
+    )
     if order.response_type == "RESULT":
         return responses.order_result(call.state.symbol_spec(order.symbol), placed, placed.time)
     return responses.order_ack(placed)
@@ -283,8 +293,9 @@ def _new_order(call: Call) -> Any:
 
 def _test_order(call: Call) -> Any:
     order = _order_request(call)
-    call.exchange.engine.check_order(call.account_id, order.symbol, order.side, order.price, order.quantity,
-                                     order.time_in_force)
+    call.exchange.engine.check_order(
+        call.account_id, order.symbol, order.side, order.price, order.quantity, order.time_in_force
+    )
     return {}
 
 
@@ -313,8 +324,9 @@ def _order_list(call: Call, select: Callable[..., list[Any]]) -> Any:
     from_order_id = call.params.long("orderId", required=False)
     start_time, end_time = call.params.time_range()
     limit = call.params.bounded_int("limit", default=500, low=1, high=500)
-    orders = select(call.account_id, symbol, from_order_id=from_order_id, start_time=start_time,
-                    end_time=end_time, limit=limit)
+    orders = select(
+        call.account_id, symbol, from_order_id=from_order_id, start_time=start_time, end_time=end_time, limit=limit
+    )
     spec = call.state.symbol_spec(symbol)
     return [responses.order_view(spec, order) for order in orders]
 
@@ -331,8 +343,7 @@ def _account(call: Call) -> Any:
     ex = call.exchange
     contract_assets = sorted({str(item["quoteAsset"]) for item in ex.contract_symbols})
     option_assets = [str(item["symbol"]) for item in ex.option_symbols]
-    return responses.account(call.state.now_ms(), ex.engine.balances(call.account_id), contract_assets,
-                             option_assets)
+    return responses.account(call.state.now_ms(), ex.engine.balances(call.account_id), contract_assets, option_assets)
 
 
 # --- handlers: wapi ---------------------------------------------------------------

@@ -22,8 +22,16 @@ class Candle:
     """A mutable candle (a source candle, or a running aggregate)."""
 
     __slots__ = (
-        "open_time", "open", "high", "low", "close", "volume", "quote_volume", "trades",
-        "taker_buy_base", "taker_buy_quote",
+        "open_time",
+        "open",
+        "high",
+        "low",
+        "close",
+        "volume",
+        "quote_volume",
+        "trades",
+        "taker_buy_base",
+        "taker_buy_quote",
     )
 
     def __init__(
@@ -55,8 +63,16 @@ class Candle:
         quote = price * qty
         taker_buys = not buyer_maker
         return cls(
-            open_time, price, price, price, price, qty, quote, 1,
-            qty if taker_buys else ZERO, quote if taker_buys else ZERO,
+            open_time,
+            price,
+            price,
+            price,
+            price,
+            qty,
+            quote,
+            1,
+            qty if taker_buys else ZERO,
+            quote if taker_buys else ZERO,
         )
 
     def add_trade(self, price: Decimal, qty: Decimal, buyer_maker: bool) -> None:
@@ -88,15 +104,30 @@ class Candle:
 
     def copy(self, open_time: int | None = None) -> Candle:
         return Candle(
-            self.open_time if open_time is None else open_time, self.open, self.high, self.low,
-            self.close, self.volume, self.quote_volume, self.trades, self.taker_buy_base,
+            self.open_time if open_time is None else open_time,
+            self.open,
+            self.high,
+            self.low,
+            self.close,
+            self.volume,
+            self.quote_volume,
+            self.trades,
+            self.taker_buy_base,
             self.taker_buy_quote,
         )
 
     def as_tuple(self) -> tuple[object, ...]:
         return (
-            self.open_time, self.open, self.high, self.low, self.close, self.volume,
-            self.quote_volume, self.trades, self.taker_buy_base, self.taker_buy_quote,
+            self.open_time,
+            self.open,
+            self.high,
+            self.low,
+            self.close,
+            self.volume,
+            self.quote_volume,
+            self.trades,
+            self.taker_buy_base,
+            self.taker_buy_quote,
         )
 
     def __repr__(self) -> str:
@@ -113,8 +144,18 @@ class CandleBlock:
     """
 
     __slots__ = (
-        "start_ms", "granularity_ms", "opens", "highs", "lows", "closes", "lots", "buy_lots",
-        "trades", "_price", "_qty", "_quote",
+        "start_ms",
+        "granularity_ms",
+        "opens",
+        "highs",
+        "lows",
+        "closes",
+        "lots",
+        "buy_lots",
+        "trades",
+        "_price",
+        "_qty",
+        "_quote",
     )
 
     def __init__(
@@ -152,10 +193,16 @@ class CandleBlock:
         price, qty, quote = self._price, self._qty, self._quote
         close = self.closes[index]
         return Candle(
-            self.start_ms + index * self.granularity_ms, price(self.opens[index]),
-            price(self.highs[index]), price(self.lows[index]), price(close),
-            qty(self.lots[index]), quote(self.lots[index] * close), self.trades[index],
-            qty(self.buy_lots[index]), quote(self.buy_lots[index] * close),
+            self.start_ms + index * self.granularity_ms,
+            price(self.opens[index]),
+            price(self.highs[index]),
+            price(self.lows[index]),
+            price(close),
+            qty(self.lots[index]),
+            quote(self.lots[index] * close),
+            self.trades[index],
+            qty(self.buy_lots[index]),
+            quote(self.buy_lots[index] * close),
         )
 
     def aggregate(self, lo: int, hi: int, open_time: int) -> Candle | None:
@@ -167,9 +214,16 @@ class CandleBlock:
         buy_quote_lots = sum(map(int.__mul__, buy_lots, closes))
         price, qty, quote = self._price, self._qty, self._quote
         return Candle(
-            open_time, price(self.opens[lo]), price(max(self.highs[lo:hi])),
-            price(min(self.lows[lo:hi])), price(closes[-1]), qty(sum(lots)), quote(quote_lots),
-            sum(self.trades[lo:hi]), qty(sum(buy_lots)), quote(buy_quote_lots),
+            open_time,
+            price(self.opens[lo]),
+            price(max(self.highs[lo:hi])),
+            price(min(self.lows[lo:hi])),
+            price(closes[-1]),
+            qty(sum(lots)),
+            quote(quote_lots),
+            sum(self.trades[lo:hi]),
+            qty(sum(buy_lots)),
+            quote(buy_quote_lots),
         )
 
 

@@ -61,11 +61,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     market = parser.add_argument_group("market")
     market.add_argument("--seed", type=_whole(), default=1, help="random seed of the market (default: 1)")
-    market.add_argument("--symbols", type=_whole(0, 10_000), default=0, metavar="N",
-                        help="add N synthetic symbols to the 8 standard ones")
+    market.add_argument(
+        "--symbols",
+        type=_whole(0, 10_000),
+        default=0,
+        metavar="N",
+        help="add N synthetic symbols to the 8 standard ones",
+    )
     market.add_argument("--quiet", action="store_true", help="no simulated traders: a quiet book (for tests)")
-    market.add_argument("--tick-ms", type=_whole(10, 60_000), default=500, metavar="MS",
-                        help="simulated market step period (default: 500)")
+    market.add_argument(
+        "--tick-ms",
+        type=_whole(10, 60_000),
+        default=500,
+        metavar="MS",
+        help="simulated market step period (default: 500)",
+    )
     market.add_argument("--state", metavar="FILE", help="keep accounts, orders and trades in this SQLite file")
 
     auth = parser.add_argument_group(
@@ -74,67 +84,163 @@ def build_parser() -> argparse.ArgumentParser:
         f"--api-secret-file or the {SECRET_ENV} environment variable.",
     )
     auth.add_argument("--api-key", metavar="KEY", help="demo API key (default: generated)")
-    auth.add_argument("--api-secret", metavar="SECRET",
-                      help=f"demo API secret (default: generated; visible in ps: prefer {SECRET_ENV})")
-    auth.add_argument("--api-secret-file", metavar="FILE",
-                      help="read the demo API secret from the first line of FILE")
+    auth.add_argument(
+        "--api-secret",
+        metavar="SECRET",
+        help=f"demo API secret (default: generated; visible in ps: prefer {SECRET_ENV})",
+    )
+    auth.add_argument("--api-secret-file", metavar="FILE", help="read the demo API secret from the first line of FILE")
     auth.add_argument("--readonly-key", action="store_true", help="also create a read-only key pair")
     auth.add_argument("--admin", action="store_true", help="enable POST /admin/faults to change faults live")
 
     limits = parser.add_argument_group("rate limits")
-    limits.add_argument("--weight-limit", type=_whole(1), default=1200, metavar="N",
-                        help="request weight per minute per IP (default: 1200)")
-    limits.add_argument("--raw-limit", type=_whole(1), default=5000, metavar="N",
-                        help="raw requests per 5 minutes per IP (default: 5000)")
-    limits.add_argument("--orders-per-second", type=_whole(1), default=10, metavar="N",
-                        help="orders per second per account (default: 10)")
-    limits.add_argument("--orders-per-day", type=_whole(1), default=100_000, metavar="N",
-                        help="orders per day per account (default: 100000)")
-    limits.add_argument("--ban-seconds", type=_whole(1), default=120, metavar="S",
-                        help="first IP ban after ignoring a 429, doubling for repeat offenders (default: 120)")
-    limits.add_argument("--ban-after", type=_whole(1), default=3, metavar="N",
-                        help="requests refused inside a 429 window before the IP is banned (default: 3)")
+    limits.add_argument(
+        "--weight-limit",
+        type=_whole(1),
+        default=1200,
+        metavar="N",
+        help="request weight per minute per IP (default: 1200)",
+    )
+    limits.add_argument(
+        "--raw-limit",
+        type=_whole(1),
+        default=5000,
+        metavar="N",
+        help="raw requests per 5 minutes per IP (default: 5000)",
+    )
+    limits.add_argument(
+        "--orders-per-second",
+        type=_whole(1),
+        default=10,
+        metavar="N",
+        help="orders per second per account (default: 10)",
+    )
+    limits.add_argument(
+        "--orders-per-day",
+        type=_whole(1),
+        default=100_000,
+        metavar="N",
+        help="orders per day per account (default: 100000)",
+    )
+    limits.add_argument(
+        "--ban-seconds",
+        type=_whole(1),
+        default=120,
+        metavar="S",
+        help="first IP ban after ignoring a 429, doubling for repeat offenders (default: 120)",
+    )
+    limits.add_argument(
+        "--ban-after",
+        type=_whole(1),
+        default=3,
+        metavar="N",
+        help="requests refused inside a 429 window before the IP is banned (default: 3)",
+    )
 
     faults = parser.add_argument_group("fault injection")
-    faults.add_argument("--fault-latency", type=_whole(0, 600_000), default=0, metavar="MS",
-                        help="delay every answer by MS milliseconds")
-    faults.add_argument("--fault-5xx", type=_rate, default=0.0, metavar="RATE",
-                        help="fraction of requests answered with a 5xx error")
-    faults.add_argument("--fault-malformed", type=_rate, default=0.0, metavar="RATE",
-                        help="fraction of requests answered 200 with broken JSON")
-    faults.add_argument("--fault-drop", type=_rate, default=0.0, metavar="RATE",
-                        help="fraction of requests whose connection is closed without an answer")
-    faults.add_argument("--fault-phase", choices=("before", "after", "random"), default="random",
-                        help="strike before or after the request is processed (default: random)")
-    faults.add_argument("--fault-path", action="append", default=[], metavar="PATH",
-                        help="limit faults to this endpoint path (repeatable)")
-    faults.add_argument("--fault-limit", type=_whole(0), default=None, metavar="N",
-                        help="stop injecting faults after N of them (default: no limit)")
-    faults.add_argument("--fault-ignore-tif", action="store_true",
-                        help="ignore timeInForce: every new order is GTC (as an exchange without it)")
-    faults.add_argument("--clock-skew", type=_whole(-86_400_000, 86_400_000), default=0, metavar="MS",
-                        help="run the server clock MS milliseconds ahead (negative: behind)")
+    faults.add_argument(
+        "--fault-latency",
+        type=_whole(0, 600_000),
+        default=0,
+        metavar="MS",
+        help="delay every answer by MS milliseconds",
+    )
+    faults.add_argument(
+        "--fault-5xx", type=_rate, default=0.0, metavar="RATE", help="fraction of requests answered with a 5xx error"
+    )
+    faults.add_argument(
+        "--fault-malformed",
+        type=_rate,
+        default=0.0,
+        metavar="RATE",
+        help="fraction of requests answered 200 with broken JSON",
+    )
+    faults.add_argument(
+        "--fault-drop",
+        type=_rate,
+        default=0.0,
+        metavar="RATE",
+        help="fraction of requests whose connection is closed without an answer",
+    )
+    faults.add_argument(
+        "--fault-phase",
+        choices=("before", "after", "random"),
+        default="random",
+        help="strike before or after the request is processed (default: random)",
+    )
+    faults.add_argument(
+        "--fault-path",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="limit faults to this endpoint path (repeatable)",
+    )
+    faults.add_argument(
+        "--fault-limit",
+        type=_whole(0),
+        default=None,
+        metavar="N",
+        help="stop injecting faults after N of them (default: no limit)",
+    )
+    faults.add_argument(
+        "--fault-ignore-tif",
+        action="store_true",
+        help="ignore timeInForce: every new order is GTC (as an exchange without it)",
+    )
+    faults.add_argument(
+        "--clock-skew",
+        type=_whole(-86_400_000, 86_400_000),
+        default=0,
+        metavar="MS",
+        help="run the server clock MS milliseconds ahead (negative: behind)",
+    )
 
     streams = parser.add_argument_group("streams (WebSocket, same host and port)")
-    streams.add_argument("--stream-lifetime", type=_whole(1), default=86_400_000, metavar="MS",
-                         help="close each stream connection after MS milliseconds (default: 24 h)")
-    streams.add_argument("--listen-key-ttl", type=_whole(1), default=3_600_000, metavar="MS",
-                         help="a listenKey expires MS milliseconds after its last keepalive (default: 60 min)")
-    streams.add_argument("--stream-ping-interval", type=_whole(1), default=180_000, metavar="MS",
-                         help="ping each stream connection every MS milliseconds (default: 3 min)")
-    streams.add_argument("--stream-pong-timeout", type=_whole(1), default=600_000, metavar="MS",
-                         help="drop a connection whose pong has not come MS milliseconds after a ping "
-                         "(default: 10 min)")
-    streams.add_argument("--fault-stream-drop", action="store_true",
-                         help="cut every stream connection (no close frame), new ones right after the handshake")
-    streams.add_argument("--fault-stream-stall", action="store_true",
-                         help="keep stream connections open but send nothing")
-    streams.add_argument("--fault-stream-gap", action="store_true",
-                         help="leave out the diff depth pushes that carry changes (lost versions)")
-    streams.add_argument("--fault-stream-reorder", action="store_true",
-                         help="deliver user data events in swapped pairs")
-    streams.add_argument("--fault-stream-duplicate", action="store_true",
-                         help="send every stream message twice")
+    streams.add_argument(
+        "--stream-lifetime",
+        type=_whole(1),
+        default=86_400_000,
+        metavar="MS",
+        help="close each stream connection after MS milliseconds (default: 24 h)",
+    )
+    streams.add_argument(
+        "--listen-key-ttl",
+        type=_whole(1),
+        default=3_600_000,
+        metavar="MS",
+        help="a listenKey expires MS milliseconds after its last keepalive (default: 60 min)",
+    )
+    streams.add_argument(
+        "--stream-ping-interval",
+        type=_whole(1),
+        default=180_000,
+        metavar="MS",
+        help="ping each stream connection every MS milliseconds (default: 3 min)",
+    )
+    streams.add_argument(
+        "--stream-pong-timeout",
+        type=_whole(1),
+        default=600_000,
+        metavar="MS",
+        help="drop a connection whose pong has not come MS milliseconds after a ping (default: 10 min)",
+    )
+    streams.add_argument(
+        "--fault-stream-drop",
+        action="store_true",
+        help="cut every stream connection (no close frame), new ones right after the handshake",
+    )
+    streams.add_argument(
+        "--fault-stream-stall", action="store_true", help="keep stream connections open but send nothing"
+    )
+    streams.add_argument(
+        "--fault-stream-gap",
+        action="store_true",
+        help="leave out the diff depth pushes that carry changes (lost versions)",
+    )
+    streams.add_argument(
+        "--fault-stream-reorder", action="store_true", help="deliver user data events in swapped pairs"
+    )
+    streams.add_argument("--fault-stream-duplicate", action="store_true", help="send every stream message twice")
     return parser
 
 
@@ -149,8 +255,10 @@ def _secret_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> s
             with open(args.api_secret_file, encoding="utf-8") as file:
                 secret = file.readline().strip()
         except (OSError, UnicodeDecodeError) as exc:
-            parser.error(f"--api-secret-file: cannot read {args.api_secret_file}: "
-                         f"{getattr(exc, 'strerror', None) or type(exc).__name__}")
+            parser.error(
+                f"--api-secret-file: cannot read {args.api_secret_file}: "
+                f"{getattr(exc, 'strerror', None) or type(exc).__name__}"
+            )
         if not secret:
             parser.error(f"--api-secret-file: {args.api_secret_file} holds no secret on its first line")
         args.secret_source = args.api_secret_file
@@ -168,29 +276,50 @@ def _config_from(args: argparse.Namespace, parser: argparse.ArgumentParser) -> o
 
     secret = _secret_from(args, parser)
     if (args.api_key is None) != (secret is None):
-        parser.error(f"--api-key and --api-secret go together (the secret may also come from "
-                     f"--api-secret-file or {SECRET_ENV})")
+        parser.error(
+            f"--api-key and --api-secret go together (the secret may also come from --api-secret-file or {SECRET_ENV})"
+        )
     if args.state is not None:
         directory = os.path.dirname(os.path.abspath(args.state))
         if not os.path.isdir(directory):
             parser.error(f"--state: the folder {directory} does not exist")
     try:
         return SandboxConfig(
-            host=args.host, port=args.port, seed=args.seed, extra_symbols=args.symbols,
-            simulate=not args.quiet, tick_ms=args.tick_ms, api_key=args.api_key, api_secret=secret,
-            readonly_key=args.readonly_key, admin=args.admin, state_path=args.state,
-            weight_per_minute=args.weight_limit, raw_requests_per_5m=args.raw_limit,
-            orders_per_second=args.orders_per_second, orders_per_day=args.orders_per_day,
-            ban_seconds=args.ban_seconds, ban_after_strikes=args.ban_after,
-            fault_latency_ms=args.fault_latency, fault_5xx_rate=args.fault_5xx,
-            fault_malformed_rate=args.fault_malformed, fault_drop_rate=args.fault_drop,
-            clock_skew_ms=args.clock_skew, fault_phase=args.fault_phase, fault_paths=tuple(args.fault_path),
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            extra_symbols=args.symbols,
+            simulate=not args.quiet,
+            tick_ms=args.tick_ms,
+            api_key=args.api_key,
+            api_secret=secret,
+            readonly_key=args.readonly_key,
+            admin=args.admin,
+            state_path=args.state,
+            weight_per_minute=args.weight_limit,
+            raw_requests_per_5m=args.raw_limit,
+            orders_per_second=args.orders_per_second,
+            orders_per_day=args.orders_per_day,
+            ban_seconds=args.ban_seconds,
+            ban_after_strikes=args.ban_after,
+            fault_latency_ms=args.fault_latency,
+            fault_5xx_rate=args.fault_5xx,
+            fault_malformed_rate=args.fault_malformed,
+            fault_drop_rate=args.fault_drop,
+            clock_skew_ms=args.clock_skew,
+            fault_phase=args.fault_phase,
+            fault_paths=tuple(args.fault_path),
             fault_limit=args.fault_limit,
-            stream_lifetime_ms=args.stream_lifetime, listen_key_ttl_ms=args.listen_key_ttl,
-            stream_ping_interval_ms=args.stream_ping_interval, stream_pong_timeout_ms=args.stream_pong_timeout,
-            fault_stream_drop=args.fault_stream_drop, fault_stream_stall=args.fault_stream_stall,
-            fault_stream_gap=args.fault_stream_gap, fault_stream_reorder=args.fault_stream_reorder,
-            fault_stream_duplicate=args.fault_stream_duplicate, fault_ignore_time_in_force=args.fault_ignore_tif,
+            stream_lifetime_ms=args.stream_lifetime,
+            listen_key_ttl_ms=args.listen_key_ttl,
+            stream_ping_interval_ms=args.stream_ping_interval,
+            stream_pong_timeout_ms=args.stream_pong_timeout,
+            fault_stream_drop=args.fault_stream_drop,
+            fault_stream_stall=args.fault_stream_stall,
+            fault_stream_gap=args.fault_stream_gap,
+            fault_stream_reorder=args.fault_stream_reorder,
+            fault_stream_duplicate=args.fault_stream_duplicate,
+            fault_ignore_time_in_force=args.fault_ignore_tif,
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -208,13 +337,17 @@ def _banner(server: object, out: TextIO, secret_source: str | None = None) -> No
         f"  demo API secret:    {secret}",
     ]
     if server.readonly_api_key is not None:
-        lines += [f"  read-only key:      {server.readonly_api_key}",
-                  f"  read-only secret:   {server.readonly_api_secret}"]
+        lines += [
+            f"  read-only key:      {server.readonly_api_key}",
+            f"  read-only secret:   {server.readonly_api_secret}",
+        ]
     if server.config.admin:
         lines.append(f"  admin:              {server.base_url}/admin/faults")
     state = server.exchange.state_path
-    lines.append(f"  instance:           {server.exchange.instance_id}"
-                 + (f" (state file {state})" if state else " (no state file: a new instance every run)"))
+    lines.append(
+        f"  instance:           {server.exchange.instance_id}"
+        + (f" (state file {state})" if state else " (no state file: a new instance every run)")
+    )
     lines.append("Press Ctrl-C to stop.")
     print("\n".join(lines), file=out, flush=True)
 

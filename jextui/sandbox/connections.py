@@ -156,8 +156,9 @@ def loop_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, A
     exc = context.get("exception")
     if isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS:
         install_log_throttle()
-        log.error("the sandbox cannot accept connections: %s (new ones wait until descriptors are free)",
-                  exc.strerror or exc)
+        log.error(
+            "the sandbox cannot accept connections: %s (new ones wait until descriptors are free)", exc.strerror or exc
+        )
         return
     loop.default_exception_handler(context)
 
@@ -167,9 +168,11 @@ def loop_exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, A
 
 def _raw_answer(status: int, reason: bytes, code: int, msg: str) -> bytes:
     body = responses.error_body(code, msg)
-    head = (
-        b"HTTP/1.1 %d %s\r\ncontent-type: %s\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
-        % (status, reason, responses.JSON_CONTENT_TYPE.encode("ascii"), len(body))
+    head = b"HTTP/1.1 %d %s\r\ncontent-type: %s\r\ncontent-length: %d\r\nconnection: close\r\n\r\n" % (
+        status,
+        reason,
+        responses.JSON_CONTENT_TYPE.encode("ascii"),
+        len(body),
     )
     return head + body
 
@@ -180,17 +183,26 @@ _BUSY = (-1001, "Too many connections; try again shortly.")
 
 
 def _too_large_answer(limit: int) -> bytes:
-    return _raw_answer(431, b"Request Header Fields Too Large", -1101,
-                       f"The request line and headers exceed {limit} bytes.")
+    return _raw_answer(
+        431, b"Request Header Fields Too Large", -1101, f"The request line and headers exceed {limit} bytes."
+    )
 
 
 async def _refuse(scope: Any, receive: Any, send: Any) -> None:
     """The ASGI answer to a request on a connection over the cap."""
     body = responses.error_body(*_BUSY)
-    await send({"type": "http.response.start", "status": 503, "headers": [
-        (b"content-type", responses.JSON_CONTENT_TYPE.encode("ascii")),
-        (b"content-length", str(len(body)).encode("ascii")), (b"connection", b"close"), (b"retry-after", b"1"),
-    ]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [
+                (b"content-type", responses.JSON_CONTENT_TYPE.encode("ascii")),
+                (b"content-length", str(len(body)).encode("ascii")),
+                (b"connection", b"close"),
+                (b"retry-after", b"1"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -242,8 +254,11 @@ class GuardedH11Protocol(H11Protocol):
         if len(self.connections) > self.limits.max_connections and not self._evict_one():
             self.app = _refuse  # answered 503 once its request arrives, closed soon either way
             self._arm_read_timer(REFUSED_GRACE_S)
-            log.warning("connection refused: %d connections open (the limit is %d)",
-                        len(self.connections) - 1, self.limits.max_connections)
+            log.warning(
+                "connection refused: %d connections open (the limit is %d)",
+                len(self.connections) - 1,
+                self.limits.max_connections,
+            )
             return
         self._arm_read_timer(self.limits.read_timeout_s)
 
@@ -312,8 +327,11 @@ class GuardedH11Protocol(H11Protocol):
     def _evict_one(self) -> bool:
         """Close the least recently active connection without a request in the application."""
         candidates = [
-            c for c in self.connections
-            if c is not self and isinstance(c, GuardedH11Protocol) and not c.in_application
+            c
+            for c in self.connections
+            if c is not self
+            and isinstance(c, GuardedH11Protocol)
+            and not c.in_application
             and not c.transport.is_closing()
         ]
         if not candidates:

@@ -98,6 +98,7 @@ __all__ = [
     "invalid_symbol",
 ]
 
+
 class _Balance:
     __slots__ = ("free", "locked")
 
@@ -108,8 +109,13 @@ class _Balance:
 
 class _Account:
     __slots__ = (
-        "balances", "maker_fee", "taker_fee", "fee_overrides",
-        "open_orders", "history", "keep_history",
+        "balances",
+        "maker_fee",
+        "taker_fee",
+        "fee_overrides",
+        "open_orders",
+        "history",
+        "keep_history",
     )
 
     def __init__(
@@ -239,9 +245,7 @@ class Engine:
             return (self.default_maker_fee, self.default_taker_fee)
         return account.fees(symbol)
 
-    def set_fees(
-        self, account_id: str, maker_fee: Decimal, taker_fee: Decimal, symbol: str | None = None
-    ) -> None:
+    def set_fees(self, account_id: str, maker_fee: Decimal, taker_fee: Decimal, symbol: str | None = None) -> None:
         """Change an account's rates (for one symbol, or its default rates)."""
         account = self._account(account_id)
         if symbol is None:
@@ -352,8 +356,19 @@ class Engine:
         assert account is not None
         now = self.clock.now_ms()
         order = EngineOrder(
-            self._next_order_id, account_id, symbol, side, price, qty, ZERO, ZERO, NEW,
-            time_in_force, "LIMIT", now, now,
+            self._next_order_id,
+            account_id,
+            symbol,
+            side,
+            price,
+            qty,
+            ZERO,
+            ZERO,
+            NEW,
+            time_in_force,
+            "LIMIT",
+            now,
+            now,
         )
         self._next_order_id += 1
         fills: list[Fill] = []
@@ -489,9 +504,21 @@ class Engine:
                     maker_fee_asset, taker_fee_asset = base, quote
                 fills.append(
                     Fill(
-                        book.next_trade_id, spec.symbol, level_price, qty, quote_qty, now,
-                        not is_buy, maker.order_id, taker.order_id, maker.account_id,
-                        taker.account_id, maker_fee, taker_fee, maker_fee_asset, taker_fee_asset,
+                        book.next_trade_id,
+                        spec.symbol,
+                        level_price,
+                        qty,
+                        quote_qty,
+                        now,
+                        not is_buy,
+                        maker.order_id,
+                        taker.order_id,
+                        maker.account_id,
+                        taker.account_id,
+                        maker_fee,
+                        taker_fee,
+                        maker_fee_asset,
+                        taker_fee_asset,
                     )
                 )
                 book.next_trade_id += 1
@@ -572,8 +599,12 @@ class Engine:
         account = self._accounts.get(account_id)
         if account is None or not account.keep_history:
             return self.open_orders(
-                account_id, symbol, from_order_id=from_order_id, start_time=start_time,
-                end_time=end_time, limit=limit,
+                account_id,
+                symbol,
+                from_order_id=from_order_id,
+                start_time=start_time,
+                end_time=end_time,
+                limit=limit,
             )
         self._book(symbol)
         orders = account.history.get(symbol, [])
@@ -588,9 +619,7 @@ class Engine:
         book = self._book(symbol)
         return book.update_id, book.levels(BUY, limit), book.levels(SELL, limit)
 
-    def best_bid_ask(
-        self, symbol: str
-    ) -> tuple[tuple[Decimal, Decimal] | None, tuple[Decimal, Decimal] | None]:
+    def best_bid_ask(self, symbol: str) -> tuple[tuple[Decimal, Decimal] | None, tuple[Decimal, Decimal] | None]:
         book = self._book(symbol)
         bids = book.levels(BUY, 1)
         asks = book.levels(SELL, 1)
@@ -612,9 +641,7 @@ class Engine:
         """Start (or continue) ``symbol``'s trade ids at ``trade_id``."""
         self._book(symbol).next_trade_id = int(trade_id)
 
-    def account_state(
-        self, account_id: str
-    ) -> tuple[Decimal, Decimal, dict[str, tuple[Decimal, Decimal]], bool]:
+    def account_state(self, account_id: str) -> tuple[Decimal, Decimal, dict[str, tuple[Decimal, Decimal]], bool]:
         """(maker_fee, taker_fee, fee_overrides, keep_history) of an account."""
         account = self._account(account_id)
         return account.maker_fee, account.taker_fee, dict(account.fee_overrides), account.keep_history
@@ -646,8 +673,12 @@ class Engine:
     ) -> None:
         """Re-create an account exactly (free and locked) from saved state."""
         self.add_account(
-            account_id, {}, maker_fee=maker_fee, taker_fee=taker_fee,
-            fee_overrides=fee_overrides, keep_history=keep_history,
+            account_id,
+            {},
+            maker_fee=maker_fee,
+            taker_fee=taker_fee,
+            fee_overrides=fee_overrides,
+            keep_history=keep_history,
         )
         account = self._accounts[account_id]
         for asset, saved in balances.items():
@@ -663,9 +694,7 @@ class Engine:
             account.open_orders.setdefault(order.symbol, {})[order.order_id] = order
         self._next_order_id = max(self._next_order_id, order.order_id + 1)
 
-    def restore_counters(
-        self, next_order_id: int, books: Mapping[str, tuple[int, int]]
-    ) -> None:
+    def restore_counters(self, next_order_id: int, books: Mapping[str, tuple[int, int]]) -> None:
         """Set the order-id counter and each symbol's (next_trade_id, update_id)."""
         self._next_order_id = max(self._next_order_id, int(next_order_id))
         for symbol, (next_trade_id, update_id) in books.items():

@@ -48,9 +48,7 @@ def insufficient_balance() -> EngineError:
 
 
 def malformed(name: str) -> EngineError:
-    return EngineError(
-        -1102, f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
-    )
+    return EngineError(-1102, f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed.")
 
 
 def filter_failure(name: str) -> EngineError:
@@ -58,9 +56,7 @@ def filter_failure(name: str) -> EngineError:
 
 
 def scale_error(name: str, decimals: int) -> EngineError:
-    return EngineError(
-        -1129, f"error scale in parameter '{name}', should be scale no more than '{decimals}'"
-    )
+    return EngineError(-1129, f"error scale in parameter '{name}', should be scale no more than '{decimals}'")
 
 
 ORDER_DOES_NOT_EXIST = (-2013, "Order does not exist.")
@@ -96,9 +92,19 @@ class EngineOrder:
 
     def copy(self) -> EngineOrder:
         return EngineOrder(
-            self.order_id, self.account_id, self.symbol, self.side, self.price, self.orig_qty,
-            self.executed_qty, self.cummulative_quote_qty, self.status, self.time_in_force,
-            self.type, self.time, self.update_time,
+            self.order_id,
+            self.account_id,
+            self.symbol,
+            self.side,
+            self.price,
+            self.orig_qty,
+            self.executed_qty,
+            self.cummulative_quote_qty,
+            self.status,
+            self.time_in_force,
+            self.type,
+            self.time,
+            self.update_time,
         )
 
 

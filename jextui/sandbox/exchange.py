@@ -91,16 +91,12 @@ class Exchange:
         self.genesis_ms = saved.genesis_ms if saved else self.clock.now_ms()
         self.instance_id = (saved.instance_id if saved else None) or new_instance_id()
         first_trade_id = saved.first_trade_id if saved else base  # the backfilled history's ids
-        self.spot_symbols: list[SymbolSpec] = list(DEFAULT_SYMBOLS) + synthetic_symbols(
-            extra_symbols, self.seed
-        )
+        self.spot_symbols: list[SymbolSpec] = list(DEFAULT_SYMBOLS) + synthetic_symbols(extra_symbols, self.seed)
         self.contract_symbols: list[dict[str, Any]] = [dict(s) for s in CONTRACT_SYMBOLS]
         self.option_symbols: list[dict[str, Any]] = [dict(s) for s in OPTION_SYMBOLS]
         self.engine = Engine(self.spot_symbols, self.clock)
         self.history = HistoryBackfill(self.spot_symbols, self.seed, self.genesis_ms, first_trade_id=first_trade_id)
-        self.market = MarketData(
-            self.engine, self.clock, history=self.history, genesis_ms=self.genesis_ms
-        )
+        self.market = MarketData(self.engine, self.clock, history=self.history, genesis_ms=self.genesis_ms)
         for spec in self.spot_symbols:
             self.engine.set_next_trade_id(spec.symbol, first_trade_id + BACKFILL_TRADES)
         if self._store is not None:

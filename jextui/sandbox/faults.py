@@ -49,8 +49,7 @@ FAULT_STATUSES: dict[int, tuple[int, str]] = {
     500: (-1000, "An unknown error occurred while processing the request."),
     502: (-1001, "Internal error; unable to process your request. Please try again."),
     503: (-1001, "Internal error; unable to process your request. Please try again."),
-    504: (-1007, "Timeout waiting for response from backend server. Send status unknown; "
-                 "execution status unknown."),
+    504: (-1007, "Timeout waiting for response from backend server. Send status unknown; execution status unknown."),
 }
 
 
@@ -86,8 +85,9 @@ class FaultSettings:
             raise ValueError(f"phase must be one of {', '.join(PHASES)}")
         if not isinstance(self.paths, tuple) or not all(isinstance(path, str) for path in self.paths):
             raise ValueError("paths must be a list of endpoint paths")
-        if self.limit is not None and (isinstance(self.limit, bool) or not isinstance(self.limit, int)
-                                       or self.limit < 0):
+        if self.limit is not None and (
+            isinstance(self.limit, bool) or not isinstance(self.limit, int) or self.limit < 0
+        ):
             raise ValueError("limit must be a whole number >= 0, or null")
         for name in STREAM_FAULTS:
             if not isinstance(getattr(self, name), bool):

@@ -77,9 +77,7 @@ def _shock(rng: random.Random, scale: int) -> int:
     return int((rng.random() + rng.random() + rng.random() - 1.5) * 2 * scale)
 
 
-def _bridge(
-    rng: random.Random, start: int, end: int, steps: int, vol_bps: int, reversion_per_mille: int
-) -> list[int]:
+def _bridge(rng: random.Random, start: int, end: int, steps: int, vol_bps: int, reversion_per_mille: int) -> list[int]:
     """``steps + 1`` prices (fine units) walking randomly from ``start`` to exactly ``end``.
 
     A free walk (multiplicative shocks of about ``vol_bps`` a step, pulled
@@ -160,12 +158,15 @@ class HistoryBackfill:
         bounds = [*plan.minute_chunks, (plan.trade_start, plan.price_trade_start)]
         for index in range(len(bounds) - 1):
             (start, price), (end, end_price) = bounds[index], bounds[index + 1]
-            tiers.append(HistoryTier(
-                MINUTE_MS, start, end,
-                partial(self._minute_candles, symbol, start, end, price, end_price),
-            ))
-        tiers.append(HistoryTier(MINUTE_MS, plan.trade_start, genesis_minute_end,
-                                 lambda: self._trade_candles(symbol)))
+            tiers.append(
+                HistoryTier(
+                    MINUTE_MS,
+                    start,
+                    end,
+                    partial(self._minute_candles, symbol, start, end, price, end_price),
+                )
+            )
+        tiers.append(HistoryTier(MINUTE_MS, plan.trade_start, genesis_minute_end, lambda: self._trade_candles(symbol)))
         return tiers
 
     def trades(self, symbol: str) -> list[TradeRecord]:
@@ -210,8 +211,9 @@ class HistoryBackfill:
         chunks.reverse()
         p_hours = jump(chunks[0][1], HOUR_TIER_DAYS * 1440, True)
         p_days = jump(p_hours, DAY_TIER_DAYS * 1440, True)
-        plan = _Plan(genesis, trade_start, minute_start, hour_start, day_start,
-                     p_end, p_trades, tuple(chunks), p_hours, p_days)
+        plan = _Plan(
+            genesis, trade_start, minute_start, hour_start, day_start, p_end, p_trades, tuple(chunks), p_hours, p_days
+        )
         self._plans[symbol] = plan
         return plan
 
@@ -262,33 +264,27 @@ class HistoryBackfill:
             lots.append(volume)
             buy_lots.append(int(volume * ((0.55 if rising else 0.35) + 0.1 * rand())))
             trades.append(count)
-        return CandleBlock(spec, start_ms, granularity, ticks[:-1], highs, lows, ticks[1:],
-                           lots, buy_lots, trades)
+        return CandleBlock(spec, start_ms, granularity, ticks[:-1], highs, lows, ticks[1:], lots, buy_lots, trades)
 
     def _day_candles(self, symbol: str) -> CandleBlock:
         plan = self._plan(symbol)
         vol = self._specs[symbol].volatility_bps * 38  # ~ sqrt(1440) one-minute moves
         steps = (plan.hour_start - plan.day_start) // DAY_MS
-        path = _bridge(self._rng(symbol, "days"), plan.price_day_start, plan.price_hour_start,
-                       steps, vol, 20)
+        path = _bridge(self._rng(symbol, "days"), plan.price_day_start, plan.price_hour_start, steps, vol, 20)
         return self._block(symbol, "days", plan.day_start, DAY_MS, path, vol, 17 * 1440)
 
     def _hour_candles(self, symbol: str) -> CandleBlock:
         plan = self._plan(symbol)
         vol = self._specs[symbol].volatility_bps * 8  # ~ sqrt(60)
         steps = (plan.minute_start - plan.hour_start) // HOUR_MS
-        path = _bridge(self._rng(symbol, "hours"), plan.price_hour_start, plan.price_minute_start,
-                       steps, vol, 5)
+        path = _bridge(self._rng(symbol, "hours"), plan.price_hour_start, plan.price_minute_start, steps, vol, 5)
         return self._block(symbol, "hours", plan.hour_start, HOUR_MS, path, vol, 17 * 60)
 
-    def _minute_candles(
-        self, symbol: str, start: int, end: int, start_price: int, end_price: int
-    ) -> CandleBlock:
+    def _minute_candles(self, symbol: str, start: int, end: int, start_price: int, end_price: int) -> CandleBlock:
         """One day (or less) of one-minute candles, generated on its own."""
         vol = self._specs[symbol].volatility_bps
         part = f"minutes-{start}"
-        path = _bridge(self._rng(symbol, part), start_price, end_price,
-                       (end - start) // MINUTE_MS, vol, 2)
+        path = _bridge(self._rng(symbol, part), start_price, end_price, (end - start) // MINUTE_MS, vol, 2)
         return self._block(symbol, part, start, MINUTE_MS, path, vol, 17)
 
     def _trade_candles(self, symbol: str) -> list[Candle]:
@@ -361,8 +357,11 @@ class MarketSimulator:
             if not engine.has_account(account):
                 assets = {asset for spec in engine.symbols.values() for asset in spec.assets}
                 engine.add_account(
-                    account, {asset: SIM_BALANCE for asset in sorted(assets)},
-                    maker_fee=Decimal(0), taker_fee=Decimal(0), keep_history=False,
+                    account,
+                    {asset: SIM_BALANCE for asset in sorted(assets)},
+                    maker_fee=Decimal(0),
+                    taker_fee=Decimal(0),
+                    keep_history=False,
                 )
         self._symbols = {
             symbol: _Quoting(spec, HistoryBackfill._fine(spec, marketdata.last_price(symbol)))
@@ -392,14 +391,11 @@ class MarketSimulator:
 
     # --- the book -------------------------------------------------------------
 
-    def _place(self, symbol: str, side: str, price: Decimal | None, qty: Decimal,
-               tif: str = "GTC") -> None:
+    def _place(self, symbol: str, side: str, price: Decimal | None, qty: Decimal, tif: str = "GTC") -> None:
         if price is None:
             return
         with contextlib.suppress(EngineError):  # a quote the filters refuse (extreme prices): skip it
-            self.engine.place_order(
-                MAKER_ACCOUNT if tif == "GTC" else TAKER_ACCOUNT, symbol, side, price, qty, tif
-            )
+            self.engine.place_order(MAKER_ACCOUNT if tif == "GTC" else TAKER_ACCOUNT, symbol, side, price, qty, tif)
 
     def _level_price(self, quoting: _Quoting, side: str, level: int) -> Decimal | None:
         offset = self._half_spread(quoting) + level * self._gap(quoting)
@@ -413,9 +409,7 @@ class MarketSimulator:
                 return level
         return self.MAX_LEVELS - 1
 
-    def _quote_level(
-        self, symbol: str, quoting: _Quoting, side: str, level: int, price: Decimal | None = None
-    ) -> None:
+    def _quote_level(self, symbol: str, quoting: _Quoting, side: str, level: int, price: Decimal | None = None) -> None:
         size = self._qty(quoting, (0.5 + 2.5 * self.rng.random()) * (1 + level / 10))
         if price is None:
             price = self._level_price(quoting, side, level)

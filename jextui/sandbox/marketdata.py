@@ -250,7 +250,13 @@ class _Source:
 
 class _SymbolData:
     __slots__ = (
-        "spec", "sources", "live", "live_trades", "history", "last_price", "agg_cache",
+        "spec",
+        "sources",
+        "live",
+        "live_trades",
+        "history",
+        "last_price",
+        "agg_cache",
         "ticker_cache",
     )
 
@@ -286,8 +292,7 @@ class MarketData:
         self.clock = clock
         self.genesis_ms = clock.now_ms() if genesis_ms is None else genesis_ms
         self._data: dict[str, _SymbolData] = {
-            symbol: _SymbolData(spec, self.genesis_ms, history)
-            for symbol, spec in engine.symbols.items()
+            symbol: _SymbolData(spec, self.genesis_ms, history) for symbol, spec in engine.symbols.items()
         }
         engine.add_fill_listener(self.on_fill)
 
@@ -296,9 +301,7 @@ class MarketData:
     def on_fill(self, fill: Fill) -> None:
         """Record a trade of the engine (the engine calls this for every fill)."""
         data = self._data[fill.symbol]
-        data.live_trades.append(
-            TradeRecord(fill.trade_id, fill.price, fill.qty, fill.time, fill.buyer_maker)
-        )
+        data.live_trades.append(TradeRecord(fill.trade_id, fill.price, fill.qty, fill.time, fill.buyer_maker))
         data.last_price = fill.price
         self._add_to_live_candle(data, fill.time, fill.price, fill.qty, fill.buyer_maker)
 
@@ -325,9 +328,7 @@ class MarketData:
         data.agg_cache.clear()
         data.ticker_cache = None
 
-    def restore_live(
-        self, symbol: str, candles: Iterable[Candle], trades: Iterable[TradeRecord]
-    ) -> None:
+    def restore_live(self, symbol: str, candles: Iterable[Candle], trades: Iterable[TradeRecord]) -> None:
         """Put back saved live candles (ascending) and recent trades (ascending)."""
         data = self._symbol(symbol)
         for candle in candles:
@@ -345,7 +346,7 @@ class MarketData:
         live = self._symbol(symbol).live
         if since_ms is None:
             return list(live.candles)
-        return live.candles[bisect.bisect_left(live.opens, since_ms):]
+        return live.candles[bisect.bisect_left(live.opens, since_ms) :]
 
     def live_trades(self, symbol: str, after_id: int | None = None) -> list[TradeRecord]:
         """The live trades kept in memory (those with an id above ``after_id``), for persistence."""
@@ -385,9 +386,7 @@ class MarketData:
         backfill = self._backfilled_trades(data)
         return list(backfill[-missing:]) + live
 
-    def historical_trades(
-        self, symbol: str, *, from_id: int | None = None, limit: int = 500
-    ) -> list[TradeRecord]:
+    def historical_trades(self, symbol: str, *, from_id: int | None = None, limit: int = 500) -> list[TradeRecord]:
         """Trades with ``id >= from_id`` (the first ``limit``), or the most recent ``limit``; oldest first."""
         data = self._symbol(symbol)
         if limit <= 0:
@@ -578,9 +577,7 @@ class MarketData:
             open_time = window.open_time
         change = last - open_price
         percent = (change * 100 / open_price).quantize(PERCENT_UNIT, ROUND_HALF_EVEN) if open_price else ZERO
-        weighted = (
-            (quote_volume / volume).quantize(spec.price_exp, ROUND_HALF_EVEN) if volume else last
-        )
+        weighted = (quote_volume / volume).quantize(spec.price_exp, ROUND_HALF_EVEN) if volume else last
         return Ticker24(
             symbol=symbol,
             price_change=change,

@@ -234,8 +234,9 @@ class ParamReader:
             raise ApiRejection(-1111, "Precision is over the maximum defined for this asset.")
         return Decimal(value)
 
-    def enum(self, name: str, allowed: Iterable[str], *, invalid: ApiRejection | None,
-             default: str | None = None) -> str:
+    def enum(
+        self, name: str, allowed: Iterable[str], *, invalid: ApiRejection | None, default: str | None = None
+    ) -> str:
         """An enum value: missing uses ``default`` (or -1102), unknown raises ``invalid`` (or -1100)."""
         allowed = tuple(allowed)
         value = self._text(name, required=default is None)

@@ -45,20 +45,29 @@ class RateLimitSettings:
     ban_after_strikes: int = 3
 
     def __post_init__(self) -> None:
-        for name in ("weight_per_minute", "raw_requests_per_5m", "orders_per_second", "orders_per_day",
-                     "ban_seconds", "ban_after_strikes"):
+        for name in (
+            "weight_per_minute",
+            "raw_requests_per_5m",
+            "orders_per_second",
+            "orders_per_day",
+            "ban_seconds",
+            "ban_after_strikes",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1")
 
     def exchange_info(self) -> list[dict[str, Any]]:
         """The ``rateLimits`` list of exchangeInfo, in the spec's order and words."""
         return [
-            {"rateLimitType": "requestsWeight", "interval": "minute", "intervalNum": 1,
-             "limit": self.weight_per_minute},
+            {
+                "rateLimitType": "requestsWeight",
+                "interval": "minute",
+                "intervalNum": 1,
+                "limit": self.weight_per_minute,
+            },
             {"rateLimitType": "orders", "interval": "second", "intervalNum": 1, "limit": self.orders_per_second},
             {"rateLimitType": "orders", "interval": "day", "intervalNum": 1, "limit": self.orders_per_day},
-            {"rateLimitType": "rawRequests", "interval": "minute", "intervalNum": 5,
-             "limit": self.raw_requests_per_5m},
+            {"rateLimitType": "rawRequests", "interval": "minute", "intervalNum": 5, "limit": self.raw_requests_per_5m},
         ]
 
 
@@ -146,8 +155,7 @@ class RateLimiter:
             raise self._limit(state, now_ms, window_end, self._weight_message())
         if state.raw_count + 1 > self.settings.raw_requests_per_5m:
             window_end = (state.raw_window + 1) * FIVE_MINUTES_MS
-            message = (f"Too many requests; current limit is {self.settings.raw_requests_per_5m} "
-                       "requests per 5 minutes.")
+            message = f"Too many requests; current limit is {self.settings.raw_requests_per_5m} requests per 5 minutes."
             raise self._limit(state, now_ms, window_end, message)
         state.weight_used += weight
         state.raw_count += 1
@@ -178,8 +186,9 @@ class RateLimiter:
     def _banned(self, state: _IpState, now_ms: int) -> ApiRejection:
         headers = WeightUsage(state.weight_used).headers()
         headers["Retry-After"] = str(_retry_after_s(now_ms, state.banned_until_ms))
-        message = (f"{self._weight_message()[:-1]}; IP banned until {state.banned_until_ms} "
-                   "for sending requests after a 429.")
+        message = (
+            f"{self._weight_message()[:-1]}; IP banned until {state.banned_until_ms} for sending requests after a 429."
+        )
         return ApiRejection(-1003, message, status=418, headers=headers)
 
     # --- per account --------------------------------------------------------
@@ -196,8 +205,9 @@ class RateLimiter:
         if state.day != day:
             state.day, state.count_1d = day, 0
         if state.count_1s + 1 > self.settings.orders_per_second:
-            raise self._too_many_orders(state, now_ms, (second + 1) * SECOND_MS,
-                                        self.settings.orders_per_second, "second")
+            raise self._too_many_orders(
+                state, now_ms, (second + 1) * SECOND_MS, self.settings.orders_per_second, "second"
+            )
         if state.count_1d + 1 > self.settings.orders_per_day:
             raise self._too_many_orders(state, now_ms, (day + 1) * DAY_MS, self.settings.orders_per_day, "day")
         state.count_1s += 1
@@ -208,5 +218,6 @@ class RateLimiter:
     def _too_many_orders(state: _AccountState, now_ms: int, until_ms: int, limit: int, unit: str) -> ApiRejection:
         headers = OrderUsage(state.count_1s, state.count_1d).headers()
         headers["Retry-After"] = str(_retry_after_s(now_ms, until_ms))
-        return ApiRejection(-1015, f"Too many new orders; current limit is {limit} orders per {unit}.",
-                            status=429, headers=headers)
+        return ApiRejection(
+            -1015, f"Too many new orders; current limit is {limit} orders per {unit}.", status=429, headers=headers
+        )

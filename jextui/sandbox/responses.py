@@ -98,17 +98,30 @@ def _spot_symbol(spec: SymbolSpec) -> dict[str, Any]:
         "orderTypes": ["LIMIT"],
         "icebergAllowed": False,
         "filters": [
-            {"filterType": "PRICE_FILTER", "minPrice": fmt(spec.min_price, price_places),
-             "maxPrice": fmt(spec.max_price, price_places), "tickSize": fmt(spec.tick_size, price_places)},
-            {"filterType": "LOT_SIZE", "minQty": fmt(spec.min_qty, qty_places),
-             "maxQty": fmt(spec.max_qty, qty_places), "stepSize": fmt(spec.step_size, qty_places)},
+            {
+                "filterType": "PRICE_FILTER",
+                "minPrice": fmt(spec.min_price, price_places),
+                "maxPrice": fmt(spec.max_price, price_places),
+                "tickSize": fmt(spec.tick_size, price_places),
+            },
+            {
+                "filterType": "LOT_SIZE",
+                "minQty": fmt(spec.min_qty, qty_places),
+                "maxQty": fmt(spec.max_qty, qty_places),
+                "stepSize": fmt(spec.step_size, qty_places),
+            },
             {"filterType": "MIN_NOTIONAL", "minNotional": fmt(spec.min_notional, price_places)},
         ],
     }
 
 
-def exchange_info(server_time: int, rate_limits: list[dict[str, Any]], spot: Iterable[SymbolSpec],
-                  contract: Iterable[Mapping[str, Any]], option: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def exchange_info(
+    server_time: int,
+    rate_limits: list[dict[str, Any]],
+    spot: Iterable[SymbolSpec],
+    contract: Iterable[Mapping[str, Any]],
+    option: Iterable[Mapping[str, Any]],
+) -> dict[str, Any]:
     return {
         "timezone": "UTC",
         "serverTime": server_time,
@@ -122,8 +135,12 @@ def exchange_info(server_time: int, rate_limits: list[dict[str, Any]], spot: Ite
 # --- market data --------------------------------------------------------------
 
 
-def depth(spec: SymbolSpec, last_update_id: int, bids: Iterable[tuple[Decimal, Decimal]],
-          asks: Iterable[tuple[Decimal, Decimal]]) -> dict[str, Any]:
+def depth(
+    spec: SymbolSpec,
+    last_update_id: int,
+    bids: Iterable[tuple[Decimal, Decimal]],
+    asks: Iterable[tuple[Decimal, Decimal]],
+) -> dict[str, Any]:
     pp, qp = spec.quote_precision, spec.base_precision
     return {
         "lastUpdateId": last_update_id,
@@ -140,8 +157,13 @@ def trades(spec: SymbolSpec, records: Iterable[Any]) -> list[dict[str, Any]]:
 def historical_trades(spec: SymbolSpec, records: Iterable[Any]) -> list[dict[str, Any]]:
     pp, qp = spec.quote_precision, spec.base_precision
     return [
-        {"id": str(t.id), "price": fmt(t.price, pp), "qty": fmt(t.qty, qp), "time": t.time,
-         "buyerMaker": bool(t.buyer_maker)}
+        {
+            "id": str(t.id),
+            "price": fmt(t.price, pp),
+            "qty": fmt(t.qty, qp),
+            "time": t.time,
+            "buyerMaker": bool(t.buyer_maker),
+        }
         for t in records
     ]
 
@@ -150,9 +172,20 @@ def klines(spec: SymbolSpec, rows: Iterable[Any]) -> list[list[Any]]:
     pp, qp = spec.quote_precision, spec.base_precision
     vp = max(pp, ASSET_DECIMALS)
     return [
-        [row.open_time, fmt(row.open, pp), fmt(row.high, pp), fmt(row.low, pp), fmt(row.close, pp),
-         fmt(row.volume, qp), row.close_time, fmt(row.quote_volume, vp), row.trades,
-         fmt(row.taker_buy_base, qp), fmt(row.taker_buy_quote, vp), "0"]
+        [
+            row.open_time,
+            fmt(row.open, pp),
+            fmt(row.high, pp),
+            fmt(row.low, pp),
+            fmt(row.close, pp),
+            fmt(row.volume, qp),
+            row.close_time,
+            fmt(row.quote_volume, vp),
+            row.trades,
+            fmt(row.taker_buy_base, qp),
+            fmt(row.taker_buy_quote, vp),
+            "0",
+        ]
         for row in rows
     ]
 
@@ -161,15 +194,20 @@ def avg_price(spec: SymbolSpec, price: Decimal) -> dict[str, Any]:
     return {"mins": AVG_PRICE_MINUTES, "price": fmt(price, spec.quote_precision)}
 
 
-def _bid_ask(spec: SymbolSpec, best: tuple[tuple[Decimal, Decimal] | None, tuple[Decimal, Decimal] | None]
-             ) -> dict[str, str]:
+def _bid_ask(
+    spec: SymbolSpec, best: tuple[tuple[Decimal, Decimal] | None, tuple[Decimal, Decimal] | None]
+) -> dict[str, str]:
     pp, qp = spec.quote_precision, spec.base_precision
     bid, ask = best
     zero = Decimal(0)
     bid_price, bid_qty = bid if bid is not None else (zero, zero)
     ask_price, ask_qty = ask if ask is not None else (zero, zero)
-    return {"bidPrice": fmt(bid_price, pp), "bidQty": fmt(bid_qty, qp),
-            "askPrice": fmt(ask_price, pp), "askQty": fmt(ask_qty, qp)}
+    return {
+        "bidPrice": fmt(bid_price, pp),
+        "bidQty": fmt(bid_qty, qp),
+        "askPrice": fmt(ask_price, pp),
+        "askQty": fmt(ask_qty, qp),
+    }
 
 
 def ticker_24hr(spec: SymbolSpec, ticker: Any) -> dict[str, Any]:
@@ -199,8 +237,9 @@ def price_ticker(spec: SymbolSpec, price: Decimal) -> dict[str, Any]:
     return {"symbol": spec.symbol, "price": fmt(price, spec.quote_precision)}
 
 
-def book_ticker(spec: SymbolSpec,
-                best: tuple[tuple[Decimal, Decimal] | None, tuple[Decimal, Decimal] | None]) -> dict[str, Any]:
+def book_ticker(
+    spec: SymbolSpec, best: tuple[tuple[Decimal, Decimal] | None, tuple[Decimal, Decimal] | None]
+) -> dict[str, Any]:
     return {"symbol": spec.symbol, **_bid_ask(spec, best)}
 
 
@@ -227,26 +266,43 @@ def _order_core(spec: SymbolSpec, order: Any) -> dict[str, Any]:
 
 def order_result(spec: SymbolSpec, order: Any, transact_time: int) -> dict[str, Any]:
     """RESULT answer of a new order, and the answer of a cancel (orderId a number)."""
-    return {"symbol": order.symbol, "orderId": int(order.order_id), "transactTime": int(transact_time),
-            **_order_core(spec, order)}
+    return {
+        "symbol": order.symbol,
+        "orderId": int(order.order_id),
+        "transactTime": int(transact_time),
+        **_order_core(spec, order),
+    }
 
 
 def order_view(spec: SymbolSpec, order: Any) -> dict[str, Any]:
     """get-order, openOrders, historyOrders (orderId a string)."""
-    return {"symbol": order.symbol, "orderId": str(order.order_id), **_order_core(spec, order),
-            "time": int(order.time), "updateTime": int(order.update_time), "working": True}
+    return {
+        "symbol": order.symbol,
+        "orderId": str(order.order_id),
+        **_order_core(spec, order),
+        "time": int(order.time),
+        "updateTime": int(order.update_time),
+        "working": True,
+    }
 
 
 # --- account ------------------------------------------------------------------
 
 
 def _balance(asset: str, free: Decimal, locked: Decimal, *, spot: bool) -> dict[str, Any]:
-    return {"asset": asset, "canDeposit": spot, "canTrade": True, "canWithdraw": False,
-            "free": fmt(free, ASSET_DECIMALS), "locked": fmt(locked, ASSET_DECIMALS)}
+    return {
+        "asset": asset,
+        "canDeposit": spot,
+        "canTrade": True,
+        "canWithdraw": False,
+        "free": fmt(free, ASSET_DECIMALS),
+        "locked": fmt(locked, ASSET_DECIMALS),
+    }
 
 
-def account(update_time: int, spot_balances: Mapping[str, Any], contract_assets: Iterable[str],
-            option_assets: Iterable[str]) -> dict[str, Any]:
+def account(
+    update_time: int, spot_balances: Mapping[str, Any], contract_assets: Iterable[str], option_assets: Iterable[str]
+) -> dict[str, Any]:
     zero = Decimal(0)
     return {
         "updateTime": update_time,

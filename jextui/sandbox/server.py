@@ -126,19 +126,28 @@ class SandboxConfig:
 
     def rate_limits(self) -> RateLimitSettings:
         return RateLimitSettings(
-            weight_per_minute=self.weight_per_minute, raw_requests_per_5m=self.raw_requests_per_5m,
-            orders_per_second=self.orders_per_second, orders_per_day=self.orders_per_day,
-            ban_seconds=self.ban_seconds, ban_after_strikes=self.ban_after_strikes,
+            weight_per_minute=self.weight_per_minute,
+            raw_requests_per_5m=self.raw_requests_per_5m,
+            orders_per_second=self.orders_per_second,
+            orders_per_day=self.orders_per_day,
+            ban_seconds=self.ban_seconds,
+            ban_after_strikes=self.ban_after_strikes,
         )
 
     def fault_settings(self) -> FaultSettings:
         return FaultSettings(
-            latency_ms=self.fault_latency_ms, error_5xx_rate=self.fault_5xx_rate,
-            malformed_rate=self.fault_malformed_rate, drop_rate=self.fault_drop_rate,
-            clock_skew_ms=self.clock_skew_ms, phase=self.fault_phase,  # type: ignore[arg-type]  # checked against PHASES in __post_init__
-            paths=tuple(self.fault_paths), limit=self.fault_limit,
-            stream_drop=self.fault_stream_drop, stream_stall=self.fault_stream_stall,
-            stream_gap=self.fault_stream_gap, stream_reorder=self.fault_stream_reorder,
+            latency_ms=self.fault_latency_ms,
+            error_5xx_rate=self.fault_5xx_rate,
+            malformed_rate=self.fault_malformed_rate,
+            drop_rate=self.fault_drop_rate,
+            clock_skew_ms=self.clock_skew_ms,
+            phase=self.fault_phase,  # type: ignore[arg-type]  # checked against PHASES in __post_init__
+            paths=tuple(self.fault_paths),
+            limit=self.fault_limit,
+            stream_drop=self.fault_stream_drop,
+            stream_stall=self.fault_stream_stall,
+            stream_gap=self.fault_stream_gap,
+            stream_reorder=self.fault_stream_reorder,
             stream_duplicate=self.fault_stream_duplicate,
             ignore_time_in_force=self.fault_ignore_time_in_force,
         )
@@ -146,11 +155,20 @@ class SandboxConfig:
     def uvicorn_config(self, app: Any, **overrides: Any) -> uvicorn.Config:
         """How uvicorn serves the sandbox's ``app``: its HTTP and WebSocket protocols, pings, no access log."""
         settings: dict[str, Any] = dict(
-            log_config=None, log_level="warning", access_log=False, lifespan="on",
-            http=_AbortableH11Protocol, ws=_new_websocket_protocol, proxy_headers=False, server_header=False,
-            timeout_graceful_shutdown=2, timeout_keep_alive=30,
-            ws_ping_interval=self.stream_ping_interval_ms / 1000, ws_ping_timeout=self.stream_pong_timeout_ms / 1000,
-            ws_per_message_deflate=False, ws_max_size=WS_MAX_MESSAGE_BYTES,
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            lifespan="on",
+            http=_AbortableH11Protocol,
+            ws=_new_websocket_protocol,
+            proxy_headers=False,
+            server_header=False,
+            timeout_graceful_shutdown=2,
+            timeout_keep_alive=30,
+            ws_ping_interval=self.stream_ping_interval_ms / 1000,
+            ws_ping_timeout=self.stream_pong_timeout_ms / 1000,
+            ws_per_message_deflate=False,
+            ws_max_size=WS_MAX_MESSAGE_BYTES,
         )
         settings.update(overrides)
         return uvicorn.Config(app, **settings)
@@ -289,8 +307,14 @@ class SandboxServer:
         self.config = replace(config or SandboxConfig(), **overrides)
         cfg = self.config
         self.clock = _skewable(cfg.clock, cfg.clock_skew_ms)
-        self.exchange = Exchange(seed=cfg.seed, clock=self.clock, extra_symbols=cfg.extra_symbols,
-                                 simulate=cfg.simulate, state_path=cfg.state_path, id_base=cfg.id_base)
+        self.exchange = Exchange(
+            seed=cfg.seed,
+            clock=self.clock,
+            extra_symbols=cfg.extra_symbols,
+            simulate=cfg.simulate,
+            state_path=cfg.state_path,
+            id_base=cfg.id_base,
+        )
         self.keys = KeyStore()
         self._api_key = cfg.api_key or generate_credential()
         self._api_secret = cfg.api_secret or generate_credential()
@@ -302,10 +326,15 @@ class SandboxServer:
             self.keys.add(*self._readonly, DEMO_ACCOUNT, can_trade=False)
         faults = FaultInjector(cfg.fault_settings(), seed=cfg.seed if cfg.fault_seed is None else cfg.fault_seed)
         self.state = SandboxState(
-            exchange=self.exchange, keys=self.keys,
+            exchange=self.exchange,
+            keys=self.keys,
             limiter=RateLimiter(cfg.rate_limits(), self.clock.now_ms),
-            faults=faults, admin=cfg.admin, tick_ms=cfg.tick_ms, simulate=cfg.simulate,
-            listen_key_ttl_ms=cfg.listen_key_ttl_ms, stream_lifetime_ms=cfg.stream_lifetime_ms,
+            faults=faults,
+            admin=cfg.admin,
+            tick_ms=cfg.tick_ms,
+            simulate=cfg.simulate,
+            listen_key_ttl_ms=cfg.listen_key_ttl_ms,
+            stream_lifetime_ms=cfg.stream_lifetime_ms,
         )
         self.app = create_app(self.state)
         self._port = cfg.port
@@ -364,7 +393,7 @@ class SandboxServer:
     @property
     def stream_url(self) -> str:
         """Where the WebSocket streams are: the same host and port as the REST API."""
-        return "ws" + self.base_url[len("http"):]
+        return "ws" + self.base_url[len("http") :]
 
     @property
     def running(self) -> bool:
@@ -389,7 +418,8 @@ class SandboxServer:
         config = self.config.uvicorn_config(
             self.app,
             http=functools.partial(_AbortableH11Protocol, limits=limits),
-            backlog=limits.backlog, h11_max_incomplete_event_size=limits.max_header_bytes,
+            backlog=limits.backlog,
+            h11_max_incomplete_event_size=limits.max_header_bytes,
         )
         server = _Server(config)
         self._server, self._failure = server, None

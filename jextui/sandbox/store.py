@@ -41,6 +41,7 @@ def new_instance_id() -> str:
     """A fresh identity for one exchange instance (a state file, or a run without one)."""
     return secrets.token_hex(8)
 
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS books (
@@ -143,8 +144,11 @@ class Store:
         if "genesis_ms" not in meta:
             return None
         return SavedMeta(
-            int(meta["seed"]), int(meta["genesis_ms"]), int(meta["next_order_id"]),
-            int(meta.get("first_trade_id", "1")), meta.get("instance_id"),
+            int(meta["seed"]),
+            int(meta["genesis_ms"]),
+            int(meta["next_order_id"]),
+            int(meta.get("first_trade_id", "1")),
+            meta.get("instance_id"),
         )
 
     # --- tracking -------------------------------------------------------------
@@ -196,16 +200,17 @@ class Store:
             if symbol in listed:
                 overrides.setdefault(account_id, {})[symbol] = (Decimal(maker), Decimal(taker))
         balances: dict[str, dict[str, AssetBalance]] = {}
-        for account_id, asset, free, locked in db.execute(
-            "SELECT account_id, asset, free, locked FROM balances"
-        ):
+        for account_id, asset, free, locked in db.execute("SELECT account_id, asset, free, locked FROM balances"):
             balances.setdefault(account_id, {})[asset] = AssetBalance(Decimal(free), Decimal(locked))
         for account_id, maker, taker in db.execute(
             "SELECT account_id, maker_fee, taker_fee FROM accounts ORDER BY account_id"
         ):
             engine.restore_account(
-                account_id, balances.get(account_id, {}), maker_fee=Decimal(maker),
-                taker_fee=Decimal(taker), fee_overrides=overrides.get(account_id),
+                account_id,
+                balances.get(account_id, {}),
+                maker_fee=Decimal(maker),
+                taker_fee=Decimal(taker),
+                fee_overrides=overrides.get(account_id),
             )
         for row in db.execute("SELECT * FROM orders ORDER BY order_id"):
             order = _order_from_row(row)
@@ -217,8 +222,18 @@ class Store:
         engine.restore_counters(meta.next_order_id if meta else 1, books)
         for symbol in listed:
             candles = [
-                Candle(row[0], Decimal(row[1]), Decimal(row[2]), Decimal(row[3]), Decimal(row[4]),
-                       Decimal(row[5]), Decimal(row[6]), row[7], Decimal(row[8]), Decimal(row[9]))
+                Candle(
+                    row[0],
+                    Decimal(row[1]),
+                    Decimal(row[2]),
+                    Decimal(row[3]),
+                    Decimal(row[4]),
+                    Decimal(row[5]),
+                    Decimal(row[6]),
+                    row[7],
+                    Decimal(row[8]),
+                    Decimal(row[9]),
+                )
                 for row in db.execute(
                     "SELECT open_time, open, high, low, close, volume, quote_volume, trades, "
                     "taker_buy_base, taker_buy_quote FROM candles WHERE symbol = ? ORDER BY open_time",
@@ -304,8 +319,13 @@ class Store:
         self._db.executemany(
             "INSERT OR REPLACE INTO books VALUES (?, ?, ?, ?, ?)",
             [
-                (symbol, engine.symbols[symbol].base_asset, engine.symbols[symbol].quote_asset,
-                 engine.next_trade_id(symbol), engine.last_update_id(symbol))
+                (
+                    symbol,
+                    engine.symbols[symbol].base_asset,
+                    engine.symbols[symbol].quote_asset,
+                    engine.next_trade_id(symbol),
+                    engine.last_update_id(symbol),
+                )
                 for symbol in symbols
             ],
         )
@@ -339,8 +359,7 @@ class Store:
             )
             db.executemany(
                 "INSERT INTO balances VALUES (?, ?, ?, ?)",
-                [(account_id, asset, str(b.free), str(b.locked))
-                 for asset, b in engine.balances(account_id).items()],
+                [(account_id, asset, str(b.free), str(b.locked)) for asset, b in engine.balances(account_id).items()],
             )
 
     def _save_orders(self, engine: Engine, users: set[str]) -> None:
@@ -365,9 +384,7 @@ class Store:
             [(symbol, t.id, str(t.price), str(t.qty), t.time, int(t.buyer_maker)) for t in fresh],
         )
         newest = fresh[-1].id
-        self._db.execute(
-            "DELETE FROM trades WHERE symbol = ? AND id <= ?", (symbol, newest - TRADES_KEPT)
-        )
+        self._db.execute("DELETE FROM trades WHERE symbol = ? AND id <= ?", (symbol, newest - TRADES_KEPT))
         self._saved_trade_ids[symbol] = newest
 
     def _save_candles(self, symbol: str, candles: list[Candle]) -> None:
@@ -378,9 +395,19 @@ class Store:
         self._db.executemany(
             "INSERT OR REPLACE INTO candles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (symbol, c.open_time, str(c.open), str(c.high), str(c.low), str(c.close),
-                 str(c.volume), str(c.quote_volume), c.trades, str(c.taker_buy_base),
-                 str(c.taker_buy_quote))
+                (
+                    symbol,
+                    c.open_time,
+                    str(c.open),
+                    str(c.high),
+                    str(c.low),
+                    str(c.close),
+                    str(c.volume),
+                    str(c.quote_volume),
+                    c.trades,
+                    str(c.taker_buy_base),
+                    str(c.taker_buy_quote),
+                )
                 for c in fresh
             ],
         )
@@ -392,19 +419,52 @@ class Store:
 
 def _order_row(order: EngineOrder) -> tuple[object, ...]:
     return (
-        order.order_id, order.account_id, order.symbol, order.side, str(order.price),
-        str(order.orig_qty), str(order.executed_qty), str(order.cummulative_quote_qty),
-        order.status, order.time_in_force, order.type, order.time, order.update_time,
+        order.order_id,
+        order.account_id,
+        order.symbol,
+        order.side,
+        str(order.price),
+        str(order.orig_qty),
+        str(order.executed_qty),
+        str(order.cummulative_quote_qty),
+        order.status,
+        order.time_in_force,
+        order.type,
+        order.time,
+        order.update_time,
     )
 
 
 def _order_from_row(row: tuple[Any, ...]) -> EngineOrder:  # a SQLite row: its values are untyped
-    (order_id, account_id, symbol, side, price, orig_qty, executed_qty, quote_qty, status,
-     time_in_force, type_, time_ms, update_time) = row
+    (
+        order_id,
+        account_id,
+        symbol,
+        side,
+        price,
+        orig_qty,
+        executed_qty,
+        quote_qty,
+        status,
+        time_in_force,
+        type_,
+        time_ms,
+        update_time,
+    ) = row
     return EngineOrder(
-        int(order_id), str(account_id), str(symbol), str(side), Decimal(str(price)),
-        Decimal(str(orig_qty)), Decimal(str(executed_qty)), Decimal(str(quote_qty)), str(status),
-        str(time_in_force), str(type_), int(time_ms), int(update_time),
+        int(order_id),
+        str(account_id),
+        str(symbol),
+        str(side),
+        Decimal(str(price)),
+        Decimal(str(orig_qty)),
+        Decimal(str(executed_qty)),
+        Decimal(str(quote_qty)),
+        str(status),
+        str(time_in_force),
+        str(type_),
+        int(time_ms),
+        int(update_time),
     )
 
 

@@ -129,9 +129,14 @@ class StreamHub:
             stream.subscribers.discard(subscriber)
             if not stream.subscribers:
                 del self._streams[name]
-                if stream.spec.kind == DIFF_DEPTH and stream.spec.symbol is not None and not any(
+                if (
+                    stream.spec.kind == DIFF_DEPTH
+                    and stream.spec.symbol is not None
+                    and not any(
                         s.spec.kind == DIFF_DEPTH and s.spec.symbol == stream.spec.symbol
-                        for s in self._streams.values()):
+                        for s in self._streams.values()
+                    )
+                ):
                     self.depth.unwatch(stream.spec.symbol)
         for account in [account for account, subs in self._users.items() if subscriber in subs]:
             key = self._users[account].pop(subscriber)
@@ -268,8 +273,9 @@ class StreamHub:
         out = []
         for symbol, symbol_spec in self._engine.symbols.items():
             ticker = self._ticker(symbol, tickers)
-            payload = payloads.mini_ticker(symbol_spec, now, ticker) if mini else payloads.ticker(symbol_spec, now,
-                                                                                                   ticker)
+            payload = (
+                payloads.mini_ticker(symbol_spec, now, ticker) if mini else payloads.ticker(symbol_spec, now, ticker)
+            )
             # what counts as a change: every field but the event time and the window's times
             seen = tuple(value for key, value in payload.items() if key not in ("E", "O", "C"))
             if stream.last_sent.get(symbol) != seen:

@@ -86,12 +86,12 @@ def parse_market_stream(name: str, symbols: Container[str]) -> MarketStream:
     if kind in (TRADE, MINI_TICKER, TICKER, DIFF_DEPTH):
         return MarketStream(name, kind, symbol)
     if kind.startswith(KLINE + "_"):
-        interval = kline_interval(kind[len(KLINE) + 1:])
+        interval = kline_interval(kind[len(KLINE) + 1 :])
         if interval is None:
             raise StreamNameError(f"unknown stream {name!r}: no such kline interval")
         return MarketStream(name, KLINE, symbol, interval=interval)
     if kind.startswith(DIFF_DEPTH):
-        levels = kind[len(DIFF_DEPTH):]
+        levels = kind[len(DIFF_DEPTH) :]
         if levels.isdigit() and int(levels) in PARTIAL_LEVELS and levels[0] != "0":
             return MarketStream(name, PARTIAL_DEPTH, symbol, levels=int(levels))
         raise StreamNameError(f"unknown stream {name!r}: partial depth has 5, 10 or 20 levels")

@@ -190,5 +190,7 @@ def stream_routes(hub: StreamHub, faults: Any, lifetime_ms: Callable[[], int]) -
         streams = websocket.query_params.get("streams", "")
         await serve(websocket, [name for name in streams.split("/") if name], combined=True)
 
-    return [WebSocketRoute("/ws/{name}", raw, name="stream-raw"),
-            WebSocketRoute("/stream", combined, name="stream-combined")]
+    return [
+        WebSocketRoute("/ws/{name}", raw, name="stream-raw"),
+        WebSocketRoute("/stream", combined, name="stream-combined"),
+    ]

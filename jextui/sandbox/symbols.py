@@ -72,9 +72,7 @@ class SymbolSpec:
         if self.base_precision < 0 or self.quote_precision < 0:
             raise ValueError(f"{self.symbol}: precisions must be >= 0")
         if self.base_precision + self.quote_precision > ASSET_DECIMALS:
-            raise ValueError(
-                f"{self.symbol}: price decimals + quantity decimals must be <= {ASSET_DECIMALS}"
-            )
+            raise ValueError(f"{self.symbol}: price decimals + quantity decimals must be <= {ASSET_DECIMALS}")
         object.__setattr__(self, "price_exp", unit(self.quote_precision))
         object.__setattr__(self, "qty_exp", unit(self.base_precision))
 
@@ -117,30 +115,110 @@ def _spot(
 
 
 DEFAULT_SYMBOLS: tuple[SymbolSpec, ...] = (
-    _spot("BTCUSDT", "BTC", "USDT", price="64250.00", price_decimals=2, qty_decimals=6,
-          min_qty="0.000010", max_qty="9000", max_price="1000000", min_notional="5",
-          volatility_bps=8),
-    _spot("ETHUSDT", "ETH", "USDT", price="3150.00", price_decimals=2, qty_decimals=5,
-          min_qty="0.00010", max_qty="90000", max_price="100000", min_notional="5",
-          volatility_bps=10),
-    _spot("DASHUSDT", "DASH", "USDT", price="28.50", price_decimals=2, qty_decimals=4,
-          min_qty="0.0100", max_qty="900000", max_price="100000", min_notional="5",
-          volatility_bps=14),
-    _spot("LTCBTC", "LTC", "BTC", price="0.001290", price_decimals=6, qty_decimals=2,
-          min_qty="0.01", max_qty="900000", max_price="100", min_notional="0.0001",
-          volatility_bps=10),
-    _spot("ETHBTC", "ETH", "BTC", price="0.04900", price_decimals=5, qty_decimals=3,
-          min_qty="0.001", max_qty="100000", max_price="100", min_notional="0.0001",
-          volatility_bps=7),
-    _spot("JEXBTC", "JEX", "BTC", price="0.00001464", price_decimals=8, qty_decimals=0,
-          min_qty="1", max_qty="90000000", max_price="1", min_notional="0.0001",
-          volatility_bps=20),
-    _spot("JEXUSDT", "JEX", "USDT", price="0.9400", price_decimals=4, qty_decimals=1,
-          min_qty="1.0", max_qty="90000000", max_price="10000", min_notional="5",
-          volatility_bps=20),
-    _spot("BNBBTC", "BNB", "BTC", price="0.009300", price_decimals=6, qty_decimals=2,
-          min_qty="0.01", max_qty="900000", max_price="100", min_notional="0.0001",
-          volatility_bps=12),
+    _spot(
+        "BTCUSDT",
+        "BTC",
+        "USDT",
+        price="64250.00",
+        price_decimals=2,
+        qty_decimals=6,
+        min_qty="0.000010",
+        max_qty="9000",
+        max_price="1000000",
+        min_notional="5",
+        volatility_bps=8,
+    ),
+    _spot(
+        "ETHUSDT",
+        "ETH",
+        "USDT",
+        price="3150.00",
+        price_decimals=2,
+        qty_decimals=5,
+        min_qty="0.00010",
+        max_qty="90000",
+        max_price="100000",
+        min_notional="5",
+        volatility_bps=10,
+    ),
+    _spot(
+        "DASHUSDT",
+        "DASH",
+        "USDT",
+        price="28.50",
+        price_decimals=2,
+        qty_decimals=4,
+        min_qty="0.0100",
+        max_qty="900000",
+        max_price="100000",
+        min_notional="5",
+        volatility_bps=14,
+    ),
+    _spot(
+        "LTCBTC",
+        "LTC",
+        "BTC",
+        price="0.001290",
+        price_decimals=6,
+        qty_decimals=2,
+        min_qty="0.01",
+        max_qty="900000",
+        max_price="100",
+        min_notional="0.0001",
+        volatility_bps=10,
+    ),
+    _spot(
+        "ETHBTC",
+        "ETH",
+        "BTC",
+        price="0.04900",
+        price_decimals=5,
+        qty_decimals=3,
+        min_qty="0.001",
+        max_qty="100000",
+        max_price="100",
+        min_notional="0.0001",
+        volatility_bps=7,
+    ),
+    _spot(
+        "JEXBTC",
+        "JEX",
+        "BTC",
+        price="0.00001464",
+        price_decimals=8,
+        qty_decimals=0,
+        min_qty="1",
+        max_qty="90000000",
+        max_price="1",
+        min_notional="0.0001",
+        volatility_bps=20,
+    ),
+    _spot(
+        "JEXUSDT",
+        "JEX",
+        "USDT",
+        price="0.9400",
+        price_decimals=4,
+        qty_decimals=1,
+        min_qty="1.0",
+        max_qty="90000000",
+        max_price="10000",
+        min_notional="5",
+        volatility_bps=20,
+    ),
+    _spot(
+        "BNBBTC",
+        "BNB",
+        "BTC",
+        price="0.009300",
+        price_decimals=6,
+        qty_decimals=2,
+        min_qty="0.01",
+        max_qty="900000",
+        max_price="100",
+        min_notional="0.0001",
+        volatility_bps=12,
+    ),
 )
 
 
@@ -170,10 +248,17 @@ def synthetic_symbols(n: int, seed: int) -> list[SymbolSpec]:
         name = f"SYM{index:03d}"
         specs.append(
             _spot(
-                f"{name}USDT", name, "USDT",
-                price=str(price), price_decimals=price_decimals, qty_decimals=qty_decimals,
-                min_qty=str(min_qty), max_qty="90000000", max_price=str(price * 1000),
-                min_notional="1", volatility_bps=rng.randint(6, 25),
+                f"{name}USDT",
+                name,
+                "USDT",
+                price=str(price),
+                price_decimals=price_decimals,
+                qty_decimals=qty_decimals,
+                min_qty=str(min_qty),
+                max_qty="90000000",
+                max_price=str(price * 1000),
+                min_notional="1",
+                volatility_bps=rng.randint(6, 25),
             )
         )
     return specs
@@ -196,8 +281,7 @@ CONTRACT_SYMBOLS: tuple[dict[str, Any], ...] = tuple(
         "quotePrecision": quote_precision,
         "orderTypes": ["LIMIT", "MARKET"],
         "icebergAllowed": False,
-        "filters": _info_filters(min_price, "1000000.00000000000000000000", min_qty,
-                                 "1000000.00000000000000000000"),
+        "filters": _info_filters(min_price, "1000000.00000000000000000000", min_qty, "1000000.00000000000000000000"),
     }
     for symbol, base, base_precision, quote_precision, min_price, min_qty in (
         ("BTCUSDT", "btc", 4, 0, "0.00000001000000000000", "0.00010000000000000000"),

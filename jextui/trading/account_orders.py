@@ -461,8 +461,7 @@ class AccountOrders:
                 lines.append(f"{plain(gap)} {asset} locked, not in any order found yet")
             else:
                 lines.append(
-                    f"orders found lock {plain(-gap)} {asset} more than the account shows; "
-                    "reading the account again"
+                    f"orders found lock {plain(-gap)} {asset} more than the account shows; reading the account again"
                 )
         return lines
 

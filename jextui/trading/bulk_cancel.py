@@ -96,14 +96,19 @@ async def _cancel_one(client: Any, order: OpenOrder, book: AccountOrders | None)
     except UnknownOrder as exc:
         if book is not None:
             book.forget(order_id)
-        return CancelOutcome(symbol, order_id, ALREADY_CLOSED, None,
-                             f"{symbol} #{order_id} was no longer open ({exc.message})")
+        return CancelOutcome(
+            symbol, order_id, ALREADY_CLOSED, None, f"{symbol} #{order_id} was no longer open ({exc.message})"
+        )
     except (RateLimited, IpBanned, AuthError, MissingCredentials) as exc:
         return CancelOutcome(symbol, order_id, NOT_SENT, None, f"not sent: {exc.message}")
     except (TransportError, ServerError) as exc:
-        return CancelOutcome(symbol, order_id, FAILED, None,
-                             f"{symbol} #{order_id}: {exc.message}; it may or may not be cancelled, "
-                             "refresh to see")
+        return CancelOutcome(
+            symbol,
+            order_id,
+            FAILED,
+            None,
+            f"{symbol} #{order_id}: {exc.message}; it may or may not be cancelled, refresh to see",
+        )
     except JexError as exc:
         return CancelOutcome(symbol, order_id, FAILED, None, f"{symbol} #{order_id}: {exc.message}")
     if book is not None:

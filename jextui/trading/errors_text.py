@@ -84,8 +84,11 @@ _FILTER_TEXT = {
 _ENGINE_TEXT = (
     ("unknown order", "The order is unknown to the exchange: it may already be filled or cancelled."),
     ("market is closed", "The market for this symbol is closed right now; nothing was placed."),
-    ("insufficient balance", "Not enough free balance for this order; nothing was placed. "
-     "Reduce the quantity or cancel open orders that lock funds."),
+    (
+        "insufficient balance",
+        "Not enough free balance for this order; nothing was placed. "
+        "Reduce the quantity or cancel open orders that lock funds.",
+    ),
     ("price * qty is zero", "Price times quantity is zero or less; enter a positive price and quantity."),
     ("unsupported order combination", "This combination of order options is not supported."),
     ("does not exist", "The order does not exist (it may have been filled or cancelled)."),

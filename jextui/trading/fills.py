@@ -204,9 +204,18 @@ def _event(kind: FillEventKind, order: OrderLike, filled_now: Decimal) -> FillEv
     executed = order.executed_qty
     average = order.cummulative_quote_qty / executed if executed > 0 else None
     event = FillEvent(
-        kind=kind, symbol=order.symbol, order_id=int(order.order_id), side=order.side, price=order.price,
-        orig_qty=order.orig_qty, executed_qty=executed, filled_now=filled_now, average_price=average,
-        status=order.status, message="", time_in_force=order.time_in_force,
+        kind=kind,
+        symbol=order.symbol,
+        order_id=int(order.order_id),
+        side=order.side,
+        price=order.price,
+        orig_qty=order.orig_qty,
+        executed_qty=executed,
+        filled_now=filled_now,
+        average_price=average,
+        status=order.status,
+        message="",
+        time_in_force=order.time_in_force,
     )
     return replace(event, message=fill_sentence(event))
 

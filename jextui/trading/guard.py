@@ -130,11 +130,15 @@ def _crossing_verdict(
         return GuardVerdict(GUARD_CLEAR, walk=walk, crossing=True)
     rules = ticket.rules
     places, lots = rules.price_decimals, rules.quantity_decimals
-    past = f"{_pct(distance)} % {'above' if ticket.side == 'BUY' else 'below'} the best {side_name} " \
-           f"{amount_text(best, places)} (guard {format_decimal(limit_pct)} %)"
+    past = (
+        f"{_pct(distance)} % {'above' if ticket.side == 'BUY' else 'below'} the best {side_name} "
+        f"{amount_text(best, places)} (guard {format_decimal(limit_pct)} %)"
+    )
     if walk is None or not walk.taken:
-        text = (f"This {ticket.side} at {amount_text(price, places)} crosses the book and could trade up to {past}; "
-                "the book's depth is not known, so no average can be estimated.")
+        text = (
+            f"This {ticket.side} at {amount_text(price, places)} crosses the book and could trade up to {past}; "
+            "the book's depth is not known, so no average can be estimated."
+        )
         return GuardVerdict(GUARD_CONFIRM, text, walk=walk, crossing=True)
     average = walk.average_price
     assert average is not None
@@ -149,8 +153,10 @@ def _crossing_verdict(
         if ticket.time_in_force == "GTC":
             text += f" The remaining {left} would rest at {amount_text(price, places)}."
         elif ticket.time_in_force == "FOK":
-            text += f" The book holds {left} too little now: as FOK it would fill wholly at up to " \
-                    f"{amount_text(price, places)}, or not at all."
+            text += (
+                f" The book holds {left} too little now: as FOK it would fill wholly at up to "
+                f"{amount_text(price, places)}, or not at all."
+            )
         else:
             text += f" The remaining {left} would expire."
     lines = _level_lines(walk, rules.base_asset, places, lots)
@@ -172,15 +178,19 @@ def _passive_verdict(ticket: OrderTicket, limit_pct: Decimal, passive: str) -> G
     value, name = reference
     direction = "above" if distance > 0 else "below"
     shown = amount_text(value, ticket.rules.price_decimals)
-    text = (f"This price is {_pct(abs(distance))} % {direction} {name} {shown} "
-            f"(guard {format_decimal(limit_pct)} %); the order would rest on the book.")
+    text = (
+        f"This price is {_pct(abs(distance))} % {direction} {name} {shown} "
+        f"(guard {format_decimal(limit_pct)} %); the order would rest on the book."
+    )
     kind: VerdictKind = GUARD_CONFIRM if passive == "confirm" else GUARD_HINT
     return GuardVerdict(kind, text)
 
 
 def _level_lines(walk: BookWalk, base_asset: str, places: int, lots: int) -> tuple[str, ...]:
-    lines = [f"{amount_text(level.price, places)} × {amount_text(level.quantity, lots)} {base_asset}"
-             for level in walk.taken[:_MAX_LEVEL_LINES]]
+    lines = [
+        f"{amount_text(level.price, places)} × {amount_text(level.quantity, lots)} {base_asset}"
+        for level in walk.taken[:_MAX_LEVEL_LINES]
+    ]
     hidden = len(walk.taken) - _MAX_LEVEL_LINES
     if hidden > 0:
         lines.append(f"… and {hidden} more level{'s' if hidden != 1 else ''}")

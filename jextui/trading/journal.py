@@ -84,9 +84,28 @@ from jextui.trading.journal_errors import JournalError, OrderAlreadyClaimed
 from jextui.trading.journal_replaces import ReplaceRecord
 from jextui.trading.journal_schema import ADDED_COLUMNS, CLAIM_INDEX, COLUMNS, SCHEMA, SCHEMA_VERSION
 
-__all__ = ["KIND_ORDER", "KIND_TEST_ORDER", "KIND_CANCEL", "PENDING", "ACCEPTED", "REJECTED", "UNKNOWN", "RESOLVED",
-    "NOT_PLACED", "FAILED", "PUBLIC_ACCOUNT", "JournalError", "OrderAlreadyClaimed", "JournalEntry", "JournalEvent",
-    "OrderJournal", "account_identity", "SAME_ORDER_TOLERANCE_MS", "column_names", "entry_from_row"]
+__all__ = [
+    "KIND_ORDER",
+    "KIND_TEST_ORDER",
+    "KIND_CANCEL",
+    "PENDING",
+    "ACCEPTED",
+    "REJECTED",
+    "UNKNOWN",
+    "RESOLVED",
+    "NOT_PLACED",
+    "FAILED",
+    "PUBLIC_ACCOUNT",
+    "JournalError",
+    "OrderAlreadyClaimed",
+    "JournalEntry",
+    "JournalEvent",
+    "OrderJournal",
+    "account_identity",
+    "SAME_ORDER_TOLERANCE_MS",
+    "column_names",
+    "entry_from_row",
+]
 
 KIND_ORDER = "ORDER"
 KIND_TEST_ORDER = "TEST_ORDER"
@@ -322,8 +341,7 @@ class OrderJournal:
         """
         kind = KIND_TEST_ORDER if dry_run else KIND_ORDER
         detail = "dry run: sent to order/test, never to the matching engine" if dry_run else "intent written"
-        return self._insert(kind, symbol, side, price, quantity, time_in_force, None, created_ms, detail,
-                            replace_id)
+        return self._insert(kind, symbol, side, price, quantity, time_in_force, None, created_ms, detail, replace_id)
 
     def record_cancel_intent(
         self,
@@ -337,8 +355,9 @@ class OrderJournal:
         replace_id: str | None = None,
     ) -> JournalEntry:
         """Write (and commit) the intent to cancel ``order_id``; call before sending (``replace_id``: its replace)."""
-        return self._insert(KIND_CANCEL, symbol, side, price, quantity, None, order_id, created_ms, "intent written",
-                            replace_id)
+        return self._insert(
+            KIND_CANCEL, symbol, side, price, quantity, None, order_id, created_ms, "intent written", replace_id
+        )
 
     def _insert(
         self,
@@ -357,9 +376,29 @@ class OrderJournal:
         now = self._now_ms()
         created = now if created_ms is None else int(created_ms)
         row = (
-            entry_id, kind, self.base_url, self.account, self.session, symbol, side,
-            None if price is None else f"{price:f}", None if quantity is None else f"{quantity:f}",
-            time_in_force, created, now, PENDING, order_id, None, None, "", 0, None, None, None, None, replace_id,
+            entry_id,
+            kind,
+            self.base_url,
+            self.account,
+            self.session,
+            symbol,
+            side,
+            None if price is None else f"{price:f}",
+            None if quantity is None else f"{quantity:f}",
+            time_in_force,
+            created,
+            now,
+            PENDING,
+            order_id,
+            None,
+            None,
+            "",
+            0,
+            None,
+            None,
+            None,
+            None,
+            replace_id,
         )
         with self._transaction() as db:
             db.execute(f"INSERT INTO journal ({COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
@@ -370,22 +409,42 @@ class OrderJournal:
 
     # -- replaces: one record linking a replace's cancel and new order --
 
-    def record_replace(self, replace_id: str, symbol: str, side: str, old_order_id: int, price: Decimal,
-                       quantity: Decimal, *, message: str = "", created_ms: int | None = None) -> ReplaceRecord:
+    def record_replace(
+        self,
+        replace_id: str,
+        symbol: str,
+        side: str,
+        old_order_id: int,
+        price: Decimal,
+        quantity: Decimal,
+        *,
+        message: str = "",
+        created_ms: int | None = None,
+    ) -> ReplaceRecord:
         """Write (and commit) a replace of ``old_order_id`` by ``price`` x ``quantity``, before its cancel."""
         now = self._now_ms()
         with self._transaction() as db:
-            _replaces.insert(db, replace_id, (self.base_url, self.account, self.session), symbol, side, old_order_id,
-                             price, quantity, created_ms=now if created_ms is None else created_ms, now=now,
-                             message=message)
+            _replaces.insert(
+                db,
+                replace_id,
+                (self.base_url, self.account, self.session),
+                symbol,
+                side,
+                old_order_id,
+                price,
+                quantity,
+                created_ms=now if created_ms is None else created_ms,
+                now=now,
+                message=message,
+            )
         return self.get_replace(replace_id)
 
-    def note_replace(self, replace_id: str, state: str, message: str, *, new_order_id: int | None = None,
-                     attempt: bool = False) -> ReplaceRecord:
+    def note_replace(
+        self, replace_id: str, state: str, message: str, *, new_order_id: int | None = None, attempt: bool = False
+    ) -> ReplaceRecord:
         """Move an open replace to ``state`` (a ``ReplaceState``); ``attempt``: one more look that settled nothing."""
         with self._transaction() as db:
-            _replaces.change(db, replace_id, state, message, self._now_ms(), new_order_id=new_order_id,
-                             attempt=attempt)
+            _replaces.change(db, replace_id, state, message, self._now_ms(), new_order_id=new_order_id, attempt=attempt)
         return self.get_replace(replace_id)
 
     def get_replace(self, replace_id: str) -> ReplaceRecord:
@@ -424,11 +483,21 @@ class OrderJournal:
             fields: dict[str, object] = {}
             if entry.kind == KIND_ORDER and order_id is not None:
                 self._release_claims(db, entry, order_id)
-                fields = {"order_time_ms": order_time_ms, "status_ms": self._now_ms(),
-                          "executed_qty": None if executed_qty is None else f"{executed_qty:f}"}
+                fields = {
+                    "order_time_ms": order_time_ms,
+                    "status_ms": self._now_ms(),
+                    "executed_qty": None if executed_qty is None else f"{executed_qty:f}",
+                }
             target_id = entry.order_id if entry.kind == KIND_CANCEL else order_id
-            self._update(db, entry, ACCEPTED, message or _accepted_words(entry, order_status),
-                         order_id=target_id, order_status=order_status, **fields)
+            self._update(
+                db,
+                entry,
+                ACCEPTED,
+                message or _accepted_words(entry, order_status),
+                order_id=target_id,
+                order_status=order_status,
+                **fields,
+            )
             if entry.kind == KIND_CANCEL and entry.order_id is not None and order_status:
                 self._note_status(db, entry.symbol, entry.order_id, order_status, executed_qty)
         return self.get(entry_id)
@@ -476,10 +545,17 @@ class OrderJournal:
                     self._mark_reused(db, self._get(db, reused_by), order_id)
                 target_id = entry.order_id if entry.kind == KIND_CANCEL else order_id
                 is_order = entry.kind == KIND_ORDER  # a cancel's row holds no order time or order state
-                self._update(db, entry, RESOLVED, message, order_id=target_id, order_status=order_status,
-                             attempts=entry.attempts + 1,
-                             order_time_ms=order_time_ms if is_order else entry.order_time_ms,
-                             status_ms=self._now_ms() if is_order else entry.status_ms)
+                self._update(
+                    db,
+                    entry,
+                    RESOLVED,
+                    message,
+                    order_id=target_id,
+                    order_status=order_status,
+                    attempts=entry.attempts + 1,
+                    order_time_ms=order_time_ms if is_order else entry.order_time_ms,
+                    status_ms=self._now_ms() if is_order else entry.status_ms,
+                )
                 if entry.kind == KIND_CANCEL and entry.order_id is not None and order_status:
                     self._note_status(db, entry.symbol, entry.order_id, order_status, None)
         except sqlite3.IntegrityError as exc:
@@ -508,8 +584,12 @@ class OrderJournal:
                 db.execute(
                     "UPDATE journal SET state = ?, order_id = NULL, order_status = NULL, order_time_ms = NULL, "
                     "message = ?, updated_ms = ? WHERE id = ?",
-                    (UNKNOWN, f"order {order_id} turned out to belong to another request; checking again", now,
-                     other.id),
+                    (
+                        UNKNOWN,
+                        f"order {order_id} turned out to belong to another request; checking again",
+                        now,
+                        other.id,
+                    ),
                 )
                 self._log_event(db, other.id, now, UNKNOWN, f"claim on order {order_id} withdrawn")
             else:
@@ -521,9 +601,14 @@ class OrderJournal:
             "UPDATE journal SET id_reused_ms = ?, updated_ms = ? WHERE id = ?",
             (now, now, other.id),
         )
-        self._log_event(db, other.id, now, other.state,
-                        f"the exchange gave order id {order_id} to a later order (it was restarted or reuses "
-                        "ids): this row's order is the earlier one")
+        self._log_event(
+            db,
+            other.id,
+            now,
+            other.state,
+            f"the exchange gave order id {order_id} to a later order (it was restarted or reuses "
+            "ids): this row's order is the earlier one",
+        )
 
     @staticmethod
     def _live_claims(
@@ -552,8 +637,11 @@ class OrderJournal:
     def _note_status(
         self, db: sqlite3.Connection, symbol: str, order_id: int, status: str, executed_qty: Decimal | None
     ) -> JournalEntry | None:
-        owners = [o for o in self._live_claims(db, self.base_url, self.account, symbol, order_id)
-                  if o.state in (ACCEPTED, RESOLVED)]
+        owners = [
+            o
+            for o in self._live_claims(db, self.base_url, self.account, symbol, order_id)
+            if o.state in (ACCEPTED, RESOLVED)
+        ]
         if not owners:
             return None
         owner = owners[0]
@@ -585,8 +673,9 @@ class OrderJournal:
 
     @staticmethod
     def _log_event(db: sqlite3.Connection, entry_id: str, at_ms: int, state: str, detail: str) -> None:
-        db.execute("INSERT INTO events (entry_id, at_ms, state, detail) VALUES (?, ?, ?, ?)",
-                   (entry_id, at_ms, state, detail))
+        db.execute(
+            "INSERT INTO events (entry_id, at_ms, state, detail) VALUES (?, ?, ?, ?)", (entry_id, at_ms, state, detail)
+        )
 
     # -- reading --
 
@@ -646,20 +735,50 @@ class OrderJournal:
 
 
 def entry_from_row(row: tuple[Any, ...]) -> JournalEntry:  # a SQLite row: its values are untyped
-    (entry_id, kind, base_url, account, session, symbol, side, price, quantity, tif,
-     created_ms, updated_ms, state, order_id, order_status, error_code, message, attempts,
-     order_time_ms, id_reused_ms, executed_qty, status_ms, replace_id) = row
+    (
+        entry_id,
+        kind,
+        base_url,
+        account,
+        session,
+        symbol,
+        side,
+        price,
+        quantity,
+        tif,
+        created_ms,
+        updated_ms,
+        state,
+        order_id,
+        order_status,
+        error_code,
+        message,
+        attempts,
+        order_time_ms,
+        id_reused_ms,
+        executed_qty,
+        status_ms,
+        replace_id,
+    ) = row
     return JournalEntry(
-        id=str(entry_id), kind=str(kind), base_url=str(base_url), account=str(account), session=str(session),
-        symbol=str(symbol), side=None if side is None else str(side),
+        id=str(entry_id),
+        kind=str(kind),
+        base_url=str(base_url),
+        account=str(account),
+        session=str(session),
+        symbol=str(symbol),
+        side=None if side is None else str(side),
         price=_decimal_or_none(price if isinstance(price, str) else None),
         quantity=_decimal_or_none(quantity if isinstance(quantity, str) else None),
         time_in_force=None if tif is None else str(tif),
-        created_ms=int(created_ms), updated_ms=int(updated_ms), state=str(state),
+        created_ms=int(created_ms),
+        updated_ms=int(updated_ms),
+        state=str(state),
         order_id=None if order_id is None else int(order_id),
         order_status=None if order_status is None else str(order_status),
         error_code=None if error_code is None else int(error_code),
-        message=str(message or ""), attempts=int(attempts),
+        message=str(message or ""),
+        attempts=int(attempts),
         order_time_ms=None if order_time_ms is None else int(order_time_ms),
         id_reused_ms=None if id_reused_ms is None else int(id_reused_ms),
         executed_qty=_decimal_or_none(executed_qty if isinstance(executed_qty, str) else None),

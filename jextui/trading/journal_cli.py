@@ -44,9 +44,29 @@ __all__ = ["main", "build_parser", "default_journal_path", "format_table", "writ
 DEFAULT_TABLE_LIMIT = 50
 TABLE_COLUMNS = ("time", "symbol", "side", "price", "quantity", "state", "order id", "message")
 CSV_COLUMNS = (
-    "id", "created", "created_ms", "updated_ms", "kind", "exchange", "account", "symbol", "side", "price",
-    "quantity", "time_in_force", "state", "order_id", "order_status", "error_code", "message",
-    "executed_qty", "status_ms", "order_time_ms", "id_reused_ms", "replace_id", "new_order_id",
+    "id",
+    "created",
+    "created_ms",
+    "updated_ms",
+    "kind",
+    "exchange",
+    "account",
+    "symbol",
+    "side",
+    "price",
+    "quantity",
+    "time_in_force",
+    "state",
+    "order_id",
+    "order_status",
+    "error_code",
+    "message",
+    "executed_qty",
+    "status_ms",
+    "order_time_ms",
+    "id_reused_ms",
+    "replace_id",
+    "new_order_id",
 )
 KIND_REPLACE = "REPLACE"
 
@@ -67,12 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
         prog="jextui journal",
         description="List the local order journal (newest first), or export it as CSV.",
     )
-    parser.add_argument("--limit", type=_non_negative_int, default=None, metavar="N",
-                        help=f"show at most N intents (default {DEFAULT_TABLE_LIMIT} in the table, "
-                             "all in CSV; 0 = all)")
+    parser.add_argument(
+        "--limit",
+        type=_non_negative_int,
+        default=None,
+        metavar="N",
+        help=f"show at most N intents (default {DEFAULT_TABLE_LIMIT} in the table, all in CSV; 0 = all)",
+    )
     parser.add_argument("--csv", metavar="FILE", help="write the intents as CSV to FILE ('-' = standard output)")
-    parser.add_argument("--journal", metavar="PATH", type=Path,
-                        help="the journal file (default: in the data directory)")
+    parser.add_argument(
+        "--journal", metavar="PATH", type=Path, help="the journal file (default: in the data directory)"
+    )
     return parser
 
 
@@ -171,16 +196,28 @@ def _amount(value: object) -> str:
 def _row(entry: JournalEntry) -> tuple[str, ...]:
     state = entry.state if not entry.order_status else f"{entry.state} {entry.order_status}"
     return (
-        local_time(entry.created_ms), entry.symbol, _side_cell(entry), _amount(entry.price), _amount(entry.quantity),
-        state, "" if entry.order_id is None else str(entry.order_id), " ".join(entry.message.split()),
+        local_time(entry.created_ms),
+        entry.symbol,
+        _side_cell(entry),
+        _amount(entry.price),
+        _amount(entry.quantity),
+        state,
+        "" if entry.order_id is None else str(entry.order_id),
+        " ".join(entry.message.split()),
     )
 
 
 def _replace_row(record: ReplaceRecord) -> tuple[str, ...]:
     new = "?" if record.new_order_id is None else str(record.new_order_id)
     return (
-        local_time(record.created_ms), record.symbol, f"{KIND_REPLACE} {record.side}", _amount(record.price),
-        _amount(record.quantity), record.state, f"{record.old_order_id}→{new}", " ".join(record.message.split()),
+        local_time(record.created_ms),
+        record.symbol,
+        f"{KIND_REPLACE} {record.side}",
+        _amount(record.price),
+        _amount(record.quantity),
+        record.state,
+        f"{record.old_order_id}→{new}",
+        " ".join(record.message.split()),
     )
 
 
@@ -195,8 +232,9 @@ def _linked_rows(
     return [row for _, row in timed[:limit]]
 
 
-def format_table(entries: Sequence[JournalEntry], replaces: Sequence[ReplaceRecord] = (), *,
-                 limit: int | None = None) -> str:
+def format_table(
+    entries: Sequence[JournalEntry], replaces: Sequence[ReplaceRecord] = (), *, limit: int | None = None
+) -> str:
     """The entries (and replaces, each as one linked row) as an aligned plain-text table, newest first."""
     rows = [TABLE_COLUMNS, *_linked_rows(entries, replaces, limit)]
     widths = [max(len(row[i]) for row in rows) for i in range(len(TABLE_COLUMNS) - 1)]
@@ -221,22 +259,61 @@ def write_csv(entries: Sequence[JournalEntry], handle: TextIO, replaces: Sequenc
     writer = csv.writer(handle)
     writer.writerow(CSV_COLUMNS)
     for entry in entries:
-        writer.writerow([
-            entry.id, local_time(entry.created_ms), entry.created_ms, entry.updated_ms, entry.kind,
-            _text_cell(entry.base_url), entry.account, _text_cell(entry.symbol), entry.side or "",
-            _amount(entry.price), _amount(entry.quantity),
-            entry.time_in_force or "", entry.state, "" if entry.order_id is None else entry.order_id,
-            entry.order_status or "", "" if entry.error_code is None else entry.error_code, _text_cell(entry.message),
-            _amount(entry.executed_qty), _optional(entry.status_ms), _optional(entry.order_time_ms),
-            _optional(entry.id_reused_ms), entry.replace_id or "", "",
-        ])
+        writer.writerow(
+            [
+                entry.id,
+                local_time(entry.created_ms),
+                entry.created_ms,
+                entry.updated_ms,
+                entry.kind,
+                _text_cell(entry.base_url),
+                entry.account,
+                _text_cell(entry.symbol),
+                entry.side or "",
+                _amount(entry.price),
+                _amount(entry.quantity),
+                entry.time_in_force or "",
+                entry.state,
+                "" if entry.order_id is None else entry.order_id,
+                entry.order_status or "",
+                "" if entry.error_code is None else entry.error_code,
+                _text_cell(entry.message),
+                _amount(entry.executed_qty),
+                _optional(entry.status_ms),
+                _optional(entry.order_time_ms),
+                _optional(entry.id_reused_ms),
+                entry.replace_id or "",
+                "",
+            ]
+        )
     for record in replaces:
-        writer.writerow([
-            record.id, local_time(record.created_ms), record.created_ms, record.updated_ms, KIND_REPLACE,
-            _text_cell(record.base_url), record.account, _text_cell(record.symbol), record.side,
-            _amount(record.price), _amount(record.quantity), "", record.state, record.old_order_id, "", "",
-            _text_cell(record.message), "", "", "", "", record.id, _optional(record.new_order_id),
-        ])
+        writer.writerow(
+            [
+                record.id,
+                local_time(record.created_ms),
+                record.created_ms,
+                record.updated_ms,
+                KIND_REPLACE,
+                _text_cell(record.base_url),
+                record.account,
+                _text_cell(record.symbol),
+                record.side,
+                _amount(record.price),
+                _amount(record.quantity),
+                "",
+                record.state,
+                record.old_order_id,
+                "",
+                "",
+                _text_cell(record.message),
+                "",
+                "",
+                "",
+                "",
+                record.id,
+                _optional(record.new_order_id),
+            ]
+        )
 
 
 def _optional(value: int | None) -> object:

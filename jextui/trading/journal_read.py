@@ -27,6 +27,7 @@ def read_entries(path: str | os.PathLike[str], *, limit: int | None = None) -> l
     Raises :class:`FileNotFoundError` when there is no journal yet and
     :class:`JournalError` when the file cannot be read as one.
     """
+
     def query(db: sqlite3.Connection) -> list[JournalEntry]:
         sql = f"SELECT {_readable_columns(db)} FROM journal ORDER BY created_ms DESC, rowid DESC"
         params = () if limit is None else (max(0, int(limit)),)
@@ -58,8 +59,9 @@ def _read_only(path: str | os.PathLike[str], query: Callable[[sqlite3.Connection
 def _readable_columns(db: sqlite3.Connection) -> str:
     """The select list for a journal written by this or an earlier version (missing columns as NULL)."""
     present = column_names(db)
-    return ", ".join(name if name in present else f"NULL AS {name}"
-                     for name in (column.strip() for column in COLUMNS.split(",")))
+    return ", ".join(
+        name if name in present else f"NULL AS {name}" for name in (column.strip() for column in COLUMNS.split(","))
+    )
 
 
 def _connect_read_only(location: Path) -> sqlite3.Connection:

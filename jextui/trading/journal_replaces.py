@@ -29,8 +29,18 @@ from enum import StrEnum
 
 from jextui.trading.journal_errors import JournalError
 
-__all__ = ["ReplaceState", "FINAL_STATES", "SCHEMA", "ReplaceRecord", "insert", "link", "change", "fetch",
-           "in_scope", "read_replaces"]
+__all__ = [
+    "ReplaceState",
+    "FINAL_STATES",
+    "SCHEMA",
+    "ReplaceRecord",
+    "insert",
+    "link",
+    "change",
+    "fetch",
+    "in_scope",
+    "read_replaces",
+]
 
 
 class ReplaceState(StrEnum):
@@ -55,11 +65,19 @@ class ReplaceState(StrEnum):
 
 
 #: A replace in one of these states is over: its record never changes again.
-FINAL_STATES = frozenset({
-    ReplaceState.PLACED, ReplaceState.NOT_PLACED, ReplaceState.FILLED_INSTEAD, ReplaceState.NOTHING_LEFT,
-    ReplaceState.REMAINDER_DECLINED, ReplaceState.CANCEL_REFUSED, ReplaceState.NOT_CANCELLED,
-    ReplaceState.CANCELLED_ONLY, ReplaceState.NOT_SENT,
-})
+FINAL_STATES = frozenset(
+    {
+        ReplaceState.PLACED,
+        ReplaceState.NOT_PLACED,
+        ReplaceState.FILLED_INSTEAD,
+        ReplaceState.NOTHING_LEFT,
+        ReplaceState.REMAINDER_DECLINED,
+        ReplaceState.CANCEL_REFUSED,
+        ReplaceState.NOT_CANCELLED,
+        ReplaceState.CANCELLED_ONLY,
+        ReplaceState.NOT_SENT,
+    }
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS replaces (
@@ -144,8 +162,25 @@ def insert(
 ) -> None:
     """A new replace, about to send its cancel (state CANCEL_SENT)."""
     base_url, account, session = scope
-    row = (replace_id, base_url, account, session, symbol, side, int(old_order_id), f"{price:f}", f"{quantity:f}",
-           created_ms, now, ReplaceState.CANCEL_SENT.value, message, None, None, None, 0)
+    row = (
+        replace_id,
+        base_url,
+        account,
+        session,
+        symbol,
+        side,
+        int(old_order_id),
+        f"{price:f}",
+        f"{quantity:f}",
+        created_ms,
+        now,
+        ReplaceState.CANCEL_SENT.value,
+        message,
+        None,
+        None,
+        None,
+        0,
+    )
     db.execute(f"INSERT INTO replaces ({_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row)
 
 
@@ -228,14 +263,39 @@ def _decimal(text: object) -> Decimal | None:
 
 
 def _record_from_row(row: tuple[object, ...]) -> ReplaceRecord:
-    (replace_id, base_url, account, session, symbol, side, old_order_id, price, quantity, created_ms, updated_ms,
-     state, message, cancel_entry_id, order_entry_id, new_order_id, attempts) = row
+    (
+        replace_id,
+        base_url,
+        account,
+        session,
+        symbol,
+        side,
+        old_order_id,
+        price,
+        quantity,
+        created_ms,
+        updated_ms,
+        state,
+        message,
+        cancel_entry_id,
+        order_entry_id,
+        new_order_id,
+        attempts,
+    ) = row
     return ReplaceRecord(
-        id=str(replace_id), base_url=str(base_url), account=str(account), session=str(session), symbol=str(symbol),
-        side=str(side), old_order_id=int(old_order_id),  # type: ignore[call-overload]
-        price=_decimal(price), quantity=_decimal(quantity),
-        created_ms=int(created_ms), updated_ms=int(updated_ms),  # type: ignore[call-overload]
-        state=str(state), message=str(message or ""),
+        id=str(replace_id),
+        base_url=str(base_url),
+        account=str(account),
+        session=str(session),
+        symbol=str(symbol),
+        side=str(side),
+        old_order_id=int(old_order_id),  # type: ignore[call-overload]
+        price=_decimal(price),
+        quantity=_decimal(quantity),
+        created_ms=int(created_ms),  # type: ignore[call-overload]
+        updated_ms=int(updated_ms),  # type: ignore[call-overload]
+        state=str(state),
+        message=str(message or ""),
         cancel_entry_id=None if cancel_entry_id is None else str(cancel_entry_id),
         order_entry_id=None if order_entry_id is None else str(order_entry_id),
         new_order_id=None if new_order_id is None else int(new_order_id),  # type: ignore[call-overload]

@@ -49,7 +49,10 @@ CREATE INDEX IF NOT EXISTS events_by_entry ON events (entry_id);
 
 # Columns added after the first schema: (name, SQL type) for ALTER TABLE.
 ADDED_COLUMNS = (
-    ("order_time_ms", "INTEGER"), ("id_reused_ms", "INTEGER"), ("executed_qty", "TEXT"), ("status_ms", "INTEGER"),
+    ("order_time_ms", "INTEGER"),
+    ("id_reused_ms", "INTEGER"),
+    ("executed_qty", "TEXT"),
+    ("status_ms", "INTEGER"),
     ("replace_id", "TEXT"),
 )
 

@@ -195,8 +195,7 @@ def walk_book(side: Side, quantity: Decimal, levels: Iterable[object], limit: De
             taken.append(TakenLevel(price, take))
             total += price * take
             remaining -= take
-    return BookWalk(best_price=best, taken=tuple(taken), filled=quantity - remaining, total=total,
-                    unfilled=remaining)
+    return BookWalk(best_price=best, taken=tuple(taken), filled=quantity - remaining, total=total, unfilled=remaining)
 
 
 def plan_marketable(
@@ -233,8 +232,14 @@ def plan_marketable(
     limit = _capped_limit(side, first.best_price, max_slippage_pct, rules)
     walk = walk_book(side, quantity, levels, limit=limit)
     assert walk is not None
-    return MarketableEstimate(side=side, quantity=quantity, limit_price=limit, best_price=first.best_price,
-                              max_slippage_pct=max_slippage_pct, walk=walk)
+    return MarketableEstimate(
+        side=side,
+        quantity=quantity,
+        limit_price=limit,
+        best_price=first.best_price,
+        max_slippage_pct=max_slippage_pct,
+        walk=walk,
+    )
 
 
 def _capped_limit(side: Side, best: Decimal, cap_pct: Decimal, rules: SymbolRules) -> Decimal:

@@ -302,9 +302,7 @@ class OrderDiscovery:
         failed: set[str] = set()
         for start in range(0, len(symbols), self.concurrency):
             group = symbols[start : start + self.concurrency]
-            outcomes = await asyncio.gather(
-                *(self._ask(symbol, spend) for symbol in group), return_exceptions=True
-            )
+            outcomes = await asyncio.gather(*(self._ask(symbol, spend) for symbol in group), return_exceptions=True)
             for outcome in outcomes:
                 if isinstance(outcome, BaseException):
                     raise outcome

@@ -170,7 +170,8 @@ class Reconciler:
             if entry.session == self.journal.session:
                 return ReconcileReport(entry, False, None, f"{entry.describe()}: the request is still in flight.")
             entry = await self.journal.call(
-                self.journal.mark_unknown, entry.id, "left without an answer by an earlier run")
+                self.journal.mark_unknown, entry.id, "left without an answer by an earlier run"
+            )
         if entry.kind == KIND_CANCEL:
             return await self._reconcile_cancel(entry)
         return await self._reconcile_order(entry)
@@ -197,9 +198,13 @@ class Reconciler:
                     continue
             try:
                 resolved = await self.journal.call(
-                    self.journal.mark_resolved, entry.id, order_id=order_id, order_status=order.status,
+                    self.journal.mark_resolved,
+                    entry.id,
+                    order_id=order_id,
+                    order_status=order.status,
                     message=f"found on the exchange: order {order_id} ({order.status})",
-                    order_time_ms=int(order.time), reused_by=reused_by,
+                    order_time_ms=int(order.time),
+                    reused_by=reused_by,
                 )
             except OrderAlreadyClaimed:
                 contested.append(order)
@@ -210,11 +215,13 @@ class Reconciler:
         if contested:
             return await self._contested(entry, contested)
         if not complete:
-            return await self._still_unknown(entry, "the exchange's order history is longer than one page; "
-                                              "look it up in order history")
+            return await self._still_unknown(
+                entry, "the exchange's order history is longer than one page; look it up in order history"
+            )
         if self._now_ms() - entry.created_ms >= self.grace_ms:
             settled = await self.journal.call(
-                self.journal.mark_not_placed, entry.id, "no matching order on the exchange")
+                self.journal.mark_not_placed, entry.id, "no matching order on the exchange"
+            )
             text = f"{entry.describe()} was NOT placed: no matching order on the exchange."
             return ReconcileReport(settled, True, None, text)
         return await self._still_unknown(entry, "not visible on the exchange yet; looking again shortly")
@@ -223,11 +230,15 @@ class Reconciler:
         """Matching orders exist but the journal links each to another request: say so, decide nothing."""
         ids = ", ".join(str(int(order.order_id)) for order in contested)
         plural = "s" if len(contested) > 1 else ""
-        why = (f"order{plural} {ids} on {entry.symbol} match{'' if plural else 'es'} this request, but the journal "
-               f"links {'them' if plural else 'it'} to another request, so it may or may not be this one")
+        why = (
+            f"order{plural} {ids} on {entry.symbol} match{'' if plural else 'es'} this request, but the journal "
+            f"links {'them' if plural else 'it'} to another request, so it may or may not be this one"
+        )
         noted = await self.journal.call(self.journal.note_attempt, entry.id, why)
-        text = (f"{entry.describe()}: outcome still UNKNOWN: {why}. It may have been placed; do not send it again "
-                f"before looking at order {ids} in order history (H). It is looked up again automatically.")
+        text = (
+            f"{entry.describe()}: outcome still UNKNOWN: {why}. It may have been placed; do not send it again "
+            f"before looking at order {ids} in order history (H). It is looked up again automatically."
+        )
         return ReconcileReport(noted, False, None, text)
 
     async def _candidates(self, entry: JournalEntry) -> tuple[list[Order], bool]:
@@ -244,18 +255,27 @@ class Reconciler:
         earliest = entry.created_ms - self.skew_ms
         latest = self._now_ms() + self.skew_ms
         found = [
-            order for order in candidates
+            order
+            for order in candidates
             if order.symbol == entry.symbol
             and order.side == entry.side
-            and entry.price is not None and order.price == entry.price
-            and entry.quantity is not None and order.orig_qty == entry.quantity
+            and entry.price is not None
+            and order.price == entry.price
+            and entry.quantity is not None
+            and order.orig_qty == entry.quantity
             and earliest <= order.time <= latest
         ]
         # The time in force ranks candidates but never rules one out: an exchange that ignores
         # it lists an IOC order as GTC, and an order that reached the exchange must never be
         # called NOT placed (the time-in-force check then cancels the resting one at once).
-        return sorted(found, key=lambda order: (_other_time_in_force(entry, order),
-                                                abs(order.time - entry.created_ms), int(order.order_id)))
+        return sorted(
+            found,
+            key=lambda order: (
+                _other_time_in_force(entry, order),
+                abs(order.time - entry.created_ms),
+                int(order.order_id),
+            ),
+        )
 
     # -- cancels --
 
@@ -264,8 +284,13 @@ class Reconciler:
         try:
             order = await self.client.get_order(entry.symbol, entry.order_id)
         except UnknownOrder:
-            settled = await self.journal.call(self.journal.mark_resolved, entry.id, order_id=None, order_status=None,
-                                              message="the order no longer exists on the exchange")
+            settled = await self.journal.call(
+                self.journal.mark_resolved,
+                entry.id,
+                order_id=None,
+                order_status=None,
+                message="the order no longer exists on the exchange",
+            )
             return ReconcileReport(settled, True, None, f"Order {entry.order_id} no longer exists on the exchange.")
         except Exception as exc:
             return await self._still_unknown(entry, f"could not check yet ({describe_error(exc)})")
@@ -273,7 +298,8 @@ class Reconciler:
         done = status in ("CANCELED", "CANCLEFILLED")
         words = "the cancel took effect" if done else f"the order is {status}: the cancel did not take effect"
         settled = await self.journal.call(
-            self.journal.mark_resolved, entry.id, order_id=None, order_status=status, message=words)
+            self.journal.mark_resolved, entry.id, order_id=None, order_status=status, message=words
+        )
         return ReconcileReport(settled, True, order, f"Order {entry.order_id} on {entry.symbol}: {words}.")
 
     async def _still_unknown(self, entry: JournalEntry, why: str) -> ReconcileReport:

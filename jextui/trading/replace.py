@@ -99,8 +99,7 @@ class ReplacePlan:
         """The new order to send, in the PLACE step only."""
         if self.step != ReplaceStep.PLACE or self.place_quantity is None:
             return None
-        return OrderRequest(self.symbol, self.side, self.new_price, self.place_quantity,
-                            self.time_in_force)
+        return OrderRequest(self.symbol, self.side, self.new_price, self.place_quantity, self.time_in_force)
 
     @property
     def done(self) -> bool:
@@ -120,15 +119,23 @@ class ReplacePlan:
         self._expect(ReplaceStep.CANCEL)
         plan = replace(self, cancel=outcome)
         if outcome.kind == OutcomeKind.UNKNOWN:
-            return plan._to(ReplaceStep.LOOK_UP, f"The cancel of order {self.order_id} has no known outcome yet: "
-                                                 "nothing new is placed until it is known.")
+            return plan._to(
+                ReplaceStep.LOOK_UP,
+                f"The cancel of order {self.order_id} has no known outcome yet: "
+                "nothing new is placed until it is known.",
+            )
         if outcome.kind == OutcomeKind.REJECTED:
             if outcome.order_gone:
-                return plan._to(ReplaceStep.LOOK_UP, f"Order {self.order_id} was no longer open: looking at how "
-                                                     "it ended before placing anything.")
-            return plan._finish(False, f"The cancel of order {self.order_id} was refused ({outcome.message}); "
-                                       "the order stays as it was and nothing new was placed.",
-                                ReplaceState.CANCEL_REFUSED)
+                return plan._to(
+                    ReplaceStep.LOOK_UP,
+                    f"Order {self.order_id} was no longer open: looking at how it ended before placing anything.",
+                )
+            return plan._finish(
+                False,
+                f"The cancel of order {self.order_id} was refused ({outcome.message}); "
+                "the order stays as it was and nothing new was placed.",
+                ReplaceState.CANCEL_REFUSED,
+            )
         executed = outcome.result.executed_qty if outcome.result is not None else None
         if outcome.cancelled and executed is not None:
             return plan._decide(executed)
@@ -138,63 +145,91 @@ class ReplacePlan:
         """The old order's state as the exchange reports it now (``get_order``)."""
         self._expect(ReplaceStep.LOOK_UP)
         if status in OPEN_STATUSES:
-            return self._finish(False, f"Order {self.order_id} is still open ({status}): the cancel did not take "
-                                       "effect, so nothing new was placed.", ReplaceState.NOT_CANCELLED)
+            return self._finish(
+                False,
+                f"Order {self.order_id} is still open ({status}): the cancel did not take "
+                "effect, so nothing new was placed.",
+                ReplaceState.NOT_CANCELLED,
+            )
         return self._decide(executed_qty, status=status)
 
     def look_up_failed(self, reason: str) -> ReplacePlan:
         """The look-up got no answer: keep waiting, place nothing."""
         self._expect(ReplaceStep.LOOK_UP)
-        return self._to(ReplaceStep.LOOK_UP, f"Order {self.order_id}'s state is not known yet ({reason}); "
-                                             "nothing new is placed until it is.")
+        return self._to(
+            ReplaceStep.LOOK_UP,
+            f"Order {self.order_id}'s state is not known yet ({reason}); nothing new is placed until it is.",
+        )
 
     def not_sent(self, reason: str) -> ReplacePlan:
         """The replace could not start (its journal record was not written): nothing is sent."""
         self._expect(ReplaceStep.CANCEL)
-        return self._finish(False, f"Order {self.order_id} was not replaced: {reason}; nothing was sent.",
-                            ReplaceState.NOT_SENT)
+        return self._finish(
+            False, f"Order {self.order_id} was not replaced: {reason}; nothing was sent.", ReplaceState.NOT_SENT
+        )
 
     def remainder_accepted(self) -> ReplacePlan:
         self._expect(ReplaceStep.OFFER_REMAINDER)
-        return self._to(ReplaceStep.PLACE, f"Placing the remainder {self._qty(self.place_quantity)}.",
-                        self.place_quantity)
+        return self._to(
+            ReplaceStep.PLACE, f"Placing the remainder {self._qty(self.place_quantity)}.", self.place_quantity
+        )
 
     def remainder_declined(self) -> ReplacePlan:
         self._expect(ReplaceStep.OFFER_REMAINDER)
-        return self._finish(False, f"Order {self.order_id} was cancelled after a partial fill; "
-                                   "the remainder was not placed.", ReplaceState.REMAINDER_DECLINED)
+        return self._finish(
+            False,
+            f"Order {self.order_id} was cancelled after a partial fill; the remainder was not placed.",
+            ReplaceState.REMAINDER_DECLINED,
+        )
 
     def placed_outcome(self, outcome: SubmitOutcome) -> ReplacePlan:
         """The answer to the new order."""
         self._expect(ReplaceStep.PLACE)
         plan = replace(self, outcome=outcome)
         placed = outcome.placed
-        ending = ReplaceState.PLACE_UNKNOWN if placed is None else (
-            ReplaceState.PLACED if placed else ReplaceState.NOT_PLACED)
-        return plan._finish(placed, f"Order {self.order_id} replaced: {outcome.message}"
-                            if placed else f"Order {self.order_id} was cancelled; the new order: "
-                            f"{outcome.message}", ending)
+        ending = (
+            ReplaceState.PLACE_UNKNOWN
+            if placed is None
+            else (ReplaceState.PLACED if placed else ReplaceState.NOT_PLACED)
+        )
+        return plan._finish(
+            placed,
+            f"Order {self.order_id} replaced: {outcome.message}"
+            if placed
+            else f"Order {self.order_id} was cancelled; the new order: {outcome.message}",
+            ending,
+        )
 
     # -- inside --
 
     def _decide(self, executed: Decimal, *, status: str | None = None) -> ReplacePlan:
         if executed >= self.orig_qty or status == "FILLED":
-            return self._finish(False, f"Order {self.order_id} had filled completely before the cancel; "
-                                       "nothing new was placed.", ReplaceState.FILLED_INSTEAD)
+            return self._finish(
+                False,
+                f"Order {self.order_id} had filled completely before the cancel; nothing new was placed.",
+                ReplaceState.FILLED_INSTEAD,
+            )
         extra = executed - self.executed_at_start
         if extra <= 0:
-            return self._to(ReplaceStep.PLACE, f"Order {self.order_id} cancelled; placing the new order.",
-                            self.new_quantity)
+            return self._to(
+                ReplaceStep.PLACE, f"Order {self.order_id} cancelled; placing the new order.", self.new_quantity
+            )
         remainder = self.new_quantity - extra
         filled = f"{self._qty(extra)} more of order {self.order_id} filled before the cancel"
         if remainder <= 0:
             return self._finish(False, f"{filled}: nothing is left to place.", ReplaceState.NOTHING_LEFT)
         too_small = self._below_minimum(remainder)
         if too_small:
-            return self._finish(False, f"{filled}; the remainder {self._qty(remainder)} is {too_small}, "
-                                       "so nothing new was placed.", ReplaceState.NOTHING_LEFT)
-        return self._to(ReplaceStep.OFFER_REMAINDER, f"{filled}. Place the remainder {self._qty(remainder)} at "
-                                                     f"{format_decimal(self.new_price)}?", remainder)
+            return self._finish(
+                False,
+                f"{filled}; the remainder {self._qty(remainder)} is {too_small}, so nothing new was placed.",
+                ReplaceState.NOTHING_LEFT,
+            )
+        return self._to(
+            ReplaceStep.OFFER_REMAINDER,
+            f"{filled}. Place the remainder {self._qty(remainder)} at {format_decimal(self.new_price)}?",
+            remainder,
+        )
 
     def _below_minimum(self, quantity: Decimal) -> str | None:
         rules = self.rules
@@ -214,8 +249,7 @@ class ReplacePlan:
         return replace(self, step=step, message=message, place_quantity=quantity)
 
     def _finish(self, placed: bool | None, message: str, ending: ReplaceState) -> ReplacePlan:
-        return replace(self, step=ReplaceStep.DONE, message=message, placed=placed, place_quantity=None,
-                       ending=ending)
+        return replace(self, step=ReplaceStep.DONE, message=message, placed=placed, place_quantity=None, ending=ending)
 
     def _expect(self, step: ReplaceStep) -> None:
         if self.step != step:
@@ -240,8 +274,14 @@ def start_replace(
     if new_price <= 0 or new_quantity <= 0:
         raise ValueError("the new price and quantity must be more than zero")
     return ReplacePlan(
-        symbol=order.symbol, order_id=int(order.order_id), side=order.side, orig_qty=order.orig_qty,
-        executed_at_start=order.executed_qty, new_price=new_price, new_quantity=new_quantity,
-        time_in_force=order.time_in_force or "GTC", rules=rules,
+        symbol=order.symbol,
+        order_id=int(order.order_id),
+        side=order.side,
+        orig_qty=order.orig_qty,
+        executed_at_start=order.executed_qty,
+        new_price=new_price,
+        new_quantity=new_quantity,
+        time_in_force=order.time_in_force or "GTC",
+        rules=rules,
         message=f"Cancelling order {int(order.order_id)} first.",
     )

@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 __all__ = ["settle_replaces"]
 
 
-
 class _OrderLookUp(Protocol):
     async def get_order(self, symbol: str, order_id: int) -> Order: ...
 
@@ -80,13 +79,15 @@ async def settle_replaces(reconciler: Reconciler, reports: list[ReconcileReport]
     return reports
 
 
-async def _settle(reconciler: Reconciler, record: ReplaceRecord,
-                  reports: list[ReconcileReport]) -> list[ReconcileReport]:
+async def _settle(
+    reconciler: Reconciler, record: ReplaceRecord, reports: list[ReconcileReport]
+) -> list[ReconcileReport]:
     journal = reconciler.journal
     state, words, new_order_id = await _verdict(reconciler, record)
     open_question = state in (ReplaceState.PLACE_UNKNOWN, ReplaceState.CANCEL_UNKNOWN)
-    settled = await journal.call(journal.note_replace, record.id, state, words, new_order_id=new_order_id,
-                                 attempt=open_question)
+    settled = await journal.call(
+        journal.note_replace, record.id, state, words, new_order_id=new_order_id, attempt=open_question
+    )
     text = f"Replace of order {record.old_order_id} on {record.symbol} ({settled.state}): {words}"
     linked = (record.order_entry_id, record.cancel_entry_id)
     for index, report in enumerate(reports):
@@ -115,16 +116,34 @@ async def _verdict(reconciler: Reconciler, record: ReplaceRecord) -> tuple[Repla
     try:
         old = await reconciler.client.get_order(record.symbol, record.old_order_id)
     except UnknownOrder:
-        return (ReplaceState.CANCELLED_ONLY, f"order {record.old_order_id} no longer exists on the exchange; "
-                "the new order was never sent.", None)
+        return (
+            ReplaceState.CANCELLED_ONLY,
+            f"order {record.old_order_id} no longer exists on the exchange; the new order was never sent.",
+            None,
+        )
     except Exception as error:  # any failure to look leaves the question open
-        return (ReplaceState.CANCEL_UNKNOWN, f"the old order's state is not known yet ({describe_error(error)}); "
-                "nothing new was placed, and it is looked up again.", None)
+        return (
+            ReplaceState.CANCEL_UNKNOWN,
+            f"the old order's state is not known yet ({describe_error(error)}); "
+            "nothing new was placed, and it is looked up again.",
+            None,
+        )
     if old.status in OPEN_STATUSES:
-        return (ReplaceState.NOT_CANCELLED, f"order {record.old_order_id} is still open ({old.status}): the cancel "
-                "did not take effect, and nothing new was placed.", None)
+        return (
+            ReplaceState.NOT_CANCELLED,
+            f"order {record.old_order_id} is still open ({old.status}): the cancel "
+            "did not take effect, and nothing new was placed.",
+            None,
+        )
     if old.status == "FILLED":
-        return (ReplaceState.FILLED_INSTEAD, f"order {record.old_order_id} filled before the cancel; nothing new "
-                "was placed.", None)
-    return (ReplaceState.CANCELLED_ONLY, f"order {record.old_order_id} was cancelled ({old.status}); the replace "
-            "stopped before its new order was sent, and it is not sent now.", None)
+        return (
+            ReplaceState.FILLED_INSTEAD,
+            f"order {record.old_order_id} filled before the cancel; nothing new was placed.",
+            None,
+        )
+    return (
+        ReplaceState.CANCELLED_ONLY,
+        f"order {record.old_order_id} was cancelled ({old.status}); the replace "
+        "stopped before its new order was sent, and it is not sent now.",
+        None,
+    )

@@ -63,8 +63,16 @@ async def drive_replace(
     """
     journal = submitter.journal
     try:
-        await journal.call(journal.record_replace, plan.replace_id, plan.symbol, plan.side, plan.order_id,
-                           plan.new_price, plan.new_quantity, message=plan.message)
+        await journal.call(
+            journal.record_replace,
+            plan.replace_id,
+            plan.symbol,
+            plan.side,
+            plan.order_id,
+            plan.new_price,
+            plan.new_quantity,
+            message=plan.message,
+        )
     except _JOURNAL_FAILURES as error:
         log.error("order journal not writable, replace not started: %s", error)
         return plan.not_sent(f"the order journal could not be written ({error})")
@@ -73,13 +81,17 @@ async def drive_replace(
         try:
             if plan.step == ReplaceStep.CANCEL:
                 tell(plan.message, "warn")
-                plan = plan.cancel_answered(await submitter.cancel(plan.symbol, plan.order_id,
-                                                                   replace_id=plan.replace_id))
+                plan = plan.cancel_answered(
+                    await submitter.cancel(plan.symbol, plan.order_id, replace_id=plan.replace_id)
+                )
             elif plan.step == ReplaceStep.LOOK_UP:
                 tell(plan.message, "warn")
                 if looks >= tries:
-                    await _note(submitter, plan, f"{plan.message} Gave up after {looks} looks; it is looked up "
-                                                 "again at the next start.")
+                    await _note(
+                        submitter,
+                        plan,
+                        f"{plan.message} Gave up after {looks} looks; it is looked up again at the next start.",
+                    )
                     return plan  # still unknown: nothing was placed
                 looks += 1
                 try:
@@ -100,8 +112,7 @@ async def drive_replace(
                 plan = plan.placed_outcome(await submitter.submit(request, replace_id=plan.replace_id))
         except Exception as error:  # never a traceback: the step's outcome is unknown
             log.exception("replace failed at step %s", plan.step)
-            tell(f"The replace stopped at step {plan.step}: {describe_error(error)} Check the open orders.",
-                 "error")
+            tell(f"The replace stopped at step {plan.step}: {describe_error(error)} Check the open orders.", "error")
             return plan
         await _note(submitter, plan, plan.message)
     return plan
@@ -112,7 +123,8 @@ async def _note(submitter: OrderSubmitter, plan: ReplacePlan, message: str, *, a
     journal = submitter.journal
     new_order_id = plan.outcome.order_id if plan.outcome is not None else None
     try:
-        await journal.call(journal.note_replace, plan.replace_id, plan.state, message, new_order_id=new_order_id,
-                           attempt=attempt)
+        await journal.call(
+            journal.note_replace, plan.replace_id, plan.state, message, new_order_id=new_order_id, attempt=attempt
+        )
     except _JOURNAL_FAILURES as error:
         log.error("order journal could not record the %s of order %s: %s", plan.state, plan.order_id, error)

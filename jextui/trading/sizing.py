@@ -112,7 +112,8 @@ def parse_size(text: object, *, base_asset: str, quote_asset: str) -> SizeText:
     if unit.upper() == quote_asset.upper():
         return _checked(SizeText(SIZE_QUOTE, number.value))
     return SizeText(
-        None, None,
+        None,
+        None,
         f"{unit.upper()} is neither {base_asset} nor {quote_asset}: give a quantity of {base_asset}, "
         f"an amount of {quote_asset} (e.g. 500{quote_asset.lower()}) or a share (e.g. 25%).",
     )
@@ -126,8 +127,10 @@ def _checked(size: SizeText) -> SizeText:  # a quantity or an amount must be pos
 
 
 def _not_a_size(quote_asset: str) -> str:
-    return (f"That is not a size: enter a quantity (0.5), an amount of {quote_asset} "
-            f"(500{quote_asset.lower()}) or a share of your free balance (25%).")
+    return (
+        f"That is not a size: enter a quantity (0.5), an amount of {quote_asset} "
+        f"(500{quote_asset.lower()}) or a share of your free balance (25%)."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,9 +181,15 @@ def evaluate_size(text: object, ticket: OrderTicket) -> SizeResult:
             quantity = (steps * rules.quantity_grid).normalize()
         if quantity <= 0:
             step = amount_text(rules.quantity_grid)
-            return SizeResult(size, quantity=Decimal(0), total=Decimal(0), error=(
-                f"{amount_text(size.value)} {rules.quote_asset} buys less than one quantity step "
-                f"({step} {rules.base_asset}) at {amount_text(price, rules.price_decimals)}."))
+            return SizeResult(
+                size,
+                quantity=Decimal(0),
+                total=Decimal(0),
+                error=(
+                    f"{amount_text(size.value)} {rules.quote_asset} buys less than one quantity step "
+                    f"({step} {rules.base_asset}) at {amount_text(price, rules.price_decimals)}."
+                ),
+            )
     else:
         quantity = size.value
     assert quantity is not None

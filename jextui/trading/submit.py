@@ -48,8 +48,6 @@ log = logging.getLogger("jextui.trading")
 _JOURNAL_FAILURES = (JournalError, sqlite3.Error, OSError)
 
 
-
-
 class OrderApi(OrderReader, Protocol):
     """The part of the API client the submitter needs (its reconciler reads orders too)."""
 
@@ -76,7 +74,6 @@ class OrderApi(OrderReader, Protocol):
         resp_type: str = ...,
     ) -> None: ...
     async def cancel_order(self, symbol: str, order_id: int) -> CancelResult: ...
-
 
 
 def _now_source(client: object, clock: object) -> Callable[[], int]:
@@ -120,8 +117,9 @@ class OrderSubmitter:
 
     # -- orders --
 
-    async def submit(self, ticket: OrderTicket | OrderRequest, dry_run: bool = False, *,
-                     replace_id: str | None = None) -> SubmitOutcome:
+    async def submit(
+        self, ticket: OrderTicket | OrderRequest, dry_run: bool = False, *, replace_id: str | None = None
+    ) -> SubmitOutcome:
         """Validate, journal, send (RESULT response), record; reconcile if the answer is lost.
 
         ``replace_id``: the order is the new order of that replace (its journal row links to it).
@@ -130,8 +128,7 @@ class OrderSubmitter:
             errors = ticket.validate()
             request = None if errors else ticket.order_request()
             if request is None:
-                return SubmitOutcome(OutcomeKind.INVALID, _invalid_words(errors), dry_run=dry_run,
-                                     field_errors=errors)
+                return SubmitOutcome(OutcomeKind.INVALID, _invalid_words(errors), dry_run=dry_run, field_errors=errors)
         else:
             request = ticket
         async with self._lock():
@@ -152,8 +149,14 @@ class OrderSubmitter:
         try:
             return await self.journal.call(
                 self.journal.record_order_intent,
-                request.symbol, request.side, request.price, request.quantity, request.time_in_force,
-                dry_run=dry_run, created_ms=self._now_ms(), replace_id=replace_id,
+                request.symbol,
+                request.side,
+                request.price,
+                request.quantity,
+                request.time_in_force,
+                dry_run=dry_run,
+                created_ms=self._now_ms(),
+                replace_id=replace_id,
             )
         except _JOURNAL_FAILURES as exc:
             log.error("order journal not writable, order not sent: %s", exc)
@@ -190,8 +193,13 @@ class OrderSubmitter:
             return entry
         try:
             result = await self.client.new_order(
-                request.symbol, request.side, request.quantity, request.price,
-                type="LIMIT", time_in_force=request.time_in_force, resp_type="RESULT",
+                request.symbol,
+                request.side,
+                request.quantity,
+                request.price,
+                type="LIMIT",
+                time_in_force=request.time_in_force,
+                resp_type="RESULT",
             )
         except asyncio.CancelledError:
             await self._record(entry, self.journal.mark_unknown, "interrupted while waiting for the answer")
@@ -205,9 +213,14 @@ class OrderSubmitter:
             rejected = await self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
             return SubmitOutcome(OutcomeKind.REJECTED, f"{entry.describe()}: {words}", entry=rejected, error=exc)
         status = getattr(result, "status", None)
-        accepted = await self._record(entry, self.journal.mark_accepted, order_id=int(result.order_id),
-                                order_status=status, order_time_ms=_int_or_none(getattr(result, "transact_time", None)),
-                                executed_qty=getattr(result, "executed_qty", None))
+        accepted = await self._record(
+            entry,
+            self.journal.mark_accepted,
+            order_id=int(result.order_id),
+            order_status=status,
+            order_time_ms=_int_or_none(getattr(result, "transact_time", None)),
+            executed_qty=getattr(result, "executed_qty", None),
+        )
         shown = f", {status}" if status else ""
         text = f"{entry.describe()}: placed, order {int(result.order_id)}{shown}."
         return SubmitOutcome(OutcomeKind.ACCEPTED, text, entry=accepted, result=result)
@@ -225,10 +238,17 @@ class OrderSubmitter:
             report = await self.reconciler.settle(entry.id, looks=self.looks_after_unknown)
         except _JOURNAL_FAILURES as exc:
             log.error("order journal failed while reconciling %s: %s", entry.describe(), exc)
-            text = (f"The answer was lost ({reason}); the order was not resent. Its outcome is UNKNOWN: "
-                    "check open orders; it is checked again at the next start.")
-            return SubmitOutcome(OutcomeKind.UNKNOWN, text, entry=entry, error=error,
-                                 journal_problem=f"The order journal could not be updated ({exc}).")
+            text = (
+                f"The answer was lost ({reason}); the order was not resent. Its outcome is UNKNOWN: "
+                "check open orders; it is checked again at the next start."
+            )
+            return SubmitOutcome(
+                OutcomeKind.UNKNOWN,
+                text,
+                entry=entry,
+                error=error,
+                journal_problem=f"The order journal could not be updated ({exc}).",
+            )
         return _outcome_from_report(report, error, reason)
 
     async def _send_test(self, request: OrderRequest) -> SubmitOutcome:
@@ -237,8 +257,13 @@ class OrderSubmitter:
             return entry
         try:
             await self.client.test_order(
-                request.symbol, request.side, request.quantity, request.price,
-                type="LIMIT", time_in_force=request.time_in_force, resp_type="RESULT",
+                request.symbol,
+                request.side,
+                request.quantity,
+                request.price,
+                type="LIMIT",
+                time_in_force=request.time_in_force,
+                resp_type="RESULT",
             )
         except asyncio.CancelledError:
             await self._record(entry, self.journal.mark_failed, "dry run interrupted (nothing was placed)")
@@ -274,7 +299,8 @@ class OrderSubmitter:
     async def _cancel_once(self, order_id: int, symbol: str, replace_id: str | None = None) -> CancelOutcome:
         try:
             entry: JournalEntry | None = await self.journal.call(
-                self.journal.record_cancel_intent, symbol, order_id, created_ms=self._now_ms(), replace_id=replace_id)
+                self.journal.record_cancel_intent, symbol, order_id, created_ms=self._now_ms(), replace_id=replace_id
+            )
         except _JOURNAL_FAILURES as exc:
             log.error("order journal not writable; cancelling order %s anyway: %s", order_id, exc)
             self._journal_problem = f"The order journal could not record this cancel ({exc}); it was sent anyway."
@@ -292,13 +318,21 @@ class OrderSubmitter:
             if isinstance(exc, UnknownOrder):
                 words = "The order is no longer open (already filled or cancelled)."
             saved = entry and await self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
-            return CancelOutcome(symbol, order_id, OutcomeKind.REJECTED,
-                                 f"Cancel of order {order_id} refused: {words}", entry=saved, error=exc)
-        saved = entry and await self._record(entry, self.journal.mark_accepted, order_status=result.status,
-                                       executed_qty=result.executed_qty)
+            return CancelOutcome(
+                symbol,
+                order_id,
+                OutcomeKind.REJECTED,
+                f"Cancel of order {order_id} refused: {words}",
+                entry=saved,
+                error=exc,
+            )
+        saved = entry and await self._record(
+            entry, self.journal.mark_accepted, order_status=result.status, executed_qty=result.executed_qty
+        )
         text = f"Order {order_id} on {symbol} cancelled ({result.status})."
-        return CancelOutcome(symbol, order_id, OutcomeKind.ACCEPTED, text, entry=saved, result=result,
-                             status=result.status)
+        return CancelOutcome(
+            symbol, order_id, OutcomeKind.ACCEPTED, text, entry=saved, result=result, status=result.status
+        )
 
     async def _cancel_unknown(
         self, symbol: str, order_id: int, entry: JournalEntry | None, error: BaseException

@@ -91,8 +91,14 @@ async def cancel_at_once(
     journal = submitter.journal
     entry: JournalEntry | None
     try:
-        entry = await journal.call(journal.record_cancel_intent, symbol, order_id, side=request.side,
-                                   price=request.price, quantity=request.quantity)
+        entry = await journal.call(
+            journal.record_cancel_intent,
+            symbol,
+            order_id,
+            side=request.side,
+            price=request.price,
+            quantity=request.quantity,
+        )
     except _JOURNAL_FAILURES as exc:
         log.error("order journal not writable; cancelling order %s anyway: %s", order_id, exc)
         entry = None
@@ -102,11 +108,18 @@ async def cancel_at_once(
     except Exception as exc:  # any failure is reported in words, never raised
         cancel = await _cancel_failed(submitter, symbol, order_id, entry, exc, why)
     else:
-        saved = await _journal(journal, entry, journal.mark_accepted, order_status=result.status,
-                               message=f"{why} ({result.status})")
-        cancel = CancelOutcome(symbol, order_id, OutcomeKind.ACCEPTED,
-                               f"Order {order_id} on {symbol} cancelled ({result.status}).", entry=saved,
-                               result=result, status=result.status)
+        saved = await _journal(
+            journal, entry, journal.mark_accepted, order_status=result.status, message=f"{why} ({result.status})"
+        )
+        cancel = CancelOutcome(
+            symbol,
+            order_id,
+            OutcomeKind.ACCEPTED,
+            f"Order {order_id} on {symbol} cancelled ({result.status}).",
+            entry=saved,
+            result=result,
+            status=result.status,
+        )
     return replace(outcome, message=_words(outcome, problem, cancel), time_in_force_cancel=cancel)
 
 
@@ -123,17 +136,26 @@ async def _cancel_failed(
         else:
             kind = OutcomeKind.RESOLVED if report.settled else OutcomeKind.UNKNOWN
             status = report.order.status if report.order is not None else None
-            return CancelOutcome(symbol, order_id, kind, report.message, entry=report.entry, status=status,
-                                 error=error)
+            return CancelOutcome(symbol, order_id, kind, report.message, entry=report.entry, status=status, error=error)
     if is_unknown_outcome(error):
-        return CancelOutcome(symbol, order_id, OutcomeKind.UNKNOWN,
-                             f"Cancel of order {order_id}: the answer was lost; check open orders.", error=error)
-    words = "the order is no longer open (already filled or cancelled)" if isinstance(error, UnknownOrder) \
+        return CancelOutcome(
+            symbol,
+            order_id,
+            OutcomeKind.UNKNOWN,
+            f"Cancel of order {order_id}: the answer was lost; check open orders.",
+            error=error,
+        )
+    words = (
+        "the order is no longer open (already filled or cancelled)"
+        if isinstance(error, UnknownOrder)
         else describe_error(error)
-    saved = await _journal(journal, entry, journal.mark_rejected, code=_code_of(error),
-                           message=f"{why}: refused: {words}")
-    return CancelOutcome(symbol, order_id, OutcomeKind.REJECTED, f"Cancel of order {order_id} refused: {words}",
-                         entry=saved, error=error)
+    )
+    saved = await _journal(
+        journal, entry, journal.mark_rejected, code=_code_of(error), message=f"{why}: refused: {words}"
+    )
+    return CancelOutcome(
+        symbol, order_id, OutcomeKind.REJECTED, f"Cancel of order {order_id} refused: {words}", entry=saved, error=error
+    )
 
 
 async def _journal(

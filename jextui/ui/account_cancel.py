@@ -105,8 +105,7 @@ def ask_cancel_all(controller: CancelHost, watch: AccountOrdersWatch) -> None:
     controller.console.push_screen(CancelScopeScreen(symbol, len(on_symbol), len(everything), symbols), scoped)
 
 
-def _confirm(controller: CancelHost, watch: AccountOrdersWatch, scope: CancelScope,
-             orders: list[OpenOrder]) -> None:
+def _confirm(controller: CancelHost, watch: AccountOrdersWatch, scope: CancelScope, orders: list[OpenOrder]) -> None:
     from jextui.ui.screens.confirm import ConfirmScreen
 
     count = len(orders)
@@ -125,14 +124,17 @@ def _confirm(controller: CancelHost, watch: AccountOrdersWatch, scope: CancelSco
         if not confirmed or submitter is None:
             return
         if scope == "symbol":
-            controller.console.run_worker(controller._cancel_all(submitter, orders[0].symbol),
-                                          group="trading-cancels", exit_on_error=False)
+            controller.console.run_worker(
+                controller._cancel_all(submitter, orders[0].symbol), group="trading-cancels", exit_on_error=False
+            )
         else:
-            controller.console.run_worker(_cancel_everything(controller, watch, submitter, orders),
-                                          group="trading-cancels", exit_on_error=False)
+            controller.console.run_worker(
+                _cancel_everything(controller, watch, submitter, orders), group="trading-cancels", exit_on_error=False
+            )
 
-    controller.console.push_screen(ConfirmScreen(title, lines, yes_label="Cancel them all", no_label="Keep them",
-                                                 danger=True), answered)
+    controller.console.push_screen(
+        ConfirmScreen(title, lines, yes_label="Cancel them all", no_label="Keep them", danger=True), answered
+    )
 
 
 class _NotConfirmed(JexError):
@@ -158,8 +160,9 @@ class _JournalledCancels:
         raise _NotConfirmed(outcome.message, outcome_unknown=outcome.cancelled is None)
 
 
-async def _cancel_everything(controller: CancelHost, watch: AccountOrdersWatch,
-                             submitter: OrderSubmitter, orders: list[OpenOrder]) -> list[CancelOutcome]:
+async def _cancel_everything(
+    controller: CancelHost, watch: AccountOrdersWatch, submitter: OrderSubmitter, orders: list[OpenOrder]
+) -> list[CancelOutcome]:
     client = controller.client
     if client is None:
         controller.announcer.say("Cannot cancel: not connected.", severity="error")
@@ -174,16 +177,20 @@ async def _cancel_everything(controller: CancelHost, watch: AccountOrdersWatch,
             controller.announcer.say(outcome.message, title="Cancel", severity=severity)
 
     try:
-        outcomes = await cancel_orders(_JournalledCancels(submitter, client, controller), orders, book=watch.book,
-                                       on_outcome=each)
+        outcomes = await cancel_orders(
+            _JournalledCancels(submitter, client, controller), orders, book=watch.book, on_outcome=each
+        )
     except Exception as error:
         log.exception("cancelling across symbols failed unexpectedly")
         controller.announcer.say(f"Cancel all: {error}", title="Cancel all", severity="error")
         return []
     done = sum(1 for outcome in outcomes if outcome.ok)
     severity = "information" if done == count else "warning"
-    controller.announcer.say(f"Cancel all on the account ({count} on {symbols_text(orders)}): {summary(outcomes)}.",
-                             title="Cancel all", severity=severity)
+    controller.announcer.say(
+        f"Cancel all on the account ({count} on {symbols_text(orders)}): {summary(outcomes)}.",
+        title="Cancel all",
+        severity=severity,
+    )
     watch.render()
     watch.refresh_now()
     controller.session.refresh_now("open_orders", "account")

@@ -264,8 +264,13 @@ class AccountOrdersWatch:
         kept = {order.order_id for order in self.book.orders}
         for order_id in [order_id for order_id in self._raw if order_id not in kept]:
             del self._raw[order_id]
-        log.info("order discovery: %s, weight %d, %d lists, stopped by %s", report.state, report.weight,
-                 len(report.asked), report.stopped_by)
+        log.info(
+            "order discovery: %s, weight %d, %d lists, stopped by %s",
+            report.state,
+            report.weight,
+            len(report.asked),
+            report.stopped_by,
+        )
         self.render()
 
     def refresh_now(self) -> None:
@@ -308,8 +313,11 @@ class AccountOrdersWatch:
         if unwatched:
             names = ", ".join(unwatched[:3]) + (f" +{len(unwatched) - 3}" if len(unwatched) > 3 else "")
             title += f" · not watched: {names}"
-        notes = {o.order_id: SHORT_NOTE if o.note == UNLISTED_NOTE else o.note
-                 for o in book.rows(active, only_active=only_active) if o.note}
+        notes = {
+            o.order_id: SHORT_NOTE if o.note == UNLISTED_NOTE else o.note
+            for o in book.rows(active, only_active=only_active)
+            if o.note
+        }
         return OrdersListing(rows=rows, title=title, empty_text=self.empty_text(active, only_active), notes=notes)
 
     def empty_text(self, active: str | None, only_active: bool) -> str:
@@ -341,7 +349,8 @@ class AccountOrdersWatch:
             counts = self.book.counts()
             panes.watchlist.set_order_counts(counts)
             panes.grid.set_order_counts(counts)
-            panes.balances.set_unexplained([line for line in self.book.unexplained_lines()
-                                            if "not in any order" in line])
+            panes.balances.set_unexplained(
+                [line for line in self.book.unexplained_lines() if "not in any order" in line]
+            )
         except Exception:  # the panes are not in place yet (first moments) or going away
             log.debug("account orders not shown", exc_info=True)

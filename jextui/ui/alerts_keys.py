@@ -59,11 +59,18 @@ class AlertKeys:
         alert = row.alert
         if alert is None or not row.editable:
             return
-        self._push(AlertEditScreen(alert.symbol, lambda table: self.watch.edit(alert.id, table),
-                                   last_price=self._last_price(alert.symbol), alert=alert))  # fmt: skip
+        self._push(
+            AlertEditScreen(
+                alert.symbol,
+                lambda table: self.watch.edit(alert.id, table),
+                last_price=self._last_price(alert.symbol),
+                alert=alert,
+            )
+        )
 
     def show_alerts(self) -> None:
         from jextui.ui.screens.alerts import AlertsScreen
 
-        self._push(AlertsScreen(self.watch, time_zone=self._time_zone, new_alert=self.new_alert,
-                                edit_alert=self.edit_alert))  # fmt: skip
+        self._push(
+            AlertsScreen(self.watch, time_zone=self._time_zone, new_alert=self.new_alert, edit_alert=self.edit_alert)
+        )

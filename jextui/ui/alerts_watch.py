@@ -138,8 +138,14 @@ class AlertsWatch:
         options: dict[str, Any] = {}
         if command_timeout is not None:
             options["command_timeout"] = command_timeout
-        self.center = AlertCenter(settings.alerts, store, bell=settings.bell, fill_alerts=settings.alert_fills,
-                                  notify_escape=notify_escape_kind(self._env), **options)  # fmt: skip
+        self.center = AlertCenter(
+            settings.alerts,
+            store,
+            bell=settings.bell,
+            fill_alerts=settings.alert_fills,
+            notify_escape=notify_escape_kind(self._env),
+            **options,
+        )
         self._settings = settings
         self._notify = notify
         self._bell = bell
@@ -290,8 +296,12 @@ class AlertsWatch:
             log.info("%s in %.1f s", outcome.message, outcome.seconds)
             return
         log.warning("%s", outcome.message)
-        self._notify(outcome.message[:1].upper() + outcome.message[1:] + ".", title=COMMAND_NOTICE_TITLE,
-                     severity="warning", timeout=NOTICE_SECONDS)  # fmt: skip
+        self._notify(
+            outcome.message[:1].upper() + outcome.message[1:] + ".",
+            title=COMMAND_NOTICE_TITLE,
+            severity="warning",
+            timeout=NOTICE_SECONDS,
+        )
 
     @property
     def commands_running(self) -> int:
@@ -312,13 +322,34 @@ class AlertsWatch:
             state = "left out" if alert.id not in evaluated else "armed" if center.is_armed(alert) else "fired"
             unit = " %" if alert.condition.is_percent else ""
             why = "from the config file: change it there" if alert.from_config else ""
-            rows.append(AlertRow(alert.id, alert.symbol, CONDITION_WORDS[alert.condition.value],
-                                 f"{alert.threshold}{unit}", state, self.last_fired.get(alert.id),
-                                 "config" if alert.from_config else "console", not alert.from_config, why,
-                                 alert))  # fmt: skip
-        rows.append(AlertRow(FILLS_ROW_ID, "all", "own fills", "",
-                             "on" if center.fill_alerts else "off", self.last_fired.get(FILLS_ROW_ID), "built-in",
-                             False, "alert_fills in the config file switches it", None))  # fmt: skip
+            rows.append(
+                AlertRow(
+                    alert.id,
+                    alert.symbol,
+                    CONDITION_WORDS[alert.condition.value],
+                    f"{alert.threshold}{unit}",
+                    state,
+                    self.last_fired.get(alert.id),
+                    "config" if alert.from_config else "console",
+                    not alert.from_config,
+                    why,
+                    alert,
+                )
+            )
+        rows.append(
+            AlertRow(
+                FILLS_ROW_ID,
+                "all",
+                "own fills",
+                "",
+                "on" if center.fill_alerts else "off",
+                self.last_fired.get(FILLS_ROW_ID),
+                "built-in",
+                False,
+                "alert_fills in the config file switches it",
+                None,
+            )
+        )
         return rows
 
     def add(self, table: Mapping[str, Any]) -> str | None:
@@ -327,6 +358,7 @@ class AlertsWatch:
 
     def edit(self, alert_id: str, table: Mapping[str, Any]) -> str | None:
         """Change a console alert (it starts armed again, never fired)."""
+
         def change() -> object:
             self.center.edit(alert_id, table)
             self.last_fired.pop(alert_id, None)
@@ -368,4 +400,3 @@ class AlertsWatch:
                 self.on_change()
             except Exception:
                 log.debug("alerts screen not refreshed", exc_info=True)
-

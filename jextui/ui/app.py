@@ -30,7 +30,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.text import Text
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
@@ -39,12 +38,12 @@ from textual.reactive import var
 from textual.screen import Screen
 
 from jextui.config.state import load_state
-from jextui.logs import current_log_path
 from jextui.ui import selection
 from jextui.ui.commands import SymbolCommands, system_commands, textual_commands_kept
 from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for, keys_label
 from jextui.ui.screens.main import MainScreen
 from jextui.ui.themes import load_themes, theme_variable_defaults
+from jextui.ui.unexpected import in_one_line
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -115,12 +114,18 @@ class JexApp(App[int]):
         self.set_reactive(JexApp.active_symbol, selection.first_active(saved.active_symbol, list(watchlist)))
         self.set_reactive(JexApp.kline_interval, saved.kline_interval or "1m")
         self.session_error: str | None = None
-        self.main = MainScreen(time_zone=self.options.time_zone, watchlist=self.watchlist,
-                               active_symbol=self.active_symbol, kline_interval=self.kline_interval)
+        self.main = MainScreen(
+            time_zone=self.options.time_zone,
+            watchlist=self.watchlist,
+            active_symbol=self.active_symbol,
+            kline_interval=self.kline_interval,
+        )
         demo = settings.demo  # the DEMO badge says it all: no profile, no loopback URL
         self.main.status.update_status(
-            profile=None if demo else settings.profile_name, base_url=None if demo else settings.base_url,
-            demo=demo, connection="connecting",
+            profile=None if demo else settings.profile_name,
+            base_url=None if demo else settings.base_url,
+            demo=demo,
+            connection="connecting",
         )
         self._parts: ConsoleParts | None = None
         self._trading: TradingController | None = None
@@ -153,9 +158,14 @@ class JexApp(App[int]):
 
             choices = Choices(lambda: self.active_symbol, lambda: self.watchlist, lambda: self.kline_interval)
             self._parts = build_parts(
-                self.settings, self.main, choices=choices, post=self.post_message,
-                outcome_unknown=lambda: self.trading.outcome_unknown(), time_zone=self.options.time_zone,
-                session_options=self.options.session, show_latency=self.options.show_latency,
+                self.settings,
+                self.main,
+                choices=choices,
+                post=self.post_message,
+                outcome_unknown=lambda: self.trading.outcome_unknown(),
+                time_zone=self.options.time_zone,
+                session_options=self.options.session,
+                show_latency=self.options.show_latency,
             )
         return self._parts
 
@@ -199,9 +209,14 @@ class JexApp(App[int]):
                 panes.watchlist.set_alert_marks(set(symbols))
                 panes.grid.set_alert_marks(set(symbols))
 
-            self._alerts = AlertsWatch(self.settings, notify=self.notify, bell=self.bell,
-                                       write_terminal=self.write_to_terminal, show_marks=show_marks,
-                                       private=lambda: self.private)  # fmt: skip
+            self._alerts = AlertsWatch(
+                self.settings,
+                notify=self.notify,
+                bell=self.bell,
+                write_terminal=self.write_to_terminal,
+                show_marks=show_marks,
+                private=lambda: self.private,
+            )
             for event_type, handler in self._alerts.feed_handlers().items():
                 self.parts.router.subscribe(event_type, handler)
         return self._alerts
@@ -211,9 +226,14 @@ class JexApp(App[int]):
         if self._alert_keys is None:
             from jextui.ui.alerts_keys import AlertKeys
 
-            self._alert_keys = AlertKeys(self.alerts, push_screen=self.push_screen,
-                                         active_symbol=lambda: self.active_symbol, last_price=self.store.last_price,
-                                         notify=self.notify, time_zone=self.options.time_zone)  # fmt: skip
+            self._alert_keys = AlertKeys(
+                self.alerts,
+                push_screen=self.push_screen,
+                active_symbol=lambda: self.active_symbol,
+                last_price=self.store.last_price,
+                notify=self.notify,
+                time_zone=self.options.time_zone,
+            )
         return self._alert_keys
 
     def write_to_terminal(self, text: str) -> None:
@@ -227,9 +247,12 @@ class JexApp(App[int]):
         if self._orders_watch is None:
             from jextui.ui.account_orders_watch import AccountOrdersWatch
 
-            self._orders_watch = AccountOrdersWatch(session=self.session, panes=self.parts.panes,
-                                                    watchlist=lambda: self.watchlist,
-                                                    listed_symbols=lambda: list(self.store.symbols.values()))
+            self._orders_watch = AccountOrdersWatch(
+                session=self.session,
+                panes=self.parts.panes,
+                watchlist=lambda: self.watchlist,
+                listed_symbols=lambda: list(self.store.symbols.values()),
+            )
             for event_type, handler in self._orders_watch.feed_handlers().items():  # held events stay for trading
                 self.parts.router.subscribe(event_type, handler)
         return self._orders_watch
@@ -241,10 +264,12 @@ class JexApp(App[int]):
             from jextui.ui.portfolio_watch import PortfolioWatch
 
             self._portfolio_watch = PortfolioWatch(
-                session=self.session, store=self.store, valuation=self.settings.valuation_asset,
+                session=self.session,
+                store=self.store,
+                valuation=self.settings.valuation_asset,
                 watchlist=lambda: self.watchlist,
                 run=lambda work: self.run_worker(work, group="portfolio", exit_on_error=False),
-            )  # fmt: skip
+            )
             for event_type, handler in self._portfolio_watch.feed_handlers().items():
                 self.parts.router.subscribe(event_type, handler)
         return self._portfolio_watch
@@ -312,8 +337,9 @@ class JexApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._check_terminal_size(*self.size)
         if self.user_keys.problems:  # those actions keep their default keys
-            self.notify("\n".join(self.user_keys.problems), title="Keys in the config file", severity="warning",
-                        timeout=20)  # fmt: skip
+            self.notify(
+                "\n".join(self.user_keys.problems), title="Keys in the config file", severity="warning", timeout=20
+            )
 
     def on_ready(self) -> None:
         """The first frame is on screen: build the panes, show them, connect."""
@@ -358,8 +384,7 @@ class JexApp(App[int]):
         finally:
             startup.resume_collection()
         if connected:
-            self.run_worker(self.orders_watch.run(), name="account-orders", group="account-orders",
-                            exit_on_error=False)
+            self.run_worker(self.orders_watch.run(), name="account-orders", group="account-orders", exit_on_error=False)
             try:
                 await self.trading.startup()
             except Exception:
@@ -492,8 +517,9 @@ class JexApp(App[int]):
 
     def watch_private(self, private: bool) -> None:
         state = "on: balances and amounts are hidden" if private else "off: amounts are shown"
-        self.notify(f"Privacy {state} ({keys_label('privacy', self.user_keys.remapped)} toggles).", title="Privacy",
-                    timeout=3)  # fmt: skip
+        self.notify(
+            f"Privacy {state} ({keys_label('privacy', self.user_keys.remapped)} toggles).", title="Privacy", timeout=3
+        )
 
     async def _sync_grid(self) -> None:
         from jextui.ui.startup import sync_grid
@@ -589,8 +615,10 @@ class JexApp(App[int]):
         if trading is None:
             return None
         if trading.orders_in_flight:
-            return ("An order is being sent: its answer has not arrived.",
-                    "The order may still be placed; the next start looks it up.")
+            return (
+                "An order is being sent: its answer has not arrived.",
+                "The order may still be placed; the next start looks it up.",
+            )
         if trading.has_open_ticket:
             return ("An order ticket is open.", "Its order is not sent.")
         return None
@@ -677,8 +705,9 @@ class JexApp(App[int]):
             self.orders_watch.render()
         narrowed = pane.toggle_scope()
         toggle = keys_label("orders_scope", self.user_keys.remapped)
-        self.notify(f"Open orders: {'the active symbol only' if narrowed else 'every symbol'} ({toggle} toggles).",
-                    timeout=3)
+        self.notify(
+            f"Open orders: {'the active symbol only' if narrowed else 'every symbol'} ({toggle} toggles).", timeout=3
+        )
 
     def action_privacy(self) -> None:
         self.private = not self.private
@@ -722,21 +751,8 @@ class JexApp(App[int]):
     # --- errors: to the log, never a traceback on screen ----------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
-        """An unexpected error: log it (secrets masked) and exit with one line, no traceback.
-
-        Textual ends the app on an unexpected error and shows an error that
-        renders itself (has ``__rich__``) as it renders, with no traceback
-        (:meth:`App.panic`): the error is given that one line, then handed on.
-        """
-        log.error("unexpected error in the console", exc_info=error)
-        where = current_log_path()
-        detail = f"details in {where}" if where is not None else "no log file is configured"
-        line = Text(f"jextui: unexpected error ({type(error).__name__}); {detail}")
-        try:
-            error.__rich__ = lambda: line  # type: ignore[attr-defined]  # how Textual prints an exception: its __rich__
-        except AttributeError:  # an error that takes no attributes: shown in the words above all the same
-            error = _Unexpected(line)
-        super()._handle_exception(error)
+        """An unexpected error: logged (secrets masked), then one line on exit, no traceback."""
+        super()._handle_exception(in_one_line(error))
 
 
 _CONSOLE_ACTIONS = frozenset(name.removeprefix("action_") for name in vars(JexApp) if name.startswith("action_"))
@@ -744,17 +760,6 @@ _CONSOLE_ACTIONS = frozenset(name.removeprefix("action_") for name in vars(JexAp
 _WAIT_FOR_PANES = (_CONSOLE_ACTIONS | {"command_palette"}) - _ACTIONS_DURING_START
 #: Keys that wait for trading: the order journal opens once the first data is on screen.
 _WAIT_FOR_TRADING = frozenset({"buy", "sell", "cancel_order", "amend_order", "cancel_all", "privacy", "account_screen"})
-
-
-class _Unexpected(Exception):
-    """Stands in for an unexpected error that cannot carry its own one-line rendering."""
-
-    def __init__(self, line: Text) -> None:
-        super().__init__(str(line))
-        self._line = line
-
-    def __rich__(self) -> Text:
-        return self._line
 
 
 def run_console(settings: Settings) -> int:

@@ -61,12 +61,18 @@ class SymbolCommands(Provider):
         for entry in match_symbols(host.symbol_entries(), query)[:MAX_HITS]:
             title = f"{entry.symbol} — make active"
             score = matcher.match(entry.symbol) or 0.5
-            yield Hit(score, matcher.highlight(title), partial(host.activate_symbol, entry.symbol),
-                      text=title, help=f"{entry.base}/{entry.quote}")
+            yield Hit(
+                score,
+                matcher.highlight(title),
+                partial(host.activate_symbol, entry.symbol),
+                text=title,
+                help=f"{entry.base}/{entry.quote}",
+            )
             if not entry.watched:
                 watch = f"Watch {entry.symbol} — add to the watchlist"
-                yield Hit(score * 0.9, matcher.highlight(watch), partial(host.add_to_watchlist, entry.symbol),
-                          text=watch)
+                yield Hit(
+                    score * 0.9, matcher.highlight(watch), partial(host.add_to_watchlist, entry.symbol), text=watch
+                )
 
     async def discover(self) -> Hits:
         host = self._host()
@@ -89,8 +95,9 @@ def system_commands(
         keys = key_label(keys_of(spec, remapped))
         yield SystemCommand(f"{spec.description} ({keys})", spec.help, partial(run_action, spec.action))
     for name in sorted(themes, key=lambda theme: (not theme.startswith("jextui-"), theme)):
-        yield SystemCommand(f"Theme: {name}", "Switch to this colour theme (remembered)", partial(set_theme, name),
-                            discover=False)
+        yield SystemCommand(
+            f"Theme: {name}", "Switch to this colour theme (remembered)", partial(set_theme, name), discover=False
+        )
 
 
 def textual_commands_kept(commands: Iterable[SystemCommand]) -> Iterator[SystemCommand]:

@@ -113,8 +113,7 @@ class FillAnnouncer:
         parts += [f"{absent} not placed"] if absent else []
         parts += [f"{other} cancel(s) settled"] if other else []
         parts += [f"{open_questions} still unknown (looked up again automatically)"] if open_questions else []
-        summary = (f"{len(reports)} request(s) left unanswered by an earlier run were checked: "
-                   + ", ".join(parts) + ".")
+        summary = f"{len(reports)} request(s) left unanswered by an earlier run were checked: " + ", ".join(parts) + "."
         self.announced.append(summary)
         severity = "warning" if open_questions else "information"
         self._notify(summary, title="Order journal", severity=severity, timeout=NOTIFICATION_SECONDS * 2)
@@ -122,8 +121,12 @@ class FillAnnouncer:
             entry = report.entry
             text = f"Journal entry {entry.id[:8]}: {entry.state}." if self._private() else report.message
             self.announced.append(text)
-            self._notify(text, title="Order journal", severity="information" if report.settled else "warning",
-                            timeout=NOTIFICATION_SECONDS * 2)
+            self._notify(
+                text,
+                title="Order journal",
+                severity="information" if report.settled else "warning",
+                timeout=NOTIFICATION_SECONDS * 2,
+            )
 
     def say(self, text: str, *, title: str = "", severity: str = "information", timeout: float | None = None) -> None:
         """Any other trading message (cancels, outcomes when the ticket is closed)."""
@@ -138,8 +141,13 @@ class FillWatcher:
     ``run`` starts a coroutine in the background (the app's ``run_worker``).
     """
 
-    def __init__(self, announcer: FillAnnouncer, client: Callable[[], Any], run: Callable[[Any], object],
-                 on_events: Callable[[list[FillEvent]], None] | None = None) -> None:
+    def __init__(
+        self,
+        announcer: FillAnnouncer,
+        client: Callable[[], Any],
+        run: Callable[[Any], object],
+        on_events: Callable[[list[FillEvent]], None] | None = None,
+    ) -> None:
         self.tracker = FillTracker()
         self.announcer = announcer
         self._on_events = on_events

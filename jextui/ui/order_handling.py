@@ -32,11 +32,9 @@ if TYPE_CHECKING:
     from jextui.api.client import JexClient
     from jextui.trading.submit import OrderSubmitter
 
-__all__ = ["newest_order", "order_words", "cancel_question_lines", "run_replace", "LOOK_UP_TRIES",
-           "LOOK_UP_PAUSE_S"]
+__all__ = ["newest_order", "order_words", "cancel_question_lines", "run_replace", "LOOK_UP_TRIES", "LOOK_UP_PAUSE_S"]
 
 log = logging.getLogger("jextui.trading.ui")
-
 
 
 def newest_order(orders: Sequence[Order]) -> Order | None:
@@ -50,16 +48,17 @@ def order_words(order: Order, *, private: bool = False) -> str:
     """``BUY 0.01 BTC at 64,000 USDT on BTCUSDT (order 42)``-like words naming an order."""
     remaining = order.orig_qty - order.executed_qty
     quantity = MASK if private else format_plain(remaining)
-    return (f"{order.side} {quantity} {order.symbol} at {format_plain(order.price)} "
-            f"(order {int(order.order_id)})")
+    return f"{order.side} {quantity} {order.symbol} at {format_plain(order.price)} (order {int(order.order_id)})"
 
 
 def cancel_question_lines(order: Order, *, private: bool, count: int) -> list[str]:
     """What the cancel question says: the order named in full, and why it asks."""
     lines = [f"Cancel {order_words(order, private=private)}?", ""]
     if count > 1:
-        lines.append(f"This is the newest of {count} open orders. To cancel another, Tab to the open-orders "
-                     "pane, pick it with ↑/↓ and press c there.")
+        lines.append(
+            f"This is the newest of {count} open orders. To cancel another, Tab to the open-orders "
+            "pane, pick it with ↑/↓ and press c there."
+        )
     else:
         lines.append("c asks first because the open-orders pane does not have the focus.")
     return lines
@@ -76,8 +75,9 @@ async def run_replace(
 ) -> ReplacePlan:
     """Drive ``plan`` to its end (:func:`jextui.trading.replace_run.drive_replace`, journalled as one
     linked replace); ``tell(text, level)`` reports each step, never raises."""
-    return await drive_replace(plan, submitter, client, tell=tell, ask_remainder=ask_remainder, pause_s=pause_s,
-                               tries=LOOK_UP_TRIES)
+    return await drive_replace(
+        plan, submitter, client, tell=tell, ask_remainder=ask_remainder, pause_s=pause_s, tries=LOOK_UP_TRIES
+    )
 
 
 def remaining_quantity(order: Order) -> Decimal:

@@ -27,11 +27,17 @@ def outcome_text(outcome: SubmitOutcome, *, private: bool = False) -> tuple[str,
     if kind == OutcomeKind.ACCEPTED:
         return f"PLACED: order {order_id}, {status_words}.", "ok"
     if kind == OutcomeKind.RESOLVED:
-        return (f"The answer was lost, but the order reached the exchange: order {order_id}, {status_words}. "
-                "Nothing was resent.", "ok")
+        return (
+            f"The answer was lost, but the order reached the exchange: order {order_id}, {status_words}. "
+            "Nothing was resent.",
+            "ok",
+        )
     if kind == OutcomeKind.NOT_PLACED:
-        return ("The answer was lost and the order is NOT on the exchange (checked): nothing was placed, "
-                "nothing was resent.", "error")
+        return (
+            "The answer was lost and the order is NOT on the exchange (checked): nothing was placed, "
+            "nothing was resent.",
+            "error",
+        )
     if kind == OutcomeKind.UNKNOWN:
         detail = "" if private else f" {outcome.message}"
         return (f"OUTCOME UNKNOWN: not resent; it is checked again at the next start.{detail}", "warn")

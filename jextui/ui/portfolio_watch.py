@@ -37,8 +37,10 @@ __all__ = ["PortfolioWatch", "PaneLink", "NO_KEY_TEXT", "FILL_SETTLE_S", "RELOAD
 
 log = logging.getLogger("jextui.ui.portfolio")
 
-NO_KEY_TEXT = ("There is no portfolio to show: no API key and secret are configured for this profile "
-               "(jextui config path shows where to add them; jextui --demo runs on a built-in sandbox).")
+NO_KEY_TEXT = (
+    "There is no portfolio to show: no API key and secret are configured for this profile "
+    "(jextui config path shows where to add them; jextui --demo runs on a built-in sandbox)."
+)
 #: After a fill, wait this long for the rest of the burst before re-reading the history.
 FILL_SETTLE_S = 0.3
 #: At least this long between two re-reads (an order filling bit by bit is read every 5 s at most).
@@ -205,8 +207,11 @@ class PortfolioWatch:
         """Balance totals changed: a trade moves both assets of its pair, so the symbols read
         (or watched) whose base and quote both moved.  A deposit or withdrawal moves one asset
         only and reads nothing."""
-        symbols = {s for s, p in self.history.pairs.items() if p.base in assets and p.quote in assets
-                   and (s in self.history.orders or s in self._watchlist())}  # fmt: skip
+        symbols = {
+            s
+            for s, p in self.history.pairs.items()
+            if p.base in assets and p.quote in assets and (s in self.history.orders or s in self._watchlist())
+        }
         self._schedule(symbols)
 
     def _schedule(self, symbols: set[str]) -> None:

@@ -143,8 +143,11 @@ def build_parts(
 
     store = MarketStore()
     panes = build_panes(
-        status=main.status, watchlist=choices.watchlist(), time_zone=time_zone,
-        stacked_current=main.stacked_current, tiles_later=True,
+        status=main.status,
+        watchlist=choices.watchlist(),
+        time_zone=time_zone,
+        stacked_current=main.stacked_current,
+        tiles_later=True,
     )
     bridge = FeedBridge(store, panes, active_symbol=choices.active_symbol, kline_interval=choices.kline_interval)
     router = FeedRouter()
@@ -168,16 +171,27 @@ def build_parts(
         return {"watchlist"} if main.grid_shown else set(main.visible_panes())
 
     status_view = StatusView(
-        status=panes.status, banner=panes.banner, bridge=bridge, session=session,
-        panes_on_screen=on_screen, show_latency=show_latency,
+        status=panes.status,
+        banner=panes.banner,
+        bridge=bridge,
+        session=session,
+        panes_on_screen=on_screen,
+        show_latency=show_latency,
     )
     router.subscribe(StatusUpdate, status_view.show_status)
     router.subscribe(StreamStatusUpdate, status_view.show_streams)
     key_watch = KeyWatch(None if settings.demo else settings.profile_name)
     key_watch.attach(router)
     router.hold()  # for trading, built once the book is shown
-    return ConsoleParts(store=store, panes=panes, bridge=bridge, router=router, status_view=status_view,
-                        session=session, key_watch=key_watch)
+    return ConsoleParts(
+        store=store,
+        panes=panes,
+        bridge=bridge,
+        router=router,
+        status_view=status_view,
+        session=session,
+        key_watch=key_watch,
+    )
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ class StatusView:
     def show_streams(self, status: StreamStatusUpdate, _changed: Changed | None = None) -> None:
         """Where the live data comes from: "streams: live / reconnecting / polling"."""
         self.status.update_status(streams=status.state)
+
     def _refresh_slowed(self) -> bool:
         """Whether the feed's plan stretches any period to stay within the weight budget."""
         worker = self.session.worker

@@ -80,6 +80,8 @@ def terminal_refusal(env: Mapping[str, str]) -> str | None:
     """Why the console cannot run in this terminal, or None when it can."""
     term = env.get("TERM", "").strip().lower()
     if term == "dumb":
-        return ("this terminal (TERM=dumb) cannot draw the console's screen: it has no cursor movement "
-                "or colour; run jextui in a terminal such as xterm, tmux or screen")
+        return (
+            "this terminal (TERM=dumb) cannot draw the console's screen: it has no cursor movement "
+            "or colour; run jextui in a terminal such as xterm, tmux or screen"
+        )
     return None

@@ -109,11 +109,18 @@ class TradingController(CancelActions):
         self.deps = deps
         self.console = deps.console
         self.announcer = FillAnnouncer(
-            notify=deps.console.notify, bell=deps.console.bell, bell_on=self._bell_enabled, private=deps.private,
+            notify=deps.console.notify,
+            bell=deps.console.bell,
+            bell_on=self._bell_enabled,
+            private=deps.private,
             precision=deps.store.precision,
         )
-        self.fills = FillWatcher(self.announcer, lambda: self.client, self._in_background("trading-lookups"),
-                                 on_events=self._journal_order_states)
+        self.fills = FillWatcher(
+            self.announcer,
+            lambda: self.client,
+            self._in_background("trading-lookups"),
+            on_events=self._journal_order_states,
+        )
         self._ticket: TicketScreen | None = None
         self._sending_to: TicketScreen | None = None  # the ticket whose order is in flight
         self._details: list[OrderDetailScreen] = []
@@ -238,8 +245,10 @@ class TradingController(CancelActions):
         if client is None:
             return "Not connected to an exchange yet."
         if key_only and not client.has_api_key:
-            return ("This needs an API key (the exchange serves market trade history to key holders): "
-                    "configure one for this profile.")
+            return (
+                "This needs an API key (the exchange serves market trade history to key holders): "
+                "configure one for this profile."
+            )
         if not key_only and not client.has_credentials:
             return "There is no account data to show: " + NO_CREDENTIALS
         return None
@@ -324,8 +333,9 @@ class TradingController(CancelActions):
             return
         info = self.store.symbol_info(symbol)
         if info is None:
-            self.announcer.say(f"The trading rules of {symbol} are not loaded yet; try again in a moment.",
-                               severity="warning")
+            self.announcer.say(
+                f"The trading rules of {symbol} are not loaded yet; try again in a moment.", severity="warning"
+            )
             return
         level = None if amend is not None else self.deps.selected_level_price()
         ticket = TicketScreen(self, side, info, level, amend=amend)
@@ -361,8 +371,9 @@ class TradingController(CancelActions):
             ticket.post_message(OrderProgress("refused", text=text))
             return
         ticket.post_message(OrderProgress("sending", dry_run=dry_run))
-        self.console.run_worker(self._send(submitter, ticket, request, dry_run), group="trading-orders",
-                                exit_on_error=False)
+        self.console.run_worker(
+            self._send(submitter, ticket, request, dry_run), group="trading-orders", exit_on_error=False
+        )
 
     def outcome_unknown(self) -> None:
         """The session's word that the answer of the order in flight was lost: it is being looked for."""
@@ -370,16 +381,18 @@ class TradingController(CancelActions):
         if ticket is None or not self._tell(ticket, OrderProgress("checking")):
             self.announcer.say("An order's answer was lost: outcome unknown — checking…", severity="warning")
 
-    async def _send(self, submitter: OrderSubmitter, ticket: TicketScreen, request: OrderRequest,
-                    dry_run: bool) -> SubmitOutcome:
+    async def _send(
+        self, submitter: OrderSubmitter, ticket: TicketScreen, request: OrderRequest, dry_run: bool
+    ) -> SubmitOutcome:
         self._orders_in_flight += 1
         self._sending_to = ticket
         try:
             outcome = await submitter.submit(request, dry_run=dry_run)
         except Exception as error:  # never a traceback: an unexpected failure is an unknown outcome
             log.exception("submitting an order failed unexpectedly")
-            outcome = SubmitOutcome(OutcomeKind.UNKNOWN, f"Unexpected failure: {describe_error(error)}",
-                                    dry_run=dry_run, error=error)
+            outcome = SubmitOutcome(
+                OutcomeKind.UNKNOWN, f"Unexpected failure: {describe_error(error)}", dry_run=dry_run, error=error
+            )
         finally:
             self._orders_in_flight -= 1
             self._sending_to = None
@@ -391,8 +404,11 @@ class TradingController(CancelActions):
             from jextui.ui.order_outcome_text import outcome_text
 
             text, level = outcome_text(outcome, private=self.private)
-            self.announcer.say(text, title="Order", severity="error" if level == "error" else
-                               "warning" if level == "warn" else "information")
+            self.announcer.say(
+                text,
+                title="Order",
+                severity="error" if level == "error" else "warning" if level == "warn" else "information",
+            )
         return outcome
 
     def _tell_journal_problem(self, problem: str) -> None:
@@ -409,8 +425,18 @@ class TradingController(CancelActions):
         writes: list[tuple[Any, Awaitable[object]]] = []
         for event in events:
             try:
-                writes.append((event, journal.call(journal.note_order_status, event.symbol, event.order_id,
-                                                   event.status, executed_qty=event.executed_qty)))
+                writes.append(
+                    (
+                        event,
+                        journal.call(
+                            journal.note_order_status,
+                            event.symbol,
+                            event.order_id,
+                            event.status,
+                            executed_qty=event.executed_qty,
+                        ),
+                    )
+                )
             except Exception as error:  # the journal is closed
                 self._tell_order_state_failed(event, error)
         if writes:
@@ -426,7 +452,8 @@ class TradingController(CancelActions):
     def _tell_order_state_failed(self, event: Any, error: Exception) -> None:
         log.error("order journal update failed for order %s: %s", event.order_id, error)
         self._tell_journal_problem(
-            f"The order journal could not record that order {event.order_id} is {event.status} ({error}).")
+            f"The order journal could not record that order {event.order_id} is {event.status} ({error})."
+        )
 
     def _tell(self, ticket: TicketScreen, progress: OrderProgress) -> bool:
         """Post ``progress`` to ``ticket`` if it is still open; False when it was closed."""
@@ -452,16 +479,16 @@ class TradingController(CancelActions):
     def amend_selected(self) -> None:
         order = self.deps.selected_order()
         if order is None:
-            self.announcer.say("No open order is selected: Tab to the open-orders pane and pick one with ↑/↓.",
-                               severity="warning")
+            self.announcer.say(
+                "No open order is selected: Tab to the open-orders pane and pick one with ↑/↓.", severity="warning"
+            )
             return
         self.amend_order(order)
 
     def amend_order(self, order: Order) -> None:
         """Open the ticket prefilled with ``order``'s side, remaining quantity and price; Enter replaces it."""
         if order.status not in ("NEW", "PARTIALLY_FILLED"):
-            self.announcer.say(f"Order {int(order.order_id)} is no longer open: nothing to amend.",
-                               severity="warning")
+            self.announcer.say(f"Order {int(order.order_id)} is no longer open: nothing to amend.", severity="warning")
             return
         self.open_ticket(order.side, amend=order)
 
@@ -478,11 +505,11 @@ class TradingController(CancelActions):
             ticket.post_message(OrderProgress("refused", text=f"Not replaced: {error}."))
             return
         ticket.post_message(OrderProgress("sending"))
-        self.console.run_worker(self._replace(plan, submitter, client, ticket), group="trading-orders",
-                                exit_on_error=False)
+        self.console.run_worker(
+            self._replace(plan, submitter, client, ticket), group="trading-orders", exit_on_error=False
+        )
 
-    async def _replace(self, plan: Any, submitter: OrderSubmitter, client: JexClient,
-                       ticket: TicketScreen) -> None:
+    async def _replace(self, plan: Any, submitter: OrderSubmitter, client: JexClient, ticket: TicketScreen) -> None:
         from jextui.ui.screens.confirm import ConfirmScreen
 
         def tell(text: str, level: str) -> None:
@@ -496,8 +523,12 @@ class TradingController(CancelActions):
                 if not answer.done():
                     answer.set_result(bool(confirmed))
 
-            self.console.push_screen(ConfirmScreen("Place the remainder?", [question], yes_label="Place it",
-                                                   no_label="Place nothing", yes_keys=("y",)), answered)
+            self.console.push_screen(
+                ConfirmScreen(
+                    "Place the remainder?", [question], yes_label="Place it", no_label="Place nothing", yes_keys=("y",)
+                ),
+                answered,
+            )
             return await answer
 
         self._orders_in_flight += 1
@@ -626,8 +657,7 @@ class TradingController(CancelActions):
             return
         self._last_retry = time.monotonic()
         self._reconciling = True
-        self.console.run_worker(self._reconcile_unsettled(reconciler), group="trading-reconcile",
-                                exit_on_error=False)
+        self.console.run_worker(self._reconcile_unsettled(reconciler), group="trading-reconcile", exit_on_error=False)
 
     async def _reconcile_unsettled(self, reconciler: Reconciler) -> None:
         try:

@@ -88,15 +88,24 @@ class CancelActions:
                 self.announcer.say(f"Nothing cancelled; order {int(order.order_id)} stays.")
 
         lines = order_handling.cancel_question_lines(order, private=self.private, count=len(listed))
-        self.console.push_screen(ConfirmScreen("Cancel the newest order?", lines, yes_label="Cancel it",
-                                               no_label="Keep it", yes_keys=("y",), danger=True), answered)
-
+        self.console.push_screen(
+            ConfirmScreen(
+                "Cancel the newest order?",
+                lines,
+                yes_label="Cancel it",
+                no_label="Keep it",
+                yes_keys=("y",),
+                danger=True,
+            ),
+            answered,
+        )
 
     def cancel_selected(self) -> None:
         order = self.deps.selected_order()
         if order is None:
-            self.announcer.say("No open order is selected: Tab to the open-orders pane and pick one with ↑/↓.",
-                               severity="warning")
+            self.announcer.say(
+                "No open order is selected: Tab to the open-orders pane and pick one with ↑/↓.", severity="warning"
+            )
             return
         self.cancel_order(order)
 
@@ -112,16 +121,16 @@ class CancelActions:
             self.announcer.say(f"Order {order_id} is already being cancelled.", severity="warning")
             return
         self._cancelling.add(order_id)
-        self.console.run_worker(self._cancel(submitter, order.symbol, order_id), group="trading-cancels",
-                                exit_on_error=False)
+        self.console.run_worker(
+            self._cancel(submitter, order.symbol, order_id), group="trading-cancels", exit_on_error=False
+        )
 
     async def _cancel(self, submitter: OrderSubmitter, symbol: str, order_id: int) -> None:
         try:
             outcome = await submitter.cancel(symbol, order_id)
         except Exception as error:
             log.exception("cancel failed unexpectedly")
-            self.announcer.say(f"Cancel of order {order_id}: {describe_error(error)}", title="Cancel",
-                               severity="error")
+            self.announcer.say(f"Cancel of order {order_id}: {describe_error(error)}", title="Cancel", severity="error")
             return
         finally:
             self._cancelling.discard(order_id)
@@ -178,15 +187,25 @@ class CancelActions:
         def answered(confirmed: bool | None) -> None:
             submitter = self.session.submitter
             if confirmed and submitter is not None:
-                self.console.run_worker(self._cancel_all(submitter, symbol), group="trading-cancels",
-                                        exit_on_error=False)
+                self.console.run_worker(
+                    self._cancel_all(submitter, symbol), group="trading-cancels", exit_on_error=False
+                )
 
         count = len(orders)
-        lines = [f"{count} open order{'s' if count != 1 else ''} on {symbol} will be cancelled, one by one.",
-                 "Orders on other symbols are not touched."]
-        self.console.push_screen(ConfirmScreen(f"Cancel all open orders on {symbol}?", lines,
-                                               yes_label="Cancel them all", no_label="Keep them", danger=True),
-                                 answered)
+        lines = [
+            f"{count} open order{'s' if count != 1 else ''} on {symbol} will be cancelled, one by one.",
+            "Orders on other symbols are not touched.",
+        ]
+        self.console.push_screen(
+            ConfirmScreen(
+                f"Cancel all open orders on {symbol}?",
+                lines,
+                yes_label="Cancel them all",
+                no_label="Keep them",
+                danger=True,
+            ),
+            answered,
+        )
 
     async def _cancel_all(self, submitter: OrderSubmitter, symbol: str) -> None:
         client = self.client
@@ -198,8 +217,7 @@ class CancelActions:
             outcomes = await submitter.cancel_all(symbol, orders)
         except Exception as error:
             log.exception("cancel-all failed unexpectedly")
-            self.announcer.say(f"Cancel all on {symbol}: {describe_error(error)}", title="Cancel all",
-                               severity="error")
+            self.announcer.say(f"Cancel all on {symbol}: {describe_error(error)}", title="Cancel all", severity="error")
             return
         for outcome in outcomes:
             if outcome.result is not None:

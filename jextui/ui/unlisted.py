@@ -65,6 +65,5 @@ def find_unlisted(
     if delisted:
         verb = "was" if len(delisted) == 1 else "were"
         sentences.append(f"{_names(delisted)} {verb} delisted by the exchange")
-    message = "; ".join(sentences) + (": dropped from this run and no longer polled "
-                                      "(press a to add a listed symbol).")
+    message = "; ".join(sentences) + (": dropped from this run and no longer polled (press a to add a listed symbol).")
     return Unlisted(gone, kept, active, message[0].upper() + message[1:])

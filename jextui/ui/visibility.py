@@ -45,7 +45,12 @@ class FeedVisibility:
         self.book_depth_limit: int | None = None
 
     def update(
-        self, main: MainScreen, session: Session, *, ticket_open: bool, resend: bool = False,
+        self,
+        main: MainScreen,
+        session: Session,
+        *,
+        ticket_open: bool,
+        resend: bool = False,
         also: frozenset[str] = frozenset(),
     ) -> bool:
         """Tell the feed which panes are on screen (and size the book's depth); ``resend``: even if unchanged.

@@ -52,16 +52,16 @@ async def test_fire_once_and_rearm_past_the_band_on_a_sandbox_price_path(client:
     evaluator = AlertEvaluator([above, below])
     # (price to trade at, which alerts must fire on the ticker that follows)
     path = [
-        (level_up - D("100"), set()),                      # below the level: nothing
-        (level_up, {"a"}),                                 # touches it: fires
-        (level_up + D("50"), set()),                       # still above: fired already
-        (level_up * D("0.997"), set()),                    # back, but inside the 0.5 % band: not re-armed
-        (level_up + D("10"), set()),                       # so no second notice
-        (level_up * D("0.994"), set()),                    # past the band: re-armed (no notice)
-        (level_up + D("1"), {"a"}),                        # fires again
-        (level_down, {"b"}),                               # the other way
+        (level_up - D("100"), set()),  # below the level: nothing
+        (level_up, {"a"}),  # touches it: fires
+        (level_up + D("50"), set()),  # still above: fired already
+        (level_up * D("0.997"), set()),  # back, but inside the 0.5 % band: not re-armed
+        (level_up + D("10"), set()),  # so no second notice
+        (level_up * D("0.994"), set()),  # past the band: re-armed (no notice)
+        (level_up + D("1"), {"a"}),  # fires again
+        (level_down, {"b"}),  # the other way
         (level_down + D("1"), set()),
-        (level_down * D("1.006"), set()),                  # re-arms b
+        (level_down * D("1.006"), set()),  # re-arms b
         (level_down - D("5"), {"b"}),
     ]
     fired_log = []
@@ -86,12 +86,14 @@ async def test_change_and_spread_conditions_use_the_tickers_fields(client: JexCl
     spread = spread_pct(ticker.bid_price, ticker.ask_price)
     assert spread is not None and spread > 0
     change = abs(ticker.price_change_percent)
-    fires = AlertEvaluator([
-        Alert("ETHUSDT", Condition.CHANGE_PCT, max(change, D("0.001")), id="c"),
-        Alert("ETHUSDT", Condition.SPREAD_PCT, spread, id="s"),
-        Alert("ETHUSDT", Condition.SPREAD_PCT, spread * 2, id="wide"),
-        Alert("BTCUSDT", Condition.ABOVE, D("1"), id="other-symbol"),
-    ])
+    fires = AlertEvaluator(
+        [
+            Alert("ETHUSDT", Condition.CHANGE_PCT, max(change, D("0.001")), id="c"),
+            Alert("ETHUSDT", Condition.SPREAD_PCT, spread, id="s"),
+            Alert("ETHUSDT", Condition.SPREAD_PCT, spread * 2, id="wide"),
+            Alert("BTCUSDT", Condition.ABOVE, D("1"), id="other-symbol"),
+        ]
+    )
     fired = fires.evaluate(update)
     assert {f.alert.id for f in fired if f.alert} == ({"c", "s"} if change else {"s"})
 
@@ -155,8 +157,10 @@ def test_good_alert_forms() -> None:
 
 
 def test_unknown_symbols_are_reported_against_the_exchanges_list() -> None:
-    alerts = [Alert("BTCUSDT", Condition.ABOVE, D(1), id="config-1"),
-              Alert("NOPEUSDT", Condition.ABOVE, D(1), id="config-2")]
+    alerts = [
+        Alert("BTCUSDT", Condition.ABOVE, D(1), id="config-1"),
+        Alert("NOPEUSDT", Condition.ABOVE, D(1), id="config-2"),
+    ]
     assert unknown_symbol_messages(alerts, {"BTCUSDT"}) == [
         "alert config-2: NOPEUSDT is not a symbol of this exchange; the alert is ignored"
     ]
@@ -184,10 +188,13 @@ def _write(path: Path, text: str) -> Path:
 
 BAD_CONFIG_ALERTS = [
     ('[[alerts]]\nsymbol = "BTCUSDT"\nabove = "1"\nbelow = "2"\n', "alerts[0].below", "exactly one condition"),
-    ('[[alerts]]\nsymbol = "BTCUSDT"\nabove = "1"\n[[alerts]]\nsymbol = "BTCUSDT"\nabove = "x"\n',
-     "alerts[1].above", "'x' is not a number"),
+    (
+        '[[alerts]]\nsymbol = "BTCUSDT"\nabove = "1"\n[[alerts]]\nsymbol = "BTCUSDT"\nabove = "x"\n',
+        "alerts[1].above",
+        "'x' is not a number",
+    ),
     ('[[alerts]]\nsymbol = "BTC-USDT"\nabove = "1"\n', "alerts[0].symbol", "is not a symbol"),
-    ('alerts = 3\n', "alerts", "expected a list"),
+    ("alerts = 3\n", "alerts", "expected a list"),
 ]
 
 
@@ -219,9 +226,12 @@ def test_other_config_mistakes_still_stop_the_config(config_home: Path, capfd: p
 
 
 def test_config_alerts_are_loaded_and_shown(config_home: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    path = _write(config_home, 'valuation_asset = "BTC"\nalert_fills = false\n'
-                               '[[alerts]]\nsymbol = "BTCUSDT"\nabove = "70000"\ncommand = ["notify-send", "jextui"]\n'
-                               '[[alerts]]\nsymbol = "ETHUSDT"\nchange_pct = 5\n')
+    path = _write(
+        config_home,
+        'valuation_asset = "BTC"\nalert_fills = false\n'
+        '[[alerts]]\nsymbol = "BTCUSDT"\nabove = "70000"\ncommand = ["notify-send", "jextui"]\n'
+        '[[alerts]]\nsymbol = "ETHUSDT"\nchange_pct = 5\n',
+    )
     config = load_config(path)
     assert [a.id for a in config.alerts] == ["config-1", "config-2"]
     assert config.alerts[0].command == ("notify-send", "jextui") and config.alerts[1].threshold == D(5)

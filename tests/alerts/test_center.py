@@ -66,8 +66,9 @@ def test_deliveries_and_the_symbol_mark(tmp_path: Path) -> None:
 
 
 def _fill(kind: FillEventKind) -> FillEvent:
-    return FillEvent(kind, "ETHUSDT", 7, "BUY", D("3000"), D("1"), D("0.4"), D("0.4"), D("2999.5"), "PARTIALLY_FILLED",
-                     "")
+    return FillEvent(
+        kind, "ETHUSDT", 7, "BUY", D("3000"), D("1"), D("0.4"), D("0.4"), D("2999.5"), "PARTIALLY_FILLED", ""
+    )
 
 
 def test_fill_alerts_are_on_by_default_and_can_be_off(tmp_path: Path) -> None:
@@ -81,8 +82,10 @@ def test_fill_alerts_are_on_by_default_and_can_be_off(tmp_path: Path) -> None:
 async def test_a_command_alert_runs_through_the_center(tmp_path: Path) -> None:
     out = tmp_path / "env.json"
     script = tmp_path / "dump.py"
-    script.write_text("import json, os, sys\njson.dump({k: v for k, v in os.environ.items() "
-                      "if k.startswith('JEXTUI_ALERT_')}, open(sys.argv[1], 'w'))\n")
+    script.write_text(
+        "import json, os, sys\njson.dump({k: v for k, v in os.environ.items() "
+        "if k.startswith('JEXTUI_ALERT_')}, open(sys.argv[1], 'w'))\n"
+    )
     c = AlertCenter([], AlertStore.in_folder(tmp_path))
     c.add({"symbol": "ETHUSDT", "spread_pct": "0.5", "command": [sys.executable, str(script), str(out)]})
     (delivery,) = c.on_price(PriceUpdate("ETHUSDT", 1_700_000_000_000, bid=D("99"), ask=D("101")))
@@ -90,5 +93,9 @@ async def test_a_command_alert_runs_through_the_center(tmp_path: Path) -> None:
     task = c.start_command(delivery, outcomes.append)
     assert task is not None
     assert (await task).ok and outcomes == [task.result()]
-    assert json.loads(out.read_text()) == {"JEXTUI_ALERT_SYMBOL": "ETHUSDT", "JEXTUI_ALERT_CONDITION": "spread_pct",
-                                           "JEXTUI_ALERT_PRICE": "2.0000", "JEXTUI_ALERT_TIME": "1700000000000"}
+    assert json.loads(out.read_text()) == {
+        "JEXTUI_ALERT_SYMBOL": "ETHUSDT",
+        "JEXTUI_ALERT_CONDITION": "spread_pct",
+        "JEXTUI_ALERT_PRICE": "2.0000",
+        "JEXTUI_ALERT_TIME": "1700000000000",
+    }

@@ -25,8 +25,14 @@ from jextui.alerts.evaluate import FiredAlert
 from jextui.alerts.model import Alert, Condition
 
 ALERT = Alert("BTCUSDT", Condition.ABOVE, Decimal("70000"), ("x",), id="config-1")
-FIRED = FiredAlert(ALERT, "BTCUSDT", "above", Decimal("70000.01"), 1_796_642_060_516,
-                   "BTCUSDT: last price 70000.01 (alert: above 70000)")
+FIRED = FiredAlert(
+    ALERT,
+    "BTCUSDT",
+    "above",
+    Decimal("70000.01"),
+    1_796_642_060_516,
+    "BTCUSDT: last price 70000.01 (alert: above 70000)",
+)
 
 ENV_DUMP = """\
 import json, os, sys
@@ -80,8 +86,9 @@ async def test_a_slow_command_is_killed_after_the_timeout(tmp_path: Path) -> Non
 
 async def test_the_loop_keeps_running_while_a_command_runs(tmp_path: Path) -> None:
     outcomes: list[CommandOutcome] = []
-    task = start_alert_command([sys.executable, "-c", "import time; time.sleep(120)"], FIRED, outcomes.append,
-                               timeout=2)
+    task = start_alert_command(
+        [sys.executable, "-c", "import time; time.sleep(120)"], FIRED, outcomes.append, timeout=2
+    )
     ticks = 0
     while not task.done():
         await asyncio.sleep(0.01)

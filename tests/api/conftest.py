@@ -23,9 +23,7 @@ def exchange(clock: FakeClock) -> FakeExchange:
 @pytest.fixture
 async def client(exchange: FakeExchange, clock: FakeClock) -> AsyncIterator[JexClient]:
     """A client with the vector credentials, talking to the fake exchange."""
-    async with JexClient(
-        BASE, KEY, SECRET, transport=exchange.transport(), time_ms=clock
-    ) as jex:
+    async with JexClient(BASE, KEY, SECRET, transport=exchange.transport(), time_ms=clock) as jex:
         yield jex
 
 

@@ -72,9 +72,7 @@ async def test_the_first_signed_call_syncs_once(client: JexClient, exchange: Fak
     assert exchange.sent[0].path == "/api/v1/time"
 
 
-async def test_minus_1021_resyncs_and_resends_once(
-    client: JexClient, exchange: FakeExchange, clock: FakeClock
-) -> None:
+async def test_minus_1021_resyncs_and_resends_once(client: JexClient, exchange: FakeExchange, clock: FakeClock) -> None:
     await client.sync_time()  # offset 0
     exchange.on("POST", "/api/v1/spot/order", TOO_OLD, status=400)
     exchange.on("POST", "/api/v1/spot/order", fx.ORDER_ACK)
@@ -90,9 +88,7 @@ async def test_minus_1021_resyncs_and_resends_once(
     assert client.clock.offset_ms == 5_000
 
 
-async def test_minus_1021_twice_gives_up_with_a_timestamp_error(
-    client: JexClient, exchange: FakeExchange
-) -> None:
+async def test_minus_1021_twice_gives_up_with_a_timestamp_error(client: JexClient, exchange: FakeExchange) -> None:
     exchange.on("GET", "/api/v1/account", TOO_OLD, status=400)
     with pytest.raises(TimestampError) as caught:
         await client.account()

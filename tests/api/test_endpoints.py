@@ -88,9 +88,7 @@ async def test_exchange_info_golden(public_client: JexClient, exchange: FakeExch
     assert public_client.rate.raw_request_interval_s == 300
 
 
-async def test_exchange_info_sets_the_rate_limits(
-    public_client: JexClient, exchange: FakeExchange
-) -> None:
+async def test_exchange_info_sets_the_rate_limits(public_client: JexClient, exchange: FakeExchange) -> None:
     exchange.on(
         "GET",
         "/api/v1/exchangeInfo",
@@ -124,9 +122,7 @@ async def test_depth(public_client: JexClient, exchange: FakeExchange) -> None:
     assert_unsigned(exchange.last, with_key=False)
 
 
-async def test_depth_without_limit_sends_only_the_symbol(
-    public_client: JexClient, exchange: FakeExchange
-) -> None:
+async def test_depth_without_limit_sends_only_the_symbol(public_client: JexClient, exchange: FakeExchange) -> None:
     exchange.on("GET", "/api/v1/spot/depth", fx.DEPTH)
     await public_client.depth("JEXBTC")
     assert exchange.last.raw_query == "symbol=JEXBTC"
@@ -140,9 +136,7 @@ async def test_trades(public_client: JexClient, exchange: FakeExchange) -> None:
     assert exchange.last.query == [("symbol", "ETHUSDT"), ("limit", "3")]
 
 
-async def test_historical_trades_sends_the_key_but_no_signature(
-    client: JexClient, exchange: FakeExchange
-) -> None:
+async def test_historical_trades_sends_the_key_but_no_signature(client: JexClient, exchange: FakeExchange) -> None:
     exchange.on("GET", "/api/v1/spot/historicalTrades", fx.HISTORICAL_TRADES)
     trades = await client.historical_trades("JEXBTC", limit=2, from_id=3400)
     assert [t.id for t in trades] == [3489, 3488]  # strings on the wire
@@ -156,13 +150,9 @@ async def test_historical_trades_sends_the_key_but_no_signature(
 
 async def test_klines(public_client: JexClient, exchange: FakeExchange) -> None:
     exchange.on("GET", "/api/v1/spot/klines", fx.KLINES)
-    [k] = await public_client.klines(
-        "JEXBTC", "1h", start_time=1499040000000, end_time=1499644799999, limit=1
-    )
+    [k] = await public_client.klines("JEXBTC", "1h", start_time=1499040000000, end_time=1499644799999, limit=1)
     assert (k.open_time, k.close_time, k.trades) == (1499040000000, 1499644799999, 308)
-    assert (k.open, k.high, k.low, k.close) == (
-        D("0.01634790"), D("0.80000000"), D("0.01575800"), D("0.01577100")
-    )
+    assert (k.open, k.high, k.low, k.close) == (D("0.01634790"), D("0.80000000"), D("0.01575800"), D("0.01577100"))
     assert k.volume == D("148976.11427815") and k.quote_volume == D("2434.19055334")
     assert k.taker_buy_base_volume == D("1756.87402397")
     assert k.taker_buy_quote_volume == D("28.46694368")
@@ -214,9 +204,7 @@ async def test_tickers_for_one_symbol_and_for_all(
 async def test_ticker_values(public_client: JexClient, exchange: FakeExchange) -> None:
     exchange.on("GET", "/api/v1/spot/ticker/24hr", fx.TICKER_24HR)
     t = await public_client.ticker_24hr("BNBBTC")
-    assert (t.last_price, t.price_change_percent, t.weighted_avg_price) == (
-        D("3"), D("50"), D("1.88")
-    )
+    assert (t.last_price, t.price_change_percent, t.weighted_avg_price) == (D("3"), D("50"), D("1.88"))
     assert (t.open_time, t.close_time) == (1551174049782, 1551173957144)
     exchange.on("GET", "/api/v1/spot/ticker/price", fx.TICKER_PRICE_ALL)
     prices = await public_client.ticker_price()
@@ -238,8 +226,15 @@ async def test_new_order_ack(client: JexClient, exchange: FakeExchange, clock: F
     assert (sent.method, sent.path) == ("POST", "/api/v1/spot/order")
     params = assert_signed(sent, clock, in_body=True)
     assert [k for k, _ in sent.body] == [
-        "symbol", "side", "type", "timeInForce", "quantity", "price",
-        "recvWindow", "timestamp", "signature",
+        "symbol",
+        "side",
+        "type",
+        "timeInForce",
+        "quantity",
+        "price",
+        "recvWindow",
+        "timestamp",
+        "signature",
     ]
     assert params["price"] == "0.00001464" and params["quantity"] == "1"
     assert params["type"] == "LIMIT" and params["timeInForce"] == "GTC"
@@ -248,9 +243,7 @@ async def test_new_order_ack(client: JexClient, exchange: FakeExchange, clock: F
 
 async def test_new_order_result(client: JexClient, exchange: FakeExchange, clock: FakeClock) -> None:
     exchange.on("POST", "/api/v1/spot/order", fx.ORDER_RESULT)
-    result = await client.new_order(
-        "JEXBTC", "SELL", D("1"), D("0.00001464"), time_in_force="IOC", resp_type="RESULT"
-    )
+    result = await client.new_order("JEXBTC", "SELL", D("1"), D("0.00001464"), time_in_force="IOC", resp_type="RESULT")
     assert isinstance(result, OrderResult)
     assert result.order_id == 2208 and result.status == "NEW"
     assert (result.price, result.orig_qty, result.executed_qty) == (D("0.00001464"), D("1"), D("0"))
@@ -328,9 +321,7 @@ async def test_open_orders(client: JexClient, exchange: FakeExchange, clock: Fak
     [order] = await client.open_orders("JEXBTC", order_id=70, start_time=1, end_time=2, limit=10)
     assert order.order_id == 76 and order.orig_qty == D("5") and order.status == "NEW"
     params = assert_signed(exchange.last, clock, in_body=False)
-    assert [k for k, _ in exchange.last.query][:5] == [
-        "symbol", "orderId", "startTime", "endTime", "limit"
-    ]
+    assert [k for k, _ in exchange.last.query][:5] == ["symbol", "orderId", "startTime", "endTime", "limit"]
     assert params["orderId"] == "70" and params["limit"] == "10"
 
 
@@ -372,9 +363,7 @@ async def test_asset_detail(client: JexClient, exchange: FakeExchange, clock: Fa
 async def test_deposit_address(client: JexClient, exchange: FakeExchange, clock: FakeClock) -> None:
     exchange.on("GET", "/wapi/v1/depositAddress", fx.DEPOSIT_ADDRESS)
     address = await client.deposit_address("BTC")
-    assert (address.address, address.asset, address.success) == (
-        "chongzhidizhichongzhidizhi", "BTC", True
-    )
+    assert (address.address, address.asset, address.success) == ("chongzhidizhichongzhidizhi", "BTC", True)
     assert assert_signed(exchange.last, clock, in_body=False)["asset"] == "BTC"
 
 
@@ -385,9 +374,7 @@ async def test_deposit_history(client: JexClient, exchange: FakeExchange, clock:
     assert deposits[0].amount == D("1") and deposits[0].status == 2
     assert deposits[1].tx_id == "gjrglkel4mrioqnfmkcmxcmkllfemfkmfmseme"
     params = assert_signed(exchange.last, clock, in_body=False)
-    assert (params["asset"], params["status"], params["startTime"], params["endTime"]) == (
-        "BTC", "1", "5", "6"
-    )
+    assert (params["asset"], params["status"], params["startTime"], params["endTime"]) == ("BTC", "1", "5", "6")
 
 
 async def test_trade_fee_is_exact(client: JexClient, exchange: FakeExchange, clock: FakeClock) -> None:
@@ -439,9 +426,7 @@ async def test_user_stream_lifecycle(client: JexClient, exchange: FakeExchange) 
 
 async def test_base_url_with_a_path_prefix(exchange: FakeExchange, clock: FakeClock) -> None:
     exchange.on("GET", "/jex/api/v1/ping", "{}")
-    async with JexClient(
-        "https://gateway.test/jex/", transport=exchange.transport(), time_ms=clock
-    ) as jex:
+    async with JexClient("https://gateway.test/jex/", transport=exchange.transport(), time_ms=clock) as jex:
         await jex.ping()
         assert jex.base_url == "https://gateway.test/jex"
     assert exchange.last.path == "/jex/api/v1/ping"

@@ -71,12 +71,8 @@ MAPPING = [
 
 
 @pytest.mark.parametrize(("status", "code", "msg", "is_order", "cls", "unknown"), MAPPING)
-def test_error_mapping(
-    status: int, code: int | None, msg: str, is_order: bool, cls: type, unknown: bool
-) -> None:
-    error = error_from_response(
-        status=status, code=code, msg=msg, endpoint="/api/v1/spot/order", is_order=is_order
-    )
+def test_error_mapping(status: int, code: int | None, msg: str, is_order: bool, cls: type, unknown: bool) -> None:
+    error = error_from_response(status=status, code=code, msg=msg, endpoint="/api/v1/spot/order", is_order=is_order)
     assert type(error) is cls
     assert (error.status, error.code, error.msg) == (status, code, msg)
     assert error.outcome_unknown is unknown
@@ -160,9 +156,7 @@ async def test_keyed_endpoints_without_credentials_send_nothing(
     assert "API key" in str(caught.value) and caught.value.hint
 
 
-async def test_a_key_without_secret_reads_market_data_but_cannot_sign(
-    exchange: FakeExchange, clock: FakeClock
-) -> None:
+async def test_a_key_without_secret_reads_market_data_but_cannot_sign(exchange: FakeExchange, clock: FakeClock) -> None:
     exchange.on("GET", "/api/v1/spot/historicalTrades", "[]")
     async with JexClient(BASE, KEY, transport=exchange.transport(), time_ms=clock) as jex:
         assert jex.has_api_key and not jex.has_credentials

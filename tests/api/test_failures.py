@@ -71,9 +71,7 @@ async def test_order_5xx_is_not_retried_and_flagged_unknown(
     assert len(exchange.requests_to(ORDER_PATH)) == 1
 
 
-async def test_order_that_could_not_connect_was_not_sent(
-    client: JexClient, exchange: FakeExchange
-) -> None:
+async def test_order_that_could_not_connect_was_not_sent(client: JexClient, exchange: FakeExchange) -> None:
     await client.sync_time()
     exchange.on_call("POST", ORDER_PATH, raiser(httpx.ConnectError, "[Errno 111] Connection refused"))
     with pytest.raises(ConnectionFailed) as caught:
@@ -83,9 +81,7 @@ async def test_order_that_could_not_connect_was_not_sent(
     assert len(exchange.requests_to(ORDER_PATH)) == 1
 
 
-async def test_read_failures_are_not_retried_either(
-    client: JexClient, exchange: FakeExchange
-) -> None:
+async def test_read_failures_are_not_retried_either(client: JexClient, exchange: FakeExchange) -> None:
     exchange.on("GET", "/api/v1/account", "", status=500)
     exchange.on("GET", "/api/v1/account", fx.ACCOUNT)
     with pytest.raises(ServerError) as caught:

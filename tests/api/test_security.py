@@ -43,9 +43,7 @@ def test_client_repr_masks_the_key_and_hides_the_secret() -> None:
     assert jex.has_credentials
 
 
-async def test_errors_never_carry_secret_key_or_signature(
-    client: JexClient, exchange: FakeExchange
-) -> None:
+async def test_errors_never_carry_secret_key_or_signature(client: JexClient, exchange: FakeExchange) -> None:
     exchange.on("GET", "/api/v1/account", {"code": -1022, "msg": "Signature for this request is not valid."}, 400)
     exchange.on("POST", "/api/v1/spot/order", "", status=500)
 

@@ -13,8 +13,7 @@ from jextui.api import JexClient
 from jextui.api.signing import sign, total_params, verify
 
 VECTOR_1_PARAMS = (
-    "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1"
-    "&recvWindow=5000&timestamp=1499827319559"
+    "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
 )
 VECTOR_1_SIGNATURE = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
 VECTOR_2_QUERY = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC"
@@ -33,8 +32,7 @@ def test_vector_1_all_in_the_body() -> None:
 def test_vector_2_mixed_query_and_body() -> None:
     message = total_params(VECTOR_2_QUERY, VECTOR_2_BODY)
     assert message == (
-        "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTCquantity=1&price=0.1"
-        "&recvWindow=5000&timestamp=1499827319559"
+        "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTCquantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
     )
     assert sign(SECRET, message) == VECTOR_2_SIGNATURE
 
@@ -59,9 +57,7 @@ async def test_client_produces_the_vector_1_signature(
     assert sent.headers["X-JEX-APIKEY"] == KEY
 
 
-async def test_client_signs_the_query_string_on_get(
-    client: JexClient, exchange: FakeExchange
-) -> None:
+async def test_client_signs_the_query_string_on_get(client: JexClient, exchange: FakeExchange) -> None:
     exchange.on("GET", "/api/v1/spot/order", fx.GET_ORDER)
     await client.get_order("LTCBTC", 2208)
     message, signature = split_signature(exchange.last)
@@ -71,9 +67,7 @@ async def test_client_signs_the_query_string_on_get(
 
 
 @pytest.mark.parametrize("asset", ["BTC", "a&b=c%", "币"])
-async def test_signature_covers_the_exact_encoded_bytes(
-    client: JexClient, exchange: FakeExchange, asset: str
-) -> None:
+async def test_signature_covers_the_exact_encoded_bytes(client: JexClient, exchange: FakeExchange, asset: str) -> None:
     """Characters that need percent-encoding are signed as they are sent."""
     exchange.on("GET", "/wapi/v1/depositAddress", fx.DEPOSIT_ADDRESS)
     await client.deposit_address(asset)

@@ -147,8 +147,9 @@ async def test_an_unknown_stream_is_refused_and_reported_down(sandbox: Any) -> N
 async def test_a_stalled_connection_is_replaced(make_sandbox: Callable[..., Any]) -> None:
     sandbox = make_sandbox(admin=True)
     rec = Recorder()
-    streams = MarketStreams(stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status, backoff=FAST,
-                            stall_after_s=1.5)
+    streams = MarketStreams(
+        stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status, backoff=FAST, stall_after_s=1.5
+    )
     streams.set_streams([kline_stream("BTCUSDT", "1m")])
     task = await running(streams)
     try:
@@ -165,8 +166,9 @@ async def test_a_stalled_connection_is_replaced(make_sandbox: Callable[..., Any]
 
 async def test_the_connection_is_replaced_before_its_lifetime_ends(sandbox: Any) -> None:
     rec = Recorder()
-    streams = MarketStreams(stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status, backoff=FAST,
-                            max_lifetime_s=0.6)
+    streams = MarketStreams(
+        stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status, backoff=FAST, max_lifetime_s=0.6
+    )
     streams.set_streams([kline_stream("BTCUSDT", "1m")])
     task = await running(streams)
     try:
@@ -195,9 +197,9 @@ async def test_the_servers_lifetime_close_is_followed_by_a_reconnect(make_sandbo
 async def test_changing_the_streams_keeps_unchanged_connections(sandbox: Any) -> None:
     rec = Recorder()
     streams = MarketStreams(stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status, backoff=FAST)
-    first = [kline_stream(s, "1m") for s in ("BTCUSDT", "ETHUSDT", "LTCBTC", "ETHBTC", "JEXBTC", "JEXUSDT",
-                                             "DASHUSDT")] + [ticker_stream(s) for s in ("BTCUSDT", "ETHUSDT",
-                                                                                       "LTCBTC", "ETHBTC")]
+    first = [
+        kline_stream(s, "1m") for s in ("BTCUSDT", "ETHUSDT", "LTCBTC", "ETHBTC", "JEXBTC", "JEXUSDT", "DASHUSDT")
+    ] + [ticker_stream(s) for s in ("BTCUSDT", "ETHUSDT", "LTCBTC", "ETHBTC")]
     streams.set_streams(first)  # 11 streams: two connections
     task = await running(streams)
     try:
@@ -238,8 +240,7 @@ class UserRecorder:
 async def test_user_stream_reports_orders_and_balances(sandbox: Any) -> None:
     rec = UserRecorder()
     async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as client:
-        user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status,
-                              backoff=FAST)
+        user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status, backoff=FAST)
         assert "key" not in repr(user).lower().replace("keys_taken", "")
         task = await running(user)
         try:
@@ -247,16 +248,19 @@ async def test_user_stream_reports_orders_and_balances(sandbox: Any) -> None:
             book = await client.depth("BTCUSDT", 5)
             price = book.bids[-1].price
             placed = await client.new_order("BTCUSDT", "BUY", Decimal("0.001"), price)
-            await wait_for(lambda: any(isinstance(e, ExecSpotReport) for e in rec.events)
-                           and any(isinstance(e, AccountSpotInfo) for e in rec.events))
+            await wait_for(
+                lambda: (
+                    any(isinstance(e, ExecSpotReport) for e in rec.events)
+                    and any(isinstance(e, AccountSpotInfo) for e in rec.events)
+                )
+            )
             report = next(e for e in rec.events if isinstance(e, ExecSpotReport))
             assert int(report.order_id) == int(placed.order_id) and report.status == "NEW"
             assert report.price == price and report.side == "BUY"
             info = next(e for e in rec.events if isinstance(e, AccountSpotInfo))
             assert any(b.asset == "USDT" for b in info.balances)
             await client.cancel_order("BTCUSDT", order_id=int(placed.order_id))
-            await wait_for(lambda: any(isinstance(e, ExecSpotReport) and e.status == "CANCELED"
-                                       for e in rec.events))
+            await wait_for(lambda: any(isinstance(e, ExecSpotReport) and e.status == "CANCELED" for e in rec.events))
             assert user.keys_taken == 1
         finally:
             await finish(user, task)
@@ -266,8 +270,9 @@ async def test_an_expired_listen_key_is_renewed(make_sandbox: Callable[..., Any]
     sandbox = make_sandbox(listen_key_ttl_ms=800)
     rec = UserRecorder()
     async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as client:
-        user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status,
-                              backoff=FAST, keepalive_s=600)
+        user = UserDataStream(
+            client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status, backoff=FAST, keepalive_s=600
+        )
         task = await running(user)
         try:
             await wait_for(lambda: rec.lives() >= 2 and user.keys_taken >= 2)
@@ -282,8 +287,9 @@ async def test_keepalives_keep_a_short_lived_key(make_sandbox: Callable[..., Any
     sandbox = make_sandbox(listen_key_ttl_ms=3000)
     rec = UserRecorder()
     async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as client:
-        user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status,
-                              backoff=FAST, keepalive_s=0.3)
+        user = UserDataStream(
+            client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status, backoff=FAST, keepalive_s=0.3
+        )
         task = await running(user)
         try:
             await wait_for(lambda: user.keepalives_sent >= 13)  # about 4 s: longer than the key's lifetime
@@ -295,8 +301,7 @@ async def test_keepalives_keep_a_short_lived_key(make_sandbox: Callable[..., Any
 async def test_a_key_deleted_elsewhere_is_replaced(sandbox: Any) -> None:
     rec = UserRecorder()
     async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as client:
-        user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status,
-                              backoff=FAST)
+        user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status, backoff=FAST)
         task = await running(user)
         try:
             await wait_for(lambda: user.status.state == "live")
@@ -325,8 +330,14 @@ async def test_a_keepalive_answered_with_1125_renews_the_key(sandbox: Any) -> No
             await self.client.keepalive_user_stream(key)
 
     async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as client:
-        user = UserDataStream(Rest(client), stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status,
-                              backoff=FAST, keepalive_s=0.3)
+        user = UserDataStream(
+            Rest(client),
+            stream_url_from_rest(sandbox.base_url),
+            rec.on_event,
+            rec.on_status,
+            backoff=FAST,
+            keepalive_s=0.3,
+        )
         task = await running(user)
         try:
             await wait_for(lambda: user.keys_taken >= 2 and rec.lives() >= 2)
@@ -337,8 +348,7 @@ async def test_a_keepalive_answered_with_1125_renews_the_key(sandbox: Any) -> No
 async def test_without_credentials_the_user_stream_is_down_not_crashing(sandbox: Any) -> None:
     rec = UserRecorder()
     async with JexClient(sandbox.base_url) as client:
-        user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status,
-                              backoff=FAST)
+        user = UserDataStream(client, stream_url_from_rest(sandbox.base_url), rec.on_event, rec.on_status, backoff=FAST)
         task = await running(user)
         try:
             await wait_for(lambda: user.status.state == "down")

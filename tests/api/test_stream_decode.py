@@ -59,12 +59,20 @@ def test_kline_mini_ticker_and_ticker() -> None:
     assert kline.bar.interval == "1m" and kline.bar.open_time == 1765099980000
     assert kline.bar.close_time == 1765100039999
     assert (kline.bar.open, kline.bar.high, kline.bar.low, kline.bar.close) == (
-        Decimal("2250.10"), Decimal("2252.00"), Decimal("2249.90"), Decimal("2251.35"))
+        Decimal("2250.10"),
+        Decimal("2252.00"),
+        Decimal("2249.90"),
+        Decimal("2251.35"),
+    )
     assert kline.bar.volume == Decimal("13.5") and kline.bar.quote_volume == Decimal("30390.12")
     mini = decode_market("ltcbtc@spotMiniTicker", p.MINI_TICKER)
     assert isinstance(mini, MiniTickerEvent)
     assert (mini.open, mini.close, mini.high, mini.low) == (
-        Decimal("0.00120"), Decimal("0.00123"), Decimal("0.00130"), Decimal("0.00119"))
+        Decimal("0.00120"),
+        Decimal("0.00123"),
+        Decimal("0.00130"),
+        Decimal("0.00119"),
+    )
     ticker = decode_market("btcusdt@spotTicker", p.TICKER)
     assert isinstance(ticker, TickerEvent)
     assert ticker.price_change == Decimal("-120.50")
@@ -85,7 +93,9 @@ def test_depth_streams() -> None:
     partial = decode_market("btcusdt@spotDepth10", p.PARTIAL_DEPTH)
     assert isinstance(partial, PartialDepthEvent)
     assert [(lv.price, lv.qty) for lv in partial.bids] == [
-        (Decimal("43010.00"), Decimal("0.500")), (Decimal("43009.50"), Decimal("1.2"))]
+        (Decimal("43010.00"), Decimal("0.500")),
+        (Decimal("43009.50"), Decimal("1.2")),
+    ]
     diff = decode_market("btcusdt@spotDepth", p.DIFF_DEPTH)
     assert isinstance(diff, DiffDepthEvent)
     assert diff.version == 90817 and diff.event_time is None
@@ -161,8 +171,12 @@ def test_stream_names() -> None:
     assert ticker_stream("LTCBTC") == "ltcbtc@spotTicker"
     assert partial_depth_stream("BTCUSDT", 20) == "btcusdt@spotDepth20"
     assert diff_depth_stream("BTCUSDT") == "btcusdt@spotDepth"
-    for bad in (lambda: kline_stream("BTCUSDT", "1M"), lambda: partial_depth_stream("BTCUSDT", 50),
-                lambda: trade_stream("BTC/USDT"), lambda: trade_stream("")):
+    for bad in (
+        lambda: kline_stream("BTCUSDT", "1M"),
+        lambda: partial_depth_stream("BTCUSDT", 50),
+        lambda: trade_stream("BTC/USDT"),
+        lambda: trade_stream(""),
+    ):
         with pytest.raises(ValueError):
             bad()
 
@@ -203,7 +217,8 @@ def test_default_stream_url() -> None:
 def test_addresses_and_chunks() -> None:
     assert raw_url("ws://h:1/", "btcusdt@spotTrade") == "ws://h:1/ws/btcusdt@spotTrade"
     assert combined_url("ws://h:1", ["a@spotTrade", "!spotTicker@arr"]) == (
-        "ws://h:1/stream?streams=a@spotTrade/!spotTicker@arr")
+        "ws://h:1/stream?streams=a@spotTrade/!spotTicker@arr"
+    )
     with pytest.raises(ValueError):
         combined_url("ws://h:1", [])
     with pytest.raises(ValueError):
@@ -234,7 +249,7 @@ def test_decode_errors_say_where_and_what() -> None:
         decode_user(p.EXEC_REPORT.replace(b'"z":"0.040"', b'"z":true'))
     assert info.value.stream == "user data stream" and "$.z" in info.value.detail
     with pytest.raises(StreamDecodeError) as info:
-        decode_user(b"{\"e\":")
+        decode_user(b'{"e":')
     assert info.value.stream == "user data stream" and info.value.detail.startswith("not JSON (")
 
 

@@ -93,8 +93,9 @@ async def test_a_submit_whose_answer_is_dropped_goes_through_the_unknown_path(
     server = make_sandbox(fault_drop_rate=1.0, fault_phase="after", fault_paths=(ORDER_PATH,), fault_limit=1)
     async with JexClient(server.base_url, server.api_key, server.api_secret) as client:
         await client.sync_time()
-        journal = OrderJournal(tmp_path / "journal.sqlite", base_url=server.base_url,
-                               account=account_identity(server.api_key))
+        journal = OrderJournal(
+            tmp_path / "journal.sqlite", base_url=server.base_url, account=account_identity(server.api_key)
+        )
         try:
             outcome = await OrderSubmitter(client, journal).submit(REQUEST)
         finally:
@@ -136,17 +137,29 @@ def _failure(kind: type[httpx.RequestError], cause: BaseException | None, url: s
         return exc
 
 
-@pytest.mark.parametrize(("kind", "cause", "words"), [
-    (httpx.ConnectError, socket.gaierror(-2, "Name or service not known"), "api.jex.test: no such host (DNS)"),
-    (httpx.ConnectError, ssl.SSLCertVerificationError(1, "certificate verify failed"),
-     "api.jex.test: untrusted TLS certificate"),
-    (httpx.ConnectError, OSError(errno.ENETUNREACH, "Network is unreachable"),
-     "api.jex.test unreachable (no route)"),
-    (httpx.ConnectError, ConnectionRefusedError(errno.ECONNREFUSED, "Connect call failed"),
-     "api.jex.test refused to connect"),
-    (httpx.ConnectTimeout, None, "api.jex.test: no connection in time"),
-    (httpx.RemoteProtocolError, None, "api.jex.test dropped the connection"),
-])
+@pytest.mark.parametrize(
+    ("kind", "cause", "words"),
+    [
+        (httpx.ConnectError, socket.gaierror(-2, "Name or service not known"), "api.jex.test: no such host (DNS)"),
+        (
+            httpx.ConnectError,
+            ssl.SSLCertVerificationError(1, "certificate verify failed"),
+            "api.jex.test: untrusted TLS certificate",
+        ),
+        (
+            httpx.ConnectError,
+            OSError(errno.ENETUNREACH, "Network is unreachable"),
+            "api.jex.test unreachable (no route)",
+        ),
+        (
+            httpx.ConnectError,
+            ConnectionRefusedError(errno.ECONNREFUSED, "Connect call failed"),
+            "api.jex.test refused to connect",
+        ),
+        (httpx.ConnectTimeout, None, "api.jex.test: no connection in time"),
+        (httpx.RemoteProtocolError, None, "api.jex.test dropped the connection"),
+    ],
+)
 def test_each_failure_has_short_words_naming_the_host(
     kind: type[httpx.RequestError], cause: BaseException | None, words: str
 ) -> None:

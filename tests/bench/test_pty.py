@@ -164,8 +164,9 @@ def test_spawn_runs_a_program_at_the_given_size_and_quits_it(tmp_path: Path) -> 
 
 def test_a_program_that_ignores_the_quit_key_is_terminated(tmp_path: Path) -> None:
     env = isolated_env(os.environ, str(tmp_path))
-    busy_then_idle = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\n" \
-        "while True: time.sleep(1)"
+    busy_then_idle = (
+        "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\nwhile True: time.sleep(1)"
+    )
     process = spawn([sys.executable, "-c", busy_then_idle], cols=20, rows=5, env=env)
     deadline = time.monotonic() + 30
     while process.cpu_seconds() < 0.3:  # the CPU it burnt is read back from /proc
@@ -195,8 +196,7 @@ def test_cpu_time_counts_the_child_processes_too() -> None:
 
     from _pty import cpu_seconds, cpu_seconds_with_descendants, descendants
 
-    busy = ("import sys, time\nend = time.process_time() + 0.3\n"
-            "while time.process_time() < end: pass\nsys.stdin.read()")
+    busy = "import sys, time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\nsys.stdin.read()"
     child = subprocess.Popen([sys.executable, "-c", busy], stdin=subprocess.PIPE)
     try:
         assert child.pid in descendants(os.getpid())

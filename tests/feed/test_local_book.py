@@ -270,8 +270,9 @@ def test_snapshot_plus_diffs_equals_the_exchange_book(steps: list[Any], subscrib
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(change, min_size=1, max_size=4), min_size=2, max_size=20), st.data())
-def test_a_lost_diff_with_a_previous_version_is_always_seen(batches: list[list[tuple[str, int, int]]],
-                                                             data: st.DataObject) -> None:
+def test_a_lost_diff_with_a_previous_version_is_always_seen(
+    batches: list[list[tuple[str, int, int]]], data: st.DataObject
+) -> None:
     exchange = ExchangeModel()
     book = LocalBook("X")
     book.apply_snapshot(exchange.snapshot(), 0)

@@ -27,8 +27,18 @@ from jextui.feed import (
 from jextui.sandbox.clock import FixedClock
 
 WATCHED = ["BTCUSDT", "ETHUSDT", "DASHUSDT", "LTCBTC", "ETHBTC", "JEXBTC", "JEXUSDT"]
-PANES = (BookUpdate, TradesUpdate, KlinesUpdate, PricesUpdate, TickersUpdate, BookTickersUpdate,
-         SparklineUpdate, AccountUpdate, OpenOrdersUpdate, ExchangeInfoUpdate)
+PANES = (
+    BookUpdate,
+    TradesUpdate,
+    KlinesUpdate,
+    PricesUpdate,
+    TickersUpdate,
+    BookTickersUpdate,
+    SparklineUpdate,
+    AccountUpdate,
+    OpenOrdersUpdate,
+    ExchangeInfoUpdate,
+)
 
 
 async def run_until(worker: FeedWorker, done: Callable[[], bool], *, limit_s: float = 15.0) -> None:
@@ -57,8 +67,10 @@ async def test_every_pane_fills_from_a_real_sandbox(sandbox: Any) -> None:
 
         def complete() -> bool:
             statuses = seen(events, StatusUpdate)
-            return all(seen(events, kind) for kind in PANES) and bool(statuses) and (
-                statuses[-1].connection == "online" and statuses[-1].used_weight_1m is not None
+            return (
+                all(seen(events, kind) for kind in PANES)
+                and bool(statuses)
+                and (statuses[-1].connection == "online" and statuses[-1].used_weight_1m is not None)
             )
 
         await run_until(worker, complete)

@@ -73,9 +73,7 @@ def test_default_plan_really_sends_within_the_budget(n: int) -> None:
     for minute in (1, 2):
         start = T0 + minute * 60_000
         assert weight_per_minute(sent, start, start + 60_000) <= 960
-    assert weight_per_minute(sent, T0 + 60_000, T0 + 180_000) == pytest.approx(
-        s.plan(T0).planned_weight_1m, rel=0.05
-    )
+    assert weight_per_minute(sent, T0 + 60_000, T0 + 180_000) == pytest.approx(s.plan(T0).planned_weight_1m, rel=0.05)
 
 
 def test_module_docstring_states_the_computed_plan() -> None:

@@ -14,9 +14,15 @@ from jextui.feed.trade_tape import TradeTape, from_stream
 
 
 def streamed(trade_id: int, *, maker: bool = False) -> TradeEvent:
-    return TradeEvent(event_time=trade_id * 10 + 5, symbol="BTCUSDT", trade_id=trade_id,
-                      price=Decimal(f"100.{trade_id % 100:02d}"), qty=Decimal("0.5"),
-                      trade_time=trade_id * 10, buyer_maker=maker)
+    return TradeEvent(
+        event_time=trade_id * 10 + 5,
+        symbol="BTCUSDT",
+        trade_id=trade_id,
+        price=Decimal(f"100.{trade_id % 100:02d}"),
+        qty=Decimal("0.5"),
+        trade_time=trade_id * 10,
+        buyer_maker=maker,
+    )
 
 
 def rest(trade_id: int) -> HistoricalTrade:
@@ -29,8 +35,9 @@ def ids(tape: TradeTape) -> list[int]:
 
 def test_stream_trade_becomes_a_historical_trade() -> None:
     trade = from_stream(streamed(7, maker=True))
-    assert trade == HistoricalTrade(id=OrderId(7), price=Decimal("100.07"), qty=Decimal("0.5"),
-                                    time=70, buyer_maker=True)
+    assert trade == HistoricalTrade(
+        id=OrderId(7), price=Decimal("100.07"), qty=Decimal("0.5"), time=70, buyer_maker=True
+    )
 
 
 def test_backfill_and_stream_overlap_without_duplicates() -> None:

@@ -16,22 +16,55 @@ from jextui.feed.user_sequencer import FillNotice, Released, UserSequencer, stat
 D = Decimal
 
 
-def report(order_id: int, e: int, status: str, filled: str = "0", quote: str = "0", *,
-           symbol: str = "BTCUSDT", side: str = "BUY", qty: str = "1", price: str = "100") -> ExecSpotReport:
-    return ExecSpotReport(event_time=e, symbol=symbol, side=side, qty=D(qty), price=D(price), status=status,
-                          order_id=OrderId(order_id), filled_qty=D(filled), filled_quote=D(quote), order_time=1)
+def report(
+    order_id: int,
+    e: int,
+    status: str,
+    filled: str = "0",
+    quote: str = "0",
+    *,
+    symbol: str = "BTCUSDT",
+    side: str = "BUY",
+    qty: str = "1",
+    price: str = "100",
+) -> ExecSpotReport:
+    return ExecSpotReport(
+        event_time=e,
+        symbol=symbol,
+        side=side,
+        qty=D(qty),
+        price=D(price),
+        status=status,
+        order_id=OrderId(order_id),
+        filled_qty=D(filled),
+        filled_quote=D(quote),
+        order_time=1,
+    )
 
 
 def balances(e: int, **assets: tuple[str, str]) -> AccountSpotInfo:
-    return AccountSpotInfo(event_time=e, balances=[
-        UserBalance(asset=a, free=D(f), locked=D(lk)) for a, (f, lk) in assets.items()])
+    return AccountSpotInfo(
+        event_time=e, balances=[UserBalance(asset=a, free=D(f), locked=D(lk)) for a, (f, lk) in assets.items()]
+    )
 
 
-def rest_order(order_id: int, status: str = "NEW", executed: str = "0", *, symbol: str = "BTCUSDT",
-               quote: str = "0") -> Order:
-    return Order(symbol=symbol, order_id=OrderId(order_id), price=D(100), orig_qty=D(1), executed_qty=D(executed),
-                 cummulative_quote_qty=D(quote), status=status, time_in_force="IOC", type="LIMIT", side="SELL",
-                 time=order_id, update_time=order_id)
+def rest_order(
+    order_id: int, status: str = "NEW", executed: str = "0", *, symbol: str = "BTCUSDT", quote: str = "0"
+) -> Order:
+    return Order(
+        symbol=symbol,
+        order_id=OrderId(order_id),
+        price=D(100),
+        orig_qty=D(1),
+        executed_qty=D(executed),
+        cummulative_quote_qty=D(quote),
+        status=status,
+        time_in_force="IOC",
+        type="LIMIT",
+        side="SELL",
+        time=order_id,
+        update_time=order_id,
+    )
 
 
 def test_status_rank() -> None:
@@ -112,9 +145,21 @@ def test_orders_from_reports_carry_the_stream_fields() -> None:
     seq.push(report(9, 77, "NEW", side="SELL", qty="2", price="101.5", symbol="ETHUSDT"), 0)
     seq.release(0)
     (order,) = seq.open_orders("ETHUSDT")
-    assert order == Order(symbol="ETHUSDT", order_id=OrderId(9), price=D("101.5"), orig_qty=D(2),
-                          executed_qty=D(0), cummulative_quote_qty=D(0), status="NEW", time_in_force="",
-                          type="", side="SELL", time=1, update_time=77, working=True)
+    assert order == Order(
+        symbol="ETHUSDT",
+        order_id=OrderId(9),
+        price=D("101.5"),
+        orig_qty=D(2),
+        executed_qty=D(0),
+        cummulative_quote_qty=D(0),
+        status="NEW",
+        time_in_force="",
+        type="",
+        side="SELL",
+        time=1,
+        update_time=77,
+        working=True,
+    )
     assert seq.open_orders("BTCUSDT") == ()
     seq.push(report(9, 78, "CANCELED", side="sell", symbol="ETHUSDT"), 0)
     seq.release(0)
@@ -182,8 +227,7 @@ def test_balances_follow_event_time() -> None:
     seq.push(balances(15, BTC=("7", "7")), 0)  # older and late: ignored
     assert not seq.release(0).balances_changed
     assert out.balances_changed and not out.order_symbols and out
-    assert [(b.asset, b.free, b.locked) for b in seq.balances()] == [
-        ("BTC", D(1), D(0)), ("USDT", D(50), D(10))]
+    assert [(b.asset, b.free, b.locked) for b in seq.balances()] == [("BTC", D(1), D(0)), ("USDT", D(50), D(10))]
     assert seq.balance_time("BTC") == 20 and seq.balance_time("ETH") is None
     assert seq.duplicates == 1
     seq.push(balances(20, BTC=("1", "0")), 1)  # a duplicate
@@ -206,11 +250,32 @@ def test_reconcile_balances() -> None:
 
 
 def test_fill_notice_price() -> None:
-    notice = FillNotice(symbol="X", order_id=1, side="BUY", qty=D(2), quote=D(5), filled_qty=D(2), order_qty=D(2),
-                        status="FILLED", event_time=1)
+    notice = FillNotice(
+        symbol="X",
+        order_id=1,
+        side="BUY",
+        qty=D(2),
+        quote=D(5),
+        filled_qty=D(2),
+        order_qty=D(2),
+        status="FILLED",
+        event_time=1,
+    )
     assert notice.price == D("2.5")
-    assert FillNotice(symbol="X", order_id=1, side="BUY", qty=D(0), quote=D(0), filled_qty=D(0), order_qty=D(1),
-                      status="NEW", event_time=1).price is None
+    assert (
+        FillNotice(
+            symbol="X",
+            order_id=1,
+            side="BUY",
+            qty=D(0),
+            quote=D(0),
+            filled_qty=D(0),
+            order_qty=D(1),
+            status="NEW",
+            event_time=1,
+        ).price
+        is None
+    )
 
 
 def test_bad_hold_and_released_truthiness() -> None:
@@ -235,8 +300,11 @@ def test_fills_are_announced_once_each_whatever_the_delivery(fills: list[int], d
     for index, step in enumerate(steps):
         filled += step
         last = index == len(steps) - 1
-        events.append(report(1, 101 + index, "FILLED" if last else "PARTIALLY_FILLED", str(filled),
-                             str(filled * 100), qty=str(total)))
+        events.append(
+            report(
+                1, 101 + index, "FILLED" if last else "PARTIALLY_FILLED", str(filled), str(filled * 100), qty=str(total)
+            )
+        )
     repeats = data.draw(st.lists(st.sampled_from(events), max_size=8))
     delivery = data.draw(st.permutations([*events, *repeats]))
     seq = UserSequencer(hold_ms=50)
@@ -281,8 +349,16 @@ def test_a_notice_carries_the_report_fields() -> None:
     seq.push(report(8, 55, "PARTIALLY_FILLED", "0.5", "0.25", symbol="JEXBTC", side="SELL", qty="2"), 0)
     (notice,) = seq.release(0).notices
     assert dataclasses.replace(notice, order=None) == FillNotice(
-        symbol="JEXBTC", order_id=8, side="SELL", qty=D("0.5"), quote=D("0.25"),
-        filled_qty=D("0.5"), order_qty=D(2), status="PARTIALLY_FILLED", event_time=55)
+        symbol="JEXBTC",
+        order_id=8,
+        side="SELL",
+        qty=D("0.5"),
+        quote=D("0.25"),
+        filled_qty=D("0.5"),
+        order_qty=D(2),
+        status="PARTIALLY_FILLED",
+        event_time=55,
+    )
     assert notice.price == D("0.5")
     assert notice.order is not None  # the order as the report left it, for the fill announcement
     assert (notice.order.order_id, notice.order.side, notice.order.executed_qty) == (8, "SELL", D("0.5"))

@@ -327,8 +327,9 @@ async def test_after_a_429_nothing_is_sent_until_retry_after(make: Any) -> None:
         blocked["at"] = h.clock.now
         h.client.rate.blocked_until_ms = h.clock.now + 30_000
         h.client.rate.block_reason = "429"
-        return RateLimited(retry_after=30.0, code=-1003, msg="Too many requests", status=429,
-                           endpoint="/api/v1/spot/depth")
+        return RateLimited(
+            retry_after=30.0, code=-1003, msg="Too many requests", status=429, endpoint="/api/v1/spot/depth"
+        )
 
     await h.start()
     await h.advance(1000)
@@ -352,8 +353,9 @@ async def test_after_a_429_nothing_is_sent_until_retry_after(make: Any) -> None:
 
 async def test_a_418_ban_is_respected_even_without_the_clients_rate_state(make: Any) -> None:
     h = Harness()
-    h.client.fail["depth"] = IpBanned(retry_after=120.0, code=None, msg="banned", status=418,
-                                      endpoint="/api/v1/spot/depth")
+    h.client.fail["depth"] = IpBanned(
+        retry_after=120.0, code=None, msg="banned", status=418, endpoint="/api/v1/spot/depth"
+    )
     await h.start()
     await h.advance(50)
     first = h.client.called("depth")[0][0]
@@ -372,8 +374,11 @@ async def test_weight_used_by_another_program_slows_the_worker(make: Any) -> Non
     await h.advance(70_000)
     await h.stop()
     start = h.client.calls[0][0] + 10_000
-    sent = sum({"historical_trades": 5, "open_orders": 5, "ticker_24hr": 1, "ticker_price": 2,
-                "book_ticker": 2}.get(name, 1) for t, name, _ in h.client.calls if start <= t < start + 60_000)
+    sent = sum(
+        {"historical_trades": 5, "open_orders": 5, "ticker_24hr": 1, "ticker_price": 2, "book_ticker": 2}.get(name, 1)
+        for t, name, _ in h.client.calls
+        if start <= t < start + 60_000
+    )
     assert sent + 500 <= 960
     assert h.worker.plan.external_weight_1m >= 500
     assert "Other programs" in h.status().message
@@ -431,8 +436,16 @@ async def test_bad_control_values_get_clear_messages(make: Any) -> None:
 
 async def test_connection_state_starts_connecting_and_a_server_in_trouble_is_degraded(make: Any) -> None:
     h = Harness()
-    for name in ("depth", "trades", "klines", "ticker_price", "ticker_24hr", "book_ticker", "sync_time",
-                 "exchange_info"):
+    for name in (
+        "depth",
+        "trades",
+        "klines",
+        "ticker_price",
+        "ticker_24hr",
+        "book_ticker",
+        "sync_time",
+        "exchange_info",
+    ):
         h.client.fail[name] = server_error(f"/{name}")
     await h.start()
     assert h.of(StatusUpdate)[0].connection == "connecting"

@@ -5,10 +5,17 @@ from __future__ import annotations
 from jextui.portfolio import Pair
 from jextui.portfolio.live import HISTORY_WEIGHT, MAX_SYMBOLS, affordable_symbols, history_symbols
 
-PAIRS = {p.symbol: p for p in (
-    Pair("BTCUSDT", "BTC", "USDT"), Pair("ETHUSDT", "ETH", "USDT"), Pair("ETHBTC", "ETH", "BTC"),
-    Pair("LTCBTC", "LTC", "BTC"), Pair("DASHUSDT", "DASH", "USDT"), Pair("DASHETH", "DASH", "ETH"),
-)}  # fmt: skip
+PAIRS = {
+    p.symbol: p
+    for p in (
+        Pair("BTCUSDT", "BTC", "USDT"),
+        Pair("ETHUSDT", "ETH", "USDT"),
+        Pair("ETHBTC", "ETH", "BTC"),
+        Pair("LTCBTC", "LTC", "BTC"),
+        Pair("DASHUSDT", "DASH", "USDT"),
+        Pair("DASHETH", "DASH", "ETH"),
+    )
+}
 
 
 def test_watched_and_journalled_first_then_each_held_assets_pairs_with_the_valuation_asset_and_btc() -> None:

@@ -49,10 +49,19 @@ def btc_fill(side: str, qty: str, quote: str, fee: str, minute: int) -> Fill:
 #   SELL 0.5   BTC for 33000 USDT, fee 33 USDT    -> proceeds 32967, cost removed 30530.5,
 #                                                    realised 2436.5; hold 1.5, cost 91591.5
 #   now 64000: value 96000, unrealised 96000 - 91591.5 = 4408.5
-FILLS = [btc_fill("BUY", "1.001", "60060", "0.001", 0), btc_fill("BUY", "1.001", "62062", "0.001", 5),
-         btc_fill("SELL", "0.5", "33000", "33", 9)]
-HOLDINGS = [Holding("BTC", D("1.2"), D("0.3")), Holding("ETH", D("10"), D("0")), Holding("XYZ", D("1000"), D("0")),
-            Holding("NOPE", D("5"), D("0")), Holding("USDT", D("9000"), D("1000")), Holding("LTC", D("0"), D("0"))]
+FILLS = [
+    btc_fill("BUY", "1.001", "60060", "0.001", 0),
+    btc_fill("BUY", "1.001", "62062", "0.001", 5),
+    btc_fill("SELL", "0.5", "33000", "33", 9),
+]
+HOLDINGS = [
+    Holding("BTC", D("1.2"), D("0.3")),
+    Holding("ETH", D("10"), D("0")),
+    Holding("XYZ", D("1000"), D("0")),
+    Holding("NOPE", D("5"), D("0")),
+    Holding("USDT", D("9000"), D("1000")),
+    Holding("LTC", D("0"), D("0")),
+]
 LAST = {"BTCUSDT": D("64000"), "ETHUSDT": D("3000"), "ETHBTC": D("0.05"), "XYZBTC": D("0.00001")}
 OPEN = {"BTCUSDT": D("60000"), "ETHUSDT": D("3200"), "ETHBTC": D("0.05"), "XYZBTC": D("0.00001")}
 
@@ -119,19 +128,35 @@ def test_routes_direct_inverse_and_through_btc() -> None:
 
 
 def _order(side: Side, qty: str, quote: str, time: int, update: int, order_id: int = 1) -> Order:
-    return Order(symbol="BTCUSDT", order_id=OrderId(order_id), price=D("1"), orig_qty=D(qty), executed_qty=D(qty),
-                 cummulative_quote_qty=D(quote), status="FILLED", time_in_force="GTC", type="LIMIT", side=side,
-                 time=time, update_time=update)
+    return Order(
+        symbol="BTCUSDT",
+        order_id=OrderId(order_id),
+        price=D("1"),
+        orig_qty=D(qty),
+        executed_qty=D(qty),
+        cummulative_quote_qty=D(quote),
+        status="FILLED",
+        time_in_force="GTC",
+        type="LIMIT",
+        side=side,
+        time=time,
+        update_time=update,
+    )
 
 
 def test_fees_from_rates_maker_when_the_order_rested() -> None:
     rates = {"BTCUSDT": (D("0.0008"), D("0.001"))}
-    taker_buy, maker_sell, last = fills_from_orders([
-        _order("BUY", "0.123457", "7901.25", T0, T0),
-        _order("SELL", "0.1", "6400.01", T0, T0 + 5, 2),
-        _order("BUY", "0", "0", T0, T0, 3),
-        _order("BUY", "0.1", "1", T0, T0, 4),
-    ], PAIRS, rates, "USDT")
+    taker_buy, maker_sell, last = fills_from_orders(
+        [
+            _order("BUY", "0.123457", "7901.25", T0, T0),
+            _order("SELL", "0.1", "6400.01", T0, T0 + 5, 2),
+            _order("BUY", "0", "0", T0, T0, 3),
+            _order("BUY", "0.1", "1", T0, T0, 4),
+        ],
+        PAIRS,
+        rates,
+        "USDT",
+    )
     assert (taker_buy.fee, taker_buy.fee_asset) == (D("0.00012345"), "BTC")  # 0.000123457 rounded down
     assert (maker_sell.fee, maker_sell.fee_asset) == (D("5.12000800"), "USDT")
     assert maker_sell.time_ms == T0 + 5 and maker_sell.value == D("6400.01")
@@ -148,8 +173,10 @@ async def trader(make_sandbox: Any) -> AsyncIterator[tuple[Any, JexClient, JexCl
     key, secret = "traderkey0000000001", "tradersecret00000001"
     server.call(lambda ex: ex.engine.add_account("trader", {"USDT": D("100000"), "BTC": D("0")}))
     server.keys.add(key, secret, "trader")
-    async with JexClient(server.base_url, key, secret) as mine, \
-            JexClient(server.base_url, server.api_key, server.api_secret) as other:
+    async with (
+        JexClient(server.base_url, key, secret) as mine,
+        JexClient(server.base_url, server.api_key, server.api_secret) as other,
+    ):
         yield server, mine, other
 
 
@@ -162,9 +189,14 @@ async def test_pnl_of_real_sandbox_fills_matches_the_settled_balances(trader: tu
     _, mine, other = trader
     maker_rate, taker_rate = D("0.0008"), D("0.001")
     book = await mine.book_ticker("BTCUSDT")
-    bought = await mine.new_order("BTCUSDT", "BUY", D("0.05"), (book.ask_price * D("1.01")).quantize(D("0.01")),
-                                  time_in_force="IOC",
-                                  resp_type="RESULT")
+    bought = await mine.new_order(
+        "BTCUSDT",
+        "BUY",
+        D("0.05"),
+        (book.ask_price * D("1.01")).quantize(D("0.01")),
+        time_in_force="IOC",
+        resp_type="RESULT",
+    )
     assert bought.executed_qty == D("0.05")
     cost = bought.cummulative_quote_qty
     fee_btc = (D("0.05") * taker_rate).quantize(D("1e-8"), "ROUND_DOWN")
@@ -174,7 +206,7 @@ async def test_pnl_of_real_sandbox_fills_matches_the_settled_balances(trader: tu
     assert abs(account["BTC"].free - held) <= D("1e-8") * 20
 
     ask = (await mine.book_ticker("BTCUSDT")).ask_price
-    sell_price = (ask - D("0.01"))  # inside the spread: rests
+    sell_price = ask - D("0.01")  # inside the spread: rests
     placed = await mine.new_order("BTCUSDT", "SELL", D("0.02"), sell_price, resp_type="RESULT")
     assert placed.status == "NEW"
     await _after(mine, placed.transact_time)
@@ -234,8 +266,9 @@ async def test_a_cross_pair_fill_is_valued_at_its_minutes_close(trader: tuple[An
     _, mine, _ = trader
     taker = D("0.001")
     ask = (await mine.book_ticker("BTCUSDT")).ask_price
-    btc = await mine.new_order("BTCUSDT", "BUY", D("0.05"), (ask * D("1.01")).quantize(D("0.01")),
-                               time_in_force="IOC", resp_type="RESULT")
+    btc = await mine.new_order(
+        "BTCUSDT", "BUY", D("0.05"), (ask * D("1.01")).quantize(D("0.01")), time_in_force="IOC", resp_type="RESULT"
+    )
     eth_ask = (await mine.book_ticker("ETHBTC")).ask_price
     eth = await mine.new_order("ETHBTC", "BUY", D("0.05"), eth_ask, time_in_force="IOC", resp_type="RESULT")
     assert eth.executed_qty == D("0.05")

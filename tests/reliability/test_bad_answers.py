@@ -50,39 +50,55 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("exchange_info", "/api/v1/exchangeInfo", fx.EXCHANGE_INFO, lambda c: c.exchange_info()),
     Endpoint("depth", "/api/v1/spot/depth", fx.DEPTH, lambda c: c.depth("JEXBTC", limit=5)),
     Endpoint("trades", "/api/v1/spot/trades", fx.TRADES, lambda c: c.trades("JEXBTC")),
-    Endpoint("historical_trades", "/api/v1/spot/historicalTrades", fx.HISTORICAL_TRADES,
-             lambda c: c.historical_trades("JEXBTC")),
+    Endpoint(
+        "historical_trades",
+        "/api/v1/spot/historicalTrades",
+        fx.HISTORICAL_TRADES,
+        lambda c: c.historical_trades("JEXBTC"),
+    ),
     Endpoint("klines", "/api/v1/spot/klines", fx.KLINES, lambda c: c.klines("JEXBTC", "1m")),
     Endpoint("avg_price", "/api/v1/spot/avgPrice", fx.AVG_PRICE, lambda c: c.avg_price("JEXBTC")),
     Endpoint("ticker_24hr", "/api/v1/spot/ticker/24hr", fx.TICKER_24HR, lambda c: c.ticker_24hr("BNBBTC")),
     Endpoint("ticker_24hr_all", "/api/v1/spot/ticker/24hr", fx.TICKER_24HR_ALL, lambda c: c.ticker_24hr()),
     Endpoint("ticker_price", "/api/v1/spot/ticker/price", fx.TICKER_PRICE, lambda c: c.ticker_price("LTCBTC")),
     Endpoint("ticker_price_all", "/api/v1/spot/ticker/price", fx.TICKER_PRICE_ALL, lambda c: c.ticker_price()),
-    Endpoint("book_ticker", "/api/v1/spot/ticker/bookTicker", fx.BOOK_TICKER,
-             lambda c: c.book_ticker("LTCBTC")),
+    Endpoint("book_ticker", "/api/v1/spot/ticker/bookTicker", fx.BOOK_TICKER, lambda c: c.book_ticker("LTCBTC")),
     Endpoint("book_ticker_all", "/api/v1/spot/ticker/bookTicker", fx.BOOK_TICKER_ALL, lambda c: c.book_ticker()),
-    Endpoint("new_order_ack", "/api/v1/spot/order", fx.ORDER_ACK,
-             lambda c: c.new_order("JEXBTC", "BUY", D("1"), D("0.00001464"))),
-    Endpoint("new_order_result", "/api/v1/spot/order", fx.ORDER_RESULT,
-             lambda c: c.new_order("JEXBTC", "BUY", D("1"), D("0.00001464"), resp_type="RESULT")),
-    Endpoint("test_order", "/api/v1/spot/order/test", fx.TEST_ORDER,
-             lambda c: c.test_order("JEXBTC", "BUY", D("1"), D("0.00001464"))),
+    Endpoint(
+        "new_order_ack",
+        "/api/v1/spot/order",
+        fx.ORDER_ACK,
+        lambda c: c.new_order("JEXBTC", "BUY", D("1"), D("0.00001464")),
+    ),
+    Endpoint(
+        "new_order_result",
+        "/api/v1/spot/order",
+        fx.ORDER_RESULT,
+        lambda c: c.new_order("JEXBTC", "BUY", D("1"), D("0.00001464"), resp_type="RESULT"),
+    ),
+    Endpoint(
+        "test_order",
+        "/api/v1/spot/order/test",
+        fx.TEST_ORDER,
+        lambda c: c.test_order("JEXBTC", "BUY", D("1"), D("0.00001464")),
+    ),
     Endpoint("get_order", "/api/v1/spot/order", fx.GET_ORDER, lambda c: c.get_order("JEXBTC", 76)),
     Endpoint("cancel_order", "/api/v1/spot/order", fx.CANCEL_ORDER, lambda c: c.cancel_order("JEXBTC", 76)),
     Endpoint("open_orders", "/api/v1/spot/openOrders", fx.OPEN_ORDERS, lambda c: c.open_orders("JEXBTC")),
-    Endpoint("history_orders", "/api/v1/spot/historyOrders", fx.HISTORY_ORDERS,
-             lambda c: c.history_orders("JEXBTC")),
+    Endpoint("history_orders", "/api/v1/spot/historyOrders", fx.HISTORY_ORDERS, lambda c: c.history_orders("JEXBTC")),
     Endpoint("account", "/api/v1/account", fx.ACCOUNT, lambda c: c.account()),
     Endpoint("asset_detail", "/wapi/v1/assetDetail", fx.ASSET_DETAIL, lambda c: c.asset_detail()),
-    Endpoint("deposit_address", "/wapi/v1/depositAddress", fx.DEPOSIT_ADDRESS,
-             lambda c: c.deposit_address("BTC")),
+    Endpoint("deposit_address", "/wapi/v1/depositAddress", fx.DEPOSIT_ADDRESS, lambda c: c.deposit_address("BTC")),
     Endpoint("deposit_history", "/wapi/v1/depositHistory", fx.DEPOSIT_HISTORY, lambda c: c.deposit_history()),
     Endpoint("trade_fee", "/wapi/v1/tradeFee", fx.TRADE_FEE, lambda c: c.trade_fee()),
-    Endpoint("withdraw_history", "/wapi/v1/withdrawHistory", fx.WITHDRAW_HISTORY,
-             lambda c: c.withdraw_history()),
+    Endpoint("withdraw_history", "/wapi/v1/withdrawHistory", fx.WITHDRAW_HISTORY, lambda c: c.withdraw_history()),
     Endpoint("start_user_stream", "/api/v1/userDataStream", fx.LISTEN_KEY, lambda c: c.start_user_stream()),
-    Endpoint("keepalive_user_stream", "/api/v1/userDataStream", fx.PING,
-             lambda c: c.keepalive_user_stream("pqia91ma19a5s61cv6a81va6")),
+    Endpoint(
+        "keepalive_user_stream",
+        "/api/v1/userDataStream",
+        fx.PING,
+        lambda c: c.keepalive_user_stream("pqia91ma19a5s61cv6a81va6"),
+    ),
 )
 
 
@@ -90,8 +106,29 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
 _texts = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["", "NaN", "Infinity", "-0", "1e999", "1e-999", "0x1F", "1_000", " 1", "1,5", "١٢", "nul",
-                     "9" * 40, "-1", "0.00000000", "true", "{}", "[]", "2019-02-26T10:00:00Z"]),
+    st.sampled_from(
+        [
+            "",
+            "NaN",
+            "Infinity",
+            "-0",
+            "1e999",
+            "1e-999",
+            "0x1F",
+            "1_000",
+            " 1",
+            "1,5",
+            "١٢",
+            "nul",
+            "9" * 40,
+            "-1",
+            "0.00000000",
+            "true",
+            "{}",
+            "[]",
+            "2019-02-26T10:00:00Z",
+        ]
+    ),
 )
 _scalars = st.one_of(
     st.none(),
@@ -100,15 +137,18 @@ _scalars = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     _texts,
 )
-_json = st.recursive(_scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                       st.dictionaries(_texts, inner, max_size=4)),
-                     max_leaves=10)
+_json = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_texts, inner, max_size=4)),
+    max_leaves=10,
+)
 
 
 def _mutate(value: Any, data: st.DataObject, depth: int = 0) -> Any:
     """``value`` with one change somewhere in it."""
-    children = list(value.items()) if isinstance(value, dict) else list(enumerate(value)) if isinstance(
-        value, list) else []
+    children = (
+        list(value.items()) if isinstance(value, dict) else list(enumerate(value)) if isinstance(value, list) else []
+    )
     if children and depth < 6 and data.draw(st.integers(0, 3)) > 0:
         key, child = data.draw(st.sampled_from(children))
         copy: Any = dict(value) if isinstance(value, dict) else list(value)
@@ -155,16 +195,36 @@ def answers(draw: st.DrawFn, golden: str) -> bytes:
 
 
 _header_values = st.one_of(
-    st.sampled_from(["30", "0", "-5", "2.5", "1e308", "1e400", "nan", "inf", "99999999999999", "",
-                     "Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", "soon"]),
+    st.sampled_from(
+        [
+            "30",
+            "0",
+            "-5",
+            "2.5",
+            "1e308",
+            "1e400",
+            "nan",
+            "inf",
+            "99999999999999",
+            "",
+            "Wed, 21 Oct 2015 07:28:00 GMT",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+            "soon",
+        ]
+    ),
     st.integers(min_value=-(2**64), max_value=2**64).map(str),
     st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=20),
 )
-_headers = st.dictionaries(st.sampled_from(["X-MBX-USED-WEIGHT-1M", "X-MBX-USED-WEIGHT", "Retry-After",
-                                            "X-MBX-ORDER-COUNT-1S", "X-MBX-ORDER-COUNT-1D"]),
-                           _header_values, max_size=3)
-_statuses = st.one_of(st.just(200), st.sampled_from([200, 201, 204, 301, 400, 401, 403, 404, 418, 429, 429, 500,
-                                                     502, 503, 504, 599]))
+_headers = st.dictionaries(
+    st.sampled_from(
+        ["X-MBX-USED-WEIGHT-1M", "X-MBX-USED-WEIGHT", "Retry-After", "X-MBX-ORDER-COUNT-1S", "X-MBX-ORDER-COUNT-1D"]
+    ),
+    _header_values,
+    max_size=3,
+)
+_statuses = st.one_of(
+    st.just(200), st.sampled_from([200, 201, 204, 301, 400, 401, 403, 404, 418, 429, 429, 500, 502, 503, 504, 599])
+)
 
 
 # --- the check ---------------------------------------------------------------------------------
@@ -189,8 +249,9 @@ async def _ask(endpoint: Endpoint, status: int, body: bytes, headers: dict[str, 
             return httpx.Response(200, json={"serverTime": NOW_MS})
         return httpx.Response(status, content=body, headers=headers)
 
-    async with JexClient("https://api.jex.test", KEY, SECRET, transport=httpx.MockTransport(exchange),
-                         time_ms=lambda: NOW_MS) as client:
+    async with JexClient(
+        "https://api.jex.test", KEY, SECRET, transport=httpx.MockTransport(exchange), time_ms=lambda: NOW_MS
+    ) as client:
         return await endpoint.call(client)
 
 
@@ -213,8 +274,7 @@ def assert_documented(endpoint: Endpoint, status: int, result: Any, error: BaseE
 
 
 # Derandomized: CI sees the same examples every run (explore with --hypothesis-seed while working).
-PROPERTY = settings(max_examples=400, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=400, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
@@ -231,9 +291,16 @@ def test_broken_answers_raise_only_documented_errors(data: st.DataObject) -> Non
 def test_any_status_and_rate_headers_raise_only_documented_errors(data: st.DataObject) -> None:
     endpoint = data.draw(st.sampled_from(ENDPOINTS))
     status = data.draw(_statuses)
-    body = data.draw(st.one_of(answers(endpoint.golden),
-                               st.builds(lambda code, msg: json.dumps({"code": code, "msg": msg}).encode(),
-                                         st.one_of(st.integers(-10_000, 10), st.none(), _texts), _texts)))
+    body = data.draw(
+        st.one_of(
+            answers(endpoint.golden),
+            st.builds(
+                lambda code, msg: json.dumps({"code": code, "msg": msg}).encode(),
+                st.one_of(st.integers(-10_000, 10), st.none(), _texts),
+                _texts,
+            ),
+        )
+    )
     headers = data.draw(_headers)
     result, error = ask(endpoint, status, body, headers)
     assert_documented(endpoint, status, result, error)

@@ -78,8 +78,11 @@ def typed_amount(draw: st.DrawFn, around: Decimal, grid: Decimal) -> str:
     if kind == "near":
         value = around * D(draw(st.integers(1, 300))) / 100
         return f"{value.quantize(D(10) ** -draw(st.integers(0, 12))):f}"
-    return draw(st.one_of(st.text(max_size=12), st.sampled_from(["", "0", "-1", "1e3", "1,000.5", ".", "00.10",
-                                                                 "NaN", "1/2", "٣"])))
+    return draw(
+        st.one_of(
+            st.text(max_size=12), st.sampled_from(["", "0", "-1", "1e3", "1,000.5", ".", "00.10", "NaN", "1/2", "٣"])
+        )
+    )
 
 
 def _typical_quantity(spec: Any) -> Decimal:
@@ -97,11 +100,13 @@ def test_an_order_the_ticket_lets_through_is_one_the_exchange_accepts(data: st.D
     side: Side = data.draw(st.sampled_from(["BUY", "SELL"]))
     balances = {asset: bal.free for asset, bal in ex.engine.balances(DEMO_ACCOUNT).items()}
     ticket = OrderTicket.for_symbol(
-        side, info,
+        side,
+        info,
         price_text=data.draw(typed_amount(spec.initial_price, spec.tick_size)),
         quantity_text=data.draw(typed_amount(_typical_quantity(spec), spec.step_size)),
         time_in_force=data.draw(st.sampled_from(["GTC", "IOC", "FOK"])),
-        free_balances=balances, last_price=spec.initial_price,
+        free_balances=balances,
+        last_price=spec.initial_price,
     )
     if data.draw(st.booleans()):
         ticket.confirm_fat_finger()
@@ -143,20 +148,37 @@ def test_the_engine_check_above_can_refuse() -> None:
 
 CANARY = "EnvSecretCanary5a0c1e93"
 _urls = st.one_of(
-    st.sampled_from(["https://jex.example.com", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9",
-                     "http://10.0.0.8", "http://jex.example.com", "https://u:p@jex.example.com", "ftp://x",
-                     "https://", "http://127.0.0.1.evil.test", "HTTPS://JEX.EXAMPLE.COM", "https://x.test/path?q=1",
-                     "http://0x7f.0.0.1", "http://[::ffff:127.0.0.1]:80", " https://jex.example.com"]),
+    st.sampled_from(
+        [
+            "https://jex.example.com",
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "http://10.0.0.8",
+            "http://jex.example.com",
+            "https://u:p@jex.example.com",
+            "ftp://x",
+            "https://",
+            "http://127.0.0.1.evil.test",
+            "HTTPS://JEX.EXAMPLE.COM",
+            "https://x.test/path?q=1",
+            "http://0x7f.0.0.1",
+            "http://[::ffff:127.0.0.1]:80",
+            " https://jex.example.com",
+        ]
+    ),
     st.text(max_size=30),
 )
 _env_texts = st.one_of(st.just(CANARY), st.just(CANARY + " \n"), st.text(max_size=20), st.just(""))
-_configs = st.sampled_from([
-    "",
-    '[profiles.main]\nbase_url = "https://jex.example.com"\napi_key = "ProfileKey123"\n',
-    '[profiles.lab]\nbase_url = "http://10.1.2.3:8080"\nallow_insecure_http = true\n',
-    '[profiles.lab]\nbase_url = "http://10.1.2.3:8080"\n',
-    'default_profile = "main"\n[profiles.main]\nbase_url = "http://jex.example.com"\n',
-])
+_configs = st.sampled_from(
+    [
+        "",
+        '[profiles.main]\nbase_url = "https://jex.example.com"\napi_key = "ProfileKey123"\n',
+        '[profiles.lab]\nbase_url = "http://10.1.2.3:8080"\nallow_insecure_http = true\n',
+        '[profiles.lab]\nbase_url = "http://10.1.2.3:8080"\n',
+        'default_profile = "main"\n[profiles.main]\nbase_url = "http://jex.example.com"\n',
+    ]
+)
 
 
 def _is_loopback(url: str) -> bool:
@@ -176,8 +198,9 @@ def dirs(tmp_path: Path) -> Iterator[dict[str, str]]:
     yield {name: str(path) for name, path in paths.items()}
 
 
-@settings(max_examples=250, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=250, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     config=_configs,
     env_key=st.one_of(st.none(), _env_texts),
@@ -190,8 +213,16 @@ def dirs(tmp_path: Path) -> Iterator[dict[str, str]]:
     demo=st.booleans(),
 )
 def test_any_environment_and_flags_give_settings_or_one_clear_line(
-    dirs: dict[str, str], config: str, env_key: str | None, env_secret: str | None, base_url: str | None,
-    symbols: str | None, profile: str | None, theme: str | None, log_level: str | None, demo: bool,
+    dirs: dict[str, str],
+    config: str,
+    env_key: str | None,
+    env_secret: str | None,
+    base_url: str | None,
+    symbols: str | None,
+    profile: str | None,
+    theme: str | None,
+    log_level: str | None,
+    demo: bool,
 ) -> None:
     config_file = Path(dirs["JEXTUI_CONFIG_DIR"]) / "config.toml"
     config_file.write_text(config)
@@ -201,8 +232,9 @@ def test_any_environment_and_flags_give_settings_or_one_clear_line(
         env["JEX_API_KEY"] = env_key
     if env_secret is not None:
         env["JEX_API_SECRET"] = env_secret
-    overrides = Overrides(base_url=base_url, symbols=symbols, profile=profile, theme=theme,
-                          log_level=log_level, demo=demo)
+    overrides = Overrides(
+        base_url=base_url, symbols=symbols, profile=profile, theme=theme, log_level=log_level, demo=demo
+    )
     try:
         resolved = load_settings(overrides, env)
     except ConfigError as error:
@@ -222,17 +254,52 @@ def test_any_environment_and_flags_give_settings_or_one_clear_line(
 # --- the sandbox against any request ---------------------------------------------------------------
 
 _PATHS = sorted({endpoint.path for endpoint in ENDPOINTS})
-_DOCUMENTED_CODES = {-1000, -1002, -1003, -1014, -1015, -1020, -1021, -1022, -1100, -1101, -1102, -1105, -1111,
-                     -1115, -1116, -1117, -1120, -1121, -1125, -1127, -1129, -2010, -2011, -2013, -2014, -2015,
-                     -2019, -8006, -9000}
+_DOCUMENTED_CODES = {
+    -1000,
+    -1002,
+    -1003,
+    -1014,
+    -1015,
+    -1020,
+    -1021,
+    -1022,
+    -1100,
+    -1101,
+    -1102,
+    -1105,
+    -1111,
+    -1115,
+    -1116,
+    -1117,
+    -1120,
+    -1121,
+    -1125,
+    -1127,
+    -1129,
+    -2010,
+    -2011,
+    -2013,
+    -2014,
+    -2015,
+    -2019,
+    -8006,
+    -9000,
+}
 
 
 @pytest.fixture(scope="module")
 def target() -> Iterator[tuple[Any, httpx.Client]]:
     from jextui.sandbox import SandboxConfig, SandboxServer
 
-    config = SandboxConfig(simulate=False, api_key=DOC_API_KEY, api_secret=DOC_API_SECRET, weight_per_minute=10**9,
-                           raw_requests_per_5m=10**9, orders_per_second=10**9, orders_per_day=10**9)
+    config = SandboxConfig(
+        simulate=False,
+        api_key=DOC_API_KEY,
+        api_secret=DOC_API_SECRET,
+        weight_per_minute=10**9,
+        raw_requests_per_5m=10**9,
+        orders_per_second=10**9,
+        orders_per_day=10**9,
+    )
     with SandboxServer(config) as server, httpx.Client(base_url=server.base_url, timeout=10) as client:
         yield server, client
 
@@ -241,22 +308,44 @@ _paths = st.one_of(
     st.sampled_from(_PATHS),
     st.sampled_from(_PATHS).map(lambda path: path + "/"),
     st.sampled_from(_PATHS).map(str.upper),
-    st.sampled_from(["/", "/api", "/api/v1/../v1/ping", "/api/v1/spot/%2e%2e/order", "/api//v1/ping",
-                     "/api/v1/ping%00", "/admin/faults", "/" + "a" * 3000, "/api/v1/spot/order;x=1"]),
-    st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters="?#"), max_size=30)
-    .map(lambda text: "/" + text),
+    st.sampled_from(
+        [
+            "/",
+            "/api",
+            "/api/v1/../v1/ping",
+            "/api/v1/spot/%2e%2e/order",
+            "/api//v1/ping",
+            "/api/v1/ping%00",
+            "/admin/faults",
+            "/" + "a" * 3000,
+            "/api/v1/spot/order;x=1",
+        ]
+    ),
+    st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=0x2FF, exclude_characters="?#"), max_size=30).map(
+        lambda text: "/" + text
+    ),
 )
 _content_types = st.one_of(
     st.none(),
-    st.sampled_from(["application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=latin-1",
-                     "application/json", "multipart/form-data; boundary=x", "text/plain", "", "*/*",
-                     "application/x-www-form-urlencoded; charset=utf-16"]),
+    st.sampled_from(
+        [
+            "application/x-www-form-urlencoded",
+            "application/x-www-form-urlencoded; charset=latin-1",
+            "application/json",
+            "multipart/form-data; boundary=x",
+            "text/plain",
+            "",
+            "*/*",
+            "application/x-www-form-urlencoded; charset=utf-16",
+        ]
+    ),
 )
 _header_text = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=80)
 
 
-@settings(max_examples=200, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"]),
     path=_paths,
@@ -264,12 +353,22 @@ _header_text = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=12
     content_type=_content_types,
     body=st.one_of(st.just(b""), st.binary(max_size=80), st.just(b"symbol=BTCUSDT&side=BUY&type=LIMIT")),
     api_key=st.one_of(st.none(), st.just(DOC_API_KEY), _header_text),
-    extra=st.dictionaries(st.sampled_from(["X-Forwarded-For", "Content-Encoding", "Transfer-Encoding",
-                                           "Expect", "Accept"]), _header_text, max_size=2),
+    extra=st.dictionaries(
+        st.sampled_from(["X-Forwarded-For", "Content-Encoding", "Transfer-Encoding", "Expect", "Accept"]),
+        _header_text,
+        max_size=2,
+    ),
 )
-def test_no_request_gets_a_500(target: tuple[Any, httpx.Client], method: str, path: str, query: str,
-                               content_type: str | None, body: bytes, api_key: str | None,
-                               extra: dict[str, str]) -> None:
+def test_no_request_gets_a_500(
+    target: tuple[Any, httpx.Client],
+    method: str,
+    path: str,
+    query: str,
+    content_type: str | None,
+    body: bytes,
+    api_key: str | None,
+    extra: dict[str, str],
+) -> None:
     _, client = target
     headers = dict(extra)
     for name in ("Transfer-Encoding", "Content-Encoding", "Expect"):

@@ -40,8 +40,15 @@ QUANTITY = Decimal("0.01")
 
 
 def remote_settings(tmp_path: Path, *, allow: bool) -> Any:
-    return make_settings(tmp_path, demo=False, profile_name="remote", base_url=REMOTE_HTTP, api_key=KEY,
-                         api_secret=Secret(SECRET), allow_insecure_http=allow)
+    return make_settings(
+        tmp_path,
+        demo=False,
+        profile_name="remote",
+        base_url=REMOTE_HTTP,
+        api_key=KEY,
+        api_secret=Secret(SECRET),
+        allow_insecure_http=allow,
+    )
 
 
 # --- where credentials may go ------------------------------------------------------------
@@ -58,8 +65,13 @@ async def test_the_console_refuses_a_plain_http_profile_with_credentials_and_say
 
 
 async def test_only_the_explicit_flag_lets_a_session_use_a_plain_http_profile(tmp_path: Path) -> None:
-    session = Session(remote_settings(tmp_path, allow=True), lambda event: None, active_symbol=SYMBOL,
-                      watchlist=(SYMBOL,), options=SessionOptions(start_feed=False, open_journal=False))
+    session = Session(
+        remote_settings(tmp_path, allow=True),
+        lambda event: None,
+        active_symbol=SYMBOL,
+        watchlist=(SYMBOL,),
+        options=SessionOptions(start_feed=False, open_journal=False),
+    )
     await session.start()  # builds the client only: nothing is sent to the documentation address
     try:
         assert session.client is not None and session.client.has_credentials
@@ -67,8 +79,9 @@ async def test_only_the_explicit_flag_lets_a_session_use_a_plain_http_profile(tm
     finally:
         await session.stop()
     with pytest.raises(SessionError, match="plain http"):
-        await Session(remote_settings(tmp_path, allow=False), lambda event: None, active_symbol=SYMBOL,
-                      watchlist=(SYMBOL,)).start()
+        await Session(
+            remote_settings(tmp_path, allow=False), lambda event: None, active_symbol=SYMBOL, watchlist=(SYMBOL,)
+        ).start()
 
 
 async def test_a_redirect_never_carries_a_signed_request_elsewhere() -> None:
@@ -83,8 +96,9 @@ async def test_a_redirect_never_carries_a_signed_request_elsewhere() -> None:
         elsewhere = f"{REMOTE_HTTP}{request.url.path}?{request.url.query.decode()}"
         return httpx.Response(307, headers={"Location": elsewhere})
 
-    async with JexClient("https://api.jex.test", KEY, SECRET, transport=httpx.MockTransport(exchange),
-                         time_ms=lambda: 1_700_000_000_000) as client:
+    async with JexClient(
+        "https://api.jex.test", KEY, SECRET, transport=httpx.MockTransport(exchange), time_ms=lambda: 1_700_000_000_000
+    ) as client:
         with pytest.raises(JexError):
             await client.account()
     assert [request.url.host for request in seen] == ["api.jex.test", "api.jex.test"]
@@ -116,8 +130,11 @@ async def test_a_read_only_key_reads_but_every_trade_endpoint_is_refused(make_sa
 async def test_an_unknown_key_is_refused_on_keyed_and_signed_endpoints(make_sandbox: Any) -> None:
     server = make_sandbox()
     async with JexClient(server.base_url, "UnknownKey" * 6, server.api_secret) as stranger:
-        for attempt in (lambda: stranger.historical_trades(SYMBOL), stranger.account,
-                        lambda: stranger.new_order(SYMBOL, "BUY", QUANTITY, PRICE)):
+        for attempt in (
+            lambda: stranger.historical_trades(SYMBOL),
+            stranger.account,
+            lambda: stranger.new_order(SYMBOL, "BUY", QUANTITY, PRICE),
+        ):
             with pytest.raises(AuthError) as refused:
                 await attempt()
             assert refused.value.code == -2015
@@ -191,8 +208,9 @@ async def test_a_request_arriving_outside_recv_window_is_refused_then_resent_onc
         return request
 
     transit = InTransit(slow_first_order)
-    async with JexClient(server.base_url, server.api_key, server.api_secret, transport=transit,
-                         time_ms=clock.now_ms) as client:
+    async with JexClient(
+        server.base_url, server.api_key, server.api_secret, transport=transit, time_ms=clock.now_ms
+    ) as client:
         placed = await client.new_order(SYMBOL, "BUY", QUANTITY, PRICE)
     paths = [path for path, _, _ in transit.answers]
     assert paths == ["/api/v1/time", "/api/v1/spot/order", "/api/v1/time", "/api/v1/spot/order"]  # re-synced
@@ -210,8 +228,9 @@ async def test_requests_that_always_arrive_too_late_are_refused_and_never_execut
             clock.advance(6_000)
         return request
 
-    async with JexClient(server.base_url, server.api_key, server.api_secret, transport=InTransit(always_slow),
-                         time_ms=clock.now_ms) as client:
+    async with JexClient(
+        server.base_url, server.api_key, server.api_secret, transport=InTransit(always_slow), time_ms=clock.now_ms
+    ) as client:
         with pytest.raises(TimestampError) as refused:
             await client.new_order(SYMBOL, "BUY", QUANTITY, PRICE)
     assert refused.value.code == -1021 and not refused.value.outcome_unknown

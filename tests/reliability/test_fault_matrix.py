@@ -149,10 +149,12 @@ async def test_two_seconds_of_latency(tmp_path: Path) -> None:
         console.sandbox.set_faults(latency_ms=2000, phase="before")
         await console.jump(PERIOD_MS)  # the refreshes go out and wait for their answers
         assert console.panes_where(lambda mark: mark.age_ms == PERIOD_MS and not mark.stale) == list(PANES), (
-            console.describe())
+            console.describe()
+        )
         await console.jump(2 * PERIOD_MS + 1)  # still no answer: the data is now older than 3 periods
         assert console.panes_where(lambda mark: mark.stale and "STALE" in mark.header) == list(PANES), (
-            console.describe())
+            console.describe()
+        )
         await console.keys_answer()  # while every request hangs
         ticket = await console.place_order(console.resting_buy_price(), final=False)
         assert ticket.in_flight
@@ -160,8 +162,12 @@ async def test_two_seconds_of_latency(tmp_path: Path) -> None:
         await wait_until(pilot, lambda: app.screen is app.main, timeout_s=5, what="the ticket closed")
         await console.keys_answer()  # while the order's answer is on its way
         announced = app.trading.announcer.announced
-        await wait_until(pilot, lambda: any(text.startswith("PLACED") for text in announced), timeout_s=10,
-                         what="the order's outcome announced")
+        await wait_until(
+            pilot,
+            lambda: any(text.startswith("PLACED") for text in announced),
+            timeout_s=10,
+            what="the order's outcome announced",
+        )
         console.sandbox.set_faults(latency_ms=0)  # the answers still on their way arrive late
         await console.idle()
         assert_marks_tell_the_truth(console)

@@ -26,8 +26,17 @@ from jextui.feed import FeedWorker
 from jextui.feed.scheduler import PANE_KINDS, FeedKind, FeedScheduler, Request
 
 T0 = 1_700_000_000_000
-PERIODS = {"book": 1.0, "trades": 1.0, "klines": 2.0, "open_orders": 5.0, "account": 5.0, "prices": 1.0,
-           "book_tickers": 2.0, "tickers": 10.0, "sparklines": 60.0}
+PERIODS = {
+    "book": 1.0,
+    "trades": 1.0,
+    "klines": 2.0,
+    "open_orders": 5.0,
+    "account": 5.0,
+    "prices": 1.0,
+    "book_tickers": 2.0,
+    "tickers": 10.0,
+    "sparklines": 60.0,
+}
 STEP_MS = 50
 
 
@@ -85,8 +94,9 @@ def test_a_retry_planned_under_a_stretched_budget_follows_the_plan_once_it_relax
     # The first answer says another program on the IP spent the minute's weight
     # and the IP is banned: every request of this round failed with a 418.
     ban_ends = T0 + 90_000
-    scheduler.observe_rate(used_weight_1m=1990, at_ms=T0 + 2000, weight_limit=2000,
-                           blocked_until_ms=ban_ends, block_reason="418")
+    scheduler.observe_rate(
+        used_weight_1m=1990, at_ms=T0 + 2000, weight_limit=2000, blocked_until_ms=ban_ends, block_reason="418"
+    )
     assert scheduler.plan(T0 + 2000).feed("klines").stretched  # type: ignore[union-attr]
     for request in sent:
         scheduler.finished(request, T0 + 2000, ok=False)
@@ -103,8 +113,15 @@ async def depth_calls_after_repair(error: Exception) -> list[int]:
     clock = FakeClock(T0)
     client = FakeClient(clock, api_key=True, signed=True)
     client.fail["depth"] = error
-    worker = FeedWorker(client, lambda event: None, periods=PERIODS, now_ms=clock.now_ms, sleep=clock.sleep,
-                        active_symbol="BTCUSDT", watchlist=["BTCUSDT"])
+    worker = FeedWorker(
+        client,
+        lambda event: None,
+        periods=PERIODS,
+        now_ms=clock.now_ms,
+        sleep=clock.sleep,
+        active_symbol="BTCUSDT",
+        watchlist=["BTCUSDT"],
+    )
     task = asyncio.create_task(worker.run())
     try:
         await run_until(clock, T0 + 5_000)

@@ -79,13 +79,28 @@ class SandboxProcess:
     """``jextui sandbox`` in a child process."""
 
     def __init__(self, tmp_path: Path, state: Path | None, port: int = 0) -> None:
-        args = [sys.executable, "-m", "jextui", "sandbox", "--quiet", "--seed", "1", "--port", str(port),
-                "--api-key", DOC_API_KEY, "--api-secret", DOC_API_SECRET, "--admin"]
+        args = [
+            sys.executable,
+            "-m",
+            "jextui",
+            "sandbox",
+            "--quiet",
+            "--seed",
+            "1",
+            "--port",
+            str(port),
+            "--api-key",
+            DOC_API_KEY,
+            "--api-secret",
+            DOC_API_SECRET,
+            "--admin",
+        ]
         if state is not None:
             args += ["--state", str(state)]
         env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                        env=env, cwd=tmp_path)
+        self.process = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=tmp_path
+        )
         assert self.process.stdout is not None
         banner = ""
         deadline = time.monotonic() + 30
@@ -175,8 +190,13 @@ async def test_kill_9_of_the_console_mid_order_leaves_a_journal_that_agrees_with
     sandbox.set_faults(latency_ms=LATENCY_MS, paths=[ORDER_PATH], phase=phase)
 
     env = dict(os.environ, PYTHONPATH=str(ROOT), JEX_API_KEY=DOC_API_KEY, JEX_API_SECRET=DOC_API_SECRET)
-    console = subprocess.Popen([sys.executable, "-c", CONSOLE, sandbox.base_url, str(journal), f"{price:f}"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tmp_path)
+    console = subprocess.Popen(
+        [sys.executable, "-c", CONSOLE, sandbox.base_url, str(journal), f"{price:f}"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,
+    )
     try:
         wait_for(lambda: any(e.state == "PENDING" for e in journal_orders(journal)), 30, "the order's intent")
         time.sleep(0.5)  # the request is out, its answer held back by the latency
@@ -227,8 +247,9 @@ def start_console(tmp_path: Path, base_url: str):
     pty = _pty_tools()
     env = pty.isolated_env(os.environ, str(tmp_path / "console"))
     env.update(PYTHONPATH=str(ROOT), JEX_API_KEY=DOC_API_KEY, JEX_API_SECRET=DOC_API_SECRET)
-    process = pty.spawn([sys.executable, "-m", "jextui", "--base-url", base_url], cols=160, rows=48, env=env,
-                        cwd=str(tmp_path))
+    process = pty.spawn(
+        [sys.executable, "-m", "jextui", "--base-url", base_url], cols=160, rows=48, env=env, cwd=str(tmp_path)
+    )
     screen = pty.Screen(160, 48)
     ready = process.watch(screen, {"book": pty.shows_live_book}, timeout=60)
     assert "book" in ready, "the console never showed a live book:\n" + screen.text()
@@ -259,8 +280,11 @@ async def test_kill_9_of_the_real_console_mid_order_then_its_next_start_agrees_w
         console.send(b"\r")  # send: a confirmation first
         console.drain(0.5)
         console.send(b"y")
-        wait_for(lambda: any(e.state == "PENDING" for e in journal_orders(console_journal(data_dir))), 30,
-                 "the order's intent in the console's journal")
+        wait_for(
+            lambda: any(e.state == "PENDING" for e in journal_orders(console_journal(data_dir))),
+            30,
+            "the order's intent in the console's journal",
+        )
         time.sleep(0.5)
         os.kill(console.pid, signal.SIGKILL)
         console.wait(10)
@@ -279,8 +303,11 @@ async def test_kill_9_of_the_real_console_mid_order_then_its_next_start_agrees_w
 
     console, _screen, _ = start_console(tmp_path, sandbox.base_url)  # the next start reconciles
     try:
-        wait_for(lambda: journal_orders(journal)[0].state not in ("PENDING", "UNKNOWN"), 60,
-                 "the next start to settle the order")
+        wait_for(
+            lambda: journal_orders(journal)[0].state not in ("PENDING", "UNKNOWN"),
+            60,
+            "the next start to settle the order",
+        )
     finally:
         console.stop()
         console.close()

@@ -59,8 +59,14 @@ SLACK_MS = 1_000
 WATCH_AFTER_MS = 12_000
 
 EVENT_FEEDS: dict[type, str] = {
-    BookUpdate: "book", TradesUpdate: "trades", KlinesUpdate: "klines", OpenOrdersUpdate: "open_orders",
-    AccountUpdate: "account", PricesUpdate: "prices", BookTickersUpdate: "book_tickers", TickersUpdate: "tickers",
+    BookUpdate: "book",
+    TradesUpdate: "trades",
+    KlinesUpdate: "klines",
+    OpenOrdersUpdate: "open_orders",
+    AccountUpdate: "account",
+    PricesUpdate: "prices",
+    BookTickersUpdate: "book_tickers",
+    TickersUpdate: "tickers",
 }
 PANE_FEEDS = tuple(EVENT_FEEDS.values())
 
@@ -123,8 +129,9 @@ def assert_back_within_two_periods(feed: Feed, healthy_ms: int, end_ms: int) -> 
         limit = 2 * period_ms(name) + SLACK_MS
         after = [t for t in feed.seen.arrivals[name] if t >= healthy_ms]
         if not after or after[0] - healthy_ms > limit:
-            late.append(f"{name}: first new data {after[0] - healthy_ms if after else None} ms after healthy "
-                        f"(limit {limit})")
+            late.append(
+                f"{name}: first new data {after[0] - healthy_ms if after else None} ms after healthy (limit {limit})"
+            )
             continue
         points = [*after, end_ms]
         gap = max(b - a for a, b in itertools.pairwise(points))
@@ -195,13 +202,15 @@ async def test_panes_recover_after_a_slow_order(make_sandbox, tmp_path) -> None:
     async with running_feed(sandbox) as feed:
         await all_panes_have_data(feed)
         await asyncio.sleep(3)
-        journal = OrderJournal(tmp_path / "journal.sqlite", base_url=feed.client.base_url,
-                               account=account_identity(sandbox.api_key))
+        journal = OrderJournal(
+            tmp_path / "journal.sqlite", base_url=feed.client.base_url, account=account_identity(sandbox.api_key)
+        )
         book = await feed.client.book_ticker(SYMBOL)
         price = (book.bid_price * Decimal("0.9")).quantize(Decimal("0.01"))
         sandbox.set_faults(latency_ms=3_000)
         outcome = await OrderSubmitter(feed.client, journal).submit(
-            OrderRequest(symbol=SYMBOL, side="BUY", price=price, quantity=Decimal("0.001"), time_in_force="GTC"))
+            OrderRequest(symbol=SYMBOL, side="BUY", price=price, quantity=Decimal("0.001"), time_in_force="GTC")
+        )
         assert outcome.kind == OutcomeKind.ACCEPTED, outcome.message
         sandbox.set_faults(latency_ms=0)
         # requests sent just before the fault was cleared still take their 3 s

@@ -67,8 +67,14 @@ def restore_logging() -> Iterator[None]:
 
 def canary_app(tmp_path: Path, base_url: str, clock: FixedClock) -> HarnessJexApp:
     settings = make_settings(
-        tmp_path, demo=False, profile_name="canary", base_url=base_url, api_key=CANARY_KEY,
-        api_secret=Secret(CANARY_SECRET), log_level="DEBUG", confirm_orders=False,
+        tmp_path,
+        demo=False,
+        profile_name="canary",
+        base_url=base_url,
+        api_key=CANARY_KEY,
+        api_secret=Secret(CANARY_SECRET),
+        log_level="DEBUG",
+        confirm_orders=False,
     )
     options = AppOptions(session=SessionOptions(time_ms=clock.now_ms), time_zone=UTC, show_latency=False)
     return HarnessJexApp(settings, options=options, clock=clock, size=(160, 48))
@@ -84,8 +90,9 @@ class Evidence:
         self.texts[where] = self.texts.get(where, "") + "\n" + text
 
     def add_error(self, where: str, error: BaseException) -> None:
-        self.add(where, "\n".join([str(error), repr(error), getattr(error, "hint", ""),
-                                   *traceback.format_exception(error)]))
+        self.add(
+            where, "\n".join([str(error), repr(error), getattr(error, "hint", ""), *traceback.format_exception(error)])
+        )
 
     def add_files(self, folder: Path) -> None:
         for path in sorted(folder.rglob("*")):
@@ -126,10 +133,15 @@ async def trade_and_fail(pilot: Any, app: HarnessJexApp, sandbox: Any, evidence:
             evidence.add_error("client errors", error)
     [order] = await client.open_orders(SYMBOL)
     app.trading.cancel_order(order)
-    await wait_until(pilot, lambda: any("cancelled" in text for text in app.trading.announcer.announced),
-                     what="the cancel")
-    for faults in ({"error_5xx_rate": 1.0}, {"drop_rate": 1.0, "phase": "after"}, {"malformed_rate": 1.0},
-                   {"clock_skew_ms": 30_000}):
+    await wait_until(
+        pilot, lambda: any("cancelled" in text for text in app.trading.announcer.announced), what="the cancel"
+    )
+    for faults in (
+        {"error_5xx_rate": 1.0},
+        {"drop_rate": 1.0, "phase": "after"},
+        {"malformed_rate": 1.0},
+        {"clock_skew_ms": 30_000},
+    ):
         sandbox.set_faults(**faults)
         app.clock.advance(2_000)
         now = app.clock.now_ms()
@@ -154,8 +166,9 @@ async def test_a_session_leaves_the_secret_nowhere(
     tmp_path: Path, make_sandbox: Any, restore_logging: None, capfd: pytest.CaptureFixture[str]
 ) -> None:
     clock = FixedClock(FIXED_TIME_MS)
-    sandbox = make_sandbox(api_key=CANARY_KEY, api_secret=CANARY_SECRET, clock=clock,
-                           weight_per_minute=10**7, raw_requests_per_5m=10**7)
+    sandbox = make_sandbox(
+        api_key=CANARY_KEY, api_secret=CANARY_SECRET, clock=clock, weight_per_minute=10**7, raw_requests_per_5m=10**7
+    )
     app = canary_app(tmp_path, sandbox.base_url, clock)
     settings = app.settings
     logs.setup_logging(settings.log_level, settings.log_path, [settings.api_key, settings.api_secret])
@@ -179,10 +192,22 @@ async def test_a_session_leaves_the_secret_nowhere(
             evidence.add("notifications", "\n".join(app.trading.announcer.announced))
             evidence.add("notifications", "\n".join(str(n.message) for n in app._notifications))
             session = app.session
-            for thing in (app, settings, session, session.client, session.client and session.client.rate,
-                          session.client and session.client.clock, session.worker, session.journal,
-                          session.submitter, session.reconciler, app.trading, app.store, app.bridge,
-                          *(session.journal.entries() if session.journal else ())):
+            for thing in (
+                app,
+                settings,
+                session,
+                session.client,
+                session.client and session.client.rate,
+                session.client and session.client.clock,
+                session.worker,
+                session.journal,
+                session.submitter,
+                session.reconciler,
+                app.trading,
+                app.store,
+                app.bridge,
+                *(session.journal.entries() if session.journal else ()),
+            ):
                 evidence.add("reprs", repr(thing))
             app.call_later(crash)
             await pilot.pause()

@@ -30,7 +30,11 @@ async def test_an_order_left_unknown_by_an_outage_is_resolved_without_a_restart(
         console.sandbox.set_faults(drop_rate=0.0)
         await console.step(5)  # the exchange answers again: every pane is fresh
         [entry] = console.journal_orders()
-        await wait_until(pilot, lambda: console.journal_orders()[0].state == RESOLVED, timeout_s=2,
-                         what=f"the journal to resolve {entry.describe()}")
+        await wait_until(
+            pilot,
+            lambda: console.journal_orders()[0].state == RESOLVED,
+            timeout_s=2,
+            what=f"the journal to resolve {entry.describe()}",
+        )
         assert console.journal_orders()[0].order_id == order.order_id
         assert any("did reach the exchange" in text for text in app.trading.announcer.announced)

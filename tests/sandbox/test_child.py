@@ -74,8 +74,9 @@ def _wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 20.0)
 
 def _console(tmp_path: Path) -> tuple[PtyProcess, Screen]:
     env = isolated_env(os.environ, str(tmp_path))
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
-                                                      os.environ.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(Path(__file__).resolve().parents[2]), os.environ.get("PYTHONPATH")])
+    )
     process = spawn([sys.executable, "-m", "jextui", "--demo"], cols=120, rows=36, env=env, cwd=str(tmp_path))
     screen = Screen(120, 36)
     return process, screen

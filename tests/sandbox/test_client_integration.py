@@ -37,7 +37,8 @@ async def test_general_and_market_data(client: JexClient) -> None:
     assert await client.server_time() > 1_500_000_000_000
     info = await client.exchange_info()
     assert {"BTCUSDT", "ETHUSDT", "DASHUSDT", "LTCBTC", "ETHBTC", "JEXBTC", "JEXUSDT", "BNBBTC"} <= {
-        symbol.symbol for symbol in info.spot_symbols}
+        symbol.symbol for symbol in info.spot_symbols
+    }
     assert info.contract_symbols and info.option_symbols
     assert client.rate.weight_limit == 1200
     depth = await client.depth("BTCUSDT", limit=10)
@@ -53,8 +54,9 @@ async def test_general_and_market_data(client: JexClient) -> None:
         assert len(klines) == 5, interval
         assert all(k.low <= k.open <= k.high and k.low <= k.close <= k.high for k in klines)
     (latest,) = await client.klines("BTCUSDT", "1m", limit=1)
-    window = await client.klines("BTCUSDT", "1m", start_time=latest.open_time - 10 * 60_000,
-                                 end_time=latest.open_time - 5 * 60_000)
+    window = await client.klines(
+        "BTCUSDT", "1m", start_time=latest.open_time - 10 * 60_000, end_time=latest.open_time - 5 * 60_000
+    )
     assert [k.open_time for k in window] == [latest.open_time - m * 60_000 for m in range(10, 4, -1)]
     assert (await client.avg_price("BTCUSDT")).price > 0
     one = await client.ticker_24hr("BTCUSDT")
@@ -73,8 +75,9 @@ async def test_orders_round_trip(client: JexClient) -> None:
     ack = await client.new_order("ETHUSDT", "BUY", Decimal("0.01"), low)
     assert ack.order_id > 0
     await client.test_order("ETHUSDT", "BUY", Decimal("0.01"), low)
-    result = await client.new_order("ETHUSDT", "BUY", Decimal("0.01"), book.ask_price, resp_type="RESULT",
-                                    time_in_force="IOC")
+    result = await client.new_order(
+        "ETHUSDT", "BUY", Decimal("0.01"), book.ask_price, resp_type="RESULT", time_in_force="IOC"
+    )
     assert result.status == "FILLED" and result.executed_qty == Decimal("0.01")
     order = await client.get_order("ETHUSDT", ack.order_id)
     assert (order.order_id, order.status, order.price) == (ack.order_id, "NEW", low)
@@ -84,8 +87,7 @@ async def test_orders_round_trip(client: JexClient) -> None:
     assert await client.open_orders("ETHUSDT") == []
     history = await client.history_orders("ETHUSDT")
     assert {(o.order_id, o.status) for o in history} == {(ack.order_id, "CANCELED"), (result.order_id, "FILLED")}
-    assert [o.order_id for o in await client.history_orders("ETHUSDT", order_id=result.order_id)] == [
-        result.order_id]
+    assert [o.order_id for o in await client.history_orders("ETHUSDT", order_id=result.order_id)] == [result.order_id]
 
 
 async def test_account_and_wallet(client: JexClient) -> None:
@@ -149,8 +151,7 @@ async def test_clock_offset_is_learned_from_a_skewed_server(make_sandbox: Any) -
 async def test_client_recovers_when_the_server_clock_jumps(make_sandbox: Any) -> None:
     clock = FixedClock(1_600_000_000_000)
     server = make_sandbox(clock=clock)
-    async with JexClient(server.base_url, server.api_key, server.api_secret,
-                         time_ms=lambda: 1_600_000_000_000) as jex:
+    async with JexClient(server.base_url, server.api_key, server.api_secret, time_ms=lambda: 1_600_000_000_000) as jex:
         await jex.sync_time()
         server.set_faults(clock_skew_ms=120_000)  # after the sync: the next signed request is 2 minutes old
         assert (await jex.account()).spot_balances  # -1021, re-sync, resent once, accepted

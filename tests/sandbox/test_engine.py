@@ -24,9 +24,18 @@ T0 = 1_700_000_000_000
 
 def spec(**changes: object) -> SymbolSpec:
     base = SymbolSpec(
-        symbol="TSTUSDT", base_asset="TST", quote_asset="USDT", base_precision=2,
-        quote_precision=2, tick_size=D("0.01"), min_price=D("0.01"), max_price=D("100000"),
-        step_size=D("0.01"), min_qty=D("0.01"), max_qty=D("10000"), min_notional=D("1"),
+        symbol="TSTUSDT",
+        base_asset="TST",
+        quote_asset="USDT",
+        base_precision=2,
+        quote_precision=2,
+        tick_size=D("0.01"),
+        min_price=D("0.01"),
+        max_price=D("100000"),
+        step_size=D("0.01"),
+        min_qty=D("0.01"),
+        max_qty=D("10000"),
+        min_notional=D("1"),
         initial_price=D("100"),
     )
     return replace(base, **changes)  # type: ignore[arg-type]
@@ -41,8 +50,12 @@ def clock() -> FixedClock:
 def engine(clock: FixedClock) -> Engine:
     eng = Engine([spec(), *DEFAULT_SYMBOLS], clock)
     for name in ("alice", "bob", "carol"):
-        eng.add_account(name, {"USDT": D("10000"), "TST": D("100"), "BTC": D("1"), "JEX": D("1000000")},
-                        maker_fee=D("0.001"), taker_fee=D("0.002"))
+        eng.add_account(
+            name,
+            {"USDT": D("10000"), "TST": D("100"), "BTC": D("1"), "JEX": D("1000000")},
+            maker_fee=D("0.001"),
+            taker_fee=D("0.002"),
+        )
     return eng
 
 
@@ -272,19 +285,35 @@ def test_balances_list_every_asset_with_eight_decimals(engine: Engine) -> None:
         ("TSTUSDT", "BUY", "100", "1", "GTD", (-1115, "Invalid timeInForce.")),
         ("TSTUSDT", "BUY", "0", "1", "GTC", (-2010, "Price * QTY is zero or less.")),
         ("TSTUSDT", "BUY", "100", "-1", "GTC", (-2010, "Price * QTY is zero or less.")),
-        ("TSTUSDT", "BUY", "NaN", "1", "GTC",
-         (-1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed.")),
-        ("TSTUSDT", "BUY", "100.001", "1", "GTC",
-         (-1129, "error scale in parameter 'price', should be scale no more than '2'")),
-        ("TSTUSDT", "BUY", "100", "1.001", "GTC",
-         (-1129, "error scale in parameter 'quantity', should be scale no more than '2'")),
+        (
+            "TSTUSDT",
+            "BUY",
+            "NaN",
+            "1",
+            "GTC",
+            (-1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed."),
+        ),
+        (
+            "TSTUSDT",
+            "BUY",
+            "100.001",
+            "1",
+            "GTC",
+            (-1129, "error scale in parameter 'price', should be scale no more than '2'"),
+        ),
+        (
+            "TSTUSDT",
+            "BUY",
+            "100",
+            "1.001",
+            "GTC",
+            (-1129, "error scale in parameter 'quantity', should be scale no more than '2'"),
+        ),
         ("TSTUSDT", "BUY", "100001", "1", "GTC", (-9000, "Filter failure: PRICE_FILTER")),
         ("TSTUSDT", "BUY", "100", "10001", "GTC", (-9000, "Filter failure: LOT_SIZE")),
         ("TSTUSDT", "BUY", "1", "0.5", "GTC", (-9000, "Filter failure: MIN_NOTIONAL")),
-        ("TSTUSDT", "BUY", "100", "101", "GTC",
-         (-2010, "Account has insufficient balance for requested action.")),
-        ("TSTUSDT", "SELL", "100", "100.01", "GTC",
-         (-2010, "Account has insufficient balance for requested action.")),
+        ("TSTUSDT", "BUY", "100", "101", "GTC", (-2010, "Account has insufficient balance for requested action.")),
+        ("TSTUSDT", "SELL", "100", "100.01", "GTC", (-2010, "Account has insufficient balance for requested action.")),
     ],
 )
 def test_refusals_carry_the_api_code_and_message(
@@ -342,7 +371,9 @@ def test_the_default_cap_is_200(engine: Engine) -> None:
 def test_cancel_and_lookup_refusals(engine: Engine) -> None:
     order, _ = engine.place_order("alice", "TSTUSDT", "BUY", D("50"), D("1"))
     for account, symbol, order_id in (
-        ("alice", "TSTUSDT", 999), ("bob", "TSTUSDT", order.order_id), ("alice", "BTCUSDT", order.order_id),
+        ("alice", "TSTUSDT", 999),
+        ("bob", "TSTUSDT", order.order_id),
+        ("alice", "BTCUSDT", order.order_id),
     ):
         with pytest.raises(EngineError) as excinfo:
             engine.cancel_order(account, symbol, order_id)

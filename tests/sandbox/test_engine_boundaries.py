@@ -17,9 +17,18 @@ T0 = 1_700_000_000_000
 
 def spec(**changes: object) -> SymbolSpec:
     base = SymbolSpec(
-        symbol="TSTUSDT", base_asset="TST", quote_asset="USDT", base_precision=4,
-        quote_precision=4, tick_size=D("0.0001"), min_price=D("0.0001"), max_price=D("100000"),
-        step_size=D("0.0001"), min_qty=D("0.0001"), max_qty=D("10000"), min_notional=D("0.0001"),
+        symbol="TSTUSDT",
+        base_asset="TST",
+        quote_asset="USDT",
+        base_precision=4,
+        quote_precision=4,
+        tick_size=D("0.0001"),
+        min_price=D("0.0001"),
+        max_price=D("100000"),
+        step_size=D("0.0001"),
+        min_qty=D("0.0001"),
+        max_qty=D("10000"),
+        min_notional=D("0.0001"),
         initial_price=D("100"),
     )
     return replace(base, **changes)  # type: ignore[arg-type]
@@ -34,8 +43,9 @@ def clock() -> FixedClock:
 def engine(clock: FixedClock) -> Engine:
     eng = Engine([spec(), spec(symbol="TSTBTC", quote_asset="BTC")], clock)
     for name in ("alice", "bob"):
-        eng.add_account(name, {"USDT": D("10000"), "TST": D("100"), "BTC": D("10")},
-                        maker_fee=D("0.001"), taker_fee=D("0.002"))
+        eng.add_account(
+            name, {"USDT": D("10000"), "TST": D("100"), "BTC": D("10")}, maker_fee=D("0.001"), taker_fee=D("0.002")
+        )
     return eng
 
 
@@ -114,8 +124,12 @@ def test_fees_of_an_unknown_account_are_the_defaults_and_of_an_unknown_symbol_re
 def test_a_maker_filled_in_three_parts_adds_up_exactly(engine: Engine, clock: FixedClock) -> None:
     maker, _ = engine.place_order("alice", "TSTUSDT", "SELL", D("100.5"), D("1"))
     for part, (executed, quote, status) in enumerate(
-        [(D("0.3"), D("30.15"), PARTIALLY_FILLED), (D("0.7"), D("70.35"), PARTIALLY_FILLED),
-         (D("1"), D("100.5"), FILLED)], start=1,
+        [
+            (D("0.3"), D("30.15"), PARTIALLY_FILLED),
+            (D("0.7"), D("70.35"), PARTIALLY_FILLED),
+            (D("1"), D("100.5"), FILLED),
+        ],
+        start=1,
     ):
         clock.advance(1000)
         _, [fill] = engine.place_order("bob", "TSTUSDT", "BUY", D("101"), D("0.4") if part == 2 else D("0.3"))
@@ -231,8 +245,11 @@ def test_a_negative_opening_balance_and_a_second_account_of_a_name_are_refused(e
 @pytest.mark.parametrize(
     ("price", "qty", "ok"),
     [
-        ("0.0001", "1", True), ("100000", "0.0001", True), ("100000.0001", "0.0001", False),
-        ("1", "10000", True), ("1", "10000.0001", False),
+        ("0.0001", "1", True),
+        ("100000", "0.0001", True),
+        ("100000.0001", "0.0001", False),
+        ("1", "10000", True),
+        ("1", "10000.0001", False),
     ],
 )
 def test_price_and_lot_bounds_are_inclusive(price: str, qty: str, ok: bool) -> None:
@@ -275,8 +292,9 @@ def test_custom_fees_and_balances_survive_a_save_and_restore(engine: Engine, clo
     maker, taker, overrides, keep = engine.account_state("bob")
 
     restored = Engine([spec(), spec(symbol="TSTBTC", quote_asset="BTC")], clock)
-    restored.restore_account("bob", engine.balances("bob"), maker_fee=maker, taker_fee=taker,
-                             fee_overrides=overrides, keep_history=keep)
+    restored.restore_account(
+        "bob", engine.balances("bob"), maker_fee=maker, taker_fee=taker, fee_overrides=overrides, keep_history=keep
+    )
     for order in engine.stored_orders():
         if order.account_id == "bob":
             restored.restore_order(order.copy())
@@ -356,8 +374,9 @@ def test_an_account_without_history_shows_its_open_orders_with_the_same_selectio
 
 def test_an_account_restored_without_history_keeps_none(engine: Engine, clock: FixedClock) -> None:
     restored = Engine([spec()], clock)
-    restored.restore_account("bot", {"USDT": AssetBalance(D("5"), D("0"))}, maker_fee=D("0.001"),
-                             taker_fee=D("0.002"), keep_history=False)
+    restored.restore_account(
+        "bot", {"USDT": AssetBalance(D("5"), D("0"))}, maker_fee=D("0.001"), taker_fee=D("0.002"), keep_history=False
+    )
     assert restored.account_state("bot") == (D("0.001"), D("0.002"), {}, False)
 
 
@@ -368,7 +387,9 @@ def test_a_limit_of_zero_lists_nothing_and_one_lists_the_latest(engine: Engine) 
     assert engine.history_orders("alice", "TSTUSDT", limit=0) == []
     assert [o.order_id for o in engine.open_orders("alice", "TSTUSDT", limit=1)] == [latest.order_id]
     assert [o.order_id for o in engine.open_orders("alice", "TSTUSDT", start_time=T0, end_time=T0)] == [
-        latest.order_id - 1, latest.order_id]
+        latest.order_id - 1,
+        latest.order_id,
+    ]
     assert engine.open_orders("alice", "TSTUSDT", start_time=T0 + 1) == []
     assert engine.open_orders("alice", "TSTUSDT", end_time=T0 - 1) == []
 

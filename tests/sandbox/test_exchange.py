@@ -27,8 +27,17 @@ def test_listings(exchange: Exchange) -> None:
     assert [s.symbol for s in exchange.spot_symbols] == SPOT
     assert list(exchange.engine.symbols) == SPOT
     for listing in exchange.contract_symbols + exchange.option_symbols:
-        assert set(listing) == {"symbol", "status", "baseAsset", "baseAssetPrecision", "quoteAsset",
-                                "quotePrecision", "orderTypes", "icebergAllowed", "filters"}
+        assert set(listing) == {
+            "symbol",
+            "status",
+            "baseAsset",
+            "baseAssetPrecision",
+            "quoteAsset",
+            "quotePrecision",
+            "orderTypes",
+            "icebergAllowed",
+            "filters",
+        }
     assert {s["symbol"] for s in exchange.option_symbols} >= {"BTCCALLM"}
     more = Exchange(seed=2, clock=FixedClock(START), extra_symbols=100, simulate=False)
     assert len(more.spot_symbols) == 108 and more.spot_symbols[-1].symbol == "SYM100USDT"
@@ -109,7 +118,8 @@ def test_trade_fees_come_from_the_engine(exchange: Exchange) -> None:
     assert [f["symbol"] for f in fees] == SPOT
     exchange.engine.set_fees("other", D("0.0002"), D("0.0004"), symbol="ETHBTC")
     assert exchange.accounts.trade_fee("other", "ETHBTC") == [
-        {"symbol": "ETHBTC", "maker": D("0.0002"), "taker": D("0.0004")}]
+        {"symbol": "ETHBTC", "maker": D("0.0002"), "taker": D("0.0004")}
+    ]
     with pytest.raises(EngineError) as excinfo:
         exchange.accounts.trade_fee("demo", "NOPE")
     assert excinfo.value.code == -1121

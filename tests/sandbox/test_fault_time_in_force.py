@@ -16,8 +16,15 @@ ORDER = "/api/v1/spot/order"
 
 def far_ioc_buy(server: Any) -> dict[str, str]:
     bid = server.exchange.engine.depth("BTCUSDT", 5)[1][0][0]
-    return {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "IOC", "quantity": "0.01",
-            "price": f"{bid - 100}", "newOrderRespType": "RESULT"}
+    return {
+        "symbol": "BTCUSDT",
+        "side": "BUY",
+        "type": "LIMIT",
+        "timeInForce": "IOC",
+        "quantity": "0.01",
+        "price": f"{bid - 100}",
+        "newOrderRespType": "RESULT",
+    }
 
 
 def test_admin_switch_turns_an_ioc_order_into_a_resting_gtc_one(make_sandbox: Any, signed_request: Any) -> None:

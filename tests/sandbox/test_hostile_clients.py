@@ -95,13 +95,23 @@ def test_half_sent_headers_get_a_json_408(make_sandbox: Any) -> None:
 
 def test_a_slow_body_gets_a_json_408_and_the_order_is_never_placed(make_sandbox: Any) -> None:
     server = make_sandbox(read_timeout_s=0.5)
-    params = {"symbol": "ETHUSDT", "side": "BUY", "type": "LIMIT", "quantity": "0.01", "price": "1000.00",
-              "timestamp": server.clock.now_ms()}
+    params = {
+        "symbol": "ETHUSDT",
+        "side": "BUY",
+        "type": "LIMIT",
+        "quantity": "0.01",
+        "price": "1000.00",
+        "timestamp": server.clock.now_ms(),
+    }
     text = urlencode(params)
     body = f"{text}&signature={sign(DOC_API_SECRET, text)}".encode()
-    request = (b"POST /api/v1/spot/order HTTP/1.1\r\nHost: sandbox\r\nX-JEX-APIKEY: " + DOC_API_KEY.encode()
-               + b"\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
-               + str(len(body)).encode() + b"\r\n\r\n")
+    request = (
+        b"POST /api/v1/spot/order HTTP/1.1\r\nHost: sandbox\r\nX-JEX-APIKEY: "
+        + DOC_API_KEY.encode()
+        + b"\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+    )
     with _connect(server) as sock:
         sock.sendall(request + body[:-5])  # all but the last bytes of the body: the client stalls
         _assert_json_error(_read_all(sock), 408)
@@ -167,10 +177,14 @@ def _busy_connections(server: Any) -> int:
 # --- oversized and broken requests ------------------------------------------------------------
 
 
-@pytest.mark.parametrize("request_bytes", [
-    b"GET /api/v1/ping HTTP/1.1\r\nHost: sandbox\r\nX-Big: " + b"a" * 1_048_576 + b"\r\n\r\n",
-    b"GET /api/v1/ping?x=" + b"b" * 1_048_576 + b" HTTP/1.1\r\nHost: sandbox\r\n\r\n",
-], ids=["1 MB header", "1 MB request line"])
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /api/v1/ping HTTP/1.1\r\nHost: sandbox\r\nX-Big: " + b"a" * 1_048_576 + b"\r\n\r\n",
+        b"GET /api/v1/ping?x=" + b"b" * 1_048_576 + b" HTTP/1.1\r\nHost: sandbox\r\n\r\n",
+    ],
+    ids=["1 MB header", "1 MB request line"],
+)
 def test_an_oversized_request_gets_a_json_431(sandbox: Any, request_bytes: bytes) -> None:
     with _connect(sandbox) as sock:
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the server may stop reading early
@@ -181,17 +195,22 @@ def test_an_oversized_request_gets_a_json_431(sandbox: Any, request_bytes: bytes
 
 def test_headers_below_the_limit_reach_the_application(sandbox: Any) -> None:
     with _connect(sandbox) as sock:
-        sock.sendall(b"GET /api/v1/ping HTTP/1.1\r\nHost: sandbox\r\nX-Big: " + b"c" * 40_000 + b"\r\n"
-                     b"Connection: close\r\n\r\n")
+        sock.sendall(
+            b"GET /api/v1/ping HTTP/1.1\r\nHost: sandbox\r\nX-Big: " + b"c" * 40_000 + b"\r\nConnection: close\r\n\r\n"
+        )
         status, _headers, body = _split(_read_all(sock))
     assert (status, body) == (200, {})
 
 
-@pytest.mark.parametrize("request_bytes", [
-    b"NOT HTTP AT ALL\r\n\r\n",
-    b"GET /api/v1/ping HTTP/1.1\r\nHost: sandbox\r\nBad Header Line\r\n\r\n",
-    b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 40,  # a TLS hello on plain http
-], ids=["garbage", "bad header", "tls hello"])
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"NOT HTTP AT ALL\r\n\r\n",
+        b"GET /api/v1/ping HTTP/1.1\r\nHost: sandbox\r\nBad Header Line\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 40,  # a TLS hello on plain http
+    ],
+    ids=["garbage", "bad header", "tls hello"],
+)
 def test_a_malformed_request_gets_a_json_400(sandbox: Any, request_bytes: bytes) -> None:
     with _connect(sandbox) as sock:
         sock.sendall(request_bytes)
@@ -207,8 +226,13 @@ def limited_sandbox() -> Iterator[tuple[subprocess.Popen[bytes], str]]:
         resource.setrlimit(resource.RLIMIT_NOFILE, (DESCRIPTOR_LIMIT, DESCRIPTOR_LIMIT))
 
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    process = subprocess.Popen([sys.executable, "-m", "jextui", "sandbox", "--quiet"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, env=env, preexec_fn=lower_limit)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jextui", "sandbox", "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        preexec_fn=lower_limit,
+    )
     try:
         assert process.stdout is not None
         base_url = ""
@@ -259,7 +283,9 @@ def test_idle_connections_beyond_the_descriptor_limit_do_not_starve_a_normal_cli
 
 
 def test_out_of_descriptors_is_logged_once_per_interval_without_tracebacks(
-    make_sandbox: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    make_sandbox: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     import errno
     import logging
@@ -271,8 +297,10 @@ def test_out_of_descriptors_is_logged_once_per_interval_without_tracebacks(
     monkeypatch.setattr(connections.log, "filters", [])
     server = make_sandbox()
     loop = server._loop
-    context = {"message": "socket.accept() out of system resource",
-               "exception": OSError(errno.EMFILE, "Too many open files")}
+    context = {
+        "message": "socket.accept() out of system resource",
+        "exception": OSError(errno.EMFILE, "Too many open files"),
+    }
     with caplog.at_level(logging.ERROR):
         for _ in range(1000):  # what asyncio reports for one burst of failed accepts
             loop.call_soon_threadsafe(loop.call_exception_handler, context)

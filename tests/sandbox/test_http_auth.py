@@ -12,8 +12,9 @@ from jextui.sandbox.clock import FixedClock
 
 http = shared_http()
 
-VECTOR_QUERY = ("symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1"
-                "&recvWindow=5000&timestamp=1499827319559")
+VECTOR_QUERY = (
+    "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC&quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
+)
 VECTOR_SIGNATURE = "c8db56825ae71d6d79447849e617115f4a920fa2acdcab2b053c4b2838bd6b71"
 MIXED_QUERY = "symbol=LTCBTC&side=BUY&type=LIMIT&timeInForce=GTC"
 MIXED_BODY = "quantity=1&price=0.1&recvWindow=5000&timestamp=1499827319559"
@@ -122,8 +123,7 @@ def test_missing_timestamp_names_the_parameter(doc_sandbox: Any) -> None:
     query = VECTOR_QUERY.replace("&timestamp=1499827319559", "")
     response = _post(doc_sandbox, f"{query}&signature={VECTOR_SIGNATURE}")
     assert _error(response) == (400, -1102)
-    assert response.json()["msg"] == ("Mandatory parameter 'timestamp' was not sent, was empty/null, "
-                                      "or malformed.")
+    assert response.json()["msg"] == ("Mandatory parameter 'timestamp' was not sent, was empty/null, or malformed.")
 
 
 def test_expired_request_is_refused(doc_sandbox: Any, clock: FixedClock) -> None:
@@ -151,10 +151,12 @@ def test_recv_window_above_60000_is_refused(doc_sandbox: Any, signed_request: An
     assert "recvWindow" in response.json()["msg"]
 
 
-def test_recv_window_60000_accepts_a_minute_old_request(doc_sandbox: Any, clock: FixedClock,
-                                                         signed_request: Any) -> None:
-    response = signed_request(doc_sandbox, "GET", "/api/v1/account", {"recvWindow": 60000},
-                              timestamp=clock.now_ms() - 60000)
+def test_recv_window_60000_accepts_a_minute_old_request(
+    doc_sandbox: Any, clock: FixedClock, signed_request: Any
+) -> None:
+    response = signed_request(
+        doc_sandbox, "GET", "/api/v1/account", {"recvWindow": 60000}, timestamp=clock.now_ms() - 60000
+    )
     assert response.status_code == 200, response.text
 
 
@@ -190,19 +192,21 @@ def test_signature_sent_twice_is_refused(doc_sandbox: Any) -> None:
 
 
 def test_read_only_key_reads_the_account(doc_sandbox: Any, signed_request: Any) -> None:
-    response = signed_request(doc_sandbox, "GET", "/api/v1/account", key=doc_sandbox.readonly_api_key,
-                              secret=doc_sandbox.readonly_api_secret)
+    response = signed_request(
+        doc_sandbox, "GET", "/api/v1/account", key=doc_sandbox.readonly_api_key, secret=doc_sandbox.readonly_api_secret
+    )
     assert response.status_code == 200, response.text
     assert response.json()["spotBalances"]
 
 
 @pytest.mark.parametrize("method, path", [("POST", ORDER), ("POST", f"{ORDER}/test"), ("DELETE", ORDER)])
-def test_read_only_key_is_refused_on_trade_endpoints(doc_sandbox: Any, signed_request: Any,
-                                                     method: str, path: str) -> None:
-    params = {"symbol": "LTCBTC", "side": "BUY", "type": "LIMIT", "quantity": "1", "price": "0.001",
-              "orderId": "1"}
-    response = signed_request(doc_sandbox, method, path, params, key=doc_sandbox.readonly_api_key,
-                              secret=doc_sandbox.readonly_api_secret)
+def test_read_only_key_is_refused_on_trade_endpoints(
+    doc_sandbox: Any, signed_request: Any, method: str, path: str
+) -> None:
+    params = {"symbol": "LTCBTC", "side": "BUY", "type": "LIMIT", "quantity": "1", "price": "0.001", "orderId": "1"}
+    response = signed_request(
+        doc_sandbox, method, path, params, key=doc_sandbox.readonly_api_key, secret=doc_sandbox.readonly_api_secret
+    )
     assert _error(response) == (401, -2015)
     assert doc_sandbox.call(lambda ex: ex.engine.open_orders("demo", "LTCBTC")) == []
 

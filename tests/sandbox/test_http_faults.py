@@ -140,8 +140,18 @@ def test_admin_endpoint_changes_faults_while_running(make_sandbox: Any) -> None:
     assert http.get(f"{server.base_url}/api/v1/ping").status_code == 200
 
 
-@pytest.mark.parametrize("payload", [{"drop_rate": 2}, {"drop_rate": "x"}, {"latency_ms": -1}, {"unknown": 1},
-                                     {"phase": "sometimes"}, [1, 2], {"drop_rate": 0.6, "error_5xx_rate": 0.6}])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"drop_rate": 2},
+        {"drop_rate": "x"},
+        {"latency_ms": -1},
+        {"unknown": 1},
+        {"phase": "sometimes"},
+        [1, 2],
+        {"drop_rate": 0.6, "error_5xx_rate": 0.6},
+    ],
+)
 def test_admin_endpoint_refuses_bad_settings(make_sandbox: Any, payload: Any) -> None:
     server = make_sandbox(admin=True)
     response = http.post(f"{server.base_url}/admin/faults", json=payload)

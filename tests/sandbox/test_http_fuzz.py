@@ -15,14 +15,60 @@ from support.sandbox import DOC_API_KEY, DOC_API_SECRET
 from jextui.api.signing import sign
 from jextui.sandbox.app import ENDPOINTS
 
-PARAM_NAMES = ["symbol", "side", "type", "timeInForce", "quantity", "price", "newOrderRespType", "recvWindow",
-               "timestamp", "orderId", "startTime", "endTime", "limit", "fromId", "interval", "asset", "status",
-               "listenKey", "signature"]
+PARAM_NAMES = [
+    "symbol",
+    "side",
+    "type",
+    "timeInForce",
+    "quantity",
+    "price",
+    "newOrderRespType",
+    "recvWindow",
+    "timestamp",
+    "orderId",
+    "startTime",
+    "endTime",
+    "limit",
+    "fromId",
+    "interval",
+    "asset",
+    "status",
+    "listenKey",
+    "signature",
+]
 SYMBOLS = ["BTCUSDT", "LTCBTC", "JEXBTC", "btcusdt", "NOPE", ""]
 ENUMS = ["BUY", "SELL", "LIMIT", "MARKET", "GTC", "IOC", "FOK", "ACK", "RESULT", "1m", "1w", "BTC", "USDT"]
-DOCUMENTED_CODES = {-1000, -1002, -1003, -1014, -1015, -1020, -1021, -1022, -1100, -1101, -1102, -1105, -1111,
-                    -1115, -1116, -1117, -1120, -1121, -1125, -1127, -1129, -2010, -2011, -2013, -2014, -2015,
-                    -2019, -8006, -9000}
+DOCUMENTED_CODES = {
+    -1000,
+    -1002,
+    -1003,
+    -1014,
+    -1015,
+    -1020,
+    -1021,
+    -1022,
+    -1100,
+    -1101,
+    -1102,
+    -1105,
+    -1111,
+    -1115,
+    -1116,
+    -1117,
+    -1120,
+    -1121,
+    -1125,
+    -1127,
+    -1129,
+    -2010,
+    -2011,
+    -2013,
+    -2014,
+    -2015,
+    -2019,
+    -8006,
+    -9000,
+}
 
 values = st.one_of(
     st.sampled_from(SYMBOLS + ENUMS),
@@ -32,8 +78,18 @@ values = st.one_of(
     st.text(alphabet="0123456789.-+eE", max_size=25),
 )
 param_sets = st.dictionaries(st.one_of(st.sampled_from(PARAM_NAMES), st.text(max_size=8)), values, max_size=9)
-VALID = {"symbol": "BTCUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "IOC", "quantity": "0.01",
-         "price": "1000.00", "orderId": "1", "interval": "1m", "asset": "BTC", "limit": "5"}
+VALID = {
+    "symbol": "BTCUSDT",
+    "side": "BUY",
+    "type": "LIMIT",
+    "timeInForce": "IOC",
+    "quantity": "0.01",
+    "price": "1000.00",
+    "orderId": "1",
+    "interval": "1m",
+    "asset": "BTC",
+    "limit": "5",
+}
 
 
 @st.composite
@@ -43,6 +99,8 @@ def mutated_valid_params(draw: st.DrawFn) -> dict[str, str]:
     for name in draw(st.lists(st.sampled_from(PARAM_NAMES[:-2]), max_size=3)):
         params[name] = draw(values)
     return params
+
+
 endpoints = st.sampled_from(ENDPOINTS)
 
 
@@ -51,9 +109,15 @@ def fuzz_target() -> Iterator[tuple[Any, httpx.Client]]:
     """One sandbox for the whole module, with limits out of the way."""
     from jextui.sandbox import SandboxConfig, SandboxServer
 
-    config = SandboxConfig(simulate=False, api_key=DOC_API_KEY, api_secret=DOC_API_SECRET,
-                           weight_per_minute=10**9, raw_requests_per_5m=10**9, orders_per_second=10**9,
-                           orders_per_day=10**9)
+    config = SandboxConfig(
+        simulate=False,
+        api_key=DOC_API_KEY,
+        api_secret=DOC_API_SECRET,
+        weight_per_minute=10**9,
+        raw_requests_per_5m=10**9,
+        orders_per_second=10**9,
+        orders_per_day=10**9,
+    )
     with SandboxServer(config) as server, httpx.Client(base_url=server.base_url) as client:
         yield server, client
 
@@ -73,8 +137,9 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 
 @FUZZ
 @given(endpoint=endpoints, params=param_sets, with_key=st.booleans(), in_body=st.booleans())
-def test_unsigned_garbage_never_breaks_the_server(fuzz_target: tuple[Any, httpx.Client], endpoint: Any,
-                                                  params: dict[str, str], with_key: bool, in_body: bool) -> None:
+def test_unsigned_garbage_never_breaks_the_server(
+    fuzz_target: tuple[Any, httpx.Client], endpoint: Any, params: dict[str, str], with_key: bool, in_body: bool
+) -> None:
     _server, client = fuzz_target
     text = urlencode(params)
     headers = {"X-JEX-APIKEY": DOC_API_KEY} if with_key else {}
@@ -87,10 +152,14 @@ def test_unsigned_garbage_never_breaks_the_server(fuzz_target: tuple[Any, httpx.
 
 
 @FUZZ
-@given(endpoint=endpoints, params=st.one_of(param_sets, mutated_valid_params()),
-       split=st.integers(min_value=0, max_value=12))
-def test_validly_signed_garbage_gets_a_documented_answer(fuzz_target: tuple[Any, httpx.Client], endpoint: Any,
-                                                         params: dict[str, str], split: int) -> None:
+@given(
+    endpoint=endpoints,
+    params=st.one_of(param_sets, mutated_valid_params()),
+    split=st.integers(min_value=0, max_value=12),
+)
+def test_validly_signed_garbage_gets_a_documented_answer(
+    fuzz_target: tuple[Any, httpx.Client], endpoint: Any, params: dict[str, str], split: int
+) -> None:
     server, client = fuzz_target
     params = {name: value for name, value in params.items() if name not in ("timestamp", "signature")}
     items = [*list(params.items()), ("timestamp", str(server.clock.now_ms()))]
@@ -99,8 +168,12 @@ def test_validly_signed_garbage_gets_a_documented_answer(fuzz_target: tuple[Any,
     signature = sign(DOC_API_SECRET, query + body)
     separator = "&" if query else ""
     url = f"{endpoint.path}?{query}{separator}signature={signature}"
-    response = client.request(endpoint.method, url, content=body, headers={
-        "X-JEX-APIKEY": DOC_API_KEY, "Content-Type": "application/x-www-form-urlencoded"})
+    response = client.request(
+        endpoint.method,
+        url,
+        content=body,
+        headers={"X-JEX-APIKEY": DOC_API_KEY, "Content-Type": "application/x-www-form-urlencoded"},
+    )
     _assert_documented(response)
 
 
@@ -109,8 +182,9 @@ raw_bytes = st.binary(max_size=60)
 
 @FUZZ
 @given(endpoint=endpoints, query=raw_bytes, body=raw_bytes, key=st.text(max_size=70))
-def test_raw_bytes_never_break_the_server(fuzz_target: tuple[Any, httpx.Client], endpoint: Any, query: bytes,
-                                          body: bytes, key: str) -> None:
+def test_raw_bytes_never_break_the_server(
+    fuzz_target: tuple[Any, httpx.Client], endpoint: Any, query: bytes, body: bytes, key: str
+) -> None:
     _server, client = fuzz_target
     # every byte percent-encoded, so non-UTF-8 sequences reach the parser
     encoded = "".join(f"%{byte:02X}" if byte not in b"=&" else chr(byte) for byte in query)

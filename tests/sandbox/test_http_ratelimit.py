@@ -134,5 +134,8 @@ def test_exchange_info_lists_the_configured_limits(make_sandbox: Any) -> None:
     server = make_sandbox(weight_per_minute=600, orders_per_second=5, orders_per_day=1000, raw_requests_per_5m=900)
     limits = http.get(f"{server.base_url}/api/v1/exchangeInfo").json()["rateLimits"]
     assert [(item["rateLimitType"], item["interval"], item["intervalNum"], item["limit"]) for item in limits] == [
-        ("requestsWeight", "minute", 1, 600), ("orders", "second", 1, 5), ("orders", "day", 1, 1000),
-        ("rawRequests", "minute", 5, 900)]
+        ("requestsWeight", "minute", 1, 600),
+        ("orders", "second", 1, 5),
+        ("orders", "day", 1, 1000),
+        ("rawRequests", "minute", 5, 900),
+    ]

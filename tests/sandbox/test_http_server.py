@@ -83,8 +83,14 @@ def test_add_api_key_opens_a_funded_account(sandbox: Any, signed_request: Any) -
 
 
 def test_bad_config_is_refused() -> None:
-    for bad in ({"port": 70000}, {"api_key": "only-a-key"}, {"fault_drop_rate": 1.5}, {"weight_per_minute": 0},
-                {"fault_phase": "sometimes"}, {"api_key": "bad key", "api_secret": "x"}):
+    for bad in (
+        {"port": 70000},
+        {"api_key": "only-a-key"},
+        {"fault_drop_rate": 1.5},
+        {"weight_per_minute": 0},
+        {"fault_phase": "sometimes"},
+        {"api_key": "bad key", "api_secret": "x"},
+    ):
         with pytest.raises(ValueError):
             SandboxConfig(**bad)
 
@@ -116,8 +122,15 @@ def test_user_data_stream_lifecycle(sandbox: Any) -> None:
     assert isinstance(listen_key, str) and len(listen_key) >= 32
     assert http.post(url, headers=headers).json()["listenKey"] == listen_key  # one per account, extended
     assert http.put(url, params={"listenKey": listen_key}, headers=headers).json() == {}
-    assert http.request("DELETE", url, content=f"listenKey={listen_key}",
-                         headers={**headers, "Content-Type": "application/x-www-form-urlencoded"}).json() == {}
+    assert (
+        http.request(
+            "DELETE",
+            url,
+            content=f"listenKey={listen_key}",
+            headers={**headers, "Content-Type": "application/x-www-form-urlencoded"},
+        ).json()
+        == {}
+    )
     gone = http.put(url, params={"listenKey": listen_key}, headers=headers)
     assert (gone.status_code, gone.json()["code"]) == (400, -1125)
 

@@ -22,8 +22,9 @@ class Trader:
     def __init__(self, server: Any, signed_request: Any, key: str, secret: str) -> None:
         self.server, self._send, self.key, self.secret = server, signed_request, key, secret
 
-    def request(self, method: str, path: str, params: dict[str, Any] | None = None,
-                where: str = "query") -> httpx.Response:
+    def request(
+        self, method: str, path: str, params: dict[str, Any] | None = None, where: str = "query"
+    ) -> httpx.Response:
         return self._send(self.server, method, path, params, key=self.key, secret=self.secret, where=where)
 
     def ok(self, method: str, path: str, params: dict[str, Any] | None = None, where: str = "query") -> Any:
@@ -32,8 +33,15 @@ class Trader:
         return response.json()
 
     def order(self, side: str, qty: Decimal, price: Decimal, tif: str = "GTC", resp: str = "RESULT") -> Any:
-        params = {"symbol": SYMBOL, "side": side, "type": "LIMIT", "timeInForce": tif, "quantity": str(qty),
-                  "price": str(price), "newOrderRespType": resp}
+        params = {
+            "symbol": SYMBOL,
+            "side": side,
+            "type": "LIMIT",
+            "timeInForce": tif,
+            "quantity": str(qty),
+            "price": str(price),
+            "newOrderRespType": resp,
+        }
         return self.ok("POST", ORDER, params, where="body")
 
     def balances(self) -> dict[str, tuple[Decimal, Decimal]]:
@@ -162,17 +170,21 @@ def test_test_order_is_checked_but_not_placed(traders: tuple[Trader, Trader]) ->
     assert (response.status_code, response.json()["code"]) == (400, -2010)
 
 
-@pytest.mark.parametrize("changes, code, msg", [
-    ({"price": "2000000.00"}, -9000, "Filter failure: PRICE_FILTER"),
-    ({"quantity": "0.000001"}, -9000, "Filter failure: LOT_SIZE"),
-    ({"quantity": "0.00001", "price": "100.00"}, -9000, "Filter failure: MIN_NOTIONAL"),
-    ({"price": "1000.001"}, -1129, "error scale in parameter 'price', should be scale no more than '2'"),
-    ({"quantity": "0.0000001"}, -1129, "error scale in parameter 'quantity', should be scale no more than '6'"),
-    ({"quantity": "9000", "price": "999999.99"}, -2010, "Account has insufficient balance for requested action."),
-    ({"price": "0"}, -2010, "Price * QTY is zero or less."),
-])
-def test_engine_rejections_carry_the_documented_code(traders: tuple[Trader, Trader], changes: dict[str, str],
-                                                     code: int, msg: str) -> None:
+@pytest.mark.parametrize(
+    "changes, code, msg",
+    [
+        ({"price": "2000000.00"}, -9000, "Filter failure: PRICE_FILTER"),
+        ({"quantity": "0.000001"}, -9000, "Filter failure: LOT_SIZE"),
+        ({"quantity": "0.00001", "price": "100.00"}, -9000, "Filter failure: MIN_NOTIONAL"),
+        ({"price": "1000.001"}, -1129, "error scale in parameter 'price', should be scale no more than '2'"),
+        ({"quantity": "0.0000001"}, -1129, "error scale in parameter 'quantity', should be scale no more than '6'"),
+        ({"quantity": "9000", "price": "999999.99"}, -2010, "Account has insufficient balance for requested action."),
+        ({"price": "0"}, -2010, "Price * QTY is zero or less."),
+    ],
+)
+def test_engine_rejections_carry_the_documented_code(
+    traders: tuple[Trader, Trader], changes: dict[str, str], code: int, msg: str
+) -> None:
     maker, _ = traders
     params = {"symbol": SYMBOL, "side": "BUY", "type": "LIMIT", "quantity": "0.01", "price": "1000.00", **changes}
     response = maker.request("POST", ORDER, params)

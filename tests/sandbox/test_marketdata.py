@@ -18,9 +18,18 @@ T0 = 1_699_833_600_000
 
 def _spec() -> SymbolSpec:
     return SymbolSpec(
-        symbol="TSTUSDT", base_asset="TST", quote_asset="USDT", base_precision=2,
-        quote_precision=2, tick_size=D("0.01"), min_price=D("0.01"), max_price=D("100000"),
-        step_size=D("0.01"), min_qty=D("0.01"), max_qty=D("10000"), min_notional=D("0.01"),
+        symbol="TSTUSDT",
+        base_asset="TST",
+        quote_asset="USDT",
+        base_precision=2,
+        quote_precision=2,
+        tick_size=D("0.01"),
+        min_price=D("0.01"),
+        max_price=D("100000"),
+        step_size=D("0.01"),
+        min_qty=D("0.01"),
+        max_qty=D("10000"),
+        min_notional=D("0.01"),
         initial_price=D("100"),
     )
 
@@ -32,8 +41,9 @@ class Market:
         self.clock = FixedClock(T0)
         self.engine = Engine([_spec(), replace(_spec(), symbol="OTHUSDT", base_asset="OTH")], self.clock)
         for name in ("maker", "taker"):
-            self.engine.add_account(name, {"USDT": D("1000000"), "TST": D("10000"), "OTH": D("10000")},
-                                    maker_fee=D(0), taker_fee=D(0))
+            self.engine.add_account(
+                name, {"USDT": D("1000000"), "TST": D("10000"), "OTH": D("10000")}, maker_fee=D(0), taker_fee=D(0)
+            )
         self.data = MarketData(self.engine, self.clock)
 
     def trade(self, at_ms: int, price: str, qty: str, taker_side: str = "BUY", symbol: str = "TSTUSDT") -> None:
@@ -54,7 +64,10 @@ def test_recent_and_historical_trades(market: Market) -> None:
         market.trade(T0 + i * 1000, str(100 + i), "1", "BUY" if i % 2 == 0 else "SELL")
     recent = market.data.recent_trades("TSTUSDT", 3)
     assert [(t.id, t.price, t.time) for t in recent] == [
-        (3, D("102"), T0 + 2000), (4, D("103"), T0 + 3000), (5, D("104"), T0 + 4000)]
+        (3, D("102"), T0 + 2000),
+        (4, D("103"), T0 + 3000),
+        (5, D("104"), T0 + 4000),
+    ]
     assert [t.buyer_maker for t in recent] == [False, True, False]
     assert [t.id for t in market.data.historical_trades("TSTUSDT", from_id=2, limit=2)] == [2, 3]
     assert [t.id for t in market.data.historical_trades("TSTUSDT", limit=2)] == [4, 5]
@@ -94,8 +107,9 @@ def test_coarser_intervals_agree_with_the_minutes(market: Market) -> None:
         assert len(rows) == 60 // length, interval
         previous_close = None
         for row in rows:
-            inside = [m for m in minutes if m.trades
-                      and row.open_time <= m.open_time < row.open_time + length * MINUTE_MS]
+            inside = [
+                m for m in minutes if m.trades and row.open_time <= m.open_time < row.open_time + length * MINUTE_MS
+            ]
             if not inside:  # nothing traded: a flat candle at the previous close
                 assert row.open == row.high == row.low == row.close == previous_close
                 assert row.volume == 0 and row.trades == 0
@@ -107,8 +121,9 @@ def test_coarser_intervals_agree_with_the_minutes(market: Market) -> None:
             previous_close = row.close
     for interval in ("2h", "4h", "6h", "12h", "1d", "3d", "1w"):
         (row,) = market.data.klines("TSTUSDT", interval)
-        assert row.open_time == interval_start(T0, {"2h": 2, "4h": 4, "6h": 6, "12h": 12, "1d": 24,
-                                                     "3d": 72, "1w": 168}[interval] * HOUR_MS)
+        assert row.open_time == interval_start(
+            T0, {"2h": 2, "4h": 4, "6h": 6, "12h": 12, "1d": 24, "3d": 72, "1w": 168}[interval] * HOUR_MS
+        )
         assert (row.open, row.close, row.high, row.low) == (D("100"), D("104"), D("105"), D("97"))
         assert row.volume == D("36") and row.trades == 8
 
@@ -146,8 +161,12 @@ def test_kline_selection_semantics(market: Market) -> None:
     assert opens(market.data.klines("TSTUSDT", "1m", start_time=T0 + 2 * MINUTE_MS, limit=3)) == [2, 3, 4]
     assert opens(market.data.klines("TSTUSDT", "1m", start_time=T0 + 2 * MINUTE_MS + 1, limit=3)) == [3, 4, 5]
     assert opens(market.data.klines("TSTUSDT", "1m", end_time=T0 + 5 * MINUTE_MS, limit=3)) == [3, 4, 5]
-    assert opens(market.data.klines("TSTUSDT", "1m", start_time=T0 + MINUTE_MS,
-                                    end_time=T0 + 4 * MINUTE_MS)) == [1, 2, 3, 4]
+    assert opens(market.data.klines("TSTUSDT", "1m", start_time=T0 + MINUTE_MS, end_time=T0 + 4 * MINUTE_MS)) == [
+        1,
+        2,
+        3,
+        4,
+    ]
     assert market.data.klines("TSTUSDT", "1m", start_time=T0 + HOUR_MS) == []
     assert market.data.klines("TSTUSDT", "1m", start_time=T0 - DAY_MS, end_time=T0 - HOUR_MS) == []
     assert len(market.data.klines("TSTUSDT", "1m", limit=5000)) == 10  # capped at 1000, only 10 exist
@@ -182,8 +201,7 @@ def test_ticker_24hr_is_a_rolling_window(market: Market) -> None:
     assert (ticker.price_change, ticker.price_change_percent) == (D("10"), D("10.000"))
     assert (ticker.volume, ticker.quote_volume) == (D("5"), D("560"))
     assert ticker.weighted_avg_price == D("112.00")
-    assert (ticker.bid_price, ticker.bid_qty, ticker.ask_price, ticker.ask_qty) == (
-        D("108"), D("4"), D("112"), D("6"))
+    assert (ticker.bid_price, ticker.bid_qty, ticker.ask_price, ticker.ask_qty) == (D("108"), D("4"), D("112"), D("6"))
     assert ticker.close_time == now and ticker.open_time == interval_start(now - DAY_MS, MINUTE_MS)
     # a minute later the same cached window plus a new trade
     for order in (bid, ask):

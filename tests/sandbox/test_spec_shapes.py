@@ -66,8 +66,9 @@ def _filters_mismatches(example: list[Any], live: Any, path: str) -> list[str]:
     return problems
 
 
-def shape_mismatches(example: Any, live: Any, path: str = "$", *, mapping_paths: frozenset[str] = frozenset()
-                     ) -> list[str]:
+def shape_mismatches(
+    example: Any, live: Any, path: str = "$", *, mapping_paths: frozenset[str] = frozenset()
+) -> list[str]:
     """Where ``live`` differs from ``example`` in keys or JSON types (empty when it matches)."""
     expected, got = _json_type(example), _json_type(live)
     if expected != got:
@@ -77,8 +78,11 @@ def shape_mismatches(example: Any, live: Any, path: str = "$", *, mapping_paths:
             model = next(iter(example.values()))
             if not live:
                 return [f"{path}: empty mapping, nothing to compare"]
-            return [problem for key, value in live.items()
-                    for problem in shape_mismatches(model, value, f"{path}.{key}", mapping_paths=mapping_paths)]
+            return [
+                problem
+                for key, value in live.items()
+                for problem in shape_mismatches(model, value, f"{path}.{key}", mapping_paths=mapping_paths)
+            ]
         problems = []
         if missing := set(example) - set(live):
             problems.append(f"{path}: missing keys {sorted(missing)}")
@@ -96,12 +100,18 @@ def shape_mismatches(example: Any, live: Any, path: str = "$", *, mapping_paths:
         if len({_json_type(item) for item in example}) > 1:  # a positional tuple
             if len(live) != len(example):
                 return [f"{path}: expected {len(example)} elements, got {len(live)}"]
-            return [problem for index, (model, value) in enumerate(zip(example, live, strict=True))
-                    for problem in shape_mismatches(model, value, f"{path}[{index}]", mapping_paths=mapping_paths)]
+            return [
+                problem
+                for index, (model, value) in enumerate(zip(example, live, strict=True))
+                for problem in shape_mismatches(model, value, f"{path}[{index}]", mapping_paths=mapping_paths)
+            ]
         if not live:
             return [f"{path}: empty array, nothing to compare"]
-        return [problem for index, value in enumerate(live)
-                for problem in shape_mismatches(example[0], value, f"{path}[{index}]", mapping_paths=mapping_paths)]
+        return [
+            problem
+            for index, value in enumerate(live)
+            for problem in shape_mismatches(example[0], value, f"{path}[{index}]", mapping_paths=mapping_paths)
+        ]
     return []
 
 

@@ -49,7 +49,10 @@ class SandboxProcess:
         env[SECRET_ENV] = self.api_secret
         self.process = subprocess.Popen(
             [sys.executable, "-m", "jextui", "sandbox", "--quiet", "--api-key", self.api_key, *self.args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
         )
         lines: queue.Queue[str | None] = queue.Queue()
 
@@ -95,10 +98,20 @@ class SandboxProcess:
         return answer.json()
 
     def place(self, side: str, price: str, quantity: str = "0.01") -> dict[str, Any]:
-        return dict(self.signed("POST", "/api/v1/spot/order", {
-            "symbol": SYMBOL, "side": side, "type": "LIMIT", "quantity": quantity, "price": price,
-            "newOrderRespType": "RESULT",
-        }))
+        return dict(
+            self.signed(
+                "POST",
+                "/api/v1/spot/order",
+                {
+                    "symbol": SYMBOL,
+                    "side": side,
+                    "type": "LIMIT",
+                    "quantity": quantity,
+                    "price": price,
+                    "newOrderRespType": "RESULT",
+                },
+            )
+        )
 
     def order(self, order_id: int) -> dict[str, Any]:
         return dict(self.signed("GET", "/api/v1/spot/order", {"symbol": SYMBOL, "orderId": order_id}))
@@ -115,8 +128,10 @@ class SandboxProcess:
         """Every trade id the sandbox reports: its whole backfilled tape from the first id, and the newest."""
         headers = {"X-JEX-APIKEY": self.api_key}
         url = f"{self.base_url}/api/v1/spot/historicalTrades"
-        pages = [httpx.get(url, params={"symbol": SYMBOL, "limit": 500, **extra}, headers=headers)
-                 for extra in ({"fromId": 0}, {})]
+        pages = [
+            httpx.get(url, params={"symbol": SYMBOL, "limit": 500, **extra}, headers=headers)
+            for extra in ({"fromId": 0}, {})
+        ]
         assert [page.status_code for page in pages] == [200, 200], pages[0].text
         return sorted({int(t["id"]) for page in pages for t in page.json()})
 
@@ -134,8 +149,7 @@ def sandbox_process() -> Iterator[Any]:
         run.close()
 
 
-def test_kill_9_right_after_the_answers_loses_nothing_with_a_state_file(sandbox_process: Any,
-                                                                         tmp_path: Path) -> None:
+def test_kill_9_right_after_the_answers_loses_nothing_with_a_state_file(sandbox_process: Any, tmp_path: Path) -> None:
     state = str(tmp_path / "sandbox.sqlite")
     first = sandbox_process("--state", state)
     resting = first.place("BUY", "1000.00")
@@ -167,8 +181,9 @@ def test_kill_9_right_after_the_answers_loses_nothing_with_a_state_file(sandbox_
 
 
 @pytest.mark.parametrize("with_state", [False, True], ids=["no state", "state"])
-def test_a_restarted_sandbox_never_reuses_an_order_or_trade_id(sandbox_process: Any, tmp_path: Path,
-                                                                with_state: bool) -> None:
+def test_a_restarted_sandbox_never_reuses_an_order_or_trade_id(
+    sandbox_process: Any, tmp_path: Path, with_state: bool
+) -> None:
     args = ("--state", str(tmp_path / "sandbox.sqlite")) if with_state else ()
     first = sandbox_process(*args)
     orders = [first.place("BUY", "1000.00")["orderId"], first.place("BUY", first.best_ask())["orderId"]]
@@ -198,14 +213,18 @@ def test_the_secret_from_a_file_or_the_environment_is_not_in_argv(sandbox_proces
     assert SECRET_ENV in by_env.banner and str(secret_file) in by_file.banner
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--api-secret-file", "/no/such/secret"], "cannot read /no/such/secret"),
-    (["--api-secret-file", "EMPTY"], "holds no secret"),
-    (["--api-secret", DOC_API_SECRET, "--api-secret-file", "EMPTY"], "not both"),
-    (["--api-secret-file", "BAD"], "letters and digits"),
-])
-def test_a_bad_secret_source_exits_2_with_a_clear_message(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                          args: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--api-secret-file", "/no/such/secret"], "cannot read /no/such/secret"),
+        (["--api-secret-file", "EMPTY"], "holds no secret"),
+        (["--api-secret", DOC_API_SECRET, "--api-secret-file", "EMPTY"], "not both"),
+        (["--api-secret-file", "BAD"], "letters and digits"),
+    ],
+)
+def test_a_bad_secret_source_exits_2_with_a_clear_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], message: str
+) -> None:
     from jextui.sandbox.cli import main
 
     (tmp_path / "empty").write_text("\n")

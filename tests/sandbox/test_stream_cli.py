@@ -17,7 +17,7 @@ def test_the_process_serves_streams_with_its_flags(run_cli: Any) -> None:
     run = run_cli("--quiet", "--fault-stream-duplicate", "--stream-lifetime", "1500")
     base_url = run.base_url()
     match = re.search(r"streams:\s+(ws://127\.0\.0\.1:\d+)/ws/<stream>", run.out)
-    assert match is not None and match.group(1) == "ws" + base_url[len("http"):]
+    assert match is not None and match.group(1) == "ws" + base_url[len("http") :]
 
     async def read() -> tuple[list[Any], Any]:
         async with websockets.connect(f"{match.group(1)}/ws/btcusdt@spotDepth5") as ws:
@@ -31,11 +31,14 @@ def test_the_process_serves_streams_with_its_flags(run_cli: Any) -> None:
     assert status == 0 and "Traceback" not in err and "No supported WebSocket library" not in err
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--listen-key-ttl", "0"], "out of range"),
-    (["--stream-lifetime", "soon"], "not a whole number"),
-    (["--fault-stream-gap", "yes"], "unrecognized arguments"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--listen-key-ttl", "0"], "out of range"),
+        (["--stream-lifetime", "soon"], "not a whole number"),
+        (["--fault-stream-gap", "yes"], "unrecognized arguments"),
+    ],
+)
 def test_bad_stream_flags_exit_2(capsys: pytest.CaptureFixture[str], args: list[str], message: str) -> None:
     assert main(args) == 2
     assert message in capsys.readouterr().err
@@ -44,7 +47,15 @@ def test_bad_stream_flags_exit_2(capsys: pytest.CaptureFixture[str], args: list[
 def test_help_lists_the_stream_flags(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
-    for flag in ("--stream-lifetime", "--listen-key-ttl", "--stream-ping-interval", "--stream-pong-timeout",
-                 "--fault-stream-drop", "--fault-stream-stall", "--fault-stream-gap", "--fault-stream-reorder",
-                 "--fault-stream-duplicate"):
+    for flag in (
+        "--stream-lifetime",
+        "--listen-key-ttl",
+        "--stream-ping-interval",
+        "--stream-pong-timeout",
+        "--fault-stream-drop",
+        "--fault-stream-stall",
+        "--fault-stream-gap",
+        "--fault-stream-reorder",
+        "--fault-stream-duplicate",
+    ):
         assert flag in out

@@ -28,8 +28,14 @@ ALL = 1 << 20
 
 Book = tuple[dict[Decimal, Decimal], dict[Decimal, Decimal]]
 
-_place = st.tuples(st.just("place"), st.sampled_from(["a", "b"]), st.sampled_from(["BUY", "SELL"]),
-                   st.integers(-6, 6), st.integers(1, 4), st.sampled_from(["GTC", "GTC", "IOC", "FOK"]))
+_place = st.tuples(
+    st.just("place"),
+    st.sampled_from(["a", "b"]),
+    st.sampled_from(["BUY", "SELL"]),
+    st.integers(-6, 6),
+    st.integers(1, 4),
+    st.sampled_from(["GTC", "GTC", "IOC", "FOK"]),
+)
 _cancel = st.tuples(st.just("cancel"), st.integers(0, 50))
 _step = st.one_of(_place, _place, _cancel, st.just(("push",)), st.just(("snapshot",)))
 
@@ -129,14 +135,20 @@ async def test_over_the_socket_snapshot_plus_diffs_equals_the_book(sandbox: Any)
             for _ in range(3):
                 diff = await receive(ws)
                 applied += diff["v"] > client.version
-                client.apply(diff["v"], [(Decimal(p), Decimal(q)) for p, q in diff["b"]],
-                             [(Decimal(p), Decimal(q)) for p, q in diff["a"]])
+                client.apply(
+                    diff["v"],
+                    [(Decimal(p), Decimal(q)) for p, q in diff["b"]],
+                    [(Decimal(p), Decimal(q)) for p, q in diff["a"]],
+                )
         finally:
             stop.set()
             await flow
         version, (bids, asks) = sandbox.call(lambda ex: _engine_book(ex.engine))
         last = await receive_until(ws, lambda d: d["v"] >= version)
-        client.apply(last["v"], [(Decimal(p), Decimal(q)) for p, q in last["b"]],
-                     [(Decimal(p), Decimal(q)) for p, q in last["a"]])
+        client.apply(
+            last["v"],
+            [(Decimal(p), Decimal(q)) for p, q in last["b"]],
+            [(Decimal(p), Decimal(q)) for p, q in last["a"]],
+        )
     assert applied >= 2 and client.version == version
     assert (client.bids, client.asks) == (bids, asks)

@@ -36,8 +36,10 @@ async def _cut(ws: Any) -> Any:
 
 
 async def test_drop_cuts_open_connections_and_new_ones_until_cleared(sandbox: Any) -> None:
-    async with connect(sandbox, "/ws/btcusdt@spotDepth5") as market, \
-            connect(sandbox, f"/ws/{listen_key(sandbox)}") as user:
+    async with (
+        connect(sandbox, "/ws/btcusdt@spotDepth5") as market,
+        connect(sandbox, f"/ws/{listen_key(sandbox)}") as user,
+    ):
         await receive(market)
         sandbox.set_faults(stream_drop=True)
         assert await _cut(market) is None  # no close frame: the connection was cut
@@ -142,8 +144,7 @@ async def test_a_client_that_never_pongs_is_dropped(make_sandbox: Any) -> None:
         async with asyncio.timeout(10):
             while data := await reader.read(65536):
                 protocol.receive_data(data)
-                pings += sum(1 for event in protocol.events_received()
-                             if getattr(event, "opcode", None) is Opcode.PING)
+                pings += sum(1 for event in protocol.events_received() if getattr(event, "opcode", None) is Opcode.PING)
                 protocol.data_to_send()  # thrown away: the pongs never leave
     finally:
         writer.close()

@@ -19,7 +19,8 @@ def _is_decimal(value: Any) -> bool:
 
 def _levels_ok(levels: Any) -> bool:
     return isinstance(levels, list) and all(
-        isinstance(level, list) and len(level) == 2 and all(_is_decimal(part) for part in level) for level in levels)
+        isinstance(level, list) and len(level) == 2 and all(_is_decimal(part) for part in level) for level in levels
+    )
 
 
 async def _cross(server: Any) -> Decimal:
@@ -45,7 +46,8 @@ async def test_trade_stream_pushes_an_array_of_the_new_trades(sandbox: Any) -> N
             trades += await receive(ws)
     assert isinstance(trades, list) and len(expected) >= 2
     assert [(t["t"], Decimal(t["p"]), Decimal(t["q"]), t["T"]) for t in trades] == [
-        (record.id, record.price, record.qty, record.time) for record in expected]
+        (record.id, record.price, record.qty, record.time) for record in expected
+    ]
     now = sandbox.clock.now_ms()
     for trade in trades:
         assert set(trade) == {"e", "E", "s", "t", "p", "q", "T", "m"}
@@ -175,19 +177,26 @@ async def test_no_trade_push_without_trades(sandbox: Any) -> None:
 # --- refusals --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path, reason", [
-    ("/stream?streams=" + "/".join(f"btcusdt@spotKline_{i}" for i in
-                                    ("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d")),
-     "too many streams: 11"),
-    ("/ws/btcusdt@spotNothing", "unknown stream 'btcusdt@spotNothing'"),
-    ("/ws/BTCUSDT@spotTrade", "lowercase"),
-    ("/ws/xxxyyy@spotTrade", "no symbol XXXYYY"),
-    ("/ws/btcusdt@spotKline_2w", "kline interval"),
-    ("/ws/btcusdt@spotDepth7", "5, 10 or 20"),
-    ("/ws/notAListenKey", "unknown stream or listenKey"),
-    ("/stream?streams=", "no stream given"),
-    ("/stream?streams=btcusdt@spotTrade/eth@spotTrade", "no symbol ETH"),
-])
+@pytest.mark.parametrize(
+    "path, reason",
+    [
+        (
+            "/stream?streams="
+            + "/".join(
+                f"btcusdt@spotKline_{i}" for i in ("1m", "3m", "5m", "15m", "30m", "1h", "2h", "4h", "6h", "12h", "1d")
+            ),
+            "too many streams: 11",
+        ),
+        ("/ws/btcusdt@spotNothing", "unknown stream 'btcusdt@spotNothing'"),
+        ("/ws/BTCUSDT@spotTrade", "lowercase"),
+        ("/ws/xxxyyy@spotTrade", "no symbol XXXYYY"),
+        ("/ws/btcusdt@spotKline_2w", "kline interval"),
+        ("/ws/btcusdt@spotDepth7", "5, 10 or 20"),
+        ("/ws/notAListenKey", "unknown stream or listenKey"),
+        ("/stream?streams=", "no stream given"),
+        ("/stream?streams=btcusdt@spotTrade/eth@spotTrade", "no symbol ETH"),
+    ],
+)
 async def test_refusals_close_with_1008_and_a_reason(sandbox: Any, path: str, reason: str) -> None:
     async with connect(sandbox, path) as ws:
         code, text = await closed_with(ws)

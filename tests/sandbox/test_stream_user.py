@@ -58,10 +58,16 @@ async def test_new_partial_fill_and_cancel_are_reported_with_balances(sandbox: A
         third = place(sandbox, "BUY", "999.00", "0.1")
         cancel(sandbox, third.order_id)
         events = await collect(ws, 1.0)
-    assert _reports(events, resting.order_id) == [("NEW", "0.000000"), ("PARTIALLY_FILLED", "0.100000"),
-                                                  ("FILLED", "0.300000")]
-    assert _reports(events, second.order_id) == [("NEW", "0.000000"), ("PARTIALLY_FILLED", "0.100000"),
-                                                 ("CANCLEFILLED", "0.100000")]
+    assert _reports(events, resting.order_id) == [
+        ("NEW", "0.000000"),
+        ("PARTIALLY_FILLED", "0.100000"),
+        ("FILLED", "0.300000"),
+    ]
+    assert _reports(events, second.order_id) == [
+        ("NEW", "0.000000"),
+        ("PARTIALLY_FILLED", "0.100000"),
+        ("CANCLEFILLED", "0.100000"),
+    ]
     assert _reports(events, third.order_id) == [("NEW", "0.000000"), ("CANCELED", "0.000000")]
     now = sandbox.clock.now_ms()
     for event in events:
@@ -73,7 +79,10 @@ async def test_new_partial_fill_and_cancel_are_reported_with_balances(sandbox: A
             assert event["B"] and all(set(bal) == BALANCE_FIELDS for bal in event["B"])
     filled = next(e for e in events if e["e"] == "execSpotReport" and e["X"] == "FILLED")
     assert (Decimal(filled["q"]), Decimal(filled["p"]), Decimal(filled["Z"])) == (
-        Decimal("0.3"), first_price, first_price * Decimal("0.3"))
+        Decimal("0.3"),
+        first_price,
+        first_price * Decimal("0.3"),
+    )
     # the balances the stream reported are the engine's, for every asset it mentioned
     told = _balances(events)
     actual = _engine_balances(sandbox)
@@ -109,13 +118,21 @@ async def test_other_accounts_orders_are_not_reported(sandbox: Any) -> None:
 
 async def test_orders_over_rest_are_reported(sandbox: Any, signed_request: Any) -> None:
     async with connect(sandbox, f"/ws/{listen_key(sandbox)}") as ws:
-        response = signed_request(sandbox, "POST", "/api/v1/spot/order", {
-            "symbol": "ETHUSDT", "side": "SELL", "type": "LIMIT", "quantity": "1", "price": "99999"})
+        response = signed_request(
+            sandbox,
+            "POST",
+            "/api/v1/spot/order",
+            {"symbol": "ETHUSDT", "side": "SELL", "type": "LIMIT", "quantity": "1", "price": "99999"},
+        )
         assert response.status_code == 200, response.text
         report = await receive_until(ws, lambda e: e["e"] == "execSpotReport")
         info = await receive_until(ws, lambda e: e["e"] == "accountSpotInfo")
-    assert (report["s"], report["S"], report["X"], report["i"]) == ("ETHUSDT", "SELL", "NEW",
-                                                                    response.json()["orderId"])
+    assert (report["s"], report["S"], report["X"], report["i"]) == (
+        "ETHUSDT",
+        "SELL",
+        "NEW",
+        response.json()["orderId"],
+    )
     assert [bal["a"] for bal in info["B"]] == ["ETH"] and info["B"][0]["l"] == "1.00000000"
 
 

@@ -17,8 +17,14 @@ from jextui.sandbox.user_events import UserEvents
 SPEC = next(spec for spec in DEFAULT_SYMBOLS if spec.symbol == "BTCUSDT")
 MID = Decimal("50000.00")
 
-_place = st.tuples(st.just("place"), st.sampled_from(["me", "other"]), st.sampled_from(["BUY", "SELL"]),
-                   st.integers(-4, 4), st.integers(1, 4), st.sampled_from(["GTC", "GTC", "IOC", "FOK"]))
+_place = st.tuples(
+    st.just("place"),
+    st.sampled_from(["me", "other"]),
+    st.sampled_from(["BUY", "SELL"]),
+    st.integers(-4, 4),
+    st.integers(1, 4),
+    st.sampled_from(["GTC", "GTC", "IOC", "FOK"]),
+)
 _cancel = st.tuples(st.just("cancel"), st.integers(0, 40))
 
 
@@ -39,8 +45,9 @@ def test_reports_and_balances_follow_the_engine(steps: list[Any]) -> None:
         if step[0] == "place":
             _kind, account, side, ticks, lots, tif = step
             try:
-                order, _fills = engine.place_order(account, "BTCUSDT", side, MID + ticks * SPEC.tick_size,
-                                                   lots * Decimal("0.01"), tif)
+                order, _fills = engine.place_order(
+                    account, "BTCUSDT", side, MID + ticks * SPEC.tick_size, lots * Decimal("0.01"), tif
+                )
             except EngineError:
                 continue
             placed.append((account, order.order_id))

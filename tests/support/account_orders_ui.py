@@ -19,8 +19,9 @@ BEFORE_START = (
 )
 
 
-def place_before_start(monkeypatch: pytest.MonkeyPatch, orders: Any = BEFORE_START, *,
-                       engine_orders: Any = None) -> list[int]:
+def place_before_start(
+    monkeypatch: pytest.MonkeyPatch, orders: Any = BEFORE_START, *, engine_orders: Any = None
+) -> list[int]:
     """Orders placed on the sandbox right after it starts, before the console's client exists."""
     placed: list[int] = []
     bring_up = Session._new_sandbox
@@ -28,9 +29,20 @@ def place_before_start(monkeypatch: pytest.MonkeyPatch, orders: Any = BEFORE_STA
     def with_orders(self: Session) -> Any:
         server = bring_up(self)
         for symbol, side, qty, price in orders:
-            answer = send_signed(server, "POST", "/api/v1/spot/order",
-                                 {"symbol": symbol, "side": side, "type": "LIMIT", "timeInForce": "GTC",
-                                  "quantity": qty, "price": price}, where="body")
+            answer = send_signed(
+                server,
+                "POST",
+                "/api/v1/spot/order",
+                {
+                    "symbol": symbol,
+                    "side": side,
+                    "type": "LIMIT",
+                    "timeInForce": "GTC",
+                    "quantity": qty,
+                    "price": price,
+                },
+                where="body",
+            )
             assert answer.status_code == 200, answer.text
             placed.append(int(answer.json()["orderId"]))
         if engine_orders is not None:

@@ -247,8 +247,12 @@ async def wait_for_data(pilot: Pilot[Any], *, timeout_s: float = 10.0) -> None:
     """
     app = pilot.app
     assert isinstance(app, JexApp)
-    await wait_until(pilot, lambda: app.started and feed_settled(app) and _panes_with_data(app)
-                     and _orders_discovered(app), timeout_s=timeout_s, what="every pane's first data")
+    await wait_until(
+        pilot,
+        lambda: app.started and feed_settled(app) and _panes_with_data(app) and _orders_discovered(app),
+        timeout_s=timeout_s,
+        what="every pane's first data",
+    )
     await settle(pilot)
 
 

@@ -60,8 +60,15 @@ __all__ = [
 PERIOD_MS = 1000
 #: Every pane's feed once a second (sparklines: the shortest period allowed, and only a pane extra).
 FAULT_REFRESH = RefreshPeriods(
-    book=1.0, trades=1.0, klines=1.0, open_orders=1.0, account=1.0,
-    prices=1.0, book_tickers=1.0, tickers=1.0, sparklines=5.0,
+    book=1.0,
+    trades=1.0,
+    klines=1.0,
+    open_orders=1.0,
+    account=1.0,
+    prices=1.0,
+    book_tickers=1.0,
+    tickers=1.0,
+    sparklines=5.0,
 )
 PANES: tuple[str, ...] = ("watchlist", "book", "trades", "klines", "open_orders", "balances")
 SYMBOL = "BTCUSDT"
@@ -76,8 +83,9 @@ def make_fault_app(tmp_path: Path, **sandbox_overrides: Any) -> HarnessJexApp:
     # depend on the machine's speed.  These tests are about REST (the
     # fallback); the streams' own faults are tested with streams on in
     # tests/feed/test_streaming.py and tests/ui/test_app_streams.py.
-    return make_test_app(tmp_path, refresh=FAULT_REFRESH, confirm_orders=False, sandbox_overrides=sandbox_overrides,
-                         streams=False)
+    return make_test_app(
+        tmp_path, refresh=FAULT_REFRESH, confirm_orders=False, sandbox_overrides=sandbox_overrides, streams=False
+    )
 
 
 @dataclass(frozen=True)
@@ -241,15 +249,23 @@ class Console:
 
     async def ticket_settled(self, ticket: TicketScreen) -> str:
         """Wait for the ticket's final word on the order (not "Sending…", not "checking…"); close it."""
-        await wait_until(self.pilot, lambda: bool(ticket.result_text) and not ticket.in_flight
-                         and not ticket.result_text.startswith("STALE market data"),  # the flag shown at opening
-                         timeout_s=_FINAL_WAIT_S, what="the ticket's final word")
+        await wait_until(
+            self.pilot,
+            lambda: (
+                bool(ticket.result_text)
+                and not ticket.in_flight
+                and not ticket.result_text.startswith("STALE market data")
+            ),  # the flag shown at opening
+            timeout_s=_FINAL_WAIT_S,
+            what="the ticket's final word",
+        )
         text = ticket.result_text
         shown: Screen[Any] = self.app.screen
         if shown is ticket:
             await self.pilot.press("escape")
-            await wait_until(self.pilot, lambda: self.app.screen is self.app.main, timeout_s=5,
-                             what="the ticket closed")
+            await wait_until(
+                self.pilot, lambda: self.app.screen is self.app.main, timeout_s=5, what="the ticket closed"
+            )
         return text
 
     def exchange_orders(self) -> list[Any]:
@@ -272,8 +288,12 @@ class Console:
     async def open_questions_settled_by_the_console(self, timeout_s: float = 5.0) -> None:
         """Wait (bounded) until the console itself has settled every open journal question."""
         settled = (ACCEPTED, RESOLVED, REJECTED, NOT_PLACED)
-        await wait_until(self.pilot, lambda: all(entry.state in settled for entry in self.journal_orders()),
-                         timeout_s=timeout_s, what="the console to settle the orders left unknown")
+        await wait_until(
+            self.pilot,
+            lambda: all(entry.state in settled for entry in self.journal_orders()),
+            timeout_s=timeout_s,
+            what="the console to settle the orders left unknown",
+        )
 
     def assert_journal_matches_exchange(self) -> None:
         """Exactly the orders the journal says exist are on the exchange, each claimed once; nothing else."""
@@ -291,4 +311,8 @@ class Console:
             if entry.state in (ACCEPTED, RESOLVED):
                 order = by_id[entry.order_id]
                 assert (order.symbol, order.side, order.price, order.orig_qty) == (
-                    entry.symbol, entry.side, entry.price, entry.quantity)
+                    entry.symbol,
+                    entry.side,
+                    entry.price,
+                    entry.quantity,
+                )

@@ -178,9 +178,7 @@ class FakeClient:
         end_time: int | None = None,
         limit: int | None = None,
     ) -> list[Kline]:
-        return await self._answer(
-            "klines", 1, (symbol, interval, limit), lambda: make_klines(symbol, limit or 10)
-        )
+        return await self._answer("klines", 1, (symbol, interval, limit), lambda: make_klines(symbol, limit or 10))
 
     async def ticker_24hr(self, symbol: str | None = None) -> Any:
         weight = 40 if symbol is None else 1
@@ -227,8 +225,9 @@ def make_trades(symbol: str, now: int) -> list[Trade]:
 def make_historical(symbol: str, now: int) -> list[HistoricalTrade]:
     price = price_of(symbol)
     return [
-        HistoricalTrade(id=OrderId(100 + i), price=price + i, qty=Decimal("0.2"), time=now - 3000 + i * 1000,
-                        buyer_maker=i % 2 == 0)
+        HistoricalTrade(
+            id=OrderId(100 + i), price=price + i, qty=Decimal("0.2"), time=now - 3000 + i * 1000, buyer_maker=i % 2 == 0
+        )
         for i in range(3)
     ]
 
@@ -277,13 +276,15 @@ def make_ticker(symbol: str) -> Ticker24hr:
 
 def make_book_ticker(symbol: str) -> BookTicker:
     price = price_of(symbol)
-    return BookTicker(symbol=symbol, bid_price=price - 1, bid_qty=Decimal("3"), ask_price=price + 1,
-                      ask_qty=Decimal("4"))
+    return BookTicker(
+        symbol=symbol, bid_price=price - 1, bid_qty=Decimal("3"), ask_price=price + 1, ask_qty=Decimal("4")
+    )
 
 
 def make_account() -> Account:
-    balance = Balance(asset="USDT", can_deposit=True, can_trade=True, can_withdraw=True,
-                      free=Decimal("1000"), locked=Decimal("0"))
+    balance = Balance(
+        asset="USDT", can_deposit=True, can_trade=True, can_withdraw=True, free=Decimal("1000"), locked=Decimal("0")
+    )
     return Account(update_time=1, spot_balances=[balance])
 
 

@@ -10,8 +10,9 @@ from jextui.sandbox.app import DEMO_ACCOUNT
 from jextui.sandbox.engine import EngineOrder
 
 
-def resting_order(server: Any, symbol: str, side: str, *, ticks_away: int = 5, account: str = DEMO_ACCOUNT,
-                  lots: int = 1) -> EngineOrder:
+def resting_order(
+    server: Any, symbol: str, side: str, *, ticks_away: int = 5, account: str = DEMO_ACCOUNT, lots: int = 1
+) -> EngineOrder:
     """A GTC order ``ticks_away`` ticks outside the best price (it rests); returns it as placed."""
 
     def place(exchange: Any) -> EngineOrder:

@@ -37,9 +37,11 @@ async def market(app: Any, side: str, qty: str) -> OrderResult:
     client = app.session.client
     book = await client.book_ticker(ETH)
     price = (book.ask_price * Decimal("1.02") if side == "BUY" else book.bid_price * Decimal("0.98")).quantize(
-        Decimal("0.01"))  # fmt: skip
-    result: OrderResult = await client.new_order(ETH, side, Decimal(qty), price, time_in_force="IOC",
-                                                 resp_type="RESULT")  # fmt: skip
+        Decimal("0.01")
+    )
+    result: OrderResult = await client.new_order(
+        ETH, side, Decimal(qty), price, time_in_force="IOC", resp_type="RESULT"
+    )
     assert result.executed_qty == Decimal(qty), result
     return result
 
@@ -94,8 +96,11 @@ async def open_portfolio(pilot: Pilot[Any]) -> PortfolioScreen:
     app: Any = pilot.app
     await pilot.press("P")
     await wait_until(pilot, lambda: isinstance(app.screen, PortfolioScreen), what="the portfolio screen")
-    await wait_until(pilot, lambda: app.portfolio_watch.portfolio is not None or app.portfolio_watch.state == "failed",
-                     what="the portfolio")  # fmt: skip
+    await wait_until(
+        pilot,
+        lambda: app.portfolio_watch.portfolio is not None or app.portfolio_watch.state == "failed",
+        what="the portfolio",
+    )
     await pilot.pause()
     screen = app.screen
     assert isinstance(screen, PortfolioScreen)

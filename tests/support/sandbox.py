@@ -91,9 +91,17 @@ def sandbox_config(**overrides: Any) -> Any:
 SignedRequest = Callable[..., httpx.Response]
 
 
-def send_signed(server: Any, method: str, path: str, params: Mapping[str, Any] | None = None, *,
-                where: Literal["query", "body"] = "query", key: str | None = None, secret: str | None = None,
-                timestamp: int | None = None) -> httpx.Response:
+def send_signed(
+    server: Any,
+    method: str,
+    path: str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    where: Literal["query", "body"] = "query",
+    key: str | None = None,
+    secret: str | None = None,
+    timestamp: int | None = None,
+) -> httpx.Response:
     """Send a raw signed request to a sandbox (see the ``signed_request`` fixture)."""
     values = dict(params or {})
     values.setdefault("timestamp", server.clock.now_ms() if timestamp is None else timestamp)

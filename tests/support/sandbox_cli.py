@@ -17,8 +17,13 @@ class CliRun:
 
     def __init__(self, *args: str) -> None:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen([sys.executable, "-m", "jextui", "sandbox", *args], stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True, env=env)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "jextui", "sandbox", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         self._lines: queue.Queue[str | None] = queue.Queue()
         self.out = ""
         threading.Thread(target=self._pump, daemon=True).start()

@@ -71,8 +71,12 @@ def listen_key(server: Any) -> str:
 
 
 def user_stream_call(server: Any, method: str, key: str) -> Any:
-    return shared_http().request(method, f"{server.base_url}/api/v1/userDataStream", params={"listenKey": key},
-                                 headers={"X-JEX-APIKEY": server.api_key})
+    return shared_http().request(
+        method,
+        f"{server.base_url}/api/v1/userDataStream",
+        params={"listenKey": key},
+        headers={"X-JEX-APIKEY": server.api_key},
+    )
 
 
 def best(server: Any, symbol: str = "BTCUSDT") -> tuple[Decimal, Decimal]:
@@ -81,11 +85,20 @@ def best(server: Any, symbol: str = "BTCUSDT") -> tuple[Decimal, Decimal]:
     return bid[0], ask[0]
 
 
-def place(server: Any, side: str, price: Decimal | str, qty: Decimal | str, *, account: str = "demo",
-          symbol: str = "BTCUSDT", tif: str = "GTC") -> Any:
+def place(
+    server: Any,
+    side: str,
+    price: Decimal | str,
+    qty: Decimal | str,
+    *,
+    account: str = "demo",
+    symbol: str = "BTCUSDT",
+    tif: str = "GTC",
+) -> Any:
     """Place an order on the sandbox's engine (on its loop); the order in its state after placement."""
-    order, _fills = server.call(lambda ex: ex.engine.place_order(account, symbol, side, Decimal(price),
-                                                                  Decimal(qty), tif))
+    order, _fills = server.call(
+        lambda ex: ex.engine.place_order(account, symbol, side, Decimal(price), Decimal(qty), tif)
+    )
     return order
 
 

@@ -36,15 +36,22 @@ def symbol_info(
         return None if text is None else Decimal(text)
 
     filters = [
-        SymbolFilter(filter_type="PRICE_FILTER", min_price=dec(min_price), max_price=dec(max_price),
-                     tick_size=dec(tick)),
+        SymbolFilter(
+            filter_type="PRICE_FILTER", min_price=dec(min_price), max_price=dec(max_price), tick_size=dec(tick)
+        ),
         SymbolFilter(filter_type="LOT_SIZE", min_qty=dec(min_qty), max_qty=dec(max_qty), step_size=dec(step)),
     ]
     if min_notional is not None:
         filters.append(SymbolFilter(filter_type="MIN_NOTIONAL", min_notional=dec(min_notional)))
     return SymbolInfo(
-        symbol=symbol, status=status, base_asset=base, base_asset_precision=qty_decimals,
-        quote_asset=quote, quote_precision=price_decimals, order_types=["LIMIT"], filters=filters,
+        symbol=symbol,
+        status=status,
+        base_asset=base,
+        base_asset_precision=qty_decimals,
+        quote_asset=quote,
+        quote_precision=price_decimals,
+        order_types=["LIMIT"],
+        filters=filters,
     )
 
 
@@ -67,9 +74,18 @@ def order(
 ) -> Order:
     cumulative = Decimal(quote) if quote is not None else Decimal(executed) * Decimal(price)
     return Order(
-        symbol=symbol, order_id=OrderId(order_id), price=Decimal(price), orig_qty=Decimal(qty),
-        executed_qty=Decimal(executed), cummulative_quote_qty=cumulative, status=status,
-        time_in_force=tif, type="LIMIT", side=side, time=time, update_time=time,
+        symbol=symbol,
+        order_id=OrderId(order_id),
+        price=Decimal(price),
+        orig_qty=Decimal(qty),
+        executed_qty=Decimal(executed),
+        cummulative_quote_qty=cumulative,
+        status=status,
+        time_in_force=tif,
+        type="LIMIT",
+        side=side,
+        time=time,
+        update_time=time,
     )
 
 
@@ -119,12 +135,17 @@ class FakeExchange:
         self._check_write_ahead(symbol, side, quantity, price)
         action = self.order_script.popleft() if self.order_script else OK
         if action == REJECT:
-            raise error_from_response(status=400, code=-9000, msg="Filter failure: PRICE_FILTER",
-                                      endpoint="new_order", is_order=True)
+            raise error_from_response(
+                status=400, code=-9000, msg="Filter failure: PRICE_FILTER", endpoint="new_order", is_order=True
+            )
         if action == INSUFFICIENT:
-            raise error_from_response(status=400, code=-2010,
-                                      msg="Account has insufficient balance for requested action.",
-                                      endpoint="new_order", is_order=True)
+            raise error_from_response(
+                status=400,
+                code=-2010,
+                msg="Account has insufficient balance for requested action.",
+                endpoint="new_order",
+                is_order=True,
+            )
         if action == DROP_BEFORE:
             raise ConnectionFailed("connection dropped", endpoint="new_order", outcome_unknown=True)
         if action == SERVER_ERROR_BEFORE:
@@ -137,18 +158,26 @@ class FakeExchange:
         if action == SERVER_ERROR_AFTER:
             raise error_from_response(status=502, code=None, msg="", endpoint="new_order", is_order=True)
         return OrderResult(
-            symbol=placed.symbol, order_id=placed.order_id, transact_time=placed.time, price=placed.price,
-            orig_qty=placed.orig_qty, executed_qty=placed.executed_qty,
-            cummulative_quote_qty=placed.cummulative_quote_qty, status=placed.status,
-            time_in_force=placed.time_in_force, type="LIMIT", side=placed.side,
+            symbol=placed.symbol,
+            order_id=placed.order_id,
+            transact_time=placed.time,
+            price=placed.price,
+            orig_qty=placed.orig_qty,
+            executed_qty=placed.executed_qty,
+            cummulative_quote_qty=placed.cummulative_quote_qty,
+            status=placed.status,
+            time_in_force=placed.time_in_force,
+            type="LIMIT",
+            side=placed.side,
         )
 
     async def test_order(self, symbol, side, quantity, price, **kwargs):
         self.test_order_calls.append((symbol, side, quantity, price, kwargs))
         action = self.order_script.popleft() if self.order_script else OK
         if action == REJECT:
-            raise error_from_response(status=400, code=-9000, msg="Filter failure: LOT_SIZE",
-                                      endpoint="test_order", is_order=True)
+            raise error_from_response(
+                status=400, code=-9000, msg="Filter failure: LOT_SIZE", endpoint="test_order", is_order=True
+            )
         if action in (TIMEOUT_AFTER, DROP_AFTER, DROP_BEFORE):
             raise RequestTimeout("no answer in time", endpoint="test_order", outcome_unknown=False)
         return None
@@ -159,9 +188,17 @@ class FakeExchange:
         executed = min(self.fill_on_place, Decimal(quantity))
         status = "NEW" if executed == 0 else ("FILLED" if executed == quantity else "PARTIALLY_FILLED")
         placed = Order(
-            symbol=symbol, order_id=OrderId(order_id), price=Decimal(price), orig_qty=Decimal(quantity),
-            executed_qty=executed, cummulative_quote_qty=executed * Decimal(price), status=status,
-            time_in_force=tif, type="LIMIT", side=side, time=self.clock.now if time is None else time,
+            symbol=symbol,
+            order_id=OrderId(order_id),
+            price=Decimal(price),
+            orig_qty=Decimal(quantity),
+            executed_qty=executed,
+            cummulative_quote_qty=executed * Decimal(price),
+            status=status,
+            time_in_force=tif,
+            type="LIMIT",
+            side=side,
+            time=self.clock.now if time is None else time,
             update_time=self.clock.now if time is None else time,
         )
         self.orders[order_id] = placed
@@ -172,7 +209,8 @@ class FakeExchange:
             return
         # A separate connection: only committed rows are visible here.
         states = [
-            entry.state for entry in read_entries(self.journal_path)
+            entry.state
+            for entry in read_entries(self.journal_path)
             if entry.symbol == symbol and entry.side == side and entry.quantity == quantity and entry.price == price
         ]
         self.journal_states_seen_at_send.append(states)
@@ -190,19 +228,29 @@ class FakeExchange:
         return [o for o in self.orders.values() if o.symbol == symbol and o.status in ("NEW", "PARTIALLY_FILLED")]
 
     async def history_orders(
-        self, symbol: str, *, order_id: int | None = None, start_time: int | None = None,
-        end_time: int | None = None, limit: int | None = None,
+        self,
+        symbol: str,
+        *,
+        order_id: int | None = None,
+        start_time: int | None = None,
+        end_time: int | None = None,
+        limit: int | None = None,
     ) -> list[Order]:
         """The sandbox's page: at most ``limit`` (default and most 500) orders in the time range, oldest
         first; the oldest ones from ``order_id`` on when it is given, else the newest ones."""
         self._maybe_fail_read("history_orders")
         limit = HISTORY_LIMIT if limit is None else limit
         if not 1 <= limit <= HISTORY_LIMIT:
-            raise error_from_response(status=400, code=-1100, msg=f"Illegal characters found in parameter 'limit'; "
-                                      f"legal range is '1 - {HISTORY_LIMIT}'.", endpoint="history_orders",
-                                      is_order=False)
+            raise error_from_response(
+                status=400,
+                code=-1100,
+                msg=f"Illegal characters found in parameter 'limit'; legal range is '1 - {HISTORY_LIMIT}'.",
+                endpoint="history_orders",
+                is_order=False,
+            )
         selected = [
-            o for o in sorted(self.orders.values(), key=lambda o: (o.time, o.order_id))
+            o
+            for o in sorted(self.orders.values(), key=lambda o: (o.time, o.order_id))
             if o.symbol == symbol
             and (order_id is None or o.order_id >= order_id)
             and (start_time is None or o.time >= start_time)
@@ -214,8 +262,9 @@ class FakeExchange:
         self._maybe_fail_read("get_order")
         found = self.orders.get(int(order_id))
         if found is None or found.symbol != symbol:
-            raise error_from_response(status=400, code=-2013, msg="Order does not exist.",
-                                      endpoint="get_order", is_order=False)
+            raise error_from_response(
+                status=400, code=-2013, msg="Order does not exist.", endpoint="get_order", is_order=False
+            )
         return found
 
     async def cancel_order(self, symbol, order_id):
@@ -225,17 +274,25 @@ class FakeExchange:
             raise ConnectionFailed("connection dropped", endpoint="cancel_order", outcome_unknown=True)
         found = self.orders.get(int(order_id))
         if found is None or found.status not in ("NEW", "PARTIALLY_FILLED"):
-            raise error_from_response(status=400, code=-2011, msg="Unknown order sent.",
-                                      endpoint="cancel_order", is_order=False)
+            raise error_from_response(
+                status=400, code=-2011, msg="Unknown order sent.", endpoint="cancel_order", is_order=False
+            )
         cancelled = _replace(found, status="CANCELED")
         self.orders[int(order_id)] = cancelled
         if action == DROP_AFTER:
             raise ConnectionFailed("connection dropped", endpoint="cancel_order", outcome_unknown=True)
         return CancelResult(
-            symbol=cancelled.symbol, order_id=cancelled.order_id, transact_time=self.clock.now,
-            price=cancelled.price, orig_qty=cancelled.orig_qty, executed_qty=cancelled.executed_qty,
-            cummulative_quote_qty=cancelled.cummulative_quote_qty, status="CANCELED",
-            time_in_force=cancelled.time_in_force, type="LIMIT", side=cancelled.side,
+            symbol=cancelled.symbol,
+            order_id=cancelled.order_id,
+            transact_time=self.clock.now,
+            price=cancelled.price,
+            orig_qty=cancelled.orig_qty,
+            executed_qty=cancelled.executed_qty,
+            cummulative_quote_qty=cancelled.cummulative_quote_qty,
+            status="CANCELED",
+            time_in_force=cancelled.time_in_force,
+            type="LIMIT",
+            side=cancelled.side,
         )
 
     def set_order(self, order_id: int, **changes) -> Order:

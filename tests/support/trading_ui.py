@@ -34,8 +34,11 @@ async def open_ticket(pilot: Pilot[Any], side: str = "BUY") -> TicketScreen:
     await wait_until(pilot, lambda: isinstance(app.screen, TicketScreen), what="the ticket")
     ticket = app.screen
     assert isinstance(ticket, TicketScreen)
-    await wait_until(pilot, lambda: ticket.ticket.free_balances is not None and ticket.ticket.best_ask is not None,
-                     what="balances and the book in the ticket")
+    await wait_until(
+        pilot,
+        lambda: ticket.ticket.free_balances is not None and ticket.ticket.best_ask is not None,
+        what="balances and the book in the ticket",
+    )
     return ticket
 
 
@@ -93,8 +96,11 @@ async def wait_for_open_order(pilot: Pilot[Any], order_id: int, present: bool = 
     app = pilot.app
     assert isinstance(app, JexApp)
     listed = lambda: any(int(o.order_id) == order_id for o in app.main.panes.open_orders.orders)  # noqa: E731
-    await wait_until(pilot, lambda: listed() == present,
-                     what=f"order {order_id} {'in' if present else 'out of'} the open-orders pane")
+    await wait_until(
+        pilot,
+        lambda: listed() == present,
+        what=f"order {order_id} {'in' if present else 'out of'} the open-orders pane",
+    )
 
 
 def second_trader(app: HarnessJexApp, account: str = "other-trader") -> JexClient:

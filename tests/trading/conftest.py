@@ -27,8 +27,9 @@ def exchange(journal_path: Path, clock: FakeClock) -> FakeExchange:
 
 @pytest.fixture
 def journal(journal_path: Path, exchange: FakeExchange, clock: FakeClock):
-    opened = OrderJournal(journal_path, base_url=exchange.base_url, account=account_identity("demo-key"),
-                          now_ms=clock.now_ms)
+    opened = OrderJournal(
+        journal_path, base_url=exchange.base_url, account=account_identity("demo-key"), now_ms=clock.now_ms
+    )
     yield opened
     opened.close()
 

@@ -33,11 +33,30 @@ SYMBOLS = {
 }
 
 
-def order(order_id: int, symbol: str = "BTCUSDT", side: str = "BUY", price: str = "100", qty: str = "1",
-          executed: str = "0", status: str = "NEW", time: int = 0) -> Order:
-    return Order(symbol=symbol, order_id=OrderId(order_id), price=D(price), orig_qty=D(qty), executed_qty=D(executed),
-                 cummulative_quote_qty=D(0), status=status, time_in_force="GTC", type="LIMIT", side=side,  # type: ignore[arg-type]
-                 time=time or 1000 + order_id, update_time=time or 1000 + order_id)
+def order(
+    order_id: int,
+    symbol: str = "BTCUSDT",
+    side: str = "BUY",
+    price: str = "100",
+    qty: str = "1",
+    executed: str = "0",
+    status: str = "NEW",
+    time: int = 0,
+) -> Order:
+    return Order(
+        symbol=symbol,
+        order_id=OrderId(order_id),
+        price=D(price),
+        orig_qty=D(qty),
+        executed_qty=D(executed),
+        cummulative_quote_qty=D(0),
+        status=status,
+        time_in_force="GTC",
+        type="LIMIT",
+        side=side,  # type: ignore[arg-type]
+        time=time or 1000 + order_id,
+        update_time=time or 1000 + order_id,
+    )
 
 
 def book_with(locked: dict[str, str], **kwargs: object) -> AccountOrders:
@@ -59,48 +78,89 @@ def test_lock_of_buy_is_price_times_remaining_quote_and_sell_is_remaining_base()
     sell = OpenOrder.from_api(order(2, side="SELL", price="70000", qty="0.3", executed="0.1"))
     assert lock_of(buy, assets) == ("USDT", D("19200.15"))
     assert lock_of(sell, assets) == ("BTC", D("0.2"))
-    odd = OpenOrder.from_api(SimpleNamespace(symbol="BTCUSDT", order_id=3, side="HOLD", price=D(1), orig_qty=D(1),
-                                             executed_qty=D(0), status="NEW"))
+    odd = OpenOrder.from_api(
+        SimpleNamespace(
+            symbol="BTCUSDT", order_id=3, side="HOLD", price=D(1), orig_qty=D(1), executed_qty=D(0), status="NEW"
+        )
+    )
     assert lock_of(odd, assets) is None
 
 
 def test_from_api_reads_every_field_and_keeps_an_open_order_as_is() -> None:
-    got = OpenOrder.from_api(order(7, symbol="ETHUSDT", side="SELL", price="3100", qty="2", executed="0.5",
-                                   status="PARTIALLY_FILLED", time=5))
+    got = OpenOrder.from_api(
+        order(
+            7, symbol="ETHUSDT", side="SELL", price="3100", qty="2", executed="0.5", status="PARTIALLY_FILLED", time=5
+        )
+    )
     assert got == OpenOrder("ETHUSDT", 7, "SELL", D(3100), D(2), D("0.5"), "PARTIALLY_FILLED", 5, 5, "GTC", "LIMIT")
     assert got.remaining_qty == D("1.5") and got.is_open
     assert OpenOrder.from_api(got) is got
-    result = OrderResult(symbol="BTCUSDT", order_id=OrderId(9), transact_time=77, price=D(1), orig_qty=D(2),
-                         executed_qty=D(2), cummulative_quote_qty=D(2), status="CANCELED", time_in_force="IOC",
-                         type="LIMIT", side="BUY")
+    result = OrderResult(
+        symbol="BTCUSDT",
+        order_id=OrderId(9),
+        transact_time=77,
+        price=D(1),
+        orig_qty=D(2),
+        executed_qty=D(2),
+        cummulative_quote_qty=D(2),
+        status="CANCELED",
+        time_in_force="IOC",
+        type="LIMIT",
+        side="BUY",
+    )
     from_result = OpenOrder.from_api(result)
     assert (from_result.time, from_result.update_time, from_result.status) == (77, 0, "CANCELED")
     assert not from_result.is_open
-    bare = OpenOrder.from_api(SimpleNamespace(symbol="X", order_id="4", side="BUY", price="1", orig_qty="1",
-                                              executed_qty="0", status="NEW"))
+    bare = OpenOrder.from_api(
+        SimpleNamespace(symbol="X", order_id="4", side="BUY", price="1", orig_qty="1", executed_qty="0", status="NEW")
+    )
     assert (bare.time, bare.update_time, bare.time_in_force, bare.type, bare.order_id) == (0, 0, "", "", 4)
 
 
-@pytest.mark.parametrize("status, is_open", [("NEW", True), ("PARTIALLY_FILLED", True), ("PENDING_CANCEL", True),
-                                             ("FILLED", False), ("CANCELED", False), ("CANCLEFILLED", False)])
+@pytest.mark.parametrize(
+    "status, is_open",
+    [
+        ("NEW", True),
+        ("PARTIALLY_FILLED", True),
+        ("PENDING_CANCEL", True),
+        ("FILLED", False),
+        ("CANCELED", False),
+        ("CANCLEFILLED", False),
+    ],
+)
 def test_open_statuses(status: str, is_open: bool) -> None:
     assert OpenOrder.from_api(order(1, status=status)).is_open is is_open
 
 
 def test_helpers_read_the_account_and_exchange_info() -> None:
-    account = SimpleNamespace(spot_balances=[SimpleNamespace(asset="USDT", locked=D("12.50000000")),
-                                             SimpleNamespace(asset="BTC", locked=D("0E-8"))])
+    account = SimpleNamespace(
+        spot_balances=[
+            SimpleNamespace(asset="USDT", locked=D("12.50000000")),
+            SimpleNamespace(asset="BTC", locked=D("0E-8")),
+        ]
+    )
     assert locked_from_account(account) == {"USDT": D("12.5"), "BTC": D(0)}
-    info = [SimpleNamespace(symbol="LTCBTC", base_asset="LTC", quote_asset="BTC"),
-            SimpleNamespace(symbol="BTCUSDT", base_asset="BTC", quote_asset="USDT")]
+    info = [
+        SimpleNamespace(symbol="LTCBTC", base_asset="LTC", quote_asset="BTC"),
+        SimpleNamespace(symbol="BTCUSDT", base_asset="BTC", quote_asset="USDT"),
+    ]
     mapping = symbol_assets_from_info(info)
     assert mapping == {"LTCBTC": SymbolAssets("LTC", "BTC"), "BTCUSDT": SymbolAssets("BTC", "USDT")}
     assert list(mapping) == ["LTCBTC", "BTCUSDT"]
 
 
-@pytest.mark.parametrize("amount, text", [("12.50000000", "12.5"), ("100", "100"), ("1E+2", "100"),
-                                          ("0E-8", "0"), ("-0", "0"), ("0.00000001", "0.00000001"),
-                                          ("-3.10", "-3.1")])
+@pytest.mark.parametrize(
+    "amount, text",
+    [
+        ("12.50000000", "12.5"),
+        ("100", "100"),
+        ("1E+2", "100"),
+        ("0E-8", "0"),
+        ("-0", "0"),
+        ("0.00000001", "0.00000001"),
+        ("-3.10", "-3.1"),
+    ],
+)
 def test_plain(amount: str, text: str) -> None:
     assert plain(D(amount)) == text
 
@@ -145,7 +205,8 @@ def test_orders_locking_more_than_the_account_shows_are_reported_the_other_way()
     snapshot(book, "BTCUSDT", order(1, price="100", qty="1"))
     assert book.unexplained() == {"USDT": D(-50)}
     assert book.unexplained_lines() == [
-        "orders found lock 50 USDT more than the account shows; reading the account again"]
+        "orders found lock 50 USDT more than the account shows; reading the account again"
+    ]
     assert book.plan() == []  # asking more symbols cannot help
     assert book.state is DiscoveryState.UNEXPLAINED
 
@@ -172,8 +233,11 @@ def test_plan_asks_only_symbols_whose_assets_have_unexplained_locks() -> None:
 
 
 def test_plan_order_certain_then_journal_then_watched_then_fewest_rivals() -> None:
-    book = book_with({"USDT": "1000", "DASH": "1", "LTC": "2", "ETH": "1"},
-                     journal_symbols=["JEXUSDT", "ETHUSDT"], watched_symbols=["BTCUSDT", "JEXUSDT"])
+    book = book_with(
+        {"USDT": "1000", "DASH": "1", "LTC": "2", "ETH": "1"},
+        journal_symbols=["JEXUSDT", "ETHUSDT"],
+        watched_symbols=["BTCUSDT", "JEXUSDT"],
+    )
     steps = book.plan()
     assert steps == [
         PlanStep("LTCBTC", "certain"),  # only LTCBTC can lock LTC (listing order among the certain)
@@ -186,17 +250,27 @@ def test_plan_order_certain_then_journal_then_watched_then_fewest_rivals() -> No
 
 
 def test_plan_puts_a_watched_symbol_before_others_whatever_its_place_in_the_watchlist() -> None:
-    symbols = {"OUSDT": SymbolAssets("O", "USDT"), "WUSDT": SymbolAssets("W", "USDT"),
-               "ZUSDT": SymbolAssets("Z", "USDT")}
+    symbols = {
+        "OUSDT": SymbolAssets("O", "USDT"),
+        "WUSDT": SymbolAssets("W", "USDT"),
+        "ZUSDT": SymbolAssets("Z", "USDT"),
+    }
     book = AccountOrders(symbols, watched_symbols=["N1USDT", "N2USDT", "N3USDT", "WUSDT"])
     book.set_locked({"USDT": D(1)})
-    assert book.plan() == [PlanStep("WUSDT", "watched"), PlanStep("OUSDT", "locked asset"),
-                           PlanStep("ZUSDT", "locked asset")]
+    assert book.plan() == [
+        PlanStep("WUSDT", "watched"),
+        PlanStep("OUSDT", "locked asset"),
+        PlanStep("ZUSDT", "locked asset"),
+    ]
 
 
 def test_plan_ranks_other_symbols_by_fewest_rivals_then_listing_order() -> None:
-    symbols = {"AUSDT": SymbolAssets("A", "USDT"), "BUSDT": SymbolAssets("B", "USDT"),
-               "BC": SymbolAssets("B", "C"), "CUSDT": SymbolAssets("C", "USDT")}
+    symbols = {
+        "AUSDT": SymbolAssets("A", "USDT"),
+        "BUSDT": SymbolAssets("B", "USDT"),
+        "BC": SymbolAssets("B", "C"),
+        "CUSDT": SymbolAssets("C", "USDT"),
+    }
     book = AccountOrders(symbols)
     book.set_locked({"USDT": D(1), "B": D(1)})
     assert [s.symbol for s in book.plan()] == ["BUSDT", "BC", "AUSDT", "CUSDT"]
@@ -394,8 +468,11 @@ def test_orders_on_unlisted_symbols_are_kept_with_a_note_and_not_counted() -> No
     book.set_symbols({**SYMBOLS, "GONEUSDT": SymbolAssets("GONE", "USDT")})  # listed again
     assert book.get(1).note == ""  # type: ignore[union-attr]
     assert book.explained
-    book.apply_update(SimpleNamespace(symbol="BTCUSDT", order_id=2, side="HOLD", price=D(1), orig_qty=D(1),
-                                      executed_qty=D(0), status="NEW"))
+    book.apply_update(
+        SimpleNamespace(
+            symbol="BTCUSDT", order_id=2, side="HOLD", price=D(1), orig_qty=D(1), executed_qty=D(0), status="NEW"
+        )
+    )
     assert "unknown side" in book.get(2).note  # type: ignore[union-attr]
     assert book.explained
 
@@ -410,7 +487,12 @@ def test_rows_put_the_active_symbol_first_then_group_by_symbol() -> None:
     snapshot(book, "BTCUSDT", order(3), order(6, side="SELL", qty="0.1"))
     rows = book.rows("ETHUSDT")
     assert [(o.symbol, o.order_id) for o in rows] == [
-        ("ETHUSDT", 2), ("ETHUSDT", 5), ("BTCUSDT", 3), ("BTCUSDT", 6), ("JEXUSDT", 4)]
+        ("ETHUSDT", 2),
+        ("ETHUSDT", 5),
+        ("BTCUSDT", 3),
+        ("BTCUSDT", 6),
+        ("JEXUSDT", 4),
+    ]
     assert [o.order_id for o in book.rows("ETHUSDT", only_active=True)] == [2, 5]
     assert [o.order_id for o in book.rows()] == [3, 6, 2, 5, 4]
     assert book.counts() == {"BTCUSDT": 2, "ETHUSDT": 2, "JEXUSDT": 1}
@@ -427,7 +509,8 @@ def test_the_title_never_says_no_open_orders_while_funds_are_unexplained() -> No
     book = book_with({"USDT": "12.5"})
     assert book.title("BTCUSDT") == "0 open · 0 on BTCUSDT · more may exist: locked funds unexplained"
     assert book.title("BTCUSDT", only_active=True) == (
-        "0 open on BTCUSDT · 0 on the account · more may exist: locked funds unexplained")
+        "0 open on BTCUSDT · 0 on the account · more may exist: locked funds unexplained"
+    )
     book.apply_update(order(1, symbol="ETHUSDT", price="2.5", qty="1"))
     assert book.title("BTCUSDT") == "1 open · 0 on BTCUSDT · more may exist: locked funds unexplained"
     book.apply_update(order(2, symbol="ETHUSDT", price="10", qty="1"))
@@ -472,8 +555,17 @@ def _exchange(specs: list[tuple[str, str, D, D, int]]) -> dict[str, list[Order]]
     for order_id, (symbol, side, price, qty, pct) in enumerate(specs, start=1):
         executed = (qty * pct / 100).quantize(D("0.001"), ROUND_DOWN)  # always less than qty
         status = "PARTIALLY_FILLED" if executed else "NEW"
-        by_symbol.setdefault(symbol, []).append(order(order_id, symbol=symbol, side=side, price=str(price),
-                                                      qty=str(qty), executed=str(executed), status=status))
+        by_symbol.setdefault(symbol, []).append(
+            order(
+                order_id,
+                symbol=symbol,
+                side=side,
+                price=str(price),
+                qty=str(qty),
+                executed=str(executed),
+                status=status,
+            )
+        )
     return by_symbol
 
 
@@ -489,8 +581,11 @@ def _rule(by_symbol: dict[str, list[Order]]) -> dict[str, D]:
 
 
 @settings(max_examples=150, deadline=None)
-@given(orders_strategy, st.lists(st.sampled_from(sorted(PROP_SYMBOLS)), max_size=4),
-       st.lists(st.sampled_from(sorted(PROP_SYMBOLS)), max_size=4))
+@given(
+    orders_strategy,
+    st.lists(st.sampled_from(sorted(PROP_SYMBOLS)), max_size=4),
+    st.lists(st.sampled_from(sorted(PROP_SYMBOLS)), max_size=4),
+)
 def test_following_the_plan_finds_every_order_and_asks_no_useless_symbol(
     specs: list[tuple[str, str, D, D, int]], journal: list[str], watched: list[str]
 ) -> None:
@@ -539,8 +634,7 @@ def test_symbols_whose_orders_lock_more_than_the_account_shows_are_rechecked_fir
     book.apply_update(order(3, symbol="LTCBTC", side="SELL"))  # locks LTC: no surplus there
     assert book.unexplained() == {"BTC": D(1), "LTC": D(-1), "USDT": D(-50)}
     steps = book.plan()
-    assert steps[:3] == [PlanStep("BTCUSDT", "recheck"), PlanStep("ETHUSDT", "recheck"),
-                         PlanStep("LTCBTC", "recheck")]
+    assert steps[:3] == [PlanStep("BTCUSDT", "recheck"), PlanStep("ETHUSDT", "recheck"), PlanStep("LTCBTC", "recheck")]
     assert [s.symbol for s in steps].count("BTCUSDT") == 1 and [s.symbol for s in steps].count("LTCBTC") == 1
     assert steps[3:] == [PlanStep("ETHBTC", "locked asset")]  # BTCUSDT and LTCBTC are candidates for BTC too
     assert book.state is DiscoveryState.SEARCHING

@@ -12,19 +12,22 @@ from jextui.api.models import Order, OrderId
 from jextui.trading.fills import FillTracker, expiry_words, fill_sentence
 
 
-@pytest.mark.parametrize(("value", "decimals", "shown"), [
-    (D("64000"), 2, "64,000.00"),
-    (D("6430012.0040"), None, "6,430,012.004"),
-    (D("3150"), 2, "3,150.00"),  # grouped from 1,000, not only from 10,000
-    (D("999.994"), 2, "999.99"),
-    (D("999.995"), 2, "1,000.00"),  # half up, and grouped once it reaches 1,000
-    (D("0.0150"), None, "0.015"),  # exact without a precision: trailing zeros dropped
-    (D("1E+3"), None, "1,000"),
-    (D("5E-9"), None, "0.000000005"),
-    (D("-0.001"), 2, "0.00"),  # never "-0.00"
-    (D("-1234.5"), 1, "-1,234.5"),
-    (D("NaN"), 2, "—"),
-])
+@pytest.mark.parametrize(
+    ("value", "decimals", "shown"),
+    [
+        (D("64000"), 2, "64,000.00"),
+        (D("6430012.0040"), None, "6,430,012.004"),
+        (D("3150"), 2, "3,150.00"),  # grouped from 1,000, not only from 10,000
+        (D("999.994"), 2, "999.99"),
+        (D("999.995"), 2, "1,000.00"),  # half up, and grouped once it reaches 1,000
+        (D("0.0150"), None, "0.015"),  # exact without a precision: trailing zeros dropped
+        (D("1E+3"), None, "1,000"),
+        (D("5E-9"), None, "0.000000005"),
+        (D("-0.001"), 2, "0.00"),  # never "-0.00"
+        (D("-1234.5"), 1, "-1,234.5"),
+        (D("NaN"), 2, "—"),
+    ],
+)
 def test_amounts_in_sentences_are_grouped_at_the_precision(value: D, decimals: int | None, shown: str) -> None:
     assert amount_text(value, decimals) == shown
 
@@ -35,9 +38,20 @@ def test_the_rounding_can_be_chosen_so_a_need_is_never_understated() -> None:
 
 
 def _order(status: str, executed: str, *, tif: str = "GTC", quote: str = "0") -> Order:
-    return Order(symbol="BTCUSDT", order_id=OrderId(7), price=D("64000.00000000"), orig_qty=D("0.0040"),
-                 executed_qty=D(executed), cummulative_quote_qty=D(quote), status=status, time_in_force=tif,
-                 type="LIMIT", side="BUY", time=1, update_time=1)
+    return Order(
+        symbol="BTCUSDT",
+        order_id=OrderId(7),
+        price=D("64000.00000000"),
+        orig_qty=D("0.0040"),
+        executed_qty=D(executed),
+        cummulative_quote_qty=D(quote),
+        status=status,
+        time_in_force=tif,
+        type="LIMIT",
+        side="BUY",
+        time=1,
+        update_time=1,
+    )
 
 
 def test_a_fill_is_told_at_the_symbols_precision_with_the_average_at_the_price_precision() -> None:
@@ -45,8 +59,7 @@ def test_a_fill_is_told_at_the_symbols_precision_with_the_average_at_the_price_p
     tracker.track(_order("NEW", "0"))
     [event] = tracker.observe_order(_order("PARTIALLY_FILLED", "0.001", quote="64.000123456"))
     assert fill_sentence(event, (2, 6)) == (
-        "Partly filled: 0.001000 of BUY 0.004000 BTCUSDT @ 64,000.00 (order 7) at 64,000.12 on average; "
-        "0.003000 left."
+        "Partly filled: 0.001000 of BUY 0.004000 BTCUSDT @ 64,000.00 (order 7) at 64,000.12 on average; 0.003000 left."
     )
     # without the precision: amounts as sent (trailing zeros dropped), the average to at most 8 decimals
     assert event.message == (

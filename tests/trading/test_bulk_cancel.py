@@ -45,8 +45,12 @@ async def client(server: Any) -> AsyncIterator[JexClient]:
 
 
 async def test_cancel_all_across_symbols_reports_each_outcome(server: Any, client: JexClient) -> None:
-    placed = [resting_order(server, symbol, side, ticks_away=5 + i)
-              for symbol in ("ETHUSDT", "LTCBTC", synthetic(3)) for side in ("BUY", "SELL") for i in range(2)]
+    placed = [
+        resting_order(server, symbol, side, ticks_away=5 + i)
+        for symbol in ("ETHUSDT", "LTCBTC", synthetic(3))
+        for side in ("BUY", "SELL")
+        for i in range(2)
+    ]
     book = AccountOrders(watched_symbols=["ETHUSDT"])
     discovery = OrderDiscovery(client, book)
     assert (await discovery.discover()).explained and len(book) == 12
@@ -58,8 +62,7 @@ async def test_cancel_all_across_symbols_reports_each_outcome(server: Any, clien
     cancel(server, placed[1])  # the book does not know yet
     fill_part(server, filled, filled.orig_qty)  # filled just before its cancel
     heard: list[CancelOutcome] = []
-    outcomes = await cancel_orders(client, book.rows("ETHUSDT"), book=book, per_second=50,
-                                   on_outcome=heard.append)
+    outcomes = await cancel_orders(client, book.rows("ETHUSDT"), book=book, per_second=50, on_outcome=heard.append)
     assert heard == outcomes and len(outcomes) == 12
     assert [o.symbol for o in outcomes[:3]] == ["ETHUSDT"] * 3  # the active symbol first
     by_id = {o.order_id: o for o in outcomes}
@@ -90,8 +93,15 @@ class Scripted:
         outcome = self.answers.get(order_id)
         if outcome is not None:
             raise outcome
-        return SimpleNamespace(symbol=symbol, order_id=order_id, side="BUY", price=D(1), orig_qty=D(1),
-                               executed_qty=D(0), status="CANCELED")
+        return SimpleNamespace(
+            symbol=symbol,
+            order_id=order_id,
+            side="BUY",
+            price=D(1),
+            orig_qty=D(1),
+            executed_qty=D(0),
+            status="CANCELED",
+        )
 
 
 def resting(order_id: int, symbol: str = "AUSDT") -> OpenOrder:
@@ -119,17 +129,23 @@ async def test_being_told_to_wait_leaves_the_rest_unsent(cls: type) -> None:
 
 
 async def test_failures_are_reported_and_the_others_still_cancelled() -> None:
-    client = Scripted({1: api_error(ConnectionFailed), 2: api_error(OrderRejected, -1013, "nope"),
-                       3: api_error(UnknownOrder, -2011, "Unknown order sent.")})
+    client = Scripted(
+        {
+            1: api_error(ConnectionFailed),
+            2: api_error(OrderRejected, -1013, "nope"),
+            3: api_error(UnknownOrder, -2011, "Unknown order sent."),
+        }
+    )
     book = AccountOrders({})
     for order_id in (1, 2, 3, 4):
         book.apply_update(resting(order_id))
-    outcomes = await cancel_orders(client, [resting(1), resting(2), resting(3), resting(4)], book=book,
-                                   per_second=100)
+    outcomes = await cancel_orders(client, [resting(1), resting(2), resting(3), resting(4)], book=book, per_second=100)
     assert [o.result for o in outcomes] == [FAILED, FAILED, ALREADY_CLOSED, CANCELLED]
     assert [(o.symbol, o.order_id) for o in outcomes] == [("AUSDT", 1), ("AUSDT", 2), ("AUSDT", 3), ("AUSDT", 4)]
-    assert outcomes[0].message == (f"AUSDT #1: {api_error(ConnectionFailed).message}; "  # type: ignore[attr-defined]
-                                   "it may or may not be cancelled, refresh to see")
+    assert outcomes[0].message == (
+        f"AUSDT #1: {api_error(ConnectionFailed).message}; "  # type: ignore[attr-defined]
+        "it may or may not be cancelled, refresh to see"
+    )
     assert "may or may not" not in outcomes[1].message and outcomes[1].message.startswith("AUSDT #2: ")
     assert outcomes[2].status is None and outcomes[3].status == "CANCELED"
     assert [o.order_id for o in book.orders] == [1, 2]  # the failed ones stay: they may still be open
@@ -148,11 +164,15 @@ async def test_cancels_are_paced_within_the_order_rate_limit() -> None:
         slept.append(seconds)
         now[0] += seconds
 
-    outcomes = await cancel_orders(client, [resting(i) for i in range(1, 8)], monotonic=lambda: now[0],
-                                   sleep=sleep, on_outcome=lambda _: sent_at.append(now[0]))
+    outcomes = await cancel_orders(
+        client,
+        [resting(i) for i in range(1, 8)],
+        monotonic=lambda: now[0],
+        sleep=sleep,
+        on_outcome=lambda _: sent_at.append(now[0]),
+    )
     assert [o.result for o in outcomes] == [CANCELLED] * 7
     assert slept == [1.0, 1.0] and sent_at == [100.0] * 3 + [101.0] * 3 + [102.0]
     slept.clear()
-    await cancel_orders(client, [resting(i) for i in range(1, 4)], per_second=1, monotonic=lambda: now[0],
-                        sleep=sleep)
+    await cancel_orders(client, [resting(i) for i in range(1, 4)], per_second=1, monotonic=lambda: now[0], sleep=sleep)
     assert slept == [1.0, 1.0]

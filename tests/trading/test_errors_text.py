@@ -15,11 +15,53 @@ from jextui.trading.errors_text import CODE_TEXT, UNKNOWN_OUTCOME_TEXT, describe
 
 # Every code docs/protocol.md#error-codes lists.
 DOCUMENTED_CODES = [
-    -1000, -1001, -1002, -1003, -1006, -1007, -1014, -1015, -1016, -1020, -1021, -1022,
-    -1100, -1101, -1102, -1103, -1104, -1105, -1106, -1111, -1112, -1114, -1115, -1116, -1117,
-    -1120, -1121, -1125, -1127, -1128, -1129,
-    -1010, -2010, -2011, -2012, -2013, -2014, -2015, -2019, -9000,
-    -8000, -8001, -8002, -8003, -8004, -8005, -8006,
+    -1000,
+    -1001,
+    -1002,
+    -1003,
+    -1006,
+    -1007,
+    -1014,
+    -1015,
+    -1016,
+    -1020,
+    -1021,
+    -1022,
+    -1100,
+    -1101,
+    -1102,
+    -1103,
+    -1104,
+    -1105,
+    -1106,
+    -1111,
+    -1112,
+    -1114,
+    -1115,
+    -1116,
+    -1117,
+    -1120,
+    -1121,
+    -1125,
+    -1127,
+    -1128,
+    -1129,
+    -1010,
+    -2010,
+    -2011,
+    -2012,
+    -2013,
+    -2014,
+    -2015,
+    -2019,
+    -9000,
+    -8000,
+    -8001,
+    -8002,
+    -8003,
+    -8004,
+    -8005,
+    -8006,
 ]
 
 
@@ -47,12 +89,21 @@ def test_sentences_are_distinct_enough_to_tell_codes_apart() -> None:
         (-2010, "Price * QTY is zero or less.", "Price times quantity is zero or less"),
         (-1010, "Unsupported order combination", "This combination of order options is not supported."),
         (-2011, "Unknown order sent.", "The order is unknown to the exchange"),
-        (-1102, "Mandatory parameter 'price' was not sent, was empty/null, or malformed.",
-         "The required value 'price' was missing"),
-        (-1129, "error scale in parameter 'quantity', should be scale no more than '4'",
-         "Too many decimals in 'quantity': at most 4 allowed."),
-        (-1003, "Too many requests; current limit is 1200 requests per minute.",
-         "Too many requests: the limit is 1200 requests per minute."),
+        (
+            -1102,
+            "Mandatory parameter 'price' was not sent, was empty/null, or malformed.",
+            "The required value 'price' was missing",
+        ),
+        (
+            -1129,
+            "error scale in parameter 'quantity', should be scale no more than '4'",
+            "Too many decimals in 'quantity': at most 4 allowed.",
+        ),
+        (
+            -1003,
+            "Too many requests; current limit is 1200 requests per minute.",
+            "Too many requests: the limit is 1200 requests per minute.",
+        ),
     ],
 )
 def test_the_exchange_message_refines_the_sentence(code: int, msg: str, expected: str) -> None:
@@ -65,8 +116,13 @@ def test_unlisted_codes_fall_back_to_the_exchange_message() -> None:
 
 
 def test_client_errors_in_words() -> None:
-    rejected = error_from_response(status=400, code=-2010, msg="Account has insufficient balance for requested action.",
-                                   endpoint="new_order", is_order=True)
+    rejected = error_from_response(
+        status=400,
+        code=-2010,
+        msg="Account has insufficient balance for requested action.",
+        endpoint="new_order",
+        is_order=True,
+    )
     assert describe_error(rejected).startswith("Not enough free balance for this order; nothing was placed.")
     server = error_from_response(status=503, code=None, msg="", endpoint="new_order", is_order=True)
     assert describe_error(server) == f"The exchange had an internal error (HTTP 503). {UNKNOWN_OUTCOME_TEXT}"

@@ -35,8 +35,14 @@ async def test_the_fake_pages_its_history_as_the_sandbox_does(sandbox_client: Je
     times = [o.time for o in real]
 
     queries: list[dict[str, Any]] = [
-        {}, {"limit": 2}, {"limit": 500}, {"start_time": times[1]}, {"end_time": times[2]},
-        {"start_time": times[1], "end_time": times[2]}, {"order_id": ids[1]}, {"order_id": ids[1], "limit": 2},
+        {},
+        {"limit": 2},
+        {"limit": 500},
+        {"start_time": times[1]},
+        {"end_time": times[2]},
+        {"start_time": times[1], "end_time": times[2]},
+        {"order_id": ids[1]},
+        {"order_id": ids[1], "limit": 2},
         {"start_time": times[-1] + 1},
     ]
     for query in queries:

@@ -21,8 +21,15 @@ def ticket(side: Side, price: str, qty: str, tif: str = "GTC", **context: Any) -
     context.setdefault("last_price", D("28.55"))
     context.setdefault("best_bid", D("28.50"))
     context.setdefault("best_ask", D("28.60"))
-    return OrderTicket.for_symbol(side, DASH, price_text=price, quantity_text=qty, time_in_force=tif,
-                                  free_balances={"USDT": D("10000"), "DASH": D("10")}, **context)
+    return OrderTicket.for_symbol(
+        side,
+        DASH,
+        price_text=price,
+        quantity_text=qty,
+        time_in_force=tif,
+        free_balances={"USDT": D("10000"), "DASH": D("10")},
+        **context,
+    )
 
 
 def test_a_sweeping_buy_needs_a_confirmation_naming_the_average_and_the_levels() -> None:

@@ -31,8 +31,9 @@ D = Decimal
 
 
 def order_intent(journal: OrderJournal, created_ms: int = 1_000, *, dry_run: bool = False) -> str:
-    return journal.record_order_intent("BTCUSDT", "BUY", D("100"), D("1.5"), "GTC", created_ms=created_ms,
-                                       dry_run=dry_run).id
+    return journal.record_order_intent(
+        "BTCUSDT", "BUY", D("100"), D("1.5"), "GTC", created_ms=created_ms, dry_run=dry_run
+    ).id
 
 
 def test_a_new_journal_folder_is_private(tmp_path: Path) -> None:
@@ -62,7 +63,12 @@ def test_a_file_that_is_not_a_journal_is_refused_in_words(tmp_path: Path) -> Non
 def test_an_intent_keeps_what_was_asked(journal: OrderJournal, clock) -> None:
     entry = journal.get(order_intent(journal, created_ms=777))
     assert (entry.symbol, entry.side, entry.price, entry.quantity, entry.time_in_force) == (
-        "BTCUSDT", "BUY", D("100"), D("1.5"), "GTC")
+        "BTCUSDT",
+        "BUY",
+        D("100"),
+        D("1.5"),
+        "GTC",
+    )
     assert (entry.state, entry.created_ms, entry.updated_ms, entry.attempts) == (PENDING, 777, clock.now, 0)
     assert (entry.order_id, entry.order_status, entry.error_code, entry.message) == (None, None, None, "")
     assert entry.session == journal.session and entry.is_open_question and not entry.is_dry_run
@@ -102,7 +108,11 @@ def test_a_cancel_keeps_the_order_id_it_refers_to_whatever_the_answer(journal: O
     journal.mark_unknown(lost.id, "timeout")
     resolved = journal.mark_resolved(lost.id, order_id=None, order_status="CANCELED", message="read back")
     assert (resolved.state, resolved.order_id, resolved.order_status, resolved.attempts) == (
-        RESOLVED, 42, "CANCELED", 1)
+        RESOLVED,
+        42,
+        "CANCELED",
+        1,
+    )
     assert journal.claimed_order_ids("BTCUSDT") == set()  # a cancel never claims an order
 
 
@@ -136,8 +146,11 @@ def test_a_rejection_keeps_its_code_and_a_dry_run_may_fail(journal: OrderJournal
         ("test", lambda j, i: j.mark_unknown(i, "x"), "a TEST_ORDER intent cannot go from PENDING to UNKNOWN"),
         ("order", lambda j, i: j.mark_failed(i, "x"), "a ORDER intent cannot go from PENDING to FAILED"),
         ("cancel", lambda j, i: j.mark_not_placed(i, "x"), "a CANCEL intent cannot go from PENDING to NOT_PLACED"),
-        ("accepted", lambda j, i: j.mark_rejected(i, code=1, message="x"),
-         "a ORDER intent cannot go from ACCEPTED to REJECTED"),
+        (
+            "accepted",
+            lambda j, i: j.mark_rejected(i, code=1, message="x"),
+            "a ORDER intent cannot go from ACCEPTED to REJECTED",
+        ),
     ],
 )
 def test_a_change_a_kind_never_allows_is_a_journal_error(journal: OrderJournal, make, change, words) -> None:

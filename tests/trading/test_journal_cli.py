@@ -36,8 +36,9 @@ def filled_journal(tmp_path: Path) -> Path:
         journal.mark_accepted(placed.id, order_id=17, order_status="NEW")
         refused = journal.record_order_intent("ETHUSDT", "SELL", D("2000"), D("3"), "IOC", created_ms=T0 + 1000)
         journal.mark_rejected(refused.id, code=-2010, message="=Not enough free balance")
-        test = journal.record_order_intent("BTCUSDT", "SELL", D("101"), D("0.1"), "GTC", dry_run=True,
-                                           created_ms=T0 + 2000)
+        test = journal.record_order_intent(
+            "BTCUSDT", "SELL", D("101"), D("0.1"), "GTC", dry_run=True, created_ms=T0 + 2000
+        )
         journal.mark_accepted(test.id)
         cancel = journal.record_cancel_intent("BTCUSDT", 17, created_ms=T0 + 3000)
         journal.mark_unknown(cancel.id, "timeout: no answer in time")
@@ -54,7 +55,15 @@ def test_the_table_lists_newest_first(filled_journal: Path, capsys) -> None:
     assert "dry run passed" in lines[2]
     assert lines[3].split()[:7] == ["2023-11-14", "22:13:21", "ETHUSDT", "SELL", "2000", "3", "REJECTED"]
     assert lines[4].split()[:9] == [
-        "2023-11-14", "22:13:20", "BTCUSDT", "BUY", "100.05", "1.5", "ACCEPTED", "NEW", "17"
+        "2023-11-14",
+        "22:13:20",
+        "BTCUSDT",
+        "BUY",
+        "100.05",
+        "1.5",
+        "ACCEPTED",
+        "NEW",
+        "17",
     ]
     assert len(lines) == 5
 
@@ -75,10 +84,17 @@ def test_csv_export_has_every_field_and_no_secret(filled_journal: Path, tmp_path
     assert [r["kind"] for r in rows] == ["CANCEL", "TEST_ORDER", "ORDER", "ORDER"]
     placed = rows[3]
     assert (placed["created"], placed["symbol"], placed["side"], placed["price"], placed["quantity"]) == (
-        "2023-11-14 22:13:20", "BTCUSDT", "BUY", "100.05", "1.5"
+        "2023-11-14 22:13:20",
+        "BTCUSDT",
+        "BUY",
+        "100.05",
+        "1.5",
     )
     assert (placed["state"], placed["order_id"], placed["order_status"], placed["time_in_force"]) == (
-        "ACCEPTED", "17", "NEW", "GTC"
+        "ACCEPTED",
+        "17",
+        "NEW",
+        "GTC",
     )
     assert placed["exchange"] == "http://127.0.0.1:8000" and placed["account"] == account_identity(SECRET_KEY)
     assert rows[2]["error_code"] == "-2010"

@@ -67,12 +67,15 @@ def test_a_found_order_whose_id_an_older_row_held_names_it_in_the_older_rows_sto
     lost = journal.record_order_intent(SYMBOL, "SELL", D("101"), D("2"), "GTC", created_ms=clock.now)
     journal.mark_unknown(lost.id, "timeout")
 
-    found = journal.mark_resolved(lost.id, order_id=12, order_status="NEW", message="found",
-                                  order_time_ms=clock.now, reused_by=older)
+    found = journal.mark_resolved(
+        lost.id, order_id=12, order_status="NEW", message="found", order_time_ms=clock.now, reused_by=older
+    )
 
     assert found.state == RESOLVED and journal.get(older).id_reused_ms == clock.now
-    assert details(journal, older)[-1] == ("the exchange gave order id 12 to a later order (it was restarted or "
-                                          "reuses ids): this row's order is the earlier one")
+    assert details(journal, older)[-1] == (
+        "the exchange gave order id 12 to a later order (it was restarted or "
+        "reuses ids): this row's order is the earlier one"
+    )
 
 
 def test_a_resolved_cancel_writes_the_status_to_its_orders_row_only(journal, clock) -> None:
@@ -105,6 +108,7 @@ def test_a_found_order_records_when_its_state_was_learned(journal, clock) -> Non
     lost = journal.record_order_intent(SYMBOL, "BUY", D("100"), D("1"), "GTC", created_ms=clock.now)
     journal.mark_unknown(lost.id, "timeout")
     clock.now += 3_000
-    found = journal.mark_resolved(lost.id, order_id=30, order_status="FILLED", message="found",
-                                  order_time_ms=clock.now - 2_500)
+    found = journal.mark_resolved(
+        lost.id, order_id=30, order_status="FILLED", message="found", order_time_ms=clock.now - 2_500
+    )
     assert (found.order_status, found.order_time_ms, found.status_ms) == ("FILLED", clock.now - 2_500, clock.now)

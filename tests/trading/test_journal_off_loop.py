@@ -99,8 +99,13 @@ async def resting_buy(client: JexClient) -> OrderTicket:
     book = await client.book_ticker(SYMBOL)
     account = await client.account()
     ticket = OrderTicket.for_symbol(
-        "BUY", info, quantity_text="0.01", best_bid=book.bid_price, best_ask=book.ask_price,
-        last_price=book.bid_price, free_balances={b.asset: b.free for b in account.spot_balances},
+        "BUY",
+        info,
+        quantity_text="0.01",
+        best_bid=book.bid_price,
+        best_ask=book.ask_price,
+        last_price=book.bid_price,
+        free_balances={b.asset: b.free for b in account.spot_balances},
     )
     assert ticket.prefill_price(book.bid_price) and ticket.nudge_price(-100)
     assert ticket.validate() == {}
@@ -109,8 +114,9 @@ async def resting_buy(client: JexClient) -> OrderTicket:
 
 @pytest.fixture
 def journal(tmp_path: Path, client: JexClient, sandbox) -> Iterator[SlowJournal]:
-    opened = SlowJournal(tmp_path / "journal.sqlite3", base_url=client.base_url,
-                         account=account_identity(sandbox.api_key))
+    opened = SlowJournal(
+        tmp_path / "journal.sqlite3", base_url=client.base_url, account=account_identity(sandbox.api_key)
+    )
     yield opened
     opened.close()
 
@@ -156,8 +162,10 @@ async def test_a_failing_slow_write_still_reaches_the_user(client: JexClient, jo
 
 async def test_calls_queued_on_the_journal_run_in_the_order_they_were_made(journal: SlowJournal) -> None:
     prices = [Decimal(text) for text in ("100", "101", "102", "103")]
-    intents = [journal.call(journal.record_order_intent, SYMBOL, "BUY", price, Decimal("1"), "GTC", created_ms=1_000)
-               for price in prices]
+    intents = [
+        journal.call(journal.record_order_intent, SYMBOL, "BUY", price, Decimal("1"), "GTC", created_ms=1_000)
+        for price in prices
+    ]
     # Awaited in the reverse order: the writes still happen in the order they were asked for.
     recorded = [await intent for intent in reversed(intents)]
     assert [entry.price for entry in reversed(recorded)] == prices

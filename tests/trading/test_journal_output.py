@@ -23,8 +23,9 @@ def filled_journal(path: Path, rows: int) -> None:
         # 2,400 synced commits took most of this module's time.
         journal._db.execute("PRAGMA synchronous=OFF")
         for index in range(rows):
-            entry = journal.record_order_intent("BTCUSDT", "BUY", Decimal(100 + index), Decimal("1"), "GTC",
-                                                created_ms=1_700_000_000_000 + index)
+            entry = journal.record_order_intent(
+                "BTCUSDT", "BUY", Decimal(100 + index), Decimal("1"), "GTC", created_ms=1_700_000_000_000 + index
+            )
             journal.mark_accepted(entry.id, order_id=index + 1, order_status="NEW")
 
 
@@ -33,13 +34,21 @@ def test_a_reader_that_closes_the_pipe_early_ends_the_command_quietly(tmp_path: 
     filled_journal(journal, 1_200)
     assert len(format_table(read_entries(journal))) > 65_536  # more than a pipe buffer (64 KiB) holds
     logs = tmp_path / "logs"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "JEXTUI_LOG_DIR": str(logs),
-           "JEXTUI_DATA_DIR": str(tmp_path / "data"), "JEXTUI_CONFIG_DIR": str(tmp_path / "config")}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "JEXTUI_LOG_DIR": str(logs),
+        "JEXTUI_DATA_DIR": str(tmp_path / "data"),
+        "JEXTUI_CONFIG_DIR": str(tmp_path / "config"),
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "jextui", "journal", "--limit", "0", "--journal", str(journal)],
         # From the project folder: a tool that swaps in changed copies of the code (mutation
         # testing) reads its settings there, in this child process too.
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
     )
     assert process.stdout is not None and process.stderr is not None
     first = process.stdout.read(200)  # like `head -c 200`: read a little, then hang up

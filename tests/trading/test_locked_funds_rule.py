@@ -33,8 +33,10 @@ from jextui.trading.account_orders import (
 @pytest.fixture
 async def clients(sandbox: Any) -> AsyncIterator[tuple[JexClient, JexClient]]:
     key, secret = sandbox.add_api_key("counterparty")
-    async with JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as me, \
-            JexClient(sandbox.base_url, key, secret) as other:
+    async with (
+        JexClient(sandbox.base_url, sandbox.api_key, sandbox.api_secret) as me,
+        JexClient(sandbox.base_url, key, secret) as other,
+    ):
         yield me, other
 
 
@@ -123,16 +125,23 @@ ASSETS = {symbol: SymbolAssets(spec.base_asset, spec.quote_asset) for symbol, sp
 LOT = {"ETHBTC": D("0.01"), "JEXBTC": D(10), "ETHUSDT": D("0.003")}
 
 step = st.one_of(
-    st.tuples(st.just("place"), st.sampled_from(("me", "them")), st.sampled_from(sorted(SPECS)),
-              st.sampled_from(("BUY", "SELL")), st.integers(-5, 5), st.integers(1, 300),
-              st.sampled_from(("GTC", "GTC", "IOC", "FOK"))),
+    st.tuples(
+        st.just("place"),
+        st.sampled_from(("me", "them")),
+        st.sampled_from(sorted(SPECS)),
+        st.sampled_from(("BUY", "SELL")),
+        st.integers(-5, 5),
+        st.integers(1, 300),
+        st.sampled_from(("GTC", "GTC", "IOC", "FOK")),
+    ),
     st.tuples(st.just("cancel"), st.integers(0, 1000)),
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(step, max_size=60), st.sampled_from([(D(0), D(0)), (D("0.001"), D("0.002")),
-                                                    (D("-0.0002"), D("0.0007"))]))
+@given(
+    st.lists(step, max_size=60), st.sampled_from([(D(0), D(0)), (D("0.001"), D("0.002")), (D("-0.0002"), D("0.0007"))])
+)
 def test_the_rule_holds_for_any_flow_of_orders(steps: list[tuple[Any, ...]], fees: tuple[D, D]) -> None:
     engine = Engine(SPECS.values(), FixedClock(1_700_000_000_000))
     deposits = {"BTC": D(5), "ETH": D(50), "JEX": D(300000), "USDT": D(60000)}
@@ -153,7 +162,9 @@ def test_the_rule_holds_for_any_flow_of_orders(steps: list[tuple[Any, ...]], fee
         book = AccountOrders(ASSETS)
         book.set_locked({asset: b.locked for asset, b in engine.balances("me").items()})
         for symbol in SPECS:
-            orders = [OpenOrder(o.symbol, o.order_id, o.side, o.price, o.orig_qty, o.executed_qty, o.status)
-                      for o in engine.open_orders("me", symbol)]
+            orders = [
+                OpenOrder(o.symbol, o.order_id, o.side, o.price, o.orig_qty, o.executed_qty, o.status)
+                for o in engine.open_orders("me", symbol)
+            ]
             book.apply_snapshot(symbol, orders, book.begin_snapshot())
         assert book.unexplained() == {}

@@ -29,8 +29,9 @@ BIDS = [(D("99.90"), D("0.4")), (D("99.70"), D("0.6")), (D("98.00"), D("3"))]
 def plan(side: Side, qty: str, levels=None, **kwargs) -> MarketableEstimate:
     kwargs.setdefault("book_age_ms", 100)
     kwargs.setdefault("stale_after_ms", 1200)
-    result = plan_marketable(side, D(qty), ASKS if levels is None and side == "BUY" else levels or BIDS,
-                             RULES, **kwargs)
+    result = plan_marketable(
+        side, D(qty), ASKS if levels is None and side == "BUY" else levels or BIDS, RULES, **kwargs
+    )
     assert isinstance(result, MarketableEstimate), result
     return result
 
@@ -40,7 +41,10 @@ def test_a_buy_is_capped_half_a_percent_above_the_best_ask_rounded_down_to_the_t
     assert D("0.5") == DEFAULT_MAX_SLIPPAGE_PCT
     assert estimate.limit_price == D("100.50") and estimate.time_in_force == "IOC"
     assert [(lv.price, lv.quantity) for lv in estimate.levels] == [
-        (D("100.00"), D("0.5")), (D("100.20"), D("0.3")), (D("100.40"), D("0.2"))]
+        (D("100.00"), D("0.5")),
+        (D("100.20"), D("0.3")),
+        (D("100.40"), D("0.2")),
+    ]
     assert estimate.filled == D("1") and estimate.expired == 0
     assert estimate.total == D("50") + D("30.06") + D("20.08")
     assert estimate.average_price == D("100.14")
@@ -133,15 +137,16 @@ def test_property_never_past_the_cap_and_the_sums_add_up(side: Side, levels, qty
 
 def test_the_preview_says_one_level_in_the_singular() -> None:
     assert plan("BUY", "0.3").describe(RULES) == (
-        "BUY 0.3 BTC IOC at 100.5: fills about 0.3 BTC at an average 100 over 1 level, total 30 USDT, "
-        "slippage 0.00 %.")
+        "BUY 0.3 BTC IOC at 100.5: fills about 0.3 BTC at an average 100 over 1 level, total 30 USDT, slippage 0.00 %."
+    )
 
 
 def test_the_preview_cuts_the_average_and_rounds_the_slippage_up() -> None:
     # 70.04 / 0.7 = 100.0571...: shown as 100.05 (never better than it is), slippage 0.0571 % -> 0.06 %
     assert plan("BUY", "0.7").describe(RULES) == (
         "BUY 0.7 BTC IOC at 100.5: fills about 0.7 BTC at an average 100.05 over 2 levels, total 70.04 USDT, "
-        "slippage 0.06 %.")
+        "slippage 0.06 %."
+    )
     # 60.02 / 0.6 = 100.0333...: slippage 0.0333 % is shown as 0.04 %, never as the smaller 0.03 %
     assert plan("BUY", "0.6").describe(RULES).endswith("total 60.02 USDT, slippage 0.04 %.")
 
@@ -159,19 +164,32 @@ def test_the_estimate_keeps_the_cap_it_was_planned_with() -> None:
         ("BUY", "Infinity", ASKS, 0, "0.5", "Enter a quantity first."),
         ("BUY", "1", ASKS, 0, "-0.1", "The slippage cap must be 0 % or more."),
         ("BUY", "1", ASKS, 0, "NaN", "The slippage cap must be 0 % or more."),
-        ("BUY", "1", ASKS, None, "0.5",
-         "The order book has not been read yet: a marketable order needs a fresh book."),
-        ("BUY", "1", ASKS, 1050, "0.5",
-         "The order book is 1.1 s old (stale after 1.0 s): a marketable order is priced from the book, "
-         "so it waits for a fresh one."),
+        ("BUY", "1", ASKS, None, "0.5", "The order book has not been read yet: a marketable order needs a fresh book."),
+        (
+            "BUY",
+            "1",
+            ASKS,
+            1050,
+            "0.5",
+            "The order book is 1.1 s old (stale after 1.0 s): a marketable order is priced from the book, "
+            "so it waits for a fresh one.",
+        ),
         ("BUY", "1", [], 0, "0.5", "There are no asks on the book: nothing to buy from now."),
         ("SELL", "1", [], 0, "0.5", "There are no bids on the book: nothing to sell from now."),
     ],
 )
-def test_each_refusal_word_for_word(side: str, qty: str, levels: list[tuple[Decimal, Decimal]], age: int | None,
-                                    cap: str, words: str) -> None:
-    result = plan_marketable(side, D(qty), levels, RULES, book_age_ms=age, stale_after_ms=1000,  # type: ignore[arg-type]
-                             max_slippage_pct=D(cap))
+def test_each_refusal_word_for_word(
+    side: str, qty: str, levels: list[tuple[Decimal, Decimal]], age: int | None, cap: str, words: str
+) -> None:
+    result = plan_marketable(
+        side,  # type: ignore[arg-type]
+        D(qty),
+        levels,
+        RULES,
+        book_age_ms=age,
+        stale_after_ms=1000,
+        max_slippage_pct=D(cap),
+    )
     assert result == MarketableRefusal(words)
 
 
@@ -199,8 +217,7 @@ def test_a_price_bound_off_the_grid_is_rounded_inside_it() -> None:
     buy = plan_marketable("BUY", D("1"), ASKS, odd, book_age_ms=0, stale_after_ms=1000)
     assert isinstance(buy, MarketableEstimate) and buy.limit_price == D("100.30")  # not 100.31, above the maximum
     low_bids = [(D("0.05"), D("10"))]
-    sell = plan_marketable("SELL", D("1"), low_bids, odd, book_age_ms=0, stale_after_ms=1000,
-                           max_slippage_pct=D("90"))
+    sell = plan_marketable("SELL", D("1"), low_bids, odd, book_age_ms=0, stale_after_ms=1000, max_slippage_pct=D("90"))
     assert isinstance(sell, MarketableEstimate) and sell.limit_price == D("0.02")  # not 0.01, below the minimum
 
 

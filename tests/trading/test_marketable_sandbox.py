@@ -28,8 +28,9 @@ async def rules_of(client: JexClient) -> tuple[SymbolRules, object]:
 
 
 @pytest.mark.parametrize(("side", "levels_wanted"), [("BUY", 4), ("SELL", 3), ("BUY", 40)])
-async def test_the_estimate_matches_what_the_engine_fills(sandbox, client, tmp_path, side: Side,
-                                                          levels_wanted: int) -> None:
+async def test_the_estimate_matches_what_the_engine_fills(
+    sandbox, client, tmp_path, side: Side, levels_wanted: int
+) -> None:
     rules, _info = await rules_of(client)
     depth = await client.depth(SYMBOL, limit=60)
     opposite = depth.asks if side == "BUY" else depth.bids
@@ -40,10 +41,12 @@ async def test_the_estimate_matches_what_the_engine_fills(sandbox, client, tmp_p
     assert isinstance(plan, MarketableEstimate)
     assert len(plan.levels) <= levels_wanted
 
-    with OrderJournal(tmp_path / "journal.sqlite", base_url=client.base_url,
-                      account=account_identity(sandbox.api_key)) as journal:
+    with OrderJournal(
+        tmp_path / "journal.sqlite", base_url=client.base_url, account=account_identity(sandbox.api_key)
+    ) as journal:
         outcome = await OrderSubmitter(client, journal).submit(
-            OrderRequest(SYMBOL, side, plan.limit_price, quantity, plan.time_in_force))
+            OrderRequest(SYMBOL, side, plan.limit_price, quantity, plan.time_in_force)
+        )
 
     assert outcome.kind == OutcomeKind.ACCEPTED, outcome.message
     result = outcome.result
@@ -63,12 +66,12 @@ async def test_a_sweeping_buy_needs_confirmation_and_a_passive_far_bid_does_not(
     best_bid, best_ask = depth.bids[0].price, depth.asks[0].price
     context = {"best_bid": best_bid, "best_ask": best_ask, "last_price": best_ask}
     sweep_qty = sum((level.qty for level in depth.asks[:40]), Decimal(0))
-    sweep = OrderTicket.for_symbol("BUY", info, price_text=f"{depth.asks[39].price}",
-                                   quantity_text=f"{sweep_qty}", time_in_force="IOC", **context)
+    sweep = OrderTicket.for_symbol(
+        "BUY", info, price_text=f"{depth.asks[39].price}", quantity_text=f"{sweep_qty}", time_in_force="IOC", **context
+    )
     # the quiet book's levels are 0.02 % apart: 40 of them go about 0.8 % past the best ask
     verdict = guard_order(sweep, asks=depth.asks, bids=depth.bids, fat_finger_pct=Decimal("0.5"))
     assert verdict.kind == GUARD_CONFIRM and "would take 40 levels" in verdict.text
     far_bid_price = (best_bid * Decimal("0.84")).quantize(Decimal("0.01"))
-    far_bid = OrderTicket.for_symbol("BUY", info, price_text=f"{far_bid_price}",
-                                     quantity_text="0.001", **context)
+    far_bid = OrderTicket.for_symbol("BUY", info, price_text=f"{far_bid_price}", quantity_text="0.001", **context)
     assert guard_order(far_bid, asks=depth.asks, bids=depth.bids, fat_finger_pct=Decimal("0.5")).kind == GUARD_HINT

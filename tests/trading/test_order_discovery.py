@@ -43,11 +43,18 @@ async def test_orders_placed_by_plain_rest_on_unwatched_symbols_are_found(
     big_sandbox: Any, client: JexClient, signed_request: Any
 ) -> None:
     placed = []
-    for symbol, side, qty, price in (("ETHUSDT", "BUY", "0.5", "3000.00"), ("LTCBTC", "SELL", "3.00", "0.001400"),
-                                     ("SYM007USDT", "SELL", "2", "9000")):
-        answer = signed_request(big_sandbox, "POST", "/api/v1/spot/order",
-                                {"symbol": symbol, "side": side, "type": "LIMIT", "timeInForce": "GTC",
-                                 "quantity": qty, "price": price}, where="body")
+    for symbol, side, qty, price in (
+        ("ETHUSDT", "BUY", "0.5", "3000.00"),
+        ("LTCBTC", "SELL", "3.00", "0.001400"),
+        ("SYM007USDT", "SELL", "2", "9000"),
+    ):
+        answer = signed_request(
+            big_sandbox,
+            "POST",
+            "/api/v1/spot/order",
+            {"symbol": symbol, "side": side, "type": "LIMIT", "timeInForce": "GTC", "quantity": qty, "price": price},
+            where="body",
+        )
         assert answer.status_code == 200, answer.text
         placed.append(int(answer.json()["orderId"]))
     book = AccountOrders(watched_symbols=["BTCUSDT", "JEXUSDT"])

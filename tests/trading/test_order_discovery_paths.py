@@ -28,14 +28,31 @@ from jextui.trading.order_discovery import (
     journal_symbols,
 )
 
-SYMBOLS = [("AUSDT", "A", "USDT"), ("BUSDT", "B", "USDT"), ("CUSDT", "C", "USDT"), ("DUSDT", "D", "USDT"),
-           ("EUSDT", "E", "USDT"), ("FUSDT", "F", "USDT")]
+SYMBOLS = [
+    ("AUSDT", "A", "USDT"),
+    ("BUSDT", "B", "USDT"),
+    ("CUSDT", "C", "USDT"),
+    ("DUSDT", "D", "USDT"),
+    ("EUSDT", "E", "USDT"),
+    ("FUSDT", "F", "USDT"),
+]
 
 
 def order(order_id: int, symbol: str, side: Side = "BUY", price: str = "10", qty: str = "1") -> Order:
-    return Order(symbol=symbol, order_id=OrderId(order_id), price=D(price), orig_qty=D(qty), executed_qty=D(0),
-                 cummulative_quote_qty=D(0), status="NEW", time_in_force="GTC", type="LIMIT", side=side,
-                 time=1, update_time=1)
+    return Order(
+        symbol=symbol,
+        order_id=OrderId(order_id),
+        price=D(price),
+        orig_qty=D(qty),
+        executed_qty=D(0),
+        cummulative_quote_qty=D(0),
+        status="NEW",
+        time_in_force="GTC",
+        type="LIMIT",
+        side=side,
+        time=1,
+        update_time=1,
+    )
 
 
 class Clock:
@@ -71,8 +88,9 @@ class Scripted:
         self.calls.append("exchange_info")
         if self.info_error is not None:
             raise self.info_error
-        return SimpleNamespace(spot_symbols=[SimpleNamespace(symbol=s, base_asset=b, quote_asset=q)
-                                             for s, b, q in SYMBOLS])
+        return SimpleNamespace(
+            spot_symbols=[SimpleNamespace(symbol=s, base_asset=b, quote_asset=q) for s, b, q in SYMBOLS]
+        )
 
     async def account(self) -> Any:
         self._spend(1)
@@ -146,8 +164,7 @@ async def test_a_full_page_is_followed_by_the_next_one() -> None:
     book = assets_book()
     report = await OrderDiscovery(client, book).discover()
     assert report.explained and len(book) == 1201
-    assert client.calls[1:] == ["open_orders AUSDT None 500", "open_orders AUSDT 501 500",
-                                "open_orders AUSDT 1001 500"]
+    assert client.calls[1:] == ["open_orders AUSDT None 500", "open_orders AUSDT 501 500", "open_orders AUSDT 1001 500"]
     assert report.weight == 1 + 3 * 5 and report.asked == ["AUSDT"] * 3
 
 
@@ -165,8 +182,9 @@ async def test_the_allowance_is_never_overspent_and_the_gap_is_said() -> None:
 
 async def test_the_clients_own_budget_is_respected() -> None:
     client = Scripted([order(1, "FUSDT")])
-    client.rate.record_response(RateHeaders(used_weight_1m=950, order_count_1s=None, order_count_1d=None),
-                                weight=1, now_ms=client.clock.ms)
+    client.rate.record_response(
+        RateHeaders(used_weight_1m=950, order_count_1s=None, order_count_1d=None), weight=1, now_ms=client.clock.ms
+    )
     discovery = OrderDiscovery(client, assets_book(), weight_share=0.8)
     assert discovery.client_headroom() == 10
     report = await discovery.discover()
@@ -250,7 +268,16 @@ async def test_the_account_is_read_again_before_guessing_and_every_few_guesses()
     assert report.explained
     reads = [i for i, call in enumerate(client.calls) if call == "account"]
     assert [c.split()[1] if c != "account" else c for c in client.calls] == [
-        "account", "EUSDT", "account", "AUSDT", "BUSDT", "account", "CUSDT", "DUSDT", "FUSDT"]  # F: certain
+        "account",
+        "EUSDT",
+        "account",
+        "AUSDT",
+        "BUSDT",
+        "account",
+        "CUSDT",
+        "DUSDT",
+        "FUSDT",
+    ]  # F: certain
     assert len(reads) == report.account_reads == 3
 
 
@@ -328,8 +355,11 @@ async def test_keep_looking_backs_off_when_rate_limited_and_when_the_client_is_b
     report = await discovery.keep_looking(weight_per_minute=100)
     assert report.explained and slept[0] == 30.0
     busy = Scripted([order(1, "AUSDT", "SELL")])
-    busy.rate.record_response(RateHeaders(used_weight_1m=958, order_count_1s=None, order_count_1d=None),
-                              weight=1, now_ms=busy.clock.ms - 20_000)
+    busy.rate.record_response(
+        RateHeaders(used_weight_1m=958, order_count_1s=None, order_count_1d=None),
+        weight=1,
+        now_ms=busy.clock.ms - 20_000,
+    )
     slept.clear()
 
     async def sleep_busy(seconds: float) -> None:
@@ -415,8 +445,9 @@ async def test_keep_looking_with_no_pass_allowed_reports_the_books_state() -> No
 
 async def test_keep_looking_runs_when_the_headroom_is_exactly_enough() -> None:
     client = Scripted([order(1, "AUSDT", "SELL")])
-    client.rate.record_response(RateHeaders(used_weight_1m=954, order_count_1s=None, order_count_1d=None),
-                                weight=1, now_ms=client.clock.ms)
+    client.rate.record_response(
+        RateHeaders(used_weight_1m=954, order_count_1s=None, order_count_1d=None), weight=1, now_ms=client.clock.ms
+    )
     time = FakeTime(client)
     discovery = OrderDiscovery(client, assets_book(), monotonic=time.monotonic, sleep=time.sleep)
     report = await discovery.keep_looking()
@@ -449,13 +480,15 @@ async def test_a_stop_is_logged_with_what_failed(caplog: pytest.LogCaptureFixtur
     with caplog.at_level("WARNING", logger="jextui.trading.discovery"):
         await OrderDiscovery(client, assets_book()).discover()
     assert [r.getMessage() for r in caplog.records] == [
-        f"order discovery stopped (AUSDT): {err(RateLimited, -1003, 'too many').message}"]
+        f"order discovery stopped (AUSDT): {err(RateLimited, -1003, 'too many').message}"
+    ]
 
 
 async def test_only_needed_symbols_are_asked_together() -> None:
     # three symbols certain to hold orders, then guesses: the guesses are not sent with them
-    client = Scripted([order(1, "AUSDT", "SELL"), order(2, "BUSDT", "SELL"), order(3, "CUSDT", "SELL"),
-                       order(4, "FUSDT")])
+    client = Scripted(
+        [order(1, "AUSDT", "SELL"), order(2, "BUSDT", "SELL"), order(3, "CUSDT", "SELL"), order(4, "FUSDT")]
+    )
     report = await OrderDiscovery(client, assets_book(), concurrency=4).discover()
     assert report.explained and client.most_in_flight == 3
     assert report.asked[:3] == ["AUSDT", "BUSDT", "CUSDT"]

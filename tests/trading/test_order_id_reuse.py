@@ -52,8 +52,9 @@ def restart_without_memory(exchange: FakeExchange) -> None:
 
 def next_run(journal_path: Path, exchange: FakeExchange, clock) -> OrderJournal:
     """The journal as the console's next start opens it (a new session)."""
-    return OrderJournal(journal_path, base_url=exchange.base_url, account=account_identity("demo-key"),
-                        now_ms=clock.now_ms)
+    return OrderJournal(
+        journal_path, base_url=exchange.base_url, account=account_identity("demo-key"), now_ms=clock.now_ms
+    )
 
 
 # --- the journal ------------------------------------------------------------------------
@@ -119,7 +120,11 @@ def test_an_order_row_keeps_the_latest_state_the_console_learns(journal, clock) 
     journal.note_order_status(SYMBOL, 11, "PARTIALLY_FILLED", executed_qty=D("0.5"))
     partly = journal.get(entry.id)
     assert (partly.state, partly.order_status, partly.executed_qty, partly.status_ms) == (
-        ACCEPTED, "PARTIALLY_FILLED", D("0.5"), clock.now)
+        ACCEPTED,
+        "PARTIALLY_FILLED",
+        D("0.5"),
+        clock.now,
+    )
     clock.now += 1_000
     journal.note_order_status(SYMBOL, 11, "FILLED", executed_qty=D("2"))
     filled = journal.get(entry.id)
@@ -247,8 +252,9 @@ async def test_a_full_history_page_is_no_proof_of_absence(exchange: FakeExchange
     assert not report.settled and journal.get(lost.id).state == UNKNOWN
 
 
-async def test_with_complete_evidence_an_absent_order_is_still_not_placed(exchange: FakeExchange, journal,
-                                                                         clock) -> None:
+async def test_with_complete_evidence_an_absent_order_is_still_not_placed(
+    exchange: FakeExchange, journal, clock
+) -> None:
     lost = journal.record_order_intent(SYMBOL, "BUY", D("100"), D("1"), "GTC", created_ms=clock.now)
     journal.mark_unknown(lost.id, "timeout")
     clock.now += 60_000
@@ -266,10 +272,12 @@ class _FailingAnswers(OrderJournal):
         raise JournalError("disk I/O error")
 
 
-async def test_a_journal_failure_after_sending_is_told_not_only_logged(exchange: FakeExchange, journal_path: Path,
-                                                                       clock) -> None:
-    failing = _FailingAnswers(journal_path, base_url=exchange.base_url, account=account_identity("demo-key"),
-                              now_ms=clock.now_ms)
+async def test_a_journal_failure_after_sending_is_told_not_only_logged(
+    exchange: FakeExchange, journal_path: Path, clock
+) -> None:
+    failing = _FailingAnswers(
+        journal_path, base_url=exchange.base_url, account=account_identity("demo-key"), now_ms=clock.now_ms
+    )
     outcome = await OrderSubmitter(exchange, failing).submit(request())
     assert outcome.kind == OutcomeKind.ACCEPTED  # the order is placed: that is said
     assert "could not record" in outcome.journal_problem and "disk I/O error" in outcome.journal_problem

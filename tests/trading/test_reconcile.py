@@ -101,8 +101,11 @@ def now(sandbox_client: JexClient) -> ShiftedClock:
 
 @pytest.fixture
 def real_journal(tmp_path: Path, sandbox_client: JexClient, sandbox: Any) -> Iterator[OrderJournal]:
-    opened = OrderJournal(tmp_path / "real" / "journal.sqlite", base_url=sandbox_client.base_url,
-                          account=account_identity(sandbox.api_key))
+    opened = OrderJournal(
+        tmp_path / "real" / "journal.sqlite",
+        base_url=sandbox_client.base_url,
+        account=account_identity(sandbox.api_key),
+    )
     yield opened
     opened.close()
 
@@ -117,8 +120,9 @@ async def resting_price(client: JexClient) -> Decimal:
     return (await client.book_ticker(SYMBOL)).bid_price - D("100")
 
 
-def lost(journal: OrderJournal, price: Decimal, created_ms: int, *, side: str = "BUY", tif: str = "GTC",
-         qty: Decimal = QTY) -> str:
+def lost(
+    journal: OrderJournal, price: Decimal, created_ms: int, *, side: str = "BUY", tif: str = "GTC", qty: Decimal = QTY
+) -> str:
     entry = journal.record_order_intent(SYMBOL, side, price, qty, tif, created_ms=created_ms)
     journal.mark_unknown(entry.id, "connection dropped")
     return entry.id
@@ -145,8 +149,9 @@ async def test_an_order_already_owned_by_an_answered_intent_is_not_claimed(
     created = client.clock.now_ms()
     answered = real_journal.record_order_intent(SYMBOL, "BUY", price, QTY, "GTC", created_ms=created)
     owned = await client.new_order(SYMBOL, "BUY", QTY, price)
-    real_journal.mark_accepted(answered.id, order_id=int(owned.order_id), order_status="NEW",
-                               order_time_ms=owned.transact_time)
+    real_journal.mark_accepted(
+        answered.id, order_id=int(owned.order_id), order_status="NEW", order_time_ms=owned.transact_time
+    )
     entry_id = lost(real_journal, price, created)
     now.ahead_ms = 10_000
     report = await Reconciler(client, real_journal, now_ms=now.now_ms).reconcile(entry_id)
@@ -198,8 +203,9 @@ async def test_an_intent_left_pending_by_a_crash_is_resolved_at_start(
     crashed_run = OrderJournal(path, base_url=client.base_url, account=account)
     sent = crashed_run.record_order_intent(SYMBOL, "BUY", price, QTY, "GTC", created_ms=client.clock.now_ms())
     await client.new_order(SYMBOL, "BUY", QTY, price)  # it reached the engine; then the app died
-    never_sent = crashed_run.record_order_intent(SYMBOL, "SELL", price + 500, QTY, "GTC",
-                                                 created_ms=client.clock.now_ms())
+    never_sent = crashed_run.record_order_intent(
+        SYMBOL, "SELL", price + 500, QTY, "GTC", created_ms=client.clock.now_ms()
+    )
     other_exchange = OrderJournal(path, base_url="https://elsewhere.example", account=account)
     foreign = other_exchange.record_order_intent(SYMBOL, "BUY", price, QTY, "GTC", created_ms=client.clock.now_ms())
     crashed_run.close()
@@ -222,8 +228,9 @@ async def test_the_own_in_flight_request_is_not_reconciled(
     sandbox_client: JexClient, real_journal: OrderJournal
 ) -> None:
     client = sandbox_client
-    in_flight = real_journal.record_order_intent(SYMBOL, "BUY", await resting_price(client), QTY, "GTC",
-                                                 created_ms=client.clock.now_ms())
+    in_flight = real_journal.record_order_intent(
+        SYMBOL, "BUY", await resting_price(client), QTY, "GTC", created_ms=client.clock.now_ms()
+    )
     report = await Reconciler(client, real_journal).reconcile(in_flight.id)
     assert not report.settled and "still in flight" in report.message
     assert recorded(real_journal, in_flight.id).state == PENDING
@@ -238,9 +245,7 @@ async def test_a_cancel_left_unknown_reads_the_order_back(
     assert report.settled and report.message == "Order 4242 no longer exists on the exchange."
 
 
-async def test_a_broken_journal_does_not_break_the_start(
-    sandbox_client: JexClient, real_journal: OrderJournal
-) -> None:
+async def test_a_broken_journal_does_not_break_the_start(sandbox_client: JexClient, real_journal: OrderJournal) -> None:
     real_journal.close()
     assert await Reconciler(sandbox_client, real_journal).reconcile_pending() == []
 
@@ -257,8 +262,9 @@ async def test_a_journal_update_failure_leaves_the_entry_open(
     monkeypatch.setattr(real_journal, "note_attempt", broken)
     [report] = await Reconciler(sandbox_client, real_journal).reconcile_pending()
     assert not report.settled and report.entry.id == entry_id
-    assert report.message == (f"BUY 0.01 BTCUSDT @ {format_decimal(price)}: outcome still unknown "
-                              "(the journal could not be updated).")
+    assert report.message == (
+        f"BUY 0.01 BTCUSDT @ {format_decimal(price)}: outcome still unknown (the journal could not be updated)."
+    )
 
 
 async def test_a_lost_cancel_whose_check_fails_stays_open_and_counts_the_look(
@@ -273,7 +279,8 @@ async def test_a_lost_cancel_whose_check_fails_stays_open_and_counts_the_look(
     report = await Reconciler(client, real_journal).reconcile(cancel.id)
     assert not report.settled and report.placed is None
     assert report.message.startswith(
-        f"cancel order {order_id} on BTCUSDT: outcome still unknown, could not check yet (The exchange ")
+        f"cancel order {order_id} on BTCUSDT: outcome still unknown, could not check yet (The exchange "
+    )
     entry = recorded(real_journal, cancel.id)
     assert (entry.state, entry.attempts, entry.order_id) == (UNKNOWN, 1, order_id)
 

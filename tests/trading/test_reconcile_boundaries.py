@@ -95,7 +95,8 @@ async def test_the_asked_time_in_force_ranks_first_but_another_never_rules_an_or
     # only a GTC lookalike (an exchange that ignored the IOC): it is ours, never "NOT placed"
     kept = exchange.place("BTCUSDT", "SELL", D("1"), D("100"), "GTC", time=created + 20)
     report = await Reconciler(exchange, journal).reconcile(
-        lost_intent(journal, created_ms=created, side="SELL", tif="FOK"))
+        lost_intent(journal, created_ms=created, side="SELL", tif="FOK")
+    )
     assert report.settled and report.order is not None and report.order.order_id == kept.order_id
 
 
@@ -238,7 +239,11 @@ async def test_a_cancel_whose_order_is_gone_or_cancel_filled_is_settled(exchange
     assert report.entry.id == gone.id and report.settled is True
     entry = journal.get(gone.id)
     assert (entry.state, entry.order_id, entry.order_status, entry.message) == (
-        RESOLVED, 4242, None, "the order no longer exists on the exchange")
+        RESOLVED,
+        4242,
+        None,
+        "the order no longer exists on the exchange",
+    )
     partly = exchange.place("BTCUSDT", "BUY", D("1"), D("100"))
     exchange.set_order(partly.order_id, status="CANCLEFILLED", executed_qty=D("0.4"))
     cancel = journal.record_cancel_intent("BTCUSDT", partly.order_id)
@@ -265,7 +270,9 @@ async def test_an_intent_left_pending_by_an_earlier_run_is_marked_unknown_first(
     earlier.close()
     await Reconciler(exchange, journal).reconcile(left.id)
     assert [(e.state, e.detail) for e in journal.events(left.id)][:2] == [
-        ("PENDING", "intent written"), ("UNKNOWN", "left without an answer by an earlier run")]
+        ("PENDING", "intent written"),
+        ("UNKNOWN", "left without an answer by an earlier run"),
+    ]
 
 
 async def test_journal_failures_are_logged_with_what_they_concern(

@@ -45,12 +45,15 @@ async def test_one_contested_order_is_named_in_the_singular(exchange: FakeExchan
 
     report = await Reconciler(exchange, journal).reconcile(entry_id)
 
-    why = (f"order {order_id} on {SYMBOL} matches this request, but the journal links it to another "
-           "request, so it may or may not be this one")
+    why = (
+        f"order {order_id} on {SYMBOL} matches this request, but the journal links it to another "
+        "request, so it may or may not be this one"
+    )
     entry = journal.get(entry_id)
     assert report.message == (
         f"{entry.describe()}: outcome still UNKNOWN: {why}. It may have been placed; do not send it again "
-        f"before looking at order {order_id} in order history (H). It is looked up again automatically.")
+        f"before looking at order {order_id} in order history (H). It is looked up again automatically."
+    )
     assert (entry.state, entry.message, entry.attempts) == (UNKNOWN, why, 1)
     assert report.entry == entry and not report.settled and report.order is None
 
@@ -64,12 +67,15 @@ async def test_two_contested_orders_are_both_named_in_the_plural(exchange: FakeE
     report = await Reconciler(exchange, journal).reconcile(entry_id)
 
     ids = f"{first}, {second}"
-    why = (f"orders {ids} on {SYMBOL} match this request, but the journal links them to another "
-           "request, so it may or may not be this one")
+    why = (
+        f"orders {ids} on {SYMBOL} match this request, but the journal links them to another "
+        "request, so it may or may not be this one"
+    )
     entry = journal.get(entry_id)
     assert report.message == (
         f"{entry.describe()}: outcome still UNKNOWN: {why}. It may have been placed; do not send it again "
-        f"before looking at order {ids} in order history (H). It is looked up again automatically.")
+        f"before looking at order {ids} in order history (H). It is looked up again automatically."
+    )
     assert (entry.state, entry.message) == (UNKNOWN, why)
 
 
@@ -92,8 +98,9 @@ async def test_an_order_whose_time_differs_by_exactly_the_tolerance_is_still_the
     """Creation times that differ by the tolerance (1 s) or less are one order, not a reused id."""
     order = exchange.place(SYMBOL, "BUY", D("1"), D("100"), time=clock.now)
     holder = journal.record_order_intent(SYMBOL, "BUY", D("100"), D("1"), "GTC", created_ms=clock.now)
-    journal.mark_accepted(holder.id, order_id=order.order_id, order_status="NEW",
-                          order_time_ms=int(order.time) - SAME_ORDER_TOLERANCE_MS)
+    journal.mark_accepted(
+        holder.id, order_id=order.order_id, order_status="NEW", order_time_ms=int(order.time) - SAME_ORDER_TOLERANCE_MS
+    )
     entry_id = lost(journal, clock)
     clock.now += 60_000
 

@@ -25,9 +25,19 @@ def plan(executed: str = "0", qty: str = "1", new_qty: str = "1") -> ReplacePlan
 
 
 def cancelled(executed: str, status: str = "CANCELED", kind: OutcomeKind = OutcomeKind.ACCEPTED) -> CancelOutcome:
-    result = CancelResult(symbol="BTCUSDT", order_id=OrderId(42), transact_time=1, price=D("100"), orig_qty=D("1"),
-                          executed_qty=D(executed), cummulative_quote_qty=D("0"), status=status,
-                          time_in_force="GTC", type="LIMIT", side="BUY")
+    result = CancelResult(
+        symbol="BTCUSDT",
+        order_id=OrderId(42),
+        transact_time=1,
+        price=D("100"),
+        orig_qty=D("1"),
+        executed_qty=D(executed),
+        cummulative_quote_qty=D("0"),
+        status=status,
+        time_in_force="GTC",
+        type="LIMIT",
+        side="BUY",
+    )
     return CancelOutcome("BTCUSDT", 42, kind, "cancelled", result=result, status=status)
 
 
@@ -45,8 +55,9 @@ def test_a_clean_cancel_leads_to_placing_the_new_order() -> None:
 
 
 def test_filled_before_the_cancel_places_nothing_and_says_so() -> None:
-    unknown_order = error_from_response(status=400, code=-2011, msg="Unknown order sent.", endpoint="cancel_order",
-                                        is_order=False)
+    unknown_order = error_from_response(
+        status=400, code=-2011, msg="Unknown order sent.", endpoint="cancel_order", is_order=False
+    )
     assert isinstance(unknown_order, UnknownOrder)
     gone = CancelOutcome("BTCUSDT", 42, OutcomeKind.REJECTED, "no longer open", error=unknown_order)
     looking = plan().cancel_answered(gone)
@@ -194,9 +205,19 @@ def test_a_new_replace_says_it_cancels_first_and_keeps_the_order_terms() -> None
     start = plan()
     assert start.message == "Cancelling order 42 first."
     assert (start.state, start.placed, start.place_quantity, start.ending, start.cancel) == (
-        ReplaceState.CANCEL_SENT, False, None, None, None)
+        ReplaceState.CANCEL_SENT,
+        False,
+        None,
+        None,
+        None,
+    )
     assert (start.symbol, start.side, start.orig_qty, start.new_price, start.new_quantity) == (
-        "BTCUSDT", "BUY", D("1"), D("101"), D("1"))
+        "BTCUSDT",
+        "BUY",
+        D("1"),
+        D("101"),
+        D("1"),
+    )
     assert start.rules is RULES
     # the new order keeps the old one's time in force; an order that names none is sent GTC
     kept = start_replace(order(7, tif="IOC"), D("101"), D("1")).cancel_answered(cancelled("0"))
@@ -222,8 +243,9 @@ def test_each_step_names_its_journal_state() -> None:
     unknown = CancelOutcome("BTCUSDT", 42, OutcomeKind.UNKNOWN, "answer lost")
     looking = plan().cancel_answered(unknown)
     assert looking.state == ReplaceState.CANCEL_UNKNOWN and looking.cancel is unknown
-    assert looking.message == ("The cancel of order 42 has no known outcome yet: nothing new is placed until it is "
-                               "known.")
+    assert looking.message == (
+        "The cancel of order 42 has no known outcome yet: nothing new is placed until it is known."
+    )
     ready = plan().cancel_answered(cancelled("0"))
     assert ready.state == ReplaceState.CANCELLED and ready.message == "Order 42 cancelled; placing the new order."
     assert ready.place_quantity == D("1") and ready.placed is False and not ready.done
@@ -232,8 +254,9 @@ def test_each_step_names_its_journal_state() -> None:
 
 
 def test_an_order_gone_before_the_cancel_is_looked_up_in_words() -> None:
-    unknown_order = error_from_response(status=400, code=-2011, msg="Unknown order sent.", endpoint="cancel_order",
-                                        is_order=False)
+    unknown_order = error_from_response(
+        status=400, code=-2011, msg="Unknown order sent.", endpoint="cancel_order", is_order=False
+    )
     gone = CancelOutcome("BTCUSDT", 42, OutcomeKind.REJECTED, "no longer open", error=unknown_order)
     looking = plan().cancel_answered(gone)
     assert looking.message == "Order 42 was no longer open: looking at how it ended before placing anything."
@@ -252,18 +275,24 @@ def test_a_cancel_answered_without_the_order_cancelled_is_looked_up() -> None:
 def test_a_refused_cancel_is_said_in_full_and_journalled_as_refused() -> None:
     refused = CancelOutcome("BTCUSDT", 42, OutcomeKind.REJECTED, "too many requests")
     done = plan().cancel_answered(refused)
-    assert done.message == ("The cancel of order 42 was refused (too many requests); the order stays as it was "
-                            "and nothing new was placed.")
+    assert done.message == (
+        "The cancel of order 42 was refused (too many requests); the order stays as it was and nothing new was placed."
+    )
     assert (done.state, done.placed, done.place_quantity, done.request) == (
-        ReplaceState.CANCEL_REFUSED, False, None, None)
+        ReplaceState.CANCEL_REFUSED,
+        False,
+        None,
+        None,
+    )
 
 
 def test_an_order_still_open_after_the_cancel_places_nothing() -> None:
     waiting = plan().cancel_answered(CancelOutcome("BTCUSDT", 42, OutcomeKind.UNKNOWN, "lost"))
     for status in ("NEW", "PARTIALLY_FILLED"):
         done = waiting.looked_up(status, D("0"))
-        assert done.message == (f"Order 42 is still open ({status}): the cancel did not take effect, so nothing "
-                                "new was placed.")
+        assert done.message == (
+            f"Order 42 is still open ({status}): the cancel did not take effect, so nothing new was placed."
+        )
         assert (done.state, done.placed, done.done) == (ReplaceState.NOT_CANCELLED, False, True)
 
 
@@ -273,8 +302,12 @@ def test_filled_is_told_by_the_quantity_or_by_the_status() -> None:
     by_quantity = waiting.looked_up("CANCELED", D("1"))  # exactly the whole order
     by_status = waiting.looked_up("FILLED", D("0.4"))  # the status alone says so
     for done in (by_quantity, by_status):
-        assert (done.message, done.state, done.placed, done.request) == (words, ReplaceState.FILLED_INSTEAD,
-                                                                         False, None)
+        assert (done.message, done.state, done.placed, done.request) == (
+            words,
+            ReplaceState.FILLED_INSTEAD,
+            False,
+            None,
+        )
     assert plan().cancel_answered(cancelled("1")).state == ReplaceState.FILLED_INSTEAD
     partly = waiting.looked_up("CANCELED", D("0.9"))  # not all of it: the remainder is offered
     assert partly.step == ReplaceStep.OFFER_REMAINDER and partly.place_quantity == D("0.1")
@@ -294,8 +327,7 @@ def test_the_remainder_is_placed_or_declined_in_words() -> None:
     assert (accepted.state, accepted.place_quantity) == (ReplaceState.CANCELLED, D("0.7"))
     declined = offered.remainder_declined()
     assert declined.message == "Order 42 was cancelled after a partial fill; the remainder was not placed."
-    assert (declined.state, declined.placed, declined.place_quantity) == (
-        ReplaceState.REMAINDER_DECLINED, False, None)
+    assert (declined.state, declined.placed, declined.place_quantity) == (ReplaceState.REMAINDER_DECLINED, False, None)
 
 
 def test_words_without_symbol_rules_name_no_asset() -> None:
@@ -320,38 +352,53 @@ def test_a_remainder_exactly_at_the_minimums_is_offered_and_one_below_is_not() -
     at_qty = by_qty.cancel_answered(cancelled("0.99"))  # 0.01 left: the minimum quantity
     assert at_qty.step == ReplaceStep.OFFER_REMAINDER and at_qty.place_quantity == D("0.01")
     below_qty = by_qty.cancel_answered(cancelled("0.995"))
-    assert below_qty.message == ("0.995 BTC more of order 42 filled before the cancel; the remainder 0.005 BTC is "
-                                 "below the minimum quantity 0.01, so nothing new was placed.")
+    assert below_qty.message == (
+        "0.995 BTC more of order 42 filled before the cancel; the remainder 0.005 BTC is "
+        "below the minimum quantity 0.01, so nothing new was placed."
+    )
     assert (below_qty.state, below_qty.placed) == (ReplaceState.NOTHING_LEFT, False)
     at_100 = start_replace(order(42), D("100"), D("1"), rules=RULES)
     at_total = at_100.cancel_answered(cancelled("0.9"))  # 0.1 x 100 = 10: the minimum total
     assert at_total.step == ReplaceStep.OFFER_REMAINDER and at_total.place_quantity == D("0.1")
     below_total = at_100.cancel_answered(cancelled("0.91"))  # 0.09 x 100 = 9
-    assert below_total.message == ("0.91 BTC more of order 42 filled before the cancel; the remainder 0.09 BTC is "
-                                   "below the minimum total 10 USDT, so nothing new was placed.")
+    assert below_total.message == (
+        "0.91 BTC more of order 42 filled before the cancel; the remainder 0.09 BTC is "
+        "below the minimum total 10 USDT, so nothing new was placed."
+    )
 
 
 def test_the_new_orders_answer_ends_the_replace_as_placed_not_placed_or_unknown() -> None:
     ready = plan().cancel_answered(cancelled("0"))
     placed = ready.placed_outcome(SubmitOutcome(OutcomeKind.ACCEPTED, "placed, order 43."))
-    assert (placed.state, placed.placed, placed.message) == (ReplaceState.PLACED, True,
-                                                             "Order 42 replaced: placed, order 43.")
+    assert (placed.state, placed.placed, placed.message) == (
+        ReplaceState.PLACED,
+        True,
+        "Order 42 replaced: placed, order 43.",
+    )
     found = ready.placed_outcome(SubmitOutcome(OutcomeKind.RESOLVED, "found."))
     assert (found.state, found.placed) == (ReplaceState.PLACED, True)
     refused = ready.placed_outcome(SubmitOutcome(OutcomeKind.REJECTED, "refused."))
     assert (refused.state, refused.placed, refused.message) == (
-        ReplaceState.NOT_PLACED, False, "Order 42 was cancelled; the new order: refused.")
+        ReplaceState.NOT_PLACED,
+        False,
+        "Order 42 was cancelled; the new order: refused.",
+    )
     lost = SubmitOutcome(OutcomeKind.UNKNOWN, "outcome unknown.")
     unknown = ready.placed_outcome(lost)
     assert (unknown.state, unknown.placed, unknown.outcome, unknown.done) == (
-        ReplaceState.PLACE_UNKNOWN, None, lost, True)
+        ReplaceState.PLACE_UNKNOWN,
+        None,
+        lost,
+        True,
+    )
     assert unknown.message == "Order 42 was cancelled; the new order: outcome unknown."
 
 
 def test_a_replace_the_journal_cannot_record_is_not_sent() -> None:
     done = plan().not_sent("the order journal could not be written (disk full)")
-    assert done.message == ("Order 42 was not replaced: the order journal could not be written (disk full); "
-                            "nothing was sent.")
+    assert done.message == (
+        "Order 42 was not replaced: the order journal could not be written (disk full); nothing was sent."
+    )
     assert (done.state, done.placed, done.done, done.request) == (ReplaceState.NOT_SENT, False, True, None)
     with pytest.raises(ValueError, match="at step place, not cancel"):
         plan().cancel_answered(cancelled("0")).not_sent("late")

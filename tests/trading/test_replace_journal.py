@@ -94,14 +94,26 @@ async def test_a_replace_journals_one_linked_record_with_both_order_ids(sandbox,
         new_id = done.outcome.order_id
         record = journal.get_replace(done.replace_id)
         assert (record.state, record.old_order_id, record.new_order_id) == ("PLACED", int(old.order_id), new_id)
-        assert (record.symbol, record.side, record.price, record.quantity) == (SYMBOL, "BUY", old.price + D("0.01"),
-                                                                               old.orig_qty)
+        assert (record.symbol, record.side, record.price, record.quantity) == (
+            SYMBOL,
+            "BUY",
+            old.price + D("0.01"),
+            old.orig_qty,
+        )
         assert record.cancel_entry_id is not None and record.order_entry_id is not None
         cancel, placed = journal.get(record.cancel_entry_id), journal.get(record.order_entry_id)
         assert (cancel.kind, cancel.state, cancel.order_id, cancel.replace_id) == (
-            KIND_CANCEL, ACCEPTED, int(old.order_id), done.replace_id)
+            KIND_CANCEL,
+            ACCEPTED,
+            int(old.order_id),
+            done.replace_id,
+        )
         assert (placed.kind, placed.state, placed.order_id, placed.replace_id) == (
-            KIND_ORDER, ACCEPTED, new_id, done.replace_id)
+            KIND_ORDER,
+            ACCEPTED,
+            new_id,
+            done.replace_id,
+        )
         assert record.is_final and "replaced" in record.message
     assert [o.order_id for o in await sandbox_client.open_orders(SYMBOL)] == [new_id]
 
@@ -118,7 +130,11 @@ async def test_a_replace_journals_one_linked_record_with_both_order_ids(sandbox,
     assert sorted(row["kind"] for row in rows) == ["CANCEL", "ORDER", "REPLACE"]
     (own,) = [row for row in rows if row["kind"] == "REPLACE"]
     assert (own["id"], own["state"], own["order_id"], own["new_order_id"]) == (
-        done.replace_id, "PLACED", str(int(old.order_id)), str(new_id))
+        done.replace_id,
+        "PLACED",
+        str(int(old.order_id)),
+        str(new_id),
+    )
 
 
 async def test_the_journal_command_prints_the_linked_replace(sandbox, sandbox_client, tmp_path, capsys) -> None:
@@ -235,8 +251,10 @@ async def test_a_replace_stopped_while_its_new_order_was_in_flight_is_settled_at
     assert len(on_book) == 1 and record.state == ReplaceState.PLACED
     assert record.new_order_id == int(on_book[0].order_id)
     assert len(reports) == 1 and reports[0].settled and reports[0].placed is True
-    assert reports[0].message.startswith(f"Replace of order {int(old.order_id)} on {SYMBOL} (PLACED): the new order "
-                                     f"is on the exchange (order {record.new_order_id}).")
+    assert reports[0].message.startswith(
+        f"Replace of order {int(old.order_id)} on {SYMBOL} (PLACED): the new order "
+        f"is on the exchange (order {record.new_order_id})."
+    )
 
 
 async def test_a_replace_the_console_left_after_its_cancel_places_nothing_at_the_next_start(
@@ -294,7 +312,12 @@ def test_a_final_replace_never_changes_and_takes_no_new_order(journal: OrderJour
     journal.record_replace("r1", SYMBOL, "SELL", 7, D("101.5"), D("0.25"), message="Cancelling order 7 first.")
     record = journal.get_replace("r1")
     assert (record.state, record.old_order_id, record.price, record.quantity, record.attempts) == (
-        "CANCEL_SENT", 7, D("101.5"), D("0.25"), 0)
+        "CANCEL_SENT",
+        7,
+        D("101.5"),
+        D("0.25"),
+        0,
+    )
     assert record.describe() == "replace of order 7 on BTCUSDT by SELL 0.25 @ 101.5"
     journal.note_replace("r1", ReplaceState.CANCEL_UNKNOWN, "looking", attempt=True)
     journal.note_replace("r1", ReplaceState.CANCEL_UNKNOWN, "looking again", attempt=True)
@@ -334,8 +357,7 @@ async def test_a_replace_is_not_started_when_the_journal_cannot_record_it(sandbo
     assert cancels == [] and [o.order_id for o in await sandbox_client.open_orders(SYMBOL)] == [old.order_id]
 
 
-def test_the_table_shows_an_unfinished_replace_as_one_row_and_keeps_the_newest(journal: OrderJournal,
-                                                                                 clock) -> None:
+def test_the_table_shows_an_unfinished_replace_as_one_row_and_keeps_the_newest(journal: OrderJournal, clock) -> None:
     journal.record_order_intent(SYMBOL, "BUY", D("100"), D("1"), "GTC")
     clock.now += 1_000
     journal.record_replace("r1", SYMBOL, "BUY", 5, D("101"), D("1"))

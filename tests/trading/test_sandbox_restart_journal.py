@@ -35,8 +35,7 @@ async def resting_buy(client: JexClient) -> OrderRequest:
 
 async def crossing_buy(client: JexClient) -> OrderRequest:
     book = await client.book_ticker(SYMBOL)
-    return OrderRequest(symbol=SYMBOL, side="BUY", price=book.ask_price, quantity=Decimal("0.001"),
-                        time_in_force="GTC")
+    return OrderRequest(symbol=SYMBOL, side="BUY", price=book.ask_price, quantity=Decimal("0.001"), time_in_force="GTC")
 
 
 async def first_run(sandbox: Any, path: Path) -> int:

@@ -38,8 +38,13 @@ async def resting_buy(client: JexClient) -> OrderTicket:
     book = await client.book_ticker(SYMBOL)
     account = await client.account()
     ticket = OrderTicket.for_symbol(
-        "BUY", info, quantity_text="0.01", best_bid=book.bid_price, best_ask=book.ask_price,
-        last_price=book.bid_price, free_balances={b.asset: b.free for b in account.spot_balances},
+        "BUY",
+        info,
+        quantity_text="0.01",
+        best_bid=book.bid_price,
+        best_ask=book.ask_price,
+        last_price=book.bid_price,
+        free_balances={b.asset: b.free for b in account.spot_balances},
         fee=(await client.trade_fee(SYMBOL))[0],
     )
     assert ticket.prefill_price(book.bid_price) and ticket.nudge_price(-100)
@@ -109,13 +114,15 @@ async def test_after_a_restart_an_unresolved_intent_is_resolved_at_start(sandbox
     assert request is not None
 
     first_run = open_journal(path, client, sandbox)
-    sent = first_run.record_order_intent(SYMBOL, "BUY", request.price, request.quantity, "GTC",
-                                         created_ms=client.clock.now_ms())
+    sent = first_run.record_order_intent(
+        SYMBOL, "BUY", request.price, request.quantity, "GTC", created_ms=client.clock.now_ms()
+    )
     sandbox.set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
     with pytest.raises(ConnectionFailed):
         await client.new_order(SYMBOL, "BUY", request.quantity, request.price, resp_type="RESULT")
-    never_sent = first_run.record_order_intent(SYMBOL, "BUY", request.price, Decimal("0.02"), "GTC",
-                                               created_ms=client.clock.now_ms() - 60_000)
+    never_sent = first_run.record_order_intent(
+        SYMBOL, "BUY", request.price, Decimal("0.02"), "GTC", created_ms=client.clock.now_ms() - 60_000
+    )
     first_run.close()  # the app dies before recording either answer
 
     restarted = open_journal(path, client, sandbox)
@@ -133,8 +140,9 @@ async def test_a_fill_is_announced_and_a_lost_cancel_is_checked(sandbox, client,
     tracker = FillTracker()
     info = next(s for s in (await client.exchange_info()).spot_symbols if s.symbol == SYMBOL)
     book = await client.book_ticker(SYMBOL)
-    crossing = OrderTicket.for_symbol("BUY", info, quantity_text="0.001", best_ask=book.ask_price,
-                                      best_bid=book.bid_price, time_in_force="IOC")
+    crossing = OrderTicket.for_symbol(
+        "BUY", info, quantity_text="0.001", best_ask=book.ask_price, best_bid=book.bid_price, time_in_force="IOC"
+    )
     crossing.prefill_price()
     filled = await submitter.submit(crossing)
     assert filled.kind == OutcomeKind.ACCEPTED and filled.order_status == "FILLED"

@@ -34,11 +34,20 @@ STEPS = {
 }
 
 
-def ticket(side: str = "BUY", *, step: str = "0.001", price: str = "100", free_quote: str = "1000",
-           free_base: str = "2", min_notional: str | None = "10", **context: object) -> OrderTicket:
+def ticket(
+    side: str = "BUY",
+    *,
+    step: str = "0.001",
+    price: str = "100",
+    free_quote: str = "1000",
+    free_base: str = "2",
+    min_notional: str | None = "10",
+    **context: object,
+) -> OrderTicket:
     lot, decimals, minimum = STEPS[step]
-    info = symbol_info(step=f"{lot}", qty_decimals=decimals, min_qty=f"{minimum}", tick="0.01", max_qty=None,
-                       min_notional=min_notional)
+    info = symbol_info(
+        step=f"{lot}", qty_decimals=decimals, min_qty=f"{minimum}", tick="0.01", max_qty=None, min_notional=min_notional
+    )
     context.setdefault("free_balances", {"USDT": D(free_quote), "BTC": D(free_base)})
     return OrderTicket.for_symbol(side, info, price_text=price, **context)  # type: ignore[arg-type]
 
@@ -205,8 +214,14 @@ def test_a_share_matches_the_f_keys_sizing() -> None:
 
 
 def test_a_buy_share_leaves_room_for_a_fee_charged_on_top() -> None:
-    on_top = ticket(step="0.00001", price="100", free_quote="1000", fee=fee(taker="0.002"),
-                    fee_from_received=False, time_in_force="IOC")
+    on_top = ticket(
+        step="0.00001",
+        price="100",
+        free_quote="1000",
+        fee=fee(taker="0.002"),
+        fee_from_received=False,
+        time_in_force="IOC",
+    )
     result = evaluate_size("100%", on_top)
     assert result.ok and result.quantity == D("9.98003")  # 1000 / (100 * 1.002), rounded down
     assert result.quantity * 100 * D("1.002") <= 1000

@@ -172,7 +172,11 @@ async def ours(client: JexClient, price: Decimal | None, qty: Decimal = QTY) -> 
 
 
 async def test_an_ioc_kept_as_gtc_whose_answer_is_lost_is_found_not_called_not_placed_and_cancelled(
-    submitter: OrderSubmitter, exchange: Recorded, journal: OrderJournal, client: JexClient, info: SymbolInfo,
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
     sandbox: Any,
 ) -> None:
     """An exchange that ignores timeInForce lists the IOC order as a resting GTC one: the look-up

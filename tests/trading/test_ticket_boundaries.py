@@ -74,8 +74,16 @@ def test_spending_exactly_the_whole_free_balance_is_allowed() -> None:
 
 
 def _bare_symbol(*filters: SymbolFilter, price_decimals: int = 2, qty_decimals: int = 4) -> SymbolInfo:
-    return SymbolInfo(symbol="BTCUSDT", status="TRADING", base_asset="BTC", base_asset_precision=qty_decimals,
-                      quote_asset="USDT", quote_precision=price_decimals, order_types=["LIMIT"], filters=list(filters))
+    return SymbolInfo(
+        symbol="BTCUSDT",
+        status="TRADING",
+        base_asset="BTC",
+        base_asset_precision=qty_decimals,
+        quote_asset="USDT",
+        quote_precision=price_decimals,
+        order_types=["LIMIT"],
+        filters=list(filters),
+    )
 
 
 def test_a_symbol_without_price_and_lot_filters_checks_only_precision() -> None:
@@ -133,8 +141,9 @@ BIG = "123456789012345678.123456789012345678"  # 18 digits each side: the longes
 
 
 def test_the_longest_amounts_are_checked_and_sent_exactly() -> None:
-    subject = OrderTicket("BUY", fine_rules(tick_size=D("1e-18"), step_size=D("1e-18")), price_text=BIG,
-                          quantity_text=BIG, fee=fee())
+    subject = OrderTicket(
+        "BUY", fine_rules(tick_size=D("1e-18"), step_size=D("1e-18")), price_text=BIG, quantity_text=BIG, fee=fee()
+    )
     assert subject.validate() == {}
     assert subject.order_request() == OrderRequest("FINEUSDT", "BUY", D(BIG), D(BIG), "GTC")
     estimate = subject.estimate()
@@ -145,8 +154,9 @@ def test_the_longest_amounts_are_checked_and_sent_exactly() -> None:
 
 
 def test_a_long_price_off_the_grid_names_the_exact_neighbours() -> None:
-    subject = OrderTicket("BUY", fine_rules(tick_size=D("1e-17")), price_text="123456789012345678.123456789012345675",
-                          quantity_text="1")
+    subject = OrderTicket(
+        "BUY", fine_rules(tick_size=D("1e-17")), price_text="123456789012345678.123456789012345675", quantity_text="1"
+    )
     assert subject.validate()[FIELD_PRICE] == (
         "The price must be a multiple of the tick size 0.00000000000000001 "
         "(e.g. 123,456,789,012,345,678.12345678901234567 or 123,456,789,012,345,678.12345678901234568)."
@@ -154,8 +164,9 @@ def test_a_long_price_off_the_grid_names_the_exact_neighbours() -> None:
 
 
 def test_a_long_total_below_the_minimum_is_shown_at_the_quote_precision_rounded_down() -> None:
-    subject = OrderTicket("BUY", fine_rules(min_notional=D(10)), price_text="1.000000000000000001",
-                          quantity_text="1.000000000000000001")
+    subject = OrderTicket(
+        "BUY", fine_rules(min_notional=D(10)), price_text="1.000000000000000001", quantity_text="1.000000000000000001"
+    )
     assert subject.validate()[FIELD_TOTAL] == (
         "The order total 1.000000000000000002 USDT is below the minimum 10 USDT."
     )
@@ -164,8 +175,13 @@ def test_a_long_total_below_the_minimum_is_shown_at_the_quote_precision_rounded_
 def test_a_long_need_is_compared_unrounded_and_shown_rounded_up() -> None:
     # 1.000000000000000001 squared is a hair above 1 USDT: rounding it to 28 digits would make it affordable.
     # Shown at the quote precision (18 here), the need is rounded up and the free balance down.
-    subject = OrderTicket("BUY", fine_rules(), price_text="1.000000000000000001", quantity_text="1.000000000000000001",
-                          free_balances={"USDT": D("1.000000000000000002")})
+    subject = OrderTicket(
+        "BUY",
+        fine_rules(),
+        price_text="1.000000000000000001",
+        quantity_text="1.000000000000000001",
+        free_balances={"USDT": D("1.000000000000000002")},
+    )
     assert subject.validate()[FIELD_BALANCE] == (
         "Not enough USDT: this order needs 1.000000000000000003, you have 1.000000000000000002 free."
     )
@@ -174,8 +190,13 @@ def test_a_long_need_is_compared_unrounded_and_shown_rounded_up() -> None:
 def test_sizing_never_rounds_a_long_free_balance_up() -> None:
     # 30 nines would round to 1 at 28 digits; the whole of it still buys only 0.999.
     free = D("0." + "9" * 30)
-    buy = ticket("BUY", price="1", qty="", info=symbol_info(min_price=None, tick="0.01", min_notional=None),
-                 free_balances={"USDT": free})
+    buy = ticket(
+        "BUY",
+        price="1",
+        qty="",
+        info=symbol_info(min_price=None, tick="0.01", min_notional=None),
+        free_balances={"USDT": free},
+    )
     assert buy.size_pct(100) is None
     assert buy.quantity_text == "0.9990"
 
@@ -197,8 +218,9 @@ def test_format_decimal_rounds_down_and_keeps_every_digit() -> None:
 
 
 def test_a_far_price_against_a_tiny_reference_gets_a_message_not_a_crash() -> None:
-    subject = OrderTicket("BUY", fine_rules(), price_text="100000000000000000", quantity_text="1",
-                          last_price=D("0.000000000000000001"))
+    subject = OrderTicket(
+        "BUY", fine_rules(), price_text="100000000000000000", quantity_text="1", last_price=D("0.000000000000000001")
+    )
     message = subject.validate()[FIELD_PRICE]
     assert message.startswith("This price is 9999999999999999999999999999999999900.00 % above the last price")
 
@@ -264,8 +286,17 @@ def test_sizing_accepts_one_and_a_hundred_percent_and_refuses_beyond() -> None:
 
 
 def test_a_buy_is_sized_at_prices_below_one() -> None:
-    info = symbol_info(symbol="LTCBTC", base="LTC", quote="BTC", price_decimals=6, tick="0.000001", min_price=None,
-                       min_notional=None, min_qty="0.01", step="0.01")
+    info = symbol_info(
+        symbol="LTCBTC",
+        base="LTC",
+        quote="BTC",
+        price_decimals=6,
+        tick="0.000001",
+        min_price=None,
+        min_notional=None,
+        min_qty="0.01",
+        step="0.01",
+    )
     buy = ticket("BUY", price="0.5", qty="", info=info, free_balances={"BTC": D("1")})
     assert buy.size_pct(50) is None
     assert buy.quantity_text == "1.0000"

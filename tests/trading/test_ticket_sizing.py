@@ -64,8 +64,14 @@ def test_sell_sizing_uses_the_free_base(pct: int, qty: str) -> None:
 
 
 def test_sizing_with_the_fee_charged_on_top_leaves_room_for_it() -> None:
-    buy = ticket("BUY", price="100", free_balances={"USDT": D("100")}, fee=fee("0.001", "0.002"),
-                 fee_from_received=False, best_ask=D("100"))
+    buy = ticket(
+        "BUY",
+        price="100",
+        free_balances={"USDT": D("100")},
+        fee=fee("0.001", "0.002"),
+        fee_from_received=False,
+        best_ask=D("100"),
+    )
     assert buy.size_pct(100) is None
     assert buy.quantity_text == "0.9980"  # 100 / (100 * 1.002) = 0.99800.. rounded down
     assert buy.validate() == {}
@@ -103,7 +109,11 @@ def _rules(draw) -> SymbolInfo:
     min_notional = draw(st.one_of(st.none(), st.sampled_from(["0.001", "1", "10", "1000"])))
     dec = lambda text: None if text is None else D(text)  # noqa: E731
     return SymbolInfo(
-        symbol="XY", status="TRADING", base_asset="X", base_asset_precision=qty_decimals, quote_asset="Y",
+        symbol="XY",
+        status="TRADING",
+        base_asset="X",
+        base_asset_precision=qty_decimals,
+        quote_asset="Y",
         quote_precision=price_decimals,
         filters=[
             SymbolFilter(filter_type="PRICE_FILTER", tick_size=dec(tick)),
@@ -136,8 +146,12 @@ def test_sized_quantity_is_affordable_and_passes_the_filters(
     price = data.draw(st.integers(1, 10**6)) * grid
     assume(price <= D("10000000"))
     subject = OrderTicket(
-        side=side, rules=rules, price_text=f"{price:f}", quantity_text="unchanged",
-        free_balances={"X": free_base, "Y": free_quote}, fee=TradeFee(symbol="XY", maker=maker, taker=taker),
+        side=side,
+        rules=rules,
+        price_text=f"{price:f}",
+        quantity_text="unchanged",
+        free_balances={"X": free_base, "Y": free_quote},
+        fee=TradeFee(symbol="XY", maker=maker, taker=taker),
         fee_from_received=fee_from_received,
     )
     refusal = subject.size_pct(pct)

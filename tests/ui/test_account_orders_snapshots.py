@@ -22,8 +22,9 @@ WAIT_S = 30.0
 async def _all_orders(pilot: Pilot[Any]) -> None:
     await wait_for_data(pilot, timeout_s=WAIT_S)
     app: Any = pilot.app
-    await wait_until(pilot, lambda: len(app.main.panes.open_orders.orders) == 4, timeout_s=WAIT_S,
-                     what="every order in the pane")
+    await wait_until(
+        pilot, lambda: len(app.main.panes.open_orders.orders) == 4, timeout_s=WAIT_S, what="every order in the pane"
+    )
     if app.size[0] < 100:  # the narrow layout stacks the panes: bring the open orders up
         app.main.focus_pane("open_orders")
     await wait_for_data(pilot, timeout_s=WAIT_S)
@@ -39,8 +40,9 @@ async def _active_only(pilot: Pilot[Any]) -> None:
 
 @pytest.mark.parametrize("size", [(160, 48), (80, 24)], ids=["160x48", "80x24"])
 @pytest.mark.parametrize("view", ["all", "active"])
-def test_snapshot_open_orders_pane(snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                   size: tuple[int, int], view: str) -> None:
+def test_snapshot_open_orders_pane(
+    snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int], view: str
+) -> None:
     place_before_start(monkeypatch)
     app = make_test_app(tmp_path, size=size, sandbox_overrides={"weight_per_minute": 1200}, streams=SNAPSHOT_STREAMS)
     run_before = _all_orders if view == "all" else _active_only

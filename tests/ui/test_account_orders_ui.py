@@ -88,15 +88,20 @@ async def test_cancel_all_asks_the_scope_symbol_then_account(tmp_path: Path, mon
         await pilot.press("C")
         await pilot.pause()
         assert isinstance(app.screen, CancelScopeScreen)
-        assert app.screen.lines == ["s  the active symbol: 1 open order on BTCUSDT",
-                                    "a  every open order on the account: 4 open orders on 4 symbols"]
+        assert app.screen.lines == [
+            "s  the active symbol: 1 open order on BTCUSDT",
+            "a  every open order on the account: 4 open orders on 4 symbols",
+        ]
         await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert str(app.screen.lines[0]) == "1 open order on BTCUSDT will be cancelled, one by one."
         await pilot.press("y")
-        await wait_until(pilot, lambda: "Cancelled 1 of 1 open order on BTCUSDT." in app.trading.announcer.announced,
-                         what="the symbol's cancel-all report")
+        await wait_until(
+            pilot,
+            lambda: "Cancelled 1 of 1 open order on BTCUSDT." in app.trading.announcer.announced,
+            what="the symbol's cancel-all report",
+        )
         assert await client.open_orders("BTCUSDT") == []
         assert len(await client.open_orders("DASHUSDT")) == 1  # another symbol: untouched
         await wait_until(pilot, lambda: len(pane_ids(app)) == 3, what="the BTCUSDT order to leave the pane")
@@ -116,8 +121,11 @@ async def test_cancel_all_asks_the_scope_symbol_then_account(tmp_path: Path, mon
         for symbol in ("DASHUSDT", "BNBBTC", "ETHBTC"):
             assert await client.open_orders(symbol) == []
         await wait_until(pilot, lambda: pane_ids(app) == [], what="an empty pane")
-        await wait_until(pilot, lambda: "no open orders" in "\n".join(app.main.panes.open_orders.plain_lines()),
-                         what="no open orders, said once it is a fact")
+        await wait_until(
+            pilot,
+            lambda: "no open orders" in "\n".join(app.main.panes.open_orders.plain_lines()),
+            what="no open orders, said once it is a fact",
+        )
 
 
 async def test_unexplained_locked_funds_are_said_and_never_no_open_orders(
@@ -134,8 +142,10 @@ async def test_unexplained_locked_funds_are_said_and_never_no_open_orders(
         await wait_until(pilot, lambda: watch.streaming and app.store.account is not None, what="the account stream")
         account = app.store.account
         assert account is not None
-        spot = [msgspec.structs.replace(b, locked=b.locked + Decimal("12.5")) if b.asset == "USDT" else b
-                for b in account.spot_balances]
+        spot = [
+            msgspec.structs.replace(b, locked=b.locked + Decimal("12.5")) if b.asset == "USDT" else b
+            for b in account.spot_balances
+        ]
         watch.on_account(AccountUpdate(msgspec.structs.replace(account, spot_balances=spot), received_ms=0), NOTHING)
         await pilot.pause()
         balances = " ".join(line.strip() for line in app.main.panes.balances.plain_lines())
@@ -148,8 +158,12 @@ async def test_unexplained_locked_funds_are_said_and_never_no_open_orders(
 
 async def test_three_hundred_orders_over_twenty_symbols_scroll(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def many(server: Any) -> list[Any]:
-        return [resting_order(server, synthetic(n), side, ticks_away=5 + i)
-                for n in range(21, 41) for side, count in (("BUY", 8), ("SELL", 7)) for i in range(count)]
+        return [
+            resting_order(server, synthetic(n), side, ticks_away=5 + i)
+            for n in range(21, 41)
+            for side, count in (("BUY", 8), ("SELL", 7))
+            for i in range(count)
+        ]
 
     placed = place_before_start(monkeypatch, (), engine_orders=many)
     app = make_test_app(tmp_path, sandbox_overrides={"extra_symbols": 100})
@@ -184,9 +198,20 @@ async def test_the_account_stream_shows_an_order_placed_elsewhere_on_another_sym
         await wait_until(pilot, lambda: watch.reports and watch.streaming, what="discovery, and the account stream")
         server = app.session.sandbox
         app.clock.advance(1000)  # the push comes after the account was read (the clock is fixed in tests)
-        answer = send_signed(server, "POST", "/api/v1/spot/order",
-                             {"symbol": "DASHUSDT", "side": "BUY", "type": "LIMIT", "timeInForce": "GTC",
-                              "quantity": "1.0000", "price": "20.00"}, where="body")
+        answer = send_signed(
+            server,
+            "POST",
+            "/api/v1/spot/order",
+            {
+                "symbol": "DASHUSDT",
+                "side": "BUY",
+                "type": "LIMIT",
+                "timeInForce": "GTC",
+                "quantity": "1.0000",
+                "price": "20.00",
+            },
+            where="body",
+        )
         assert answer.status_code == 200, answer.text
         order_id = int(answer.json()["orderId"])
         await wait_until(pilot, lambda: order_id in pane_ids(app), what="the pushed order in the pane")
@@ -197,5 +222,8 @@ async def test_the_account_stream_shows_an_order_placed_elsewhere_on_another_sym
         answer = send_signed(server, "DELETE", "/api/v1/spot/order", {"symbol": "DASHUSDT", "orderId": order_id})
         assert answer.status_code == 200, answer.text
         await wait_until(pilot, lambda: order_id not in pane_ids(app), what="the cancelled order gone")
-        await wait_until(pilot, lambda: "no open orders" in "\n".join(app.main.panes.open_orders.plain_lines()),
-                         what="no open orders, once the locked funds are free again")
+        await wait_until(
+            pilot,
+            lambda: "no open orders" in "\n".join(app.main.panes.open_orders.plain_lines()),
+            what="no open orders, once the locked funds are free again",
+        )

@@ -39,8 +39,10 @@ def _cells(line):
 
 
 def test_the_drawing_is_exactly_the_code_with_its_quiet_zone() -> None:
-    expected = [[bool(m) for m in row] for row in segno.make(ADDRESS, micro=False, error="l").matrix_iter(
-        scale=1, border=QUIET_ZONE)]
+    expected = [
+        [bool(m) for m in row]
+        for row in segno.make(ADDRESS, micro=False, error="l").matrix_iter(scale=1, border=QUIET_ZONE)
+    ]
     drawn = _modules_from_drawing(ADDRESS, QUIET_ZONE)
     height = len(expected)
     assert drawn[:height] == expected
@@ -65,8 +67,11 @@ def test_narrow_tables_keep_the_important_columns() -> None:
 def test_cut_columns_take_the_room_the_others_leave() -> None:
     address = "bc1q" + "8" * 38  # 42 characters
     tx_id = "f" * 64
-    columns = [Column("Status"), Column("Address", priority=2, max_width=24),
-               Column("Transaction", priority=3, max_width=20)]
+    columns = [
+        Column("Status"),
+        Column("Address", priority=2, max_width=24),
+        Column("Transaction", priority=3, max_width=20),
+    ]
     rows = [[Cell("awaiting approval"), Cell(address), Cell(tx_id)]]
     assert choose_columns(columns, rows, 42) == [(0, 17), (1, 24)]  # cut at its width when the screen is full
     assert choose_columns(columns, rows, 60) == [(0, 17), (1, 42)]  # the whole address once there is room
@@ -75,10 +80,16 @@ def test_cut_columns_take_the_room_the_others_leave() -> None:
 
 
 def test_status_codes_in_words() -> None:
-    assert [deposit_status_words(code) for code in (0, 1, 2, 9)] == [
-        "pending", "success", "other", "unknown (code 9)"]
+    assert [deposit_status_words(code) for code in (0, 1, 2, 9)] == ["pending", "success", "other", "unknown (code 9)"]
     assert [withdraw_status_words(code) for code in range(7)] == [
-        "email sent", "cancelled", "awaiting approval", "rejected", "processing", "failure", "completed"]
+        "email sent",
+        "cancelled",
+        "awaiting approval",
+        "rejected",
+        "processing",
+        "failure",
+        "completed",
+    ]
     assert withdraw_status_words(7) == "unknown (code 7)"
     assert order_status_words("CANCLEFILLED") == "cancelled after a partial fill"
     assert order_status_words("SOMETHING_NEW") == "something new"
@@ -102,8 +113,9 @@ def test_a_record_that_cannot_be_shown_says_so_instead_of_failing() -> None:
         time_zone = UTC
 
     screen = DepositHistoryScreen(Host())  # type: ignore[arg-type]
-    fine = Deposit(insert_time=1_700_000_000_000, amount=Decimal("1.5"), asset="BTC", address="bc1q", tx_id="ab",
-                   status=1)
+    fine = Deposit(
+        insert_time=1_700_000_000_000, amount=Decimal("1.5"), asset="BTC", address="bc1q", tx_id="ab", status=1
+    )
     absurd = Deposit(insert_time=10**18, amount=Decimal("1"), asset="BTC", address="bc1q", tx_id="", status=1)
     assert [cell.text for cell in screen._row(fine, 5)][:3] == ["2023-11-14 22:13:20", "1.5 BTC", "success"]
     assert screen._row(absurd, 5)[0].text == "(unreadable record)"

@@ -55,8 +55,15 @@ async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path)
 
         withdrawals = await open_screen(pilot, "W")
         words = " ".join(table_lines(withdrawals))
-        for status in ("email sent", "cancelled", "awaiting approval", "rejected", "processing", "failure",
-                       "completed"):
+        for status in (
+            "email sent",
+            "cancelled",
+            "awaiting approval",
+            "rejected",
+            "processing",
+            "failure",
+            "completed",
+        ):
             assert status in words
         # a row in full: ↓ picks the first record with a transaction id, Enter shows it whole
         copies: list[str] = []
@@ -103,8 +110,15 @@ async def test_every_account_screen_opens_from_its_key_with_data(tmp_path: Path)
         # a failure is said in words, and r tries again
         sandbox_of(app).set_faults(error_5xx_rate=1.0, phase="before", paths=("/wapi/v1/depositHistory",))
         await pilot.press("I")
-        await wait_until(pilot, lambda: isinstance(app.screen, DepositHistoryScreen) and not app.screen.busy
-                         and app.screen.status_text.startswith("Could not"), what="the failure")
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, DepositHistoryScreen)
+                and not app.screen.busy
+                and app.screen.status_text.startswith("Could not")
+            ),
+            what="the failure",
+        )
         screen = app.screen
         assert screen.status_text.startswith("Could not load deposits: The exchange")
         assert screen.status_text.endswith("Press r to try again.")
@@ -148,8 +162,10 @@ async def test_pages_go_back_in_time_and_the_deposit_address_has_a_qr_code_at_80
         assert loaded == placed[::-1][: len(loaded)]
         seen: list[int] = []
         while True:
-            seen += [int(order.order_id) for order in history.records[history.first_row:
-                                                                       history.first_row + history.page_rows]]
+            seen += [
+                int(order.order_id)
+                for order in history.records[history.first_row : history.first_row + history.page_rows]
+            ]
             before = history.first_row
             await pilot.press("pagedown")
             await wait_until(pilot, lambda: not history.busy, what="the next page")

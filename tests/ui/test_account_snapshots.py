@@ -52,8 +52,15 @@ def _screen_of(key: str, *, orders: int = 0, private: bool = False) -> Any:
         ("W", 0, False),
         ("F", 0, False),
     ],
-    ids=["order_history", "market_trades", "asset_details", "deposit_address", "deposit_history_private",
-         "withdraw_history", "trade_fees"],
+    ids=[
+        "order_history",
+        "market_trades",
+        "asset_details",
+        "deposit_address",
+        "deposit_history_private",
+        "withdraw_history",
+        "trade_fees",
+    ],
 )
 def test_account_screen_80x24(snap_compare: Any, tmp_path: Path, key: str, orders: int, private: bool) -> None:
     app = make_test_app(tmp_path, size=(80, 24), streams=SNAPSHOT_STREAMS)

@@ -47,8 +47,11 @@ async def _step(pilot: Any, app: Any, price: Decimal, *, streams: bool) -> None:
     await trade_at(app.session.client, SYMBOL, price)
     if not streams:
         app.session.refresh_now("tickers", "prices")  # the next polls, now (the clock is fixed)
-    await wait_until(pilot, lambda: app.store.tickers.get(SYMBOL) is not None
-                     and app.store.tickers[SYMBOL].last_price == price, what=f"the ticker at {price}")  # fmt: skip
+    await wait_until(
+        pilot,
+        lambda: app.store.tickers.get(SYMBOL) is not None and app.store.tickers[SYMBOL].last_price == price,
+        what=f"the ticker at {price}",
+    )
 
 
 @pytest.mark.parametrize("streams", [True, False], ids=["pushed", "polled"])
@@ -61,13 +64,13 @@ async def test_alerts_fire_once_and_rearm_on_a_scripted_price_path(tmp_path: Pat
         level = (start * D("1.01")).quantize(D("0.01"))
         assert app.alerts.add({"symbol": SYMBOL, "above": str(level)}) is None
         path = [
-            (level - 100, []),            # below the level
-            (level, ["console-1"]),       # touches it: fires
-            (level + 50, []),             # still above: fired already
-            (level * D("0.997"), []),     # back inside the 0.5 % band: not re-armed
-            (level + 10, []),             # so no second notice
-            (level * D("0.994"), []),     # past the band: re-armed
-            (level + 1, ["console-1"]),   # fires again
+            (level - 100, []),  # below the level
+            (level, ["console-1"]),  # touches it: fires
+            (level + 50, []),  # still above: fired already
+            (level * D("0.997"), []),  # back inside the 0.5 % band: not re-armed
+            (level + 10, []),  # so no second notice
+            (level * D("0.994"), []),  # past the band: re-armed
+            (level + 1, ["console-1"]),  # fires again
         ]
         expected: list[str] = []
         for price, fires in path:
@@ -75,8 +78,7 @@ async def test_alerts_fire_once_and_rearm_on_a_scripted_price_path(tmp_path: Pat
             await _step(pilot, app, price, streams=streams)
             expected += fires
             count = len(expected)
-            await wait_until(pilot, lambda count=count: len(_price_fired(app)) >= count,
-                             what=f"alerts at {price}")
+            await wait_until(pilot, lambda count=count: len(_price_fired(app)) >= count, what=f"alerts at {price}")
             await pilot.pause()
             assert _price_fired(app) == expected, price
             marked = app.main.panes.watchlist.symbol_marks(SYMBOL).endswith("!")
@@ -102,8 +104,10 @@ async def test_alerts_fire_once_and_rearm_on_a_scripted_price_path(tmp_path: Pat
 
 async def test_a_command_alert_runs_with_its_details_in_the_environment(tmp_path: Path) -> None:
     out = tmp_path / "env.json"
-    script = ("import json, os, sys; json.dump({k: v for k, v in os.environ.items() "
-              "if k.startswith('JEXTUI_ALERT_')} | {'argv': sys.argv[1:]}, open(sys.argv[1], 'w'))")
+    script = (
+        "import json, os, sys; json.dump({k: v for k, v in os.environ.items() "
+        "if k.startswith('JEXTUI_ALERT_')} | {'argv': sys.argv[1:]}, open(sys.argv[1], 'w'))"
+    )
     alerts = parse_alerts([{"symbol": SYMBOL, "above": "0.01", "command": [sys.executable, "-c", script, str(out)]}])
     app = make_test_app(tmp_path, alerts=alerts)
     async with app.run_test(size=app.size_for_tests) as pilot:
@@ -124,12 +128,19 @@ async def test_a_slow_command_is_stopped_after_the_timeout_and_reported(tmp_path
         await wait_for_data(pilot)
         app.alerts.center.command_timeout = 0.5
         store_path = app.alerts.center.store.path
-        assert app.alerts.add({"symbol": SYMBOL, "above": "0.01",
-                               "command": [sys.executable, "-c", "import time; time.sleep(60)"]}) is None
+        assert (
+            app.alerts.add(
+                {"symbol": SYMBOL, "above": "0.01", "command": [sys.executable, "-c", "import time; time.sleep(60)"]}
+            )
+            is None
+        )
         started = time.monotonic()
         app.session.refresh_now("tickers", "prices")  # the next prices check it
-        await wait_until(pilot, lambda: app.alerts.commands_running > 0 or bool(app.alerts.command_outcomes),
-                         what="the command's start")  # fmt: skip
+        await wait_until(
+            pilot,
+            lambda: app.alerts.commands_running > 0 or bool(app.alerts.command_outcomes),
+            what="the command's start",
+        )
         await pilot.press("question_mark")  # the console answers keys while the command runs
         await wait_until(pilot, lambda: app.screen is not app.main, what="the help screen")
         await pilot.press("escape")
@@ -180,7 +191,8 @@ async def test_the_add_dialog_refuses_bad_input_then_keeps_the_alert(tmp_path: P
         await wait_until(pilot, lambda: _on_main(app), what="the dialog to close")
         again = AlertStore.in_folder(app.settings.data_dir)  # kept on disk: a restart finds it
         assert [(a.id, a.symbol, a.condition.value, a.threshold) for a in again.list()] == [
-            ("console-1", SYMBOL, "spread_pct", D("0.25"))]
+            ("console-1", SYMBOL, "spread_pct", D("0.25"))
+        ]
         assert any("Alert set" in text for text in _notices(app, "Alerts"))
 
 
@@ -197,7 +209,11 @@ async def test_the_alerts_screen_lists_edits_and_deletes(tmp_path: Path) -> None
         screen = app.screen
         assert isinstance(screen, AlertsScreen)
         assert [(r.id, r.state) for r in screen.rows] == [
-            ("config-1", "armed"), ("console-1", "armed"), ("console-2", "armed"), ("fills", "on")]
+            ("config-1", "armed"),
+            ("console-1", "armed"),
+            ("console-2", "armed"),
+            ("fills", "on"),
+        ]
         await pilot.press("d")  # the config file's alert: read-only here
         assert "from the config file" in screen.status_text and len(screen.rows) == 4
         await pilot.press("down", "d")
@@ -213,7 +229,8 @@ async def test_the_alerts_screen_lists_edits_and_deletes(tmp_path: Path) -> None
         await pilot.press("enter")
         await wait_until(pilot, lambda: app.screen is screen, what="back to the list")
         assert [(a.id, a.threshold) for a in AlertStore.in_folder(app.settings.data_dir).list()] == [
-            ("console-2", D(40))]
+            ("console-2", D(40))
+        ]
         assert screen.rows[1].level == "40 %"
         await pilot.press("escape")
         assert app.screen is app.main
@@ -227,7 +244,8 @@ async def test_bad_alerts_are_said_at_start_and_nothing_else_is_affected(tmp_pat
         await wait_for_data(pilot)
         assert problem in _notices(app, "Alert config")
         assert "alert config-1: NOPEUSDT is not a symbol of this exchange; the alert is ignored" in _notices(
-            app, "Alert symbols")
+            app, "Alert symbols"
+        )
         await wait_until(pilot, lambda: _price_fired(app) == ["config-2"], what="the good alert")
         assert [a.id for a in app.alerts.center.active()] == ["config-2"]
         assert [r.state for r in app.alerts.rows()][:2] == ["left out", "fired"]
@@ -247,9 +265,15 @@ def test_desktop_notifications_follow_the_terminal(tmp_path: Path) -> None:
     written: list[str] = []
     for term, expected in (("dumb", []), ("xterm", ["\x1b]9;jextui: BTCUSDT: last price 2 (alert: above 1)\x07"])):
         written.clear()
-        watch = AlertsWatch(_with(settings, alerts=alerts), notify=lambda *a, **k: None, bell=lambda: None,
-                            write_terminal=written.append, show_marks=lambda marks: None, private=lambda: False,
-                            env={"TERM": term})  # fmt: skip
+        watch = AlertsWatch(
+            _with(settings, alerts=alerts),
+            notify=lambda *a, **k: None,
+            bell=lambda: None,
+            write_terminal=written.append,
+            show_marks=lambda marks: None,
+            private=lambda: False,
+            env={"TERM": term},
+        )
         from jextui.alerts import PriceUpdate
 
         watch.check(PriceUpdate(SYMBOL, 1, last=D(2)))
@@ -284,8 +308,11 @@ async def test_a_fill_of_ones_own_order_alerts_once(tmp_path: Path, monkeypatch:
 
         await wait_until(pilot, lambda: bool(fills()), what="the fill alert")
         app.session.refresh_now("open_orders")  # the snapshot sees the fill too: still one alert
-        await wait_until(pilot, lambda: all(o.order_id != order_id for o in app.store.orders_of(SYMBOL)),
-                         what="the order to leave the list")  # fmt: skip
+        await wait_until(
+            pilot,
+            lambda: all(o.order_id != order_id for o in app.store.orders_of(SYMBOL)),
+            what="the order to leave the list",
+        )
         await pilot.pause()
         assert len(fills()) == 1 and fills()[0].fired.symbol == SYMBOL
         notified = [text for text in app.alerts.written if f"(order {order_id})" in text]
@@ -299,8 +326,11 @@ async def test_the_palette_opens_the_alert_dialog(tmp_path: Path) -> None:
         await wait_for_data(pilot)
         await pilot.press("ctrl+p")
         await pilot.press(*"add alert")
-        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette)
-                         and app.screen.query_one(OptionList).option_count > 0, what="the palette's hits")  # fmt: skip
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, CommandPalette) and app.screen.query_one(OptionList).option_count > 0,
+            what="the palette's hits",
+        )
         await pilot.press("down")  # the first hit is highlighted
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, AlertEditScreen), what="the alert dialog")

@@ -52,5 +52,6 @@ def test_alerts_screen(snap_compare: Any, tmp_path: Path, size: tuple[int, int])
 
 
 def test_alert_dialog_80x24(snap_compare: Any, tmp_path: Path) -> None:
-    assert snap_compare(_app(tmp_path, (80, 24)), terminal_size=(80, 24),
-                        run_before=_show("exclamation_mark", AlertEditScreen))
+    assert snap_compare(
+        _app(tmp_path, (80, 24)), terminal_size=(80, 24), run_before=_show("exclamation_mark", AlertEditScreen)
+    )

@@ -55,8 +55,9 @@ async def test_a_429_shows_the_banner_and_nothing_is_sent_until_retry_after(
     monkeypatch.setattr(startup, "BOOK_WAIT_S", 600.0)
     app = make_test_app(tmp_path, sandbox_overrides={"weight_per_minute": 2, "ban_after_strikes": 1000})
     async with app.run_test(size=app.size_for_tests) as pilot:
-        await wait_until(pilot, lambda: app.main.panes_installed and app.main.panes.banner.active,
-                         what="the rate-limit banner")
+        await wait_until(
+            pilot, lambda: app.main.panes_installed and app.main.panes.banner.active, what="the rate-limit banner"
+        )
         banner = app.main.panes.banner
         assert "Rate limited by the exchange" in banner.message and "paused until" in banner.message
         assert "RATE LIMITED until" in app.main.panes.status.plain_text()

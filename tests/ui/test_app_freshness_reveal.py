@@ -18,8 +18,9 @@ async def test_a_tab_revealed_at_80x24_is_stale_at_once_when_its_data_is_old(tmp
         await _show(pilot, "watchlist")
         assert not trades.stale
         # The trades pane is off screen, so not polled: its data ages while the shown panes refresh.
-        sandbox_of(app).set_faults(error_5xx_rate=1.0, phase="before",
-                                       paths=("/api/v1/spot/trades", "/api/v1/spot/historicalTrades"))
+        sandbox_of(app).set_faults(
+            error_5xx_rate=1.0, phase="before", paths=("/api/v1/spot/trades", "/api/v1/spot/historicalTrades")
+        )
         app.clock.advance(60_000)
         app.refresh_status_now()
         assert trades.stale  # marked while hidden ...

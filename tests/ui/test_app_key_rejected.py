@@ -42,9 +42,7 @@ async def test_a_rejected_key_gets_a_banner_and_trades_come_from_the_public_endp
         assert app.main.panes.book.has_data
 
 
-async def test_a_rejected_key_leaves_the_streamed_trades_pane_working(
-    tmp_path: Path, wrong_key: None
-) -> None:
+async def test_a_rejected_key_leaves_the_streamed_trades_pane_working(tmp_path: Path, wrong_key: None) -> None:
     """Streams: the refused backfill is not a degraded pane; the public trade stream fills the tape."""
     app: Any = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:

@@ -32,8 +32,11 @@ def test_snapshot_main_80x24(snap_compare: Any, tmp_path: Path) -> None:
 
 
 def test_snapshot_grid_160x48(snap_compare: Any, tmp_path: Path) -> None:
-    app = _app(tmp_path, (160, 48), watchlist=("BTCUSDT", "ETHUSDT", "DASHUSDT", "LTCBTC", "ETHBTC", "JEXBTC",
-                                                "JEXUSDT", "BNBBTC"))
+    app = _app(
+        tmp_path,
+        (160, 48),
+        watchlist=("BTCUSDT", "ETHUSDT", "DASHUSDT", "LTCBTC", "ETHBTC", "JEXBTC", "JEXUSDT", "BNBBTC"),
+    )
 
     async def grid(pilot: Pilot[Any]) -> None:
         await wait_for_data(pilot)

@@ -263,8 +263,13 @@ async def test_the_grid_tiles_come_after_the_start_or_at_once_when_asked_for(
 
 async def test_a_session_stopped_while_its_sandbox_starts_leaves_no_sandbox_running(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    session = Session(settings, lambda event: None, active_symbol="BTCUSDT", watchlist=("BTCUSDT",),
-                      options=SessionOptions(start_feed=False))
+    session = Session(
+        settings,
+        lambda event: None,
+        active_symbol="BTCUSDT",
+        watchlist=("BTCUSDT",),
+        options=SessionOptions(start_feed=False),
+    )
     starting = asyncio.create_task(session.start())
     await session.stop()
     with pytest.raises(SessionError):
@@ -299,8 +304,14 @@ def test_a_changed_user_theme_is_read_again(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("url", "plain"),
-    [("http://127.0.0.1:8765", True), ("http://localhost:8765", True), ("http://[::1]:8765", True),
-     ("https://127.0.0.1:8765", False), ("http://jex.example.com", False), ("https://jex.example.com", False)],
+    [
+        ("http://127.0.0.1:8765", True),
+        ("http://localhost:8765", True),
+        ("http://[::1]:8765", True),
+        ("https://127.0.0.1:8765", False),
+        ("http://jex.example.com", False),
+        ("https://jex.example.com", False),
+    ],
 )
 def test_only_plain_http_on_this_machine_skips_the_certificate_authorities(url: str, plain: bool) -> None:
     from jextui.session import _loopback_transport

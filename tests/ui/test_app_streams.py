@@ -91,8 +91,9 @@ async def test_book_and_trades_come_from_the_streams(tmp_path: Path) -> None:
             return any(t.price == ask for t in app.store.trades.get(SYMBOL, ()))
 
         await wait_until(pilot, traded, timeout_s=5, what="the trade on the tape")
-        await wait_until(pilot, lambda: app.store.depth[SYMBOL].asks != before.asks,
-                         timeout_s=5, what="the book's asks moved")
+        await wait_until(
+            pilot, lambda: app.store.depth[SYMBOL].asks != before.asks, timeout_s=5, what="the book's asks moved"
+        )
         assert "trades" not in calls and "historical_trades" not in calls
 
 
@@ -107,8 +108,12 @@ async def test_a_stream_drop_shows_polling_then_live_again(tmp_path: Path) -> No
         session.sandbox.set_faults(stream_drop=True)
         try:
             await wait_until(pilot, lambda: _streams_word(app) == "polling", timeout_s=10, what="streams: polling")
-            await wait_until(pilot, lambda: "open_orders" in calls and "klines" in calls, timeout_s=10,
-                             what="open orders and candles polled meanwhile")
+            await wait_until(
+                pilot,
+                lambda: "open_orders" in calls and "klines" in calls,
+                timeout_s=10,
+                what="open orders and candles polled meanwhile",
+            )
         finally:
             session.sandbox.set_faults(stream_drop=False)
         await wait_until(pilot, lambda: _streams_word(app) == "live", timeout_s=15, what="streams: live again")

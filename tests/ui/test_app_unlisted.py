@@ -35,15 +35,18 @@ async def test_symbols_nope_is_said_once_dropped_and_not_degraded(tmp_path: Path
         await wait_until(pilot, lambda: app.watchlist == ("BTCUSDT",), what="NOPE dropped")
         assert app.active_symbol == "BTCUSDT"
         said = [text for text in _notices(app) if "NOPE" in text]
-        assert said == ["NOPE is not listed on this exchange: dropped from this run and no longer polled "
-                        "(press a to add a listed symbol)."]
+        assert said == [
+            "NOPE is not listed on this exchange: dropped from this run and no longer polled "
+            "(press a to add a listed symbol)."
+        ]
         scheduler = worker_of(app)._scheduler
         assert scheduler.active_symbol == "BTCUSDT" and "NOPE" not in scheduler.watchlist
         for _ in range(3):  # polls go on: the connection is not called degraded
             app.clock.advance(5_000)
             await pilot.pause(0.2)
-        await wait_until(pilot, lambda: app.store.status is not None and app.store.status.connection == "online",
-                         what="online")
+        await wait_until(
+            pilot, lambda: app.store.status is not None and app.store.status.connection == "online", what="online"
+        )
         assert len([text for text in _notices(app) if "NOPE" in text]) == 1
 
 
@@ -68,8 +71,11 @@ async def test_only_nope_leaves_an_empty_watchlist_that_says_how_to_add(tmp_path
         await wait_until(pilot, lambda: app.watchlist == () and app.active_symbol is None, what="NOPE dropped")
         assert worker_of(app)._scheduler.active_symbol is None
         watchlist = app.main.panes.watchlist
-        await wait_until(pilot, lambda: "press a to add a symbol" in " ".join(watchlist.plain_lines()),
-                         what="the empty watchlist's hint")
+        await wait_until(
+            pilot,
+            lambda: "press a to add a symbol" in " ".join(watchlist.plain_lines()),
+            what="the empty watchlist's hint",
+        )
         await pilot.press("b")  # no symbol: said, not a crash
         await pilot.pause()
         assert app.is_running

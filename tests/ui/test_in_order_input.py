@@ -50,8 +50,9 @@ async def test_a_burst_with_editing_keys_applies_in_typing_order() -> None:
         app.field.focus()
         await pilot.pause()
         _post_burst(app, BURST)
-        await wait_until(pilot, lambda: app.field.value == EXPECTED, timeout_s=5,
-                         what=f"{EXPECTED!r}, got {app.field.value!r}")
+        await wait_until(
+            pilot, lambda: app.field.value == EXPECTED, timeout_s=5, what=f"{EXPECTED!r}, got {app.field.value!r}"
+        )
         await pilot.pause(0.05)
         assert app.field.value == EXPECTED
 
@@ -84,8 +85,7 @@ async def test_the_tickets_price_takes_a_fast_correction_in_order(tmp_path: Path
         price.value = "3150"
         await pilot.pause()
         _post_burst(app, BURST)
-        await wait_until(pilot, lambda: price.value == EXPECTED, timeout_s=5,
-                         what=f"{EXPECTED!r}, got {price.value!r}")
+        await wait_until(pilot, lambda: price.value == EXPECTED, timeout_s=5, what=f"{EXPECTED!r}, got {price.value!r}")
         await pilot.pause(0.05)
         assert price.value == EXPECTED
         assert app.screen.ticket.price_text == EXPECTED

@@ -85,8 +85,7 @@ async def test_the_footer_the_help_and_the_palette_show_the_new_key(tmp_path: Pa
 
 
 async def test_a_ticket_key_and_a_dialog_key_follow_the_table(tmp_path: Path) -> None:
-    app = make_test_app(tmp_path, keys={"ticket.close": "f9", "quit_anywhere": "ctrl+x",
-                                        "quit_dialog.yes": "Y"})  # fmt: skip
+    app = make_test_app(tmp_path, keys={"ticket.close": "f9", "quit_anywhere": "ctrl+x", "quit_dialog.yes": "Y"})
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
         await _press_until(pilot, "b", lambda: _ticket_side(app) is not None, "the ticket")
@@ -147,8 +146,9 @@ async def test_the_confirmation_and_cancel_all_dialogs_follow_the_table(tmp_path
     from jextui.ui.screens.cancel_scope import CancelScopeScreen
     from jextui.ui.screens.confirm import ConfirmScreen
 
-    app = make_test_app(tmp_path, start_feed=False,
-                        keys={"confirm.yes": "o", "confirm.no": "x", "cancel_scope.account": "e"})  # fmt: skip
+    app = make_test_app(
+        tmp_path, start_feed=False, keys={"confirm.yes": "o", "confirm.no": "x", "cancel_scope.account": "e"}
+    )
     answers: list[object] = []
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_start(pilot)

@@ -38,8 +38,11 @@ async def _balances_mode(pilot: Pilot[Any]) -> None:
     await wait_until(pilot, lambda: app.portfolio_watch.portfolio is not None, what="the portfolio")
     await wait_for_data(pilot)
     watchlist = app.main.panes.watchlist  # the trades moved ETH's price: its cell flashes for a moment
-    await wait_until(pilot, lambda: all(watchlist.flash_of(symbol) is None for symbol in app.watchlist),
-                     what="the price flashes to end")  # fmt: skip
+    await wait_until(
+        pilot,
+        lambda: all(watchlist.flash_of(symbol) is None for symbol in app.watchlist),
+        what="the price flashes to end",
+    )
 
 
 def test_snapshot_portfolio_160x48(snap_compare: Any, tmp_path: Path) -> None:

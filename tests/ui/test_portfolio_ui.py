@@ -82,8 +82,11 @@ async def test_pnl_of_hand_computed_fills_fees_included_and_a_new_fill_reloads_c
         await refresh_account(pilot, lambda eth: eth > D("3.4"))
         await wait_until(pilot, lambda: watch.reloads > reloads, what="the costs read again")
         held, cost, realised = hand_costs(fills, taker)
-        await wait_until(pilot, lambda: eth_line().average_cost == q(cost / held, USDT_EXP * D("0.0001")),
-                         what="the new average cost")  # fmt: skip
+        await wait_until(
+            pilot,
+            lambda: eth_line().average_cost == q(cost / held, USDT_EXP * D("0.0001")),
+            what="the new average cost",
+        )
         assert eth_line().realised == q(realised)
         assert watch.loads == loads  # no full reload: one page of the one symbol traded
         assert read == ["ETHUSDT"]

@@ -23,9 +23,13 @@ async def test_a_journal_that_cannot_record_the_answer_is_shown_to_the_trader(tm
 
         journal.mark_accepted = broken  # type: ignore[method-assign,assignment]  # a disk that fails
         order_id = await place_from_ticket(pilot, await resting_buy_price(app))
-        await wait_until(pilot, lambda: any("could not record" in text and "disk I/O error" in text
-                                            for text in app.trading.announcer.announced),
-                         what="the journal problem notice")
+        await wait_until(
+            pilot,
+            lambda: any(
+                "could not record" in text and "disk I/O error" in text for text in app.trading.announcer.announced
+            ),
+            what="the journal problem notice",
+        )
         assert order_id > 0  # the order itself was placed, and said so
 
 
@@ -40,8 +44,9 @@ async def test_a_contested_match_at_start_is_said_in_words_and_looked_up_again(t
         holder = journal.record_order_intent(SYMBOL, "BUY", price, Decimal("0.001"), "GTC")
         journal.mark_accepted(holder.id, order_id=int(placed.order_id), order_status="NEW")
         # ... and an identical request whose answer was lost
-        lost = journal.record_order_intent(SYMBOL, "BUY", price, Decimal("0.001"), "GTC",
-                                           created_ms=client.clock.now_ms())
+        lost = journal.record_order_intent(
+            SYMBOL, "BUY", price, Decimal("0.001"), "GTC", created_ms=client.clock.now_ms()
+        )
         journal.mark_unknown(lost.id, "left without an answer by an earlier run")
 
         await app.trading._reconcile_leftovers()  # what the start-up runs

@@ -49,8 +49,11 @@ async def test_c_away_from_the_open_orders_pane_asks_and_names_the_newest_order(
         await wait_for_open_order(pilot, older)
         await wait_for_open_order(pilot, newer)
         pane = app.main.panes.open_orders
-        await wait_until(pilot, lambda: pane.selected_order is not None and int(pane.selected_order.order_id) == newer,
-                         what="the new order as the selected row")
+        await wait_until(
+            pilot,
+            lambda: pane.selected_order is not None and int(pane.selected_order.order_id) == newer,
+            what="the new order as the selected row",
+        )
 
         await pilot.press("c")  # the watchlist has the focus: c asks first
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the cancel question")
@@ -68,8 +71,9 @@ async def test_c_away_from_the_open_orders_pane_asks_and_names_the_newest_order(
         await pilot.press("c")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the cancel question")
         await pilot.press("y")
-        await wait_until(pilot, lambda: any("cancelled" in t.lower() for t in app.trading.announcer.announced),
-                         what="the cancel")
+        await wait_until(
+            pilot, lambda: any("cancelled" in t.lower() for t in app.trading.announcer.announced), what="the cancel"
+        )
         assert {int(o.order_id) for o in await exchange_orders(app)} == {older}
 
         # in the focused open-orders pane, with the row on screen, c cancels at once
@@ -132,14 +136,16 @@ async def test_amend_places_nothing_when_the_cancel_loses_to_a_fill(tmp_path: Pa
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and "Replace order" in app.screen.question_title
         await pilot.press("y")
-        await wait_until(pilot, lambda: "filled completely before the cancel" in ticket.result_text,
-                         what="the replace's verdict")
+        await wait_until(
+            pilot, lambda: "filled completely before the cancel" in ticket.result_text, what="the replace's verdict"
+        )
         assert "nothing new was placed" in ticket.result_text
         assert await exchange_orders(app) == []
         journal = app.session.journal
         assert journal is not None
         assert [(r.state, r.old_order_id, r.order_entry_id) for r in journal.replaces()] == [
-            ("FILLED_INSTEAD", old, None)]
+            ("FILLED_INSTEAD", old, None)
+        ]
 
 
 def floor_to(value: Decimal, step: Decimal) -> Decimal:

@@ -47,8 +47,9 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         pane.focus()
         assert pane.select_order(second)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, OrderDetailScreen) and app.screen.fresh,
-                         what="the order detail")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, OrderDetailScreen) and app.screen.fresh, what="the order detail"
+        )
         detail = app.screen
         assert isinstance(detail, OrderDetailScreen)
         assert f"Order {second}" in str(detail.query_one("#order-detail").border_title)
@@ -60,8 +61,11 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         # c on the detail screen cancels that order, and the detail reads it again
         assert pane.select_order(third)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: isinstance(app.screen, OrderDetailScreen) and app.screen.fresh,
-                         what="the third order's detail")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, OrderDetailScreen) and app.screen.fresh,
+            what="the third order's detail",
+        )
         detail = app.screen
         assert isinstance(detail, OrderDetailScreen)
         await pilot.press("c")
@@ -96,8 +100,11 @@ async def test_detail_cancel_and_cancel_all_from_the_open_orders_pane(tmp_path: 
         assert isinstance(app.screen, ConfirmScreen)
         assert "2 open orders on BTCUSDT will be cancelled" in str(app.screen.lines[0])
         await pilot.press("y")
-        await wait_until(pilot, lambda: "Cancelled 2 of 2 open orders on BTCUSDT."
-                         in app.trading.announcer.announced, what="the cancel-all report")
+        await wait_until(
+            pilot,
+            lambda: "Cancelled 2 of 2 open orders on BTCUSDT." in app.trading.announcer.announced,
+            what="the cancel-all report",
+        )
         assert await exchange_orders(app) == []
         await wait_for_open_order(pilot, first, present=False)
         assert "Cancelled 2 of 2 open orders on BTCUSDT." in notifications(app)
@@ -119,15 +126,22 @@ async def test_fills_of_known_orders_are_announced_with_the_bell(tmp_path: Path)
             await other.new_order(SYMBOL, "SELL", Decimal("0.001"), inside, resp_type="RESULT")
             app.session.refresh_now("open_orders")
             # amounts at the symbol's precisions and grouped digits, as the panes show them
-            partial = f"Partly filled: 0.001000 of BUY 0.004000 {SYMBOL} @ {inside:,.2f} (order {order_id}) " \
-                      f"at {inside:,.2f} on average; 0.003000 left."
-            await wait_until(pilot, lambda: partial in app.trading.announcer.announced,
-                             what="the partial fill notification")
+            partial = (
+                f"Partly filled: 0.001000 of BUY 0.004000 {SYMBOL} @ {inside:,.2f} (order {order_id}) "
+                f"at {inside:,.2f} on average; 0.003000 left."
+            )
+            await wait_until(
+                pilot, lambda: partial in app.trading.announcer.announced, what="the partial fill notification"
+            )
             await other.new_order(SYMBOL, "SELL", Decimal("0.003"), inside, resp_type="RESULT")
             app.session.refresh_now("open_orders")
-            await wait_until(pilot, lambda: any(text.startswith(f"Filled: BUY 0.004000 {SYMBOL}")
-                                                for text in app.trading.announcer.announced),
-                             what="the fill notification")
+            await wait_until(
+                pilot,
+                lambda: any(
+                    text.startswith(f"Filled: BUY 0.004000 {SYMBOL}") for text in app.trading.announcer.announced
+                ),
+                what="the fill notification",
+            )
         fills = [text for text in notifications(app) if text.startswith(("Filled", "Partly filled"))]
         assert len(fills) == 2 and f"(order {order_id})" in fills[1]
         assert len(bells) == 2

@@ -62,8 +62,11 @@ async def test_cancel_all_uses_the_listed_orders_when_the_exchange_cannot_list_t
             await pilot.press("C", "s")  # the active symbol's orders
             await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the confirmation")
             await pilot.press("y")
-            await wait_until(pilot, lambda: f"Cancelled 1 of 1 open order on {SYMBOL}." in
-                             app.trading.announcer.announced, what="the cancel-all report")
+            await wait_until(
+                pilot,
+                lambda: f"Cancelled 1 of 1 open order on {SYMBOL}." in app.trading.announcer.announced,
+                what="the cancel-all report",
+            )
         finally:
             sandbox.set_faults(error_5xx_rate=0.0, paths=())
         assert await exchange_orders(app) == []
@@ -106,8 +109,11 @@ async def test_an_unexpected_failure_while_cancelling_is_said_and_the_order_can_
         pane.focus()
         assert pane.select_order(order_id)
         await pilot.press("c")
-        await wait_until(pilot, lambda: any(text.startswith(f"Cancel of order {order_id}:")
-                                            for text in said(app, "error")), what="the failed cancel")
+        await wait_until(
+            pilot,
+            lambda: any(text.startswith(f"Cancel of order {order_id}:") for text in said(app, "error")),
+            what="the failed cancel",
+        )
         assert [int(o.order_id) for o in await exchange_orders(app)] == [order_id]  # still open
         monkeypatch.setattr(OrderSubmitter, "cancel", working_cancel)
         await pilot.press("c")  # not "already being cancelled": the failed attempt is over

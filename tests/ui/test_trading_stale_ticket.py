@@ -13,9 +13,18 @@ from jextui.ui.stale_ticket import STALE_TITLE, stale_market_note
 
 
 def _book(last_success_ms: int, symbol: str = SYMBOL) -> FeedHealth:
-    return FeedHealth(kind="book", state="ok", symbol=symbol, last_success_ms=last_success_ms, last_error=None,
-                      last_error_ms=None, consecutive_failures=0, desired_period_ms=1_000,
-                      effective_period_ms=1_000, checked_ms=last_success_ms)
+    return FeedHealth(
+        kind="book",
+        state="ok",
+        symbol=symbol,
+        last_success_ms=last_success_ms,
+        last_error=None,
+        last_error_ms=None,
+        consecutive_failures=0,
+        desired_period_ms=1_000,
+        effective_period_ms=1_000,
+        checked_ms=last_success_ms,
+    )
 
 
 def test_the_note_names_the_stale_book_and_its_age() -> None:
@@ -50,9 +59,11 @@ async def test_a_ticket_on_a_stale_book_says_so_and_asks_before_sending(tmp_path
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the stale question again")
         await pilot.press("y")  # send anyway: then the usual order confirmation
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen)
-                         and app.screen.question_title.startswith("Send this BUY"),
-                         what="the order confirmation")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmScreen) and app.screen.question_title.startswith("Send this BUY"),
+            what="the order confirmation",
+        )
 
 
 async def test_a_ticket_on_fresh_data_asks_nothing_extra(tmp_path: Path) -> None:

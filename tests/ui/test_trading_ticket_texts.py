@@ -17,14 +17,25 @@ from jextui.ui.screens.confirm import ConfirmScreen
 from jextui.ui.screens.ticket import outcome_text
 from jextui.ui.screens.ticket_modes import fill_words
 
-RULES = SymbolRules(symbol="BTCUSDT", status="TRADING", base_asset="BTC", quote_asset="USDT",
-                    price_decimals=2, quantity_decimals=6)
+RULES = SymbolRules(
+    symbol="BTCUSDT", status="TRADING", base_asset="BTC", quote_asset="USDT", price_decimals=2, quantity_decimals=6
+)
 
 
 def _result(status: str, executed: str, quote: str, tif: str = "IOC") -> OrderResult:
-    return OrderResult(symbol="BTCUSDT", order_id=OrderId(9), transact_time=1, price=Decimal("64100.00"),
-                       orig_qty=Decimal("0.5"), executed_qty=Decimal(executed), cummulative_quote_qty=Decimal(quote),
-                       status=status, time_in_force=tif, type="LIMIT", side="BUY")
+    return OrderResult(
+        symbol="BTCUSDT",
+        order_id=OrderId(9),
+        transact_time=1,
+        price=Decimal("64100.00"),
+        orig_qty=Decimal("0.5"),
+        executed_qty=Decimal(executed),
+        cummulative_quote_qty=Decimal(quote),
+        status=status,
+        time_in_force=tif,
+        type="LIMIT",
+        side="BUY",
+    )
 
 
 def test_an_ioc_or_fok_that_filled_nothing_is_said_to_have_expired() -> None:
@@ -51,7 +62,8 @@ def test_a_marketable_fill_gives_its_average_at_the_price_precision_and_amounts_
 
 
 async def test_ticket_sentences_are_grouped_at_the_precision_and_a_not_sent_note_goes_with_the_price(
-        tmp_path: Path) -> None:
+    tmp_path: Path,
+) -> None:
     app = make_test_app(tmp_path, fat_finger_passive="confirm")
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_data(pilot)
@@ -93,8 +105,13 @@ async def test_ticket_sentences_are_grouped_at_the_precision_and_a_not_sent_note
         await pilot.press("enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), what="the guard's question")
         await pilot.press("y")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen)
-                         and app.screen.question_title == "Send this SELL order?", what="the order's question")
+        await wait_until(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmScreen) and app.screen.question_title == "Send this SELL order?",
+            what="the order's question",
+        )
         assert isinstance(app.screen, ConfirmScreen)
-        assert app.screen.lines[:2] == ["SELL 0.001000 BTC at 70,000.00 USDT, GTC, limit order on BTCUSDT.",
-                                        "Total 70.00 USDT, fee ≈ 0.056 USDT."]
+        assert app.screen.lines[:2] == [
+            "SELL 0.001000 BTC at 70,000.00 USDT, GTC, limit order on BTCUSDT.",
+            "Total 70.00 USDT, fee ≈ 0.056 USDT.",
+        ]

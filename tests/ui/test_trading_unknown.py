@@ -60,15 +60,20 @@ async def test_a_refusal_shows_its_code_and_a_dropped_answer_shows_checking_then
         await wait_until(pilot, lambda: "reached the exchange" in ticket.result_text, what="the reconciled outcome")
 
         assert "Outcome unknown — checking… (the order is never resent)" in ticket.result_history
-        assert ticket.result_history.index("Outcome unknown — checking… (the order is never resent)") < len(
-            ticket.result_history) - 1
+        assert (
+            ticket.result_history.index("Outcome unknown — checking… (the order is never resent)")
+            < len(ticket.result_history) - 1
+        )
         mine = [o for o in await exchange_orders(app) if o.price == price and o.orig_qty == Decimal("0.003")]
         assert len(mine) == 1  # exactly one order: nothing was resent
         assert f"order {int(mine[0].order_id)}" in ticket.result_text
         entry = journal_of(app).entries()[0]  # newest first
         assert (entry.state, entry.order_id) == (RESOLVED, int(mine[0].order_id))
-        await wait_until(pilot, lambda: any(int(o.order_id) == entry.order_id
-                                            for o in app.main.panes.open_orders.orders), what="the order listed")
+        await wait_until(
+            pilot,
+            lambda: any(int(o.order_id) == entry.order_id for o in app.main.panes.open_orders.orders),
+            what="the order listed",
+        )
 
 
 def _free_port() -> int:
@@ -85,8 +90,9 @@ async def test_an_intent_left_pending_by_a_dead_run_is_resolved_at_the_next_star
         price = await resting_buy_price(first)
         client, journal = client_of(first), journal_of(first)
         # the intent is on disk, the order reaches the exchange, the app dies before the answer
-        intent = journal.record_order_intent(SYMBOL, "BUY", price, Decimal("0.004"), "GTC",
-                                             created_ms=client.clock.now_ms())
+        intent = journal.record_order_intent(
+            SYMBOL, "BUY", price, Decimal("0.004"), "GTC", created_ms=client.clock.now_ms()
+        )
         sandbox_of(first).set_faults(drop_rate=1.0, phase="after", paths=(ORDER_PATH,), limit=1)
         with pytest.raises(TransportError) as lost:
             await client.new_order(SYMBOL, "BUY", Decimal("0.004"), price, resp_type="RESULT")
@@ -96,9 +102,11 @@ async def test_an_intent_left_pending_by_a_dead_run_is_resolved_at_the_next_star
     second = make_test_app(tmp_path, sandbox_overrides=exchange)
     async with second.run_test(size=second.size_for_tests) as pilot:
         await wait_for_data(pilot)
-        await wait_until(pilot, lambda: any("did reach the exchange" in text
-                                            for text in second.trading.announcer.announced),
-                         what="the start-up reconciliation")
+        await wait_until(
+            pilot,
+            lambda: any("did reach the exchange" in text for text in second.trading.announcer.announced),
+            what="the start-up reconciliation",
+        )
         entry = journal_of(second).get(intent.id)
         mine = [o for o in await exchange_orders(second) if o.price == price]
         assert len(mine) == 1
@@ -114,15 +122,19 @@ async def test_an_outcome_still_unknown_is_looked_for_again_while_the_app_runs(t
         price = await resting_buy_price(app)
         client, journal = client_of(app), journal_of(app)
         # this run sent an order whose answer was lost, and its first looks found nothing conclusive
-        intent = journal.record_order_intent(SYMBOL, "BUY", price, Decimal("0.005"), "GTC",
-                                             created_ms=client.clock.now_ms())
+        intent = journal.record_order_intent(
+            SYMBOL, "BUY", price, Decimal("0.005"), "GTC", created_ms=client.clock.now_ms()
+        )
         journal.mark_unknown(intent.id, "timeout: no answer in time")
         await client.new_order(SYMBOL, "BUY", Decimal("0.005"), price, resp_type="RESULT")
         app.trading._unsettled = True
 
         app.trading.periodic_checks()
-        await wait_until(pilot, lambda: any("did reach the exchange" in text
-                                            for text in app.trading.announcer.announced), what="the second look")
+        await wait_until(
+            pilot,
+            lambda: any("did reach the exchange" in text for text in app.trading.announcer.announced),
+            what="the second look",
+        )
         assert journal.get(intent.id).state == RESOLVED
         assert not app.trading._unsettled
         assert len([o for o in await exchange_orders(app) if o.price == price]) == 1

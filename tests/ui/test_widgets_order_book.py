@@ -124,8 +124,12 @@ async def test_level_selection_posts_the_price_and_follows_the_keys() -> None:
         selected = app.messages_of(LevelSelected)
         assert [(m.side, m.price) for m in selected][-1] == ("ask", Decimal("43210.50"))  # type: ignore[attr-defined]
         assert [m.price for m in selected] == [  # type: ignore[attr-defined]
-            Decimal("43209.50"), Decimal("43209.00"), Decimal("43205.00"),
-            Decimal("43209.00"), Decimal("43209.50"), Decimal("43210.50"),
+            Decimal("43209.50"),
+            Decimal("43209.00"),
+            Decimal("43205.00"),
+            Decimal("43209.00"),
+            Decimal("43209.50"),
+            Decimal("43210.50"),
         ]
         assert "ask 43,210.50" in view.plain_lines()[0]
         await pilot.press("escape")

@@ -23,8 +23,9 @@ async def test_the_watchlist_shows_btc_quoted_prices_whole_before_their_precisio
     watchlist = WatchlistView(time_zone=UTC)
     async with HarnessApp(watchlist).run_test(size=(80, 12)) as pilot:
         watchlist.set_symbols(["LTCBTC", "ETHBTC", "JEXBTC"])
-        watchlist.update_prices({"LTCBTC": Decimal("0.001290"), "ETHBTC": Decimal("0.04913"),
-                                 "JEXBTC": Decimal("0.00001464")})
+        watchlist.update_prices(
+            {"LTCBTC": Decimal("0.001290"), "ETHBTC": Decimal("0.04913"), "JEXBTC": Decimal("0.00001464")}
+        )
         await pilot.pause()
         shown = "\n".join(watchlist.plain_lines())
         assert "0.001290" in shown and "0.04913" in shown and "0.00001464" in shown
@@ -38,9 +39,15 @@ async def test_a_grid_tile_shows_prices_whole_before_their_precision() -> None:
     tile = SymbolTile("JEXBTC", time_zone=UTC)
     async with HarnessApp(tile).run_test(size=(40, 10)) as pilot:
         tile.update_price(Decimal("0.00001464"))
-        tile.update_book_ticker(BookTicker(symbol="JEXBTC", bid_price=Decimal("0.00001463"),
-                                           bid_qty=Decimal("1"), ask_price=Decimal("0.00001465"),
-                                           ask_qty=Decimal("1")))
+        tile.update_book_ticker(
+            BookTicker(
+                symbol="JEXBTC",
+                bid_price=Decimal("0.00001463"),
+                bid_qty=Decimal("1"),
+                ask_price=Decimal("0.00001465"),
+                ask_qty=Decimal("1"),
+            )
+        )
         await pilot.pause()
         shown = "\n".join(tile.plain_lines())
         assert "0.00001464" in shown and "0.00001463" in shown and "0.00001465" in shown
@@ -49,8 +56,13 @@ async def test_a_grid_tile_shows_prices_whole_before_their_precision() -> None:
 async def test_the_book_shows_more_than_eight_decimals_whole_before_its_precision() -> None:
     book = OrderBookView(time_zone=UTC)
     async with HarnessApp(book).run_test(size=(60, 12)) as pilot:
-        book.update_book(Depth(last_update_id=1, bids=[DepthLevel(Decimal("0.0000000123"), Decimal("5"))],
-                                asks=[DepthLevel(Decimal("0.0000000125"), Decimal("5"))]))
+        book.update_book(
+            Depth(
+                last_update_id=1,
+                bids=[DepthLevel(Decimal("0.0000000123"), Decimal("5"))],
+                asks=[DepthLevel(Decimal("0.0000000125"), Decimal("5"))],
+            )
+        )
         await pilot.pause()
         shown = "\n".join(book.plain_lines())
         assert "0.0000000123" in shown and "0.0000000125" in shown

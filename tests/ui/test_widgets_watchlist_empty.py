@@ -24,5 +24,8 @@ async def test_the_console_with_no_watched_symbol_says_how_to_add_one(tmp_path: 
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_start(pilot)
         watchlist = app.main.panes.watchlist
-        await wait_until(pilot, lambda: "press a to add a symbol" in " ".join(watchlist.plain_lines()),
-                         what="the empty watchlist's hint")
+        await wait_until(
+            pilot,
+            lambda: "press a to add a symbol" in " ".join(watchlist.plain_lines()),
+            what="the empty watchlist's hint",
+        )

@@ -178,9 +178,7 @@ class StreamConnection:
         self._ping_interval_s = ping_interval_s
         self._ping_timeout_s = ping_timeout_s
         self._open_timeout_s = open_timeout_s
-        self._classify_close: ClassifyClose = classify_close or functools.partial(
-            default_close_error, label=label
-        )
+        self._classify_close: ClassifyClose = classify_close or functools.partial(default_close_error, label=label)
         self._now = now_ms
         self._rand = rand
         self._stopping = False
@@ -236,9 +234,7 @@ class StreamConnection:
             attempt += 1
             refused = isinstance(error, StreamRefused)
             delay = self.backoff.max_s if refused else self.backoff.delay(attempt, self._rand)
-            state: StreamState = (
-                "down" if refused or attempt >= DOWN_AFTER_ATTEMPTS else "reconnecting"
-            )
+            state: StreamState = "down" if refused or attempt >= DOWN_AFTER_ATTEMPTS else "reconnecting"
             log = logger.info if attempt == 1 else logger.debug
             log("%s: %s; retry in %.2f s", self.label, error.message, delay)
             self._report(state, attempt=attempt, retry_in_s=delay, error=error)
@@ -329,9 +325,7 @@ class StreamConnection:
                     frame = await ws.recv(decode=False)
             except TimeoutError:
                 if stalled:
-                    return StreamStalled(
-                        f"{self.label}: nothing received for {self.stall_after_s:g} s"
-                    )
+                    return StreamStalled(f"{self.label}: nothing received for {self.stall_after_s:g} s")
                 logger.info("%s: replacing the connection before its lifetime ends", self.label)
                 return None
             except ConnectionClosed as exc:
@@ -362,9 +356,7 @@ class StreamConnection:
         retry_in_s: float | None = None,
         error: JexError | None = None,
     ) -> None:
-        self.status = StreamStatus(
-            state, self._now(), self.connection_id, attempt, retry_in_s, error
-        )
+        self.status = StreamStatus(state, self._now(), self.connection_id, attempt, retry_in_s, error)
         try:
             self._on_status(self.status)
         except Exception:

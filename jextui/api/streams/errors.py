@@ -73,10 +73,7 @@ class StreamStalled(StreamError):
 class StreamDecodeError(StreamError):
     """A frame did not have the documented shape."""
 
-    default_hint = (
-        "A stream message did not match the documented shape; the client or the "
-        "server may be out of date."
-    )
+    default_hint = "A stream message did not match the documented shape; the client or the server may be out of date."
 
     def __init__(self, *, stream: str, detail: str) -> None:
         self.stream = stream

@@ -42,7 +42,12 @@ __all__ = [
 #: "cancelled after a partial fill").  Kept as ``str`` on the Struct so an
 #: unlisted status never makes an event undecodable.
 EXEC_STATUSES: tuple[str, ...] = (
-    "NEW", "PARTIALLY_FILLED", "FILLED", "CANCELED", "FAIL", "CANCLEFILLED",
+    "NEW",
+    "PARTIALLY_FILLED",
+    "FILLED",
+    "CANCELED",
+    "FAIL",
+    "CANCLEFILLED",
 )
 
 

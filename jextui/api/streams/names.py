@@ -128,9 +128,7 @@ def combined_url(base: str, streams: Sequence[str]) -> str:
     if not streams:
         raise ValueError("a combined connection needs at least one stream")
     if len(streams) > MAX_STREAMS_PER_CONNECTION:
-        raise ValueError(
-            f"at most {MAX_STREAMS_PER_CONNECTION} streams per connection, not {len(streams)}"
-        )
+        raise ValueError(f"at most {MAX_STREAMS_PER_CONNECTION} streams per connection, not {len(streams)}")
     joined = "/".join(quote(s, safe="@!_") for s in streams)
     return f"{base.rstrip('/')}/stream?streams={joined}"
 

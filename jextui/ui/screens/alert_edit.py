@@ -97,8 +97,12 @@ class AlertEditScreen(ModalScreen[bool]):
             yield Static(f"Last price {last}", id="alert-last", markup=False)
             with Horizontal(classes="alert-row"):
                 yield Static("Condition", classes="alert-label")
-                yield Select([(words, value) for value, words in CONDITION_WORDS.items()], value=self._condition,
-                             allow_blank=False, id="alert-condition")  # fmt: skip
+                yield Select(
+                    [(words, value) for value, words in CONDITION_WORDS.items()],
+                    value=self._condition,
+                    allow_blank=False,
+                    id="alert-condition",
+                )
             with Horizontal(classes="alert-row"):
                 yield Static("Level", classes="alert-label")
                 yield InOrderInput(self._level, placeholder="a number, e.g. 70000 or 0.5", id="alert-level")

@@ -111,8 +111,15 @@ class AlertsScreen(ModalScreen[None]):
         self.rows = self.watch_.rows()
         table.clear()
         for row in self.rows:
-            table.add_row(row.symbol, row.condition, row.level or "—", row.state,
-                          fired_text(row.last_fired_ms, self._time_zone), row.source, key=row.id)  # fmt: skip
+            table.add_row(
+                row.symbol,
+                row.condition,
+                row.level or "—",
+                row.state,
+                fired_text(row.last_fired_ms, self._time_zone),
+                row.source,
+                key=row.id,
+            )
         ids = [row.id for row in self.rows]
         if selected is not None and selected.id in ids:
             table.move_cursor(row=ids.index(selected.id))
@@ -173,8 +180,7 @@ class AlertsScreen(ModalScreen[None]):
         if row is None:
             return
         if not row.editable:
-            self.set_status(f"{row.id if row.alert else 'Fill alerts'}: {row.why_not}; nothing deleted.",
-                            error=True)  # fmt: skip
+            self.set_status(f"{row.id if row.alert else 'Fill alerts'}: {row.why_not}; nothing deleted.", error=True)
             return
         problem = self.watch_.delete(row.id)
         self.redraw()

@@ -262,15 +262,18 @@ class QuitScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]{self._reason}[/b]\n\nQuit anyway? {self._consequence}\n\n"
-                         f"{self._keys_words()}", markup=True)  # fmt: skip
+            yield Static(
+                f"[b]{self._reason}[/b]\n\nQuit anyway? {self._consequence}\n\n{self._keys_words()}", markup=True
+            )
 
     def _keys_words(self) -> str:
         remapped = getattr(getattr(self.app, "user_keys", None), "remapped", None) or {}
         if not {"quit_dialog.yes", "quit_dialog.no"} & set(remapped):
             return "[b]y[/b] quit    [b]n[/b] / [b]esc[/b] stay"
-        yes, no = (" / ".join(f"[b]{key}[/b]" for key in keys_label(f"quit_dialog.{answer}", remapped).split())
-                   for answer in ("yes", "no"))  # fmt: skip
+        yes, no = (
+            " / ".join(f"[b]{key}[/b]" for key in keys_label(f"quit_dialog.{answer}", remapped).split())
+            for answer in ("yes", "no")
+        )
         return f"{yes} quit    {no} stay"
 
     def action_answer(self, quit_app: bool) -> None:

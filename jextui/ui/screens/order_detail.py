@@ -127,8 +127,12 @@ class OrderDetailScreen(ModalScreen[None]):
         if not self.is_mounted:
             return
         try:
-            rows = detail_lines(self.order, private=self.host.private,
-                                decimals=self.host.precision(self.order.symbol), tz=self.host.time_zone)
+            rows = detail_lines(
+                self.order,
+                private=self.host.private,
+                decimals=self.host.precision(self.order.symbol),
+                tz=self.host.time_zone,
+            )
         except Exception:  # an odd value from the exchange must not take the screen down
             rows = [("Order id", str(self.order.order_id)), ("Detail", "the exchange's answer cannot be shown")]
         width = max(len(label) for label, _ in rows) + 2
@@ -155,12 +159,15 @@ class OrderDetailScreen(ModalScreen[None]):
         try:
             self.order = await client.get_order(self.order.symbol, int(self.order.order_id))
         except Exception as error:  # said in words, the row stays
-            self.set_status(f"Could not read it from the exchange: {describe_error(error)} "
-                            "Showing it as last seen; r tries again.", error=True)
+            self.set_status(
+                f"Could not read it from the exchange: {describe_error(error)} Showing it as last seen; r tries again.",
+                error=True,
+            )
             return
         self.fresh = True
-        self.set_status("Read from the exchange just now." + (
-            " c cancels it." if self.order.status in OPEN_STATUSES else ""))
+        self.set_status(
+            "Read from the exchange just now." + (" c cancels it." if self.order.status in OPEN_STATUSES else "")
+        )
         self.redraw()
 
     def action_cancel_order(self) -> None:

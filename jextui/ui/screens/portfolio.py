@@ -43,10 +43,13 @@ class PortfolioScreen(ModalScreen[None]):
     """See the module docstring."""
 
     # the account screens' frame and status line, plus the summary and the notes
-    DEFAULT_CSS = ACCOUNT_SCREEN_CSS.replace("AccountScreen", "PortfolioScreen").replace("#account", "#portfolio") + """
+    DEFAULT_CSS = (
+        ACCOUNT_SCREEN_CSS.replace("AccountScreen", "PortfolioScreen").replace("#account", "#portfolio")
+        + """
     PortfolioScreen #portfolio-summary { text-style: bold; height: auto; }
     PortfolioScreen #portfolio-notes { color: $foreground-muted; height: auto; max-height: 6; }
     """
+    )
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close"),

@@ -176,8 +176,15 @@ class TicketScreen(ModalScreen[None]):
     # them reach the new field; every other key goes through the focused field in typing order.
     BINDINGS: ClassVar[list[BindingType]] = list(bindings_for("ticket"))  # the keymap's ticket scope
 
-    def __init__(self, host: TicketHost, side: str, info: SymbolInfo, level_price: Decimal | None = None,
-                 *, amend: Order | None = None) -> None:
+    def __init__(
+        self,
+        host: TicketHost,
+        side: str,
+        info: SymbolInfo,
+        level_price: Decimal | None = None,
+        *,
+        amend: Order | None = None,
+    ) -> None:
         super().__init__(classes="-sell" if side == "SELL" else "-buy")
         self.host = host
         self.amend = amend  # the order this ticket replaces (Enter: cancel it, then place this)
@@ -220,8 +227,12 @@ class TicketScreen(ModalScreen[None]):
             with Horizontal(classes="ticket-row"):
                 yield Static(f"Price ({rules.quote_asset})", classes="ticket-label", markup=False)
                 yield InOrderInput(self.ticket.price_text, id="price", select_on_focus=False)
-                yield Static(f"↑/↓ one tick ({format_plain(rules.price_grid)})", id="price-hint",
-                             classes="ticket-hint", markup=False)
+                yield Static(
+                    f"↑/↓ one tick ({format_plain(rules.price_grid)})",
+                    id="price-hint",
+                    classes="ticket-hint",
+                    markup=False,
+                )
             yield Static("", id="price-msg", classes="ticket-msg", markup=False)
             with Horizontal(classes="ticket-row"):
                 yield Static(f"Quantity ({rules.base_asset})", classes="ticket-label", markup=False)
@@ -291,8 +302,13 @@ class TicketScreen(ModalScreen[None]):
     def _context_now(self) -> tuple[object, ...]:
         ticket = self.ticket
         balances = ticket.free_balances
-        return (ticket.last_price, ticket.best_bid, ticket.best_ask, ticket.fee,
-                None if balances is None else tuple(sorted(balances.items())))
+        return (
+            ticket.last_price,
+            ticket.best_bid,
+            ticket.best_ask,
+            ticket.fee,
+            None if balances is None else tuple(sorted(balances.items())),
+        )
 
     def set_private(self, private: bool) -> None:
         if self.is_mounted:
@@ -335,8 +351,9 @@ class TicketScreen(ModalScreen[None]):
     def _apply_size(self) -> None:
         """The quantity the size text gives (500usdt, 37% or a plain quantity) becomes the ticket's."""
         self.ticket.quantity_text = effective_ticket(self.ticket, self.size_text).quantity_text
-        self.size_result, _ = size_hint(self.size_text, dataclasses.replace(self.ticket, quantity_text=""),
-                                        private=self.host.private)
+        self.size_result, _ = size_hint(
+            self.size_text, dataclasses.replace(self.ticket, quantity_text=""), private=self.host.private
+        )
 
     def _set_input(self, name: str, value: str) -> None:
         field = self.query_one(f"#{name}", Input)
@@ -358,8 +375,9 @@ class TicketScreen(ModalScreen[None]):
 
     def _draw_preview(self) -> None:
         """Beside the quantity: what a size by amount gives; below: the marketable estimate."""
-        _, hint = size_hint(self.size_text, dataclasses.replace(self.ticket, quantity_text=""),
-                            private=self.host.private)
+        _, hint = size_hint(
+            self.size_text, dataclasses.replace(self.ticket, quantity_text=""), private=self.host.private
+        )
         self._show("quantity-hint", hint or "500usdt · 37% · Alt+1-4 25-100 %")
         text = ""
         if self.marketable:
@@ -368,8 +386,11 @@ class TicketScreen(ModalScreen[None]):
                 text = f"Marketable: {plan.reason}"
             else:
                 self._set_marketable_price(plan.limit_price)
-                text = ("Estimate from the book now: " + plan.describe(self.ticket.rules)
-                        if not self.host.private else "Estimate hidden (privacy).")
+                text = (
+                    "Estimate from the book now: " + plan.describe(self.ticket.rules)
+                    if not self.host.private
+                    else "Estimate hidden (privacy)."
+                )
         self._show("ticket-preview", text, hide_empty=True)
 
     def _price_at_the_cap(self) -> None:
@@ -418,8 +439,9 @@ class TicketScreen(ModalScreen[None]):
             if verdict.kind == "clear":
                 del errors[FIELD_PRICE]
             else:
-                errors[FIELD_PRICE] = verdict.text + (" Enter asks to confirm it." if verdict.needs_confirmation
-                                                      else "")
+                errors[FIELD_PRICE] = verdict.text + (
+                    " Enter asks to confirm it." if verdict.needs_confirmation else ""
+                )
         by_widget: dict[str, list[str]] = {}
         for field, text in errors.items():
             by_widget.setdefault(_FIELD_MESSAGE_IDS.get(field, "general-msg"), []).append(text)
@@ -632,10 +654,15 @@ class TicketScreen(ModalScreen[None]):
                 self.show_result("Not sent: change the price, or confirm it with y.", "warn")
                 self.query_one("#price", Input).focus()
 
-        lines = [verdict.text, *verdict.lines, "",
-                 f"Send {self.ticket.side} at {self._price_words()} {self.ticket.rules.quote_asset} anyway?"]
-        screen = ConfirmScreen(verdict.title, lines, yes_label="Yes, this price",
-                               no_label="Change it", yes_keys=("y",), danger=True)
+        lines = [
+            verdict.text,
+            *verdict.lines,
+            "",
+            f"Send {self.ticket.side} at {self._price_words()} {self.ticket.rules.quote_asset} anyway?",
+        ]
+        screen = ConfirmScreen(
+            verdict.title, lines, yes_label="Yes, this price", no_label="Change it", yes_keys=("y",), danger=True
+        )
         self.app.push_screen(screen, answered)
 
     def _price_words(self) -> str:
@@ -650,8 +677,9 @@ class TicketScreen(ModalScreen[None]):
             return
         if not dry_run and request == self.last_placed and not self._repeat_armed:
             self._repeat_armed = True
-            self.show_result("This exact order was just placed. Press Enter again to place it a second time, "
-                             "or change it.", "warn")
+            self.show_result(
+                "This exact order was just placed. Press Enter again to place it a second time, or change it.", "warn"
+            )
             return
         if dry_run or not self.host.confirm_orders:
             self._send(request, dry_run)
@@ -667,20 +695,28 @@ class TicketScreen(ModalScreen[None]):
             else:
                 self.show_result("Not sent.", "")
 
-        self.app.push_screen(ConfirmScreen(title, self.summary_lines(request),
-                                           yes_label="Send", no_label="Back"), answered)
+        self.app.push_screen(
+            ConfirmScreen(title, self.summary_lines(request), yes_label="Send", no_label="Back"), answered
+        )
 
     def summary_lines(self, request: OrderRequest) -> list[str]:
         rules = self.ticket.rules
         quantity = MASK if self.host.private else format_fixed(request.quantity, rules.quantity_decimals)
-        lines = [f"{request.side} {quantity} {rules.base_asset} at {format_fixed(request.price, rules.price_decimals)} "
-                 f"{rules.quote_asset}, {request.time_in_force}, limit order on {rules.symbol}."]
+        lines = [
+            f"{request.side} {quantity} {rules.base_asset} at {format_fixed(request.price, rules.price_decimals)} "
+            f"{rules.quote_asset}, {request.time_in_force}, limit order on {rules.symbol}."
+        ]
         estimate = self.ticket.estimate()
         if estimate is not None:
-            lines.append(f"Total {self._amount(estimate.notional, rules.quote_asset, rules.price_decimals)}"
-                         + ("" if estimate.fee_amount is None
-                            else f", fee ≈ {self._amount(estimate.fee_amount, estimate.fee_asset)}")
-                         + ".")
+            lines.append(
+                f"Total {self._amount(estimate.notional, rules.quote_asset, rules.price_decimals)}"
+                + (
+                    ""
+                    if estimate.fee_amount is None
+                    else f", fee ≈ {self._amount(estimate.fee_amount, estimate.fee_asset)}"
+                )
+                + "."
+            )
         return lines
 
     def _send(self, request: OrderRequest, dry_run: bool) -> None:
@@ -701,8 +737,11 @@ class TicketScreen(ModalScreen[None]):
             self.show_result(progress.text, "error")
         elif progress.stage == "sending":
             self.in_flight = True
-            self.show_result(progress.text or ("Sending the TEST order (nothing will be placed)…"
-                                               if progress.dry_run else "Sending…"), "warn")
+            self.show_result(
+                progress.text
+                or ("Sending the TEST order (nothing will be placed)…" if progress.dry_run else "Sending…"),
+                "warn",
+            )
         elif progress.stage == "replaced":
             self.in_flight = False
             self.show_result(progress.text, progress.level or "warn")
@@ -735,5 +774,7 @@ def _remapped_keys_line(remapped: Mapping[str, str], on_quantity: bool, amend: b
     sizes = key("Alt+1-4 (F1-F4)", "size_25", "size_50", "size_75", "size_100")
     arrows = f"{key('↑↓', 'up', 'down')} {'quantity step' if on_quantity else 'price tick'}"
     mode = "" if amend else f" · {key('Ctrl+O', 'marketable')} limit/marketable"
-    return (f"{key('Enter', 'send')} {'replace' if amend else 'send'} · {key('Ctrl+T', 'test_order')} test · "
-            f"{sizes} 25-100 % · {arrows}{mode} · {key('Tab', 'next_field')} field · {key('Esc', 'close')} close")
+    return (
+        f"{key('Enter', 'send')} {'replace' if amend else 'send'} · {key('Ctrl+T', 'test_order')} test · "
+        f"{sizes} 25-100 % · {arrows}{mode} · {key('Tab', 'next_field')} field · {key('Esc', 'close')} close"
+    )

@@ -29,8 +29,19 @@ from jextui.trading.submit import SubmitOutcome
 from jextui.trading.ticket import OrderTicket, SymbolRules, format_decimal
 from jextui.ui.format import MASK, format_fixed
 
-__all__ = ["BookView", "ModeHost", "size_hint", "effective_ticket", "marketable_plan", "guard_verdict",
-           "fill_words", "SIZE_KEYS", "SIZE_CHARACTERS", "size_key_in", "MARKETABLE_KEY"]
+__all__ = [
+    "BookView",
+    "ModeHost",
+    "size_hint",
+    "effective_ticket",
+    "marketable_plan",
+    "guard_verdict",
+    "fill_words",
+    "SIZE_KEYS",
+    "SIZE_CHARACTERS",
+    "size_key_in",
+    "MARKETABLE_KEY",
+]
 
 #: The 25/50/75/100 % keys that need no F-row (digits type into the fields, so Alt+digit).
 SIZE_KEYS = ("alt+1", "alt+2", "alt+3", "alt+4")
@@ -110,15 +121,23 @@ def marketable_plan(ticket: OrderTicket, host: ModeHost) -> MarketableEstimate |
         return MarketableRefusal("Enter a quantity: the estimate is walked from the book for it.")
     book = host.book_view(ticket.rules.symbol)
     levels = book.asks if ticket.side == "BUY" else book.bids
-    return plan_marketable(ticket.side, quantity, levels, ticket.rules, book_age_ms=book.age_ms,
-                           stale_after_ms=book.stale_after_ms, max_slippage_pct=host.max_slippage_pct)
+    return plan_marketable(
+        ticket.side,
+        quantity,
+        levels,
+        ticket.rules,
+        book_age_ms=book.age_ms,
+        stale_after_ms=book.stale_after_ms,
+        max_slippage_pct=host.max_slippage_pct,
+    )
 
 
 def guard_verdict(ticket: OrderTicket, host: ModeHost, fat_finger_pct: Decimal) -> GuardVerdict:
     """What the guard asks of ``ticket`` against the host's book."""
     book = host.book_view(ticket.rules.symbol)
-    return guard_order(ticket, asks=book.asks, bids=book.bids, fat_finger_pct=fat_finger_pct,
-                       passive=host.fat_finger_passive)
+    return guard_order(
+        ticket, asks=book.asks, bids=book.bids, fat_finger_pct=fat_finger_pct, passive=host.fat_finger_passive
+    )
 
 
 def fill_words(outcome: SubmitOutcome, rules: SymbolRules, *, private: bool) -> str:
@@ -135,7 +154,9 @@ def fill_words(outcome: SubmitOutcome, rules: SymbolRules, *, private: bool) -> 
     if filled <= 0:
         return f"Nothing filled; {format_fixed(expired, lots)} {base_asset} expired."
     average = result.cummulative_quote_qty / filled
-    text = (f"Filled {format_fixed(filled, lots)} {base_asset} at an average "
-            f"{format_fixed(average, rules.price_decimals)} {rules.quote_asset}")
+    text = (
+        f"Filled {format_fixed(filled, lots)} {base_asset} at an average "
+        f"{format_fixed(average, rules.price_decimals)} {rules.quote_asset}"
+    )
     text += f"; {format_fixed(expired, lots)} {base_asset} expired." if expired else "; nothing expired."
     return text

@@ -252,9 +252,16 @@ class BalancesView(Pane):
         from jextui.ui.widgets.portfolio_rows import portfolio_body
 
         notes = ["locked funds not in any order found yet"] if self.private and self._unexplained else self._unexplained
-        return portfolio_body(self._portfolio, self._portfolio_message, width=width, height=height,
-                              private=self.private, notes=notes,
-                              style_of=self.style_of, offset=self._offset)  # fmt: skip
+        return portfolio_body(
+            self._portfolio,
+            self._portfolio_message,
+            width=width,
+            height=height,
+            private=self.private,
+            notes=notes,
+            style_of=self.style_of,
+            offset=self._offset,
+        )
 
     def _tabs_line(self, width: int) -> Text:
         """The three account kinds, the current one highlighted: with their

@@ -18,9 +18,11 @@ __all__ = ["KeyRejectedBanner", "key_rejected_message"]
 def key_rejected_message(profile: str | None, reason: str) -> str:
     """The banner's sentence: the problem, the fix, and what still works."""
     where = f"profile '{profile}'" if profile else "this profile"
-    return (f"API key rejected by the exchange ({reason}). Fix: check the key and secret of {where} "
-            "(jextui config check), the key's IP whitelist and its permissions, then restart. "
-            "Market data still works; the account panes and trading do not.")
+    return (
+        f"API key rejected by the exchange ({reason}). Fix: check the key and secret of {where} "
+        "(jextui config check), the key's IP whitelist and its permissions, then restart. "
+        "Market data still works; the account panes and trading do not."
+    )
 
 
 class KeyRejectedBanner(Widget):

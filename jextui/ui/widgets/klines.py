@@ -128,8 +128,12 @@ class KlinesView(Pane):
             self._chart_width = width
             lines.append(Text("no klines for this interval", style=self.style_of("pane--placeholder")))
             return lines
-        decimals = self._price_decimals if self._price_decimals is not None else auto_decimals(
-            value for kline in self._klines[-width:] for value in (kline.high, kline.low, kline.close)
+        decimals = (
+            self._price_decimals
+            if self._price_decimals is not None
+            else auto_decimals(
+                value for kline in self._klines[-width:] for value in (kline.high, kline.low, kline.close)
+            )
         )
         label_width = max(len(format_price(k.high, decimals)) for k in self._klines[-width:]) + 1
         show_labels = width - label_width >= 12

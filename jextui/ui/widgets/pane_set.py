@@ -78,4 +78,3 @@ def build_panes(
         status=status,
         banner=RateLimitBanner(id="banner", time_zone=time_zone),
     )
-

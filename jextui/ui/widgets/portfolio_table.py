@@ -89,8 +89,10 @@ def summary_text(portfolio: Portfolio, private: bool) -> str:
     else:
         pct = "" if portfolio.change_24h_pct is None else f" ({signed(portfolio.change_24h_pct, private)} %)"
         change = f"24 h {signed(portfolio.change_24h, private)}{pct}"
-    return (f"Total {shown(portfolio.total_value, private)} {valuation} · {change} · "
-            f"realised {signed(portfolio.realised_total, private)}")  # fmt: skip
+    return (
+        f"Total {shown(portfolio.total_value, private)} {valuation} · {change} · "
+        f"realised {signed(portfolio.realised_total, private)}"
+    )
 
 
 def screen_columns(valuation: str) -> tuple[Column, ...]:
@@ -128,9 +130,7 @@ def screen_cells(
     )
 
 
-def compact_row(
-    line: AssetLine, private: bool, *, short: bool = False
-) -> tuple[str, str, str, str, str]:
+def compact_row(line: AssetLine, private: bool, *, short: bool = False) -> tuple[str, str, str, str, str]:
     """(asset, value, share, unrealised P&L, locked) for the balances pane's portfolio mode;
     ``short``: value and P&L in 3 significant digits (``4.70M``), for a narrow pane."""
     share = "—" if line.share_pct is None else f"{shown(line.share_pct, private)}%"

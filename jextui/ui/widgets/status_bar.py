@@ -74,7 +74,7 @@ def shorten_url(url: str, width: int) -> str:
         return "…"[:width]
     head = (width - 1) // 2 + (width - 1) % 2
     tail = width - 1 - head
-    return f"{short[:head]}…{short[len(short) - tail:]}" if tail else f"{short[:head]}…"
+    return f"{short[:head]}…{short[len(short) - tail :]}" if tail else f"{short[:head]}…"
 
 
 @dataclass

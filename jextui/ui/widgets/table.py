@@ -108,8 +108,9 @@ class TableView(Widget):
         self._offset = 0
         self._selected: int | None = None
 
-    def set_table(self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], offset: int,
-                  selected: int | None = None) -> None:
+    def set_table(
+        self, columns: Sequence[Column], rows: Sequence[Sequence[Cell]], offset: int, selected: int | None = None
+    ) -> None:
         """The rows from ``offset`` are shown; ``selected`` (a row index) is drawn reversed."""
         self._columns = list(columns)
         self._rows = [list(row) for row in rows]

@@ -102,8 +102,7 @@ class WatchlistView(ListPane):
 
     def symbol_marks(self, symbol: str) -> str:
         """The marks after a symbol: open orders (``◆2``) and a fired alert (``!``)."""
-        return " ".join(mark for mark in (self.order_mark(symbol), "!" if symbol in self._alert_marks else "")
-                        if mark)  # fmt: skip
+        return " ".join(mark for mark in (self.order_mark(symbol), "!" if symbol in self._alert_marks else "") if mark)
 
     def update_tickers(self, tickers: Mapping[str, Ticker24hr]) -> None:
         """24 h statistics; their last price counts as a price update."""

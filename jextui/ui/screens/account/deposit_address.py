@@ -163,8 +163,9 @@ class DepositAddressScreen(AccountScreen):
         except Exception as error:
             if asset == self.asset:
                 self.query_one("#deposit-text", Static).update(asset)
-                self.set_status(f"Could not load the {asset} address: {self.describe(error)} "
-                                f"{self.retry_words()}", "error")
+                self.set_status(
+                    f"Could not load the {asset} address: {self.describe(error)} {self.retry_words()}", "error"
+                )
             return
         self.addresses[asset] = answer
         if asset == self.asset:

@@ -50,8 +50,9 @@ class RecordDetailScreen(ModalScreen[None]):
         Binding("t", "copy('tx_id')", "Copy transaction id"),
     ]
 
-    def __init__(self, title: str, fields: Sequence[tuple[str, str]], *, address: str, tx_id: str,
-                 demo: bool = False) -> None:
+    def __init__(
+        self, title: str, fields: Sequence[tuple[str, str]], *, address: str, tx_id: str, demo: bool = False
+    ) -> None:
         super().__init__()
         self.demo = demo
         self.record_title = title

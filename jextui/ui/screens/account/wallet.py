@@ -129,12 +129,22 @@ class _WalletHistoryScreen(PagedAccountScreen[WalletRecord]):
         if record is None:
             return
         words = self.cells(record)[2].text
-        fields = [("Time", format_datetime(self.time_of(record), self.time_zone())),
-                  ("Amount", self.amount(record.amount, record.asset)), ("Status", words),
-                  ("Address", record.address or "—"), ("Transaction id", record.tx_id or "—")]
-        self.app.push_screen(RecordDetailScreen(f"{self.SCREEN_TITLE}: {record.asset}", fields,
-                                                address=record.address, tx_id=record.tx_id or "",
-                                                demo=bool(getattr(self.host, "demo", False))))
+        fields = [
+            ("Time", format_datetime(self.time_of(record), self.time_zone())),
+            ("Amount", self.amount(record.amount, record.asset)),
+            ("Status", words),
+            ("Address", record.address or "—"),
+            ("Transaction id", record.tx_id or "—"),
+        ]
+        self.app.push_screen(
+            RecordDetailScreen(
+                f"{self.SCREEN_TITLE}: {record.asset}",
+                fields,
+                address=record.address,
+                tx_id=record.tx_id or "",
+                demo=bool(getattr(self.host, "demo", False)),
+            )
+        )
 
     def action_copy(self, which: str) -> None:
         record = self.picked
