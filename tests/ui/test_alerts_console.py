@@ -16,7 +16,7 @@ import pytest
 from support.app_harness import make_test_app, wait_for_data, wait_until
 from support.sandbox_prices import trade_at
 from textual.command import CommandPalette
-from textual.widgets import Input, OptionList, Select
+from textual.widgets import Input, OptionList, Select, Static
 
 from jextui.alerts import AlertStore, parse_alerts
 from jextui.alerts.deliver import ENV_CONDITION, ENV_PRICE, ENV_SYMBOL, ENV_TIME
@@ -161,6 +161,9 @@ async def test_the_add_dialog_refuses_bad_input_then_keeps_the_alert(tmp_path: P
         dialog = app.screen
         assert isinstance(dialog, AlertEditScreen)
         assert dialog.condition == "above" and D(dialog.level) == last  # prefilled with the last price
+        shown = str(dialog.query_one("#alert-last", Static).content)
+        assert shown.startswith("Last price ") and D(shown.removeprefix("Last price ").replace(",", "")) == last
+        assert last < 1000 or "," in shown  # thousands grouped as in the panes
         condition = dialog.query_one("#alert-condition", Select)
         condition.value = "change_pct"
         await pilot.pause()
