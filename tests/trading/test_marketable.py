@@ -137,14 +137,15 @@ def test_property_never_past_the_cap_and_the_sums_add_up(side: Side, levels, qty
 
 def test_the_preview_says_one_level_in_the_singular() -> None:
     assert plan("BUY", "0.3").describe(RULES) == (
-        "BUY 0.3 BTC IOC at 100.5: fills about 0.3 BTC at an average 100 over 1 level, total 30 USDT, slippage 0.00 %."
+        "BUY 0.300 BTC IOC at 100.50: fills about 0.300 BTC at an average 100.00 over 1 level, total 30.00 USDT, "
+        "slippage 0.00 %."
     )
 
 
 def test_the_preview_cuts_the_average_and_rounds_the_slippage_up() -> None:
     # 70.04 / 0.7 = 100.0571...: shown as 100.05 (never better than it is), slippage 0.0571 % -> 0.06 %
     assert plan("BUY", "0.7").describe(RULES) == (
-        "BUY 0.7 BTC IOC at 100.5: fills about 0.7 BTC at an average 100.05 over 2 levels, total 70.04 USDT, "
+        "BUY 0.700 BTC IOC at 100.50: fills about 0.700 BTC at an average 100.05 over 2 levels, total 70.04 USDT, "
         "slippage 0.06 %."
     )
     # 60.02 / 0.6 = 100.0333...: slippage 0.0333 % is shown as 0.04 %, never as the smaller 0.03 %
