@@ -180,19 +180,25 @@ class AccountOrdersWatch:
 
     def on_order_update(self, order: Any) -> None:
         """One order's new state (a stream's execution report, a cancel's answer)."""
+        if self._take(order):
+            self.render()
+
+    def on_orders_pushed(self, event: OrdersPushed, _changed: Changed) -> None:
+        """The account stream's order events, on any symbol: each order's new state, one redraw."""
+        taken = [self._take(order) for order in event.orders]  # every one applied, then one redraw
+        if any(taken):
+            self.render()
+
+    def _take(self, order: Any) -> bool:
+        """Apply one order's state to the book; False when it cannot be read."""
         try:
             self.book.apply_update(order)
         except Exception:
             log.warning("an order update could not be read", exc_info=True)
-            return
+            return False
         if hasattr(order, "cummulative_quote_qty"):
             self._raw[int(order.order_id)] = order
-        self.render()
-
-    def on_orders_pushed(self, event: OrdersPushed, _changed: Changed) -> None:
-        """The account stream's order events, on any symbol: each order's new state."""
-        for order in event.orders:
-            self.on_order_update(order)
+        return True
 
     # ------------------------------------------------------------------ discovery
 

@@ -23,6 +23,7 @@ __all__ = [
     "decimals_of_step",
     "auto_decimals",
     "format_as_sent",
+    "format_own_digits",
     "symbol_precisions",
     "format_fixed",
     "format_price",
@@ -143,6 +144,13 @@ def format_amount(value: Decimal, *, max_decimals: int = 8, min_decimals: int = 
     assert isinstance(exponent, int)
     decimals = min(max_decimals, max(min_decimals, -exponent))
     return format_fixed(rounded, decimals)
+
+
+def format_own_digits(value: Decimal) -> str:
+    """``value`` with the decimals it carries, thousands grouped as in the panes:
+    ``64243.00`` → ``64,243.00`` (an amount or price already at its precision)."""
+    exponent = value.as_tuple().exponent
+    return format_fixed(value, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
 
 
 def format_as_sent(value: Decimal) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from support.app_harness import make_test_app, wait_for_data, wait_until
-from textual import events
+from support.trading_ui import burst
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
@@ -22,13 +22,6 @@ from jextui.ui.widgets.in_order_input import InOrderInput
 BURST = ["end", "backspace", "backspace", "1", "2", "left", "9", "home", "delete", "7"]
 # 3150 -> 31 -> 3112 -> cursor before the last 2 -> 31192 -> start -> 1192 -> 71192
 EXPECTED = "71192"
-
-
-def _post_burst(app: App[Any], keys: list[str]) -> None:
-    """Hand the keys to the App back to back, as a terminal delivers a fast burst."""
-    for key in keys:
-        character = key if len(key) == 1 else None
-        app.post_message(events.Key(key, character))
 
 
 class _OneField(App[None]):
@@ -49,7 +42,7 @@ async def test_a_burst_with_editing_keys_applies_in_typing_order() -> None:
     async with app.run_test() as pilot:
         app.field.focus()
         await pilot.pause()
-        _post_burst(app, BURST)
+        burst(app, *BURST)
         await wait_until(
             pilot, lambda: app.field.value == EXPECTED, timeout_s=5, what=f"{EXPECTED!r}, got {app.field.value!r}"
         )
@@ -68,7 +61,7 @@ async def test_keys_the_field_does_not_bind_still_reach_the_screen() -> None:
     async with app.run_test() as pilot:
         app.field.focus()
         await pilot.pause()
-        _post_burst(app, ["backspace", "5", "enter"])
+        burst(app, "backspace", "5", "enter")
         await wait_until(pilot, lambda: submitted, timeout_s=5, what="the submit")
         assert submitted == ["15"]
 
@@ -84,7 +77,7 @@ async def test_the_tickets_price_takes_a_fast_correction_in_order(tmp_path: Path
         price.focus()
         price.value = "3150"
         await pilot.pause()
-        _post_burst(app, BURST)
+        burst(app, *BURST)
         await wait_until(pilot, lambda: price.value == EXPECTED, timeout_s=5, what=f"{EXPECTED!r}, got {price.value!r}")
         await pilot.pause(0.05)
         assert price.value == EXPECTED

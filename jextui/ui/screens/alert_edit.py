@@ -28,7 +28,7 @@ from textual.widgets import Input, Select, Static
 
 from jextui.alerts import Alert
 from jextui.ui.alerts_watch import CONDITION_WORDS
-from jextui.ui.format import format_fixed
+from jextui.ui.format import format_own_digits
 from jextui.ui.widgets.in_order_input import InOrderInput
 
 __all__ = ["AlertEditScreen", "DEFAULT_PERCENT"]
@@ -94,7 +94,7 @@ class AlertEditScreen(ModalScreen[bool]):
         with Vertical(id="alert-dialog") as dialog:
             verb = f"Change alert {self.alert.id}" if self.alert is not None else "New alert"
             dialog.border_title = f"{verb} on {self.symbol}"
-            last = _shown_price(self.last_price) if self.last_price is not None else "not known yet"
+            last = format_own_digits(self.last_price) if self.last_price is not None else "not known yet"
             yield Static(f"Last price {last}", id="alert-last", markup=False)
             with Horizontal(classes="alert-row"):
                 yield Static("Condition", classes="alert-label")
@@ -185,9 +185,3 @@ def _sentence(text: str) -> str:
     text = text.strip()
     text = text[:1].upper() + text[1:]
     return text if text.endswith(".") else text + "."
-
-
-def _shown_price(price: Decimal) -> str:
-    """The last price with its own digits, thousands grouped as in the panes (64,243.00)."""
-    exponent = price.as_tuple().exponent
-    return format_fixed(price, -exponent if isinstance(exponent, int) and exponent < 0 else 0)

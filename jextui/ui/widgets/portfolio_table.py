@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from jextui.api.models import SymbolInfo
 from jextui.portfolio.build import AssetLine, Portfolio
-from jextui.ui.format import MASK, format_amount, format_compact, format_fixed
+from jextui.ui.format import MASK, format_amount, format_compact, format_fixed, format_own_digits
 from jextui.ui.widgets.table import Cell, Column, Role
 
 __all__ = [
@@ -41,16 +41,11 @@ def asset_decimals(symbols: Iterable[SymbolInfo]) -> dict[str, int]:
     return decimals
 
 
-def _places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
 def shown(value: Decimal | None, private: bool) -> str:
     """An amount at the precision it carries; ``—`` when unknown."""
     if private:
         return MASK
-    return "—" if value is None else format_fixed(value, _places(value))
+    return "—" if value is None else format_own_digits(value)
 
 
 def signed(value: Decimal | None, private: bool) -> str:
@@ -59,7 +54,7 @@ def signed(value: Decimal | None, private: bool) -> str:
         return MASK
     if value is None:
         return "—"
-    text = format_fixed(value, _places(value))
+    text = format_own_digits(value)
     return text if value < 0 or text.startswith("-") else f"+{text}"
 
 
