@@ -34,6 +34,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.sandbox import DOC_API_KEY, DOC_API_SECRET
+from support.spec_json import DOCUMENTED_CODES
 
 from jextui.api.models import ExchangeInfo, Side, SymbolInfo, dec_hook
 from jextui.config import ConfigError, Overrides, load_settings
@@ -254,37 +255,6 @@ def test_any_environment_and_flags_give_settings_or_one_clear_line(
 # --- the sandbox against any request ---------------------------------------------------------------
 
 _PATHS = sorted({endpoint.path for endpoint in ENDPOINTS})
-_DOCUMENTED_CODES = {
-    -1000,
-    -1002,
-    -1003,
-    -1014,
-    -1015,
-    -1020,
-    -1021,
-    -1022,
-    -1100,
-    -1101,
-    -1102,
-    -1105,
-    -1111,
-    -1115,
-    -1116,
-    -1117,
-    -1120,
-    -1121,
-    -1125,
-    -1127,
-    -1129,
-    -2010,
-    -2011,
-    -2013,
-    -2014,
-    -2015,
-    -2019,
-    -8006,
-    -9000,
-}
 
 
 @pytest.fixture(scope="module")
@@ -387,4 +357,4 @@ def test_no_request_gets_a_500(
         return
     assert response.headers["content-type"].startswith("application/json")
     answer = response.json()
-    assert set(answer) == {"code", "msg"} and answer["code"] in _DOCUMENTED_CODES, answer
+    assert set(answer) == {"code", "msg"} and answer["code"] in DOCUMENTED_CODES, answer

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support.sandbox import DOC_API_KEY, DOC_API_SECRET
+from support.spec_json import DOCUMENTED_CODES
 
 from jextui.api.signing import sign
 from jextui.sandbox.app import ENDPOINTS
@@ -38,37 +39,6 @@ PARAM_NAMES = [
 ]
 SYMBOLS = ["BTCUSDT", "LTCBTC", "JEXBTC", "btcusdt", "NOPE", ""]
 ENUMS = ["BUY", "SELL", "LIMIT", "MARKET", "GTC", "IOC", "FOK", "ACK", "RESULT", "1m", "1w", "BTC", "USDT"]
-DOCUMENTED_CODES = {
-    -1000,
-    -1002,
-    -1003,
-    -1014,
-    -1015,
-    -1020,
-    -1021,
-    -1022,
-    -1100,
-    -1101,
-    -1102,
-    -1105,
-    -1111,
-    -1115,
-    -1116,
-    -1117,
-    -1120,
-    -1121,
-    -1125,
-    -1127,
-    -1129,
-    -2010,
-    -2011,
-    -2013,
-    -2014,
-    -2015,
-    -2019,
-    -8006,
-    -9000,
-}
 
 values = st.one_of(
     st.sampled_from(SYMBOLS + ENUMS),

@@ -27,6 +27,41 @@ def spec_example(name: str) -> Any:
     return json.loads((EXAMPLES_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
+#: The documented error codes (docs/protocol.md#error-codes) the sandbox answers with: a refusal
+#: carrying any other code is a defect.
+DOCUMENTED_CODES = {
+    -1000,
+    -1002,
+    -1003,
+    -1014,
+    -1015,
+    -1020,
+    -1021,
+    -1022,
+    -1100,
+    -1101,
+    -1102,
+    -1105,
+    -1111,
+    -1115,
+    -1116,
+    -1117,
+    -1120,
+    -1121,
+    -1125,
+    -1127,
+    -1129,
+    -2010,
+    -2011,
+    -2013,
+    -2014,
+    -2015,
+    -2019,
+    -8006,
+    -9000,
+}
+
+
 # Each constant is the JSON text of one example (str; the handler encodes it).
 
 PING = """\
