@@ -25,6 +25,7 @@ from jextui import __version__
 
 if TYPE_CHECKING:
     from jextui.config import Overrides, Settings
+    from jextui.sandbox.child import SandboxChild
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -301,42 +302,70 @@ def overrides_from(args: argparse.Namespace) -> Overrides:
     )
 
 
-def _start_sandbox_child(settings: Settings, env: Mapping[str, str]) -> Settings:
-    """Demo mode: start the sandbox in its own process now, before the UI is
-    imported, so that it starts on another core (see :mod:`jextui.sandbox.child`);
-    the settings then carry its handle.  If it cannot be spawned, the console
-    runs the sandbox in-process as before."""
-    if not settings.demo:
-        return settings
-    import dataclasses
+def _demo_is_certain(args: argparse.Namespace, env: Mapping[str, str]) -> bool:
+    """Whether this run is demo mode whatever the config file says: ``--demo``, or
+    no profile, URL or key asked for and no config file to name one (a first
+    start).  Decided from the command line and one file test, before the
+    config is read, so that the demo sandbox can start at once."""
+    if args.demo:
+        return True
+    if args.profile or args.base_url or any(env.get(name) for name in ("JEX_API_KEY", "JEX_API_SECRET")):
+        return False
+    from jextui.locations import config_file
 
+    try:
+        return not config_file(env).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _spawn_sandbox_child(env: Mapping[str, str]) -> SandboxChild | None:
+    """Start the demo sandbox in its own process (returns at once; see
+    :mod:`jextui.sandbox.child`); None if it cannot be spawned (the console
+    then runs the sandbox in-process, as before)."""
     from jextui.sandbox.child import SandboxChild
 
     try:
-        child = SandboxChild.start(env)
+        return SandboxChild.start(env)
     except OSError as exc:
         log.warning("the demo sandbox could not start in its own process (%s); running it in-process", exc)
+        return None
+
+
+def _with_sandbox_child(settings: Settings, started: SandboxChild | None, env: Mapping[str, str]) -> Settings:
+    """Demo mode: the settings carry the child sandbox (``started`` early, else
+    started now, before the UI is imported, so that it starts on another core)."""
+    if not settings.demo:
+        if started is not None:  # not reached when demo was certain; never left running
+            started.close()
         return settings
-    return dataclasses.replace(settings, sandbox_child=child)
+    import dataclasses
+
+    child = started if started is not None else _spawn_sandbox_child(env)
+    return settings if child is None else dataclasses.replace(settings, sandbox_child=child)
 
 
 def run_console(argv: Sequence[str], env: Mapping[str, str]) -> int:
     args = build_parser().parse_args(list(argv))  # --help/--version exit here, before heavy imports
-    with _collection_paused():
-        from jextui.config import ConfigError, load_settings
+    # A demo sandbox starts first of all: its start (the longest part of the
+    # console's) then runs on another core while the config is read and the UI imported.
+    early = _spawn_sandbox_child(env) if _demo_is_certain(args, env) else None
+    try:
+        with _collection_paused():
+            from jextui.config import ConfigError, load_settings
 
-        try:
-            settings = load_settings(overrides_from(args), env)
-        except ConfigError as exc:
-            _stderr(str(exc))
-            return EXIT_USAGE
-        _start_logging(settings)
-        settings = _start_sandbox_child(settings, env)
-        try:
+            try:
+                settings = load_settings(overrides_from(args), env)
+            except ConfigError as exc:
+                _stderr(str(exc))
+                return EXIT_USAGE
+            _start_logging(settings)
+            settings = _with_sandbox_child(settings, early, env)
+            early = settings.sandbox_child
             return _run_app(settings)
-        finally:
-            if settings.sandbox_child is not None:  # the child dies with the console, whatever happened
-                settings.sandbox_child.close()
+    finally:
+        if early is not None:  # the child dies with the console, whatever happened
+            early.close()
 
 
 def _run_app(settings: Settings) -> int:

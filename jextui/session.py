@@ -275,6 +275,9 @@ class Session:
         keeps drawing and answering keys meanwhile."""
         child = self.settings.sandbox_child  # started in its own process by the command line
         if child is not None:  # same base_url, api_key and api_secret once ready
+            if child.answered():  # the usual case: ready long before the console asks
+                ready: SandboxServer = child.wait_ready()  # the same three names as a server
+                return ready
             return await asyncio.to_thread(child.wait_ready)
         return await asyncio.to_thread(self._new_sandbox)
 
@@ -427,6 +430,6 @@ def _loopback_transport(base_url: str) -> Any:
 
     if urlsplit(base_url).scheme != "http" or not is_loopback_url(base_url):
         return None
-    import httpx
+    from jextui.api.http_stack import httpx
 
     return httpx.AsyncHTTPTransport(verify=False)

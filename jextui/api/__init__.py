@@ -3,66 +3,145 @@
 Everything a caller needs is importable from here::
 
     from jextui.api import JexClient, RateLimited, OrderAck, Secret
+
+The names are imported from their modules on first use, so that a module
+that needs only one part (the sandbox needs the request signing, the console's
+first frame needs none of it) does not load the HTTP client with it.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from jextui.lazy import lazy_exports
 from jextui.secret import Secret
 
-from .client import JexClient
-from .clock import ServerClock
-from .errors import (
-    ApiError,
-    AuthError,
-    BadRequest,
-    ConnectionFailed,
-    ConnectTimedOut,
-    DecodeError,
-    InsecureTransport,
-    InsufficientBalance,
-    InvalidArgument,
-    InvalidSymbol,
-    IpBanned,
-    JexError,
-    MissingCredentials,
-    NotSent,
-    OrderRejected,
-    RateLimited,
-    RequestTimeout,
-    ServerError,
-    TimestampError,
-    TransportError,
-    UnknownOrder,
-)
-from .limits import ENDPOINTS, WEIGHTS, Endpoint, RateState, RequestEvent, Security, weight_of
-from .models import (
-    KLINE_INTERVALS,
-    Account,
-    AssetDetail,
-    AvgPrice,
-    Balance,
-    BookTicker,
-    CancelResult,
-    Deposit,
-    DepositAddress,
-    Depth,
-    DepthLevel,
-    ExchangeInfo,
-    HistoricalTrade,
-    Kline,
-    Order,
-    OrderAck,
-    OrderResult,
-    PriceTicker,
-    RateLimit,
-    SymbolFilter,
-    SymbolInfo,
-    Ticker24hr,
-    Trade,
-    TradeFee,
-    Withdrawal,
-    WithdrawHistory,
-)
+if TYPE_CHECKING:
+    from .client import (
+        JexClient,
+    )
+    from .clock import (
+        ServerClock,
+    )
+    from .errors import (
+        ApiError,
+        AuthError,
+        BadRequest,
+        ConnectionFailed,
+        ConnectTimedOut,
+        DecodeError,
+        InsecureTransport,
+        InsufficientBalance,
+        InvalidArgument,
+        InvalidSymbol,
+        IpBanned,
+        JexError,
+        MissingCredentials,
+        NotSent,
+        OrderRejected,
+        RateLimited,
+        RequestTimeout,
+        ServerError,
+        TimestampError,
+        TransportError,
+        UnknownOrder,
+    )
+    from .limits import (
+        ENDPOINTS,
+        WEIGHTS,
+        Endpoint,
+        RateState,
+        RequestEvent,
+        Security,
+        weight_of,
+    )
+    from .models import (
+        KLINE_INTERVALS,
+        Account,
+        AssetDetail,
+        AvgPrice,
+        Balance,
+        BookTicker,
+        CancelResult,
+        Deposit,
+        DepositAddress,
+        Depth,
+        DepthLevel,
+        ExchangeInfo,
+        HistoricalTrade,
+        Kline,
+        Order,
+        OrderAck,
+        OrderResult,
+        PriceTicker,
+        RateLimit,
+        SymbolFilter,
+        SymbolInfo,
+        Ticker24hr,
+        Trade,
+        TradeFee,
+        Withdrawal,
+        WithdrawHistory,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "JexClient": "client",
+    "ServerClock": "clock",
+    "ApiError": "errors",
+    "AuthError": "errors",
+    "BadRequest": "errors",
+    "ConnectionFailed": "errors",
+    "ConnectTimedOut": "errors",
+    "DecodeError": "errors",
+    "InsecureTransport": "errors",
+    "InsufficientBalance": "errors",
+    "InvalidArgument": "errors",
+    "InvalidSymbol": "errors",
+    "IpBanned": "errors",
+    "JexError": "errors",
+    "MissingCredentials": "errors",
+    "NotSent": "errors",
+    "OrderRejected": "errors",
+    "RateLimited": "errors",
+    "RequestTimeout": "errors",
+    "ServerError": "errors",
+    "TimestampError": "errors",
+    "TransportError": "errors",
+    "UnknownOrder": "errors",
+    "ENDPOINTS": "limits",
+    "WEIGHTS": "limits",
+    "Endpoint": "limits",
+    "RateState": "limits",
+    "RequestEvent": "limits",
+    "Security": "limits",
+    "weight_of": "limits",
+    "KLINE_INTERVALS": "models",
+    "Account": "models",
+    "AssetDetail": "models",
+    "AvgPrice": "models",
+    "Balance": "models",
+    "BookTicker": "models",
+    "CancelResult": "models",
+    "Deposit": "models",
+    "DepositAddress": "models",
+    "Depth": "models",
+    "DepthLevel": "models",
+    "ExchangeInfo": "models",
+    "HistoricalTrade": "models",
+    "Kline": "models",
+    "Order": "models",
+    "OrderAck": "models",
+    "OrderResult": "models",
+    "PriceTicker": "models",
+    "RateLimit": "models",
+    "SymbolFilter": "models",
+    "SymbolInfo": "models",
+    "Ticker24hr": "models",
+    "Trade": "models",
+    "TradeFee": "models",
+    "Withdrawal": "models",
+    "WithdrawHistory": "models",
+}
 
 __all__ = [
     "JexClient",
@@ -125,3 +204,5 @@ __all__ = [
     "WithdrawHistory",
     "Withdrawal",
 ]
+
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())

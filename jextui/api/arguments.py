@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import httpx
-
+from jextui.api.http_stack import httpx
 from jextui.secret import Secret
 
 from .errors import InsecureTransport, InvalidArgument

@@ -33,9 +33,9 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Literal, TypeVar, overload
 
-import httpx
 import msgspec
 
+from jextui.api.http_stack import httpx
 from jextui.secret import Secret
 
 from .. import __version__

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from ipaddress import ip_address
 from urllib.parse import urlencode
 
-import httpx
+from jextui.api.http_stack import httpx
 
 from .errors import (
     ConnectionFailed,

@@ -118,6 +118,15 @@ class SandboxChild:
             raise SandboxChildError("the child sandbox is not ready yet")
         return self._ready
 
+    def answered(self) -> bool:
+        """Whether :meth:`wait_ready` would return (or fail) without waiting: the
+        child has said something, or has ended.  Never blocks."""
+        fd = self._answer_fd
+        if self._ready is not None or self._failure is not None or fd is None:
+            return True
+        readable, _, _ = select.select([fd], [], [], 0)
+        return bool(readable)
+
     def wait_ready(self, timeout_s: float = START_TIMEOUT_S) -> SandboxChild:
         """Block until the child listens (or ``SandboxChildError``, saying why)."""
         if self._ready is not None:

@@ -45,12 +45,11 @@ from jextui.alerts import Alert, AlertCenter, AlertError, AlertStore, Delivery, 
 from jextui.alerts.center import NOTIFY_TITLE
 from jextui.alerts.deliver import CommandOutcome, osc_notification
 from jextui.feed.events import BookTickersUpdate, ExchangeInfoUpdate, PricesUpdate, TickersUpdate, TradesUpdate
-from jextui.trading.fills import FillEvent, FillEventKind
-from jextui.ui.notifications import fill_text
 
 if TYPE_CHECKING:
     from jextui.config import Settings
     from jextui.feed.events import FeedEvent
+    from jextui.trading.fills import FillEvent
     from jextui.ui.routing import Handler
 
 __all__ = [
@@ -244,6 +243,11 @@ class AlertsWatch:
 
     def on_fills(self, events: Iterable[FillEvent]) -> None:
         """Fill events as the trading side announces them (each fill once)."""
+        # Imported here: fills come only once trading runs, which loads these anyway,
+        # and the alerts start before the first order book, which should not wait for them.
+        from jextui.trading.fills import FillEventKind
+        from jextui.ui.notifications import fill_text
+
         for event in events:
             if event.kind not in (FillEventKind.FILLED, FillEventKind.PARTIAL_FILL):
                 continue

@@ -358,10 +358,11 @@ class JexApp(App[int]):
             parts = self.parts
             self._watch_listings(parts)
             self.alerts.start_notices()
-            await self.main.install_panes(parts.panes, ("book",))
-            self.update_visibility()  # sizes the book's depth to its pane
+            self._visibility_now().size_book_depth(self.main, parts.session)  # as deep as its frame is tall
             error = await startup.connect(parts, demo=self.settings.demo, book_first=self.active_symbol is not None)
             connected = error is None
+            with self.batch_update():  # the book in its place, painted with its data, not empty first
+                await self.main.install_panes(parts.panes, ("book",))
             if error is not None:
                 self._session_failed(error)
             elif parts.session.worker is not None and self.active_symbol is not None:
@@ -452,19 +453,23 @@ class JexApp(App[int]):
         """Tell the feed which panes are on screen (jextui.ui.visibility); ``resend``: even if unchanged."""
         if self._parts is None or not self.main.pane_installed("book"):
             return
-        if self._visibility is None:
-            from jextui.ui.visibility import FeedVisibility
-
-            self._visibility = FeedVisibility()
+        visibility = self._visibility_now()
         if not self.main.panes_installed:  # the book alone so far: fetch what it shows
-            self._visibility.size_book_depth(self.main, self.session)
+            visibility.size_book_depth(self.main, self.session)
             return
         ticket_open = self._trading is not None and self._trading.has_open_ticket
         ticket_open |= self._portfolio_watch is not None and self._portfolio_watch.in_use  # it reads the balances
         also = self._alerts.feeds_needed() if self._alerts is not None else frozenset()
-        if self._visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend, also=also):
+        if visibility.update(self.main, self.session, ticket_open=ticket_open, resend=resend, also=also):
             # Which feeds are hidden or unavailable changed at our word: read it now, not at the next push.
             self.bridge.health = self.session.feed_health()
+
+    def _visibility_now(self) -> FeedVisibility:
+        if self._visibility is None:
+            from jextui.ui.visibility import FeedVisibility
+
+            self._visibility = FeedVisibility()
+        return self._visibility
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self.update_visibility)

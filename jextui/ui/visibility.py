@@ -66,7 +66,7 @@ class FeedVisibility:
 
     def size_book_depth(self, main: MainScreen, session: Session) -> None:
         """Fetch as many levels as the book pane shows (a deeper request costs no more weight)."""
-        height = main.panes.book.size.height
+        height = main.pane_height("book")
         if not height:
             return
         rows_per_side = book_rows_per_side(height)

@@ -108,6 +108,13 @@ class MainScreen(Screen[None]):
     def pane_installed(self, name: PaneName) -> bool:
         return self._panes is not None and name not in self._placeholders
 
+    def pane_height(self, name: PaneName) -> int:
+        """The rows the pane has on screen: its own, or its empty frame's until it is in
+        place (the frame holds the pane's place in the layout); 0 before any layout."""
+        frame = self._placeholders.get(name)
+        widget = frame if frame is not None else self.panes.by_name(name)
+        return widget.size.height
+
     def compose(self) -> ComposeResult:
         self.arrangement = apply_arrangement(self, *self.app.size)  # before the first frame: one layout
         self.tabs.show_current(self.stacked_current)

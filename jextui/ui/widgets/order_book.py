@@ -119,7 +119,7 @@ class OrderBookView(Pane):
         if (price_decimals, qty_decimals) != (self._price_decimals, self._qty_decimals):
             self._price_decimals = price_decimals
             self._qty_decimals = qty_decimals
-            self.refresh_lines()
+            self.refresh_all_lines()
 
     def clear(self) -> None:
         """Forget the book (e.g. when the active symbol changes)."""

@@ -318,6 +318,12 @@ class Pane(Widget, can_focus=True):
         """``amount`` or ``•••`` in privacy mode."""
         return MASK if self.private else amount
 
+    def refresh_all_lines(self) -> None:
+        """Every line changes (a new precision, say): rebuild them once, when next painted,
+        not now (events that land before that paint then cost one build, not one each)."""
+        self._strips = None
+        self.refresh()
+
     def refresh_lines(self, *, header_only: bool = False) -> None:
         """Rebuild the lines and repaint those that changed."""
         if self._strips is None or self._built_size != self.size or not self.is_mounted:
