@@ -281,3 +281,90 @@ def test_entry_point_runs_as_a_module(home: Path) -> None:
         [sys.executable, "-m", "jextui", "config", "path"], capture_output=True, text=True, env=dict(os.environ)
     )
     assert result.returncode == 0 and result.stdout.strip() == str(home / "config" / "config.toml")
+
+
+# --------------------------------------------------------------------------
+# the demo sandbox's process: started first when demo mode is certain
+
+
+class _ChildRecord:
+    """A stand-in for the sandbox child: records its start and its close."""
+
+    def __init__(self, events: list[str]) -> None:
+        self.events = events
+        events.append("child started")
+
+    def close(self) -> None:
+        self.events.append("child closed")
+
+
+def _record_child_and_config(monkeypatch: pytest.MonkeyPatch, events: list[str]) -> None:
+    import jextui.config
+    from jextui.sandbox.child import SandboxChild
+
+    monkeypatch.setattr(SandboxChild, "start", classmethod(lambda cls, env=None: _ChildRecord(events)))
+    real_load = jextui.config.load_settings
+
+    def load(*args: Any, **kwargs: Any) -> Settings:
+        events.append("config read")
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(jextui.config, "load_settings", load)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [pytest.param(["--demo"], id="--demo"), pytest.param([], id="first start: no config, no key")],
+)
+def test_a_certain_demo_starts_its_sandbox_before_the_config_is_read(
+    home: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    events: list[str] = []
+    _record_child_and_config(monkeypatch, events)
+    seen: list[Settings] = []
+    fake_app(monkeypatch, recorder(seen))
+    assert main(argv) == 0
+    assert events == ["child started", "config read", "child closed"]
+    assert isinstance(seen[0].sandbox_child, _ChildRecord)
+
+
+def test_with_a_config_file_the_sandbox_starts_once_it_says_demo(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_config(home, 'watchlist = ["BTCUSDT"]\n')  # no profile: demo, but only the config can say so
+    events: list[str] = []
+    _record_child_and_config(monkeypatch, events)
+    fake_app(monkeypatch, lambda settings: 0)
+    assert main([]) == 0
+    assert events == ["config read", "child started", "child closed"]
+
+
+def test_no_sandbox_starts_for_a_real_exchange(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    _record_child_and_config(monkeypatch, events)
+    monkeypatch.setenv("JEX_API_KEY", KEY)
+    monkeypatch.setenv("JEX_API_SECRET", SECRET)
+    fake_app(monkeypatch, lambda settings: 0)
+    assert main(["--base-url", "https://jex.example.com"]) == 0
+    assert events == ["config read"]
+
+
+def test_a_sandbox_started_early_is_closed_when_the_config_is_refused(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events: list[str] = []
+    _record_child_and_config(monkeypatch, events)
+    fake_app(monkeypatch, lambda settings: pytest.fail("the console must not start"))
+    assert main(["--demo", "--profile", "live"]) == 2
+    assert "--demo runs on the built-in sandbox" in capsys.readouterr().err
+    assert events == ["child started", "config read", "child closed"]
+
+
+def test_a_sandbox_started_early_is_closed_when_the_console_fails(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[str] = []
+    _record_child_and_config(monkeypatch, events)
+
+    def crash(settings: Settings) -> int:
+        raise RuntimeError("boom")
+
+    fake_app(monkeypatch, crash)
+    assert main(["--demo"]) == 1
+    assert events == ["child started", "config read", "child closed"]

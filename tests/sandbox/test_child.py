@@ -166,3 +166,29 @@ def test_the_childs_answer_is_read_strictly() -> None:
     for garbage in (b"", b"ready http://x K\n", b"hello\n", b"ready a  b c\n", b"\xff\xfe\n"):
         with pytest.raises(SandboxChildError, match=r"not understood|without saying"):
             _parse_answer(garbage)
+
+
+def test_answered_says_without_waiting_whether_the_child_has_spoken() -> None:
+    child = SandboxChild.start()
+    try:
+        # A new interpreter takes far longer than this to import the sandbox: nothing to read yet.
+        started = time.monotonic()
+        assert not child.answered()
+        assert time.monotonic() - started < 0.5  # it looked; it did not wait
+        _wait_for(child.answered, "the child's answer")
+        assert child.wait_ready(0.5).base_url.startswith("http://127.0.0.1:")  # read at once, no waiting
+        assert child.answered()
+    finally:
+        child.close()
+    assert child.answered()  # closed: wait_ready would fail at once, so there is nothing to wait for
+
+
+def test_answered_is_true_for_a_child_that_died_before_speaking() -> None:
+    child = SandboxChild.start()
+    try:
+        child.process.kill()
+        _wait_for(child.answered, "the end of the child's answer pipe")
+        with pytest.raises(RuntimeError, match="ended before listening"):
+            child.wait_ready(0.5)
+    finally:
+        child.close()

@@ -327,3 +327,66 @@ async def test_with_an_empty_watchlist_the_panes_do_not_wait_for_a_book(
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_for_start(pilot)
         assert app.active_symbol is None and app.main.panes_installed
+
+
+#: What the live order book must not wait for: the streams' connection code, trading's journal,
+#: httpx's command-line tool, and (with the sandbox in its own process) the HTTP server.
+_NOT_BEFORE_THE_BOOK = (
+    "websockets",
+    "jextui.api.streams.connection",
+    "jextui.trading.journal",
+    "jextui.trading.reconcile",
+    "sqlite3",
+    "click",
+    "pygments",
+    "uvicorn",
+    "starlette",
+)
+
+_UP_TO_THE_BOOK = """
+import dataclasses, os, sys
+from jextui.cli import build_parser, overrides_from
+from jextui.config import load_settings
+from jextui.sandbox.child import SandboxChild
+from jextui.ui import startup
+from jextui.ui.app import JexApp
+
+watched = tuple(sys.argv[1].split(","))
+child = SandboxChild.start()
+settings = load_settings(overrides_from(build_parser().parse_args(["--demo"])), os.environ)
+settings = dataclasses.replace(settings, sandbox_child=child)
+real_wait = startup.wait_for_book
+
+async def wait_then_look(parts, main, timeout_s=None):
+    shown = await real_wait(parts, main, 30.0)
+    print("book shown:", shown, sorted(m for m in sys.modules if m.startswith(watched)))
+    main.app.exit()
+    return shown
+
+startup.wait_for_book = wait_then_look
+try:
+    JexApp(settings).run(headless=True, size=(160, 48))
+finally:
+    child.close()
+"""
+
+
+def test_the_live_book_is_drawn_before_streams_trading_or_the_http_server_are_imported(tmp_path: Path) -> None:
+    """A real demo console in a fresh process, its sandbox in a child process, up to the first order book."""
+    env = {
+        "JEXTUI_CONFIG_DIR": str(tmp_path / "config"),
+        "JEXTUI_DATA_DIR": str(tmp_path / "data"),
+        "JEXTUI_LOG_DIR": str(tmp_path / "log"),
+        "TERM": "xterm-256color",
+        "PATH": "",
+        "PYTHONPATH": ":".join(sys.path),
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", _UP_TO_THE_BOOK, ",".join(_NOT_BEFORE_THE_BOOK)],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "book shown: True []" in run.stdout, run.stdout
