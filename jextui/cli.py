@@ -275,9 +275,9 @@ def _start_logging(settings: Settings) -> None:
 @contextlib.contextmanager
 def _collection_paused() -> Iterator[None]:
     """No cyclic garbage collection while the console starts (the app resumes it once
-    started; at the latest it resumes here): see :func:`jextui.ui.startup.pause_collection`."""
+    started; at the latest it resumes here): see :mod:`jextui.ui.gc_pause`."""
     try:
-        from jextui.ui.startup import pause_collection, resume_collection
+        from jextui.ui.gc_pause import pause_collection, resume_collection
     except ImportError:  # no console in this installation: nothing to speed up
         yield
         return

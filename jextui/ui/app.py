@@ -361,11 +361,11 @@ class JexApp(App[int]):
             self._visibility_now().size_book_depth(self.main, parts.session)  # as deep as its frame is tall
             error = await startup.connect(parts, demo=self.settings.demo, book_first=self.active_symbol is not None)
             connected = error is None
-            with self.batch_update():  # the book in its place, painted with its data, not empty first
-                await self.main.install_panes(parts.panes, ("book",))
+            book_coming = connected and parts.session.worker is not None and self.active_symbol is not None
+            await startup.install_book(parts, self.main, book_coming=book_coming)
             if error is not None:
                 self._session_failed(error)
-            elif parts.session.worker is not None and self.active_symbol is not None:
+            elif book_coming:
                 await startup.wait_for_book(parts, self.main)
             await self.main.install_panes(parts.panes)
             parts.panes.balances.on_portfolio_mode = self._balances_portfolio_mode

@@ -8,10 +8,11 @@ order a user waits for things, with the pieces here:
 1. the parts (:func:`build_parts`): the market store, every pane, the
    routing table, the status view, the rejected-key watch and the session —
    their modules are imported only now;
-2. the order book in place of its empty frame;
-3. the connection (:func:`connect`): the demo sandbox or the profile's
+2. the connection (:func:`connect`): the demo sandbox or the profile's
    exchange, the API client and the feed, which asks for the active
-   symbol's order book alone first;
+   symbol's order book alone first, as deep as the book's frame is tall;
+3. the order book in place of its empty frame (:func:`install_book`),
+   painted once its first snapshot is in, not empty first;
 4. once that book is on screen (:func:`wait_for_book`, or after
    :data:`BOOK_WAIT_S`), every other pane in place of its frame and its
    feed, then trading (:func:`open_journal`, the trading controller, its
@@ -25,10 +26,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from jextui.ui.gc_pause import pause_collection, resume_collection
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOOK_WAIT_S",
+    "BOOK_PAINT_HOLD_S",
     "FRAME_OUT_S",
     "pause_collection",
     "resume_collection",
@@ -55,6 +58,7 @@ __all__ = [
     "ConsoleParts",
     "build_parts",
     "connect",
+    "install_book",
     "wait_for_book",
     "open_journal",
     "sync_grid",
@@ -64,39 +68,14 @@ log = logging.getLogger("jextui.ui")
 
 #: How long the other panes' feeds and trading wait for the first order book.
 BOOK_WAIT_S = 3.0
+#: How long the screen waits for the first order book before it paints the book pane
+#: empty (a paint held longer would be felt: keys typed meanwhile would show late).
+BOOK_PAINT_HOLD_S = 0.25
 #: A pause after a frame that matters (the first, the first book): Textual
 #: writes frames from its own thread, which needs the interpreter for every
 #: chunk; the heavy imports that come next would otherwise hold it (up to the
 #: switch interval, 5 ms, per chunk) while the frame waits.
 FRAME_OUT_S = 0.005
-
-_collection = {"paused": False}
-
-
-def pause_collection() -> None:
-    """No cyclic garbage collection until :func:`resume_collection`.
-
-    Start-up imports and builds objects that live as long as the process;
-    collecting (several times, over all of them) only delays the first frame
-    and the first data.  The command line pauses collection before its
-    imports; the console resumes it once it has started.
-    """
-    if gc.isenabled():
-        gc.disable()
-        _collection["paused"] = True
-
-
-def resume_collection(*, freeze: bool = True) -> None:
-    """Collect again if :func:`pause_collection` stopped it (else nothing).
-
-    ``freeze``: what start-up built stays anyway, so it is kept out of later
-    collections (``gc.freeze``).
-    """
-    if _collection["paused"]:
-        _collection["paused"] = False
-        if freeze:
-            gc.freeze()
-        gc.enable()
 
 
 @dataclass(frozen=True)
@@ -225,11 +204,18 @@ async def connect(parts: ConsoleParts, *, demo: bool, book_first: bool) -> str |
     return None
 
 
-async def wait_for_book(parts: ConsoleParts, main: MainScreen, timeout_s: float | None = None) -> bool:
-    """Until the active symbol's book is on screen; False when the feed reports
-    trouble first (the rest then shows at once, banner included) or after
-    ``timeout_s`` (default :data:`BOOK_WAIT_S`)."""
-    timeout_s = BOOK_WAIT_S if timeout_s is None else timeout_s
+async def install_book(parts: ConsoleParts, main: MainScreen, *, book_coming: bool) -> None:
+    """The order book in place of its empty frame.  ``book_coming`` (the feed asks for
+    it): the screen is not painted again until the book holds its first snapshot, the
+    feed reports trouble, or :data:`BOOK_PAINT_HOLD_S` has passed, so that the book
+    appears once, with its numbers, not first empty (that paint only delays them)."""
+    with main.app.batch_update():
+        await main.install_panes(parts.panes, ("book",))
+        if book_coming:
+            await _book_or_trouble(parts, BOOK_PAINT_HOLD_S)
+
+
+async def _book_or_trouble(parts: ConsoleParts, timeout_s: float) -> None:
     bridge = parts.bridge
     waits = [asyncio.ensure_future(bridge.book_shown.wait()), asyncio.ensure_future(bridge.trouble.wait())]
     try:
@@ -237,6 +223,15 @@ async def wait_for_book(parts: ConsoleParts, main: MainScreen, timeout_s: float 
     finally:
         for wait in waits:
             wait.cancel()
+
+
+async def wait_for_book(parts: ConsoleParts, main: MainScreen, timeout_s: float | None = None) -> bool:
+    """Until the active symbol's book is on screen; False when the feed reports
+    trouble first (the rest then shows at once, banner included) or after
+    ``timeout_s`` (default :data:`BOOK_WAIT_S`)."""
+    timeout_s = BOOK_WAIT_S if timeout_s is None else timeout_s
+    bridge = parts.bridge
+    await _book_or_trouble(parts, timeout_s)
     if not bridge.book_shown.is_set():
         return False
     painted = asyncio.get_running_loop().create_future()

@@ -390,3 +390,60 @@ def test_the_live_book_is_drawn_before_streams_trading_or_the_http_server_are_im
     )
     assert run.returncode == 0, run.stderr
     assert "book shown: True []" in run.stdout, run.stdout
+
+
+async def test_the_book_pane_is_first_painted_with_its_numbers_not_empty(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between its empty frame and its first snapshot no frame shows the book pane without data:
+    the paint that would show it empty is held until the snapshot is in (a slow exchange only
+    holds it :data:`~jextui.ui.startup.BOOK_PAINT_HOLD_S`; here the hold is long, so the order
+    of things decides, not the machine's speed)."""
+    monkeypatch.setattr(startup, "BOOK_PAINT_HOLD_S", 60.0)
+    app = make_test_app(tmp_path)
+    painted: list[tuple[bool, bool]] = []  # per frame: (book pane in place, book holds data)
+    real_display = JexApp._display
+
+    def display(self: JexApp, screen: Any, renderable: Any) -> None:
+        if self.parts_built:
+            panes = self.parts.panes
+            painted.append((self.main.pane_installed("book"), panes.book.has_data))
+        real_display(self, screen, renderable)
+
+    monkeypatch.setattr(JexApp, "_display", display)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+    with_book = [has_data for installed, has_data in painted if installed]
+    assert with_book, "no frame was painted with the book pane in place"
+    assert all(with_book), f"the book pane was painted empty first: {painted[:8]}"
+
+
+async def test_a_book_that_is_slow_to_come_holds_the_paint_only_briefly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No answer for the book: the screen is painted again after the short hold, the book pane
+    empty, rather than kept still until the answer comes."""
+    monkeypatch.setattr(startup, "BOOK_PAINT_HOLD_S", 0.05)
+    gate = asyncio.Event()
+    original = JexClient._call
+
+    async def slow_depth(self: JexClient, name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "depth":
+            await gate.wait()
+        return await original(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(JexClient, "_call", slow_depth)
+    app = make_test_app(tmp_path)
+    painted_empty = asyncio.Event()
+    real_display = JexApp._display
+
+    def display(self: JexApp, screen: Any, renderable: Any) -> None:
+        if self.parts_built and self.main.pane_installed("book") and not self.parts.panes.book.has_data:
+            painted_empty.set()
+        real_display(self, screen, renderable)
+
+    monkeypatch.setattr(JexApp, "_display", display)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_until(pilot, painted_empty.is_set, what="a frame with the book pane in place, still empty")
+        gate.set()
+        await wait_for_data(pilot)
