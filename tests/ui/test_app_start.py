@@ -447,3 +447,35 @@ async def test_a_book_that_is_slow_to_come_holds_the_paint_only_briefly(
         await wait_until(pilot, painted_empty.is_set, what="a frame with the book pane in place, still empty")
         gate.set()
         await wait_for_data(pilot)
+
+
+async def test_the_footer_lists_its_keys_once_the_panes_are_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building the footer's keys waits for the panes, so that it does not delay the first book."""
+    from textual.widgets._footer import FooterKey
+
+    from jextui.ui.widgets.footer import KeyFooter
+
+    book_waited_for = asyncio.Event()
+    may_go_on = asyncio.Event()
+    wait_for_book = startup.wait_for_book
+
+    async def held(*args: Any) -> bool:
+        shown = await wait_for_book(*args)
+        book_waited_for.set()
+        await may_go_on.wait()
+        return shown
+
+    monkeypatch.setattr(startup, "wait_for_book", held)
+    app = make_test_app(tmp_path)
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_until(pilot, book_waited_for.is_set, what="the first book")
+        await pilot.pause()
+        footer = app.main.query_one(KeyFooter)
+        assert not footer.query(FooterKey)
+        may_go_on.set()
+        await wait_until(pilot, lambda: bool(footer.query(FooterKey)), what="the footer's keys")
+        assert app.main.panes_installed
+        listed = {key.action for key in footer.query(FooterKey)}
+        assert "app.request_quit" in listed or "request_quit" in listed, listed

@@ -151,6 +151,7 @@ class MainScreen(Screen[None]):
                 await views.add_content(panes.grid)
                 await self.mount(panes.banner, before=views)
                 self._complete = True
+                self.query_one(KeyFooter).show_keys()
         if self._complete:
             self.refresh_bindings()  # the keys that waited for the panes
 

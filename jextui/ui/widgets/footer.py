@@ -6,17 +6,47 @@ the watchers of the keys it throws away are never dropped, so a long session
 keeps every key it ever drew (about 20 widgets per focus change).  This
 footer prunes the watchers of keys that are no longer on screen after each
 rebuild.
+
+It also waits for the console's panes: until :meth:`KeyFooter.show_keys` it
+lists nothing (as in the first frame), so that building its keys (a dozen
+widgets) does not delay the first order book; most of those keys act on the
+panes anyway.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Footer
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
 
 __all__ = ["KeyFooter"]
 
 
 class KeyFooter(Footer):
-    """Textual's Footer that lets go of the keys it has replaced."""
+    """Textual's Footer that lets go of the keys it has replaced, and lists them once told to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._keys_shown = False
+        self._bindings_waiting: Screen[object] | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if not self._keys_shown:
+            self._bindings_waiting = screen  # listed by show_keys()
+            return
+        super().bindings_changed(screen)
+
+    def show_keys(self) -> None:
+        """List the keys from now on (idempotent)."""
+        if self._keys_shown:
+            return
+        self._keys_shown = True
+        screen, self._bindings_waiting = self._bindings_waiting, None
+        # In the footer's own turn, as the screen's signal would call it: the keys are built there.
+        self.call_next(self.bindings_changed, screen if screen is not None else self.screen)
 
     async def recompose(self) -> None:
         await super().recompose()
