@@ -17,12 +17,8 @@ from jextui.lazy import lazy_exports
 from jextui.secret import Secret
 
 if TYPE_CHECKING:
-    from .client import (
-        JexClient,
-    )
-    from .clock import (
-        ServerClock,
-    )
+    from .client import JexClient
+    from .clock import ServerClock
     from .errors import (
         ApiError,
         AuthError,

@@ -34,9 +34,7 @@ if TYPE_CHECKING:
         StreamRefused,
         StreamStalled,
     )
-    from jextui.api.streams.market import (
-        MarketStreams,
-    )
+    from jextui.api.streams.market import MarketStreams
     from jextui.api.streams.models import (
         AccountSpotInfo,
         CombinedFrame,
