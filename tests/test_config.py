@@ -722,3 +722,18 @@ def test_refresh_keys_are_feed_kinds_the_feed_accepts() -> None:
         parsed = scheduler.parse_periods({name: low})
         assert parsed[scheduler.FeedKind(name)] == low
         assert scheduler.parse_periods({name: high})[scheduler.FeedKind(name)] == high
+
+
+def test_a_config_without_alerts_does_not_load_the_alerts_code(tmp_path: Path) -> None:
+    """The first frame reads the config: with no [[alerts]] table, the alerts' modules wait for the console."""
+    import subprocess
+    import sys
+
+    (tmp_path / "config.toml").write_text('watchlist = ["BTCUSDT"]\n')
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom jextui.config import load_config\n"
+        f"config = load_config(Path({str(tmp_path / 'config.toml')!r}))\n"
+        "print(config.alerts, 'jextui.alerts' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert run.stdout.strip() == "() False"

@@ -324,6 +324,8 @@ def load_config(path: Path) -> Config:
 
 def _load_alerts(path: Path, tables: Any) -> tuple[tuple[Any, ...], tuple[str, ...]]:
     """The good alerts and one message per bad table: a bad alert costs only itself."""
+    if isinstance(tables, list) and not tables:  # none configured (the usual case): nothing to load
+        return (), ()
     from jextui.alerts.model import parse_alerts_leniently
 
     alerts, problems = parse_alerts_leniently(tables)

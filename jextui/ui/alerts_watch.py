@@ -47,8 +47,10 @@ from jextui.alerts.deliver import CommandOutcome, osc_notification
 from jextui.feed.events import BookTickersUpdate, ExchangeInfoUpdate, PricesUpdate, TickersUpdate, TradesUpdate
 
 if TYPE_CHECKING:
+    from jextui.api.models import ExchangeInfo
     from jextui.config import Settings
     from jextui.feed.events import FeedEvent
+    from jextui.market_store import MarketStore
     from jextui.trading.fills import FillEvent
     from jextui.ui.routing import Handler
 
@@ -210,8 +212,19 @@ class AlertsWatch:
             newest = event.trades[0]  # newest first
             self.check(PriceUpdate(event.symbol, int(newest.time), last=newest.price))
 
+    def catch_up(self, store: MarketStore) -> None:
+        """What the feed said before the alerts started (they start after the first order
+        book): the symbols the exchange lists, and the 24 h tickers' last prices."""
+        if store.exchange_info is not None:
+            self._known_symbols(store.exchange_info)
+        for ticker in list(store.tickers.values()):
+            self.check(PriceUpdate.from_ticker(ticker))
+
     def _on_exchange_info(self, event: ExchangeInfoUpdate, _changed: object) -> None:
-        listed = [info.symbol for info in event.info.spot_symbols]
+        self._known_symbols(event.info)
+
+    def _known_symbols(self, info: ExchangeInfo) -> None:
+        listed = [symbol.symbol for symbol in info.spot_symbols]
         if not listed:
             return
         messages = [m for m in self.center.set_known_symbols(listed) if m not in self._said_unknown]

@@ -219,6 +219,7 @@ class JexApp(App[int]):
             )
             for event_type, handler in self._alerts.feed_handlers().items():
                 self.parts.router.subscribe(event_type, handler)
+            self._alerts.catch_up(self.store)  # what came before them (the exchange info)
         return self._alerts
 
     @property
@@ -357,7 +358,6 @@ class JexApp(App[int]):
             await asyncio.sleep(startup.FRAME_OUT_S)  # the first frame to the terminal before the imports
             parts = self.parts
             self._watch_listings(parts)
-            self.alerts.start_notices()
             self._visibility_now().size_book_depth(self.main, parts.session)  # as deep as its frame is tall
             error = await startup.connect(parts, demo=self.settings.demo, book_first=self.active_symbol is not None)
             connected = error is None
@@ -368,6 +368,7 @@ class JexApp(App[int]):
             elif book_coming:
                 await startup.wait_for_book(parts, self.main)
             await self.main.install_panes(parts.panes)
+            self.alerts.start_notices()  # after the first book, which does not wait for the alerts' code
             parts.panes.balances.on_portfolio_mode = self._balances_portfolio_mode
             await parts.key_watch.mount_in(self.main, after=parts.panes.banner)
             parts.panes.watchlist.focus()

@@ -123,7 +123,7 @@ class MainScreen(Screen[None]):
             yield self.tabs
             yield from self._placeholders.values()  # PANE_ORDER: the wide grid places them in this order
         yield self.status
-        yield KeyFooter()
+        yield KeyFooter(keys_later=True)  # listed once the panes are in place
 
     async def install_panes(self, panes: PaneSet, names: Iterable[PaneName] = PANE_ORDER) -> None:
         """Put these of ``panes`` (from :func:`~jextui.ui.widgets.pane_set.build_panes`) in

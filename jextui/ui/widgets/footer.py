@@ -7,10 +7,10 @@ keeps every key it ever drew (about 20 widgets per focus change).  This
 footer prunes the watchers of keys that are no longer on screen after each
 rebuild.
 
-It also waits for the console's panes: until :meth:`KeyFooter.show_keys` it
-lists nothing (as in the first frame), so that building its keys (a dozen
-widgets) does not delay the first order book; most of those keys act on the
-panes anyway.
+On the main screen it also waits for the console's panes: until
+:meth:`KeyFooter.show_keys` it lists nothing (as in the first frame), so that
+building its keys (a dozen widgets) does not delay the first order book; most
+of those keys act on the panes anyway.
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ __all__ = ["KeyFooter"]
 class KeyFooter(Footer):
     """Textual's Footer that lets go of the keys it has replaced, and lists them once told to."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keys_later: bool = False) -> None:
+        """``keys_later``: list nothing until :meth:`show_keys` (the main screen, while its panes come)."""
         super().__init__()
-        self._keys_shown = False
+        self._keys_shown = not keys_later
         self._bindings_waiting: Screen[object] | None = None
 
     def bindings_changed(self, screen: Screen[object]) -> None:
