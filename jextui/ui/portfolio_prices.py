@@ -163,6 +163,7 @@ class PriceRefresh:
             self.prices = {t.symbol: t.price for t in tickers if t.symbol in wanted}
             self.last_success_ms = self._now_ms()
             self.reason = None
+            log.debug("portfolio prices read: %s (weight %d)", ", ".join(sorted(self.prices)), weight)
         self._on_prices()
 
 
