@@ -163,6 +163,17 @@ def test_binding_quit_to_its_twins_key_takes_q_away_and_keeps_ctrl_q_everywhere(
     assert user.textual_keymap() == {"quit": "ctrl+q", "quit_anywhere": "ctrl+c,ctrl+q"}
 
 
+def test_a_key_that_types_a_character_is_refused_for_an_action_over_text_fields() -> None:
+    user = resolve_user_keys({"quit_anywhere": "Q", "next_pane": "n", "ticket.next_field": ["tab", "space"]})
+    words = "\n".join(user.problems)
+    assert "keys.quit_anywhere: Q cannot be its key (it acts over every text field" in words
+    assert "quit_anywhere keeps its default" not in words and "keeps its default ctrl+c ctrl+q" in words
+    assert "keys.next_pane: n cannot be its key" in words and "keys.ticket.next_field: space cannot" in words
+    assert user.remapped == {}
+    sound = resolve_user_keys({"quit_anywhere": "ctrl+x,f10", "next_pane": "f6"})
+    assert sound.problems == () and sound.remapped == {"quit_anywhere": "ctrl+x,f10", "next_pane": "f6"}
+
+
 def test_the_config_file_keeps_the_table_and_a_bad_one_is_not_fatal(home: Path) -> None:
     path = write_config(home, '[keys]\nbuy = "B"\nnope = "x"\n[keys.watchlist]\ndown = "J"\n')
     assert load_config(path).keys == {"buy": "B", "nope": "x", "watchlist": {"down": "J"}}

@@ -174,7 +174,7 @@ KEYMAP: tuple[KeySpec, ...] = (
         "ctrl+c,ctrl+q",
         "quit_anywhere",
         "Quit",
-        "Quit from any screen, as q does (asks first while an order is being sent or a ticket is open)",
+        "Quit from any screen, as the quit key does (asks first while an order is being sent or a ticket is open)",
         palette=False,
         priority=True,
         id="quit_anywhere",

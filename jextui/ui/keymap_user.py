@@ -147,16 +147,34 @@ def _text_field_keys() -> frozenset[str]:
     )
 
 
+def _types_a_character(key: str) -> bool:
+    typed = key_to_character(key)
+    return typed is not None and typed.isprintable()
+
+
+def _priority_key_problem(spec: KeySpec, keys: list[str]) -> str | None:
+    """Why a key of a priority action (it acts before the focused widget, text fields
+    included: ctrl+q over the ticket) would take a character from every text field, or None."""
+    for key in keys:
+        if key not in spec.keys.split(",") and _types_a_character(key):
+            return (
+                f"keys.{spec.action_id}: {key_label(key)} cannot be its key (it acts over every text field, "
+                f"so that character could never be typed); keeps its default {key_label(spec.keys)}"
+            )
+    return None
+
+
 def _typed_key_problem(spec: KeySpec, keys: list[str]) -> str | None:
     """Why a key of a ticket or search action would never reach it, or None."""
-    if spec.scope not in _TYPING_SCOPES or spec.priority:
+    if spec.priority:
+        return _priority_key_problem(spec, keys)
+    if spec.scope not in _TYPING_SCOPES:
         return None
     field_keys = _text_field_keys()
     for key in keys:
         if key in spec.keys.split(","):  # a default key works as it always has
             continue
-        typed = key_to_character(key)
-        if typed is not None and typed.isprintable():
+        if _types_a_character(key):
             why = "it types into the text field"
         elif key in field_keys:
             why = "the text field uses it for editing"

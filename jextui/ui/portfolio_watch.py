@@ -8,7 +8,10 @@ balance, price and 24 h ticker that reaches the store (pushed or polled)
 rebuilds the portfolio, with no request.  A fill -- a stream fill notice,
 or a balance whose total changed -- re-reads the history of the symbols of
 the assets it touched, one request per symbol, after the burst settles and
-at most every :data:`RELOAD_GAP_S` seconds.
+at most every :data:`RELOAD_GAP_S` seconds.  The prices of the pairs the
+portfolio values through that the feed does not keep current are read again
+every period while a view that uses it is on screen
+(:mod:`jextui.ui.portfolio_prices`), and said STALE when they are late.
 
 What cannot be shown is said in a sentence (:attr:`PortfolioWatch.message`):
 no credentials, not connected, a refused key, a failed request.
@@ -27,13 +30,14 @@ from jextui.feed.stream_events import FillsUpdate
 from jextui.portfolio.build import Portfolio
 from jextui.portfolio.live import CostHistory, history_symbols
 from jextui.trading.errors_text import describe_error
+from jextui.ui.portfolio_prices import PriceRefresh, PricesFreshness, route_symbols
 
 if TYPE_CHECKING:
     from jextui.api.models import Account
     from jextui.market_store import Changed, MarketStore
     from jextui.session import Session
 
-__all__ = ["PortfolioWatch", "PaneLink", "NO_KEY_TEXT", "FILL_SETTLE_S", "RELOAD_GAP_S"]
+__all__ = ["PortfolioWatch", "PaneLink", "NO_KEY_TEXT", "FILL_SETTLE_S", "RELOAD_GAP_S", "prices_period_s"]
 
 log = logging.getLogger("jextui.ui.portfolio")
 
@@ -47,6 +51,16 @@ FILL_SETTLE_S = 0.3
 RELOAD_GAP_S = 5.0
 
 State = Literal["idle", "loading", "ready", "failed"]
+#: The feed's states in which it keeps the watched symbols' prices current.
+_FEED_OFF = frozenset({"hidden", "disabled"})
+
+
+def prices_period_s(session: Session) -> float:
+    """The period of the portfolio's own price reads: the watchlist tickers' (``[refresh] tickers``)."""
+    from jextui.feed.feed_plan import DEFAULT_PERIODS_S, FeedKind
+
+    chosen = session.settings.refresh.tickers
+    return float(chosen) if chosen is not None else DEFAULT_PERIODS_S[FeedKind.TICKERS]
 
 
 class PortfolioWatch:
@@ -70,7 +84,13 @@ class PortfolioWatch:
         self.portfolio: Portfolio | None = None
         self.state: State = "idle"
         self.message = ""
-        self._users: set[str] = set()
+        self._users: dict[str, Callable[[], bool]] = {}  # who -> is it on screen now
+        self.prices = PriceRefresh(
+            client=lambda: self.session.client,
+            now_ms=self.session.now_ms,
+            period_s=prices_period_s(session),
+            on_prices=self._on_prices,
+        )
         self._listeners: list[Callable[[], None]] = []
         self._account: Account | None = None  # read by the load when the store had none yet
         self._totals: dict[str, Decimal] | None = None
@@ -86,16 +106,24 @@ class PortfolioWatch:
     def in_use(self) -> bool:
         return bool(self._users)
 
-    def use(self, who: str) -> None:
-        """``who`` shows the portfolio from now on: load it the first time."""
-        self._users.add(who)
+    def use(self, who: str, shown: Callable[[], bool] | None = None) -> None:
+        """``who`` shows the portfolio from now on (on screen while ``shown()``): load it the
+        first time; its unwatched prices are read every period while some user is on screen."""
+        self._users[who] = shown or (lambda: True)
         if self.state in ("idle", "failed"):
             self.load()
         else:
             self.rebuild()
+        self.prices.start(self._run, self.symbols_read_here, self.on_screen)
 
     def release(self, who: str) -> None:
-        self._users.discard(who)
+        self._users.pop(who, None)
+        if not self._users:
+            self.prices.stop()
+
+    def on_screen(self) -> bool:
+        """Some user shows the portfolio now."""
+        return any(shown() for shown in list(self._users.values()))
 
     def listen(self, callback: Callable[[], None]) -> Callable[[], None]:
         """``callback()`` after every change of :attr:`portfolio`, :attr:`state` or :attr:`message`;
@@ -152,6 +180,7 @@ class PortfolioWatch:
             journaled = await self._journal_symbols()
             symbols = history_symbols(self.history.pairs, self._watchlist(), journaled, held, self.valuation)
             await self.history.load(client, symbols, info)
+            self.prices.mark_read()  # the load read every symbol's 24 h ticker
         except Exception as error:  # every failure is a sentence
             log.info("portfolio load failed: %s", type(error).__name__)
             self.state = "failed"
@@ -243,6 +272,36 @@ class PortfolioWatch:
         finally:
             self._reloading = False
 
+    # --- the prices nobody else keeps current ------------------------------------------
+
+    def _kept_current(self) -> set[str]:
+        """The symbols whose prices the feed keeps current now: the watched ones, while it polls them."""
+        prices = self.session.feed_health().get("prices")
+        if prices is None or prices.state in _FEED_OFF:
+            return set()
+        return set(self._watchlist())
+
+    def symbols_read_here(self) -> set[str]:
+        """The symbols the portfolio values through whose prices nobody else keeps current."""
+        if self.portfolio is None:
+            return set()
+        used = {symbol for line in self.portfolio.lines for symbol in route_symbols(line.route)}
+        return used - self._kept_current()
+
+    def prices_freshness(self) -> PricesFreshness:
+        """How old the prices read here are (stale: the values that use them are late)."""
+        return self.prices.freshness(self.symbols_read_here() if self.state == "ready" else ())
+
+    def assets_priced_here(self) -> set[str]:
+        """The assets whose value uses a price read here."""
+        if self.portfolio is None:
+            return set()
+        here = self.symbols_read_here()
+        return {line.asset for line in self.portfolio.lines if here & set(route_symbols(line.route))}
+
+    def _on_prices(self) -> None:
+        self.rebuild(force=True)
+
     # --- building -----------------------------------------------------------------------
 
     def rebuild(self, *, force: bool = False) -> None:
@@ -251,8 +310,12 @@ class PortfolioWatch:
         account = self.store.account or self._account
         if account is None:
             return
+        prices = self.store.prices
+        if self.prices.prices:  # read here: newer than the feed's for the symbols it does not poll now
+            kept = self._kept_current()
+            prices = {**prices, **{s: p for s, p in self.prices.prices.items() if s not in kept}}
         try:
-            portfolio = self.history.build(account, self.store.prices, self.store.tickers)
+            portfolio = self.history.build(account, prices, self.store.tickers)
         except Exception:  # an odd value must not take the console down
             log.exception("the portfolio could not be built")
             return
@@ -272,12 +335,28 @@ class PaneLink:
     def toggle(self, on: bool) -> None:
         if on and self._stop is None:
             self._stop = self.watch.listen(self.show)
-            self.watch.use("pane")
+            self.pane.prices_freshness = self._prices_freshness
+            self.watch.use("pane", self.on_screen)
             self.show()
         elif not on and self._stop is not None:
             self._stop()
             self._stop = None
+            self.pane.prices_freshness = None
             self.watch.release("pane")
+            self.pane.recheck_freshness()
+
+    def on_screen(self) -> bool:
+        """The pane is on the screen shown now (not under a dialog, not tabbed away, not under the grid)."""
+        pane = self.pane
+        if not pane.is_mounted or not pane.screen.is_current:
+            return False
+        visible_panes = getattr(pane.screen, "visible_panes", None)
+        return visible_panes is None or "balances" in visible_panes()
+
+    def _prices_freshness(self) -> tuple[int | None, bool]:
+        freshness = self.watch.prices_freshness()
+        return freshness.age_ms, freshness.stale
 
     def show(self) -> None:
         self.pane.set_portfolio(self.watch.portfolio, self.watch.message)
+        self.pane.recheck_freshness()

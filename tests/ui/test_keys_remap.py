@@ -14,6 +14,7 @@ from textual.widgets._footer import FooterKey
 from jextui.ui.screens.help import HelpScreen
 from jextui.ui.screens.main import QuitScreen
 from jextui.ui.screens.ticket import TicketScreen
+from jextui.ui.widgets.footer import KeyFooter
 
 
 def _footer_keys(app: Any) -> dict[str, str]:
@@ -168,3 +169,95 @@ async def test_the_confirmation_and_cancel_all_dialogs_follow_the_table(tmp_path
         await pilot.pause()
         assert _on(app, scope)
         await _press_until(pilot, "e", lambda: answers == [True, "account"], "the account from e")
+
+
+def _footer_entries(app: Any) -> list[tuple[str, str]]:
+    """(description, key) of the main screen's footer, in order."""
+    return [(key.description, key.key_display) for key in app.main.query(FooterKey)]
+
+
+async def _footer_ready(pilot: Pilot[Any], app: Any) -> list[tuple[str, str]]:
+    await wait_until(pilot, lambda: ("Buy", "b") in _footer_entries(app), what="the footer")
+    return _footer_entries(app)
+
+
+async def test_quit_bound_to_ctrl_q_is_still_in_the_footer_first_and_in_the_help(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, start_feed=False, keys={"quit": "ctrl+q"})
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)
+        footer = await _footer_ready(pilot, app)
+        assert footer[0] == ("Quit", "^q")  # where q was, under its new key
+        assert [key for _, key in footer].count("q") == 0
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Quit (ctrl+q)" in titles
+        await _press_until(pilot, "question_mark", lambda: isinstance(app.screen, HelpScreen), "the help")
+        assert isinstance(app.screen, HelpScreen)
+        lines = [line.strip() for line in _help_text(app.screen).splitlines()]
+        assert any(line.startswith("ctrl+q ") and "Quit (asks first" in line for line in lines)
+        assert not any(line.startswith("q ") and "Quit" in line for line in lines)
+        assert any("Quit from any screen, as the quit key does" in line for line in lines)
+        await _press_until(pilot, "escape", lambda: _on_main(app), "the help closed")
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.is_running, what="quit by ctrl+q")
+    assert app.return_code == 0
+
+
+async def test_over_the_ticket_the_footer_offers_no_quit_and_the_new_key_still_asks(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, keys={"quit": "ctrl+q"})
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        assert ("Quit", "^q") in await _footer_ready(pilot, app)
+        await _press_until(pilot, "b", lambda: _ticket_side(app) is not None, "the ticket")
+        ticket = app.screen
+        footer = app.main.query_one(KeyFooter)
+        assert footer.styles.visibility == "hidden"  # the main screen's keys are not the ticket's
+        assert not ticket.query(FooterKey)
+        await pilot.press("q")  # q types (or is refused by the field); it never quits
+        await pilot.pause()
+        assert app.screen is ticket and app.is_running
+        await _press_until(pilot, "ctrl+q", lambda: isinstance(app.screen, QuitScreen), "the quit question")
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen is ticket, what="back to the ticket")
+        await _press_until(pilot, "escape", lambda: _on_main(app), "the ticket closed")
+        await wait_until(pilot, lambda: footer.styles.visibility == "visible", what="the footer back")
+        assert ("Quit", "^q") in _footer_entries(app)
+
+
+async def test_two_keys_for_quit_the_footer_shows_the_first_and_both_quit(tmp_path: Path) -> None:
+    for number, keys in enumerate(("f10,ctrl+q", "ctrl+q,f10")):
+        app = make_test_app(tmp_path / str(number), start_feed=False, keys={"quit": keys})
+        async with app.run_test(size=app.size_for_tests) as pilot:
+            await wait_for_start(pilot)
+            footer = await _footer_ready(pilot, app)
+            first = "f10" if keys.startswith("f10") else "^q"
+            assert footer[0] == ("Quit", first)
+            assert [description for description, _ in footer].count("Quit") == 1
+            await pilot.press("f10" if number == 0 else "ctrl+q")
+            await wait_until(pilot, lambda: not app.is_running, what=f"quit by the first of {keys}")  # noqa: B023
+
+
+async def test_quit_on_a_letter_is_offered_on_the_main_screen_and_types_in_the_search(tmp_path: Path) -> None:
+    from textual.widgets import Input
+
+    from jextui.ui.screens.symbol_search import SymbolSearchScreen
+
+    app = make_test_app(tmp_path, keys={"quit": "Q,ctrl+q"})
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_data(pilot)
+        assert (await _footer_ready(pilot, app))[0] == ("Quit", "Q")
+        await _press_until(pilot, "slash", lambda: isinstance(app.screen, SymbolSearchScreen), "the search")
+        search = app.screen
+        await pilot.press("Q")
+        await wait_until(pilot, lambda: search.query_one(Input).value == "Q", what="Q typed into the search")
+        assert app.screen is search and app.is_running
+        assert app.main.query_one(KeyFooter).styles.visibility == "hidden"
+        await pilot.press("ctrl+q")  # the priority twin quits from the search
+        await wait_until(pilot, lambda: not app.is_running, what="quit by ctrl+q over the search")
+
+
+async def test_a_palette_bound_elsewhere_is_still_in_the_footer(tmp_path: Path) -> None:
+    app = make_test_app(tmp_path, start_feed=False, keys={"command_palette": "f2"})
+    async with app.run_test(size=app.size_for_tests) as pilot:
+        await wait_for_start(pilot)
+        footer = await _footer_ready(pilot, app)
+        assert footer[-1] == ("Palette", "f2") and footer[0] == ("Quit", "q")

@@ -31,12 +31,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import BindingType
+from textual.binding import ActiveBinding, BindingType
 from textual.containers import Container, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
+from jextui.ui.footer_keys import footer_bindings
 from jextui.ui.keymap import bindings_for, keys_label
 from jextui.ui.screens.layout import (
     EXTRA_WIDE_MIN_WIDTH,
@@ -169,6 +170,14 @@ class MainScreen(Screen[None]):
         for shown in panes.all_panes():
             self.watch(app, "private", shown.set_private)
         self.watch(app, "private", panes.grid.set_private)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, as the footer lists them (:func:`~jextui.ui.footer_keys.footer_bindings`:
+        a remapped quit or palette key is still listed, in the keymap's order)."""
+        remapped = getattr(getattr(self.app, "user_keys", None), "remapped", None)
+        active = super().active_bindings
+        return footer_bindings(active, self._modal_binding_chain, self.app.COMMAND_PALETTE_BINDING, remapped)
 
     # --- arrangement ----------------------------------------------------------
 

@@ -5,7 +5,9 @@ A tab line switches between the three account kinds (left/right or h/l, or
 zero balances are hidden until ``z`` (:meth:`BalancesView.toggle_zero`).
 Privacy mode (:meth:`Pane.set_private`) replaces every amount with ``•••``.
 ``m`` switches the pane to its portfolio mode and back
-(:mod:`jextui.ui.widgets.portfolio_rows`: value, share, unrealised P&L, locked).
+(:mod:`jextui.ui.widgets.portfolio_rows`: value, share, unrealised P&L, locked);
+there the pane is also stale when the prices the portfolio reads itself are
+(:attr:`BalancesView.prices_freshness`).
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ class BalancesView(Pane):
         self._portfolio: Portfolio | None = None
         self._portfolio_message = ""
         self.on_portfolio_mode: Callable[[bool], None] | None = None  # set by the console
+        #: In portfolio mode: (age in ms, stale) of the prices the portfolio reads itself (set by the console).
+        self.prices_freshness: Callable[[], tuple[int | None, bool]] | None = None
+        self._feed_freshness: tuple[int | None, bool, str | None] = (None, False, None)
 
     # --- data in ----------------------------------------------------------------
 
@@ -116,6 +121,21 @@ class BalancesView(Pane):
     @property
     def portfolio_mode(self) -> bool:
         return self._portfolio_mode
+
+    def set_freshness(self, age_ms: int | None, stale: bool, degraded_reason: str | None = None) -> None:
+        """The account feed's freshness; in portfolio mode, stale prices make the pane stale too
+        (with their age, when older)."""
+        self._feed_freshness = (age_ms, stale, degraded_reason)
+        prices = self.prices_freshness() if self._portfolio_mode and self.prices_freshness is not None else None
+        if prices is not None and prices[1]:
+            stale = True
+            if prices[0] is not None and (age_ms is None or prices[0] > age_ms):
+                age_ms = prices[0]
+        super().set_freshness(age_ms, stale, degraded_reason)
+
+    def recheck_freshness(self) -> None:
+        """Mark the freshness again (the portfolio's prices were read, or the mode changed)."""
+        self.set_freshness(*self._feed_freshness)
 
     # --- state out ----------------------------------------------------------------
 
