@@ -277,6 +277,16 @@ class SymbolRules:
         """Smallest valid quantity increment (step size and precision together)."""
         return _grid_lcm(self.step_size, self.quantity_decimals)
 
+    @property
+    def price_places(self) -> int:
+        """Decimals a price is shown with in a sentence: those of the price grid, as in the panes."""
+        return _decimals_of(self.price_grid)
+
+    @property
+    def quantity_places(self) -> int:
+        """Decimals a quantity is shown with in a sentence: those of the quantity grid, as in the panes."""
+        return _decimals_of(self.quantity_grid)
+
 
 def _positive_or_none(value: Decimal | None) -> Decimal | None:
     """A zero bound (``"minQty": "0.00000000"``) means "no bound"."""
