@@ -100,7 +100,8 @@ class ReplacePlan:
         """The new order to send, in the PLACE step only."""
         if self.step != ReplaceStep.PLACE or self.place_quantity is None:
             return None
-        return OrderRequest(self.symbol, self.side, self.new_price, self.place_quantity, self.time_in_force)
+        places = (0, 0) if self.rules is None else (self.rules.price_places, self.rules.quantity_places)
+        return OrderRequest(self.symbol, self.side, self.new_price, self.place_quantity, self.time_in_force, places)
 
     @property
     def done(self) -> bool:

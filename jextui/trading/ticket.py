@@ -307,6 +307,8 @@ class OrderRequest:
     price: Decimal
     quantity: Decimal
     time_in_force: str
+    #: (price, quantity) decimals its amounts are shown with in sentences (the symbol's grid)
+    places: tuple[int, int] = field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -631,6 +633,7 @@ class OrderTicket:
             price=price.quantize(_unit(_decimals_of(price)), context=_EXACT),
             quantity=quantity.quantize(_unit(_decimals_of(quantity)), context=_EXACT),
             time_in_force=self.time_in_force,
+            places=(self.rules.price_places, self.rules.quantity_places),
         )
 
     def _price_errors(self, price: Decimal) -> dict[str, str]:
