@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-__all__ = ["GROUPING_FROM", "amount_text", "whole_amount_text"]
+__all__ = ["GROUPING_FROM", "amount_text", "carried_amount_text", "whole_amount_text"]
 
 GROUPING_FROM = Decimal(1_000)
 """Thousands separators are shown from this magnitude up, as in the panes."""
@@ -52,3 +52,10 @@ def whole_amount_text(value: Decimal, decimals: int) -> str:
     exponent = value.normalize().as_tuple().exponent
     assert isinstance(exponent, int)
     return amount_text(value, max(decimals, -exponent))
+
+
+def carried_amount_text(value: Decimal) -> str:
+    """``value`` with the decimals it carries, grouped as in the panes: ``64250.00`` → ``64,250.00``
+    (an amount the server already wrote at the symbol's precision)."""
+    exponent = value.as_tuple().exponent
+    return amount_text(value, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
