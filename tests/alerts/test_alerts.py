@@ -246,7 +246,7 @@ def test_config_alerts_are_loaded_and_shown(config_home: Path, capfd: pytest.Cap
     assert (config.valuation_asset, config.alert_fills) == ("BTC", False)
     assert main(["config", "check"]) == 0
     out = capfd.readouterr().out
-    assert "BTCUSDT last price at or above 70000; ETHUSDT 24 h change beyond ±5 %" in out
+    assert "BTCUSDT last price at or above 70,000; ETHUSDT 24 h change beyond ±5 %" in out
     assert re.search(r"valuation\s+BTC", out) and re.search(r"fill alerts\s+no", out)
 
 
