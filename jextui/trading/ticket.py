@@ -470,7 +470,7 @@ class OrderTicket:
             quantity = _round_to_grid(self.rules.max_qty, grid, ROUND_FLOOR)
         if quantity <= 0:
             asset = self.rules.quote_asset if self.side == "BUY" else self.rules.base_asset
-            step = format_decimal(grid)
+            step = amount_text(grid)
             return f"{share.normalize():f} % of your free {asset} is less than one quantity step ({step})."
         return quantity
 
