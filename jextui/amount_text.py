@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
-__all__ = ["GROUPING_FROM", "amount_text"]
+__all__ = ["GROUPING_FROM", "amount_text", "carried_amount_text", "whole_amount_text"]
 
 GROUPING_FROM = Decimal(1_000)
 """Thousands separators are shown from this magnitude up, as in the panes."""
@@ -38,3 +38,24 @@ def amount_text(value: Decimal, decimals: int | None = None, *, rounding: str = 
         shown = abs(shown)  # never "-0"
     grouped = abs(shown) >= GROUPING_FROM
     return format(shown, f",.{places}f" if grouped else f".{places}f")
+
+
+def whole_amount_text(value: Decimal, decimals: int) -> str:
+    """``value`` at ``decimals`` places, or at more when it carries more digits: never rounded.
+
+    For an amount that should sit on the symbol's grid (a quantity, a price, a bound from
+    its rules): ``0.7`` at 3 → ``0.700``, ``64000`` at 2 → ``64,000.00``, and a value finer
+    than the grid keeps its digits (``0.0005`` at 3 → ``0.0005``) rather than read as another.
+    """
+    if not value.is_finite():
+        return "—"
+    exponent = value.normalize().as_tuple().exponent
+    assert isinstance(exponent, int)
+    return amount_text(value, max(decimals, -exponent))
+
+
+def carried_amount_text(value: Decimal) -> str:
+    """``value`` with the decimals it carries, grouped as in the panes: ``64250.00`` → ``64,250.00``
+    (an amount the server already wrote at the symbol's precision)."""
+    exponent = value.as_tuple().exponent
+    return amount_text(value, -exponent if isinstance(exponent, int) and exponent < 0 else 0)

@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from jextui.alerts.model import Alert, Condition
+from jextui.amount_text import carried_amount_text
 
 __all__ = [
     "HYSTERESIS_PCT_SHARE",
@@ -159,7 +160,8 @@ def _notice(alert: Alert, value: Decimal) -> str:
     if alert.condition is Condition.SPREAD_PCT:
         return f"{alert.symbol}: spread {value:.3f} % (alert: at least {alert.threshold} %)"
     word = "above" if alert.condition is Condition.ABOVE else "below"
-    return f"{alert.symbol}: last price {value} (alert: {word} {alert.threshold})"
+    level = carried_amount_text(alert.threshold)
+    return f"{alert.symbol}: last price {carried_amount_text(value)} (alert: {word} {level})"
 
 
 class AlertEvaluator:
@@ -217,5 +219,5 @@ def fill_alert(symbol: str, side: str, quantity: Decimal, price: Decimal, time_m
     The caller passes what :class:`jextui.trading.fills.FillEvent` reports.
     """
     what = "filled" if filled else "partly filled"
-    text = f"{symbol}: {side.upper()} {quantity} at {price} {what}"
+    text = f"{symbol}: {side.upper()} {carried_amount_text(quantity)} at {carried_amount_text(price)} {what}"
     return FiredAlert(None, symbol, FILL_CONDITION, price, time_ms, text)

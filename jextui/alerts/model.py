@@ -27,6 +27,8 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from jextui.amount_text import carried_amount_text
+
 __all__ = [
     "CONDITIONS",
     "MAX_COMMAND_ARGS",
@@ -91,10 +93,11 @@ class Alert:
     from_config: bool = field(default=False, compare=False)
 
     def describe(self) -> str:
-        """``BTCUSDT last price at or above 70000`` / ``ETHUSDT 24 h change beyond ±5 %``."""
+        """``BTCUSDT last price at or above 70,000`` / ``ETHUSDT 24 h change beyond ±5 %``."""
         unit = " %" if self.condition.is_percent else ""
         joiner = "" if self.condition is Condition.CHANGE_PCT else " "
-        return f"{self.symbol} {self.condition.words}{joiner}{self.threshold}{unit}"
+        level = f"{self.threshold}" if self.condition.is_percent else carried_amount_text(self.threshold)
+        return f"{self.symbol} {self.condition.words}{joiner}{level}{unit}"
 
     def as_table(self) -> dict[str, Any]:
         """The alert as a config table / JSON object (numbers as strings)."""

@@ -79,6 +79,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from jextui.amount_text import whole_amount_text
 from jextui.trading import journal_replaces as _replaces
 from jextui.trading.journal_errors import JournalError, OrderAlreadyClaimed
 from jextui.trading.journal_replaces import ReplaceRecord
@@ -195,12 +196,12 @@ class JournalEntry:
         """The intent's outcome is not known yet (pending or unknown)."""
         return self.state in (PENDING, UNKNOWN)
 
-    def describe(self) -> str:
-        """``BUY 1.5 BTCUSDT @ 100`` (or ``cancel order 12 on BTCUSDT``)."""
+    def describe(self, places: tuple[int, int] = (0, 0)) -> str:
+        """``BUY 1.5 BTCUSDT @ 64,000.00``: amounts at the (price, quantity) ``places`` or finer; cancels by id."""
         if self.kind == KIND_CANCEL:
             return f"cancel order {self.order_id} on {self.symbol}"
-        quantity = _plain(self.quantity)
-        price = _plain(self.price)
+        quantity = _amount(self.quantity, places[1])
+        price = _amount(self.price, places[0])
         prefix = "test " if self.is_dry_run else ""
         return f"{prefix}{self.side} {quantity} {self.symbol} @ {price}"
 
@@ -217,8 +218,8 @@ _P = ParamSpec("_P")
 _T = TypeVar("_T")
 
 
-def _plain(value: Decimal | None) -> str:
-    return "?" if value is None else f"{value:f}"
+def _amount(value: Decimal | None, decimals: int) -> str:
+    return "?" if value is None else whole_amount_text(value, decimals)  # grouped as in the panes, never rounded
 
 
 def _decimal_or_none(text: str | None) -> Decimal | None:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from jextui.amount_text import amount_text
 from jextui.trading.journal_errors import JournalError
 
 __all__ = [
@@ -135,9 +136,9 @@ class ReplaceRecord:
         return self.state in FINAL_STATES
 
     def describe(self) -> str:
-        """``replace of order 42 on BTCUSDT by BUY 1 @ 101``."""
-        price = "?" if self.price is None else f"{self.price:f}"
-        quantity = "?" if self.quantity is None else f"{self.quantity:f}"
+        """``replace of order 42 on BTCUSDT by BUY 1 @ 64,000.5`` (amounts exact, grouped as in the panes)."""
+        price = "?" if self.price is None else amount_text(self.price)
+        quantity = "?" if self.quantity is None else amount_text(self.quantity)
         return f"replace of order {self.old_order_id} on {self.symbol} by {self.side} {quantity} @ {price}"
 
 

@@ -43,10 +43,11 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
+from jextui.amount_text import amount_text, whole_amount_text
 from jextui.api.models import Order, Side
 from jextui.trading.journal_replaces import FINAL_STATES, ReplaceState
 from jextui.trading.outcomes import CancelOutcome, OutcomeKind, SubmitOutcome
-from jextui.trading.ticket import OrderRequest, SymbolRules, format_decimal
+from jextui.trading.ticket import OrderRequest, SymbolRules
 
 __all__ = ["ReplaceStep", "ReplaceState", "FINAL_STATES", "ReplacePlan", "OPEN_STATUSES", "start_replace"]
 
@@ -99,7 +100,8 @@ class ReplacePlan:
         """The new order to send, in the PLACE step only."""
         if self.step != ReplaceStep.PLACE or self.place_quantity is None:
             return None
-        return OrderRequest(self.symbol, self.side, self.new_price, self.place_quantity, self.time_in_force)
+        places = (0, 0) if self.rules is None else (self.rules.price_places, self.rules.quantity_places)
+        return OrderRequest(self.symbol, self.side, self.new_price, self.place_quantity, self.time_in_force, places)
 
     @property
     def done(self) -> bool:
@@ -227,7 +229,7 @@ class ReplacePlan:
             )
         return self._to(
             ReplaceStep.OFFER_REMAINDER,
-            f"{filled}. Place the remainder {self._qty(remainder)} at {format_decimal(self.new_price)}?",
+            f"{filled}. Place the remainder {self._qty(remainder)} at {self._price(self.new_price)}?",
             remainder,
         )
 
@@ -236,14 +238,27 @@ class ReplacePlan:
         if rules is None:
             return None
         if rules.min_qty is not None and quantity < rules.min_qty:
-            return f"below the minimum quantity {format_decimal(rules.min_qty)}"
+            return f"below the minimum quantity {self._qty(rules.min_qty)}"
         if rules.min_notional is not None and quantity * self.new_price < rules.min_notional:
-            return f"below the minimum total {format_decimal(rules.min_notional)} {rules.quote_asset}"
+            total = whole_amount_text(rules.min_notional, rules.price_decimals)
+            return f"below the minimum total {total} {rules.quote_asset}"
         return None
 
+    # Amounts read as in the panes: thousands grouped, at the digits of the symbol's grid
+    # (a total at the quote's precision); without the rules, exactly as they are.
+
     def _qty(self, quantity: Decimal | None) -> str:
-        base = f" {self.rules.base_asset}" if self.rules is not None else ""
-        return f"{format_decimal(quantity or Decimal(0))}{base}"
+        value = quantity or Decimal(0)
+        rules = self.rules
+        if rules is None:
+            return amount_text(value)
+        return f"{whole_amount_text(value, rules.quantity_places)} {rules.base_asset}"
+
+    def _price(self, price: Decimal) -> str:
+        rules = self.rules
+        if rules is None:
+            return amount_text(price)
+        return f"{whole_amount_text(price, rules.price_places)} {rules.quote_asset}"
 
     def _to(self, step: ReplaceStep, message: str, quantity: Decimal | None = None) -> ReplacePlan:
         return replace(self, step=step, message=message, place_quantity=quantity)

@@ -211,7 +211,9 @@ class OrderSubmitter:
                 return await self._after_unknown(entry, exc)
             words = describe_error(exc)
             rejected = await self._record(entry, self.journal.mark_rejected, code=_code_of(exc), message=words)
-            return SubmitOutcome(OutcomeKind.REJECTED, f"{entry.describe()}: {words}", entry=rejected, error=exc)
+            return SubmitOutcome(
+                OutcomeKind.REJECTED, f"{entry.describe(request.places)}: {words}", entry=rejected, error=exc
+            )
         status = getattr(result, "status", None)
         accepted = await self._record(
             entry,
@@ -222,7 +224,7 @@ class OrderSubmitter:
             executed_qty=getattr(result, "executed_qty", None),
         )
         shown = f", {status}" if status else ""
-        text = f"{entry.describe()}: placed, order {int(result.order_id)}{shown}."
+        text = f"{entry.describe(request.places)}: placed, order {int(result.order_id)}{shown}."
         return SubmitOutcome(OutcomeKind.ACCEPTED, text, entry=accepted, result=result)
 
     async def _not_sent(self, entry: JournalEntry, error: NotSent) -> SubmitOutcome:
@@ -278,7 +280,7 @@ class OrderSubmitter:
                 text = f"Dry run (nothing placed): the exchange would refuse this order. {words}"
             return SubmitOutcome(OutcomeKind.TEST_FAILED, text, dry_run=True, entry=saved, error=exc)
         saved = await self._record(entry, self.journal.mark_accepted)
-        what = entry.describe().removeprefix("test ")
+        what = entry.describe(request.places).removeprefix("test ")
         text = f"Dry run passed: the exchange would accept {what} (nothing was placed)."
         return SubmitOutcome(OutcomeKind.TEST_PASSED, text, dry_run=True, entry=saved)
 

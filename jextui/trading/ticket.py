@@ -277,6 +277,16 @@ class SymbolRules:
         """Smallest valid quantity increment (step size and precision together)."""
         return _grid_lcm(self.step_size, self.quantity_decimals)
 
+    @property
+    def price_places(self) -> int:
+        """Decimals a price is shown with in a sentence: those of the price grid, as in the panes."""
+        return _decimals_of(self.price_grid)
+
+    @property
+    def quantity_places(self) -> int:
+        """Decimals a quantity is shown with in a sentence: those of the quantity grid, as in the panes."""
+        return _decimals_of(self.quantity_grid)
+
 
 def _positive_or_none(value: Decimal | None) -> Decimal | None:
     """A zero bound (``"minQty": "0.00000000"``) means "no bound"."""
@@ -297,6 +307,8 @@ class OrderRequest:
     price: Decimal
     quantity: Decimal
     time_in_force: str
+    #: (price, quantity) decimals its amounts are shown with in sentences (the symbol's grid)
+    places: tuple[int, int] = field(default=(0, 0), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,7 +470,7 @@ class OrderTicket:
             quantity = _round_to_grid(self.rules.max_qty, grid, ROUND_FLOOR)
         if quantity <= 0:
             asset = self.rules.quote_asset if self.side == "BUY" else self.rules.base_asset
-            step = format_decimal(grid)
+            step = amount_text(grid)
             return f"{share.normalize():f} % of your free {asset} is less than one quantity step ({step})."
         return quantity
 
@@ -621,6 +633,7 @@ class OrderTicket:
             price=price.quantize(_unit(_decimals_of(price)), context=_EXACT),
             quantity=quantity.quantize(_unit(_decimals_of(quantity)), context=_EXACT),
             time_in_force=self.time_in_force,
+            places=(self.rules.price_places, self.rules.quantity_places),
         )
 
     def _price_errors(self, price: Decimal) -> dict[str, str]:

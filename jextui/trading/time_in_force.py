@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from jextui.amount_text import whole_amount_text
 from jextui.api.errors import UnknownOrder
 from jextui.api.models import CancelResult
 from jextui.trading.errors_text import describe_error
@@ -120,7 +121,7 @@ async def cancel_at_once(
             result=result,
             status=result.status,
         )
-    return replace(outcome, message=_words(outcome, problem, cancel), time_in_force_cancel=cancel)
+    return replace(outcome, message=_words(outcome, problem, cancel, request.places), time_in_force_cancel=cancel)
 
 
 async def _cancel_failed(
@@ -176,10 +177,10 @@ def _code_of(error: BaseException) -> int | None:
     return code if isinstance(code, int) and not isinstance(code, bool) else None
 
 
-def _words(outcome: SubmitOutcome, problem: str, cancel: CancelOutcome) -> str:
-    what = outcome.entry.describe() if outcome.entry is not None else f"Order {outcome.order_id}"
+def _words(outcome: SubmitOutcome, problem: str, cancel: CancelOutcome, places: tuple[int, int]) -> str:
+    what = outcome.entry.describe(places) if outcome.entry is not None else f"Order {outcome.order_id}"
     executed = getattr(outcome.result or outcome.found, "executed_qty", None)
-    filled = f"; {executed:f} had filled before that" if executed else ""
+    filled = f"; {whole_amount_text(executed, places[1])} had filled before that" if executed else ""
     head = f"{what}: placed as order {outcome.order_id}, but {problem}."
     if outcome.result is None:  # found after a lost answer: keep that story first
         head = f"{outcome.message} But {problem}."

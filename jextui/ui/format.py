@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import TYPE_CHECKING
 
-from jextui.amount_text import amount_text
+from jextui.amount_text import amount_text, carried_amount_text
 
 if TYPE_CHECKING:
     from jextui.api.models import SymbolInfo
@@ -149,8 +149,7 @@ def format_amount(value: Decimal, *, max_decimals: int = 8, min_decimals: int = 
 def format_own_digits(value: Decimal) -> str:
     """``value`` with the decimals it carries, thousands grouped as in the panes:
     ``64243.00`` → ``64,243.00`` (an amount or price already at its precision)."""
-    exponent = value.as_tuple().exponent
-    return format_fixed(value, -exponent if isinstance(exponent, int) and exponent < 0 else 0)
+    return carried_amount_text(value)
 
 
 def format_as_sent(value: Decimal) -> str:

@@ -23,10 +23,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from jextui.amount_text import whole_amount_text
 from jextui.api.models import Order
 from jextui.trading.replace import ReplacePlan
 from jextui.trading.replace_run import LOOK_UP_PAUSE_S, LOOK_UP_TRIES, drive_replace
-from jextui.ui.format import MASK, format_plain
+from jextui.ui.format import MASK
 
 if TYPE_CHECKING:
     from jextui.api.client import JexClient
@@ -44,16 +45,23 @@ def newest_order(orders: Sequence[Order]) -> Order | None:
     return max(orders, key=lambda order: (order.time, int(order.order_id)))
 
 
-def order_words(order: Order, *, private: bool = False) -> str:
-    """``BUY 0.01 BTC at 64,000 USDT on BTCUSDT (order 42)``-like words naming an order."""
+def order_words(order: Order, *, private: bool = False, precision: tuple[int, int] | None = None) -> str:
+    """``BUY 0.010000 BTCUSDT at 64,000.00 (order 42)``: words naming an order, its amounts as in the panes.
+
+    ``precision``: the symbol's (price, quantity) decimals; without it, each amount exactly as it is.
+    """
     remaining = order.orig_qty - order.executed_qty
-    quantity = MASK if private else format_plain(remaining)
-    return f"{order.side} {quantity} {order.symbol} at {format_plain(order.price)} (order {int(order.order_id)})"
+    price_places, quantity_places = precision if precision is not None else (0, 0)
+    quantity = MASK if private else whole_amount_text(remaining, quantity_places)
+    price = whole_amount_text(order.price, price_places)
+    return f"{order.side} {quantity} {order.symbol} at {price} (order {int(order.order_id)})"
 
 
-def cancel_question_lines(order: Order, *, private: bool, count: int) -> list[str]:
+def cancel_question_lines(
+    order: Order, *, private: bool, count: int, precision: tuple[int, int] | None = None
+) -> list[str]:
     """What the cancel question says: the order named in full, and why it asks."""
-    lines = [f"Cancel {order_words(order, private=private)}?", ""]
+    lines = [f"Cancel {order_words(order, private=private, precision=precision)}?", ""]
     if count > 1:
         lines.append(
             f"This is the newest of {count} open orders. To cancel another, Tab to the open-orders "

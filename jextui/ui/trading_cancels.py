@@ -87,7 +87,10 @@ class CancelActions:
             else:
                 self.announcer.say(f"Nothing cancelled; order {int(order.order_id)} stays.")
 
-        lines = order_handling.cancel_question_lines(order, private=self.private, count=len(listed))
+        precision = self.store.precision(order.symbol)
+        lines = order_handling.cancel_question_lines(
+            order, private=self.private, count=len(listed), precision=precision
+        )
         self.console.push_screen(
             ConfirmScreen(
                 "Cancel the newest order?",

@@ -76,7 +76,7 @@ async def test_fire_once_and_rearm_past_the_band_on_a_sandbox_price_path(client:
     assert [f.alert.id for f in fired_log if f.alert] == ["a", "a", "b", "b"]
     first = fired_log[0]
     assert (first.symbol, first.condition, first.price) == ("BTCUSDT", "above", level_up)
-    assert "BTCUSDT" in first.text and str(level_up) in first.text
+    assert first.text == f"BTCUSDT: last price {level_up:,f} (alert: above {level_up:,f})"  # grouped, as in the panes
 
 
 async def test_change_and_spread_conditions_use_the_tickers_fields(client: JexClient) -> None:
@@ -117,6 +117,14 @@ def test_fill_alert_text() -> None:
     fired = fill_alert("ETHBTC", "buy", D("0.5"), D("0.05"), 1_700_000_000_000, filled=True)
     assert (fired.symbol, fired.condition, fired.price, fired.alert) == ("ETHBTC", "fill", D("0.05"), None)
     assert fired.text == "ETHBTC: BUY 0.5 at 0.05 filled"
+
+
+def test_alert_texts_group_thousands_and_keep_the_servers_digits() -> None:
+    fired = fill_alert("BTCUSDT", "sell", D("1250.500000"), D("64000.00"), 1_700_000_000_000, filled=False)
+    assert fired.text == "BTCUSDT: SELL 1,250.500000 at 64,000.00 partly filled"
+    ev = AlertEvaluator([Alert("BTCUSDT", Condition.ABOVE, D("70000"), id="a")])
+    [price] = ev.evaluate(PriceUpdate("BTCUSDT", 0, last=D("70000.10")))
+    assert price.text == "BTCUSDT: last price 70,000.10 (alert: above 70,000)"
 
 
 # --------------------------------------------------------------------------
@@ -238,7 +246,7 @@ def test_config_alerts_are_loaded_and_shown(config_home: Path, capfd: pytest.Cap
     assert (config.valuation_asset, config.alert_fills) == ("BTC", False)
     assert main(["config", "check"]) == 0
     out = capfd.readouterr().out
-    assert "BTCUSDT last price at or above 70000; ETHUSDT 24 h change beyond ±5 %" in out
+    assert "BTCUSDT last price at or above 70,000; ETHUSDT 24 h change beyond ±5 %" in out
     assert re.search(r"valuation\s+BTC", out) and re.search(r"fill alerts\s+no", out)
 
 

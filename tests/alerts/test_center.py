@@ -73,7 +73,7 @@ def _fill(kind: FillEventKind) -> FillEvent:
 
 def test_fill_alerts_are_on_by_default_and_can_be_off(tmp_path: Path) -> None:
     delivery = center(tmp_path).on_fill(_fill(FillEventKind.PARTIAL_FILL), time_ms=5)
-    assert delivery is not None and delivery.notice == "Alert: ETHUSDT: BUY 0.4 at 2999.5 partly filled"
+    assert delivery is not None and delivery.notice == "Alert: ETHUSDT: BUY 0.4 at 2,999.5 partly filled"
     assert delivery.fired.condition == "fill" and delivery.fired.time_ms == 5
     assert center(tmp_path).on_fill(_fill(FillEventKind.CANCELED)) is None
     assert center(tmp_path, fill_alerts=False).on_fill(_fill(FillEventKind.FILLED)) is None

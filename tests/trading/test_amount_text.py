@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from jextui.amount_text import amount_text
+from jextui.amount_text import amount_text, carried_amount_text, whole_amount_text
 from jextui.api.models import Order, OrderId
 from jextui.trading.fills import FillTracker, expiry_words, fill_sentence
 
@@ -35,6 +35,37 @@ def test_amounts_in_sentences_are_grouped_at_the_precision(value: D, decimals: i
 def test_the_rounding_can_be_chosen_so_a_need_is_never_understated() -> None:
     assert amount_text(D("6430012.001"), 2, rounding=ROUND_CEILING) == "6,430,012.01"
     assert amount_text(D("6430012.009"), 2, rounding=ROUND_FLOOR) == "6,430,012.00"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "shown"),
+    [
+        (D("0.7"), 3, "0.700"),  # padded to the grid's digits
+        (D("64000"), 2, "64,000.00"),
+        (D("0.00010000000000000000"), 6, "0.000100"),  # a server's padded zeros are not digits
+        (D("0.0005"), 3, "0.0005"),  # finer than the grid: shown as it is, never rounded to 0.001
+        (D("1234.5678"), 2, "1,234.5678"),
+        (D("1E+3"), 0, "1,000"),
+        (D("-0.00"), 2, "0.00"),
+        (D("Infinity"), 2, "—"),
+    ],
+)
+def test_a_whole_amount_is_at_least_at_the_grid_and_never_rounded(value: D, decimals: int, shown: str) -> None:
+    assert whole_amount_text(value, decimals) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (D("64250.00"), "64,250.00"),  # the digits it carries, trailing zeros too
+        (D("999.50"), "999.50"),
+        (D("1E+3"), "1,000"),
+        (D("0.015"), "0.015"),
+        (D("NaN"), "—"),
+    ],
+)
+def test_a_carried_amount_keeps_its_digits_and_is_grouped(value: D, shown: str) -> None:
+    assert carried_amount_text(value) == shown
 
 
 def _order(status: str, executed: str, *, tif: str = "GTC", quote: str = "0") -> Order:

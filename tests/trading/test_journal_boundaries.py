@@ -82,7 +82,15 @@ def test_descriptions_in_words(journal: OrderJournal) -> None:
     assert journal.get(order_intent(journal, dry_run=True)).describe() == "test BUY 1.5 BTCUSDT @ 100"
     assert journal.record_cancel_intent("BTCUSDT", 12).describe() == "cancel order 12 on BTCUSDT"
     odd = journal.record_order_intent("BTCUSDT", "SELL", D("1E+2"), D("0.10"), "GTC")
-    assert odd.describe() == "SELL 0.10 BTCUSDT @ 100"  # never in exponent form
+    assert odd.describe() == "SELL 0.1 BTCUSDT @ 100"  # never in exponent form
+
+
+def test_descriptions_show_amounts_as_the_panes_do(journal: OrderJournal) -> None:
+    big = journal.record_order_intent("BTCUSDT", "BUY", D("64000"), D("1.5"), "GTC")
+    assert big.describe() == "BUY 1.5 BTCUSDT @ 64,000"  # no precision given: exact, grouped
+    assert big.describe((2, 6)) == "BUY 1.500000 BTCUSDT @ 64,000.00"  # at the symbol's grid
+    fine = journal.record_order_intent("BTCUSDT", "SELL", D("64000.125"), D("1234.5"), "GTC", dry_run=True)
+    assert fine.describe((2, 0)) == "test SELL 1,234.5 BTCUSDT @ 64,000.125"  # finer than the grid: never rounded
 
 
 def test_the_words_each_answer_leaves(journal: OrderJournal) -> None:

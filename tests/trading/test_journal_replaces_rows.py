@@ -61,6 +61,9 @@ def test_a_missing_message_reads_back_empty_and_an_unreadable_amount_as_unknown(
 
 def test_a_record_is_described_in_the_trader_s_words(db: sqlite3.Connection) -> None:
     assert new_replace(db).describe() == "replace of order 42 on BTCUSDT by BUY 0.25 @ 101.5"
+    db.execute("UPDATE replaces SET price = '64000.50', quantity = '1250.000' WHERE id = 'r1'")
+    grouped = rows.fetch(db, "r1").describe()  # as in the panes: thousands grouped, never rounded
+    assert grouped == "replace of order 42 on BTCUSDT by BUY 1,250 @ 64,000.5"
 
 
 def test_linking_the_new_order_says_it_was_sent(db: sqlite3.Connection) -> None:

@@ -32,7 +32,6 @@ from jextui.trading.journal import (
     account_identity,
 )
 from jextui.trading.reconcile import Reconciler
-from jextui.trading.ticket import format_decimal
 
 D = Decimal
 
@@ -164,7 +163,7 @@ async def test_nothing_matching_means_not_placed_but_only_after_the_grace_period
 ) -> None:
     client = sandbox_client
     price = await resting_price(client)
-    words = f"BUY 0.01 BTCUSDT @ {format_decimal(price)}"
+    words = f"BUY 0.01 BTCUSDT @ {price.normalize():,f}"  # grouped, as in the panes
     created = client.clock.now_ms()
     entry_id = lost(real_journal, price, created)
     since = [5_999]  # the reconciler's "now", frozen to the millisecond: created + since[0]
@@ -263,7 +262,7 @@ async def test_a_journal_update_failure_leaves_the_entry_open(
     [report] = await Reconciler(sandbox_client, real_journal).reconcile_pending()
     assert not report.settled and report.entry.id == entry_id
     assert report.message == (
-        f"BUY 0.01 BTCUSDT @ {format_decimal(price)}: outcome still unknown (the journal could not be updated)."
+        f"BUY 0.01 BTCUSDT @ {price.normalize():,f}: outcome still unknown (the journal could not be updated)."
     )
 
 

@@ -70,7 +70,9 @@ def test_a_partial_fill_during_the_replace_offers_the_remainder() -> None:
     offered = plan().cancel_answered(cancelled("0.3"))
     assert offered.step == ReplaceStep.OFFER_REMAINDER and offered.place_quantity == D("0.7")
     assert offered.request is None  # nothing goes out without a yes
-    assert offered.message == "0.3 BTC more of order 42 filled before the cancel. Place the remainder 0.7 BTC at 101?"
+    assert offered.message == (
+        "0.300 BTC more of order 42 filled before the cancel. Place the remainder 0.700 BTC at 101.00 USDT?"
+    )
     accepted = offered.remainder_accepted()
     assert accepted.request is not None and accepted.request.quantity == D("0.7")
     declined = offered.remainder_declined()
@@ -86,9 +88,9 @@ def test_fills_known_when_the_replace_started_are_not_taken_twice() -> None:
 
 def test_a_remainder_below_the_minimum_is_not_offered() -> None:
     tiny = plan().cancel_answered(cancelled("0.995"))
-    assert tiny.done and tiny.placed is False and "below the minimum quantity 0.01" in tiny.message
+    assert tiny.done and tiny.placed is False and "below the minimum quantity 0.010 BTC" in tiny.message
     small_total = plan().cancel_answered(cancelled("0.95"))  # 0.05 * 101 = 5.05 < 10
-    assert small_total.done and "below the minimum total 10 USDT" in small_total.message
+    assert small_total.done and "below the minimum total 10.00 USDT" in small_total.message
 
 
 def test_an_unknown_cancel_places_nothing_until_the_order_is_known() -> None:
@@ -323,7 +325,7 @@ def test_a_look_up_that_fails_says_why_and_waits() -> None:
 def test_the_remainder_is_placed_or_declined_in_words() -> None:
     offered = plan().cancel_answered(cancelled("0.3"))
     accepted = offered.remainder_accepted()
-    assert accepted.message == "Placing the remainder 0.7 BTC."
+    assert accepted.message == "Placing the remainder 0.700 BTC."
     assert (accepted.state, accepted.place_quantity) == (ReplaceState.CANCELLED, D("0.7"))
     declined = offered.remainder_declined()
     assert declined.message == "Order 42 was cancelled after a partial fill; the remainder was not placed."
@@ -340,7 +342,7 @@ def test_words_without_symbol_rules_name_no_asset() -> None:
 def test_a_fill_that_leaves_exactly_nothing_to_place_places_nothing() -> None:
     two = start_replace(order(42, qty="2"), D("101"), D("1"), rules=RULES)  # the trader moved only 1 of 2
     done = two.cancel_answered(cancelled("1"))
-    assert done.message == "1 BTC more of order 42 filled before the cancel: nothing is left to place."
+    assert done.message == "1.000 BTC more of order 42 filled before the cancel: nothing is left to place."
     assert (done.state, done.placed, done.request) == (ReplaceState.NOTHING_LEFT, False, None)
     more = two.cancel_answered(cancelled("1.5"))
     assert more.state == ReplaceState.NOTHING_LEFT and more.placed is False
@@ -354,7 +356,7 @@ def test_a_remainder_exactly_at_the_minimums_is_offered_and_one_below_is_not() -
     below_qty = by_qty.cancel_answered(cancelled("0.995"))
     assert below_qty.message == (
         "0.995 BTC more of order 42 filled before the cancel; the remainder 0.005 BTC is "
-        "below the minimum quantity 0.01, so nothing new was placed."
+        "below the minimum quantity 0.010 BTC, so nothing new was placed."
     )
     assert (below_qty.state, below_qty.placed) == (ReplaceState.NOTHING_LEFT, False)
     at_100 = start_replace(order(42), D("100"), D("1"), rules=RULES)
@@ -362,8 +364,8 @@ def test_a_remainder_exactly_at_the_minimums_is_offered_and_one_below_is_not() -
     assert at_total.step == ReplaceStep.OFFER_REMAINDER and at_total.place_quantity == D("0.1")
     below_total = at_100.cancel_answered(cancelled("0.91"))  # 0.09 x 100 = 9
     assert below_total.message == (
-        "0.91 BTC more of order 42 filled before the cancel; the remainder 0.09 BTC is "
-        "below the minimum total 10 USDT, so nothing new was placed."
+        "0.910 BTC more of order 42 filled before the cancel; the remainder 0.090 BTC is "
+        "below the minimum total 10.00 USDT, so nothing new was placed."
     )
 
 
@@ -417,3 +419,44 @@ def test_every_step_checks_where_the_plan_is() -> None:
         ready.remainder_declined()
     with pytest.raises(ValueError, match="at step offer_remainder, not cancel"):
         offered.cancel_answered(cancelled("0"))
+
+
+# -- amounts in the words read as in the panes --
+
+BTC_RULES = SymbolRules.from_symbol_info(
+    symbol_info(qty_decimals=6, step="0.000001", min_qty="0.000010", tick="0.01", max_price="1000000", min_notional="5")
+)
+
+
+def test_a_price_from_1000_up_has_separators_and_the_symbols_decimals() -> None:
+    big = start_replace(order(42, qty="1.5"), D("64000"), D("1.5"), rules=BTC_RULES)
+    offered = big.cancel_answered(cancelled("0.25"))
+    assert offered.message == (
+        "0.250000 BTC more of order 42 filled before the cancel. Place the remainder 1.250000 BTC at 64,000.00 USDT?"
+    )
+    assert offered.remainder_accepted().message == "Placing the remainder 1.250000 BTC."
+
+
+def test_a_quantity_keeps_the_digits_of_its_step_not_of_the_precision() -> None:
+    coarse = SymbolRules.from_symbol_info(symbol_info(qty_decimals=8, step="0.01", min_qty="0.01"))
+    assert (coarse.quantity_decimals, coarse.quantity_places, coarse.price_places) == (8, 2, 2)
+    offered = start_replace(order(42, qty="2"), D("1234.5"), D("2"), rules=coarse).cancel_answered(cancelled("0.5"))
+    assert offered.message.endswith("Place the remainder 1.50 BTC at 1,234.50 USDT?")
+    assert offered.message.startswith("0.50 BTC more of order 42")
+
+
+def test_a_minimum_total_is_shown_at_the_quotes_precision_and_a_minimum_quantity_at_the_steps() -> None:
+    big = start_replace(order(42, qty="0.01"), D("64000"), D("0.01"), rules=BTC_RULES)
+    small_total = big.cancel_answered(cancelled("0.00993"))  # 0.00007 x 64,000 = 4.48 < 5
+    assert small_total.message == (
+        "0.009930 BTC more of order 42 filled before the cancel; the remainder 0.000070 BTC is "
+        "below the minimum total 5.00 USDT, so nothing new was placed."
+    )
+    tiny = big.cancel_answered(cancelled("0.009995"))  # 0.000005 left, under the minimum 0.000010
+    assert "the remainder 0.000005 BTC is below the minimum quantity 0.000010 BTC" in tiny.message
+
+
+def test_without_rules_amounts_are_exact_and_grouped() -> None:
+    bare = start_replace(order(42, qty="3"), D("64000.5"), D("3"))
+    offered = bare.cancel_answered(cancelled("1"))
+    assert offered.message == "1 more of order 42 filled before the cancel. Place the remainder 2 at 64,000.5?"

@@ -41,7 +41,7 @@ from jextui.trading.reconcile import Reconciler
 from jextui.trading.replace import ReplacePlan, ReplaceStep, start_replace
 from jextui.trading.replace_run import drive_replace
 from jextui.trading.submit import OrderSubmitter, OutcomeKind
-from jextui.trading.ticket import OrderRequest
+from jextui.trading.ticket import OrderRequest, SymbolRules
 
 D = Decimal
 SYMBOL = "BTCUSDT"
@@ -179,6 +179,38 @@ async def test_a_partial_fill_journals_the_remainder_placed(sandbox, sandbox_cli
         placed = journal.get(record.order_entry_id)
     assert done.placed is True and record.state == ReplaceState.PLACED
     assert placed.quantity == D("0.015") and placed.order_id == record.new_order_id
+
+
+async def test_the_words_of_a_partial_fill_and_the_new_order_carry_the_symbols_digits(
+    sandbox, sandbox_client, tmp_path
+) -> None:
+    info = next(s for s in (await sandbox_client.exchange_info()).spot_symbols if s.symbol == SYMBOL)
+    rules = SymbolRules.from_symbol_info(info)
+    assert (rules.price_places, rules.quantity_places) == (2, 6)
+    asked: list[str] = []
+
+    async def answer_yes(question: str) -> bool:
+        asked.append(question)
+        return True
+
+    with journal_for(tmp_path / "journal.sqlite", sandbox) as journal:
+        submitter = OrderSubmitter(sandbox_client, journal)
+        old = await resting_buy(sandbox_client, submitter, qty="0.02")
+        new_price = old.price + D("0.01")
+        plan = start_replace(old, new_price, old.orig_qty, rules=rules)
+        sandbox.exchange.engine.place_order("sim-taker", SYMBOL, "SELL", old.price, D("0.005"), "IOC")
+        _, tell = told()
+        done = await drive_replace(plan, submitter, sandbox_client, tell=tell, ask_remainder=answer_yes, pause_s=0)
+    price = f"{new_price:,.2f}"  # BTCUSDT trades above 1,000: grouped, two decimals
+    assert asked == [
+        f"0.005000 BTC more of order {old.order_id} filled before the cancel. "
+        f"Place the remainder 0.015000 BTC at {price} USDT?"
+    ]
+    assert done.placed is True and done.outcome is not None
+    new_id = done.outcome.order_id
+    assert (
+        done.message == f"Order {old.order_id} replaced: BUY 0.015000 BTCUSDT @ {price}: placed, order {new_id}, NEW."
+    )
 
 
 async def test_an_unknown_cancel_places_nothing_and_the_journal_says_so(sandbox, sandbox_client, tmp_path) -> None:

@@ -209,8 +209,9 @@ async def test_the_intent_is_committed_before_the_order_is_sent(
     assert outcome.kind == OutcomeKind.ACCEPTED and outcome.order_status == "NEW" and outcome.placed is True
     [placed] = await ours(client, ticket.price)
     assert outcome.order_id == int(placed.order_id)
-    assert outcome.message.startswith("BUY 0.01 BTCUSDT @ ")
-    assert outcome.message.endswith(f": placed, order {placed.order_id}, NEW.")
+    price = ticket.price
+    assert price is not None and price >= 1000  # shown grouped, at the symbol's two decimals
+    assert outcome.message == f"BUY 0.010000 BTCUSDT @ {price:,.2f}: placed, order {placed.order_id}, NEW."
     entry = recorded(journal, outcome)
     assert (entry.state, entry.order_id, entry.order_status) == (ACCEPTED, int(placed.order_id), "NEW")
 
@@ -345,7 +346,7 @@ async def test_a_dry_run_goes_to_order_test_and_says_so(
     ticket = await resting_buy(client, info)
     outcome = await submitter.submit(ticket, dry_run=True)
     assert outcome.kind == OutcomeKind.TEST_PASSED and outcome.dry_run and outcome.placed is False
-    assert outcome.message.startswith("Dry run passed: the exchange would accept BUY 0.01 BTCUSDT @ ")
+    assert outcome.message.startswith("Dry run passed: the exchange would accept BUY 0.010000 BTCUSDT @ ")
     assert outcome.message.endswith(" (nothing was placed).")
     assert exchange.new_order_calls == [] and len(exchange.test_order_calls) == 1
     assert await client.open_orders(SYMBOL) == []

@@ -130,11 +130,12 @@ async def test_a_partly_filled_remainder_left_resting_is_cancelled_too(sandbox, 
     best = depth.asks[0]
     quantity = best.qty + D("0.01")  # more than the best level holds, priced at it: a remainder is left
     journal = journal_for(tmp_path / "journal.sqlite", client, sandbox)
-    outcome = await OrderSubmitter(client, journal).submit(OrderRequest(SYMBOL, "BUY", best.price, quantity, "IOC"))
+    request = OrderRequest(SYMBOL, "BUY", best.price, quantity, "IOC", places=(2, 6))  # BTCUSDT's grid, as a ticket's
+    outcome = await OrderSubmitter(client, journal).submit(request)
     journal.close()
     assert isinstance(outcome.result, OrderResult) and outcome.result.status == "PARTIALLY_FILLED"
     assert outcome.time_in_force_cancel is not None and outcome.time_in_force_cancel.cancelled
-    assert f"{best.qty:f} had filled before that" in outcome.message
+    assert f"{best.qty:,.6f} had filled before that" in outcome.message  # at the quantity's six decimals
     assert [o for o in await client.open_orders(SYMBOL) if int(o.order_id) == outcome.order_id] == []
 
 

@@ -95,7 +95,7 @@ async def test_alerts_fire_once_and_rearm_on_a_scripted_price_path(tmp_path: Pat
         assert len(_price_fired(app)) == 3 and screen.rows[0].last_fired_ms == app.alerts.last_fired["console-1"]
         await pilot.press("escape")
         notices = _notices(app, ALERT_NOTICE_TITLE)
-        assert notices and f"(alert: above {level})" in notices[-1]
+        assert notices and f"(alert: above {level:,f})" in notices[-1]  # grouped, as in the panes
         assert len(notices) == 1  # the second firing replaced the first notice (one of a kind)
         assert app.alerts.last_fired["console-1"] > 0
         tile = app.main.panes.grid.tile(SYMBOL)

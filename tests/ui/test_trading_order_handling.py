@@ -60,7 +60,8 @@ async def test_c_away_from_the_open_orders_pane_asks_and_names_the_newest_order(
         question = app.screen
         assert isinstance(question, ConfirmScreen)
         first = str(question.lines[0])
-        assert f"(order {newer})" in first and f"BUY 0.002 BTCUSDT at {bid:,f}".rstrip("0").rstrip(".") in first
+        # named as the panes show it: the quantity at BTCUSDT's six decimals, the price grouped at two
+        assert first == f"Cancel BUY 0.002000 BTCUSDT at {bid:,.2f} (order {newer})?"
         await pilot.press("enter")  # Enter alone does not cancel
         await pilot.pause()
         assert app.screen is question
