@@ -40,7 +40,7 @@ from textual.screen import Screen
 from jextui.config.state import load_state
 from jextui.ui import selection
 from jextui.ui.commands import SymbolCommands, system_commands, textual_commands_kept
-from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for, keys_label
+from jextui.ui.keymap import ACCOUNT_SCREENS, bindings_for, key_names, keys_label
 from jextui.ui.screens.main import MainScreen
 from jextui.ui.themes import load_themes, theme_variable_defaults
 from jextui.ui.unexpected import in_one_line
@@ -483,7 +483,8 @@ class JexApp(App[int]):
         shown = self.screen if isinstance(self.screen, TooSmallScreen) else None
         if is_too_small(width, height):
             if shown is None:
-                self.push_screen(TooSmallScreen(width, height))
+                quit_key = key_names("quit_anywhere", self.user_keys.remapped)[0]  # as the config has it
+                self.push_screen(TooSmallScreen(width, height, quit_key))
             else:
                 shown.show_size(width, height)
         elif shown is not None:

@@ -101,10 +101,24 @@ async def test_below_80x24_a_screen_says_the_size_needed(tmp_path: Path) -> None
         await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen), what="the too-small screen")
         text = str(app.screen.query_one(Static).render())
         assert "terminal too small: 70×20, needs 80×24" in text
+        assert "(ctrl+c quits)" in text
         await pilot.resize_terminal(79, 30)
         await wait_until(pilot, lambda: "79×30" in str(app.screen.query_one(Static).render()), what="the new size")
         await pilot.resize_terminal(80, 24)
         await wait_until(pilot, lambda: app.screen is app.main, what="the console back")
+
+
+async def test_the_too_small_screen_names_a_remapped_quit_key(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from jextui.ui.screens.too_small import TooSmallScreen
+
+    app = make_test_app(tmp_path, start_feed=False, keys={"quit_anywhere": "ctrl+x"})
+    async with app.run_test(size=(70, 20)) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, TooSmallScreen), what="the too-small screen")
+        assert "(ctrl+x quits)" in str(app.screen.query_one(Static).render())
+        await pilot.press("ctrl+x")
+        await wait_until(pilot, lambda: not app.is_running, what="the console to quit")
 
 
 def test_a_dumb_terminal_gets_one_line_not_escape_codes(tmp_path: Path, monkeypatch, capsys) -> None:
