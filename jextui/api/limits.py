@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import email.utils
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import Enum
+
+import msgspec
 
 from .models import RateLimit
 
@@ -62,8 +63,7 @@ class Security(Enum):
     SIGNED = "SIGNED"  # TRADE and USER_DATA: key header + timestamp + signature
 
 
-@dataclass(frozen=True, slots=True)
-class Endpoint:
+class Endpoint(msgspec.Struct, frozen=True):
     name: str  # the JexClient method name
     method: str
     path: str
@@ -151,8 +151,7 @@ def weight_of(endpoint: str, symbol: str | None = None) -> int:
     return found.weight
 
 
-@dataclass(frozen=True, slots=True)
-class RequestEvent:
+class RequestEvent(msgspec.Struct, frozen=True):
     """What happened to one HTTP request (for the status bar and logs).
 
     Holds no parameters, key, secret or signature: only the path.
@@ -171,8 +170,7 @@ class RequestEvent:
 # --- response headers ---------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RateHeaders:
+class RateHeaders(msgspec.Struct, frozen=True):
     used_weight_1m: int | None = None
     order_count_1s: int | None = None
     order_count_1d: int | None = None

@@ -14,9 +14,10 @@ Mappings are read-only views; sequences are tuples.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
+
+import msgspec
 
 from jextui.api.errors import JexError
 from jextui.api.models import (
@@ -59,23 +60,20 @@ ConnectionState = Literal["connecting", "online", "degraded", "offline", "rate-l
 """
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class FeedEvent:
+class FeedEvent(msgspec.Struct, frozen=True, kw_only=True):
     """Base of every event the worker emits."""
 
     received_ms: int
 
 
-@dataclass(frozen=True, slots=True)
-class BookUpdate(FeedEvent):
+class BookUpdate(FeedEvent, frozen=True):
     """The active symbol's order book (bids best first, asks best first)."""
 
     symbol: str
     depth: Depth
 
 
-@dataclass(frozen=True, slots=True)
-class TradesUpdate(FeedEvent):
+class TradesUpdate(FeedEvent, frozen=True):
     """The active symbol's recent trades, newest first.
 
     ``has_side`` is True when they are ``HistoricalTrade`` (with
@@ -88,8 +86,7 @@ class TradesUpdate(FeedEvent):
     has_side: bool
 
 
-@dataclass(frozen=True, slots=True)
-class KlinesUpdate(FeedEvent):
+class KlinesUpdate(FeedEvent, frozen=True):
     """The active symbol's klines for ``interval``, oldest first."""
 
     symbol: str
@@ -97,29 +94,25 @@ class KlinesUpdate(FeedEvent):
     klines: tuple[Kline, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TickersUpdate(FeedEvent):
+class TickersUpdate(FeedEvent, frozen=True):
     """24 h statistics (last price, change %, volume) by symbol."""
 
     tickers: Mapping[str, Ticker24hr]
 
 
-@dataclass(frozen=True, slots=True)
-class PricesUpdate(FeedEvent):
+class PricesUpdate(FeedEvent, frozen=True):
     """Last prices by symbol (the fast watchlist feed)."""
 
     prices: Mapping[str, Decimal]
 
 
-@dataclass(frozen=True, slots=True)
-class BookTickersUpdate(FeedEvent):
+class BookTickersUpdate(FeedEvent, frozen=True):
     """Best bid/ask by symbol (grid tiles)."""
 
     book_tickers: Mapping[str, BookTicker]
 
 
-@dataclass(frozen=True, slots=True)
-class SparklineUpdate(FeedEvent):
+class SparklineUpdate(FeedEvent, frozen=True):
     """Recent closes of a watched symbol, oldest first, one per ``interval``."""
 
     symbol: str
@@ -127,30 +120,26 @@ class SparklineUpdate(FeedEvent):
     closes: tuple[Decimal, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class AccountUpdate(FeedEvent):
+class AccountUpdate(FeedEvent, frozen=True):
     """Balances (spot, contract, option)."""
 
     account: Account
 
 
-@dataclass(frozen=True, slots=True)
-class OpenOrdersUpdate(FeedEvent):
+class OpenOrdersUpdate(FeedEvent, frozen=True):
     """The user's open orders on the active symbol, oldest first."""
 
     symbol: str
     orders: tuple[Order, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ExchangeInfoUpdate(FeedEvent):
+class ExchangeInfoUpdate(FeedEvent, frozen=True):
     """Symbols, precisions, filters and rate limits (at start, then hourly)."""
 
     info: ExchangeInfo
 
 
-@dataclass(frozen=True, slots=True)
-class FeedFailed(FeedEvent):
+class FeedFailed(FeedEvent, frozen=True):
     """A poll failed; the pane for ``kind`` should show itself degraded.
 
     ``symbol`` is the symbol the request was about (None for the account,
@@ -171,8 +160,7 @@ class FeedFailed(FeedEvent):
         return self.error.hint
 
 
-@dataclass(frozen=True, slots=True)
-class StatusUpdate(FeedEvent):
+class StatusUpdate(FeedEvent, frozen=True):
     """The connection as a whole, for the status bar (about once a second).
 
     Weights are per minute.  ``used_weight_1m`` is what the server last

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from enum import StrEnum
+
+import msgspec
 
 
 class FeedKind(StrEnum):
@@ -154,8 +155,7 @@ def feed_kind(name: str | FeedKind) -> FeedKind:
 # --- value objects ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(msgspec.Struct, frozen=True):
     """One request the worker should send now.
 
     ``symbol`` is None for the account, server time, exchange info and the
@@ -173,8 +173,7 @@ class Request:
     seq: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class FeedPlan:
+class FeedPlan(msgspec.Struct, frozen=True):
     """How one feed is planned right now."""
 
     kind: FeedKind
@@ -195,8 +194,7 @@ class FeedPlan:
         return self.effective_period_s > self.desired_period_s * 1.0001
 
 
-@dataclass(frozen=True, slots=True)
-class BudgetPlan:
+class BudgetPlan(msgspec.Struct, frozen=True):
     """The whole plan: active feeds (highest priority first) and the budget."""
 
     feeds: tuple[FeedPlan, ...]
@@ -236,7 +234,7 @@ def stretch_to_budget(feeds: list[FeedPlan], available_1m: float) -> list[FeedPl
             continue
         new_rate = plan.weight_per_minute - cut
         period = plan.weight_per_cycle * 60.0 / new_rate
-        result[plan.kind] = replace(plan, effective_period_s=period)
+        result[plan.kind] = msgspec.structs.replace(plan, effective_period_s=period)
         total -= cut
     return [result[f.kind] for f in feeds]
 

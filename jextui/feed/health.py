@@ -11,8 +11,9 @@ instead of showing it as fresh; the status bar says why it is late.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Literal
+
+import msgspec
 
 __all__ = ["STALE_AFTER_PERIODS", "FeedState", "FeedHealth", "HealthTracker"]
 
@@ -33,8 +34,7 @@ FeedState = Literal["ok", "stale", "failing", "waiting", "hidden", "disabled"]
 """
 
 
-@dataclass(frozen=True, slots=True)
-class FeedHealth:
+class FeedHealth(msgspec.Struct, frozen=True):
     """One feed's freshness at ``checked_ms`` (times in epoch milliseconds)."""
 
     kind: str
@@ -133,7 +133,7 @@ class HealthTracker:
             checked_ms=now_ms,
         )
         state, reason = _state_of(health, inactive_reason)
-        return replace(health, state=state, reason=reason)
+        return msgspec.structs.replace(health, state=state, reason=reason)
 
 
 def _state_of(health: FeedHealth, inactive_reason: str | None) -> tuple[FeedState, str | None]:

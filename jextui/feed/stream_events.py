@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from jextui.api.errors import JexError
@@ -28,8 +27,7 @@ StreamsState = Literal["live", "reconnecting", "polling"]
 """
 
 
-@dataclass(frozen=True, slots=True)
-class StreamStatusUpdate(FeedEvent):
+class StreamStatusUpdate(FeedEvent, frozen=True):
     """Where the streams stand.  ``live`` and ``fallback`` are feed names
     (``FeedKind`` values): served by the streams now / to be polled now.
     ``error`` is the latest failure (None when all is well)."""
@@ -41,15 +39,13 @@ class StreamStatusUpdate(FeedEvent):
     error: JexError | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class FillsUpdate(FeedEvent):
+class FillsUpdate(FeedEvent, frozen=True):
     """New fills of the account's orders, oldest first."""
 
     notices: tuple[FillNotice, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class OrdersPushed(FeedEvent):
+class OrdersPushed(FeedEvent, frozen=True):
     """Orders whose state the account stream changed, on any symbol (new, partly
     filled, filled, cancelled), each in its latest state.  Unlike
     ``OpenOrdersUpdate`` this is no symbol's whole list: orders not named here
