@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 import platformdirs
 
 __all__ = [
@@ -48,8 +48,7 @@ DATA_DIR_ENV = "JEXTUI_DATA_DIR"
 LOG_DIR_ENV = "JEXTUI_LOG_DIR"
 
 
-@dataclass(frozen=True)
-class Locations:
+class Locations(msgspec.Struct, frozen=True):
     """The three directories jextui uses, and the files inside them."""
 
     config_dir: Path

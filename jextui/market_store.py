@@ -9,8 +9,9 @@ Nothing here fetches: the store only remembers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+
+import msgspec
 
 from jextui.api.models import (
     Account,
@@ -40,8 +41,7 @@ from jextui.feed.events import (
 __all__ = ["MarketStore", "Changed", "NOTHING"]
 
 
-@dataclass(frozen=True, slots=True)
-class Changed:
+class Changed(msgspec.Struct, frozen=True):
     """What one feed event changed in the store."""
 
     symbols: frozenset[str] = frozenset()

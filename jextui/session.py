@@ -18,8 +18,9 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from jextui.logs import register_secret
 from jextui.secret import Secret
@@ -46,8 +47,7 @@ class SessionError(Exception):
     """The session could not start; the message says why, in words."""
 
 
-@dataclass(frozen=True)
-class SessionOptions:
+class SessionOptions(msgspec.Struct, frozen=True):
     """Knobs for tests, screenshots and benchmarks (the defaults are the product)."""
 
     sandbox_config: SandboxConfig | None = None  # demo mode: instead of a live random market

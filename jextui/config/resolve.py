@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+import msgspec
 
 from jextui.config.load import file_error, known_profiles_text, load_config
 from jextui.config.schema import (
@@ -41,8 +42,7 @@ from jextui.secret import Secret
 __all__ = ["Overrides", "load_settings"]
 
 
-@dataclass(frozen=True, slots=True)
-class Overrides:
+class Overrides(msgspec.Struct, frozen=True):
     """What the command line says for this run; ``None`` (or ``False``) = not given.
 
     The messages name the options (``--profile``, ``--base-url``, ...), as
@@ -76,8 +76,7 @@ def _pick_profile(config: Config, requested: str | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Connection:
+class _Connection(msgspec.Struct, frozen=True):
     profile_name: str
     demo: bool
     base_url: str | None
@@ -166,7 +165,11 @@ def _resolve_log_level(overrides: Overrides) -> str:
     return level
 
 
-def load_settings(overrides: Overrides = Overrides(), env: Mapping[str, str] = os.environ) -> Settings:
+#: The command line gave nothing: the config file and the environment decide.
+NO_OVERRIDES = Overrides()
+
+
+def load_settings(overrides: Overrides = NO_OVERRIDES, env: Mapping[str, str] = os.environ) -> Settings:
     """Resolve the console's settings; raises :class:`ConfigError` only."""
     locs = locations(env)
     config = load_config(locs.config_file)

@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from datetime import tzinfo
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import msgspec
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
@@ -77,8 +77,7 @@ _ACTIONS_OVER_DIALOGS = frozenset({"quit_anywhere", "help", "command_palette", "
 _ACTIONS_DURING_START = frozenset({"request_quit", "quit_anywhere", "quit"})
 
 
-@dataclass(frozen=True)
-class AppOptions:
+class AppOptions(msgspec.Struct, frozen=True):
     """Knobs for tests, screenshots and benchmarks (the defaults are the product)."""
 
     session: SessionOptions | None = None  # None: the session's defaults

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from typing import Literal
 
+import msgspec
 from textual.binding import Binding
 
 __all__ = [
@@ -95,8 +95,7 @@ SCOPE_TITLES: dict[Scope, str] = {
 SHARED_SCOPES: dict[Scope, Scope] = {"account_pages": "account", "deposit_address": "account"}
 
 
-@dataclass(frozen=True, slots=True)
-class KeySpec:
+class KeySpec(msgspec.Struct, frozen=True):
     """One binding: keys (Textual names, comma separated), action and words."""
 
     keys: str

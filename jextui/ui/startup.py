@@ -27,8 +27,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from jextui.ui.gc_pause import pause_collection, resume_collection
 
@@ -78,8 +79,7 @@ BOOK_PAINT_HOLD_S = 0.25
 FRAME_OUT_S = 0.005
 
 
-@dataclass(frozen=True)
-class ConsoleParts:
+class ConsoleParts(msgspec.Struct, frozen=True):
     """What the console shows and connects with, built right after its first frame."""
 
     store: MarketStore
@@ -173,8 +173,7 @@ def build_parts(
     )
 
 
-@dataclass(frozen=True)
-class Choices:
+class Choices(msgspec.Struct, frozen=True):
     """The app's choices as the parts read them (each call: the value now)."""
 
     active_symbol: Callable[[], str | None]

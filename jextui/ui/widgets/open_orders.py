@@ -22,10 +22,10 @@ does not list) shows its fields as received and the note.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
+import msgspec
 from rich.text import Text
 from textual.binding import BindingType
 
@@ -62,8 +62,7 @@ def filled_percent(order: Order) -> Decimal:
     return order.executed_qty * 100 / order.orig_qty
 
 
-@dataclass(frozen=True)
-class OrdersListing:
+class OrdersListing(msgspec.Struct, frozen=True):
     """What an account-wide source gives the pane for one view."""
 
     rows: Sequence[Any]
@@ -72,7 +71,7 @@ class OrdersListing:
     """The header, e.g. ``3 open · 1 on BTCUSDT``."""
     empty_text: str = "no open orders"
     """Shown when ``rows`` is empty (never "no open orders" while locked funds are unexplained)."""
-    notes: Mapping[int, str] = field(default_factory=dict)
+    notes: Mapping[int, str] = msgspec.field(default_factory=dict)
     """Order id -> a note shown in its row (e.g. a symbol the exchange does not list)."""
 
 
@@ -80,8 +79,7 @@ ListingSource = Callable[[str | None, bool], OrdersListing]
 """(active symbol, only the active symbol's orders) -> what to show."""
 
 
-@dataclass(frozen=True)
-class _Columns:
+class _Columns(msgspec.Struct, frozen=True):
     time: bool
     symbol: int
     price: int

@@ -15,10 +15,10 @@ updates (or moves to the nearest price on the same side if the level goes).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar
 
+import msgspec
 from rich.text import Text
 from textual.binding import BindingType
 
@@ -35,8 +35,7 @@ UNKNOWN_PRECISION_CAP = 18
 """Decimals shown at most before the symbol's precision is known (every digit a price is given with)."""
 
 
-@dataclass(frozen=True, slots=True)
-class BookLevel:
+class BookLevel(msgspec.Struct, frozen=True):
     """A level of the book as the user sees it."""
 
     side: BookSide
@@ -44,16 +43,14 @@ class BookLevel:
     qty: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class _Row:
+class _Row(msgspec.Struct, frozen=True):
     side: BookSide
     price: Decimal
     qty: Decimal
     total: Decimal
 
 
-@dataclass(frozen=True, slots=True)
-class _Widths:
+class _Widths(msgspec.Struct, frozen=True):
     price: int
     qty: int
     total: int

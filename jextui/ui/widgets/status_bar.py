@@ -15,14 +15,13 @@ or an age appearing, at once).
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import tzinfo
 from enum import Enum
 from typing import Any, ClassVar, Literal
 
+import msgspec
 from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
@@ -45,8 +44,7 @@ DEFAULT_BUDGET_SHARE_PERCENT = 80
 _DETAIL_MAX = 40  # longer connection details are cut (the feed may send a sentence)
 
 
-@dataclass(frozen=True)
-class StatusInfo:
+class StatusInfo(msgspec.Struct, frozen=True):
     """Everything the status bar shows (``None``: not known yet)."""
 
     profile: str | None = None
@@ -61,7 +59,7 @@ class StatusInfo:
     weight_limit: int | None = None
     weight_budget: int | None = None
     refresh_slowed: bool = False  # the feed refreshes less often than asked, to stay within the weight budget
-    pane_ages: Mapping[str, tuple[int | None, bool]] = field(default_factory=dict)
+    pane_ages: Mapping[str, tuple[int | None, bool]] = msgspec.field(default_factory=dict)
     streams: str | None = None  # "live", "reconnecting" or "polling"; None: streams off
 
 
@@ -77,8 +75,7 @@ def shorten_url(url: str, width: int) -> str:
     return f"{short[:head]}…{short[len(short) - tail :]}" if tail else f"{short[:head]}…"
 
 
-@dataclass
-class _Item:
+class _Item(msgspec.Struct):
     text: Text
     drop_rank: int  # dropped in descending rank when the line is too long; 0 never
 
@@ -206,10 +203,10 @@ class StatusBar(Widget):
         }
         if "pane_ages" in changes:
             changes["pane_ages"] = dict(changes["pane_ages"])
-        updated = dataclasses.replace(self._info, **changes)
+        updated = msgspec.structs.replace(self._info, **changes)
         if updated == self._info:
             return
-        only_ages = dataclasses.replace(updated, pane_ages=self._info.pane_ages) == self._info and _same_labels(
+        only_ages = msgspec.structs.replace(updated, pane_ages=self._info.pane_ages) == self._info and _same_labels(
             updated.pane_ages, self._info.pane_ages
         )
         self._info = updated
