@@ -129,7 +129,14 @@ MODULES = (
             "tests/trading/test_marketable_sandbox.py",
         ),
     ),
-    Module("time_in_force", "jextui/trading/time_in_force.py", ("tests/trading/test_time_in_force.py",)),
+    Module(
+        "time_in_force",
+        "jextui/trading/time_in_force.py",
+        (
+            "tests/trading/test_time_in_force.py",
+            "tests/trading/test_time_in_force_cancel.py",
+        ),
+    ),
     Module(
         "submit",
         "jextui/trading/submit.py",
