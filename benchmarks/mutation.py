@@ -144,12 +144,14 @@ MODULES = (
             "tests/trading/test_submit.py",
             "tests/trading/test_time_in_force.py",
             "tests/trading/test_sandbox_unknown_outcome.py",
+            "tests/api/test_unreachable.py",
         ),
     ),
     Module(
         "outcomes",
         "jextui/trading/outcomes.py",
         (
+            "tests/trading/test_outcomes.py",
             "tests/trading/test_submit.py",
             "tests/trading/test_time_in_force.py",
         ),
