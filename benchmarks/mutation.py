@@ -156,7 +156,15 @@ MODULES = (
             "tests/trading/test_time_in_force.py",
         ),
     ),
-    Module("fills", "jextui/trading/fills.py", ("tests/trading/test_fills.py",)),
+    Module(
+        "fills",
+        "jextui/trading/fills.py",
+        (
+            "tests/trading/test_fills.py",
+            "tests/trading/test_fills_reported.py",
+            "tests/trading/test_amount_text.py",
+        ),
+    ),
 )
 
 KILLED_STATUSES = ("killed", "timeout")
