@@ -86,3 +86,56 @@ def test_the_default_memory_holds_thousands_of_finished_orders() -> None:
         tracker.track(order(order_id))
         tracker.observe_order(order(order_id, status="CANCELED"))
     assert tracker.track(order(1, status="CANCELED")) == []
+
+
+def test_an_order_never_tracked_tells_nothing_and_does_not_fail() -> None:
+    tracker = FillTracker()
+    assert tracker.observe_order(order(99, executed="1", status="FILLED")) == []  # placed elsewhere, unknown
+
+
+def test_every_order_of_one_snapshot_is_looked_at() -> None:
+    tracker = FillTracker()
+    tracker.observe_open_orders("BTCUSDT", [order(1), order(2), order(3)])
+    tracker.track(order(4))
+    tracker.observe_order(order(4, executed="1", status="FILLED"))  # finished, yet still in the next snapshot
+    snapshot = [
+        order(9, symbol="ETHUSDT"),  # another symbol's order in the list
+        order(4, executed="1", status="PARTIALLY_FILLED"),
+        order(1, executed="0.5", status="PARTIALLY_FILLED"),
+        order(2, executed="0.25", status="PARTIALLY_FILLED"),
+        order(3),
+    ]
+    events = tracker.observe_open_orders("BTCUSDT", snapshot)
+    assert [(e.order_id, e.filled_now) for e in events] == [(1, D("0.5")), (2, D("0.25"))]
+    listed = tracker.observe_orders([order(1, executed="1", status="FILLED"), order(2, executed="1", status="FILLED")])
+    assert [(e.order_id, e.kind) for e in listed] == [(1, FillEventKind.FILLED), (2, FillEventKind.FILLED)]
+
+
+def test_an_order_back_on_the_list_or_seen_again_is_no_longer_looked_up() -> None:
+    tracker = FillTracker()
+    tracker.observe_open_orders("BTCUSDT", [order(1), order(2)])
+    tracker.observe_open_orders("BTCUSDT", [])  # both left the list (or the snapshot missed them)
+    tracker.observe_open_orders("BTCUSDT", [order(1)])  # 1 is back
+    tracker.observe_order(order(2, executed="0.1", status="PARTIALLY_FILLED"))  # 2 answered a look-up
+    assert tracker.take_lookups() == []
+
+
+def test_an_order_tracked_or_reported_here_is_looked_up_when_it_leaves_its_symbols_list() -> None:
+    tracker = FillTracker()
+    tracker.track(order(1))
+    tracker.observe_reported(order(2, executed="0.1", status="PARTIALLY_FILLED"), filled_before=D(0))
+    tracker.observe_open_orders("BTCUSDT", [])
+    assert sorted(tracker.take_lookups()) == [("BTCUSDT", 1), ("BTCUSDT", 2)]
+
+
+def test_tracking_an_order_already_seen_does_not_tell_its_old_fills_again() -> None:
+    tracker = FillTracker()
+    tracker.observe_open_orders("BTCUSDT", [order(1, executed="0.4", status="PARTIALLY_FILLED")])
+    assert tracker.track(order(1, executed="0.4", status="PARTIALLY_FILLED")) == []
+
+
+def test_a_cancel_after_a_partial_fill_adds_nothing_filled() -> None:
+    tracker = FillTracker()
+    tracker.observe_open_orders("BTCUSDT", [order(1, executed="0.4", status="PARTIALLY_FILLED")])
+    [cancelled] = tracker.observe_order(order(1, executed="0.4", status="CANCELED"))
+    assert (cancelled.kind, cancelled.filled_now) == (FillEventKind.CANCELED, D(0))
