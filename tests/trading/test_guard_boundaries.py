@@ -75,7 +75,7 @@ def test_a_best_price_of_zero_is_no_price_to_cross() -> None:
 
 
 def test_prices_below_one_are_judged_like_any_other() -> None:
-    cheap = {"info": DOGE, "last_price": D("0.5000"), "best_bid": D("0.4999"), "best_ask": D("0.5001")}
+    cheap: dict[str, Any] = {"info": DOGE, "last_price": D("0.5000"), "best_bid": D("0.4999"), "best_ask": D("0.5001")}
     verdict = guard_order(ticket("BUY", "0.6000", "100", **cheap), fat_finger_pct=D("5"))
     assert verdict.kind == GUARD_CONFIRM and verdict.crossing
     assert "This BUY at 0.6000 crosses the book and could trade up to 19.97 % above the best ask 0.5001" in verdict.text
@@ -112,8 +112,8 @@ def test_a_sweep_exactly_at_the_guard_passes_and_one_past_it_asks() -> None:
 
 
 def test_a_resting_order_exactly_at_the_guard_passes_and_one_tick_past_it_is_hinted() -> None:
-    book = {"asks": [(D("30.00"), D("1"))], "bids": [(D("27.90"), D("1"))]}
-    near = {"last_price": D("28.00"), "best_bid": D("27.90"), "best_ask": D("30.00")}
+    book: dict[str, Any] = {"asks": [(D("30.00"), D("1"))], "bids": [(D("27.90"), D("1"))]}
+    near: dict[str, Any] = {"last_price": D("28.00"), "best_bid": D("27.90"), "best_ask": D("30.00")}
     assert guard_order(ticket("SELL", "29.40", "1", **near), **book, fat_finger_pct=D("5")).kind == GUARD_CLEAR
     past = guard_order(ticket("SELL", "29.41", "1", **near), **book, fat_finger_pct=D("5"))
     assert past.kind == GUARD_HINT and past.title == "Price far from the market"
@@ -123,7 +123,7 @@ def test_a_resting_order_exactly_at_the_guard_passes_and_one_tick_past_it_is_hin
 
 
 def test_a_resting_order_less_than_one_percent_above_says_above() -> None:
-    near = {"last_price": D("28.00"), "best_bid": D("27.90"), "best_ask": D("30.00")}
+    near: dict[str, Any] = {"last_price": D("28.00"), "best_bid": D("27.90"), "best_ask": D("30.00")}
     verdict = guard_order(ticket("SELL", "28.20", "1", **near), fat_finger_pct=D("0.5"))
     assert verdict.kind == GUARD_HINT and "0.71 % above the last price 28.00" in verdict.text
 
@@ -206,7 +206,12 @@ def test_a_crossing_price_without_a_quantity_yet_is_judged_by_its_limit() -> Non
 
 def test_an_order_id_pasted_into_the_price_field_is_hinted_not_a_crash() -> None:
     # (999999999999999999 - 0.00000001) / 0.00000001 × 100: a percentage of 31 digits
-    tiny = {"info": symbol_info(price_decimals=8), "last_price": D("0.00000001"), "best_bid": None, "best_ask": None}
+    tiny: dict[str, Any] = {
+        "info": symbol_info(price_decimals=8),
+        "last_price": D("0.00000001"),
+        "best_bid": None,
+        "best_ask": None,
+    }
     verdict = guard_order(ticket("SELL", "999999999999999999", "1", **tiny), fat_finger_pct=D("5"))
     assert verdict.kind == GUARD_HINT
     assert verdict.text.startswith("This price is 9999999999999999989999999900.00 % above the last price 0.00000001")

@@ -301,6 +301,7 @@ async def test_a_cancel_the_exchange_refuses_is_journalled_with_its_code(
         outcome, order_id = await resting_ioc(Hooked(trader, cancel_with=reader), journal)
     cancel = outcome.time_in_force_cancel
     assert cancel is not None and cancel.kind == OutcomeKind.REJECTED and cancel.cancelled is False
+    assert cancel.error is not None
     assert (cancel.symbol, cancel.order_id) == (SYMBOL, order_id)
     code = getattr(cancel.error, "code", None)
     assert isinstance(code, int)
@@ -327,6 +328,7 @@ async def test_a_cancel_the_client_refuses_to_send_is_journalled_without_a_code(
             outcome, order_id = await resting_ioc(Hooked(trader, cancel_with=keyless), journal)
     cancel = outcome.time_in_force_cancel
     assert cancel is not None and cancel.kind == OutcomeKind.REJECTED and cancel.cancelled is False
+    assert cancel.error is not None
     assert cancel.message == f"Cancel of order {order_id} refused: {describe_error(cancel.error)}"
     assert "API key" in cancel.message
     [row] = cancel_rows(path)
