@@ -145,6 +145,7 @@ MODULES = (
             "tests/trading/test_time_in_force.py",
             "tests/trading/test_sandbox_unknown_outcome.py",
             "tests/api/test_unreachable.py",
+            "tests/trading/test_replace.py",
         ),
     ),
     Module(

@@ -374,6 +374,8 @@ async def test_a_refused_or_unanswered_dry_run_places_nothing(
     )
     assert unanswered.message.startswith("Dry run (nothing placed): no answer from the exchange.")
     assert [recorded(journal, o).state for o in (refused, unanswered)] == [REJECTED, FAILED]
+    assert all(o.dry_run and o.error is not None and o.placed is False for o in (refused, unanswered))
+    assert recorded(journal, refused).error_code == getattr(refused.error, "code", None) is not None
     assert journal.needing_reconciliation() == []  # a dry run is never an open question
     assert await client.open_orders(SYMBOL) == []
 
@@ -721,3 +723,21 @@ async def test_a_lost_cancel_answer_the_journal_cannot_follow_points_at_the_open
     assert outcome.message == f"Cancel of order {placed.order_id}: the answer was lost; check open orders."
     [line] = journal_errors(caplog, "order journal failed while checking a cancel")
     assert line.startswith(f"order journal failed while checking a cancel of order {placed.order_id}: ")
+
+
+async def test_a_dry_run_the_journal_cannot_record_is_not_sent_and_logged(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ticket = await resting_buy(client, info)
+    journal.close()
+    outcome = await submitter.submit(ticket, dry_run=True)
+    assert outcome.kind == OutcomeKind.NOT_SENT and outcome.dry_run and outcome.error is not None
+    assert outcome.message.startswith("Not sent: the order journal could not be written (")
+    assert outcome.message.endswith("is closed).") and exchange.test_order_calls == []
+    [line] = journal_errors(caplog, "order journal not writable, order not sent: ")
+    assert line.endswith("is closed")
