@@ -119,6 +119,53 @@ MODULES = (
         ),
     ),
     Module("bulk_cancel", "jextui/trading/bulk_cancel.py", ("tests/trading/test_bulk_cancel.py",)),
+    # The fat-finger guard, the IOC/FOK check, the write-ahead submit, its outcomes and the fills.
+    Module(
+        "guard",
+        "jextui/trading/guard.py",
+        (
+            "tests/trading/test_guard.py",
+            "tests/trading/test_guard_boundaries.py",
+            "tests/trading/test_marketable_sandbox.py",
+        ),
+    ),
+    Module(
+        "time_in_force",
+        "jextui/trading/time_in_force.py",
+        (
+            "tests/trading/test_time_in_force.py",
+            "tests/trading/test_time_in_force_cancel.py",
+        ),
+    ),
+    Module(
+        "submit",
+        "jextui/trading/submit.py",
+        (
+            "tests/trading/test_submit.py",
+            "tests/trading/test_time_in_force.py",
+            "tests/trading/test_sandbox_unknown_outcome.py",
+            "tests/api/test_unreachable.py",
+            "tests/trading/test_replace.py",
+        ),
+    ),
+    Module(
+        "outcomes",
+        "jextui/trading/outcomes.py",
+        (
+            "tests/trading/test_outcomes.py",
+            "tests/trading/test_submit.py",
+            "tests/trading/test_time_in_force.py",
+        ),
+    ),
+    Module(
+        "fills",
+        "jextui/trading/fills.py",
+        (
+            "tests/trading/test_fills.py",
+            "tests/trading/test_fills_reported.py",
+            "tests/trading/test_amount_text.py",
+        ),
+    ),
 )
 
 KILLED_STATUSES = ("killed", "timeout")

@@ -104,3 +104,22 @@ async def test_a_failed_lookup_is_tried_again_next_time(sandbox: Any, sandbox_cl
     events = await tracker.refresh(client, SYMBOL)
     assert kinds(events) == [(resting, FillEventKind.CANCELED)]
     assert await tracker.refresh(client, SYMBOL) == []
+
+
+async def test_every_order_that_left_is_looked_up_and_a_failed_look_up_only_waits(
+    sandbox: Any, sandbox_client: JexClient
+) -> None:
+    client = sandbox_client
+    book = await client.book_ticker(SYMBOL)
+    resting = [await client.new_order(SYMBOL, "BUY", D("0.01"), book.bid_price - D("100")) for _ in range(3)]
+    ids = {int(placed.order_id) for placed in resting}
+    tracker = FillTracker()
+    assert await tracker.refresh(client, SYMBOL) == []
+    for order_id in ids:
+        await client.cancel_order(SYMBOL, order_id)
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, error_5xx_rate=1.0, phase="before")  # the first look-up fails
+    told = await tracker.refresh(client, SYMBOL)
+    assert len(told) == 2 and {e.kind for e in told} == {FillEventKind.CANCELED}
+    later = await tracker.refresh(client, SYMBOL)
+    assert [e.kind for e in later] == [FillEventKind.CANCELED]
+    assert {e.order_id for e in [*told, *later]} == ids

@@ -8,6 +8,8 @@ only to write down what was sent and what the journal held at that moment.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from decimal import ROUND_UP, Decimal
 from pathlib import Path
@@ -16,10 +18,11 @@ from typing import Any
 import pytest
 
 from jextui.api.client import JexClient
-from jextui.api.models import SymbolInfo
+from jextui.api.models import OrderResult, SymbolInfo
 from jextui.trading.journal import (
     ACCEPTED,
     FAILED,
+    KIND_CANCEL,
     KIND_TEST_ORDER,
     NOT_PLACED,
     PENDING,
@@ -266,13 +269,14 @@ async def test_a_rejection_is_said_in_words_with_its_code(
 
 
 @pytest.mark.parametrize(
-    "fault",
+    ("fault", "reason"),
     [
-        {"latency_ms": 3_000, "phase": "after"},
-        {"drop_rate": 1.0, "phase": "after"},
-        {"error_5xx_rate": 1.0, "phase": "after"},
+        ({"latency_ms": 3_000, "phase": "after"}, "timeout: no answer in time"),
+        ({"drop_rate": 1.0, "phase": "after"}, "connection dropped or failed before an answer"),
+        ({"error_5xx_rate": 1.0, "phase": "after"}, "exchange error HTTP 5"),
+        ({"malformed_rate": 1.0, "phase": "after"}, "the answer could not be read"),
     ],
-    ids=["late-answer", "dropped-answer", "5xx-answer"],
+    ids=["late-answer", "dropped-answer", "5xx-answer", "malformed-answer"],
 )
 async def test_a_lost_answer_is_never_resent_and_the_order_is_found(
     submitter: OrderSubmitter,
@@ -282,6 +286,7 @@ async def test_a_lost_answer_is_never_resent_and_the_order_is_found(
     info: SymbolInfo,
     sandbox: Any,
     fault: dict[str, Any],
+    reason: str,
 ) -> None:
     ticket = await resting_buy(client, info)
     sandbox.set_faults(paths=(ORDER_PATH,), limit=1, **fault)
@@ -290,7 +295,8 @@ async def test_a_lost_answer_is_never_resent_and_the_order_is_found(
     [placed] = await ours(client, ticket.price)
     assert outcome.kind == OutcomeKind.RESOLVED and outcome.placed is True
     assert outcome.order_id == int(placed.order_id)
-    assert "the order was not resent" in outcome.message
+    assert outcome.message.startswith(f"The answer was lost ({reason}")
+    assert "); the order was not resent. " in outcome.message
     assert f"the order did reach the exchange (order {placed.order_id}, NEW)" in outcome.message
     entry = recorded(journal, outcome)
     assert (entry.state, entry.order_id) == (RESOLVED, int(placed.order_id))
@@ -369,6 +375,8 @@ async def test_a_refused_or_unanswered_dry_run_places_nothing(
     )
     assert unanswered.message.startswith("Dry run (nothing placed): no answer from the exchange.")
     assert [recorded(journal, o).state for o in (refused, unanswered)] == [REJECTED, FAILED]
+    assert all(o.dry_run and o.error is not None and o.placed is False for o in (refused, unanswered))
+    assert recorded(journal, refused).error_code == getattr(refused.error, "code", None) is not None
     assert journal.needing_reconciliation() == []  # a dry run is never an open question
     assert await client.open_orders(SYMBOL) == []
 
@@ -496,3 +504,241 @@ async def test_a_cancel_goes_out_even_when_the_journal_cannot_be_written(
     outcome = await submitter.cancel(SYMBOL, placed.order_id)
     assert outcome.kind == OutcomeKind.ACCEPTED and outcome.entry is None
     assert await client.open_orders(SYMBOL) == []
+
+
+# --- the journal or the task failing around a request ------------------------------------------
+
+
+def journal_errors(caplog: pytest.LogCaptureFixture, start: str) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR and r.getMessage().startswith(start)]
+
+
+async def test_the_answer_is_recorded_with_its_time_and_executed_quantity(
+    submitter: OrderSubmitter, journal: OrderJournal, client: JexClient, info: SymbolInfo
+) -> None:
+    outcome = await submitter.submit(await resting_buy(client, info))
+    assert outcome.kind == OutcomeKind.ACCEPTED and outcome.journal_problem == ""
+    assert isinstance(outcome.result, OrderResult)
+    entry = recorded(journal, outcome)
+    assert (entry.order_time_ms, entry.executed_qty) == (outcome.result.transact_time, D("0"))
+
+
+async def test_a_journal_failure_after_the_answer_is_told_to_the_trader_and_logged(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    real = exchange.new_order
+
+    async def journal_closes_with_the_answer(*args: Any, **kwargs: Any) -> Any:
+        answer = await real(*args, **kwargs)
+        journal.close()
+        return answer
+
+    exchange.new_order = journal_closes_with_the_answer  # type: ignore[method-assign]
+    outcome = await submitter.submit(await resting_buy(client, info))
+    assert outcome.kind == OutcomeKind.ACCEPTED and outcome.entry is not None
+    what = outcome.entry.describe()
+    assert outcome.journal_problem.startswith("The order journal could not record this answer (")
+    assert outcome.journal_problem.endswith(
+        f"is closed); the journal still shows {what} as unanswered and it is checked against the exchange "
+        "at the next start."
+    )
+    [line] = journal_errors(caplog, "order journal update failed")
+    assert line.startswith(f"order journal update failed for {what}: ") and line.endswith("is closed")
+
+
+async def test_a_lost_answer_the_journal_cannot_follow_stays_unknown_and_says_so(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    sandbox: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    real = exchange.new_order
+
+    async def journal_closes_while_waiting(*args: Any, **kwargs: Any) -> Any:  # the intent is on disk
+        journal.close()
+        return await real(*args, **kwargs)
+
+    exchange.new_order = journal_closes_while_waiting  # type: ignore[method-assign]
+    ticket = await resting_buy(client, info)
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, drop_rate=1.0, phase="after")
+    outcome = await submitter.submit(ticket)
+    assert outcome.kind == OutcomeKind.UNKNOWN and outcome.placed is None and outcome.error is not None
+    assert outcome.message == (
+        "The answer was lost (connection dropped or failed before an answer); the order was not resent. "
+        "Its outcome is UNKNOWN: check open orders; it is checked again at the next start."
+    )
+    assert outcome.journal_problem.startswith("The order journal could not be updated (")
+    assert outcome.journal_problem.endswith("is closed).")
+    assert outcome.entry is not None and outcome.entry.state == PENDING  # still open on disk
+    [line] = journal_errors(caplog, "order journal failed while reconciling")
+    assert line.startswith(f"order journal failed while reconciling {outcome.entry.describe()}: ")
+    assert len(await ours(client, ticket.price)) == 1  # it did reach the exchange
+
+
+async def interrupted(task: asyncio.Task[Any], sent: list[Any]) -> None:
+    """Cancel ``task`` once its request has gone out (the sandbox holds the answer back)."""
+    for _ in range(500):
+        if sent:
+            break
+        await asyncio.sleep(0.01)
+    assert sent, "the request never left"
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def test_an_order_interrupted_while_waiting_is_journalled_unknown(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    sandbox: Any,
+) -> None:
+    ticket = await resting_buy(client, info)
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, latency_ms=1_500, phase="before")
+    await interrupted(asyncio.create_task(submitter.submit(ticket)), exchange.new_order_calls)
+    [entry] = journal.entries()
+    assert (entry.state, entry.message) == (UNKNOWN, "interrupted while waiting for the answer")
+
+
+async def test_a_dry_run_interrupted_while_waiting_is_journalled_failed(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    sandbox: Any,
+) -> None:
+    ticket = await resting_buy(client, info)
+    sandbox.set_faults(paths=(TEST_ORDER_PATH,), limit=1, latency_ms=1_500, phase="before")
+    await interrupted(asyncio.create_task(submitter.submit(ticket, dry_run=True)), exchange.test_order_calls)
+    [entry] = journal.entries()
+    assert (entry.state, entry.message) == (FAILED, "dry run interrupted (nothing was placed)")
+    assert journal.needing_reconciliation() == []
+
+
+async def test_a_cancel_interrupted_while_waiting_is_journalled_unknown(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    sandbox: Any,
+) -> None:
+    placed = await submitter.submit(await resting_buy(client, info))
+    assert placed.order_id is not None
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, latency_ms=1_500, phase="before")
+    await interrupted(asyncio.create_task(submitter.cancel(SYMBOL, placed.order_id)), exchange.cancel_calls)
+    [entry] = [e for e in journal.entries() if e.kind == KIND_CANCEL]
+    assert (entry.state, entry.order_id, entry.message) == (
+        UNKNOWN,
+        placed.order_id,
+        "interrupted while waiting for the answer",
+    )
+
+
+async def test_a_cancel_is_recorded_with_its_status_and_a_refusal_with_its_code(
+    submitter: OrderSubmitter, journal: OrderJournal, client: JexClient, info: SymbolInfo
+) -> None:
+    placed = await submitter.submit(await resting_buy(client, info))
+    assert placed.order_id is not None
+    done = await submitter.cancel(SYMBOL, placed.order_id)
+    assert done.result is not None and done.journal_problem == ""
+    assert recorded(journal, done).order_status == "CANCELED"
+    order_row = recorded(journal, placed)  # the cancelled order's own row follows
+    assert (order_row.order_status, order_row.executed_qty) == ("CANCELED", D("0"))
+    again = await submitter.cancel(SYMBOL, placed.order_id)
+    code = getattr(again.error, "code", None)
+    assert isinstance(code, int) and recorded(journal, again).error_code == code
+
+
+async def test_a_cancel_sent_without_the_journal_says_so(
+    submitter: OrderSubmitter,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    placed = await submitter.submit(await resting_buy(client, info))
+    assert placed.order_id is not None
+    journal.close()
+    outcome = await submitter.cancel(SYMBOL, placed.order_id)
+    assert outcome.kind == OutcomeKind.ACCEPTED and outcome.cancelled and outcome.entry is None
+    assert outcome.journal_problem.startswith("The order journal could not record this cancel (")
+    assert outcome.journal_problem.endswith("is closed); it was sent anyway.")
+    [line] = journal_errors(caplog, "order journal not writable")
+    assert line.startswith(f"order journal not writable; cancelling order {placed.order_id} anyway: ")
+
+
+async def test_a_lost_cancel_answer_without_the_journal_points_at_the_open_orders(
+    submitter: OrderSubmitter, journal: OrderJournal, client: JexClient, info: SymbolInfo, sandbox: Any
+) -> None:
+    placed = await submitter.submit(await resting_buy(client, info))
+    assert placed.order_id is not None
+    journal.close()
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, drop_rate=1.0, phase="before")
+    outcome = await submitter.cancel(SYMBOL, placed.order_id)
+    assert (outcome.kind, outcome.symbol, outcome.order_id, outcome.entry) == (
+        OutcomeKind.UNKNOWN,
+        SYMBOL,
+        placed.order_id,
+        None,
+    )
+    assert outcome.cancelled is None and outcome.error is not None
+    assert outcome.message == f"Cancel of order {placed.order_id}: the answer was lost; check open orders."
+    assert [int(o.order_id) for o in await client.open_orders(SYMBOL)] == [placed.order_id]
+
+
+async def test_a_lost_cancel_answer_the_journal_cannot_follow_points_at_the_open_orders(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    sandbox: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    placed = await submitter.submit(await resting_buy(client, info))
+    assert placed.order_id is not None
+    real = exchange.cancel_order
+
+    async def journal_closes_while_waiting(symbol: str, order_id: int) -> Any:  # the intent is on disk
+        journal.close()
+        return await real(symbol, order_id)
+
+    exchange.cancel_order = journal_closes_while_waiting  # type: ignore[method-assign]
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, drop_rate=1.0, phase="before")
+    outcome = await submitter.cancel(SYMBOL, placed.order_id)
+    assert (outcome.kind, outcome.symbol, outcome.order_id) == (OutcomeKind.UNKNOWN, SYMBOL, placed.order_id)
+    assert outcome.cancelled is None and outcome.error is not None
+    assert outcome.entry is not None and outcome.entry.state == PENDING and outcome.entry.order_id == placed.order_id
+    assert outcome.message == f"Cancel of order {placed.order_id}: the answer was lost; check open orders."
+    [line] = journal_errors(caplog, "order journal failed while checking a cancel")
+    assert line.startswith(f"order journal failed while checking a cancel of order {placed.order_id}: ")
+
+
+async def test_a_dry_run_the_journal_cannot_record_is_not_sent_and_logged(
+    submitter: OrderSubmitter,
+    exchange: Recorded,
+    journal: OrderJournal,
+    client: JexClient,
+    info: SymbolInfo,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ticket = await resting_buy(client, info)
+    journal.close()
+    outcome = await submitter.submit(ticket, dry_run=True)
+    assert outcome.kind == OutcomeKind.NOT_SENT and outcome.dry_run and outcome.error is not None
+    assert outcome.message.startswith("Not sent: the order journal could not be written (")
+    assert outcome.message.endswith("is closed).") and exchange.test_order_calls == []
+    [line] = journal_errors(caplog, "order journal not writable, order not sent: ")
+    assert line.endswith("is closed")

@@ -200,6 +200,9 @@ async def test_a_cancel_that_finds_the_order_gone_is_said_and_journalled(
     assert "answered timeInForce GTC (status NEW) for this IOC order" in outcome.message
     assert "did not succeed" in outcome.message
     assert "no longer open" in outcome.message
+    assert cancel.message == (
+        f"Cancel of order {outcome.order_id} refused: the order is no longer open (already filled or cancelled)"
+    )
     rows = [e for e in journal.entries() if e.kind == KIND_CANCEL]
     assert len(rows) == 1 and rows[0].state == REJECTED and "cancelled at once: refused" in rows[0].message
     journal.close()
