@@ -135,9 +135,10 @@ def _crossing_verdict(
         f"{amount_text(best, places)} (guard {format_decimal(limit_pct)} %)"
     )
     if walk is None or not walk.taken:
+        unknown = "no quantity is entered yet" if not quantity or quantity <= 0 else "the book's depth is not known"
         text = (
             f"This {ticket.side} at {amount_text(price, places)} crosses the book and could trade up to {past}; "
-            "the book's depth is not known, so no average can be estimated."
+            f"{unknown}, so no average can be estimated."
         )
         return GuardVerdict(GUARD_CONFIRM, text, walk=walk, crossing=True)
     average = walk.average_price

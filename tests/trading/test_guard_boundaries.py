@@ -56,6 +56,15 @@ def test_without_depth_a_crossing_buy_names_the_best_ask_and_its_own_price() -> 
     )
 
 
+def test_without_a_quantity_a_crossing_order_says_the_quantity_is_missing_not_the_depth() -> None:
+    verdict = guard_order(ticket("BUY", "35", ""), asks=[(D("28.60"), D("5"))], fat_finger_pct=D("5"))
+    assert verdict.kind == GUARD_CONFIRM and verdict.title == SWEEP
+    assert verdict.text == (
+        "This BUY at 35.00 crosses the book and could trade up to 22.37 % above the best ask 28.60 (guard 5 %); "
+        "no quantity is entered yet, so no average can be estimated."
+    )
+
+
 def test_without_depth_a_crossing_sell_is_judged_against_the_best_bid() -> None:
     verdict = guard_order(ticket("SELL", "20", "1"), fat_finger_pct=D("5"))
     assert verdict.kind == GUARD_CONFIRM and verdict.title == SWEEP and verdict.lines == ()
