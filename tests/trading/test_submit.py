@@ -742,3 +742,80 @@ async def test_a_dry_run_the_journal_cannot_record_is_not_sent_and_logged(
     assert outcome.message.endswith("is closed).") and exchange.test_order_calls == []
     [line] = journal_errors(caplog, "order journal not writable, order not sent: ")
     assert line.endswith("is closed")
+
+
+# --- what the journal keeps of a cancel, and whom its outcome names --------------------------------------
+
+
+async def test_a_cancel_row_keeps_its_time_its_replace_and_what_had_filled(
+    exchange: Recorded, journal: OrderJournal, client: JexClient, info: SymbolInfo, sleeper: NoSleep
+) -> None:
+    """The cancel's intent carries the exchange-time clock's reading and the replace it is a step of;
+    its answer records the order's status and the quantity that had filled; the outcome names the
+    symbol and the order it was about."""
+    at = 1_790_000_123_456
+    reconciler = Reconciler(exchange, journal, now_ms=sleeper.now_ms, sleep=sleeper)
+    submitter = OrderSubmitter(exchange, journal, lambda: at, reconciler=reconciler)
+    placed = await submitter.submit(await resting_buy(client, info))
+    assert placed.order_id is not None
+    assert recorded(journal, placed).created_ms == at
+    placed_row = recorded(journal, placed)
+    assert placed_row.price is not None
+    journal.record_replace("replace-7", SYMBOL, "BUY", placed.order_id, placed_row.price, placed_row.quantity)
+    done = await submitter.cancel(SYMBOL, placed.order_id, replace_id="replace-7")
+    assert (done.symbol, done.order_id, done.kind, done.status) == (
+        SYMBOL,
+        placed.order_id,
+        OutcomeKind.ACCEPTED,
+        "CANCELED",
+    )
+    row = recorded(journal, done)
+    assert (row.kind, row.symbol, row.order_id, row.created_ms, row.replace_id) == (
+        KIND_CANCEL,
+        SYMBOL,
+        placed.order_id,
+        at,
+        "replace-7",
+    )
+    assert (row.state, row.order_status) == (ACCEPTED, "CANCELED")
+    order_row = recorded(journal, placed)  # the cancelled order's own row follows, with what had filled
+    assert done.result is not None
+    assert (order_row.order_status, order_row.executed_qty) == ("CANCELED", done.result.executed_qty)
+
+
+async def test_a_lost_cancel_answer_names_the_order_and_its_state_once_checked(
+    submitter: OrderSubmitter, journal: OrderJournal, client: JexClient, info: SymbolInfo, sandbox: Any
+) -> None:
+    """A cancel whose answer was lost is settled by looking: the outcome names the symbol, the order,
+    and the status the look found; the journal row is RESOLVED with it."""
+    placed = await submitter.submit(await resting_buy(client, info))
+    assert placed.order_id is not None
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=1, drop_rate=1.0, phase="after")
+    outcome = await submitter.cancel(SYMBOL, placed.order_id)
+    assert (outcome.symbol, outcome.order_id, outcome.kind, outcome.status) == (
+        SYMBOL,
+        placed.order_id,
+        OutcomeKind.RESOLVED,
+        "CANCELED",
+    )
+    row = recorded(journal, outcome)
+    assert (row.state, row.order_status) == (RESOLVED, "CANCELED")
+    assert outcome.error is not None  # the lost answer is kept: it is why the look was needed
+
+
+async def test_a_lost_cancel_answer_that_cannot_be_checked_stays_unknown_with_no_status(
+    submitter: OrderSubmitter, journal: OrderJournal, client: JexClient, info: SymbolInfo, sandbox: Any
+) -> None:
+    placed = await submitter.submit(await resting_buy(client, info))
+    assert placed.order_id is not None
+    sandbox.set_faults(paths=(ORDER_PATH,), limit=None, drop_rate=1.0, phase="after")  # every look is lost too
+    outcome = await submitter.cancel(SYMBOL, placed.order_id)
+    sandbox.set_faults(drop_rate=0.0)
+    assert (outcome.symbol, outcome.order_id, outcome.kind, outcome.status, outcome.cancelled) == (
+        SYMBOL,
+        placed.order_id,
+        OutcomeKind.UNKNOWN,
+        None,
+        None,
+    )
+    assert recorded(journal, outcome).state == UNKNOWN
