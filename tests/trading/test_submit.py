@@ -760,7 +760,7 @@ async def test_a_cancel_row_keeps_its_time_its_replace_and_what_had_filled(
     assert placed.order_id is not None
     assert recorded(journal, placed).created_ms == at
     placed_row = recorded(journal, placed)
-    assert placed_row.price is not None
+    assert placed_row.price is not None and placed_row.quantity is not None
     journal.record_replace("replace-7", SYMBOL, "BUY", placed.order_id, placed_row.price, placed_row.quantity)
     done = await submitter.cancel(SYMBOL, placed.order_id, replace_id="replace-7")
     assert (done.symbol, done.order_id, done.kind, done.status) == (
