@@ -63,9 +63,8 @@ async def test_the_first_frame_shows_every_pane_frame_the_demo_badge_and_no_spin
         assert not main.grid_shown
 
 
-async def test_the_order_book_comes_first_and_the_other_panes_once_it_shows_data(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _held_after_the_first_book(monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.Event, asyncio.Event]:
+    """The start stops once the first book is on screen: (set then, set it to go on)."""
     book_waited_for = asyncio.Event()
     may_go_on = asyncio.Event()
     wait_for_book = startup.wait_for_book
@@ -77,6 +76,13 @@ async def test_the_order_book_comes_first_and_the_other_panes_once_it_shows_data
         return shown
 
     monkeypatch.setattr(startup, "wait_for_book", held)
+    return book_waited_for, may_go_on
+
+
+async def test_the_order_book_comes_first_and_the_other_panes_once_it_shows_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book_waited_for, may_go_on = _held_after_the_first_book(monkeypatch)
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_until(pilot, book_waited_for.is_set, what="the first book")
@@ -457,17 +463,7 @@ async def test_the_footer_lists_its_keys_once_the_panes_are_in_place(
 
     from jextui.ui.widgets.footer import KeyFooter
 
-    book_waited_for = asyncio.Event()
-    may_go_on = asyncio.Event()
-    wait_for_book = startup.wait_for_book
-
-    async def held(*args: Any) -> bool:
-        shown = await wait_for_book(*args)
-        book_waited_for.set()
-        await may_go_on.wait()
-        return shown
-
-    monkeypatch.setattr(startup, "wait_for_book", held)
+    book_waited_for, may_go_on = _held_after_the_first_book(monkeypatch)
     app = make_test_app(tmp_path)
     async with app.run_test(size=app.size_for_tests) as pilot:
         await wait_until(pilot, book_waited_for.is_set, what="the first book")
